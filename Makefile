@@ -1,0 +1,114 @@
+# dhcpfo — GNU Make build.
+#
+#   make              build daemons, dhcpfoctl and the unit tests
+#   make test         unit tests, then the end-to-end suite (needs root)
+#   make unit         unit tests only
+#   make sanitize     rebuild everything under ASan+UBSan into build-san/
+#   make install      PREFIX=/usr/local DESTDIR=
+#
+# Every common/*.c goes into libdhcpfo.a; each program links only the
+# objects it uses from it.  Each tests/unit/test_NAME.c is one cmocka program.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+SAN     ?=
+
+CC      ?= cc
+PKGS     = libev
+CPPFLAGS += -D_GNU_SOURCE -Icommon -I/usr/include/iniparser
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wpointer-arith \
+           -Wstrict-prototypes -Wmissing-prototypes -fno-strict-aliasing
+ifeq ($(SAN),1)
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+LDLIBS_COMMON = -ldb-5.3 -liniparser -lcrypto -lev -lpthread
+
+COMMON_SRC  := $(sort $(wildcard common/*.c))
+COMMON_OBJ  := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
+PRIMARY_SRC := $(sort $(wildcard primary/*.c))
+PRIMARY_OBJ := $(PRIMARY_SRC:%.c=$(BUILD)/obj/%.o)
+CTL_SRC     := $(sort $(wildcard ctl/*.c))
+CTL_OBJ     := $(CTL_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
+FUZZ_SRC    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+TOOL_SRC    := $(sort $(wildcard tests/tools/*.c))
+TOOL_BIN    := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
+
+LIB := $(BUILD)/libdhcpfo.a
+.SECONDEXPANSION:
+.SECONDARY:
+common_objs = $(patsubst %,$(BUILD)/obj/common/%.o,$($1))
+BINS := $(BUILD)/dhcpfo-primary $(BUILD)/dhcpfoctl
+
+.PHONY: all unit test e2e sanitize install clean fuzz check-config
+all: $(BINS) $(UNIT_BIN) $(FUZZ_BIN) $(TOOL_BIN)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIB): $(COMMON_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/dhcpfo-primary: $(PRIMARY_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(PRIMARY_OBJ) $(LIB) $(LDLIBS_COMMON)
+
+$(BUILD)/dhcpfoctl: $(CTL_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(CTL_OBJ) $(LIB)
+
+# Each unit test links only the modules it tests: tests/unit/test_NAME.mk
+# sets UNIT_OBJS_test_NAME (common/*.c names without the extension).
+-include $(wildcard tests/unit/*.mk)
+$(BUILD)/unit/%: $(BUILD)/obj/tests/unit/%.o $$(call common_objs,UNIT_OBJS_$$*)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS_COMMON)
+
+# Fuzz targets build as plain programs that replay files given on the
+# command line (tests/fuzz/driver.c); `make fuzz` builds them for libFuzzer.
+# tests/fuzz/fuzz_NAME.mk sets FUZZ_OBJS_fuzz_NAME like the unit tests.
+-include $(wildcard tests/fuzz/*.mk)
+$(BUILD)/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(BUILD)/obj/tests/fuzz/driver.o $$(call common_objs,FUZZ_OBJS_$$*)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_COMMON)
+
+$(BUILD)/obj/tests/fuzz/driver.o: tests/fuzz/driver.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_COMMON)
+
+unit: $(UNIT_BIN)
+	@sh tests/run-unit.sh $(UNIT_BIN)
+
+test: all
+	@sh tests/run-all.sh
+
+sanitize:
+	$(MAKE) BUILD=build-san SAN=1 all
+
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang SAN=1 CFLAGS="-O1 -g -fsanitize=fuzzer-no-link" FUZZ_LIBFUZZER=1 all
+
+check-config: $(BUILD)/dhcpfo-primary
+	@for f in etc/primary*.ini; do $(BUILD)/dhcpfo-primary -t -c $$f || exit 1; done
+
+install: $(BINS)
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/dhcpfo
+	install -m 0755 $(BUILD)/dhcpfo-primary $(DESTDIR)$(PREFIX)/sbin/
+	install -m 0755 $(BUILD)/dhcpfoctl $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 etc/*.ini $(DESTDIR)$(PREFIX)/share/dhcpfo/
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	install -m 0644 etc/dhcpfo-primary.service $(DESTDIR)$(PREFIX)/lib/systemd/system/
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

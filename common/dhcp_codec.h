@@ -1,0 +1,117 @@
+/*
+ * Pure DHCPv4/BOOTP codec: bytes -> struct dhcp_msg and back.
+ * No I/O, no clock, no logging, no globals.  Every read is bounds-checked;
+ * options split across several instances or into sname/file (option 52)
+ * are concatenated as RFC 3396 says.
+ *
+ * Addresses and integers in struct dhcp_msg are in host byte order.
+ * Option values are kept as raw bytes (network order), as on the wire.
+ */
+#ifndef DHCPFO_DHCP_CODEC_H
+#define DHCPFO_DHCP_CODEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "dhcp_proto.h"
+
+enum dhcp_err {
+	DHCP_OK = 0,
+	DHCP_ERR_SHORT,		/* shorter than the fixed BOOTP header */
+	DHCP_ERR_TOO_LONG,	/* longer than DHCP_PKT_MAX */
+	DHCP_ERR_OP,		/* op is neither BOOTREQUEST nor BOOTREPLY */
+	DHCP_ERR_HLEN,		/* hlen > 16 */
+	DHCP_ERR_COOKIE,	/* vend area present but no magic cookie */
+	DHCP_ERR_OPT_TRUNC,	/* option length runs past the area */
+	DHCP_ERR_OVERLOAD,	/* option 52 malformed */
+	DHCP_ERR_MSGTYPE,	/* option 53 present but not 1 byte in 1..8 */
+	DHCP_ERR_NOSPACE,	/* encode: output buffer too small */
+	DHCP_ERR_COUNT
+};
+
+/* Short stable name ("short", "bad-cookie", ...) for counters and logs. */
+const char	*dhcp_err_name(enum dhcp_err);
+
+struct dhcp_opt_slot {
+	uint16_t	off;	/* offset of the value in optbuf */
+	uint16_t	len;	/* total (concatenated) length */
+	bool		present;
+};
+
+struct dhcp_msg {
+	uint8_t		op, htype, hlen, hops;
+	uint32_t	xid;
+	uint16_t	secs, flags;
+	uint32_t	ciaddr, yiaddr, siaddr, giaddr;
+	uint8_t		chaddr[DHCP_CHADDR_LEN];
+	uint8_t		sname[DHCP_SNAME_LEN];
+	uint8_t		file[DHCP_FILE_LEN];
+	bool		has_cookie;	/* false: plain BOOTP, no options */
+	uint8_t		msg_type;	/* option 53, or 0 (BOOTP) */
+	struct dhcp_opt_slot opt[256];
+	size_t		optbuf_len;
+	uint8_t		optbuf[DHCP_PKT_MAX];
+};
+
+/* Parse len bytes of buf into *out.  On error *out is unspecified. */
+enum dhcp_err	dhcp_msg_decode(const uint8_t *buf, size_t len,
+		    struct dhcp_msg *out);
+
+/* Zero *m (header and options) ready for building a message. */
+void		dhcp_msg_init(struct dhcp_msg *m);
+
+/* Option access.  Returns NULL when absent; *len receives the length. */
+const uint8_t	*dhcp_opt_get(const struct dhcp_msg *m, uint8_t code,
+		    size_t *len);
+bool		dhcp_opt_has(const struct dhcp_msg *m, uint8_t code);
+/* Exactly 4 bytes (an address or a 32-bit integer), host order. */
+bool		dhcp_opt_get_u32(const struct dhcp_msg *m, uint8_t code,
+		    uint32_t *out);
+/* Exactly 2 bytes, host order. */
+bool		dhcp_opt_get_u16(const struct dhcp_msg *m, uint8_t code,
+		    uint16_t *out);
+
+/*
+ * Set (replace) an option's value in a message being built.
+ * Returns false if optbuf has no room; the message is then unchanged.
+ */
+bool		dhcp_opt_set(struct dhcp_msg *m, uint8_t code,
+		    const void *data, size_t len);
+bool		dhcp_opt_set_u8(struct dhcp_msg *m, uint8_t code, uint8_t v);
+bool		dhcp_opt_set_u32(struct dhcp_msg *m, uint8_t code, uint32_t v);
+void		dhcp_opt_unset(struct dhcp_msg *m, uint8_t code);
+
+/*
+ * Encode m into out (at most outcap bytes).  Options are emitted in this
+ * order: 53, 54, then the codes of `order` (the client's parameter request
+ * list) that are set, then any other set option in ascending code order
+ * except 82, then 82 last (RFC 3046 2.2), then END, padded to
+ * DHCP_MIN_REPLY.  max_len caps the message (from the client's option 57,
+ * minus IP/UDP headers); an option that does not fit is left out and
+ * counted in *dropped (may be NULL).  Options 53, 54 and 82 are never
+ * dropped: if they do not fit the call fails with DHCP_ERR_NOSPACE.
+ * Values longer than 255 bytes are split into several instances
+ * (RFC 3396).  On success *outlen receives the length.
+ */
+enum dhcp_err	dhcp_msg_encode(const struct dhcp_msg *m,
+		    const uint8_t *order, size_t order_len, size_t max_len,
+		    uint8_t *out, size_t outcap, size_t *outlen,
+		    unsigned *dropped);
+
+/* Client identity: option 61 if present, else htype + chaddr. */
+#define DHCP_CLIENT_KEY_MAX	256
+struct dhcp_client_key {
+	uint16_t	len;
+	uint8_t		bytes[DHCP_CLIENT_KEY_MAX];
+};
+/*
+ * Fill *key from the message: 'C' + option 61 value, or 'H' + htype +
+ * chaddr[0..hlen).  Returns false if neither gives a usable identity
+ * (empty option 61 and hlen 0).
+ */
+bool		dhcp_client_key(const struct dhcp_msg *m,
+		    struct dhcp_client_key *key);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * A lease (binding) record as the server keeps it in memory and on disk.
+ * The on-disk form is a versioned, explicit byte layout (lease_encode /
+ * lease_decode): never a struct image, so a record written by one build
+ * reads back in another and a torn or foreign record is rejected.
+ */
+#ifndef DHCPFO_LEASE_H
+#define DHCPFO_LEASE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dhcp_codec.h"
+
+enum lease_state {
+	LEASE_FREE = 0,		/* known address, no client (after expiry
+				 * sweep or on first use) */
+	LEASE_OFFERED,		/* held for a client between OFFER and
+				 * REQUEST, until `ends` (MaxPendingSeconds) */
+	LEASE_BOUND,		/* ACKed to a client until `ends` */
+	LEASE_RELEASED,		/* client released it; reusable at once */
+	LEASE_EXPIRED,		/* bound lease that ran out */
+	LEASE_DECLINED,		/* client DECLINEd: quarantined until `ends` */
+	LEASE_CONFLICT,		/* answered a ping or bound elsewhere:
+				 * quarantined until `ends` */
+	LEASE_STATE_COUNT
+};
+
+const char	*lease_state_name(enum lease_state);
+/* Parse a name back (for tests and tools); -1 if unknown. */
+int		 lease_state_from_name(const char *name);
+
+#define LEASE_HOSTNAME_MAX	64
+
+struct lease {
+	uint32_t	addr;		/* host order */
+	uint8_t		state;		/* enum lease_state */
+	uint8_t		htype;
+	uint8_t		hlen;
+	uint8_t		chaddr[DHCP_CHADDR_LEN];
+	struct dhcp_client_key key;	/* identity the lease is bound to */
+	int64_t		starts;		/* unix seconds: when granted */
+	int64_t		ends;		/* unix seconds: when it runs out */
+	int64_t		cltt;		/* client last transaction time */
+	uint64_t	seq;		/* update sequence (failover) */
+	char		hostname[LEASE_HOSTNAME_MAX];	/* sanitised opt 12 */
+};
+
+/* Upper bound of lease_encode's output. */
+#define LEASE_RECORD_MAX	(64 + DHCP_CLIENT_KEY_MAX + LEASE_HOSTNAME_MAX)
+
+/* Returns bytes written, or 0 if outcap is too small. */
+size_t	lease_encode(const struct lease *l, uint8_t *out, size_t outcap);
+/* Returns true if buf holds one well-formed record of a known version. */
+bool	lease_decode(const uint8_t *buf, size_t len, struct lease *out);
+
+#endif

@@ -1,0 +1,152 @@
+/*
+ * Logging: stderr in the foreground, syslog otherwise.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "log.h"
+
+static bool	log_to_stderr = true;
+static bool	log_debug_on;
+
+void
+log_init(const char *ident, bool foreground, bool debug)
+{
+	log_to_stderr = foreground;
+	log_debug_on = debug;
+	if (!foreground)
+		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void
+log_set_debug(bool debug)
+{
+	log_debug_on = debug;
+}
+
+static void
+vlog(int pri, const char *fmt, va_list ap)
+{
+	static const char *const tag[] = {
+		[LOG_ERR] = "error", [LOG_WARNING] = "warning",
+		[LOG_INFO] = "info", [LOG_DEBUG] = "debug",
+	};
+	char	 msg[2048];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (log_to_stderr) {
+		struct timespec ts;
+		struct tm tm;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		localtime_r(&ts.tv_sec, &tm);
+		fprintf(stderr, "%02d:%02d:%02d.%03ld %s: %s\n", tm.tm_hour,
+		    tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000L,
+		    tag[pri] ? tag[pri] : "log", msg);
+	} else
+		syslog(pri, "%s", msg);
+}
+
+#define LOG_FN(name, pri)				\
+void							\
+name(const char *fmt, ...)				\
+{							\
+	va_list ap;					\
+	int saved = errno;				\
+							\
+	va_start(ap, fmt);				\
+	vlog(pri, fmt, ap);				\
+	va_end(ap);					\
+	errno = saved;					\
+}
+
+LOG_FN(log_err, LOG_ERR)
+LOG_FN(log_warn, LOG_WARNING)
+LOG_FN(log_info, LOG_INFO)
+
+void
+log_debug(const char *fmt, ...)
+{
+	va_list ap;
+	int saved = errno;
+
+	if (!log_debug_on)
+		return;
+	va_start(ap, fmt);
+	vlog(LOG_DEBUG, fmt, ap);
+	va_end(ap);
+	errno = saved;
+}
+
+void
+fatal(int exit_code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_ERR, fmt, ap);
+	va_end(ap);
+	exit(exit_code);
+}
+
+void
+log_sanitize(const void *data, size_t len, char *out, size_t outlen)
+{
+	const unsigned char *p = data;
+	size_t	 o = 0;
+
+	if (outlen == 0)
+		return;
+	for (size_t i = 0; i < len; i++) {
+		if (isprint(p[i]) && p[i] != '\\') {
+			if (o + 1 >= outlen)
+				break;
+			out[o++] = (char)p[i];
+		} else {
+			if (o + 4 >= outlen)
+				break;
+			snprintf(out + o, 5, "\\x%02x", p[i]);
+			o += 4;
+		}
+	}
+	out[o] = '\0';
+}
+
+void
+log_hwaddr(const uint8_t *hw, size_t hlen, char *out, size_t outlen)
+{
+	size_t	 o = 0;
+
+	if (outlen == 0)
+		return;
+	out[0] = '\0';
+	if (hlen > 16)
+		hlen = 16;
+	for (size_t i = 0; i < hlen; i++) {
+		int n = snprintf(out + o, outlen - o, i ? ":%02x" : "%02x",
+		    hw[i]);
+		if (n < 0 || (size_t)n >= outlen - o)
+			break;
+		o += (size_t)n;
+	}
+}
+
+bool
+log_ratelimit_ok(struct log_ratelimit *rl, double now, double interval,
+    uint64_t *suppressed)
+{
+	if (rl->last != 0 && now - rl->last < interval) {
+		rl->suppressed++;
+		return false;
+	}
+	*suppressed = rl->suppressed;
+	rl->suppressed = 0;
+	rl->last = now;
+	return true;
+}
