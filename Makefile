@@ -59,8 +59,9 @@ $(LIB): $(COMMON_OBJ)
 $(BUILD)/dhcpfo-primary: $(PRIMARY_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(PRIMARY_OBJ) $(LIB) $(LDLIBS_COMMON)
 
-$(BUILD)/dhcpfoctl: $(CTL_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $(CTL_OBJ) $(LIB)
+CTL_LIBOBJ := $(patsubst %,$(BUILD)/obj/common/%.o,control strbuf log)
+$(BUILD)/dhcpfoctl: $(CTL_OBJ) $(CTL_LIBOBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ -lev
 
 # Each unit test links only the modules it tests: tests/unit/test_NAME.mk
 # sets UNIT_OBJS_test_NAME (common/*.c names without the extension).

@@ -1,0 +1,365 @@
+/*
+ * Control socket: a non-blocking AF_UNIX stream server on the daemon's
+ * libev loop.  Each connection reads one line, runs the handler, writes
+ * the whole answer (possibly megabytes for `leases`) as the socket drains,
+ * then closes.  A connection that stays silent is dropped after a timeout
+ * so a stuck client cannot hold resources.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <ev.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "control.h"
+#include "log.h"
+
+#define CTL_IDLE_SECS	10.0
+
+struct ctl_server {
+	struct ev_loop	*loop;
+	ev_io		 accept_w;
+	int		 fd;
+	char		 path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	ctl_handler	*handler;
+	void		*arg;
+	struct ctl_conn	*conns;		/* open connections, freed at close */
+};
+
+struct ctl_conn {
+	struct ctl_server *srv;
+	struct ctl_conn	*next, **prevp;
+	ev_io		 io;
+	ev_timer	 idle;
+	int		 fd;
+	size_t		 inlen;
+	char		 in[CTL_MAX_LINE];
+	struct strbuf	 out;
+	size_t		 outoff;
+};
+
+static void
+conn_free(struct ctl_conn *c)
+{
+	ev_io_stop(c->srv->loop, &c->io);
+	ev_timer_stop(c->srv->loop, &c->idle);
+	if (c->next != NULL)
+		c->next->prevp = c->prevp;
+	*c->prevp = c->next;
+	close(c->fd);
+	sb_free(&c->out);
+	free(c);
+}
+
+static void
+conn_run(struct ctl_conn *c, char *line)
+{
+	char	*argv[CTL_MAX_ARGS], *save = NULL, *tok;
+	int	 argc = 0, rc;
+	bool	 json = false;
+	struct strbuf body;
+
+	for (tok = strtok_r(line, " \t\r", &save); tok != NULL;
+	    tok = strtok_r(NULL, " \t\r", &save)) {
+		if (strcmp(tok, "--json") == 0)
+			json = true;
+		else if (argc < CTL_MAX_ARGS)
+			argv[argc++] = tok;
+	}
+	sb_init(&body);
+	if (argc == 0) {
+		sb_puts(&body, json ? "{\"error\":\"empty command\"}\n" :
+		    "empty command\n");
+		rc = -1;
+	} else
+		rc = c->srv->handler(c->srv->arg, argc, argv, json, &body);
+	sb_puts(&c->out, rc == 0 ? "ok\n" : "error\n");
+	sb_append(&c->out, body.buf ? body.buf : "", body.len);
+	sb_free(&body);
+	if (c->out.failed) {
+		sb_reset(&c->out);
+		sb_puts(&c->out, "error\nout of memory\n");
+	}
+}
+
+static void
+conn_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct ctl_conn *c = w->data;
+	ssize_t	 n;
+	char	*nl;
+
+	(void)revents;
+	ev_timer_again(loop, &c->idle);
+	if (c->out.len == 0) {
+		n = read(c->fd, c->in + c->inlen, sizeof(c->in) - 1 - c->inlen);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n <= 0) {
+			conn_free(c);
+			return;
+		}
+		c->inlen += (size_t)n;
+		c->in[c->inlen] = '\0';
+		if ((nl = strchr(c->in, '\n')) == NULL) {
+			if (c->inlen < sizeof(c->in) - 1)
+				return;
+			sb_puts(&c->out, "error\ncommand line too long\n");
+		} else {
+			*nl = '\0';
+			conn_run(c, c->in);
+		}
+		ev_io_stop(loop, &c->io);
+		ev_io_set(&c->io, c->fd, EV_WRITE);
+		ev_io_start(loop, &c->io);
+		return;
+	}
+	n = write(c->fd, c->out.buf + c->outoff, c->out.len - c->outoff);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		conn_free(c);
+		return;
+	}
+	c->outoff += (size_t)n;
+	if (c->outoff == c->out.len)
+		conn_free(c);
+}
+
+static void
+conn_idle_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	conn_free(w->data);
+}
+
+static void
+accept_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct ctl_server *srv = w->data;
+	struct ctl_conn *c;
+	int	 fd;
+
+	(void)revents;
+	fd = accept4(srv->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			log_warn("control: accept: %s", strerror(errno));
+		return;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		close(fd);
+		return;
+	}
+	c->srv = srv;
+	c->fd = fd;
+	c->next = srv->conns;
+	if (c->next != NULL)
+		c->next->prevp = &c->next;
+	c->prevp = &srv->conns;
+	srv->conns = c;
+	sb_init(&c->out);
+	ev_io_init(&c->io, conn_cb, fd, EV_READ);
+	c->io.data = c;
+	ev_timer_init(&c->idle, conn_idle_cb, 0., CTL_IDLE_SECS);
+	c->idle.data = c;
+	ev_io_start(loop, &c->io);
+	ev_timer_again(loop, &c->idle);
+}
+
+/*
+ * A socket file left by a crashed daemon is removed; one that still answers
+ * belongs to a running daemon and is an error (two daemons on one socket
+ * would confuse every operator command).
+ */
+static int
+ctl_claim_path(const char *path, char *err, size_t errlen)
+{
+	struct sockaddr_un sun;
+	int	 fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	strncpy(sun.sun_path, path, sizeof(sun.sun_path) - 1);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+		snprintf(err, errlen, "control socket: %s", strerror(errno));
+		return -1;
+	}
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
+		close(fd);
+		snprintf(err, errlen, "control socket %s is in use by a "
+		    "running daemon", path);
+		return -1;
+	}
+	close(fd);
+	if (unlink(path) < 0 && errno != ENOENT) {
+		snprintf(err, errlen, "control socket %s: cannot remove stale "
+		    "file: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+struct ctl_server *
+ctl_open(struct ev_loop *loop, const char *path, ctl_handler *handler,
+    void *arg, char *err, size_t errlen)
+{
+	struct ctl_server *srv;
+	struct sockaddr_un sun;
+	mode_t	 old;
+
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		snprintf(err, errlen, "control socket path too long: %s", path);
+		return NULL;
+	}
+	if (ctl_claim_path(path, err, errlen) < 0)
+		return NULL;
+	if ((srv = calloc(1, sizeof(*srv))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	srv->loop = loop;
+	srv->handler = handler;
+	srv->arg = arg;
+	snprintf(srv->path, sizeof(srv->path), "%s", path);
+	srv->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0);
+	if (srv->fd < 0) {
+		snprintf(err, errlen, "control socket: %s", strerror(errno));
+		free(srv);
+		return NULL;
+	}
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, path, strlen(path));
+	old = umask(0117);	/* 0660: owner and group only */
+	if (bind(srv->fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
+	    listen(srv->fd, 16) < 0) {
+		umask(old);
+		snprintf(err, errlen, "control socket %s: %s", path,
+		    strerror(errno));
+		close(srv->fd);
+		free(srv);
+		return NULL;
+	}
+	umask(old);
+	ev_io_init(&srv->accept_w, accept_cb, srv->fd, EV_READ);
+	srv->accept_w.data = srv;
+	ev_io_start(loop, &srv->accept_w);
+	return srv;
+}
+
+void
+ctl_close(struct ctl_server *srv)
+{
+	if (srv == NULL)
+		return;
+	while (srv->conns != NULL)
+		conn_free(srv->conns);
+	ev_io_stop(srv->loop, &srv->accept_w);
+	close(srv->fd);
+	unlink(srv->path);
+	free(srv);
+}
+
+static double
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int
+ctl_request(const char *path, const char *line, struct strbuf *answer,
+    double timeout_secs, char *err, size_t errlen)
+{
+	struct sockaddr_un sun;
+	struct pollfd pfd;
+	double	 deadline = mono_now() + timeout_secs;
+	size_t	 off = 0, len = strlen(line);
+	char	 buf[65536], *nl;
+	int	 fd, rc;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		snprintf(err, errlen, "socket path too long: %s", path);
+		return -1;
+	}
+	memcpy(sun.sun_path, path, strlen(path));
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		snprintf(err, errlen, "cannot connect to %s: %s (is the "
+		    "daemon running?)", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	while (off < len) {
+		ssize_t n = write(fd, line + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			snprintf(err, errlen, "write to %s: %s", path,
+			    strerror(errno));
+			close(fd);
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	if (len == 0 || line[len - 1] != '\n')
+		(void)!write(fd, "\n", 1);
+	sb_reset(answer);
+	for (;;) {
+		double left = deadline - mono_now();
+		ssize_t n;
+
+		if (left <= 0) {
+			snprintf(err, errlen, "no answer from %s within %.1f s",
+			    path, timeout_secs);
+			close(fd);
+			return -1;
+		}
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, (int)(left * 1000) + 1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(err, errlen, "read from %s: %s", path,
+			    strerror(errno));
+			close(fd);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		sb_append(answer, buf, (size_t)n);
+	}
+	close(fd);
+	if (answer->buf == NULL || (nl = strchr(answer->buf, '\n')) == NULL) {
+		snprintf(err, errlen, "malformed answer from %s", path);
+		return -1;
+	}
+	rc = strncmp(answer->buf, "ok\n", 3) == 0 ? 0 : 1;
+	/* Strip the status line, leaving the body. */
+	nl++;
+	memmove(answer->buf, nl, answer->len - (size_t)(nl - answer->buf) + 1);
+	answer->len -= (size_t)(nl - answer->buf);
+	return rc;
+}
