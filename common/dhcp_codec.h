@@ -55,7 +55,14 @@ struct dhcp_msg {
 	uint8_t		optbuf[DHCP_PKT_MAX];
 };
 
-/* Parse len bytes of buf into *out.  On error *out is unspecified. */
+/*
+ * Parse len bytes of buf into *out.  On error *out is unspecified.
+ * A vend area shorter than 4 bytes or not starting with the magic cookie
+ * is legal RFC 951/1497 BOOTP: DHCP_OK with has_cookie false and no
+ * options (DHCP_ERR_COOKIE is not returned by the decoder).  With option
+ * 52, sname/file are still copied raw; opt[52] stays present so callers
+ * know they hold options rather than names.  A missing END is accepted.
+ */
 enum dhcp_err	dhcp_msg_decode(const uint8_t *buf, size_t len,
 		    struct dhcp_msg *out);
 
@@ -76,16 +83,22 @@ bool		dhcp_opt_get_u16(const struct dhcp_msg *m, uint8_t code,
 /*
  * Set (replace) an option's value in a message being built.
  * Returns false if optbuf has no room; the message is then unchanged.
+ * Replacing may leave dead bytes in optbuf; optbuf is compacted when it
+ * runs out.  data may point into m->optbuf.  Codes 0 and 255 are
+ * refused, and so is option 53 unless it is one byte in 1..8; setting 53
+ * also sets m->msg_type (and unsetting it clears msg_type).
  */
 bool		dhcp_opt_set(struct dhcp_msg *m, uint8_t code,
 		    const void *data, size_t len);
 bool		dhcp_opt_set_u8(struct dhcp_msg *m, uint8_t code, uint8_t v);
+bool		dhcp_opt_set_u16(struct dhcp_msg *m, uint8_t code, uint16_t v);
 bool		dhcp_opt_set_u32(struct dhcp_msg *m, uint8_t code, uint32_t v);
 void		dhcp_opt_unset(struct dhcp_msg *m, uint8_t code);
 
 /*
  * Encode m into out (at most outcap bytes).  Options are emitted in this
- * order: 53, 54, then the codes of `order` (the client's parameter request
+ * order: 53 (from m->msg_type; none if 0), 54, then the codes of `order`
+ * (the client's parameter request
  * list) that are set, then any other set option in ascending code order
  * except 82, then 82 last (RFC 3046 2.2), then END, padded to
  * DHCP_MIN_REPLY.  max_len caps the message (from the client's option 57,
@@ -94,6 +107,8 @@ void		dhcp_opt_unset(struct dhcp_msg *m, uint8_t code);
  * dropped: if they do not fit the call fails with DHCP_ERR_NOSPACE.
  * Values longer than 255 bytes are split into several instances
  * (RFC 3396).  On success *outlen receives the length.
+ * Option 52 is never emitted (no overloading; sname and file are copied
+ * as they are).  Padding to DHCP_MIN_REPLY stops at min(max_len, outcap).
  */
 enum dhcp_err	dhcp_msg_encode(const struct dhcp_msg *m,
 		    const uint8_t *order, size_t order_len, size_t max_len,
@@ -109,7 +124,8 @@ struct dhcp_client_key {
 /*
  * Fill *key from the message: 'C' + option 61 value, or 'H' + htype +
  * chaddr[0..hlen).  Returns false if neither gives a usable identity
- * (empty option 61 and hlen 0).
+ * (empty option 61 and hlen 0), or if option 61 is longer than 255 bytes
+ * (only possible by RFC 3396 concatenation; it would not fit the key).
  */
 bool		dhcp_client_key(const struct dhcp_msg *m,
 		    struct dhcp_client_key *key);

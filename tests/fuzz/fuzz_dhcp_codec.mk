@@ -1,0 +1,1 @@
+FUZZ_OBJS_fuzz_dhcp_codec = dhcp_codec

@@ -1,0 +1,1 @@
+UNIT_OBJS_test_dhcp_codec = dhcp_codec
