@@ -95,8 +95,12 @@ test: all
 sanitize:
 	$(MAKE) BUILD=build-san SAN=1 all
 
+# libFuzzer builds of the fuzz targets (needs clang): build-fuzz/fuzz/fuzz_*
 fuzz:
-	$(MAKE) BUILD=build-fuzz CC=clang SAN=1 CFLAGS="-O1 -g -fsanitize=fuzzer-no-link" FUZZ_LIBFUZZER=1 all
+	$(MAKE) BUILD=build-fuzz CC=clang SAN=1 \
+	    CFLAGS="-O1 -g -fsanitize=fuzzer-no-link" \
+	    CPPFLAGS="$(CPPFLAGS) -DFUZZ_LIBFUZZER" \
+	    LDFLAGS="-fsanitize=fuzzer" $(FUZZ_BIN:$(BUILD)/%=build-fuzz/%)
 
 check-config: $(BUILD)/dhcpfo-primary
 	@for f in etc/primary*.ini; do $(BUILD)/dhcpfo-primary -t -c $$f || exit 1; done

@@ -48,6 +48,13 @@ struct cfg_subnet {
 	uint32_t	max_lease_time;		/* MaxLeaseTime */
 	double		t1_ratio;		/* RenewalPercent / 100 */
 	double		t2_ratio;		/* RebindingPercent / 100 */
+	/*
+	 * Exclude as written (single addresses are one-address ranges), in
+	 * file order; excludes[] above holds the same addresses expanded,
+	 * sorted, so both views always agree.
+	 */
+	size_t		nexclude_ranges;
+	struct cfg_range exclude_ranges[CFG_MAX_EXCLUDES];
 };
 
 struct cfg_host {
@@ -94,14 +101,22 @@ struct cfg_server {
 	char		log_facility[16];	/* LogFacility */
 };
 
+/* [snmp]: accepted and validated now, used by the AgentX sub-agent. */
+struct cfg_snmp {
+	bool		present;		/* the file has an [snmp] section */
+	char		agentx_socket[CFG_PATH_MAX];	/* AgentXSocket */
+	bool		traps;			/* Traps */
+};
+
 struct config {
 	char		path[CFG_PATH_MAX];
 	struct cfg_server server;
 	struct cfg_primary_failover failover;
 	size_t		nsubnets;
-	struct cfg_subnet *subnets;
+	struct cfg_subnet *subnets;		/* file order */
 	size_t		nhosts;
-	struct cfg_host	*hosts;
+	struct cfg_host	*hosts;			/* file order */
+	struct cfg_snmp	snmp;
 };
 
 /* One error message per line, in the order found. */
@@ -112,10 +127,14 @@ struct config_errors {
 
 /*
  * Load and validate a primary.ini.  Returns 0 and fills *cfg on success;
- * on failure returns -1, *cfg is left empty and errs holds every problem.
- * Messages look like:
- *   primary.ini: [subnet:lan1] LeaseTime = "abc": not a number
- *   primary.ini: [failover] SyncBindingBufSize = 10: must be 64..4096
+ * on failure returns -1, *cfg is left empty (zeroed, nothing to free) and
+ * errs holds every problem.  errs is initialised by the call (pass NULL to
+ * discard the messages); free it with config_errors_free() either way.
+ * Section names (and so subnet and host names) are lower case, as the INI
+ * parser folds them.  Messages name the file and, where known, the line:
+ *   primary.ini:12: [subnet:lan1] LeaseTime = abc: not a number, must be 60..31536000
+ *   primary.ini:31: [failover] SyncBindingBufSize = 10: must be 64..4096
+ *   primary.ini: no [subnet:NAME] section: at least one is required
  */
 int	config_load_primary(const char *path, struct config *cfg,
 	    struct config_errors *errs);
@@ -125,5 +144,139 @@ void	config_errors_free(struct config_errors *errs);
 /* Lookups used by the server. */
 const struct cfg_subnet *config_subnet_for(const struct config *cfg,
 	    uint32_t addr);
+/* True if addr lies in one of sn's Range entries and is not excluded. */
+bool	config_subnet_dynamic(const struct cfg_subnet *sn, uint32_t addr);
+
+/*
+ * Spec machinery, shared by the primary.ini loader here and the
+ * failover.ini loader.  A section is described by one or more tables of
+ * struct cfg_spec, each writing into its own struct; cfg_section_parse()
+ * fills every key of the section from the file or from its default,
+ * range-checks it and reports unknown keys.  Cross-checks are then up to
+ * the caller, who reports with cfg_error().
+ */
+enum cfg_type {
+	CFG_BOOL,	/* true/false yes/no on/off 1/0 -> bool */
+	CFG_UINT,	/* decimal integer min..max -> unsigned of `size` bytes */
+	CFG_SECS,	/* seconds, fractions allowed, min..max -> double */
+	CFG_PERCENT,	/* percent, fractions allowed, min..max -> double ratio
+			   (value / 100) */
+	CFG_ADDR,	/* dotted-quad IPv4 -> uint32_t, host order */
+	CFG_ADDR_LIST,	/* comma list of IPv4 -> uint32_t[], count at off_n */
+	CFG_CIDR,	/* a.b.c.d/len, host bits zero -> uint32_t network at
+			   off, uint8_t prefix at off_n; len must be min..max */
+	CFG_RANGES,	/* comma list of a-b or single addresses ->
+			   struct cfg_range[], count at off_n; lo <= hi */
+	CFG_NAME,	/* [A-Za-z0-9_.-]{min..max} -> char[] */
+	CFG_DOMAIN,	/* RFC 1035 name: dot-separated labels of letters,
+			   digits, '-' (1..63 each) -> char[], min..max long */
+	CFG_STRING,	/* printable text, min..max long -> char[] */
+	CFG_PATH,	/* absolute path, min..max long -> char[] */
+	CFG_IFLIST,	/* comma list of interface names ->
+			   char[][CFG_IFNAME_LEN], count at off_n */
+	CFG_ENUM,	/* one of `choices` (case-insensitive) -> char[] */
+	CFG_MAC,	/* xx:xx:xx:xx:xx:xx -> uint8_t[6] */
+	CFG_HEX,	/* xx:xx:... min..max bytes -> uint8_t[], length
+			   (size_t) at off_n */
+};
+
+#define CFG_IFNAME_LEN	16	/* IFNAMSIZ */
+
+/* struct cfg_spec.flags */
+#define CFG_F_REQUIRED	0x01	/* missing key is an error */
+#define CFG_F_UNICAST	0x02	/* ADDR, ADDR_LIST: no 0/8, multicast,
+				   reserved or broadcast addresses */
+#define CFG_F_ZERO_DEF	0x04	/* a value of 0 means "use the default" */
+#define CFG_F_OPEN_MIN	0x08	/* numbers: value must be > min */
+#define CFG_F_OPEN_MAX	0x10	/* numbers: value must be < max */
+
+struct cfg_spec {
+	const char	*key;		/* canonical spelling, for messages */
+	enum cfg_type	 type;
+	unsigned	 flags;		/* CFG_F_* */
+	double		 min, max;	/* numbers: value range; text and HEX:
+					   length range (max 0: buffer size) */
+	const char	*def;		/* default, parsed like a file value;
+					   NULL: none (the field stays 0) */
+	size_t		 off, size;	/* the field in the target struct */
+	size_t		 off_n;		/* count / prefix / length field */
+	const char *const *choices;	/* CFG_ENUM, NULL-terminated */
+	const char	*meaning;	/* one line: what the key does */
+};
+
+/* Designated-initialiser helpers for spec tables. */
+#define CFG_FIELD(st, m)	.off = offsetof(st, m), .size = sizeof(((st *)0)->m)
+#define CFG_COUNT(st, m)	.off_n = offsetof(st, m)
+
+/* One table applied to one struct; up to 64 specs per table. */
+struct cfg_table {
+	const struct cfg_spec *specs;
+	size_t		 nspecs;
+	void		*base;		/* the struct the specs write into */
+	unsigned	 flags;		/* CFG_TBL_* */
+	uint64_t	 present;	/* out: bit i set if specs[i] was in
+					   the file */
+};
+#define CFG_TBL_NO_DEFAULTS	0x01	/* keys not in the file are left
+					   untouched (overrides) */
+
+struct cfg_file;	/* a parsed INI file plus its error list */
+
+/*
+ * Parse path.  Returns NULL after recording the reasons in errs (cannot
+ * open, syntax errors with their line, duplicate sections or keys).
+ * Not thread-safe: iniparser's error callback is process-wide.
+ */
+struct cfg_file	*cfg_file_load(const char *path, struct config_errors *errs);
+void		 cfg_file_free(struct cfg_file *f);
+size_t		 cfg_file_nerrors(const struct cfg_file *f);
+/* Sections in file order, lower case (e.g. "subnet:lan1"). */
+size_t		 cfg_file_nsections(const struct cfg_file *f);
+const char	*cfg_file_section(const struct cfg_file *f, size_t i);
+/* The raw value of section:key (any case), or NULL. */
+const char	*cfg_file_value(const struct cfg_file *f, const char *section,
+		    const char *key);
+
+/*
+ * Apply tables to section (which need not exist in the file: then every
+ * default applies and every required key is reported missing).  Keys of
+ * the section that no table knows are errors.  Returns 0, or -1 if any
+ * error was reported.
+ */
+int	cfg_section_parse(struct cfg_file *f, const char *section,
+	    struct cfg_table *tables, size_t ntables);
+
+/*
+ * Report an error about section and key (either may be NULL) as
+ *   FILE:LINE: [section] Key = value: message
+ * The line and value are looked up in the file; without them the message
+ * reads "FILE: [section] Key: message".
+ */
+void	cfg_error(struct cfg_file *f, const char *section, const char *key,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * Sections of primary.ini (also used by failover.ini for [subnet:NAME] and
+ * [host:NAME]): the spec tables by section kind ("server", "failover",
+ * "subnet", "host", "snmp"), NULL for an unknown kind.
+ */
+const struct cfg_spec *config_primary_specs(const char *kind, size_t *n);
+
+/*
+ * Parse one [subnet:NAME] / [host:NAME] section (name is the part after
+ * the colon), with the section-local cross-checks (ranges inside the
+ * subnet, lease-time order, ...).  extra tables, if any, take further keys
+ * of the same section (failover.ini's Primary).  Return 0 or -1.
+ */
+int	cfg_subnet_parse(struct cfg_file *f, const char *section,
+	    const char *name, struct cfg_subnet *sn, struct cfg_table *extra,
+	    size_t nextra);
+int	cfg_host_parse(struct cfg_file *f, const char *section,
+	    const char *name, struct cfg_host *h);
+/* Cross-checks over all subnets and hosts: overlaps, duplicates. */
+void	cfg_subnets_check(struct cfg_file *f, const struct cfg_subnet *sn,
+	    size_t n);
+void	cfg_hosts_check(struct cfg_file *f, const struct cfg_subnet *sn,
+	    size_t nsn, const struct cfg_host *h, size_t nh);
 
 #endif

@@ -12,6 +12,7 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+#ifndef FUZZ_LIBFUZZER
 static int
 run_file(const char *path)
 {
@@ -41,7 +42,6 @@ run_file(const char *path)
 	return 0;
 }
 
-#ifndef FUZZ_LIBFUZZER
 int
 main(int argc, char **argv)
 {
