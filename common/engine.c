@@ -1,0 +1,948 @@
+/*
+ * DHCP protocol engine: RFC 2131 4.3 server behaviour over the pools.
+ *
+ * Decisions taken here (tests/unit/test_engine.c pins each one):
+ *
+ * Subnet.  A request belongs to the subnet of link_addr (giaddr, else
+ *   the receiving interface).  When giaddr is 0 and ciaddr is not (a
+ *   RENEWING unicast, a RELEASE, an INFORM) the subnet of ciaddr wins:
+ *   a unicast arrives on whatever interface routes it, so the interface
+ *   says nothing about the client's link.  No subnet: drop "no-subnet".
+ *   A subnet that is not serving (pool_set_serving) is silent, except
+ *   for INFORM, which grants nothing.
+ *
+ * Server identifier (option 54).  cfg->server.server_addr, unless it is
+ *   outside the client's subnet and we know our address on the receiving
+ *   interface (a directly attached client): then that one, so the
+ *   client's unicasts reach an address on its own link.  An incoming 54
+ *   is ours if it equals either address.
+ *
+ * INIT-REBOOT and RENEWING/REBINDING for an address that is free in our
+ *   pool and unknown for this client: ACK it as a fresh binding (as Kea
+ *   does).  Clients keep their address after a lease-store loss, and a
+ *   failover standing in for a primary (which knows only the bindings
+ *   replicated to it) can renew clients it has never seen.  Safety comes
+ *   from the checks before: NAK when the address is held by another
+ *   client or quarantined, reserved for another host, excluded, or when
+ *   this client has a reservation or an unexpired binding elsewhere in
+ *   the subnet (so it comes back to that one rather than holding two).
+ *   INIT-REBOOT for an address off the link's subnet: NAK when
+ *   authoritative (4.3.2), else silent.  RENEWING/REBINDING for an
+ *   address off the subnet, and any request for an address of our
+ *   subnet outside its ranges and reservations (maybe another server's
+ *   or a static one), stay silent: the client's lease runs out and it
+ *   starts over, and we never NAK what we did not hand out.
+ *
+ * Ping before offer (cfg->server.ping_before_assign): not for the
+ *   client's reservation, nor for an address the client already holds
+ *   unexpired (bound, or offered and so already checked).  Nothing is
+ *   held during the ping: allocation is deterministic, so re-submitting
+ *   gives the same address unless another client took it meanwhile, in
+ *   which case the new choice is pinged.  ENGINE_PING_ROUNDS addresses in
+ *   use and the DISCOVER is dropped ("no-free-address").
+ *
+ * Options.  53 and 54 (DHCP replies), 51/58/59 (OFFER and ACK to a
+ *   REQUEST), 1 and 3 are always sent (1 and 3 for BOOTP-style clients
+ *   that ask for nothing); 6, 15, 28, 42 and 12 (a reservation's
+ *   Hostname) only when asked for in option 55 -- or all of them when
+ *   the client sent no option 55 (4.3.1 lets the server send what it
+ *   has; a client without a list gets a usable configuration).  Option
+ *   82 is echoed verbatim in every reply (RFC 3046 2.2), option 61 too
+ *   (RFC 6842 3).  DHCPNAK carries only 53, 54, 56, 61 and 82 (table 3).
+ *
+ * Lease time: option 51 of the request clamped to [MinLeaseTime,
+ *   MaxLeaseTime], else LeaseTime (clamped the same way); T1/T2 from the
+ *   subnet's ratios, or 0.5 and 0.875 (4.4.5) when those are unset or
+ *   inconsistent.  BOOTP: MaxLeaseTime, recorded as an ordinary binding.
+ *
+ * Destination (4.1): giaddr -> the relay, server port (a NAK gets the
+ *   broadcast bit so the relay broadcasts it); else ciaddr -> unicast,
+ *   client port -- for a NAK too, a deliberate departure from 4.1's
+ *   "always broadcast a NAK": a RENEWING client reached us by unicast,
+ *   possibly from another link, and only ciaddr gets to it; else the
+ *   broadcast bit, a NAK, or no usable chaddr -> 255.255.255.255; else
+ *   unicast to yiaddr at chaddr.  INFORM is answered at ciaddr even when
+ *   relayed (4.3.5).
+ *
+ * DECLINE must carry our 54 and option 50 (table 5 MUSTs) and name the
+ *   client's binding.  RELEASE needs ciaddr bound to the client; its 54
+ *   is checked only when present (old clients omit it; the key must
+ *   match anyway).  A SELECTING REQUEST for another server releases our
+ *   pending offer to that client (memory only) and is dropped.
+ *
+ * Changes.  Every lease change is returned to be persisted; needs_commit
+ *   is set when a reply waits on it (ACK, BOOTP) or there is no reply to
+ *   wait (DECLINE, RELEASE).  Offers, conflicts and turned-down offers
+ *   may be written lazily.
+ */
+#include <string.h>
+
+#include "engine.h"
+
+#define ADDR_BROADCAST	0xffffffffu
+#define DEFAULT_PORT	67
+
+struct req {
+	struct engine	*e;
+	const struct engine_input *in;
+	const struct dhcp_msg *m;
+	struct engine_result *res;
+	struct pool	*p;
+	struct pool_client c;
+	bool		 have_client;
+};
+
+const char *
+engine_drop_name(enum engine_drop d)
+{
+	static const char *const names[ENGINE_DROP_COUNT] = {
+		[ENGINE_DROP_NONE] = "none",
+		[ENGINE_DROP_NO_SUBNET] = "no-subnet",
+		[ENGINE_DROP_NOT_SERVING] = "not-serving",
+		[ENGINE_DROP_NOT_FOR_US] = "not-for-us",
+		[ENGINE_DROP_NO_FREE_ADDRESS] = "no-free-address",
+		[ENGINE_DROP_BAD_REQUEST] = "bad-request",
+		[ENGINE_DROP_UNKNOWN_TYPE] = "unknown-type",
+		[ENGINE_DROP_BOOTP_NO_RESERVATION] = "bootp-no-reservation",
+		[ENGINE_DROP_SERVER_MSG] = "server-msg",
+		[ENGINE_DROP_NO_CLIENT_ID] = "no-client-id",
+		[ENGINE_DROP_NOT_IN_POOL] = "not-in-pool",
+		[ENGINE_DROP_WRONG_SUBNET] = "wrong-subnet",
+		[ENGINE_DROP_UNKNOWN_LEASE] = "unknown-lease",
+		[ENGINE_DROP_NO_MEMORY] = "no-memory",
+	};
+
+	if ((unsigned)d >= ENGINE_DROP_COUNT)
+		return "unknown";
+	return names[d];
+}
+
+const char *
+engine_action_name(enum engine_action a)
+{
+	switch (a) {
+	case ENGINE_DROP:
+		return "drop";
+	case ENGINE_REPLY:
+		return "reply";
+	case ENGINE_PING_FIRST:
+		return "ping-first";
+	case ENGINE_NONE:
+		return "none";
+	}
+	return "unknown";
+}
+
+int
+engine_init(struct engine *e, const struct config *cfg,
+    struct pool_set *pools)
+{
+	if (e == NULL || cfg == NULL || pools == NULL)
+		return -1;
+	memset(e, 0, sizeof(*e));
+	e->cfg = cfg;
+	e->pools = pools;
+	return 0;
+}
+
+/*
+ * Small helpers.
+ */
+static void
+drop(struct req *r, enum engine_drop why)
+{
+	r->res->action = ENGINE_DROP;
+	r->res->drop = why;
+	r->res->drop_name = engine_drop_name(why);
+	r->e->ctr.drops[why]++;
+}
+
+static void
+add_change(struct req *r, const struct lease *l)
+{
+	if (r->res->nchanges < ENGINE_MAX_CHANGES)
+		r->res->changes[r->res->nchanges++] = *l;
+}
+
+static uint16_t
+server_port(const struct req *r)
+{
+	return r->e->cfg->server.dhcp_port != 0 ?
+	    r->e->cfg->server.dhcp_port : DEFAULT_PORT;
+}
+
+static bool
+is_our_id(const struct req *r, uint32_t id)
+{
+	return id != 0 && (id == r->e->cfg->server.server_addr ||
+	    (r->in->iface_server_addr != 0 && id == r->in->iface_server_addr));
+}
+
+static uint32_t
+server_id(const struct req *r)
+{
+	uint32_t	 sid = r->e->cfg->server.server_addr;
+
+	if (r->in->iface_server_addr != 0 &&
+	    (sid == 0 || (r->p != NULL && !pool_contains(r->p, sid))))
+		return r->in->iface_server_addr;
+	return sid;
+}
+
+static struct pool *
+link_pool(const struct req *r)
+{
+	uint32_t	 link = r->in->link_addr != 0 ? r->in->link_addr :
+	    r->m->giaddr;
+
+	return link != 0 ? pool_set_find(r->e->pools, link) : NULL;
+}
+
+/* RENEWING unicast, RELEASE, INFORM: ciaddr names the subnet. */
+static struct pool *
+client_pool(const struct req *r)
+{
+	struct pool	*p;
+
+	if (r->m->ciaddr != 0 && r->m->giaddr == 0 &&
+	    (p = pool_set_find(r->e->pools, r->m->ciaddr)) != NULL)
+		return p;
+	return link_pool(r);
+}
+
+/* Option 12 as a record may keep it: a bounded, harmless label. */
+static void
+copy_hostname(const struct dhcp_msg *m, char *out, size_t outlen)
+{
+	const uint8_t	*v;
+	size_t		 len, i, n = 0;
+
+	out[0] = '\0';
+	if ((v = dhcp_opt_get(m, DHO_HOST_NAME, &len)) == NULL)
+		return;
+	for (i = 0; i < len && n + 1 < outlen && v[i] != '\0'; i++) {
+		uint8_t	 ch = v[i];
+
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' ||
+		    ch == '_')
+			out[n++] = (char)ch;
+		else
+			out[n++] = '_';
+	}
+	out[n] = '\0';
+}
+
+static bool
+make_client(struct req *r)
+{
+	struct pool_client *c = &r->c;
+	const struct dhcp_msg *m = r->m;
+
+	memset(c, 0, sizeof(*c));
+	if (!dhcp_client_key(m, &c->key))
+		return false;
+	c->htype = m->htype;
+	c->hlen = m->hlen > DHCP_CHADDR_LEN ? DHCP_CHADDR_LEN : m->hlen;
+	memcpy(c->chaddr, m->chaddr, c->hlen);
+	copy_hostname(m, c->hostname, sizeof(c->hostname));
+	r->have_client = true;
+	return true;
+}
+
+static uint32_t
+lease_secs(const struct cfg_subnet *sn, const struct dhcp_msg *m)
+{
+	uint32_t	 lt, lo, hi, req;
+
+	lt = sn->lease_time != 0 ? sn->lease_time : 3600;
+	hi = sn->max_lease_time != 0 ? sn->max_lease_time : lt;
+	lo = sn->min_lease_time;
+	if (lo > hi)
+		lo = hi;
+	if (lo == 0)
+		lo = 1;
+	/* RFC 2131 4.3.1: the client may ask; the server decides. */
+	if (dhcp_opt_get_u32(m, DHO_LEASE_TIME, &req))
+		lt = req;
+	if (lt > hi)
+		lt = hi;
+	if (lt < lo)
+		lt = lo;
+	return lt;
+}
+
+static void
+renew_times(const struct cfg_subnet *sn, uint32_t lt, uint32_t *t1,
+    uint32_t *t2)
+{
+	double		 r1 = sn->t1_ratio, r2 = sn->t2_ratio;
+
+	/* RFC 2131 4.4.5: T1 defaults to 0.5, T2 to 0.875 of the lease. */
+	if (!(r1 > 0.0 && r1 < 1.0 && r2 > 0.0 && r2 < 1.0 && r1 < r2)) {
+		r1 = 0.5;
+		r2 = 0.875;
+	}
+	*t1 = (uint32_t)((double)lt * r1);
+	*t2 = (uint32_t)((double)lt * r2);
+}
+
+static bool
+wanted(const struct req *r, uint8_t code)
+{
+	if (r->res->prl == NULL)
+		return true;
+	return memchr(r->res->prl, code, r->res->prl_len) != NULL;
+}
+
+static void
+set_addrs(struct dhcp_msg *rp, uint8_t code, const uint32_t *a, size_t n)
+{
+	uint8_t		 buf[4 * CFG_MAX_ADDRS];
+	size_t		 i;
+
+	if (n > CFG_MAX_ADDRS)
+		n = CFG_MAX_ADDRS;
+	for (i = 0; i < n; i++) {
+		buf[4 * i] = (uint8_t)(a[i] >> 24);
+		buf[4 * i + 1] = (uint8_t)(a[i] >> 16);
+		buf[4 * i + 2] = (uint8_t)(a[i] >> 8);
+		buf[4 * i + 3] = (uint8_t)a[i];
+	}
+	if (n > 0)
+		(void)dhcp_opt_set(rp, code, buf, 4 * n);
+}
+
+/*
+ * Replies.
+ */
+
+/* Header (RFC 2131 table 3) plus 53 and 54; type 0 builds a BOOTREPLY. */
+static struct dhcp_msg *
+reply_init(struct req *r, uint8_t type)
+{
+	struct dhcp_msg	*rp = &r->res->reply;
+	const struct dhcp_msg *m = r->m;
+
+	dhcp_msg_init(rp);
+	rp->op = BOOTREPLY;
+	rp->htype = m->htype;
+	rp->hlen = m->hlen;
+	rp->xid = m->xid;
+	rp->flags = m->flags;
+	rp->giaddr = m->giaddr;
+	memcpy(rp->chaddr, m->chaddr, sizeof(rp->chaddr));
+	rp->has_cookie = true;
+	if (type != 0) {
+		(void)dhcp_opt_set_u8(rp, DHO_MESSAGE_TYPE, type);
+		(void)dhcp_opt_set_u32(rp, DHO_SERVER_ID, server_id(r));
+	}
+	return rp;
+}
+
+/* Last, so a large echoed option cannot crowd out the configuration. */
+static void
+reply_echo(struct req *r, bool dhcp)
+{
+	const uint8_t	*v;
+	size_t		 len;
+
+	if (dhcp && (v = dhcp_opt_get(r->m, DHO_CLIENT_ID, &len)) != NULL &&
+	    len > 0)
+		(void)dhcp_opt_set(&r->res->reply, DHO_CLIENT_ID, v, len);
+	if ((v = dhcp_opt_get(r->m, DHO_RELAY_AGENT_INFO, &len)) != NULL &&
+	    len > 0)
+		(void)dhcp_opt_set(&r->res->reply, DHO_RELAY_AGENT_INFO, v,
+		    len);
+}
+
+static void
+add_lease_opts(struct req *r, uint32_t lt)
+{
+	struct dhcp_msg	*rp = &r->res->reply;
+	uint32_t	 t1, t2;
+
+	renew_times(pool_subnet(r->p), lt, &t1, &t2);
+	(void)dhcp_opt_set_u32(rp, DHO_LEASE_TIME, lt);
+	(void)dhcp_opt_set_u32(rp, DHO_RENEWAL_TIME, t1);
+	(void)dhcp_opt_set_u32(rp, DHO_REBINDING_TIME, t2);
+}
+
+static void
+add_config_opts(struct req *r, const struct cfg_host *h)
+{
+	const struct cfg_subnet *sn = pool_subnet(r->p);
+	struct dhcp_msg	*rp = &r->res->reply;
+	uint32_t	 bcast;
+	size_t		 n;
+
+	(void)dhcp_opt_set_u32(rp, DHO_SUBNET_MASK, sn->mask);
+	set_addrs(rp, DHO_ROUTERS, sn->routers, sn->nrouters);
+	if (wanted(r, DHO_DNS_SERVERS))
+		set_addrs(rp, DHO_DNS_SERVERS, sn->dns, sn->ndns);
+	n = strnlen(sn->domain_name, sizeof(sn->domain_name));
+	if (n > 0 && wanted(r, DHO_DOMAIN_NAME))
+		(void)dhcp_opt_set(rp, DHO_DOMAIN_NAME, sn->domain_name, n);
+	bcast = sn->broadcast != 0 ? sn->broadcast :
+	    (sn->network & sn->mask) | ~sn->mask;
+	if (wanted(r, DHO_BROADCAST_ADDRESS))
+		(void)dhcp_opt_set_u32(rp, DHO_BROADCAST_ADDRESS, bcast);
+	if (wanted(r, DHO_NTP_SERVERS))
+		set_addrs(rp, DHO_NTP_SERVERS, sn->ntp, sn->nntp);
+	if (h != NULL && (n = strnlen(h->hostname, sizeof(h->hostname))) > 0 &&
+	    wanted(r, DHO_HOST_NAME))
+		(void)dhcp_opt_set(rp, DHO_HOST_NAME, h->hostname, n);
+}
+
+/* RFC 2131 4.1, with the NAK-to-ciaddr choice explained at the top. */
+static void
+set_dest(struct req *r, bool nak)
+{
+	struct engine_result *res = r->res;
+	const struct dhcp_msg *m = r->m;
+	uint16_t	 sport = server_port(r);
+
+	if (m->giaddr != 0) {
+		res->dest = ENGINE_DEST_RELAY;
+		res->dst_addr = m->giaddr;
+		res->dst_port = sport;
+		if (nak)
+			res->reply.flags |= DHCP_BROADCAST_FLAG;
+		return;
+	}
+	res->dst_port = (uint16_t)(sport + 1);
+	if (m->ciaddr != 0) {
+		res->dest = ENGINE_DEST_CIADDR;
+		res->dst_addr = m->ciaddr;
+	} else if (nak || (m->flags & DHCP_BROADCAST_FLAG) != 0 ||
+	    res->reply.yiaddr == 0 || m->hlen == 0) {
+		res->dest = ENGINE_DEST_BROADCAST;
+		res->dst_addr = ADDR_BROADCAST;
+	} else {
+		res->dest = ENGINE_DEST_CHADDR;
+		res->dst_addr = res->reply.yiaddr;
+	}
+}
+
+static void
+reply_done(struct req *r, uint8_t type)
+{
+	r->res->action = ENGINE_REPLY;
+	r->e->ctr.tx[type]++;
+}
+
+static void
+send_nak(struct req *r, const char *why)
+{
+	struct dhcp_msg	*rp = reply_init(r, DHCPNAK);
+
+	/* Table 3: no yiaddr, no ciaddr, only 53, 54, 56 (+61, 82). */
+	(void)dhcp_opt_set(rp, DHO_MESSAGE, why, strlen(why));
+	reply_echo(r, true);
+	r->res->needs_commit = false;
+	set_dest(r, true);
+	reply_done(r, DHCPNAK);
+}
+
+/* The reservation to name in option 12, if addr is this client's. */
+static const struct cfg_host *
+own_host(const struct req *r, uint32_t addr)
+{
+	const struct cfg_host *h = pool_addr_host(r->p, addr);
+
+	if (h == NULL || !r->have_client || pool_host_for(r->p, &r->c) != h)
+		return NULL;
+	return h;
+}
+
+/* Bind addr and answer DHCPACK (REQUEST in any state). */
+static void
+ack_binding(struct req *r, uint32_t addr)
+{
+	struct dhcp_msg	*rp;
+	struct lease	 l;
+	uint32_t	 lt = lease_secs(pool_subnet(r->p), r->m);
+
+	switch (pool_bind(r->p, &r->c, addr, r->in->now, lt, &l)) {
+	case POOL_OK:
+		break;
+	case POOL_ERR_NOMEM:
+		drop(r, ENGINE_DROP_NO_MEMORY);
+		return;
+	default:
+		send_nak(r, "address not available");
+		return;
+	}
+	add_change(r, &l);
+	r->res->needs_commit = true;
+	rp = reply_init(r, DHCPACK);
+	rp->ciaddr = r->m->ciaddr;
+	rp->yiaddr = addr;
+	add_lease_opts(r, lt);
+	add_config_opts(r, own_host(r, addr));
+	reply_echo(r, true);
+	set_dest(r, false);
+	reply_done(r, DHCPACK);
+}
+
+/*
+ * Message handlers.
+ */
+static bool
+need_ping(const struct req *r, uint32_t addr, enum pool_src src)
+{
+	const struct lease *l;
+
+	if (!r->e->cfg->server.ping_before_assign ||
+	    src == POOL_SRC_RESERVED)
+		return false;
+	l = pool_lease_at(r->p, addr);
+	if (src == POOL_SRC_EXISTING && l != NULL && l->ends > r->in->now &&
+	    (l->state == LEASE_BOUND || l->state == LEASE_OFFERED))
+		return false;
+	return true;
+}
+
+/* RFC 2131 4.3.1 */
+static void
+handle_discover(struct req *r)
+{
+	const struct engine_input *in = r->in;
+	struct dhcp_msg	*rp;
+	struct lease	 l;
+	enum pool_src	 src;
+	uint32_t	 addr, req = 0, lt;
+	unsigned	 round = in->ping_round;
+
+	if (in->pinged_addr != 0 && in->ping_in_use) {
+		/* Someone we do not know uses it: quarantine, try another. */
+		r->e->ctr.ping_conflicts++;
+		if (pool_conflict(r->p, in->pinged_addr, in->now, &l) ==
+		    POOL_OK)
+			add_change(r, &l);
+		round++;
+	}
+	if (!dhcp_opt_get_u32(r->m, DHO_REQUESTED_ADDRESS, &req))
+		req = 0;
+	if ((addr = pool_allocate(r->p, &r->c, req, in->now, &src)) == 0) {
+		drop(r, ENGINE_DROP_NO_FREE_ADDRESS);
+		return;
+	}
+	if (need_ping(r, addr, src) &&
+	    (in->pinged_addr != addr || in->ping_in_use)) {
+		if (round >= ENGINE_PING_ROUNDS) {
+			drop(r, ENGINE_DROP_NO_FREE_ADDRESS);
+			return;
+		}
+		r->res->action = ENGINE_PING_FIRST;
+		r->res->ping_addr = addr;
+		r->res->ping_round = round;
+		r->e->ctr.ping_checks++;
+		return;
+	}
+	switch (pool_offer(r->p, &r->c, addr, in->now, &l)) {
+	case POOL_OK:
+		break;
+	case POOL_ERR_NOMEM:
+		drop(r, ENGINE_DROP_NO_MEMORY);
+		return;
+	default:
+		drop(r, ENGINE_DROP_NO_FREE_ADDRESS);
+		return;
+	}
+	add_change(r, &l);
+	lt = lease_secs(pool_subnet(r->p), r->m);
+	rp = reply_init(r, DHCPOFFER);
+	rp->yiaddr = addr;
+	add_lease_opts(r, lt);
+	add_config_opts(r, own_host(r, addr));
+	reply_echo(r, true);
+	set_dest(r, false);
+	reply_done(r, DHCPOFFER);
+}
+
+/*
+ * INIT-REBOOT (init_reboot) or RENEWING/REBINDING: is `addr` right for
+ * this client?  ACK, NAK or stay silent, as explained at the top.
+ */
+static void
+verify_address(struct req *r, uint32_t addr, bool init_reboot)
+{
+	const struct lease *l;
+	const struct cfg_host *h;
+	int64_t		 now = r->in->now;
+
+	if (!pool_contains(r->p, addr)) {
+		if (init_reboot && r->e->cfg->server.authoritative)
+			send_nak(r, "wrong network");
+		else
+			drop(r, ENGINE_DROP_WRONG_SUBNET);
+		return;
+	}
+	switch (pool_addr_kind(r->p, addr)) {
+	case POOL_ADDR_OUTSIDE:
+		drop(r, ENGINE_DROP_NOT_IN_POOL);
+		return;
+	case POOL_ADDR_EXCLUDED:
+		send_nak(r, "address excluded");
+		return;
+	default:
+		break;
+	}
+	l = pool_lease_at(r->p, addr);
+	if (l != NULL && pool_lease_is_client(l, &r->c)) {
+		ack_binding(r, addr);
+		return;
+	}
+	if (!pool_addr_available(r->p, addr, &r->c, now)) {
+		send_nak(r, "address in use");
+		return;
+	}
+	if ((h = pool_host_for(r->p, &r->c)) != NULL && h->addr != addr &&
+	    pool_addr_available(r->p, h->addr, &r->c, now)) {
+		send_nak(r, "client has a reservation");
+		return;
+	}
+	l = pool_find_for_client(r->p, &r->c, now);
+	if (l != NULL && l->addr != addr && l->state == LEASE_BOUND &&
+	    l->ends > now) {
+		send_nak(r, "client is bound to another address");
+		return;
+	}
+	ack_binding(r, addr);
+}
+
+/* RFC 2131 4.3.2 */
+static void
+handle_request(struct req *r)
+{
+	const struct lease *l;
+	struct lease	 out;
+	uint32_t	 sid, want;
+	bool		 has_sid, has_want;
+
+	has_sid = dhcp_opt_get_u32(r->m, DHO_SERVER_ID, &sid);
+	has_want = dhcp_opt_get_u32(r->m, DHO_REQUESTED_ADDRESS, &want);
+
+	if (has_sid) {
+		/* SELECTING */
+		r->p = link_pool(r);
+		r->res->pool = r->p;
+		if (!is_our_id(r, sid)) {
+			/* It took another server's offer: ours is free. */
+			if (r->p != NULL && (l = pool_find_for_client(r->p,
+			    &r->c, r->in->now)) != NULL &&
+			    l->state == LEASE_OFFERED &&
+			    pool_release(r->p, &r->c, l->addr, r->in->now,
+			    &out) == POOL_OK)
+				add_change(r, &out);
+			drop(r, ENGINE_DROP_NOT_FOR_US);
+			return;
+		}
+		if (r->p == NULL) {
+			drop(r, ENGINE_DROP_NO_SUBNET);
+			return;
+		}
+		if (!pool_is_serving(r->p)) {
+			drop(r, ENGINE_DROP_NOT_SERVING);
+			return;
+		}
+		if (!has_want || want == 0) {
+			drop(r, ENGINE_DROP_BAD_REQUEST);
+			return;
+		}
+		l = pool_lease_at(r->p, want);
+		if (((l != NULL && pool_lease_is_client(l, &r->c)) ||
+		    own_host(r, want) != NULL) &&
+		    pool_addr_available(r->p, want, &r->c, r->in->now))
+			ack_binding(r, want);
+		else
+			send_nak(r, "address not offered");
+		return;
+	}
+
+	if (r->m->ciaddr != 0) {
+		/* RENEWING (unicast) or REBINDING (broadcast) */
+		r->p = client_pool(r);
+		want = r->m->ciaddr;
+	} else if (has_want && want != 0) {
+		/* INIT-REBOOT */
+		r->p = link_pool(r);
+	} else {
+		drop(r, ENGINE_DROP_BAD_REQUEST);
+		return;
+	}
+	r->res->pool = r->p;
+	if (r->p == NULL) {
+		drop(r, ENGINE_DROP_NO_SUBNET);
+		return;
+	}
+	if (!pool_is_serving(r->p)) {
+		drop(r, ENGINE_DROP_NOT_SERVING);
+		return;
+	}
+	verify_address(r, want, r->m->ciaddr == 0);
+}
+
+/* RFC 2131 4.3.3 */
+static void
+handle_decline(struct req *r)
+{
+	const struct lease *l;
+	struct lease	 out;
+	uint32_t	 sid, addr;
+
+	if (!dhcp_opt_get_u32(r->m, DHO_SERVER_ID, &sid) ||
+	    !dhcp_opt_get_u32(r->m, DHO_REQUESTED_ADDRESS, &addr) ||
+	    addr == 0) {
+		drop(r, ENGINE_DROP_BAD_REQUEST);
+		return;
+	}
+	if (!is_our_id(r, sid)) {
+		drop(r, ENGINE_DROP_NOT_FOR_US);
+		return;
+	}
+	if ((r->p = link_pool(r)) == NULL || !pool_contains(r->p, addr))
+		r->p = pool_set_find(r->e->pools, addr);
+	r->res->pool = r->p;
+	if (r->p == NULL) {
+		drop(r, ENGINE_DROP_NO_SUBNET);
+		return;
+	}
+	if (!pool_is_serving(r->p)) {
+		drop(r, ENGINE_DROP_NOT_SERVING);
+		return;
+	}
+	l = pool_lease_at(r->p, addr);
+	if (l == NULL || !pool_lease_is_client(l, &r->c) ||
+	    l->state != LEASE_BOUND ||
+	    pool_decline(r->p, &r->c, addr, r->in->now, &out) != POOL_OK) {
+		drop(r, ENGINE_DROP_UNKNOWN_LEASE);
+		return;
+	}
+	add_change(r, &out);
+	r->res->needs_commit = true;
+	r->res->action = ENGINE_NONE;
+}
+
+/* RFC 2131 4.3.4 */
+static void
+handle_release(struct req *r)
+{
+	const struct lease *l;
+	struct lease	 out;
+	uint32_t	 sid, addr = r->m->ciaddr;
+
+	if (dhcp_opt_get_u32(r->m, DHO_SERVER_ID, &sid) && !is_our_id(r, sid)) {
+		drop(r, ENGINE_DROP_NOT_FOR_US);
+		return;
+	}
+	if (addr == 0) {
+		drop(r, ENGINE_DROP_BAD_REQUEST);
+		return;
+	}
+	r->p = pool_set_find(r->e->pools, addr);
+	r->res->pool = r->p;
+	if (r->p == NULL) {
+		drop(r, ENGINE_DROP_NO_SUBNET);
+		return;
+	}
+	if (!pool_is_serving(r->p)) {
+		drop(r, ENGINE_DROP_NOT_SERVING);
+		return;
+	}
+	l = pool_lease_at(r->p, addr);
+	if (l == NULL || !pool_lease_is_client(l, &r->c) ||
+	    l->state != LEASE_BOUND ||
+	    pool_release(r->p, &r->c, addr, r->in->now, &out) != POOL_OK) {
+		drop(r, ENGINE_DROP_UNKNOWN_LEASE);
+		return;
+	}
+	add_change(r, &out);
+	r->res->needs_commit = true;
+	r->res->action = ENGINE_NONE;
+}
+
+/* RFC 2131 4.3.5: configuration only; no lease, no yiaddr. */
+static void
+handle_inform(struct req *r)
+{
+	struct dhcp_msg	*rp;
+	const struct cfg_host *h = NULL;
+
+	if (r->m->ciaddr != 0)
+		r->p = pool_set_find(r->e->pools, r->m->ciaddr);
+	if (r->p == NULL)
+		r->p = link_pool(r);
+	r->res->pool = r->p;
+	if (r->p == NULL) {
+		drop(r, ENGINE_DROP_NO_SUBNET);
+		return;
+	}
+	if (r->m->ciaddr != 0)
+		h = own_host(r, r->m->ciaddr);
+	rp = reply_init(r, DHCPACK);
+	rp->ciaddr = r->m->ciaddr;
+	add_config_opts(r, h);
+	reply_echo(r, true);
+	if (r->m->ciaddr != 0) {
+		r->res->dest = ENGINE_DEST_CIADDR;
+		r->res->dst_addr = r->m->ciaddr;
+		r->res->dst_port = (uint16_t)(server_port(r) + 1);
+	} else
+		set_dest(r, false);
+	reply_done(r, DHCPACK);
+}
+
+/* RFC 951 / RFC 1542: static BOOTP only, from host reservations. */
+static void
+handle_bootp(struct req *r)
+{
+	const struct cfg_host *h;
+	const struct cfg_subnet *sn;
+	struct dhcp_msg	*rp;
+	struct lease	 l;
+
+	if ((r->p = link_pool(r)) == NULL) {
+		drop(r, ENGINE_DROP_NO_SUBNET);
+		return;
+	}
+	r->res->pool = r->p;
+	if (!pool_is_serving(r->p)) {
+		drop(r, ENGINE_DROP_NOT_SERVING);
+		return;
+	}
+	if ((h = pool_host_for(r->p, &r->c)) == NULL) {
+		drop(r, ENGINE_DROP_BOOTP_NO_RESERVATION);
+		return;
+	}
+	/* BOOTP has no lease: keep the binding as long as we ever do. */
+	sn = pool_subnet(r->p);
+	switch (pool_bind(r->p, &r->c, h->addr, r->in->now,
+	    sn->max_lease_time != 0 ? sn->max_lease_time : sn->lease_time,
+	    &l)) {
+	case POOL_OK:
+		break;
+	case POOL_ERR_NOMEM:
+		drop(r, ENGINE_DROP_NO_MEMORY);
+		return;
+	default:
+		drop(r, ENGINE_DROP_NO_FREE_ADDRESS);
+		return;
+	}
+	add_change(r, &l);
+	r->res->needs_commit = true;
+	rp = reply_init(r, 0);
+	rp->ciaddr = r->m->ciaddr;
+	rp->yiaddr = h->addr;
+	add_config_opts(r, h);
+	reply_echo(r, false);
+	set_dest(r, false);
+	reply_done(r, 0);
+}
+
+void
+engine_handle(struct engine *e, const struct engine_input *in,
+    struct engine_result *res)
+{
+	struct req	 r;
+	const struct dhcp_msg *m = in->msg;
+	uint16_t	 mms;
+	size_t		 len;
+
+	/* Not a memset: the reply alone is ~5.6 KB and is set when used. */
+	res->action = ENGINE_DROP;
+	res->drop = ENGINE_DROP_NONE;
+	res->drop_name = NULL;
+	res->prl = NULL;
+	res->prl_len = 0;
+	res->max_len = 0;
+	res->dest = ENGINE_DEST_BROADCAST;
+	res->dst_addr = 0;
+	res->dst_port = 0;
+	res->ping_addr = 0;
+	res->ping_round = 0;
+	res->needs_commit = false;
+	res->nchanges = 0;
+	res->pool = NULL;
+
+	memset(&r, 0, sizeof(r));
+	r.e = e;
+	r.in = in;
+	r.m = m;
+	r.res = res;
+
+	if (m == NULL) {
+		drop(&r, ENGINE_DROP_BAD_REQUEST);
+		return;
+	}
+	if (m->msg_type < ENGINE_MSG_SLOTS)
+		e->ctr.rx[m->msg_type]++;
+	if (m->op != BOOTREQUEST) {
+		drop(&r, ENGINE_DROP_SERVER_MSG);
+		return;
+	}
+
+	/* RFC 2131 4.1: how big a reply the client takes, and in what order. */
+	res->prl = dhcp_opt_get(m, DHO_PARAM_REQUEST_LIST, &len);
+	res->prl_len = res->prl != NULL ? len : 0;
+	res->max_len = DHCP_DEFAULT_MAX;
+	if (dhcp_opt_get_u16(m, DHO_MAX_MESSAGE_SIZE, &mms) &&
+	    mms > res->max_len)
+		res->max_len = mms;
+	res->max_len -= DHCP_IP_UDP_HDR;
+	if (res->max_len > DHCP_PKT_MAX)
+		res->max_len = DHCP_PKT_MAX;
+
+	switch (m->msg_type) {
+	case DHCPOFFER:
+	case DHCPACK:
+	case DHCPNAK:
+		drop(&r, ENGINE_DROP_SERVER_MSG);
+		return;
+	case 0:
+	case DHCPDISCOVER:
+	case DHCPREQUEST:
+	case DHCPDECLINE:
+	case DHCPRELEASE:
+		if (!make_client(&r)) {
+			drop(&r, ENGINE_DROP_NO_CLIENT_ID);
+			return;
+		}
+		break;
+	case DHCPINFORM:
+		(void)make_client(&r);	/* only to name a reservation */
+		handle_inform(&r);
+		return;
+	default:
+		drop(&r, ENGINE_DROP_UNKNOWN_TYPE);
+		return;
+	}
+
+	switch (m->msg_type) {
+	case 0:
+		handle_bootp(&r);
+		break;
+	case DHCPDISCOVER:
+		if ((r.p = link_pool(&r)) == NULL) {
+			drop(&r, ENGINE_DROP_NO_SUBNET);
+			return;
+		}
+		res->pool = r.p;
+		if (!pool_is_serving(r.p)) {
+			drop(&r, ENGINE_DROP_NOT_SERVING);
+			return;
+		}
+		handle_discover(&r);
+		break;
+	case DHCPREQUEST:
+		handle_request(&r);
+		break;
+	case DHCPDECLINE:
+		handle_decline(&r);
+		break;
+	case DHCPRELEASE:
+		handle_release(&r);
+		break;
+	}
+}

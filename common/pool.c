@@ -1,0 +1,1476 @@
+/*
+ * Address pools: allocation state per subnet (see pool.h for the model).
+ *
+ * Data layout per subnet:
+ *   slots[]   one per range address (ranges sorted, merged, clipped to
+ *             the subnet), then one per reservation outside the ranges.
+ *             A slot points at its lease record, allocated on first use
+ *             and kept until the set is freed: a record is never
+ *             forgotten, which keeps the never-used cursor monotonic.
+ *   buckets[] chained hash client key -> records attached to a client
+ *             (a client may keep an old record next to a new one).
+ *   active    min-heap on `ends` of records whose timer runs.
+ *   idle      min-heap on `ends` of reusable records in dynamic slots.
+ * Every record is in at most one heap and remembers its position, so a
+ * change of state or `ends` costs O(log n).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pool.h"
+
+#define NO_HOST		UINT32_MAX
+#define NO_INDEX	UINT32_MAX
+
+enum slot_kind {
+	SLOT_DYNAMIC = 0,
+	SLOT_RESERVED,
+	SLOT_EXCLUDED
+};
+
+enum heap_id {
+	HEAP_NONE = 0,
+	HEAP_ACTIVE,
+	HEAP_IDLE
+};
+
+struct pool_ent {
+	struct lease	 l;
+	struct pool_ent	*hnext;		/* client hash chain */
+	uint32_t	 hash;		/* of l.key, valid while hashed */
+	uint32_t	 slot;
+	uint32_t	 hpos;		/* index in its heap */
+	uint8_t		 heap;		/* enum heap_id */
+	bool		 hashed;
+};
+
+struct pool_slot {
+	struct pool_ent	*ent;		/* NULL: never used */
+	uint32_t	 host;		/* cfg->hosts index, or NO_HOST */
+	uint8_t		 kind;		/* enum slot_kind */
+};
+
+struct pool_range {
+	uint32_t	 lo, hi;	/* inclusive */
+	uint32_t	 base;		/* slot of lo */
+};
+
+struct pool_extra {
+	uint32_t	 addr;
+	uint32_t	 slot;
+};
+
+struct pool_hostkey {
+	struct dhcp_client_key key;
+	uint32_t	 host;
+	uint32_t	 next;		/* index in hkeys, or NO_INDEX */
+};
+
+struct pool_heap {
+	struct pool_ent	**v;
+	uint32_t	 n;
+};
+
+struct pool {
+	struct pool_set	*set;
+	const struct cfg_subnet *sn;
+	size_t		 idx;
+	bool		 serving;
+	uint32_t	 network, mask;
+
+	struct pool_range *ranges;
+	size_t		 nranges;
+	struct pool_extra *extra;	/* sorted by addr */
+	size_t		 nextra;
+	struct pool_slot *slots;
+	uint32_t	 nslots;
+	uint32_t	 nrange_slots;	/* extras follow, in extra[] order */
+
+	uint32_t	 cursor;	/* never-used scan position */
+	uint32_t	 nunused;	/* dynamic slots never used */
+
+	struct pool_ent	**buckets;
+	uint32_t	 hmask;
+
+	struct pool_hostkey *hkeys;
+	uint32_t	 nhkeys;
+	uint32_t	*hkbuckets;
+	uint32_t	 hkmask;
+
+	struct pool_heap active, idle;
+	struct pool_stats st;
+};
+
+struct pool_set {
+	const struct config *cfg;
+	uint64_t	 k0, k1;	/* hash key */
+	uint64_t	 seq;		/* last update sequence stamped */
+	size_t		 npools;
+	struct pool	*pools;
+	size_t		 expire_next;	/* round-robin start */
+};
+
+const char *
+pool_err_name(enum pool_err e)
+{
+	static const char *const names[POOL_ERR_COUNT] = {
+		[POOL_OK] = "ok",
+		[POOL_ERR_NOADDR] = "not-in-pool",
+		[POOL_ERR_BUSY] = "busy",
+		[POOL_ERR_NOTOWNER] = "not-owner",
+		[POOL_ERR_STATE] = "bad-state",
+		[POOL_ERR_NOMEM] = "no-memory",
+		[POOL_ERR_TOO_BIG] = "too-big",
+	};
+
+	if ((unsigned)e >= POOL_ERR_COUNT)
+		return "unknown";
+	return names[e];
+}
+
+const char *
+pool_load_name(enum pool_load r)
+{
+	static const char *const names[] = {
+		[POOL_LOAD_OK] = "ok",
+		[POOL_LOAD_EXCLUDED] = "excluded",
+		[POOL_LOAD_OUTSIDE] = "outside-ranges",
+		[POOL_LOAD_NO_SUBNET] = "no-subnet",
+		[POOL_LOAD_INVALID] = "invalid",
+		[POOL_LOAD_NOMEM] = "no-memory",
+	};
+
+	if ((unsigned)r >= sizeof(names) / sizeof(names[0]))
+		return "unknown";
+	return names[r];
+}
+
+/*
+ * SipHash-2-4 (Aumasson and Bernstein), written from the paper.  Client
+ * identities come off the wire; a keyed hash keeps a client from
+ * choosing identities that all land in one bucket.
+ */
+#define ROTL64(x, b)	(((x) << (b)) | ((x) >> (64 - (b))))
+#define SIPROUND(v0, v1, v2, v3) do {					\
+	v0 += v1; v1 = ROTL64(v1, 13); v1 ^= v0; v0 = ROTL64(v0, 32);	\
+	v2 += v3; v3 = ROTL64(v3, 16); v3 ^= v2;			\
+	v0 += v3; v3 = ROTL64(v3, 21); v3 ^= v0;			\
+	v2 += v1; v1 = ROTL64(v1, 17); v1 ^= v2; v2 = ROTL64(v2, 32);	\
+} while (0)
+
+static uint64_t
+siphash24(uint64_t k0, uint64_t k1, const uint8_t *in, size_t len)
+{
+	uint64_t	 v0 = k0 ^ 0x736f6d6570736575ULL;
+	uint64_t	 v1 = k1 ^ 0x646f72616e646f6dULL;
+	uint64_t	 v2 = k0 ^ 0x6c7967656e657261ULL;
+	uint64_t	 v3 = k1 ^ 0x7465646279746573ULL;
+	uint64_t	 m;
+	size_t		 i, j, full = len & ~(size_t)7;
+
+	for (i = 0; i < full; i += 8) {
+		m = 0;
+		for (j = 0; j < 8; j++)
+			m |= (uint64_t)in[i + j] << (8 * j);
+		v3 ^= m;
+		SIPROUND(v0, v1, v2, v3);
+		SIPROUND(v0, v1, v2, v3);
+		v0 ^= m;
+	}
+	m = (uint64_t)(len & 0xff) << 56;
+	for (j = 0; j < (len & 7); j++)
+		m |= (uint64_t)in[full + j] << (8 * j);
+	v3 ^= m;
+	SIPROUND(v0, v1, v2, v3);
+	SIPROUND(v0, v1, v2, v3);
+	v0 ^= m;
+	v2 ^= 0xff;
+	for (j = 0; j < 4; j++)
+		SIPROUND(v0, v1, v2, v3);
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+static uint32_t
+key_hash(const struct pool_set *set, const struct dhcp_client_key *k)
+{
+	return (uint32_t)siphash24(set->k0, set->k1, k->bytes, k->len);
+}
+
+static bool
+key_eq(const struct dhcp_client_key *a, const struct dhcp_client_key *b)
+{
+	return a->len == b->len && memcmp(a->bytes, b->bytes, a->len) == 0;
+}
+
+/* The 'H' identity dhcp_client_key() gives a client without option 61. */
+static bool
+hw_key(uint8_t htype, uint8_t hlen, const uint8_t *hw,
+    struct dhcp_client_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	if (hlen == 0 || hlen > DHCP_CHADDR_LEN)
+		return false;
+	k->bytes[0] = 'H';
+	k->bytes[1] = htype;
+	memcpy(k->bytes + 2, hw, hlen);
+	k->len = (uint16_t)(2 + hlen);
+	return true;
+}
+
+static uint32_t
+pow2_at_least(uint32_t n)
+{
+	uint32_t	 p = 16;
+
+	while (p < n && p < (1u << 31))
+		p <<= 1;
+	return p;
+}
+
+static bool
+timed_state(uint8_t state)
+{
+	return state == LEASE_OFFERED || state == LEASE_BOUND ||
+	    state == LEASE_DECLINED || state == LEASE_CONFLICT;
+}
+
+/*
+ * Heaps.
+ */
+static void
+heap_set(struct pool_heap *h, uint32_t i, struct pool_ent *e)
+{
+	h->v[i] = e;
+	e->hpos = i;
+}
+
+static void
+heap_up(struct pool_heap *h, uint32_t i)
+{
+	struct pool_ent	*e = h->v[i];
+
+	while (i > 0) {
+		uint32_t	 parent = (i - 1) / 2;
+
+		if (h->v[parent]->l.ends <= e->l.ends)
+			break;
+		heap_set(h, i, h->v[parent]);
+		i = parent;
+	}
+	heap_set(h, i, e);
+}
+
+static void
+heap_down(struct pool_heap *h, uint32_t i)
+{
+	struct pool_ent	*e = h->v[i];
+
+	for (;;) {
+		uint32_t	 c = 2 * i + 1;
+
+		if (c >= h->n)
+			break;
+		if (c + 1 < h->n && h->v[c + 1]->l.ends < h->v[c]->l.ends)
+			c++;
+		if (e->l.ends <= h->v[c]->l.ends)
+			break;
+		heap_set(h, i, h->v[c]);
+		i = c;
+	}
+	heap_set(h, i, e);
+}
+
+static void
+heap_push(struct pool_heap *h, struct pool_ent *e)
+{
+	heap_set(h, h->n++, e);
+	heap_up(h, e->hpos);
+}
+
+static void
+heap_remove(struct pool_heap *h, struct pool_ent *e)
+{
+	uint32_t	 i = e->hpos;
+	struct pool_ent	*last = h->v[--h->n];
+
+	if (i < h->n) {
+		heap_set(h, i, last);
+		heap_up(h, i);
+		heap_down(h, last->hpos);
+	}
+}
+
+static struct pool_heap *
+heap_of(struct pool *p, uint8_t id)
+{
+	if (id == HEAP_ACTIVE)
+		return &p->active;
+	if (id == HEAP_IDLE)
+		return &p->idle;
+	return NULL;
+}
+
+/* Put e in the heap its state and slot call for, at the right place. */
+static void
+ent_place(struct pool *p, struct pool_ent *e)
+{
+	struct pool_heap *cur, *want;
+	uint8_t		 id;
+
+	if (timed_state(e->l.state))
+		id = HEAP_ACTIVE;
+	else if (p->slots[e->slot].kind == SLOT_DYNAMIC)
+		id = HEAP_IDLE;
+	else
+		id = HEAP_NONE;
+
+	cur = heap_of(p, e->heap);
+	want = heap_of(p, id);
+	if (cur == want) {
+		if (cur != NULL) {
+			heap_up(cur, e->hpos);
+			heap_down(cur, e->hpos);
+		}
+		return;
+	}
+	if (cur != NULL)
+		heap_remove(cur, e);
+	e->heap = id;
+	if (want != NULL)
+		heap_push(want, e);
+}
+
+/*
+ * Client index.
+ */
+static void
+ent_unhash(struct pool *p, struct pool_ent *e)
+{
+	struct pool_ent	**pp;
+
+	if (!e->hashed)
+		return;
+	for (pp = &p->buckets[e->hash & p->hmask]; *pp != NULL;
+	    pp = &(*pp)->hnext) {
+		if (*pp == e) {
+			*pp = e->hnext;
+			break;
+		}
+	}
+	e->hnext = NULL;
+	e->hashed = false;
+}
+
+static void
+ent_hash(struct pool *p, struct pool_ent *e)
+{
+	struct pool_ent	**b;
+
+	if (e->hashed || e->l.key.len == 0)
+		return;
+	e->hash = key_hash(p->set, &e->l.key);
+	b = &p->buckets[e->hash & p->hmask];
+	e->hnext = *b;
+	*b = e;
+	e->hashed = true;
+}
+
+/* Attach e to client c, or detach it (c == NULL). */
+static void
+ent_set_owner(struct pool *p, struct pool_ent *e, const struct pool_client *c,
+    bool keep_hw)
+{
+	if (e->hashed && (c == NULL || !key_eq(&e->l.key, &c->key)))
+		ent_unhash(p, e);
+	if (c == NULL) {
+		memset(&e->l.key, 0, sizeof(e->l.key));
+		memset(e->l.hostname, 0, sizeof(e->l.hostname));
+		if (!keep_hw) {
+			e->l.htype = e->l.hlen = 0;
+			memset(e->l.chaddr, 0, sizeof(e->l.chaddr));
+		}
+		return;
+	}
+	e->l.key = c->key;
+	e->l.htype = c->htype;
+	e->l.hlen = c->hlen > DHCP_CHADDR_LEN ? DHCP_CHADDR_LEN : c->hlen;
+	memset(e->l.chaddr, 0, sizeof(e->l.chaddr));
+	memcpy(e->l.chaddr, c->chaddr, e->l.hlen);
+	if (c->hostname[0] != '\0') {
+		memcpy(e->l.hostname, c->hostname, sizeof(e->l.hostname));
+		e->l.hostname[sizeof(e->l.hostname) - 1] = '\0';
+	}
+	ent_hash(p, e);
+}
+
+static bool
+ent_is_client(const struct pool_ent *e, const struct pool_client *c)
+{
+	return c != NULL && e->hashed && key_eq(&e->l.key, &c->key);
+}
+
+/*
+ * Address -> slot.
+ */
+static bool
+find_range_slot(const struct pool *p, uint32_t addr, uint32_t *slot)
+{
+	size_t		 lo = 0, hi = p->nranges;
+
+	/* Last range with lo <= addr. */
+	while (lo < hi) {
+		size_t	 mid = lo + (hi - lo) / 2;
+
+		if (p->ranges[mid].lo <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo > 0 && addr <= p->ranges[lo - 1].hi) {
+		*slot = p->ranges[lo - 1].base + (addr - p->ranges[lo - 1].lo);
+		return true;
+	}
+	return false;
+}
+
+static bool
+find_slot(const struct pool *p, uint32_t addr, uint32_t *slot)
+{
+	size_t		 lo = 0, hi = p->nextra;
+
+	if (find_range_slot(p, addr, slot))
+		return true;
+	while (lo < hi) {
+		size_t	 mid = lo + (hi - lo) / 2;
+
+		if (p->extra[mid].addr == addr) {
+			*slot = p->extra[mid].slot;
+			return true;
+		}
+		if (p->extra[mid].addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+static uint32_t
+slot_addr(const struct pool *p, uint32_t slot)
+{
+	size_t		 i;
+
+	if (slot >= p->nrange_slots)
+		return p->extra[slot - p->nrange_slots].addr;
+	/* At most CFG_MAX_RANGES ranges. */
+	for (i = 0; i + 1 < p->nranges && slot >= p->ranges[i + 1].base; i++)
+		;
+	return p->ranges[i].lo + (slot - p->ranges[i].base);
+}
+
+/*
+ * Reservations.
+ */
+static uint32_t
+host_by_key(const struct pool *p, const struct dhcp_client_key *k)
+{
+	uint32_t	 i;
+
+	if (p->nhkeys == 0 || k->len == 0)
+		return NO_HOST;
+	i = p->hkbuckets[key_hash(p->set, k) & p->hkmask];
+	for (; i != NO_INDEX; i = p->hkeys[i].next)
+		if (key_eq(&p->hkeys[i].key, k))
+			return p->hkeys[i].host;
+	return NO_HOST;
+}
+
+/*
+ * A host entry names either a ClientId or a HardwareAddress.  A client
+ * that sends option 61 is keyed by it, yet its HardwareAddress
+ * reservation must still apply, so the hardware address is tried too.
+ */
+static uint32_t
+host_lookup(const struct pool *p, const struct pool_client *c)
+{
+	struct dhcp_client_key hk;
+	uint32_t	 h;
+
+	if (c == NULL)
+		return NO_HOST;
+	if ((h = host_by_key(p, &c->key)) != NO_HOST)
+		return h;
+	if (hw_key(c->htype, c->hlen, c->chaddr, &hk) && !key_eq(&hk, &c->key))
+		return host_by_key(p, &hk);
+	return NO_HOST;
+}
+
+static void
+hostkey_add(struct pool *p, const struct dhcp_client_key *k, uint32_t host)
+{
+	struct pool_hostkey *hk;
+	uint32_t	*b;
+
+	if (host_by_key(p, k) != NO_HOST)
+		return;		/* first host with that identity wins */
+	hk = &p->hkeys[p->nhkeys];
+	hk->key = *k;
+	hk->host = host;
+	b = &p->hkbuckets[key_hash(p->set, k) & p->hkmask];
+	hk->next = *b;
+	*b = p->nhkeys++;
+}
+
+/*
+ * Counters.
+ */
+static void
+stat_adj(struct pool *p, uint32_t slot, int d)
+{
+	const struct pool_slot *s = &p->slots[slot];
+	uint32_t	*c = NULL;
+
+	if (s->kind == SLOT_EXCLUDED)
+		return;
+	if (s->kind == SLOT_RESERVED) {
+		if (s->ent != NULL && (s->ent->l.state == LEASE_OFFERED ||
+		    s->ent->l.state == LEASE_BOUND))
+			p->st.reserved_bound += (uint32_t)d;
+		return;
+	}
+	if (s->ent == NULL)
+		c = &p->st.free;
+	else {
+		switch (s->ent->l.state) {
+		case LEASE_OFFERED:
+			c = &p->st.offered;
+			break;
+		case LEASE_BOUND:
+			c = &p->st.bound;
+			break;
+		case LEASE_DECLINED:
+			c = &p->st.declined;
+			break;
+		case LEASE_CONFLICT:
+			c = &p->st.conflict;
+			break;
+		default:
+			c = &p->st.free;
+			break;
+		}
+	}
+	*c += (uint32_t)d;
+}
+
+/* The record of a slot, created (FREE, unattached) on first use. */
+static struct pool_ent *
+ent_get(struct pool *p, uint32_t slot)
+{
+	struct pool_slot *s = &p->slots[slot];
+	struct pool_ent	*e;
+
+	if (s->ent != NULL)
+		return s->ent;
+	if ((e = calloc(1, sizeof(*e))) == NULL)
+		return NULL;
+	e->l.addr = slot_addr(p, slot);
+	e->l.state = LEASE_FREE;
+	e->slot = slot;
+	e->heap = HEAP_NONE;
+	s->ent = e;
+	if (s->kind == SLOT_DYNAMIC)
+		p->nunused--;
+	return e;
+}
+
+static void
+ent_done(struct pool *p, struct pool_ent *e, struct lease *out)
+{
+	e->l.seq = ++p->set->seq;
+	ent_place(p, e);
+	if (out != NULL)
+		*out = e->l;
+}
+
+/*
+ * Building.
+ */
+static int
+range_cmp(const void *a, const void *b)
+{
+	const struct pool_range *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+static int
+extra_cmp(const void *a, const void *b)
+{
+	const struct pool_extra *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static void
+mark_excluded(struct pool *p, uint32_t addr)
+{
+	uint32_t	 slot;
+
+	if (find_slot(p, addr, &slot) && p->slots[slot].kind == SLOT_DYNAMIC)
+		p->slots[slot].kind = SLOT_EXCLUDED;
+}
+
+static enum pool_err
+pool_build(struct pool *p, struct pool_set *set, size_t idx)
+{
+	const struct config *cfg = set->cfg;
+	const struct cfg_subnet *sn = &cfg->subnets[idx];
+	uint32_t	 first, last, nrange_slots = 0, nheap, slot;
+	uint64_t	 total = 0;
+	size_t		 i, n, nhosts = 0;
+
+	p->set = set;
+	p->sn = sn;
+	p->idx = idx;
+	p->serving = true;
+	p->mask = sn->mask;
+	p->network = sn->network & sn->mask;
+	first = p->network;
+	last = p->network | ~p->mask;
+
+	/* Ranges clipped to the subnet, sorted, overlaps merged. */
+	if (sn->nranges > 0 &&
+	    (p->ranges = calloc(sn->nranges, sizeof(*p->ranges))) == NULL)
+		return POOL_ERR_NOMEM;
+	for (i = 0; i < sn->nranges && i < CFG_MAX_RANGES; i++) {
+		uint32_t lo = sn->ranges[i].lo, hi = sn->ranges[i].hi;
+
+		if (lo < first)
+			lo = first;
+		if (hi > last)
+			hi = last;
+		if (lo > hi)
+			continue;
+		p->ranges[p->nranges].lo = lo;
+		p->ranges[p->nranges].hi = hi;
+		p->nranges++;
+	}
+	qsort(p->ranges, p->nranges, sizeof(*p->ranges), range_cmp);
+	for (i = 0, n = 0; i < p->nranges; i++) {
+		if (n > 0 && (uint64_t)p->ranges[n - 1].hi + 1 >=
+		    p->ranges[i].lo) {
+			if (p->ranges[i].hi > p->ranges[n - 1].hi)
+				p->ranges[n - 1].hi = p->ranges[i].hi;
+			continue;
+		}
+		p->ranges[n++] = p->ranges[i];
+	}
+	p->nranges = n;
+	for (i = 0; i < p->nranges; i++) {
+		p->ranges[i].base = (uint32_t)total;
+		total += (uint64_t)(p->ranges[i].hi - p->ranges[i].lo) + 1;
+		if (total > POOL_MAX_ADDRS)
+			return POOL_ERR_TOO_BIG;
+	}
+	nrange_slots = (uint32_t)total;
+
+	/* Reservations outside the ranges get their own slots. */
+	for (i = 0; i < cfg->nhosts; i++) {
+		uint32_t a = cfg->hosts[i].addr;
+
+		if (a != 0 && (a & p->mask) == p->network)
+			nhosts++;
+	}
+	if (nhosts > 0) {
+		if ((p->extra = calloc(nhosts, sizeof(*p->extra))) == NULL)
+			return POOL_ERR_NOMEM;
+		for (i = 0; i < cfg->nhosts; i++) {
+			uint32_t a = cfg->hosts[i].addr;
+
+			if (a == 0 || (a & p->mask) != p->network ||
+			    find_range_slot(p, a, &slot))
+				continue;
+			p->extra[p->nextra++].addr = a;
+		}
+		qsort(p->extra, p->nextra, sizeof(*p->extra), extra_cmp);
+		for (i = 0, n = 0; i < p->nextra; i++)
+			if (n == 0 || p->extra[n - 1].addr != p->extra[i].addr)
+				p->extra[n++] = p->extra[i];
+		p->nextra = n;
+		for (n = 0; n < p->nextra; n++)
+			p->extra[n].slot = nrange_slots + (uint32_t)n;
+	}
+	p->nrange_slots = nrange_slots;
+	p->nslots = nrange_slots + (uint32_t)p->nextra;
+
+	nheap = p->nslots > 0 ? p->nslots : 1;
+	p->slots = calloc(nheap, sizeof(*p->slots));
+	p->active.v = calloc(nheap, sizeof(*p->active.v));
+	p->idle.v = calloc(nheap, sizeof(*p->idle.v));
+	p->hmask = pow2_at_least(p->nslots) - 1;
+	p->buckets = calloc((size_t)p->hmask + 1, sizeof(*p->buckets));
+	if (p->slots == NULL || p->active.v == NULL || p->idle.v == NULL ||
+	    p->buckets == NULL)
+		return POOL_ERR_NOMEM;
+	for (slot = 0; slot < p->nslots; slot++) {
+		p->slots[slot].host = NO_HOST;
+		p->slots[slot].kind = slot < nrange_slots ? SLOT_DYNAMIC :
+		    SLOT_RESERVED;
+	}
+
+	/*
+	 * RFC 950: the all-zeros and all-ones host numbers name the network
+	 * and its broadcast, never a host (a /31 or /32 has neither).  Our
+	 * own address in a range would be a guaranteed conflict.
+	 */
+	if (p->mask != 0xffffffffu && p->mask != 0xfffffffeu) {
+		mark_excluded(p, first);
+		mark_excluded(p, last);
+	}
+	if (cfg->server.server_addr != 0)
+		mark_excluded(p, cfg->server.server_addr);
+	for (i = 0; i < sn->nexcludes && i < CFG_MAX_EXCLUDES; i++)
+		mark_excluded(p, sn->excludes[i]);
+
+	/*
+	 * A reservation overrides an exclusion: exclusion keeps an address
+	 * from being handed out dynamically, a reservation is static.
+	 */
+	for (i = 0; i < cfg->nhosts; i++) {
+		uint32_t a = cfg->hosts[i].addr;
+
+		if (a == 0 || (a & p->mask) != p->network ||
+		    !find_slot(p, a, &slot) ||
+		    p->slots[slot].host != NO_HOST)
+			continue;
+		p->slots[slot].host = (uint32_t)i;
+		p->slots[slot].kind = SLOT_RESERVED;
+	}
+
+	/* Host identities (one per ClientId, one per HardwareAddress). */
+	if (nhosts > 0) {
+		p->hkmask = pow2_at_least((uint32_t)(2 * nhosts)) - 1;
+		p->hkeys = calloc(2 * nhosts, sizeof(*p->hkeys));
+		p->hkbuckets = calloc((size_t)p->hkmask + 1,
+		    sizeof(*p->hkbuckets));
+		if (p->hkeys == NULL || p->hkbuckets == NULL)
+			return POOL_ERR_NOMEM;
+		memset(p->hkbuckets, 0xff,
+		    ((size_t)p->hkmask + 1) * sizeof(*p->hkbuckets));
+		for (i = 0; i < cfg->nhosts; i++) {
+			const struct cfg_host *h = &cfg->hosts[i];
+			struct dhcp_client_key k;
+
+			if (h->addr == 0 || (h->addr & p->mask) != p->network)
+				continue;
+			if (!find_slot(p, h->addr, &slot) ||
+			    p->slots[slot].host != (uint32_t)i)
+				continue;	/* duplicate address */
+			if (h->cid_len > 0 && h->cid_len < sizeof(k.bytes)) {
+				memset(&k, 0, sizeof(k));
+				k.bytes[0] = 'C';
+				memcpy(k.bytes + 1, h->cid, h->cid_len);
+				k.len = (uint16_t)(1 + h->cid_len);
+				hostkey_add(p, &k, (uint32_t)i);
+			}
+			if (hw_key(h->htype, h->hlen, h->hwaddr, &k))
+				hostkey_add(p, &k, (uint32_t)i);
+		}
+	}
+
+	for (slot = 0; slot < p->nslots; slot++) {
+		switch (p->slots[slot].kind) {
+		case SLOT_DYNAMIC:
+			p->st.total++;
+			break;
+		case SLOT_RESERVED:
+			p->st.reserved++;
+			break;
+		default:
+			p->st.excluded++;
+			break;
+		}
+	}
+	p->st.free = p->st.total;
+	p->nunused = p->st.total;
+	return POOL_OK;
+}
+
+static void
+pool_destroy(struct pool *p)
+{
+	uint32_t	 i;
+
+	if (p->slots != NULL)
+		for (i = 0; i < p->nslots; i++)
+			free(p->slots[i].ent);
+	free(p->slots);
+	free(p->ranges);
+	free(p->extra);
+	free(p->buckets);
+	free(p->hkeys);
+	free(p->hkbuckets);
+	free(p->active.v);
+	free(p->idle.v);
+}
+
+enum pool_err
+pool_set_new(const struct config *cfg, uint64_t hash_seed,
+    struct pool_set **out)
+{
+	struct pool_set	*set;
+	enum pool_err	 err;
+	size_t		 i;
+
+	*out = NULL;
+	if ((set = calloc(1, sizeof(*set))) == NULL)
+		return POOL_ERR_NOMEM;
+	set->cfg = cfg;
+	set->k0 = hash_seed;
+	set->k1 = hash_seed * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL;
+	if (cfg->nsubnets > 0 &&
+	    (set->pools = calloc(cfg->nsubnets, sizeof(*set->pools))) ==
+	    NULL) {
+		free(set);
+		return POOL_ERR_NOMEM;
+	}
+	set->npools = cfg->nsubnets;
+	for (i = 0; i < set->npools; i++) {
+		if ((err = pool_build(&set->pools[i], set, i)) != POOL_OK) {
+			pool_set_free(set);
+			return err;
+		}
+	}
+	*out = set;
+	return POOL_OK;
+}
+
+void
+pool_set_free(struct pool_set *set)
+{
+	size_t		 i;
+
+	if (set == NULL)
+		return;
+	for (i = 0; i < set->npools; i++)
+		pool_destroy(&set->pools[i]);
+	free(set->pools);
+	free(set);
+}
+
+size_t
+pool_set_count(const struct pool_set *set)
+{
+	return set->npools;
+}
+
+struct pool *
+pool_set_get(struct pool_set *set, size_t i)
+{
+	return i < set->npools ? &set->pools[i] : NULL;
+}
+
+struct pool *
+pool_set_find(struct pool_set *set, uint32_t addr)
+{
+	size_t		 i;
+
+	if (addr == 0)
+		return NULL;
+	for (i = 0; i < set->npools; i++)
+		if ((addr & set->pools[i].mask) == set->pools[i].network)
+			return &set->pools[i];
+	return NULL;
+}
+
+/*
+ * Accessors.
+ */
+const struct cfg_subnet *
+pool_subnet(const struct pool *p)
+{
+	return p->sn;
+}
+
+size_t
+pool_index(const struct pool *p)
+{
+	return p->idx;
+}
+
+bool
+pool_contains(const struct pool *p, uint32_t addr)
+{
+	return (addr & p->mask) == p->network;
+}
+
+void
+pool_set_serving(struct pool *p, bool on)
+{
+	p->serving = on;
+}
+
+bool
+pool_is_serving(const struct pool *p)
+{
+	return p->serving;
+}
+
+enum pool_addr_kind
+pool_addr_kind(const struct pool *p, uint32_t addr)
+{
+	uint32_t	 slot;
+
+	if (!find_slot(p, addr, &slot))
+		return POOL_ADDR_OUTSIDE;
+	switch (p->slots[slot].kind) {
+	case SLOT_DYNAMIC:
+		return POOL_ADDR_DYNAMIC;
+	case SLOT_RESERVED:
+		return POOL_ADDR_RESERVED;
+	default:
+		return POOL_ADDR_EXCLUDED;
+	}
+}
+
+const struct cfg_host *
+pool_addr_host(const struct pool *p, uint32_t addr)
+{
+	uint32_t	 slot;
+
+	if (!find_slot(p, addr, &slot) || p->slots[slot].host == NO_HOST)
+		return NULL;
+	return &p->set->cfg->hosts[p->slots[slot].host];
+}
+
+const struct cfg_host *
+pool_host_for(const struct pool *p, const struct pool_client *c)
+{
+	uint32_t	 h = host_lookup(p, c);
+
+	return h == NO_HOST ? NULL : &p->set->cfg->hosts[h];
+}
+
+const struct lease *
+pool_lease_at(const struct pool *p, uint32_t addr)
+{
+	uint32_t	 slot;
+
+	if (!find_slot(p, addr, &slot) || p->slots[slot].ent == NULL)
+		return NULL;
+	return &p->slots[slot].ent->l;
+}
+
+bool
+pool_lease_is_client(const struct lease *l, const struct pool_client *c)
+{
+	return l != NULL && c != NULL && l->key.len > 0 &&
+	    l->state != LEASE_DECLINED && l->state != LEASE_CONFLICT &&
+	    key_eq(&l->key, &c->key);
+}
+
+static int
+client_rank(const struct pool_ent *e, int64_t now)
+{
+	if (e->l.ends > now && e->l.state == LEASE_BOUND)
+		return 2;
+	if (e->l.ends > now && e->l.state == LEASE_OFFERED)
+		return 1;
+	return 0;
+}
+
+static struct pool_ent *
+client_ent(const struct pool *p, const struct pool_client *c, int64_t now)
+{
+	struct pool_ent	*e, *best = NULL;
+	uint32_t	 h;
+
+	if (c == NULL || c->key.len == 0)
+		return NULL;
+	h = key_hash(p->set, &c->key);
+	for (e = p->buckets[h & p->hmask]; e != NULL; e = e->hnext) {
+		if (e->hash != h || !key_eq(&e->l.key, &c->key))
+			continue;
+		if (best == NULL || client_rank(e, now) >
+		    client_rank(best, now) ||
+		    (client_rank(e, now) == client_rank(best, now) &&
+		    e->l.ends > best->l.ends))
+			best = e;
+	}
+	return best;
+}
+
+const struct lease *
+pool_find_for_client(const struct pool *p, const struct pool_client *c,
+    int64_t now)
+{
+	struct pool_ent	*e = client_ent(p, c, now);
+
+	return e == NULL ? NULL : &e->l;
+}
+
+static bool
+slot_available(const struct pool *p, uint32_t slot,
+    const struct pool_client *c, int64_t now)
+{
+	const struct pool_slot *s = &p->slots[slot];
+
+	if (s->kind == SLOT_EXCLUDED)
+		return false;
+	if (s->kind == SLOT_RESERVED && (s->host == NO_HOST ||
+	    host_lookup(p, c) != s->host))
+		return false;
+	if (s->ent == NULL || ent_is_client(s->ent, c))
+		return true;
+	return s->ent->l.ends <= now;
+}
+
+bool
+pool_addr_available(const struct pool *p, uint32_t addr,
+    const struct pool_client *c, int64_t now)
+{
+	uint32_t	 slot;
+
+	return find_slot(p, addr, &slot) && slot_available(p, slot, c, now);
+}
+
+uint32_t
+pool_allocate(struct pool *p, const struct pool_client *c,
+    uint32_t requested, int64_t now, enum pool_src *src)
+{
+	const struct pool_ent *e, *a, *b;
+	uint32_t	 h, slot;
+	enum pool_src	 dummy;
+
+	if (src == NULL)
+		src = &dummy;
+
+	/* 1. A reservation, unless something else still holds it. */
+	if ((h = host_lookup(p, c)) != NO_HOST &&
+	    find_slot(p, p->set->cfg->hosts[h].addr, &slot) &&
+	    slot_available(p, slot, c, now)) {
+		*src = POOL_SRC_RESERVED;
+		return p->set->cfg->hosts[h].addr;
+	}
+
+	/* 2. The client's own lease: RFC 2131 4.3.1 prefers it. */
+	if ((e = client_ent(p, c, now)) != NULL &&
+	    slot_available(p, e->slot, c, now)) {
+		*src = POOL_SRC_EXISTING;
+		return e->l.addr;
+	}
+
+	/* 3. The address it asked for (option 50), 4.3.1 again. */
+	if (requested != 0 && find_slot(p, requested, &slot) &&
+	    slot_available(p, slot, c, now)) {
+		*src = POOL_SRC_REQUESTED;
+		return requested;
+	}
+
+	/*
+	 * 4. A never-used address.  Slots never go back to unused, so the
+	 * cursor only moves forward past used ones; it does not move past
+	 * the slot it returns, so a repeated call gives the same answer.
+	 */
+	if (p->nunused > 0) {
+		while (p->cursor < p->nslots &&
+		    (p->slots[p->cursor].ent != NULL ||
+		    p->slots[p->cursor].kind != SLOT_DYNAMIC))
+			p->cursor++;
+		if (p->cursor < p->nslots) {
+			*src = POOL_SRC_NEW;
+			return slot_addr(p, p->cursor);
+		}
+	}
+
+	/*
+	 * 5. The lease reusable for longest.  The idle heap holds swept
+	 * ones; a lease whose timer ran out but that the sweep has not
+	 * reached yet sits at the top of the active heap.
+	 */
+	a = p->idle.n > 0 && p->idle.v[0]->l.ends <= now ? p->idle.v[0] : NULL;
+	b = p->active.n > 0 && p->active.v[0]->l.ends <= now &&
+	    p->slots[p->active.v[0]->slot].kind == SLOT_DYNAMIC ?
+	    p->active.v[0] : NULL;
+	if (a == NULL || (b != NULL && b->l.ends < a->l.ends))
+		a = b;
+	if (a != NULL) {
+		*src = POOL_SRC_RECLAIMED;
+		return a->l.addr;
+	}
+	*src = POOL_SRC_NONE;
+	return 0;
+}
+
+/*
+ * State changes.
+ */
+enum pool_err
+pool_offer(struct pool *p, const struct pool_client *c, uint32_t addr,
+    int64_t now, struct lease *out)
+{
+	struct pool_ent	*e;
+	uint32_t	 slot;
+
+	if (!find_slot(p, addr, &slot))
+		return POOL_ERR_NOADDR;
+	if (!slot_available(p, slot, c, now))
+		return POOL_ERR_BUSY;
+	e = p->slots[slot].ent;
+	if (e != NULL && ent_is_client(e, c) && e->l.state == LEASE_BOUND &&
+	    e->l.ends > now) {
+		/*
+		 * The client lost track of a binding it still has: offering
+		 * it again must not shorten it to MaxPendingSeconds.
+		 */
+		if (out != NULL)
+			*out = e->l;
+		return POOL_OK;
+	}
+	stat_adj(p, slot, -1);
+	if ((e = ent_get(p, slot)) == NULL) {
+		stat_adj(p, slot, +1);
+		return POOL_ERR_NOMEM;
+	}
+	ent_set_owner(p, e, c, false);
+	e->l.state = LEASE_OFFERED;
+	e->l.starts = now;
+	e->l.cltt = now;
+	e->l.ends = now + (int64_t)p->set->cfg->server.max_pending_secs;
+	stat_adj(p, slot, +1);
+	ent_done(p, e, out);
+	return POOL_OK;
+}
+
+enum pool_err
+pool_bind(struct pool *p, const struct pool_client *c, uint32_t addr,
+    int64_t now, uint32_t lease_secs, struct lease *out)
+{
+	struct pool_ent	*e;
+	uint32_t	 slot;
+
+	if (!find_slot(p, addr, &slot))
+		return POOL_ERR_NOADDR;
+	if (!slot_available(p, slot, c, now))
+		return POOL_ERR_BUSY;
+	stat_adj(p, slot, -1);
+	if ((e = ent_get(p, slot)) == NULL) {
+		stat_adj(p, slot, +1);
+		return POOL_ERR_NOMEM;
+	}
+	ent_set_owner(p, e, c, false);
+	e->l.state = LEASE_BOUND;
+	e->l.starts = now;
+	e->l.cltt = now;
+	e->l.ends = now + (int64_t)lease_secs;
+	stat_adj(p, slot, +1);
+	ent_done(p, e, out);
+	return POOL_OK;
+}
+
+/* The client's record at addr, or an error why not. */
+static enum pool_err
+own_ent(struct pool *p, const struct pool_client *c, uint32_t addr,
+    struct pool_ent **ep)
+{
+	uint32_t	 slot;
+
+	if (!find_slot(p, addr, &slot))
+		return POOL_ERR_NOADDR;
+	if (p->slots[slot].ent == NULL ||
+	    !ent_is_client(p->slots[slot].ent, c))
+		return POOL_ERR_NOTOWNER;
+	*ep = p->slots[slot].ent;
+	if ((*ep)->l.state != LEASE_BOUND && (*ep)->l.state != LEASE_OFFERED)
+		return POOL_ERR_STATE;
+	return POOL_OK;
+}
+
+enum pool_err
+pool_release(struct pool *p, const struct pool_client *c, uint32_t addr,
+    int64_t now, struct lease *out)
+{
+	struct pool_ent	*e = NULL;
+	enum pool_err	 err;
+
+	if ((err = own_ent(p, c, addr, &e)) != POOL_OK)
+		return err;
+	stat_adj(p, e->slot, -1);
+	/*
+	 * RFC 2131 4.3.4: the server marks the address not allocated but
+	 * SHOULD keep the client's record, so it stays attached and the
+	 * client gets it back.  An offer the client turned down (it chose
+	 * another server, 4.3.2) is simply FREE again.
+	 */
+	e->l.state = e->l.state == LEASE_BOUND ? LEASE_RELEASED : LEASE_FREE;
+	if (e->l.ends > now)
+		e->l.ends = now;
+	e->l.cltt = now;
+	stat_adj(p, e->slot, +1);
+	ent_done(p, e, out);
+	return POOL_OK;
+}
+
+enum pool_err
+pool_decline(struct pool *p, const struct pool_client *c, uint32_t addr,
+    int64_t now, struct lease *out)
+{
+	struct pool_ent	*e = NULL;
+	enum pool_err	 err;
+
+	if ((err = own_ent(p, c, addr, &e)) != POOL_OK)
+		return err;
+	stat_adj(p, e->slot, -1);
+	/*
+	 * RFC 2131 4.3.3: the address is in use by something else; mark it
+	 * unavailable (for MaxUnavailableTime) and do not tie the client to
+	 * it any longer, so its next DISCOVER gets another one.
+	 */
+	ent_set_owner(p, e, NULL, true);
+	e->l.state = LEASE_DECLINED;
+	e->l.cltt = now;
+	e->l.ends = now + (int64_t)p->set->cfg->server.max_unavailable_time;
+	stat_adj(p, e->slot, +1);
+	ent_done(p, e, out);
+	return POOL_OK;
+}
+
+enum pool_err
+pool_conflict(struct pool *p, uint32_t addr, int64_t now, struct lease *out)
+{
+	struct pool_ent	*e;
+	uint32_t	 slot;
+
+	if (!find_slot(p, addr, &slot))
+		return POOL_ERR_NOADDR;
+	e = p->slots[slot].ent;
+	if (e != NULL && e->l.ends > now && (e->l.state == LEASE_BOUND ||
+	    e->l.state == LEASE_OFFERED))
+		return POOL_ERR_BUSY;	/* someone we know answered */
+	stat_adj(p, slot, -1);
+	if ((e = ent_get(p, slot)) == NULL) {
+		stat_adj(p, slot, +1);
+		return POOL_ERR_NOMEM;
+	}
+	ent_set_owner(p, e, NULL, false);
+	e->l.state = LEASE_CONFLICT;
+	e->l.starts = now;
+	e->l.cltt = now;
+	e->l.ends = now + (int64_t)p->set->cfg->server.max_unavailable_time;
+	stat_adj(p, slot, +1);
+	ent_done(p, e, out);
+	return POOL_OK;
+}
+
+size_t
+pool_expire(struct pool *p, int64_t now, size_t max, pool_change_cb *cb,
+    void *arg)
+{
+	struct pool_ent	*e;
+	size_t		 n = 0;
+
+	while (n < max && p->active.n > 0 && p->active.v[0]->l.ends <= now) {
+		e = p->active.v[0];
+		stat_adj(p, e->slot, -1);
+		/*
+		 * RFC 2131 4.3.1 asks servers to keep an expired client's
+		 * address for it as long as they can: the record stays
+		 * attached, only quarantined ones were detached already.
+		 */
+		e->l.state = e->l.state == LEASE_BOUND ? LEASE_EXPIRED :
+		    LEASE_FREE;
+		stat_adj(p, e->slot, +1);
+		ent_done(p, e, NULL);
+		if (cb != NULL)
+			cb(p, &e->l, arg);
+		n++;
+	}
+	return n;
+}
+
+size_t
+pool_set_expire(struct pool_set *set, int64_t now, size_t max,
+    pool_change_cb *cb, void *arg)
+{
+	size_t		 i, done = 0;
+
+	if (set->npools == 0)
+		return 0;
+	for (i = 0; i < set->npools && done < max; i++) {
+		size_t	 k = (set->expire_next + i) % set->npools;
+
+		done += pool_expire(&set->pools[k], now, max - done, cb, arg);
+	}
+	set->expire_next = (set->expire_next + 1) % set->npools;
+	return done;
+}
+
+enum pool_load
+pool_load_lease(struct pool_set *set, const struct lease *l)
+{
+	struct pool	*p;
+	struct pool_ent	*e;
+	uint32_t	 slot;
+
+	if (l->addr == 0 || l->state >= LEASE_STATE_COUNT ||
+	    l->key.len > DHCP_CLIENT_KEY_MAX || l->hlen > DHCP_CHADDR_LEN)
+		return POOL_LOAD_INVALID;
+	if ((p = pool_set_find(set, l->addr)) == NULL)
+		return POOL_LOAD_NO_SUBNET;
+	if (!find_slot(p, l->addr, &slot))
+		return POOL_LOAD_OUTSIDE;
+	stat_adj(p, slot, -1);
+	if ((e = ent_get(p, slot)) == NULL) {
+		stat_adj(p, slot, +1);
+		return POOL_LOAD_NOMEM;
+	}
+	ent_unhash(p, e);
+	e->l = *l;
+	e->l.hostname[sizeof(e->l.hostname) - 1] = '\0';
+	/* Quarantined records are detached whatever the store says. */
+	if (e->l.state != LEASE_DECLINED && e->l.state != LEASE_CONFLICT)
+		ent_hash(p, e);
+	stat_adj(p, slot, +1);
+	ent_place(p, e);
+	if (l->seq > set->seq)
+		set->seq = l->seq;
+	return p->slots[slot].kind == SLOT_EXCLUDED ? POOL_LOAD_EXCLUDED :
+	    POOL_LOAD_OK;
+}
+
+void
+pool_stats(const struct pool *p, struct pool_stats *st)
+{
+	*st = p->st;
+}
+
+const struct lease *
+pool_next_lease(const struct pool *p, size_t *cursor)
+{
+	size_t		 i;
+
+	for (i = *cursor; i < p->nslots; i++) {
+		if (p->slots[i].ent != NULL) {
+			*cursor = i + 1;
+			return &p->slots[i].ent->l;
+		}
+	}
+	*cursor = p->nslots;
+	return NULL;
+}
+
+static int
+heap_check(const struct pool *p, const struct pool_heap *h, uint8_t id)
+{
+	uint32_t	 i;
+
+	for (i = 0; i < h->n; i++) {
+		const struct pool_ent *e = h->v[i];
+
+		if (e->heap != id || e->hpos != i ||
+		    p->slots[e->slot].ent != e)
+			return -1;
+		if (i > 0 && h->v[(i - 1) / 2]->l.ends > e->l.ends)
+			return -2;
+	}
+	return 0;
+}
+
+int
+pool_selfcheck(const struct pool *p)
+{
+	struct pool_stats st;
+	uint32_t	 i, nheaped = 0, nhashed = 0, nchained = 0, unused = 0;
+	int		 rc;
+
+	if ((rc = heap_check(p, &p->active, HEAP_ACTIVE)) != 0 ||
+	    (rc = heap_check(p, &p->idle, HEAP_IDLE)) != 0)
+		return rc;
+	memset(&st, 0, sizeof(st));
+	for (i = 0; i < p->nslots; i++) {
+		const struct pool_slot *s = &p->slots[i];
+		const struct pool_ent *e = s->ent;
+
+		switch (s->kind) {
+		case SLOT_DYNAMIC:
+			st.total++;
+			break;
+		case SLOT_RESERVED:
+			st.reserved++;
+			break;
+		default:
+			st.excluded++;
+			break;
+		}
+		if (e == NULL) {
+			if (s->kind == SLOT_DYNAMIC) {
+				st.free++;
+				unused++;
+			}
+			continue;
+		}
+		if (e->slot != i || e->l.addr != slot_addr(p, i))
+			return -3;
+		if (e->heap != HEAP_NONE)
+			nheaped++;
+		if (timed_state(e->l.state) != (e->heap == HEAP_ACTIVE))
+			return -4;
+		if (!timed_state(e->l.state) && s->kind == SLOT_DYNAMIC &&
+		    e->heap != HEAP_IDLE)
+			return -5;
+		if (e->hashed) {
+			nhashed++;
+			if (e->l.key.len == 0 ||
+			    e->hash != key_hash(p->set, &e->l.key) ||
+			    e->l.state == LEASE_DECLINED ||
+			    e->l.state == LEASE_CONFLICT)
+				return -6;
+		} else if (e->l.key.len != 0 &&
+		    e->l.state != LEASE_DECLINED &&
+		    e->l.state != LEASE_CONFLICT)
+			return -7;
+		if (s->kind == SLOT_RESERVED) {
+			if (e->l.state == LEASE_OFFERED ||
+			    e->l.state == LEASE_BOUND)
+				st.reserved_bound++;
+			continue;
+		}
+		if (s->kind != SLOT_DYNAMIC)
+			continue;
+		switch (e->l.state) {
+		case LEASE_OFFERED:
+			st.offered++;
+			break;
+		case LEASE_BOUND:
+			st.bound++;
+			break;
+		case LEASE_DECLINED:
+			st.declined++;
+			break;
+		case LEASE_CONFLICT:
+			st.conflict++;
+			break;
+		default:
+			st.free++;
+			break;
+		}
+	}
+	if (nheaped != p->active.n + p->idle.n)
+		return -8;
+	for (i = 0; i <= p->hmask; i++) {
+		const struct pool_ent *e;
+
+		for (e = p->buckets[i]; e != NULL; e = e->hnext) {
+			if (!e->hashed || (e->hash & p->hmask) != i)
+				return -9;
+			nchained++;
+		}
+	}
+	if (nchained != nhashed)
+		return -10;
+	if (unused != p->nunused)
+		return -11;
+	if (memcmp(&st, &p->st, sizeof(st)) != 0)
+		return -12;
+	return 0;
+}

@@ -1,0 +1,1053 @@
+/*
+ * Unit tests: common/engine.c (RFC 2131 4.3 server logic) over real pools
+ * and the real codec, with a fake clock and a hand-built configuration.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "engine.h"
+
+#define IP(a, b, c, d)	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
+			 (uint32_t)(c) << 8 | (uint32_t)(d))
+#define T0		((int64_t)1700000000)
+#define SERVER		IP(192, 0, 2, 10)
+#define LAN1_IFACE	IP(198, 51, 100, 250)	/* our address on lan1 */
+#define LAN2_RELAY	IP(203, 0, 113, 1)
+
+struct fixture {
+	struct config	 cfg;
+	struct cfg_subnet subnets[2];
+	struct cfg_host	 hosts[2];
+	struct pool_set	*set;
+	struct engine	 eng;
+	struct dhcp_msg	*req;		/* big: on the heap */
+	struct engine_result *res;
+	struct engine_input in;
+};
+
+static void
+subnet_init(struct cfg_subnet *sn, const char *name, uint32_t net)
+{
+	memset(sn, 0, sizeof(*sn));
+	snprintf(sn->name, sizeof(sn->name), "%s", name);
+	sn->network = net;
+	sn->prefix = 24;
+	sn->mask = 0xffffff00u;
+	sn->lease_time = 3600;
+	sn->min_lease_time = 60;
+	sn->max_lease_time = 86400;
+	sn->t1_ratio = 0.5;
+	sn->t2_ratio = 0.875;
+}
+
+/*
+ * lan1 198.51.100.0/24 (directly attached, we are .250 there): range
+ *   .100-.109, .104 excluded, router .1, DNS .2 .3, NTP .4,
+ *   example.test; host printer (hw 02:00:00:00:00:07) at .7 named
+ *   printer7, host laptop (client id "laptop") at .105.
+ * lan2 203.0.113.0/24 behind a relay at .1: range .10-.12.
+ */
+static int
+setup(void **state)
+{
+	struct fixture	*f = calloc(1, sizeof(*f));
+	struct cfg_subnet *sn;
+
+	assert_non_null(f);
+	f->cfg.server.server_addr = SERVER;
+	f->cfg.server.dhcp_port = 67;
+	f->cfg.server.max_pending_secs = 10;
+	f->cfg.server.max_unavailable_time = 3600;
+	f->cfg.server.authoritative = true;
+
+	sn = &f->subnets[0];
+	subnet_init(sn, "lan1", IP(198, 51, 100, 0));
+	sn->ranges[0].lo = IP(198, 51, 100, 100);
+	sn->ranges[0].hi = IP(198, 51, 100, 109);
+	sn->nranges = 1;
+	sn->excludes[sn->nexcludes++] = IP(198, 51, 100, 104);
+	sn->routers[sn->nrouters++] = IP(198, 51, 100, 1);
+	sn->dns[sn->ndns++] = IP(198, 51, 100, 2);
+	sn->dns[sn->ndns++] = IP(198, 51, 100, 3);
+	sn->ntp[sn->nntp++] = IP(198, 51, 100, 4);
+	snprintf(sn->domain_name, sizeof(sn->domain_name), "example.test");
+
+	sn = &f->subnets[1];
+	subnet_init(sn, "lan2", IP(203, 0, 113, 0));
+	sn->ranges[0].lo = IP(203, 0, 113, 10);
+	sn->ranges[0].hi = IP(203, 0, 113, 12);
+	sn->nranges = 1;
+	sn->routers[sn->nrouters++] = LAN2_RELAY;
+
+	snprintf(f->hosts[0].name, sizeof(f->hosts[0].name), "printer");
+	f->hosts[0].htype = 1;
+	f->hosts[0].hlen = 6;
+	memcpy(f->hosts[0].hwaddr, "\x02\x00\x00\x00\x00\x07", 6);
+	f->hosts[0].addr = IP(198, 51, 100, 7);
+	snprintf(f->hosts[0].hostname, sizeof(f->hosts[0].hostname),
+	    "printer7");
+	snprintf(f->hosts[1].name, sizeof(f->hosts[1].name), "laptop");
+	f->hosts[1].cid_len = 6;
+	memcpy(f->hosts[1].cid, "laptop", 6);
+	f->hosts[1].addr = IP(198, 51, 100, 105);
+
+	f->cfg.subnets = f->subnets;
+	f->cfg.nsubnets = 2;
+	f->cfg.hosts = f->hosts;
+	f->cfg.nhosts = 2;
+	assert_int_equal(pool_set_new(&f->cfg, 1234, &f->set), POOL_OK);
+	assert_int_equal(engine_init(&f->eng, &f->cfg, f->set), 0);
+	f->req = calloc(1, sizeof(*f->req));
+	f->res = calloc(1, sizeof(*f->res));
+	assert_non_null(f->req);
+	assert_non_null(f->res);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+
+	pool_set_free(f->set);
+	free(f->req);
+	free(f->res);
+	free(f);
+	return 0;
+}
+
+/*
+ * Building requests.
+ */
+
+/* A request from client `id` (chaddr 02:00:00:00:00:id) on lan1. */
+static struct dhcp_msg *
+mkreq(struct fixture *f, uint8_t type, uint8_t id)
+{
+	struct dhcp_msg	*m = f->req;
+
+	dhcp_msg_init(m);
+	m->op = BOOTREQUEST;
+	m->htype = 1;
+	m->hlen = 6;
+	m->xid = 0x1000u + id;
+	m->chaddr[0] = 0x02;
+	m->chaddr[5] = id;
+	m->has_cookie = true;
+	if (type != 0)
+		assert_true(dhcp_opt_set_u8(m, DHO_MESSAGE_TYPE, type));
+	memset(&f->in, 0, sizeof(f->in));
+	f->in.msg = m;
+	f->in.link_addr = LAN1_IFACE;
+	f->in.iface_server_addr = LAN1_IFACE;
+	f->in.now = T0;
+	return m;
+}
+
+static void
+relayed(struct fixture *f, uint32_t giaddr)
+{
+	f->req->giaddr = giaddr;
+	f->req->hops = 1;
+	f->in.link_addr = giaddr;
+	f->in.iface_server_addr = 0;
+}
+
+static void
+set_u32(struct dhcp_msg *m, uint8_t code, uint32_t v)
+{
+	assert_true(dhcp_opt_set_u32(m, code, v));
+}
+
+static void
+run(struct fixture *f)
+{
+	engine_handle(&f->eng, &f->in, f->res);
+}
+
+static uint32_t
+opt_u32(const struct dhcp_msg *m, uint8_t code)
+{
+	uint32_t	 v = 0;
+
+	assert_true(dhcp_opt_get_u32(m, code, &v));
+	return v;
+}
+
+static void
+expect_reply(struct fixture *f, uint8_t type)
+{
+	assert_int_equal(f->res->action, ENGINE_REPLY);
+	assert_int_equal(f->res->reply.op, BOOTREPLY);
+	assert_int_equal(f->res->reply.msg_type, type);
+	assert_int_equal(f->res->reply.xid, f->req->xid);
+	assert_memory_equal(f->res->reply.chaddr, f->req->chaddr,
+	    DHCP_CHADDR_LEN);
+}
+
+static void
+expect_drop(struct fixture *f, enum engine_drop why)
+{
+	assert_int_equal(f->res->action, ENGINE_DROP);
+	assert_int_equal(f->res->drop, why);
+	assert_string_equal(f->res->drop_name, engine_drop_name(why));
+}
+
+/* Encode the reply and return the option codes in wire order. */
+static size_t
+wire_options(struct fixture *f, uint8_t *codes, size_t max)
+{
+	uint8_t		 buf[DHCP_PKT_MAX];
+	size_t		 len, pos, n = 0;
+	struct dhcp_msg	*back;
+
+	assert_int_equal(dhcp_msg_encode(&f->res->reply, f->res->prl,
+	    f->res->prl_len, f->res->max_len, buf, sizeof(buf), &len, NULL),
+	    DHCP_OK);
+	assert_true(len <= f->res->max_len);
+	/* And it decodes back. */
+	back = calloc(1, sizeof(*back));
+	assert_non_null(back);
+	assert_int_equal(dhcp_msg_decode(buf, len, back), DHCP_OK);
+	assert_int_equal(back->msg_type, f->res->reply.msg_type);
+	assert_int_equal(back->yiaddr, f->res->reply.yiaddr);
+	free(back);
+
+	pos = DHCP_FIXED_LEN + DHCP_COOKIE_LEN;
+	while (pos < len && buf[pos] != DHO_END) {
+		if (buf[pos] == DHO_PAD) {
+			pos++;
+			continue;
+		}
+		if (n < max)
+			codes[n++] = buf[pos];
+		pos += 2 + (size_t)buf[pos + 1];
+	}
+	return n;
+}
+
+/* DISCOVER + REQUEST for client id on lan1; returns the address. */
+static uint32_t
+dora(struct fixture *f, uint8_t id)
+{
+	uint32_t	 a;
+
+	mkreq(f, DHCPDISCOVER, id);
+	run(f);
+	expect_reply(f, DHCPOFFER);
+	a = f->res->reply.yiaddr;
+	mkreq(f, DHCPREQUEST, id);
+	set_u32(f->req, DHO_SERVER_ID, LAN1_IFACE);
+	set_u32(f->req, DHO_REQUESTED_ADDRESS, a);
+	run(f);
+	expect_reply(f, DHCPACK);
+	assert_int_equal(f->res->reply.yiaddr, a);
+	return a;
+}
+
+/*
+ * Tests.
+ */
+static void
+full_dora(void **state)
+{
+	static const uint8_t prl[] = { DHO_DOMAIN_NAME, DHO_ROUTERS,
+	    DHO_SUBNET_MASK, DHO_DNS_SERVERS, DHO_BROADCAST_ADDRESS };
+	struct fixture	*f = *state;
+	struct dhcp_msg	*m, *rp = &f->res->reply;
+	const uint8_t	*v;
+	uint8_t		 codes[64];
+	size_t		 len, n;
+
+	m = mkreq(f, DHCPDISCOVER, 1);
+	assert_true(dhcp_opt_set(m, DHO_PARAM_REQUEST_LIST, prl, sizeof(prl)));
+	assert_true(dhcp_opt_set(m, DHO_HOST_NAME, "pc one\x01", 7));
+	run(f);
+	expect_reply(f, DHCPOFFER);
+	assert_int_equal(rp->yiaddr, IP(198, 51, 100, 100));
+	assert_int_equal(rp->ciaddr, 0);
+	assert_int_equal(rp->giaddr, 0);
+	/* ServerAddress is off this link: our lan1 address identifies us. */
+	assert_int_equal(opt_u32(rp, DHO_SERVER_ID), LAN1_IFACE);
+	assert_int_equal(opt_u32(rp, DHO_LEASE_TIME), 3600);
+	assert_int_equal(opt_u32(rp, DHO_RENEWAL_TIME), 1800);
+	assert_int_equal(opt_u32(rp, DHO_REBINDING_TIME), 3150);
+	assert_int_equal(opt_u32(rp, DHO_SUBNET_MASK), 0xffffff00u);
+	assert_int_equal(opt_u32(rp, DHO_ROUTERS), IP(198, 51, 100, 1));
+	v = dhcp_opt_get(rp, DHO_DNS_SERVERS, &len);
+	assert_non_null(v);
+	assert_int_equal(len, 8);
+	assert_memory_equal(v, "\xc6\x33\x64\x02\xc6\x33\x64\x03", 8);
+	v = dhcp_opt_get(rp, DHO_DOMAIN_NAME, &len);
+	assert_non_null(v);
+	assert_int_equal(len, 12);
+	assert_memory_equal(v, "example.test", 12);
+	assert_int_equal(opt_u32(rp, DHO_BROADCAST_ADDRESS),
+	    IP(198, 51, 100, 255));
+	assert_false(dhcp_opt_has(rp, DHO_NTP_SERVERS));	/* not asked */
+	assert_false(dhcp_opt_has(rp, DHO_HOST_NAME));
+	assert_false(dhcp_opt_has(rp, DHO_RELAY_AGENT_INFO));
+	/* Reply goes out by order of the client's list. */
+	assert_ptr_equal(f->res->prl, dhcp_opt_get(m, DHO_PARAM_REQUEST_LIST,
+	    NULL));
+	assert_int_equal(f->res->prl_len, sizeof(prl));
+	assert_int_equal(f->res->max_len, 576 - 28);
+	n = wire_options(f, codes, sizeof(codes));
+	assert_true(n >= 10);
+	assert_int_equal(codes[0], DHO_MESSAGE_TYPE);
+	assert_int_equal(codes[1], DHO_SERVER_ID);
+	assert_memory_equal(codes + 2, prl, sizeof(prl));
+	/* No address yet, no broadcast bit: link-layer unicast. */
+	assert_int_equal(f->res->dest, ENGINE_DEST_CHADDR);
+	assert_int_equal(f->res->dst_addr, IP(198, 51, 100, 100));
+	assert_int_equal(f->res->dst_port, 68);
+	assert_int_equal(f->res->nchanges, 1);
+	assert_int_equal(f->res->changes[0].state, LEASE_OFFERED);
+	assert_int_equal(f->res->changes[0].ends, T0 + 10);
+	assert_string_equal(f->res->changes[0].hostname, "pc_one_");
+	assert_false(f->res->needs_commit);
+	assert_ptr_equal(f->res->pool, pool_set_get(f->set, 0));
+
+	m = mkreq(f, DHCPREQUEST, 1);
+	f->in.now = T0 + 1;
+	assert_true(dhcp_opt_set(m, DHO_PARAM_REQUEST_LIST, prl, sizeof(prl)));
+	set_u32(m, DHO_SERVER_ID, LAN1_IFACE);
+	set_u32(m, DHO_REQUESTED_ADDRESS, IP(198, 51, 100, 100));
+	run(f);
+	expect_reply(f, DHCPACK);
+	assert_int_equal(rp->yiaddr, IP(198, 51, 100, 100));
+	assert_int_equal(opt_u32(rp, DHO_LEASE_TIME), 3600);
+	assert_int_equal(opt_u32(rp, DHO_SERVER_ID), LAN1_IFACE);
+	assert_true(f->res->needs_commit);
+	assert_int_equal(f->res->nchanges, 1);
+	assert_int_equal(f->res->changes[0].state, LEASE_BOUND);
+	assert_int_equal(f->res->changes[0].ends, T0 + 1 + 3600);
+	assert_int_equal(f->res->dest, ENGINE_DEST_CHADDR);
+	n = wire_options(f, codes, sizeof(codes));
+	assert_memory_equal(codes + 2, prl, sizeof(prl));
+
+	assert_int_equal(f->eng.ctr.rx[DHCPDISCOVER], 1);
+	assert_int_equal(f->eng.ctr.rx[DHCPREQUEST], 1);
+	assert_int_equal(f->eng.ctr.tx[DHCPOFFER], 1);
+	assert_int_equal(f->eng.ctr.tx[DHCPACK], 1);
+}
+
+static void
+no_prl_gets_everything(void **state)
+{
+	struct fixture	*f = *state;
+	struct dhcp_msg	*rp = &f->res->reply;
+
+	mkreq(f, DHCPDISCOVER, 7);	/* the printer: a reservation */
+	run(f);
+	expect_reply(f, DHCPOFFER);
+	assert_int_equal(rp->yiaddr, IP(198, 51, 100, 7));
+	assert_true(dhcp_opt_has(rp, DHO_DNS_SERVERS));
+	assert_true(dhcp_opt_has(rp, DHO_DOMAIN_NAME));
+	assert_true(dhcp_opt_has(rp, DHO_BROADCAST_ADDRESS));
+	assert_true(dhcp_opt_has(rp, DHO_NTP_SERVERS));
+	assert_true(dhcp_opt_has(rp, DHO_HOST_NAME));
+	assert_null(f->res->prl);
+}
+
+static void
+max_len_from_option57(void **state)
+{
+	static const struct {
+		int		 opt57;		/* -1: absent */
+		size_t		 max_len;
+	} cases[] = {
+		{ -1, 548 }, { 300, 548 }, { 576, 548 }, { 1500, 1472 },
+		{ 4124, 4096 }, { 9000, 4096 },
+	};
+	struct fixture	*f = *state;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		mkreq(f, DHCPINFORM, 1);
+		f->req->ciaddr = IP(198, 51, 100, 150);
+		if (cases[i].opt57 >= 0)
+			assert_true(dhcp_opt_set_u16(f->req,
+			    DHO_MAX_MESSAGE_SIZE, (uint16_t)cases[i].opt57));
+		run(f);
+		assert_int_equal(f->res->action, ENGINE_REPLY);
+		assert_int_equal(f->res->max_len, cases[i].max_len);
+	}
+}
+
+static void
+init_reboot_wrong_subnet_nak(void **state)
+{
+	struct fixture	*f = *state;
+	struct dhcp_msg	*rp = &f->res->reply;
+	const uint8_t	*v;
+	size_t		 len;
+
+	mkreq(f, DHCPREQUEST, 1);
+	set_u32(f->req, DHO_REQUESTED_ADDRESS, IP(203, 0, 113, 10));
+	run(f);
+	expect_reply(f, DHCPNAK);
+	assert_int_equal(rp->yiaddr, 0);
+	assert_int_equal(rp->ciaddr, 0);
+	assert_int_equal(opt_u32(rp, DHO_SERVER_ID), LAN1_IFACE);
+	v = dhcp_opt_get(rp, DHO_MESSAGE, &len);
+	assert_non_null(v);
+	assert_true(len > 0);
+	assert_false(dhcp_opt_has(rp, DHO_LEASE_TIME));
+	assert_false(dhcp_opt_has(rp, DHO_SUBNET_MASK));
+	assert_int_equal(f->res->dest, ENGINE_DEST_BROADCAST);
+	assert_int_equal(f->res->dst_addr, 0xffffffffu);
+	assert_int_equal(f->res->dst_port, 68);
+	assert_int_equal(f->res->nchanges, 0);
+	assert_int_equal(f->eng.ctr.tx[DHCPNAK], 1);
+
+	/* Not authoritative: silent. */
+	f->cfg.server.authoritative = false;
+	mkreq(f, DHCPREQUEST, 1);
+	set_u32(f->req, DHO_REQUESTED_ADDRESS, IP(203, 0, 113, 10));
+	run(f);
+	expect_drop(f, ENGINE_DROP_WRONG_SUBNET);
+}
+
+/* INIT-REBOOT for an address on the right subnet: a table of cases. */
+static void
+init_reboot_cases(void **state)
+{
+	struct fixture	*f = *state;
+	uint32_t	 a1, a2;
+
+	a1 = dora(f, 1);		/* .100 */
+	a2 = dora(f, 2);		/* .101 */
+
+	/* Own binding: ACK. */
+	mkreq(f, DHCPREQUEST, 1);
+	set_u32(f->req, DHO_REQUESTED_ADDRESS, a1);
+	run(f);
+	expect_reply(f, DHCPACK);
+	assert_int_equal(f->res->reply.yiaddr, a1);
+	assert_true(f->res->needs_commit);
+
+	/* Someone else's: NAK. */
+	mkreq(f, DHCPREQUEST, 3);
+	set_u32(f->req, DHO_REQUESTED_ADDRESS, a2);
+	run(f);
+	expect_reply(f, DHCPNAK);
+
+	/* Unknown client, free address in the pool: fresh binding. */
+	mkreq(f, DHCPREQUEST, 3);
+	set_u32(f->req, DHO_REQUESTED_ADDRESS, IP(198, 51, 100, 108));
+	run(f);
+	expect_reply(f, DHCPACK);
+	assert_int_equal(f->res->changes[0].state, LEASE_BOUND);
+
+	/* Bound elsewhere: NAK so it comes back to its binding. */
+	mkreq(f, DHCPREQUEST, 1);
+	set_u32(f->req, DHO_REQUESTED_ADDRESS, IP(198, 51, 100, 107));
+	run(f);
+	expect_reply(f, DHCPNAK);
+
+	/* The printer asks for a dynamic address: its reservation wins. */
+	mkreq(f, DHCPREQUEST, 7);
+	set_u32(f->req, DHO_REQUESTED_ADDRESS, IP(198, 51, 100, 106));
+	run(f);
+	expect_reply(f, DHCPNAK);
+
+	/* Excluded: NAK.  Outside the ranges: silent. */
+	mkreq(f, DHCPREQUEST, 4);
+	set_u32(f->req, DHO_REQUESTED_ADDRESS, IP(198, 51, 100, 104));
+	run(f);
+	expect_reply(f, DHCPNAK);
+	mkreq(f, DHCPREQUEST, 4);
+	set_u32(f->req, DHO_REQUESTED_ADDRESS, IP(198, 51, 100, 50));
+	run(f);
+	expect_drop(f, ENGINE_DROP_NOT_IN_POOL);
+}
+
+static void
+request_for_other_server(void **state)
+{
+	struct fixture	*f = *state;
+	struct pool	*p = pool_set_get(f->set, 0);
+	struct pool_stats st;
+	uint32_t	 a;
+
+	mkreq(f, DHCPDISCOVER, 1);
+	run(f);
+	expect_reply(f, DHCPOFFER);
+	a = f->res->reply.yiaddr;
+	pool_stats(p, &st);
+	assert_int_equal(st.offered, 1);
+
+	mkreq(f, DHCPREQUEST, 1);
+	set_u32(f->req, DHO_SERVER_ID, IP(192, 0, 2, 99));
+	set_u32(f->req, DHO_REQUESTED_ADDRESS, IP(198, 51, 100, 33));
+	run(f);
+	expect_drop(f, ENGINE_DROP_NOT_FOR_US);
+	assert_int_equal(f->res->nchanges, 1);
+	assert_int_equal(f->res->changes[0].addr, a);
+	assert_int_equal(f->res->changes[0].state, LEASE_FREE);
+	assert_false(f->res->needs_commit);
+	pool_stats(p, &st);
+	assert_int_equal(st.offered, 0);
+	assert_int_equal(pool_lease_at(p, a)->state, LEASE_FREE);
+	assert_int_equal(f->eng.ctr.drops[ENGINE_DROP_NOT_FOR_US], 1);
+
+	/* Our ServerAddress counts as ours too. */
+	mkreq(f, DHCPREQUEST, 1);
+	set_u32(f->req, DHO_SERVER_ID, SERVER);
+	set_u32(f->req, DHO_REQUESTED_ADDRESS, a);
+	run(f);
+	expect_reply(f, DHCPACK);
+}
+
+static void
+selecting_wrong_address_nak(void **state)
+{
+	struct fixture	*f = *state;
+
+	mkreq(f, DHCPDISCOVER, 1);
+	run(f);
+	mkreq(f, DHCPREQUEST, 1);
+	set_u32(f->req, DHO_SERVER_ID, LAN1_IFACE);
+	set_u32(f->req, DHO_REQUESTED_ADDRESS, IP(198, 51, 100, 109));
+	run(f);
+	expect_reply(f, DHCPNAK);
+
+	/* SELECTING without option 50 is malformed. */
+	mkreq(f, DHCPREQUEST, 1);
+	set_u32(f->req, DHO_SERVER_ID, LAN1_IFACE);
+	run(f);
+	expect_drop(f, ENGINE_DROP_BAD_REQUEST);
+}
+
+static void
+renewing_extends(void **state)
+{
+	struct fixture	*f = *state;
+	struct dhcp_msg	*rp = &f->res->reply;
+	uint32_t	 a = dora(f, 1);
+
+	/* Unicast renewal arriving on another interface: ciaddr decides. */
+	mkreq(f, DHCPREQUEST, 1);
+	f->req->ciaddr = a;
+	f->in.link_addr = SERVER;
+	f->in.iface_server_addr = SERVER;
+	f->in.now = T0 + 1800;
+	run(f);
+	expect_reply(f, DHCPACK);
+	assert_int_equal(rp->yiaddr, a);
+	assert_int_equal(rp->ciaddr, a);
+	assert_int_equal(f->res->changes[0].ends, T0 + 1800 + 3600);
+	assert_true(f->res->needs_commit);
+	assert_int_equal(f->res->dest, ENGINE_DEST_CIADDR);
+	assert_int_equal(f->res->dst_addr, a);
+	assert_int_equal(f->res->dst_port, 68);
+	assert_ptr_equal(f->res->pool, pool_set_get(f->set, 0));
+}
+
+static void
+renew_cases(void **state)
+{
+	struct fixture	*f = *state;
+	uint32_t	 a = dora(f, 1);
+
+	/* Bound to someone else: NAK, unicast to ciaddr. */
+	mkreq(f, DHCPREQUEST, 2);
+	f->req->ciaddr = a;
+	run(f);
+	expect_reply(f, DHCPNAK);
+	assert_int_equal(f->res->dest, ENGINE_DEST_CIADDR);
+	assert_int_equal(f->res->reply.yiaddr, 0);
+
+	/* Relayed (REBINDING through a relay): NAK with broadcast bit. */
+	mkreq(f, DHCPREQUEST, 2);
+	f->req->ciaddr = a;
+	relayed(f, IP(198, 51, 100, 1));
+	run(f);
+	expect_reply(f, DHCPNAK);
+	assert_int_equal(f->res->dest, ENGINE_DEST_RELAY);
+	assert_int_equal(f->res->dst_addr, IP(198, 51, 100, 1));
+	assert_int_equal(f->res->dst_port, 67);
+	assert_true(f->res->reply.flags & DHCP_BROADCAST_FLAG);
+
+	/* Unknown to us and free (e.g. lost store, failover): ACK. */
+	mkreq(f, DHCPREQUEST, 3);
+	f->req->ciaddr = IP(198, 51, 100, 106);
+	run(f);
+	expect_reply(f, DHCPACK);
+
+	/* Not one of our subnets, or outside our ranges: silent. */
+	mkreq(f, DHCPREQUEST, 3);
+	f->req->ciaddr = IP(192, 0, 2, 77);
+	run(f);
+	expect_drop(f, ENGINE_DROP_WRONG_SUBNET);
+	mkreq(f, DHCPREQUEST, 3);
+	f->req->ciaddr = IP(198, 51, 100, 50);
+	run(f);
+	expect_drop(f, ENGINE_DROP_NOT_IN_POOL);
+
+	/* Neither ciaddr, 50 nor 54. */
+	mkreq(f, DHCPREQUEST, 3);
+	run(f);
+	expect_drop(f, ENGINE_DROP_BAD_REQUEST);
+}
+
+static void
+decline_quarantines(void **state)
+{
+	struct fixture	*f = *state;
+	uint32_t	 a = dora(f, 1);
+
+	mkreq(f, DHCPDECLINE, 1);
+	set_u32(f->req, DHO_REQUESTED_ADDRESS, a);
+	run(f);
+	expect_drop(f, ENGINE_DROP_BAD_REQUEST);	/* no 54 */
+
+	mkreq(f, DHCPDECLINE, 1);
+	set_u32(f->req, DHO_SERVER_ID, IP(192, 0, 2, 99));
+	set_u32(f->req, DHO_REQUESTED_ADDRESS, a);
+	run(f);
+	expect_drop(f, ENGINE_DROP_NOT_FOR_US);
+
+	mkreq(f, DHCPDECLINE, 2);	/* not its lease */
+	set_u32(f->req, DHO_SERVER_ID, LAN1_IFACE);
+	set_u32(f->req, DHO_REQUESTED_ADDRESS, a);
+	run(f);
+	expect_drop(f, ENGINE_DROP_UNKNOWN_LEASE);
+
+	mkreq(f, DHCPDECLINE, 1);
+	set_u32(f->req, DHO_SERVER_ID, LAN1_IFACE);
+	set_u32(f->req, DHO_REQUESTED_ADDRESS, a);
+	run(f);
+	assert_int_equal(f->res->action, ENGINE_NONE);
+	assert_true(f->res->needs_commit);
+	assert_int_equal(f->res->nchanges, 1);
+	assert_int_equal(f->res->changes[0].state, LEASE_DECLINED);
+	assert_int_equal(f->res->changes[0].ends, T0 + 3600);
+
+	/* Its next DISCOVER gets another address. */
+	mkreq(f, DHCPDISCOVER, 1);
+	set_u32(f->req, DHO_REQUESTED_ADDRESS, a);
+	run(f);
+	expect_reply(f, DHCPOFFER);
+	assert_int_not_equal(f->res->reply.yiaddr, a);
+}
+
+static void
+release_frees(void **state)
+{
+	struct fixture	*f = *state;
+	uint32_t	 a = dora(f, 1);
+
+	mkreq(f, DHCPRELEASE, 1);
+	f->req->ciaddr = a;
+	set_u32(f->req, DHO_SERVER_ID, LAN1_IFACE);
+	f->in.now = T0 + 100;
+	run(f);
+	assert_int_equal(f->res->action, ENGINE_NONE);
+	assert_true(f->res->needs_commit);
+	assert_int_equal(f->res->changes[0].state, LEASE_RELEASED);
+	assert_int_equal(f->res->changes[0].ends, T0 + 100);
+
+	/* Twice: nothing bound any more. */
+	run(f);
+	expect_drop(f, ENGINE_DROP_UNKNOWN_LEASE);
+
+	/* Another server's id: not ours to act on. */
+	mkreq(f, DHCPRELEASE, 1);
+	f->req->ciaddr = a;
+	set_u32(f->req, DHO_SERVER_ID, IP(192, 0, 2, 99));
+	run(f);
+	expect_drop(f, ENGINE_DROP_NOT_FOR_US);
+
+	/* It comes back and gets the same address. */
+	mkreq(f, DHCPDISCOVER, 1);
+	run(f);
+	expect_reply(f, DHCPOFFER);
+	assert_int_equal(f->res->reply.yiaddr, a);
+}
+
+static void
+inform(void **state)
+{
+	static const uint8_t prl[] = { DHO_SUBNET_MASK, DHO_DNS_SERVERS };
+	struct fixture	*f = *state;
+	struct dhcp_msg	*rp = &f->res->reply;
+
+	mkreq(f, DHCPINFORM, 9);
+	f->req->ciaddr = IP(198, 51, 100, 150);	/* static, outside range */
+	assert_true(dhcp_opt_set(f->req, DHO_PARAM_REQUEST_LIST, prl,
+	    sizeof(prl)));
+	run(f);
+	expect_reply(f, DHCPACK);
+	assert_int_equal(rp->yiaddr, 0);
+	assert_int_equal(rp->ciaddr, IP(198, 51, 100, 150));
+	assert_false(dhcp_opt_has(rp, DHO_LEASE_TIME));
+	assert_false(dhcp_opt_has(rp, DHO_RENEWAL_TIME));
+	assert_false(dhcp_opt_has(rp, DHO_REBINDING_TIME));
+	assert_true(dhcp_opt_has(rp, DHO_SUBNET_MASK));
+	assert_true(dhcp_opt_has(rp, DHO_ROUTERS));
+	assert_true(dhcp_opt_has(rp, DHO_DNS_SERVERS));
+	assert_false(dhcp_opt_has(rp, DHO_DOMAIN_NAME));
+	assert_true(dhcp_opt_has(rp, DHO_SERVER_ID));
+	assert_int_equal(f->res->nchanges, 0);
+	assert_false(f->res->needs_commit);
+	assert_int_equal(f->res->dest, ENGINE_DEST_CIADDR);
+	assert_int_equal(f->res->dst_addr, IP(198, 51, 100, 150));
+	assert_int_equal(f->res->dst_port, 68);
+
+	/* Relayed: still answered at ciaddr (4.3.5). */
+	mkreq(f, DHCPINFORM, 9);
+	f->req->ciaddr = IP(198, 51, 100, 150);
+	relayed(f, IP(198, 51, 100, 1));
+	run(f);
+	expect_reply(f, DHCPACK);
+	assert_int_equal(f->res->dest, ENGINE_DEST_CIADDR);
+
+	/* A subnet handed off still answers INFORM: it grants nothing. */
+	pool_set_serving(pool_set_get(f->set, 0), false);
+	mkreq(f, DHCPINFORM, 9);
+	f->req->ciaddr = IP(198, 51, 100, 150);
+	run(f);
+	expect_reply(f, DHCPACK);
+}
+
+static void
+relayed_destination_and_option82(void **state)
+{
+	static const uint8_t o82[] = { 1, 4, 'e', 't', 'h', '0', 2, 2, 0, 1 };
+	struct fixture	*f = *state;
+	struct dhcp_msg	*rp = &f->res->reply;
+	const uint8_t	*v;
+	uint8_t		 codes[64];
+	size_t		 len, n;
+
+	mkreq(f, DHCPDISCOVER, 1);
+	relayed(f, LAN2_RELAY);
+	assert_true(dhcp_opt_set(f->req, DHO_RELAY_AGENT_INFO, o82,
+	    sizeof(o82)));
+	run(f);
+	expect_reply(f, DHCPOFFER);
+	assert_int_equal(rp->yiaddr, IP(203, 0, 113, 10));
+	assert_int_equal(rp->giaddr, LAN2_RELAY);
+	assert_int_equal(opt_u32(rp, DHO_SERVER_ID), SERVER);
+	assert_int_equal(opt_u32(rp, DHO_ROUTERS), LAN2_RELAY);
+	v = dhcp_opt_get(rp, DHO_RELAY_AGENT_INFO, &len);
+	assert_non_null(v);
+	assert_int_equal(len, sizeof(o82));
+	assert_memory_equal(v, o82, sizeof(o82));
+	assert_int_equal(f->res->dest, ENGINE_DEST_RELAY);
+	assert_int_equal(f->res->dst_addr, LAN2_RELAY);
+	assert_int_equal(f->res->dst_port, 67);
+	assert_false(rp->flags & DHCP_BROADCAST_FLAG);
+	n = wire_options(f, codes, sizeof(codes));
+	assert_int_equal(codes[n - 1], DHO_RELAY_AGENT_INFO);
+
+	/* The ACK echoes it too. */
+	mkreq(f, DHCPREQUEST, 1);
+	relayed(f, LAN2_RELAY);
+	assert_true(dhcp_opt_set(f->req, DHO_RELAY_AGENT_INFO, o82,
+	    sizeof(o82)));
+	set_u32(f->req, DHO_SERVER_ID, SERVER);
+	set_u32(f->req, DHO_REQUESTED_ADDRESS, IP(203, 0, 113, 10));
+	run(f);
+	expect_reply(f, DHCPACK);
+	assert_true(dhcp_opt_has(rp, DHO_RELAY_AGENT_INFO));
+	assert_int_equal(f->res->dest, ENGINE_DEST_RELAY);
+}
+
+static void
+broadcast_flag_destination(void **state)
+{
+	struct fixture	*f = *state;
+
+	mkreq(f, DHCPDISCOVER, 1);
+	f->req->flags = DHCP_BROADCAST_FLAG;
+	run(f);
+	expect_reply(f, DHCPOFFER);
+	assert_true(f->res->reply.flags & DHCP_BROADCAST_FLAG);
+	assert_int_equal(f->res->dest, ENGINE_DEST_BROADCAST);
+	assert_int_equal(f->res->dst_addr, 0xffffffffu);
+	assert_int_equal(f->res->dst_port, 68);
+}
+
+static void
+client_id_echoed(void **state)
+{
+	struct fixture	*f = *state;
+	const uint8_t	*v;
+	size_t		 len;
+
+	mkreq(f, DHCPDISCOVER, 30);
+	assert_true(dhcp_opt_set(f->req, DHO_CLIENT_ID, "laptop", 6));
+	run(f);
+	expect_reply(f, DHCPOFFER);
+	/* Reserved by client id. */
+	assert_int_equal(f->res->reply.yiaddr, IP(198, 51, 100, 105));
+	v = dhcp_opt_get(&f->res->reply, DHO_CLIENT_ID, &len);
+	assert_non_null(v);
+	assert_int_equal(len, 6);
+	assert_memory_equal(v, "laptop", 6);
+}
+
+static void
+bootp_reservation(void **state)
+{
+	struct fixture	*f = *state;
+	struct dhcp_msg	*rp = &f->res->reply;
+	const uint8_t	*v;
+	size_t		 len;
+
+	mkreq(f, 0, 7);
+	run(f);
+	assert_int_equal(f->res->action, ENGINE_REPLY);
+	assert_int_equal(rp->op, BOOTREPLY);
+	assert_int_equal(rp->msg_type, 0);
+	assert_false(dhcp_opt_has(rp, DHO_MESSAGE_TYPE));
+	assert_false(dhcp_opt_has(rp, DHO_SERVER_ID));
+	assert_false(dhcp_opt_has(rp, DHO_LEASE_TIME));
+	assert_int_equal(rp->yiaddr, IP(198, 51, 100, 7));
+	assert_int_equal(opt_u32(rp, DHO_SUBNET_MASK), 0xffffff00u);
+	assert_int_equal(opt_u32(rp, DHO_ROUTERS), IP(198, 51, 100, 1));
+	v = dhcp_opt_get(rp, DHO_HOST_NAME, &len);
+	assert_non_null(v);
+	assert_int_equal(len, 8);
+	assert_memory_equal(v, "printer7", 8);
+	assert_true(f->res->needs_commit);
+	assert_int_equal(f->res->nchanges, 1);
+	assert_int_equal(f->res->changes[0].state, LEASE_BOUND);
+	assert_int_equal(f->res->changes[0].ends, T0 + 86400);
+	assert_int_equal(f->res->dest, ENGINE_DEST_CHADDR);
+	assert_int_equal(f->eng.ctr.rx[0], 1);
+	assert_int_equal(f->eng.ctr.tx[0], 1);
+	(void)wire_options(f, (uint8_t[64]){ 0 }, 64);
+
+	/* No reservation: no dynamic BOOTP. */
+	mkreq(f, 0, 8);
+	run(f);
+	expect_drop(f, ENGINE_DROP_BOOTP_NO_RESERVATION);
+	assert_int_equal(f->eng.ctr.drops[ENGINE_DROP_BOOTP_NO_RESERVATION],
+	    1);
+}
+
+static void
+ping_first_flow(void **state)
+{
+	struct fixture	*f = *state;
+	uint32_t	 a, b;
+
+	f->cfg.server.ping_before_assign = true;
+
+	mkreq(f, DHCPDISCOVER, 1);
+	run(f);
+	assert_int_equal(f->res->action, ENGINE_PING_FIRST);
+	a = f->res->ping_addr;
+	assert_int_equal(a, IP(198, 51, 100, 100));
+	assert_int_equal(f->res->ping_round, 0);
+	assert_int_equal(f->res->nchanges, 0);
+
+	/* It answered: conflict recorded, the next address to check. */
+	mkreq(f, DHCPDISCOVER, 1);
+	f->in.pinged_addr = a;
+	f->in.ping_in_use = true;
+	f->in.ping_round = 0;
+	run(f);
+	assert_int_equal(f->res->action, ENGINE_PING_FIRST);
+	b = f->res->ping_addr;
+	assert_int_not_equal(b, a);
+	assert_int_equal(f->res->ping_round, 1);
+	assert_int_equal(f->res->nchanges, 1);
+	assert_int_equal(f->res->changes[0].addr, a);
+	assert_int_equal(f->res->changes[0].state, LEASE_CONFLICT);
+
+	/* Silence: offer it. */
+	mkreq(f, DHCPDISCOVER, 1);
+	f->in.pinged_addr = b;
+	f->in.ping_in_use = false;
+	f->in.ping_round = 1;
+	run(f);
+	expect_reply(f, DHCPOFFER);
+	assert_int_equal(f->res->reply.yiaddr, b);
+	assert_int_equal(f->eng.ctr.ping_checks, 2);
+	assert_int_equal(f->eng.ctr.ping_conflicts, 1);
+
+	/* A retransmitted DISCOVER during the offer: no second ping. */
+	mkreq(f, DHCPDISCOVER, 1);
+	run(f);
+	expect_reply(f, DHCPOFFER);
+	assert_int_equal(f->res->reply.yiaddr, b);
+
+	/* Reservations are not pinged. */
+	mkreq(f, DHCPDISCOVER, 7);
+	run(f);
+	expect_reply(f, DHCPOFFER);
+
+	/* Give up after ENGINE_PING_ROUNDS addresses in use. */
+	mkreq(f, DHCPDISCOVER, 2);
+	run(f);
+	assert_int_equal(f->res->action, ENGINE_PING_FIRST);
+	mkreq(f, DHCPDISCOVER, 2);
+	f->in.pinged_addr = f->res->ping_addr;
+	f->in.ping_in_use = true;
+	f->in.ping_round = ENGINE_PING_ROUNDS - 1;
+	run(f);
+	expect_drop(f, ENGINE_DROP_NO_FREE_ADDRESS);
+	assert_int_equal(f->res->nchanges, 1);	/* the conflict, to persist */
+}
+
+static void
+lease_time_clamping_and_t1t2(void **state)
+{
+	static const struct {
+		int64_t		 req;	/* -1: no option 51 */
+		double		 r1, r2;
+		uint32_t	 lt, t1, t2;
+	} cases[] = {
+		{ -1, 0.5, 0.875, 3600, 1800, 3150 },
+		{ 30, 0.5, 0.875, 60, 30, 52 },
+		{ 7200, 0.5, 0.875, 7200, 3600, 6300 },
+		{ 1000000, 0.5, 0.875, 86400, 43200, 75600 },
+		{ 0xffffffffLL, 0.5, 0.875, 86400, 43200, 75600 },
+		{ -1, 0.4, 0.8, 3600, 1440, 2880 },
+		{ -1, 0.0, 0.0, 3600, 1800, 3150 },	/* unset: 4.4.5 */
+		{ -1, 0.9, 0.5, 3600, 1800, 3150 },	/* T1 > T2: same */
+	};
+	struct fixture	*f = *state;
+	struct dhcp_msg	*rp = &f->res->reply;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		f->subnets[0].t1_ratio = cases[i].r1;
+		f->subnets[0].t2_ratio = cases[i].r2;
+		mkreq(f, DHCPDISCOVER, (uint8_t)(40 + i));
+		if (cases[i].req >= 0)
+			set_u32(f->req, DHO_LEASE_TIME,
+			    (uint32_t)cases[i].req);
+		run(f);
+		expect_reply(f, DHCPOFFER);
+		assert_int_equal(opt_u32(rp, DHO_LEASE_TIME), cases[i].lt);
+		assert_int_equal(opt_u32(rp, DHO_RENEWAL_TIME), cases[i].t1);
+		assert_int_equal(opt_u32(rp, DHO_REBINDING_TIME), cases[i].t2);
+	}
+	/* The ACK binds for the clamped time. */
+	f->subnets[0].t1_ratio = 0.5;
+	f->subnets[0].t2_ratio = 0.875;
+	mkreq(f, DHCPREQUEST, 40);
+	set_u32(f->req, DHO_SERVER_ID, LAN1_IFACE);
+	set_u32(f->req, DHO_REQUESTED_ADDRESS, IP(198, 51, 100, 100));
+	set_u32(f->req, DHO_LEASE_TIME, 999999);
+	run(f);
+	expect_reply(f, DHCPACK);
+	assert_int_equal(f->res->changes[0].ends, T0 + 86400);
+}
+
+static void
+drops_and_counters(void **state)
+{
+	struct fixture	*f = *state;
+	size_t		 i, j;
+
+	/* Server messages. */
+	mkreq(f, DHCPOFFER, 1);
+	run(f);
+	expect_drop(f, ENGINE_DROP_SERVER_MSG);
+	mkreq(f, DHCPDISCOVER, 1);
+	f->req->op = BOOTREPLY;
+	run(f);
+	expect_drop(f, ENGINE_DROP_SERVER_MSG);
+
+	/* Unknown link. */
+	mkreq(f, DHCPDISCOVER, 1);
+	f->in.link_addr = 0;
+	f->in.iface_server_addr = 0;
+	run(f);
+	expect_drop(f, ENGINE_DROP_NO_SUBNET);
+	mkreq(f, DHCPDISCOVER, 1);
+	f->in.link_addr = IP(192, 0, 2, 1);
+	run(f);
+	expect_drop(f, ENGINE_DROP_NO_SUBNET);
+
+	/* No identity at all. */
+	mkreq(f, DHCPDISCOVER, 1);
+	f->req->hlen = 0;
+	run(f);
+	expect_drop(f, ENGINE_DROP_NO_CLIENT_ID);
+
+	/* A type we do not know (the codec would refuse it; be safe). */
+	mkreq(f, DHCPDISCOVER, 1);
+	f->req->msg_type = 13;
+	run(f);
+	expect_drop(f, ENGINE_DROP_UNKNOWN_TYPE);
+
+	/* Handed-off subnet. */
+	pool_set_serving(pool_set_get(f->set, 0), false);
+	mkreq(f, DHCPDISCOVER, 1);
+	run(f);
+	expect_drop(f, ENGINE_DROP_NOT_SERVING);
+	pool_set_serving(pool_set_get(f->set, 0), true);
+
+	/* Exhaustion: lan2 has three addresses. */
+	for (i = 0; i < 3; i++) {
+		mkreq(f, DHCPDISCOVER, (uint8_t)(50 + i));
+		relayed(f, LAN2_RELAY);
+		run(f);
+		expect_reply(f, DHCPOFFER);
+	}
+	mkreq(f, DHCPDISCOVER, 60);
+	relayed(f, LAN2_RELAY);
+	run(f);
+	expect_drop(f, ENGINE_DROP_NO_FREE_ADDRESS);
+
+	assert_int_equal(f->eng.ctr.drops[ENGINE_DROP_SERVER_MSG], 2);
+	assert_int_equal(f->eng.ctr.drops[ENGINE_DROP_NO_SUBNET], 2);
+	assert_int_equal(f->eng.ctr.rx[DHCPOFFER], 1);
+
+	/* Every reason has its own name. */
+	for (i = 0; i < ENGINE_DROP_COUNT; i++) {
+		assert_non_null(engine_drop_name((enum engine_drop)i));
+		for (j = 0; j < i; j++)
+			assert_string_not_equal(
+			    engine_drop_name((enum engine_drop)i),
+			    engine_drop_name((enum engine_drop)j));
+	}
+	assert_string_equal(engine_drop_name(ENGINE_DROP_COUNT), "unknown");
+	assert_string_equal(engine_action_name(ENGINE_PING_FIRST),
+	    "ping-first");
+}
+
+int
+main(void)
+{
+#define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(full_dora),
+		T(no_prl_gets_everything),
+		T(max_len_from_option57),
+		T(init_reboot_wrong_subnet_nak),
+		T(init_reboot_cases),
+		T(request_for_other_server),
+		T(selecting_wrong_address_nak),
+		T(renewing_extends),
+		T(renew_cases),
+		T(decline_quarantines),
+		T(release_frees),
+		T(inform),
+		T(relayed_destination_and_option82),
+		T(broadcast_flag_destination),
+		T(client_id_echoed),
+		T(bootp_reservation),
+		T(ping_first_flow),
+		T(lease_time_clamping_and_t1t2),
+		T(drops_and_counters),
+	};
+#undef T
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,852 @@
+/*
+ * Unit tests: common/pool.c (allocation state), with a fake clock and a
+ * configuration built by hand.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include "pool.h"
+
+#define IP(a, b, c, d)	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
+			 (uint32_t)(c) << 8 | (uint32_t)(d))
+#define T0		((int64_t)1700000000)
+#define PENDING		10
+#define UNAVAIL		3600
+
+struct fixture {
+	struct config	 cfg;
+	struct cfg_subnet subnets[2];
+	struct cfg_host	 hosts[4];
+	struct pool_set	*set;
+	struct pool	*p;
+};
+
+static struct pool_client
+client(unsigned id)
+{
+	struct pool_client c;
+
+	memset(&c, 0, sizeof(c));
+	c.htype = 1;
+	c.hlen = 6;
+	c.chaddr[0] = 0x02;
+	c.chaddr[4] = (uint8_t)(id >> 8);
+	c.chaddr[5] = (uint8_t)id;
+	c.key.bytes[0] = 'H';
+	c.key.bytes[1] = 1;
+	memcpy(c.key.bytes + 2, c.chaddr, 6);
+	c.key.len = 8;
+	return c;
+}
+
+/* A client that sends option 61 (so its key is not its hardware address). */
+static struct pool_client
+client_cid(unsigned id, const char *cid)
+{
+	struct pool_client c = client(id);
+
+	memset(&c.key, 0, sizeof(c.key));
+	c.key.bytes[0] = 'C';
+	memcpy(c.key.bytes + 1, cid, strlen(cid));
+	c.key.len = (uint16_t)(1 + strlen(cid));
+	return c;
+}
+
+static void
+subnet_init(struct cfg_subnet *sn, const char *name, uint32_t net,
+    uint8_t prefix)
+{
+	memset(sn, 0, sizeof(*sn));
+	snprintf(sn->name, sizeof(sn->name), "%s", name);
+	sn->network = net;
+	sn->prefix = prefix;
+	sn->mask = prefix == 0 ? 0 : 0xffffffffu << (32 - prefix);
+	sn->lease_time = 3600;
+	sn->min_lease_time = 60;
+	sn->max_lease_time = 86400;
+	sn->t1_ratio = 0.5;
+	sn->t2_ratio = 0.875;
+}
+
+static void
+add_range(struct cfg_subnet *sn, uint32_t lo, uint32_t hi)
+{
+	sn->ranges[sn->nranges].lo = lo;
+	sn->ranges[sn->nranges].hi = hi;
+	sn->nranges++;
+}
+
+/*
+ * lan1 198.51.100.0/24, range .100-.109 (10 addresses), .104 excluded,
+ * host "printer" .7 by hardware address (outside the range), host
+ * "laptop" .105 by client id (inside the range).
+ * lan2 203.0.113.0/24, range .10-.12.
+ */
+static int
+setup(void **state)
+{
+	struct fixture	*f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	snprintf(f->cfg.server.name, sizeof(f->cfg.server.name), "t");
+	f->cfg.server.server_addr = IP(192, 0, 2, 10);
+	f->cfg.server.max_pending_secs = PENDING;
+	f->cfg.server.max_unavailable_time = UNAVAIL;
+	f->cfg.server.authoritative = true;
+
+	subnet_init(&f->subnets[0], "lan1", IP(198, 51, 100, 0), 24);
+	add_range(&f->subnets[0], IP(198, 51, 100, 100), IP(198, 51, 100, 109));
+	f->subnets[0].excludes[f->subnets[0].nexcludes++] =
+	    IP(198, 51, 100, 104);
+	subnet_init(&f->subnets[1], "lan2", IP(203, 0, 113, 0), 24);
+	add_range(&f->subnets[1], IP(203, 0, 113, 10), IP(203, 0, 113, 12));
+
+	snprintf(f->hosts[0].name, sizeof(f->hosts[0].name), "printer");
+	f->hosts[0].htype = 1;
+	f->hosts[0].hlen = 6;
+	memcpy(f->hosts[0].hwaddr, "\x02\x00\x00\x00\x00\x07", 6);
+	f->hosts[0].addr = IP(198, 51, 100, 7);
+	snprintf(f->hosts[0].hostname, sizeof(f->hosts[0].hostname),
+	    "printer7");
+	snprintf(f->hosts[1].name, sizeof(f->hosts[1].name), "laptop");
+	f->hosts[1].cid_len = 6;
+	memcpy(f->hosts[1].cid, "laptop", 6);
+	f->hosts[1].addr = IP(198, 51, 100, 105);
+
+	f->cfg.subnets = f->subnets;
+	f->cfg.nsubnets = 2;
+	f->cfg.hosts = f->hosts;
+	f->cfg.nhosts = 2;
+	assert_int_equal(pool_set_new(&f->cfg, 42, &f->set), POOL_OK);
+	f->p = pool_set_get(f->set, 0);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+
+	pool_set_free(f->set);
+	free(f);
+	return 0;
+}
+
+static void
+check(struct pool *p)
+{
+	assert_int_equal(pool_selfcheck(p), 0);
+}
+
+/* Offer then bind, as DORA does. */
+static uint32_t
+grant(struct pool *p, const struct pool_client *c, uint32_t req,
+    int64_t now, uint32_t secs, enum pool_src *src)
+{
+	uint32_t	 a = pool_allocate(p, c, req, now, src);
+
+	if (a == 0)
+		return 0;
+	assert_int_equal(pool_offer(p, c, a, now, NULL), POOL_OK);
+	assert_int_equal(pool_bind(p, c, a, now, secs, NULL), POOL_OK);
+	return a;
+}
+
+static void
+build_layout(void **state)
+{
+	struct fixture	*f = *state;
+	struct pool_stats st;
+
+	assert_int_equal(pool_set_count(f->set), 2);
+	pool_stats(f->p, &st);
+	/* 10 in range, minus .104 excluded, minus .105 reserved. */
+	assert_int_equal(st.total, 8);
+	assert_int_equal(st.free, 8);
+	assert_int_equal(st.reserved, 2);
+	assert_int_equal(st.excluded, 1);
+	assert_ptr_equal(pool_set_find(f->set, IP(198, 51, 100, 1)), f->p);
+	assert_ptr_equal(pool_set_find(f->set, IP(203, 0, 113, 200)),
+	    pool_set_get(f->set, 1));
+	assert_null(pool_set_find(f->set, IP(192, 0, 2, 1)));
+	assert_int_equal(pool_addr_kind(f->p, IP(198, 51, 100, 7)),
+	    POOL_ADDR_RESERVED);
+	assert_int_equal(pool_addr_kind(f->p, IP(198, 51, 100, 105)),
+	    POOL_ADDR_RESERVED);
+	assert_int_equal(pool_addr_kind(f->p, IP(198, 51, 100, 104)),
+	    POOL_ADDR_EXCLUDED);
+	assert_int_equal(pool_addr_kind(f->p, IP(198, 51, 100, 100)),
+	    POOL_ADDR_DYNAMIC);
+	assert_int_equal(pool_addr_kind(f->p, IP(198, 51, 100, 50)),
+	    POOL_ADDR_OUTSIDE);
+	assert_string_equal(pool_addr_host(f->p, IP(198, 51, 100, 7))->name,
+	    "printer");
+	check(f->p);
+}
+
+/* Table: each step asks for an address and expects the rule that wins. */
+static void
+allocation_order(void **state)
+{
+	struct fixture	*f = *state;
+	struct pool_client printer = client(7), laptop = client_cid(8,
+	    "laptop"), a = client(1), b = client(2), c = client(3);
+	enum pool_src	 src;
+	uint32_t	 got, prev;
+	int64_t		 now = T0;
+
+	/* Reservation by hardware address, then by client id. */
+	got = pool_allocate(f->p, &printer, IP(198, 51, 100, 101), now, &src);
+	assert_int_equal(got, IP(198, 51, 100, 7));
+	assert_int_equal(src, POOL_SRC_RESERVED);
+	got = pool_allocate(f->p, &laptop, 0, now, &src);
+	assert_int_equal(got, IP(198, 51, 100, 105));
+	assert_int_equal(src, POOL_SRC_RESERVED);
+
+	/* Never used: the first dynamic address. */
+	prev = grant(f->p, &a, 0, now, 600, &src);
+	assert_int_equal(prev, IP(198, 51, 100, 100));
+	assert_int_equal(src, POOL_SRC_NEW);
+
+	/* Requested (option 50) beats never-used. */
+	got = grant(f->p, &b, IP(198, 51, 100, 108), now, 600, &src);
+	assert_int_equal(got, IP(198, 51, 100, 108));
+	assert_int_equal(src, POOL_SRC_REQUESTED);
+
+	/* A requested address held by someone else is not given. */
+	got = pool_allocate(f->p, &c, IP(198, 51, 100, 108), now, &src);
+	assert_int_equal(got, IP(198, 51, 100, 101));
+	assert_int_equal(src, POOL_SRC_NEW);
+
+	/* Previous lease beats the requested address, even expired. */
+	now += 1000;
+	got = pool_allocate(f->p, &a, IP(198, 51, 100, 103), now, &src);
+	assert_int_equal(got, prev);
+	assert_int_equal(src, POOL_SRC_EXISTING);
+	assert_int_equal(pool_expire(f->p, now, 100, NULL, NULL), 2);
+	got = pool_allocate(f->p, &a, IP(198, 51, 100, 103), now, &src);
+	assert_int_equal(got, prev);
+	assert_int_equal(src, POOL_SRC_EXISTING);
+	check(f->p);
+}
+
+static void
+reservation_by_hw_with_client_id(void **state)
+{
+	struct fixture	*f = *state;
+	/* The printer sends option 61 but is reserved by HardwareAddress. */
+	struct pool_client pr = client_cid(7, "\x01\x02\x00\x00\x00\x00\x07");
+	enum pool_src	 src;
+
+	assert_non_null(pool_host_for(f->p, &pr));
+	assert_int_equal(pool_allocate(f->p, &pr, 0, T0, &src),
+	    IP(198, 51, 100, 7));
+	assert_int_equal(src, POOL_SRC_RESERVED);
+	/* Not in lan2: reservations belong to the host address's subnet. */
+	assert_null(pool_host_for(pool_set_get(f->set, 1), &pr));
+}
+
+static void
+exclusions_never_handed_out(void **state)
+{
+	struct fixture	*f = *state;
+	struct pool_client c;
+	uint32_t	 a;
+	unsigned	 i, n = 0;
+
+	for (i = 0; i < 20; i++) {
+		c = client(100 + i);
+		a = grant(f->p, &c, IP(198, 51, 100, 104), T0, 600, NULL);
+		if (a == 0)
+			break;
+		assert_int_not_equal(a, IP(198, 51, 100, 104));
+		assert_int_not_equal(a, IP(198, 51, 100, 105));
+		n++;
+	}
+	assert_int_equal(n, 8);
+	c = client(999);
+	assert_false(pool_addr_available(f->p, IP(198, 51, 100, 104), &c, T0));
+	assert_int_equal(pool_offer(f->p, &c, IP(198, 51, 100, 104), T0, NULL),
+	    POOL_ERR_BUSY);
+	check(f->p);
+}
+
+static void
+reservation_never_given_to_others(void **state)
+{
+	struct fixture	*f = *state;
+	struct pool_client other = client(55), laptop = client_cid(8, "laptop");
+	enum pool_src	 src;
+	uint32_t	 a;
+
+	a = pool_allocate(f->p, &other, IP(198, 51, 100, 105), T0, &src);
+	assert_int_not_equal(a, IP(198, 51, 100, 105));
+	assert_int_equal(src, POOL_SRC_NEW);
+	assert_int_equal(pool_bind(f->p, &other, IP(198, 51, 100, 105), T0,
+	    60, NULL), POOL_ERR_BUSY);
+	assert_int_equal(pool_bind(f->p, &other, IP(198, 51, 100, 7), T0,
+	    60, NULL), POOL_ERR_BUSY);
+	assert_int_equal(pool_bind(f->p, &laptop, IP(198, 51, 100, 105), T0,
+	    60, NULL), POOL_OK);
+	check(f->p);
+}
+
+static void
+offer_hold_and_expiry(void **state)
+{
+	struct fixture	*f = *state;
+	struct pool_client a = client(1), b = client(2);
+	struct lease	 l;
+	struct pool_stats st;
+	uint32_t	 x;
+	enum pool_src	 src;
+
+	x = pool_allocate(f->p, &a, 0, T0, NULL);
+	assert_int_equal(pool_offer(f->p, &a, x, T0, &l), POOL_OK);
+	assert_int_equal(l.state, LEASE_OFFERED);
+	assert_int_equal(l.ends, T0 + PENDING);
+	pool_stats(f->p, &st);
+	assert_int_equal(st.offered, 1);
+	assert_int_equal(st.free, 7);
+
+	/* Held: b cannot have it, even asking for it. */
+	assert_int_not_equal(pool_allocate(f->p, &b, x, T0 + PENDING - 1,
+	    NULL), x);
+	assert_int_equal(pool_offer(f->p, &b, x, T0 + PENDING - 1, NULL),
+	    POOL_ERR_BUSY);
+	assert_int_equal(pool_expire(f->p, T0 + PENDING - 1, 10, NULL, NULL),
+	    0);
+
+	/* At the end of the hold it is free again, for anyone. */
+	assert_true(pool_addr_available(f->p, x, &b, T0 + PENDING));
+	assert_int_equal(pool_allocate(f->p, &b, x, T0 + PENDING, &src), x);
+	assert_int_equal(src, POOL_SRC_REQUESTED);
+	assert_int_equal(pool_expire(f->p, T0 + PENDING, 10, NULL, NULL), 1);
+	l = *pool_lease_at(f->p, x);
+	assert_int_equal(l.state, LEASE_FREE);
+	pool_stats(f->p, &st);
+	assert_int_equal(st.offered, 0);
+	assert_int_equal(st.free, 8);
+	/* Still the client's: it gets the same address again. */
+	assert_int_equal(pool_allocate(f->p, &a, 0, T0 + 20, &src), x);
+	assert_int_equal(src, POOL_SRC_EXISTING);
+	check(f->p);
+}
+
+static void
+offer_keeps_binding(void **state)
+{
+	struct fixture	*f = *state;
+	struct pool_client a = client(1);
+	struct lease	 l;
+	uint32_t	 x;
+
+	x = grant(f->p, &a, 0, T0, 3600, NULL);
+	assert_int_equal(pool_offer(f->p, &a, x, T0 + 5, &l), POOL_OK);
+	assert_int_equal(l.state, LEASE_BOUND);
+	assert_int_equal(l.ends, T0 + 3600);
+	check(f->p);
+}
+
+static void
+decline_quarantine(void **state)
+{
+	struct fixture	*f = *state;
+	struct pool_client a = client(1), b = client(2);
+	struct lease	 l;
+	struct pool_stats st;
+	uint32_t	 x, y;
+	int64_t		 t = T0;
+	enum pool_src	 src;
+
+	x = grant(f->p, &a, 0, t, 3600, NULL);
+	assert_int_equal(pool_decline(f->p, &b, x, t, NULL),
+	    POOL_ERR_NOTOWNER);
+	assert_int_equal(pool_decline(f->p, &a, x, t, &l), POOL_OK);
+	assert_int_equal(l.state, LEASE_DECLINED);
+	assert_int_equal(l.ends, t + UNAVAIL);
+	assert_int_equal(l.key.len, 0);
+	assert_int_equal(l.chaddr[5], 1);	/* who declined it */
+	pool_stats(f->p, &st);
+	assert_int_equal(st.declined, 1);
+
+	/* Detached: a gets another address, nobody gets x meanwhile. */
+	assert_null(pool_find_for_client(f->p, &a, t));
+	y = pool_allocate(f->p, &a, x, t, NULL);
+	assert_int_not_equal(y, x);
+	assert_false(pool_addr_available(f->p, x, &a, t + UNAVAIL - 1));
+	assert_int_equal(pool_release(f->p, &a, x, t, NULL),
+	    POOL_ERR_NOTOWNER);
+
+	/* After MaxUnavailableTime it is reusable. */
+	assert_true(pool_addr_available(f->p, x, &b, t + UNAVAIL));
+	assert_int_equal(pool_allocate(f->p, &b, x, t + UNAVAIL, &src), x);
+	assert_int_equal(src, POOL_SRC_REQUESTED);
+	assert_int_equal(pool_expire(f->p, t + UNAVAIL, 10, NULL, NULL), 1);
+	assert_int_equal(pool_lease_at(f->p, x)->state, LEASE_FREE);
+	pool_stats(f->p, &st);
+	assert_int_equal(st.declined, 0);
+	check(f->p);
+}
+
+static void
+conflict_quarantine(void **state)
+{
+	struct fixture	*f = *state;
+	struct pool_client a = client(1), b = client(2);
+	struct lease	 l;
+	uint32_t	 x;
+
+	x = pool_allocate(f->p, &a, 0, T0, NULL);
+	assert_int_equal(pool_conflict(f->p, x, T0, &l), POOL_OK);
+	assert_int_equal(l.state, LEASE_CONFLICT);
+	assert_int_equal(l.ends, T0 + UNAVAIL);
+	assert_int_not_equal(pool_allocate(f->p, &a, 0, T0, NULL), x);
+
+	/* Refused while another client holds an unexpired lease on it. */
+	x = grant(f->p, &b, 0, T0, 600, NULL);
+	assert_int_equal(pool_conflict(f->p, x, T0 + 1, NULL), POOL_ERR_BUSY);
+	assert_int_equal(pool_conflict(f->p, IP(198, 51, 100, 50), T0, NULL),
+	    POOL_ERR_NOADDR);
+	check(f->p);
+}
+
+static void
+release_then_same_address(void **state)
+{
+	struct fixture	*f = *state;
+	struct pool_client a = client(1), c;
+	struct lease	 l;
+	uint32_t	 x;
+	enum pool_src	 src;
+	unsigned	 i;
+
+	x = grant(f->p, &a, 0, T0, 3600, NULL);
+	assert_int_equal(pool_release(f->p, &a, x, T0 + 10, &l), POOL_OK);
+	assert_int_equal(l.state, LEASE_RELEASED);
+	assert_int_equal(l.ends, T0 + 10);
+	/* Others take never-used addresses first. */
+	for (i = 0; i < 3; i++) {
+		c = client(10 + i);
+		assert_int_not_equal(grant(f->p, &c, 0, T0 + 20, 60, NULL), x);
+	}
+	assert_int_equal(pool_allocate(f->p, &a, 0, T0 + 30, &src), x);
+	assert_int_equal(src, POOL_SRC_EXISTING);
+	check(f->p);
+}
+
+static void
+exhaustion_returns_zero(void **state)
+{
+	struct fixture	*f = *state;
+	struct pool	*p2 = pool_set_get(f->set, 1);
+	struct pool_client c;
+	struct pool_stats st;
+	enum pool_src	 src;
+	unsigned	 i;
+
+	for (i = 0; i < 3; i++) {
+		c = client(i + 1);
+		assert_int_not_equal(grant(p2, &c, 0, T0, 600 + 100 * i,
+		    NULL), 0);
+	}
+	c = client(99);
+	assert_int_equal(pool_allocate(p2, &c, 0, T0 + 599, &src), 0);
+	assert_int_equal(src, POOL_SRC_NONE);
+	pool_stats(p2, &st);
+	assert_int_equal(st.total, 3);
+	assert_int_equal(st.bound, 3);
+	assert_int_equal(st.free, 0);
+	/* A lease that ran out is reusable even before the sweep. */
+	assert_int_equal(pool_allocate(p2, &c, 0, T0 + 600, &src),
+	    IP(203, 0, 113, 10));
+	assert_int_equal(src, POOL_SRC_RECLAIMED);
+	check(p2);
+}
+
+static void
+oldest_expired_first(void **state)
+{
+	static const struct {
+		unsigned	 id;
+		uint32_t	 secs;
+	} binds[] = { { 1, 300 }, { 2, 100 }, { 3, 200 } };
+	struct fixture	*f = *state;
+	struct pool	*p2 = pool_set_get(f->set, 1);
+	struct pool_client c;
+	uint32_t	 addr[3], want[3], got;
+	enum pool_src	 src;
+	unsigned	 i;
+
+	for (i = 0; i < 3; i++) {
+		c = client(binds[i].id);
+		addr[i] = grant(p2, &c, 0, T0, binds[i].secs, NULL);
+	}
+	/* Expected reuse order: by ends, 100 then 200 then 300. */
+	want[0] = addr[1];
+	want[1] = addr[2];
+	want[2] = addr[0];
+	/* Sweep only the first one, so both heaps take part. */
+	assert_int_equal(pool_expire(p2, T0 + 150, 10, NULL, NULL), 1);
+	for (i = 0; i < 3; i++) {
+		c = client(50 + i);
+		got = pool_allocate(p2, &c, 0, T0 + 400, &src);
+		assert_int_equal(got, want[i]);
+		assert_int_equal(src, POOL_SRC_RECLAIMED);
+		assert_int_equal(pool_offer(p2, &c, got, T0 + 400, NULL),
+		    POOL_OK);
+		check(p2);
+	}
+	/* The old owner lost it, and has no lease left here. */
+	c = client(2);
+	assert_null(pool_find_for_client(p2, &c, T0 + 400));
+}
+
+/* An unswept lapsed binding older than a released lease goes first. */
+static void
+oldest_across_heaps(void **state)
+{
+	struct fixture	*f = *state;
+	struct pool	*p2 = pool_set_get(f->set, 1);
+	struct pool_client a = client(1), b = client(2), c = client(3), d;
+	uint32_t	 xa, xb;
+	enum pool_src	 src;
+
+	xa = grant(p2, &a, 0, T0, 200, NULL);		/* ends T0+200 */
+	xb = grant(p2, &b, 0, T0, 1000, NULL);
+	assert_int_not_equal(grant(p2, &c, 0, T0, 1000, NULL), 0);
+	assert_int_equal(pool_release(p2, &b, xb, T0 + 250, NULL), POOL_OK);
+	d = client(4);
+	assert_int_equal(pool_allocate(p2, &d, 0, T0 + 400, &src), xa);
+	assert_int_equal(src, POOL_SRC_RECLAIMED);
+	assert_int_equal(pool_offer(p2, &d, xa, T0 + 400, NULL), POOL_OK);
+	d = client(5);
+	assert_int_equal(pool_allocate(p2, &d, 0, T0 + 400, &src), xb);
+	assert_int_equal(src, POOL_SRC_RECLAIMED);
+	check(p2);
+}
+
+static void
+expire_is_bounded(void **state)
+{
+	struct fixture	*f = *state;
+	struct pool_client c;
+	size_t		 n, calls = 0, total = 0;
+	unsigned	 i;
+
+	for (i = 0; i < 8; i++) {
+		c = client(i + 1);
+		assert_int_not_equal(grant(f->p, &c, 0, T0, 60 + i, NULL), 0);
+	}
+	while ((n = pool_set_expire(f->set, T0 + 100, 3, NULL, NULL)) > 0) {
+		assert_true(n <= 3);
+		total += n;
+		calls++;
+	}
+	assert_int_equal(total, 8);
+	assert_int_equal(calls, 3);
+	check(f->p);
+}
+
+static void
+count_cb(struct pool *p, const struct lease *l, void *arg)
+{
+	unsigned	*counts = arg;
+
+	(void)p;
+	counts[l->state]++;
+}
+
+static void
+expire_callback_states(void **state)
+{
+	struct fixture	*f = *state;
+	struct pool_client a = client(1), b = client(2), c = client(3);
+	unsigned	 counts[LEASE_STATE_COUNT] = { 0 };
+	uint32_t	 x;
+
+	grant(f->p, &a, 0, T0, 60, NULL);
+	x = pool_allocate(f->p, &b, 0, T0, NULL);
+	pool_offer(f->p, &b, x, T0, NULL);
+	x = grant(f->p, &c, 0, T0, 60, NULL);
+	pool_decline(f->p, &c, x, T0, NULL);
+	assert_int_equal(pool_set_expire(f->set, T0 + UNAVAIL, 100, count_cb,
+	    counts), 3);
+	assert_int_equal(counts[LEASE_EXPIRED], 1);
+	assert_int_equal(counts[LEASE_FREE], 2);
+	check(f->p);
+}
+
+static void
+load_from_leases(void **state)
+{
+	struct fixture	*f = *state;
+	struct pool_client a = client(1), b = client(2), laptop =
+	    client_cid(8, "laptop"), other = client(3);
+	struct pool_stats st;
+	struct lease	 l;
+	enum pool_src	 src;
+	size_t		 cur = 0, n = 0;
+
+	memset(&l, 0, sizeof(l));
+	l.addr = IP(198, 51, 100, 103);
+	l.state = LEASE_BOUND;
+	l.key = a.key;
+	l.htype = 1;
+	l.hlen = 6;
+	memcpy(l.chaddr, a.chaddr, 6);
+	l.starts = T0 - 100;
+	l.ends = T0 + 3500;
+	l.seq = 700;
+	assert_int_equal(pool_load_lease(f->set, &l), POOL_LOAD_OK);
+	assert_int_equal(pool_allocate(f->p, &a, 0, T0, &src), l.addr);
+	assert_int_equal(src, POOL_SRC_EXISTING);
+	assert_int_not_equal(pool_allocate(f->p, &b, l.addr, T0, NULL), l.addr);
+
+	/* A declined record stays out of use and detached. */
+	l.addr = IP(198, 51, 100, 100);
+	l.state = LEASE_DECLINED;
+	l.key = b.key;
+	l.seq = 5;
+	assert_int_equal(pool_load_lease(f->set, &l), POOL_LOAD_OK);
+	assert_null(pool_find_for_client(f->p, &b, T0));
+	assert_int_not_equal(pool_allocate(f->p, &b, 0, T0, NULL), l.addr);
+
+	/* The reservation is held by someone else (config changed). */
+	l.addr = IP(198, 51, 100, 105);
+	l.state = LEASE_BOUND;
+	l.key = other.key;
+	assert_int_equal(pool_load_lease(f->set, &l), POOL_LOAD_OK);
+	assert_int_not_equal(pool_allocate(f->p, &laptop, 0, T0, &src),
+	    l.addr);
+	assert_int_equal(src, POOL_SRC_NEW);
+
+	/* Config changed: excluded, outside the ranges, no subnet, junk. */
+	l.addr = IP(198, 51, 100, 104);
+	assert_int_equal(pool_load_lease(f->set, &l), POOL_LOAD_EXCLUDED);
+	assert_int_equal(pool_allocate(f->p, &other, 0, T0 + 7200, &src),
+	    IP(198, 51, 100, 101));
+	l.addr = IP(198, 51, 100, 50);
+	assert_int_equal(pool_load_lease(f->set, &l), POOL_LOAD_OUTSIDE);
+	l.addr = IP(192, 0, 2, 99);
+	assert_int_equal(pool_load_lease(f->set, &l), POOL_LOAD_NO_SUBNET);
+	l.addr = IP(198, 51, 100, 106);
+	l.state = LEASE_STATE_COUNT;
+	assert_int_equal(pool_load_lease(f->set, &l), POOL_LOAD_INVALID);
+	l.addr = 0;
+	l.state = LEASE_BOUND;
+	assert_int_equal(pool_load_lease(f->set, &l), POOL_LOAD_INVALID);
+
+	pool_stats(f->p, &st);
+	assert_int_equal(st.bound, 1);
+	assert_int_equal(st.declined, 1);
+	assert_int_equal(st.reserved_bound, 1);
+	assert_int_equal(st.free, 6);
+	while (pool_next_lease(f->p, &cur) != NULL)
+		n++;
+	assert_int_equal(n, 4);
+
+	/* Update sequences continue after the largest loaded one. */
+	assert_int_equal(pool_bind(f->p, &b, IP(198, 51, 100, 102), T0, 60,
+	    &l), POOL_OK);
+	assert_int_equal(l.seq, 701);
+
+	/* Loading over a record replaces it (failover binding update). */
+	l.state = LEASE_RELEASED;
+	l.ends = T0;
+	assert_int_equal(pool_load_lease(f->set, &l), POOL_LOAD_OK);
+	pool_stats(f->p, &st);
+	assert_int_equal(st.bound, 1);
+	check(f->p);
+}
+
+static void
+iterate_all(void **state)
+{
+	struct fixture	*f = *state;
+	struct pool_client c;
+	const struct lease *l;
+	size_t		 i, cur, n = 0;
+	unsigned	 k;
+
+	for (k = 0; k < 4; k++) {
+		c = client(k + 1);
+		grant(pool_set_get(f->set, k % 2), &c, 0, T0, 60, NULL);
+	}
+	c = client(7);
+	grant(f->p, &c, 0, T0, 60, NULL);	/* the printer, extra slot */
+	for (i = 0; i < pool_set_count(f->set); i++) {
+		for (cur = 0; (l = pool_next_lease(pool_set_get(f->set, i),
+		    &cur)) != NULL;) {
+			assert_int_equal(l->state, LEASE_BOUND);
+			n++;
+		}
+	}
+	assert_int_equal(n, 5);
+}
+
+/* 65,536 dynamic addresses: allocate all, then reuse all. */
+static void
+big_subnet_timing(void **state)
+{
+	struct config	 cfg;
+	struct cfg_subnet sn;
+	struct pool_set	*set;
+	struct pool	*p;
+	struct pool_client c;
+	struct pool_stats st;
+	struct timespec	 t0, t1, t2;
+	uint32_t	 i, a;
+	enum pool_src	 src;
+	double		 ms1, ms2;
+
+	(void)state;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.server.server_addr = IP(192, 0, 2, 10);
+	cfg.server.max_pending_secs = PENDING;
+	cfg.server.max_unavailable_time = UNAVAIL;
+	/* RFC 2544 benchmarking block; nothing is ever sent to it. */
+	subnet_init(&sn, "big", IP(198, 18, 0, 0), 15);
+	add_range(&sn, IP(198, 18, 1, 0), IP(198, 19, 0, 255));
+	cfg.subnets = &sn;
+	cfg.nsubnets = 1;
+	assert_int_equal(pool_set_new(&cfg, 7, &set), POOL_OK);
+	p = pool_set_get(set, 0);
+	pool_stats(p, &st);
+	assert_int_equal(st.total, 65536);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < 65536; i++) {
+		c = client(i);
+		c.chaddr[3] = 1;	/* distinct from other tests' ids */
+		c.key.bytes[5] = 1;
+		a = pool_allocate(p, &c, 0, T0, &src);
+		assert_true(a != 0 && src == POOL_SRC_NEW);
+		assert_int_equal(pool_offer(p, &c, a, T0, NULL), POOL_OK);
+		assert_int_equal(pool_bind(p, &c, a, T0, 600 + i % 1000,
+		    NULL), POOL_OK);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	c = client(0);
+	c.chaddr[3] = 2;
+	c.key.bytes[5] = 2;
+	assert_int_equal(pool_allocate(p, &c, 0, T0, NULL), 0);
+	pool_stats(p, &st);
+	assert_int_equal(st.bound, 65536);
+	assert_int_equal(st.free, 0);
+
+	/* All expire; new clients take them back oldest first. */
+	assert_int_equal(pool_expire(p, T0 + 2000, 100000, NULL, NULL), 65536);
+	for (i = 0; i < 65536; i++) {
+		c = client(i);
+		c.chaddr[3] = 2;
+		c.key.bytes[5] = 2;
+		a = pool_allocate(p, &c, 0, T0 + 2000, &src);
+		assert_true(a != 0 && src == POOL_SRC_RECLAIMED);
+		assert_int_equal(pool_bind(p, &c, a, T0 + 2000, 600, NULL),
+		    POOL_OK);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t2);
+	assert_int_equal(pool_selfcheck(p), 0);
+	ms1 = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
+	ms2 = (t2.tv_sec - t1.tv_sec) * 1e3 + (t2.tv_nsec - t1.tv_nsec) / 1e6;
+	printf("pool: 65536 never-used allocate+offer+bind: %.1f ms "
+	    "(%.2f us each)\n", ms1, ms1 * 1e3 / 65536);
+	printf("pool: 65536 expire + reclaim-oldest allocate+bind: %.1f ms "
+	    "(%.2f us each)\n", ms2, ms2 * 1e3 / 65536);
+	pool_set_free(set);
+}
+
+static void
+too_big_subnet_refused(void **state)
+{
+	struct config	 cfg;
+	struct cfg_subnet sn;
+	struct pool_set	*set = NULL;
+
+	(void)state;
+	memset(&cfg, 0, sizeof(cfg));
+	subnet_init(&sn, "huge", IP(10, 0, 0, 0), 8);
+	add_range(&sn, IP(10, 0, 0, 1), IP(10, 255, 255, 254));
+	cfg.subnets = &sn;
+	cfg.nsubnets = 1;
+	assert_int_equal(pool_set_new(&cfg, 1, &set), POOL_ERR_TOO_BIG);
+	assert_null(set);
+}
+
+static void
+overlapping_ranges_merged(void **state)
+{
+	struct config	 cfg;
+	struct cfg_subnet sn;
+	struct pool_set	*set;
+	struct pool_stats st;
+
+	(void)state;
+	memset(&cfg, 0, sizeof(cfg));
+	subnet_init(&sn, "ov", IP(198, 51, 100, 0), 24);
+	add_range(&sn, IP(198, 51, 100, 20), IP(198, 51, 100, 29));
+	add_range(&sn, IP(198, 51, 100, 0), IP(198, 51, 100, 24));
+	add_range(&sn, IP(198, 51, 100, 250), IP(198, 51, 101, 9));
+	cfg.subnets = &sn;
+	cfg.nsubnets = 1;
+	assert_int_equal(pool_set_new(&cfg, 1, &set), POOL_OK);
+	pool_stats(pool_set_get(set, 0), &st);
+	/* .0-.29 and .250-.255 (clipped), minus network and broadcast. */
+	assert_int_equal(st.total, 30 + 6 - 2);
+	assert_int_equal(st.excluded, 2);
+	assert_int_equal(pool_selfcheck(pool_set_get(set, 0)), 0);
+	pool_set_free(set);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(build_layout, setup, teardown),
+		cmocka_unit_test_setup_teardown(allocation_order, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    reservation_by_hw_with_client_id, setup, teardown),
+		cmocka_unit_test_setup_teardown(exclusions_never_handed_out,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    reservation_never_given_to_others, setup, teardown),
+		cmocka_unit_test_setup_teardown(offer_hold_and_expiry, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(offer_keeps_binding, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(decline_quarantine, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(conflict_quarantine, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(release_then_same_address,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(exhaustion_returns_zero, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(oldest_expired_first, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(oldest_across_heaps, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(expire_is_bounded, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(expire_callback_states, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(load_from_leases, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(iterate_all, setup, teardown),
+		cmocka_unit_test(big_subnet_timing),
+		cmocka_unit_test(too_big_subnet_refused),
+		cmocka_unit_test(overlapping_ranges_merged),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
