@@ -1,0 +1,491 @@
+/*
+ * DHCP packets in and out: the receive path in a fixed order (read a
+ * batch, decode, engine, queue), ping checks before offers, and replies
+ * sent in batches — at once for offers and NAKs, after the group commit
+ * for ACKs.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "server_int.h"
+
+static void	handle_packet(struct server *, struct srv_sock *,
+		    const struct netio_pkt *);
+
+/* A DISCOVER parked while its candidate address is pinged. */
+struct ping_wait {
+	struct ping_wait *next, **prevp;
+	struct server	*srv;
+	struct srv_sock	*sock;
+	struct netio_pkt meta;		/* where it came from (no payload use) */
+	uint32_t	 link_addr, iface_addr;
+	unsigned	 round;		/* engine's ping_round */
+	struct dhcp_msg	 msg;
+};
+
+static void
+fmt_addr(uint32_t a, char *buf, size_t len)
+{
+	struct in_addr ia = { .s_addr = htonl(a) };
+
+	inet_ntop(AF_INET, &ia, buf, (socklen_t)len);
+}
+
+static int
+replyq_push(struct srv_replyq *q, struct srv_reply **out)
+{
+	if (q->n == q->cap) {
+		size_t ncap = q->cap ? q->cap * 2 : 64;
+		struct srv_reply *nv = realloc(q->v, ncap * sizeof(*nv));
+		if (nv == NULL)
+			return -1;
+		q->v = nv;
+		q->cap = ncap;
+	}
+	*out = &q->v[q->n++];
+	return 0;
+}
+
+static void
+rx_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct srv_sock *sock = w->data;
+	struct server *srv = sock->srv;
+	int	 n, total = 0;
+
+	(void)loop;
+	(void)revents;
+	/*
+	 * Drain up to a budget so a flood on one socket cannot starve the
+	 * others, the timers or the control socket; what is left is read on
+	 * the next loop iteration.
+	 */
+	while (total < SRV_READ_BUDGET) {
+		n = netio_recv_batch(sock->fd, srv->rxbuf, NETIO_BATCH);
+		if (n <= 0) {
+			if (n < 0 && errno != EAGAIN && errno != EINTR)
+				log_warn("receive on %s: %s", sock->ifname[0] ?
+				    sock->ifname : "server address",
+				    strerror(errno));
+			break;
+		}
+		for (int i = 0; i < n; i++)
+			handle_packet(srv, sock, &srv->rxbuf[i]);
+		total += n;
+		/* A full batch is committed now rather than growing
+		 * without bound until the loop goes idle. */
+		if (lease_db_staged(srv->db) >= srv->cfg.server.commit_batch_max)
+			srv_commit(srv);
+		if (n < NETIO_BATCH)
+			break;
+	}
+	srv_flush_outbox(srv);
+}
+
+/*
+ * Link of a request (RFC 2131 4.3.1): the relay's giaddr; for a directly
+ * attached client the address of the interface it arrived on.
+ */
+static void
+link_of(struct server *srv, const struct netio_pkt *pkt,
+    const struct dhcp_msg *m, uint32_t *link, uint32_t *iface_addr)
+{
+	const struct ifaddr_entry *ife;
+
+	*link = 0;
+	*iface_addr = 0;
+	if (m->giaddr != 0) {
+		*link = m->giaddr;
+		return;
+	}
+	ife = ifaddr_by_index(&srv->ifs, pkt->ifindex);
+	if (ife == NULL) {
+		/* Interfaces may have been (re)configured since start. */
+		char err[256];
+		ifaddr_free(&srv->ifs);
+		if (ifaddr_load(&srv->ifs, err, sizeof(err)) < 0)
+			log_warn("interface list: %s", err);
+		ife = ifaddr_by_index(&srv->ifs, pkt->ifindex);
+	}
+	if (ife != NULL) {
+		*link = ife->addr;
+		*iface_addr = ife->addr;
+	}
+}
+
+static void
+queue_reply(struct server *srv, struct srv_sock *sock,
+    const struct netio_pkt *pkt, uint32_t iface_addr,
+    const struct dhcp_msg *req, struct engine_result *res)
+{
+	struct srv_replyq *q = res->needs_commit ? &srv->after_commit :
+	    &srv->outbox;
+	struct srv_reply *r;
+	unsigned dropped = 0;
+	enum dhcp_err e;
+
+	if (replyq_push(q, &r) < 0) {
+		srv->ctr.encode_errors++;
+		return;
+	}
+	e = dhcp_msg_encode(&res->reply, res->prl, res->prl_len,
+	    res->max_len, r->buf, sizeof(r->buf), &r->len, &dropped);
+	if (e != DHCP_OK) {
+		q->n--;
+		srv->ctr.encode_errors++;
+		log_warn("cannot encode reply: %s", dhcp_err_name(e));
+		return;
+	}
+	r->sock = sock;
+	r->dest = res->dest;
+	r->dst_addr = res->dst_addr;
+	r->dst_port = res->dst_port;
+	r->ifindex = res->dest == ENGINE_DEST_RELAY ? 0 : pkt->ifindex;
+	r->src_addr = iface_addr;
+	r->htype = req->htype;
+	r->hlen = req->hlen;
+	memcpy(r->hw, req->chaddr, sizeof(r->hw));
+}
+
+static void
+apply_result(struct server *srv, struct srv_sock *sock,
+    const struct netio_pkt *pkt, uint32_t link, uint32_t iface_addr,
+    const struct dhcp_msg *m, struct engine_result *res);
+
+static void
+ping_wait_unlink(struct ping_wait *pw)
+{
+	if (pw->next != NULL)
+		pw->next->prevp = pw->prevp;
+	*pw->prevp = pw->next;
+}
+
+/* Forget every parked DISCOVER (reload, shutdown); clients retry. */
+void
+srv_cancel_pings(struct server *srv)
+{
+	if (srv->ping != NULL)
+		ping_cancel_all(srv->ping);
+	while (srv->pings != NULL) {
+		struct ping_wait *pw = srv->pings;
+		ping_wait_unlink(pw);
+		free(pw);
+	}
+	srv->pings_inflight = 0;
+}
+
+static void
+ping_done(void *arg, uint32_t addr, bool in_use)
+{
+	struct ping_wait *pw = arg;
+	struct server *srv = pw->srv;
+	struct engine_input in = {
+		.msg = &pw->msg, .link_addr = pw->link_addr,
+		.iface_server_addr = pw->iface_addr, .now = srv_now(srv),
+		.pinged_addr = addr, .ping_in_use = in_use,
+		.ping_round = pw->round,
+	};
+
+	srv->pings_inflight--;
+	ping_wait_unlink(pw);
+	if (in_use) {
+		char a[INET_ADDRSTRLEN];
+		uint64_t n;
+		fmt_addr(addr, a, sizeof(a));
+		if (log_ratelimit_ok(&srv->rl_ping, ev_now(srv->loop), 10, &n))
+			log_warn("ping check: %s answered; marked in conflict "
+			    "and not offered", a);
+	}
+	engine_handle(&srv->eng, &in, srv->res);
+	apply_result(srv, pw->sock, &pw->meta, pw->link_addr, pw->iface_addr,
+	    &pw->msg, srv->res);
+	free(pw);
+	srv_flush_outbox(srv);
+}
+
+static void
+start_ping(struct server *srv, struct srv_sock *sock,
+    const struct netio_pkt *pkt, uint32_t link, uint32_t iface_addr,
+    const struct dhcp_msg *m, const struct engine_result *res)
+{
+	const struct cfg_server *sc = &srv->cfg.server;
+	struct ping_wait *pw;
+
+	if (srv->ping == NULL || srv->pings_inflight >= SRV_MAX_PINGS ||
+	    (pw = malloc(sizeof(*pw))) == NULL) {
+		srv->ctr.ping_backlog++;
+		return;
+	}
+	pw->srv = srv;
+	pw->sock = sock;
+	pw->meta.ifindex = pkt->ifindex;
+	pw->meta.src_addr = pkt->src_addr;
+	pw->meta.src_port = pkt->src_port;
+	pw->round = res->ping_round;
+	pw->link_addr = link;
+	pw->iface_addr = iface_addr;
+	memcpy(&pw->msg, m, sizeof(*m));
+	if (ping_check(srv->ping, res->ping_addr, sc->ping_attempts,
+	    sc->ping_send_delay_ms, ping_done, pw) < 0) {
+		free(pw);
+		srv->ctr.ping_backlog++;
+		return;
+	}
+	srv->pings_inflight++;
+	pw->next = srv->pings;
+	if (pw->next != NULL)
+		pw->next->prevp = &pw->next;
+	pw->prevp = &srv->pings;
+	srv->pings = pw;
+}
+
+static void
+apply_result(struct server *srv, struct srv_sock *sock,
+    const struct netio_pkt *pkt, uint32_t link, uint32_t iface_addr,
+    const struct dhcp_msg *m, struct engine_result *res)
+{
+	/*
+	 * Offers are held in memory only: a restart forgets them, which
+	 * costs a client one more DISCOVER, never a duplicate.  Everything
+	 * else is written: at once when it gates a reply or the client
+	 * asked for it (ACK, RELEASE, DECLINE), lazily otherwise.
+	 */
+	for (size_t i = 0; i < res->nchanges; i++) {
+		if (!res->needs_commit &&
+		    res->changes[i].state == LEASE_OFFERED)
+			continue;
+		srv_stage(srv, &res->changes[i], res->needs_commit);
+	}
+	switch (res->action) {
+	case ENGINE_REPLY:
+		queue_reply(srv, sock, pkt, iface_addr, m, res);
+		break;
+	case ENGINE_PING_FIRST:
+		start_ping(srv, sock, pkt, link, iface_addr, m, res);
+		break;
+	case ENGINE_DROP:
+		if (srv->debug) {
+			char a[INET_ADDRSTRLEN], hw[48];
+			fmt_addr(pkt->src_addr, a, sizeof(a));
+			log_hwaddr(m->chaddr, m->hlen, hw, sizeof(hw));
+			log_debug("dropped request from %s (%s): %s", a, hw,
+			    res->drop_name);
+		}
+		break;
+	case ENGINE_NONE:
+		break;
+	}
+}
+
+static void
+handle_packet(struct server *srv, struct srv_sock *sock,
+    const struct netio_pkt *pkt)
+{
+	struct dhcp_msg *m = srv->msg;
+	struct engine_input in;
+	enum dhcp_err e;
+	uint32_t link, iface_addr;
+
+	srv->ctr.received++;
+	if (pkt->truncated) {
+		srv->ctr.truncated++;
+		e = DHCP_ERR_TOO_LONG;
+	} else
+		e = dhcp_msg_decode(pkt->buf, pkt->len, m);
+	if (e == DHCP_OK && m->op != BOOTREQUEST) {
+		/* Other servers' replies reach us through broadcast; the
+		 * engine counts them, nothing is malformed about them. */
+	} else if (e != DHCP_OK) {
+		char a[INET_ADDRSTRLEN];
+		uint64_t n;
+
+		srv->ctr.malformed++;
+		srv->ctr.malformed_by[e]++;
+		if (log_ratelimit_ok(&srv->rl_malformed, ev_now(srv->loop),
+		    10, &n)) {
+			fmt_addr(pkt->src_addr, a, sizeof(a));
+			log_warn("dropped malformed DHCP packet from %s:%u "
+			    "(%zu bytes): %s%s", a, pkt->src_port, pkt->len,
+			    dhcp_err_name(e), n ? "; more were dropped "
+			    "silently, see dhcpfoctl status" : "");
+		}
+		return;
+	}
+	link_of(srv, pkt, m, &link, &iface_addr);
+	memset(&in, 0, sizeof(in));
+	in.msg = m;
+	in.link_addr = link;
+	in.iface_server_addr = iface_addr;
+	in.now = srv_now(srv);
+	engine_handle(&srv->eng, &in, srv->res);
+	apply_result(srv, sock, pkt, link, iface_addr, m, srv->res);
+}
+
+/* ---- sending ---- */
+
+static void
+send_one(struct server *srv, struct srv_reply *r)
+{
+	uint32_t dst = r->dst_addr;
+	int	 rc;
+
+	if (r->dest == ENGINE_DEST_CHADDR) {
+		if (srv->l2.fd >= 0 && r->ifindex != 0 &&
+		    netio_l2_usable(r->htype, r->hlen)) {
+			rc = netio_send_l2(&srv->l2, (int)r->ifindex, r->hw,
+			    r->hlen, r->src_addr, r->dst_addr,
+			    srv->cfg.server.dhcp_port, r->dst_port, r->buf,
+			    r->len);
+			goto done;
+		}
+		/* No usable link-layer address: broadcast instead
+		 * (RFC 2131 4.1 allows it). */
+		dst = INADDR_BROADCAST;
+	}
+	rc = netio_send_udp(r->sock->fd, dst, r->dst_port,
+	    r->dest == ENGINE_DEST_RELAY ? 0 : r->ifindex,
+	    r->dest == ENGINE_DEST_RELAY ? 0 : r->src_addr, r->buf, r->len);
+done:
+	if (rc == 0) {
+		srv->ctr.sent++;
+		return;
+	}
+	srv->ctr.send_errors++;
+	{
+		char a[INET_ADDRSTRLEN];
+		uint64_t n;
+		if (log_ratelimit_ok(&srv->rl_send, ev_now(srv->loop), 10,
+		    &n)) {
+			fmt_addr(dst, a, sizeof(a));
+			log_warn("send reply to %s:%u: %s", a, r->dst_port,
+			    strerror(errno));
+		}
+	}
+}
+
+/*
+ * Relayed replies (the bulk under load) leave through the server-address
+ * socket in one sendmmsg per batch; the rest one by one.
+ */
+void
+srv_flush_replies(struct server *srv, struct srv_replyq *q)
+{
+	struct netio_out out[NETIO_BATCH];
+	size_t	 i = 0;
+
+	while (i < q->n) {
+		struct srv_sock *sock = q->v[i].sock;
+		int	 n = 0;
+
+		if (q->v[i].dest != ENGINE_DEST_RELAY) {
+			send_one(srv, &q->v[i++]);
+			continue;
+		}
+		while (i < q->n && n < NETIO_BATCH &&
+		    q->v[i].dest == ENGINE_DEST_RELAY && q->v[i].sock == sock) {
+			struct srv_reply *r = &q->v[i++];
+			out[n].dst_addr = r->dst_addr;
+			out[n].dst_port = r->dst_port;
+			out[n].ifindex = 0;
+			out[n].src_addr = 0;
+			out[n].buf = r->buf;
+			out[n].len = r->len;
+			out[n].error = 0;
+			n++;
+		}
+		netio_send_batch(sock->fd, out, n);
+		for (int k = 0; k < n; k++) {
+			if (out[k].error == 0) {
+				srv->ctr.sent++;
+				continue;
+			}
+			srv->ctr.send_errors++;
+			char a[INET_ADDRSTRLEN];
+			uint64_t sup;
+			if (log_ratelimit_ok(&srv->rl_send, ev_now(srv->loop),
+			    10, &sup)) {
+				fmt_addr(out[k].dst_addr, a, sizeof(a));
+				log_warn("send reply to relay %s:%u: %s", a,
+				    out[k].dst_port, strerror(out[k].error));
+			}
+		}
+	}
+	q->n = 0;
+}
+
+void
+srv_flush_outbox(struct server *srv)
+{
+	if (srv->outbox.n > 0)
+		srv_flush_replies(srv, &srv->outbox);
+}
+
+/* ---- sockets ---- */
+
+static int
+add_sock(struct server *srv, uint32_t addr, const char *ifname, bool relay,
+    char *err, size_t errlen)
+{
+	struct srv_sock *s = &srv->socks[srv->nsocks];
+
+	s->fd = netio_open_udp(addr, srv->cfg.server.dhcp_port, ifname, err,
+	    errlen);
+	if (s->fd < 0)
+		return -1;
+	s->srv = srv;
+	s->relay = relay;
+	snprintf(s->ifname, sizeof(s->ifname), "%s", ifname ? ifname : "");
+	ev_io_init(&s->w, rx_cb, s->fd, EV_READ);
+	s->w.data = s;
+	ev_io_start(srv->loop, &s->w);
+	srv->nsocks++;
+	return 0;
+}
+
+int
+srv_open_sockets(struct server *srv, char *err, size_t errlen)
+{
+	const struct cfg_server *sc = &srv->cfg.server;
+	char	 e2[256];
+
+	if (ifaddr_load(&srv->ifs, e2, sizeof(e2)) < 0) {
+		snprintf(err, errlen, "interface list: %s", e2);
+		return -1;
+	}
+	/* Relayed traffic arrives unicast at our own address. */
+	if (add_sock(srv, sc->server_addr, NULL, true, err, errlen) < 0)
+		return -1;
+	/* Directly attached clients broadcast: one wildcard socket tied to
+	 * each served interface, so we never answer on a link we were not
+	 * told to serve. */
+	for (size_t i = 0; i < sc->ninterfaces; i++) {
+		if (ifaddr_by_name(&srv->ifs, sc->interfaces[i]) == NULL) {
+			snprintf(err, errlen, "interface %s (Interfaces in "
+			    "[server]) does not exist or has no IPv4 address",
+			    sc->interfaces[i]);
+			return -1;
+		}
+		if (add_sock(srv, INADDR_ANY, sc->interfaces[i], false, err,
+		    errlen) < 0)
+			return -1;
+	}
+	if (sc->ninterfaces > 0 && netio_l2_open(&srv->l2, err, errlen) < 0)
+		return -1;
+	return 0;
+}
+
+void
+srv_close_sockets(struct server *srv)
+{
+	for (size_t i = 0; i < srv->nsocks; i++) {
+		ev_io_stop(srv->loop, &srv->socks[i].w);
+		close(srv->socks[i].fd);
+	}
+	srv->nsocks = 0;
+	netio_l2_close(&srv->l2);
+	ifaddr_free(&srv->ifs);
+}

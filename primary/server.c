@@ -1,0 +1,446 @@
+/*
+ * The primary's lifecycle: open the lease store and load it into the
+ * pools, open sockets, run the loop; group commit in ev_prepare; expiry
+ * sweeps and checkpoints on timers; signals as events.
+ *
+ * Durability rule (DESIGN §5): a DHCPACK leaves only after the batch that
+ * holds its lease is committed.  The loop gathers every request that is
+ * ready, stages their leases, and commits once before it would sleep
+ * (ev_prepare), so one log flush covers the whole batch.
+ */
+#include <sys/random.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "exitcodes.h"
+#include "server.h"
+#include "server_int.h"
+
+int64_t
+srv_now(const struct server *srv)
+{
+	return (int64_t)ev_now(srv->loop);
+}
+
+static void
+store_failed(struct server *srv, int rc, const char *what)
+{
+	uint64_t n;
+
+	if (lease_db_fatal(rc)) {
+		log_err("lease store %s failed: %s; stopping (a restart "
+		    "recovers the store)", what, lease_db_strerror(rc));
+		srv->exit_code = EXIT_STORE;
+		ev_break(srv->loop, EVBREAK_ALL);
+		return;
+	}
+	if (log_ratelimit_ok(&srv->rl_store, ev_now(srv->loop), 5, &n))
+		log_err("lease store %s failed: %s; %zu ACK%s withheld (clients "
+		    "will retry)%s", what, lease_db_strerror(rc),
+		    srv->after_commit.n, srv->after_commit.n == 1 ? "" : "s",
+		    n ? "; repeated failures not logged" : "");
+}
+
+void
+srv_stage(struct server *srv, const struct lease *l, bool urgent)
+{
+	int	 rc = lease_db_stage(srv->db, l);
+
+	if (rc != 0 && rc != EINVAL) {
+		store_failed(srv, rc, "write");
+		return;
+	}
+	if (urgent)
+		srv->commit_urgent = true;
+}
+
+/*
+ * Commit what is staged, then release the replies that waited for it.
+ * On failure the batch is gone from disk but its leases stay held in
+ * memory for their clients: the ACKs are not sent, the clients retry,
+ * and the retry stages the same lease again — no address is lost or
+ * handed out twice.
+ */
+void
+srv_commit(struct server *srv)
+{
+	int	 rc;
+
+	if (lease_db_staged(srv->db) > 0) {
+		rc = lease_db_commit(srv->db);
+		if (rc != 0) {
+			store_failed(srv, rc, "commit");
+			srv->ctr.acks_withheld += srv->after_commit.n;
+			srv->after_commit.n = 0;
+			srv->commit_urgent = false;
+			return;
+		}
+	}
+	srv->commit_urgent = false;
+	if (srv->after_commit.n > 0)
+		srv_flush_replies(srv, &srv->after_commit);
+}
+
+static void
+prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+	struct server *srv = w->data;
+
+	(void)loop;
+	(void)revents;
+	if (srv->commit_urgent || srv->after_commit.n > 0)
+		srv_commit(srv);
+	srv_flush_outbox(srv);
+}
+
+static void
+expired_cb(struct pool *p, const struct lease *l, void *arg)
+{
+	struct server *srv = arg;
+
+	(void)p;
+	srv->ctr.expired++;
+	srv_stage(srv, l, false);
+}
+
+static void
+tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct server *srv = w->data;
+
+	(void)loop;
+	(void)revents;
+	pool_set_expire(srv->pools, srv_now(srv), SRV_EXPIRE_PER_TICK,
+	    expired_cb, srv);
+	/* Lazy changes (expiries, turned-down offers) reach the disk at
+	 * least once a tick. */
+	if (lease_db_staged(srv->db) > 0)
+		srv_commit(srv);
+}
+
+static void
+checkpoint_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct server *srv = w->data;
+	int	 rc;
+
+	(void)loop;
+	(void)revents;
+	if ((rc = lease_db_checkpoint(srv->env)) != 0)
+		store_failed(srv, rc, "checkpoint");
+}
+
+static void
+stop_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct server *srv = w->data;
+
+	(void)revents;
+	log_info("signal %d: finishing in-flight commits and stopping",
+	    w->signum);
+	srv_commit(srv);
+	srv_flush_outbox(srv);
+	ev_break(loop, EVBREAK_ALL);
+}
+
+static void
+hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct server *srv = w->data;
+	struct strbuf why;
+
+	(void)loop;
+	(void)revents;
+	sb_init(&why);
+	srv_reload(srv, &why);
+	sb_free(&why);
+}
+
+struct load_tally {
+	struct pool_set	*pools;
+	size_t		 n[POOL_LOAD_NOMEM + 1];
+	int		 nomem;
+};
+
+static int
+load_one(const struct lease *l, void *arg)
+{
+	struct load_tally *t = arg;
+	enum pool_load r = pool_load_lease(t->pools, l);
+
+	t->n[r]++;
+	if (r == POOL_LOAD_NOMEM)
+		return ENOMEM;
+	return 0;
+}
+
+/* Rebuild pools from cfg and the lease store. */
+static int
+build_pools(struct server *srv, const struct config *cfg,
+    struct pool_set **out, char *err, size_t errlen)
+{
+	struct load_tally t;
+	enum pool_err pe;
+	int	 rc;
+
+	memset(&t, 0, sizeof(t));
+	if ((pe = pool_set_new(cfg, srv->hash_seed, out)) != POOL_OK) {
+		snprintf(err, errlen, "cannot build address pools: %s",
+		    pool_err_name(pe));
+		return EXIT_CONFIG;
+	}
+	t.pools = *out;
+	if ((rc = lease_db_foreach(srv->db, load_one, &t)) != 0) {
+		snprintf(err, errlen, "loading leases: %s",
+		    lease_db_strerror(rc));
+		pool_set_free(*out);
+		*out = NULL;
+		return EXIT_STORE;
+	}
+	log_info("loaded %zu lease%s from the store", t.n[POOL_LOAD_OK] +
+	    t.n[POOL_LOAD_EXCLUDED], t.n[POOL_LOAD_OK] +
+	    t.n[POOL_LOAD_EXCLUDED] == 1 ? "" : "s");
+	if (t.n[POOL_LOAD_EXCLUDED])
+		log_warn("%zu stored lease%s now fall on excluded addresses; "
+		    "kept, never handed out again", t.n[POOL_LOAD_EXCLUDED],
+		    t.n[POOL_LOAD_EXCLUDED] == 1 ? "" : "s");
+	if (t.n[POOL_LOAD_OUTSIDE] + t.n[POOL_LOAD_NO_SUBNET])
+		log_warn("%zu stored lease%s lie outside every configured "
+		    "range; kept on disk, not served",
+		    t.n[POOL_LOAD_OUTSIDE] + t.n[POOL_LOAD_NO_SUBNET],
+		    t.n[POOL_LOAD_OUTSIDE] + t.n[POOL_LOAD_NO_SUBNET] == 1 ?
+		    "" : "s");
+	if (t.n[POOL_LOAD_INVALID])
+		log_warn("%zu stored lease record%s invalid, ignored",
+		    t.n[POOL_LOAD_INVALID], t.n[POOL_LOAD_INVALID] == 1 ?
+		    " is" : "s are");
+	return 0;
+}
+
+static void
+corrupt_cb(uint32_t addr, void *arg)
+{
+	(void)arg;
+	log_warn("lease store: record for %u.%u.%u.%u is corrupt; skipped",
+	    addr >> 24, (addr >> 16) & 0xff, (addr >> 8) & 0xff, addr & 0xff);
+}
+
+struct server *
+server_new(struct ev_loop *loop, struct config *cfg, const char *cfgpath,
+    bool debug, char *err, size_t errlen, int *exit_code)
+{
+	struct server *srv;
+	char	 e2[512];
+
+	if ((srv = calloc(1, sizeof(*srv))) == NULL ||
+	    (srv->rxbuf = calloc(NETIO_BATCH, sizeof(*srv->rxbuf))) == NULL ||
+	    (srv->msg = malloc(sizeof(*srv->msg))) == NULL ||
+	    (srv->res = malloc(sizeof(*srv->res))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		*exit_code = EXIT_SYSTEM;
+		server_free(srv);
+		return NULL;
+	}
+	srv->loop = loop;
+	srv->cfg = *cfg;
+	memset(cfg, 0, sizeof(*cfg));
+	snprintf(srv->cfgpath, sizeof(srv->cfgpath), "%s", cfgpath);
+	srv->debug = debug;
+	srv->started = ev_now(loop);
+	srv->l2 = (struct netio_l2)NETIO_L2_INIT;
+	if (getrandom(&srv->hash_seed, sizeof(srv->hash_seed), 0) !=
+	    sizeof(srv->hash_seed))
+		srv->hash_seed = (uint64_t)getpid() ^ (uint64_t)ev_time();
+
+	srv->env = lease_env_open(srv->cfg.server.state_dir, e2, sizeof(e2));
+	if (srv->env == NULL) {
+		snprintf(err, errlen, "lease store: %s", e2);
+		*exit_code = EXIT_STORE;
+		goto fail;
+	}
+	srv->db = lease_db_open(srv->env, "primary", e2, sizeof(e2));
+	if (srv->db == NULL) {
+		snprintf(err, errlen, "lease store: %s", e2);
+		*exit_code = EXIT_STORE;
+		goto fail;
+	}
+	lease_db_set_corrupt_cb(srv->db, corrupt_cb, srv);
+	if ((*exit_code = build_pools(srv, &srv->cfg, &srv->pools, err,
+	    errlen)) != 0)
+		goto fail;
+	engine_init(&srv->eng, &srv->cfg, srv->pools);
+
+	if (srv_open_sockets(srv, err, errlen) < 0) {
+		*exit_code = EXIT_SYSTEM;
+		goto fail;
+	}
+	if (srv->cfg.server.ping_before_assign) {
+		srv->ping = ping_open(loop, e2, sizeof(e2));
+		if (srv->ping == NULL) {
+			snprintf(err, errlen, "PingBeforeAssign: %s", e2);
+			*exit_code = EXIT_SYSTEM;
+			goto fail;
+		}
+	}
+	srv->ctl = ctl_open(loop, srv->cfg.server.control_socket,
+	    srv_ctl_handler, srv, e2, sizeof(e2));
+	if (srv->ctl == NULL) {
+		snprintf(err, errlen, "%s", e2);
+		*exit_code = EXIT_SYSTEM;
+		goto fail;
+	}
+
+	ev_prepare_init(&srv->prepare_w, prepare_cb);
+	srv->prepare_w.data = srv;
+	ev_prepare_start(loop, &srv->prepare_w);
+	ev_timer_init(&srv->tick_w, tick_cb, SRV_TICK_SECS, SRV_TICK_SECS);
+	srv->tick_w.data = srv;
+	ev_timer_start(loop, &srv->tick_w);
+	ev_timer_init(&srv->checkpoint_w, checkpoint_cb, SRV_CHECKPOINT_SECS,
+	    SRV_CHECKPOINT_SECS);
+	srv->checkpoint_w.data = srv;
+	ev_timer_start(loop, &srv->checkpoint_w);
+	ev_signal_init(&srv->sigterm_w, stop_cb, SIGTERM);
+	ev_signal_init(&srv->sigint_w, stop_cb, SIGINT);
+	ev_signal_init(&srv->sighup_w, hup_cb, SIGHUP);
+	srv->sigterm_w.data = srv->sigint_w.data = srv->sighup_w.data = srv;
+	ev_signal_start(loop, &srv->sigterm_w);
+	ev_signal_start(loop, &srv->sigint_w);
+	ev_signal_start(loop, &srv->sighup_w);
+	signal(SIGPIPE, SIG_IGN);
+	*exit_code = 0;
+	return srv;
+fail:
+	server_free(srv);
+	return NULL;
+}
+
+int
+server_run(struct server *srv)
+{
+	char	 a[16];
+	uint32_t sa = srv->cfg.server.server_addr;
+
+	snprintf(a, sizeof(a), "%u.%u.%u.%u", sa >> 24, (sa >> 16) & 0xff,
+	    (sa >> 8) & 0xff, sa & 0xff);
+	log_info("dhcpfo-primary %s serving %zu subnet%s on %s:%u%s%s",
+	    srv->cfg.server.name, srv->cfg.nsubnets,
+	    srv->cfg.nsubnets == 1 ? "" : "s", a, srv->cfg.server.dhcp_port,
+	    srv->cfg.server.ninterfaces ? " and interface " : "",
+	    srv->cfg.server.ninterfaces ? srv->cfg.server.interfaces[0] : "");
+	ev_run(srv->loop, 0);
+	return srv->exit_code;
+}
+
+void
+server_free(struct server *srv)
+{
+	if (srv == NULL)
+		return;
+	if (srv->loop != NULL) {
+		ev_prepare_stop(srv->loop, &srv->prepare_w);
+		ev_timer_stop(srv->loop, &srv->tick_w);
+		ev_timer_stop(srv->loop, &srv->checkpoint_w);
+		ev_signal_stop(srv->loop, &srv->sigterm_w);
+		ev_signal_stop(srv->loop, &srv->sigint_w);
+		ev_signal_stop(srv->loop, &srv->sighup_w);
+	}
+	ctl_close(srv->ctl);
+	srv_cancel_pings(srv);
+	if (srv->ping != NULL)
+		ping_close(srv->ping);
+	srv_close_sockets(srv);
+	if (srv->db != NULL) {
+		/* Whatever is still staged (lazy expiries) is worth keeping. */
+		if (lease_db_staged(srv->db) > 0)
+			(void)lease_db_commit(srv->db);
+		lease_db_close(srv->db);
+	}
+	if (srv->env != NULL) {
+		(void)lease_db_checkpoint(srv->env);
+		lease_env_close(srv->env);
+	}
+	pool_set_free(srv->pools);
+	config_free(&srv->cfg);
+	free(srv->after_commit.v);
+	free(srv->outbox.v);
+	free(srv->rxbuf);
+	free(srv->msg);
+	free(srv->res);
+	free(srv);
+}
+
+/*
+ * Reload (SIGHUP or `dhcpfoctl reload`): a new file that fails validation
+ * changes nothing.  Subnets, ranges, hosts and options take effect at
+ * once; pools are rebuilt from the lease store, so only offers in flight
+ * are forgotten.  Keys that name sockets or files need a restart; their
+ * new values are reported and ignored.
+ */
+int
+srv_reload(struct server *srv, struct strbuf *why)
+{
+	struct config ncfg, old;
+	struct config_errors errs = { 0 };
+	struct pool_set *npools;
+	struct cfg_server *o = &srv->cfg.server, *n;
+	char	 err[512];
+
+	memset(&ncfg, 0, sizeof(ncfg));
+	if (config_load_primary(srv->cfgpath, &ncfg, &errs) < 0) {
+		for (size_t i = 0; i < errs.count; i++) {
+			log_err("reload: %s", errs.msgs[i]);
+			sb_printf(why, "%s\n", errs.msgs[i]);
+		}
+		log_err("reload: %zu error%s; keeping the running "
+		    "configuration", errs.count, errs.count == 1 ? "" : "s");
+		config_errors_free(&errs);
+		srv->ctr.reload_failures++;
+		return -1;
+	}
+	n = &ncfg.server;
+#define KEEP(field, key) do {						\
+	if (memcmp(&o->field, &n->field, sizeof(o->field)) != 0) {	\
+		log_warn("reload: %s changed; restart to apply it", key);	\
+		sb_printf(why, "%s changed; restart to apply it\n", key);	\
+		memcpy(&n->field, &o->field, sizeof(o->field));		\
+	}								\
+} while (0)
+	KEEP(server_addr, "ServerAddress");
+	KEEP(dhcp_port, "DhcpPort");
+	KEEP(ninterfaces, "Interfaces");
+	KEEP(interfaces, "Interfaces");
+	KEEP(state_dir, "StateDir");
+	KEEP(control_socket, "ControlSocket");
+	KEEP(pid_file, "PidFile");
+	KEEP(ping_before_assign, "PingBeforeAssign");
+#undef KEEP
+	srv_commit(srv);
+	if (build_pools(srv, &ncfg, &npools, err, sizeof(err)) != 0) {
+		log_err("reload: %s; keeping the running configuration", err);
+		sb_printf(why, "%s\n", err);
+		config_free(&ncfg);
+		srv->ctr.reload_failures++;
+		return -1;
+	}
+	srv_cancel_pings(srv);
+	old = srv->cfg;
+	srv->cfg = ncfg;
+	pool_set_free(srv->pools);
+	srv->pools = npools;
+	{
+		struct engine_counters keep = srv->eng.ctr;
+		engine_init(&srv->eng, &srv->cfg, srv->pools);
+		srv->eng.ctr = keep;
+	}
+	config_free(&old);
+	srv->ctr.reloads++;
+	log_info("reload: configuration applied (%zu subnets, %zu hosts)",
+	    srv->cfg.nsubnets, srv->cfg.nhosts);
+	return 0;
+}

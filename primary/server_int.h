@@ -1,0 +1,135 @@
+/*
+ * State of the primary's service, shared by the files of primary/ only:
+ * server.c (lifecycle, group commit, timers, signals), dhcp_io.c (packets
+ * in and out) and ctl_cmds.c (control socket commands).  Everything here
+ * runs on the one main loop thread.
+ */
+#ifndef DHCPFO_PRIMARY_SERVER_INT_H
+#define DHCPFO_PRIMARY_SERVER_INT_H
+
+#include <ev.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "control.h"
+#include "dhcp_codec.h"
+#include "engine.h"
+#include "ifaddr.h"
+#include "lease_db.h"
+#include "log.h"
+#include "netio.h"
+#include "ping.h"
+#include "pool.h"
+
+#define SRV_MAX_SOCKS		(1 + CFG_MAX_IFACES)
+#define SRV_READ_BUDGET		1024	/* datagrams per socket wakeup */
+#define SRV_MAX_PINGS		1024	/* DISCOVERs waiting on a ping */
+#define SRV_TICK_SECS		1.0	/* expiry sweep, lazy commits */
+#define SRV_CHECKPOINT_SECS	30.0
+#define SRV_EXPIRE_PER_TICK	4096
+
+struct ping_wait;
+
+struct srv_sock {
+	int		 fd;
+	ev_io		 w;
+	struct server	*srv;
+	bool		 relay;		/* bound to ServerAddress */
+	char		 ifname[16];	/* device-bound socket, else "" */
+};
+
+/* A reply waiting to be sent: at once (outbox) or after a commit. */
+struct srv_reply {
+	struct srv_sock	*sock;		/* socket to send through */
+	enum engine_dest dest;
+	uint32_t	 dst_addr;
+	uint16_t	 dst_port;
+	unsigned int	 ifindex;
+	uint32_t	 src_addr;	/* our address on that link, or 0 */
+	uint8_t		 hw[DHCP_CHADDR_LEN];
+	uint8_t		 htype, hlen;
+	size_t		 len;
+	uint8_t		 buf[DHCP_PKT_MAX];
+};
+
+struct srv_replyq {
+	struct srv_reply *v;
+	size_t		 n, cap;
+};
+
+/* Counters of the service itself (the engine keeps protocol counters). */
+struct srv_counters {
+	uint64_t	 received;
+	uint64_t	 malformed;
+	uint64_t	 malformed_by[DHCP_ERR_COUNT];
+	uint64_t	 truncated;	/* larger than DHCP_PKT_MAX */
+	uint64_t	 sent;
+	uint64_t	 send_errors;
+	uint64_t	 encode_errors;
+	uint64_t	 acks_withheld;	/* commit failed: ACK not sent */
+	uint64_t	 ping_backlog;	/* DISCOVER dropped: too many pings */
+	uint64_t	 reloads;
+	uint64_t	 reload_failures;
+	uint64_t	 expired;
+};
+
+struct server {
+	struct ev_loop	*loop;
+	struct config	 cfg;
+	char		 cfgpath[CFG_PATH_MAX];
+	bool		 debug;
+	double		 started;	/* ev_now at start */
+	int		 exit_code;
+
+	struct lease_env *env;
+	struct lease_db	*db;
+	struct pool_set	*pools;
+	struct engine	 eng;
+	uint64_t	 hash_seed;
+
+	size_t		 nsocks;
+	struct srv_sock	 socks[SRV_MAX_SOCKS];
+	struct netio_l2	 l2;
+	struct ifaddr_table ifs;
+	struct ping_ctx	*ping;
+	unsigned	 pings_inflight;
+	struct ping_wait *pings;	/* DISCOVERs waiting on a ping */
+	struct ctl_server *ctl;
+
+	/* Group commit: staged leases, replies that wait for them. */
+	bool		 commit_urgent;	/* a staged change gates a reply or
+					 * was asked for by the client */
+	struct srv_replyq after_commit;
+	struct srv_replyq outbox;
+
+	ev_prepare	 prepare_w;
+	ev_timer	 tick_w;
+	ev_timer	 checkpoint_w;
+	ev_signal	 sigterm_w, sigint_w, sighup_w;
+
+	struct srv_counters ctr;
+	struct log_ratelimit rl_malformed, rl_store, rl_send, rl_ping;
+	struct netio_pkt *rxbuf;	/* NETIO_BATCH receive slots */
+	struct dhcp_msg	*msg;		/* decode scratch */
+	struct engine_result *res;	/* engine scratch */
+};
+
+/* dhcp_io.c */
+int	srv_open_sockets(struct server *, char *err, size_t errlen);
+void	srv_close_sockets(struct server *);
+void	srv_flush_outbox(struct server *);
+void	srv_flush_replies(struct server *, struct srv_replyq *);
+void	srv_cancel_pings(struct server *);
+
+/* server.c */
+void	srv_stage(struct server *, const struct lease *, bool urgent);
+void	srv_commit(struct server *);
+int	srv_reload(struct server *, struct strbuf *why);
+int64_t	srv_now(const struct server *);
+
+/* ctl_cmds.c */
+int	srv_ctl_handler(void *arg, int argc, char **argv, bool json,
+	    struct strbuf *out);
+
+#endif

@@ -1,0 +1,95 @@
+#!/bin/sh
+# Runs every test suite and prints one closing line "N passed, N failed".
+#   1. unit tests (cmocka), normal build
+#   2. the same under AddressSanitizer + UBSan
+#   3. fuzz corpora replayed under the sanitizers
+#   4. the sample configs in etc/ pass `-t`
+#   5. end-to-end tests in network namespaces (root only)
+# Set DHCPFO_SKIP_E2E=1 to leave out 5 (it is reported as skipped).
+set -u
+cd "$(dirname "$0")/.." || exit 2
+MAKE=${MAKE:-make}
+JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+pass=0; fail=0; skip=0
+failed_names=""
+
+ok()   { pass=$((pass + 1)); echo "PASS: $1"; }
+bad()  { fail=$((fail + 1)); failed_names="$failed_names $1"; echo "FAIL: $1"; }
+
+echo "== build"
+if ! $MAKE -j"$JOBS" all >build.log 2>&1; then
+	tail -40 build.log
+	bad build
+	echo "$pass passed, $fail failed"
+	exit 1
+fi
+ok build
+
+run_units() {	# $1 = build dir, $2 = label
+	for t in "$1"/unit/test_*; do
+		[ -x "$t" ] || continue
+		name="$2$(basename "$t")"
+		if "$t" >"$t.log" 2>&1; then ok "$name"; else
+			tail -30 "$t.log"; bad "$name"; fi
+	done
+}
+
+echo "== unit tests"
+run_units build ""
+
+echo "== unit tests under ASan+UBSan"
+if $MAKE -j"$JOBS" sanitize >build-san.log 2>&1; then
+	ok "build (sanitizers)"
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    run_units build-san "san:"
+	echo "== fuzz corpora under ASan+UBSan"
+	for f in build-san/fuzz/fuzz_*; do
+		[ -x "$f" ] || continue
+		name=$(basename "$f")
+		corpus=tests/fuzz/corpus/${name#fuzz_}
+		if [ ! -d "$corpus" ]; then
+			bad "$name (no corpus at $corpus)"
+			continue
+		fi
+		if "$f" "$corpus" >"$f.log" 2>&1; then ok "$name corpus"
+		else tail -30 "$f.log"; bad "$name corpus"; fi
+	done
+else
+	tail -40 build-san.log
+	bad "build (sanitizers)"
+fi
+
+echo "== sample configuration files"
+for c in etc/primary*.ini; do
+	[ -f "$c" ] || continue
+	if build/dhcpfo-primary -t -c "$c" >/dev/null 2>&1; then ok "config $c"
+	else build/dhcpfo-primary -t -c "$c"; bad "config $c"; fi
+done
+
+echo "== end-to-end tests"
+if [ "${DHCPFO_SKIP_E2E:-0}" = 1 ]; then
+	skip=$((skip + 1)); echo "SKIP: e2e (DHCPFO_SKIP_E2E=1)"
+elif [ "$(id -u)" -ne 0 ]; then
+	skip=$((skip + 1)); echo "SKIP: e2e (needs root for network namespaces)"
+else
+	out=$(mktemp)
+	sh tests/run-e2e.sh 2>&1 | tee "$out"
+	p=$(sed -n 's/^e2e: \([0-9]*\) passed, \([0-9]*\) failed.*/\1/p' "$out")
+	f=$(sed -n 's/^e2e: \([0-9]*\) passed, \([0-9]*\) failed.*/\2/p' "$out")
+	s=$(sed -n 's/.*, \([0-9]*\) skipped.*/\1/p' "$out" | tail -1)
+	rm -f "$out"
+	if [ -z "$p" ]; then bad "e2e runner"; else
+		pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + ${s:-0}))
+		[ "$f" -gt 0 ] && failed_names="$failed_names e2e"
+	fi
+fi
+
+echo
+[ -n "$failed_names" ] && echo "failed:$failed_names"
+if [ "$skip" -gt 0 ]; then
+	echo "$pass passed, $fail failed, $skip skipped"
+else
+	echo "$pass passed, $fail failed"
+fi
+[ "$fail" -eq 0 ]
