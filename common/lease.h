@@ -50,7 +50,8 @@ struct lease {
 /* Upper bound of lease_encode's output. */
 #define LEASE_RECORD_MAX	(64 + DHCP_CLIENT_KEY_MAX + LEASE_HOSTNAME_MAX)
 
-/* Returns bytes written, or 0 if outcap is too small. */
+/* Returns bytes written, or 0 if outcap is too small or the lease is
+ * invalid (one lease_decode would reject). */
 size_t	lease_encode(const struct lease *l, uint8_t *out, size_t outcap);
 /* Returns true if buf holds one well-formed record of a known version. */
 bool	lease_decode(const uint8_t *buf, size_t len, struct lease *out);
