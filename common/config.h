@@ -215,7 +215,7 @@ struct cfg_table {
 	void		*base;		/* the struct the specs write into */
 	unsigned	 flags;		/* CFG_TBL_* */
 	uint64_t	 present;	/* out: bit i set if specs[i] was in
-					   the file */
+					   the file and valid */
 };
 #define CFG_TBL_NO_DEFAULTS	0x01	/* keys not in the file are left
 					   untouched (overrides) */
@@ -228,6 +228,7 @@ struct cfg_file;	/* a parsed INI file plus its error list */
  * Not thread-safe: iniparser's error callback is process-wide.
  */
 struct cfg_file	*cfg_file_load(const char *path, struct config_errors *errs);
+/* Frees f, leaving its messages in errs sorted by line number. */
 void		 cfg_file_free(struct cfg_file *f);
 size_t		 cfg_file_nerrors(const struct cfg_file *f);
 /* Sections in file order, lower case (e.g. "subnet:lan1"). */
@@ -264,9 +265,10 @@ const struct cfg_spec *config_primary_specs(const char *kind, size_t *n);
 
 /*
  * Parse one [subnet:NAME] / [host:NAME] section (name is the part after
- * the colon), with the section-local cross-checks (ranges inside the
- * subnet, lease-time order, ...).  extra tables, if any, take further keys
- * of the same section (failover.ini's Primary).  Return 0 or -1.
+ * the colon) into a zeroed struct, with the section-local cross-checks
+ * (ranges inside the subnet, lease-time order, ...).  Up to 7 extra
+ * tables take further keys of the same section (failover.ini's Primary);
+ * their `present` is filled in.  Return 0 or -1.
  */
 int	cfg_subnet_parse(struct cfg_file *f, const char *section,
 	    const char *name, struct cfg_subnet *sn, struct cfg_table *extra,

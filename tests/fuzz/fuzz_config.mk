@@ -1,0 +1,1 @@
+FUZZ_OBJS_fuzz_config = config log
