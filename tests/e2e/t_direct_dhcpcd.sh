@@ -1,0 +1,6 @@
+#!/bin/bash
+# dhcpcd on a LAN directly attached to the server (Interfaces = the server's
+# LAN interface): obtain a lease in the range, renew it (ends moves
+# forward), release it (the lease leaves "bound").
+. "$(dirname "$0")/lib.sh"
+direct_client_test dhcpcd
