@@ -48,9 +48,12 @@ BINS := $(BUILD)/dhcpfo-primary $(BUILD)/dhcpfoctl
 .PHONY: all unit test e2e sanitize install clean fuzz check-config
 all: $(BINS) $(UNIT_BIN) $(FUZZ_BIN) $(TOOL_BIN)
 
+# `make V=1` shows full command lines.
+Q = $(if $(V),,@)
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(LIB): $(COMMON_OBJ)
 	@rm -f $@
