@@ -1,0 +1,231 @@
+/*
+ * The failover's per-primary machine: start-up sync, polling, takeover
+ * and return of control (DESIGN 2, 3; seed 3 figures 2-5; seed 5
+ * PollDelay, PollRetryMax, WaitPollRplSecs, SyncBindings,
+ * SyncFailCritical, SyncReqRetryMax, WaitSyncStartSecs,
+ * WaitSyncBindUpdateSecs).
+ *
+ * Pure: (state, event, now) -> (state, actions).  No I/O, clock,
+ * logging, sockets or timers.  Each per-primary thread of
+ * dhcpfo-failover owns one machine; its loop performs the actions in the
+ * order given (send a message, arm or cancel a timer, start or stop
+ * serving the primary's subnets, drive the subnet-by-subnet hand-back,
+ * log, record, queue a trap) and feeds back what happens (a message from
+ * the primary, a timer fired, a hand-back step finished, an operator
+ * command).  docs/failover-states.md has the full state x event table.
+ *
+ * Timers: at most one of each kind is armed.  ARM_TIMER (re)starts it
+ * for secs; the machine cancels what it armed before it leaves a state,
+ * and ignores a timer event for a timer it does not consider armed (a
+ * stale expiry), so the loop may fire "late" without harm.
+ */
+#ifndef DHCPFO_FO_FSM_H
+#define DHCPFO_FO_FSM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fsm_history.h"
+#include "pr_fsm.h"
+
+/* Used for WaitPollRplSecs and WaitSyncBindUpdateSecs given as 0. */
+#define FO_WAIT_DEFAULT		5.0
+
+enum fo_state {
+	FO_STARTUP = 0,	/* before EV_START */
+	FO_SYNCING,	/* start-up sync: SyncReq sent, bindings arriving */
+	FO_MONITORING,	/* "sleep": poll, record binding updates */
+	FO_TAKEOVER,	/* serving the primary's subnets */
+	FO_RETURNING,	/* handing subnets back one by one */
+	FO_STOPPED,	/* SyncFailCritical failure or operator stop */
+	FO_STATE_COUNT
+};
+
+enum fo_event_type {
+	FO_EV_START = 0,	/* thread start-up, or operator start */
+	FO_EV_SYNC_START,	/* SyncStart received */
+	FO_EV_SYNC_DONE,	/* SyncDone received */
+	FO_EV_SYNC_BIND_UPD,	/* BindUpd of the start-up sync stream */
+	FO_EV_TIMER_SYNC_START,	/* WaitSyncStartSecs without SyncStart */
+	FO_EV_TIMER_SYNC_IDLE,	/* WaitSyncBindUpdateSecs without BindUpd */
+	FO_EV_TIMER_POLL,	/* PollDelay elapsed: time to poll */
+	FO_EV_POLL_RPL,		/* PollRpl received */
+	FO_EV_BIND_UPD,		/* BindUpd (normal replication) received */
+	FO_EV_TIMER_POLL_RPL,	/* WaitPollRplSecs without a reply */
+	FO_EV_SHUTDOWN,		/* Shutdown received: take over at once */
+	FO_EV_CTL_REQ,		/* CtlReq received */
+	FO_EV_SUBNET_HANDED_BACK, /* the primary acked one SubnetSyncDone */
+	FO_EV_HANDBACK_FAILED,	/* a subnet's hand-back ran out of retries */
+	FO_EV_ALL_HANDED_BACK,	/* nothing left to hand back */
+	FO_EV_FORCE_TAKEOVER,	/* operator */
+	FO_EV_FORCE_RELEASE,	/* operator */
+	FO_EV_STOP,		/* operator, or thread shutdown */
+	FO_EV_COUNT
+};
+
+struct fo_event {
+	enum fo_event_type type;
+	/*
+	 * Any message event: the sender boot epoch in the header differs
+	 * from the last one the loop saw from this primary.
+	 */
+	bool		 primary_restarted;
+	/* POLL_RPL: the primary's state as it reports it, mapped from the
+	 * STATE TLV (docs/failover-states.md); PR_INIT: not reported. */
+	enum pr_state	 primary_state;
+	/* START: the loop restored a persisted TAKEOVER (DESIGN 3: "a
+	 * failover restart loses nothing"): resume it, do not sync. */
+	bool		 resume_takeover;
+	/* HANDBACK_FAILED, FORCE_*, STOP: text for the reason, or NULL. */
+	const char	*detail;
+};
+
+enum fo_timer {
+	FO_TIMER_POLL = 0,	/* PollDelay */
+	FO_TIMER_POLL_RPL,	/* WaitPollRplSecs */
+	FO_TIMER_SYNC_START,	/* WaitSyncStartSecs */
+	FO_TIMER_SYNC_IDLE,	/* WaitSyncBindUpdateSecs */
+	FO_TIMER_COUNT
+};
+
+/* Log lines and traps; each is emitted once per episode, see fo_fsm.c. */
+enum fo_notify {
+	FO_NOTIFY_STATE_CHANGE = 0,	/* out->from, out->to, out->reason */
+	FO_NOTIFY_PRIMARY_NOT_RESPONDING, /* declared down */
+	FO_NOTIFY_PRIMARY_RESPONDING,	/* first sign of life after that */
+	FO_NOTIFY_PRIMARY_RESTARTED,	/* new boot epoch seen */
+	FO_NOTIFY_TAKEOVER_STARTED,
+	FO_NOTIFY_TAKEOVER_ENDED,
+	FO_NOTIFY_HANDBACK_STARTED,
+	FO_NOTIFY_HANDBACK_COMPLETED,
+	FO_NOTIFY_HANDBACK_FAILED,
+	FO_NOTIFY_SYNC_COMPLETED,
+	FO_NOTIFY_SYNC_FAILED,
+	FO_NOTIFY_COUNT
+};
+
+enum fo_action_type {
+	FO_ACT_SEND_POLL = 0,
+	FO_ACT_SEND_SYNC_REQ,
+	FO_ACT_SEND_CTL_RET,
+	FO_ACT_ARM_TIMER,	/* (re)start timer for secs */
+	FO_ACT_CANCEL_TIMER,
+	FO_ACT_START_SERVING_ALL, /* serve every subnet of the primary */
+	FO_ACT_STOP_SERVING_ALL, /* serve none of them */
+	FO_ACT_START_HANDBACK,	/* (re)start the hand-back from the first
+				 * subnet still held */
+	FO_ACT_HANDBACK_NEXT,	/* hand back the next subnet */
+	FO_ACT_ABORT_HANDBACK,	/* stop the hand-back in progress; keep
+				 * serving what is still held */
+	FO_ACT_EXIT_CRITICAL,	/* SyncFailCritical: terminate the daemon */
+	FO_ACT_NOTIFY,		/* log line and/or trap */
+	FO_ACT_COUNT
+};
+
+struct fo_action {
+	enum fo_action_type type;
+	enum fo_timer	 timer;		/* ARM_TIMER, CANCEL_TIMER */
+	double		 secs;		/* ARM_TIMER */
+	enum fo_notify	 notify;	/* NOTIFY */
+};
+
+#define FO_MAX_ACTIONS	12
+
+struct fo_output {
+	size_t		 nactions;
+	struct fo_action actions[FO_MAX_ACTIONS];
+	bool		 transitioned;	/* at most one transition per event */
+	enum fo_state	 from;		/* == to when not transitioned */
+	enum fo_state	 to;
+	/* Why: the transition's reason, or what a notification without a
+	 * transition is about; "" when nothing notable happened. */
+	char		 reason[FSM_REASON_MAX + 1];
+};
+
+/* Copied from the failover's [primary:NAME] config section. */
+struct fo_params {
+	double		 poll_delay;		/* PollDelay */
+	unsigned	 poll_retry_max;	/* PollRetryMax */
+	double		 wait_poll_rpl;		/* WaitPollRplSecs, 0 = 5 */
+	bool		 sync_bindings;		/* SyncBindings */
+	bool		 sync_fail_critical;	/* SyncFailCritical */
+	unsigned	 sync_req_retry_max;	/* SyncReqRetryMax */
+	double		 wait_sync_start;	/* WaitSyncStartSecs, 0 =
+						 * wait forever */
+	double		 wait_sync_bind_update;	/* WaitSyncBindUpdateSecs,
+						 * 0 = 5 */
+};
+
+struct fo_counters {
+	uint64_t	 polls_sent;
+	uint64_t	 polls_answered;	/* by PollRpl or BindUpd */
+	uint64_t	 polls_answered_by_bind_upd;
+	uint64_t	 polls_timed_out;
+	unsigned	 consecutive_misses;
+	uint64_t	 takeovers;		/* takeover episodes started */
+	uint64_t	 handbacks;		/* hand-backs completed */
+	uint64_t	 handback_failures;
+	uint64_t	 subnets_handed_back;
+	uint64_t	 sync_req_sent;
+	uint64_t	 syncs_completed;
+	uint64_t	 syncs_failed;
+	uint64_t	 primary_restarts;	/* new boot epochs seen */
+	char		 last_takeover_reason[FSM_REASON_MAX + 1];
+	double		 last_takeover_time;	/* 0: never */
+	double		 last_handback_time;	/* 0: never */
+	double		 state_since;		/* current state entered */
+};
+
+struct fo_fsm {
+	enum fo_state	 state;
+	struct fo_params params;	/* normalised */
+	unsigned	 armed;		/* bit (1 << enum fo_timer) */
+
+	/* SYNCING */
+	bool		 sync_started;	/* SyncStart (or the stream) seen */
+	unsigned	 sync_req_retries;
+
+	/* MONITORING, TAKEOVER */
+	bool		 awaiting_reply; /* a Poll is out, POLL_RPL armed */
+
+	/* Episodes (each notification once per episode). */
+	bool		 primary_down;	/* NOT_RESPONDING sent, no life since */
+	bool		 in_takeover;	/* TAKEOVER_STARTED sent, not ENDED */
+	bool		 partial;	/* a hand-back failed half-way: some
+					 * subnets are the primary's now */
+	bool		 primary_shut_down; /* Shutdown seen, no new epoch */
+	bool		 returning_from_takeover;
+
+	struct fo_counters ctr;
+	struct fsm_history hist;
+};
+
+/* Values for callers without a config (tests); config.c owns the real
+ * defaults (DESIGN 4). */
+void	fo_params_default(struct fo_params *);
+
+/* Parameters rejected: FSM_ERR_INVAL.  The machine starts in STARTUP. */
+int	fo_fsm_init(struct fo_fsm *, const struct fo_params *, double now);
+/*
+ * Feed one event; *out is overwritten with the actions to perform, in
+ * order.  An event with no effect in the current state gives no actions
+ * and no transition.  Returns FSM_OK or an enum fsm_err.
+ */
+int	fo_fsm_handle(struct fo_fsm *, const struct fo_event *, double now,
+	    struct fo_output *out);
+/* Reload (SIGHUP, DESIGN 4): used from the next timer armed on. */
+int	fo_fsm_set_params(struct fo_fsm *, const struct fo_params *);
+
+/* The legality table: may the machine go from -> to? */
+bool	fo_edge_legal(enum fo_state from, enum fo_state to);
+
+const char *fo_state_name(enum fo_state);
+const char *fo_event_name(enum fo_event_type);
+const char *fo_action_name(enum fo_action_type);
+const char *fo_timer_name(enum fo_timer);
+const char *fo_notify_name(enum fo_notify);
+/* Table of FO_STATE_COUNT names, for the history. */
+extern const char *const fo_state_names[FO_STATE_COUNT];
+
+#endif

@@ -1,0 +1,1 @@
+UNIT_OBJS_test_pr_fsm = pr_fsm fsm_history
