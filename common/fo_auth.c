@@ -1,0 +1,278 @@
+/*
+ * Failover message authentication (docs/failover-protocol.md section 6):
+ * key files, HMAC-SHA256 sign/verify with OpenSSL libcrypto, and the
+ * replay window.  No logging: errors go back to the caller as text.
+ *
+ * Unlike OpenBSD dhcpd's sync.c (STYLE.md), the MAC is compared with
+ * CRYPTO_memcmp, whose time does not depend on where the first
+ * difference is, and every message also passes a replay window.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "fo_auth.h"
+
+/* Hex digits of the longest key, a CR LF, and one byte to see "longer". */
+#define KEYFILE_READ	(2 * FO_KEY_MAX + 3)
+
+static int
+hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+fo_key_set(struct fo_key *key, const uint8_t *bytes, size_t len)
+{
+	if (len < FO_KEY_MIN || len > FO_KEY_MAX)
+		return -1;
+	memset(key, 0, sizeof(*key));
+	memcpy(key->bytes, bytes, len);
+	key->len = len;
+	return 0;
+}
+
+void
+fo_key_clear(struct fo_key *key)
+{
+	OPENSSL_cleanse(key, sizeof(*key));
+}
+
+/* Read up to cap bytes; returns the count, or -1 with errno set. */
+static ssize_t
+read_all(int fd, char *buf, size_t cap)
+{
+	size_t	 n = 0;
+	ssize_t	 r;
+
+	while (n < cap) {
+		r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	return (ssize_t)n;
+}
+
+/* Parse the hex text of a key file; -1 with a message in err. */
+static int
+parse_key(const char *path, char *text, size_t n, struct fo_key *key,
+    char *err, size_t errlen)
+{
+	size_t	 i;
+	int	 hi, lo;
+
+	if (n > 0 && text[n - 1] == '\n') {
+		n--;
+		if (n > 0 && text[n - 1] == '\r')
+			n--;
+	}
+	for (i = 0; i < n; i++) {
+		if (hexval((unsigned char)text[i]) < 0) {
+			snprintf(err, errlen, "%s: key file must hold only hex "
+			    "digits and an optional final newline (bad "
+			    "character at offset %zu)", path, i);
+			return -1;
+		}
+	}
+	if (n % 2 != 0) {
+		snprintf(err, errlen, "%s: key has an odd number of hex "
+		    "digits (%zu)", path, n);
+		return -1;
+	}
+	if (n < 2 * FO_KEY_MIN) {
+		snprintf(err, errlen, "%s: key too short: %zu bytes, need "
+		    "%d..%d (%d..%d hex digits); make one with "
+		    "`openssl rand -hex %d`", path, n / 2, FO_KEY_MIN,
+		    FO_KEY_MAX, 2 * FO_KEY_MIN, 2 * FO_KEY_MAX, FO_KEY_MIN);
+		return -1;
+	}
+	if (n > 2 * FO_KEY_MAX) {
+		snprintf(err, errlen, "%s: key too long: more than %d bytes "
+		    "(%d hex digits)", path, FO_KEY_MAX, 2 * FO_KEY_MAX);
+		return -1;
+	}
+	memset(key, 0, sizeof(*key));
+	for (i = 0; i < n; i += 2) {
+		hi = hexval((unsigned char)text[i]);
+		lo = hexval((unsigned char)text[i + 1]);
+		key->bytes[i / 2] = (uint8_t)(hi << 4 | lo);
+	}
+	key->len = n / 2;
+	return 0;
+}
+
+int
+fo_key_load(const char *path, struct fo_key *key, char *err, size_t errlen)
+{
+	struct stat	 st;
+	struct fo_key	 tmp;
+	char		 text[KEYFILE_READ];
+	ssize_t		 n;
+	int		 fd, rc = -1;
+
+	/*
+	 * Check the mode on the open descriptor, not the name, so the file
+	 * read is the file checked.  O_NONBLOCK keeps a FIFO planted at
+	 * the path from hanging the open; it is rejected below.
+	 */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd == -1) {
+		snprintf(err, errlen, "%s: cannot open key file: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: key file is not a regular file",
+		    path);
+		goto out;
+	}
+	if ((st.st_mode & 077) != 0) {
+		snprintf(err, errlen, "%s: key file is accessible by group "
+		    "or others (mode %04o); run `chmod 600 %s`", path,
+		    (unsigned)(st.st_mode & 07777), path);
+		goto out;
+	}
+	if ((n = read_all(fd, text, sizeof(text))) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if ((size_t)n == sizeof(text)) {
+		/* Longer than the longest key with a CR LF: don't parse. */
+		snprintf(err, errlen, "%s: key too long: more than %d bytes "
+		    "(%d hex digits)", path, FO_KEY_MAX, 2 * FO_KEY_MAX);
+		goto out;
+	}
+	if (parse_key(path, text, (size_t)n, &tmp, err, errlen) == 0) {
+		*key = tmp;
+		rc = 0;
+	}
+out:
+	OPENSSL_cleanse(text, sizeof(text));
+	OPENSSL_cleanse(&tmp, sizeof(tmp));
+	close(fd);
+	return rc;
+}
+
+static bool
+mac(const struct fo_key *key, const uint8_t *buf, size_t len,
+    uint8_t out[FO_HMAC_LEN])
+{
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen = 0;
+
+	/* An unloaded (all-zero) key must never produce a valid MAC. */
+	if (key->len < FO_KEY_MIN || key->len > FO_KEY_MAX || len < FO_MIN_LEN)
+		return false;
+	if (HMAC(EVP_sha256(), key->bytes, (int)key->len, buf,
+	    len - FO_HMAC_LEN, md, &mdlen) == NULL || mdlen != FO_HMAC_LEN)
+		return false;
+	memcpy(out, md, FO_HMAC_LEN);
+	OPENSSL_cleanse(md, sizeof(md));
+	return true;
+}
+
+bool
+fo_auth_sign(const struct fo_key *key, uint8_t *buf, size_t len)
+{
+	uint8_t	 md[FO_HMAC_LEN];
+
+	if (!mac(key, buf, len, md))
+		return false;
+	memcpy(buf + len - FO_HMAC_LEN, md, FO_HMAC_LEN);
+	return true;
+}
+
+bool
+fo_auth_verify(const struct fo_key *key, const uint8_t *buf, size_t len)
+{
+	uint8_t	 md[FO_HMAC_LEN];
+
+	if (!mac(key, buf, len, md))
+		return false;
+	return CRYPTO_memcmp(md, buf + len - FO_HMAC_LEN, FO_HMAC_LEN) == 0;
+}
+
+/* ---- replay window ---- */
+
+#define WINDOW	64
+
+static const char *const replay_names[FO_REPLAY_COUNT] = {
+	[FO_REPLAY_OK] = "ok",
+	[FO_REPLAY_REPLAYED] = "replayed",
+	[FO_REPLAY_TOO_OLD] = "too-old",
+	[FO_REPLAY_OLD_EPOCH] = "old-epoch",
+};
+
+const char *
+fo_replay_name(enum fo_replay_res r)
+{
+	if ((unsigned)r >= FO_REPLAY_COUNT)
+		return "unknown";
+	return replay_names[r];
+}
+
+enum fo_replay_res
+fo_replay_check(const struct fo_replay *r, uint64_t epoch, uint64_t seq)
+{
+	uint64_t	 diff;
+
+	if (epoch < r->epoch)
+		return FO_REPLAY_OLD_EPOCH;
+	if (epoch > r->epoch || seq > r->top)
+		return FO_REPLAY_OK;
+	diff = r->top - seq;
+	if (diff >= WINDOW)
+		return FO_REPLAY_TOO_OLD;
+	if ((r->bitmap & ((uint64_t)1 << diff)) != 0)
+		return FO_REPLAY_REPLAYED;
+	return FO_REPLAY_OK;
+}
+
+void
+fo_replay_commit(struct fo_replay *r, uint64_t epoch, uint64_t seq)
+{
+	uint64_t	 shift, diff;
+
+	if (epoch < r->epoch)
+		return;
+	if (epoch > r->epoch) {
+		/* The peer restarted: its old sequence space is closed. */
+		r->epoch = epoch;
+		r->top = seq;
+		r->bitmap = 1;
+		return;
+	}
+	if (seq > r->top) {
+		shift = seq - r->top;
+		r->bitmap = shift >= WINDOW ? 0 : r->bitmap << shift;
+		r->bitmap |= 1;
+		r->top = seq;
+		return;
+	}
+	diff = r->top - seq;
+	if (diff < WINDOW)
+		r->bitmap |= (uint64_t)1 << diff;
+}

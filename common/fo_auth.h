@@ -1,0 +1,88 @@
+/*
+ * Failover message authentication: the pair's shared key, HMAC-SHA256
+ * over each datagram, and the per-peer replay window.  See fo_codec.h
+ * for where these sit on the receive path (verify before decode; check
+ * the replay window before acting, commit it after accepting).
+ */
+#ifndef DHCPFO_FO_AUTH_H
+#define DHCPFO_FO_AUTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fo_proto.h"
+
+#define FO_KEY_MIN	32	/* bytes: HMAC-SHA256's output size */
+#define FO_KEY_MAX	64	/* bytes: SHA-256's block size */
+
+struct fo_key {
+	size_t		len;		/* 0: no key loaded */
+	uint8_t		bytes[FO_KEY_MAX];
+};
+
+/*
+ * Load a key file: FO_KEY_MIN..FO_KEY_MAX bytes written as 64..128 hex
+ * digits (either case), optionally followed by one newline ("\n" or
+ * "\r\n"), nothing else.  The file must be a regular file that neither
+ * group nor others can access (mode & 077 == 0).  Returns 0, or -1 with
+ * a message naming the path (and the fix) in err; the message never
+ * quotes the file's contents.  *key is untouched on failure.
+ */
+int	fo_key_load(const char *path, struct fo_key *key, char *err,
+	    size_t errlen);
+/* Set a key from raw bytes (tests, tools).  -1 if len is out of range. */
+int	fo_key_set(struct fo_key *key, const uint8_t *bytes, size_t len);
+/* Wipe a key (the compiler may not elide it). */
+void	fo_key_clear(struct fo_key *key);
+
+/*
+ * buf[0..len) is a whole datagram from fo_encode: sign writes the
+ * HMAC-SHA256 of buf[0..len - FO_HMAC_LEN) into its last FO_HMAC_LEN
+ * bytes; verify recomputes it and compares in constant time.  Both
+ * return false if len < FO_MIN_LEN, the key is not loaded, or libcrypto
+ * fails (verify then rejects: fail closed).
+ */
+bool	fo_auth_sign(const struct fo_key *key, uint8_t *buf, size_t len);
+bool	fo_auth_verify(const struct fo_key *key, const uint8_t *buf,
+	    size_t len);
+
+/*
+ * Replay window over one peer's header (epoch, seq), after IPsec's
+ * anti-replay window (RFC 4303 3.4.3), 64 wide.  Zero it to start.
+ * top is the highest seq accepted in `epoch`; bit i of bitmap says
+ * top - i was accepted.
+ */
+struct fo_replay {
+	uint64_t	epoch;
+	uint64_t	top;
+	uint64_t	bitmap;
+};
+
+enum fo_replay_res {
+	FO_REPLAY_OK = 0,
+	FO_REPLAY_REPLAYED,	/* this seq was accepted before */
+	FO_REPLAY_TOO_OLD,	/* 64 or more below the highest seq */
+	FO_REPLAY_OLD_EPOCH,	/* from a boot before the peer's current one */
+	FO_REPLAY_COUNT
+};
+
+/* "ok", "replayed", "too-old", "old-epoch". */
+const char	*fo_replay_name(enum fo_replay_res);
+
+/*
+ * Check only: may a message (epoch, seq) be accepted?  A higher epoch
+ * than the window's means the peer restarted and is always accepted.
+ * Call after fo_auth_verify (an unauthenticated epoch must never move
+ * the window) and commit only once the message was accepted.
+ */
+enum fo_replay_res fo_replay_check(const struct fo_replay *r,
+		    uint64_t epoch, uint64_t seq);
+/*
+ * Record (epoch, seq) as accepted; a higher epoch resets the window.
+ * Does nothing for an epoch lower than the window's.
+ */
+void		fo_replay_commit(struct fo_replay *r, uint64_t epoch,
+		    uint64_t seq);
+
+#endif
