@@ -1,0 +1,85 @@
+/*
+ * failover.ini: the failover host's configuration (INTERFACES.md).
+ *
+ * [server] as for a primary, plus FailoverPort and MaxPrimaries;
+ * [failover] holds the default poll/sync policy; [primary:NAME] names each
+ * primary protected (Address, Port, SharedKeyFile) and may override any
+ * [failover] key; [subnet:NAME] and [host:NAME] carry `Primary = NAME`.
+ *
+ * The loader gives each primary its own complete `struct config` (view):
+ * the [server] values plus only that primary's subnets and hosts, so each
+ * per-primary thread owns an immutable copy and its pools and engine can
+ * be built exactly as a primary builds them.
+ */
+#ifndef DHCPFO_CONFIG_FAILOVER_H
+#define DHCPFO_CONFIG_FAILOVER_H
+
+#include "config.h"
+
+#define CFG_FO_MAX_PRIMARIES_DEFAULT	5	/* seed §4: recommended */
+#define CFG_FO_MAX_PRIMARIES_LIMIT	64
+
+/* Poll and sync policy of one primary (VitalQIP names, seed §5). */
+struct cfg_fo_policy {
+	double		poll_delay;		/* PollDelay 0..86400 (60) */
+	unsigned	poll_retry_max;		/* PollRetryMax 0..10 (3) */
+	double		wait_poll_rpl;		/* WaitPollRplSecs 0..3600 (5) */
+	bool		sync_bindings;		/* SyncBindings (true) */
+	bool		sync_fail_critical;	/* SyncFailCritical (false) */
+	unsigned	sync_req_retry_max;	/* SyncReqRetryMax 0..10 (3) */
+	double		wait_sync_start;	/* WaitSyncStartSecs 0..3600 (5),
+						 * 0 = wait forever */
+	unsigned	sync_bind_retry_max;	/* SyncBindRetryMax 0..10 (3) */
+	unsigned	sync_binding_buf_size;	/* SyncBindingBufSize 64..4096 */
+	double		wait_sync_bind_ack;	/* WaitSyncBindAckSecs (5) */
+	double		wait_sync_bind_update;	/* WaitSyncBindUpdateSecs (5) */
+	bool		takeover_ping_check;	/* TakeoverPingCheck (true) */
+};
+
+struct cfg_fo_primary {
+	char		name[CFG_NAME_MAX];	/* from [primary:NAME] */
+	uint32_t	id;			/* fo_primary_id(name) */
+	uint32_t	addr;			/* Address */
+	uint16_t	port;			/* Port (647) */
+	char		key_file[CFG_PATH_MAX];	/* SharedKeyFile */
+	struct cfg_fo_policy policy;		/* [failover] + overrides */
+	/*
+	 * What the failover serves for this primary in takeover: [server]
+	 * values (ping_before_assign = TakeoverPingCheck) with this
+	 * primary's subnets and hosts only.
+	 */
+	struct config	view;
+};
+
+struct fo_config {
+	char		path[CFG_PATH_MAX];
+	struct cfg_server server;		/* [server] */
+	uint16_t	failover_port;		/* [server] FailoverPort (647) */
+	unsigned	max_primaries;		/* [server] MaxPrimaries (5) */
+	struct cfg_fo_policy defaults;		/* [failover] */
+	size_t		nprimaries;
+	struct cfg_fo_primary *primaries;	/* file order */
+	struct cfg_snmp	snmp;
+	/* Not errors, but worth telling the operator (e.g. MaxPrimaries
+	 * above the recommended 5, and why). */
+	size_t		nwarnings;
+	char		**warnings;
+};
+
+/*
+ * Load and validate failover.ini; same contract as config_load_primary():
+ * 0 and *cfg filled, or -1 with *cfg empty and every error in errs.
+ * Besides per-key checks: at least one primary; no more than
+ * MaxPrimaries; each subnet's and host's Primary names a [primary:NAME]
+ * (case-insensitive); each primary has at least one subnet; subnets of
+ * all primaries do not overlap (the error names both sections); no two
+ * primaries share Address:Port or a primary id.
+ */
+int	config_load_failover(const char *path, struct fo_config *cfg,
+	    struct config_errors *errs);
+void	fo_config_free(struct fo_config *cfg);
+/* The primary named (case-insensitive), or NULL. */
+const struct cfg_fo_primary *fo_config_primary(const struct fo_config *cfg,
+	    const char *name);
+
+#endif
