@@ -30,6 +30,8 @@ COMMON_SRC  := $(sort $(wildcard common/*.c))
 COMMON_OBJ  := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
 PRIMARY_SRC := $(sort $(wildcard primary/*.c))
 PRIMARY_OBJ := $(PRIMARY_SRC:%.c=$(BUILD)/obj/%.o)
+FAILOVER_SRC := $(sort $(wildcard failover/*.c))
+FAILOVER_OBJ := $(FAILOVER_SRC:%.c=$(BUILD)/obj/%.o)
 CTL_SRC     := $(sort $(wildcard ctl/*.c))
 CTL_OBJ     := $(CTL_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
@@ -44,9 +46,14 @@ LIB := $(BUILD)/libdhcpfo.a
 .SECONDARY:
 common_objs = $(patsubst %,$(BUILD)/obj/common/%.o,$($1))
 BINS := $(BUILD)/dhcpfo-primary $(BUILD)/dhcpfoctl
+ifneq ($(wildcard failover/main.c),)
+BINS += $(BUILD)/dhcpfo-failover
+endif
 
 .PHONY: all unit test e2e sanitize install clean fuzz check-config
 all: $(BINS) $(UNIT_BIN) $(FUZZ_BIN) $(TOOL_BIN)
+
+# Test tools link the whole library.
 
 # `make V=1` shows full command lines.
 Q = $(if $(V),,@)
@@ -61,6 +68,9 @@ $(LIB): $(COMMON_OBJ)
 
 $(BUILD)/dhcpfo-primary: $(PRIMARY_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(PRIMARY_OBJ) $(LIB) $(LDLIBS_COMMON)
+
+$(BUILD)/dhcpfo-failover: $(FAILOVER_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(FAILOVER_OBJ) $(LIB) $(LDLIBS_COMMON)
 
 CTL_LIBOBJ := $(patsubst %,$(BUILD)/obj/common/%.o,control strbuf log)
 $(BUILD)/dhcpfoctl: $(CTL_OBJ) $(CTL_LIBOBJ)
@@ -110,7 +120,7 @@ check-config: $(BUILD)/dhcpfo-primary
 
 install: $(BINS)
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/dhcpfo
-	install -m 0755 $(BUILD)/dhcpfo-primary $(DESTDIR)$(PREFIX)/sbin/
+	install -m 0755 $(filter %/dhcpfo-primary %/dhcpfo-failover,$(BINS)) $(DESTDIR)$(PREFIX)/sbin/
 	install -m 0755 $(BUILD)/dhcpfoctl $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 etc/*.ini $(DESTDIR)$(PREFIX)/share/dhcpfo/
 	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
