@@ -815,16 +815,17 @@ cfg_file_value(const struct cfg_file *f, const char *section, const char *key)
 /*
  * "FILE:LINE: [section] Key = value: message".  The key is shown as the
  * caller spells it (the spec's canonical name) unless `orig` is given.
+ * Returns the message (malloc'd), or NULL when out of memory.
  */
-static void
-verror(struct cfg_file *f, const char *section, const char *key,
+static char *
+vformat(struct cfg_file *f, const char *section, const char *key,
     const struct scan_ent *e, const char *fmt, va_list ap)
 {
 	const struct scan_sec *s = sec_find(f, section);
 	char	 where[16], sec[SAN_LEN + 4], val[SHOW_LEN + 4];
 	char	 kbuf[SAN_LEN], sbuf[SAN_LEN];
-	char	*msg;
-	int	 line = 0;
+	char	*msg, *out;
+	int	 line = 0, rc;
 
 	if (e == NULL && key != NULL)
 		e = key_find(f, section, key);
@@ -845,19 +846,26 @@ verror(struct cfg_file *f, const char *section, const char *key,
 		show_value(e->value, tmp);
 		snprintf(val, sizeof(val), " = %s", tmp);
 	}
-	if (vasprintf(&msg, fmt, ap) < 0) {
-		errs_push(f, NULL);
-		return;
-	}
+	if (vasprintf(&msg, fmt, ap) < 0)
+		return NULL;
 	/* An unknown key is shown as written. */
 	if (key != NULL)
 		san(key, kbuf);
 	if (section == NULL && key == NULL)
-		errs_add(f, "%s%s: %s", f->path, where, msg);
+		rc = asprintf(&out, "%s%s: %s", f->path, where, msg);
 	else
-		errs_add(f, "%s%s:%s%s%s%s: %s", f->path, where, sec,
+		rc = asprintf(&out, "%s%s:%s%s%s%s: %s", f->path, where, sec,
 		    key != NULL ? " " : "", key != NULL ? kbuf : "", val, msg);
 	free(msg);
+	return rc < 0 ? NULL : out;
+}
+
+static void
+verror(struct cfg_file *f, const char *section, const char *key,
+    const struct scan_ent *e, const char *fmt, va_list ap)
+{
+	/* NULL (out of memory) still counts as an error. */
+	errs_push(f, vformat(f, section, key, e, fmt, ap));
 }
 
 void
@@ -869,6 +877,19 @@ cfg_error(struct cfg_file *f, const char *section, const char *key,
 	va_start(ap, fmt);
 	verror(f, section, key, NULL, fmt, ap);
 	va_end(ap);
+}
+
+char *
+cfg_format(struct cfg_file *f, const char *section, const char *key,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	va_start(ap, fmt);
+	msg = vformat(f, section, key, NULL, fmt, ap);
+	va_end(ap);
+	return msg;
 }
 
 /* The same about a line of the file, showing the key as written. */
@@ -2007,6 +2028,18 @@ name_ok(struct cfg_file *f, const char *section, const char *name)
 	return true;
 }
 
+bool
+cfg_name_ok(struct cfg_file *f, const char *section, const char *name)
+{
+	return name_ok(f, section, name);
+}
+
+const char *
+cfg_suggest(const char *word, const char *const *cands, size_t n)
+{
+	return suggest(word, cands, n);
+}
+
 static bool
 in_subnet(const struct cfg_subnet *sn, uint32_t a)
 {
@@ -2197,13 +2230,27 @@ int
 cfg_host_parse(struct cfg_file *f, const char *section, const char *name,
     struct cfg_host *h)
 {
-	struct cfg_table tb = { host_specs, NELEM(host_specs), h, 0, 0 };
-	size_t	 before = f->nerrors;
+	return cfg_host_parse_extra(f, section, name, h, NULL, 0);
+}
+
+int
+cfg_host_parse_extra(struct cfg_file *f, const char *section,
+    const char *name, struct cfg_host *h, struct cfg_table *extra,
+    size_t nextra)
+{
+	struct cfg_table tb[8] = {
+		{ host_specs, NELEM(host_specs), h, 0, 0 },
+	};
+	size_t	 before = f->nerrors, nt = 1;
 	bool	 hw, cid;
 
+	for (size_t i = 0; i < nextra && nt < NELEM(tb); i++)
+		tb[nt++] = extra[i];
 	if (name_ok(f, section, name))
 		snprintf(h->name, sizeof(h->name), "%s", name);
-	cfg_section_parse(f, section, &tb, 1);
+	cfg_section_parse(f, section, tb, nt);
+	for (size_t i = 1; i < nt; i++)
+		extra[i - 1].present = tb[i].present;
 	hw = key_find(f, section, "HardwareAddress") != NULL;
 	cid = key_find(f, section, "ClientId") != NULL;
 	if (hw && cid)
@@ -2212,7 +2259,7 @@ cfg_host_parse(struct cfg_file *f, const char *section, const char *name,
 	else if (!hw && !cid)
 		cfg_error(f, section, NULL, "HardwareAddress or ClientId is "
 		    "required");
-	if (tb.present & (1ULL << HO_HW)) {
+	if (tb[0].present & (1ULL << HO_HW)) {
 		h->htype = 1;		/* Ethernet, RFC 1700 */
 		h->hlen = 6;
 	}

@@ -66,6 +66,7 @@ struct cfg_host {
 	uint8_t		cid[255];
 	uint32_t	addr;
 	char		hostname[CFG_NAME_MAX];	/* Hostname, optional */
+	char		primary[CFG_NAME_MAX];	/* failover.ini only */
 };
 
 /* [failover] of primary.ini (used from the failover work on). */
@@ -255,6 +256,21 @@ int	cfg_section_parse(struct cfg_file *f, const char *section,
  */
 void	cfg_error(struct cfg_file *f, const char *section, const char *key,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/*
+ * The same message, returned (malloc'd; NULL when out of memory) instead
+ * of recorded as an error: for warnings, which do not fail a load.
+ */
+char	*cfg_format(struct cfg_file *f, const char *section, const char *key,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/*
+ * Check the NAME of a [KIND:NAME] section (1..CFG_NAME_MAX-1 characters
+ * of a-z 0-9 _ . -), reporting an error about section if it is not.
+ */
+bool	cfg_name_ok(struct cfg_file *f, const char *section, const char *name);
+/* The candidate closest to word (case-insensitive), if close enough for
+ * a "did you mean" hint; NULL otherwise. */
+const char *cfg_suggest(const char *word, const char *const *cands,
+	    size_t n);
 
 /*
  * Sections of primary.ini (also used by failover.ini for [subnet:NAME] and
@@ -275,6 +291,10 @@ int	cfg_subnet_parse(struct cfg_file *f, const char *section,
 	    size_t nextra);
 int	cfg_host_parse(struct cfg_file *f, const char *section,
 	    const char *name, struct cfg_host *h);
+/* The same with up to 7 extra tables, like cfg_subnet_parse(). */
+int	cfg_host_parse_extra(struct cfg_file *f, const char *section,
+	    const char *name, struct cfg_host *h, struct cfg_table *extra,
+	    size_t nextra);
 /* Cross-checks over all subnets and hosts: overlaps, duplicates. */
 void	cfg_subnets_check(struct cfg_file *f, const struct cfg_subnet *sn,
 	    size_t n);

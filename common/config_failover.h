@@ -81,5 +81,33 @@ void	fo_config_free(struct fo_config *cfg);
 /* The primary named (case-insensitive), or NULL. */
 const struct cfg_fo_primary *fo_config_primary(const struct fo_config *cfg,
 	    const char *name);
+/* The primary whose id (fo_primary_id of its name) is id, or NULL. */
+const struct cfg_fo_primary *fo_config_primary_by_id(
+	    const struct fo_config *cfg, uint32_t id);
+/* The primary one of whose subnets contains addr (host order), or NULL;
+ * *sn (if not NULL) is set to that subnet in the primary's view. */
+const struct cfg_fo_primary *fo_config_primary_for(
+	    const struct fo_config *cfg, uint32_t addr,
+	    const struct cfg_subnet **sn);
+/*
+ * A deep copy of a view (its own subnets and hosts arrays) for a thread
+ * to own past a reload of the file; free it with config_free().  0, or
+ * -1 with *out zeroed when out of memory.
+ */
+int	fo_config_view_dup(const struct config *view, struct config *out);
+/*
+ * Worst-case seconds from a primary's failure to takeover:
+ * PollDelay + (PollRetryMax + 1) * WaitPollRplSecs (the primary fails
+ * just after answering a poll; see fo_fsm.c on polling).
+ */
+double	fo_policy_detect_secs(const struct cfg_fo_policy *p);
+/*
+ * The spec tables by section kind: "server", "failover" (the policy
+ * keys, also accepted in [primary:NAME]), "primary" (Address, Port,
+ * SharedKeyFile), "subnet" and "host" (only the key failover.ini adds,
+ * Primary; the rest is config_primary_specs()), "snmp".  NULL for an
+ * unknown kind.  Used by the tests to check every key is documented.
+ */
+const struct cfg_spec *fo_config_specs(const char *kind, size_t *n);
 
 #endif

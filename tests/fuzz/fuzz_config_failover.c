@@ -1,0 +1,104 @@
+/*
+ * Fuzz target: the failover.ini loader (common/config_failover.c) on
+ * arbitrary file contents.  iniparser only reads files, so each input is
+ * written to a temporary file first.  Must never crash, hang or leak
+ * (run under ASan), and must keep the loader's contract.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "config_failover.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static char	 path[64];
+
+static void
+cleanup(void)
+{
+	if (path[0] != '\0')
+		unlink(path);
+}
+
+static void
+check_loaded(const struct fo_config *cfg)
+{
+	if (cfg->nprimaries == 0 || cfg->nprimaries > cfg->max_primaries)
+		abort();
+	for (size_t i = 0; i < cfg->nwarnings; i++)
+		if (cfg->warnings[i] == NULL ||
+		    strchr(cfg->warnings[i], '\n') != NULL)
+			abort();
+	for (size_t i = 0; i < cfg->nprimaries; i++) {
+		const struct cfg_fo_primary *p = &cfg->primaries[i];
+		const struct config *v = &p->view;
+		struct config dup;
+
+		if (fo_config_primary(cfg, p->name) != p ||
+		    fo_config_primary_by_id(cfg, p->id) != p ||
+		    v->nsubnets == 0 || p->addr == 0 || p->port == 0)
+			abort();
+		/* A view holds its own primary's subnets and hosts only. */
+		for (size_t j = 0; j < v->nsubnets; j++) {
+			const struct cfg_subnet *sn = NULL;
+
+			if (strcasecmp(v->subnets[j].primary, p->name) != 0 ||
+			    fo_config_primary_for(cfg, v->subnets[j].network,
+			    &sn) != p || sn != &v->subnets[j])
+				abort();
+		}
+		for (size_t j = 0; j < v->nhosts; j++)
+			if (strcasecmp(v->hosts[j].primary, p->name) != 0 ||
+			    config_subnet_for(v, v->hosts[j].addr) == NULL)
+				abort();
+		if (v->server.ping_before_assign !=
+		    p->policy.takeover_ping_check)
+			abort();
+		if (fo_config_view_dup(v, &dup) == 0)
+			config_free(&dup);
+		(void)fo_policy_detect_secs(&p->policy);
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fo_config cfg;
+	struct config_errors errs;
+	FILE	*fp;
+	int	 rc;
+
+	if (path[0] == '\0') {
+		int fd;
+
+		snprintf(path, sizeof(path), "/tmp/fuzz_config_failover.XXXXXX");
+		if ((fd = mkstemp(path)) < 0)
+			abort();
+		close(fd);
+		atexit(cleanup);
+	}
+	if ((fp = fopen(path, "wb")) == NULL)
+		abort();
+	if (size > 0 && fwrite(data, 1, size, fp) != size)
+		abort();
+	fclose(fp);
+
+	rc = config_load_failover(path, &cfg, &errs);
+	/* The contract: success and no messages, or failure and some. */
+	if ((rc == 0) != (errs.count == 0))
+		abort();
+	for (size_t i = 0; i < errs.count; i++)
+		if (errs.msgs[i] == NULL || strchr(errs.msgs[i], '\n') != NULL)
+			abort();
+	if (rc == 0)
+		check_loaded(&cfg);
+	else if (cfg.primaries != NULL || cfg.warnings != NULL)
+		abort();
+	fo_config_free(&cfg);
+	config_errors_free(&errs);
+	return 0;
+}

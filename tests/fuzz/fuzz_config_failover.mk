@@ -1,0 +1,1 @@
+FUZZ_OBJS_fuzz_config_failover = config_failover config fo_codec log

@@ -1,0 +1,1 @@
+UNIT_OBJS_test_config_failover = config_failover config fo_codec log
