@@ -20,6 +20,11 @@ CPPFLAGS += -D_GNU_SOURCE -Icommon -I/usr/include/iniparser
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wpointer-arith \
            -Wstrict-prototypes -Wmissing-prototypes -fno-strict-aliasing
+ifeq ($(FUZZ),1)
+CPPFLAGS += -DFUZZ_LIBFUZZER
+CFLAGS  += -fsanitize=fuzzer-no-link
+LDFLAGS += -fsanitize=fuzzer
+endif
 ifeq ($(SAN),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
@@ -110,10 +115,8 @@ sanitize:
 
 # libFuzzer builds of the fuzz targets (needs clang): build-fuzz/fuzz/fuzz_*
 fuzz:
-	$(MAKE) BUILD=build-fuzz CC=clang SAN=1 \
-	    CFLAGS="-O1 -g -fsanitize=fuzzer-no-link" \
-	    CPPFLAGS="$(CPPFLAGS) -DFUZZ_LIBFUZZER" \
-	    LDFLAGS="-fsanitize=fuzzer" $(FUZZ_BIN:$(BUILD)/%=build-fuzz/%)
+	$(MAKE) BUILD=build-fuzz CC=clang SAN=1 FUZZ=1 \
+	    $(FUZZ_BIN:$(BUILD)/%=build-fuzz/%)
 
 check-config: $(BUILD)/dhcpfo-primary
 	@for f in etc/primary*.ini; do $(BUILD)/dhcpfo-primary -t -c $$f || exit 1; done

@@ -817,6 +817,10 @@ cfg_file_value(const struct cfg_file *f, const char *section, const char *key)
  * caller spells it (the spec's canonical name) unless `orig` is given.
  * Returns the message (malloc'd), or NULL when out of memory.
  */
+static char *vformat(struct cfg_file *, const char *, const char *,
+    const struct scan_ent *, const char *, va_list)
+    __attribute__((format(printf, 5, 0)));
+
 static char *
 vformat(struct cfg_file *f, const char *section, const char *key,
     const struct scan_ent *e, const char *fmt, va_list ap)
@@ -859,6 +863,10 @@ vformat(struct cfg_file *f, const char *section, const char *key,
 	free(msg);
 	return rc < 0 ? NULL : out;
 }
+
+static void verror(struct cfg_file *, const char *, const char *,
+    const struct scan_ent *, const char *, va_list)
+    __attribute__((format(printf, 5, 0)));
 
 static void
 verror(struct cfg_file *f, const char *section, const char *key,

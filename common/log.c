@@ -30,6 +30,9 @@ log_set_debug(bool debug)
 	log_debug_on = debug;
 }
 
+static void vlog(int, const char *, va_list)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 vlog(int pri, const char *fmt, va_list ap)
 {
