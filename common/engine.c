@@ -550,7 +550,10 @@ handle_discover(struct req *r)
 		drop(r, ENGINE_DROP_NO_FREE_ADDRESS);
 		return;
 	}
-	add_change(r, &l);
+	/* An offer of a binding the client still holds leaves it as it
+	 * is: nothing changed, nothing to write or replicate. */
+	if (l.state == LEASE_OFFERED)
+		add_change(r, &l);
 	lt = lease_secs(pool_subnet(r->p), r->m);
 	rp = reply_init(r, DHCPOFFER);
 	rp->yiaddr = addr;

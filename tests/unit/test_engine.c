@@ -337,6 +337,17 @@ full_dora(void **state)
 	assert_int_equal(f->eng.ctr.rx[DHCPREQUEST], 1);
 	assert_int_equal(f->eng.ctr.tx[DHCPOFFER], 1);
 	assert_int_equal(f->eng.ctr.tx[DHCPACK], 1);
+
+	/* A bound client that DISCOVERs again is offered its binding,
+	 * which stays as it is: no lease change to write. */
+	m = mkreq(f, DHCPDISCOVER, 1);
+	f->in.now = T0 + 2;
+	run(f);
+	expect_reply(f, DHCPOFFER);
+	assert_int_equal(rp->yiaddr, IP(198, 51, 100, 100));
+	assert_int_equal(f->res->nchanges, 0);
+	assert_int_equal(pool_lease_at(pool_set_get(f->set, 0),
+	    IP(198, 51, 100, 100))->ends, T0 + 1 + 3600);
 }
 
 static void
