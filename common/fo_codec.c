@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "byteorder.h"
 #include "fo_codec.h"
 
 #define B(t)		FO_BIT(FO_TLV_##t)
@@ -181,48 +182,6 @@ fo_type_dir(unsigned type)
 	return s == NULL ? FO_DIR_NONE : s->dir;
 }
 
-static uint16_t
-get_u16(const uint8_t *p)
-{
-	return (uint16_t)((unsigned)p[0] << 8 | p[1]);
-}
-
-static uint32_t
-get_u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint64_t
-get_u64(const uint8_t *p)
-{
-	return (uint64_t)get_u32(p) << 32 | get_u32(p + 4);
-}
-
-static void
-put_u16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put_u32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static void
-put_u64(uint8_t *p, uint64_t v)
-{
-	put_u32(p, (uint32_t)(v >> 32));
-	put_u32(p + 4, (uint32_t)v);
-}
-
 /* ---- rules shared by the decoder and the encoder ---- */
 
 static bool
@@ -276,13 +235,13 @@ value_ok(unsigned t, const uint8_t *v, size_t l)
 				return false;
 		return true;
 	case FO_TLV_BUF_SIZE:
-		bs = get_u16(v);
+		bs = get_be16(v);
 		return bs >= FO_BUF_SIZE_MIN && bs <= FO_BUF_SIZE_MAX;
 	case FO_TLV_SUBNET:
 	case FO_TLV_DIGEST:
-		return subnet_ok(get_u32(v), v[4]);
+		return subnet_ok(get_be32(v), v[4]);
 	case FO_TLV_ACK_RANGE:
-		return get_u64(v) <= get_u64(v + 8);
+		return get_be64(v) <= get_be64(v + 8);
 	case FO_TLV_REASON:
 		/* Printable only: it ends up in log lines and dhcpfoctl. */
 		for (i = 0; i < l; i++)
@@ -333,14 +292,14 @@ dir_check(const struct msg_spec *s, uint16_t flags)
 static void
 read_header(const uint8_t *buf, struct fo_hdr *h)
 {
-	h->magic = get_u32(buf + FO_OFF_MAGIC);
+	h->magic = get_be32(buf + FO_OFF_MAGIC);
 	h->version = buf[FO_OFF_VERSION];
 	h->type = buf[FO_OFF_TYPE];
-	h->flags = get_u16(buf + FO_OFF_FLAGS);
-	h->seq = get_u64(buf + FO_OFF_SEQ);
-	h->epoch = get_u64(buf + FO_OFF_EPOCH);
-	h->primary_id = get_u32(buf + FO_OFF_PRIMARY_ID);
-	h->length = get_u16(buf + FO_OFF_LENGTH);
+	h->flags = get_be16(buf + FO_OFF_FLAGS);
+	h->seq = get_be64(buf + FO_OFF_SEQ);
+	h->epoch = get_be64(buf + FO_OFF_EPOCH);
+	h->primary_id = get_be32(buf + FO_OFF_PRIMARY_ID);
+	h->length = get_be16(buf + FO_OFF_LENGTH);
 	/* reserved: ignored on receive so a later version may use it */
 }
 
@@ -373,8 +332,8 @@ scan_versions(const uint8_t *buf, size_t len, struct fo_msg *out)
 	uint16_t t, l;
 
 	while (end - off >= FO_TLV_HDR_LEN) {
-		t = get_u16(buf + off);
-		l = get_u16(buf + off + 2);
+		t = get_be16(buf + off);
+		l = get_be16(buf + off + 2);
 		off += FO_TLV_HDR_LEN;
 		if (l > end - off)
 			return;
@@ -409,36 +368,36 @@ store_tlv(struct fo_msg *m, unsigned t, const uint8_t *v, uint16_t l)
 		m->state = v[0];
 		break;
 	case FO_TLV_CLOCK:
-		m->clock_ms = get_u64(v);
+		m->clock_ms = get_be64(v);
 		break;
 	case FO_TLV_STORE_ID:
 		memcpy(m->store_id, v, FO_STORE_ID_LEN);
 		break;
 	case FO_TLV_LAST_SEQ:
-		m->last_seq = get_u64(v);
+		m->last_seq = get_be64(v);
 		break;
 	case FO_TLV_BUF_SIZE:
-		m->buf_size = get_u16(v);
+		m->buf_size = get_be16(v);
 		break;
 	case FO_TLV_COUNT:
-		m->count = get_u32(v);
+		m->count = get_be32(v);
 		break;
 	case FO_TLV_SUBNET:
-		m->subnet = get_u32(v);
+		m->subnet = get_be32(v);
 		m->subnet_prefix = v[4];
 		break;
 	case FO_TLV_DIGEST:
 		d = &m->digests[m->n_digests++];
-		d->network = get_u32(v);
+		d->network = get_be32(v);
 		d->prefix = v[4];
 		memcpy(d->sha256, v + 5, FO_SHA256_LEN);
 		break;
 	case FO_TLV_UPD_SEQ:
 		/* In BIND_UPD the pair is counted when its LEASE arrives. */
 		if (m->hdr.type == FO_BIND_UPD)
-			m->updates[m->n_updates].seq = get_u64(v);
+			m->updates[m->n_updates].seq = get_be64(v);
 		else
-			m->upd_seq = get_u64(v);
+			m->upd_seq = get_be64(v);
 		break;
 	case FO_TLV_LEASE:
 		m->updates[m->n_updates].lease = v;
@@ -447,8 +406,8 @@ store_tlv(struct fo_msg *m, unsigned t, const uint8_t *v, uint16_t l)
 		break;
 	case FO_TLV_ACK_RANGE:
 		a = &m->acks[m->n_acks++];
-		a->first = get_u64(v);
-		a->last = get_u64(v + 8);
+		a->first = get_be64(v);
+		a->last = get_be64(v + 8);
 		break;
 	case FO_TLV_REASON:
 		memcpy(m->reason, v, l);
@@ -510,8 +469,8 @@ fo_decode(const uint8_t *buf, size_t len, size_t lease_max,
 	while (off < end) {
 		if (end - off < FO_TLV_HDR_LEN)
 			return FO_ERR_TLV_TRUNC;
-		t = get_u16(buf + off);
-		l = get_u16(buf + off + 2);
+		t = get_be16(buf + off);
+		l = get_be16(buf + off + 2);
 		off += FO_TLV_HDR_LEN;
 		if (l > end - off)
 			return FO_ERR_TLV_TRUNC;
@@ -588,8 +547,8 @@ emit_tlv(struct wr *w, unsigned t, const uint8_t *v, size_t l)
 		return FO_ERR_TLV_SIZE;
 	if (!value_ok(t, v, l))
 		return FO_ERR_VALUE;
-	put_u16(th, (uint16_t)t);
-	put_u16(th + 2, (uint16_t)l);
+	put_be16(th, (uint16_t)t);
+	put_be16(th + 2, (uint16_t)l);
 	wr_bytes(w, th, sizeof(th));
 	wr_bytes(w, v, l);
 	return FO_OK;
@@ -615,26 +574,26 @@ single_value(const struct fo_msg *m, unsigned t, uint8_t *v)
 		v[0] = m->state;
 		return 1;
 	case FO_TLV_CLOCK:
-		put_u64(v, m->clock_ms);
+		put_be64(v, m->clock_ms);
 		return 8;
 	case FO_TLV_STORE_ID:
 		memcpy(v, m->store_id, FO_STORE_ID_LEN);
 		return FO_STORE_ID_LEN;
 	case FO_TLV_LAST_SEQ:
-		put_u64(v, m->last_seq);
+		put_be64(v, m->last_seq);
 		return 8;
 	case FO_TLV_BUF_SIZE:
-		put_u16(v, m->buf_size);
+		put_be16(v, m->buf_size);
 		return 2;
 	case FO_TLV_COUNT:
-		put_u32(v, m->count);
+		put_be32(v, m->count);
 		return 4;
 	case FO_TLV_SUBNET:
-		put_u32(v, m->subnet);
+		put_be32(v, m->subnet);
 		v[4] = m->subnet_prefix;
 		return 5;
 	case FO_TLV_UPD_SEQ:
-		put_u64(v, m->upd_seq);
+		put_be64(v, m->upd_seq);
 		return 8;
 	case FO_TLV_REASON:
 		/* An unterminated reason gives 128 and fails size_ok. */
@@ -703,15 +662,15 @@ encode(const struct fo_msg *m, struct wr *w)
 	if (!cross_check(m))
 		return FO_ERR_VALUE;
 
-	put_u32(hdr + FO_OFF_MAGIC, FO_MAGIC);
+	put_be32(hdr + FO_OFF_MAGIC, FO_MAGIC);
 	hdr[FO_OFF_VERSION] = m->hdr.version;
 	hdr[FO_OFF_TYPE] = m->hdr.type;
-	put_u16(hdr + FO_OFF_FLAGS, m->hdr.flags);
-	put_u64(hdr + FO_OFF_SEQ, m->hdr.seq);
-	put_u64(hdr + FO_OFF_EPOCH, m->hdr.epoch);
-	put_u32(hdr + FO_OFF_PRIMARY_ID, m->hdr.primary_id);
-	put_u16(hdr + FO_OFF_LENGTH, 0);	/* patched below */
-	put_u16(hdr + FO_OFF_RESERVED, 0);
+	put_be16(hdr + FO_OFF_FLAGS, m->hdr.flags);
+	put_be64(hdr + FO_OFF_SEQ, m->hdr.seq);
+	put_be64(hdr + FO_OFF_EPOCH, m->hdr.epoch);
+	put_be32(hdr + FO_OFF_PRIMARY_ID, m->hdr.primary_id);
+	put_be16(hdr + FO_OFF_LENGTH, 0);	/* patched below */
+	put_be16(hdr + FO_OFF_RESERVED, 0);
 	wr_bytes(w, hdr, sizeof(hdr));
 
 	for (t = 1; t <= FO_TLV_MAX; t++) {
@@ -721,7 +680,7 @@ encode(const struct fo_msg *m, struct wr *w)
 			for (i = 0; i < m->n_digests; i++) {
 				const struct fo_digest *d = &m->digests[i];
 
-				put_u32(v, d->network);
+				put_be32(v, d->network);
 				v[4] = d->prefix;
 				memcpy(v + 5, d->sha256, FO_SHA256_LEN);
 				if ((e = emit_tlv(w, t, v,
@@ -730,8 +689,8 @@ encode(const struct fo_msg *m, struct wr *w)
 			}
 		} else if (t == FO_TLV_ACK_RANGE) {
 			for (i = 0; i < m->n_acks; i++) {
-				put_u64(v, m->acks[i].first);
-				put_u64(v + 8, m->acks[i].last);
+				put_be64(v, m->acks[i].first);
+				put_be64(v + 8, m->acks[i].last);
 				if ((e = emit_tlv(w, t, v, 16)) != FO_OK)
 					return e;
 			}
@@ -741,7 +700,7 @@ encode(const struct fo_msg *m, struct wr *w)
 
 				if (u->lease == NULL)
 					return FO_ERR_INVALID;
-				put_u64(v, u->seq);
+				put_be64(v, u->seq);
 				if ((e = emit_tlv(w, t, v, 8)) != FO_OK ||
 				    (e = emit_tlv(w, FO_TLV_LEASE, u->lease,
 				    u->lease_len)) != FO_OK)
@@ -759,7 +718,7 @@ encode(const struct fo_msg *m, struct wr *w)
 	if (total > FO_DGRAM_MAX || total > w->cap)
 		return FO_ERR_NOSPACE;
 	if (w->p != NULL)
-		put_u16(w->p + FO_OFF_LENGTH, (uint16_t)total);
+		put_be16(w->p + FO_OFF_LENGTH, (uint16_t)total);
 	return FO_OK;
 }
 

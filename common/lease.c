@@ -31,6 +31,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "byteorder.h"
 #include "lease.h"
 
 #define LEASE_REC_VERSION	1
@@ -66,48 +67,6 @@ lease_state_from_name(const char *name)
 		if (strcasecmp(name, state_names[i]) == 0)
 			return i;
 	return -1;
-}
-
-static void
-put_u16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put_u32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static void
-put_u64(uint8_t *p, uint64_t v)
-{
-	put_u32(p, (uint32_t)(v >> 32));
-	put_u32(p + 4, (uint32_t)v);
-}
-
-static uint16_t
-get_u16(const uint8_t *p)
-{
-	return (uint16_t)((unsigned)p[0] << 8 | p[1]);
-}
-
-static uint32_t
-get_u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint64_t
-get_u64(const uint8_t *p)
-{
-	return (uint64_t)get_u32(p) << 32 | get_u32(p + 4);
 }
 
 /*
@@ -146,18 +105,18 @@ lease_encode(const struct lease *l, uint8_t *out, size_t outcap)
 		return 0;
 
 	out[0] = LEASE_REC_VERSION;
-	put_u16(out + 1, (uint16_t)body);
+	put_be16(out + 1, (uint16_t)body);
 	b = out + LEASE_REC_HDR;
-	put_u32(b + 0, l->addr);
+	put_be32(b + 0, l->addr);
 	b[4] = l->state;
 	b[5] = l->htype;
 	b[6] = l->hlen;
 	memcpy(b + 7, l->chaddr, DHCP_CHADDR_LEN);
-	put_u64(b + 23, (uint64_t)l->starts);
-	put_u64(b + 31, (uint64_t)l->ends);
-	put_u64(b + 39, (uint64_t)l->cltt);
-	put_u64(b + 47, l->seq);
-	put_u16(b + 55, l->key.len);
+	put_be64(b + 23, (uint64_t)l->starts);
+	put_be64(b + 31, (uint64_t)l->ends);
+	put_be64(b + 39, (uint64_t)l->cltt);
+	put_be64(b + 47, l->seq);
+	put_be16(b + 55, l->key.len);
 	memcpy(b + LEASE_REC_FIXED, l->key.bytes, l->key.len);
 	memcpy(b + LEASE_REC_FIXED + l->key.len, l->hostname, hn + 1);
 	return total;
@@ -171,26 +130,26 @@ lease_decode(const uint8_t *buf, size_t len, struct lease *out)
 
 	if (len < LEASE_REC_HDR || buf[0] != LEASE_REC_VERSION)
 		return false;
-	body = get_u16(buf + 1);
+	body = get_be16(buf + 1);
 	if (body != len - LEASE_REC_HDR || body < LEASE_REC_FIXED)
 		return false;
 	b = buf + LEASE_REC_HDR;
 
 	/* Zeroed first: padding and unused bytes compare equal later. */
 	memset(out, 0, sizeof(*out));
-	out->addr = get_u32(b + 0);
+	out->addr = get_be32(b + 0);
 	out->state = b[4];
 	out->htype = b[5];
 	out->hlen = b[6];
 	if (out->state >= LEASE_STATE_COUNT || out->hlen > DHCP_CHADDR_LEN)
 		return false;
 	memcpy(out->chaddr, b + 7, DHCP_CHADDR_LEN);
-	out->starts = u64_to_i64(get_u64(b + 23));
-	out->ends = u64_to_i64(get_u64(b + 31));
-	out->cltt = u64_to_i64(get_u64(b + 39));
-	out->seq = get_u64(b + 47);
+	out->starts = u64_to_i64(get_be64(b + 23));
+	out->ends = u64_to_i64(get_be64(b + 31));
+	out->cltt = u64_to_i64(get_be64(b + 39));
+	out->seq = get_be64(b + 47);
 
-	klen = get_u16(b + 55);
+	klen = get_be16(b + 55);
 	rest = body - LEASE_REC_FIXED;
 	if (klen > DHCP_CLIENT_KEY_MAX || klen > rest)
 		return false;
