@@ -97,6 +97,7 @@ struct lease_db {
 	DB		*meta;
 	DB_TXN		*txn;		/* open batch, or NULL */
 	size_t		 staged;
+	size_t		 meta_staged;	/* of staged: meta values */
 	int		 batch_err;	/* non-zero: batch spoiled */
 	uint64_t	 batch_seq;	/* highest seq in the open batch */
 	uint64_t	 last_seq;	/* highest seq committed */
@@ -801,6 +802,7 @@ batch_end(struct lease_db *db)
 {
 	db->txn = NULL;
 	db->staged = 0;
+	db->meta_staged = 0;
 	db->batch_err = 0;
 	db->batch_seq = db->last_seq;
 }
@@ -850,6 +852,7 @@ batch_begin(struct lease_db *db)
 		return ret;
 	}
 	db->staged = 0;
+	db->meta_staged = 0;
 	db->batch_seq = db->last_seq;
 	return 0;
 }
@@ -966,8 +969,8 @@ lease_db_commit(struct lease_db *db)
 	DB_LSN	 pre, cur, disk;
 	uint8_t	 seq[8];
 	uint64_t t0, dt, bseq;
-	size_t	 n = db->staged;
-	bool	 logged = n > 0 || db->batch_seq > db->last_seq;
+	size_t	 n = db->staged - db->meta_staged;
+	bool	 logged = db->staged > 0 || db->batch_seq > db->last_seq;
 	char	 why[96];
 	int	 ret;
 
@@ -1221,6 +1224,60 @@ lease_db_store_id(const struct lease_db *db,
     uint8_t out[LEASE_DB_STORE_ID_LEN])
 {
 	memcpy(out, db->store_id, LEASE_DB_STORE_ID_LEN);
+}
+
+/* Owner names may not shadow the store's own entries. */
+static bool
+meta_name_ok(const char *name)
+{
+	size_t	 i, n = strlen(name);
+
+	if (n == 0 || n > 32 || strcmp(name, META_FORMAT) == 0 ||
+	    strcmp(name, META_STORE_ID) == 0 || strcmp(name, META_SEQ) == 0)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') ||
+		    (name[i] >= '0' && name[i] <= '9') || name[i] == '_'))
+			return false;
+	return true;
+}
+
+int
+lease_db_meta_set_u64(struct lease_db *db, const char *name, uint64_t value)
+{
+	uint8_t	 v[8];
+	int	 ret;
+
+	if (!meta_name_ok(name))
+		return EINVAL;
+	if ((ret = batch_begin(db)) != 0)
+		return ret;
+	put_be64(v, value);
+	if ((ret = meta_put(db, db->txn, name, v, sizeof(v))) != 0)
+		return batch_spoil(db, ret, "stage meta");
+	db->staged++;
+	db->meta_staged++;
+	return 0;
+}
+
+int
+lease_db_meta_get_u64(struct lease_db *db, const char *name, uint64_t *out)
+{
+	uint8_t	 v[8];
+	int	 ret;
+
+	if (!meta_name_ok(name))
+		return EINVAL;
+	if (atomic_load(&db->env->failed))
+		return DB_RUNRECOVERY;
+	/* Inside the open batch, if any, as lease_db_get does. */
+	ret = meta_get(db, db->txn, name, v, sizeof(v));
+	if (ret == DB_NOTFOUND)
+		return ENOENT;
+	if (ret != 0)
+		return ret;
+	*out = get_be64(v);
+	return 0;
 }
 
 uint64_t

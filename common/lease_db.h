@@ -159,6 +159,25 @@ void			 lease_db_store_id(const struct lease_db *db,
 uint64_t		 lease_db_next_seq(struct lease_db *db);
 uint64_t		 lease_db_last_seq(const struct lease_db *db);
 
+/*
+ * Small named u64 values of the store's owner, kept in the meta database
+ * next to the identity (the primary keeps its replication watermark and
+ * its failover boot epoch there).  Names are 1..32 characters of
+ * [a-z0-9_]; the store's own entries ("format", "store_id", "seq") are
+ * refused with EINVAL.
+ *
+ * lease_db_meta_set_u64 stages the value in the open batch (beginning
+ * one if needed), so it becomes durable with, and only with, the leases
+ * of that batch; it counts as one change in lease_db_staged().  Failure
+ * spoils the batch like a failed lease_db_stage.
+ * lease_db_meta_get_u64 sees the open batch's own value; 0, ENOENT when
+ * never set, EBADMSG when the stored value is not 8 bytes.
+ */
+int			 lease_db_meta_set_u64(struct lease_db *db,
+			    const char *name, uint64_t value);
+int			 lease_db_meta_get_u64(struct lease_db *db,
+			    const char *name, uint64_t *out);
+
 /* Text for any error these functions return. */
 const char		*lease_db_strerror(int err);
 /*

@@ -1338,6 +1338,19 @@ pool_load_lease(struct pool_set *set, const struct lease *l)
 	    POOL_LOAD_OK;
 }
 
+uint64_t
+pool_set_next_seq(struct pool_set *set)
+{
+	return ++set->seq;
+}
+
+void
+pool_set_raise_seq(struct pool_set *set, uint64_t seq)
+{
+	if (seq > set->seq)
+		set->seq = seq;
+}
+
 void
 pool_stats(const struct pool *p, struct pool_stats *st)
 {

@@ -144,6 +144,23 @@ struct pool	*pool_set_find(struct pool_set *, uint32_t addr);
 enum pool_load	 pool_load_lease(struct pool_set *, const struct lease *);
 
 /*
+ * Hand out the set's next update sequence without changing any lease,
+ * for a record that enters the pools from outside through
+ * pool_load_lease() but is a change of ours all the same (a binding the
+ * failover handed back, or our side of a conflict re-asserted): stamping
+ * it here keeps sequences unique and increasing across everything the
+ * set stamps, which the replication stream to the failover relies on.
+ */
+uint64_t	 pool_set_next_seq(struct pool_set *);
+/*
+ * Make every sequence stamped from now on exceed `seq`: after a rebuild
+ * from the store (which knows only the sequences of stored leases), for
+ * numbers that were handed out for something else than a lease and
+ * persisted by the caller.
+ */
+void		 pool_set_raise_seq(struct pool_set *, uint64_t seq);
+
+/*
  * Sweep at most `max` timed-out leases over all subnets (round robin, so
  * a busy subnet cannot starve the others).  Returns how many changed; a
  * return of `max` means there may be more.

@@ -1,9 +1,11 @@
 /*
- * Control socket commands of the primary: status, leases, reload.
- * Text for people, --json for scripts (shapes in docs/control.md).
+ * Control socket commands of the primary: status, history, leases,
+ * reload.  Text for people, --json for scripts (shapes in
+ * docs/control.md).
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "server_int.h"
@@ -72,6 +74,237 @@ subnet_cidr(struct strbuf *out, const struct cfg_subnet *s)
 	sb_printf(out, "/%u", s->prefix);
 }
 
+static void
+sb_addr_port(struct strbuf *out, uint32_t a, uint16_t port)
+{
+	sb_ipv4(out, a);
+	sb_printf(out, ":%u", port);
+}
+
+static void
+sb_time(struct strbuf *out, double t)
+{
+	char	 buf[32];
+	time_t	 tt = (time_t)t;
+	struct tm tm;
+
+	if (t <= 0) {
+		sb_puts(out, "never");
+		return;
+	}
+	localtime_r(&tt, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
+	sb_puts(out, buf);
+}
+
+/* Counters of one kind as a JSON object, or text lines. */
+struct fo_named {
+	const char	*name;
+	uint64_t	 v;
+};
+
+static size_t
+fo_rejections(const struct fo_link *fo, struct fo_named *c, size_t max)
+{
+	size_t	 n = 0;
+
+	for (int i = 0; i < FO_REJ_COUNT && n < max; i++)
+		c[n++] = (struct fo_named){ fo_rej_name(i), fo->rej[i] };
+	/* Decoder errors; the encoder-only ones never count here. */
+	for (int i = 1; i < FO_ERR_COUNT && n < max; i++) {
+		if (i == FO_ERR_NOSPACE || i == FO_ERR_INVALID)
+			continue;
+		c[n++] = (struct fo_named){ fo_err_name(i), fo->malformed[i] };
+	}
+	return n;
+}
+
+static void
+json_named(struct strbuf *out, const struct fo_named *c, size_t n)
+{
+	sb_puts(out, "{");
+	for (size_t i = 0; i < n; i++) {
+		sb_puts(out, i ? "," : "");
+		sb_json_key(out, c[i].name);
+		sb_printf(out, "%llu", (unsigned long long)c[i].v);
+	}
+	sb_puts(out, "}");
+}
+
+static void
+json_types(struct strbuf *out, const uint64_t *v)
+{
+	bool	 first = true;
+
+	sb_puts(out, "{");
+	for (unsigned t = 1; t <= FO_TYPE_MAX; t++) {
+		if (v[t] == 0)
+			continue;
+		sb_puts(out, first ? "" : ",");
+		sb_json_key(out, fo_type_name(t));
+		sb_printf(out, "%llu", (unsigned long long)v[t]);
+		first = false;
+	}
+	sb_puts(out, "}");
+}
+
+#define U(x)	((unsigned long long)(x))
+
+static void
+failover_json(struct server *srv, struct strbuf *out)
+{
+	const struct fo_link *fo = srv->fo;
+	const struct pr_fsm *m = &fo->fsm;
+	const struct fo_repl *r = &fo->repl;
+	const struct fo_sync *sy = &fo->sync;
+	const struct fo_hb *hb = &fo->hb;
+	struct fo_named c[FO_REJ_COUNT + FO_ERR_COUNT];
+	size_t	 nc = fo_rejections(fo, c, sizeof(c) / sizeof(c[0]));
+	double	 now = ev_now(srv->loop);
+
+	sb_printf(out, "\"failover\":{\"configured\":%s,\"state\":\"%s\","
+	    "\"since\":%.3f,\"time_in_state\":%.3f", fo->configured ?
+	    "true" : "false", pr_state_name(m->state), m->ctr.state_since,
+	    now - m->ctr.state_since);
+	if (!fo->configured) {
+		sb_puts(out, "}");
+		return;
+	}
+	sb_puts(out, ",\"peer\":\"");
+	sb_addr_port(out, fo->peer_addr, fo->peer_port);
+	sb_puts(out, "\",\"peer_name\":");
+	sb_json_str(out, fo->peer_name);
+	sb_printf(out, ",\"gave_up\":%s,\"boot_epoch\":%llu,"
+	    "\"peer_heard\":%s,\"last_heard\":%.3f,\"last_poll\":%.3f,"
+	    "\"polls_received\":%llu,\"polls_answered\":%llu,"
+	    "\"peer_restarts\":%llu,\"peer_last_seq\":%llu,"
+	    "\"datagrams_received\":%llu,\"accepted\":%llu,"
+	    "\"send_errors\":%llu,\"version_answered\":%llu",
+	    m->gave_up ? "true" : "false", U(fo->epoch),
+	    fo->peer_seen ? "true" : "false", fo->last_heard, fo->last_poll,
+	    U(m->ctr.polls_received), U(fo->polls_answered),
+	    U(fo->peer_restarts), U(fo->peer_last_seq), U(fo->rx),
+	    U(fo->accepted), U(fo->send_errors), U(fo->version_answered));
+	sb_printf(out, ",\"ctl_req\":{\"sent\":%llu,\"retries\":%u,"
+	    "\"ctl_ret_received\":%llu,\"refused\":%llu,"
+	    "\"inoperable\":%llu,\"last_ctl_ret\":%.3f}",
+	    U(m->ctr.ctl_req_sent), m->ctr.ctl_req_retries,
+	    U(m->ctr.ctl_ret_received), U(fo->ctl_ret_refused),
+	    U(m->ctr.failover_inoperable), m->ctr.last_ctl_ret_time);
+	sb_printf(out, ",\"replication\":{\"queued\":%llu,\"waiting\":%zu,"
+	    "\"in_flight\":%zu,\"sent\":%llu,\"datagrams\":%llu,"
+	    "\"acked\":%llu,\"retries\":%llu,\"failures\":%llu,"
+	    "\"superseded\":%llu,\"too_big\":%llu,\"resumes\":%llu,"
+	    "\"walks\":%llu,\"paused\":%s,\"watermark\":%llu,"
+	    "\"watermark_persisted\":%llu,\"highest_sent\":%llu,"
+	    "\"last_failure_time\":%.3f,\"last_failure\":",
+	    U(r->queued), r->q.n, fo_tx_inflight(&r->tx), U(r->sent),
+	    U(r->datagrams), U(r->acked), U(r->retries), U(r->failures),
+	    U(r->superseded), U(r->too_big), U(r->resumes), U(r->walks),
+	    r->paused ? "true" : "false", U(fo_tx_acked_through(&r->tx)),
+	    U(r->persisted), U(r->last_sent), r->last_failure_time);
+	sb_json_str(out, r->last_failure);
+	sb_printf(out, "},\"sync\":{\"in_progress\":%s,\"requests\":%llu,"
+	    "\"completed\":%llu,\"failed\":%llu,\"announced\":%u,"
+	    "\"bindings_sent\":%u,\"bindings_total\":%llu,"
+	    "\"in_flight\":%zu,\"last_rate\":%.0f,\"last_failure\":",
+	    sy->active ? "true" : "false", U(sy->requests), U(sy->completed),
+	    U(sy->failed), sy->announced, sy->sent, U(sy->bindings_total),
+	    fo_tx_inflight(&sy->tx), sy->last_rate);
+	sb_json_str(out, sy->last_failure);
+	sb_printf(out, "},\"handback\":{\"subnets_started\":%llu,"
+	    "\"subnets_received\":%llu,\"updates\":%llu,\"applied\":%llu,"
+	    "\"unchanged\":%llu,\"kept_ours\":%llu,\"conflicts\":%llu,"
+	    "\"conflicts_kept_ours\":%llu,\"conflicts_took_theirs\":%llu,"
+	    "\"outside\":%llu,\"unknown_subnets\":%llu,\"acks_sent\":%llu,"
+	    "\"peer_seq\":%llu,\"last_conflict\":",
+	    U(hb->subnets_started), U(hb->subnets_received), U(hb->updates),
+	    U(hb->applied), U(hb->unchanged), U(hb->kept_ours),
+	    U(hb->conflicts), U(hb->conflicts_ours), U(hb->conflicts_theirs),
+	    U(hb->outside), U(hb->markers_unknown), U(hb->acks_sent),
+	    U(hb->peer_seq));
+	sb_json_str(out, hb->last_conflict);
+	sb_puts(out, "},\"rejected\":");
+	json_named(out, c, nc);
+	sb_printf(out, ",\"mismatch\":{\"buf_size\":%s,\"peer_buf_size\":%u,"
+	    "\"digests\":%s,\"subnets_missing\":%llu}",
+	    fo->buf_mismatch ? "true" : "false", fo->peer_buf_size,
+	    fo->digest_mismatch ? "true" : "false", U(fo->subnets_missing));
+	sb_puts(out, ",\"received\":");
+	json_types(out, fo->rx_by_type);
+	sb_puts(out, ",\"sent\":");
+	json_types(out, fo->tx_by_type);
+	sb_puts(out, "}");
+}
+
+static void
+failover_text(struct server *srv, struct strbuf *out)
+{
+	const struct fo_link *fo = srv->fo;
+	const struct pr_fsm *m = &fo->fsm;
+	const struct fo_repl *r = &fo->repl;
+	const struct fo_sync *sy = &fo->sync;
+	const struct fo_hb *hb = &fo->hb;
+	struct fo_named c[FO_REJ_COUNT + FO_ERR_COUNT];
+	size_t	 nc = fo_rejections(fo, c, sizeof(c) / sizeof(c[0]));
+	double	 now = ev_now(srv->loop);
+	bool	 any = false;
+
+	if (!fo->configured) {
+		sb_puts(out, "failover: none configured (standalone)\n\n");
+		return;
+	}
+	sb_puts(out, "failover:\n  peer:              ");
+	sb_addr_port(out, fo->peer_addr, fo->peer_port);
+	if (fo->peer_name[0])
+		sb_printf(out, " (%s)", fo->peer_name);
+	sb_printf(out, "\n  state:             %s%s for %.0f s\n",
+	    pr_state_name(m->state), m->gave_up ? " (failover declared "
+	    "inoperable)" : "", now - m->ctr.state_since);
+	sb_puts(out, "  last heard:        ");
+	sb_time(out, fo->last_heard);
+	sb_puts(out, "\n  last poll:         ");
+	sb_time(out, fo->last_poll);
+	sb_printf(out, " (%llu received)\n", U(m->ctr.polls_received));
+	sb_printf(out, "  CtlReq:            %llu sent, %u retries in this "
+	    "wait, %llu CtlRet, %llu refused\n", U(m->ctr.ctl_req_sent),
+	    m->ctr.ctl_req_retries, U(m->ctr.ctl_ret_received),
+	    U(fo->ctl_ret_refused));
+	sb_printf(out, "  replication:       %llu queued, %zu waiting, %zu "
+	    "in flight, %llu sent, %llu acked, %llu retries, %llu failures%s\n",
+	    U(r->queued), r->q.n, fo_tx_inflight(&r->tx), U(r->sent),
+	    U(r->acked), U(r->retries), U(r->failures),
+	    r->paused ? " (paused)" : "");
+	sb_printf(out, "  watermark:         %llu (stored %llu)\n",
+	    U(fo_tx_acked_through(&r->tx)), U(r->persisted));
+	if (r->last_failure[0])
+		sb_printf(out, "  last failure:      %s\n", r->last_failure);
+	sb_printf(out, "  start-up sync:     %s, %u bindings sent, %llu "
+	    "completed, %llu failed, last rate %.0f/s\n", sy->active ?
+	    "in progress" : "idle", sy->sent, U(sy->completed),
+	    U(sy->failed), sy->last_rate);
+	sb_printf(out, "  hand-back:         %llu subnets received, %llu "
+	    "bindings applied, %llu conflicts\n", U(hb->subnets_received),
+	    U(hb->applied), U(hb->conflicts));
+	if (hb->last_conflict[0])
+		sb_printf(out, "  last conflict:     %s\n", hb->last_conflict);
+	if (fo->buf_mismatch)
+		sb_printf(out, "  MISMATCH:          SyncBindingBufSize %u on "
+		    "the failover, %u here\n", fo->peer_buf_size,
+		    srv->cfg.failover.sync_binding_buf_size);
+	if (fo->digest_mismatch)
+		sb_puts(out, "  MISMATCH:          subnet definitions differ "
+		    "(see the log)\n");
+	sb_puts(out, "  rejected:         ");
+	for (size_t i = 0; i < nc; i++) {
+		if (c[i].v == 0)
+			continue;
+		sb_printf(out, " %s=%llu", c[i].name, U(c[i].v));
+		any = true;
+	}
+	sb_puts(out, any ? "\n\n" : " none\n\n");
+}
+
 static int
 cmd_status(struct server *srv, bool json, struct strbuf *out)
 {
@@ -85,8 +318,11 @@ cmd_status(struct server *srv, bool json, struct strbuf *out)
 		sb_puts(out, "{\"role\":\"primary\",\"name\":");
 		sb_json_str(out, srv->cfg.server.name);
 		sb_printf(out, ",\"version\":\"%s\",\"pid\":%ld,"
-		    "\"uptime\":%.3f,\"state\":\"serving\",\"counters\":{",
-		    DHCPFO_VERSION, (long)getpid(), up);
+		    "\"uptime\":%.3f,\"state\":\"%s\",",
+		    DHCPFO_VERSION, (long)getpid(), up,
+		    pr_state_name(fo_link_state(srv)));
+		failover_json(srv, out);
+		sb_puts(out, ",\"counters\":{");
 		for (size_t i = 0; i < nc; i++)
 			sb_printf(out, "%s\"%s\":%llu", i ? "," : "",
 			    c[i].name, (unsigned long long)c[i].value);
@@ -109,11 +345,13 @@ cmd_status(struct server *srv, bool json, struct strbuf *out)
 		sb_puts(out, "},\"subnets\":[");
 	} else {
 		sb_printf(out, "role:     primary\nname:     %s\nversion:  %s\n"
-		    "pid:      %ld\nuptime:   %.0f s\nstate:    serving\n\n",
-		    srv->cfg.server.name, DHCPFO_VERSION, (long)getpid(), up);
-		sb_printf(out, "%-22s %-20s %7s %7s %7s %7s %8s %8s\n",
+		    "pid:      %ld\nuptime:   %.0f s\nstate:    %s\n\n",
+		    srv->cfg.server.name, DHCPFO_VERSION, (long)getpid(), up,
+		    pr_state_name(fo_link_state(srv)));
+		failover_text(srv, out);
+		sb_printf(out, "%-22s %-20s %7s %7s %7s %7s %8s %8s %s\n",
 		    "SUBNET", "NETWORK", "TOTAL", "FREE", "OFFERED", "BOUND",
-		    "DECLINED", "RESERVED");
+		    "DECLINED", "RESERVED", "SERVED BY");
 	}
 	for (size_t i = 0; i < pool_set_count(srv->pools); i++) {
 		struct pool *p = pool_set_get(srv->pools, i);
@@ -126,20 +364,35 @@ cmd_status(struct server *srv, bool json, struct strbuf *out)
 			sb_json_str(out, s->name);
 			sb_puts(out, ",\"subnet\":\"");
 			subnet_cidr(out, s);
-			sb_printf(out, "\",\"serving\":%s,\"total\":%u,"
+			sb_printf(out, "\",\"serving\":%s,\"served_by\":\"%s\","
+			    "\"total\":%u,"
 			    "\"free\":%u,\"offered\":%u,\"bound\":%u,"
-			    "\"declined\":%u,\"conflict\":%u,\"reserved\":%u}",
-			    pool_is_serving(p) ? "true" : "false", st.total,
+			    "\"declined\":%u,\"conflict\":%u,\"reserved\":%u",
+			    pool_is_serving(p) ? "true" : "false",
+			    fo_served_name(fo_link_served(srv, i)), st.total,
 			    st.free, st.offered, st.bound, st.declined,
 			    st.conflict, st.reserved);
+			if (srv->fo != NULL && srv->fo->configured) {
+				int k = fo_link_subnet_find(srv, s->network,
+				    s->prefix);
+				const struct fo_subnet *fs = k >= 0 ?
+				    &srv->fo->subnets[k] : NULL;
+				bool dm = fs != NULL && fs->digest_mismatch;
+
+				sb_printf(out, ",\"digest_mismatch\":%s,"
+				    "\"handbacks\":%llu", dm ? "true" : "false",
+				    fs ? U(fs->handbacks) : 0ull);
+			}
+			sb_puts(out, "}");
 		} else {
 			struct strbuf net;
 			sb_init(&net);
 			subnet_cidr(&net, s);
-			sb_printf(out, "%-22s %-20s %7u %7u %7u %7u %8u %8u\n",
-			    s->name, net.buf ? net.buf : "", st.total, st.free,
-			    st.offered, st.bound, st.declined + st.conflict,
-			    st.reserved);
+			sb_printf(out, "%-22s %-20s %7u %7u %7u %7u %8u %8u "
+			    "%s\n", s->name, net.buf ? net.buf : "", st.total,
+			    st.free, st.offered, st.bound,
+			    st.declined + st.conflict, st.reserved,
+			    fo_served_name(fo_link_served(srv, i)));
 			sb_free(&net);
 		}
 	}
@@ -245,6 +498,74 @@ cmd_leases(struct server *srv, int argc, char **argv, bool json,
 	return 0;
 }
 
+/*
+ * The control machine's transitions (DESIGN 3; `show redundancy
+ * history`): oldest first, with the time spent in each state.
+ */
+static int
+cmd_history(struct server *srv, int argc, char **argv, bool json,
+    struct strbuf *out)
+{
+	const struct fsm_history *h = &srv->fo->fsm.hist;
+	double	 now = ev_now(srv->loop);
+	size_t	 n = fsm_history_count(h);
+
+	if (argc > 1 && strcmp(argv[1], srv->cfg.server.name) != 0) {
+		if (json) {
+			sb_puts(out, "{\"error\":");
+			sb_json_str(out, "no such primary");
+			sb_puts(out, "}\n");
+		} else
+			sb_printf(out, "this primary is %s\n",
+			    srv->cfg.server.name);
+		return -1;
+	}
+	if (json) {
+		sb_puts(out, "{\"name\":");
+		sb_json_str(out, srv->cfg.server.name);
+		sb_printf(out, ",\"state\":\"%s\",\"total\":%llu,"
+		    "\"history\":[", pr_state_name(srv->fo->fsm.state),
+		    U(h->total));
+		for (size_t i = 0; i < n; i++) {
+			const struct fsm_transition *t = fsm_history_get(h, i);
+
+			sb_printf(out, "%s{\"seq\":%llu,\"time\":%.3f,"
+			    "\"from\":\"%s\",\"to\":\"%s\",\"reason\":",
+			    i ? "," : "", U(t->seq), t->when,
+			    fsm_history_state_name(h, t->from),
+			    fsm_history_state_name(h, t->to));
+			sb_json_str(out, t->reason);
+			sb_puts(out, "}");
+		}
+		sb_puts(out, "],\"states\":{");
+		for (unsigned st = 0; st < h->nstates; st++)
+			sb_printf(out, "%s\"%s\":{\"entered\":%llu,"
+			    "\"seconds\":%.3f}", st ? "," : "",
+			    fsm_history_state_name(h, st),
+			    U(fsm_history_entered(h, st)),
+			    fsm_history_seconds(h, st, now));
+		sb_puts(out, "}}\n");
+		return 0;
+	}
+	sb_printf(out, "%-19s  %-10s  %-10s  %s\n", "TIME", "FROM", "TO",
+	    "REASON");
+	for (size_t i = 0; i < n; i++) {
+		const struct fsm_transition *t = fsm_history_get(h, i);
+
+		sb_time(out, t->when);
+		sb_printf(out, "  %-10s  %-10s  %s\n",
+		    fsm_history_state_name(h, t->from),
+		    fsm_history_state_name(h, t->to), t->reason);
+	}
+	sb_printf(out, "\n%-10s  %7s  %10s\n", "STATE", "ENTERED", "SECONDS");
+	for (unsigned st = 0; st < h->nstates; st++)
+		sb_printf(out, "%-10s  %7llu  %10.0f\n",
+		    fsm_history_state_name(h, st),
+		    U(fsm_history_entered(h, st)),
+		    fsm_history_seconds(h, st, now));
+	return 0;
+}
+
 static int
 cmd_reload(struct server *srv, bool json, struct strbuf *out)
 {
@@ -278,6 +599,8 @@ srv_ctl_handler(void *arg, int argc, char **argv, bool json,
 		return cmd_status(srv, json, out);
 	if (strcmp(argv[0], "leases") == 0)
 		return cmd_leases(srv, argc, argv, json, out);
+	if (strcmp(argv[0], "history") == 0)
+		return cmd_history(srv, argc, argv, json, out);
 	if (strcmp(argv[0], "reload") == 0)
 		return cmd_reload(srv, json, out);
 	if (json) {
@@ -286,6 +609,6 @@ srv_ctl_handler(void *arg, int argc, char **argv, bool json,
 		sb_puts(out, "}\n");
 	} else
 		sb_printf(out, "unknown command; the primary knows: status, "
-		    "leases [SUBNET], reload\n");
+		    "history, leases [SUBNET], reload\n");
 	return -1;
 }

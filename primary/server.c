@@ -55,8 +55,22 @@ srv_stage(struct server *srv, const struct lease *l, bool urgent)
 		store_failed(srv, rc, "write");
 		return;
 	}
+	if (rc == 0)
+		repl_note_staged(srv, l);
 	if (urgent)
 		srv->commit_urgent = true;
+}
+
+void
+srv_stage_from_failover(struct server *srv, const struct lease *l)
+{
+	int	 rc = lease_db_stage(srv->db, l);
+
+	if (rc != 0 && rc != EINVAL) {
+		store_failed(srv, rc, "write");
+		return;
+	}
+	srv->commit_urgent = true;
 }
 
 /*
@@ -72,18 +86,29 @@ srv_commit(struct server *srv)
 	int	 rc;
 
 	if (lease_db_staged(srv->db) > 0) {
+		/* The replication watermark rides along (fo_link.h). */
+		repl_before_commit(srv);
 		rc = lease_db_commit(srv->db);
 		if (rc != 0) {
 			store_failed(srv, rc, "commit");
 			srv->ctr.acks_withheld += srv->after_commit.n;
 			srv->after_commit.n = 0;
 			srv->commit_urgent = false;
+			repl_commit_failed(srv);
+			hb_commit_failed(srv);
 			return;
 		}
 	}
 	srv->commit_urgent = false;
 	if (srv->after_commit.n > 0)
 		srv_flush_replies(srv, &srv->after_commit);
+	/*
+	 * Only now, after the clients' ACKs: the failover hears of what
+	 * this batch made durable, and gets the acks of the bindings it
+	 * handed back.  Neither can delay an ACK; neither blocks.
+	 */
+	repl_committed(srv);
+	hb_committed(srv);
 }
 
 static void
@@ -117,6 +142,8 @@ tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)revents;
 	pool_set_expire(srv->pools, srv_now(srv), SRV_EXPIRE_PER_TICK,
 	    expired_cb, srv);
+	/* Stages the replication watermark when it moved. */
+	fo_link_tick(srv);
 	/* Lazy changes (expiries, turned-down offers) reach the disk at
 	 * least once a tick. */
 	if (lease_db_staged(srv->db) > 0)
@@ -145,6 +172,7 @@ stop_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	    w->signum);
 	srv_commit(srv);
 	srv_flush_outbox(srv);
+	fo_link_shutdown(srv);
 	ev_break(loop, EVBREAK_ALL);
 }
 
@@ -287,6 +315,8 @@ server_new(struct ev_loop *loop, struct config *cfg, const char *cfgpath,
 			goto fail;
 		}
 	}
+	if ((*exit_code = fo_link_open(srv, err, errlen)) != 0)
+		goto fail;
 	srv->ctl = ctl_open(loop, srv->cfg.server.control_socket,
 	    srv_ctl_handler, srv, e2, sizeof(e2));
 	if (srv->ctl == NULL) {
@@ -351,6 +381,7 @@ server_free(struct server *srv)
 		ev_signal_stop(srv->loop, &srv->sighup_w);
 	}
 	ctl_close(srv->ctl);
+	fo_link_close(srv);
 	srv_cancel_pings(srv);
 	if (srv->ping != NULL)
 		ping_close(srv->ping);
@@ -411,6 +442,7 @@ srv_reload(struct server *srv, struct strbuf *why)
 		memcpy(&n->field, &o->field, sizeof(o->field));		\
 	}								\
 } while (0)
+	KEEP(name, "Name");	/* our identity to the failover */
 	KEEP(server_addr, "ServerAddress");
 	KEEP(dhcp_port, "DhcpPort");
 	KEEP(ninterfaces, "Interfaces");
@@ -420,8 +452,36 @@ srv_reload(struct server *srv, struct strbuf *why)
 	KEEP(pid_file, "PidFile");
 	KEEP(ping_before_assign, "PingBeforeAssign");
 #undef KEEP
+	{
+		struct cfg_primary_failover *of = &srv->cfg.failover,
+		    *nf = &ncfg.failover;
+#define KEEPF(field, key) do {						\
+	if (memcmp(&of->field, &nf->field, sizeof(of->field)) != 0) {	\
+		log_warn("reload: %s changed; restart to apply it", key);	\
+		sb_printf(why, "%s changed; restart to apply it\n", key);	\
+		memcpy(&nf->field, &of->field, sizeof(of->field));	\
+	}								\
+} while (0)
+		/* The link, its key and the packing size are set up once. */
+		KEEPF(use_failover, "UseFailoverServer");
+		KEEPF(server, "FailoverServer");
+		KEEPF(port, "FailoverPort");
+		KEEPF(key_file, "SharedKeyFile");
+		KEEPF(sync_binding_buf_size, "SyncBindingBufSize");
+#undef KEEPF
+	}
 	srv_commit(srv);
-	if (build_pools(srv, &ncfg, &npools, err, sizeof(err)) != 0) {
+	/*
+	 * The pools keep a pointer to the config they are built from
+	 * (pool_set_new: "cfg must outlive the set"), so build them from
+	 * srv->cfg itself, not from the copy on this stack: swap first, and
+	 * swap back if the build fails.  The old pools stay valid meanwhile:
+	 * they only point into the old config's arrays, kept in `old`.
+	 */
+	old = srv->cfg;
+	srv->cfg = ncfg;
+	if (build_pools(srv, &srv->cfg, &npools, err, sizeof(err)) != 0) {
+		srv->cfg = old;
 		log_err("reload: %s; keeping the running configuration", err);
 		sb_printf(why, "%s\n", err);
 		config_free(&ncfg);
@@ -429,8 +489,6 @@ srv_reload(struct server *srv, struct strbuf *why)
 		return -1;
 	}
 	srv_cancel_pings(srv);
-	old = srv->cfg;
-	srv->cfg = ncfg;
 	pool_set_free(srv->pools);
 	srv->pools = npools;
 	{
@@ -439,6 +497,8 @@ srv_reload(struct server *srv, struct strbuf *why)
 		srv->eng.ctr = keep;
 	}
 	config_free(&old);
+	/* New pools serve by default: who serves what is the link's. */
+	fo_link_reloaded(srv);
 	srv->ctr.reloads++;
 	log_info("reload: configuration applied (%zu subnets, %zu hosts)",
 	    srv->cfg.nsubnets, srv->cfg.nhosts);

@@ -15,6 +15,7 @@
 #include "control.h"
 #include "dhcp_codec.h"
 #include "engine.h"
+#include "fo_link.h"
 #include "ifaddr.h"
 #include "lease_db.h"
 #include "log.h"
@@ -96,6 +97,7 @@ struct server {
 	unsigned	 pings_inflight;
 	struct ping_wait *pings;	/* DISCOVERs waiting on a ping */
 	struct ctl_server *ctl;
+	struct fo_link	*fo;		/* failover link (fo_link.h) */
 
 	/* Group commit: staged leases, replies that wait for them. */
 	bool		 commit_urgent;	/* a staged change gates a reply or
@@ -124,6 +126,9 @@ void	srv_cancel_pings(struct server *);
 
 /* server.c */
 void	srv_stage(struct server *, const struct lease *, bool urgent);
+/* A binding the failover handed back: stored, not replicated back
+ * (handback.c explains why). */
+void	srv_stage_from_failover(struct server *, const struct lease *);
 void	srv_commit(struct server *);
 int	srv_reload(struct server *, struct strbuf *why);
 int64_t	srv_now(const struct server *);

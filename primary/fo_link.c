@@ -1,0 +1,1083 @@
+/*
+ * The failover link of the primary: its UDP socket, the receive path, how
+ * messages leave, and the control machine (common/pr_fsm.c) whose actions
+ * decide which subnets we serve.  Replication and the start-up sync live
+ * in replicate.c, the hand-back in handback.c.
+ *
+ * Receive path, in this order (STYLE 3; docs/failover-protocol.md 7.1):
+ *
+ *	1. sanity	fo_peek_header: size, magic, length == datagram
+ *	2. peer		source address:port is FailoverServer:
+ *			FailoverPort and primary_id is ours
+ *	3. auth		fo_auth_verify: nothing below is trusted
+ *			before it
+ *	4. decode	fo_decode against the message table
+ *	5. direction	FROM_PRIMARY clear: a message of ours reflected
+ *			back would pass the HMAC (one key, both ways)
+ *	6. replay	fo_replay_check; fo_replay_commit once accepted
+ *	7. dispatch	state checks and the machine
+ *
+ * Each drop bumps a named counter (dhcpfoctl status) and logs at most a
+ * line per burst.
+ *
+ * Boot epoch (protocol 7): max(now in microseconds, the last one + 1),
+ * persisted in the store's meta before the first message leaves, so the
+ * failover's replay window accepts us after any restart, even one with
+ * the clock stepped back.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "exitcodes.h"
+#include "fo_digest.h"
+#include "server_int.h"
+
+static void	rx_cb(struct ev_loop *, ev_io *, int);
+static void	ctl_ret_cb(struct ev_loop *, ev_timer *, int);
+static void	resend_cb(struct ev_loop *, ev_timer *, int);
+
+const char *
+fo_served_name(enum fo_served w)
+{
+	switch (w) {
+	case FO_SERVED_PRIMARY:
+		return "primary";
+	case FO_SERVED_SYNCING:
+		return "syncing";
+	case FO_SERVED_FAILOVER:
+		return "failover";
+	}
+	return "unknown";
+}
+
+const char *
+fo_rej_name(enum fo_rej r)
+{
+	static const char *const names[FO_REJ_COUNT] = {
+		[FO_REJ_UNKNOWN_PEER] = "unknown-peer",
+		[FO_REJ_BAD_HMAC] = "bad-hmac",
+		[FO_REJ_REPLAYED] = "replayed",
+		[FO_REJ_TOO_OLD] = "too-old",
+		[FO_REJ_OLD_EPOCH] = "old-epoch",
+		[FO_REJ_REFLECTED] = "reflected",
+		[FO_REJ_OVERSIZE] = "oversize",
+		[FO_REJ_BAD_LEASE] = "bad-lease",
+	};
+
+	return (unsigned)r < FO_REJ_COUNT ? names[r] : "unknown";
+}
+
+double
+fo_link_now(const struct server *srv)
+{
+	return ev_now(srv->loop);
+}
+
+int64_t
+fo_link_clock_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static uint64_t
+clock_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static void
+fmt_addr(uint32_t a, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff,
+	    (a >> 8) & 0xff, a & 0xff);
+}
+
+/* ---- subnets: who serves them, digests ---- */
+
+static void
+subnets_build(struct server *srv, enum fo_served fresh)
+{
+	struct fo_link	 *fo = srv->fo;
+	struct fo_subnet *nv;
+	size_t		  n = srv->cfg.nsubnets;
+
+	nv = calloc(n ? n : 1, sizeof(*nv));
+	if (nv == NULL) {
+		/* Keep the old table: reload continues with stale digests
+		 * rather than losing who serves what. */
+		log_err("failover: out of memory rebuilding the subnet table");
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct cfg_subnet *sn = &srv->cfg.subnets[i];
+		int	 old;
+
+		old = fo_link_subnet_find(srv, sn->network, sn->prefix);
+
+		if (old >= 0)
+			nv[i] = fo->subnets[old];
+		else
+			nv[i].who = fresh;
+		nv[i].network = sn->network;
+		nv[i].prefix = sn->prefix;
+		/* All zero on failure: then it just never matches. */
+		(void)fo_subnet_digest(sn, nv[i].digest);
+	}
+	free(fo->subnets);
+	fo->subnets = nv;
+	fo->nsubnets = n;
+}
+
+int
+fo_link_subnet_find(const struct server *srv, uint32_t network,
+    uint8_t prefix)
+{
+	const struct fo_link *fo = srv->fo;
+
+	for (size_t i = 0; i < fo->nsubnets; i++)
+		if (fo->subnets[i].network == network &&
+		    fo->subnets[i].prefix == prefix)
+			return (int)i;
+	return -1;
+}
+
+/* Make the pools follow fo->subnets[].who. */
+static void
+apply_serving(struct server *srv)
+{
+	for (size_t i = 0; i < pool_set_count(srv->pools); i++) {
+		struct pool *p = pool_set_get(srv->pools, i);
+		const struct cfg_subnet *sn = pool_subnet(p);
+		int	 k;
+
+		k = fo_link_subnet_find(srv, sn->network, sn->prefix);
+		pool_set_serving(p, k < 0 ||
+		    srv->fo->subnets[k].who == FO_SERVED_PRIMARY);
+	}
+}
+
+enum fo_served
+fo_link_served(const struct server *srv, size_t i)
+{
+	const struct cfg_subnet *sn;
+	int	 k;
+
+	if (srv->fo == NULL || i >= pool_set_count(srv->pools))
+		return FO_SERVED_PRIMARY;
+	sn = pool_subnet(pool_set_get(srv->pools, i));
+	k = fo_link_subnet_find(srv, sn->network, sn->prefix);
+	return k < 0 ? FO_SERVED_PRIMARY : srv->fo->subnets[k].who;
+}
+
+/*
+ * Compare the failover's digests with ours (docs/failover-design.md
+ * "Safety"): a mismatch is logged once per change and shown in status;
+ * it does not stop the protocol.
+ */
+static void
+check_digests(struct server *srv, const struct fo_msg *m)
+{
+	struct fo_link *fo = srv->fo;
+	bool	 any = false;
+	uint64_t missing = 0;
+	char	 a[16];
+
+	if (m->n_digests == 0)
+		return;
+	for (size_t i = 0; i < fo->nsubnets; i++)
+		fo->subnets[i].peer_digest = false;
+	for (size_t d = 0; d < m->n_digests; d++) {
+		const struct fo_digest *dg = &m->digests[d];
+		int	 k;
+		bool	 bad;
+
+		k = fo_link_subnet_find(srv, dg->network, dg->prefix);
+		fmt_addr(dg->network, a, sizeof(a));
+		if (k < 0) {
+			missing++;
+			continue;
+		}
+		bad = memcmp(dg->sha256, fo->subnets[k].digest,
+		    FO_SHA256_LEN) != 0;
+		fo->subnets[k].peer_digest = true;
+		if (bad && !fo->subnets[k].digest_mismatch)
+			log_warn("failover: subnet %s/%u is defined "
+			    "differently on the failover (digest mismatch)",
+			    a, dg->prefix);
+		fo->subnets[k].digest_mismatch = bad;
+		any |= bad;
+	}
+	for (size_t i = 0; i < fo->nsubnets; i++) {
+		if (fo->subnets[i].peer_digest)
+			continue;
+		if (!fo->subnets[i].digest_mismatch) {
+			fmt_addr(fo->subnets[i].network, a, sizeof(a));
+			log_warn("failover: subnet %s/%u is not configured "
+			    "on the failover", a, fo->subnets[i].prefix);
+		}
+		fo->subnets[i].digest_mismatch = true;
+		any = true;
+	}
+	if (missing > 0 && missing != fo->subnets_missing)
+		log_warn("failover: the failover has %llu subnet%s for us "
+		    "that we do not serve", (unsigned long long)missing,
+		    missing == 1 ? "" : "s");
+	fo->subnets_missing = missing;
+	fo->digest_mismatch = any || missing > 0;
+}
+
+static void
+check_buf_size(struct server *srv, uint16_t theirs)
+{
+	struct fo_link *fo = srv->fo;
+	unsigned ours = srv->cfg.failover.sync_binding_buf_size;
+	bool	 bad = theirs != ours;
+
+	if (bad && (!fo->buf_mismatch || fo->peer_buf_size != theirs))
+		log_warn("failover: SyncBindingBufSize differs (ours %u, "
+		    "the failover's %u); using the smaller", ours, theirs);
+	fo->peer_buf_size = theirs;
+	fo->buf_mismatch = bad;
+}
+
+/* ---- the control machine ---- */
+
+enum pr_state
+fo_link_state(const struct server *srv)
+{
+	return srv->fo != NULL ? srv->fo->fsm.state : PR_STANDALONE;
+}
+
+/* The STATE code of PollRpl (pr_fsm.h, fo_proto.h). */
+uint8_t
+fo_link_state_code(const struct server *srv)
+{
+	const struct pr_fsm *m = &srv->fo->fsm;
+
+	switch (m->state) {
+	case PR_INIT:
+		return FO_STATE_STARTUP;
+	case PR_CTL_WAIT:
+		return FO_STATE_WAIT_CONTROL;
+	case PR_RECEIVING:
+		return FO_STATE_RETURNING;
+	case PR_SERVING:
+		return m->gave_up ? FO_STATE_STANDALONE : FO_STATE_SERVING;
+	case PR_STANDALONE:
+	case PR_STATE_COUNT:
+		break;
+	}
+	return FO_STATE_STANDALONE;
+}
+
+static void send_ctl_req(struct server *);
+
+static void
+notify(struct server *srv, enum pr_notify n)
+{
+	struct fo_link *fo = srv->fo;
+	char	 a[16];
+
+	fmt_addr(fo->peer_addr, a, sizeof(a));
+	switch (n) {
+	case PR_NOTIFY_STATE_CHANGE:
+		break;		/* logged with its reason by the caller */
+	case PR_NOTIFY_HANDBACK_STARTED:
+		log_info("failover: %s is handing subnets back", a);
+		break;
+	case PR_NOTIFY_CONTROL_RETURNED:
+		log_info("failover: %s returned control; serving every "
+		    "subnet", a);
+		break;
+	case PR_NOTIFY_FAILOVER_INOPERABLE:
+		log_warn("failover: %s inoperable (no CtlRet after %llu "
+		    "CtlReq); serving every subnet, still sending it binding "
+		    "updates", a, (unsigned long long)fo->fsm.ctr.ctl_req_sent);
+		break;
+	case PR_NOTIFY_COUNT:
+		break;
+	}
+}
+
+void
+fo_link_event(struct server *srv, enum pr_event_type type, int subnet)
+{
+	struct fo_link	*fo = srv->fo;
+	struct pr_event	 ev = { .type = type,
+	    .subnet = subnet < 0 ? 0 : (uint32_t)subnet };
+	struct pr_output out;
+	int		 rc;
+
+	rc = pr_fsm_handle(&fo->fsm, &ev, fo_link_now(srv), &out);
+	if (rc != FSM_OK) {
+		log_err("failover: control machine refused %s in %s (%d)",
+		    pr_event_name(type), pr_state_name(fo->fsm.state), rc);
+		return;
+	}
+	if (out.transitioned)
+		log_info("failover: %s -> %s (%s)", pr_state_name(out.from),
+		    pr_state_name(out.to), out.reason);
+	for (size_t i = 0; i < out.nactions; i++) {
+		const struct pr_action *a = &out.actions[i];
+
+		switch (a->type) {
+		case PR_ACT_SEND_CTL_REQ:
+			send_ctl_req(srv);
+			break;
+		case PR_ACT_ARM_TIMER:
+			ev_timer_stop(srv->loop, &fo->ctl_ret_w);
+			ev_timer_set(&fo->ctl_ret_w, a->secs, 0.);
+			ev_timer_start(srv->loop, &fo->ctl_ret_w);
+			break;
+		case PR_ACT_CANCEL_TIMER:
+			ev_timer_stop(srv->loop, &fo->ctl_ret_w);
+			break;
+		case PR_ACT_SERVE_ALL:
+		case PR_ACT_SERVE_NONE:
+			for (size_t k = 0; k < fo->nsubnets; k++)
+				fo->subnets[k].who = a->type ==
+				    PR_ACT_SERVE_ALL ? FO_SERVED_PRIMARY :
+				    FO_SERVED_FAILOVER;
+			apply_serving(srv);
+			break;
+		case PR_ACT_SUBNET_SYNCING:
+		case PR_ACT_SUBNET_SERVE:
+			if (a->subnet < fo->nsubnets)
+				fo->subnets[a->subnet].who = a->type ==
+				    PR_ACT_SUBNET_SERVE ? FO_SERVED_PRIMARY :
+				    FO_SERVED_SYNCING;
+			apply_serving(srv);
+			break;
+		case PR_ACT_NOTIFY:
+			notify(srv, a->notify);
+			break;
+		case PR_ACT_COUNT:
+			break;
+		}
+	}
+}
+
+static void
+ctl_ret_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct server *srv = w->data;
+
+	(void)loop;
+	(void)revents;
+	fo_link_event(srv, PR_EV_TIMER_CTL_RET, -1);
+}
+
+/* ---- sending ---- */
+
+int
+fo_link_send(struct server *srv, struct fo_msg *m)
+{
+	struct fo_link	*fo = srv->fo;
+	struct sockaddr_in sin;
+	size_t		 len;
+	enum fo_err	 e;
+	uint64_t	 n;
+	char		 a[16];
+
+	if (fo->fd < 0)
+		return -1;
+	m->hdr.version = fo->version;
+	m->hdr.seq = ++fo->tx_seq;
+	m->hdr.epoch = fo->epoch;
+	m->hdr.primary_id = fo->primary_id;
+	if ((e = fo_encode(m, fo->txbuf, FO_DGRAM_MAX, &len)) != FO_OK) {
+		/* Our own bug: the encoder refuses what a peer would. */
+		log_err("failover: cannot encode %s: %s",
+		    fo_type_name(m->hdr.type), fo_err_name(e));
+		fo->send_errors++;
+		return -1;
+	}
+	if (!fo_auth_sign(&fo->key, fo->txbuf, len)) {
+		log_err("failover: cannot sign %s", fo_type_name(m->hdr.type));
+		fo->send_errors++;
+		return -1;
+	}
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(fo->peer_addr);
+	sin.sin_port = htons(fo->peer_port);
+	if (sendto(fo->fd, fo->txbuf, len, 0, (struct sockaddr *)&sin,
+	    sizeof(sin)) < 0) {
+		fo->send_errors++;
+		if (log_ratelimit_ok(&fo->rl_send, fo_link_now(srv), 10, &n)) {
+			fmt_addr(fo->peer_addr, a, sizeof(a));
+			log_warn("failover: send %s to %s:%u: %s%s",
+			    fo_type_name(m->hdr.type), a, fo->peer_port,
+			    strerror(errno), n ? " (more failures not logged)"
+			    : "");
+		}
+		return -1;
+	}
+	if (m->hdr.type <= FO_TYPE_MAX)
+		fo->tx_by_type[m->hdr.type]++;
+	return 0;
+}
+
+static void
+add_digests(struct server *srv, struct fo_msg *m)
+{
+	struct fo_link *fo = srv->fo;
+
+	for (size_t i = 0; i < fo->nsubnets && i < FO_MAX_DIGESTS; i++)
+		fo_msg_add_digest(m, fo->subnets[i].network,
+		    fo->subnets[i].prefix, fo->subnets[i].digest);
+}
+
+static void
+set_versions(struct fo_msg *m)
+{
+	m->ver_min = FO_VERSION_MIN;
+	m->ver_max = FO_VERSION_MAX;
+	m->present |= FO_BIT(FO_TLV_VERSIONS);
+}
+
+/*
+ * CtlReq (protocol 5.4): our store's identity, and LAST_SEQ = the
+ * highest update of the failover's stream we hold (what it handed back
+ * before), so it knows what to hand back now.
+ */
+static void
+send_ctl_req(struct server *srv)
+{
+	struct fo_link	*fo = srv->fo;
+	struct fo_msg	*m = fo->out;
+
+	fo_msg_init(m, FO_CTL_REQ, true);
+	set_versions(m);
+	snprintf(m->name, sizeof(m->name), "%s", srv->cfg.server.name);
+	lease_db_store_id(srv->db, m->store_id);
+	m->last_seq = fo->hb.peer_seq;
+	m->buf_size = (uint16_t)srv->cfg.failover.sync_binding_buf_size;
+	m->state = fo_link_state_code(srv);
+	m->clock_ms = (uint64_t)fo_link_clock_ms();
+	m->present |= FO_BIT(FO_TLV_NAME) | FO_BIT(FO_TLV_STORE_ID) |
+	    FO_BIT(FO_TLV_LAST_SEQ) | FO_BIT(FO_TLV_BUF_SIZE) |
+	    FO_BIT(FO_TLV_STATE) | FO_BIT(FO_TLV_CLOCK);
+	add_digests(srv, m);
+	fo_link_send(srv, m);
+}
+
+/* PollRpl, in `version` (the highest both speak). */
+static void
+answer_poll(struct server *srv, uint8_t version)
+{
+	struct fo_link	*fo = srv->fo;
+	struct fo_msg	*m = fo->out;
+	uint8_t		 keep = fo->version;
+
+	fo_msg_init(m, FO_POLL_RPL, true);
+	set_versions(m);
+	snprintf(m->name, sizeof(m->name), "%s", srv->cfg.server.name);
+	m->state = fo_link_state_code(srv);
+	m->clock_ms = (uint64_t)fo_link_clock_ms();
+	lease_db_store_id(srv->db, m->store_id);
+	m->last_seq = fo->hb.peer_seq;
+	m->present |= FO_BIT(FO_TLV_NAME) | FO_BIT(FO_TLV_STATE) |
+	    FO_BIT(FO_TLV_CLOCK) | FO_BIT(FO_TLV_STORE_ID) |
+	    FO_BIT(FO_TLV_LAST_SEQ);
+	add_digests(srv, m);
+	fo->version = version;
+	if (fo_link_send(srv, m) == 0)
+		fo->polls_answered++;
+	fo->version = keep;
+}
+
+void
+fo_link_shutdown(struct server *srv)
+{
+	struct fo_link	*fo = srv->fo;
+	struct fo_msg	*m;
+	char		 a[16];
+
+	if (fo == NULL || !fo->configured || fo->fd < 0)
+		return;
+	m = fo->out;
+	/*
+	 * Three copies, each re-encoded (a byte-identical copy would be a
+	 * replay); no ack is awaited: the failover takes over at once
+	 * (DESIGN 2, docs/failover-design.md "Safety").
+	 */
+	for (int i = 0; i < FO_LINK_SHUTDOWN_COPIES; i++) {
+		fo_msg_init(m, FO_SHUTDOWN, true);
+		m->state = FO_STATE_SHUTTING_DOWN;
+		m->clock_ms = (uint64_t)fo_link_clock_ms();
+		m->last_seq = fo->repl.tx.highest_sent;
+		snprintf(m->reason, sizeof(m->reason), "operator stop");
+		m->present |= FO_BIT(FO_TLV_STATE) | FO_BIT(FO_TLV_CLOCK) |
+		    FO_BIT(FO_TLV_LAST_SEQ) | FO_BIT(FO_TLV_REASON);
+		fo_link_send(srv, m);
+	}
+	fmt_addr(fo->peer_addr, a, sizeof(a));
+	log_info("failover: told %s we are stopping (Shutdown x%d)", a,
+	    FO_LINK_SHUTDOWN_COPIES);
+}
+
+/* ---- receiving ---- */
+
+static void
+reject(struct server *srv, enum fo_rej r, uint32_t src, uint16_t sport,
+    const char *detail)
+{
+	struct fo_link *fo = srv->fo;
+	uint64_t n;
+	char	 a[16];
+
+	fo->rej[r]++;
+	if (!log_ratelimit_ok(&fo->rl_rej, fo_link_now(srv), 10, &n))
+		return;
+	fmt_addr(src, a, sizeof(a));
+	log_warn("failover: dropped datagram from %s:%u: %s%s%s%s", a, sport,
+	    fo_rej_name(r), detail ? " (" : "", detail ? detail : "",
+	    detail ? ")" : "");
+	if (n > 0)
+		log_warn("failover: %llu more datagrams dropped since the "
+		    "last such line; see dhcpfoctl status",
+		    (unsigned long long)n);
+}
+
+static void
+malformed(struct server *srv, enum fo_err e, uint32_t src, uint16_t sport)
+{
+	struct fo_link *fo = srv->fo;
+	uint64_t n;
+	char	 a[16];
+
+	fo->malformed[e]++;
+	if (!log_ratelimit_ok(&fo->rl_rej, fo_link_now(srv), 10, &n))
+		return;
+	fmt_addr(src, a, sizeof(a));
+	log_warn("failover: dropped malformed datagram from %s:%u: %s", a,
+	    sport, fo_err_name(e));
+	if (n > 0)
+		log_warn("failover: %llu more datagrams dropped since the "
+		    "last such line; see dhcpfoctl status",
+		    (unsigned long long)n);
+}
+
+static bool
+replay_ok(struct server *srv, const struct fo_hdr *h, uint32_t src,
+    uint16_t sport)
+{
+	enum fo_replay_res rr = fo_replay_check(&srv->fo->replay, h->epoch,
+	    h->seq);
+
+	switch (rr) {
+	case FO_REPLAY_OK:
+		return true;
+	case FO_REPLAY_REPLAYED:
+		reject(srv, FO_REJ_REPLAYED, src, sport, NULL);
+		break;
+	case FO_REPLAY_TOO_OLD:
+		reject(srv, FO_REJ_TOO_OLD, src, sport, NULL);
+		break;
+	case FO_REPLAY_OLD_EPOCH:
+	case FO_REPLAY_COUNT:
+		reject(srv, FO_REJ_OLD_EPOCH, src, sport, NULL);
+		break;
+	}
+	return false;
+}
+
+/* Record an accepted message's header; returns true if the failover
+ * restarted (a new boot epoch after one we knew). */
+static bool
+accept_hdr(struct server *srv, const struct fo_hdr *h)
+{
+	struct fo_link *fo = srv->fo;
+	bool	 restarted = fo->peer_seen && h->epoch > fo->replay.epoch;
+
+	fo_replay_commit(&fo->replay, h->epoch, h->seq);
+	fo->accepted++;
+	if (h->type <= FO_TYPE_MAX)
+		fo->rx_by_type[h->type]++;
+	fo->last_heard = fo_link_now(srv);
+	if (restarted) {
+		fo->peer_restarts++;
+		log_info("failover: the failover restarted (new boot epoch)");
+	}
+	fo->peer_seen = true;
+	return restarted;
+}
+
+/*
+ * A message in a protocol version we do not speak (protocol 10): if it
+ * is a Poll whose VERSIONS meet ours, answer in the highest common one,
+ * so one side can be upgraded while the other runs.
+ */
+static void
+other_version(struct server *srv, const struct fo_hdr *h,
+    const struct fo_msg *m, uint32_t src, uint16_t sport)
+{
+	struct fo_link *fo = srv->fo;
+	int	 v = -1;
+	uint64_t n;
+	char	 why[96], a[16];
+
+	if (FO_HAS(m, FO_TLV_VERSIONS))
+		v = fo_version_pick(FO_VERSION_MIN, FO_VERSION_MAX,
+		    m->ver_min, m->ver_max);
+	if (v > 0 && h->type == FO_POLL && !fo_hdr_from_primary(h)) {
+		if (!replay_ok(srv, h, src, sport))
+			return;
+		fo->peer_ver_min = m->ver_min;
+		fo->peer_ver_max = m->ver_max;
+		repl_heard(srv, accept_hdr(srv, h));
+		fo->version_answered++;
+		answer_poll(srv, (uint8_t)v);
+		return;
+	}
+	fo->malformed[FO_ERR_VERSION]++;
+	if (FO_HAS(m, FO_TLV_VERSIONS))
+		snprintf(why, sizeof(why), "version %u, it speaks %u..%u, we "
+		    "speak %u..%u", h->version, m->ver_min, m->ver_max,
+		    FO_VERSION_MIN, FO_VERSION_MAX);
+	else
+		snprintf(why, sizeof(why), "version %u, we speak %u..%u",
+		    h->version, FO_VERSION_MIN, FO_VERSION_MAX);
+	if (log_ratelimit_ok(&fo->rl_rej, fo_link_now(srv), 10, &n)) {
+		fmt_addr(src, a, sizeof(a));
+		log_warn("failover: dropped %s from %s:%u: bad-version (%s)",
+		    fo_type_name(h->type), a, sport, why);
+	}
+}
+
+static void
+on_poll(struct server *srv, const struct fo_msg *m)
+{
+	struct fo_link *fo = srv->fo;
+
+	fo->last_poll = fo_link_now(srv);
+	fo->peer_ver_min = m->ver_min;
+	fo->peer_ver_max = m->ver_max;
+	if (FO_HAS(m, FO_TLV_STATE))
+		fo->peer_state = m->state;
+	if (FO_HAS(m, FO_TLV_LAST_SEQ))
+		fo->peer_last_seq = m->last_seq;
+	if (FO_HAS(m, FO_TLV_NAME))
+		snprintf(fo->peer_name, sizeof(fo->peer_name), "%s", m->name);
+	answer_poll(srv, fo->version);
+	fo_link_event(srv, PR_EV_POLL, -1);
+}
+
+static void
+on_ctl_ret(struct server *srv, const struct fo_msg *m)
+{
+	struct fo_link *fo = srv->fo;
+	char	 a[16];
+
+	if (FO_HAS(m, FO_TLV_BUF_SIZE))
+		check_buf_size(srv, m->buf_size);
+	if (m->result != FO_RESULT_OK) {
+		/* A refusal is no answer: the CtlReq retries go on
+		 * (docs/failover-states.md, "What the loops must do"). */
+		fo->ctl_ret_refused++;
+		fmt_addr(fo->peer_addr, a, sizeof(a));
+		log_warn("failover: %s refused control (result %u%s%s)", a,
+		    m->result, FO_HAS(m, FO_TLV_REASON) ? ": " : "",
+		    FO_HAS(m, FO_TLV_REASON) ? m->reason : "");
+		return;
+	}
+	hb_control_returned(srv);
+	fo_link_event(srv, PR_EV_CTL_RET, -1);
+}
+
+static void
+dispatch(struct server *srv, const struct fo_msg *m)
+{
+	struct fo_link *fo = srv->fo;
+
+	switch (m->hdr.type) {
+	case FO_POLL:
+		on_poll(srv, m);
+		break;
+	case FO_CTL_RET:
+		on_ctl_ret(srv, m);
+		break;
+	case FO_SYNC_REQ:
+		snprintf(fo->peer_name, sizeof(fo->peer_name), "%s", m->name);
+		check_buf_size(srv, m->buf_size);
+		check_digests(srv, m);
+		sync_request(srv, m);
+		break;
+	case FO_BIND_UPD:
+		/* Hand-back progress restarts the CtlRet wait; a batch of
+		 * nothing but broken records is no progress. */
+		if (hb_bind_upd(srv, m) > 0)
+			fo_link_event(srv, PR_EV_BIND_UPD, -1);
+		break;
+	case FO_BIND_ACK:
+		repl_ack(srv, m);
+		break;
+	case FO_SUBNET_SYNC_START:
+		hb_subnet_start(srv, m);
+		break;
+	case FO_SUBNET_SYNC_DONE:
+		hb_subnet_done(srv, m);
+		break;
+	case FO_SYNC_DONE:
+		hb_sync_done(srv, m);
+		break;
+	default:
+		/* P->F types never get here: fo_decode checks direction. */
+		break;
+	}
+}
+
+static void
+handle_dgram(struct server *srv, size_t len, uint32_t src, uint16_t sport)
+{
+	struct fo_link	*fo = srv->fo;
+	const uint8_t	*buf = fo->rxbuf;
+	struct fo_hdr	 h;
+	enum fo_err	 e;
+	size_t		 lease_max;
+	char		 why[64];
+
+	fo->rx++;
+	if ((e = fo_peek_header(buf, len, &h)) != FO_OK) {
+		malformed(srv, e, src, sport);
+		return;
+	}
+	if (src != fo->peer_addr || sport != fo->peer_port ||
+	    h.primary_id != fo->primary_id) {
+		snprintf(why, sizeof(why), "primary id %08x, ours %08x",
+		    h.primary_id, fo->primary_id);
+		reject(srv, FO_REJ_UNKNOWN_PEER, src, sport,
+		    h.primary_id != fo->primary_id ? why : NULL);
+		return;
+	}
+	if (!fo_auth_verify(&fo->key, buf, len)) {
+		reject(srv, FO_REJ_BAD_HMAC, src, sport, NULL);
+		return;
+	}
+	/*
+	 * LEASE values: accept up to the larger of the two buffer sizes;
+	 * the smaller one only limits what we send (design "Safety").
+	 */
+	lease_max = srv->cfg.failover.sync_binding_buf_size;
+	if (fo->peer_buf_size > lease_max)
+		lease_max = fo->peer_buf_size;
+	e = fo_decode(buf, len, lease_max, fo->in);
+	if (e == FO_ERR_VERSION) {
+		other_version(srv, &h, fo->in, src, sport);
+		return;
+	}
+	if (e != FO_OK) {
+		malformed(srv, e, src, sport);
+		return;
+	}
+	if (fo_hdr_from_primary(&fo->in->hdr)) {
+		reject(srv, FO_REJ_REFLECTED, src, sport, NULL);
+		return;
+	}
+	if (!replay_ok(srv, &h, src, sport))
+		return;
+	repl_heard(srv, accept_hdr(srv, &h));
+	dispatch(srv, fo->in);
+}
+
+static void
+rx_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct server	*srv = w->data;
+	struct fo_link	*fo = srv->fo;
+	struct sockaddr_in sin;
+	socklen_t	 slen;
+	ssize_t		 n;
+
+	(void)loop;
+	(void)revents;
+	for (int i = 0; i < FO_LINK_READ_BUDGET; i++) {
+		slen = sizeof(sin);
+		/* MSG_TRUNC: n is the datagram's real size, so one larger
+		 * than anything we accept is recognised, not cut short. */
+		n = recvfrom(fo->fd, fo->rxbuf, FO_DGRAM_MAX + 1, MSG_TRUNC,
+		    (struct sockaddr *)&sin, &slen);
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				log_warn("failover: receive: %s",
+				    strerror(errno));
+			break;
+		}
+		if ((size_t)n > FO_DGRAM_MAX) {
+			fo->rx++;
+			reject(srv, FO_REJ_OVERSIZE, ntohl(sin.sin_addr.s_addr),
+			    ntohs(sin.sin_port), NULL);
+			continue;
+		}
+		handle_dgram(srv, (size_t)n, ntohl(sin.sin_addr.s_addr),
+		    ntohs(sin.sin_port));
+	}
+	/* Acks may have opened the window; hand-back acks wait for the
+	 * commit the loop runs before it sleeps (ev_prepare). */
+	repl_pump(srv);
+}
+
+/* ---- timers ---- */
+
+void
+fo_link_rearm(struct server *srv)
+{
+	struct fo_link *fo = srv->fo;
+	double	 d, now;
+
+	if (fo == NULL || !fo->configured)
+		return;
+	ev_timer_stop(srv->loop, &fo->resend_w);
+	if ((d = repl_deadline(srv)) == 0)
+		return;
+	now = fo_link_now(srv);
+	ev_timer_set(&fo->resend_w, d > now ? d - now : 0.001, 0.);
+	ev_timer_start(srv->loop, &fo->resend_w);
+}
+
+static void
+resend_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct server *srv = w->data;
+
+	(void)loop;
+	(void)revents;
+	repl_resend(srv);
+	repl_pump(srv);
+	fo_link_rearm(srv);
+}
+
+void
+fo_link_tick(struct server *srv)
+{
+	if (srv->fo == NULL || !srv->fo->configured)
+		return;
+	repl_tick(srv);
+	repl_pump(srv);
+}
+
+/* ---- life cycle ---- */
+
+static void
+params_from_cfg(const struct config *cfg, struct pr_params *p)
+{
+	p->use_failover = cfg->failover.use_failover;
+	p->ctl_req_retry_max = cfg->failover.ctl_req_retry_max;
+	p->wait_ctl_ret = cfg->failover.wait_ctl_ret_secs;
+}
+
+/* Boot epoch: persisted before use, always above the previous one. */
+static int
+boot_epoch(struct server *srv, char *err, size_t errlen)
+{
+	struct fo_link *fo = srv->fo;
+	uint64_t prev = 0, now = clock_usec();
+	int	 rc;
+
+	rc = lease_db_meta_get_u64(srv->db, FO_META_EPOCH, &prev);
+	if (rc != 0 && rc != ENOENT) {
+		snprintf(err, errlen, "lease store: boot epoch: %s",
+		    lease_db_strerror(rc));
+		return EXIT_STORE;
+	}
+	fo->epoch = now > prev ? now : prev + 1;
+	if ((rc = lease_db_meta_set_u64(srv->db, FO_META_EPOCH,
+	    fo->epoch)) != 0 || (rc = lease_db_commit(srv->db)) != 0) {
+		snprintf(err, errlen, "lease store: boot epoch: %s",
+		    lease_db_strerror(rc));
+		return EXIT_STORE;
+	}
+	if (now <= prev)
+		log_warn("failover: clock is behind the last boot epoch; "
+		    "using %llu", (unsigned long long)fo->epoch);
+	return 0;
+}
+
+static int
+meta_u64(struct server *srv, const char *name, uint64_t *out, char *err,
+    size_t errlen)
+{
+	int	 rc = lease_db_meta_get_u64(srv->db, name, out);
+
+	if (rc == ENOENT) {
+		*out = 0;
+		return 0;
+	}
+	if (rc != 0) {
+		snprintf(err, errlen, "lease store: %s: %s", name,
+		    lease_db_strerror(rc));
+		return EXIT_STORE;
+	}
+	return 0;
+}
+
+int
+fo_link_open(struct server *srv, char *err, size_t errlen)
+{
+	const struct cfg_primary_failover *fc = &srv->cfg.failover;
+	struct fo_link	*fo;
+	struct pr_params params;
+	uint64_t	 floor = 0;
+	char		 e2[512], a[16];
+	int		 rc;
+
+	if ((fo = calloc(1, sizeof(*fo))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return EXIT_SYSTEM;
+	}
+	srv->fo = fo;
+	fo->srv = srv;
+	/* Loading the store took a while: the history and the timers
+	 * start from now, not from when the loop was made. */
+	ev_now_update(srv->loop);
+	fo->fd = -1;
+	fo->version = FO_VERSION_MAX;
+	fo->configured = fc->use_failover;
+	ev_timer_init(&fo->ctl_ret_w, ctl_ret_cb, 1., 0.);
+	ev_timer_init(&fo->resend_w, resend_cb, 1., 0.);
+	fo->ctl_ret_w.data = fo->resend_w.data = srv;
+	subnets_build(srv, fo->configured ? FO_SERVED_FAILOVER :
+	    FO_SERVED_PRIMARY);
+	params_from_cfg(&srv->cfg, &params);
+	if (pr_fsm_init(&fo->fsm, &params, fo_link_now(srv)) != FSM_OK) {
+		snprintf(err, errlen, "[failover]: parameters refused by the "
+		    "control machine");
+		return EXIT_CONFIG;
+	}
+	if (!fo->configured) {
+		fo_link_event(srv, PR_EV_START, -1);
+		return 0;
+	}
+
+	if (fo_key_load(fc->key_file, &fo->key, e2, sizeof(e2)) < 0) {
+		snprintf(err, errlen, "[failover] SharedKeyFile: %s", e2);
+		return EXIT_CONFIG;
+	}
+	if ((fo->in = malloc(sizeof(*fo->in))) == NULL ||
+	    (fo->out = malloc(sizeof(*fo->out))) == NULL ||
+	    (fo->rxbuf = malloc(FO_DGRAM_MAX + 1)) == NULL ||
+	    (fo->txbuf = malloc(FO_DGRAM_MAX)) == NULL ||
+	    (fo->recbuf = calloc(FO_MAX_UPDATES, LEASE_RECORD_MAX)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return EXIT_SYSTEM;
+	}
+	fo->primary_id = fo_primary_id(srv->cfg.server.name);
+	fo->peer_addr = fc->server;
+	fo->peer_port = fc->port;
+	/* Loopback's MTU is 64 KB: bigger batches, no fragmentation
+	 * (protocol 9.2). */
+	fo->dgram_max = (fc->server >> 24) == 127 ? FO_DGRAM_LOOPBACK :
+	    FO_DGRAM_DEFAULT;
+	if ((rc = boot_epoch(srv, err, errlen)) != 0 ||
+	    (rc = meta_u64(srv, FO_META_PEER_SEQ, &fo->hb.peer_seq, err,
+	    errlen)) != 0 ||
+	    (rc = meta_u64(srv, FO_META_SEQ_FLOOR, &floor, err,
+	    errlen)) != 0)
+		return rc;
+	/* Stream markers took numbers no stored lease shows: never reuse
+	 * them (replicate.c, SyncDone). */
+	pool_set_raise_seq(srv->pools, floor);
+	fo->fd = netio_open_udp(srv->cfg.server.server_addr, fc->port, NULL,
+	    e2, sizeof(e2));
+	if (fo->fd < 0) {
+		snprintf(err, errlen, "failover socket: %s", e2);
+		return EXIT_SYSTEM;
+	}
+	if ((rc = repl_init(srv, err, errlen)) != 0)
+		return rc;
+	hb_init(srv);
+	ev_io_init(&fo->rx_w, rx_cb, fo->fd, EV_READ);
+	fo->rx_w.data = srv;
+	ev_io_start(srv->loop, &fo->rx_w);
+
+	fmt_addr(fo->peer_addr, a, sizeof(a));
+	log_info("failover: %s:%u, boot epoch %llu, %s; replication "
+	    "watermark %llu", a, fo->peer_port,
+	    (unsigned long long)fo->epoch, srv->cfg.server.name,
+	    (unsigned long long)repl_watermark(srv));
+	fo_link_event(srv, PR_EV_START, -1);
+	repl_pump(srv);
+	return 0;
+}
+
+void
+fo_link_close(struct server *srv)
+{
+	struct fo_link *fo = srv->fo;
+
+	if (fo == NULL)
+		return;
+	if (srv->loop != NULL) {
+		ev_timer_stop(srv->loop, &fo->ctl_ret_w);
+		ev_timer_stop(srv->loop, &fo->resend_w);
+		if (fo->fd >= 0)
+			ev_io_stop(srv->loop, &fo->rx_w);
+	}
+	if (fo->configured && srv->db != NULL) {
+		/* The watermark joins whatever server_free commits last. */
+		repl_before_commit(srv);
+	}
+	repl_free(srv);
+	if (fo->fd >= 0)
+		close(fo->fd);
+	fo_key_clear(&fo->key);
+	free(fo->subnets);
+	free(fo->in);
+	free(fo->out);
+	free(fo->rxbuf);
+	free(fo->txbuf);
+	free(fo->recbuf);
+	free(fo);
+	srv->fo = NULL;
+}
+
+void
+fo_link_reloaded(struct server *srv)
+{
+	struct fo_link	*fo = srv->fo;
+	struct pr_params params;
+	uint64_t	 floor = 0;
+	enum fo_served	 fresh = FO_SERVED_PRIMARY;
+
+	if (fo == NULL)
+		return;
+	/* A subnet new to us is the failover's while it holds control. */
+	if (fo->fsm.state == PR_CTL_WAIT || fo->fsm.state == PR_RECEIVING)
+		fresh = FO_SERVED_FAILOVER;
+	subnets_build(srv, fresh);
+	params_from_cfg(&srv->cfg, &params);
+	params.use_failover = fo->fsm.params.use_failover;
+	if (pr_fsm_set_params(&fo->fsm, &params) != FSM_OK)
+		log_warn("reload: [failover] CtlReq parameters refused; "
+		    "keeping the old ones");
+	if (fo->configured) {
+		fo_tx_set_policy(&fo->repl.tx,
+		    srv->cfg.failover.wait_sync_bind_ack_secs,
+		    srv->cfg.failover.sync_bind_retry_max);
+		fo_tx_set_policy(&fo->sync.tx,
+		    srv->cfg.failover.wait_sync_bind_ack_secs,
+		    srv->cfg.failover.sync_bind_retry_max);
+		/* Pools were rebuilt from the store: keep marker numbers
+		 * and everything stamped before out of reach. */
+		if (lease_db_meta_get_u64(srv->db, FO_META_SEQ_FLOOR,
+		    &floor) == 0)
+			pool_set_raise_seq(srv->pools, floor);
+		pool_set_raise_seq(srv->pools, fo->repl.last_sent);
+	}
+	apply_serving(srv);
+}

@@ -1,0 +1,333 @@
+/*
+ * The primary's side of the failover protocol (DESIGN 2, 3;
+ * docs/failover-design.md, docs/failover-protocol.md,
+ * docs/failover-states.md "Primary").  Three files share this state, all
+ * on the main loop thread:
+ *
+ *	fo_link.c	socket, receive path, sending, the control machine
+ *			(pr_fsm) and its actions, Poll/CtlReq/Shutdown
+ *	replicate.c	binding updates to the failover: the replication
+ *			stream and the start-up sync it asks for
+ *	handback.c	bindings the failover hands back: applying them,
+ *			conflicts, per-subnet markers
+ *
+ * With UseFailoverServer = false only the machine exists (STANDALONE) and
+ * every entry point below returns at once.
+ */
+#ifndef DHCPFO_PRIMARY_FO_LINK_H
+#define DHCPFO_PRIMARY_FO_LINK_H
+
+#include <ev.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "fo_auth.h"
+#include "fo_codec.h"
+#include "fo_proto.h"
+#include "fo_recs.h"
+#include "fo_stream.h"
+#include "lease.h"
+#include "log.h"
+#include "pr_fsm.h"
+#include "strbuf.h"
+
+struct server;
+
+/* Updates in flight per stream (fo_stream.h). */
+#define FO_LINK_WINDOW		256
+/* Datagrams read per wakeup of the failover socket. */
+#define FO_LINK_READ_BUDGET	256
+/* SHUTDOWN copies sent at SIGTERM (no ack: the failover takes over). */
+#define FO_LINK_SHUTDOWN_COPIES	3
+/* Committed changes held in memory for replication; beyond this the
+ * queue is dropped and rebuilt from the store (the store is the queue). */
+#define FO_LINK_QUEUE_MAX	(1u << 20)
+/* The watermark reaches the store at least this often when it moved. */
+#define FO_LINK_PERSIST_SECS	1.0
+
+/* Meta entries of the lease store (lease_db_meta_*_u64). */
+#define FO_META_EPOCH		"fo_epoch"	/* last boot epoch, us */
+#define FO_META_REPL_ACKED	"fo_repl_acked"	/* replication watermark */
+#define FO_META_PEER_SEQ	"fo_peer_seq"	/* LAST_SEQ we report */
+#define FO_META_SEQ_FLOOR	"fo_seq_floor"	/* stream markers' numbers */
+
+/* Who grants leases from a subnet now (dhcpfoctl status). */
+enum fo_served {
+	FO_SERVED_PRIMARY = 0,	/* we do */
+	FO_SERVED_SYNCING,	/* nobody: being handed back */
+	FO_SERVED_FAILOVER,	/* not handed back yet */
+};
+const char	*fo_served_name(enum fo_served);
+
+struct fo_subnet {
+	uint32_t	 network;
+	uint8_t		 prefix;
+	enum fo_served	 who;
+	uint8_t		 digest[FO_SHA256_LEN];
+	bool		 peer_digest;		/* the failover sent one */
+	bool		 digest_mismatch;
+	uint32_t	 handback_expected;	/* SubnetSyncStart COUNT */
+	uint64_t	 handback_applied;	/* bindings since then */
+	uint64_t	 handbacks;		/* SubnetSyncDone applied */
+};
+
+/* Rejected datagrams, by reason (STYLE 3): each a counter in status. */
+enum fo_rej {
+	FO_REJ_UNKNOWN_PEER = 0,	/* "unknown-peer": address/port/id */
+	FO_REJ_BAD_HMAC,		/* "bad-hmac" */
+	FO_REJ_REPLAYED,		/* "replayed" */
+	FO_REJ_TOO_OLD,			/* "too-old" */
+	FO_REJ_OLD_EPOCH,		/* "old-epoch" */
+	FO_REJ_REFLECTED,		/* "reflected": FROM_PRIMARY set */
+	FO_REJ_OVERSIZE,		/* "oversize": larger than any
+					 * datagram we accept */
+	FO_REJ_BAD_LEASE,		/* "bad-lease": LEASE record that
+					 * does not decode */
+	FO_REJ_COUNT
+};
+const char	*fo_rej_name(enum fo_rej);
+
+struct fo_qent {
+	uint64_t	 seq;
+	uint32_t	 addr;
+};
+
+/* FIFO of committed changes (sequence order). */
+struct fo_queue {
+	struct fo_qent	*v;
+	size_t		 cap, head, n;
+};
+
+/* Replication: every committed change but offers, to the failover. */
+struct fo_repl {
+	struct fo_tx	 tx;
+	struct fo_recs	 recs;		/* bytes of what is in flight */
+	struct fo_queue	 q;		/* committed, not sent yet */
+	struct fo_qent	*pending;	/* staged, not committed yet */
+	size_t		 npending, cappending;
+	bool		 paused;	/* an update failed: wait to hear from
+					 * the failover, then resume from the
+					 * watermark */
+	bool		 rewalk;	/* queue dropped: rebuild it from the
+					 * store before sending more */
+	uint64_t	 persisted;	/* watermark in the store's meta */
+	double		 persisted_at;
+	uint64_t	 last_sent;	/* highest seq sent since the reset */
+	uint64_t	 staged_wm;	/* watermark in the open batch */
+	bool		 wm_staged;
+	/* counters */
+	uint64_t	 queued;	/* changes queued */
+	uint64_t	 sent;		/* updates sent (first transmissions) */
+	uint64_t	 datagrams;	/* BIND_UPD datagrams, retries too */
+	uint64_t	 acked;
+	uint64_t	 retries;
+	uint64_t	 failures;	/* updates given up on */
+	uint64_t	 superseded;	/* skipped: a newer change follows */
+	uint64_t	 too_big;	/* record above SyncBindingBufSize */
+	uint64_t	 resumes;	/* restarts from the watermark */
+	uint64_t	 walks;		/* queue rebuilt from the store */
+	char		 last_failure[160];
+	double		 last_failure_time;
+};
+
+/* Start-up sync: answering the failover's SyncReq. */
+struct fo_sync {
+	bool		 active;
+	uint64_t	 peer_epoch;	/* of the SyncReq being answered */
+	struct fo_tx	 tx;
+	struct fo_recs	 recs;
+	struct fo_qent	*list;		/* the store at SyncReq, seq order */
+	size_t		 nlist, next;
+	uint64_t	 covered;	/* LAST_SEQ of SyncStart */
+	uint64_t	 done_seq;	/* SyncDone's UPD_SEQ, 0 = not sent */
+	bool		 marking;	/* taking SyncDone's number */
+	uint32_t	 announced;	/* SyncStart COUNT */
+	uint32_t	 sent;		/* bindings sent in this sync */
+	double		 started, finished;
+	/* counters */
+	uint64_t	 requests;	/* SyncReq received */
+	uint64_t	 completed;
+	uint64_t	 failed;
+	uint64_t	 bindings_total;
+	double		 last_rate;	/* bindings/s of the last sync */
+	char		 last_failure[160];
+};
+
+/* A SubnetSyncDone waiting for the commit of what preceded it. */
+struct fo_hb_done {
+	int		 subnet;	/* fo_link.subnets index, -1 unknown */
+	uint32_t	 network;
+	uint8_t		 prefix;
+	bool		 has_seq;
+	uint64_t	 upd_seq;
+	uint32_t	 count;
+};
+
+#define FO_HB_DONE_MAX	64
+/* Conflicts logged one by one per subnet hand-back, then counted. */
+#define FO_HB_CONFLICT_LOGS	100
+
+/* Hand-back: bindings the failover returns. */
+struct fo_hb {
+	struct fo_rx	 rx;		/* UPD_SEQs to ack after the commit */
+	size_t		 ndone;
+	struct fo_hb_done done[FO_HB_DONE_MAX];
+	uint64_t	 max_seq;	/* highest UPD_SEQ applied, this return */
+	uint64_t	 peer_seq;	/* LAST_SEQ we report (persisted) */
+	/* counters */
+	uint64_t	 subnets_started;
+	uint64_t	 subnets_received;
+	uint64_t	 updates;	/* (UPD_SEQ, LEASE) pairs received */
+	uint64_t	 applied;	/* written to the store */
+	uint64_t	 unchanged;	/* already held exactly (resends) */
+	uint64_t	 kept_ours;	/* ours newer, no conflict */
+	uint64_t	 conflicts;	/* two clients on one address */
+	uint64_t	 conflicts_ours;
+	uint64_t	 conflicts_theirs;
+	uint64_t	 outside;	/* address in none of our pools */
+	uint64_t	 acks_sent;
+	uint64_t	 markers_unknown; /* subnet we do not have */
+	unsigned	 conflicts_logged; /* in this subnet's hand-back */
+	char		 last_conflict[512];
+	double		 last_conflict_time;
+};
+
+struct fo_link {
+	struct server	*srv;
+	bool		 configured;	/* UseFailoverServer */
+	struct pr_fsm	 fsm;
+	ev_timer	 ctl_ret_w;	/* the machine's one timer */
+	ev_timer	 resend_w;	/* earliest ack deadline of the streams */
+	ev_io		 rx_w;
+	int		 fd;
+
+	struct fo_key	 key;
+	uint32_t	 peer_addr;	/* FailoverServer */
+	uint16_t	 peer_port;	/* FailoverPort */
+	uint32_t	 primary_id;	/* fo_primary_id(our Name) */
+	uint64_t	 epoch;		/* our boot epoch, us */
+	uint64_t	 tx_seq;	/* last header seq sent */
+	uint8_t		 version;	/* we send in this one */
+	size_t		 dgram_max;	/* BIND_UPD packing size */
+	struct fo_replay replay;	/* the failover's (epoch, seq) */
+
+	size_t		 nsubnets;
+	struct fo_subnet *subnets;	/* cfg.subnets order */
+
+	/* What we know of the failover. */
+	bool		 peer_seen;
+	char		 peer_name[FO_NAME_MAX + 1];
+	uint8_t		 peer_state;	/* STATE of its last Poll */
+	uint8_t		 peer_ver_min, peer_ver_max;
+	uint16_t	 peer_buf_size;	/* 0: not told yet */
+	uint64_t	 peer_last_seq;	/* its LAST_SEQ of our stream */
+	double		 last_heard;	/* any accepted message */
+	double		 last_poll;
+	uint64_t	 peer_restarts;
+	bool		 buf_mismatch;
+	bool		 digest_mismatch;	/* any subnet */
+	uint64_t	 subnets_missing;	/* digest for a subnet we lack */
+
+	/* Counters. */
+	uint64_t	 rx;		/* datagrams read */
+	uint64_t	 accepted;
+	uint64_t	 rx_by_type[FO_TYPE_MAX + 1];
+	uint64_t	 tx_by_type[FO_TYPE_MAX + 1];
+	uint64_t	 rej[FO_REJ_COUNT];
+	uint64_t	 malformed[FO_ERR_COUNT];	/* by fo_err */
+	uint64_t	 send_errors;
+	uint64_t	 ctl_ret_refused;
+	uint64_t	 polls_answered;
+	uint64_t	 version_answered;	/* Poll in a version we do
+						 * not speak, answered */
+	struct log_ratelimit rl_rej, rl_send, rl_repl, rl_hb;
+
+	struct fo_repl	 repl;
+	struct fo_sync	 sync;
+	struct fo_hb	 hb;
+
+	/* Scratch: a decoded message, one being built, datagram buffers. */
+	struct fo_msg	*in, *out;
+	uint8_t		*rxbuf, *txbuf;
+	uint8_t		 (*recbuf)[LEASE_RECORD_MAX];	/* FO_MAX_UPDATES */
+};
+
+/* ---- fo_link.c ---- */
+
+/*
+ * Set up the link for srv (its config, store and pools must be ready):
+ * key, boot epoch, socket; then the machine is started, which with a
+ * failover stops every pool serving and sends the first CtlReq.  Returns
+ * 0, or an exit code (exitcodes.h) with err filled: EXIT_CONFIG for a
+ * key file that cannot be used.
+ */
+int	fo_link_open(struct server *, char *err, size_t errlen);
+void	fo_link_close(struct server *);
+/* SIGTERM/SIGINT: tell the failover (SHUTDOWN x3) before we go. */
+void	fo_link_shutdown(struct server *);
+/* After a reload swapped the pools: re-apply who serves what, digests. */
+void	fo_link_reloaded(struct server *);
+/* Once a second from the server's tick. */
+void	fo_link_tick(struct server *);
+
+/* Machine state for status and PollRpl. */
+enum pr_state	 fo_link_state(const struct server *);
+uint8_t		 fo_link_state_code(const struct server *);
+/* Who serves pool index i (status). */
+enum fo_served	 fo_link_served(const struct server *, size_t i);
+
+/* Sending (encode with a fresh header seq, sign, send); 0 or -1. */
+int	fo_link_send(struct server *, struct fo_msg *);
+/* Index in fo->subnets of (network, prefix), or -1. */
+int	fo_link_subnet_find(const struct server *, uint32_t network,
+	    uint8_t prefix);
+/* Feed the control machine and perform its actions. */
+void	fo_link_event(struct server *, enum pr_event_type, int subnet);
+/* Re-arm the retransmission timer after the streams changed. */
+void	fo_link_rearm(struct server *);
+double	fo_link_now(const struct server *);
+int64_t	fo_link_clock_ms(void);
+
+/* ---- replicate.c ---- */
+
+int	repl_init(struct server *, char *err, size_t errlen);
+void	repl_free(struct server *);
+/* A lease was staged (not an offer, not from the failover). */
+void	repl_note_staged(struct server *, const struct lease *);
+/* Stage the watermark into the open batch if it moved. */
+void	repl_before_commit(struct server *);
+/* The batch committed / failed. */
+void	repl_committed(struct server *);
+void	repl_commit_failed(struct server *);
+/* Send what the window allows, from the queue and a running sync. */
+void	repl_pump(struct server *);
+/* Acks from the failover. */
+void	repl_ack(struct server *, const struct fo_msg *);
+/* Retransmit what is overdue; give up what ran out of tries. */
+void	repl_resend(struct server *);
+/* The failover was heard from: resume a paused stream. */
+void	repl_heard(struct server *, bool peer_restarted);
+/* SyncReq received (already authenticated and decoded). */
+void	sync_request(struct server *, const struct fo_msg *);
+/* Earliest ack deadline of both streams (0: none). */
+double	repl_deadline(const struct server *);
+/* Once a second: persist the watermark if it moved. */
+void	repl_tick(struct server *);
+uint64_t repl_watermark(const struct server *);
+
+/* ---- handback.c ---- */
+
+void	hb_init(struct server *);
+/* Returns how many updates were taken (a malformed record is not). */
+size_t	hb_bind_upd(struct server *, const struct fo_msg *);
+void	hb_subnet_start(struct server *, const struct fo_msg *);
+void	hb_subnet_done(struct server *, const struct fo_msg *);
+void	hb_sync_done(struct server *, const struct fo_msg *);
+/* CtlRet returned control: the hand-back is complete. */
+void	hb_control_returned(struct server *);
+/* Ack what the commit made durable; act on waiting markers. */
+void	hb_committed(struct server *);
+void	hb_commit_failed(struct server *);
+bool	hb_wants_commit(const struct server *);
+
+#endif

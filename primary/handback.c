@@ -1,0 +1,369 @@
+/*
+ * Receiving the hand-back (DESIGN 3; docs/failover-design.md "Hand-back,
+ * subnet by subnet", "Conflicts"): the failover returns the bindings it
+ * made while it served for us, subnet by subnet, then CtlRet.
+ *
+ *	SubnetSyncStart(s)	stop serving s: neither server grants from
+ *				it while it syncs (also while we serve: a
+ *				healed partition)
+ *	BindUpd			apply each binding (conflict rule),
+ *				stage it, and acknowledge it only after the
+ *				group commit that made it durable
+ *	SubnetSyncDone(s)	once what came before it is committed, ack
+ *				its UPD_SEQ (the "echo": SubnetSyncDone is
+ *				F->P only on the wire) and serve s again
+ *	CtlRet			(fo_link.c) serve everything
+ *
+ * Conflict rule (primary/fo_conflict.c): the record we can prove newer
+ * stays -- later `starts`, then later `cltt`, then higher seq.  Two live
+ * bindings of different clients on one address are a conflict: logged
+ * with both clients, counted; the loser is NAKed at its next renewal.
+ * When ours stays it is re-stamped and replicated, so the failover's copy
+ * is corrected too.
+ *
+ * Echo suppression: a binding we take from the failover is written with
+ * a new sequence of ours (sequences stay unique and increasing, see
+ * pool_set_next_seq) but is NOT queued for replication back to the
+ * failover.  It already holds exactly that record, and our ack tells it
+ * the binding landed (it clears its takeover mark on the ack,
+ * docs/failover-design.md "Stores and sequences"); echoing would double
+ * the traffic of a hand-back, which after a store loss is the whole
+ * store.  The one visible effect: the watermark passes such a sequence
+ * only once a later change is acknowledged, so a restart before that
+ * resends it once, harmlessly.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "fo_conflict.h"
+#include "server_int.h"
+
+void
+hb_init(struct server *srv)
+{
+	fo_rx_init(&srv->fo->hb.rx);
+	srv->fo->hb.ndone = 0;
+}
+
+bool
+hb_wants_commit(const struct server *srv)
+{
+	const struct fo_hb *hb;
+
+	if (srv->fo == NULL || !srv->fo->configured)
+		return false;
+	hb = &srv->fo->hb;
+	return fo_rx_pending(&hb->rx) > 0 || hb->ndone > 0;
+}
+
+/*
+ * Remember an UPD_SEQ to acknowledge after the next commit.  A full list
+ * is flushed by committing now (the acks go out on success).
+ */
+static void
+note_ack(struct server *srv, uint64_t seq)
+{
+	struct fo_hb *hb = &srv->fo->hb;
+
+	/* Markers count too: they are numbered in the failover's stream. */
+	if (seq > hb->max_seq)
+		hb->max_seq = seq;
+	if (!fo_rx_note(&hb->rx, seq)) {
+		srv_commit(srv);
+		if (!fo_rx_note(&hb->rx, seq))
+			return;	/* commit failed: the failover resends */
+	}
+	srv->commit_urgent = true;
+}
+
+static void
+send_acks(struct server *srv)
+{
+	struct fo_link	*fo = srv->fo;
+	uint64_t	 runs[FO_MAX_ACK_RANGES][2];
+	size_t		 n;
+
+	while ((n = fo_rx_take(&fo->hb.rx, runs, FO_MAX_ACK_RANGES)) > 0) {
+		fo_msg_init(fo->out, FO_BIND_ACK, true);
+		for (size_t i = 0; i < n; i++)
+			fo_msg_add_ack(fo->out, runs[i][0], runs[i][1]);
+		if (fo_link_send(srv, fo->out) == 0)
+			fo->hb.acks_sent++;
+	}
+}
+
+static void
+fmt_client(const struct lease *l, char *buf, size_t len)
+{
+	char	 hw[64], host[LEASE_HOSTNAME_MAX * 4];
+
+	log_hwaddr(l->chaddr, l->hlen, hw, sizeof(hw));
+	log_sanitize(l->hostname, strnlen(l->hostname, sizeof(l->hostname)),
+	    host, sizeof(host));
+	/* A long host name is cut: the line names the client anyway. */
+	snprintf(buf, len, "%s%s%.63s%s %s since %lld until %lld", hw,
+	    host[0] ? " (" : "", host, host[0] ? ")" : "",
+	    lease_state_name(l->state), (long long)l->starts,
+	    (long long)l->ends);
+}
+
+static void
+log_conflict(struct server *srv, const struct lease *ours,
+    const struct lease *theirs, bool ours_won)
+{
+	struct fo_hb *hb = &srv->fo->hb;
+	char	 a[16], co[200], ct[200];
+	uint64_t n;
+
+	snprintf(a, sizeof(a), "%u.%u.%u.%u", ours->addr >> 24,
+	    (ours->addr >> 16) & 0xff, (ours->addr >> 8) & 0xff,
+	    ours->addr & 0xff);
+	fmt_client(ours, co, sizeof(co));
+	fmt_client(theirs, ct, sizeof(ct));
+	snprintf(hb->last_conflict, sizeof(hb->last_conflict),
+	    "%s: ours %s; failover's %s; kept %s", a, co, ct,
+	    ours_won ? "ours" : "the failover's");
+	hb->last_conflict_time = fo_link_now(srv);
+	/*
+	 * Every conflict is worth a line (design "Conflicts": log both
+	 * clients), but a hand-back of a badly diverged store must not
+	 * flood the log: FO_HB_CONFLICT_LOGS per hand-back, then a count.
+	 */
+	if (hb->conflicts_logged < FO_HB_CONFLICT_LOGS) {
+		hb->conflicts_logged++;
+		log_warn("failover: duplicate binding of %s",
+		    hb->last_conflict);
+	} else if (log_ratelimit_ok(&srv->fo->rl_hb, fo_link_now(srv), 10,
+	    &n))
+		log_warn("failover: more duplicate bindings (%llu in all); "
+		    "see dhcpfoctl status", (unsigned long long)hb->conflicts);
+}
+
+/* One (UPD_SEQ, LEASE) pair of a BindUpd; 1 if it was taken (and will
+ * be acknowledged), 0 if refused. */
+static int
+apply_one(struct server *srv, uint64_t upd_seq, const uint8_t *rec,
+    size_t len)
+{
+	struct fo_link	*fo = srv->fo;
+	struct fo_hb	*hb = &fo->hb;
+	struct lease	 theirs, ours, l;
+	const struct lease *cur;
+	struct pool	*p;
+	enum fo_apply	 d;
+	enum pool_load	 r;
+	int		 k;
+
+	hb->updates++;
+	if (!lease_decode(rec, len, &theirs)) {
+		/* Not acked: it cannot be stored, and the failover's
+		 * hand-back of it fails visibly rather than silently. */
+		fo->rej[FO_REJ_BAD_LEASE]++;
+		return 0;
+	}
+	if ((p = pool_set_find(srv->pools, theirs.addr)) == NULL ||
+	    pool_addr_kind(p, theirs.addr) == POOL_ADDR_OUTSIDE) {
+		/* Not one of our addresses (the two configurations
+		 * differ; the digests say so): nothing to keep.  Acked, so
+		 * one stray binding does not fail the whole hand-back. */
+		hb->outside++;
+		note_ack(srv, upd_seq);
+		return 1;
+	}
+	k = fo_link_subnet_find(srv, pool_subnet(p)->network,
+	    pool_subnet(p)->prefix);
+	if (k >= 0)
+		fo->subnets[k].handback_applied++;
+	if ((cur = pool_lease_at(p, theirs.addr)) != NULL)
+		ours = *cur;
+	d = fo_conflict_decide(cur != NULL ? &ours : NULL, &theirs,
+	    srv_now(srv));
+	switch (d) {
+	case FO_APPLY_CONFLICT_THEIRS:
+	case FO_APPLY_CONFLICT_OURS:
+		hb->conflicts++;
+		if (d == FO_APPLY_CONFLICT_OURS)
+			hb->conflicts_ours++;
+		else
+			hb->conflicts_theirs++;
+		log_conflict(srv, &ours, &theirs, d == FO_APPLY_CONFLICT_OURS);
+		break;
+	default:
+		break;
+	}
+	switch (d) {
+	case FO_APPLY_NEW:
+	case FO_APPLY_THEIRS:
+	case FO_APPLY_CONFLICT_THEIRS:
+		l = theirs;
+		l.seq = pool_set_next_seq(srv->pools);
+		r = pool_load_lease(srv->pools, &l);
+		if (r != POOL_LOAD_OK && r != POOL_LOAD_EXCLUDED) {
+			hb->outside++;
+			break;
+		}
+		srv_stage_from_failover(srv, &l);
+		hb->applied++;
+		break;
+	case FO_APPLY_SAME:
+		hb->unchanged++;
+		break;
+	case FO_APPLY_OURS:
+	case FO_APPLY_CONFLICT_OURS:
+		/* Ours stands; tell the failover (replicated). */
+		hb->kept_ours++;
+		l = ours;
+		l.seq = pool_set_next_seq(srv->pools);
+		r = pool_load_lease(srv->pools, &l);
+		if (r == POOL_LOAD_OK || r == POOL_LOAD_EXCLUDED)
+			srv_stage(srv, &l, true);
+		break;
+	case FO_APPLY_COUNT:
+		break;
+	}
+	note_ack(srv, upd_seq);
+	return 1;
+}
+
+size_t
+hb_bind_upd(struct server *srv, const struct fo_msg *m)
+{
+	size_t	 ok = 0;
+
+	for (size_t i = 0; i < m->n_updates; i++)
+		ok += apply_one(srv, m->updates[i].seq, m->updates[i].lease,
+		    m->updates[i].lease_len);
+	return ok;
+}
+
+static void
+subnet_text(uint32_t net, uint8_t prefix, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u.%u.%u.%u/%u", net >> 24, (net >> 16) & 0xff,
+	    (net >> 8) & 0xff, net & 0xff, prefix);
+}
+
+void
+hb_subnet_start(struct server *srv, const struct fo_msg *m)
+{
+	struct fo_link	*fo = srv->fo;
+	int		 k = fo_link_subnet_find(srv, m->subnet,
+			    m->subnet_prefix);
+	char		 s[24];
+
+	subnet_text(m->subnet, m->subnet_prefix, s, sizeof(s));
+	if (k < 0) {
+		fo->hb.markers_unknown++;
+		log_warn("failover: hand-back of subnet %s, which we do not "
+		    "serve; ignored", s);
+		fo_link_event(srv, PR_EV_BIND_UPD, -1);	/* progress */
+	} else {
+		fo->hb.subnets_started++;
+		fo->hb.conflicts_logged = 0;
+		fo->subnets[k].handback_expected = m->count;
+		fo->subnets[k].handback_applied = 0;
+		log_info("failover: subnet %s: hand-back started (%u "
+		    "binding%s); not serving it until it is done", s, m->count,
+		    m->count == 1 ? "" : "s");
+		fo_link_event(srv, PR_EV_SUBNET_SYNC_START, k);
+	}
+	if (FO_HAS(m, FO_TLV_UPD_SEQ))
+		note_ack(srv, m->upd_seq);
+}
+
+void
+hb_subnet_done(struct server *srv, const struct fo_msg *m)
+{
+	struct fo_hb	 *hb = &srv->fo->hb;
+	struct fo_hb_done *d;
+
+	if (hb->ndone == FO_HB_DONE_MAX)
+		srv_commit(srv);
+	if (hb->ndone == FO_HB_DONE_MAX)
+		return;		/* commit failed: the failover resends */
+	d = &hb->done[hb->ndone++];
+	d->subnet = fo_link_subnet_find(srv, m->subnet, m->subnet_prefix);
+	d->network = m->subnet;
+	d->prefix = m->subnet_prefix;
+	d->has_seq = FO_HAS(m, FO_TLV_UPD_SEQ);
+	d->upd_seq = m->upd_seq;
+	d->count = m->count;
+	/* Acted on after the commit of everything staged before it. */
+	if (d->has_seq)
+		note_ack(srv, d->upd_seq);
+	srv->commit_urgent = true;
+}
+
+void
+hb_sync_done(struct server *srv, const struct fo_msg *m)
+{
+	log_info("failover: the failover finished sending our store back "
+	    "(%u binding%s)", m->count, m->count == 1 ? "" : "s");
+	if (FO_HAS(m, FO_TLV_UPD_SEQ))
+		note_ack(srv, m->upd_seq);
+}
+
+void
+hb_control_returned(struct server *srv)
+{
+	struct fo_hb *hb = &srv->fo->hb;
+
+	/*
+	 * LAST_SEQ of our CtlReq/PollRpl: the highest update of the
+	 * failover's stream we hold.  Moved only when a whole hand-back
+	 * ended, never mid-way: a failover that numbers its subnets'
+	 * bindings out of order would otherwise skip some next time.
+	 */
+	if (hb->max_seq > hb->peer_seq &&
+	    lease_db_meta_set_u64(srv->db, FO_META_PEER_SEQ,
+	    hb->max_seq) == 0) {
+		hb->peer_seq = hb->max_seq;
+		srv->commit_urgent = true;
+	}
+}
+
+void
+hb_committed(struct server *srv)
+{
+	struct fo_link	*fo = srv->fo;
+	struct fo_hb	*hb;
+	size_t		 ndone;
+	char		 s[24];
+
+	if (fo == NULL || !fo->configured)
+		return;
+	hb = &fo->hb;
+	ndone = hb->ndone;
+	hb->ndone = 0;
+	/* Acks first (the markers' ones included), then serve. */
+	send_acks(srv);
+	for (size_t i = 0; i < ndone; i++) {
+		const struct fo_hb_done *d = &hb->done[i];
+
+		subnet_text(d->network, d->prefix, s, sizeof(s));
+		if (d->subnet < 0) {
+			hb->markers_unknown++;
+			continue;
+		}
+		hb->subnets_received++;
+		fo->subnets[d->subnet].handbacks++;
+		if (fo->subnets[d->subnet].handback_applied < d->count)
+			log_warn("failover: subnet %s handed back with %u "
+			    "binding%s announced, %llu received", s, d->count,
+			    d->count == 1 ? "" : "s", (unsigned long long)
+			    fo->subnets[d->subnet].handback_applied);
+		log_info("failover: subnet %s handed back; serving it", s);
+		fo_link_event(srv, PR_EV_SUBNET_SYNC_DONE, d->subnet);
+	}
+}
+
+void
+hb_commit_failed(struct server *srv)
+{
+	if (srv->fo == NULL || !srv->fo->configured)
+		return;
+	/* Nothing became durable: no acks, no subnet served; the failover
+	 * resends what it does not see acknowledged. */
+	fo_rx_init(&srv->fo->hb.rx);
+	srv->fo->hb.ndone = 0;
+}

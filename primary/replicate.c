@@ -1,0 +1,891 @@
+/*
+ * Binding updates to the failover (DESIGN 2, 5; docs/failover-design.md
+ * "Stores and sequences", "Streams"): the replication stream of every
+ * committed lease change, and the start-up sync the failover asks for
+ * with SyncReq.
+ *
+ * Replication.  srv_stage() notes each change (offers excepted: they are
+ * held in memory only and a client that takes one is bound, which is
+ * replicated); once its batch is committed the change joins the queue,
+ * in sequence order.  The queue holds only (seq, address): the record is
+ * read from the store when it leaves, and when the store holds a newer
+ * record for the address by then the entry is skipped -- that newer one
+ * follows with its own, higher sequence.  So the failover gets the newest
+ * state of each address, and only committed data: the store is read only
+ * when no batch is open.  Sending happens after the commit whose ACKs it
+ * follows, never before or instead of them, and never blocks: a full
+ * window just waits for acks.
+ *
+ * The durable queue is the store itself: the watermark
+ * fo_tx_acked_through() (every update up to it acknowledged) is staged
+ * into the store's meta with the next batch, or at least once a second
+ * when it moved.  After a restart every lease above it is resent.
+ *
+ * When an update exhausts SyncBindRetryMax the failover is taken to be
+ * gone: the stream stops, the watermark stays where the failover last
+ * confirmed, and the next authenticated message from it resumes the
+ * stream from the watermark, rebuilt from the store (which by then holds
+ * the newest state of everything that changed meanwhile).
+ *
+ * A retransmission sends the bytes of the first transmission (fo_recs)
+ * under the same UPD_SEQ in a freshly encoded datagram: a new header
+ * seq, or the failover's replay window would drop it.
+ *
+ * Start-up sync.  SyncReq -> SyncStart(COUNT, STORE_ID, LAST_SEQ = the
+ * highest sequence committed) -> every lease as BIND_UPD through a
+ * window of its own -> once all are acknowledged SyncDone(COUNT sent,
+ * UPD_SEQ), retried until acknowledged (protocol 5.4, "Markers").  A
+ * lease that changes while the sync runs is skipped by the sync (COUNT
+ * of SyncStart is an upper bound) and arrives through replication.  If
+ * SyncReq names our store and a LAST_SEQ, only leases above it are sent
+ * (protocol 5.4 allows it).  Both streams use UPD_SEQ = lease.seq, which
+ * names one record version exactly, so an ack applies to whichever
+ * stream carried that sequence.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exitcodes.h"
+#include "server_int.h"
+
+static void	sync_pump(struct server *);
+static void	sync_stop(struct server *, bool ok, const char *why);
+
+/* ---- the queue ---- */
+
+static int
+q_push(struct fo_queue *q, uint64_t seq, uint32_t addr)
+{
+	if (q->n == q->cap) {
+		size_t	 ncap = q->cap ? q->cap * 2 : 1024;
+		struct fo_qent *nv;
+
+		if (q->cap >= FO_LINK_QUEUE_MAX)
+			return -1;
+		if (ncap > FO_LINK_QUEUE_MAX)
+			ncap = FO_LINK_QUEUE_MAX;
+		if ((nv = malloc(ncap * sizeof(*nv))) == NULL)
+			return -1;
+		/* Unroll the ring into the new array. */
+		for (size_t i = 0; i < q->n; i++)
+			nv[i] = q->v[(q->head + i) % q->cap];
+		free(q->v);
+		q->v = nv;
+		q->cap = ncap;
+		q->head = 0;
+	}
+	q->v[(q->head + q->n) % q->cap] = (struct fo_qent){ seq, addr };
+	q->n++;
+	return 0;
+}
+
+static const struct fo_qent *
+q_front(const struct fo_queue *q)
+{
+	return q->n > 0 ? &q->v[q->head] : NULL;
+}
+
+static void
+q_pop(struct fo_queue *q)
+{
+	if (q->n == 0)
+		return;
+	q->head = (q->head + 1) % q->cap;
+	q->n--;
+}
+
+static void
+q_clear(struct fo_queue *q)
+{
+	free(q->v);
+	memset(q, 0, sizeof(*q));
+}
+
+/* ---- walking the store ---- */
+
+struct walk {
+	struct fo_qent	*v;
+	size_t		 n, cap;
+	uint64_t	 above, upto;
+};
+
+static int
+walk_cb(const struct lease *l, void *arg)
+{
+	struct walk *w = arg;
+
+	if (l->state == LEASE_OFFERED || l->seq <= w->above ||
+	    l->seq > w->upto)
+		return 0;
+	if (w->n == w->cap) {
+		size_t ncap = w->cap ? w->cap * 2 : 4096;
+		struct fo_qent *nv = realloc(w->v, ncap * sizeof(*nv));
+
+		if (nv == NULL)
+			return ENOMEM;
+		w->v = nv;
+		w->cap = ncap;
+	}
+	w->v[w->n++] = (struct fo_qent){ l->seq, l->addr };
+	return 0;
+}
+
+static int
+qent_cmp(const void *a, const void *b)
+{
+	const struct fo_qent *x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/*
+ * Every stored lease but offers with above < seq <= upto, in sequence
+ * order.  Runs on the loop (a store of 100 000 leases takes a few tens
+ * of milliseconds); callers make sure no batch is open, so the walk sees
+ * committed data only.
+ */
+static int
+store_walk(struct server *srv, uint64_t above, uint64_t upto,
+    struct walk *w)
+{
+	int	 rc;
+
+	memset(w, 0, sizeof(*w));
+	w->above = above;
+	w->upto = upto;
+	if ((rc = lease_db_foreach(srv->db, walk_cb, w)) != 0) {
+		free(w->v);
+		memset(w, 0, sizeof(*w));
+		return rc;
+	}
+	if (w->n > 1)
+		qsort(w->v, w->n, sizeof(w->v[0]), qent_cmp);
+	return 0;
+}
+
+/* ---- shared sending ---- */
+
+/* The LEASE size both sides accept: the smaller buffer (design
+ * "Safety"). */
+static size_t
+lease_max_tx(const struct server *srv)
+{
+	size_t	 own = srv->cfg.failover.sync_binding_buf_size;
+	uint16_t peer = srv->fo->peer_buf_size;
+
+	return peer != 0 && peer < own ? peer : own;
+}
+
+enum fetch_res {
+	FETCH_OK = 0,
+	FETCH_SUPERSEDED,	/* the store holds a newer record */
+	FETCH_TOO_BIG,		/* above the buffer size: cannot be sent */
+};
+
+/*
+ * Read the record e names into recbuf[k].  No batch is open (callers
+ * check), so this is committed data.
+ */
+static enum fetch_res
+fetch(struct server *srv, const struct fo_qent *e, size_t k, size_t *len)
+{
+	struct fo_link	*fo = srv->fo;
+	struct lease	 l;
+	uint64_t	 n;
+	char		 a[16];
+
+	if (lease_db_get(srv->db, e->addr, &l) != 0 || l.seq != e->seq)
+		return FETCH_SUPERSEDED;
+	*len = lease_encode(&l, fo->recbuf[k], LEASE_RECORD_MAX);
+	if (*len == 0 || *len > lease_max_tx(srv)) {
+		if (log_ratelimit_ok(&fo->rl_repl, fo_link_now(srv), 10, &n)) {
+			snprintf(a, sizeof(a), "%u.%u.%u.%u", e->addr >> 24,
+			    (e->addr >> 16) & 0xff, (e->addr >> 8) & 0xff,
+			    e->addr & 0xff);
+			log_warn("failover: lease %s (%zu bytes) does not fit "
+			    "SyncBindingBufSize %zu; not sent", a, *len,
+			    lease_max_tx(srv));
+		}
+		return FETCH_TOO_BIG;
+	}
+	return FETCH_OK;
+}
+
+/* Send fo->out (a BIND_UPD of k updates) and put them in flight. */
+static void
+send_updates(struct server *srv, struct fo_tx *tx, struct fo_recs *recs,
+    const struct fo_qent *ents, const size_t *lens, size_t k)
+{
+	struct fo_link *fo = srv->fo;
+	double	 now = fo_link_now(srv);
+
+	/* Sent or not (a full socket buffer), the entries go in flight:
+	 * the retransmission timer covers a datagram the kernel refused. */
+	fo_link_send(srv, fo->out);
+	fo->repl.datagrams++;
+	for (size_t i = 0; i < k; i++) {
+		if (fo_tx_sent(tx, ents[i].seq, ents[i].addr, now) < 0 ||
+		    fo_recs_add(recs, ents[i].seq, fo->recbuf[i], lens[i]) < 0)
+			log_err("failover: update %llu out of order; dropped",
+			    (unsigned long long)ents[i].seq);
+	}
+}
+
+/* The store can be read for sending only with no batch open. */
+static bool
+store_quiet(struct server *srv)
+{
+	if (lease_db_staged(srv->db) == 0)
+		return true;
+	/* Ask the loop to commit before it sleeps; the commit pumps. */
+	srv->commit_urgent = true;
+	return false;
+}
+
+/* ---- replication ---- */
+
+int
+repl_init(struct server *srv, char *err, size_t errlen)
+{
+	struct fo_link	*fo = srv->fo;
+	struct fo_repl	*r = &fo->repl;
+	const struct cfg_primary_failover *fc = &srv->cfg.failover;
+	int		 rc;
+
+	if (fo_tx_init(&r->tx, FO_LINK_WINDOW, fc->wait_sync_bind_ack_secs,
+	    fc->sync_bind_retry_max) < 0 ||
+	    fo_recs_init(&r->recs, FO_LINK_WINDOW) < 0 ||
+	    fo_tx_init(&fo->sync.tx, FO_LINK_WINDOW,
+	    fc->wait_sync_bind_ack_secs, fc->sync_bind_retry_max) < 0 ||
+	    fo_recs_init(&fo->sync.recs, FO_LINK_WINDOW) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return EXIT_SYSTEM;
+	}
+	rc = lease_db_meta_get_u64(srv->db, FO_META_REPL_ACKED,
+	    &r->persisted);
+	if (rc != 0 && rc != ENOENT) {
+		snprintf(err, errlen, "lease store: replication watermark: %s",
+		    lease_db_strerror(rc));
+		return EXIT_STORE;
+	}
+	if (rc == ENOENT)
+		r->persisted = 0;
+	/* Nothing in flight: acked_through() is highest_sent. */
+	r->tx.highest_sent = r->persisted;
+	r->last_sent = r->persisted;
+	r->persisted_at = fo_link_now(srv);
+	/* Everything above the watermark is resent (the queue is the
+	 * store); the first pump builds the queue. */
+	r->rewalk = true;
+	return 0;
+}
+
+void
+repl_free(struct server *srv)
+{
+	struct fo_link *fo = srv->fo;
+
+	fo_tx_free(&fo->repl.tx);
+	fo_recs_free(&fo->repl.recs);
+	q_clear(&fo->repl.q);
+	free(fo->repl.pending);
+	fo->repl.pending = NULL;
+	fo->repl.npending = fo->repl.cappending = 0;
+	fo_tx_free(&fo->sync.tx);
+	fo_recs_free(&fo->sync.recs);
+	free(fo->sync.list);
+	fo->sync.list = NULL;
+}
+
+uint64_t
+repl_watermark(const struct server *srv)
+{
+	return fo_tx_acked_through(&srv->fo->repl.tx);
+}
+
+void
+repl_note_staged(struct server *srv, const struct lease *l)
+{
+	struct fo_repl *r;
+
+	if (srv->fo == NULL || !srv->fo->configured ||
+	    l->state == LEASE_OFFERED)
+		return;
+	r = &srv->fo->repl;
+	if (r->npending == r->cappending) {
+		size_t ncap = r->cappending ? r->cappending * 2 : 256;
+		struct fo_qent *nv = realloc(r->pending, ncap * sizeof(*nv));
+
+		if (nv == NULL) {
+			/* The store still has it: walk for it later. */
+			r->rewalk = true;
+			return;
+		}
+		r->pending = nv;
+		r->cappending = ncap;
+	}
+	r->pending[r->npending++] = (struct fo_qent){ l->seq, l->addr };
+}
+
+void
+repl_before_commit(struct server *srv)
+{
+	struct fo_repl *r;
+	uint64_t w;
+
+	if (srv->fo == NULL || !srv->fo->configured)
+		return;
+	r = &srv->fo->repl;
+	w = fo_tx_acked_through(&r->tx);
+	if (w == r->persisted || (r->wm_staged && r->staged_wm == w))
+		return;
+	if (lease_db_meta_set_u64(srv->db, FO_META_REPL_ACKED, w) == 0) {
+		r->staged_wm = w;
+		r->wm_staged = true;
+	}
+}
+
+void
+repl_commit_failed(struct server *srv)
+{
+	if (srv->fo == NULL || !srv->fo->configured)
+		return;
+	srv->fo->repl.npending = 0;
+	srv->fo->repl.wm_staged = false;
+}
+
+void
+repl_committed(struct server *srv)
+{
+	struct fo_repl *r;
+
+	if (srv->fo == NULL || !srv->fo->configured)
+		return;
+	r = &srv->fo->repl;
+	if (r->wm_staged) {
+		r->persisted = r->staged_wm;
+		r->persisted_at = fo_link_now(srv);
+		r->wm_staged = false;
+	}
+	if (r->paused || r->rewalk) {
+		/* Covered by the walk that resumes the stream. */
+		r->npending = 0;
+	}
+	for (size_t i = 0; i < r->npending; i++) {
+		/*
+		 * A record staged again unchanged (the engine does that for
+		 * a binding a client asks for once more) carries a sequence
+		 * already sent: nothing new for the failover.
+		 */
+		if (r->pending[i].seq <= r->last_sent)
+			continue;
+		if (q_push(&r->q, r->pending[i].seq, r->pending[i].addr) < 0) {
+			/* Too much unsent: the store is the queue. */
+			q_clear(&r->q);
+			r->rewalk = true;
+			log_warn("failover: replication queue over %u entries; "
+			    "it will be rebuilt from the store",
+			    FO_LINK_QUEUE_MAX);
+			break;
+		}
+		r->queued++;
+	}
+	r->npending = 0;
+	repl_pump(srv);
+}
+
+void
+repl_tick(struct server *srv)
+{
+	struct fo_repl *r = &srv->fo->repl;
+
+	if (fo_tx_acked_through(&r->tx) != r->persisted &&
+	    fo_link_now(srv) - r->persisted_at >= FO_LINK_PERSIST_SECS)
+		repl_before_commit(srv);
+	/* The server's tick commits what is staged. */
+}
+
+/* Rebuild the queue from the store: everything above last_sent. */
+static void
+rewalk(struct server *srv)
+{
+	struct fo_repl	*r = &srv->fo->repl;
+	struct walk	 w;
+	int		 rc;
+
+	if ((rc = store_walk(srv, r->last_sent, UINT64_MAX, &w)) != 0) {
+		log_err("failover: reading the store for replication: %s",
+		    lease_db_strerror(rc));
+		return;
+	}
+	q_clear(&r->q);
+	r->q.v = w.v;
+	r->q.cap = w.cap ? w.cap : 0;
+	r->q.n = w.n;
+	r->q.head = 0;
+	if (r->q.cap == 0) {
+		free(r->q.v);
+		r->q.v = NULL;
+	}
+	r->queued += w.n;
+	r->walks++;
+	r->rewalk = false;
+	if (w.n > 0)
+		log_info("failover: %zu lease change%s above update %llu to "
+		    "send", w.n, w.n == 1 ? "" : "s",
+		    (unsigned long long)r->last_sent);
+}
+
+static void
+repl_send(struct server *srv)
+{
+	struct fo_link	*fo = srv->fo;
+	struct fo_repl	*r = &fo->repl;
+	struct fo_qent	 ents[FO_MAX_UPDATES];
+	size_t		 lens[FO_MAX_UPDATES], k, len;
+
+	while (!fo_tx_full(&r->tx) && r->q.n > 0) {
+		fo_msg_init(fo->out, FO_BIND_UPD, true);
+		k = 0;
+		while (r->q.n > 0 && k < FO_MAX_UPDATES &&
+		    fo_tx_inflight(&r->tx) + k < r->tx.cap) {
+			const struct fo_qent *e = q_front(&r->q);
+
+			if (e->seq <= r->last_sent) {
+				/* Already sent (a walk overlapping the
+				 * queue): nothing new. */
+				q_pop(&r->q);
+				continue;
+			}
+			switch (fetch(srv, e, k, &len)) {
+			case FETCH_SUPERSEDED:
+				r->superseded++;
+				q_pop(&r->q);
+				continue;
+			case FETCH_TOO_BIG:
+				r->too_big++;
+				q_pop(&r->q);
+				continue;
+			case FETCH_OK:
+				break;
+			}
+			if (!fo_msg_add_update(fo->out, e->seq, fo->recbuf[k],
+			    len, fo->dgram_max))
+				break;	/* datagram full */
+			ents[k] = *e;
+			lens[k] = len;
+			r->last_sent = e->seq;
+			k++;
+			q_pop(&r->q);
+		}
+		if (k == 0)
+			continue;
+		send_updates(srv, &r->tx, &r->recs, ents, lens, k);
+		r->sent += k;
+	}
+}
+
+void
+repl_pump(struct server *srv)
+{
+	struct fo_link *fo = srv->fo;
+
+	if (fo == NULL || !fo->configured || fo->fd < 0)
+		return;
+	if (((!fo->repl.paused && (fo->repl.rewalk || fo->repl.q.n > 0)) ||
+	    (fo->sync.active && fo->sync.done_seq == 0 &&
+	    !fo->sync.marking)) && !store_quiet(srv))
+		return;
+	if (!fo->repl.paused) {
+		if (fo->repl.rewalk)
+			rewalk(srv);
+		repl_send(srv);
+	}
+	sync_pump(srv);
+	fo_link_rearm(srv);
+}
+
+/* Give up on the stream: the failover is gone (see the top). */
+static void
+repl_stop(struct server *srv, const struct fo_tx_entry *e)
+{
+	struct fo_link	*fo = srv->fo;
+	struct fo_repl	*r = &fo->repl;
+	uint64_t	 w = fo_tx_acked_through(&r->tx), n;
+	char		 a[16];
+
+	snprintf(a, sizeof(a), "%u.%u.%u.%u", e->addr >> 24,
+	    (e->addr >> 16) & 0xff, (e->addr >> 8) & 0xff, e->addr & 0xff);
+	snprintf(r->last_failure, sizeof(r->last_failure), "update %llu "
+	    "(%s) not acknowledged after %u tries; waiting for the failover "
+	    "to be heard from", (unsigned long long)e->seq, a, e->tries + 1);
+	r->last_failure_time = fo_link_now(srv);
+	r->failures++;
+	if (log_ratelimit_ok(&fo->rl_repl, fo_link_now(srv), 10, &n))
+		log_warn("failover: replication stopped at update %llu: %s",
+		    (unsigned long long)w, r->last_failure);
+	fo_tx_reset(&r->tx);
+	/* acked_through() of an empty window is highest_sent: pin it at
+	 * what the failover confirmed. */
+	r->tx.highest_sent = w;
+	r->last_sent = w;
+	fo_recs_clear(&r->recs);
+	q_clear(&r->q);
+	r->npending = 0;
+	r->paused = true;
+	r->rewalk = true;
+}
+
+void
+repl_heard(struct server *srv, bool peer_restarted)
+{
+	struct fo_link *fo = srv->fo;
+
+	if (peer_restarted && fo->sync.active)
+		sync_stop(srv, false, "the failover restarted");
+	if (!fo->repl.paused)
+		return;
+	fo->repl.paused = false;
+	fo->repl.resumes++;
+	log_info("failover: heard from the failover; replication resumes "
+	    "after update %llu", (unsigned long long)fo->repl.last_sent);
+	/* The pump runs after the message (rx_cb) and walks the store. */
+}
+
+static void
+ack_stream(struct fo_tx *tx, struct fo_recs *recs, uint64_t first,
+    uint64_t last)
+{
+	if (fo_tx_ack(tx, first, last) > 0)
+		fo_recs_del_range(recs, first, last);
+}
+
+void
+repl_ack(struct server *srv, const struct fo_msg *m)
+{
+	struct fo_link *fo = srv->fo;
+	uint64_t before = fo->repl.tx.acked;
+
+	for (size_t i = 0; i < m->n_acks; i++) {
+		ack_stream(&fo->repl.tx, &fo->repl.recs, m->acks[i].first,
+		    m->acks[i].last);
+		ack_stream(&fo->sync.tx, &fo->sync.recs, m->acks[i].first,
+		    m->acks[i].last);
+	}
+	fo->repl.acked += fo->repl.tx.acked - before;
+	if (fo->sync.active && fo->sync.done_seq != 0 &&
+	    fo_tx_inflight(&fo->sync.tx) == 0)
+		sync_stop(srv, true, NULL);
+	/* rx_cb pumps once the datagrams in hand are read. */
+}
+
+double
+repl_deadline(const struct server *srv)
+{
+	const struct fo_link *fo = srv->fo;
+	double	 a = fo_tx_deadline(&fo->repl.tx);
+	double	 b = fo->sync.active ? fo_tx_deadline(&fo->sync.tx) : 0;
+
+	if (a == 0)
+		return b;
+	return b != 0 && b < a ? b : a;
+}
+
+static void send_sync_done(struct server *);
+
+/*
+ * Retransmit what is overdue, packed like first transmissions.  fo_tx_due
+ * returns entries in sequence order, as one BIND_UPD requires.
+ */
+static void
+resend_stream(struct server *srv, bool sync)
+{
+	struct fo_link	*fo = srv->fo;
+	struct fo_tx	*tx = sync ? &fo->sync.tx : &fo->repl.tx;
+	struct fo_recs	*recs = sync ? &fo->sync.recs : &fo->repl.recs;
+	struct fo_tx_entry e;
+	enum fo_tx_due	 d;
+	const uint8_t	*rec;
+	size_t		 len, k = 0;
+	double		 now = fo_link_now(srv);
+
+	fo_msg_init(fo->out, FO_BIND_UPD, true);
+	while ((d = fo_tx_due(tx, now, &e)) != FO_TX_NONE) {
+		if (d == FO_TX_FAILED) {
+			fo_recs_del_range(recs, e.seq, e.seq);
+			if (sync) {
+				char why[96];
+
+				snprintf(why, sizeof(why), "update %llu not "
+				    "acknowledged after %u tries",
+				    (unsigned long long)e.seq, e.tries + 1);
+				sync_stop(srv, false, why);
+			} else
+				repl_stop(srv, &e);
+			return;		/* the stream was reset */
+		}
+		if ((rec = fo_recs_get(recs, e.seq, &len)) == NULL)
+			continue;
+		if (sync && e.seq == fo->sync.done_seq) {
+			/* The marker is a message of its own: send what is
+			 * packed first (fo->out is reused). */
+			if (k > 0) {
+				fo_link_send(srv, fo->out);
+				fo->repl.datagrams++;
+				k = 0;
+			}
+			send_sync_done(srv);
+			fo_msg_init(fo->out, FO_BIND_UPD, true);
+			continue;
+		}
+		/* Copy: fo->out points at recbuf until it is sent.  A
+		 * datagram full by count or by size leaves first. */
+		if (k < FO_MAX_UPDATES) {
+			memcpy(fo->recbuf[k], rec, len);
+			if (fo_msg_add_update(fo->out, e.seq, fo->recbuf[k],
+			    len, fo->dgram_max)) {
+				k++;
+				continue;
+			}
+		}
+		fo_link_send(srv, fo->out);
+		fo->repl.datagrams++;
+		fo_msg_init(fo->out, FO_BIND_UPD, true);
+		memcpy(fo->recbuf[0], rec, len);
+		fo_msg_add_update(fo->out, e.seq, fo->recbuf[0], len,
+		    fo->dgram_max);
+		k = 1;
+	}
+	if (k > 0) {
+		fo_link_send(srv, fo->out);
+		fo->repl.datagrams++;
+	}
+}
+
+void
+repl_resend(struct server *srv)
+{
+	struct fo_link *fo = srv->fo;
+	uint64_t before = fo->repl.tx.retries;
+
+	resend_stream(srv, false);
+	fo->repl.retries += fo->repl.tx.retries - before;
+	if (fo->sync.active)
+		resend_stream(srv, true);
+}
+
+/* ---- start-up sync ---- */
+
+static void
+sync_start_msg(struct server *srv, uint8_t result, const char *reason)
+{
+	struct fo_link	*fo = srv->fo;
+	struct fo_msg	*m = fo->out;
+
+	fo_msg_init(m, FO_SYNC_START, true);
+	m->ver_min = FO_VERSION_MIN;
+	m->ver_max = FO_VERSION_MAX;
+	m->count = result == FO_RESULT_OK ? fo->sync.announced : 0;
+	lease_db_store_id(srv->db, m->store_id);
+	m->last_seq = fo->sync.covered;
+	m->buf_size = (uint16_t)srv->cfg.failover.sync_binding_buf_size;
+	m->clock_ms = (uint64_t)fo_link_clock_ms();
+	m->result = result;
+	m->present |= FO_BIT(FO_TLV_VERSIONS) | FO_BIT(FO_TLV_COUNT) |
+	    FO_BIT(FO_TLV_STORE_ID) | FO_BIT(FO_TLV_LAST_SEQ) |
+	    FO_BIT(FO_TLV_BUF_SIZE) | FO_BIT(FO_TLV_CLOCK) |
+	    FO_BIT(FO_TLV_RESULT);
+	if (reason != NULL) {
+		snprintf(m->reason, sizeof(m->reason), "%s", reason);
+		m->present |= FO_BIT(FO_TLV_REASON);
+	}
+	fo_link_send(srv, m);
+}
+
+void
+sync_request(struct server *srv, const struct fo_msg *m)
+{
+	struct fo_link	*fo = srv->fo;
+	struct fo_sync	*s = &fo->sync;
+	uint8_t		 id[LEASE_DB_STORE_ID_LEN];
+	uint64_t	 above = 0;
+	struct walk	 w;
+	int		 rc;
+
+	s->requests++;
+	if (s->active && s->peer_epoch == m->hdr.epoch && s->done_seq == 0) {
+		/* Its SyncReq retry crossed our SyncStart: say it again,
+		 * the stream goes on (docs/failover-states.md, syncing). */
+		sync_start_msg(srv, FO_RESULT_OK, NULL);
+		return;
+	}
+	if (s->active)
+		sync_stop(srv, false, "a new SyncReq replaced it");
+	/* A snapshot of committed data: commit what is staged first. */
+	if (lease_db_staged(srv->db) > 0)
+		srv_commit(srv);
+	if (lease_db_staged(srv->db) > 0) {
+		s->failed++;
+		snprintf(s->last_failure, sizeof(s->last_failure),
+		    "lease store commit failed before the sync");
+		sync_start_msg(srv, FO_RESULT_STORE_ERROR, "lease store error");
+		return;
+	}
+	s->covered = lease_db_last_seq(srv->db);
+	lease_db_store_id(srv->db, id);
+	if (memcmp(id, m->store_id, sizeof(id)) == 0 &&
+	    m->last_seq <= s->covered)
+		above = m->last_seq;
+	if ((rc = store_walk(srv, above, s->covered, &w)) != 0) {
+		s->failed++;
+		snprintf(s->last_failure, sizeof(s->last_failure),
+		    "reading the store: %s", lease_db_strerror(rc));
+		sync_start_msg(srv, FO_RESULT_STORE_ERROR, "lease store error");
+		return;
+	}
+	free(s->list);
+	s->list = w.v;
+	s->nlist = w.n;
+	s->next = 0;
+	s->announced = w.n > UINT32_MAX ? UINT32_MAX : (uint32_t)w.n;
+	s->sent = 0;
+	s->done_seq = 0;
+	s->peer_epoch = m->hdr.epoch;
+	s->started = ev_time();
+	s->finished = 0;
+	s->active = true;
+	fo_tx_reset(&s->tx);
+	s->tx.highest_sent = 0;
+	fo_recs_clear(&s->recs);
+	log_info("failover: start-up sync requested; sending %zu binding%s%s",
+	    w.n, w.n == 1 ? "" : "s", above ? " (changes since its copy)" :
+	    "");
+	sync_start_msg(srv, FO_RESULT_OK, NULL);
+	sync_pump(srv);
+	fo_link_rearm(srv);
+}
+
+/*
+ * SyncDone's UPD_SEQ is a number of our update stream that no lease will
+ * ever carry (an ack of it must not be mistaken for one of a lease, nor
+ * the reverse): taken from the pools' sequence, persisted as a floor
+ * before it is used, so a restart never hands it out again.
+ */
+static int
+marker_seq(struct server *srv, uint64_t *out)
+{
+	uint64_t seq = pool_set_next_seq(srv->pools);
+	int	 rc;
+
+	if ((rc = lease_db_meta_set_u64(srv->db, FO_META_SEQ_FLOOR,
+	    seq)) != 0)
+		return rc;
+	srv_commit(srv);
+	if (lease_db_staged(srv->db) > 0)
+		return EIO;
+	*out = seq;
+	return 0;
+}
+
+static void
+send_sync_done(struct server *srv)
+{
+	struct fo_link	*fo = srv->fo;
+	struct fo_msg	*m = fo->out;
+
+	fo_msg_init(m, FO_SYNC_DONE, true);
+	m->count = fo->sync.sent;
+	m->upd_seq = fo->sync.done_seq;
+	m->present |= FO_BIT(FO_TLV_COUNT) | FO_BIT(FO_TLV_UPD_SEQ);
+	fo_link_send(srv, m);
+}
+
+static void
+sync_pump(struct server *srv)
+{
+	struct fo_link	*fo = srv->fo;
+	struct fo_sync	*s = &fo->sync;
+	struct fo_qent	 ents[FO_MAX_UPDATES];
+	size_t		 lens[FO_MAX_UPDATES], k, len;
+	uint64_t	 seq;
+	int		 rc;
+
+	if (!s->active || s->done_seq != 0 || s->marking)
+		return;
+	while (!fo_tx_full(&s->tx) && s->next < s->nlist) {
+		fo_msg_init(fo->out, FO_BIND_UPD, true);
+		k = 0;
+		while (s->next < s->nlist && k < FO_MAX_UPDATES &&
+		    fo_tx_inflight(&s->tx) + k < s->tx.cap) {
+			const struct fo_qent *e = &s->list[s->next];
+
+			if (fetch(srv, e, k, &len) != FETCH_OK) {
+				/* Changed since SyncReq: replication brings
+				 * it; or too big to send at all. */
+				s->next++;
+				continue;
+			}
+			if (!fo_msg_add_update(fo->out, e->seq, fo->recbuf[k],
+			    len, fo->dgram_max))
+				break;
+			ents[k] = *e;
+			lens[k] = len;
+			k++;
+			s->next++;
+		}
+		if (k == 0)
+			continue;
+		send_updates(srv, &s->tx, &s->recs, ents, lens, k);
+		s->sent += (uint32_t)k;
+		s->bindings_total += k;
+	}
+	if (s->next < s->nlist || fo_tx_inflight(&s->tx) > 0)
+		return;
+	/* Every binding acknowledged: end it with a marker the failover
+	 * acknowledges too. */
+	/* marker_seq commits, and a commit pumps: not again from here. */
+	s->marking = true;
+	rc = marker_seq(srv, &seq);
+	s->marking = false;
+	if (rc != 0) {
+		sync_stop(srv, false, "lease store error (SyncDone number)");
+		return;
+	}
+	s->done_seq = seq;
+	if (fo_tx_sent(&s->tx, seq, 0, fo_link_now(srv)) < 0 ||
+	    fo_recs_add(&s->recs, seq, NULL, 0) < 0) {
+		sync_stop(srv, false, "SyncDone out of order");
+		return;
+	}
+	send_sync_done(srv);
+}
+
+static void
+sync_stop(struct server *srv, bool ok, const char *why)
+{
+	struct fo_sync *s = &srv->fo->sync;
+	double	 secs;
+
+	s->finished = ev_time();
+	secs = s->finished - s->started;
+	if (ok) {
+		s->completed++;
+		s->last_rate = secs > 0 ? s->sent / secs : 0;
+		log_info("failover: start-up sync complete: %u binding%s in "
+		    "%.3f s (%.0f/s)", s->sent, s->sent == 1 ? "" : "s", secs,
+		    s->last_rate);
+	} else {
+		s->failed++;
+		snprintf(s->last_failure, sizeof(s->last_failure), "%s", why);
+		log_warn("failover: start-up sync abandoned after %u "
+		    "binding%s: %s", s->sent, s->sent == 1 ? "" : "s", why);
+	}
+	s->active = false;
+	fo_tx_reset(&s->tx);
+	fo_recs_clear(&s->recs);
+	free(s->list);
+	s->list = NULL;
+	s->nlist = s->next = 0;
+}
