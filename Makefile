@@ -118,8 +118,9 @@ fuzz:
 	$(MAKE) BUILD=build-fuzz CC=clang SAN=1 FUZZ=1 \
 	    $(FUZZ_BIN:$(BUILD)/%=build-fuzz/%)
 
-check-config: $(BUILD)/dhcpfo-primary
+check-config: $(BINS)
 	@for f in etc/primary*.ini; do $(BUILD)/dhcpfo-primary -t -c $$f || exit 1; done
+	@for f in etc/failover*.ini; do $(BUILD)/dhcpfo-failover -t -c $$f || exit 1; done
 
 install: $(BINS)
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/dhcpfo
@@ -127,7 +128,8 @@ install: $(BINS)
 	install -m 0755 $(BUILD)/dhcpfoctl $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 etc/*.ini $(DESTDIR)$(PREFIX)/share/dhcpfo/
 	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
-	install -m 0644 etc/dhcpfo-primary.service $(DESTDIR)$(PREFIX)/lib/systemd/system/
+	install -m 0644 etc/dhcpfo-primary.service etc/dhcpfo-failover.service \
+	    $(DESTDIR)$(PREFIX)/lib/systemd/system/
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -24,7 +24,8 @@ usage(void)
 	fprintf(stderr,
 	    "usage: dhcpfoctl [-s SOCKET] [-T SECS] COMMAND [ARGS] [--json]\n"
 	    "commands: status [PRIMARY], history [PRIMARY], leases [SUBNET],\n"
-	    "          reload\n"
+	    "          reload; on the failover also takeover PRIMARY,\n"
+	    "          release PRIMARY, start PRIMARY\n"
 	    "SOCKET defaults to $DHCPFO_SOCKET, else %s if present, else %s\n",
 	    DEFAULT_FAILOVER_SOCK, DEFAULT_PRIMARY_SOCK);
 	exit(2);

@@ -61,10 +61,14 @@ else
 fi
 
 echo "== sample configuration files"
-for c in etc/primary*.ini; do
+for c in etc/primary*.ini etc/failover*.ini; do
 	[ -f "$c" ] || continue
-	if build/dhcpfo-primary -t -c "$c" >/dev/null 2>&1; then ok "config $c"
-	else build/dhcpfo-primary -t -c "$c"; bad "config $c"; fi
+	case "$c" in
+	etc/primary*) prog=build/dhcpfo-primary ;;
+	*) prog=build/dhcpfo-failover ;;
+	esac
+	if "$prog" -t -c "$c" >/dev/null 2>&1; then ok "config $c"
+	else "$prog" -t -c "$c"; bad "config $c"; fi
 done
 
 echo "== end-to-end tests"

@@ -15,8 +15,21 @@
  * SIGINT/SIGTERM.  New clients start at -r per second with at most -w in
  * progress; a message is retransmitted after -T ms, -R times at most.
  *
+ * Like a router with two ip helper addresses, it can send every message
+ * to a second server as well (-S): the failover tests relay each request
+ * to both the primary and the failover (DESIGN 1).
+ *
+ * Renew mode (-e FILE): instead of new clients, the clients of an ACK
+ * file ("ADDRESS CHADDR" lines, as -o writes them) each send one relayed
+ * DHCPREQUEST with ciaddr set and neither option 50 nor 54 (RFC 2131
+ * 4.3.2 RENEWING/REBINDING, as a relay forwards a rebinding broadcast).
+ * An ACK must give the client its address back; an ACK for another
+ * address counts as "moved", a NAK as "nak".  With -o the ACKs are
+ * recorded as usual.
+ *
  * Only the DHCP codec (common/dhcp_codec.c) is used from the project.
- * Exit: 0 every client acknowledged, 1 not all, 2 usage or system error.
+ * Exit: 0 every client acknowledged (renew mode: with its own address),
+ * 1 not all, 2 usage or system error.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -48,7 +61,11 @@ struct client {
 };
 
 struct opts {
-	struct in_addr	server, bind, giaddr;
+	struct in_addr	server, server2, bind, giaddr;
+	bool		have_server2;
+	const char	*renew_file;	/* -e: renew these clients */
+	uint8_t		(*macs)[6];	/* renew mode: per client */
+	uint32_t	*addrs;		/* renew mode: per client */
 	uint16_t	port;
 	uint32_t	nclients;
 	uint32_t	rate;		/* new clients per second */
@@ -64,6 +81,7 @@ struct opts {
 
 struct stats {
 	uint64_t	discover, request, offer, ack, nak, retrans, timeout;
+	uint64_t	moved;		/* renew: ACK for another address */
 	uint64_t	rx, rx_bad, rx_foreign, dup_ack, send_err;
 };
 
@@ -88,10 +106,13 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: dhcpload -s SERVER -b BIND -n N [-p PORT] [-g GIADDR]\n"
-	    "                [-r RATE] [-w WINDOW] [-o ACKFILE] [-t SECS]\n"
-	    "                [-i SECS] [-R RETRIES] [-T MS] [-m BYTE] [-q]\n"
+	    "usage: dhcpload -s SERVER [-S SERVER2] -b BIND (-n N | -e FILE)\n"
+	    "                [-p PORT] [-g GIADDR] [-r RATE] [-w WINDOW]\n"
+	    "                [-o ACKFILE] [-t SECS] [-i SECS] [-R RETRIES]\n"
+	    "                [-T MS] [-m BYTE] [-q]\n"
 	    "  -s SERVER  server address to send to\n"
+	    "  -S SERVER2 also send every message to this server\n"
+	    "  -e FILE    renew the clients of an ACK file instead of -n\n"
 	    "  -p PORT    server DHCP port, also our source port (67)\n"
 	    "  -b BIND    local (relay) address to bind\n"
 	    "  -g GIADDR  giaddr in requests (default BIND); replies go there\n"
@@ -152,6 +173,10 @@ addr_arg(const char *s, struct in_addr *a, const char *what)
 static void
 client_mac(const struct opts *o, uint32_t i, uint8_t mac[6])
 {
+	if (o->macs != NULL) {
+		memcpy(mac, o->macs[i], 6);
+		return;
+	}
 	mac[0] = 0x02;
 	mac[1] = o->macbyte;
 	mac[2] = (uint8_t)(i >> 24);
@@ -185,7 +210,9 @@ send_msg(int fd, const struct opts *o, uint32_t xid_base, uint32_t i,
 	if (!dhcp_opt_set_u8(&msg, DHO_MESSAGE_TYPE, type) ||
 	    !dhcp_opt_set(&msg, DHO_PARAM_REQUEST_LIST, prl, sizeof(prl)))
 		return -1;
-	if (type == DHCPREQUEST &&
+	if (type == DHCPREQUEST && o->addrs != NULL)
+		msg.ciaddr = c->offered;	/* RENEWING/REBINDING */
+	else if (type == DHCPREQUEST &&
 	    (!dhcp_opt_set_u32(&msg, DHO_REQUESTED_ADDRESS, c->offered) ||
 	    !dhcp_opt_set_u32(&msg, DHO_SERVER_ID, c->server_id)))
 		return -1;
@@ -203,6 +230,12 @@ send_msg(int fd, const struct opts *o, uint32_t xid_base, uint32_t i,
 		/* A full socket buffer: the retransmission timer retries. */
 		st->send_err++;
 		return 0;
+	}
+	if (o->have_server2) {
+		to.sin_addr = o->server2;
+		if (sendto(fd, pkt, len, 0, (struct sockaddr *)&to,
+		    sizeof(to)) < 0)
+			st->send_err++;
 	}
 	if (type == DHCPDISCOVER)
 		st->discover++;
@@ -274,6 +307,19 @@ handle_reply(int fd, int ackfd, const struct opts *o, uint32_t xid_base,
 			return;
 		}
 		st->ack++;
+		if (o->addrs != NULL && msg.yiaddr != o->addrs[i]) {
+			/* Renew mode: the client lost its address. */
+			st->moved++;
+			if (c->state != C_FAILED)
+				(*finished)++;
+			c->state = C_FAILED;
+			if (ackfd >= 0 && record_ack(ackfd, msg.yiaddr,
+			    mac) < 0) {
+				perror("dhcpload: write ack file");
+				exit(2);
+			}
+			return;
+		}
 		/* Record every ACK, even one for a client that gave up: the
 		 * server has committed that lease. */
 		if (ackfd >= 0 && record_ack(ackfd, msg.yiaddr, mac) < 0) {
@@ -297,6 +343,54 @@ handle_reply(int fd, int ackfd, const struct opts *o, uint32_t xid_base,
 	}
 }
 
+/* Renew mode: the clients of an ACK file, "ADDRESS CHADDR" per line. */
+static int
+load_renew(struct opts *o)
+{
+	FILE	*f = fopen(o->renew_file, "r");
+	char	 line[128], as[64];
+	unsigned m[6];
+	size_t	 cap = 0, n = 0;
+	struct in_addr a;
+
+	if (f == NULL) {
+		fprintf(stderr, "dhcpload: %s: %s\n", o->renew_file,
+		    strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "%63s %x:%x:%x:%x:%x:%x", as, &m[0], &m[1],
+		    &m[2], &m[3], &m[4], &m[5]) != 7 ||
+		    inet_pton(AF_INET, as, &a) != 1) {
+			fprintf(stderr, "dhcpload: %s: bad line: %s",
+			    o->renew_file, line);
+			fclose(f);
+			return -1;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			o->macs = realloc(o->macs, cap * sizeof(*o->macs));
+			o->addrs = realloc(o->addrs, cap * sizeof(*o->addrs));
+			if (o->macs == NULL || o->addrs == NULL) {
+				perror("dhcpload");
+				fclose(f);
+				return -1;
+			}
+		}
+		for (int k = 0; k < 6; k++)
+			o->macs[n][k] = (uint8_t)m[k];
+		o->addrs[n] = ntohl(a.s_addr);
+		n++;
+	}
+	fclose(f);
+	if (n == 0) {
+		fprintf(stderr, "dhcpload: %s: no clients\n", o->renew_file);
+		return -1;
+	}
+	o->nclients = (uint32_t)n;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -313,9 +407,11 @@ main(int argc, char **argv)
 	int64_t t0, now, last_rx, deadline;
 	const char *why = "all clients done";
 
-	while ((ch = getopt(argc, argv, "s:p:b:g:n:r:w:o:t:i:R:T:m:q")) != -1) {
+	while ((ch = getopt(argc, argv, "s:S:e:p:b:g:n:r:w:o:t:i:R:T:m:q")) != -1) {
 		switch (ch) {
 		case 's': addr_arg(optarg, &o.server, "server"); have_server = true; break;
+		case 'S': addr_arg(optarg, &o.server2, "second server"); o.have_server2 = true; break;
+		case 'e': o.renew_file = optarg; break;
 		case 'p': o.port = (uint16_t)num_arg(optarg, 65535, "port"); break;
 		case 'b': addr_arg(optarg, &o.bind, "bind"); have_bind = true; break;
 		case 'g': addr_arg(optarg, &o.giaddr, "giaddr"); have_gi = true; break;
@@ -332,6 +428,8 @@ main(int argc, char **argv)
 		default: usage();
 		}
 	}
+	if (o.renew_file != NULL && load_renew(&o) < 0)
+		return 2;
 	if (optind != argc || !have_server || !have_bind || o.nclients == 0 ||
 	    o.rate == 0 || o.window == 0 || o.rto_ms == 0)
 		usage();
@@ -439,11 +537,14 @@ main(int argc, char **argv)
 		    inflight < o.window) {
 			struct client *c = &cl[started];
 
-			c->state = C_DISCOVER;
+			c->state = o.addrs != NULL ? C_REQUEST : C_DISCOVER;
 			c->tries = 1;
 			c->sent_ms = now;
+			if (o.addrs != NULL)
+				c->offered = o.addrs[started];
 			if (send_msg(fd, &o, xid_base, started, c,
-			    DHCPDISCOVER, &st) < 0)
+			    o.addrs != NULL ? DHCPREQUEST : DHCPDISCOVER,
+			    &st) < 0)
 				return 2;
 			started++;
 			inflight++;
@@ -479,11 +580,13 @@ main(int argc, char **argv)
 		    " discover %" PRIu64 " offer %" PRIu64 " request %" PRIu64
 		    " ack %" PRIu64 " nak %" PRIu64 " retrans %" PRIu64
 		    " timeout %" PRIu64 " dup-ack %" PRIu64 " bad %" PRIu64
-		    " foreign %" PRIu64 " send-errors %" PRIu64 "\n",
+		    " foreign %" PRIu64 " send-errors %" PRIu64
+		    " moved %" PRIu64 "\n",
 		    why, el, o.nclients, started, acked,
 		    el > 0 ? (double)acked / el : 0.0, st.discover, st.offer,
 		    st.request, st.ack, st.nak, st.retrans, st.timeout,
-		    st.dup_ack, st.rx_bad, st.rx_foreign, st.send_err);
+		    st.dup_ack, st.rx_bad, st.rx_foreign, st.send_err,
+		    st.moved);
 		if (!o.quiet && acked < o.nclients)
 			fprintf(stderr, "dhcpload: %" PRIu64 " of %" PRIu32
 			    " clients not acknowledged\n",
@@ -492,6 +595,8 @@ main(int argc, char **argv)
 			close(ackfd);
 		close(fd);
 		free(cl);
+		free(o.macs);
+		free(o.addrs);
 		return acked == o.nclients ? 0 : 1;
 	}
 }

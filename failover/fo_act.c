@@ -1,0 +1,223 @@
+/*
+ * The driver of a primary's pure state machine (common/fo_fsm.c): feed
+ * it events, perform its actions in the order given
+ * (docs/failover-states.md), log and persist what a transition changes.
+ *
+ * Events the actions themselves cause (a hand-back with nothing to send
+ * ends at once) are queued and fed after the current action list, so the
+ * actions of one event never interleave with those of the next.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "fod.h"
+
+/* ------------------------------------------------------ serving */
+
+static void
+update_serving_flag(struct fo_peer *p)
+{
+	bool	 any = false;
+
+	for (size_t i = 0; i < pool_set_count(p->pools) && !any; i++)
+		any = pool_is_serving(pool_set_get(p->pools, i));
+	atomic_store(&p->serving, any);
+	p->snap_dirty = true;
+}
+
+void
+fo_peer_serve(struct fo_peer *p, size_t i, bool on)
+{
+	if (i >= pool_set_count(p->pools))
+		return;
+	pool_set_serving(pool_set_get(p->pools, i), on);
+	update_serving_flag(p);
+}
+
+void
+fo_peer_serve_all(struct fo_peer *p, bool on)
+{
+	for (size_t i = 0; i < pool_set_count(p->pools); i++) {
+		pool_set_serving(pool_set_get(p->pools, i), on);
+		if (on)
+			p->hb.sub[i] = FO_SUB_HELD;
+	}
+	update_serving_flag(p);
+}
+
+/* ------------------------------------------------- state machine */
+
+void
+fo_peer_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct fo_peer *p = w->data;
+	static const enum fo_event_type evs[FO_TIMER_COUNT] = {
+		[FO_TIMER_POLL] = FO_EV_TIMER_POLL,
+		[FO_TIMER_POLL_RPL] = FO_EV_TIMER_POLL_RPL,
+		[FO_TIMER_SYNC_START] = FO_EV_TIMER_SYNC_START,
+		[FO_TIMER_SYNC_IDLE] = FO_EV_TIMER_SYNC_IDLE,
+	};
+	size_t	 t = (size_t)(w - p->fsm_w);
+
+	(void)loop;
+	(void)revents;
+	if (t < FO_TIMER_COUNT)
+		fo_peer_event_simple(p, evs[t], NULL);
+}
+
+/* DESIGN 3: the takeover is persisted, so a restart resumes it. */
+static void
+persist_state(struct fo_peer *p, enum fo_state to)
+{
+	bool	 want = p->takeover_saved;
+
+	if (to == FO_TAKEOVER)
+		want = true;
+	else if (to == FO_MONITORING || to == FO_SYNCING)
+		want = false;
+	if (want == p->takeover_saved)
+		return;
+	p->takeover_saved = want;
+	if (fo_store_save(p) != 0)
+		log_err("primary=%s: cannot save the state; a restart now "
+		    "would not resume it", p->name);
+}
+
+static void
+perform(struct fo_peer *p, const struct fo_output *out,
+    const struct fo_action *a)
+{
+	ev_timer *t;
+
+	switch (a->type) {
+	case FO_ACT_SEND_POLL:
+		(void)fo_send_poll(p);
+		break;
+	case FO_ACT_SEND_SYNC_REQ:
+		fo_sync_begin(p);
+		(void)fo_send_sync_req(p);
+		break;
+	case FO_ACT_SEND_CTL_RET:
+		(void)fo_send_ctl_ret(p, FO_RESULT_OK, NULL);
+		break;
+	case FO_ACT_ARM_TIMER:
+		t = &p->fsm_w[a->timer];
+		ev_timer_stop(p->loop, t);
+		ev_timer_set(t, a->secs, 0.0);
+		ev_timer_start(p->loop, t);
+		break;
+	case FO_ACT_CANCEL_TIMER:
+		ev_timer_stop(p->loop, &p->fsm_w[a->timer]);
+		break;
+	case FO_ACT_START_SERVING_ALL:
+		fo_peer_serve_all(p, true);
+		break;
+	case FO_ACT_STOP_SERVING_ALL:
+		/* What was granted up to now is durable and answered. */
+		fo_commit(p);
+		fo_peer_serve_all(p, false);
+		fo_serve_cancel_pings(p);
+		break;
+	case FO_ACT_START_HANDBACK:
+		fo_hb_start(p);
+		break;
+	case FO_ACT_HANDBACK_NEXT:
+		fo_hb_next(p);
+		break;
+	case FO_ACT_ABORT_HANDBACK:
+		fo_hb_abort(p);
+		break;
+	case FO_ACT_EXIT_CRITICAL:
+		p->crit = true;
+		snprintf(p->stop_reason, sizeof(p->stop_reason), "%s",
+		    out->reason);
+		atomic_store(&p->critical, true);
+		fo_notify_critical(p, out->reason);
+		break;
+	case FO_ACT_NOTIFY:
+		if (a->notify == FO_NOTIFY_SYNC_FAILED) {
+			/* Our watermark is not backed by a complete sync. */
+			p->sync_ok = false;
+			p->sync_counting = false;
+			p->sync_started = 0;
+		}
+		fo_notify_post(p, a->notify, out);
+		break;
+	case FO_ACT_COUNT:
+		break;
+	}
+}
+
+static void
+run_event(struct fo_peer *p, const struct fo_event *ev)
+{
+	struct fo_output out;
+	int	 rc;
+
+	rc = fo_fsm_handle(&p->fsm, ev, ev_now(p->loop), &out);
+	if (rc != FSM_OK) {
+		log_err("primary=%s: state machine refused %s in %s: %d",
+		    p->name, fo_event_name(ev->type),
+		    fo_state_name(p->fsm.state), rc);
+		return;
+	}
+	if (!out.transitioned && out.nactions == 0)
+		return;
+	if (out.transitioned)
+		persist_state(p, out.to);
+	for (size_t i = 0; i < out.nactions; i++)
+		perform(p, &out, &out.actions[i]);
+	p->snap_dirty = true;
+	if (out.transitioned)
+		fo_peer_publish(p, true);
+}
+
+void
+fo_peer_event(struct fo_peer *p, const struct fo_event *ev)
+{
+	struct fo_pending_ev cur;
+
+	if (p->in_fsm) {
+		struct fo_pending_ev *q;
+
+		if (p->npend == sizeof(p->pend) / sizeof(p->pend[0])) {
+			log_err("primary=%s: event %s lost (queue full)",
+			    p->name, fo_event_name(ev->type));
+			return;
+		}
+		q = &p->pend[p->npend++];
+		q->ev = *ev;
+		q->detail[0] = '\0';
+		if (ev->detail != NULL) {
+			snprintf(q->detail, sizeof(q->detail), "%s",
+			    ev->detail);
+			q->ev.detail = NULL;	/* set when it runs */
+		}
+		return;
+	}
+	p->in_fsm = true;
+	run_event(p, ev);
+	while (p->npend > 0) {
+		cur = p->pend[0];
+		memmove(&p->pend[0], &p->pend[1],
+		    (p->npend - 1) * sizeof(p->pend[0]));
+		p->npend--;
+		if (cur.detail[0] != '\0')
+			cur.ev.detail = cur.detail;
+		run_event(p, &cur.ev);
+	}
+	p->in_fsm = false;
+}
+
+void
+fo_peer_event_simple(struct fo_peer *p, enum fo_event_type type,
+    const char *detail)
+{
+	struct fo_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = type;
+	ev.detail = detail;
+	fo_peer_event(p, &ev);
+}
+

@@ -1,0 +1,619 @@
+/*
+ * Control commands of the failover (docs/control.md), run on the main
+ * thread.  They read the snapshots each primary's thread publishes and
+ * pass operator commands to the threads through their queues; only
+ * `leases` asks a thread for data it owns (the pools), and waits for the
+ * answer at most FOD_CALL_TIMEOUT seconds.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "fod.h"
+#include "version.h"
+
+static struct fo_peer *
+peer_named(struct fod *fod, const char *name)
+{
+	for (size_t i = 0; i < fod->npeers; i++)
+		if (strcasecmp(fod->peers[i]->name, name) == 0)
+			return fod->peers[i];
+	return NULL;
+}
+
+static int
+error_out(struct strbuf *out, bool json, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+error_out(struct strbuf *out, bool json, const char *fmt, ...)
+{
+	char	 msg[512];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (json) {
+		sb_puts(out, "{\"error\":");
+		sb_json_str(out, msg);
+		sb_puts(out, "}\n");
+	} else
+		sb_printf(out, "%s\n", msg);
+	return -1;
+}
+
+static double
+ago(double now, double t)
+{
+	return t > 0 ? now - t : -1;
+}
+
+static const char *
+served_by(const struct fo_snap *s, const struct fo_snap_subnet *x)
+{
+	if (x->serving)
+		return "failover";
+	if (x->hb == FO_SUB_SYNCING)
+		return "none (handing back)";
+	if (s->state == FO_TAKEOVER && x->hb != FO_SUB_BACK)
+		return "none";
+	return "primary";
+}
+
+static const char *
+hb_name(uint8_t hb)
+{
+	switch (hb) {
+	case FO_SUB_SYNCING:	return "syncing";
+	case FO_SUB_BACK:	return "handed-back";
+	default:		return "held";
+	}
+}
+
+static uint64_t
+rejects_total(const struct fo_snap *s)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 1; i < FO_REJ_COUNT; i++)
+		n += s->rejects[i];
+	return n;
+}
+
+static void
+addr_port(struct strbuf *out, uint32_t a, uint16_t port)
+{
+	sb_ipv4(out, a);
+	sb_printf(out, ":%u", port);
+}
+
+/* One primary as a JSON object (detail adds subnets and more). */
+static void
+peer_json(struct fod *fod, struct fo_peer *p, const struct fo_snap *s,
+    const struct fo_snap_subnet *subs, bool detail, struct strbuf *out)
+{
+	double	 now = fo_wallclock();
+	/* The main thread's copy, as the last reload left it. */
+	const struct cfg_fo_policy *pol = &fod->cfg.primaries[p->idx].policy;
+	bool	 first = true;
+
+	sb_puts(out, "{\"name\":");
+	sb_json_str(out, p->name);
+	sb_puts(out, ",\"address\":\"");
+	sb_ipv4(out, p->addr);
+	sb_printf(out, "\",\"port\":%u,\"state\":\"%s\",\"state_secs\":%.3f,"
+	    "\"last_poll_sent\":%.3f,\"last_poll_sent_ago\":%.3f,"
+	    "\"last_reply\":%.3f,\"last_reply_ago\":%.3f,"
+	    "\"polls_sent\":%llu,\"polls_answered\":%llu,"
+	    "\"polls_answered_by_bind_upd\":%llu,\"polls_timed_out\":%llu,"
+	    "\"consecutive_misses\":%u,\"takeovers\":%llu,"
+	    "\"last_takeover_time\":%.3f,\"last_takeover_reason\":",
+	    p->port, fo_state_name(s->state), now - s->ctr.state_since,
+	    s->last_poll_sent, ago(now, s->last_poll_sent), s->last_reply,
+	    ago(now, s->last_reply),
+	    (unsigned long long)s->ctr.polls_sent,
+	    (unsigned long long)s->ctr.polls_answered,
+	    (unsigned long long)s->ctr.polls_answered_by_bind_upd,
+	    (unsigned long long)s->ctr.polls_timed_out,
+	    s->ctr.consecutive_misses, (unsigned long long)s->ctr.takeovers,
+	    s->ctr.last_takeover_time);
+	sb_json_str(out, s->ctr.last_takeover_reason);
+	sb_printf(out, ",\"handbacks\":%llu,\"handback_failures\":%llu,"
+	    "\"subnets_handed_back\":%llu,\"last_handback_time\":%.3f,"
+	    "\"last_handback_secs\":%.6f,\"last_handback_bindings\":%zu,"
+	    "\"bindings\":%llu,\"local_changes\":%llu,"
+	    "\"updates_received\":%llu,\"updates_applied\":%llu,"
+	    "\"updates_acked\":%llu,\"conflicts\":%llu,\"rejections\":%llu,"
+	    "\"syncs_completed\":%llu,\"syncs_failed\":%llu,"
+	    "\"last_sync_secs\":%.6f,\"primary_restarts\":%llu,"
+	    "\"serving\":%s,\"faulty\":%s,\"critical\":%s",
+	    (unsigned long long)s->ctr.handbacks,
+	    (unsigned long long)s->ctr.handback_failures,
+	    (unsigned long long)s->ctr.subnets_handed_back,
+	    s->ctr.last_handback_time, s->last_hb_secs, s->last_hb_leases,
+	    (unsigned long long)s->bindings,
+	    (unsigned long long)s->local_bindings,
+	    (unsigned long long)s->upd_received,
+	    (unsigned long long)s->upd_applied,
+	    (unsigned long long)s->upd_acked,
+	    (unsigned long long)s->upd_conflicts,
+	    (unsigned long long)rejects_total(s),
+	    (unsigned long long)s->ctr.syncs_completed,
+	    (unsigned long long)s->ctr.syncs_failed, s->last_sync_secs,
+	    (unsigned long long)s->ctr.primary_restarts,
+	    atomic_load(&p->serving) ? "true" : "false",
+	    s->faulty ? "true" : "false", s->critical ? "true" : "false");
+	if (s->have_clock)
+		sb_printf(out, ",\"clock_skew\":%.3f", s->clock_skew);
+	else
+		sb_puts(out, ",\"clock_skew\":null");
+	if (s->critical) {
+		sb_puts(out, ",\"stop_reason\":");
+		sb_json_str(out, s->stop_reason);
+	}
+	sb_puts(out, ",\"rejected\":{");
+	for (unsigned i = 1; i < FO_REJ_COUNT; i++) {
+		if (s->rejects[i] == 0)
+			continue;
+		sb_printf(out, "%s\"%s\":%llu", first ? "" : ",",
+		    fo_rej_name(i), (unsigned long long)s->rejects[i]);
+		first = false;
+	}
+	sb_puts(out, "}");
+	if (!detail) {
+		sb_puts(out, "}");
+		return;
+	}
+	sb_printf(out, ",\"messages_received\":%llu,\"messages_sent\":%llu,"
+	    "\"send_errors\":%llu,\"dhcp_ignored\":%llu,\"dhcp_received\":%llu,"
+	    "\"dhcp_sent\":%llu,\"offers\":%llu,\"acks\":%llu,\"naks\":%llu,"
+	    "\"commits\":%llu,\"commit_failures\":%llu,\"acks_withheld\":%llu,"
+	    "\"ping_checks\":%llu,\"ping_in_use\":%llu,\"ping_backlog\":%llu,"
+	    "\"queue_dropped\":%llu,"
+	    "\"primary_store_known\":%s,\"primary_store_changed\":%s,"
+	    "\"primary_store_id\":\"",
+	    (unsigned long long)s->msgs_rx, (unsigned long long)s->msgs_tx,
+	    (unsigned long long)s->send_errors,
+	    (unsigned long long)p->dhcp_ignored,
+	    (unsigned long long)s->dhcp_rx, (unsigned long long)s->dhcp_sent,
+	    (unsigned long long)s->eng.tx[DHCPOFFER],
+	    (unsigned long long)s->eng.tx[DHCPACK],
+	    (unsigned long long)s->eng.tx[DHCPNAK],
+	    (unsigned long long)s->commits,
+	    (unsigned long long)s->commit_failures,
+	    (unsigned long long)s->acks_withheld,
+	    (unsigned long long)s->ping_checks,
+	    (unsigned long long)s->ping_in_use,
+	    (unsigned long long)s->ping_backlog,
+	    (unsigned long long)fq_dropped(&p->inq),
+	    s->p_store_known ? "true" : "false",
+	    s->p_store_changed ? "true" : "false");
+	sb_hex(out, s->p_store_id, FO_STORE_ID_LEN);
+	sb_printf(out, "\",\"primary_last_seq\":%llu,"
+	    "\"primary_holds_ours_through\":%llu,\"local_seq\":%llu,"
+	    "\"handed_back_through\":%llu,\"primary_epoch\":%llu,"
+	    "\"primary_buf_size\":%u,\"buf_size_mismatch\":%s,"
+	    "\"digest_mismatches\":%u,\"digests_missing\":%u,"
+	    "\"sync_expected\":%llu,\"sync_received\":%llu,"
+	    "\"handback_full\":%s,\"policy\":{\"poll_delay\":%g,"
+	    "\"poll_retry_max\":%u,\"wait_poll_rpl\":%g,"
+	    "\"sync_bindings\":%s,\"sync_fail_critical\":%s,"
+	    "\"takeover_ping_check\":%s},\"subnets\":[",
+	    (unsigned long long)s->p_last_seq,
+	    (unsigned long long)(s->p_acked_seq & ~FO_LOCAL_SEQ_BIT),
+	    (unsigned long long)s->local_seq,
+	    (unsigned long long)s->hb_through,
+	    (unsigned long long)s->p_epoch, s->p_buf_size,
+	    s->buf_mismatch ? "true" : "false", s->digest_mismatches,
+	    s->digests_missing, (unsigned long long)s->sync_expected,
+	    (unsigned long long)s->sync_received,
+	    s->hb_full ? "true" : "false", pol->poll_delay,
+	    pol->poll_retry_max, pol->wait_poll_rpl,
+	    pol->sync_bindings ? "true" : "false",
+	    pol->sync_fail_critical ? "true" : "false",
+	    pol->takeover_ping_check ? "true" : "false");
+	for (size_t i = 0; i < s->nsubnets; i++) {
+		const struct fo_snap_subnet *x = &subs[i];
+
+		sb_puts(out, i ? ",{\"name\":" : "{\"name\":");
+		sb_json_str(out, x->name);
+		sb_puts(out, ",\"subnet\":\"");
+		sb_ipv4(out, x->network);
+		sb_printf(out, "/%u\",\"served_by\":\"%s\",\"serving\":%s,"
+		    "\"handback\":\"%s\",\"digest\":\"%s\",\"total\":%u,"
+		    "\"free\":%u,\"offered\":%u,\"bound\":%u,\"declined\":%u,"
+		    "\"conflict\":%u,\"reserved\":%u}", x->prefix,
+		    served_by(s, x), x->serving ? "true" : "false",
+		    hb_name(x->hb), !x->digest_seen ? "unknown" :
+		    x->digest_match ? "match" : "mismatch", x->st.total,
+		    x->st.free, x->st.offered, x->st.bound, x->st.declined,
+		    x->st.conflict, x->st.reserved);
+	}
+	sb_puts(out, "]}");
+}
+
+static void
+fmt_age(char *buf, size_t len, double now, double t)
+{
+	if (t <= 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.1fs ago", now - t);
+}
+
+static void
+peer_text_row(struct fo_peer *p, const struct fo_snap *s, struct strbuf *out)
+{
+	double	 now = fo_wallclock();
+	char	 poll[24], rpl[24];
+	struct strbuf a;
+
+	sb_init(&a);
+	addr_port(&a, p->addr, p->port);
+	fmt_age(poll, sizeof(poll), now, s->last_poll_sent);
+	fmt_age(rpl, sizeof(rpl), now, s->last_reply);
+	sb_printf(out, "%-12s %-21s %-10s %8.1fs %-11s %-11s %6llu/%-6llu "
+	    "%5llu %4u %4llu %8llu %8llu/%-8llu %5llu%s%s\n", p->name,
+	    a.buf ? a.buf : "", fo_state_name(s->state),
+	    now - s->ctr.state_since, poll, rpl,
+	    (unsigned long long)s->ctr.polls_sent,
+	    (unsigned long long)s->ctr.polls_answered,
+	    (unsigned long long)s->ctr.polls_timed_out,
+	    s->ctr.consecutive_misses, (unsigned long long)s->ctr.takeovers,
+	    (unsigned long long)s->bindings,
+	    (unsigned long long)s->upd_received,
+	    (unsigned long long)s->upd_acked,
+	    (unsigned long long)rejects_total(s),
+	    s->faulty ? "  FAULTY (clock)" : "",
+	    s->critical ? "  STOPPED (sync failed)" : "");
+	sb_free(&a);
+}
+
+static int
+cmd_status(struct fod *fod, int argc, char **argv, bool json,
+    struct strbuf *out)
+{
+	struct fo_snap *s;
+	struct fo_snap_subnet *subs = NULL;
+	struct fo_peer *only = NULL;
+	size_t	 cap = 0;
+	double	 up = ev_now(fod->loop) - fod->started;
+
+	if (argc > 1 && (only = peer_named(fod, argv[1])) == NULL)
+		return error_out(out, json, "no primary named %s", argv[1]);
+	if ((s = malloc(sizeof(*s))) == NULL)
+		return error_out(out, json, "out of memory");
+	for (size_t i = 0; i < fod->npeers; i++)
+		if (fod->peers[i]->view.nsubnets > cap)
+			cap = fod->peers[i]->view.nsubnets;
+	if ((subs = calloc(cap ? cap : 1, sizeof(*subs))) == NULL) {
+		free(s);
+		return error_out(out, json, "out of memory");
+	}
+	if (only != NULL) {
+		fo_peer_snapshot(only, s, subs, cap);
+		if (json) {
+			peer_json(fod, only, s, subs, true, out);
+			sb_puts(out, "\n");
+		} else {
+			sb_printf(out, "%-12s %-21s %-10s %9s %-11s %-11s "
+			    "%-13s %5s %4s %4s %8s %-17s %5s\n", "PRIMARY",
+			    "ADDRESS", "STATE", "IN STATE", "LAST POLL",
+			    "LAST REPLY", "POLLS SENT/OK", "T/O", "MISS",
+			    "TAKE", "BINDINGS", "UPDATES RX/ACKED", "REJ");
+			peer_text_row(only, s, out);
+			sb_printf(out, "\nlast takeover: %s\nhand-backs: %llu "
+			    "(last: %zu bindings in %.3f s), failures %llu\n"
+			    "clock skew: %s%.1f s\nprimary store: %s\n\n",
+			    s->ctr.last_takeover_reason[0] ?
+			    s->ctr.last_takeover_reason : "never",
+			    (unsigned long long)s->ctr.handbacks,
+			    s->last_hb_leases, s->last_hb_secs,
+			    (unsigned long long)s->ctr.handback_failures,
+			    s->have_clock ? "" : "unknown ",
+			    s->clock_skew, !s->p_store_known ? "unknown" :
+			    s->p_store_changed ? "replaced (full hand-back "
+			    "pending)" : "known");
+			sb_printf(out, "%-16s %-20s %-20s %-12s %7s %7s %7s\n",
+			    "SUBNET", "NETWORK", "SERVED BY", "HAND-BACK",
+			    "TOTAL", "FREE", "BOUND");
+			for (size_t i = 0; i < s->nsubnets; i++) {
+				struct strbuf n;
+
+				sb_init(&n);
+				sb_ipv4(&n, subs[i].network);
+				sb_printf(&n, "/%u", subs[i].prefix);
+				sb_printf(out, "%-16s %-20s %-20s %-12s %7u %7u "
+				    "%7u\n", subs[i].name, n.buf ? n.buf : "",
+				    served_by(s, &subs[i]),
+				    hb_name(subs[i].hb), subs[i].st.total,
+				    subs[i].st.free, subs[i].st.bound);
+				sb_free(&n);
+			}
+		}
+		free(subs);
+		free(s);
+		return 0;
+	}
+	if (json) {
+		sb_puts(out, "{\"role\":\"failover\",\"name\":");
+		sb_json_str(out, fod->cfg.server.name);
+		sb_printf(out, ",\"version\":\"%s\",\"pid\":%ld,\"uptime\":%.3f,"
+		    "\"counters\":{\"failover_received\":%llu,"
+		    "\"failover_malformed\":%llu,\"failover_unknown_peer\":%llu,"
+		    "\"failover_queue_full\":%llu,\"dhcp_received\":%llu,"
+		    "\"dhcp_not_request\":%llu,\"dhcp_truncated\":%llu,"
+		    "\"dhcp_no_subnet\":%llu,\"dhcp_queue_full\":%llu,"
+		    "\"notifications\":%llu,\"reloads\":%llu,"
+		    "\"reload_failures\":%llu},\"primaries\":[",
+		    DHCPFO_VERSION, (long)getpid(), up,
+		    (unsigned long long)fod->ctr.fo_rx,
+		    (unsigned long long)fod->ctr.fo_bad,
+		    (unsigned long long)fod->ctr.fo_unknown_peer,
+		    (unsigned long long)fod->ctr.fo_queue_full,
+		    (unsigned long long)fod->ctr.dhcp_rx,
+		    (unsigned long long)fod->ctr.dhcp_short,
+		    (unsigned long long)fod->ctr.dhcp_truncated,
+		    (unsigned long long)fod->ctr.dhcp_no_subnet,
+		    (unsigned long long)fod->ctr.dhcp_queue_full,
+		    (unsigned long long)fod->ctr.notes,
+		    (unsigned long long)fod->ctr.reloads,
+		    (unsigned long long)fod->ctr.reload_failures);
+	} else {
+		sb_printf(out, "role:     failover\nname:     %s\nversion:  %s\n"
+		    "pid:      %ld\nuptime:   %.0f s\n\n", fod->cfg.server.name,
+		    DHCPFO_VERSION, (long)getpid(), up);
+		sb_printf(out, "%-12s %-21s %-10s %9s %-11s %-11s %-13s %5s "
+		    "%4s %4s %8s %-17s %5s\n", "PRIMARY", "ADDRESS", "STATE",
+		    "IN STATE", "LAST POLL", "LAST REPLY", "POLLS SENT/OK",
+		    "T/O", "MISS", "TAKE", "BINDINGS", "UPDATES RX/ACKED",
+		    "REJ");
+	}
+	for (size_t i = 0; i < fod->npeers; i++) {
+		fo_peer_snapshot(fod->peers[i], s, subs, cap);
+		if (json) {
+			if (i > 0)
+				sb_puts(out, ",");
+			peer_json(fod, fod->peers[i], s, subs, false, out);
+		} else
+			peer_text_row(fod->peers[i], s, out);
+	}
+	if (json)
+		sb_puts(out, "]}\n");
+	free(subs);
+	free(s);
+	return 0;
+}
+
+static void
+history_of(struct fo_peer *p, const struct fo_snap *s, bool json,
+    bool *first, struct strbuf *out)
+{
+	size_t	 n = fsm_history_count(&s->hist);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct fsm_transition *t = fsm_history_get(&s->hist, i);
+
+		if (json) {
+			sb_puts(out, *first ? "{\"primary\":" :
+			    ",{\"primary\":");
+			sb_json_str(out, p->name);
+			sb_printf(out, ",\"seq\":%llu,\"time\":%.3f,\"from\":"
+			    "\"%s\",\"to\":\"%s\",\"reason\":",
+			    (unsigned long long)t->seq, t->when,
+			    fo_state_name((enum fo_state)t->from),
+			    fo_state_name((enum fo_state)t->to));
+			sb_json_str(out, t->reason);
+			sb_puts(out, "}");
+		} else {
+			char	 ts[32];
+			time_t	 w = (time_t)t->when;
+			struct tm tm;
+
+			localtime_r(&w, &tm);
+			strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm);
+			sb_printf(out, "%s.%03d %-12s %-10s -> %-10s %s\n", ts,
+			    (int)((t->when - (double)w) * 1000), p->name,
+			    fo_state_name((enum fo_state)t->from),
+			    fo_state_name((enum fo_state)t->to), t->reason);
+		}
+		*first = false;
+	}
+}
+
+static int
+cmd_history(struct fod *fod, int argc, char **argv, bool json,
+    struct strbuf *out)
+{
+	struct fo_snap *s;
+	struct fo_peer *only = NULL;
+	bool	 first = true;
+
+	if (argc > 1 && (only = peer_named(fod, argv[1])) == NULL)
+		return error_out(out, json, "no primary named %s", argv[1]);
+	if ((s = malloc(sizeof(*s))) == NULL)
+		return error_out(out, json, "out of memory");
+	if (json)
+		sb_puts(out, "{\"history\":[");
+	for (size_t i = 0; i < fod->npeers; i++) {
+		struct fo_peer *p = fod->peers[i];
+
+		if (only != NULL && p != only)
+			continue;
+		fo_peer_snapshot(p, s, NULL, 0);
+		history_of(p, s, json, &first, out);
+	}
+	if (json) {
+		sb_puts(out, "],\"counters\":[");
+		first = true;
+		for (size_t i = 0; i < fod->npeers; i++) {
+			struct fo_peer *p = fod->peers[i];
+
+			if (only != NULL && p != only)
+				continue;
+			fo_peer_snapshot(p, s, NULL, 0);
+			sb_puts(out, first ? "{\"primary\":" : ",{\"primary\":");
+			sb_json_str(out, p->name);
+			sb_puts(out, ",\"states\":{");
+			for (unsigned k = 0; k < FO_STATE_COUNT; k++) {
+				double secs = s->hist.stats[k].seconds;
+
+				if (k == s->hist.cur)
+					secs += fo_wallclock() - s->hist.since;
+				sb_printf(out, "%s\"%s\":{\"entered\":%llu,"
+				    "\"seconds\":%.3f}", k ? "," : "",
+				    fo_state_name((enum fo_state)k),
+				    (unsigned long long)s->hist.stats[k].entered,
+				    secs);
+			}
+			sb_puts(out, "}}");
+			first = false;
+		}
+		sb_puts(out, "]}\n");
+	} else if (first)
+		sb_puts(out, "no transitions yet\n");
+	free(s);
+	return 0;
+}
+
+static int
+cmd_leases(struct fod *fod, int argc, char **argv, bool json,
+    struct strbuf *out)
+{
+	const char *only = argc > 1 ? argv[1] : "";
+	bool	 matched = only[0] == '\0', first = true;
+
+	if (json)
+		sb_puts(out, "{\"leases\":[");
+	else
+		sb_printf(out, "%-16s %-12s %-12s %-9s %-17s %-10s %s\n",
+		    "ADDRESS", "SUBNET", "PRIMARY", "STATE", "HWADDR",
+		    "EXPIRES", "HOSTNAME");
+	for (size_t i = 0; i < fod->npeers; i++) {
+		struct fo_call *c = fo_call_new(FO_CALL_LEASES, json, only);
+		bool	 done;
+
+		if (c == NULL)
+			return error_out(out, json, "out of memory");
+		if (!fo_call_post(fod->peers[i], c)) {
+			fo_call_release(c);
+			sb_reset(out);
+			return error_out(out, json, "primary %s is busy; try "
+			    "again", fod->peers[i]->name);
+		}
+		done = fo_call_wait(c, FOD_CALL_TIMEOUT);
+		if (!done) {
+			fo_call_release(c);
+			sb_reset(out);
+			return error_out(out, json, "primary %s did not "
+			    "answer in time", fod->peers[i]->name);
+		}
+		matched |= c->matched;
+		if (c->nitems > 0) {
+			if (json && !first)
+				sb_puts(out, ",");
+			sb_append(out, c->out.buf, c->out.len);
+			first = false;
+		}
+		fo_call_release(c);
+	}
+	if (json)
+		sb_puts(out, "]}\n");
+	if (!matched) {
+		sb_reset(out);
+		return error_out(out, json, "no subnet named %s", only);
+	}
+	return 0;
+}
+
+static int
+cmd_to_peer(struct fod *fod, int argc, char **argv, bool json,
+    struct strbuf *out, enum fq_cmd cmd, const char *what)
+{
+	struct fo_peer *p;
+	struct fq_item *it;
+	struct fo_snap *s;
+
+	if (argc != 2)
+		return error_out(out, json, "usage: %s PRIMARY", argv[0]);
+	if ((p = peer_named(fod, argv[1])) == NULL)
+		return error_out(out, json, "no primary named %s", argv[1]);
+	if ((it = fq_item_new(FQ_CMD, 0)) == NULL)
+		return error_out(out, json, "out of memory");
+	it->cmd = (uint8_t)cmd;
+	if (!fq_push(&p->inq, it))
+		return error_out(out, json, "primary %s is busy; try again",
+		    p->name);
+	fq_wake(&p->inq);
+	log_info("control: %s %s", argv[0], p->name);
+	if ((s = malloc(sizeof(*s))) == NULL)
+		return error_out(out, json, "out of memory");
+	fo_peer_snapshot(p, s, NULL, 0);
+	if (json) {
+		sb_puts(out, "{\"primary\":");
+		sb_json_str(out, p->name);
+		sb_printf(out, ",\"requested\":\"%s\",\"state\":\"%s\"}\n",
+		    argv[0], fo_state_name(s->state));
+	} else
+		sb_printf(out, "%s %s requested (state was %s); see "
+		    "dhcpfoctl status %s\n", what, p->name,
+		    fo_state_name(s->state), p->name);
+	free(s);
+	return 0;
+}
+
+static int
+cmd_reload(struct fod *fod, bool json, struct strbuf *out)
+{
+	struct strbuf why;
+	int	 rc;
+
+	sb_init(&why);
+	rc = fod_reload(fod, &why);
+	if (json) {
+		sb_printf(out, "{\"reloaded\":%s,\"messages\":",
+		    rc == 0 ? "true" : "false");
+		sb_json_str(out, why.buf ? why.buf : "");
+		sb_puts(out, "}\n");
+	} else {
+		sb_puts(out, rc == 0 ? "configuration reloaded\n" :
+		    "reload failed; running configuration kept\n");
+		if (why.len)
+			sb_append(out, why.buf, why.len);
+	}
+	sb_free(&why);
+	return rc;
+}
+
+int
+fod_ctl_handler(void *arg, int argc, char **argv, bool json,
+    struct strbuf *out)
+{
+	struct fod *fod = arg;
+
+	if (strcmp(argv[0], "status") == 0)
+		return cmd_status(fod, argc, argv, json, out);
+	if (strcmp(argv[0], "history") == 0)
+		return cmd_history(fod, argc, argv, json, out);
+	if (strcmp(argv[0], "leases") == 0)
+		return cmd_leases(fod, argc, argv, json, out);
+	if (strcmp(argv[0], "takeover") == 0)
+		return cmd_to_peer(fod, argc, argv, json, out,
+		    FQ_CMD_TAKEOVER, "takeover of");
+	if (strcmp(argv[0], "release") == 0)
+		return cmd_to_peer(fod, argc, argv, json, out,
+		    FQ_CMD_RELEASE, "release of");
+	if (strcmp(argv[0], "start") == 0)
+		return cmd_to_peer(fod, argc, argv, json, out, FQ_CMD_START,
+		    "start of");
+	if (strcmp(argv[0], "reload") == 0)
+		return cmd_reload(fod, json, out);
+	return error_out(out, json, "unknown command; the failover knows: "
+	    "status [PRIMARY], history [PRIMARY], leases [SUBNET], "
+	    "takeover PRIMARY, release PRIMARY, start PRIMARY, reload");
+}

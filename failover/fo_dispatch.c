@@ -1,0 +1,358 @@
+/*
+ * Main-thread routing (docs/failover-design.md "Sockets and ports"):
+ *
+ *  - failover datagrams: sanity (size, magic, length) and the peer
+ *    lookup -- primary_id in the header *and* the source address and
+ *    port must both match a configured primary -- then the datagram goes
+ *    to that primary's thread, which owns the key and does the rest;
+ *  - DHCP requests: to the thread owning the subnet (by giaddr, else the
+ *    receiving interface's address; a RENEWING unicast or RELEASE by
+ *    ciaddr, as the engine does), and only while that thread serves:
+ *    in normal operation every relayed broadcast reaches us too, and a
+ *    sleeping thread should not pay for them.
+ *
+ * Each socket read is bounded (FOD_READ_BUDGET) so one flood cannot
+ * starve the other sockets, the control socket or the signals.  Threads
+ * are woken once per read batch, not once per datagram.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "fod.h"
+
+static uint32_t
+be32(const uint8_t *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	    (uint32_t)b[2] << 8 | b[3];
+}
+
+static int
+route_cmp(const void *a, const void *b)
+{
+	const struct fod_route *x = a, *y = b;
+
+	return x->network < y->network ? -1 : x->network > y->network;
+}
+
+int
+fod_build_routes(struct fod *fod)
+{
+	size_t	 n = 0, k = 0;
+
+	for (size_t i = 0; i < fod->npeers; i++)
+		n += fod->peers[i]->view.nsubnets;
+	free(fod->routes);
+	if ((fod->routes = calloc(n ? n : 1, sizeof(*fod->routes))) == NULL)
+		return -1;
+	for (size_t i = 0; i < fod->npeers; i++) {
+		const struct config *v = &fod->peers[i]->view;
+
+		for (size_t j = 0; j < v->nsubnets; j++) {
+			fod->routes[k].network = v->subnets[j].network;
+			fod->routes[k].mask = v->subnets[j].mask;
+			fod->routes[k].peer = i;
+			k++;
+		}
+	}
+	qsort(fod->routes, k, sizeof(*fod->routes), route_cmp);
+	fod->nroutes = k;
+	return 0;
+}
+
+/* Subnets never overlap (the config refuses it): the last network at
+ * or below addr is the only candidate. */
+long
+fod_route(const struct fod *fod, uint32_t addr)
+{
+	size_t	 lo = 0, hi = fod->nroutes;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (fod->routes[mid].network <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return -1;
+	lo--;
+	if ((addr & fod->routes[lo].mask) != fod->routes[lo].network)
+		return -1;
+	return (long)fod->routes[lo].peer;
+}
+
+/* --------------------------------------------------- failover socket */
+
+static struct fo_peer *
+find_peer(struct fod *fod, const struct fo_hdr *h, uint32_t src,
+    uint16_t sport, bool *wrong_source)
+{
+	*wrong_source = false;
+	for (size_t i = 0; i < fod->npeers; i++) {
+		struct fo_peer *p = fod->peers[i];
+
+		if (p->id != h->primary_id)
+			continue;
+		if (p->addr == src && p->port == sport)
+			return p;
+		*wrong_source = true;
+	}
+	return NULL;
+}
+
+static void
+fo_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct fod *fod = w->data;
+	bool	 woke[CFG_FO_MAX_PRIMARIES_LIMIT] = { false };
+	int	 budget = FOD_READ_BUDGET;
+
+	(void)loop;
+	(void)revents;
+	while (budget-- > 0) {
+		struct sockaddr_in from;
+		socklen_t flen = sizeof(from);
+		struct fo_hdr h;
+		struct fo_peer *p;
+		struct fq_item *it;
+		enum fo_err e;
+		bool	 wrong;
+		ssize_t	 n;
+		uint32_t src;
+		uint16_t sport;
+		char	 a[INET_ADDRSTRLEN];
+		uint64_t sup;
+
+		n = recvfrom(fod->fo_fd, fod->fo_rxbuf, FO_DGRAM_MAX + 1,
+		    MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				log_warn("failover socket: receive: %s",
+				    strerror(errno));
+			break;
+		}
+		fod->ctr.fo_rx++;
+		src = ntohl(from.sin_addr.s_addr);
+		sport = ntohs(from.sin_port);
+		e = n > FO_DGRAM_MAX ? FO_ERR_LENGTH :
+		    fo_peek_header(fod->fo_rxbuf, (size_t)n, &h);
+		if (e != FO_OK) {
+			fod->ctr.fo_bad++;
+			fod->ctr.fo_bad_by[e]++;
+			if (log_ratelimit_ok(&fod->rl_fo, ev_now(fod->loop),
+			    10, &sup)) {
+				fo_fmt_addr(src, a, sizeof(a));
+				log_warn("failover socket: dropped %zd bytes "
+				    "from %s:%u: %s%s", n, a, sport,
+				    fo_err_name(e), sup ? " (and more since "
+				    "the last report)" : "");
+			}
+			continue;
+		}
+		if ((p = find_peer(fod, &h, src, sport, &wrong)) == NULL) {
+			fod->ctr.fo_unknown_peer++;
+			if (log_ratelimit_ok(&fod->rl_fo, ev_now(fod->loop),
+			    10, &sup)) {
+				fo_fmt_addr(src, a, sizeof(a));
+				log_warn("failover socket: %s from %s:%u for "
+				    "%s primary id %08x%s", fo_type_name(h.type),
+				    a, sport, wrong ? "a source other than the "
+				    "configured Address:Port of" : "unknown",
+				    h.primary_id, sup ? " (and more since the "
+				    "last report)" : "");
+			}
+			continue;
+		}
+		if ((it = fq_item_new(FQ_FO, (size_t)n)) == NULL)
+			break;
+		it->src_addr = src;
+		it->src_port = sport;
+		memcpy(it->buf, fod->fo_rxbuf, (size_t)n);
+		p->fo_queued++;
+		if (!fq_push(&p->inq, it))
+			fod->ctr.fo_queue_full++;
+		woke[p->idx] = true;
+	}
+	for (size_t i = 0; i < fod->npeers; i++)
+		if (woke[i])
+			fq_wake(&fod->peers[i]->inq);
+}
+
+/* ------------------------------------------------------ DHCP sockets */
+
+/* Our address on the interface a request came in on (RFC 2131 4.3.1). */
+static uint32_t
+iface_addr(struct fod *fod, unsigned int ifindex)
+{
+	const struct ifaddr_entry *ife = ifaddr_by_index(&fod->ifs, ifindex);
+
+	if (ife == NULL && ifindex != 0) {
+		/* Interfaces may have been (re)configured since start. */
+		char	 err[256];
+
+		ifaddr_free(&fod->ifs);
+		if (ifaddr_load(&fod->ifs, err, sizeof(err)) < 0)
+			log_warn("interface list: %s", err);
+		ife = ifaddr_by_index(&fod->ifs, ifindex);
+	}
+	return ife != NULL ? ife->addr : 0;
+}
+
+static void
+dhcp_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct fod_sock *sock = w->data;
+	struct fod *fod = sock->fod;
+	bool	 woke[CFG_FO_MAX_PRIMARIES_LIMIT] = { false };
+	int	 total = 0, n;
+
+	(void)loop;
+	(void)revents;
+	while (total < FOD_READ_BUDGET) {
+		n = netio_recv_batch(sock->fd, fod->rxbuf, NETIO_BATCH);
+		if (n <= 0) {
+			if (n < 0 && errno != EAGAIN && errno != EINTR)
+				log_warn("DHCP socket %s: receive: %s",
+				    sock->ifname[0] ? sock->ifname :
+				    "(server address)", strerror(errno));
+			break;
+		}
+		for (int i = 0; i < n; i++) {
+			const struct netio_pkt *pkt = &fod->rxbuf[i];
+			struct fq_item *it;
+			uint32_t gi, ci, ifa, link;
+			long	 pi = -1;
+			struct fo_peer *p;
+
+			fod->ctr.dhcp_rx++;
+			if (pkt->truncated) {
+				fod->ctr.dhcp_truncated++;
+				continue;
+			}
+			/* BOOTP fixed part; only requests concern us. */
+			if (pkt->len < 236 || pkt->buf[0] != 1) {
+				fod->ctr.dhcp_short++;
+				continue;
+			}
+			ci = be32(pkt->buf + 12);
+			gi = be32(pkt->buf + 24);
+			ifa = gi != 0 ? 0 : iface_addr(fod, pkt->ifindex);
+			link = gi != 0 ? gi : ifa;
+			if (gi == 0 && ci != 0)
+				pi = fod_route(fod, ci);
+			if (pi < 0 && link != 0)
+				pi = fod_route(fod, link);
+			if (pi < 0) {
+				fod->ctr.dhcp_no_subnet++;
+				continue;
+			}
+			p = fod->peers[pi];
+			if (!atomic_load(&p->serving)) {
+				p->dhcp_ignored++;
+				continue;
+			}
+			if ((it = fq_item_new(FQ_DHCP, pkt->len)) == NULL)
+				continue;
+			it->sock = (uint16_t)(sock - fod->socks);
+			it->src_addr = pkt->src_addr;
+			it->src_port = pkt->src_port;
+			it->ifindex = pkt->ifindex;
+			it->link_addr = link;
+			it->iface_addr = ifa;
+			memcpy(it->buf, pkt->buf, pkt->len);
+			p->dhcp_queued++;
+			if (!fq_push(&p->inq, it))
+				fod->ctr.dhcp_queue_full++;
+			woke[pi] = true;
+		}
+		total += n;
+		if (n < NETIO_BATCH)
+			break;
+	}
+	for (size_t i = 0; i < fod->npeers; i++)
+		if (woke[i])
+			fq_wake(&fod->peers[i]->inq);
+}
+
+static int
+add_sock(struct fod *fod, uint32_t addr, const char *ifname, bool relay,
+    char *err, size_t errlen)
+{
+	struct fod_sock *s = &fod->socks[fod->nsocks];
+
+	s->fd = netio_open_udp(addr, fod->cfg.server.dhcp_port, ifname, err,
+	    errlen);
+	if (s->fd < 0)
+		return -1;
+	s->fod = fod;
+	s->relay = relay;
+	snprintf(s->ifname, sizeof(s->ifname), "%s", ifname ? ifname : "");
+	ev_io_init(&s->w, dhcp_rx_cb, s->fd, EV_READ);
+	s->w.data = s;
+	ev_io_start(fod->loop, &s->w);
+	fod->nsocks++;
+	return 0;
+}
+
+int
+fod_open_sockets(struct fod *fod, char *err, size_t errlen)
+{
+	const struct cfg_server *sc = &fod->cfg.server;
+	char	 e2[256];
+
+	fod->fo_fd = netio_open_udp(sc->server_addr, fod->cfg.failover_port,
+	    NULL, e2, sizeof(e2));
+	if (fod->fo_fd < 0) {
+		snprintf(err, errlen, "failover socket: %s", e2);
+		return -1;
+	}
+	ev_io_init(&fod->fo_w, fo_rx_cb, fod->fo_fd, EV_READ);
+	fod->fo_w.data = fod;
+	ev_io_start(fod->loop, &fod->fo_w);
+
+	if (ifaddr_load(&fod->ifs, e2, sizeof(e2)) < 0) {
+		snprintf(err, errlen, "interface list: %s", e2);
+		return -1;
+	}
+	/* As the primary (primary/dhcp_io.c): relayed traffic arrives at
+	 * our address; directly attached clients broadcast on each served
+	 * interface. */
+	if (add_sock(fod, sc->server_addr, NULL, true, err, errlen) < 0)
+		return -1;
+	for (size_t i = 0; i < sc->ninterfaces; i++) {
+		if (ifaddr_by_name(&fod->ifs, sc->interfaces[i]) == NULL) {
+			snprintf(err, errlen, "interface %s (Interfaces in "
+			    "[server]) does not exist or has no IPv4 address",
+			    sc->interfaces[i]);
+			return -1;
+		}
+		if (add_sock(fod, INADDR_ANY, sc->interfaces[i], false, err,
+		    errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void
+fod_close_sockets(struct fod *fod)
+{
+	for (size_t i = 0; i < fod->nsocks; i++) {
+		ev_io_stop(fod->loop, &fod->socks[i].w);
+		close(fod->socks[i].fd);
+	}
+	fod->nsocks = 0;
+	if (fod->fo_fd >= 0) {
+		ev_io_stop(fod->loop, &fod->fo_w);
+		close(fod->fo_fd);
+		fod->fo_fd = -1;
+	}
+	ifaddr_free(&fod->ifs);
+}

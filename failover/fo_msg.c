@@ -1,0 +1,531 @@
+/*
+ * The failover protocol on a primary's thread: the receive path in the
+ * fixed order of docs/failover-protocol.md 7.1 (the main thread did the
+ * sanity check and the peer lookup), and the messages we send.
+ *
+ *	authenticate -> replay check -> decode -> direction -> handler
+ *	(state checks, state machine) -> replay commit
+ *
+ * Nothing from a datagram reaches a handler before its HMAC is checked;
+ * the replay window moves only for a message that was accepted.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "fo_digest.h"
+#include "fod.h"
+#include "version.h"
+
+static const char *const rej_names[FO_REJ_COUNT - FO_ERR_COUNT] = {
+	[FO_REJ_BAD_HMAC - FO_ERR_COUNT] = "bad-hmac",
+	[FO_REJ_REPLAYED - FO_ERR_COUNT] = "replayed",
+	[FO_REJ_TOO_OLD - FO_ERR_COUNT] = "too-old",
+	[FO_REJ_OLD_EPOCH - FO_ERR_COUNT] = "old-epoch",
+	[FO_REJ_REFLECTED - FO_ERR_COUNT] = "reflected",
+	[FO_REJ_UNEXPECTED - FO_ERR_COUNT] = "unexpected",
+	[FO_REJ_BAD_LEASE - FO_ERR_COUNT] = "bad-lease",
+};
+
+const char *
+fo_rej_name(unsigned r)
+{
+	if (r < FO_ERR_COUNT)
+		return fo_err_name((enum fo_err)r);
+	if (r < FO_REJ_COUNT)
+		return rej_names[r - FO_ERR_COUNT];
+	return "unknown";
+}
+
+uint8_t
+fo_state_code(enum fo_state s)
+{
+	switch (s) {
+	case FO_STARTUP:	return FO_STATE_STARTUP;
+	case FO_SYNCING:	return FO_STATE_SYNCING;
+	case FO_MONITORING:	return FO_STATE_MONITORING;
+	case FO_TAKEOVER:	return FO_STATE_TAKEOVER;
+	case FO_RETURNING:	return FO_STATE_RETURNING;
+	case FO_STOPPED:	return FO_STATE_SHUTTING_DOWN;
+	case FO_STATE_COUNT:	break;
+	}
+	return FO_STATE_UNKNOWN;
+}
+
+/* docs/failover-states.md "What the loops must do": PollRpl STATE. */
+static enum pr_state
+primary_state(const struct fo_msg *m)
+{
+	if (!FO_HAS(m, FO_TLV_STATE))
+		return PR_INIT;
+	switch (m->state) {
+	case FO_STATE_WAIT_CONTROL:	return PR_CTL_WAIT;
+	case FO_STATE_RETURNING:	return PR_RECEIVING;
+	case FO_STATE_SERVING:
+	case FO_STATE_STANDALONE:	return PR_SERVING;
+	default:			return PR_INIT;
+	}
+}
+
+void
+fo_reject(struct fo_peer *p, unsigned rej, const char *what)
+{
+	uint64_t n;
+
+	if (rej < FO_REJ_COUNT)
+		p->rejects[rej]++;
+	p->snap_dirty = true;
+	if (!log_ratelimit_ok(&p->rl_rx, ev_now(p->loop), 10, &n))
+		return;
+	log_warn("primary=%s: dropped a failover datagram: %s%s%s%s",
+	    p->name, fo_rej_name(rej), what != NULL ? " (" : "",
+	    what != NULL ? what : "", what != NULL ? ")" : "");
+	if (n > 0)
+		log_warn("primary=%s: %llu more datagrams were dropped "
+		    "before this one; see dhcpfoctl status %s", p->name,
+		    (unsigned long long)n, p->name);
+}
+
+/* ------------------------------------------------------------ send */
+
+void
+fo_msg_init_to_primary(struct fo_peer *p, struct fo_msg *m, uint8_t type)
+{
+	(void)p;
+	fo_msg_init(m, type, false);
+}
+
+static uint64_t
+clock_ms(void)
+{
+	return (uint64_t)(fo_wallclock() * 1000.0);
+}
+
+int
+fo_msg_send(struct fo_peer *p, struct fo_msg *m)
+{
+	struct sockaddr_in to;
+	size_t	 len;
+	enum fo_err e;
+	uint64_t n;
+
+	m->hdr.seq = ++p->tx_seq;
+	m->hdr.epoch = p->epoch;
+	m->hdr.primary_id = p->id;
+	if ((e = fo_encode(m, p->txbuf, FO_DGRAM_MAX, &len)) != FO_OK) {
+		/* We built something our own decoder would refuse: a bug. */
+		log_err("primary=%s: cannot encode %s: %s", p->name,
+		    fo_type_name(m->hdr.type), fo_err_name(e));
+		return -1;
+	}
+	if (!fo_auth_sign(&p->key, p->txbuf, len)) {
+		log_err("primary=%s: cannot sign %s", p->name,
+		    fo_type_name(m->hdr.type));
+		return -1;
+	}
+	memset(&to, 0, sizeof(to));
+	to.sin_family = AF_INET;
+	to.sin_addr.s_addr = htonl(p->addr);
+	to.sin_port = htons(p->port);
+	if (sendto(p->fod->fo_fd, p->txbuf, len, 0, (struct sockaddr *)&to,
+	    sizeof(to)) < 0) {
+		p->send_errors++;
+		if (log_ratelimit_ok(&p->rl_send, ev_now(p->loop), 10, &n))
+			log_warn("primary=%s: send %s: %s", p->name,
+			    fo_type_name(m->hdr.type), strerror(errno));
+		return -1;
+	}
+	p->msgs_tx++;
+	return 0;
+}
+
+static void
+add_versions(struct fo_msg *m)
+{
+	m->present |= FO_BIT(FO_TLV_VERSIONS);
+	m->ver_min = FO_VERSION_MIN;
+	m->ver_max = FO_VERSION_MAX;
+}
+
+static void
+add_name(struct fo_peer *p, struct fo_msg *m)
+{
+	if (p->view.server.name[0] == '\0')
+		return;
+	m->present |= FO_BIT(FO_TLV_NAME);
+	snprintf(m->name, sizeof(m->name), "%s", p->view.server.name);
+}
+
+static void
+add_common(struct fo_peer *p, struct fo_msg *m)
+{
+	m->present |= FO_BIT(FO_TLV_STATE) | FO_BIT(FO_TLV_CLOCK);
+	m->state = fo_state_code(p->fsm.state);
+	m->clock_ms = clock_ms();
+}
+
+int
+fo_send_poll(struct fo_peer *p)
+{
+	struct fo_msg *m = p->mt;
+
+	fo_msg_init_to_primary(p, m, FO_POLL);
+	add_versions(m);
+	add_name(p, m);
+	add_common(p, m);
+	m->present |= FO_BIT(FO_TLV_LAST_SEQ);
+	m->last_seq = p->p_last_seq;
+	p->last_poll_sent = fo_wallclock();
+	return fo_msg_send(p, m);
+}
+
+int
+fo_send_sync_req(struct fo_peer *p)
+{
+	struct fo_msg *m = p->mt;
+
+	fo_msg_init_to_primary(p, m, FO_SYNC_REQ);
+	add_versions(m);
+	add_name(p, m);
+	add_common(p, m);
+	m->present |= FO_BIT(FO_TLV_STORE_ID) | FO_BIT(FO_TLV_LAST_SEQ) |
+	    FO_BIT(FO_TLV_BUF_SIZE);
+	/* Protocol 5.4: all zero when we hold no copy; LAST_SEQ counts
+	 * only with the store it belongs to and a complete sync behind. */
+	if (p->p_store_known)
+		memcpy(m->store_id, p->p_store_id, FO_STORE_ID_LEN);
+	m->last_seq = p->p_store_known && p->sync_ok ? p->p_last_seq : 0;
+	m->buf_size = (uint16_t)p->policy.sync_binding_buf_size;
+	for (size_t i = 0; i < p->view.nsubnets; i++)
+		fo_msg_add_digest(m, p->view.subnets[i].network,
+		    p->view.subnets[i].prefix, p->digests[i]);
+	return fo_msg_send(p, m);
+}
+
+int
+fo_send_ctl_ret(struct fo_peer *p, uint8_t result, const char *reason)
+{
+	struct fo_msg *m = p->mt;
+
+	fo_msg_init_to_primary(p, m, FO_CTL_RET);
+	add_versions(m);
+	add_common(p, m);
+	m->present |= FO_BIT(FO_TLV_RESULT) | FO_BIT(FO_TLV_LAST_SEQ) |
+	    FO_BIT(FO_TLV_BUF_SIZE) | FO_BIT(FO_TLV_COUNT);
+	m->result = result;
+	m->last_seq = p->p_last_seq;
+	m->buf_size = (uint16_t)p->policy.sync_binding_buf_size;
+	/* Bindings of the hand-back this CtlRet ends (0: none, e.g. a
+	 * CtlReq during our start-up sync). */
+	m->count = (uint32_t)p->hb.ctl_ret_count;
+	p->hb.ctl_ret_count = 0;
+	if (reason != NULL && reason[0] != '\0') {
+		m->present |= FO_BIT(FO_TLV_REASON);
+		snprintf(m->reason, sizeof(m->reason), "%s", reason);
+	}
+	return fo_msg_send(p, m);
+}
+
+/* BIND_ACK for everything staged and committed since the last ones. */
+int
+fo_send_acks(struct fo_peer *p)
+{
+	uint64_t runs[FO_MAX_ACK_RANGES][2];
+	struct fo_msg *m = p->mt;
+	size_t	 nr;
+	int	 rc = 0;
+
+	while (fo_rx_pending(&p->rx) > 0) {
+		nr = fo_rx_take(&p->rx, runs, FO_MAX_ACK_RANGES);
+		fo_msg_init_to_primary(p, m, FO_BIND_ACK);
+		for (size_t i = 0; i < nr; i++) {
+			fo_msg_add_ack(m, runs[i][0], runs[i][1]);
+			p->upd_acked += runs[i][1] - runs[i][0] + 1;
+		}
+		if (fo_msg_send(p, m) < 0)
+			rc = -1;
+	}
+	return rc;
+}
+
+/* --------------------------------------------------------- receive */
+
+static void
+check_clock(struct fo_peer *p, const struct fo_msg *m)
+{
+	double	 skew, a;
+
+	if (!FO_HAS(m, FO_TLV_CLOCK))
+		return;
+	skew = (double)m->clock_ms / 1000.0 - fo_wallclock();
+	a = skew < 0 ? -skew : skew;
+	p->have_clock = true;
+	p->clock_skew = skew;
+	if (a > FO_SKEW_FAULTY) {
+		if (!p->faulty)
+			log_err("primary=%s: clock differs from ours by %.1f s "
+			    "(over %.0f s): pair reported faulty; bindings "
+			    "carry absolute times, fix the clocks", p->name,
+			    skew, FO_SKEW_FAULTY);
+		p->faulty = p->skew_warned = true;
+	} else if (a > FO_SKEW_WARN) {
+		if (!p->skew_warned)
+			log_warn("primary=%s: clock differs from ours by "
+			    "%.1f s (over %.0f s)", p->name, skew,
+			    FO_SKEW_WARN);
+		p->skew_warned = true;
+		p->faulty = false;
+	} else {
+		if (p->skew_warned)
+			log_info("primary=%s: clocks agree again (%.1f s)",
+			    p->name, skew);
+		p->skew_warned = p->faulty = false;
+	}
+}
+
+/* Protocol 9.5: compare the primary's subnet digests with ours. */
+static void
+check_digests(struct fo_peer *p, const struct fo_msg *m)
+{
+	unsigned mism = 0, missing = 0;
+	char	 a[INET_ADDRSTRLEN];
+
+	if (m->n_digests == 0)
+		return;
+	for (size_t i = 0; i < p->view.nsubnets; i++) {
+		const struct cfg_subnet *sn = &p->view.subnets[i];
+		bool	 seen = false, match = false;
+
+		for (size_t k = 0; k < m->n_digests; k++) {
+			const struct fo_digest *d = &m->digests[k];
+			if (d->network != sn->network ||
+			    d->prefix != sn->prefix)
+				continue;
+			seen = true;
+			match = memcmp(d->sha256, p->digests[i],
+			    FO_SHA256_LEN) == 0;
+			break;
+		}
+		if (!seen)
+			missing++;
+		else if (!match)
+			mism++;
+		if ((seen != p->digest_seen[i] || match !=
+		    p->digest_match[i] || !p->digests_logged) &&
+		    (!seen || !match)) {
+			fo_fmt_addr(sn->network, a, sizeof(a));
+			log_warn("primary=%s: subnet %s (%s/%u) %s", p->name,
+			    sn->name, a, sn->prefix, !seen ? "is not "
+			    "configured on the primary" : "is defined "
+			    "differently on the primary (digest mismatch)");
+		}
+		p->digest_seen[i] = seen;
+		p->digest_match[i] = match;
+	}
+	/* Subnets the primary has and we do not. */
+	for (size_t k = 0; k < m->n_digests; k++) {
+		bool	 ours = false;
+
+		for (size_t i = 0; i < p->view.nsubnets && !ours; i++)
+			ours = m->digests[k].network ==
+			    p->view.subnets[i].network &&
+			    m->digests[k].prefix == p->view.subnets[i].prefix;
+		if (!ours) {
+			missing++;
+			if (!p->digests_logged) {
+				fo_fmt_addr(m->digests[k].network, a,
+				    sizeof(a));
+				log_warn("primary=%s: the primary serves %s/%u, "
+				    "which is not configured here for it",
+				    p->name, a, m->digests[k].prefix);
+			}
+		}
+	}
+	if (mism + missing == 0 && p->digests_logged &&
+	    p->digest_mismatches + p->digests_missing > 0)
+		log_info("primary=%s: subnet definitions agree again",
+		    p->name);
+	p->digest_mismatches = mism;
+	p->digests_missing = missing;
+	p->digests_logged = true;
+}
+
+void
+fo_check_buf_size(struct fo_peer *p, const struct fo_msg *m)
+{
+	unsigned ours = p->policy.sync_binding_buf_size;
+
+	if (!FO_HAS(m, FO_TLV_BUF_SIZE))
+		return;
+	p->p_buf_size = m->buf_size;
+	if (m->buf_size != ours && !p->buf_mismatch)
+		log_warn("primary=%s: SyncBindingBufSize differs (primary %u, "
+		    "failover %u); it must be the same on both servers, "
+		    "working with %u", p->name, m->buf_size, ours,
+		    m->buf_size < ours ? m->buf_size : ours);
+	p->buf_mismatch = m->buf_size != ours;
+	/* The pair keeps working with the smaller size. */
+	p->lease_max = m->buf_size < ours ? m->buf_size : ours;
+}
+
+/* The primary's store identity as it reports it. */
+void
+fo_check_store(struct fo_peer *p, const uint8_t *id)
+{
+	if (!p->p_store_known) {
+		fo_store_adopt_primary(p, id);
+		(void)fo_store_save(p);
+		return;
+	}
+	if (memcmp(id, p->p_store_id, FO_STORE_ID_LEN) == 0) {
+		p->p_store_changed = false;
+		return;
+	}
+	if (!p->p_store_changed)
+		log_warn("primary=%s: its lease store is not the one our copy "
+		    "came from (replaced disk?); it gets every binding we "
+		    "hold at its next request for control", p->name);
+	p->p_store_changed = true;
+}
+
+static void
+on_poll_rpl(struct fo_peer *p, const struct fo_msg *m, bool restarted)
+{
+	struct fo_event ev = { .type = FO_EV_POLL_RPL };
+
+	check_clock(p, m);
+	fo_check_store(p, m->store_id);
+	check_digests(p, m);
+	p->p_acked_seq = m->last_seq;
+	p->last_reply = fo_wallclock();
+	ev.primary_state = primary_state(m);
+	ev.primary_restarted = restarted;
+	fo_peer_event(p, &ev);
+}
+
+static void
+on_ctl_req(struct fo_peer *p, const struct fo_msg *m, bool restarted)
+{
+	struct fo_event ev = { .type = FO_EV_CTL_REQ };
+	char	 nm[FO_NAME_MAX * 4 + 1];
+
+	memcpy(p->ctl_store_id, m->store_id, FO_STORE_ID_LEN);
+	p->ctl_store_known = true;
+	p->p_acked_seq = m->last_seq;
+	check_clock(p, m);
+	fo_check_buf_size(p, m);
+	check_digests(p, m);
+	if (p->p_store_known &&
+	    memcmp(m->store_id, p->p_store_id, FO_STORE_ID_LEN) != 0)
+		fo_check_store(p, m->store_id);
+	if (strcasecmp(m->name, p->name) != 0) {
+		log_sanitize(m->name, strlen(m->name), nm, sizeof(nm));
+		log_warn("primary=%s: CtlReq names itself \"%s\"", p->name,
+		    nm);
+	}
+	log_info("primary=%s: CtlReq (store %s, last update of ours it "
+	    "holds %llu)", p->name, !p->p_store_known ? "not known here" :
+	    memcmp(m->store_id, p->p_store_id, FO_STORE_ID_LEN) == 0 ?
+	    "known" : "replaced", (unsigned long long)m->last_seq);
+	ev.primary_restarted = restarted;
+	fo_peer_event(p, &ev);
+}
+
+void
+fo_msg_rx(struct fo_peer *p, const struct fq_item *it)
+{
+	struct fo_msg *m = p->m;
+	struct fo_hdr h;
+	enum fo_replay_res rr;
+	enum fo_err e;
+	bool	 restarted, ok = true;
+
+	if ((e = fo_peek_header(it->buf, it->len, &h)) != FO_OK) {
+		fo_reject(p, e, NULL);
+		return;
+	}
+	if (!fo_auth_verify(&p->key, it->buf, it->len)) {
+		fo_reject(p, FO_REJ_BAD_HMAC, "wrong SharedKeyFile?");
+		return;
+	}
+	rr = fo_replay_check(&p->replay, h.epoch, h.seq);
+	if (rr != FO_REPLAY_OK) {
+		fo_reject(p, FO_REJ_REPLAYED + (rr - FO_REPLAY_REPLAYED),
+		    fo_type_name(h.type));
+		return;
+	}
+	e = fo_decode(it->buf, it->len, p->lease_max, m);
+	if (e == FO_ERR_VERSION) {
+		char	 what[96];
+
+		if (FO_HAS(m, FO_TLV_VERSIONS))
+			snprintf(what, sizeof(what), "version %u, primary "
+			    "speaks %u..%u, we speak %u..%u", h.version,
+			    m->ver_min, m->ver_max, FO_VERSION_MIN,
+			    FO_VERSION_MAX);
+		else
+			snprintf(what, sizeof(what), "version %u, we speak "
+			    "%u..%u", h.version, FO_VERSION_MIN,
+			    FO_VERSION_MAX);
+		fo_reject(p, e, what);
+		return;
+	}
+	if (e != FO_OK) {
+		fo_reject(p, e, fo_type_name(h.type));
+		return;
+	}
+	/* Protocol 2.1: a message carrying our own role was reflected. */
+	if (!fo_hdr_from_primary(&m->hdr)) {
+		fo_reject(p, FO_REJ_REFLECTED, fo_type_name(h.type));
+		return;
+	}
+	p->msgs_rx++;
+	p->last_rx = fo_wallclock();
+	p->snap_dirty = true;
+	/* docs/failover-states.md: flag only the first message of a new
+	 * boot epoch.  Unknown (0): our first contact, not a restart. */
+	restarted = p->p_epoch != 0 && h.epoch != p->p_epoch;
+	if (h.epoch != p->p_epoch) {
+		p->p_epoch = h.epoch;
+		(void)fo_store_save(p);
+	}
+
+	switch (m->hdr.type) {
+	case FO_POLL_RPL:
+		on_poll_rpl(p, m, restarted);
+		break;
+	case FO_CTL_REQ:
+		on_ctl_req(p, m, restarted);
+		break;
+	case FO_SYNC_START:
+		fo_sync_on_start(p, m, restarted);
+		break;
+	case FO_SYNC_DONE:
+		fo_sync_on_done(p, m, restarted);
+		break;
+	case FO_BIND_UPD:
+		ok = fo_sync_on_bind_upd(p, m, restarted);
+		break;
+	case FO_BIND_ACK:
+		fo_hb_on_ack(p, m);
+		break;
+	case FO_SHUTDOWN: {
+		struct fo_event ev = { .type = FO_EV_SHUTDOWN,
+		    .primary_restarted = restarted };
+
+		log_info("primary=%s: Shutdown received", p->name);
+		fo_peer_event(p, &ev);
+		break;
+	}
+	default:
+		fo_reject(p, FO_REJ_UNEXPECTED, fo_type_name(h.type));
+		ok = false;
+		break;
+	}
+	if (ok)
+		fo_replay_commit(&p->replay, h.epoch, h.seq);
+}

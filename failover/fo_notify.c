@@ -1,0 +1,161 @@
+/*
+ * Notifications of the per-primary machines (FO_ACT_NOTIFY): each is
+ * logged by the thread that makes it, then posted to the main thread,
+ * where the SNMP sub-agent will turn it into a trap (net-snmp is not
+ * thread-safe: DESIGN 5, STYLE 7).  Until then the main thread counts
+ * them.  Two notifications change what the daemon does:
+ *
+ *  - a critical start-up sync failure (SyncFailCritical) stops that
+ *    primary's thread only; the daemon exits with EXIT_SYNCFAIL when no
+ *    primary is left protected (see README "SyncFailCritical");
+ *  - a lost lease store environment stops the daemon (EXIT_STORE): the
+ *    next start runs recovery.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exitcodes.h"
+#include "fod.h"
+
+#define NOTE_FATAL	(-2)
+
+static void
+post(struct fo_peer *p, int note, bool critical, const char *text)
+{
+	size_t	 len = text != NULL ? strlen(text) : 0;
+	struct fq_item *it = fq_item_new(FQ_NOTE, len + 1);
+
+	if (it == NULL)
+		return;
+	it->peer = p->idx;
+	it->note = note;
+	it->critical = critical;
+	if (len > 0)
+		memcpy(it->buf, text, len);
+	it->buf[len] = '\0';
+	if (fq_push(&p->fod->noteq, it))
+		fq_wake(&p->fod->noteq);
+}
+
+void
+fo_notify_post(struct fo_peer *p, enum fo_notify n,
+    const struct fo_output *out)
+{
+	const char *r = out->reason[0] ? out->reason : "no reason given";
+
+	switch (n) {
+	case FO_NOTIFY_STATE_CHANGE:
+		log_info("primary=%s: %s -> %s (%s)", p->name,
+		    fo_state_name(out->from), fo_state_name(out->to), r);
+		break;
+	case FO_NOTIFY_PRIMARY_NOT_RESPONDING:
+		log_warn("primary=%s: not responding (%u polls unanswered)",
+		    p->name, p->fsm.ctr.consecutive_misses);
+		break;
+	case FO_NOTIFY_PRIMARY_RESPONDING:
+		log_info("primary=%s: responding again", p->name);
+		break;
+	case FO_NOTIFY_PRIMARY_RESTARTED:
+		log_info("primary=%s: restarted (new boot epoch)", p->name);
+		break;
+	case FO_NOTIFY_TAKEOVER_STARTED:
+		log_warn("primary=%s: takeover: serving its %zu subnet%s (%s)",
+		    p->name, p->view.nsubnets,
+		    p->view.nsubnets == 1 ? "" : "s", r);
+		break;
+	case FO_NOTIFY_TAKEOVER_ENDED:
+		log_info("primary=%s: takeover ended", p->name);
+		break;
+	case FO_NOTIFY_HANDBACK_STARTED:
+		log_info("primary=%s: hand-back started", p->name);
+		break;
+	case FO_NOTIFY_HANDBACK_COMPLETED:
+		log_info("primary=%s: hand-back completed; control returned",
+		    p->name);
+		break;
+	case FO_NOTIFY_HANDBACK_FAILED:
+		log_warn("primary=%s: hand-back failed", p->name);
+		break;
+	case FO_NOTIFY_SYNC_COMPLETED:
+		log_info("primary=%s: start-up sync completed", p->name);
+		break;
+	case FO_NOTIFY_SYNC_FAILED:
+		log_warn("primary=%s: start-up sync failed", p->name);
+		break;
+	case FO_NOTIFY_COUNT:
+		break;
+	}
+	post(p, (int)n, false, r);
+}
+
+void
+fo_notify_critical(struct fo_peer *p, const char *reason)
+{
+	log_err("primary=%s: %s; SyncFailCritical is set: this primary is no "
+	    "longer protected", p->name, reason);
+	post(p, -1, true, reason);
+}
+
+void
+fo_notify_fatal(struct fo_peer *p, const char *why)
+{
+	log_err("primary=%s: lease store lost: %s; stopping (a restart "
+	    "recovers the store)", p->name, why);
+	post(p, NOTE_FATAL, false, why);
+}
+
+/*
+ * Hook for the SNMP sub-agent: one trap per notification (DESIGN 3).
+ * Runs on the main thread; nothing is sent yet.
+ */
+static void
+trap(struct fod *fod, struct fo_peer *p, int note, const char *text)
+{
+	(void)fod;
+	(void)p;
+	(void)note;
+	(void)text;
+}
+
+void
+fod_note_cb(struct ev_loop *loop, ev_async *w, int revents)
+{
+	struct fod *fod = w->data;
+	struct fq_item *items[64];
+	size_t	 n;
+
+	(void)revents;
+	while ((n = fq_take(&fod->noteq, items, 64)) > 0) {
+		for (size_t i = 0; i < n; i++) {
+			struct fq_item *it = items[i];
+			struct fo_peer *p = it->peer < fod->npeers ?
+			    fod->peers[it->peer] : NULL;
+			const char *text = (const char *)it->buf;
+
+			fod->ctr.notes++;
+			if (it->note == NOTE_FATAL) {
+				fod->exit_code = EXIT_STORE;
+				ev_break(loop, EVBREAK_ALL);
+			} else if (it->critical && p != NULL) {
+				size_t	 left = 0;
+
+				for (size_t k = 0; k < fod->npeers; k++)
+					left += !atomic_load(
+					    &fod->peers[k]->critical);
+				if (left == 0) {
+					log_err("no primary is protected any "
+					    "more (SyncFailCritical); exiting");
+					fod->exit_code = EXIT_SYNCFAIL;
+					ev_break(loop, EVBREAK_ALL);
+				} else
+					log_warn("primary=%s stopped; still "
+					    "protecting %zu other primar%s",
+					    p->name, left, left == 1 ? "y" :
+					    "ies");
+			} else if (p != NULL)
+				trap(fod, p, it->note, text);
+			free(it);
+		}
+	}
+}

@@ -1,0 +1,379 @@
+/*
+ * Serving a primary's clients while we stand in for it (TAKEOVER, and
+ * the subnets not yet handed back in RETURNING), exactly as the primary
+ * serves them: the same engine on the same pools, ping checks before a
+ * new address is granted (TakeoverPingCheck, DESIGN 3), and the same
+ * group commit -- a DHCPACK leaves only after the commit of the batch
+ * holding its lease (DESIGN 5).
+ *
+ * Differences from the primary, and why:
+ *  - every lease change we make gets a sequence with FO_LOCAL_SEQ_BIT
+ *    (docs/failover-design.md), so it is handed back after a restart too;
+ *  - expiry sweeps are not written: the primary replicates its own, and a
+ *    lease whose time ran out is reusable whatever its stored state says;
+ *  - the commit also releases the BIND_ACKs of replicated updates.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fod.h"
+
+struct fo_ping_wait {
+	struct fo_ping_wait *next, **prevp;
+	struct fo_peer	*p;
+	int		 fd;
+	unsigned int	 ifindex;
+	uint32_t	 link_addr, iface_addr;
+	unsigned	 round;
+	struct dhcp_msg	 msg;
+};
+
+static void	apply_result(struct fo_peer *, int fd, unsigned int ifindex,
+		    uint32_t link, uint32_t iface_addr,
+		    const struct dhcp_msg *, struct engine_result *);
+
+void
+fo_fmt_addr(uint32_t a, char *buf, size_t len)
+{
+	struct in_addr ia = { .s_addr = htonl(a) };
+
+	inet_ntop(AF_INET, &ia, buf, (socklen_t)len);
+}
+
+static void
+send_err(void *arg, uint32_t dst, uint16_t port, int errnum)
+{
+	struct fo_peer *p = arg;
+	char	 a[INET_ADDRSTRLEN];
+	uint64_t n;
+
+	if (!log_ratelimit_ok(&p->rl_send, ev_now(p->loop), 10, &n))
+		return;
+	fo_fmt_addr(dst, a, sizeof(a));
+	log_warn("primary=%s: send DHCP reply to %s:%u: %s", p->name, a, port,
+	    strerror(errnum));
+}
+
+static void
+store_failed(struct fo_peer *p, int rc, const char *what)
+{
+	uint64_t n;
+
+	if (lease_db_fatal(rc)) {
+		/* The environment is gone; a restart recovers it. */
+		fo_notify_fatal(p, lease_db_strerror(rc));
+		return;
+	}
+	if (log_ratelimit_ok(&p->rl_store, ev_now(p->loop), 5, &n))
+		log_err("primary=%s: lease store %s failed: %s; %zu ACK%s "
+		    "withheld, binding updates not acknowledged (both are "
+		    "retried)", p->name, what, lease_db_strerror(rc),
+		    p->after_commit.n, p->after_commit.n == 1 ? "" : "s");
+}
+
+int
+fo_commit(struct fo_peer *p)
+{
+	int	 rc;
+
+	/* fo_sync.c: the watermark moves only with a complete sync. */
+	if (p->sync_ok && p->fsm.state != FO_SYNCING &&
+	    p->rx_max_seq > p->p_last_seq)
+		p->p_last_seq = p->rx_max_seq;
+	if ((rc = fo_store_stage(p)) == 0 && lease_db_staged(p->db) > 0)
+		rc = lease_db_commit(p->db);
+	p->commit_urgent = false;
+	if (rc != 0) {
+		lease_db_abort(p->db);
+		fo_store_commit_failed(p);
+		store_failed(p, rc, "commit");
+		/* Nothing of the batch is durable: no ACK, no ack. */
+		p->acks_withheld += p->after_commit.n;
+		p->after_commit.n = 0;
+		fo_rx_init(&p->rx);
+		return rc;
+	}
+	if (p->after_commit.n > 0)
+		dhcp_reply_flush(&p->after_commit, &p->l2,
+		    p->view.server.dhcp_port, &p->rstats, send_err, p);
+	if (fo_rx_pending(&p->rx) > 0)
+		(void)fo_send_acks(p);
+	p->snap_dirty = true;
+	return 0;
+}
+
+void
+fo_serve_prepare(struct fo_peer *p)
+{
+	if (p->commit_urgent || p->after_commit.n > 0 ||
+	    fo_rx_pending(&p->rx) > 0)
+		fo_commit(p);
+	if (p->outbox.n > 0)
+		dhcp_reply_flush(&p->outbox, &p->l2, p->view.server.dhcp_port,
+		    &p->rstats, send_err, p);
+}
+
+void
+fo_serve_expire(struct fo_peer *p)
+{
+	pool_set_expire(p->pools, (int64_t)ev_now(p->loop),
+	    FO_EXPIRE_PER_TICK, NULL, NULL);
+	/* Lazy changes (conflicts found by ping) reach the disk at least
+	 * once a tick. */
+	if (lease_db_staged(p->db) > 0)
+		fo_commit(p);
+}
+
+/* ------------------------------------------------------------ pings */
+
+static void
+ping_unlink(struct fo_ping_wait *pw)
+{
+	if (pw->next != NULL)
+		pw->next->prevp = pw->prevp;
+	*pw->prevp = pw->next;
+}
+
+void
+fo_serve_cancel_pings(struct fo_peer *p)
+{
+	if (p->ping != NULL)
+		ping_cancel_all(p->ping);
+	while (p->pings != NULL) {
+		struct fo_ping_wait *pw = p->pings;
+
+		ping_unlink(pw);
+		free(pw);
+	}
+	p->pings_inflight = 0;
+}
+
+static void
+ping_done(void *arg, uint32_t addr, bool in_use)
+{
+	struct fo_ping_wait *pw = arg;
+	struct fo_peer *p = pw->p;
+	struct engine_input in = {
+		.msg = &pw->msg, .link_addr = pw->link_addr,
+		.iface_server_addr = pw->iface_addr,
+		.now = (int64_t)ev_now(p->loop), .pinged_addr = addr,
+		.ping_in_use = in_use, .ping_round = pw->round,
+	};
+
+	p->pings_inflight--;
+	ping_unlink(pw);
+	if (in_use) {
+		char	 a[INET_ADDRSTRLEN];
+		uint64_t n;
+
+		fo_fmt_addr(addr, a, sizeof(a));
+		if (log_ratelimit_ok(&p->rl_ping, ev_now(p->loop), 10, &n))
+			log_warn("primary=%s: ping check: %s answered; marked "
+			    "in conflict and not offered (is the primary "
+			    "still serving?)", p->name, a);
+	}
+	/* The subnet may have been handed back meanwhile: the engine
+	 * then drops the request (not-serving). */
+	engine_handle(&p->eng, &in, p->res);
+	apply_result(p, pw->fd, pw->ifindex, pw->link_addr, pw->iface_addr,
+	    &pw->msg, p->res);
+	free(pw);
+	if (p->outbox.n > 0)
+		dhcp_reply_flush(&p->outbox, &p->l2, p->view.server.dhcp_port,
+		    &p->rstats, send_err, p);
+}
+
+static void
+start_ping(struct fo_peer *p, int fd, unsigned int ifindex, uint32_t link,
+    uint32_t iface_addr, const struct dhcp_msg *m,
+    const struct engine_result *res)
+{
+	const struct cfg_server *sc = &p->view.server;
+	struct fo_ping_wait *pw;
+
+	if (p->ping == NULL || p->pings_inflight >= FO_MAX_PINGS ||
+	    (pw = malloc(sizeof(*pw))) == NULL) {
+		p->ping_backlog++;
+		return;
+	}
+	pw->p = p;
+	pw->fd = fd;
+	pw->ifindex = ifindex;
+	pw->link_addr = link;
+	pw->iface_addr = iface_addr;
+	pw->round = res->ping_round;
+	memcpy(&pw->msg, m, sizeof(*m));
+	if (ping_check(p->ping, res->ping_addr, sc->ping_attempts,
+	    sc->ping_send_delay_ms, ping_done, pw) < 0) {
+		free(pw);
+		p->ping_backlog++;
+		return;
+	}
+	p->pings_inflight++;
+	pw->next = p->pings;
+	if (pw->next != NULL)
+		pw->next->prevp = &pw->next;
+	pw->prevp = &p->pings;
+	p->pings = pw;
+}
+
+/* ---------------------------------------------------------- serving */
+
+static void
+apply_result(struct fo_peer *p, int fd, unsigned int ifindex, uint32_t link,
+    uint32_t iface_addr, const struct dhcp_msg *m,
+    struct engine_result *res)
+{
+	const char *why;
+	int	 rc;
+
+	/*
+	 * As the primary: offers are held in memory only (a restart costs
+	 * a client one more DISCOVER, never a duplicate); the rest is
+	 * written, at once when it gates a reply.
+	 */
+	for (size_t i = 0; i < res->nchanges; i++) {
+		struct lease *c = &res->changes[i];
+		struct pool *pl;
+
+		if (!res->needs_commit && c->state == LEASE_OFFERED)
+			continue;
+		c->seq = fo_store_local_seq(p);
+		if ((pl = pool_set_find(p->pools, c->addr)) != NULL)
+			fo_hb_note_local(p, pool_index(pl), c->addr);
+		rc = lease_db_stage(p->db, c);
+		if (rc != 0 && rc != EINVAL)
+			store_failed(p, rc, "write");
+	}
+	if (res->needs_commit)
+		p->commit_urgent = true;
+	switch (res->action) {
+	case ENGINE_REPLY:
+		if (dhcp_reply_queue(res->needs_commit ? &p->after_commit :
+		    &p->outbox, fd, ifindex, iface_addr, m, res, &p->rstats,
+		    &why) < 0)
+			log_warn("primary=%s: cannot encode a reply: %s",
+			    p->name, why);
+		break;
+	case ENGINE_PING_FIRST:
+		start_ping(p, fd, ifindex, link, iface_addr, m, res);
+		break;
+	case ENGINE_DROP:
+		if (p->fod->debug) {
+			char	 hw[48];
+
+			log_hwaddr(m->chaddr, m->hlen, hw, sizeof(hw));
+			log_debug("primary=%s: dropped request from %s: %s",
+			    p->name, hw, res->drop_name);
+		}
+		break;
+	case ENGINE_NONE:
+		break;
+	}
+}
+
+void
+fo_serve_packet(struct fo_peer *p, const struct fq_item *it)
+{
+	struct engine_input in;
+	enum dhcp_err e;
+
+	p->dhcp_rx++;
+	p->snap_dirty = true;
+	if ((e = dhcp_msg_decode(it->buf, it->len, p->msg)) != DHCP_OK) {
+		/* The main thread saw a plausible header; the options are
+		 * broken.  Counted like the primary's engine would not. */
+		p->eng.ctr.drops[ENGINE_DROP_BAD_REQUEST]++;
+		return;
+	}
+	memset(&in, 0, sizeof(in));
+	in.msg = p->msg;
+	in.link_addr = it->link_addr;
+	in.iface_server_addr = it->iface_addr;
+	in.now = (int64_t)ev_now(p->loop);
+	engine_handle(&p->eng, &in, p->res);
+	apply_result(p, p->fod->socks[it->sock].fd, it->ifindex, it->link_addr,
+	    it->iface_addr, p->msg, p->res);
+}
+
+void
+fo_serve_free(struct fo_peer *p)
+{
+	fo_serve_cancel_pings(p);
+	dhcp_replyq_free(&p->after_commit);
+	dhcp_replyq_free(&p->outbox);
+}
+
+/* ------------------------------------------------- leases (control) */
+
+static bool
+subnet_matches(const struct cfg_subnet *s, const char *only)
+{
+	char	 a[INET_ADDRSTRLEN], cidr[INET_ADDRSTRLEN + 4];
+
+	if (only[0] == '\0' || strcmp(only, s->name) == 0)
+		return true;
+	fo_fmt_addr(s->network, a, sizeof(a));
+	snprintf(cidr, sizeof(cidr), "%s/%u", a, s->prefix);
+	return strcmp(only, cidr) == 0;
+}
+
+void
+fo_serve_leases(struct fo_peer *p, struct fo_call *c)
+{
+	struct strbuf *out = &c->out;
+	int64_t	 now = (int64_t)ev_now(p->loop);
+
+	for (size_t i = 0; i < pool_set_count(p->pools); i++) {
+		struct pool *pl = pool_set_get(p->pools, i);
+		const struct cfg_subnet *s = pool_subnet(pl);
+		const struct lease *l;
+		size_t	 cur = 0;
+
+		if (!subnet_matches(s, c->arg))
+			continue;
+		c->matched = true;
+		while ((l = pool_next_lease(pl, &cur)) != NULL) {
+			char	 hw[64], a[INET_ADDRSTRLEN];
+
+			log_hwaddr(l->chaddr, l->hlen, hw, sizeof(hw));
+			if (c->json) {
+				sb_puts(out, c->nitems ? ",{\"address\":\"" :
+				    "{\"address\":\"");
+				sb_ipv4(out, l->addr);
+				sb_puts(out, "\",\"subnet\":");
+				sb_json_str(out, s->name);
+				sb_puts(out, ",\"primary\":");
+				sb_json_str(out, p->name);
+				sb_printf(out, ",\"state\":\"%s\",\"hwaddr\":"
+				    "\"%s\",\"client_id\":\"",
+				    lease_state_name(l->state), hw);
+				if (l->key.len > 1 && l->key.bytes[0] == 'C')
+					sb_hex(out, l->key.bytes + 1,
+					    l->key.len - 1u);
+				sb_puts(out, "\",\"hostname\":");
+				sb_json_str(out, l->hostname);
+				sb_printf(out, ",\"starts\":%lld,\"ends\":%lld}",
+				    (long long)l->starts, (long long)l->ends);
+			} else {
+				char	 exp[24], host[LEASE_HOSTNAME_MAX * 4];
+
+				fo_fmt_addr(l->addr, a, sizeof(a));
+				if (l->ends > now)
+					snprintf(exp, sizeof(exp), "in %llds",
+					    (long long)(l->ends - now));
+				else
+					snprintf(exp, sizeof(exp), "-");
+				log_sanitize(l->hostname, strlen(l->hostname),
+				    host, sizeof(host));
+				sb_printf(out, "%-16s %-12s %-12s %-9s %-17s "
+				    "%-10s %s\n", a, s->name, p->name,
+				    lease_state_name(l->state), hw, exp, host);
+			}
+			c->nitems++;
+		}
+	}
+}

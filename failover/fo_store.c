@@ -1,0 +1,183 @@
+/*
+ * What a primary's thread keeps across restarts besides the bindings,
+ * in its store's meta data (lease_db_meta_*_u64), so that it becomes
+ * durable in the same commit as the leases it describes:
+ *
+ *	fo_epoch	our boot epoch towards this primary (protocol 7:
+ *			max(now, previous + 1), so it always grows)
+ *	fo_p_store_*	identity of the primary store our copy came from
+ *	fo_p_last_seq	highest primary update sequence stored, valid only
+ *	fo_sync_ok	while a complete start-up sync backs it (below)
+ *	fo_local_seq	last sequence handed out to our own grants and
+ *			hand-back updates (FO_LOCAL_SEQ_BIT is added)
+ *	fo_hb_through	our sequences up to this were handed back
+ *	fo_p_epoch	the primary's boot epoch last seen
+ *	fo_takeover	1 while we stand in for the primary (DESIGN 3:
+ *			"a failover restart loses nothing")
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "fod.h"
+
+enum {
+	M_EPOCH, M_STORE_HI, M_STORE_LO, M_STORE_KNOWN, M_LAST_SEQ,
+	M_SYNC_OK, M_LOCAL_SEQ, M_HB_THROUGH, M_P_EPOCH, M_TAKEOVER,
+	M_COUNT
+};
+
+static const char *const meta_names[M_COUNT] = {
+	[M_EPOCH] = "fo_epoch",
+	[M_STORE_HI] = "fo_p_store_hi",
+	[M_STORE_LO] = "fo_p_store_lo",
+	[M_STORE_KNOWN] = "fo_p_store_known",
+	[M_LAST_SEQ] = "fo_p_last_seq",
+	[M_SYNC_OK] = "fo_sync_ok",
+	[M_LOCAL_SEQ] = "fo_local_seq",
+	[M_HB_THROUGH] = "fo_hb_through",
+	[M_P_EPOCH] = "fo_p_epoch",
+	[M_TAKEOVER] = "fo_takeover",
+};
+
+static uint64_t
+get_be64(const uint8_t *b)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | b[i];
+	return v;
+}
+
+static void
+put_be64(uint8_t *b, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		b[i] = (uint8_t)v;
+}
+
+/* The current value of each persistent field. */
+static void
+current(const struct fo_peer *p, uint64_t v[M_COUNT])
+{
+	v[M_EPOCH] = p->epoch;
+	v[M_STORE_HI] = get_be64(p->p_store_id);
+	v[M_STORE_LO] = get_be64(p->p_store_id + 8);
+	v[M_STORE_KNOWN] = p->p_store_known;
+	v[M_LAST_SEQ] = p->p_last_seq;
+	v[M_SYNC_OK] = p->sync_ok;
+	v[M_LOCAL_SEQ] = p->local_seq;
+	v[M_HB_THROUGH] = p->hb_through;
+	v[M_P_EPOCH] = p->p_epoch;
+	v[M_TAKEOVER] = p->takeover_saved;
+}
+
+int
+fo_store_load(struct fo_peer *p, char *err, size_t errlen)
+{
+	uint64_t v[M_COUNT];
+	struct timeval tv;
+	uint64_t now_us;
+	int	 rc;
+
+	for (int i = 0; i < M_COUNT; i++) {
+		v[i] = 0;
+		rc = lease_db_meta_get_u64(p->db, meta_names[i], &v[i]);
+		if (rc != 0 && rc != ENOENT) {
+			snprintf(err, errlen, "store %s: reading %s: %s",
+			    p->name, meta_names[i], lease_db_strerror(rc));
+			return -1;
+		}
+		p->meta_saved[i] = v[i];
+	}
+	put_be64(p->p_store_id, v[M_STORE_HI]);
+	put_be64(p->p_store_id + 8, v[M_STORE_LO]);
+	p->p_store_known = v[M_STORE_KNOWN] != 0;
+	p->p_last_seq = v[M_LAST_SEQ];
+	p->sync_ok = v[M_SYNC_OK] != 0;
+	p->local_seq = v[M_LOCAL_SEQ];
+	p->local_seq_saved = v[M_LOCAL_SEQ];
+	p->hb_through = v[M_HB_THROUGH];
+	p->p_epoch = v[M_P_EPOCH];
+	p->takeover_saved = v[M_TAKEOVER] != 0;
+
+	/* Protocol 7: the epoch always grows, even if the clock stepped
+	 * back since our last start. */
+	gettimeofday(&tv, NULL);
+	now_us = (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec;
+	p->epoch = now_us > v[M_EPOCH] ? now_us : v[M_EPOCH] + 1;
+	p->tx_seq = 0;
+	if ((rc = fo_store_save(p)) != 0) {
+		snprintf(err, errlen, "store %s: saving the boot epoch: %s",
+		    p->name, lease_db_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+int
+fo_store_stage(struct fo_peer *p)
+{
+	uint64_t v[M_COUNT];
+	int	 rc;
+
+	current(p, v);
+	for (int i = 0; i < M_COUNT; i++) {
+		if (v[i] == p->meta_saved[i])
+			continue;
+		if ((rc = lease_db_meta_set_u64(p->db, meta_names[i],
+		    v[i])) != 0)
+			return rc;
+		/* Optimistic: a failed commit resets meta_saved (below). */
+		p->meta_saved[i] = v[i];
+	}
+	p->local_seq_saved = p->local_seq;
+	return 0;
+}
+
+/*
+ * A failed commit lost the staged values with the batch: forget that
+ * they were staged, so the next batch carries them again.
+ */
+void
+fo_store_commit_failed(struct fo_peer *p)
+{
+	for (int i = 0; i < M_COUNT; i++)
+		p->meta_saved[i] = ~p->meta_saved[i];
+}
+
+int
+fo_store_save(struct fo_peer *p)
+{
+	int	 rc;
+
+	if ((rc = fo_store_stage(p)) != 0) {
+		lease_db_abort(p->db);
+		fo_store_commit_failed(p);
+		return rc;
+	}
+	return fo_commit(p);
+}
+
+uint64_t
+fo_store_local_seq(struct fo_peer *p)
+{
+	return FO_LOCAL_SEQ_BIT | ++p->local_seq;
+}
+
+/*
+ * From now on our copy is that store's: after a complete hand-back to a
+ * primary whose store we did not know, or the first time we learn it.
+ * Its sequences start over, so nothing we recorded of the old one holds.
+ */
+void
+fo_store_adopt_primary(struct fo_peer *p, const uint8_t *id)
+{
+	memcpy(p->p_store_id, id, FO_STORE_ID_LEN);
+	p->p_store_known = true;
+	p->p_store_changed = false;
+	p->p_last_seq = 0;
+	p->sync_ok = false;
+}

@@ -1,0 +1,282 @@
+/*
+ * Bindings from the primary: the start-up sync (SyncBindings; seed 3
+ * figure 2) and the replication stream of normal operation (figure 3,
+ * steps 5-6).  Both arrive as BIND_UPD: each update is decoded, checked
+ * against what we hold (docs/failover-design.md "Conflicts"), staged in
+ * the store and loaded into the pools, so a takeover starts at once with
+ * every binding honoured.  Acknowledgements leave only after the group
+ * commit (fo_commit): an ack means durable.
+ *
+ * What "we hold the primary's updates through p_last_seq" may claim is
+ * kept conservative: it never advances while a sync runs, and only
+ * while the last sync was complete (sync_ok), so a SyncReq after our
+ * restart never skips an update we might not hold.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fod.h"
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void
+fo_sync_free(struct fo_peer *p)
+{
+	free(p->sync_seen);
+	p->sync_seen = NULL;
+	p->sync_nseen = p->sync_capseen = 0;
+	p->sync_counting = false;
+}
+
+/* A SyncReq is about to leave (first or retry). */
+void
+fo_sync_begin(struct fo_peer *p)
+{
+	if (p->sync_started == 0)
+		p->sync_started = ev_now(p->loop);
+}
+
+static void
+seen_add(struct fo_peer *p, uint64_t seq)
+{
+	if (p->sync_nseen == p->sync_capseen) {
+		size_t ncap = p->sync_capseen ? p->sync_capseen * 2 : 4096;
+		uint64_t *nv = realloc(p->sync_seen, ncap * sizeof(*nv));
+
+		if (nv == NULL)
+			return;		/* counts short: sync reported
+					 * incomplete, which is safe */
+		p->sync_seen = nv;
+		p->sync_capseen = ncap;
+	}
+	p->sync_seen[p->sync_nseen++] = seq;
+}
+
+/* Distinct sync updates received (retransmissions count once). */
+static size_t
+seen_distinct(struct fo_peer *p)
+{
+	size_t	 i, k = 0;
+
+	if (p->sync_nseen == 0)
+		return 0;
+	qsort(p->sync_seen, p->sync_nseen, sizeof(uint64_t), cmp_u64);
+	for (i = 0; i < p->sync_nseen; i++)
+		if (k == 0 || p->sync_seen[i] != p->sync_seen[k - 1])
+			p->sync_seen[k++] = p->sync_seen[i];
+	p->sync_nseen = k;
+	return k;
+}
+
+void
+fo_sync_on_start(struct fo_peer *p, const struct fo_msg *m, bool restarted)
+{
+	struct fo_event ev = { .type = FO_EV_SYNC_START,
+	    .primary_restarted = restarted };
+	char	 why[FO_REASON_MAX * 4 + 1] = "";
+
+	if (FO_HAS(m, FO_TLV_RESULT) && m->result != FO_RESULT_OK) {
+		/* A refusal is no SyncStart: the SyncReq retries go on. */
+		if (FO_HAS(m, FO_TLV_REASON))
+			log_sanitize(m->reason, strlen(m->reason), why,
+			    sizeof(why));
+		log_warn("primary=%s: start-up sync refused (result %u%s%s)",
+		    p->name, m->result, why[0] ? ": " : "", why);
+		return;
+	}
+	fo_check_store(p, m->store_id);
+	fo_check_buf_size(p, m);
+	if (p->fsm.state != FO_SYNCING)
+		return;
+	/*
+	 * A SyncStart repeated for our SyncReq retry (it crossed the first
+	 * one) continues the same sync: what was counted stays counted.
+	 */
+	if (!p->sync_counting || p->sync_expected != m->count ||
+	    p->sync_has_last != FO_HAS(m, FO_TLV_LAST_SEQ) ||
+	    p->sync_last != m->last_seq)
+		p->sync_nseen = 0;
+	p->sync_counting = true;
+	p->sync_expected = m->count;
+	p->sync_has_last = FO_HAS(m, FO_TLV_LAST_SEQ);
+	p->sync_last = m->last_seq;
+	log_info("primary=%s: start-up sync: %u binding%s follow%s", p->name,
+	    m->count, m->count == 1 ? "" : "s", m->count == 1 ? "s" : "");
+	fo_peer_event(p, &ev);
+}
+
+/* Two clients, one address: keep what we can prove newer. */
+static bool
+keep_ours(struct fo_peer *p, const struct lease *in, int64_t now)
+{
+	struct pool *pl = pool_set_find(p->pools, in->addr);
+	const struct lease *cur;
+	struct lease ours;
+	bool	 mine;
+	char	 a[16], h1[48], h2[48];
+	uint64_t n;
+
+	if (pl == NULL || (cur = pool_lease_at(pl, in->addr)) == NULL)
+		return false;
+	if (in->state != LEASE_BOUND || in->ends <= now ||
+	    (cur->state != LEASE_BOUND && cur->state != LEASE_OFFERED) ||
+	    cur->ends <= now)
+		return false;
+	if (cur->key.len == in->key.len &&
+	    memcmp(cur->key.bytes, in->key.bytes, in->key.len) == 0)
+		return false;		/* same client: not a conflict */
+	/* Only our own grant can be newer than the primary's word. */
+	if (lease_db_get(p->db, in->addr, &ours) != 0 ||
+	    (ours.seq & FO_LOCAL_SEQ_BIT) == 0)
+		return false;
+	p->upd_conflicts++;
+	mine = ours.starts > in->starts ||
+	    (ours.starts == in->starts && ours.cltt > in->cltt);
+	if (log_ratelimit_ok(&p->rl_conflict, ev_now(p->loop), 5, &n)) {
+		fo_fmt_addr(in->addr, a, sizeof(a));
+		log_hwaddr(ours.chaddr, ours.hlen, h1, sizeof(h1));
+		log_hwaddr(in->chaddr, in->hlen, h2, sizeof(h2));
+		log_warn("primary=%s: duplicate binding of %s: ours to %s "
+		    "(from %lld), the primary's to %s (from %lld); keeping "
+		    "%s%s", p->name, a, h1, (long long)ours.starts, h2,
+		    (long long)in->starts, mine ? "ours" : "the primary's",
+		    n ? " (more conflicts not logged)" : "");
+	}
+	return mine;
+}
+
+bool
+fo_sync_on_bind_upd(struct fo_peer *p, const struct fo_msg *m,
+    bool restarted)
+{
+	struct fo_event ev = { .type = FO_EV_BIND_UPD,
+	    .primary_restarted = restarted };
+	int64_t	 now = (int64_t)ev_now(p->loop);
+	bool	 in_sync = p->fsm.state == FO_SYNCING && p->sync_counting;
+	bool	 any_sync = false;
+	int	 rc;
+
+	for (size_t i = 0; i < m->n_updates; i++) {
+		const struct fo_update *u = &m->updates[i];
+		struct lease l;
+
+		if (!lease_decode(u->lease, u->lease_len, &l)) {
+			/* Never acknowledged: the primary's retries and
+			 * failure counter show the problem there too. */
+			fo_reject(p, FO_REJ_BAD_LEASE, "in bind-upd");
+			continue;
+		}
+		p->upd_received++;
+		/* Our copy carries the primary's numbering; the top bit is
+		 * reserved for our own grants (fo_store.c). */
+		l.seq = u->seq & ~FO_LOCAL_SEQ_BIT;
+		if (in_sync && (!p->sync_has_last || u->seq <= p->sync_last)) {
+			any_sync = true;
+			seen_add(p, u->seq);
+		}
+		if (!keep_ours(p, &l, now)) {
+			rc = lease_db_stage(p->db, &l);
+			if (rc == EINVAL) {
+				fo_reject(p, FO_REJ_BAD_LEASE, "unstorable");
+				continue;
+			}
+			if (rc != 0) {
+				/* The batch is spoiled: nothing of it is
+				 * acked; the primary resends. */
+				uint64_t n;
+				if (log_ratelimit_ok(&p->rl_store,
+				    ev_now(p->loop), 5, &n))
+					log_err("primary=%s: storing a binding "
+					    "update: %s", p->name,
+					    lease_db_strerror(rc));
+				continue;
+			}
+			pool_load_lease(p->pools, &l);
+			p->upd_applied++;
+		}
+		if (l.seq > p->rx_max_seq)
+			p->rx_max_seq = l.seq;
+		if (!fo_rx_note(&p->rx, u->seq)) {
+			/* 1024 waiting for one commit: commit now. */
+			fo_commit(p);
+			(void)fo_rx_note(&p->rx, u->seq);
+		}
+		p->commit_urgent = true;
+	}
+	if (any_sync)
+		ev.type = FO_EV_SYNC_BIND_UPD;
+	fo_peer_event(p, &ev);
+	return true;
+}
+
+void
+fo_sync_on_done(struct fo_peer *p, const struct fo_msg *m, bool restarted)
+{
+	struct fo_event ev = { .type = FO_EV_SYNC_DONE,
+	    .primary_restarted = restarted };
+	bool	 marker = FO_HAS(m, FO_TLV_UPD_SEQ);
+	size_t	 got;
+	char	 why[FO_REASON_MAX * 4 + 1] = "";
+
+	if (FO_HAS(m, FO_TLV_RESULT) && m->result != FO_RESULT_OK) {
+		if (FO_HAS(m, FO_TLV_REASON))
+			log_sanitize(m->reason, strlen(m->reason), why,
+			    sizeof(why));
+		log_warn("primary=%s: start-up sync ended with result %u%s%s",
+		    p->name, m->result, why[0] ? ": " : "", why);
+		return;
+	}
+	if (p->fsm.state != FO_SYNCING) {
+		/* A resend after we moved on: acknowledge it so the
+		 * primary stops retrying. */
+		if (marker) {
+			(void)fo_rx_note(&p->rx, m->upd_seq);
+			p->commit_urgent = true;
+		}
+		return;
+	}
+	got = seen_distinct(p);
+	/*
+	 * Protocol 5.4 markers: act on it only once every update of the
+	 * sync below it is here; the primary resends the marker (and
+	 * whatever we miss) until we acknowledge it.
+	 */
+	if (marker && got < m->count) {
+		log_debug("primary=%s: SyncDone with %zu of %u bindings here; "
+		    "waiting for the rest", p->name, got, m->count);
+		return;
+	}
+	if (marker) {
+		(void)fo_rx_note(&p->rx, m->upd_seq);
+		p->commit_urgent = true;
+	}
+	if (got >= m->count) {
+		p->sync_ok = true;
+		if (p->sync_has_last && p->sync_last > p->rx_max_seq)
+			p->rx_max_seq = p->sync_last;
+		if (p->rx_max_seq > p->p_last_seq)
+			p->p_last_seq = p->rx_max_seq;
+	} else {
+		/* Without a marker we cannot wait: what is missing will
+		 * come as replication, but our watermark stays put. */
+		p->sync_ok = false;
+		log_warn("primary=%s: start-up sync ended with %zu of %u "
+		    "bindings; the next sync asks for everything", p->name,
+		    got, m->count);
+	}
+	p->last_sync_secs = p->sync_started > 0 ?
+	    ev_now(p->loop) - p->sync_started : 0;
+	log_info("primary=%s: start-up sync: %zu binding%s in %.3f s",
+	    p->name, got, got == 1 ? "" : "s", p->last_sync_secs);
+	p->sync_started = 0;
+	p->sync_counting = false;
+	p->sync_nseen = 0;
+	fo_peer_event(p, &ev);
+}

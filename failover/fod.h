@@ -1,0 +1,588 @@
+/*
+ * dhcpfo-failover internals, shared by the files of failover/ only.
+ *
+ * Two kinds of thread (DESIGN 1, 5; STYLE 5):
+ *
+ *  - the main thread (struct fod) owns the configuration, the Berkeley DB
+ *    environment, every socket (failover UDP, DHCP, control), signals and
+ *    the control commands.  It reads datagrams, checks their sanity and
+ *    routes each to the thread of the primary it belongs to;
+ *  - one thread per primary (struct fo_peer) owns that primary's store
+ *    handle, pools, engine, state machine, key and replay window.  It
+ *    authenticates and handles what the main thread routed to it, and
+ *    serves the primary's clients while it stands in for it.
+ *
+ * They share nothing mutable but the queues (struct fq: mutex-protected
+ * ring + ev_async), each peer's published status snapshot (a copy under
+ * snap_mtx) and two atomic flags.  Fields of struct fo_peer are marked
+ * with who may touch them.
+ */
+#ifndef DHCPFO_FAILOVER_FOD_H
+#define DHCPFO_FAILOVER_FOD_H
+
+#include <ev.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config_failover.h"
+#include "control.h"
+#include "dhcp_reply.h"
+#include "engine.h"
+#include "fo_auth.h"
+#include "fo_codec.h"
+#include "fo_fsm.h"
+#include "fo_stream.h"
+#include "ifaddr.h"
+#include "lease_db.h"
+#include "log.h"
+#include "netio.h"
+#include "ping.h"
+#include "pool.h"
+#include "strbuf.h"
+
+/*
+ * Update sequences the failover gives its own grants (docs/failover-
+ * design.md "Stores and sequences"): the top bit set, so they are told
+ * apart from the primary's after a restart.
+ */
+#ifndef FO_LOCAL_SEQ_BIT
+#define FO_LOCAL_SEQ_BIT	(UINT64_C(1) << 63)
+#endif
+
+#define FOD_MAX_SOCKS		(1 + CFG_MAX_IFACES)
+#define FOD_READ_BUDGET		1024	/* datagrams per socket wake-up */
+#define FOD_QUEUE_CAP		16384	/* items waiting for one thread */
+#define FOD_CHECKPOINT_SECS	30.0
+#define FOD_CALL_TIMEOUT	5.0	/* control call into a thread */
+#define FO_TICK_SECS		1.0	/* expiry sweep, lazy commits */
+#define FO_SNAP_INTERVAL	0.02	/* status snapshots at most this often */
+#define FO_EXPIRE_PER_TICK	4096
+#define FO_MAX_PINGS		1024	/* DISCOVERs waiting on a ping */
+#define FO_HB_WINDOW		1024	/* hand-back updates in flight */
+#define FO_SKEW_WARN		30.0	/* DESIGN 3: clock skew warned */
+#define FO_SKEW_FAULTY		60.0	/* ... and the pair reported faulty */
+
+struct fod;
+struct fo_peer;
+
+/* ------------------------------------------------------------ queues */
+
+enum fq_kind {
+	FQ_FO = 1,	/* main -> peer: a failover datagram */
+	FQ_DHCP,	/* main -> peer: a DHCP request to serve */
+	FQ_CMD,		/* main -> peer: an operator command */
+	FQ_NOTE,	/* peer -> main: a notification (log, later traps) */
+};
+
+enum fq_cmd {
+	FQ_CMD_TAKEOVER = 1,	/* FO_EV_FORCE_TAKEOVER */
+	FQ_CMD_RELEASE,		/* FO_EV_FORCE_RELEASE */
+	FQ_CMD_START,		/* FO_EV_START (after a stop) */
+	FQ_CMD_POLICY,		/* reload: new poll/sync policy */
+	FQ_CMD_CALL,		/* run a control call (struct fo_call) */
+	FQ_CMD_STOP,		/* daemon shutdown: stop the loop */
+};
+
+struct fo_call;
+
+/*
+ * One queued item, allocated by the producer and freed by the consumer.
+ * buf holds the datagram (FQ_FO, FQ_DHCP) or text (FQ_NOTE, FQ_CMD).
+ */
+struct fq_item {
+	uint8_t		 kind;		/* enum fq_kind */
+	uint8_t		 cmd;		/* FQ_CMD: enum fq_cmd */
+	uint16_t	 sock;		/* FQ_DHCP: index in fod->socks */
+	uint32_t	 src_addr;	/* host order */
+	uint16_t	 src_port;
+	unsigned int	 ifindex;	/* FQ_DHCP */
+	uint32_t	 link_addr;	/* FQ_DHCP: giaddr or interface */
+	uint32_t	 iface_addr;	/* FQ_DHCP: our address on the link */
+	size_t		 peer;		/* FQ_NOTE: which peer */
+	int		 note;		/* FQ_NOTE: enum fo_notify or -1 */
+	bool		 critical;	/* FQ_NOTE: EXIT_CRITICAL */
+	struct fo_call	*call;		/* FQ_CMD_CALL */
+	struct cfg_fo_policy policy;	/* FQ_CMD_POLICY */
+	size_t		 len;
+	uint8_t		 buf[];
+};
+
+struct fq {
+	pthread_mutex_t	 mtx;
+	struct fq_item	**ring;
+	size_t		 cap, head, n;
+	uint64_t	 dropped;	/* full: item refused (under mtx) */
+	struct ev_loop	*loop;		/* consumer's loop */
+	ev_async	*wake;		/* consumer's watcher */
+};
+
+/* fo_queue.c */
+int		 fq_init(struct fq *, size_t cap, struct ev_loop *,
+		    ev_async *);
+void		 fq_destroy(struct fq *);
+struct fq_item	*fq_item_new(enum fq_kind, size_t len);
+/* Appends it (the queue owns it) or frees it and returns false (full).
+ * Does not wake the consumer: call fq_wake once per batch. */
+bool		 fq_push(struct fq *, struct fq_item *);
+void		 fq_wake(struct fq *);
+/* Takes up to max items (oldest first); returns how many. */
+size_t		 fq_take(struct fq *, struct fq_item **, size_t max);
+uint64_t	 fq_dropped(struct fq *);
+
+/*
+ * A control command run on a peer's thread while the main thread waits
+ * (with a time limit) for the answer: both ends hold a reference, the
+ * last to let go frees it.
+ */
+enum fo_call_kind {
+	FO_CALL_LEASES = 1,	/* append the peer's leases (filter: arg) */
+};
+
+struct fo_call {
+	pthread_mutex_t	 mtx;
+	pthread_cond_t	 cv;
+	int		 refs;
+	bool		 done;
+	enum fo_call_kind kind;
+	bool		 json;
+	char		 arg[CTL_MAX_LINE];	/* "" = none */
+	/* Answer: */
+	int		 rc;
+	bool		 matched;	/* leases: the subnet filter matched */
+	size_t		 nitems;	/* leases: entries appended */
+	struct strbuf	 out;
+};
+
+struct fo_call	*fo_call_new(enum fo_call_kind, bool json, const char *arg);
+void		 fo_call_release(struct fo_call *);
+/* Thread side: the answer is complete. */
+void		 fo_call_done(struct fo_call *);
+/* Main side: wait up to secs; true if done. */
+bool		 fo_call_wait(struct fo_call *, double secs);
+/* Main side: queue c to the peer's thread (which gets a reference). */
+bool		 fo_call_post(struct fo_peer *, struct fo_call *);
+
+/* -------------------------------------------------- published status */
+
+/* Per subnet, during and after a hand-back. */
+enum fo_hb_sub {
+	FO_SUB_HELD = 0,	/* ours to serve in takeover */
+	FO_SUB_SYNCING,		/* being handed back: nobody serves it */
+	FO_SUB_BACK,		/* handed back: the primary's */
+};
+
+struct fo_snap_subnet {
+	char		 name[CFG_NAME_MAX];
+	uint32_t	 network;
+	uint8_t		 prefix;
+	bool		 serving;	/* we grant leases from it */
+	uint8_t		 hb;		/* enum fo_hb_sub */
+	bool		 digest_seen;	/* the primary sent its digest */
+	bool		 digest_match;
+	struct pool_stats st;
+};
+
+/* Counters of rejected failover datagrams: the codec's errors first. */
+enum fo_rej {
+	FO_REJ_BAD_HMAC = FO_ERR_COUNT,
+	FO_REJ_REPLAYED,
+	FO_REJ_TOO_OLD,
+	FO_REJ_OLD_EPOCH,
+	FO_REJ_REFLECTED,	/* FROM_PRIMARY clear: our own role */
+	FO_REJ_UNEXPECTED,	/* a type the failover never receives */
+	FO_REJ_BAD_LEASE,	/* a LEASE record that does not decode */
+	FO_REJ_COUNT
+};
+const char	*fo_rej_name(unsigned);
+
+struct fo_snap {
+	bool		 valid;		/* published at least once */
+	enum fo_state	 state;
+	struct fo_counters ctr;
+	struct fsm_history hist;
+	double		 now;		/* wall clock of the snapshot */
+	double		 last_poll_sent, last_reply, last_rx; /* wall, 0 */
+	uint64_t	 msgs_rx, msgs_tx, send_errors;
+	uint64_t	 rejects[FO_REJ_COUNT];
+	uint64_t	 upd_received, upd_applied, upd_acked, upd_conflicts;
+	uint64_t	 bindings, local_bindings;
+	/* Start-up sync. */
+	uint64_t	 sync_expected, sync_received;
+	double		 last_sync_secs;
+	/* Hand-back. */
+	size_t		 hb_subnet;	/* in progress, or SIZE_MAX */
+	uint64_t	 hb_sent_total;
+	size_t		 last_hb_leases;
+	double		 last_hb_secs;
+	bool		 hb_full;	/* last/current one: everything */
+	/* The primary as we know it. */
+	uint8_t		 p_store_id[FO_STORE_ID_LEN];
+	bool		 p_store_known, p_store_changed;
+	uint64_t	 p_last_seq, p_acked_seq, local_seq, hb_through;
+	uint64_t	 p_epoch;
+	unsigned	 p_buf_size;
+	bool		 buf_mismatch;
+	bool		 have_clock;
+	double		 clock_skew;	/* primary - us, seconds */
+	bool		 faulty;	/* skew over FO_SKEW_FAULTY */
+	unsigned	 digest_mismatches, digests_missing;
+	/* Serving (takeover). */
+	struct engine_counters eng;
+	uint64_t	 dhcp_rx, dhcp_sent, dhcp_send_errors;
+	uint64_t	 commits, commit_failures, acks_withheld;
+	uint64_t	 ping_checks, ping_in_use, ping_backlog;
+	/* Stopped by a critical sync failure. */
+	bool		 critical;
+	char		 stop_reason[FSM_REASON_MAX + 1];
+	size_t		 nsubnets;	/* entries in the peer's snap_subnets */
+};
+
+/* ----------------------------------------------------- one primary */
+
+struct fo_addrvec {
+	uint32_t	*v;
+	size_t		 n, cap;
+};
+
+struct fo_ping_wait;
+
+/* Hand-back of one primary's subnets (fo_handback.c). */
+struct fo_hb_ent {
+	uint64_t	 seq;		/* UPD_SEQ */
+	uint32_t	 addr;
+	uint16_t	 len;
+	uint8_t		 rec[LEASE_RECORD_MAX];
+};
+
+struct fo_hb {
+	bool		 active;
+	bool		 full;		/* every binding, not only ours */
+	bool		 from_takeover;
+	double		 started;	/* ev_now */
+	size_t		 cur;		/* subnet in progress, SIZE_MAX */
+	bool		 was_serving;	/* cur was served when it began */
+	uint64_t	 base;		/* START marker's UPD_SEQ */
+	size_t		 n;		/* updates of cur */
+	size_t		 next;		/* next update never sent */
+	bool		 done_sent;	/* DONE marker out */
+	struct fo_hb_ent *ents;
+	size_t		 ents_cap;
+	size_t		 sent_total;	/* leases in this hand-back */
+	size_t		 ctl_ret_count;	/* for the CtlRet that ends it */
+	struct fo_tx	 tx;
+	ev_timer	 retry_w;
+	uint8_t		*sub;		/* enum fo_hb_sub per subnet */
+	struct fo_addrvec *local;	/* per subnet: addresses we granted */
+	size_t		 skipped_big;	/* records over the buffer size */
+};
+
+struct fo_peer {
+	/* ---- set by main before the thread starts; read-only after */
+	struct fod	*fod;
+	size_t		 idx;
+	char		 name[CFG_NAME_MAX];
+	uint32_t	 id;		/* primary id */
+	uint32_t	 addr;		/* primary's address, port */
+	uint16_t	 port;
+	struct ev_loop	*loop;		/* the thread's loop */
+	struct fq	 inq;		/* main -> thread */
+
+	/* ---- main thread only */
+	pthread_t	 thr;
+	bool		 thr_started;
+	uint64_t	 dhcp_ignored;	/* dropped by main: not serving */
+	uint64_t	 dhcp_queued;
+	uint64_t	 fo_queued;
+
+	/* ---- shared */
+	atomic_bool	 serving;	/* any subnet served: route DHCP */
+	atomic_bool	 critical;	/* stopped by SyncFailCritical */
+	pthread_mutex_t	 snap_mtx;
+	struct fo_snap	 snap;		/* under snap_mtx */
+	struct fo_snap_subnet *snap_subnets;
+
+	/* ---- the thread only (and main before it starts) */
+	ev_async	 wake_w;
+	ev_prepare	 prepare_w;
+	ev_timer	 fsm_w[FO_TIMER_COUNT];
+	ev_timer	 tick_w;
+	ev_timer	 pub_w;		/* a deferred snapshot */
+	bool		 stopping;
+	struct config	 view;		/* own deep copy */
+	struct cfg_fo_policy policy;
+	struct fo_key	 key;
+	struct fo_replay replay;
+	struct lease_db	*db;
+	struct pool_set	*pools;
+	struct engine	 eng;
+	struct ping_ctx	*ping;
+	struct netio_l2	 l2;
+	struct fo_fsm	 fsm;
+	size_t		 lease_max;	/* LEASE cap: min of buffer sizes */
+	size_t		 dgram_max;	/* BIND_UPD packing */
+	uint8_t		(*digests)[FO_SHA256_LEN];	/* ours, per subnet */
+
+	/* Events generated while actions run are queued, not nested. */
+	bool		 in_fsm;
+	struct fo_pending_ev {
+		struct fo_event	 ev;
+		char		 detail[FSM_REASON_MAX + 1];
+	}		 pend[8];
+	size_t		 npend;
+
+	/* Persistent values (meta of the store), fo_store.c. */
+	uint64_t	 epoch;		/* our boot epoch for this pair */
+	uint64_t	 tx_seq;	/* header seq of our last datagram */
+	uint8_t		 p_store_id[FO_STORE_ID_LEN];
+	bool		 p_store_known;
+	uint64_t	 p_last_seq;	/* primary's updates stored, through */
+	bool		 sync_ok;	/* p_last_seq may advance */
+	uint64_t	 local_seq;	/* last local sequence handed out */
+	uint64_t	 local_seq_saved;
+	uint64_t	 hb_through;	/* local sequences handed back */
+	uint64_t	 p_epoch;	/* last primary boot epoch seen */
+	bool		 takeover_saved;
+	uint64_t	 meta_saved[16];	/* as last staged, fo_store.c */
+
+	/* What the primary told us. */
+	uint8_t		 ctl_store_id[FO_STORE_ID_LEN];	/* CTL_REQ's */
+	bool		 ctl_store_known;
+	bool		 p_store_changed;
+	uint64_t	 p_acked_seq;	/* its LAST_SEQ of our stream */
+	unsigned	 p_buf_size;
+	bool		 buf_mismatch;
+	bool		 have_clock, faulty, skew_warned;
+	double		 clock_skew;
+	bool		*digest_seen, *digest_match;
+	unsigned	 digest_mismatches, digests_missing;
+	bool		 digests_logged;
+
+	/* Replication receive (fo_sync.c). */
+	struct fo_rx	 rx;		/* update sequences to acknowledge */
+	uint64_t	 rx_max_seq;	/* highest primary seq staged */
+	bool		 sync_counting;	/* a start-up sync is running */
+	uint64_t	 sync_expected;	/* SyncStart COUNT */
+	uint64_t	 sync_last;	/* SyncStart LAST_SEQ (or max) */
+	bool		 sync_has_last;
+	uint64_t	*sync_seen;
+	size_t		 sync_nseen, sync_capseen;
+	double		 sync_started;
+
+	/* Hand-back (fo_handback.c). */
+	struct fo_hb	 hb;
+
+	/* Serving (fo_serve.c). */
+	bool		 commit_urgent;
+	struct dhcp_replyq after_commit;
+	struct dhcp_replyq outbox;
+	struct dhcp_reply_stats rstats;
+	struct fo_ping_wait *pings;
+	unsigned	 pings_inflight;
+	struct dhcp_msg	*msg;		/* decode scratch */
+	struct engine_result *res;	/* engine scratch */
+
+	/* Protocol scratch and counters. */
+	struct fo_msg	*m;		/* decode scratch (receive path) */
+	struct fo_msg	*mt;		/* encode scratch (senders) */
+	uint8_t		*txbuf;		/* FO_DGRAM_MAX */
+	double		 last_poll_sent, last_reply, last_rx;
+	uint64_t	 msgs_rx, msgs_tx, send_errors;
+	uint64_t	 rejects[FO_REJ_COUNT];
+	uint64_t	 upd_received, upd_applied, upd_acked, upd_conflicts;
+	uint64_t	 dhcp_rx, acks_withheld, ping_backlog;
+	uint64_t	 bindings, local_bindings;
+	double		 last_sync_secs;
+	size_t		 last_hb_leases;
+	double		 last_hb_secs;
+	bool		 crit;
+	char		 stop_reason[FSM_REASON_MAX + 1];
+	bool		 snap_dirty;
+	double		 snap_at;
+	struct log_ratelimit rl_rx, rl_store, rl_send, rl_ping, rl_conflict;
+};
+
+/* ------------------------------------------------------ main thread */
+
+struct fod_sock {
+	int		 fd;
+	ev_io		 w;
+	struct fod	*fod;
+	bool		 relay;		/* bound to ServerAddress */
+	char		 ifname[16];
+};
+
+/* A subnet of some primary, for routing DHCP by address. */
+struct fod_route {
+	uint32_t	 network, mask;
+	size_t		 peer;
+};
+
+struct fod_counters {
+	uint64_t	 fo_rx, fo_bad;		/* sanity failures */
+	uint64_t	 fo_bad_by[FO_ERR_COUNT];
+	uint64_t	 fo_unknown_peer;	/* id or source unknown */
+	uint64_t	 fo_queue_full;
+	uint64_t	 dhcp_rx, dhcp_short, dhcp_truncated;
+	uint64_t	 dhcp_no_subnet, dhcp_queue_full;
+	uint64_t	 notes;
+	uint64_t	 reloads, reload_failures;
+};
+
+struct fod {
+	struct ev_loop	*loop;
+	struct fo_config cfg;
+	char		 cfgpath[CFG_PATH_MAX];
+	bool		 debug;
+	double		 started;	/* ev_now */
+	int		 exit_code;
+
+	struct lease_env *env;
+	int		 fo_fd;
+	ev_io		 fo_w;
+	size_t		 nsocks;
+	struct fod_sock	 socks[FOD_MAX_SOCKS];
+	struct ifaddr_table ifs;
+	struct ctl_server *ctl;
+
+	ev_timer	 checkpoint_w;
+	ev_signal	 sigterm_w, sigint_w, sighup_w;
+	ev_async	 note_w;
+	struct fq	 noteq;		/* peers -> main */
+
+	size_t		 npeers;
+	struct fo_peer	**peers;
+	struct fod_route *routes;	/* sorted by network */
+	size_t		 nroutes;
+
+	struct fod_counters ctr;
+	struct log_ratelimit rl_fo, rl_dhcp, rl_store;
+	struct netio_pkt *rxbuf;	/* NETIO_BATCH slots */
+	uint8_t		*fo_rxbuf;	/* FO_DGRAM_MAX + 1 */
+};
+
+/* fod.c: the main thread's lifecycle */
+struct fod	*fod_new(struct ev_loop *, struct fo_config *cfg,
+		    const char *cfgpath, bool debug, char *err, size_t errlen,
+		    int *exit_code);
+int		 fod_run(struct fod *);
+void		 fod_free(struct fod *);
+int		 fod_reload(struct fod *, struct strbuf *why);
+/* Starts every peer thread (after daemon(): threads do not fork). */
+int		 fod_start_threads(struct fod *, char *err, size_t errlen);
+
+/* fo_dispatch.c: main-thread routing */
+int		 fod_open_sockets(struct fod *, char *err, size_t errlen);
+void		 fod_close_sockets(struct fod *);
+int		 fod_build_routes(struct fod *);
+/* Peer index owning addr, or -1. */
+long		 fod_route(const struct fod *, uint32_t addr);
+
+/* fo_notify.c: notifications from the peers */
+void		 fod_note_cb(struct ev_loop *, ev_async *, int);
+/* Peer side: log the notification and post it to the main thread. */
+void		 fo_notify_post(struct fo_peer *, enum fo_notify,
+		    const struct fo_output *);
+void		 fo_notify_critical(struct fo_peer *, const char *reason);
+/* The store's environment is lost: the daemon must exit (EXIT_STORE). */
+void		 fo_notify_fatal(struct fo_peer *, const char *why);
+
+/* fo_ctl.c: control commands */
+int		 fod_ctl_handler(void *arg, int argc, char **argv, bool json,
+		    struct strbuf *out);
+
+/* fo_peer.c: the per-primary thread */
+struct fo_peer	*fo_peer_new(struct fod *, size_t idx,
+		    const struct cfg_fo_primary *, char *err, size_t errlen,
+		    int *exit_code);
+int		 fo_peer_start(struct fo_peer *, char *err, size_t errlen);
+/* Asks the thread to stop and waits for it. */
+void		 fo_peer_stop(struct fo_peer *);
+void		 fo_peer_free(struct fo_peer *);
+/* Feed an event to the machine and perform its actions. */
+void		 fo_peer_event(struct fo_peer *, const struct fo_event *);
+/* Shorthand for an event with no fields but its type (and detail). */
+void		 fo_peer_event_simple(struct fo_peer *, enum fo_event_type,
+		    const char *detail);
+/* fo_act.c: the machine's driver. */
+void		 fo_peer_timer_cb(struct ev_loop *, ev_timer *, int);
+/* Serving on/off for one subnet or all (keeps the main's flag right). */
+void		 fo_peer_serve(struct fo_peer *, size_t subnet, bool on);
+void		 fo_peer_serve_all(struct fo_peer *, bool on);
+/* fo_status.c */
+void		 fo_peer_publish(struct fo_peer *, bool force);
+double		 fo_wallclock(void);
+/* Thread side of reading a peer snapshot (main: fo_ctl.c). */
+void		 fo_peer_snapshot(struct fo_peer *, struct fo_snap *,
+		    struct fo_snap_subnet *subs, size_t cap);
+
+/* fo_store.c: persistent per-primary values in the store's meta */
+int		 fo_store_load(struct fo_peer *, char *err, size_t errlen);
+/* Stage every changed value into the open batch (before a commit). */
+int		 fo_store_stage(struct fo_peer *);
+/* Stage and commit at once (rare events: state, epochs, store ids). */
+int		 fo_store_save(struct fo_peer *);
+/* The batch carrying staged values was lost: stage them again. */
+void		 fo_store_commit_failed(struct fo_peer *);
+uint64_t	 fo_store_local_seq(struct fo_peer *);
+void		 fo_store_adopt_primary(struct fo_peer *, const uint8_t *id);
+
+/* fo_msg.c: the failover protocol on a peer's thread */
+void		 fo_msg_rx(struct fo_peer *, const struct fq_item *);
+/* Encode, sign and send p->m (its header is filled in here). */
+int		 fo_msg_send(struct fo_peer *, struct fo_msg *);
+void		 fo_msg_init_to_primary(struct fo_peer *, struct fo_msg *,
+		    uint8_t type);
+int		 fo_send_poll(struct fo_peer *);
+int		 fo_send_sync_req(struct fo_peer *);
+int		 fo_send_ctl_ret(struct fo_peer *, uint8_t result,
+		    const char *reason);
+int		 fo_send_acks(struct fo_peer *);
+uint8_t		 fo_state_code(enum fo_state);
+void		 fo_reject(struct fo_peer *, unsigned rej, const char *what);
+/* What the primary says about its store and buffer size. */
+void		 fo_check_store(struct fo_peer *, const uint8_t *id);
+void		 fo_check_buf_size(struct fo_peer *, const struct fo_msg *);
+
+/* fo_sync.c: start-up sync and replication receive */
+void		 fo_sync_begin(struct fo_peer *);
+void		 fo_sync_on_start(struct fo_peer *, const struct fo_msg *,
+		    bool restarted);
+void		 fo_sync_on_done(struct fo_peer *, const struct fo_msg *,
+		    bool restarted);
+/* Returns false if the message was rejected (bad lease). */
+bool		 fo_sync_on_bind_upd(struct fo_peer *, const struct fo_msg *,
+		    bool restarted);
+void		 fo_sync_free(struct fo_peer *);
+
+/* fo_serve.c: takeover DHCP serving and the group commit */
+void		 fo_serve_packet(struct fo_peer *, const struct fq_item *);
+/*
+ * Commit what is staged (and the persistent values), then release the
+ * replies and acknowledgements that waited for it.  0, or the store's
+ * error (the batch is lost; replies withheld, acks not sent).
+ */
+int		 fo_commit(struct fo_peer *);
+void		 fo_serve_prepare(struct fo_peer *);
+void		 fo_serve_cancel_pings(struct fo_peer *);
+void		 fo_serve_expire(struct fo_peer *);
+void		 fo_serve_free(struct fo_peer *);
+void		 fo_serve_leases(struct fo_peer *, struct fo_call *);
+
+/* fo_handback.c */
+int		 fo_hb_init(struct fo_peer *);
+void		 fo_hb_free(struct fo_peer *);
+void		 fo_hb_start(struct fo_peer *);
+void		 fo_hb_next(struct fo_peer *);
+void		 fo_hb_abort(struct fo_peer *);
+void		 fo_hb_on_ack(struct fo_peer *, const struct fo_msg *);
+/* A local grant at addr in subnet i: remember it for the hand-back. */
+void		 fo_hb_note_local(struct fo_peer *, size_t subnet,
+		    uint32_t addr);
+void		 fo_hb_set_policy(struct fo_peer *);
+
+/* Small helpers. */
+void		 fo_fmt_addr(uint32_t, char *, size_t);
+
+#endif

@@ -1,0 +1,135 @@
+/*
+ * dhcpfo-failover: stands in for up to MaxPrimaries dhcpfo primaries
+ * (VitalQIP-style many-to-one failover, DESIGN 1), one thread each.
+ *
+ *   dhcpfo-failover -c FILE [-f] [-t] [-d]
+ */
+#include <errno.h>
+#include <ev.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config_failover.h"
+#include "exitcodes.h"
+#include "fod.h"
+#include "log.h"
+#include "pidfile.h"
+#include "version.h"
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: dhcpfo-failover -c FILE [-f] [-t] [-d]\n"
+	    "  -c FILE  configuration file (INI)\n"
+	    "  -f       stay in the foreground, log to stderr\n"
+	    "  -t       check the configuration and exit\n"
+	    "  -d       debug logging\n"
+	    "  -V       print the version and exit\n");
+	exit(EXIT_USAGE);
+}
+
+/* Prints every configuration error; returns 0 if the file is valid. */
+static int
+load_config(const char *path, struct fo_config *cfg)
+{
+	struct config_errors errs = { 0 };
+
+	if (config_load_failover(path, cfg, &errs) == 0) {
+		config_errors_free(&errs);
+		return 0;
+	}
+	for (size_t i = 0; i < errs.count; i++)
+		fprintf(stderr, "%s\n", errs.msgs[i]);
+	fprintf(stderr, "%s: %zu error%s, not started\n", path, errs.count,
+	    errs.count == 1 ? "" : "s");
+	config_errors_free(&errs);
+	return -1;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *cfgpath = NULL;
+	bool	 foreground = false, test_only = false, debug = false;
+	struct fo_config cfg;
+	struct fod *fod;
+	struct ev_loop *loop;
+	char	 err[512], pidpath[CFG_PATH_MAX];
+	size_t	 nsub = 0;
+	int	 ch, pidfd, code;
+
+	while ((ch = getopt(argc, argv, "c:ftdVh")) != -1) {
+		switch (ch) {
+		case 'c':
+			cfgpath = optarg;
+			break;
+		case 'f':
+			foreground = true;
+			break;
+		case 't':
+			test_only = true;
+			break;
+		case 'd':
+			debug = true;
+			break;
+		case 'V':
+			printf("dhcpfo-failover %s\n", DHCPFO_VERSION);
+			return EXIT_OK;
+		default:
+			usage();
+		}
+	}
+	if (cfgpath == NULL || optind != argc)
+		usage();
+
+	memset(&cfg, 0, sizeof(cfg));
+	if (load_config(cfgpath, &cfg) < 0)
+		return EXIT_CONFIG;
+	for (size_t i = 0; i < cfg.nwarnings; i++)
+		fprintf(stderr, "warning: %s\n", cfg.warnings[i]);
+	if (test_only) {
+		for (size_t i = 0; i < cfg.nprimaries; i++)
+			nsub += cfg.primaries[i].view.nsubnets;
+		printf("%s: configuration OK (%zu primar%s, %zu subnet%s)\n",
+		    cfgpath, cfg.nprimaries, cfg.nprimaries == 1 ? "y" : "ies",
+		    nsub, nsub == 1 ? "" : "s");
+		fo_config_free(&cfg);
+		return EXIT_OK;
+	}
+
+	log_init("dhcpfo-failover", foreground, debug);
+	for (size_t i = 0; i < cfg.nwarnings; i++)
+		log_warn("%s", cfg.warnings[i]);
+	snprintf(pidpath, sizeof(pidpath), "%s", cfg.server.pid_file);
+	if ((pidfd = pidfile_lock(pidpath, err, sizeof(err))) < 0)
+		fatal(EXIT_SYSTEM, "%s", err);
+
+	loop = ev_default_loop(EVFLAG_AUTO);
+	/* Everything that can fail is opened before we detach. */
+	fod = fod_new(loop, &cfg, cfgpath, debug, err, sizeof(err), &code);
+	if (fod == NULL) {
+		pidfile_remove(pidpath, pidfd);
+		fo_config_free(&cfg);
+		fatal(code, "%s", err);
+	}
+	if (!foreground && daemon(0, 0) < 0)
+		fatal(EXIT_SYSTEM, "daemon: %s", strerror(errno));
+	if (!foreground)
+		ev_loop_fork(loop);
+	if (pidfile_write(pidfd, err, sizeof(err)) < 0)
+		log_warn("%s", err);
+	if (fod_start_threads(fod, err, sizeof(err)) < 0) {
+		log_err("%s", err);
+		fod_free(fod);
+		pidfile_remove(pidpath, pidfd);
+		return EXIT_SYSTEM;
+	}
+
+	code = fod_run(fod);
+	fod_free(fod);
+	pidfile_remove(pidpath, pidfd);
+	return code;
+}

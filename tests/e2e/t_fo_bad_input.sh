@@ -1,0 +1,45 @@
+#!/bin/bash
+# Bad input on the failover protocol (DESIGN 6; STYLE 3): garbage, a
+# wrong key, a replayed datagram, a reflected one and a stranger are each
+# dropped and counted under their own name, and nothing of them reaches
+# the state machine.  The stand-in primary (tests/tools/fo_peer_sim) also
+# runs its clock 90 s ahead: the pair is reported faulty (DESIGN 3).
+. "$(dirname "$0")/lib.sh"
+. "$TOP/tests/tools/fo_lib.sh"
+e2e_init
+fo_require
+SIM=$BUILD/tools/fo_peer_sim
+[ -x "$SIM" ] || skip "$SIM not built"
+FO_EXTRA_POLICY="SyncBindings = false"
+fo_net
+fo_write_configs
+# The stand-in first: it throws its bad input when the first poll comes.
+bg_in "$FO_NS" "$T/sim.log" "$SIM" -k "$T/branch1.key" -n branch1 \
+    -b "$FO_P_ADDR:647" -f "$FO_F_ADDR:647" -c 90 -t 5 \
+    -x garbage -x badkey -x replay -x reflect -x unknown
+SIM_PID=$BG_PID
+wait_for 5 "udp_bound $FO_NS 647" || fail "fo_peer_sim not listening"
+f_start
+fo_wait_state monitoring 5
+wait_for 3 "[ \"\$(fo_field faulty)\" = true ]" || fail "pair not reported faulty"
+say "clock skew seen: $(fo_field clock_skew) s"
+assert "skew about +90 s" test "$(echo "$(fo_field clock_skew) > 89" | bc -l)" = 1
+grep -q "pair reported faulty" "$T/failover-1.log" || fail "no log line for the skew"
+ok "skew logged"
+st=$(fctl status --json)
+rej() { jq -r ".primaries[0].rejected[\"$1\"] // 0" <<<"$st"; }
+for r in bad-hmac replayed reflected; do
+	assert "counted $r ($(rej $r))" test "$(rej $r)" -ge 1
+done
+assert "garbage counted as malformed ($(jq -r .counters.failover_malformed <<<"$st"))" \
+    test "$(jq -r .counters.failover_malformed <<<"$st")" -ge 2
+assert "a stranger's datagram counted ($(jq -r .counters.failover_unknown_peer <<<"$st"))" \
+    test "$(jq -r .counters.failover_unknown_peer <<<"$st")" -ge 1
+assert "still monitoring: bad input never counts as an answer or a failure" \
+    test "$(fo_state)" = monitoring
+grep -q "dropped a failover datagram: bad-hmac" "$T/failover-1.log" || fail "no bad-hmac log"
+ok "rejections logged by name"
+wait_for 10 "pid_gone $SIM_PID" || fail "fo_peer_sim did not end"
+fo_wait_state takeover 5
+ok "once nothing answers the polls, the takeover follows"
+pass

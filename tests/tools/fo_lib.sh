@@ -1,0 +1,231 @@
+# shellcheck shell=bash
+#
+# Helpers for the failover end-to-end tests (tests/e2e/t_fo_*.sh), sourced
+# after tests/e2e/lib.sh, whose rules they keep: one private network
+# namespace per test, every process started with bg_in (recorded by pid,
+# stopped in the EXIT trap), no bare sleeps -- every wait polls a
+# condition (`dhcpfoctl status --json`) up to a deadline.
+#
+# Topology, all on the namespace's loopback (127.0.0.0/8 is private to
+# it):
+#	127.0.0.1	primary (DHCP 67, failover protocol 647)
+#	127.0.0.2	failover (DHCP 67, failover protocol 647)
+#	127.16.0.1	the relay (tests/tools/dhcpload), giaddr of subnet
+#			"load" 127.16.0.0/16; it relays every request to
+#			both servers (-S), as a router with two helpers
+#	127.17.0.1	relay of subnet "lan2" 127.17.0.0/16 (FO_SUBNETS=2)
+#
+# Policy for fast detection (brief): PollDelay 0.5, PollRetryMax 1,
+# WaitPollRplSecs 0.25, so a dead primary is declared down at most
+# D + (R+1)W = 1.0 s after its last answer.  TakeoverPingCheck is off:
+# every 127/8 address answers a ping inside the namespace.
+
+FO_NS=lo
+FO_NS_P=$FO_NS		# where the primary, the failover and the relay
+FO_NS_F=$FO_NS		# run (t_fo_partition.sh puts them apart)
+FO_NS_R=$FO_NS
+FO_P_ADDR=127.0.0.1
+FO_F_ADDR=127.0.0.2
+FO_RELAY=127.16.0.1
+FO_RELAY2=127.17.0.1
+FO_NET=127.16.0.0/16
+FO_RANGE=127.16.0.10-127.16.255.250
+FO_POLL_DELAY=${FO_POLL_DELAY:-0.5}
+FO_POLL_RETRY=${FO_POLL_RETRY:-1}
+FO_WAIT_RPL=${FO_WAIT_RPL:-0.25}
+FO_SUBNETS=${FO_SUBNETS:-1}
+FO_EXTRA_POLICY=""	# more [failover] lines for the failover
+FO_EXTRA_PRIMARIES=""	# more [primary:X]/[subnet:X] sections (failover)
+P_PID=""; F_PID=""; P_STARTS=0; F_STARTS=0
+LOAD=""
+# FO_PRIMARY_BUILD: take dhcpfo-primary from another build directory
+# (e.g. a sanitizer build of the failover against a plain primary).
+P_BIN=${FO_PRIMARY_BUILD:-$BUILD}/dhcpfo-primary
+
+fo_require() {
+	[ -x "$BUILD/dhcpfo-failover" ] ||
+	    skip "$BUILD/dhcpfo-failover not built (run make)"
+	[ -x "$BUILD/tools/dhcpload" ] ||
+	    skip "$BUILD/tools/dhcpload not built (run make)"
+	LOAD=$BUILD/tools/dhcpload
+	grep -q -- '-S SERVER2' <("$LOAD" 2>&1) ||
+	    skip "$LOAD has no -S (rebuild tests/tools/dhcpload)"
+	require_cmd openssl bc
+}
+
+# fo_net: the namespace with the three loopback addresses.
+fo_net() {
+	ns_add "$FO_NS"
+	nsx "$FO_NS" ip addr add "$FO_F_ADDR/8" dev lo || fail "addr"
+	fo_dirs
+}
+
+fo_dirs() {
+	mkdir -p "$T/p" "$T/f"
+	(umask 077; openssl rand -hex 32 >"$T/branch1.key") || fail "key"
+}
+
+fo_subnet_sections() {
+	echo "[subnet:load]"
+	[ "${1:-}" = failover ] && echo "Primary = branch1"
+	echo "Subnet = $FO_NET"
+	echo "Range = $FO_RANGE"
+	echo "Routers = $FO_RELAY"
+	echo "LeaseTime = ${FO_LEASE_TIME:-3600}"
+	if [ "$FO_SUBNETS" -ge 2 ]; then
+		echo "[subnet:lan2]"
+		[ "${1:-}" = failover ] && echo "Primary = branch1"
+		echo "Subnet = 127.17.0.0/16"
+		echo "Range = 127.17.0.10-127.17.255.250"
+		echo "Routers = $FO_RELAY2"
+		echo "LeaseTime = ${FO_LEASE_TIME:-3600}"
+	fi
+}
+
+fo_write_configs() {
+	cat >"$T/primary.ini" <<EOF
+; written by $E2E_NAME
+[server]
+Name = branch1
+ServerAddress = $FO_P_ADDR
+DhcpPort = 67
+StateDir = $T/p/state
+ControlSocket = $T/p/ctl.sock
+PidFile = $T/p/pid
+PingBeforeAssign = false
+[failover]
+UseFailoverServer = true
+FailoverServer = $FO_F_ADDR
+FailoverPort = 647
+SharedKeyFile = $T/branch1.key
+CtlReqRetryMax = ${FO_CTL_RETRY:-3}
+WaitCtlRetSecs = ${FO_WAIT_CTL:-1}
+WaitSyncBindAckSecs = 1
+SyncBindRetryMax = 3
+$(fo_subnet_sections)
+EOF
+	cat >"$T/failover.ini" <<EOF
+; written by $E2E_NAME
+[server]
+Name = hub1
+ServerAddress = $FO_F_ADDR
+DhcpPort = 67
+FailoverPort = 647
+StateDir = $T/f/state
+ControlSocket = $T/f/ctl.sock
+PidFile = $T/f/pid
+${FO_EXTRA_SERVER:-}
+[failover]
+PollDelay = $FO_POLL_DELAY
+PollRetryMax = $FO_POLL_RETRY
+WaitPollRplSecs = $FO_WAIT_RPL
+WaitSyncStartSecs = ${FO_WAIT_SYNC_START:-1}
+SyncReqRetryMax = ${FO_SYNC_RETRY:-1}
+WaitSyncBindAckSecs = 1
+SyncBindRetryMax = 3
+TakeoverPingCheck = ${FO_PING_CHECK:-false}
+$FO_EXTRA_POLICY
+[primary:branch1]
+Address = $FO_P_ADDR
+Port = 647
+SharedKeyFile = $T/branch1.key
+$(fo_subnet_sections failover)
+$FO_EXTRA_PRIMARIES
+EOF
+	nsx "$FO_NS_P" "$P_BIN" -t -c "$T/primary.ini" \
+	    >"$T/check-p.log" 2>&1 || { cat "$T/check-p.log"; fail "primary.ini rejected by -t"; }
+	nsx "$FO_NS_F" "$BUILD/dhcpfo-failover" -t -c "$T/failover.ini" \
+	    >"$T/check-f.log" 2>&1 || { cat "$T/check-f.log"; fail "failover.ini rejected by -t"; }
+}
+
+pctl() { "$BUILD/dhcpfoctl" -s "$T/p/ctl.sock" "$@"; }
+fctl() { "$BUILD/dhcpfoctl" -s "$T/f/ctl.sock" "$@"; }
+
+# fo_field JQ: a field of the (first) primary in the failover's status.
+fo_field() { fctl status --json 2>/dev/null | jq -r ".primaries[0].$1"; }
+fo_state() { fo_field state; }
+p_fostate() { pctl status --json 2>/dev/null | jq -r '.state'; }
+
+p_start() {
+	local dbg=()
+	[ "${E2E_DEBUG:-0}" = 1 ] && dbg=(-d)
+	P_STARTS=$((P_STARTS + 1))
+	bg_in "$FO_NS_P" "$T/primary-$P_STARTS.log" \
+	    "$P_BIN" -f -c "$T/primary.ini" "${dbg[@]+"${dbg[@]}"}"
+	P_PID=$BG_PID
+	wait_for 10 "pctl status --json | jq -e .state" ||
+	    fail "primary not answering its control socket"
+	say "primary started (pid $P_PID, start #$P_STARTS)"
+}
+
+f_start() {
+	local dbg=()
+	[ "${E2E_DEBUG:-0}" = 1 ] && dbg=(-d)
+	F_STARTS=$((F_STARTS + 1))
+	bg_in "$FO_NS_F" "$T/failover-$F_STARTS.log" \
+	    "$BUILD/dhcpfo-failover" -f -c "$T/failover.ini" "${dbg[@]+"${dbg[@]}"}"
+	F_PID=$BG_PID
+	wait_for 10 "fctl status --json | jq -e .primaries" ||
+	    fail "failover not answering its control socket"
+	say "failover started (pid $F_PID, start #$F_STARTS)"
+}
+
+# fo_wait_state STATE SECS: the failover's thread for branch1 is in STATE.
+fo_wait_state() {
+	wait_for "$2" "[ \"\$(fo_state)\" = $1 ]" ||
+	    fail "failover not in state $1 within $2 s (state: $(fo_state))"
+}
+
+# p_wait_serving SECS: the primary serves every subnet.
+p_wait_serving() {
+	wait_for "$1" "[ \"\$(p_fostate)\" = serving ]" ||
+	    fail "primary not serving within $1 s (state: $(p_fostate))"
+}
+
+# now_s: wall clock with fractions (compared with the daemon's times).
+now_s() { date +%s.%N; }
+
+# load ARGS...: dhcpload in the namespace, relaying to both servers.
+# Prints its summary line; returns its status.
+load() {
+	nsx "$FO_NS_R" "$LOAD" -s "$FO_P_ADDR" -S "$FO_F_ADDR" -q "$@" 2>&1 |
+	    tail -n 1
+	return "${PIPESTATUS[0]}"
+}
+
+# load_to SERVER ARGS...: dhcpload relaying to one server only.
+load_to() {
+	local srv=$1
+	shift
+	nsx "$FO_NS_R" "$LOAD" -s "$srv" -q "$@" 2>&1 | tail -n 1
+	return "${PIPESTATUS[0]}"
+}
+
+# The bound leases of a daemon as sorted "ADDRESS HWADDR" lines.
+bound_of() {
+	"$BUILD/dhcpfoctl" -s "$1" leases --json |
+	    jq -r '.leases[] | select(.state == "bound")
+	        | "\(.address) \(.hwaddr | ascii_downcase)"' | sort -u
+}
+
+# check_unique FILE: no address bound to two different hardware addresses.
+check_unique() {
+	local dups
+	dups=$(awk '{ if (seen[$1] != "" && seen[$1] != $2) n++; seen[$1] = $2 }
+	    END { print n + 0 }' "$1")
+	[ "$dups" = 0 ]
+}
+
+# check_all_held ACKFILE BOUNDFILE: every ACKed (address, chaddr) is bound.
+check_all_held() {
+	local missing
+	missing=$(comm -23 <(sort -u "$1") "$2" | wc -l)
+	if [ "$missing" -ne 0 ]; then
+		comm -23 <(sort -u "$1") "$2" | head -n 5 | sed 's/^/  | missing: /'
+		return 1
+	fi
+	return 0
+}
+
+# fails CMD...: CMD exits non-zero (for assert).
+fails() { ! "$@" >/dev/null 2>&1; }
