@@ -47,9 +47,9 @@ collect_counters(struct server *srv, struct named_counter *c, size_t max)
 			d += e->drops[i];
 		PUT("dropped", d);
 	}
-	PUT("sent", srv->ctr.sent);
-	PUT("send_errors", srv->ctr.send_errors);
-	PUT("encode_errors", srv->ctr.encode_errors);
+	PUT("sent", srv->tx.sent);
+	PUT("send_errors", srv->tx.send_errors);
+	PUT("encode_errors", srv->tx.encode_errors);
 	PUT("commits", ds.commits);
 	PUT("commit_failures", ds.commit_failures);
 	PUT("leases_written", ds.leases_written);

@@ -35,21 +35,6 @@ fmt_addr(uint32_t a, char *buf, size_t len)
 	inet_ntop(AF_INET, &ia, buf, (socklen_t)len);
 }
 
-static int
-replyq_push(struct srv_replyq *q, struct srv_reply **out)
-{
-	if (q->n == q->cap) {
-		size_t ncap = q->cap ? q->cap * 2 : 64;
-		struct srv_reply *nv = realloc(q->v, ncap * sizeof(*nv));
-		if (nv == NULL)
-			return -1;
-		q->v = nv;
-		q->cap = ncap;
-	}
-	*out = &q->v[q->n++];
-	return 0;
-}
-
 static void
 rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
@@ -122,33 +107,12 @@ queue_reply(struct server *srv, struct srv_sock *sock,
     const struct netio_pkt *pkt, uint32_t iface_addr,
     const struct dhcp_msg *req, struct engine_result *res)
 {
-	struct srv_replyq *q = res->needs_commit ? &srv->after_commit :
-	    &srv->outbox;
-	struct srv_reply *r;
-	unsigned dropped = 0;
-	enum dhcp_err e;
+	const char *why;
 
-	if (replyq_push(q, &r) < 0) {
-		srv->ctr.encode_errors++;
-		return;
-	}
-	e = dhcp_msg_encode(&res->reply, res->prl, res->prl_len,
-	    res->max_len, r->buf, sizeof(r->buf), &r->len, &dropped);
-	if (e != DHCP_OK) {
-		q->n--;
-		srv->ctr.encode_errors++;
-		log_warn("cannot encode reply: %s", dhcp_err_name(e));
-		return;
-	}
-	r->sock = sock;
-	r->dest = res->dest;
-	r->dst_addr = res->dst_addr;
-	r->dst_port = res->dst_port;
-	r->ifindex = res->dest == ENGINE_DEST_RELAY ? 0 : pkt->ifindex;
-	r->src_addr = iface_addr;
-	r->htype = req->htype;
-	r->hlen = req->hlen;
-	memcpy(r->hw, req->chaddr, sizeof(r->hw));
+	if (dhcp_reply_queue(res->needs_commit ? &srv->after_commit :
+	    &srv->outbox, sock->fd, pkt->ifindex, iface_addr, req, res,
+	    &srv->tx, &why) < 0)
+		log_warn("cannot queue reply: %s", why);
 }
 
 static void
@@ -328,93 +292,24 @@ handle_packet(struct server *srv, struct srv_sock *sock,
 /* ---- sending ---- */
 
 static void
-send_one(struct server *srv, struct srv_reply *r)
+send_failed(void *arg, uint32_t dst, uint16_t port, int errnum)
 {
-	uint32_t dst = r->dst_addr;
-	int	 rc;
+	struct server *srv = arg;
+	char	 a[INET_ADDRSTRLEN];
+	uint64_t n;
 
-	if (r->dest == ENGINE_DEST_CHADDR) {
-		if (srv->l2.fd >= 0 && r->ifindex != 0 &&
-		    netio_l2_usable(r->htype, r->hlen)) {
-			rc = netio_send_l2(&srv->l2, (int)r->ifindex, r->hw,
-			    r->hlen, r->src_addr, r->dst_addr,
-			    srv->cfg.server.dhcp_port, r->dst_port, r->buf,
-			    r->len);
-			goto done;
-		}
-		/* No usable link-layer address: broadcast instead
-		 * (RFC 2131 4.1 allows it). */
-		dst = INADDR_BROADCAST;
-	}
-	rc = netio_send_udp(r->sock->fd, dst, r->dst_port,
-	    r->dest == ENGINE_DEST_RELAY ? 0 : r->ifindex,
-	    r->dest == ENGINE_DEST_RELAY ? 0 : r->src_addr, r->buf, r->len);
-done:
-	if (rc == 0) {
-		srv->ctr.sent++;
-		return;
-	}
-	srv->ctr.send_errors++;
-	{
-		char a[INET_ADDRSTRLEN];
-		uint64_t n;
-		if (log_ratelimit_ok(&srv->rl_send, ev_now(srv->loop), 10,
-		    &n)) {
-			fmt_addr(dst, a, sizeof(a));
-			log_warn("send reply to %s:%u: %s", a, r->dst_port,
-			    strerror(errno));
-		}
+	if (log_ratelimit_ok(&srv->rl_send, ev_now(srv->loop), 10, &n)) {
+		fmt_addr(dst, a, sizeof(a));
+		log_warn("send reply to %s:%u: %s%s", a, port, strerror(errnum),
+		    n ? " (more failures not logged)" : "");
 	}
 }
 
-/*
- * Relayed replies (the bulk under load) leave through the server-address
- * socket in one sendmmsg per batch; the rest one by one.
- */
 void
-srv_flush_replies(struct server *srv, struct srv_replyq *q)
+srv_flush_replies(struct server *srv, struct dhcp_replyq *q)
 {
-	struct netio_out out[NETIO_BATCH];
-	size_t	 i = 0;
-
-	while (i < q->n) {
-		struct srv_sock *sock = q->v[i].sock;
-		int	 n = 0;
-
-		if (q->v[i].dest != ENGINE_DEST_RELAY) {
-			send_one(srv, &q->v[i++]);
-			continue;
-		}
-		while (i < q->n && n < NETIO_BATCH &&
-		    q->v[i].dest == ENGINE_DEST_RELAY && q->v[i].sock == sock) {
-			struct srv_reply *r = &q->v[i++];
-			out[n].dst_addr = r->dst_addr;
-			out[n].dst_port = r->dst_port;
-			out[n].ifindex = 0;
-			out[n].src_addr = 0;
-			out[n].buf = r->buf;
-			out[n].len = r->len;
-			out[n].error = 0;
-			n++;
-		}
-		netio_send_batch(sock->fd, out, n);
-		for (int k = 0; k < n; k++) {
-			if (out[k].error == 0) {
-				srv->ctr.sent++;
-				continue;
-			}
-			srv->ctr.send_errors++;
-			char a[INET_ADDRSTRLEN];
-			uint64_t sup;
-			if (log_ratelimit_ok(&srv->rl_send, ev_now(srv->loop),
-			    10, &sup)) {
-				fmt_addr(out[k].dst_addr, a, sizeof(a));
-				log_warn("send reply to relay %s:%u: %s", a,
-				    out[k].dst_port, strerror(out[k].error));
-			}
-		}
-	}
-	q->n = 0;
+	dhcp_reply_flush(q, &srv->l2, srv->cfg.server.dhcp_port, &srv->tx,
+	    send_failed, srv);
 }
 
 void

@@ -398,8 +398,8 @@ server_free(struct server *srv)
 	}
 	pool_set_free(srv->pools);
 	config_free(&srv->cfg);
-	free(srv->after_commit.v);
-	free(srv->outbox.v);
+	dhcp_replyq_free(&srv->after_commit);
+	dhcp_replyq_free(&srv->outbox);
 	free(srv->rxbuf);
 	free(srv->msg);
 	free(srv->res);

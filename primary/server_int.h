@@ -14,6 +14,7 @@
 #include "config.h"
 #include "control.h"
 #include "dhcp_codec.h"
+#include "dhcp_reply.h"
 #include "engine.h"
 #include "fo_link.h"
 #include "ifaddr.h"
@@ -40,34 +41,12 @@ struct srv_sock {
 	char		 ifname[16];	/* device-bound socket, else "" */
 };
 
-/* A reply waiting to be sent: at once (outbox) or after a commit. */
-struct srv_reply {
-	struct srv_sock	*sock;		/* socket to send through */
-	enum engine_dest dest;
-	uint32_t	 dst_addr;
-	uint16_t	 dst_port;
-	unsigned int	 ifindex;
-	uint32_t	 src_addr;	/* our address on that link, or 0 */
-	uint8_t		 hw[DHCP_CHADDR_LEN];
-	uint8_t		 htype, hlen;
-	size_t		 len;
-	uint8_t		 buf[DHCP_PKT_MAX];
-};
-
-struct srv_replyq {
-	struct srv_reply *v;
-	size_t		 n, cap;
-};
-
 /* Counters of the service itself (the engine keeps protocol counters). */
 struct srv_counters {
 	uint64_t	 received;
 	uint64_t	 malformed;
 	uint64_t	 malformed_by[DHCP_ERR_COUNT];
 	uint64_t	 truncated;	/* larger than DHCP_PKT_MAX */
-	uint64_t	 sent;
-	uint64_t	 send_errors;
-	uint64_t	 encode_errors;
 	uint64_t	 acks_withheld;	/* commit failed: ACK not sent */
 	uint64_t	 ping_backlog;	/* DISCOVER dropped: too many pings */
 	uint64_t	 reloads;
@@ -102,8 +81,9 @@ struct server {
 	/* Group commit: staged leases, replies that wait for them. */
 	bool		 commit_urgent;	/* a staged change gates a reply or
 					 * was asked for by the client */
-	struct srv_replyq after_commit;
-	struct srv_replyq outbox;
+	struct dhcp_replyq after_commit;
+	struct dhcp_replyq outbox;
+	struct dhcp_reply_stats tx;	/* replies sent, send/encode errors */
 
 	ev_prepare	 prepare_w;
 	ev_timer	 tick_w;
@@ -121,7 +101,7 @@ struct server {
 int	srv_open_sockets(struct server *, char *err, size_t errlen);
 void	srv_close_sockets(struct server *);
 void	srv_flush_outbox(struct server *);
-void	srv_flush_replies(struct server *, struct srv_replyq *);
+void	srv_flush_replies(struct server *, struct dhcp_replyq *);
 void	srv_cancel_pings(struct server *);
 
 /* server.c */
