@@ -34,7 +34,7 @@
 struct server;
 
 /* Updates in flight per stream (fo_stream.h). */
-#define FO_LINK_WINDOW		256
+#define FO_LINK_WINDOW		1024
 /* Datagrams read per wakeup of the failover socket. */
 #define FO_LINK_READ_BUDGET	256
 /* SHUTDOWN copies sent at SIGTERM (no ack: the failover takes over). */
