@@ -99,7 +99,10 @@ peer_json(struct fod *fod, struct fo_peer *p, const struct fo_snap *s,
 {
 	double	 now = fo_wallclock();
 	/* The main thread's copy, as the last reload left it. */
-	const struct cfg_fo_policy *pol = &fod->cfg.primaries[p->idx].policy;
+	const struct cfg_fo_primary *pc = fo_config_primary(&fod->cfg,
+	    p->name);
+	const struct cfg_fo_policy *pol = pc != NULL ? &pc->policy :
+	    &fod->cfg.defaults;
 	bool	 first = true;
 
 	sb_puts(out, "{\"name\":");
@@ -581,8 +584,10 @@ cmd_reload(struct fod *fod, bool json, struct strbuf *out)
 		sb_json_str(out, why.buf ? why.buf : "");
 		sb_puts(out, "}\n");
 	} else {
+		/* A refused file changes nothing; a primary whose
+		 * (re)start failed is named in the messages. */
 		sb_puts(out, rc == 0 ? "configuration reloaded\n" :
-		    "reload failed; running configuration kept\n");
+		    "reload failed\n");
 		if (why.len)
 			sb_append(out, why.buf, why.len);
 	}

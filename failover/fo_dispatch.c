@@ -41,29 +41,49 @@ route_cmp(const void *a, const void *b)
 	return x->network < y->network ? -1 : x->network > y->network;
 }
 
-int
-fod_build_routes(struct fod *fod)
+size_t
+fod_fill_routes(struct fo_peer *const *peers, size_t n,
+    struct fod_route *out)
 {
-	size_t	 n = 0, k = 0;
+	size_t	 k = 0;
 
-	for (size_t i = 0; i < fod->npeers; i++)
-		n += fod->peers[i]->view.nsubnets;
-	free(fod->routes);
-	if ((fod->routes = calloc(n ? n : 1, sizeof(*fod->routes))) == NULL)
-		return -1;
-	for (size_t i = 0; i < fod->npeers; i++) {
-		const struct config *v = &fod->peers[i]->view;
+	for (size_t i = 0; i < n; i++) {
+		const struct config *v = &peers[i]->view;
 
 		for (size_t j = 0; j < v->nsubnets; j++) {
-			fod->routes[k].network = v->subnets[j].network;
-			fod->routes[k].mask = v->subnets[j].mask;
-			fod->routes[k].peer = i;
+			out[k].network = v->subnets[j].network;
+			out[k].mask = v->subnets[j].mask;
+			out[k].peer = i;
 			k++;
 		}
 	}
-	qsort(fod->routes, k, sizeof(*fod->routes), route_cmp);
-	fod->nroutes = k;
+	qsort(out, k, sizeof(*out), route_cmp);
+	return k;
+}
+
+int
+fod_build_routes(struct fod *fod)
+{
+	struct fod_route *r;
+	size_t	 n = 0;
+
+	for (size_t i = 0; i < fod->npeers; i++)
+		n += fod->peers[i]->view.nsubnets;
+	if ((r = calloc(n ? n : 1, sizeof(*r))) == NULL)
+		return -1;
+	free(fod->routes);
+	fod->routes = r;
+	fod->nroutes = fod_fill_routes(fod->peers, fod->npeers, r);
 	return 0;
+}
+
+struct fo_peer *
+fod_peer_by_uid(const struct fod *fod, uint64_t uid)
+{
+	for (size_t i = 0; i < fod->npeers; i++)
+		if (fod->peers[i]->uid == uid)
+			return fod->peers[i];
+	return NULL;
 }
 
 /* Subnets never overlap (the config refuses it): the last network at

@@ -28,7 +28,7 @@ post(struct fo_peer *p, int note, bool critical, const char *text)
 
 	if (it == NULL)
 		return;
-	it->peer = p->idx;
+	it->peer = p->uid;
 	it->note = note;
 	it->critical = critical;
 	if (len > 0)
@@ -129,8 +129,8 @@ fod_note_cb(struct ev_loop *loop, ev_async *w, int revents)
 	while ((n = fq_take(&fod->noteq, items, 64)) > 0) {
 		for (size_t i = 0; i < n; i++) {
 			struct fq_item *it = items[i];
-			struct fo_peer *p = it->peer < fod->npeers ?
-			    fod->peers[it->peer] : NULL;
+			/* NULL: a reload stopped it since. */
+			struct fo_peer *p = fod_peer_by_uid(fod, it->peer);
 			const char *text = (const char *)it->buf;
 
 			fod->ctr.notes++;

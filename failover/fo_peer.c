@@ -84,6 +84,8 @@ handle_cmd(struct fo_peer *p, struct fq_item *it)
 		break;
 	case FQ_CMD_STOP:
 		p->stopping = true;
+		snprintf(p->stop_why, sizeof(p->stop_why), "%.*s",
+		    (int)it->len, (const char *)it->buf);
 		break;
 	}
 }
@@ -119,9 +121,11 @@ wake_cb(struct ev_loop *loop, ev_async *w, int revents)
 			break;
 	}
 	if (p->stopping) {
-		/* Daemon shutdown: the persisted state stays as it is, so
-		 * a takeover resumes at the next start. */
-		fo_peer_event_simple(p, FO_EV_STOP, "daemon shutting down");
+		/* Daemon shutdown or a reload that removes (or restarts)
+		 * this primary: the persisted state stays as it is, so a
+		 * takeover resumes at the next start. */
+		fo_peer_event_simple(p, FO_EV_STOP, p->stop_why[0] ?
+		    p->stop_why : "daemon shutting down");
 		fo_commit(p);
 		if (p->outbox.n > 0)
 			dhcp_reply_flush(&p->outbox, &p->l2,
@@ -233,6 +237,7 @@ fo_peer_new(struct fod *fod, size_t idx, const struct cfg_fo_primary *pc,
 	}
 	p->fod = fod;
 	p->idx = idx;
+	p->uid = ++fod->next_uid;
 	snprintf(p->name, sizeof(p->name), "%s", pc->name);
 	p->id = pc->id;
 	p->addr = pc->addr;
@@ -387,16 +392,19 @@ fo_peer_start(struct fo_peer *p, char *err, size_t errlen)
 }
 
 void
-fo_peer_stop(struct fo_peer *p)
+fo_peer_stop(struct fo_peer *p, const char *why)
 {
 	struct fq_item *it;
+	size_t	 len = why != NULL ? strlen(why) : 0;
 
 	if (!p->thr_started)
 		return;
 	/* The queue may be full: retry until the stop gets in. */
 	for (;;) {
-		if ((it = fq_item_new(FQ_CMD, 0)) != NULL) {
+		if ((it = fq_item_new(FQ_CMD, len)) != NULL) {
 			it->cmd = FQ_CMD_STOP;
+			if (len > 0)
+				memcpy(it->buf, why, len);
 			if (fq_push(&p->inq, it))
 				break;
 		}

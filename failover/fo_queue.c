@@ -40,7 +40,12 @@ fq_destroy(struct fq *q)
 	if (q->ring == NULL)
 		return;
 	while (q->n > 0) {
-		free(q->ring[q->head]);
+		struct fq_item *it = q->ring[q->head];
+
+		/* A control call the thread never ran: its reference. */
+		if (it->kind == FQ_CMD && it->cmd == FQ_CMD_CALL)
+			fo_call_release(it->call);
+		free(it);
 		q->head = (q->head + 1) % q->cap;
 		q->n--;
 	}

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "exitcodes.h"
@@ -193,7 +194,7 @@ fod_free(struct fod *fod)
 	ctl_close(fod->ctl);
 	/* Threads first: they send on our sockets and use the env. */
 	for (size_t i = 0; i < fod->npeers; i++)
-		fo_peer_stop(fod->peers[i]);
+		fo_peer_stop(fod->peers[i], NULL);
 	for (size_t i = 0; i < fod->npeers; i++)
 		fo_peer_free(fod->peers[i]);
 	free(fod->peers);
@@ -234,21 +235,109 @@ same_subnets(const struct config *a, const struct config *b)
 	return true;
 }
 
+/* Why a running primary must be restarted to take its new section, or
+ * NULL if policy changes are all (they need no restart). */
+static const char *
+restart_reason(const struct fo_peer *p, const struct cfg_fo_primary *o,
+    const struct cfg_fo_primary *n, char *err, size_t errlen)
+{
+	struct fo_key k;
+	const char *r = NULL;
+	char	 e2[256];
+
+	if (strcmp(o->name, n->name) != 0 || o->id != n->id)
+		return "renamed";
+	if (o->addr != n->addr || o->port != n->port)
+		return "Address or Port changed";
+	if (!same_subnets(&o->view, &n->view))
+		return "subnets or hosts changed";
+	if (n->view.server.ping_before_assign !=
+	    o->view.server.ping_before_assign)
+		return "TakeoverPingCheck changed";
+	if (strcmp(o->key_file, n->key_file) != 0)
+		return "SharedKeyFile changed";
+	/* The same file with a new key in it (p->key: never changed after
+	 * the thread started). */
+	if (fo_key_load(n->key_file, &k, e2, sizeof(e2)) < 0) {
+		snprintf(err, errlen, "[primary:%s] SharedKeyFile: %s",
+		    n->name, e2);
+		return "";
+	}
+	if (k.len != p->key.len || memcmp(k.bytes, p->key.bytes, k.len) != 0)
+		r = "shared key changed";
+	fo_key_clear(&k);
+	return r;
+}
+
+/* Threads start with every signal blocked (STYLE 10), as at start-up. */
+static int
+start_peer(struct fo_peer *p, char *err, size_t errlen)
+{
+	sigset_t all, old;
+	int	 rc;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	rc = fo_peer_start(p, err, errlen);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
+/*
+ * The running [server] values stay until a restart (they own the
+ * sockets): a primary started by a reload gets them too, with its own
+ * TakeoverPingCheck.
+ */
+static void
+adopt_server(const struct fod *fod, struct cfg_fo_primary *n)
+{
+	bool	 ping = n->view.server.ping_before_assign;
+
+	n->view.server = fod->cfg.server;
+	n->view.server.ping_before_assign = ping;
+	n->policy.takeover_ping_check = ping;
+}
+
+/* What a reload does to each running primary (fate) and where each
+ * primary of the new file comes from (origin). */
+enum rl_fate { RL_KEEP = 0, RL_REMOVE, RL_RESTART };
+enum rl_origin { RL_KEPT = 0, RL_NEW, RL_RESTARTED };
+
 /*
  * Reload (SIGHUP, `dhcpfoctl reload`; DESIGN 4: "SIGHUP reloads poll
- * parameters without dropping state"): each primary's poll and sync
- * policy is handed to its thread, which applies it from the next timer
- * on.  Adding, removing or re-addressing primaries would mean starting
- * and stopping threads, stores and state machines: refused, the running
- * configuration stays.  Other changes (subnets, [server]) need a
- * restart and are reported.
+ * parameters without dropping state").  With a valid file:
+ *
+ *  - a primary whose section is unchanged but for its poll and sync
+ *    policy keeps its thread and all its state; the thread applies the
+ *    policy from the next timer on (fo_fsm_set_params);
+ *  - a primary whose section is gone is stopped: its thread commits
+ *    what it staged and ends, its store handle is closed (the store
+ *    stays on disk);
+ *  - a new [primary:NAME] gets a thread exactly as at start-up (its
+ *    store opened or created, the start-up sync per its policy);
+ *  - a primary whose name case, Address, Port, shared key (file or
+ *    contents), subnets, hosts or TakeoverPingCheck changed is
+ *    restarted: stopped as if removed, then started as if new.
+ *
+ * Only the main thread routes, and a reload runs on it: the routing
+ * tables are swapped to leave out every primary about to stop before
+ * any is stopped, and a new thread is started before the tables that
+ * route to it are installed.  Everything that can fail for a reason of
+ * the file (a key, a new store) is done before anything changes, so a
+ * refused reload changes nothing.  [server] changes need a restart.
  */
 int
 fod_reload(struct fod *fod, struct strbuf *why)
 {
 	struct fo_config ncfg;
 	struct config_errors errs = { 0 };
-	size_t	 i;
+	struct fo_peer **np = NULL, **arr = NULL, **oldpeers;
+	struct fod_route *ra = NULL, *rb = NULL;
+	uint8_t	*fate = NULL, *origin = NULL;
+	size_t	 i, j, nn, no = fod->npeers, nsub = 0, k, added = 0,
+		 removed = 0, restarted = 0, kept = 0;
+	char	 err[512];
+	int	 exit_code, rc = 0;
 
 	memset(&ncfg, 0, sizeof(ncfg));
 	if (config_load_failover(fod->cfgpath, &ncfg, &errs) < 0) {
@@ -263,76 +352,206 @@ fod_reload(struct fod *fod, struct strbuf *why)
 		return -1;
 	}
 	config_errors_free(&errs);
+	nn = ncfg.nprimaries;
+	/* MaxPrimaries is a [server] key: the running value holds. */
+	if (nn > fod->cfg.max_primaries) {
+		snprintf(err, sizeof(err), "%zu [primary:NAME] sections, "
+		    "over the running MaxPrimaries %u", nn,
+		    fod->cfg.max_primaries);
+		goto refuse;
+	}
 	for (i = 0; i < ncfg.nwarnings; i++)
 		log_warn("reload: %s", ncfg.warnings[i]);
 
-	/* The set of primaries must stay the same. */
-	if (ncfg.nprimaries != fod->npeers) {
-		log_err("reload: the number of primaries changed (%zu -> %zu); "
-		    "adding or removing primaries needs a restart; keeping "
-		    "the running configuration", fod->npeers,
-		    ncfg.nprimaries);
-		sb_printf(why, "the number of primaries changed (%zu -> %zu): "
-		    "adding or removing primaries needs a restart\n",
-		    fod->npeers, ncfg.nprimaries);
-		fo_config_free(&ncfg);
-		fod->ctr.reload_failures++;
-		return -1;
-	}
-	for (i = 0; i < ncfg.nprimaries; i++) {
-		const struct cfg_fo_primary *o = &fod->cfg.primaries[i],
-		    *n = &ncfg.primaries[i];
+	if ((np = calloc(nn ? nn : 1, sizeof(*np))) == NULL ||
+	    (arr = calloc(nn ? nn : 1, sizeof(*arr))) == NULL ||
+	    (origin = calloc(nn ? nn : 1, 1)) == NULL ||
+	    (fate = calloc(no ? no : 1, 1)) == NULL)
+		goto nomem;
+	/* Every old primary goes unless the new file names it. */
+	for (i = 0; i < no; i++)
+		fate[i] = RL_REMOVE;
+	for (j = 0; j < nn; j++) {
+		struct cfg_fo_primary *n = &ncfg.primaries[j];
+		const struct cfg_fo_primary *o;
+		const char *r;
 
-		if (strcmp(o->name, n->name) != 0 || o->addr != n->addr ||
-		    o->port != n->port ||
-		    strcmp(o->key_file, n->key_file) != 0) {
-			log_err("reload: [primary:%s] was replaced or "
-			    "re-addressed; that needs a restart; keeping the "
-			    "running configuration", o->name);
-			sb_printf(why, "[primary:%s] replaced or re-addressed: "
-			    "needs a restart\n", o->name);
-			fo_config_free(&ncfg);
-			fod->ctr.reload_failures++;
-			return -1;
+		nsub += n->view.nsubnets;
+		adopt_server(fod, n);
+		for (i = 0; i < no; i++)
+			if (strcasecmp(fod->peers[i]->name, n->name) == 0)
+				break;
+		if (i == no) {
+			origin[j] = RL_NEW;	/* made below */
+			continue;
+		}
+		o = fo_config_primary(&fod->cfg, fod->peers[i]->name);
+		err[0] = '\0';
+		r = o == NULL ? "not found" : restart_reason(fod->peers[i], o,
+		    n, err, sizeof(err));
+		if (err[0] != '\0')
+			goto refuse;
+		if (r == NULL) {
+			fate[i] = RL_KEEP;
+			np[j] = fod->peers[i];
+		} else {
+			fate[i] = RL_RESTART;
+			origin[j] = RL_RESTARTED;
+			log_info("primary=%s: %s; restarting it", n->name, r);
+			sb_printf(why, "primary %s: %s; restarted\n", n->name,
+			    r);
 		}
 	}
-	for (i = 0; i < ncfg.nprimaries; i++) {
-		struct cfg_fo_primary *o = &fod->cfg.primaries[i];
-		const struct cfg_fo_primary *n = &ncfg.primaries[i];
+	if ((ra = calloc(nsub ? nsub : 1, sizeof(*ra))) == NULL ||
+	    (rb = calloc(nsub ? nsub : 1, sizeof(*rb))) == NULL)
+		goto nomem;
+	/* New primaries: stores opened (or created) and loaded now, so a
+	 * failure leaves everything as it was. */
+	for (j = 0; j < nn; j++) {
+		if (origin[j] != RL_NEW)
+			continue;
+		np[j] = fo_peer_new(fod, j, &ncfg.primaries[j], err,
+		    sizeof(err), &exit_code);
+		if (np[j] == NULL)
+			goto refuse;
+	}
+
+	/* ---- from here on the reload happens. */
+
+	/* 1. Stop routing to whatever stops. */
+	for (i = k = 0; i < no; i++)
+		if (fate[i] == RL_KEEP)
+			arr[k++] = fod->peers[i];
+	oldpeers = fod->peers;
+	fod->peers = arr;
+	fod->npeers = k;
+	for (i = 0; i < k; i++)
+		arr[i]->idx = i;
+	fod->nroutes = fod_fill_routes(arr, k, ra);
+	free(fod->routes);
+	fod->routes = ra;
+	ra = NULL;
+
+	/* 2. Stop them: each commits what it staged, closes its store. */
+	for (i = 0; i < no; i++) {
+		struct fo_peer *p = oldpeers[i];
+
+		if (fate[i] == RL_KEEP)
+			continue;
+		fo_peer_stop(p, fate[i] == RL_REMOVE ? "removed by reload" :
+		    "restarted by reload");
+		if (fate[i] == RL_REMOVE) {
+			log_info("primary=%s: removed by reload", p->name);
+			sb_printf(why, "primary %s removed\n", p->name);
+			removed++;
+		}
+		fo_peer_free(p);
+	}
+	free(oldpeers);
+
+	/* 3. Restarted primaries come back as new ones; then every new
+	 * thread starts, before the tables route to it. */
+	for (j = 0; j < nn; j++) {
+		if (origin[j] == RL_KEPT)
+			continue;
+		if (origin[j] == RL_RESTARTED) {
+			/* Its store is closed now: open it again. */
+			np[j] = fo_peer_new(fod, j, &ncfg.primaries[j], err,
+			    sizeof(err), &exit_code);
+		}
+		if (np[j] != NULL && start_peer(np[j], err, sizeof(err)) < 0) {
+			fo_peer_free(np[j]);
+			np[j] = NULL;
+		}
+		if (np[j] == NULL) {
+			log_err("reload: %s; primary %s is not protected "
+			    "until the next reload or restart", err,
+			    ncfg.primaries[j].name);
+			sb_printf(why, "%s\n", err);
+			rc = -1;
+			continue;
+		}
+		if (origin[j] == RL_NEW)
+			added++;
+		else
+			restarted++;
+		log_info("primary=%s: started by reload", np[j]->name);
+	}
+
+	/* 4. The final tables, in the file's order. */
+	for (j = k = 0; j < nn; j++)
+		if (np[j] != NULL)
+			arr[k++] = np[j];
+	for (i = 0; i < k; i++)
+		arr[i]->idx = i;
+	fod->npeers = k;
+	fod->nroutes = fod_fill_routes(arr, k, rb);
+	free(fod->routes);
+	fod->routes = rb;
+	rb = NULL;
+
+	/* 5. Policy to the threads that stayed. */
+	for (j = 0; j < nn; j++) {
 		struct fq_item *it;
 
-		if (!same_subnets(&o->view, &n->view)) {
-			log_warn("reload: subnets or hosts of primary %s "
-			    "changed; restart to apply them", o->name);
-			sb_printf(why, "subnets or hosts of primary %s changed; "
-			    "restart to apply them\n", o->name);
-		}
-		if (n->policy.takeover_ping_check !=
-		    o->policy.takeover_ping_check) {
-			log_warn("reload: TakeoverPingCheck of primary %s "
-			    "changed; restart to apply it", o->name);
-			sb_printf(why, "TakeoverPingCheck of %s changed; "
-			    "restart to apply it\n", o->name);
-		}
-		o->policy = n->policy;
-		o->policy.takeover_ping_check = fod->cfg.primaries[i].
-		    view.server.ping_before_assign;
+		if (origin[j] != RL_KEPT)
+			continue;
+		kept++;
 		if ((it = fq_item_new(FQ_CMD, 0)) == NULL)
 			continue;
 		it->cmd = FQ_CMD_POLICY;
-		it->policy = o->policy;
-		if (fq_push(&fod->peers[i]->inq, it))
-			fq_wake(&fod->peers[i]->inq);
+		it->policy = ncfg.primaries[j].policy;
+		if (fq_push(&np[j]->inq, it))
+			fq_wake(&np[j]->inq);
 	}
+
 	if (memcmp(&fod->cfg.server, &ncfg.server, sizeof(ncfg.server)) != 0 ||
-	    fod->cfg.failover_port != ncfg.failover_port) {
+	    fod->cfg.failover_port != ncfg.failover_port ||
+	    fod->cfg.max_primaries != ncfg.max_primaries) {
 		log_warn("reload: [server] changed; restart to apply it");
 		sb_puts(why, "[server] changed; restart to apply it\n");
 	}
+	/* The main thread's copy of the primaries (status shows their
+	 * policy): the new file's; [server] stays. */
+	{
+		struct cfg_fo_primary *t = fod->cfg.primaries;
+		size_t	 tn = fod->cfg.nprimaries;
+
+		fod->cfg.primaries = ncfg.primaries;
+		fod->cfg.nprimaries = ncfg.nprimaries;
+		ncfg.primaries = t;
+		ncfg.nprimaries = tn;
+	}
 	fod->cfg.defaults = ncfg.defaults;
 	fo_config_free(&ncfg);
-	fod->ctr.reloads++;
-	log_info("reload: poll and sync policy applied to %zu primar%s",
-	    fod->npeers, fod->npeers == 1 ? "y" : "ies");
-	return 0;
+	free(np);
+	free(origin);
+	free(fate);
+	if (rc == 0)
+		fod->ctr.reloads++;
+	else
+		fod->ctr.reload_failures++;
+	log_info("reload: %zu primar%s kept (policy applied), %zu added, "
+	    "%zu removed, %zu restarted", kept, kept == 1 ? "y" : "ies",
+	    added, removed, restarted);
+	return rc;
+
+nomem:
+	snprintf(err, sizeof(err), "out of memory");
+refuse:
+	log_err("reload: %s; keeping the running configuration", err);
+	sb_printf(why, "%s; running configuration kept\n", err);
+	/* Only the new primaries' peers are ours; none has started. */
+	for (j = 0; np != NULL && origin != NULL && j < nn; j++)
+		if (origin[j] == RL_NEW)
+			fo_peer_free(np[j]);
+	free(np);
+	free(origin);
+	free(arr);
+	free(fate);
+	free(ra);
+	free(rb);
+	fo_config_free(&ncfg);
+	fod->ctr.reload_failures++;
+	return -1;
 }

@@ -82,7 +82,8 @@ enum fq_cmd {
 	FQ_CMD_START,		/* FO_EV_START (after a stop) */
 	FQ_CMD_POLICY,		/* reload: new poll/sync policy */
 	FQ_CMD_CALL,		/* run a control call (struct fo_call) */
-	FQ_CMD_STOP,		/* daemon shutdown: stop the loop */
+	FQ_CMD_STOP,		/* shutdown or reload: stop the loop (buf:
+				 * the reason) */
 };
 
 struct fo_call;
@@ -100,7 +101,7 @@ struct fq_item {
 	unsigned int	 ifindex;	/* FQ_DHCP */
 	uint32_t	 link_addr;	/* FQ_DHCP: giaddr or interface */
 	uint32_t	 iface_addr;	/* FQ_DHCP: our address on the link */
-	size_t		 peer;		/* FQ_NOTE: which peer */
+	uint64_t	 peer;		/* FQ_NOTE: which peer (its uid) */
 	int		 note;		/* FQ_NOTE: enum fo_notify or -1 */
 	bool		 critical;	/* FQ_NOTE: EXIT_CRITICAL */
 	struct fo_call	*call;		/* FQ_CMD_CALL */
@@ -281,7 +282,9 @@ struct fo_hb {
 struct fo_peer {
 	/* ---- set by main before the thread starts; read-only after */
 	struct fod	*fod;
-	size_t		 idx;
+	uint64_t	 uid;		/* unique for the daemon's life: a
+					 * reload may stop a peer while its
+					 * notifications are still queued */
 	char		 name[CFG_NAME_MAX];
 	uint32_t	 id;		/* primary id */
 	uint32_t	 addr;		/* primary's address, port */
@@ -290,6 +293,7 @@ struct fo_peer {
 	struct fq	 inq;		/* main -> thread */
 
 	/* ---- main thread only */
+	size_t		 idx;		/* in fod->peers (a reload moves it) */
 	pthread_t	 thr;
 	bool		 thr_started;
 	uint64_t	 dhcp_ignored;	/* dropped by main: not serving */
@@ -310,9 +314,12 @@ struct fo_peer {
 	ev_timer	 tick_w;
 	ev_timer	 pub_w;		/* a deferred snapshot */
 	bool		 stopping;
+	char		 stop_why[64];	/* FQ_CMD_STOP's reason */
 	struct config	 view;		/* own deep copy */
 	struct cfg_fo_policy policy;
-	struct fo_key	 key;
+	struct fo_key	 key;		/* loaded before the thread starts,
+					 * never changed: main compares it
+					 * on reload */
 	struct fo_replay replay;
 	struct lease_db	*db;
 	struct pool_set	*pools;
@@ -452,7 +459,8 @@ struct fod {
 	struct fq	 noteq;		/* peers -> main */
 
 	size_t		 npeers;
-	struct fo_peer	**peers;
+	struct fo_peer	**peers;	/* in the order of cfg.primaries */
+	uint64_t	 next_uid;
 	struct fod_route *routes;	/* sorted by network */
 	size_t		 nroutes;
 
@@ -476,6 +484,11 @@ int		 fod_start_threads(struct fod *, char *err, size_t errlen);
 int		 fod_open_sockets(struct fod *, char *err, size_t errlen);
 void		 fod_close_sockets(struct fod *);
 int		 fod_build_routes(struct fod *);
+/* Routes of peers[0..n) into out (room for all their subnets): count. */
+size_t		 fod_fill_routes(struct fo_peer *const *peers, size_t n,
+		    struct fod_route *out);
+/* The peer whose uid is uid, or NULL (stopped by a reload). */
+struct fo_peer	*fod_peer_by_uid(const struct fod *, uint64_t uid);
 /* Peer index owning addr, or -1. */
 long		 fod_route(const struct fod *, uint32_t addr);
 
@@ -497,8 +510,9 @@ struct fo_peer	*fo_peer_new(struct fod *, size_t idx,
 		    const struct cfg_fo_primary *, char *err, size_t errlen,
 		    int *exit_code);
 int		 fo_peer_start(struct fo_peer *, char *err, size_t errlen);
-/* Asks the thread to stop and waits for it. */
-void		 fo_peer_stop(struct fo_peer *);
+/* Asks the thread to stop (why: for the log, NULL = daemon shutting
+ * down) and waits for it. */
+void		 fo_peer_stop(struct fo_peer *, const char *why);
 void		 fo_peer_free(struct fo_peer *);
 /* Feed an event to the machine and perform its actions. */
 void		 fo_peer_event(struct fo_peer *, const struct fo_event *);
