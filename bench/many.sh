@@ -1,0 +1,489 @@
+#!/bin/bash
+# bench/many.sh — one dhcpfo-failover backing up many dhcpfo-primary servers.
+#
+#   sudo bash bench/many.sh                  # 5 then 16 primaries, about 2 minutes
+#   sudo BUILD=/tmp/build-x bash bench/many.sh
+#
+# For each N in MB_PRIMARIES (default "5 16"), in a private network namespace
+# on loopback only (failover 127.0.0.2, primary i 127.0.1.i, relay of primary
+# i's subnet 127.(16+i).0.1, subnet 127.(16+i).0.0/16):
+#   1. steady state: one build/tools/dhcpload per primary, relaying to that
+#      primary only, new clients at MB_RATE/s each for MB_STEADY_SECS; the
+#      failover sleeps (monitoring) and receives the binding updates.  Over a
+#      window inside the run: the failover's CPU (/proc/PID/stat utime+stime,
+#      % of one core), VmRSS/VmHWM, threads, context switches, and the update
+#      rate it actually received (status: updates_received).
+#   2. takeover of all at once: dhcpload per primary (relaying to the primary
+#      and the failover, new clients at MB_TK_RATE/s), kill -9 of all N
+#      primaries in one kill(1) call; per primary the time from the kill to the
+#      first ACK appended to its ACK file (and the failover's
+#      last_takeover_time); then the DORA rate the failover serves across all
+#      N populations (new clients, MB_DORA_SECS).
+# Prints a table and one `RESULT ...` line.  See bench/README.md.
+# Every process is recorded by pid and stopped in the EXIT trap, which also
+# removes the namespace and the temp dir.  Every wait is bounded.
+set -u
+set -o pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$BENCH_DIR/.." && pwd)
+BUILD=${BUILD:-$REPO/build}
+P_BIN=$BUILD/dhcpfo-primary
+F_BIN=$BUILD/dhcpfo-failover
+CTL=$BUILD/dhcpfoctl
+LOAD=$BUILD/tools/dhcpload
+
+F_ADDR=127.0.0.2
+NLIST=${MB_PRIMARIES:-5 16}
+RATE=${MB_RATE:-1000}               # new clients/s per primary, steady state
+STEADY_SECS=${MB_STEADY_SECS:-20}   # sets the window: STEADY_SECS - WARM - 4
+WARM=${MB_WARM:-3}                  # measurement window starts WARM s in
+TK_RATE=${MB_TK_RATE:-100}          # new clients/s per primary around the kill
+TK_WINDOW=${MB_TK_WINDOW:-50}       # clients in progress per generator then
+TK_RTO=${MB_TK_RTO:-100}            # their retransmission period (ms), for 3 s
+DORA_SECS=${MB_DORA_SECS:-5}
+DORA_WINDOW=${MB_DORA_WINDOW:-200}  # outstanding clients per generator
+POLL_DELAY=${MB_POLL_DELAY:-0.5}
+POLL_RETRY=${MB_POLL_RETRY:-1}
+WAIT_RPL=${MB_WAIT_RPL:-0.25}
+KEEP=0
+[[ ${1:-} == --keep ]] && KEEP=1
+
+msg() { printf '%s\n' "$*" >&2; }
+die() { msg "many.sh: $*"; exit 2; }
+
+[[ $(id -u) == 0 ]] || die "must run as root (creates a network namespace)"
+for b in "$P_BIN" "$F_BIN" "$CTL" "$LOAD"; do
+    [[ -x $b ]] || die "$b missing (run make, or set BUILD=)"
+done
+for c in ip jq bc openssl python3; do
+    command -v "$c" >/dev/null || die "$c not found"
+done
+for n in $NLIST; do ((n >= 1 && n <= 64)) || die "bad N $n in MB_PRIMARIES"; done
+
+NS=dfomb$$
+TMP=$(mktemp -d "${BENCH_TMPDIR:-/tmp}/dfomb.XXXXXX")
+PIDS=()
+HZ=$(getconf CLK_TCK)
+
+cleanup() {
+    local p
+    for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
+    for p in "${PIDS[@]}"; do
+        for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$p" 2>/dev/null
+    done
+    ip netns del "$NS" 2>/dev/null
+    if ((KEEP)); then msg "kept $TMP"; else rm -rf "$TMP"; fi
+}
+trap cleanup EXIT
+trap 'exit 3' INT TERM
+
+ip netns add "$NS" || die "ip netns add $NS"
+ip -n "$NS" link set lo up
+ip -n "$NS" addr add "$F_ADDR/8" dev lo
+nsx() { ip netns exec "$NS" "$@"; }
+
+now() { echo "$EPOCHREALTIME"; }
+fc() { echo "scale=6; $*" | bc -l; }
+f3() { printf '%.3f' "$1"; }
+wait_for() { # SECS CMD
+    local end
+    end=$(fc "$(now) + $1")
+    while :; do
+        eval "$2" >/dev/null 2>&1 && return 0
+        (($(fc "$(now) > $end"))) && return 1
+        sleep 0.05
+    done
+}
+alive() { kill -0 "$1" 2>/dev/null; }
+BG=""
+bg() { # LOG CMD...
+    local log=$1
+    shift
+    ip netns exec "$NS" "$@" >>"$log" 2>&1 &
+    BG=$!
+    PIDS+=("$BG")
+}
+stop() { # PID [SIG]
+    local p=$1
+    [[ -n $p ]] || return 0
+    kill -"${2:-TERM}" "$p" 2>/dev/null
+    wait_for 10 "! alive $p" || kill -KILL "$p" 2>/dev/null
+    wait "$p" 2>/dev/null
+    return 0
+}
+# /proc readers
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+st_kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
+ctxsw() { # all threads of PID
+    cat /proc/"$1"/task/*/status 2>/dev/null |
+        awk '/^(non)?voluntary_ctxt_switches/ {s += $2} END {print s + 0}'
+}
+# thread_ticks PID: "TID TICKS" per thread
+thread_ticks() { for t in /proc/"$1"/task/*; do awk -v t="${t##*/}" '{print t, $14 + $15}' "$t/stat" 2>/dev/null; done; }
+sum_ticks() { # PID...: utime+stime of all, one awk
+    local f=() p
+    for p in "$@"; do [[ -r /proc/$p/stat ]] && f+=("/proc/$p/stat"); done
+    ((${#f[@]})) || { echo 0; return; }
+    awk '{s += $14 + $15} END {print s + 0}' "${f[@]}" 2>/dev/null || echo 0
+}
+sys_busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
+
+p_addr() { echo "127.0.1.$1"; }
+relay() { echo "127.$((16 + $1)).0.1"; }
+
+# ---- configuration ---------------------------------------------------------
+subnet_of() { # I [failover]
+    local i=$1 o=$((16 + $1))
+    echo "[subnet:s$i]"
+    [[ ${2:-} == failover ]] && echo "Primary = p$i"
+    echo "Subnet = 127.$o.0.0/16"
+    echo "Range = 127.$o.0.10-127.$o.255.250"
+    echo "Routers = 127.$o.0.1"
+    echo "LeaseTime = 86400"
+}
+write_configs() { # DIR N
+    local d=$1 n=$2 i
+    for i in $(seq "$n"); do
+        mkdir -p "$d/p$i"
+        (umask 077; openssl rand -hex 32 >"$d/p$i.key")
+        cat >"$d/p$i.ini" <<EOF
+[server]
+Name = p$i
+ServerAddress = $(p_addr "$i")
+DhcpPort = 67
+StateDir = $d/p$i/state
+ControlSocket = $d/p$i/ctl.sock
+PidFile = $d/p$i/pid
+PingBeforeAssign = false
+[failover]
+UseFailoverServer = true
+FailoverServer = $F_ADDR
+FailoverPort = 647
+SharedKeyFile = $d/p$i.key
+CtlReqRetryMax = 3
+WaitCtlRetSecs = 1
+WaitSyncBindAckSecs = 1
+SyncBindRetryMax = 3
+$(subnet_of "$i")
+EOF
+    done
+    mkdir -p "$d/f"
+    {
+        cat <<EOF
+[server]
+Name = hub1
+ServerAddress = $F_ADDR
+DhcpPort = 67
+FailoverPort = 647
+StateDir = $d/f/state
+ControlSocket = $d/f/ctl.sock
+PidFile = $d/f/pid
+MaxPrimaries = $((n > 5 ? n : 5))
+[failover]
+PollDelay = $POLL_DELAY
+PollRetryMax = $POLL_RETRY
+WaitPollRplSecs = $WAIT_RPL
+WaitSyncStartSecs = 1
+SyncReqRetryMax = 1
+WaitSyncBindAckSecs = 1
+SyncBindRetryMax = 3
+TakeoverPingCheck = false
+EOF
+        for i in $(seq "$n"); do
+            printf '[primary:p%s]\nAddress = %s\nPort = 647\nSharedKeyFile = %s\n' \
+                "$i" "$(p_addr "$i")" "$d/p$i.key"
+            subnet_of "$i" failover
+        done
+    } >"$d/failover.ini"
+    nsx "$P_BIN" -t -c "$d/p1.ini" >"$d/check-p.log" 2>&1 ||
+        { cat "$d/check-p.log" >&2; die "p1.ini rejected"; }
+    nsx "$F_BIN" -t -c "$d/failover.ini" >"$d/check-f.log" 2>&1 ||
+        { cat "$d/check-f.log" >&2; die "failover.ini rejected"; }
+}
+
+D=""
+F_PID=""
+P_PIDS=()
+fctl() { "$CTL" -s "$D/f/ctl.sock" "$@"; }
+pctl() { "$CTL" -s "$D/p$1/ctl.sock" "${@:2}"; }
+# fo_all FIELD: the field of every primary, one line each, in pI order
+fo_all() { fctl status --json 2>/dev/null | jq -r ".primaries | sort_by(.name[1:] | tonumber) | .[].$1"; }
+# fo_snap: "TIME UPDATES_RECEIVED DATAGRAMS" (TIME = middle of the status call)
+fo_snap() {
+    local a b j
+    a=$(now); j=$(fctl status --json 2>/dev/null); b=$(now)
+    echo "$(fc "($a + $b) / 2") $(jq '[.primaries[].updates_received] | add' <<<"$j") $(jq .counters.failover_received <<<"$j")"
+}
+fo_sum() { fctl status --json 2>/dev/null | jq "[.primaries[].$1] | add"; }
+fo_count_state() { fctl status --json 2>/dev/null | jq "[.primaries[] | select(.state == \"$1\")] | length"; }
+p_serving_count() {
+    local i c=0
+    for i in $(seq "$1"); do
+        [[ $(pctl "$i" status --json 2>/dev/null | jq -r .state) == serving ]] && c=$((c + 1))
+    done
+    echo "$c"
+}
+
+declare -A R=()   # results, key "N:name"
+
+run_n() {
+    local n=$1 i
+    D=$TMP/n$n
+    mkdir -p "$D"
+    write_configs "$D" "$n"
+    R[$n:warn]=$(grep -i -m1 'MaxPrimaries' "$D/check-f.log" | cut -c1-160)
+    msg "== N=$n primaries"
+    [[ -n ${R[$n:warn]} ]] && msg "  config check: ${R[$n:warn]}"
+    P_PIDS=()
+    for i in $(seq "$n"); do
+        bg "$D/p$i.log" "$P_BIN" -f -c "$D/p$i.ini"
+        P_PIDS+=("$BG")
+    done
+    bg "$D/failover.log" "$F_BIN" -f -c "$D/failover.ini"
+    F_PID=$BG
+    wait_for 30 "[ \"\$(fo_count_state monitoring)\" = $n ]" ||
+        die "N=$n: failover not monitoring all primaries: $(fo_all state | tr '\n' ' ')"
+    wait_for 30 "[ \"\$(p_serving_count $n)\" = $n ]" ||
+        die "N=$n: not every primary serving"
+    msg "  all $n primaries serving, failover monitoring all; threads $(st_kb "$F_PID" Threads), VmRSS $(st_kb "$F_PID" VmRSS) kB"
+    R[$n:rss0]=$(st_kb "$F_PID" VmRSS)
+
+    # ---- 1. steady state ---------------------------------------------------
+    # Generators run WARM + window + 4 s (deadline); the window lies inside.
+    local win=$((STEADY_SECS - WARM - 4))
+    ((win >= 3)) || win=3
+    local tgen=$((WARM + win + 12))   # margin: status calls are slow on a saturated machine
+    local lp=() nclients=$((RATE * (tgen + 5)))
+    local a0 a1 c0 c1 s0 s1 x0 x1 t0 t1 pc0=0 pc1=0 lc0=0 lc1=0 p
+    for i in $(seq "$n"); do
+        bg "$D/steady-$i.log" "$LOAD" -q -s "$(p_addr "$i")" -b "$(relay "$i")" \
+            -n "$nclients" -r "$RATE" -w 500 -T 1000 -R 3 -m $((0x10 + i)) \
+            -t "$tgen" -i 0
+        lp+=("$BG")
+    done
+    sleep "$WARM"
+    read -r -a a0 <<<"$(fo_snap)"
+    thread_ticks "$F_PID" >"$D/threads0"
+    t0=$(now); c0=$(cpu_ticks "$F_PID"); s0=$(sys_busy)
+    lc0=$(sum_ticks "${lp[@]}"); pc0=$(sum_ticks "${P_PIDS[@]}"); x0=$(ctxsw "$F_PID")
+    sleep "$win"
+    t1=$(now); c1=$(cpu_ticks "$F_PID"); s1=$(sys_busy)
+    lc1=$(sum_ticks "${lp[@]}"); pc1=$(sum_ticks "${P_PIDS[@]}"); x1=$(ctxsw "$F_PID")
+    thread_ticks "$F_PID" >"$D/threads1"
+    read -r -a a1 <<<"$(fo_snap)"
+    local el ups cpu uel
+    el=$(fc "$t1 - $t0")
+    uel=$(fc "${a1[0]} - ${a0[0]}")
+    ups=$(fc "(${a1[1]} - ${a0[1]}) / $uel")
+    R[$n:dgs]=$(printf '%.0f' "$(fc "(${a1[2]} - ${a0[2]}) / $uel")")
+    R[$n:upd_per_dg]=$( ((${a1[2]} > ${a0[2]})) && printf '%.1f' "$(fc "(${a1[1]} - ${a0[1]}) / (${a1[2]} - ${a0[2]})")" || echo NA)
+    cpu=$(fc "100 * ($c1 - $c0) / $HZ / $el")
+    R[$n:ups]=$(printf '%.0f' "$ups")
+    R[$n:ups_pp]=$(printf '%.0f' "$(fc "$ups / $n")")
+    R[$n:cpu]=$(printf '%.2f' "$cpu")
+    R[$n:cpu_per_k]=$( ((${a1[1]:-0} > ${a0[1]:-0})) && printf '%.3f' "$(fc "$cpu * 1000 / $ups")" || echo NA)
+    R[$n:rss]=$(st_kb "$F_PID" VmRSS)
+    R[$n:hwm]=$(st_kb "$F_PID" VmHWM)
+    R[$n:threads]=$(st_kb "$F_PID" Threads)
+    R[$n:ctxsw]=$(printf '%.0f' "$(fc "($x1 - $x0) / $el")")
+    R[$n:pcpu]=$(printf '%.0f' "$(fc "100 * ($pc1 - $pc0) / $HZ / $el")")
+    R[$n:lcpu]=$(printf '%.0f' "$(fc "100 * ($lc1 - $lc0) / $HZ / $el")")
+    for p in "${lp[@]}"; do alive "$p" || R[$n:lcpu]=NA; done
+    R[$n:busy]=$(printf '%.0f' "$(fc "100 * ($s1 - $s0) / $HZ / $el")")
+    R[$n:win]=$(printf '%.1f' "$el")
+    R[$n:other]=NA
+    [[ ${R[$n:lcpu]} != NA ]] && R[$n:other]=$(printf '%.0f' "$(fc "${R[$n:busy]} - $cpu - ${R[$n:pcpu]} - ${R[$n:lcpu]}")")
+    # main thread (tid = pid) vs. the per-primary threads
+    R[$n:thr]=$(awk -v pid="$F_PID" -v hz="$HZ" -v el="$el" '
+        NR == FNR {a[$1] = $2; next}
+        {d = ($2 - a[$1]) * 100 / hz / el
+         if ($1 == pid) m = d; else {o += d; if (d > mx) mx = d; k++}}
+        END {printf "main %.1f%%, %d primary threads %.1f%% (max %.1f%%)", m, k, o, mx}' \
+        "$D/threads0" "$D/threads1")
+    msg "  steady: $(printf '%.0f' "$ups") updates/s received ($(printf '%.0f' "$(fc "$ups / $n")")/primary) over $(f3 "$el") s, ${R[$n:dgs]} failover datagrams/s (${R[$n:upd_per_dg]} updates each);" \
+        "failover CPU ${R[$n:cpu]}% (${R[$n:cpu_per_k]}% per 1000 updates/s), VmRSS ${R[$n:rss]} kB, VmHWM ${R[$n:hwm]} kB," \
+        "threads ${R[$n:threads]}, ${R[$n:ctxsw]} ctx switches/s; primaries ${R[$n:pcpu]}%, dhcpload ${R[$n:lcpu]}%, machine ${R[$n:busy]}% of one CPU ($(nproc) CPUs), other ${R[$n:other]}%"
+    msg "  failover threads: ${R[$n:thr]}"
+    msg "  per primary updates_received: $(fo_all updates_received | tr '\n' ' ')"
+    for p in "${lp[@]}"; do
+        wait_for $((tgen + 15)) "! alive $p" || stop "$p"
+        wait "$p" 2>/dev/null
+    done
+    local ack=0
+    for i in $(seq "$n"); do
+        a=$(sed -n 's/.* acked \([0-9]*\) .*/\1/p' "$D/steady-$i.log" | tail -n 1)
+        ack=$((ack + ${a:-0}))
+    done
+    R[$n:steady_acked]=$ack
+    msg "  steady: dhcpload acknowledged $ack clients in $tgen s; e.g. $(tail -n 1 "$D/steady-1.log" | cut -c1-150)"
+    # Let replication drain before the kill (so the failover holds every binding).
+    wait_for 20 "[ \"\$(fo_sum updates_received)\" -ge $ack ]"
+    R[$n:bindings]=$(fo_sum bindings)
+
+    # ---- 2. takeover of all at once ----------------------------------------
+    lp=()
+    for i in $(seq "$n"); do
+        : >"$D/tk-acks-$i.txt"
+        bg "$D/tk-load-$i.log" "$LOAD" -q -s "$(p_addr "$i")" -S "$F_ADDR" -b "$(relay "$i")" \
+            -n 100000 -r "$TK_RATE" -w "$TK_WINDOW" -T "$TK_RTO" -R $((3000 / TK_RTO)) -m $((0x40 + i)) -t 30 -i 0 \
+            -o "$D/tk-acks-$i.txt"
+        lp+=("$BG")
+    done
+    local files=()
+    for i in $(seq "$n"); do files+=("$D/tk-acks-$i.txt"); done
+    wait_for 10 "[ \$(cat ${files[*]} | wc -l) -ge $((n * 50)) ]" ||
+        PROBLEMS+=("N=$n: fewer than 50 ACKs per primary before the kill")
+    sleep 0.$((RANDOM % 5))
+    R[$n:pre_mon]=$(fo_count_state monitoring)
+    R[$n:pre_tk]=$(fo_sum takeovers)
+    local tk
+    tk=$(now)
+    exec 3>&2 2>/dev/null   # no "Killed" job notices from bash
+    kill -KILL "${P_PIDS[@]}"
+    python3 "$TMP/first_ack.py" "$tk" 10 "${files[@]}" >"$D/first.txt" &
+    local w=$!
+    PIDS+=("$w")
+    wait "$w"
+    for p in "${P_PIDS[@]}"; do wait "$p"; done
+    exec 2>&3 3>&-
+    wait_for 10 "[ \"\$(fo_count_state takeover)\" = $n ]" ||
+        PROBLEMS+=("N=$n: only $(fo_count_state takeover) of $n primaries in takeover 10 s after kill -9")
+    R[$n:hwm_tk]=$(st_kb "$F_PID" VmHWM)
+    R[$n:false_tk]=$(grep -c 'partition healed' "$D/failover.log")
+    mapfile -t decl < <(fo_all last_takeover_time)
+    mapfile -t first < "$D/first.txt"
+    local a_list="" d_list="" amax=0 dmax=0 missing=0 fa da
+    for i in $(seq 0 $((n - 1))); do
+        if [[ ${first[$i]:-0} == 0 ]]; then
+            fa=NA; missing=$((missing + 1))
+        else
+            fa=$(f3 "$(fc "${first[$i]} - $tk")")
+            (($(fc "$fa > $amax"))) && amax=$fa
+        fi
+        da=$(f3 "$(fc "${decl[$i]:-0} - $tk")")
+        (($(fc "$da > $dmax"))) && dmax=$da
+        a_list+="${a_list:+,}$fa"; d_list+="${d_list:+,}$da"
+    done
+    R[$n:first]=$a_list; R[$n:decl]=$d_list
+    R[$n:first_max]=$amax; R[$n:decl_max]=$dmax; R[$n:first_missing]=$missing
+    local sorted
+    sorted=$(tr ',' '\n' <<<"$a_list" | grep -v NA | sort -n)
+    R[$n:first_min]=$(head -n 1 <<<"$sorted")
+    R[$n:first_med]=$(sed -n "$(( ($(wc -l <<<"$sorted") + 1) / 2 ))p" <<<"$sorted")
+    msg "  takeover: kill -9 of $n primaries; first ACK from the failover (s): $a_list"
+    msg "            declared (last_takeover_time - kill, s): $d_list"
+    msg "            before the kill ${R[$n:pre_mon]} of $n monitoring, ${R[$n:pre_tk]} takeovers so far; 'partition healed' in the log: ${R[$n:false_tk]}; VmHWM ${R[$n:hwm_tk]} kB"
+    for p in "${lp[@]}"; do stop "$p"; done
+
+    # ---- DORA rate the failover serves for all N populations ---------------
+    lp=()
+    local fc0 fc1 ft0 ft1 fs0 fs1
+    ft0=$(now); fc0=$(cpu_ticks "$F_PID"); fs0=$(ctxsw "$F_PID")
+    for i in $(seq "$n"); do
+        bg "$D/dora-$i.log" "$LOAD" -q -s "$F_ADDR" -b "$(relay "$i")" \
+            -n 200000 -r 1000000 -w "$DORA_WINDOW" -T 1000 -R 3 -m $((0x80 + i)) \
+            -t "$DORA_SECS" -i 0
+        lp+=("$BG")
+    done
+    for p in "${lp[@]}"; do
+        wait_for $((DORA_SECS + 15)) "! alive $p" || stop "$p"
+        wait "$p" 2>/dev/null
+    done
+    ft1=$(now); fc1=$(cpu_ticks "$F_PID"); fs1=$(ctxsw "$F_PID")
+    local dora=0 r per=""
+    for i in $(seq "$n"); do
+        r=$(sed -n 's/.* acked [0-9]* (\([0-9]*\)\/s).*/\1/p' "$D/dora-$i.log" | tail -n 1)
+        dora=$((dora + ${r:-0})); per+="${per:+ }${r:-?}"
+    done
+    R[$n:dora]=$dora
+    R[$n:dora_cpu]=$(printf '%.0f' "$(fc "100 * ($fc1 - $fc0) / $HZ / ($ft1 - $ft0)")")
+    R[$n:dora_ctxsw]=$(printf '%.0f' "$(fc "($fs1 - $fs0) / ($ft1 - $ft0)")")
+    R[$n:hwm_end]=$(st_kb "$F_PID" VmHWM)
+    R[$n:threads_end]=$(st_kb "$F_PID" Threads)
+    msg "  takeover DORA: $dora ACK/s across $n populations (per primary: $per); failover CPU ${R[$n:dora_cpu]}%, ${R[$n:dora_ctxsw]} ctx switches/s, VmHWM ${R[$n:hwm_end]} kB"
+    msg "    e.g. $(tail -n 1 "$D/dora-1.log" | cut -c1-200)"
+    stop "$F_PID"
+    F_PID=""
+}
+
+# first_ack.py T_KILL LIMIT FILE...: per file, the wall time of the first
+# line appended later than 0.1 s after T_KILL (0 if none within LIMIT s).
+cat >"$TMP/first_ack.py" <<'EOF'
+import os, sys, time
+tk, limit, files = float(sys.argv[1]), float(sys.argv[2]), sys.argv[3:]
+while time.time() < tk + 0.1:
+    time.sleep(0.001)
+base = [os.stat(f).st_size for f in files]
+got = [0.0] * len(files)
+end = tk + limit
+while time.time() < end and not all(got):
+    t = time.time()
+    for i, f in enumerate(files):
+        if not got[i] and os.stat(f).st_size > base[i]:
+            got[i] = t
+    time.sleep(0.0005)
+for g in got:
+    print("%.6f" % g if g else "0")
+EOF
+
+PROBLEMS=()
+for n in $NLIST; do run_n "$n"; done
+
+# ---- report ----------------------------------------------------------------
+BOUND=$(fc "$POLL_DELAY + ($POLL_RETRY + 1) * $WAIT_RPL")
+hr() { printf '%s\n' "------------------------------------------------------------------------------------------------------------------------"; }
+echo
+echo "dhcpfo many-to-one failover; $(nproc) CPU(s) $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), kernel $(uname -r); state on $(df -PT "$TMP" | awk 'NR==2 {print $2}')"
+echo "steady: new clients at $RATE/s per primary, relayed to that primary only, window ${R[${NLIST%% *}:win]:-?} s; takeover policy PollDelay $POLL_DELAY, PollRetryMax $POLL_RETRY, WaitPollRplSecs $WAIT_RPL (bound $(f3 "$BOUND") s)"
+hr
+printf '%-4s %-10s %-9s %-8s %-9s %-12s %-12s %-8s %-8s %s\n' \
+    N "updates/s" "/primary" "dgram/s" "fo CPU%" "CPU%/1k u/s" "RSS/HWM MiB" threads "ctxsw/s" "prim/gen/machine/other CPU%"
+hr
+mib() { printf '%.1f' "$(fc "${1:-0} / 1024")"; }
+for n in $NLIST; do
+    printf '%-4s %-10s %-9s %-8s %-9s %-12s %-12s %-8s %-8s %s\n' "$n" "${R[$n:ups]}" "${R[$n:ups_pp]}" "${R[$n:dgs]}" \
+        "${R[$n:cpu]}" "${R[$n:cpu_per_k]}" "$(mib "${R[$n:rss]}")/$(mib "${R[$n:hwm]}")" \
+        "${R[$n:threads]}" "${R[$n:ctxsw]}" "${R[$n:pcpu]}/${R[$n:lcpu]}/${R[$n:busy]}/${R[$n:other]}"
+done
+hr
+printf '%-4s %-34s %-26s %-12s %-10s %s\n' N "first ACK after kill -9 min/med/max" "declared max (bound)" "DORA/s" "fo CPU%" "ctxsw/s, HWM MiB after"
+hr
+for n in $NLIST; do
+    printf '%-4s %-34s %-26s %-12s %-10s %s\n' "$n" \
+        "${R[$n:first_min]:-NA} / ${R[$n:first_med]:-NA} / ${R[$n:first_max]} s" \
+        "${R[$n:decl_max]} s ($(f3 "$BOUND"))" "${R[$n:dora]}" "${R[$n:dora_cpu]}" \
+        "${R[$n:dora_ctxsw]}, $(mib "${R[$n:hwm_end]}")"
+done
+hr
+for n in $NLIST; do
+    echo "N=$n first ACK per primary (s): ${R[$n:first]}"
+    echo "N=$n declared per primary (s):  ${R[$n:decl]}"
+    echo "N=$n failover CPU by thread (steady): ${R[$n:thr]}; ${R[$n:upd_per_dg]} updates per failover datagram"
+    echo "N=$n before the kill: ${R[$n:pre_mon]}/$n monitoring, ${R[$n:pre_tk]} takeovers; false takeovers ('partition healed') in the run: ${R[$n:false_tk]}; VmHWM after takeover $(mib "${R[$n:hwm_tk]}") MiB, after the DORA phase $(mib "${R[$n:hwm_end]}") MiB"
+    [[ -n ${R[$n:warn]} ]] && echo "N=$n config warning: ${R[$n:warn]}"
+done
+echo "CPU% is of one core (utime+stime from /proc/PID/stat over the window); 'prim/gen/machine/other' = all primaries, all dhcpload, whole machine (/proc/stat), machine minus ours."
+echo "updates/s = growth of the failover's updates_received (sum over primaries); DORA/s = sum of dhcpload ACK rates sent to the failover only."
+# Goal: < 5% of one core with 5 primaries at 1,000 updates/s each.
+GOAL=NA
+if [[ -n ${R[5:cpu_per_k]:-} && ${R[5:cpu_per_k]} != NA ]]; then
+    est=$(fc "${R[5:cpu_per_k]} * 5")
+    (($(fc "$est < 5"))) && GOAL=yes || GOAL=no
+    ach=$(fc "100 * ${R[5:ups]} / 5000")
+    printf 'goal (5 primaries x 1000 updates/s under 5%% of one core): measured %s%% at %s updates/s (%.0f%% of the target rate); scaled to 5000/s: %.2f%% -> %s\n' \
+        "${R[5:cpu]}" "${R[5:ups]}" "$ach" "$est" "$GOAL"
+fi
+for p in "${PROBLEMS[@]}"; do echo "PROBLEM: $p"; done
+line="RESULT"
+for n in $NLIST; do
+    line+=" n${n}_updates_per_s=${R[$n:ups]} n${n}_cpu_pct=${R[$n:cpu]} n${n}_cpu_pct_per_1k=${R[$n:cpu_per_k]}"
+    line+=" n${n}_rss_kb=${R[$n:rss]} n${n}_hwm_kb=${R[$n:hwm]} n${n}_threads=${R[$n:threads]}"
+    line+=" n${n}_false_takeovers=${R[$n:false_tk]} n${n}_hwm_end_kb=${R[$n:hwm_end]}"
+    line+=" n${n}_first_ack_max_s=${R[$n:first_max]} n${n}_first_ack_missing=${R[$n:first_missing]} n${n}_takeover_dora_per_s=${R[$n:dora]}"
+done
+line+=" goal_5x1000_under_5pct=$GOAL"
+echo "$line"
+((${#PROBLEMS[@]} == 0)) || exit 1
+exit 0
