@@ -29,7 +29,7 @@ ifeq ($(SAN),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 endif
-LDLIBS_COMMON = -ldb-5.3 -liniparser -lcrypto -lev -lpthread
+LDLIBS_COMMON = -ldb-5.3 -liniparser -lcrypto -lev -lpthread -lnetsnmpagent -lnetsnmp
 
 COMMON_SRC  := $(sort $(wildcard common/*.c))
 COMMON_OBJ  := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)

@@ -1,9 +1,9 @@
 /*
  * Notifications of the per-primary machines (FO_ACT_NOTIFY): each is
  * logged by the thread that makes it, then posted to the main thread,
- * where the SNMP sub-agent will turn it into a trap (net-snmp is not
- * thread-safe: DESIGN 5, STYLE 7).  Until then the main thread counts
- * them.  Two notifications change what the daemon does:
+ * where the SNMP sub-agent turns it into a trap (fo_snmp.c; net-snmp is
+ * not thread-safe: DESIGN 5, STYLE 7) and the main thread counts them.
+ * Two notifications change what the daemon does:
  *
  *  - a critical start-up sync failure (SyncFailCritical) stops that
  *    primary's thread only; the daemon exits with EXIT_SYNCFAIL when no
@@ -17,11 +17,13 @@
 
 #include "exitcodes.h"
 #include "fod.h"
+#include "fo_snmp.h"
 
 #define NOTE_FATAL	(-2)
 
 static void
-post(struct fo_peer *p, int note, bool critical, const char *text)
+post(struct fo_peer *p, int note, bool critical, const char *text,
+    int from, int to)
 {
 	size_t	 len = text != NULL ? strlen(text) : 0;
 	struct fq_item *it = fq_item_new(FQ_NOTE, len + 1);
@@ -31,6 +33,10 @@ post(struct fo_peer *p, int note, bool critical, const char *text)
 	it->peer = p->uid;
 	it->note = note;
 	it->critical = critical;
+	/* A state change carries its edge: src_addr/src_port are unused
+	 * by FQ_NOTE, and the snapshot may already be newer. */
+	it->src_addr = (uint32_t)from;
+	it->src_port = (uint16_t)to;
 	if (len > 0)
 		memcpy(it->buf, text, len);
 	it->buf[len] = '\0';
@@ -86,7 +92,7 @@ fo_notify_post(struct fo_peer *p, enum fo_notify n,
 	case FO_NOTIFY_COUNT:
 		break;
 	}
-	post(p, (int)n, false, r);
+	post(p, (int)n, false, r, (int)out->from, (int)out->to);
 }
 
 void
@@ -94,7 +100,7 @@ fo_notify_critical(struct fo_peer *p, const char *reason)
 {
 	log_err("primary=%s: %s; SyncFailCritical is set: this primary is no "
 	    "longer protected", p->name, reason);
-	post(p, -1, true, reason);
+	post(p, -1, true, reason, 0, 0);
 }
 
 void
@@ -102,20 +108,7 @@ fo_notify_fatal(struct fo_peer *p, const char *why)
 {
 	log_err("primary=%s: lease store lost: %s; stopping (a restart "
 	    "recovers the store)", p->name, why);
-	post(p, NOTE_FATAL, false, why);
-}
-
-/*
- * Hook for the SNMP sub-agent: one trap per notification (DESIGN 3).
- * Runs on the main thread; nothing is sent yet.
- */
-static void
-trap(struct fod *fod, struct fo_peer *p, int note, const char *text)
-{
-	(void)fod;
-	(void)p;
-	(void)note;
-	(void)text;
+	post(p, NOTE_FATAL, false, why, 0, 0);
 }
 
 void
@@ -154,7 +147,9 @@ fod_note_cb(struct ev_loop *loop, ev_async *w, int revents)
 					    p->name, left, left == 1 ? "y" :
 					    "ies");
 			} else if (p != NULL)
-				trap(fod, p, it->note, text);
+				/* One trap per notification (DESIGN 3). */
+				fo_snmp_trap(fod, p, it->note,
+				    (int)it->src_addr, (int)it->src_port, text);
 			free(it);
 		}
 	}

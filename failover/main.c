@@ -15,6 +15,7 @@
 #include "config_failover.h"
 #include "exitcodes.h"
 #include "fod.h"
+#include "fo_snmp.h"
 #include "log.h"
 #include "pidfile.h"
 #include "version.h"
@@ -128,7 +129,11 @@ main(int argc, char **argv)
 		return EXIT_SYSTEM;
 	}
 
+	/* [snmp]: an AgentX sub-agent on this (main) thread; its failure
+	 * costs SNMP only. */
+	(void)fo_snmp_start(fod);
 	code = fod_run(fod);
+	fo_snmp_stop();
 	fod_free(fod);
 	pidfile_remove(pidpath, pidfd);
 	return code;

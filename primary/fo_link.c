@@ -39,6 +39,7 @@
 #include "exitcodes.h"
 #include "fo_digest.h"
 #include "server_int.h"
+#include "pr_snmp.h"
 
 static void	rx_cb(struct ev_loop *, ev_io *, int);
 static void	ctl_ret_cb(struct ev_loop *, ev_timer *, int);
@@ -287,7 +288,8 @@ fo_link_state_code(const struct server *srv)
 static void send_ctl_req(struct server *);
 
 static void
-notify(struct server *srv, enum pr_notify n)
+notify(struct server *srv, enum pr_notify n, int from, int to,
+    const char *reason)
 {
 	struct fo_link *fo = srv->fo;
 	char	 a[16];
@@ -311,6 +313,7 @@ notify(struct server *srv, enum pr_notify n)
 	case PR_NOTIFY_COUNT:
 		break;
 	}
+	pr_snmp_notify(srv, n, from, to, reason);	/* [snmp] traps */
 }
 
 void
@@ -363,7 +366,8 @@ fo_link_event(struct server *srv, enum pr_event_type type, int subnet)
 			apply_serving(srv);
 			break;
 		case PR_ACT_NOTIFY:
-			notify(srv, a->notify);
+			notify(srv, a->notify, (int)out.from, (int)out.to,
+			    out.reason);
 			break;
 		case PR_ACT_COUNT:
 			break;

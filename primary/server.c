@@ -20,6 +20,7 @@
 #include "exitcodes.h"
 #include "server.h"
 #include "server_int.h"
+#include "pr_snmp.h"
 
 int64_t
 srv_now(const struct server *srv)
@@ -363,7 +364,11 @@ server_run(struct server *srv)
 	    srv->cfg.nsubnets == 1 ? "" : "s", a, srv->cfg.server.dhcp_port,
 	    srv->cfg.server.ninterfaces ? " and interface " : "",
 	    srv->cfg.server.ninterfaces ? srv->cfg.server.interfaces[0] : "");
+	/* [snmp]: an AgentX sub-agent on this loop; its failure costs SNMP
+	 * only. */
+	(void)pr_snmp_start(srv);
 	ev_run(srv->loop, 0);
+	pr_snmp_stop();
 	return srv->exit_code;
 }
 

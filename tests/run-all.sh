@@ -71,6 +71,20 @@ for c in etc/primary*.ini etc/failover*.ini; do
 	else "$prog" -t -c "$c"; bad "config $c"; fi
 done
 
+echo "== MIB"
+# tests/mibs holds minimal stand-ins for the IETF SMIv2 modules, which
+# Debian ships only in the non-free snmp-mibs-downloader.
+if command -v smilint >/dev/null 2>&1; then
+	if out=$(SMIPATH="$PWD/tests/mibs:/usr/share/snmp/mibs" \
+	    smilint -l 4 snmp/DHCPFO-MIB.txt 2>&1) && [ -z "$out" ]; then
+		ok "smilint -l 4 snmp/DHCPFO-MIB.txt"
+	else
+		echo "$out"; bad "smilint -l 4 snmp/DHCPFO-MIB.txt"
+	fi
+else
+	bad "smilint missing (scripts/deps.sh installs smitools)"
+fi
+
 echo "== end-to-end tests"
 if [ "${DHCPFO_SKIP_E2E:-0}" = 1 ]; then
 	skip=$((skip + 1)); echo "SKIP: e2e (DHCPFO_SKIP_E2E=1)"

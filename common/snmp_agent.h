@@ -1,0 +1,127 @@
+/*
+ * AgentX sub-agent for DHCPFO-MIB (snmp/DHCPFO-MIB.txt), on the daemon's
+ * main libev loop.  net-snmp is not thread-safe (DESIGN 5, STYLE 7): every
+ * function here is for the main thread only.  Worker threads publish
+ * status snapshots; the daemon's provider callback copies those into a
+ * plain struct snmp_snap, and the agent answers GET/GETNEXT from the last
+ * copy (refreshed at most once a second, or when snmp_agent_refresh()
+ * is called).  Nothing here stops the daemon: an absent or restarted
+ * master is retried every SNMP_AGENT_PING seconds.
+ */
+#ifndef DHCPFO_SNMP_AGENT_H
+#define DHCPFO_SNMP_AGENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ev.h>
+
+#include "config.h"
+
+#define SNMP_AGENT_PING		10	/* AgentX ping/reconnect, seconds */
+#define SNMP_TEXT_MAX		128
+
+/* DHCPFO-MIB DhcpfoRole */
+enum snmp_role { SNMP_ROLE_PRIMARY = 1, SNMP_ROLE_FAILOVER = 2 };
+
+/* DHCPFO-MIB DhcpfoState: fo_fsm states, then pr_fsm states. */
+enum snmp_state {
+	SNMP_ST_STARTUP = 1, SNMP_ST_SYNCING, SNMP_ST_MONITORING,
+	SNMP_ST_TAKEOVER, SNMP_ST_RETURNING, SNMP_ST_STOPPED,
+	SNMP_ST_PR_INIT, SNMP_ST_PR_STANDALONE, SNMP_ST_PR_CTL_WAIT,
+	SNMP_ST_PR_RECEIVING, SNMP_ST_PR_SERVING
+};
+
+/* dhcpfoSubnetServedBy */
+enum snmp_served { SNMP_SERVED_PRIMARY = 1, SNMP_SERVED_FAILOVER,
+	SNMP_SERVED_NOBODY };
+
+/* dhcpfoDhcp* scalars, in OID order (sub-identifier = index + 1). */
+enum snmp_dhcp_ctr {
+	SNMP_DHCP_DISCOVER = 0, SNMP_DHCP_OFFER, SNMP_DHCP_REQUEST,
+	SNMP_DHCP_ACK, SNMP_DHCP_NAK, SNMP_DHCP_DECLINE, SNMP_DHCP_RELEASE,
+	SNMP_DHCP_INFORM, SNMP_DHCP_DROPPED, SNMP_DHCP_MALFORMED,
+	SNMP_DHCP_COUNT
+};
+
+/* Notifications: sub-identifier under dhcpfoNotifications = kind. */
+enum snmp_trap {
+	SNMP_TRAP_STATE_CHANGE = 1, SNMP_TRAP_NOT_RESPONDING,
+	SNMP_TRAP_RESPONDING, SNMP_TRAP_TAKEOVER_STARTED,
+	SNMP_TRAP_TAKEOVER_ENDED, SNMP_TRAP_HANDBACK_STARTED,
+	SNMP_TRAP_HANDBACK_COMPLETED, SNMP_TRAP_HANDBACK_FAILED,
+	SNMP_TRAP_SYNC_COMPLETED, SNMP_TRAP_SYNC_FAILED,
+	SNMP_TRAP_BINDING_UPDATE_FAILED, SNMP_TRAP_CONFIG_MISMATCH,
+	SNMP_TRAP_UTIL_HIGH, SNMP_TRAP_UTIL_NORMAL,
+	SNMP_TRAP_DUPLICATE_ADDRESS, SNMP_TRAP_AUTH_FAILURE,
+	SNMP_TRAP_COUNT
+};
+
+/* Ages are centiseconds since the event, -1 = never (see the MIB). */
+struct snmp_primary_row {
+	char		 name[CFG_NAME_MAX];
+	uint32_t	 addr;			/* host order */
+	enum snmp_state	 state;
+	uint32_t	 time_in_state;		/* centiseconds */
+	int32_t		 last_poll_age, last_reply_age, last_handback_age;
+	uint64_t	 polls_sent, polls_answered, polls_timed_out;
+	uint32_t	 consecutive_misses;
+	uint32_t	 takeovers;
+	char		 last_takeover_reason[SNMP_TEXT_MAX];
+	uint32_t	 bindings;
+	uint64_t	 upd_received, upd_acked, upd_failed;
+	char		 last_failure[SNMP_TEXT_MAX];
+	bool		 sync_in_progress;
+	uint64_t	 auth_failures;
+};
+
+struct snmp_subnet_row {
+	uint32_t	 network;		/* host order */
+	uint32_t	 prefix;
+	int32_t		 primary;		/* dhcpfoPrimaryIndex */
+	enum snmp_served served_by;
+	uint32_t	 total, free, in_use, declined;
+};
+
+struct snmp_snap {
+	enum snmp_role	 role;
+	char		 version[32];
+	uint32_t	 proto_version;
+	uint32_t	 uptime;		/* centiseconds */
+	uint32_t	 reloads;
+	uint64_t	 dhcp[SNMP_DHCP_COUNT];
+	size_t		 nprimaries, nsubnets;
+	struct snmp_primary_row *primaries;	/* index = position + 1 */
+	struct snmp_subnet_row *subnets;
+	size_t		 cap_primaries, cap_subnets;
+};
+
+/* Provider: fill *s (arrays via snmp_snap_add_*; s is reset before). */
+typedef void	(*snmp_provider_fn)(void *arg, struct snmp_snap *s);
+
+/* A zeroed new row, or NULL when out of memory. */
+struct snmp_primary_row *snmp_snap_add_primary(struct snmp_snap *);
+struct snmp_subnet_row *snmp_snap_add_subnet(struct snmp_snap *);
+
+/*
+ * Starts the sub-agent on loop if cfg->present; 0, or -1 (logged).
+ * state_dir: the daemon's StateDir; net-snmp's few files go to
+ * state_dir/snmp.
+ */
+int	snmp_agent_start(struct ev_loop *loop, const struct cfg_snmp *cfg,
+	    const char *state_dir, snmp_provider_fn fn, void *arg);
+bool	snmp_agent_running(void);
+void	snmp_agent_refresh(void);
+void	snmp_agent_stop(void);
+
+/*
+ * Sends one notification if the agent runs and [snmp] Traps is true.
+ * name: the primary (or subnet) concerned; from/to: DhcpfoState, 0 when
+ * not a state change; subnet/pct: for the utilisation traps, else 0.
+ */
+void	snmp_agent_trap(enum snmp_trap kind, const char *name, int from,
+	    int to, const char *reason, uint32_t subnet, uint32_t pct);
+const char *snmp_trap_name(enum snmp_trap);
+
+#endif

@@ -1,0 +1,181 @@
+/*
+ * DHCPFO-MIB data of the failover: the provider for the SNMP sub-agent
+ * (common/snmp_agent.c) and the notification-to-trap map.  Main thread
+ * only.  The provider reads nothing of a peer thread's live state: it
+ * copies the snapshots the threads publish (fo_status.c), as dhcpfoctl
+ * status does.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dhcp_proto.h"
+#include "fo_proto.h"
+#include "fod.h"
+#include "fo_snmp.h"
+#include "snmp_agent.h"
+#include "version.h"
+
+static int32_t
+age_cs(double now, double then)
+{
+	double	 d;
+
+	if (then <= 0)
+		return -1;
+	d = (now - then) * 100.0;
+	if (d < 0)
+		d = 0;
+	if (d > 2147483647.0)
+		d = 2147483647.0;
+	return (int32_t)d;
+}
+
+static void
+provide(void *arg, struct snmp_snap *s)
+{
+	struct fod *fod = arg;
+	struct fo_snap_subnet *subs = NULL;
+	size_t	 cap = 0;
+	double	 up = (ev_now(fod->loop) - fod->started) * 100.0;
+
+	s->role = SNMP_ROLE_FAILOVER;
+	snprintf(s->version, sizeof(s->version), "%s", DHCPFO_VERSION);
+	s->proto_version = FO_VERSION_MAX;
+	s->uptime = up > 4294967295.0 ? 4294967295u : (uint32_t)up;
+	s->reloads = (uint32_t)fod->ctr.reloads;
+	memset(s->dhcp, 0, sizeof(s->dhcp));
+	s->dhcp[SNMP_DHCP_MALFORMED] = fod->ctr.dhcp_short +
+	    fod->ctr.dhcp_truncated;
+	s->dhcp[SNMP_DHCP_DROPPED] = fod->ctr.dhcp_no_subnet +
+	    fod->ctr.dhcp_queue_full;
+
+	for (size_t i = 0; i < fod->npeers; i++) {
+		struct fo_peer *p = fod->peers[i];
+		struct fo_snap	 sn;
+		struct snmp_primary_row *r;
+		size_t	 n;
+
+		if (p->view.nsubnets > cap) {
+			void *x = realloc(subs, p->view.nsubnets *
+			    sizeof(*subs));
+
+			if (x == NULL)
+				break;
+			subs = x;
+			cap = p->view.nsubnets;
+		}
+		fo_peer_snapshot(p, &sn, subs, cap);
+		if ((r = snmp_snap_add_primary(s)) == NULL)
+			break;
+		snprintf(r->name, sizeof(r->name), "%s", p->name);
+		r->addr = p->addr;
+		r->state = (enum snmp_state)(sn.state + SNMP_ST_STARTUP);
+		if (!sn.valid)
+			r->state = SNMP_ST_STARTUP;
+		r->time_in_state = sn.ctr.state_since > 0 ?
+		    (uint32_t)age_cs(sn.now, sn.ctr.state_since) : 0;
+		r->last_poll_age = age_cs(sn.now, sn.last_poll_sent);
+		r->last_reply_age = age_cs(sn.now, sn.last_reply);
+		r->last_handback_age = age_cs(sn.now,
+		    sn.ctr.last_handback_time);
+		r->polls_sent = sn.ctr.polls_sent;
+		r->polls_answered = sn.ctr.polls_answered;
+		r->polls_timed_out = sn.ctr.polls_timed_out;
+		r->consecutive_misses = sn.ctr.consecutive_misses;
+		r->takeovers = (uint32_t)sn.ctr.takeovers;
+		snprintf(r->last_takeover_reason,
+		    sizeof(r->last_takeover_reason), "%s",
+		    sn.ctr.last_takeover_reason);
+		r->bindings = (uint32_t)sn.bindings;
+		r->upd_received = sn.upd_received;
+		r->upd_acked = sn.upd_acked;
+		r->upd_failed = sn.upd_received > sn.upd_applied ?
+		    sn.upd_received - sn.upd_applied : 0;
+		snprintf(r->last_failure, sizeof(r->last_failure), "%s",
+		    sn.stop_reason);
+		r->sync_in_progress = sn.state == FO_SYNCING ||
+		    sn.hb_subnet != SIZE_MAX;
+		r->auth_failures = sn.rejects[FO_REJ_BAD_HMAC] +
+		    sn.rejects[FO_REJ_REPLAYED];
+
+		s->dhcp[SNMP_DHCP_DISCOVER] += sn.eng.rx[DHCPDISCOVER];
+		s->dhcp[SNMP_DHCP_OFFER] += sn.eng.tx[DHCPOFFER];
+		s->dhcp[SNMP_DHCP_REQUEST] += sn.eng.rx[DHCPREQUEST];
+		s->dhcp[SNMP_DHCP_ACK] += sn.eng.tx[DHCPACK];
+		s->dhcp[SNMP_DHCP_NAK] += sn.eng.tx[DHCPNAK];
+		s->dhcp[SNMP_DHCP_DECLINE] += sn.eng.rx[DHCPDECLINE];
+		s->dhcp[SNMP_DHCP_RELEASE] += sn.eng.rx[DHCPRELEASE];
+		s->dhcp[SNMP_DHCP_INFORM] += sn.eng.rx[DHCPINFORM];
+		for (size_t k = 1; k < ENGINE_DROP_COUNT; k++)
+			s->dhcp[SNMP_DHCP_DROPPED] += sn.eng.drops[k];
+
+		n = sn.nsubnets < cap ? sn.nsubnets : cap;
+		for (size_t k = 0; k < n; k++) {
+			struct snmp_subnet_row *x = snmp_snap_add_subnet(s);
+			const struct pool_stats *st = &subs[k].st;
+
+			if (x == NULL)
+				break;
+			x->network = subs[k].network;
+			x->prefix = subs[k].prefix;
+			x->primary = (int32_t)(i + 1);
+			x->served_by = subs[k].serving ? SNMP_SERVED_FAILOVER :
+			    subs[k].hb == FO_SUB_SYNCING ? SNMP_SERVED_NOBODY :
+			    SNMP_SERVED_PRIMARY;
+			x->total = st->total;
+			x->free = st->free;
+			x->in_use = st->offered + st->bound;
+			x->declined = st->declined + st->conflict;
+		}
+	}
+	free(subs);
+}
+
+int
+fo_snmp_start(struct fod *fod)
+{
+	if (!fod->cfg.snmp.present)
+		return 0;
+	return snmp_agent_start(fod->loop, &fod->cfg.snmp,
+	    fod->cfg.server.state_dir, provide, fod);
+}
+
+/* fo_notify numbers (enum fo_notify) to DHCPFO-MIB notifications. */
+void
+fo_snmp_trap(struct fod *fod, struct fo_peer *p, int note, int from, int to,
+    const char *text)
+{
+	static const enum snmp_trap map[FO_NOTIFY_COUNT] = {
+		[FO_NOTIFY_STATE_CHANGE] = SNMP_TRAP_STATE_CHANGE,
+		[FO_NOTIFY_PRIMARY_NOT_RESPONDING] = SNMP_TRAP_NOT_RESPONDING,
+		[FO_NOTIFY_PRIMARY_RESPONDING] = SNMP_TRAP_RESPONDING,
+		/* A restart is seen as "responding again" by operators. */
+		[FO_NOTIFY_PRIMARY_RESTARTED] = SNMP_TRAP_RESPONDING,
+		[FO_NOTIFY_TAKEOVER_STARTED] = SNMP_TRAP_TAKEOVER_STARTED,
+		[FO_NOTIFY_TAKEOVER_ENDED] = SNMP_TRAP_TAKEOVER_ENDED,
+		[FO_NOTIFY_HANDBACK_STARTED] = SNMP_TRAP_HANDBACK_STARTED,
+		[FO_NOTIFY_HANDBACK_COMPLETED] = SNMP_TRAP_HANDBACK_COMPLETED,
+		[FO_NOTIFY_HANDBACK_FAILED] = SNMP_TRAP_HANDBACK_FAILED,
+		[FO_NOTIFY_SYNC_COMPLETED] = SNMP_TRAP_SYNC_COMPLETED,
+		[FO_NOTIFY_SYNC_FAILED] = SNMP_TRAP_SYNC_FAILED,
+	};
+	(void)fod;
+	if (!snmp_agent_running())
+		return;
+	snmp_agent_refresh();
+	if (note < 0 || note >= FO_NOTIFY_COUNT || map[note] == 0)
+		return;
+	if (note == FO_NOTIFY_STATE_CHANGE) {
+		from += SNMP_ST_STARTUP;
+		to += SNMP_ST_STARTUP;
+	} else
+		from = to = 0;
+	snmp_agent_trap(map[note], p->name, from, to, text, 0, 0);
+}
+
+void
+fo_snmp_stop(void)
+{
+	snmp_agent_stop();
+}

@@ -1,0 +1,162 @@
+/*
+ * DHCPFO-MIB data of a primary: the provider for the SNMP sub-agent
+ * (common/snmp_agent.c) and its traps.  Main thread only (the primary
+ * has no other).  The primary table has one row: this server, its
+ * failover's address, and the primary's own control state (pr_fsm) as
+ * DhcpfoState primaryInit(7)..primaryServing(11).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "dhcp_proto.h"
+#include "fo_link.h"
+#include "fo_proto.h"
+#include "pool.h"
+#include "pr_snmp.h"
+#include "server_int.h"
+#include "snmp_agent.h"
+#include "version.h"
+
+static int32_t
+age_cs(double now, double then)
+{
+	double	 d;
+
+	if (then <= 0)
+		return -1;
+	d = (now - then) * 100.0;
+	if (d < 0)
+		d = 0;
+	if (d > 2147483647.0)
+		d = 2147483647.0;
+	return (int32_t)d;
+}
+
+static void
+provide(void *arg, struct snmp_snap *s)
+{
+	struct server *srv = arg;
+	const struct fo_link *fo = srv->fo;
+	double	 now = ev_now(srv->loop);
+	double	 up = (now - srv->started) * 100.0;
+	const struct engine_counters *ec = &srv->eng.ctr;
+	struct snmp_primary_row *r;
+	uint64_t bound = 0;
+
+	s->role = SNMP_ROLE_PRIMARY;
+	snprintf(s->version, sizeof(s->version), "%s", DHCPFO_VERSION);
+	s->proto_version = FO_VERSION_MAX;
+	s->uptime = up > 4294967295.0 ? 4294967295u : (uint32_t)up;
+	s->reloads = (uint32_t)srv->ctr.reloads;
+	s->dhcp[SNMP_DHCP_DISCOVER] = ec->rx[DHCPDISCOVER];
+	s->dhcp[SNMP_DHCP_OFFER] = ec->tx[DHCPOFFER];
+	s->dhcp[SNMP_DHCP_REQUEST] = ec->rx[DHCPREQUEST];
+	s->dhcp[SNMP_DHCP_ACK] = ec->tx[DHCPACK];
+	s->dhcp[SNMP_DHCP_NAK] = ec->tx[DHCPNAK];
+	s->dhcp[SNMP_DHCP_DECLINE] = ec->rx[DHCPDECLINE];
+	s->dhcp[SNMP_DHCP_RELEASE] = ec->rx[DHCPRELEASE];
+	s->dhcp[SNMP_DHCP_INFORM] = ec->rx[DHCPINFORM];
+	s->dhcp[SNMP_DHCP_DROPPED] = 0;
+	for (size_t k = 1; k < ENGINE_DROP_COUNT; k++)
+		s->dhcp[SNMP_DHCP_DROPPED] += ec->drops[k];
+	s->dhcp[SNMP_DHCP_MALFORMED] = srv->ctr.malformed +
+	    srv->ctr.truncated;
+
+	for (size_t i = 0; i < srv->cfg.nsubnets; i++) {
+		const struct cfg_subnet *sn = &srv->cfg.subnets[i];
+		struct snmp_subnet_row *x = snmp_snap_add_subnet(s);
+		struct pool_stats st;
+
+		if (x == NULL)
+			break;
+		pool_stats(pool_set_get(srv->pools, i), &st);
+		bound += st.bound + st.reserved_bound;
+		x->network = sn->network;
+		x->prefix = sn->prefix;
+		x->primary = 1;
+		x->served_by = SNMP_SERVED_PRIMARY;
+		if (fo != NULL && fo->configured && i < fo->nsubnets)
+			x->served_by = fo->subnets[i].who == FO_SERVED_PRIMARY ?
+			    SNMP_SERVED_PRIMARY :
+			    fo->subnets[i].who == FO_SERVED_SYNCING ?
+			    SNMP_SERVED_NOBODY : SNMP_SERVED_FAILOVER;
+		x->total = st.total;
+		x->free = st.free;
+		x->in_use = st.offered + st.bound;
+		x->declined = st.declined + st.conflict;
+	}
+
+	if ((r = snmp_snap_add_primary(s)) == NULL)
+		return;
+	snprintf(r->name, sizeof(r->name), "%s", srv->cfg.server.name);
+	r->addr = srv->cfg.failover.server;
+	r->bindings = (uint32_t)bound;
+	if (fo == NULL || !fo->configured) {
+		r->state = SNMP_ST_PR_STANDALONE;
+		r->last_poll_age = r->last_reply_age = -1;
+		r->last_handback_age = -1;
+		return;
+	}
+	r->state = (enum snmp_state)(fo->fsm.state + SNMP_ST_PR_INIT);
+	r->time_in_state = fo->fsm.ctr.state_since > 0 ?
+	    (uint32_t)age_cs(now, fo->fsm.ctr.state_since) : 0;
+	/* From the primary's side: polls received and answered. */
+	r->last_poll_age = age_cs(now, fo->last_poll);
+	r->last_reply_age = age_cs(now, fo->last_heard);
+	r->last_handback_age = age_cs(now, fo->fsm.ctr.last_ctl_ret_time);
+	r->polls_sent = fo->fsm.ctr.polls_received;
+	r->polls_answered = fo->polls_answered;
+	r->polls_timed_out = 0;
+	r->upd_received = fo->repl.tx.highest_sent;
+	r->upd_acked = fo->repl.tx.acked;
+	r->upd_failed = fo->repl.tx.failures;
+	r->sync_in_progress = fo->fsm.state == PR_RECEIVING;
+	r->auth_failures = fo->rej[FO_REJ_BAD_HMAC] + fo->rej[FO_REJ_REPLAYED];
+	if (fo->fsm.gave_up)
+		snprintf(r->last_failure, sizeof(r->last_failure),
+		    "failover inoperable (no CtlRet)");
+}
+
+int
+pr_snmp_start(struct server *srv)
+{
+	if (!srv->cfg.snmp.present)
+		return 0;
+	return snmp_agent_start(srv->loop, &srv->cfg.snmp,
+	    srv->cfg.server.state_dir, provide, srv);
+}
+
+void
+pr_snmp_stop(void)
+{
+	snmp_agent_stop();
+}
+
+void
+pr_snmp_notify(struct server *srv, enum pr_notify n, int from, int to,
+    const char *reason)
+{
+	if (!snmp_agent_running())
+		return;
+	snmp_agent_refresh();
+	switch (n) {
+	case PR_NOTIFY_STATE_CHANGE:
+		snmp_agent_trap(SNMP_TRAP_STATE_CHANGE, srv->cfg.server.name,
+		    from + SNMP_ST_PR_INIT, to + SNMP_ST_PR_INIT, reason, 0, 0);
+		break;
+	case PR_NOTIFY_HANDBACK_STARTED:
+		snmp_agent_trap(SNMP_TRAP_HANDBACK_STARTED,
+		    srv->cfg.server.name, 0, 0, reason, 0, 0);
+		break;
+	case PR_NOTIFY_CONTROL_RETURNED:
+		snmp_agent_trap(SNMP_TRAP_HANDBACK_COMPLETED,
+		    srv->cfg.server.name, 0, 0, reason, 0, 0);
+		break;
+	case PR_NOTIFY_FAILOVER_INOPERABLE:
+		snmp_agent_trap(SNMP_TRAP_HANDBACK_FAILED,
+		    srv->cfg.server.name, 0, 0, reason, 0, 0);
+		break;
+	case PR_NOTIFY_COUNT:
+		break;
+	}
+}
