@@ -24,14 +24,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "byteorder.h"
 #include "fod.h"
-
-static uint32_t
-be32(const uint8_t *b)
-{
-	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-	    (uint32_t)b[2] << 8 | b[3];
-}
 
 static int
 route_cmp(const void *a, const void *b)
@@ -262,8 +256,8 @@ dhcp_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 				fod->ctr.dhcp_short++;
 				continue;
 			}
-			ci = be32(pkt->buf + 12);
-			gi = be32(pkt->buf + 24);
+			ci = get_be32(pkt->buf + 12);
+			gi = get_be32(pkt->buf + 24);
 			ifa = gi != 0 ? 0 : iface_addr(fod, pkt->ifindex);
 			link = gi != 0 ? gi : ifa;
 			if (gi == 0 && ci != 0)

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/time.h>
 
+#include "byteorder.h"
 #include "fod.h"
 
 enum {
@@ -40,23 +41,6 @@ static const char *const meta_names[M_COUNT] = {
 	[M_P_EPOCH] = "fo_p_epoch",
 	[M_TAKEOVER] = "fo_takeover",
 };
-
-static uint64_t
-get_be64(const uint8_t *b)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | b[i];
-	return v;
-}
-
-static void
-put_be64(uint8_t *b, uint64_t v)
-{
-	for (int i = 7; i >= 0; i--, v >>= 8)
-		b[i] = (uint8_t)v;
-}
 
 /* The current value of each persistent field. */
 static void
