@@ -18,44 +18,8 @@
 
 #include "config.h"
 
-static char	 tmp_path[64];
-
-static uint32_t
-A(const char *s)
-{
-	struct in_addr in;
-
-	if (inet_pton(AF_INET, s, &in) != 1)
-		fail_msg("bad address in test: %s", s);
-	return ntohl(in.s_addr);
-}
-
-static const char *
-write_ini(const char *text)
-{
-	int	 fd;
-	size_t	 len = strlen(text);
-
-	if (tmp_path[0] != '\0')
-		unlink(tmp_path);
-	snprintf(tmp_path, sizeof(tmp_path), "/tmp/test_config.XXXXXX");
-	if ((fd = mkstemp(tmp_path)) < 0)
-		fail_msg("mkstemp failed");
-	if (write(fd, text, len) != (ssize_t)len)
-		fail_msg("write failed");
-	close(fd);
-	return tmp_path;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	if (tmp_path[0] != '\0')
-		unlink(tmp_path);
-	tmp_path[0] = '\0';
-	return 0;
-}
+#define INI_TMP_TEMPLATE	"/tmp/test_config.XXXXXX"
+#include "ini_testutil.h"
 
 static void
 dump_errors(const struct config_errors *e)
