@@ -46,6 +46,8 @@ DORA_WINDOW=${MB_DORA_WINDOW:-200}  # outstanding clients per generator
 POLL_DELAY=${MB_POLL_DELAY:-0.5}
 POLL_RETRY=${MB_POLL_RETRY:-1}
 WAIT_RPL=${MB_WAIT_RPL:-0.25}
+STEPS=${MB_STEPS:-all}              # "steady": stop after step 1 (CPU work)
+PROFILE=${MB_PROFILE:-0}            # 1: perf record the failover after the window
 KEEP=0
 [[ ${1:-} == --keep ]] && KEEP=1
 
@@ -228,6 +230,110 @@ p_serving_count() {
 
 declare -A R=()   # results, key "N:name"
 
+stop_all_n() {
+    local p
+    for p in "${P_PIDS[@]}"; do stop "$p"; done
+    stop "$F_PID"
+    F_PID=""
+}
+
+# steady_phase N KIND KEY_PREFIX: one dhcpload per primary, relaying to that
+# primary only, RATE clients/s for the generator time; the failover's cost in
+# a window inside it.  KIND new: new clients (each one a new binding, so the
+# failover's memory grows); renew: the clients "new" bound renew once each
+# (RFC 2131 RENEWING), so every update rewrites a binding the failover holds
+# -- the common case of a network in service.
+steady_phase() {
+    local n=$1 kind=$2 K=$3
+    # Generators run WARM + window + 4 s (deadline); the window lies inside.
+    local win=$((STEADY_SECS - WARM - 4))
+    ((win >= 3)) || win=3
+    local tgen=$((WARM + win + 12))   # margin: status calls are slow on a saturated machine
+    local lp=() nclients=$((RATE * (tgen + 5))) u0
+    local a0 a1 c0 c1 s0 s1 x0 x1 t0 t1 pc0=0 pc1=0 lc0=0 lc1=0 p i a
+    u0=$(fo_sum updates_received)
+    for i in $(seq "$n"); do
+        if [[ $kind == new ]]; then
+            bg "$D/steady-$kind-$i.log" "$LOAD" -q -s "$(p_addr "$i")" -b "$(relay "$i")" \
+                -n "$nclients" -r "$RATE" -w 500 -T 1000 -R 3 -m $((0x10 + i)) \
+                -t "$tgen" -i 0 -o "$D/steady-acks-$i.txt"
+        else
+            bg "$D/steady-$kind-$i.log" "$LOAD" -q -s "$(p_addr "$i")" -b "$(relay "$i")" \
+                -e "$D/steady-acks-$i.txt" -r "$RATE" -w 500 -T 1000 -R 3 \
+                -t "$tgen" -i 0
+        fi
+        lp+=("$BG")
+    done
+    sleep "$WARM"
+    read -r -a a0 <<<"$(fo_snap)"
+    thread_ticks "$F_PID" >"$D/threads0-$kind"
+    t0=$(now); c0=$(cpu_ticks "$F_PID"); s0=$(sys_busy)
+    lc0=$(sum_ticks "${lp[@]}"); pc0=$(sum_ticks "${P_PIDS[@]}"); x0=$(ctxsw "$F_PID")
+    sleep "$win"
+    t1=$(now); c1=$(cpu_ticks "$F_PID"); s1=$(sys_busy)
+    lc1=$(sum_ticks "${lp[@]}"); pc1=$(sum_ticks "${P_PIDS[@]}"); x1=$(ctxsw "$F_PID")
+    thread_ticks "$F_PID" >"$D/threads1-$kind"
+    read -r -a a1 <<<"$(fo_snap)"
+    local el ups cpu uel
+    el=$(fc "$t1 - $t0")
+    uel=$(fc "${a1[0]} - ${a0[0]}")
+    ups=$(fc "(${a1[1]} - ${a0[1]}) / $uel")
+    R[$n:${K}dgs]=$(printf '%.0f' "$(fc "(${a1[2]} - ${a0[2]}) / $uel")")
+    R[$n:${K}upd_per_dg]=$( ((${a1[2]} > ${a0[2]})) && printf '%.1f' "$(fc "(${a1[1]} - ${a0[1]}) / (${a1[2]} - ${a0[2]})")" || echo NA)
+    cpu=$(fc "100 * ($c1 - $c0) / $HZ / $el")
+    R[$n:${K}ups]=$(printf '%.0f' "$ups")
+    R[$n:${K}ups_pp]=$(printf '%.0f' "$(fc "$ups / $n")")
+    R[$n:${K}cpu]=$(printf '%.2f' "$cpu")
+    R[$n:${K}cpu_per_k]=$( ((${a1[1]:-0} > ${a0[1]:-0})) && printf '%.3f' "$(fc "$cpu * 1000 / $ups")" || echo NA)
+    R[$n:${K}rss]=$(st_kb "$F_PID" VmRSS)
+    R[$n:${K}hwm]=$(st_kb "$F_PID" VmHWM)
+    R[$n:${K}threads]=$(st_kb "$F_PID" Threads)
+    R[$n:${K}ctxsw]=$(printf '%.0f' "$(fc "($x1 - $x0) / $el")")
+    R[$n:${K}pcpu]=$(printf '%.0f' "$(fc "100 * ($pc1 - $pc0) / $HZ / $el")")
+    R[$n:${K}lcpu]=$(printf '%.0f' "$(fc "100 * ($lc1 - $lc0) / $HZ / $el")")
+    for p in "${lp[@]}"; do alive "$p" || R[$n:${K}lcpu]=NA; done
+    R[$n:${K}busy]=$(printf '%.0f' "$(fc "100 * ($s1 - $s0) / $HZ / $el")")
+    R[$n:${K}win]=$(printf '%.1f' "$el")
+    R[$n:${K}other]=NA
+    [[ ${R[$n:${K}lcpu]} != NA ]] && R[$n:${K}other]=$(printf '%.0f' "$(fc "${R[$n:${K}busy]} - $cpu - ${R[$n:${K}pcpu]} - ${R[$n:${K}lcpu]}")")
+    # main thread (tid = pid) vs. the per-primary threads
+    R[$n:${K}thr]=$(awk -v pid="$F_PID" -v hz="$HZ" -v el="$el" '
+        NR == FNR {a[$1] = $2; next}
+        {d = ($2 - a[$1]) * 100 / hz / el
+         if ($1 == pid) m = d; else {o += d; if (d > mx) mx = d; k++}}
+        END {printf "main %.1f%%, %d primary threads %.1f%% (max %.1f%%)", m, k, o, mx}' \
+        "$D/threads0-$kind" "$D/threads1-$kind")
+    msg "  steady ($kind): $(printf '%.0f' "$ups") updates/s received ($(printf '%.0f' "$(fc "$ups / $n")")/primary) over $(f3 "$el") s, ${R[$n:${K}dgs]} failover datagrams/s (${R[$n:${K}upd_per_dg]} updates each);" \
+        "failover CPU ${R[$n:${K}cpu]}% (${R[$n:${K}cpu_per_k]}% per 1000 updates/s), VmRSS ${R[$n:${K}rss]} kB, VmHWM ${R[$n:${K}hwm]} kB," \
+        "threads ${R[$n:${K}threads]}, ${R[$n:${K}ctxsw]} ctx switches/s; primaries ${R[$n:${K}pcpu]}%, dhcpload ${R[$n:${K}lcpu]}%, machine ${R[$n:${K}busy]}% of one CPU ($(nproc) CPUs), other ${R[$n:${K}other]}%"
+    msg "  failover threads: ${R[$n:${K}thr]}"
+    msg "  per primary updates_received: $(fo_all updates_received | tr '\n' ' ')"
+    if [[ $PROFILE == strace ]] && command -v strace >/dev/null; then
+        timeout -s INT 4 strace -c -f -p "$F_PID" -o "$D/strace-$kind.txt" >/dev/null 2>&1
+        msg "  syscalls (strace -c, 4 s):"; head -25 "$D/strace-$kind.txt" | sed 's/^/    /' >&2
+    fi
+    if [[ $PROFILE == 1 ]] && command -v perf >/dev/null; then
+        # After the window, while the generators still run: not in the figures.
+        perf record -q ${MB_PERF_G:+-g} -p "$F_PID" -o "$D/perf-$kind.data" -- sleep 4 >/dev/null 2>&1
+        perf report -i "$D/perf-$kind.data" --no-children --sort dso,sym --stdio 2>/dev/null |
+            grep -v '^#' | grep '%' | head -40 >"$D/perf-$kind.txt"
+        msg "  profile (perf, 4 s):"; sed 's/^/    /' "$D/perf-$kind.txt" >&2
+    fi
+    for p in "${lp[@]}"; do
+        wait_for $((tgen + 15)) "! alive $p" || stop "$p"
+        wait "$p" 2>/dev/null
+    done
+    local ack=0
+    for i in $(seq "$n"); do
+        a=$(sed -n 's/.* acked \([0-9]*\) .*/\1/p' "$D/steady-$kind-$i.log" | tail -n 1)
+        ack=$((ack + ${a:-0}))
+    done
+    R[$n:${K}steady_acked]=$ack
+    msg "  steady ($kind): dhcpload acknowledged $ack clients in $tgen s; e.g. $(tail -n 1 "$D/steady-$kind-1.log" | cut -c1-150)"
+    # Let replication drain before the kill (so the failover holds every binding).
+    wait_for 20 "[ \"\$(fo_sum updates_received)\" -ge $((u0 + ack)) ]"
+}
+
 run_n() {
     local n=$1 i
     D=$TMP/n$n
@@ -250,77 +356,18 @@ run_n() {
     msg "  all $n primaries serving, failover monitoring all; threads $(st_kb "$F_PID" Threads), VmRSS $(st_kb "$F_PID" VmRSS) kB"
     R[$n:rss0]=$(st_kb "$F_PID" VmRSS)
 
-    # ---- 1. steady state ---------------------------------------------------
-    # Generators run WARM + window + 4 s (deadline); the window lies inside.
-    local win=$((STEADY_SECS - WARM - 4))
-    ((win >= 3)) || win=3
-    local tgen=$((WARM + win + 12))   # margin: status calls are slow on a saturated machine
-    local lp=() nclients=$((RATE * (tgen + 5)))
-    local a0 a1 c0 c1 s0 s1 x0 x1 t0 t1 pc0=0 pc1=0 lc0=0 lc1=0 p
-    for i in $(seq "$n"); do
-        bg "$D/steady-$i.log" "$LOAD" -q -s "$(p_addr "$i")" -b "$(relay "$i")" \
-            -n "$nclients" -r "$RATE" -w 500 -T 1000 -R 3 -m $((0x10 + i)) \
-            -t "$tgen" -i 0
-        lp+=("$BG")
-    done
-    sleep "$WARM"
-    read -r -a a0 <<<"$(fo_snap)"
-    thread_ticks "$F_PID" >"$D/threads0"
-    t0=$(now); c0=$(cpu_ticks "$F_PID"); s0=$(sys_busy)
-    lc0=$(sum_ticks "${lp[@]}"); pc0=$(sum_ticks "${P_PIDS[@]}"); x0=$(ctxsw "$F_PID")
-    sleep "$win"
-    t1=$(now); c1=$(cpu_ticks "$F_PID"); s1=$(sys_busy)
-    lc1=$(sum_ticks "${lp[@]}"); pc1=$(sum_ticks "${P_PIDS[@]}"); x1=$(ctxsw "$F_PID")
-    thread_ticks "$F_PID" >"$D/threads1"
-    read -r -a a1 <<<"$(fo_snap)"
-    local el ups cpu uel
-    el=$(fc "$t1 - $t0")
-    uel=$(fc "${a1[0]} - ${a0[0]}")
-    ups=$(fc "(${a1[1]} - ${a0[1]}) / $uel")
-    R[$n:dgs]=$(printf '%.0f' "$(fc "(${a1[2]} - ${a0[2]}) / $uel")")
-    R[$n:upd_per_dg]=$( ((${a1[2]} > ${a0[2]})) && printf '%.1f' "$(fc "(${a1[1]} - ${a0[1]}) / (${a1[2]} - ${a0[2]})")" || echo NA)
-    cpu=$(fc "100 * ($c1 - $c0) / $HZ / $el")
-    R[$n:ups]=$(printf '%.0f' "$ups")
-    R[$n:ups_pp]=$(printf '%.0f' "$(fc "$ups / $n")")
-    R[$n:cpu]=$(printf '%.2f' "$cpu")
-    R[$n:cpu_per_k]=$( ((${a1[1]:-0} > ${a0[1]:-0})) && printf '%.3f' "$(fc "$cpu * 1000 / $ups")" || echo NA)
-    R[$n:rss]=$(st_kb "$F_PID" VmRSS)
-    R[$n:hwm]=$(st_kb "$F_PID" VmHWM)
-    R[$n:threads]=$(st_kb "$F_PID" Threads)
-    R[$n:ctxsw]=$(printf '%.0f' "$(fc "($x1 - $x0) / $el")")
-    R[$n:pcpu]=$(printf '%.0f' "$(fc "100 * ($pc1 - $pc0) / $HZ / $el")")
-    R[$n:lcpu]=$(printf '%.0f' "$(fc "100 * ($lc1 - $lc0) / $HZ / $el")")
-    for p in "${lp[@]}"; do alive "$p" || R[$n:lcpu]=NA; done
-    R[$n:busy]=$(printf '%.0f' "$(fc "100 * ($s1 - $s0) / $HZ / $el")")
-    R[$n:win]=$(printf '%.1f' "$el")
-    R[$n:other]=NA
-    [[ ${R[$n:lcpu]} != NA ]] && R[$n:other]=$(printf '%.0f' "$(fc "${R[$n:busy]} - $cpu - ${R[$n:pcpu]} - ${R[$n:lcpu]}")")
-    # main thread (tid = pid) vs. the per-primary threads
-    R[$n:thr]=$(awk -v pid="$F_PID" -v hz="$HZ" -v el="$el" '
-        NR == FNR {a[$1] = $2; next}
-        {d = ($2 - a[$1]) * 100 / hz / el
-         if ($1 == pid) m = d; else {o += d; if (d > mx) mx = d; k++}}
-        END {printf "main %.1f%%, %d primary threads %.1f%% (max %.1f%%)", m, k, o, mx}' \
-        "$D/threads0" "$D/threads1")
-    msg "  steady: $(printf '%.0f' "$ups") updates/s received ($(printf '%.0f' "$(fc "$ups / $n")")/primary) over $(f3 "$el") s, ${R[$n:dgs]} failover datagrams/s (${R[$n:upd_per_dg]} updates each);" \
-        "failover CPU ${R[$n:cpu]}% (${R[$n:cpu_per_k]}% per 1000 updates/s), VmRSS ${R[$n:rss]} kB, VmHWM ${R[$n:hwm]} kB," \
-        "threads ${R[$n:threads]}, ${R[$n:ctxsw]} ctx switches/s; primaries ${R[$n:pcpu]}%, dhcpload ${R[$n:lcpu]}%, machine ${R[$n:busy]}% of one CPU ($(nproc) CPUs), other ${R[$n:other]}%"
-    msg "  failover threads: ${R[$n:thr]}"
-    msg "  per primary updates_received: $(fo_all updates_received | tr '\n' ' ')"
-    for p in "${lp[@]}"; do
-        wait_for $((tgen + 15)) "! alive $p" || stop "$p"
-        wait "$p" 2>/dev/null
-    done
-    local ack=0
-    for i in $(seq "$n"); do
-        a=$(sed -n 's/.* acked \([0-9]*\) .*/\1/p' "$D/steady-$i.log" | tail -n 1)
-        ack=$((ack + ${a:-0}))
-    done
-    R[$n:steady_acked]=$ack
-    msg "  steady: dhcpload acknowledged $ack clients in $tgen s; e.g. $(tail -n 1 "$D/steady-1.log" | cut -c1-150)"
-    # Let replication drain before the kill (so the failover holds every binding).
-    wait_for 20 "[ \"\$(fo_sum updates_received)\" -ge $ack ]"
+    # ---- 1. steady state: new clients, then renewals ------------------------
+    steady_phase "$n" new ""
+    steady_phase "$n" renew "r_"
     R[$n:bindings]=$(fo_sum bindings)
+    if [[ $STEPS == steady ]]; then
+        stop_all_n
+        local k
+        for k in r_busy r_cpu r_cpu_per_k r_ctxsw r_dgs r_hwm r_lcpu r_other r_pcpu r_rss r_thr r_threads r_upd_per_dg r_ups r_ups_pp busy cpu cpu_per_k ctxsw decl decl_max dgs dora dora_cpu dora_ctxsw false_tk first first_max first_med first_min first_missing hwm hwm_end hwm_tk lcpu other pcpu pre_mon pre_tk rss thr threads upd_per_dg ups ups_pp warn; do
+            [[ -n ${R[$n:$k]:-} ]] || R[$n:$k]=NA
+        done
+        return
+    fi
 
     # ---- 2. takeover of all at once ----------------------------------------
     lp=()
@@ -438,14 +485,17 @@ echo
 echo "dhcpfo many-to-one failover; $(nproc) CPU(s) $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), kernel $(uname -r); state on $(df -PT "$TMP" | awk 'NR==2 {print $2}')"
 echo "steady: new clients at $RATE/s per primary, relayed to that primary only, window ${R[${NLIST%% *}:win]:-?} s; takeover policy PollDelay $POLL_DELAY, PollRetryMax $POLL_RETRY, WaitPollRplSecs $WAIT_RPL (bound $(f3 "$BOUND") s)"
 hr
-printf '%-4s %-10s %-9s %-8s %-9s %-12s %-12s %-8s %-8s %s\n' \
-    N "updates/s" "/primary" "dgram/s" "fo CPU%" "CPU%/1k u/s" "RSS/HWM MiB" threads "ctxsw/s" "prim/gen/machine/other CPU%"
+printf '%-4s %-7s %-10s %-9s %-8s %-9s %-12s %-12s %-8s %-8s %s\n' \
+    N kind "updates/s" "/primary" "dgram/s" "fo CPU%" "CPU%/1k u/s" "RSS/HWM MiB" threads "ctxsw/s" "prim/gen/machine/other CPU%"
 hr
 mib() { printf '%.1f' "$(fc "${1:-0} / 1024")"; }
 for n in $NLIST; do
-    printf '%-4s %-10s %-9s %-8s %-9s %-12s %-12s %-8s %-8s %s\n' "$n" "${R[$n:ups]}" "${R[$n:ups_pp]}" "${R[$n:dgs]}" \
-        "${R[$n:cpu]}" "${R[$n:cpu_per_k]}" "$(mib "${R[$n:rss]}")/$(mib "${R[$n:hwm]}")" \
-        "${R[$n:threads]}" "${R[$n:ctxsw]}" "${R[$n:pcpu]}/${R[$n:lcpu]}/${R[$n:busy]}/${R[$n:other]}"
+    for K in "" r_; do
+        printf '%-4s %-7s %-10s %-9s %-8s %-9s %-12s %-12s %-8s %-8s %s\n' "$n" "$([[ -z $K ]] && echo new || echo renew)" \
+            "${R[$n:${K}ups]}" "${R[$n:${K}ups_pp]}" "${R[$n:${K}dgs]}" \
+            "${R[$n:${K}cpu]}" "${R[$n:${K}cpu_per_k]}" "$(mib "${R[$n:${K}rss]}")/$(mib "${R[$n:${K}hwm]}")" \
+            "${R[$n:${K}threads]}" "${R[$n:${K}ctxsw]}" "${R[$n:${K}pcpu]}/${R[$n:${K}lcpu]}/${R[$n:${K}busy]}/${R[$n:${K}other]}"
+    done
 done
 hr
 printf '%-4s %-34s %-26s %-12s %-10s %s\n' N "first ACK after kill -9 min/med/max" "declared max (bound)" "DORA/s" "fo CPU%" "ctxsw/s, HWM MiB after"
@@ -460,30 +510,38 @@ hr
 for n in $NLIST; do
     echo "N=$n first ACK per primary (s): ${R[$n:first]}"
     echo "N=$n declared per primary (s):  ${R[$n:decl]}"
-    echo "N=$n failover CPU by thread (steady): ${R[$n:thr]}; ${R[$n:upd_per_dg]} updates per failover datagram"
+    echo "N=$n failover CPU by thread (steady, new): ${R[$n:thr]}; ${R[$n:upd_per_dg]} updates per failover datagram"
+    echo "N=$n failover CPU by thread (steady, renew): ${R[$n:r_thr]}; ${R[$n:r_upd_per_dg]} updates per failover datagram"
     echo "N=$n before the kill: ${R[$n:pre_mon]}/$n monitoring, ${R[$n:pre_tk]} takeovers; false takeovers ('partition healed') in the run: ${R[$n:false_tk]}; VmHWM after takeover $(mib "${R[$n:hwm_tk]}") MiB, after the DORA phase $(mib "${R[$n:hwm_end]}") MiB"
     [[ -n ${R[$n:warn]} ]] && echo "N=$n config warning: ${R[$n:warn]}"
 done
 echo "CPU% is of one core (utime+stime from /proc/PID/stat over the window); 'prim/gen/machine/other' = all primaries, all dhcpload, whole machine (/proc/stat), machine minus ours."
 echo "updates/s = growth of the failover's updates_received (sum over primaries); DORA/s = sum of dhcpload ACK rates sent to the failover only."
 # Goal: < 5% of one core with 5 primaries at 1,000 updates/s each.
-GOAL=NA
-if [[ -n ${R[5:cpu_per_k]:-} && ${R[5:cpu_per_k]} != NA ]]; then
-    est=$(fc "${R[5:cpu_per_k]} * 5")
-    (($(fc "$est < 5"))) && GOAL=yes || GOAL=no
-    ach=$(fc "100 * ${R[5:ups]} / 5000")
-    printf 'goal (5 primaries x 1000 updates/s under 5%% of one core): measured %s%% at %s updates/s (%.0f%% of the target rate); scaled to 5000/s: %.2f%% -> %s\n' \
-        "${R[5:cpu]}" "${R[5:ups]}" "$ach" "$est" "$GOAL"
-fi
+# goal_verdict KEY_PREFIX: prints the verdict for one steady phase of N=5
+# and sets VERDICT to yes, no or NA.
+goal_verdict() {
+    local K=$1 est ach
+    VERDICT=NA
+    [[ -n ${R[5:${K}cpu_per_k]:-} && ${R[5:${K}cpu_per_k]} != NA ]] || return 0
+    est=$(fc "${R[5:${K}cpu_per_k]} * 5")
+    (($(fc "$est < 5"))) && VERDICT=yes || VERDICT=no
+    ach=$(fc "100 * ${R[5:${K}ups]} / 5000")
+    printf 'goal (5 primaries x 1000 updates/s under 5%% of one core), %s: measured %s%% at %s updates/s (%.0f%% of the target rate); scaled to 5000/s: %.2f%% -> %s\n' \
+        "$([[ -z $K ]] && echo "new clients" || echo renewals)" "${R[5:${K}cpu]}" "${R[5:${K}ups]}" "$ach" "$est" "$VERDICT"
+}
+goal_verdict ""; GOAL=$VERDICT
+goal_verdict r_; GOAL_R=$VERDICT
 for p in "${PROBLEMS[@]}"; do echo "PROBLEM: $p"; done
 line="RESULT"
 for n in $NLIST; do
     line+=" n${n}_updates_per_s=${R[$n:ups]} n${n}_cpu_pct=${R[$n:cpu]} n${n}_cpu_pct_per_1k=${R[$n:cpu_per_k]}"
+    line+=" n${n}_renew_updates_per_s=${R[$n:r_ups]} n${n}_renew_cpu_pct=${R[$n:r_cpu]} n${n}_renew_cpu_pct_per_1k=${R[$n:r_cpu_per_k]}"
     line+=" n${n}_rss_kb=${R[$n:rss]} n${n}_hwm_kb=${R[$n:hwm]} n${n}_threads=${R[$n:threads]}"
     line+=" n${n}_false_takeovers=${R[$n:false_tk]} n${n}_hwm_end_kb=${R[$n:hwm_end]}"
     line+=" n${n}_first_ack_max_s=${R[$n:first_max]} n${n}_first_ack_missing=${R[$n:first_missing]} n${n}_takeover_dora_per_s=${R[$n:dora]}"
 done
-line+=" goal_5x1000_under_5pct=$GOAL"
+line+=" goal_5x1000_under_5pct=$GOAL goal_5x1000_renew_under_5pct=$GOAL_R"
 echo "$line"
 ((${#PROBLEMS[@]} == 0)) || exit 1
 exit 0

@@ -1900,6 +1900,10 @@ static const struct cfg_spec failover_specs[] = {
 	  CFG_FIELD(F, wait_sync_bind_update_secs),
 	  .meaning = "seconds to wait for the next binding update when "
 	  "receiving" },
+	{ .key = "BindUpdDelay", .type = CFG_UINT, .min = 0, .max = 1000,
+	  .def = "20", CFG_FIELD(F, bind_upd_delay_ms),
+	  .meaning = "milliseconds a committed change may wait to share a "
+	  "binding update with the next ones (0: send at once)" },
 };
 #undef F
 
@@ -1975,15 +1979,58 @@ static const struct cfg_spec host_specs[] = {
 enum { HO_HW, HO_CID, HO_ADDR, HO_HOSTNAME };
 
 #define P	struct cfg_snmp
+/* A notification's switch: its DHCPFO-MIB name less "dhcpfo". */
+#define NOTIFY_SWITCH(name, n, what)					\
+	{ .key = name, .type = CFG_BOOL, .def = "true",			\
+	  CFG_FIELD(P, notify[n]), .meaning = "send dhcpfo" name ": " what }
 static const struct cfg_spec snmp_specs[] = {
 	{ .key = "AgentXSocket", .type = CFG_STRING, .min = 1,
 	  .def = "/var/agentx/master", CFG_FIELD(P, agentx_socket),
 	  .meaning = "snmpd's AgentX master socket (path or tcp:HOST:PORT)" },
 	{ .key = "Traps", .type = CFG_BOOL, .def = "true",
 	  CFG_FIELD(P, traps),
-	  .meaning = "send notifications through the master agent" },
+	  .meaning = "send notifications through the master agent (false: "
+	  "none, whatever the switches below say)" },
+	NOTIFY_SWITCH("StateChange", 1, "a state machine moved"),
+	NOTIFY_SWITCH("PrimaryNotResponding", 2, "polls went unanswered"),
+	NOTIFY_SWITCH("PrimaryResponding", 3, "a primary answers again"),
+	NOTIFY_SWITCH("TakeoverStarted", 4, "the failover serves a primary's "
+	    "subnets"),
+	NOTIFY_SWITCH("TakeoverEnded", 5, "the takeover is over"),
+	NOTIFY_SWITCH("HandbackStarted", 6, "subnets are being handed back"),
+	NOTIFY_SWITCH("HandbackCompleted", 7, "control returned"),
+	NOTIFY_SWITCH("HandbackFailed", 8, "a hand-back did not complete"),
+	NOTIFY_SWITCH("SyncCompleted", 9, "start-up sync done"),
+	NOTIFY_SWITCH("SyncFailed", 10, "start-up sync failed"),
+	NOTIFY_SWITCH("BindingUpdateFailed", 11, "binding updates were given "
+	    "up on or could not be stored"),
+	NOTIFY_SWITCH("ConfigMismatch", 12, "subnet definitions or "
+	    "SyncBindingBufSize differ between the servers"),
+	NOTIFY_SWITCH("SubnetUtilisationHigh", 13, "a subnet reached "
+	    "UtilisationHigh"),
+	NOTIFY_SWITCH("SubnetUtilisationNormal", 14, "a subnet fell back to "
+	    "UtilisationNormal"),
+	NOTIFY_SWITCH("DuplicateAddress", 15, "one address bound to two "
+	    "clients"),
+	NOTIFY_SWITCH("AuthenticationFailure", 16, "failover datagrams failed "
+	    "the HMAC or replay check"),
+	{ .key = "UtilisationHigh", .type = CFG_UINT, .min = 1, .max = 100,
+	  .def = "90", CFG_FIELD(P, util_high),
+	  .meaning = "percent of a subnet's addresses in use at which "
+	  "dhcpfoSubnetUtilisationHigh is sent" },
+	{ .key = "UtilisationNormal", .type = CFG_UINT, .min = 0, .max = 99,
+	  .def = "80", CFG_FIELD(P, util_normal),
+	  .meaning = "percent in use at or below which "
+	  "dhcpfoSubnetUtilisationNormal follows; less than UtilisationHigh" },
 };
+#undef NOTIFY_SWITCH
 #undef P
+
+enum { SNMP_SOCKET, SNMP_TRAPS, SNMP_UTIL_HIGH = SNMP_TRAPS + 17,
+	SNMP_UTIL_NORMAL };
+_Static_assert(sizeof(snmp_specs) / sizeof(snmp_specs[0]) ==
+    SNMP_UTIL_NORMAL + 1, "snmp_specs and its index enum disagree");
+_Static_assert(CFG_SNMP_NOTIFY_MAX == 17, "one switch per notification");
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -2018,6 +2065,29 @@ key_ok(const struct cfg_file *f, const char *section,
 {
 	return (t->present & (1ULL << i)) ||
 	    key_find(f, section, t->specs[i].key) == NULL;
+}
+
+int
+cfg_snmp_parse(struct cfg_file *f, struct cfg_snmp *s)
+{
+	struct cfg_table tb = { snmp_specs, NELEM(snmp_specs), s, 0, 0 };
+	size_t	 before = f->nerrors;
+
+	cfg_section_parse(f, "snmp", &tb, 1);
+	s->present = sec_find(f, "snmp") != NULL;
+	/* Hysteresis needs a gap: at equal thresholds a subnet sitting on
+	 * the line would alternate High and Normal. */
+	if (key_ok(f, "snmp", &tb, SNMP_UTIL_HIGH) &&
+	    key_ok(f, "snmp", &tb, SNMP_UTIL_NORMAL) &&
+	    s->util_normal >= s->util_high) {
+		if (tb.present & (1ULL << SNMP_UTIL_NORMAL))
+			cfg_error(f, "snmp", "UtilisationNormal", "must be "
+			    "less than UtilisationHigh (%u)", s->util_high);
+		else
+			cfg_error(f, "snmp", "UtilisationHigh", "must be more "
+			    "than UtilisationNormal (%u)", s->util_normal);
+	}
+	return f->nerrors > before ? -1 : 0;
 }
 
 static bool
@@ -2463,10 +2533,7 @@ config_load_primary(const char *path, struct config *cfg,
 	    &cfg->failover, 0, 0 };
 	cfg_section_parse(f, "failover", &tb, 1);
 	failover_check(f, &cfg->failover);
-	tb = (struct cfg_table){ snmp_specs, NELEM(snmp_specs), &cfg->snmp,
-	    0, 0 };
-	cfg_section_parse(f, "snmp", &tb, 1);
-	cfg->snmp.present = sec_find(f, "snmp") != NULL;
+	cfg_snmp_parse(f, &cfg->snmp);
 
 	for (size_t i = 0; i < nsec; i++) {
 		const char *s = cfg_file_section(f, i), *name, *guess;

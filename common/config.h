@@ -81,6 +81,7 @@ struct cfg_primary_failover {
 	unsigned	sync_binding_buf_size;	/* SyncBindingBufSize 64..4096 */
 	double		wait_sync_bind_ack_secs;
 	double		wait_sync_bind_update_secs;
+	unsigned	bind_upd_delay_ms;	/* BindUpdDelay, ms 0..1000 */
 };
 
 struct cfg_server {
@@ -102,11 +103,22 @@ struct cfg_server {
 	char		log_facility[16];	/* LogFacility */
 };
 
-/* [snmp]: accepted and validated now, used by the AgentX sub-agent. */
+/*
+ * One switch per DHCPFO-MIB notification, indexed by the notification's
+ * number (dhcpfoNotifications.N, 1..16; [0] is unused), so the agent
+ * needs no table to find a switch.
+ */
+#define CFG_SNMP_NOTIFY_MAX	17
+
+/* [snmp]: the AgentX sub-agent (common/snmp_agent.c). */
 struct cfg_snmp {
 	bool		present;		/* the file has an [snmp] section */
 	char		agentx_socket[CFG_PATH_MAX];	/* AgentXSocket */
-	bool		traps;			/* Traps */
+	bool		traps;			/* Traps: every notification */
+	bool		notify[CFG_SNMP_NOTIFY_MAX];	/* StateChange, ... */
+	unsigned	util_high;		/* UtilisationHigh, % 1..100 */
+	unsigned	util_normal;		/* UtilisationNormal, % 0..99,
+						 * below util_high */
 };
 
 struct config {
@@ -295,6 +307,12 @@ int	cfg_host_parse(struct cfg_file *f, const char *section,
 int	cfg_host_parse_extra(struct cfg_file *f, const char *section,
 	    const char *name, struct cfg_host *h, struct cfg_table *extra,
 	    size_t nextra);
+/*
+ * Parse the [snmp] section (if any) into *s with its cross-check
+ * (UtilisationNormal below UtilisationHigh); shared by both loaders.
+ * Returns 0 or -1.
+ */
+int	cfg_snmp_parse(struct cfg_file *f, struct cfg_snmp *s);
 /* Cross-checks over all subnets and hosts: overlaps, duplicates. */
 void	cfg_subnets_check(struct cfg_file *f, const struct cfg_subnet *sn,
 	    size_t n);

@@ -870,7 +870,6 @@ config_load_failover(const char *path, struct fo_config *cfg,
 {
 	struct load	 ld;
 	struct cfg_table tb[2];
-	size_t		 n;
 
 	memset(cfg, 0, sizeof(*cfg));
 	memset(&ld, 0, sizeof(ld));
@@ -891,13 +890,7 @@ config_load_failover(const char *path, struct fo_config *cfg,
 	tb[0] = (struct cfg_table){ policy_specs, NELEM(policy_specs),
 	    &cfg->defaults, 0, 0 };
 	section_parse(ld.f, "failover", "failover", tb, 1);
-	tb[0] = (struct cfg_table){ config_primary_specs("snmp", &n), 0,
-	    &cfg->snmp, 0, 0 };
-	tb[0].nspecs = n;
-	cfg_section_parse(ld.f, "snmp", tb, 1);
-	for (size_t i = 0; i < cfg_file_nsections(ld.f); i++)
-		if (strcmp(cfg_file_section(ld.f, i), "snmp") == 0)
-			cfg->snmp.present = true;
+	cfg_snmp_parse(ld.f, &cfg->snmp);
 
 	parse_sections(&ld);
 	check_primaries(&ld);

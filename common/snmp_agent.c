@@ -20,7 +20,17 @@
  * Reconnection: NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL makes net-snmp ping
  * the master and reopen the session when it is gone, whether the master
  * was absent at start or restarted since.
+ *
+ * Notifications: each has its switch in [snmp] (struct cfg_snmp notify[],
+ * indexed by the notification's number), under Traps.  A reload applies
+ * new switches and thresholds to the running agent; only a new
+ * AgentXSocket restarts it (snmp_shutdown, then init again), as net-snmp
+ * reads the socket once, at init.
+ *
+ * Utilisation is watched here rather than in each daemon because the
+ * agent already holds what it needs: the subnet rows of its snapshot.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,10 +47,20 @@
 
 #include "log.h"
 #include "snmp_agent.h"
+#include "utilisation.h"
 
 #define SA_MAX_FDS	16
 #define SA_OID_MAX	16
 #define SA_REFRESH	1.0	/* seconds between snapshots, at most */
+
+/*
+ * net-snmp's sub-agent (agentx/subagent.c) keeps its internal callback
+ * session in this global; snmp_shutdown() closes the session but leaves
+ * the pointer, and the next subagent_init() reuses any pointer that is
+ * not NULL -- so after a restart every request would go to a freed
+ * session.  agent_down() clears it.  Not in net-snmp's public headers.
+ */
+extern netsnmp_session *agentx_callback_sess;
 
 /* NET-SNMP-MIB::netSnmpPlaypen.647 = dhcpfoMIB */
 static const oid dhcpfo_mib[] = { 1, 3, 6, 1, 4, 1, 8072, 9999, 9999, 647 };
@@ -69,10 +89,11 @@ struct sa_ent {
 
 static struct {
 	bool		 running;
-	bool		 traps;
+	struct cfg_snmp	 cfg;		/* switches, thresholds, socket */
 	struct ev_loop	*loop;
 	snmp_provider_fn fn;
 	void		*arg;
+	ev_timer	 util_w;	/* utilisation look, once a second */
 
 	ev_prepare	 prepare_w;
 	ev_check	 check_w;
@@ -89,6 +110,13 @@ static struct {
 	netsnmp_handler_registration *reg;
 	uint64_t	 traps_sent;
 } sa;
+
+/*
+ * Outside `sa`: the utilisation states outlive a restart on a new
+ * AgentXSocket (which clears `sa`), so a subnet already reported high is
+ * not reported again; stopping the agent for good forgets them.
+ */
+static struct util_watch util_states;
 
 /* ------------------------------------------------------------ snapshot */
 
@@ -190,10 +218,7 @@ ent_ip(uint32_t a, size_t n, const oid *tail)
 static uint32_t
 pct_used(const struct snmp_subnet_row *r)
 {
-	if (r->total == 0)
-		return 0;
-	return (uint32_t)(((uint64_t)r->in_use * 100 + r->total / 2) /
-	    r->total);
+	return util_percent(r->in_use, r->total);
 }
 
 /* Entries in OID order: column-major for the tables, as SNMP walks. */
@@ -510,19 +535,34 @@ log_cb(int major, int minor, void *server_arg, void *client_arg)
 
 /* --------------------------------------------------------------- start */
 
-int
-snmp_agent_start(struct ev_loop *loop, const struct cfg_snmp *cfg,
+static void	util_cb(struct ev_loop *, ev_timer *, int);
+
+static size_t
+switched_off(const struct cfg_snmp *cfg)
+{
+	size_t	 n = 0;
+
+	for (int k = 1; k < SNMP_TRAP_COUNT; k++)
+		n += !cfg->notify[k];
+	return n;
+}
+
+/*
+ * net-snmp up as a sub-agent of the master on cfg->agentx_socket.  Every
+ * setting is made again each time: snmp_shutdown() clears net-snmp's
+ * settings, callbacks and log handlers (agent_down).
+ */
+static int
+agent_up(struct ev_loop *loop, const struct cfg_snmp *cfg,
     const char *state_dir, snmp_provider_fn fn, void *arg)
 {
 	netsnmp_log_handler *lh;
 	char	 pdir[CFG_PATH_MAX + 8];
 
-	if (cfg == NULL || !cfg->present || sa.running)
-		return 0;
 	sa.loop = loop;
 	sa.fn = fn;
 	sa.arg = arg;
-	sa.traps = cfg->traps;
+	sa.cfg = *cfg;
 
 	/* Our log, not net-snmp's stderr. */
 	snmp_disable_log();
@@ -553,13 +593,16 @@ snmp_agent_start(struct ev_loop *loop, const struct cfg_snmp *cfg,
 	    NETSNMP_DS_AGENT_ROLE, 1);
 	netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID,
 	    NETSNMP_DS_AGENT_X_SOCKET, cfg->agentx_socket);
-	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
-	    NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, SNMP_AGENT_PING);
 
 	if (init_agent("dhcpfo") != 0) {
 		log_warn("snmp: init_agent failed; SNMP disabled");
+		shutdown_agent();
 		return -1;
 	}
+	/* After init_agent(), which sets its own default (15 s); the
+	 * session opens in init_snmp() below and reads it then. */
+	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
+	    NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, SNMP_AGENT_PING);
 	sa.reg = netsnmp_create_handler_registration("dhcpfoMIB", handler,
 	    dhcpfo_mib, MIB_LEN, HANDLER_CAN_RONLY);
 	if (sa.reg == NULL || netsnmp_register_handler(sa.reg) !=
@@ -570,11 +613,81 @@ snmp_agent_start(struct ev_loop *loop, const struct cfg_snmp *cfg,
 	ev_prepare_init(&sa.prepare_w, prepare_cb);
 	ev_check_init(&sa.check_w, check_cb);
 	ev_timer_init(&sa.timeout_w, timeout_cb, 0.0, 0.0);
+	ev_timer_init(&sa.util_w, util_cb, SNMP_UTIL_INTERVAL,
+	    SNMP_UTIL_INTERVAL);
 	ev_prepare_start(loop, &sa.prepare_w);
 	ev_check_start(loop, &sa.check_w);
+	ev_timer_start(loop, &sa.util_w);
 	sa.running = true;
-	log_info("snmp: AgentX sub-agent for DHCPFO-MIB on %s (traps %s)",
-	    cfg->agentx_socket, cfg->traps ? "on" : "off");
+	log_info("snmp: AgentX sub-agent for DHCPFO-MIB on %s (traps %s, "
+	    "%zu of %d notifications switched off; utilisation %u %% high, "
+	    "%u %% normal)", cfg->agentx_socket, cfg->traps ? "on" : "off",
+	    switched_off(cfg), SNMP_TRAP_COUNT - 1, cfg->util_high,
+	    cfg->util_normal);
+	return 0;
+}
+
+/* net-snmp down, to the point where agent_up() can run again. */
+static void
+agent_down(void)
+{
+	if (!sa.running)
+		return;
+	ev_prepare_stop(sa.loop, &sa.prepare_w);
+	ev_check_stop(sa.loop, &sa.check_w);
+	ev_timer_stop(sa.loop, &sa.timeout_w);
+	ev_timer_stop(sa.loop, &sa.util_w);
+	for (size_t i = 0; i < sa.nio; i++)
+		ev_io_stop(sa.loop, &sa.io_w[i]);
+	sa.nio = 0;
+	snmp_shutdown("dhcpfo");
+	/* The agent side (registrations, the AgentX session's callbacks):
+	 * without it a second init_agent() is ignored. */
+	shutdown_agent();
+	agentx_callback_sess = NULL;
+	free(sa.snap.primaries);
+	free(sa.snap.subnets);
+	free(sa.ents);
+	memset(&sa, 0, sizeof(sa));
+}
+
+int
+snmp_agent_start(struct ev_loop *loop, const struct cfg_snmp *cfg,
+    const char *state_dir, snmp_provider_fn fn, void *arg)
+{
+	if (cfg == NULL || !cfg->present || sa.running)
+		return 0;
+	return agent_up(loop, cfg, state_dir, fn, arg);
+}
+
+int
+snmp_agent_apply(struct ev_loop *loop, const struct cfg_snmp *cfg,
+    const char *state_dir, snmp_provider_fn fn, void *arg)
+{
+	if (cfg == NULL || !cfg->present) {
+		if (sa.running) {
+			log_info("snmp: [snmp] removed; sub-agent stopped");
+			snmp_agent_stop();
+		}
+		return 0;
+	}
+	if (!sa.running)
+		return snmp_agent_start(loop, cfg, state_dir, fn, arg);
+	if (strcmp(sa.cfg.agentx_socket, cfg->agentx_socket) != 0) {
+		log_info("snmp: AgentXSocket changed from %s to %s; restarting "
+		    "the sub-agent", sa.cfg.agentx_socket,
+		    cfg->agentx_socket);
+		agent_down();
+		return agent_up(loop, cfg, state_dir, fn, arg);
+	}
+	if (sa.cfg.traps != cfg->traps || sa.cfg.util_high !=
+	    cfg->util_high || sa.cfg.util_normal != cfg->util_normal ||
+	    memcmp(sa.cfg.notify, cfg->notify, sizeof(cfg->notify)) != 0)
+		log_info("snmp: applied: traps %s, %zu of %d notifications "
+		    "switched off, utilisation %u %% high, %u %% normal",
+		    cfg->traps ? "on" : "off", switched_off(cfg),
+		    SNMP_TRAP_COUNT - 1, cfg->util_high, cfg->util_normal);
+	sa.cfg = *cfg;
 	return 0;
 }
 
@@ -587,19 +700,85 @@ snmp_agent_running(void)
 void
 snmp_agent_stop(void)
 {
-	if (!sa.running)
+	agent_down();
+	util_watch_free(&util_states);
+}
+
+/* ---------------------------------------------------------- utilisation */
+
+static void
+util_trap(const struct snmp_subnet_row *r, enum util_cross c)
+{
+	const struct snmp_snap *s = &sa.snap;
+	const char *owner = "";
+	char	 reason[SNMP_TEXT_MAX * 2], net[INET_ADDRSTRLEN];
+	uint32_t pct = util_percent(r->in_use, r->total);
+	bool	 high = c == UTIL_CROSS_HIGH;
+
+	/* dhcpfoNotifyName: the primary the subnet belongs to. */
+	if (r->primary >= 1 && (size_t)r->primary <= s->nprimaries)
+		owner = s->primaries[r->primary - 1].name;
+	snprintf(net, sizeof(net), "%u.%u.%u.%u", r->network >> 24,
+	    (r->network >> 16) & 0xff, (r->network >> 8) & 0xff,
+	    r->network & 0xff);
+	snprintf(reason, sizeof(reason), "subnet %s (%s/%u): %u of %u "
+	    "addresses in use (%u %%), at or %s Utilisation%s %u %%",
+	    r->name, net, r->prefix, r->in_use, r->total, pct,
+	    high ? "above" : "below", high ? "High" : "Normal",
+	    high ? sa.cfg.util_high : sa.cfg.util_normal);
+	log_info("snmp: %s", reason);
+	snmp_agent_trap(high ? SNMP_TRAP_UTIL_HIGH : SNMP_TRAP_UTIL_NORMAL,
+	    owner, 0, 0, reason, r->network, pct);
+}
+
+/*
+ * Once a second: the subnets this daemon serves, against the thresholds.
+ * Only while one of the two notifications can go out: otherwise the
+ * states are forgotten, and switching them on reports afresh.
+ */
+static void
+util_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	const struct snmp_snap *s = &sa.snap;
+	enum snmp_served mine;
+	struct util_sample *smp;
+	enum util_cross *out;
+
+	(void)loop;
+	(void)w;
+	(void)revents;
+	if (!snmp_agent_wants(SNMP_TRAP_UTIL_HIGH) &&
+	    !snmp_agent_wants(SNMP_TRAP_UTIL_NORMAL)) {
+		util_watch_free(&util_states);
 		return;
-	ev_prepare_stop(sa.loop, &sa.prepare_w);
-	ev_check_stop(sa.loop, &sa.check_w);
-	ev_timer_stop(sa.loop, &sa.timeout_w);
-	for (size_t i = 0; i < sa.nio; i++)
-		ev_io_stop(sa.loop, &sa.io_w[i]);
-	sa.nio = 0;
-	snmp_shutdown("dhcpfo");
-	free(sa.snap.primaries);
-	free(sa.snap.subnets);
-	free(sa.ents);
-	memset(&sa, 0, sizeof(sa));
+	}
+	refresh(true);
+	if (s->nsubnets == 0) {
+		(void)util_watch_step(&util_states, NULL, 0, 0, 0, NULL);
+		return;
+	}
+	smp = calloc(s->nsubnets, sizeof(*smp));
+	out = calloc(s->nsubnets, sizeof(*out));
+	mine = s->role == SNMP_ROLE_PRIMARY ? SNMP_SERVED_PRIMARY :
+	    SNMP_SERVED_FAILOVER;
+	if (smp != NULL && out != NULL) {
+		for (size_t i = 0; i < s->nsubnets; i++) {
+			const struct snmp_subnet_row *r = &s->subnets[i];
+
+			smp[i].network = r->network;
+			smp[i].prefix = (uint8_t)r->prefix;
+			smp[i].in_use = r->in_use;
+			smp[i].total = r->total;
+			smp[i].watched = r->served_by == mine;
+		}
+		if (util_watch_step(&util_states, smp, s->nsubnets,
+		    sa.cfg.util_high, sa.cfg.util_normal, out) == 0)
+			for (size_t i = 0; i < s->nsubnets; i++)
+				if (out[i] != UTIL_CROSS_NONE)
+					util_trap(&s->subnets[i], out[i]);
+	}
+	free(smp);
+	free(out);
 }
 
 /* --------------------------------------------------------------- traps */
@@ -645,6 +824,22 @@ add_notify_obj(netsnmp_variable_list **vl, oid sub, u_char type,
 	snmp_varlist_add_variable(vl, o, MIB_LEN + 4, type, v, len);
 }
 
+bool
+snmp_agent_wants(enum snmp_trap kind)
+{
+	return sa.running && sa.cfg.traps && (int)kind > 0 &&
+	    kind < SNMP_TRAP_COUNT && sa.cfg.notify[kind];
+}
+
+/* A DisplayString is at most 255 octets (SNMPv2-TC). */
+static size_t
+display_len(const char *s)
+{
+	size_t	 n = strlen(s);
+
+	return n > 255 ? 255 : n;
+}
+
 void
 snmp_agent_trap(enum snmp_trap kind, const char *name, int from, int to,
     const char *reason, uint32_t subnet, uint32_t pct)
@@ -654,9 +849,12 @@ snmp_agent_trap(enum snmp_trap kind, const char *name, int from, int to,
 	oid	 t[SA_OID_MAX];
 	long	 l;
 
-	if (!sa.running || !sa.traps || (int)kind <= 0 ||
-	    kind >= SNMP_TRAP_COUNT)
+	if (!snmp_agent_wants(kind)) {
+		if (sa.running && (int)kind > 0 && kind < SNMP_TRAP_COUNT)
+			log_debug("snmp: %s not sent: switched off in [snmp]",
+			    snmp_trap_name(kind));
 		return;
+	}
 	sa.stale = true;	/* something changed: next GET sees it */
 	memcpy(t, dhcpfo_mib, sizeof(dhcpfo_mib));
 	t[MIB_LEN] = O_NOTIFS;
@@ -667,7 +865,7 @@ snmp_agent_trap(enum snmp_trap kind, const char *name, int from, int to,
 		name = "";
 	if (reason == NULL)
 		reason = "";
-	add_notify_obj(&vl, 1, ASN_OCTET_STR, name, strlen(name));
+	add_notify_obj(&vl, 1, ASN_OCTET_STR, name, display_len(name));
 	if (kind == SNMP_TRAP_STATE_CHANGE) {
 		l = from;
 		add_notify_obj(&vl, 2, ASN_INTEGER, &l, sizeof(l));
@@ -682,7 +880,7 @@ snmp_agent_trap(enum snmp_trap kind, const char *name, int from, int to,
 		l = pct;
 		add_notify_obj(&vl, 6, ASN_GAUGE, &l, sizeof(l));
 	}
-	add_notify_obj(&vl, 4, ASN_OCTET_STR, reason, strlen(reason));
+	add_notify_obj(&vl, 4, ASN_OCTET_STR, reason, display_len(reason));
 	if (vl == NULL)
 		return;
 	send_v2trap(vl);

@@ -57,6 +57,9 @@ enum snmp_trap {
 	SNMP_TRAP_DUPLICATE_ADDRESS, SNMP_TRAP_AUTH_FAILURE,
 	SNMP_TRAP_COUNT
 };
+/* [snmp] has one switch per notification, indexed alike. */
+_Static_assert(SNMP_TRAP_COUNT == CFG_SNMP_NOTIFY_MAX,
+    "struct cfg_snmp has one switch per notification");
 
 /* Ages are centiseconds since the event, -1 = never (see the MIB). */
 struct snmp_primary_row {
@@ -77,6 +80,7 @@ struct snmp_primary_row {
 };
 
 struct snmp_subnet_row {
+	char		 name[CFG_NAME_MAX];	/* [subnet:NAME], for traps */
 	uint32_t	 network;		/* host order */
 	uint32_t	 prefix;
 	int32_t		 primary;		/* dhcpfoPrimaryIndex */
@@ -107,17 +111,37 @@ struct snmp_subnet_row *snmp_snap_add_subnet(struct snmp_snap *);
 /*
  * Starts the sub-agent on loop if cfg->present; 0, or -1 (logged).
  * state_dir: the daemon's StateDir; net-snmp's few files go to
- * state_dir/snmp.
+ * state_dir/snmp.  The agent keeps its own copy of *cfg.
  */
 int	snmp_agent_start(struct ev_loop *loop, const struct cfg_snmp *cfg,
+	    const char *state_dir, snmp_provider_fn fn, void *arg);
+/*
+ * A reload's [snmp]: start the sub-agent (section added), stop it
+ * (section removed), restart it on a changed AgentXSocket, or else take
+ * the new switches and thresholds at once without touching the AgentX
+ * session.  Logs what it did; 0, or -1 when a start failed (logged).
+ */
+int	snmp_agent_apply(struct ev_loop *loop, const struct cfg_snmp *cfg,
 	    const char *state_dir, snmp_provider_fn fn, void *arg);
 bool	snmp_agent_running(void);
 void	snmp_agent_refresh(void);
 void	snmp_agent_stop(void);
 
 /*
- * Sends one notification if the agent runs and [snmp] Traps is true.
- * name: the primary (or subnet) concerned; from/to: DhcpfoState, 0 when
+ * Subnet utilisation: once a second the agent takes a snapshot and sends
+ * dhcpfoSubnetUtilisationHigh/Normal for the subnets this daemon serves
+ * (served_by primary on a primary, failover on the failover), with the
+ * hysteresis of common/utilisation.h.  Nothing for the daemons to do but
+ * fill snmp_subnet_row.
+ */
+#define SNMP_UTIL_INTERVAL	1.0	/* seconds */
+
+/* True if a notification of this kind would be sent now ([snmp] Traps
+ * and its switch are on, the agent runs): spare the work otherwise. */
+bool	snmp_agent_wants(enum snmp_trap kind);
+/*
+ * Sends one notification if snmp_agent_wants(kind).  name: the primary
+ * concerned (on a primary, its own Name); from/to: DhcpfoState, 0 when
  * not a state change; subnet/pct: for the utilisation traps, else 0.
  */
 void	snmp_agent_trap(enum snmp_trap kind, const char *name, int from,

@@ -58,11 +58,26 @@ fo_peer_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		[FO_TIMER_SYNC_IDLE] = FO_EV_TIMER_SYNC_IDLE,
 	};
 	size_t	 t = (size_t)(w - p->fsm_w);
+	unsigned gen;
 
 	(void)loop;
 	(void)revents;
-	if (t < FO_TIMER_COUNT)
-		fo_peer_event_simple(p, evs[t], NULL);
+	if (t >= FO_TIMER_COUNT)
+		return;
+	/*
+	 * A loop that was held up (a slow fdatasync on a saturated disk,
+	 * no CPU) finds the timeout and the answer that beat it ready
+	 * together, and libev runs the timer first.  Read what is waiting
+	 * before calling anything a miss: if it moved this timer, the
+	 * timeout is void.
+	 */
+	if (t != FO_TIMER_POLL) {
+		gen = p->timer_gen[t];
+		fo_peer_sock_drain(p);
+		if (p->timer_gen[t] != gen || p->stopping)
+			return;
+	}
+	fo_peer_event_simple(p, evs[t], NULL);
 }
 
 /* DESIGN 3: the takeover is persisted, so a restart resumes it. */
@@ -101,12 +116,14 @@ perform(struct fo_peer *p, const struct fo_output *out,
 		(void)fo_send_ctl_ret(p, FO_RESULT_OK, NULL);
 		break;
 	case FO_ACT_ARM_TIMER:
+		p->timer_gen[a->timer]++;
 		t = &p->fsm_w[a->timer];
 		ev_timer_stop(p->loop, t);
 		ev_timer_set(t, a->secs, 0.0);
 		ev_timer_start(p->loop, t);
 		break;
 	case FO_ACT_CANCEL_TIMER:
+		p->timer_gen[a->timer]++;
 		ev_timer_stop(p->loop, &p->fsm_w[a->timer]);
 		break;
 	case FO_ACT_START_SERVING_ALL:

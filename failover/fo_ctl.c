@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "fod.h"
+#include "fo_snmp.h"
 #include "version.h"
 
 static struct fo_peer *
@@ -286,7 +287,9 @@ cmd_status(struct fod *fod, int argc, char **argv, bool json,
 	struct fo_peer *only = NULL;
 	size_t	 cap = 0;
 	double	 up = ev_now(fod->loop) - fod->started;
+	uint64_t drx, dbad;
 
+	fod_direct_counts(fod, &drx, &dbad);
 	if (argc > 1 && (only = peer_named(fod, argv[1])) == NULL)
 		return error_out(out, json, "no primary named %s", argv[1]);
 	if ((s = malloc(sizeof(*s))) == NULL)
@@ -355,8 +358,8 @@ cmd_status(struct fod *fod, int argc, char **argv, bool json,
 		    "\"notifications\":%llu,\"reloads\":%llu,"
 		    "\"reload_failures\":%llu},\"primaries\":[",
 		    DHCPFO_VERSION, (long)getpid(), up,
-		    (unsigned long long)fod->ctr.fo_rx,
-		    (unsigned long long)fod->ctr.fo_bad,
+		    (unsigned long long)(fod->ctr.fo_rx + drx),
+		    (unsigned long long)(fod->ctr.fo_bad + dbad),
 		    (unsigned long long)fod->ctr.fo_unknown_peer,
 		    (unsigned long long)fod->ctr.fo_queue_full,
 		    (unsigned long long)fod->ctr.dhcp_rx,

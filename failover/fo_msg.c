@@ -29,6 +29,8 @@ static const char *const rej_names[FO_REJ_COUNT - FO_ERR_COUNT] = {
 	[FO_REJ_REFLECTED - FO_ERR_COUNT] = "reflected",
 	[FO_REJ_UNEXPECTED - FO_ERR_COUNT] = "unexpected",
 	[FO_REJ_BAD_LEASE - FO_ERR_COUNT] = "bad-lease",
+	[FO_REJ_WRONG_ID - FO_ERR_COUNT] = "wrong-primary-id",
+	[FO_REJ_SOCKET - FO_ERR_COUNT] = "socket-error",
 };
 
 const char *
@@ -79,7 +81,9 @@ fo_reject(struct fo_peer *p, unsigned rej, const char *what)
 	if (rej < FO_REJ_COUNT)
 		p->rejects[rej]++;
 	p->snap_dirty = true;
-	if (!log_ratelimit_ok(&p->rl_rx, ev_now(p->loop), 10, &n))
+	fo_alert_rejected(p, rej);	/* bad HMAC, replay: a trap */
+	if (!log_ratelimit_ok(&p->rl_rej[rej < FO_REJ_COUNT ? rej :
+	    FO_REJ_COUNT], ev_now(p->loop), 10, &n))
 		return;
 	log_warn("primary=%s: dropped a failover datagram: %s%s%s%s",
 	    p->name, fo_rej_name(rej), what != NULL ? " (" : "",
@@ -103,6 +107,26 @@ static uint64_t
 clock_ms(void)
 {
 	return (uint64_t)(fo_wallclock() * 1000.0);
+}
+
+/*
+ * Through the primary's connected socket (fo_peer_sock.c), or the main
+ * one if that is not open.  A connected socket reports an ICMP
+ * unreachable for an earlier datagram on the next call: that one was
+ * not sent, so it is sent again once.
+ */
+static int
+send_dgram(struct fo_peer *p, size_t len, const struct sockaddr_in *to)
+{
+	ssize_t	 n;
+
+	if (p->fd < 0)
+		return (int)sendto(p->fod->fo_fd, p->txbuf, len, 0,
+		    (const struct sockaddr *)to, sizeof(*to));
+	n = send(p->fd, p->txbuf, len, 0);
+	if (n < 0 && errno == ECONNREFUSED)
+		n = send(p->fd, p->txbuf, len, 0);
+	return n < 0 ? -1 : 0;
 }
 
 int
@@ -131,8 +155,7 @@ fo_msg_send(struct fo_peer *p, struct fo_msg *m)
 	to.sin_family = AF_INET;
 	to.sin_addr.s_addr = htonl(p->addr);
 	to.sin_port = htons(p->port);
-	if (sendto(p->fod->fo_fd, p->txbuf, len, 0, (struct sockaddr *)&to,
-	    sizeof(to)) < 0) {
+	if (send_dgram(p, len, &to) < 0) {
 		p->send_errors++;
 		if (log_ratelimit_ok(&p->rl_send, ev_now(p->loop), 10, &n))
 			log_warn("primary=%s: send %s: %s", p->name,
@@ -318,9 +341,9 @@ check_digests(struct fo_peer *p, const struct fo_msg *m)
 		    p->digest_match[i] || !p->digests_logged) &&
 		    (!seen || !match)) {
 			fo_fmt_addr(sn->network, a, sizeof(a));
-			log_warn("primary=%s: subnet %s (%s/%u) %s", p->name,
-			    sn->name, a, sn->prefix, !seen ? "is not "
-			    "configured on the primary" : "is defined "
+			fo_alert(p, FO_ALERT_CONFIG_MISMATCH, "subnet %s "
+			    "(%s/%u) %s", sn->name, a, sn->prefix, !seen ?
+			    "is not configured on the primary" : "is defined "
 			    "differently on the primary (digest mismatch)");
 		}
 		p->digest_seen[i] = seen;
@@ -339,9 +362,10 @@ check_digests(struct fo_peer *p, const struct fo_msg *m)
 			if (!p->digests_logged) {
 				fo_fmt_addr(m->digests[k].network, a,
 				    sizeof(a));
-				log_warn("primary=%s: the primary serves %s/%u, "
-				    "which is not configured here for it",
-				    p->name, a, m->digests[k].prefix);
+				fo_alert(p, FO_ALERT_CONFIG_MISMATCH, "the "
+				    "primary serves %s/%u, which is not "
+				    "configured here for it", a,
+				    m->digests[k].prefix);
 			}
 		}
 	}
@@ -363,9 +387,9 @@ fo_check_buf_size(struct fo_peer *p, const struct fo_msg *m)
 		return;
 	p->p_buf_size = m->buf_size;
 	if (m->buf_size != ours && !p->buf_mismatch)
-		log_warn("primary=%s: SyncBindingBufSize differs (primary %u, "
-		    "failover %u); it must be the same on both servers, "
-		    "working with %u", p->name, m->buf_size, ours,
+		fo_alert(p, FO_ALERT_CONFIG_MISMATCH, "SyncBindingBufSize "
+		    "differs (primary %u, failover %u); it must be the same on "
+		    "both servers, working with %u", m->buf_size, ours,
 		    m->buf_size < ours ? m->buf_size : ours);
 	p->buf_mismatch = m->buf_size != ours;
 	/* The pair keeps working with the smaller size. */

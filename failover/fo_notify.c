@@ -10,7 +10,15 @@
  *    primary is left protected (see README "SyncFailCritical");
  *  - a lost lease store environment stops the daemon (EXIT_STORE): the
  *    next start runs recovery.
+ *
+ * Alerts (enum fo_alert) are notifications from outside the machine:
+ * the receive path, the store, the conflict rule.  Those that could come
+ * in floods -- forged datagrams, a store refusing every update, a
+ * diverged copy -- are limited here, on the peer's thread, before they
+ * reach the queue: the queue is shared with the state changes, which
+ * must never be crowded out.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +28,8 @@
 #include "fo_snmp.h"
 
 #define NOTE_FATAL	(-2)
+#define ALERT_WINDOW	60.0	/* seconds */
+#define ALERT_DUPS	10	/* duplicate-address alerts per window */
 
 static void
 post(struct fo_peer *p, int note, bool critical, const char *text,
@@ -109,6 +119,90 @@ fo_notify_fatal(struct fo_peer *p, const char *why)
 	log_err("primary=%s: lease store lost: %s; stopping (a restart "
 	    "recovers the store)", p->name, why);
 	post(p, NOTE_FATAL, false, why, 0, 0);
+}
+
+void
+fo_alert(struct fo_peer *p, enum fo_alert a, const char *fmt, ...)
+{
+	char	 text[512];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	log_warn("primary=%s: %s", p->name, text);
+	post(p, (int)a, false, text, 0, 0);
+}
+
+void
+fo_alert_rejected(struct fo_peer *p, unsigned rej)
+{
+	char	 text[256];
+	uint64_t held;
+
+	if (rej != FO_REJ_BAD_HMAC && rej != FO_REJ_REPLAYED)
+		return;
+	if (!trap_limit_ok(&p->tl_auth, ev_now(p->loop), ALERT_WINDOW, 1,
+	    &held))
+		return;
+	snprintf(text, sizeof(text), "%llu failover datagram%s failed "
+	    "authentication (%s) since the last notification; %llu bad-hmac, "
+	    "%llu replayed in all: check SharedKeyFile on both servers, or "
+	    "look for a spoofer", (unsigned long long)(held + 1),
+	    held ? "s" : "", fo_rej_name(rej),
+	    (unsigned long long)p->rejects[FO_REJ_BAD_HMAC],
+	    (unsigned long long)p->rejects[FO_REJ_REPLAYED]);
+	post(p, FO_ALERT_AUTH_FAILURE, false, text, 0, 0);
+}
+
+void
+fo_alert_update_failed(struct fo_peer *p, int rc, size_t n)
+{
+	char	 text[256];
+	uint64_t held;
+
+	if (!trap_limit_ok(&p->tl_store, ev_now(p->loop), ALERT_WINDOW, 1,
+	    &held))
+		return;
+	snprintf(text, sizeof(text), "%zu binding update%s from the primary "
+	    "not stored: %s; not acknowledged, so the primary resends%s",
+	    n, n == 1 ? "" : "s", lease_db_strerror(rc),
+	    held ? " (the store failed more often since the last "
+	    "notification)" : "");
+	post(p, FO_ALERT_UPDATE_FAILED, false, text, 0, 0);
+}
+
+static void
+fmt_client(const struct lease *l, char *buf, size_t len)
+{
+	char	 hw[48];
+
+	log_hwaddr(l->chaddr, l->hlen, hw, sizeof(hw));
+	snprintf(buf, len, "%s (since %lld)", hw, (long long)l->starts);
+}
+
+void
+fo_alert_duplicate(struct fo_peer *p, const struct lease *ours,
+    const struct lease *theirs, bool ours_kept)
+{
+	const struct cfg_subnet *sn = config_subnet_for(&p->view, ours->addr);
+	char	 text[512], a[16], co[96], ct[96], more[64] = "";
+	uint64_t held;
+
+	if (!trap_limit_ok(&p->tl_dup, ev_now(p->loop), ALERT_WINDOW,
+	    ALERT_DUPS, &held))
+		return;
+	fo_fmt_addr(ours->addr, a, sizeof(a));
+	fmt_client(ours, co, sizeof(co));
+	fmt_client(theirs, ct, sizeof(ct));
+	if (held > 0)
+		snprintf(more, sizeof(more), " (%llu more not notified)",
+		    (unsigned long long)held);
+	snprintf(text, sizeof(text), "subnet %s%s: duplicate binding of %s: "
+	    "ours to %s, the primary's to %s; keeping %s",
+	    sn != NULL ? sn->name : "?", more, a, co, ct,
+	    ours_kept ? "ours" : "the primary's");
+	post(p, FO_ALERT_DUPLICATE, false, text, 0, 0);
 }
 
 void

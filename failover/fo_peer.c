@@ -235,6 +235,7 @@ fo_peer_new(struct fod *fod, size_t idx, const struct cfg_fo_primary *pc,
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	p->fd = -1;
 	p->fod = fod;
 	p->idx = idx;
 	p->uid = ++fod->next_uid;
@@ -281,6 +282,8 @@ fo_peer_new(struct fod *fod, size_t idx, const struct cfg_fo_primary *pc,
 	ev_async_start(p->loop, &p->wake_w);
 	if (fq_init(&p->inq, FOD_QUEUE_CAP, p->loop, &p->wake_w) < 0)
 		goto nomem;
+	if (fo_peer_sock_open(p, err, errlen) < 0)
+		goto fail;
 
 	/* The store, named after the primary (lease_db.h). */
 	if ((p->db = lease_db_open(fod->env, p->name, e2,
@@ -359,6 +362,7 @@ fo_peer_new(struct fod *fod, size_t idx, const struct cfg_fo_primary *pc,
 		ev_timer_init(&p->fsm_w[k], fo_peer_timer_cb, 1.0, 0.0);
 		p->fsm_w[k].data = p;
 	}
+	fo_pace_init(p);
 	ev_prepare_init(&p->prepare_w, prepare_cb);
 	p->prepare_w.data = p;
 	ev_prepare_start(p->loop, &p->prepare_w);
@@ -428,7 +432,9 @@ fo_peer_free(struct fo_peer *p)
 		ev_prepare_stop(p->loop, &p->prepare_w);
 		ev_timer_stop(p->loop, &p->tick_w);
 		ev_timer_stop(p->loop, &p->pub_w);
+		ev_periodic_stop(p->loop, &p->pace_w);
 		ev_async_stop(p->loop, &p->wake_w);
+		fo_peer_sock_close(p);
 	}
 	fo_serve_free(p);
 	if (p->ping != NULL)

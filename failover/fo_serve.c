@@ -86,10 +86,14 @@ fo_commit(struct fo_peer *p)
 	if ((rc = fo_store_stage(p)) == 0 && lease_db_staged(p->db) > 0)
 		rc = lease_db_commit(p->db);
 	p->commit_urgent = false;
+	p->commit_paced = false;
+	ev_periodic_stop(p->loop, &p->pace_w);
 	if (rc != 0) {
 		lease_db_abort(p->db);
 		fo_store_commit_failed(p);
 		store_failed(p, rc, "commit");
+		if (fo_rx_pending(&p->rx) > 0)
+			fo_alert_update_failed(p, rc, fo_rx_pending(&p->rx));
 		/* Nothing of the batch is durable: no ACK, no ack. */
 		p->acks_withheld += p->after_commit.n;
 		p->after_commit.n = 0;
@@ -105,11 +109,45 @@ fo_commit(struct fo_peer *p)
 	return 0;
 }
 
+/*
+ * Steady replication (monitoring): a primary at 1,000 changes a second
+ * sends a binding update every few milliseconds, and a commit -- a log
+ * write and an fdatasync -- for each would be most of what the failover
+ * does.  So those commits wait for the next tick of a wall-clock grid
+ * (FO_PACE_SECS).  Every primary's thread uses the same grid, so their
+ * commits meet in the shared environment's log, whose group commit
+ * makes one flush of them.  An ack still means durable; it comes up to
+ * FO_PACE_SECS later, far inside WaitSyncBindAckSecs.  DHCP replies,
+ * syncs and hand-backs never wait for it.
+ */
+static void
+pace_cb(struct ev_loop *loop, ev_periodic *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	fo_commit(w->data);
+}
+
+void
+fo_pace_init(struct fo_peer *p)
+{
+	ev_periodic_init(&p->pace_w, pace_cb, 0., FO_PACE_SECS, NULL);
+	p->pace_w.data = p;
+}
+
+void
+fo_commit_paced(struct fo_peer *p)
+{
+	p->commit_paced = true;
+	if (!ev_is_active(&p->pace_w))
+		ev_periodic_start(p->loop, &p->pace_w);
+}
+
 void
 fo_serve_prepare(struct fo_peer *p)
 {
 	if (p->commit_urgent || p->after_commit.n > 0 ||
-	    fo_rx_pending(&p->rx) > 0)
+	    (fo_rx_pending(&p->rx) > 0 && !p->commit_paced))
 		fo_commit(p);
 	if (p->outbox.n > 0)
 		dhcp_reply_flush(&p->outbox, &p->l2, p->view.server.dhcp_port,

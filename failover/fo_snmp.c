@@ -4,6 +4,10 @@
  * only.  The provider reads nothing of a peer thread's live state: it
  * copies the snapshots the threads publish (fo_status.c), as dhcpfoctl
  * status does.
+ *
+ * [snmp] on reload: fod_reload() (fod.c) takes the new section from any
+ * valid file, even one whose primaries' part it refuses, and calls
+ * fo_snmp_apply().
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +19,7 @@
 #include "fo_snmp.h"
 #include "snmp_agent.h"
 #include "version.h"
+
 
 static int32_t
 age_cs(double now, double then)
@@ -117,6 +122,8 @@ provide(void *arg, struct snmp_snap *s)
 
 			if (x == NULL)
 				break;
+			snprintf(x->name, sizeof(x->name), "%s",
+			    subs[k].name);
 			x->network = subs[k].network;
 			x->prefix = subs[k].prefix;
 			x->primary = (int32_t)(i + 1);
@@ -141,12 +148,19 @@ fo_snmp_start(struct fod *fod)
 	    fod->cfg.server.state_dir, provide, fod);
 }
 
+void
+fo_snmp_apply(struct fod *fod)
+{
+	(void)snmp_agent_apply(fod->loop, &fod->cfg.snmp,
+	    fod->cfg.server.state_dir, provide, fod);
+}
+
 /* fo_notify numbers (enum fo_notify) to DHCPFO-MIB notifications. */
 void
 fo_snmp_trap(struct fod *fod, struct fo_peer *p, int note, int from, int to,
     const char *text)
 {
-	static const enum snmp_trap map[FO_NOTIFY_COUNT] = {
+	static const enum snmp_trap map[FO_ALERT_END] = {
 		[FO_NOTIFY_STATE_CHANGE] = SNMP_TRAP_STATE_CHANGE,
 		[FO_NOTIFY_PRIMARY_NOT_RESPONDING] = SNMP_TRAP_NOT_RESPONDING,
 		[FO_NOTIFY_PRIMARY_RESPONDING] = SNMP_TRAP_RESPONDING,
@@ -159,12 +173,16 @@ fo_snmp_trap(struct fod *fod, struct fo_peer *p, int note, int from, int to,
 		[FO_NOTIFY_HANDBACK_FAILED] = SNMP_TRAP_HANDBACK_FAILED,
 		[FO_NOTIFY_SYNC_COMPLETED] = SNMP_TRAP_SYNC_COMPLETED,
 		[FO_NOTIFY_SYNC_FAILED] = SNMP_TRAP_SYNC_FAILED,
+		[FO_ALERT_UPDATE_FAILED] = SNMP_TRAP_BINDING_UPDATE_FAILED,
+		[FO_ALERT_CONFIG_MISMATCH] = SNMP_TRAP_CONFIG_MISMATCH,
+		[FO_ALERT_DUPLICATE] = SNMP_TRAP_DUPLICATE_ADDRESS,
+		[FO_ALERT_AUTH_FAILURE] = SNMP_TRAP_AUTH_FAILURE,
 	};
 	(void)fod;
 	if (!snmp_agent_running())
 		return;
 	snmp_agent_refresh();
-	if (note < 0 || note >= FO_NOTIFY_COUNT || map[note] == 0)
+	if (note < 0 || note >= FO_ALERT_END || map[note] == 0)
 		return;
 	if (note == FO_NOTIFY_STATE_CHANGE) {
 		from += SNMP_ST_STARTUP;

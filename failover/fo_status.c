@@ -57,6 +57,8 @@ fo_peer_publish(struct fo_peer *p, bool force)
 	s->last_reply = p->last_reply;
 	s->last_rx = p->last_rx;
 	s->msgs_rx = p->msgs_rx;
+	s->direct_rx = p->direct_rx;
+	s->direct_bad = p->direct_bad;
 	s->msgs_tx = p->msgs_tx;
 	s->send_errors = p->send_errors;
 	memcpy(s->rejects, p->rejects, sizeof(s->rejects));
@@ -120,6 +122,22 @@ fo_peer_publish(struct fo_peer *p, bool force)
 	pthread_mutex_unlock(&p->snap_mtx);
 	p->snap_dirty = false;
 	p->snap_at = now;
+}
+
+/* What the primaries' own sockets received: the main thread's counters
+ * never see it. */
+void
+fod_direct_counts(struct fod *fod, uint64_t *rx, uint64_t *bad)
+{
+	*rx = *bad = 0;
+	for (size_t i = 0; i < fod->npeers; i++) {
+		struct fo_peer *p = fod->peers[i];
+
+		pthread_mutex_lock(&p->snap_mtx);
+		*rx += p->snap.direct_rx;
+		*bad += p->snap.direct_bad;
+		pthread_mutex_unlock(&p->snap_mtx);
+	}
 }
 
 void

@@ -139,6 +139,7 @@ keep_ours(struct fo_peer *p, const struct lease *in, int64_t now)
 	p->upd_conflicts++;
 	mine = ours.starts > in->starts ||
 	    (ours.starts == in->starts && ours.cltt > in->cltt);
+	fo_alert_duplicate(p, &ours, in, mine);
 	if (log_ratelimit_ok(&p->rl_conflict, ev_now(p->loop), 5, &n)) {
 		fo_fmt_addr(in->addr, a, sizeof(a));
 		log_hwaddr(ours.chaddr, ours.hlen, h1, sizeof(h1));
@@ -191,6 +192,7 @@ fo_sync_on_bind_upd(struct fo_peer *p, const struct fo_msg *m,
 				/* The batch is spoiled: nothing of it is
 				 * acked; the primary resends. */
 				uint64_t n;
+				fo_alert_update_failed(p, rc, 1);
 				if (log_ratelimit_ok(&p->rl_store,
 				    ev_now(p->loop), 5, &n))
 					log_err("primary=%s: storing a binding "
@@ -208,8 +210,13 @@ fo_sync_on_bind_upd(struct fo_peer *p, const struct fo_msg *m,
 			fo_commit(p);
 			(void)fo_rx_note(&p->rx, u->seq);
 		}
-		p->commit_urgent = true;
 	}
+	/* Steady replication waits for the paced commit; a sync, a
+	 * hand-back's aftermath or anything else is committed now. */
+	if (p->fsm.state == FO_MONITORING && !in_sync)
+		fo_commit_paced(p);
+	else
+		p->commit_urgent = true;
 	if (any_sync)
 		ev.type = FO_EV_SYNC_BIND_UPD;
 	fo_peer_event(p, &ev);

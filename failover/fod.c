@@ -19,6 +19,7 @@
 
 #include "exitcodes.h"
 #include "fo_digest.h"
+#include "fo_snmp.h"
 #include "fod.h"
 
 static void
@@ -30,8 +31,11 @@ checkpoint_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	/* One checkpoint for the environment every store lives in. */
-	if ((rc = lease_db_checkpoint(fod->env)) != 0 &&
+	/* One checkpoint for the environment every store lives in, on the
+	 * checkpoint thread (lease_ckpt.h); here without one. */
+	rc = fod->ckpt != NULL ? lease_ckpt_result(fod->ckpt) :
+	    lease_db_checkpoint(fod->env);
+	if (rc != 0 &&
 	    log_ratelimit_ok(&fod->rl_store, ev_now(fod->loop), 60, &n))
 		log_warn("lease store checkpoint: %s", lease_db_strerror(rc));
 }
@@ -148,6 +152,7 @@ int
 fod_start_threads(struct fod *fod, char *err, size_t errlen)
 {
 	sigset_t all, old;
+	char	 e2[256];
 	int	 rc = 0;
 
 	/*
@@ -162,6 +167,9 @@ fod_start_threads(struct fod *fod, char *err, size_t errlen)
 		rc = fo_peer_start(fod->peers[i], err, errlen);
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc == 0 && (fod->ckpt = lease_ckpt_start(fod->env,
+	    FOD_CHECKPOINT_SECS, e2, sizeof(e2))) == NULL)
+		log_warn("%s; checkpoints run on the main thread", e2);
 	return rc;
 }
 
@@ -199,6 +207,8 @@ fod_free(struct fod *fod)
 		fo_peer_free(fod->peers[i]);
 	free(fod->peers);
 	fod_close_sockets(fod);
+	lease_ckpt_stop(fod->ckpt);
+	fod->ckpt = NULL;
 	if (fod->env != NULL) {
 		(void)lease_db_checkpoint(fod->env);
 		lease_env_close(fod->env);
@@ -352,6 +362,10 @@ fod_reload(struct fod *fod, struct strbuf *why)
 		return -1;
 	}
 	config_errors_free(&errs);
+	/* [snmp] concerns only this thread: applied from any valid file,
+	 * whatever becomes of the primaries' part. */
+	fod->cfg.snmp = ncfg.snmp;
+	fo_snmp_apply(fod);
 	nn = ncfg.nprimaries;
 	/* MaxPrimaries is a [server] key: the running value holds. */
 	if (nn > fod->cfg.max_primaries) {

@@ -35,12 +35,14 @@
 #include "fo_fsm.h"
 #include "fo_stream.h"
 #include "ifaddr.h"
+#include "lease_ckpt.h"
 #include "lease_db.h"
 #include "log.h"
 #include "netio.h"
 #include "ping.h"
 #include "pool.h"
 #include "strbuf.h"
+#include "trap_limit.h"
 
 /*
  * Update sequences the failover gives its own grants (docs/failover-
@@ -58,6 +60,7 @@
 #define FOD_CALL_TIMEOUT	5.0	/* control call into a thread */
 #define FO_TICK_SECS		1.0	/* expiry sweep, lazy commits */
 #define FO_SNAP_INTERVAL	0.02	/* status snapshots at most this often */
+#define FO_PACE_SECS		0.05	/* steady replication commits (fo_serve.c) */
 #define FO_EXPIRE_PER_TICK	4096
 #define FO_MAX_PINGS		1024	/* DISCOVERs waiting on a ping */
 #define FO_HB_WINDOW		1024	/* hand-back updates in flight */
@@ -194,6 +197,8 @@ enum fo_rej {
 	FO_REJ_REFLECTED,	/* FROM_PRIMARY clear: our own role */
 	FO_REJ_UNEXPECTED,	/* a type the failover never receives */
 	FO_REJ_BAD_LEASE,	/* a LEASE record that does not decode */
+	FO_REJ_WRONG_ID,	/* from the primary's address, other id */
+	FO_REJ_SOCKET,		/* receive error on the primary's socket */
 	FO_REJ_COUNT
 };
 const char	*fo_rej_name(unsigned);
@@ -206,6 +211,8 @@ struct fo_snap {
 	double		 now;		/* wall clock of the snapshot */
 	double		 last_poll_sent, last_reply, last_rx; /* wall, 0 */
 	uint64_t	 msgs_rx, msgs_tx, send_errors;
+	uint64_t	 direct_rx;	/* datagrams on the primary's socket */
+	uint64_t	 direct_bad;	/* ... of them malformed */
 	uint64_t	 rejects[FO_REJ_COUNT];
 	uint64_t	 upd_received, upd_applied, upd_acked, upd_conflicts;
 	uint64_t	 bindings, local_bindings;
@@ -309,8 +316,12 @@ struct fo_peer {
 
 	/* ---- the thread only (and main before it starts) */
 	ev_async	 wake_w;
+	int		 fd;		/* connected to the primary (-1) */
+	ev_io		 sock_w;
+	struct fq_item	*rxit;		/* receive buffer for fd */
 	ev_prepare	 prepare_w;
 	ev_timer	 fsm_w[FO_TIMER_COUNT];
+	unsigned	 timer_gen[FO_TIMER_COUNT];	/* armed or cancelled */
 	ev_timer	 tick_w;
 	ev_timer	 pub_w;		/* a deferred snapshot */
 	bool		 stopping;
@@ -382,6 +393,8 @@ struct fo_peer {
 
 	/* Serving (fo_serve.c). */
 	bool		 commit_urgent;
+	bool		 commit_paced;	/* rx waits for pace_w */
+	ev_periodic	 pace_w;
 	struct dhcp_replyq after_commit;
 	struct dhcp_replyq outbox;
 	struct dhcp_reply_stats rstats;
@@ -396,6 +409,7 @@ struct fo_peer {
 	uint8_t		*txbuf;		/* FO_DGRAM_MAX */
 	double		 last_poll_sent, last_reply, last_rx;
 	uint64_t	 msgs_rx, msgs_tx, send_errors;
+	uint64_t	 direct_rx, direct_bad;
 	uint64_t	 rejects[FO_REJ_COUNT];
 	uint64_t	 upd_received, upd_applied, upd_acked, upd_conflicts;
 	uint64_t	 dhcp_rx, acks_withheld, ping_backlog;
@@ -407,7 +421,11 @@ struct fo_peer {
 	char		 stop_reason[FSM_REASON_MAX + 1];
 	bool		 snap_dirty;
 	double		 snap_at;
-	struct log_ratelimit rl_rx, rl_store, rl_send, rl_ping, rl_conflict;
+	/* One limit per reason: garbage must not hide a wrong key. */
+	struct log_ratelimit rl_rej[FO_REJ_COUNT + 1];
+	struct log_ratelimit rl_store, rl_send, rl_ping, rl_conflict;
+	/* Notifications that could come in floods (fo_notify.c). */
+	struct trap_limit tl_auth, tl_store, tl_dup;
 };
 
 /* ------------------------------------------------------ main thread */
@@ -446,6 +464,7 @@ struct fod {
 	int		 exit_code;
 
 	struct lease_env *env;
+	struct lease_ckpt *ckpt;	/* checkpoint thread, or NULL */
 	int		 fo_fd;
 	ev_io		 fo_w;
 	size_t		 nsocks;
@@ -500,6 +519,30 @@ void		 fo_notify_post(struct fo_peer *, enum fo_notify,
 void		 fo_notify_critical(struct fo_peer *, const char *reason);
 /* The store's environment is lost: the daemon must exit (EXIT_STORE). */
 void		 fo_notify_fatal(struct fo_peer *, const char *why);
+/*
+ * Notifications raised outside the state machine, numbered after enum
+ * fo_notify (the main thread maps both to traps: fo_snmp.c).
+ */
+enum fo_alert {
+	FO_ALERT_UPDATE_FAILED = FO_NOTIFY_COUNT, /* an update not stored */
+	FO_ALERT_CONFIG_MISMATCH,	/* digests or SyncBindingBufSize */
+	FO_ALERT_DUPLICATE,		/* one address, two clients */
+	FO_ALERT_AUTH_FAILURE,		/* bad HMAC or replay */
+	FO_ALERT_END
+};
+/* Peer side: log_warn "primary=NAME: <text>" and post it. */
+void		 fo_alert(struct fo_peer *, enum fo_alert, const char *fmt,
+		    ...) __attribute__((format(printf, 3, 4)));
+/* A datagram fo_reject()ed: bad HMAC or replay are posted, at most one
+ * a minute per primary, with the count held back. */
+void		 fo_alert_rejected(struct fo_peer *, unsigned rej);
+/* Binding updates from the primary not stored (n of them, the store's
+ * error rc): at most one a minute. */
+void		 fo_alert_update_failed(struct fo_peer *, int rc, size_t n);
+/* ours (our grant) and theirs (the primary's update) hold one address;
+ * ours_kept says which stays.  A few a minute. */
+void		 fo_alert_duplicate(struct fo_peer *, const struct lease *ours,
+		    const struct lease *theirs, bool ours_kept);
 
 /* fo_ctl.c: control commands */
 int		 fod_ctl_handler(void *arg, int argc, char **argv, bool json,
@@ -514,6 +557,11 @@ int		 fo_peer_start(struct fo_peer *, char *err, size_t errlen);
  * down) and waits for it. */
 void		 fo_peer_stop(struct fo_peer *, const char *why);
 void		 fo_peer_free(struct fo_peer *);
+/* fo_peer_sock.c: the primary's own connected failover socket. */
+int		 fo_peer_sock_open(struct fo_peer *, char *err, size_t errlen);
+void		 fo_peer_sock_close(struct fo_peer *);
+/* Handle whatever waits in that socket now. */
+void		 fo_peer_sock_drain(struct fo_peer *);
 /* Feed an event to the machine and perform its actions. */
 void		 fo_peer_event(struct fo_peer *, const struct fo_event *);
 /* Shorthand for an event with no fields but its type (and detail). */
@@ -530,6 +578,8 @@ double		 fo_wallclock(void);
 /* Thread side of reading a peer snapshot (main: fo_ctl.c). */
 void		 fo_peer_snapshot(struct fo_peer *, struct fo_snap *,
 		    struct fo_snap_subnet *subs, size_t cap);
+/* Sums over the primaries' own sockets: datagrams, malformed ones. */
+void		 fod_direct_counts(struct fod *, uint64_t *rx, uint64_t *bad);
 
 /* fo_store.c: persistent per-primary values in the store's meta */
 int		 fo_store_load(struct fo_peer *, char *err, size_t errlen);
@@ -578,6 +628,9 @@ void		 fo_serve_packet(struct fo_peer *, const struct fq_item *);
  * error (the batch is lost; replies withheld, acks not sent).
  */
 int		 fo_commit(struct fo_peer *);
+/* Commit what is staged at the next FO_PACE_SECS tick of the clock. */
+void		 fo_commit_paced(struct fo_peer *);
+void		 fo_pace_init(struct fo_peer *);
 void		 fo_serve_prepare(struct fo_peer *);
 void		 fo_serve_cancel_pings(struct fo_peer *);
 void		 fo_serve_expire(struct fo_peer *);

@@ -197,12 +197,14 @@ failover_json(struct server *srv, struct strbuf *out)
 	    "\"superseded\":%llu,\"too_big\":%llu,\"resumes\":%llu,"
 	    "\"walks\":%llu,\"paused\":%s,\"watermark\":%llu,"
 	    "\"watermark_persisted\":%llu,\"highest_sent\":%llu,"
+	    "\"bind_upd_delay_ms\":%u,"
 	    "\"last_failure_time\":%.3f,\"last_failure\":",
 	    U(r->queued), r->q.n, fo_tx_inflight(&r->tx), U(r->sent),
 	    U(r->datagrams), U(r->acked), U(r->retries), U(r->failures),
 	    U(r->superseded), U(r->too_big), U(r->resumes), U(r->walks),
 	    r->paused ? "true" : "false", U(fo_tx_acked_through(&r->tx)),
-	    U(r->persisted), U(r->last_sent), r->last_failure_time);
+	    U(r->persisted), U(r->last_sent),
+	    srv->cfg.failover.bind_upd_delay_ms, r->last_failure_time);
 	sb_json_str(out, r->last_failure);
 	sb_printf(out, "},\"sync\":{\"in_progress\":%s,\"requests\":%llu,"
 	    "\"completed\":%llu,\"failed\":%llu,\"announced\":%u,"
@@ -277,6 +279,9 @@ failover_text(struct server *srv, struct strbuf *out)
 	    r->paused ? " (paused)" : "");
 	sb_printf(out, "  watermark:         %llu (stored %llu)\n",
 	    U(fo_tx_acked_through(&r->tx)), U(r->persisted));
+	sb_printf(out, "  update datagrams:  %llu for %llu updates "
+	    "(BindUpdDelay %u ms)\n", U(r->datagrams), U(r->sent),
+	    srv->cfg.failover.bind_upd_delay_ms);
 	if (r->last_failure[0])
 		sb_printf(out, "  last failure:      %s\n", r->last_failure);
 	sb_printf(out, "  start-up sync:     %s, %u bindings sent, %llu "

@@ -514,6 +514,10 @@ fo_link_shutdown(struct server *srv)
 
 	if (fo == NULL || !fo->configured || fo->fd < 0)
 		return;
+	/* What BindUpdDelay holds back leaves first: the failover takes
+	 * over with it. */
+	fo->repl.flush = true;
+	repl_pump(srv);
 	m = fo->out;
 	/*
 	 * Three copies, each re-encoded (a byte-identical copy would be a
@@ -546,6 +550,7 @@ reject(struct server *srv, enum fo_rej r, uint32_t src, uint16_t sport,
 	char	 a[16];
 
 	fo->rej[r]++;
+	pr_snmp_rejected(srv, r, src, sport);	/* bad HMAC, replay */
 	if (!log_ratelimit_ok(&fo->rl_rej, fo_link_now(srv), 10, &n))
 		return;
 	fmt_addr(src, a, sizeof(a));
@@ -866,6 +871,18 @@ resend_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	fo_link_rearm(srv);
 }
 
+/* BindUpdDelay is over: what waited goes out. */
+static void
+hold_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct server *srv = w->data;
+
+	(void)loop;
+	(void)revents;
+	repl_pump(srv);
+	fo_link_rearm(srv);
+}
+
 void
 fo_link_tick(struct server *srv)
 {
@@ -954,7 +971,8 @@ fo_link_open(struct server *srv, char *err, size_t errlen)
 	fo->configured = fc->use_failover;
 	ev_timer_init(&fo->ctl_ret_w, ctl_ret_cb, 1., 0.);
 	ev_timer_init(&fo->resend_w, resend_cb, 1., 0.);
-	fo->ctl_ret_w.data = fo->resend_w.data = srv;
+	ev_timer_init(&fo->hold_w, hold_cb, 1., 0.);
+	fo->ctl_ret_w.data = fo->resend_w.data = fo->hold_w.data = srv;
 	subnets_build(srv, fo->configured ? FO_SERVED_FAILOVER :
 	    FO_SERVED_PRIMARY);
 	params_from_cfg(&srv->cfg, &params);
@@ -1029,6 +1047,7 @@ fo_link_close(struct server *srv)
 	if (srv->loop != NULL) {
 		ev_timer_stop(srv->loop, &fo->ctl_ret_w);
 		ev_timer_stop(srv->loop, &fo->resend_w);
+		ev_timer_stop(srv->loop, &fo->hold_w);
 		if (fo->fd >= 0)
 			ev_io_stop(srv->loop, &fo->rx_w);
 	}

@@ -115,6 +115,8 @@ struct fo_repl {
 	uint64_t	 last_sent;	/* highest seq sent since the reset */
 	uint64_t	 staged_wm;	/* watermark in the open batch */
 	bool		 wm_staged;
+	double		 q_since;	/* the queue's oldest change, ev_now */
+	bool		 flush;		/* send without BindUpdDelay */
 	/* counters */
 	uint64_t	 queued;	/* changes queued */
 	uint64_t	 sent;		/* updates sent (first transmissions) */
@@ -198,6 +200,7 @@ struct fo_link {
 	struct pr_fsm	 fsm;
 	ev_timer	 ctl_ret_w;	/* the machine's one timer */
 	ev_timer	 resend_w;	/* earliest ack deadline of the streams */
+	ev_timer	 hold_w;	/* BindUpdDelay of the oldest change */
 	ev_io		 rx_w;
 	int		 fd;
 

@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "fo_conflict.h"
+#include "pr_snmp.h"
 #include "server_int.h"
 
 void
@@ -124,6 +125,7 @@ log_conflict(struct server *srv, const struct lease *ours,
 	    "%s: ours %s; failover's %s; kept %s", a, co, ct,
 	    ours_won ? "ours" : "the failover's");
 	hb->last_conflict_time = fo_link_now(srv);
+	pr_snmp_duplicate(srv, ours->addr, hb->last_conflict);
 	/*
 	 * Every conflict is worth a line (design "Conflicts": log both
 	 * clients), but a hand-back of a badly diverged store must not

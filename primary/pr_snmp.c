@@ -4,6 +4,12 @@
  * has no other).  The primary table has one row: this server, its
  * failover's address, and the primary's own control state (pr_fsm) as
  * DhcpfoState primaryInit(7)..primaryServing(11).
+ *
+ * Traps that could come in floods are limited here (common/trap_limit.h):
+ * authentication failures and given-up replication one a minute, with
+ * the count of what was held back; duplicate bindings a few a minute.
+ * The limits are this file's own: the primary has one failover, one
+ * main thread, one of each.
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,7 +21,15 @@
 #include "pr_snmp.h"
 #include "server_int.h"
 #include "snmp_agent.h"
+#include "trap_limit.h"
 #include "version.h"
+
+#define PR_TRAP_WINDOW	60.0	/* seconds */
+#define PR_DUP_TRAPS	10	/* duplicate-address traps per window */
+
+static struct {
+	struct trap_limit auth, repl, dup;
+} pt;
 
 static int32_t
 age_cs(double now, double then)
@@ -71,6 +85,7 @@ provide(void *arg, struct snmp_snap *s)
 			break;
 		pool_stats(pool_set_get(srv->pools, i), &st);
 		bound += st.bound + st.reserved_bound;
+		snprintf(x->name, sizeof(x->name), "%s", sn->name);
 		x->network = sn->network;
 		x->prefix = sn->prefix;
 		x->primary = 1;
@@ -127,6 +142,13 @@ pr_snmp_start(struct server *srv)
 }
 
 void
+pr_snmp_reload(struct server *srv)
+{
+	(void)snmp_agent_apply(srv->loop, &srv->cfg.snmp,
+	    srv->cfg.server.state_dir, provide, srv);
+}
+
+void
 pr_snmp_stop(void)
 {
 	snmp_agent_stop();
@@ -159,4 +181,92 @@ pr_snmp_notify(struct server *srv, enum pr_notify n, int from, int to,
 	case PR_NOTIFY_COUNT:
 		break;
 	}
+}
+
+static void
+fmt_addr(uint32_t a, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff,
+	    (a >> 8) & 0xff, a & 0xff);
+}
+
+/*
+ * replicate.c gave up on an update after SyncBindRetryMax retries and
+ * paused replication until the failover is heard from: one trap per
+ * such episode, no more than one a minute.
+ */
+void
+pr_snmp_repl_stopped(struct server *srv)
+{
+	const struct fo_repl *r = &srv->fo->repl;
+	char	 reason[512];
+	uint64_t held;
+
+	if (!snmp_agent_wants(SNMP_TRAP_BINDING_UPDATE_FAILED))
+		return;
+	if (!trap_limit_ok(&pt.repl, ev_now(srv->loop), PR_TRAP_WINDOW, 1,
+	    &held)) {
+		log_debug("snmp: dhcpfoBindingUpdateFailed held back (at most "
+		    "one a minute)");
+		return;
+	}
+	if (held > 0)
+		snprintf(reason, sizeof(reason), "replication to the failover "
+		    "stopped %llu times since the last notification; last: %s",
+		    (unsigned long long)(held + 1), r->last_failure);
+	else
+		snprintf(reason, sizeof(reason), "replication to the failover "
+		    "stopped: %s", r->last_failure);
+	snmp_agent_trap(SNMP_TRAP_BINDING_UPDATE_FAILED, srv->cfg.server.name,
+	    0, 0, reason, 0, 0);
+}
+
+void
+pr_snmp_rejected(struct server *srv, enum fo_rej rej, uint32_t src,
+    uint16_t sport)
+{
+	const struct fo_link *fo = srv->fo;
+	char	 reason[512], a[16];
+	uint64_t held;
+
+	if (rej != FO_REJ_BAD_HMAC && rej != FO_REJ_REPLAYED)
+		return;
+	if (!snmp_agent_wants(SNMP_TRAP_AUTH_FAILURE) ||
+	    !trap_limit_ok(&pt.auth, ev_now(srv->loop), PR_TRAP_WINDOW, 1,
+	    &held))
+		return;
+	fmt_addr(src, a, sizeof(a));
+	snprintf(reason, sizeof(reason), "%llu failover datagram%s from "
+	    "%s:%u failed authentication (%s) since the last notification; "
+	    "%llu bad-hmac, %llu replayed in all: check SharedKeyFile on "
+	    "both servers, or look for a spoofer",
+	    (unsigned long long)(held + 1), held ? "s" : "", a, sport,
+	    fo_rej_name(rej), (unsigned long long)fo->rej[FO_REJ_BAD_HMAC],
+	    (unsigned long long)fo->rej[FO_REJ_REPLAYED]);
+	snmp_agent_trap(SNMP_TRAP_AUTH_FAILURE, srv->cfg.server.name, 0, 0,
+	    reason, 0, 0);
+}
+
+void
+pr_snmp_duplicate(struct server *srv, uint32_t addr, const char *what)
+{
+	const struct cfg_subnet *sn = config_subnet_for(&srv->cfg, addr);
+	char	 reason[512];
+	uint64_t held;
+
+	if (!snmp_agent_wants(SNMP_TRAP_DUPLICATE_ADDRESS) ||
+	    !trap_limit_ok(&pt.dup, ev_now(srv->loop), PR_TRAP_WINDOW,
+	    PR_DUP_TRAPS, &held))
+		return;
+	/* The count first: a long host name may cut the end. */
+	if (held > 0)
+		snprintf(reason, sizeof(reason), "subnet %s (%llu more "
+		    "duplicates not notified, see the log): %s",
+		    sn != NULL ? sn->name : "?", (unsigned long long)held,
+		    what);
+	else
+		snprintf(reason, sizeof(reason), "subnet %s: %s",
+		    sn != NULL ? sn->name : "?", what);
+	snmp_agent_trap(SNMP_TRAP_DUPLICATE_ADDRESS, srv->cfg.server.name,
+	    0, 0, reason, 0, 0);
 }

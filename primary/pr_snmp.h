@@ -2,15 +2,31 @@
 #ifndef DHCPFO_PR_SNMP_H
 #define DHCPFO_PR_SNMP_H
 
+#include <stdint.h>
+
+#include "fo_link.h"
 #include "pr_fsm.h"
 
 struct server;
 
 /* Starts the AgentX sub-agent when the config has [snmp]: 0 or -1. */
 int	pr_snmp_start(struct server *);
+/* After a reload: applies the new [snmp] (switches and thresholds at
+ * once; a new AgentXSocket restarts the sub-agent; a new or removed
+ * section starts or stops it). */
+void	pr_snmp_reload(struct server *);
 void	pr_snmp_stop(void);
 /* A pr_fsm notification as a trap; from/to: enum pr_state. */
 void	pr_snmp_notify(struct server *, enum pr_notify, int from, int to,
 	    const char *reason);
+/* Replication gave up on an update (replicate.c). */
+void	pr_snmp_repl_stopped(struct server *);
+/* A failover datagram was rejected: bad HMAC or replay raise
+ * dhcpfoAuthenticationFailure, at most one a minute. */
+void	pr_snmp_rejected(struct server *, enum fo_rej, uint32_t src,
+	    uint16_t sport);
+/* A hand-back found addr bound to two clients (what: both clients and
+ * which binding was kept). */
+void	pr_snmp_duplicate(struct server *, uint32_t addr, const char *what);
 
 #endif

@@ -48,6 +48,7 @@
 #include <string.h>
 
 #include "exitcodes.h"
+#include "pr_snmp.h"
 #include "server_int.h"
 
 static void	sync_pump(struct server *);
@@ -373,6 +374,8 @@ repl_committed(struct server *srv)
 		/* Covered by the walk that resumes the stream. */
 		r->npending = 0;
 	}
+	if (r->q.n == 0)
+		r->q_since = fo_link_now(srv);
 	for (size_t i = 0; i < r->npending; i++) {
 		/*
 		 * A record staged again unchanged (the engine does that for
@@ -438,6 +441,35 @@ rewalk(struct server *srv)
 		    (unsigned long long)r->last_sent);
 }
 
+/*
+ * BindUpdDelay: a change may wait that long so that the ones committed
+ * after it share its datagram.  At 1,000 changes a second a primary
+ * otherwise sends one or two per datagram, and every datagram costs the
+ * failover a wake-up, an HMAC check, a commit and an ack (bench/many.sh).
+ * A full datagram's worth, a rebuilt queue, a shutdown or a delay of 0
+ * goes at once.  True: hold, hold_w is armed.
+ */
+static bool
+repl_hold(struct server *srv)
+{
+	struct fo_link	*fo = srv->fo;
+	struct fo_repl	*r = &fo->repl;
+	double		 delay = srv->cfg.failover.bind_upd_delay_ms / 1000.0;
+	double		 age;
+
+	if (delay <= 0 || r->flush || r->rewalk || r->q.n == 0 ||
+	    r->q.n >= FO_MAX_UPDATES)
+		return false;
+	age = fo_link_now(srv) - r->q_since;
+	if (age >= delay)
+		return false;
+	if (!ev_is_active(&fo->hold_w)) {
+		ev_timer_set(&fo->hold_w, delay - age, 0.);
+		ev_timer_start(srv->loop, &fo->hold_w);
+	}
+	return true;
+}
+
 static void
 repl_send(struct server *srv)
 {
@@ -498,10 +530,12 @@ repl_pump(struct server *srv)
 	    (fo->sync.active && fo->sync.done_seq == 0 &&
 	    !fo->sync.marking)) && !store_quiet(srv))
 		return;
-	if (!fo->repl.paused) {
+	if (!fo->repl.paused && !repl_hold(srv)) {
 		if (fo->repl.rewalk)
 			rewalk(srv);
 		repl_send(srv);
+		/* What stays queued (a full window) is as old as now. */
+		fo->repl.q_since = fo_link_now(srv);
 	}
 	sync_pump(srv);
 	fo_link_rearm(srv);
@@ -536,6 +570,7 @@ repl_stop(struct server *srv, const struct fo_tx_entry *e)
 	r->npending = 0;
 	r->paused = true;
 	r->rewalk = true;
+	pr_snmp_repl_stopped(srv);	/* dhcpfoBindingUpdateFailed */
 }
 
 void

@@ -159,7 +159,10 @@ checkpoint_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	if ((rc = lease_db_checkpoint(srv->env)) != 0)
+	/* The checkpoint thread's result; without it, checkpoint here. */
+	rc = srv->ckpt != NULL ? lease_ckpt_result(srv->ckpt) :
+	    lease_db_checkpoint(srv->env);
+	if (rc != 0)
 		store_failed(srv, rc, "checkpoint");
 }
 
@@ -354,8 +357,13 @@ fail:
 int
 server_run(struct server *srv)
 {
-	char	 a[16];
+	char	 a[16], e2[256];
 	uint32_t sa = srv->cfg.server.server_addr;
+
+	/* After daemon(): threads do not survive a fork. */
+	if ((srv->ckpt = lease_ckpt_start(srv->env, SRV_CHECKPOINT_SECS, e2,
+	    sizeof(e2))) == NULL)
+		log_warn("%s; checkpoints run in the event loop", e2);
 
 	snprintf(a, sizeof(a), "%u.%u.%u.%u", sa >> 24, (sa >> 16) & 0xff,
 	    (sa >> 8) & 0xff, sa & 0xff);
@@ -397,6 +405,8 @@ server_free(struct server *srv)
 			(void)lease_db_commit(srv->db);
 		lease_db_close(srv->db);
 	}
+	lease_ckpt_stop(srv->ckpt);
+	srv->ckpt = NULL;
 	if (srv->env != NULL) {
 		(void)lease_db_checkpoint(srv->env);
 		lease_env_close(srv->env);
@@ -504,6 +514,9 @@ srv_reload(struct server *srv, struct strbuf *why)
 	config_free(&old);
 	/* New pools serve by default: who serves what is the link's. */
 	fo_link_reloaded(srv);
+	/* [snmp]: switches and thresholds at once, a new socket or a
+	 * section added or removed (re)starts or stops the sub-agent. */
+	pr_snmp_reload(srv);
 	srv->ctr.reloads++;
 	log_info("reload: configuration applied (%zu subnets, %zu hosts)",
 	    srv->cfg.nsubnets, srv->cfg.nhosts);

@@ -18,6 +18,7 @@
 #include "engine.h"
 #include "fo_link.h"
 #include "ifaddr.h"
+#include "lease_ckpt.h"
 #include "lease_db.h"
 #include "log.h"
 #include "netio.h"
@@ -63,6 +64,7 @@ struct server {
 	int		 exit_code;
 
 	struct lease_env *env;
+	struct lease_ckpt *ckpt;	/* checkpoint thread, or NULL */
 	struct lease_db	*db;
 	struct pool_set	*pools;
 	struct engine	 eng;

@@ -13,10 +13,6 @@
 # update and marker is acknowledged; the markers' acks are the "echo".
 . "$(dirname "$0")/lib.sh"
 e2e_init
-FOPEER=$BUILD/tools/fopeer
-LOAD=$BUILD/tools/dhcpload
-[ -x "$FOPEER" ] || skip "$FOPEER not built (run make)"
-[ -x "$LOAD" ] || skip "$LOAD not built (run make)"
 
 # Topology and helpers shared by the t_pr_link_*.sh tests.
 . "$(dirname "$0")/../tools/pr_link_lib.sh"

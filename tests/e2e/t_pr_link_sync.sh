@@ -10,10 +10,6 @@
 # 50,000/s goal is a benchmark figure).
 . "$(dirname "$0")/lib.sh"
 e2e_init
-FOPEER=$BUILD/tools/fopeer
-LOAD=$BUILD/tools/dhcpload
-[ -x "$FOPEER" ] || skip "$FOPEER not built (run make)"
-[ -x "$LOAD" ] || skip "$LOAD not built (run make)"
 
 # Topology and helpers shared by the t_pr_link_*.sh tests.
 . "$(dirname "$0")/../tools/pr_link_lib.sh"

@@ -27,6 +27,10 @@
  * address counts as "moved", a NAK as "nak".  With -o the ACKs are
  * recorded as usual.
  *
+ * Release mode (-x FILE): the clients of an ACK file each send one
+ * DHCPRELEASE (ciaddr, option 54 = the -s server; RFC 2131 4.4.6), and
+ * dhcpload exits at once: a release is never answered.
+ *
  * Only the DHCP codec (common/dhcp_codec.c) is used from the project.
  * Exit: 0 every client acknowledged (renew mode: with its own address),
  * 1 not all, 2 usage or system error.
@@ -64,6 +68,7 @@ struct opts {
 	struct in_addr	server, server2, bind, giaddr;
 	bool		have_server2;
 	const char	*renew_file;	/* -e: renew these clients */
+	bool		 release;	/* -x: release them instead */
 	uint8_t		(*macs)[6];	/* renew mode: per client */
 	uint32_t	*addrs;		/* renew mode: per client */
 	uint16_t	port;
@@ -106,13 +111,15 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: dhcpload -s SERVER [-S SERVER2] -b BIND (-n N | -e FILE)\n"
+	    "usage: dhcpload -s SERVER [-S SERVER2] -b BIND "
+	    "(-n N | -e FILE | -x FILE)\n"
 	    "                [-p PORT] [-g GIADDR] [-r RATE] [-w WINDOW]\n"
 	    "                [-o ACKFILE] [-t SECS] [-i SECS] [-R RETRIES]\n"
 	    "                [-T MS] [-m BYTE] [-q]\n"
 	    "  -s SERVER  server address to send to\n"
 	    "  -S SERVER2 also send every message to this server\n"
 	    "  -e FILE    renew the clients of an ACK file instead of -n\n"
+	    "  -x FILE    release the clients of an ACK file, then exit\n"
 	    "  -p PORT    server DHCP port, also our source port (67)\n"
 	    "  -b BIND    local (relay) address to bind\n"
 	    "  -g GIADDR  giaddr in requests (default BIND); replies go there\n"
@@ -210,7 +217,12 @@ send_msg(int fd, const struct opts *o, uint32_t xid_base, uint32_t i,
 	if (!dhcp_opt_set_u8(&msg, DHO_MESSAGE_TYPE, type) ||
 	    !dhcp_opt_set(&msg, DHO_PARAM_REQUEST_LIST, prl, sizeof(prl)))
 		return -1;
-	if (type == DHCPREQUEST && o->addrs != NULL)
+	if (type == DHCPRELEASE) {
+		msg.ciaddr = c->offered;
+		if (!dhcp_opt_set_u32(&msg, DHO_SERVER_ID,
+		    ntohl(o->server.s_addr)))
+			return -1;
+	} else if (type == DHCPREQUEST && o->addrs != NULL)
 		msg.ciaddr = c->offered;	/* RENEWING/REBINDING */
 	else if (type == DHCPREQUEST &&
 	    (!dhcp_opt_set_u32(&msg, DHO_REQUESTED_ADDRESS, c->offered) ||
@@ -407,11 +419,12 @@ main(int argc, char **argv)
 	int64_t t0, now, last_rx, deadline;
 	const char *why = "all clients done";
 
-	while ((ch = getopt(argc, argv, "s:S:e:p:b:g:n:r:w:o:t:i:R:T:m:q")) != -1) {
+	while ((ch = getopt(argc, argv, "s:S:e:x:p:b:g:n:r:w:o:t:i:R:T:m:q")) != -1) {
 		switch (ch) {
 		case 's': addr_arg(optarg, &o.server, "server"); have_server = true; break;
 		case 'S': addr_arg(optarg, &o.server2, "second server"); o.have_server2 = true; break;
 		case 'e': o.renew_file = optarg; break;
+		case 'x': o.renew_file = optarg; o.release = true; break;
 		case 'p': o.port = (uint16_t)num_arg(optarg, 65535, "port"); break;
 		case 'b': addr_arg(optarg, &o.bind, "bind"); have_bind = true; break;
 		case 'g': addr_arg(optarg, &o.giaddr, "giaddr"); have_gi = true; break;
@@ -483,6 +496,22 @@ main(int argc, char **argv)
 		clock_gettime(CLOCK_REALTIME, &ts);
 		xid_base = (uint32_t)(ts.tv_nsec ^ (ts.tv_sec << 12) ^
 		    ((uint32_t)getpid() << 16));
+	}
+	if (o.release) {
+		for (i = 0; i < o.nclients; i++) {
+			struct client c = { .offered = o.addrs[i] };
+
+			if (send_msg(fd, &o, xid_base, i, &c, DHCPRELEASE,
+			    &st) < 0)
+				return 2;
+		}
+		fprintf(stderr, "dhcpload: released %" PRIu32 " clients "
+		    "(send-errors %" PRIu64 ")\n", o.nclients, st.send_err);
+		close(fd);
+		free(cl);
+		free(o.macs);
+		free(o.addrs);
+		return st.send_err == 0 ? 0 : 1;
 	}
 	t0 = last_rx = mono_ms();
 	deadline = t0 + (int64_t)(o.deadline_s * 1000);

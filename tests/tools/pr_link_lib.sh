@@ -1,9 +1,14 @@
 # shellcheck shell=bash
 #
 # Shared by the t_pr_link_*.sh tests, sourced after tests/e2e/lib.sh and
-# e2e_init (FOPEER and LOAD set).
+# e2e_init; it skips the test when the tools are not built.
 # Namespace "srv": the primary on 127.0.0.2, the fake failover (fopeer)
 # on 127.0.0.3, both on the namespace's own loopback.
+FOPEER=$BUILD/tools/fopeer
+LOAD=$BUILD/tools/dhcpload
+[ -x "$FOPEER" ] || skip "$FOPEER not built (run make)"
+[ -x "$LOAD" ] || skip "$LOAD not built (run make)"
+
 P_ADDR=127.0.0.2
 F_ADDR=127.0.0.3
 FO_PORT=647

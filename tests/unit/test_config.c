@@ -566,6 +566,26 @@ static const struct bad_case bad_cases[] = {
 	  "be empty", NULL },
 	{ "snmp", "Traps", "maybe", "[snmp] Traps = maybe: must be true or "
 	  "false", NULL },
+	{ "snmp", "StateChange", "maybe", "[snmp] StateChange = maybe: must "
+	  "be true or false", NULL },
+	{ "snmp", "AuthenticationFailure", "2", "[snmp] AuthenticationFailure "
+	  "= 2: must be true or false", NULL },
+	{ "snmp", "SubnetUtilisationHigh", "", "[snmp] SubnetUtilisationHigh "
+	  "= \"\": must be true or false", NULL },
+	{ "snmp", "UtilisationHigh", "0", "[snmp] UtilisationHigh = 0: must "
+	  "be 1..100", NULL },
+	{ "snmp", "UtilisationHigh", "101", "[snmp] UtilisationHigh = 101: "
+	  "must be 1..100", NULL },
+	{ "snmp", "UtilisationHigh", "95.5", "[snmp] UtilisationHigh = 95.5: "
+	  "not a whole number", NULL },
+	{ "snmp", "UtilisationHigh", "80", "[snmp] UtilisationHigh = 80: "
+	  "must be more than UtilisationNormal (80)", NULL },
+	{ "snmp", "UtilisationNormal", "100", "[snmp] UtilisationNormal = "
+	  "100: must be 0..99", NULL },
+	{ "snmp", "UtilisationNormal", "-1", "[snmp] UtilisationNormal = -1: "
+	  "not a number, must be 0..99", NULL },
+	{ "snmp", "UtilisationNormal", "90", "[snmp] UtilisationNormal = 90: "
+	  "must be less than UtilisationHigh (90)", NULL },
 };
 
 static char *
@@ -1007,6 +1027,89 @@ slurp(const char *path)
 	return buf;
 }
 
+/* [snmp]: defaults, and each switch lands on its notification's number. */
+static void
+snmp_switches_and_thresholds(void **state)
+{
+	/* In DHCPFO-MIB order: dhcpfoNotifications.1 .. .16. */
+	static const char *const names[] = {
+		"StateChange", "PrimaryNotResponding", "PrimaryResponding",
+		"TakeoverStarted", "TakeoverEnded", "HandbackStarted",
+		"HandbackCompleted", "HandbackFailed", "SyncCompleted",
+		"SyncFailed", "BindingUpdateFailed", "ConfigMismatch",
+		"SubnetUtilisationHigh", "SubnetUtilisationNormal",
+		"DuplicateAddress", "AuthenticationFailure",
+	};
+	struct config cfg;
+	char	 text[512];
+	(void)state;
+
+	load_ok(MINIMAL "[snmp]\n", &cfg);
+	assert_true(cfg.snmp.present);
+	assert_true(cfg.snmp.traps);
+	for (int k = 1; k < CFG_SNMP_NOTIFY_MAX; k++)
+		assert_true(cfg.snmp.notify[k]);
+	assert_int_equal(cfg.snmp.util_high, 90);
+	assert_int_equal(cfg.snmp.util_normal, 80);
+	config_free(&cfg);
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(text, sizeof(text), MINIMAL "[snmp]\n%s = off\n",
+		    names[i]);
+		load_ok(text, &cfg);
+		for (int k = 1; k < CFG_SNMP_NOTIFY_MAX; k++)
+			if (cfg.snmp.notify[k] != ((size_t)k != i + 1))
+				fail_msg("%s = off: switch %d is %d", names[i],
+				    k, cfg.snmp.notify[k]);
+		config_free(&cfg);
+	}
+
+	load_ok(MINIMAL "[snmp]\nTraps = no\nUtilisationHigh = 100\n"
+	    "UtilisationNormal = 0\n", &cfg);
+	assert_false(cfg.snmp.traps);
+	assert_int_equal(cfg.snmp.util_high, 100);
+	assert_int_equal(cfg.snmp.util_normal, 0);
+	config_free(&cfg);
+	/* Keys are case-insensitive like every other. */
+	load_ok(MINIMAL "[snmp]\nutilisationhigh = 60\n"
+	    "UTILISATIONNORMAL = 40\n", &cfg);
+	assert_int_equal(cfg.snmp.util_high, 60);
+	assert_int_equal(cfg.snmp.util_normal, 40);
+	config_free(&cfg);
+}
+
+/* The order check names both keys, once, and only on valid values. */
+static void
+snmp_threshold_order(void **state)
+{
+	struct config_errors e;
+	(void)state;
+
+	load_bad(MINIMAL "[snmp]\nUtilisationHigh = 50\n"
+	    "UtilisationNormal = 60\n", &e);
+	assert_int_equal(e.count, 1);
+	expect_error(&e, ":9: [snmp] UtilisationNormal = 60: must be less "
+	    "than UtilisationHigh (50)");
+	config_errors_free(&e);
+
+	/* A bad High is reported alone: no second message about order. */
+	load_bad(MINIMAL "[snmp]\nUtilisationHigh = abc\n"
+	    "UtilisationNormal = 95\n", &e);
+	assert_int_equal(e.count, 1);
+	expect_error(&e, ":8: [snmp] UtilisationHigh = abc: not a number");
+	config_errors_free(&e);
+
+	/* No [snmp] section: the defaults, nothing to report. */
+	{
+		struct config cfg;
+
+		load_ok(MINIMAL, &cfg);
+		assert_false(cfg.snmp.present);
+		assert_int_equal(cfg.snmp.util_high, 90);
+		config_free(&cfg);
+	}
+}
+
 static void
 every_key_documented(void **state)
 {
@@ -1084,6 +1187,9 @@ main(void)
 		    teardown),
 		cmocka_unit_test_teardown(missing_file_is_clear, teardown),
 		cmocka_unit_test_teardown(error_list_is_capped, teardown),
+		cmocka_unit_test_teardown(snmp_switches_and_thresholds,
+		    teardown),
+		cmocka_unit_test_teardown(snmp_threshold_order, teardown),
 		cmocka_unit_test_teardown(every_key_documented, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

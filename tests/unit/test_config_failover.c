@@ -150,6 +150,10 @@ sample_failover_ini_loads(void **state)
 	assert_int_equal(cfg.max_primaries, 5);
 	assert_true(cfg.snmp.present);
 	assert_true(cfg.snmp.traps);
+	for (int k = 1; k < CFG_SNMP_NOTIFY_MAX; k++)
+		assert_true(cfg.snmp.notify[k]);
+	assert_int_equal(cfg.snmp.util_high, 90);
+	assert_int_equal(cfg.snmp.util_normal, 80);
 
 	/* [failover] defaults. */
 	assert_true(cfg.defaults.poll_delay == 60);
@@ -505,6 +509,14 @@ static const struct bad_case bad_cases[] = {
 
 	{ "snmp", "Traps", "maybe", "[snmp] Traps = maybe: must be true or "
 	  "false" },
+	{ "snmp", "ConfigMismatch", "perhaps", "[snmp] ConfigMismatch = "
+	  "perhaps: must be true or false" },
+	{ "snmp", "UtilisationHigh", "0", "[snmp] UtilisationHigh = 0: must "
+	  "be 1..100" },
+	{ "snmp", "UtilisationNormal", "99.5", "[snmp] UtilisationNormal = "
+	  "99.5: not a whole number" },
+	{ "snmp", "UtilisationNormal", "95", "[snmp] UtilisationNormal = 95: "
+	  "must be less than UtilisationHigh (90)" },
 };
 
 /* The base file: every section, valid; case c replaces or adds a key. */
@@ -1089,8 +1101,9 @@ every_key_documented(void **state)
 			total++;
 		}
 	}
-	/* 16 [server], 12 [failover], 3 [primary:NAME], 2 Primary, 2 [snmp]. */
-	assert_int_equal(total, 35);
+	/* 16 [server], 12 [failover], 3 [primary:NAME], 2 Primary, and
+	 * [snmp]: AgentXSocket, Traps, 16 switches, 2 thresholds. */
+	assert_int_equal(total, 53);
 	assert_null(fo_config_specs("nosuch", &(size_t){ 0 }));
 	free(ini);
 	free(doc);

@@ -1,0 +1,139 @@
+/*
+ * Each primary's own failover socket (docs/failover-design.md "Sockets
+ * and ports").
+ *
+ * Every primary thread opens a UDP socket bound to the same
+ * ServerAddress:FailoverPort as the main thread's and connect()s it to
+ * its primary's Address:Port.  Linux prefers the connected socket whose
+ * remote end matches, so the kernel delivers that primary's datagrams
+ * straight to its thread: the steady stream of BindUpd and PollRpl
+ * costs no hand-off between threads (a mutex, an ev_async, a futex
+ * wake-up and a malloc per datagram were most of the failover's CPU
+ * with five busy primaries).  Replies leave through the same socket.
+ *
+ * The main thread's socket still receives everything else: datagrams
+ * from unknown addresses (counted and dropped there) and, around a
+ * reload that restarts a primary, the few that arrive while no
+ * connected socket exists (routed through the queue as before).  The
+ * receive path below therefore ends in the same fo_msg_rx, which does
+ * every check of its own (header, HMAC, replay, direction).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "fod.h"
+
+void
+fo_peer_sock_drain(struct fo_peer *p)
+{
+	struct fq_item	*it = p->rxit;
+	int		 budget = FOD_READ_BUDGET;
+
+	if (p->fd < 0)
+		return;
+	while (budget-- > 0 && !p->stopping) {
+		struct sockaddr_in from;
+		socklen_t flen = sizeof(from);
+		struct fo_hdr h;
+		enum fo_err e;
+		ssize_t	 n;
+
+		n = recvfrom(p->fd, it->buf, FO_DGRAM_MAX + 1, MSG_DONTWAIT,
+		    (struct sockaddr *)&from, &flen);
+		if (n < 0) {
+			if (errno == ECONNREFUSED) {
+				/* An ICMP port unreachable for one of our
+				 * sends: the primary is down, which the
+				 * polls find out on their own. */
+				continue;
+			}
+			if (errno != EAGAIN && errno != EINTR)
+				fo_reject(p, FO_REJ_SOCKET, strerror(errno));
+			break;
+		}
+		p->direct_rx++;
+		if (n > FO_DGRAM_MAX) {
+			p->direct_bad++;
+			fo_reject(p, FO_ERR_LENGTH, "over the largest datagram");
+			continue;
+		}
+		it->len = (size_t)n;
+		it->src_addr = ntohl(from.sin_addr.s_addr);
+		it->src_port = ntohs(from.sin_port);
+		/* Connected, so the source is the primary's; the header must
+		 * name it too (as the main thread's routing requires). */
+		if ((e = fo_peek_header(it->buf, it->len, &h)) != FO_OK) {
+			p->direct_bad++;
+			fo_reject(p, e, NULL);
+			continue;
+		}
+		if (h.primary_id != p->id) {
+			fo_reject(p, FO_REJ_WRONG_ID, NULL);
+			continue;
+		}
+		fo_msg_rx(p, it);
+	}
+}
+
+static void
+sock_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	fo_peer_sock_drain(w->data);
+}
+
+int
+fo_peer_sock_open(struct fo_peer *p, char *err, size_t errlen)
+{
+	const struct fod *fod = p->fod;
+	struct sockaddr_in to;
+	char	 e2[256], a[INET_ADDRSTRLEN];
+
+	p->fd = -1;
+	if ((p->rxit = fq_item_new(FQ_FO, FO_DGRAM_MAX + 1)) == NULL) {
+		snprintf(err, errlen, "primary=%s: out of memory", p->name);
+		return -1;
+	}
+	p->fd = netio_open_udp(fod->cfg.server.server_addr,
+	    fod->cfg.failover_port, NULL, e2, sizeof(e2));
+	if (p->fd < 0) {
+		snprintf(err, errlen, "primary=%s: failover socket: %s",
+		    p->name, e2);
+		return -1;
+	}
+	memset(&to, 0, sizeof(to));
+	to.sin_family = AF_INET;
+	to.sin_addr.s_addr = htonl(p->addr);
+	to.sin_port = htons(p->port);
+	if (connect(p->fd, (struct sockaddr *)&to, sizeof(to)) < 0) {
+		fo_fmt_addr(p->addr, a, sizeof(a));
+		snprintf(err, errlen, "primary=%s: failover socket: connect "
+		    "to %s:%u: %s", p->name, a, p->port, strerror(errno));
+		close(p->fd);
+		p->fd = -1;
+		return -1;
+	}
+	ev_io_init(&p->sock_w, sock_rx_cb, p->fd, EV_READ);
+	p->sock_w.data = p;
+	ev_io_start(p->loop, &p->sock_w);
+	return 0;
+}
+
+void
+fo_peer_sock_close(struct fo_peer *p)
+{
+	if (p->fd >= 0) {
+		ev_io_stop(p->loop, &p->sock_w);
+		close(p->fd);
+		p->fd = -1;
+	}
+	free(p->rxit);
+	p->rxit = NULL;
+}
