@@ -47,6 +47,7 @@ POLL_DELAY=${MB_POLL_DELAY:-0.5}
 POLL_RETRY=${MB_POLL_RETRY:-1}
 WAIT_RPL=${MB_WAIT_RPL:-0.25}
 STEPS=${MB_STEPS:-all}              # "steady": stop after step 1 (CPU work)
+BIND_UPD_DELAY=${MB_BIND_UPD_DELAY:-}  # primaries' BindUpdDelay (ms); empty: their default
 PROFILE=${MB_PROFILE:-0}            # 1: perf record the failover after the window
 KEEP=0
 [[ ${1:-} == --keep ]] && KEEP=1
@@ -168,6 +169,7 @@ CtlReqRetryMax = 3
 WaitCtlRetSecs = 1
 WaitSyncBindAckSecs = 1
 SyncBindRetryMax = 3
+${BIND_UPD_DELAY:+BindUpdDelay = $BIND_UPD_DELAY}
 $(subnet_of "$i")
 EOF
     done

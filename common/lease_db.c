@@ -94,7 +94,6 @@ struct lease_db {
 	struct lease_db	*next;
 	char		 name[LEASE_DB_NAME_MAX + 1];
 	DB		*leases;	/* primary: address -> record */
-	DB		*clients;	/* secondary: client key -> address */
 	DB		*meta;
 	DB_TXN		*txn;		/* open batch, or NULL */
 	size_t		 staged;
@@ -520,36 +519,6 @@ lease_db_exists(struct lease_env *env, const char *name)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/*
- * Secondary key: the client identity inside the record.  Records without
- * a client (free addresses) stay out of the index, and so do records the
- * walks treat as corrupt (not decodable, or filed under another address):
- * failing here instead would make one bad record stop the store from
- * opening (the index is rebuilt from the leases when missing), and
- * indexing it would make overwriting it fail later, on an index entry
- * that was never made (DB_SECONDARY_BAD).
- */
-static int
-client_key_cb(DB *sdb, const DBT *pkey, const DBT *pdata, DBT *skey)
-{
-	struct lease	 l;
-	void		*k;
-
-	(void)sdb;
-	if (pkey->size != 4 ||
-	    !lease_decode(pdata->data, pdata->size, &l) ||
-	    l.addr != get_be32(pkey->data) || l.key.len == 0)
-		return DB_DONOTINDEX;
-	if ((k = malloc(l.key.len)) == NULL)
-		return ENOMEM;
-	memcpy(k, l.key.bytes, l.key.len);
-	memset(skey, 0, sizeof(*skey));
-	skey->data = k;
-	skey->size = l.key.len;
-	skey->flags = DB_DBT_APPMALLOC;	/* Berkeley DB frees it */
-	return 0;
-}
-
 static int
 meta_get(struct lease_db *db, DB_TXN *txn, const char *name, void *buf,
     size_t len)
@@ -656,13 +625,11 @@ db_close_handles(struct lease_db *db)
 	u_int32_t flags = atomic_load(&db->env->failed) ? DB_NOSYNC : 0;
 
 	/* The secondary first: it refers to the primary. */
-	if (db->clients != NULL)
-		db->clients->close(db->clients, flags);
 	if (db->leases != NULL)
 		db->leases->close(db->leases, flags);
 	if (db->meta != NULL)
 		db->meta->close(db->meta, flags);
-	db->clients = db->leases = db->meta = NULL;
+	db->leases = db->meta = NULL;
 }
 
 static void
@@ -731,7 +698,7 @@ lease_db_open(struct lease_env *env, const char *name, char *err,
 	}
 
 	/*
-	 * Create, index and identify in one transaction: a crash half way
+	 * Create and identify in one transaction: a crash half way
 	 * leaves no store at all rather than one without an identity.
 	 */
 	if ((ret = dbenv->txn_begin(dbenv, NULL, &txn, 0)) != 0) {
@@ -740,10 +707,6 @@ lease_db_open(struct lease_env *env, const char *name, char *err,
 		goto fail;
 	}
 	if ((ret = open_one(db, txn, &db->leases, "leases", 0)) != 0 ||
-	    (ret = open_one(db, txn, &db->clients, "clients",
-	    DB_DUP | DB_DUPSORT)) != 0 ||
-	    (ret = db->leases->associate(db->leases, txn, db->clients,
-	    client_key_cb, DB_CREATE)) != 0 ||
 	    (ret = open_one(db, txn, &db->meta, "meta", 0)) != 0) {
 		snprintf(err, errlen, "%s: open: %s", name,
 		    lease_db_strerror(ret));
@@ -1115,78 +1078,6 @@ lease_db_foreach(struct lease_db *db, lease_db_cb *cb, void *arg)
 	free(data.data);
 	if (ret != 0)
 		batch_spoil(db, ret, "walk");
-	walk_done(db, began);
-	return ret != 0 ? ret : cbret;
-}
-
-int
-lease_db_foreach_client(struct lease_db *db,
-    const struct dhcp_client_key *ck, lease_db_cb *cb, void *arg)
-{
-	DBC		*c;
-	DBT		 skey, pkey, pdata;
-	struct lease	 l;
-	bool		 began = db->txn == NULL;
-	u_int32_t	 flag = DB_SET;
-	int		 ret, cret, cbret = 0;
-
-	if (ck->len > DHCP_CLIENT_KEY_MAX)
-		return EINVAL;
-	if (ck->len == 0)
-		return 0;		/* such leases are not indexed */
-	memset(&skey, 0, sizeof(skey));
-	memset(&pkey, 0, sizeof(pkey));
-	memset(&pdata, 0, sizeof(pdata));
-	/* REALLOC: DB_THREAD needs owned buffers for every returned DBT. */
-	if ((skey.data = malloc(ck->len)) == NULL)
-		return ENOMEM;
-	memcpy(skey.data, ck->bytes, ck->len);
-	skey.size = ck->len;
-	skey.flags = pkey.flags = pdata.flags = DB_DBT_REALLOC;
-
-	if ((ret = batch_begin(db)) != 0) {
-		free(skey.data);
-		return ret;
-	}
-	if ((ret = db->clients->cursor(db->clients, db->txn, &c,
-	    DB_READ_COMMITTED)) != 0) {
-		free(skey.data);
-		batch_spoil(db, ret, "client walk");
-		walk_done(db, began);
-		return ret;
-	}
-	while ((ret = c->pget(c, &skey, &pkey, &pdata, flag)) == 0) {
-		flag = DB_NEXT_DUP;
-		if (!decode_checked(db, &pkey, &pdata, &l))
-			continue;
-		if (l.key.len != ck->len ||
-		    memcmp(l.key.bytes, ck->bytes, ck->len) != 0) {
-			/* Index entry out of step with the record. */
-			corrupt(db, l.addr);
-			continue;
-		}
-		if ((cbret = cb(&l, arg)) != 0)
-			break;
-	}
-	/*
-	 * DB_SECONDARY_BAD (an index entry whose lease is gone) ends the
-	 * walk with EBADMSG: the cursor's position after it is not something
-	 * to build a loop on.  It is a damaged index, not a failed
-	 * transaction, so the batch stays usable.
-	 */
-	if (ret == DB_SECONDARY_BAD) {
-		corrupt(db, pkey.size == 4 ? get_be32(pkey.data) : 0);
-		record_error(db, ret, "client walk");
-		ret = EBADMSG;
-	} else if (ret == DB_NOTFOUND)
-		ret = 0;
-	if ((cret = c->close(c)) != 0)
-		ret = batch_spoil(db, cret, "client walk");
-	else if (ret != 0 && ret != EBADMSG)
-		batch_spoil(db, ret, "client walk");
-	free(skey.data);
-	free(pkey.data);
-	free(pdata.data);
 	walk_done(db, began);
 	return ret != 0 ? ret : cbret;
 }

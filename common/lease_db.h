@@ -2,15 +2,18 @@
  * Lease store: Berkeley DB 5.3 with transactions, write-ahead logging and
  * recovery at open.  One environment per StateDir; inside it one store
  * per name (the primary uses one, the failover one per primary it backs
- * up), each a file NAME.db holding three databases:
+ * up), each a file NAME.db holding two databases:
  *
  *	leases	  address (4 bytes, big-endian) -> lease record (lease.h),
  *		  so a cursor walks in address order
- *	clients	  client key -> address, a secondary index kept by Berkeley
- *		  DB itself; sorted duplicates, since one client may hold a
- *		  lease in several subnets
  *	meta	  store identity (16 random bytes made when the store is
  *		  created) and the highest update sequence committed
+ *
+ * No index by client: both daemons load every lease into their pools at
+ * start and find clients there (pool.c), so an index in the store would
+ * only cost a second B-tree update and log record per change.  A store
+ * written by an earlier version may still hold a "clients" database; it
+ * is no longer read or written.
  *
  * Group commit: stage any number of changes, then lease_db_commit() makes
  * them durable with one synchronous log flush.  A DHCPACK for a lease may
@@ -138,10 +141,6 @@ int			 lease_db_get(struct lease_db *db, uint32_t addr,
 typedef int	lease_db_cb(const struct lease *l, void *arg);
 /* In ascending address order. */
 int			 lease_db_foreach(struct lease_db *db, lease_db_cb *cb,
-			    void *arg);
-/* Every lease bound to the client key, in ascending address order. */
-int			 lease_db_foreach_client(struct lease_db *db,
-			    const struct dhcp_client_key *key, lease_db_cb *cb,
 			    void *arg);
 /* addr is 0 when the record's key itself is malformed. */
 typedef void	lease_db_corrupt_cb(uint32_t addr, void *arg);

@@ -1311,6 +1311,7 @@ pool_load_lease(struct pool_set *set, const struct lease *l)
 	struct pool	*p;
 	struct pool_ent	*e;
 	uint32_t	 slot;
+	bool		 attach, same;
 
 	if (l->addr == 0 || l->state >= LEASE_STATE_COUNT ||
 	    l->key.len > DHCP_CLIENT_KEY_MAX || l->hlen > DHCP_CHADDR_LEN)
@@ -1324,11 +1325,17 @@ pool_load_lease(struct pool_set *set, const struct lease *l)
 		stat_adj(p, slot, +1);
 		return POOL_LOAD_NOMEM;
 	}
-	ent_unhash(p, e);
+	/* Quarantined records are detached whatever the store says. */
+	attach = l->state != LEASE_DECLINED && l->state != LEASE_CONFLICT;
+	/* A renewal (the same client again) keeps its place in the client
+	 * hash: finding it in its chain is a cache miss or two per update
+	 * on a failover that replays a busy primary. */
+	same = attach && e->hashed && key_eq(&e->l.key, &l->key);
+	if (!same)
+		ent_unhash(p, e);
 	e->l = *l;
 	e->l.hostname[sizeof(e->l.hostname) - 1] = '\0';
-	/* Quarantined records are detached whatever the store says. */
-	if (e->l.state != LEASE_DECLINED && e->l.state != LEASE_CONFLICT)
+	if (attach && !same)
 		ent_hash(p, e);
 	stat_adj(p, slot, +1);
 	ent_place(p, e);

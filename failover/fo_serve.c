@@ -88,6 +88,8 @@ fo_commit(struct fo_peer *p)
 	p->commit_urgent = false;
 	p->commit_paced = false;
 	ev_periodic_stop(p->loop, &p->pace_w);
+	if (p->fd >= 0 && !ev_is_active(&p->sock_w))
+		ev_io_start(p->loop, &p->sock_w);
 	if (rc != 0) {
 		lease_db_abort(p->db);
 		fo_store_commit_failed(p);
@@ -119,13 +121,22 @@ fo_commit(struct fo_peer *p)
  * makes one flush of them.  An ack still means durable; it comes up to
  * FO_PACE_SECS later, far inside WaitSyncBindAckSecs.  DHCP replies,
  * syncs and hand-backs never wait for it.
+ *
+ * While a paced commit is pending the thread also stops watching its
+ * socket: what the primary sends meanwhile is read at the tick, so a
+ * busy primary wakes the thread twice per tick instead of once per
+ * datagram.  A poll answer read late is still an answer: a timeout
+ * reads the socket before it counts (fo_act.c).
  */
 static void
 pace_cb(struct ev_loop *loop, ev_periodic *w, int revents)
 {
+	struct fo_peer *p = w->data;
+
 	(void)loop;
 	(void)revents;
-	fo_commit(w->data);
+	fo_peer_sock_drain(p);
+	fo_commit(p);
 }
 
 void
@@ -141,6 +152,8 @@ fo_commit_paced(struct fo_peer *p)
 	p->commit_paced = true;
 	if (!ev_is_active(&p->pace_w))
 		ev_periodic_start(p->loop, &p->pace_w);
+	if (p->fd >= 0 && ev_is_active(&p->sock_w))
+		ev_io_stop(p->loop, &p->sock_w);
 }
 
 void
