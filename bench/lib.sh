@@ -1,4 +1,4 @@
-# bench/lib.sh — helpers for bench/dora.sh (sourced, not run).
+# bench/lib.sh — helpers for bench/dora.sh and bench/snmp.sh (sourced, not run).
 #
 # Everything here runs inside one private network namespace (dfobench$$)
 # on 127.0.0.0/8 only.  Every process started is recorded by pid and ended
@@ -265,6 +265,8 @@ write_config() {
             PID_FILE="$dir/primary.pid" COMMIT_BATCH_LINE="$cb" \
             SUBNET="$SUBNET" RANGE_START="$RANGE_START" RANGE_END="$RANGE_END" \
             LEASE_TIME=$LEASE_TIME
+        # extra INI sections (bench/snmp.sh: [snmp]); empty for dora.sh
+        [[ -n ${DHCPFO_EXTRA_CONF:-} ]] && printf '%s\n' "$DHCPFO_EXTRA_CONF" >>"$dir/primary.ini"
         echo "$dir/primary.ini" ;;
     null) echo "" ;;
     esac
@@ -408,6 +410,13 @@ parse_perfdhcp() {
 # RATE DORA/s, collects perfdhcp figures, server CPU (/proc/PID/stat, all
 # threads), I/O and (dhcpfo) counters, stops the server.  Writes DIR/res
 # (shell assignments) and returns 0 if the step produced a measurement.
+# STEP_HOOK (unset for dora.sh): a function called as
+#   HOOK ready DIR PID   server started, before the CPU readings (non-zero:
+#                        the step fails with S_status=error)
+#   HOOK start DIR SECS  just before perfdhcp starts
+#   HOOK stop DIR        after perfdhcp ended, before the CPU readings
+#   HOOK res DIR         prints extra lines for DIR/res
+step_hook() { [[ -z ${STEP_HOOK:-} ]] || "$STEP_HOOK" "$@"; }
 run_step() {
     local kind=$1 rate=$2 secs=$3 dir=$4 profile=${5:-}
     mkdir -p "$dir"
@@ -417,6 +426,11 @@ run_step() {
         return 1
     fi
     local pid=$SRV_PID
+    if ! step_hook ready "$dir" "$pid"; then
+        stop_pid "$pid"
+        echo "S_status=error" >"$dir/res"
+        return 1
+    fi
     local c0 c1 io0 io1 t0 t1 gpid
     proc_threads "$pid" >"$dir/threads.0"
     c0=$(proc_cpu "$pid"); io0=$(proc_io "$pid")
@@ -429,6 +443,7 @@ run_step() {
     snmp0=$(udp_snmp); sdrop0=$(udp_sock_drops "$SERVER_ADDR" "$DHCP_PORT")
     local busy0 busy1
     busy0=$(sys_busy)
+    step_hook start "$dir" "$secs"
     t0=$(now)
     local i gpids=() outs=() pin r_i c_i grc=0 rc
     for ((i = 0; i < GENS; i++)); do
@@ -452,6 +467,7 @@ run_step() {
         ((rc > grc)) && grc=$rc
         untrack "$i"
     done
+    step_hook stop "$dir"
     t1=$(now)
     busy1=$(sys_busy)
     snmp1=$(udp_snmp); sdrop1=$(udp_sock_drops "$SERVER_ADDR" "$DHCP_PORT")
@@ -545,6 +561,7 @@ run_step() {
         echo "S_other_cpu=$(fcalc "($busy1 - $busy0) / $CLK_TCK - ($u1 - $u0 + $s1 - $s0) / $CLK_TCK - $gu - $gs")"
         parse_perfdhcp "${outs[@]}"
         printf '%s\n' "$counters"
+        step_hook res "$dir"
     } >"$dir/res"
 
     if [[ $status == error ]]; then

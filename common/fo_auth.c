@@ -9,14 +9,16 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 
 #include "fo_auth.h"
 
@@ -176,22 +178,47 @@ out:
 	return rc;
 }
 
+/*
+ * OpenSSL 3's one-shot HMAC() looks the algorithm up by name at every
+ * call (a shared lock all the failover's threads meet at).  The HMAC
+ * implementation is fetched once per process instead -- fetched objects
+ * may be shared by threads -- and each call makes its own context, so a
+ * key needs no state beyond its bytes.
+ */
+static EVP_MAC		*hmac_impl;
+static pthread_once_t	 hmac_once = PTHREAD_ONCE_INIT;
+
+static void
+hmac_fetch(void)
+{
+	hmac_impl = EVP_MAC_fetch(NULL, OSSL_MAC_NAME_HMAC, NULL);
+}
+
 static bool
 mac(const struct fo_key *key, const uint8_t *buf, size_t len,
     uint8_t out[FO_HMAC_LEN])
 {
-	unsigned char	 md[EVP_MAX_MD_SIZE];
-	unsigned int	 mdlen = 0;
+	char		 digest[] = "SHA256";
+	OSSL_PARAM	 params[2];
+	EVP_MAC_CTX	*ctx;
+	size_t		 mdlen = 0;
+	bool		 ok;
 
 	/* An unloaded (all-zero) key must never produce a valid MAC. */
 	if (key->len < FO_KEY_MIN || key->len > FO_KEY_MAX || len < FO_MIN_LEN)
 		return false;
-	if (HMAC(EVP_sha256(), key->bytes, (int)key->len, buf,
-	    len - FO_HMAC_LEN, md, &mdlen) == NULL || mdlen != FO_HMAC_LEN)
+	pthread_once(&hmac_once, hmac_fetch);
+	if (hmac_impl == NULL || (ctx = EVP_MAC_CTX_new(hmac_impl)) == NULL)
 		return false;
-	memcpy(out, md, FO_HMAC_LEN);
-	OPENSSL_cleanse(md, sizeof(md));
-	return true;
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+	    digest, 0);
+	params[1] = OSSL_PARAM_construct_end();
+	ok = EVP_MAC_init(ctx, key->bytes, key->len, params) == 1 &&
+	    EVP_MAC_update(ctx, buf, len - FO_HMAC_LEN) == 1 &&
+	    EVP_MAC_final(ctx, out, &mdlen, FO_HMAC_LEN) == 1 &&
+	    mdlen == FO_HMAC_LEN;
+	EVP_MAC_CTX_free(ctx);
+	return ok;
 }
 
 bool

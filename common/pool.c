@@ -44,6 +44,21 @@ struct pool_ent {
 	bool		 hashed;
 };
 
+/*
+ * Entries are made the first time an address is used and live as long as
+ * the pool, so they come from chunks: a failover taking in thousands of
+ * new bindings a second otherwise grew its thread's heap a page (an
+ * mprotect) at a time.  A chunk is not zeroed up front, so only the
+ * entries in use cost memory.
+ */
+#define POOL_CHUNK_ENTS	256
+
+struct pool_chunk {
+	struct pool_chunk *next;
+	uint32_t	 used;
+	struct pool_ent	 ents[POOL_CHUNK_ENTS];
+};
+
 struct pool_slot {
 	struct pool_ent	*ent;		/* NULL: never used */
 	uint32_t	 host;		/* cfg->hosts index, or NO_HOST */
@@ -84,6 +99,7 @@ struct pool {
 	size_t		 nextra;
 	struct pool_slot *slots;
 	uint32_t	 nslots;
+	struct pool_chunk *chunks;	/* newest first; where ents live */
 	uint32_t	 nrange_slots;	/* extras follow, in extra[] order */
 
 	uint32_t	 cursor;	/* never-used scan position */
@@ -571,8 +587,17 @@ ent_get(struct pool *p, uint32_t slot)
 
 	if (s->ent != NULL)
 		return s->ent;
-	if ((e = calloc(1, sizeof(*e))) == NULL)
-		return NULL;
+	if (p->chunks == NULL || p->chunks->used == POOL_CHUNK_ENTS) {
+		struct pool_chunk *c = malloc(sizeof(*c));
+
+		if (c == NULL)
+			return NULL;
+		c->next = p->chunks;
+		c->used = 0;
+		p->chunks = c;
+	}
+	e = &p->chunks->ents[p->chunks->used++];
+	memset(e, 0, sizeof(*e));
 	e->l.addr = slot_addr(p, slot);
 	e->l.state = LEASE_FREE;
 	e->slot = slot;
@@ -799,11 +824,12 @@ pool_build(struct pool *p, struct pool_set *set, size_t idx)
 static void
 pool_destroy(struct pool *p)
 {
-	uint32_t	 i;
+	struct pool_chunk *c;
 
-	if (p->slots != NULL)
-		for (i = 0; i < p->nslots; i++)
-			free(p->slots[i].ent);
+	while ((c = p->chunks) != NULL) {
+		p->chunks = c->next;
+		free(c);
+	}
 	free(p->slots);
 	free(p->ranges);
 	free(p->extra);

@@ -49,6 +49,7 @@
 #include "snmp_agent.h"
 #include "utilisation.h"
 
+#define SA_HOPS_MAX	16	/* internal hops served in one turn */
 #define SA_MAX_FDS	16
 #define SA_OID_MAX	16
 #define SA_REFRESH	1.0	/* seconds between snapshots, at most */
@@ -500,6 +501,26 @@ check_cb(struct ev_loop *loop, ev_check *w, int revents)
 		snmp_timeout();
 	run_alarms();
 	netsnmp_check_outstanding_agent_requests();
+	/*
+	 * net-snmp passes a request between its AgentX session and its
+	 * agent layer through internal pipes: serve those hops now, not one
+	 * per turn of the loop (a turn may wait for a group commit, and a
+	 * walk took 35-110 ms under DHCP load instead of a few).  Bounded,
+	 * so a flood of requests cannot hold the loop.
+	 */
+	for (int hop = 0; hop < SA_HOPS_MAX; hop++) {
+		struct timeval zero = { 0, 0 };
+		int	 nfds = 0, block = 0;
+
+		FD_ZERO(&fds);
+		snmp_select_info(&nfds, &fds, &zero, &block);
+		zero.tv_sec = zero.tv_usec = 0;
+		if (nfds <= 0 || select(nfds, &fds, NULL, NULL, &zero) <= 0)
+			break;
+		snmp_read(&fds);
+		run_alarms();
+		netsnmp_check_outstanding_agent_requests();
+	}
 }
 
 /* ------------------------------------------------------------- logging */

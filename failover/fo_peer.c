@@ -71,6 +71,7 @@ handle_cmd(struct fo_peer *p, struct fq_item *it)
 		if (fo_fsm_set_params(&p->fsm, &fp) != FSM_OK)
 			log_err("primary=%s: reload: policy refused", p->name);
 		fo_hb_set_policy(p);
+		fo_pace_init(p);
 		log_info("primary=%s: reload: PollDelay %g, PollRetryMax %u, "
 		    "WaitPollRplSecs %g (from the next timer on)", p->name,
 		    p->policy.poll_delay, p->policy.poll_retry_max,

@@ -115,18 +115,22 @@ fo_commit(struct fo_peer *p)
  * Steady replication (monitoring): a primary at 1,000 changes a second
  * sends a binding update every few milliseconds, and a commit -- a log
  * write and an fdatasync -- for each would be most of what the failover
- * does.  So those commits wait for the next tick of a wall-clock grid
- * (FO_PACE_SECS).  Every primary's thread uses the same grid, so their
- * commits meet in the shared environment's log, whose group commit
- * makes one flush of them.  An ack still means durable; it comes up to
- * FO_PACE_SECS later, far inside WaitSyncBindAckSecs.  DHCP replies,
- * syncs and hand-backs never wait for it.
+ * does.  So those commits wait for the next tick of a wall-clock grid:
+ * FO_PACE_SECS, or a quarter of WaitSyncBindAckSecs if that is shorter,
+ * so that an ack never comes late enough to make the primary resend.
+ * Every primary's thread with the same period uses the same grid, so
+ * their commits meet in the shared environment's log, whose group
+ * commit makes one flush of them.  An ack still means durable.  DHCP
+ * replies, syncs and hand-backs never wait for the grid.
  *
  * While a paced commit is pending the thread also stops watching its
  * socket: what the primary sends meanwhile is read at the tick, so a
  * busy primary wakes the thread twice per tick instead of once per
  * datagram.  A poll answer read late is still an answer: a timeout
- * reads the socket before it counts (fo_act.c).
+ * reads the socket before it counts (fo_act.c).  Past FO_PACE_BUSY
+ * updates waiting for one tick the socket is read as things arrive, and
+ * a full receive window (FO_RX_MAX) commits at once, so a burst is not
+ * held to one window per tick.
  */
 static void
 pace_cb(struct ev_loop *loop, ev_periodic *w, int revents)
@@ -142,8 +146,17 @@ pace_cb(struct ev_loop *loop, ev_periodic *w, int revents)
 void
 fo_pace_init(struct fo_peer *p)
 {
-	ev_periodic_init(&p->pace_w, pace_cb, 0., FO_PACE_SECS, NULL);
+	double	 secs = p->policy.wait_sync_bind_ack / 4;
+	bool	 was = ev_is_active(&p->pace_w);
+
+	if (secs > FO_PACE_SECS)
+		secs = FO_PACE_SECS;
+	if (was)
+		ev_periodic_stop(p->loop, &p->pace_w);
+	ev_periodic_init(&p->pace_w, pace_cb, 0., secs, NULL);
 	p->pace_w.data = p;
+	if (was)
+		ev_periodic_start(p->loop, &p->pace_w);
 }
 
 void
@@ -152,7 +165,8 @@ fo_commit_paced(struct fo_peer *p)
 	p->commit_paced = true;
 	if (!ev_is_active(&p->pace_w))
 		ev_periodic_start(p->loop, &p->pace_w);
-	if (p->fd >= 0 && ev_is_active(&p->sock_w))
+	if (p->fd >= 0 && ev_is_active(&p->sock_w) &&
+	    fo_rx_pending(&p->rx) < FO_PACE_BUSY)
 		ev_io_stop(p->loop, &p->sock_w);
 }
 

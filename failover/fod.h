@@ -60,7 +60,9 @@
 #define FOD_CALL_TIMEOUT	5.0	/* control call into a thread */
 #define FO_TICK_SECS		1.0	/* expiry sweep, lazy commits */
 #define FO_SNAP_INTERVAL	0.02	/* status snapshots at most this often */
-#define FO_PACE_SECS		0.05	/* steady replication commits (fo_serve.c) */
+#define FO_PACE_SECS		0.1	/* steady replication commits, at most
+					 * (fo_serve.c) */
+#define FO_PACE_BUSY		(FO_RX_MAX / 4)	/* ... read at once above */
 #define FO_EXPIRE_PER_TICK	4096
 #define FO_MAX_PINGS		1024	/* DISCOVERs waiting on a ping */
 #define FO_HB_WINDOW		1024	/* hand-back updates in flight */
@@ -628,8 +630,9 @@ void		 fo_serve_packet(struct fo_peer *, const struct fq_item *);
  * error (the batch is lost; replies withheld, acks not sent).
  */
 int		 fo_commit(struct fo_peer *);
-/* Commit what is staged at the next FO_PACE_SECS tick of the clock. */
+/* Commit what is staged at the next tick of the commit grid. */
 void		 fo_commit_paced(struct fo_peer *);
+/* The grid's period from the policy (at start and after a reload). */
 void		 fo_pace_init(struct fo_peer *);
 void		 fo_serve_prepare(struct fo_peer *);
 void		 fo_serve_cancel_pings(struct fo_peer *);
