@@ -6,7 +6,6 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 
 #include "lease_ckpt.h"
 #include "lease_db.h"
+#include "tmpdir_testutil.h"
 
 struct fixture {
 	char		 dir[64];
@@ -31,23 +31,13 @@ struct fixture {
 static char	 errbuf[256];
 
 static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)flag;
-	(void)f;
-	return remove(path);
-}
-
-static int
 setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof(*fx));
 
 	if (fx == NULL)
 		return -1;
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/test_lease_ckpt.XXXXXX");
-	if (mkdtemp(fx->dir) == NULL)
+	if (!tmpdir_make(fx->dir, sizeof(fx->dir), "test_lease_ckpt"))
 		return -1;
 	if ((fx->env = lease_env_open(fx->dir, errbuf, sizeof(errbuf))) == NULL ||
 	    (fx->db = lease_db_open(fx->env, "p", errbuf, sizeof(errbuf))) == NULL)
@@ -63,7 +53,7 @@ teardown(void **state)
 
 	lease_db_close(fx->db);
 	lease_env_close(fx->env);
-	nftw(fx->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tmpdir_remove(fx->dir);
 	free(fx);
 	return 0;
 }

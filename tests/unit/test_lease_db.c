@@ -11,7 +11,6 @@
 #include <db.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -28,6 +27,7 @@
 #include <cmocka.h>
 
 #include "lease_db.h"
+#include "tmpdir_testutil.h"
 
 #define NET1	0xc6336400u	/* 198.51.100.0 */
 #define NET2	0xcb007100u	/* 203.0.113.0 */
@@ -39,29 +39,13 @@ struct fixture {
 static char	 errbuf[256];
 
 static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)flag;
-	(void)f;
-	return remove(path);
-}
-
-static void
-rm_rf(const char *dir)
-{
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static int
 setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof(*fx));
 
 	if (fx == NULL)
 		return -1;
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/test_lease_db.XXXXXX");
-	if (mkdtemp(fx->dir) == NULL)
+	if (!tmpdir_make(fx->dir, sizeof(fx->dir), "test_lease_db"))
 		return -1;
 	*state = fx;
 	return 0;
@@ -72,7 +56,7 @@ teardown(void **state)
 {
 	struct fixture *fx = *state;
 
-	rm_rf(fx->dir);
+	tmpdir_remove(fx->dir);
 	free(fx);
 	return 0;
 }

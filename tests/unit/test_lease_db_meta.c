@@ -8,7 +8,6 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include <cmocka.h>
 
 #include "lease_db.h"
+#include "tmpdir_testutil.h"
 
 #define NET1	0xc6336400u	/* 198.51.100.0 */
 
@@ -31,23 +31,13 @@ struct fixture {
 static char	 errbuf[256];
 
 static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)flag;
-	(void)f;
-	return remove(path);
-}
-
-static int
 setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof(*fx));
 
 	if (fx == NULL)
 		return -1;
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/test_lease_db_meta.XXXXXX");
-	if (mkdtemp(fx->dir) == NULL)
+	if (!tmpdir_make(fx->dir, sizeof(fx->dir), "test_lease_db_meta"))
 		return -1;
 	*state = fx;
 	return 0;
@@ -58,7 +48,7 @@ teardown(void **state)
 {
 	struct fixture *fx = *state;
 
-	nftw(fx->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tmpdir_remove(fx->dir);
 	free(fx);
 	return 0;
 }
