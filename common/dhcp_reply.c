@@ -52,7 +52,11 @@ dhcp_reply_queue(struct dhcp_replyq *q, int fd, unsigned int ifindex,
 	r->dst_addr = res->dst_addr;
 	r->dst_port = res->dst_port;
 	r->ifindex = res->dest == ENGINE_DEST_RELAY ? 0 : ifindex;
-	r->src_addr = iface_addr;
+	/* From the address the reply names as ours (engine.c server_id):
+	 * the receiving interface's for a directly attached client,
+	 * ServerAddress for one whose renewal was routed to us. */
+	if (!dhcp_opt_get_u32(&res->reply, DHO_SERVER_ID, &r->src_addr))
+		r->src_addr = iface_addr;
 	r->htype = req->htype;
 	r->hlen = req->hlen;
 	memcpy(r->hw, req->chaddr, sizeof(r->hw));

@@ -182,10 +182,19 @@ static uint32_t
 server_id(const struct req *r)
 {
 	uint32_t	 sid = r->e->cfg->server.server_addr;
+	uint32_t	 iface = r->in->iface_server_addr;
 
-	if (r->in->iface_server_addr != 0 &&
-	    (sid == 0 || (r->p != NULL && !pool_contains(r->p, sid))))
-		return r->in->iface_server_addr;
+	/*
+	 * Our address on the receiving interface names us only to a client
+	 * on that interface's subnet (directly attached, ServerAddress
+	 * elsewhere).  A routed unicast renewal also arrives without giaddr,
+	 * on whatever interface the route uses: that interface's address
+	 * may belong to another service on the host, so the client gets
+	 * ServerAddress.
+	 */
+	if (iface != 0 && (sid == 0 || (r->p != NULL &&
+	    !pool_contains(r->p, sid) && pool_contains(r->p, iface))))
+		return iface;
 	return sid;
 }
 

@@ -563,6 +563,34 @@ renewing_extends(void **state)
 	assert_ptr_equal(f->res->pool, pool_set_get(f->set, 0));
 }
 
+/* A routed unicast renewal (no giaddr) arrives on an interface whose
+ * address is not on the client's subnet: the reply names ServerAddress,
+ * not that interface's address. */
+static void
+routed_renewal_names_server_address(void **state)
+{
+	struct fixture	*f = *state;
+	struct dhcp_msg	*rp = &f->res->reply;
+	uint32_t	 a = dora(f, 1);
+
+	mkreq(f, DHCPREQUEST, 1);
+	f->req->ciaddr = a;
+	f->in.link_addr = IP(192, 0, 2, 99);
+	f->in.iface_server_addr = IP(192, 0, 2, 99);
+	f->in.now = T0 + 1800;
+	run(f);
+	expect_reply(f, DHCPACK);
+	assert_int_equal(rp->yiaddr, a);
+	assert_int_equal(opt_u32(rp, DHO_SERVER_ID), SERVER);
+	/* Directly attached, the interface's address still names us. */
+	mkreq(f, DHCPREQUEST, 1);
+	f->req->ciaddr = a;
+	f->in.now = T0 + 1900;
+	run(f);
+	expect_reply(f, DHCPACK);
+	assert_int_equal(opt_u32(rp, DHO_SERVER_ID), LAN1_IFACE);
+}
+
 static void
 renew_cases(void **state)
 {
@@ -1046,6 +1074,7 @@ main(void)
 		T(request_for_other_server),
 		T(selecting_wrong_address_nak),
 		T(renewing_extends),
+		T(routed_renewal_names_server_address),
 		T(renew_cases),
 		T(decline_quarantines),
 		T(release_frees),
