@@ -68,72 +68,13 @@ loadi() {
 	case $out in *" moved 0"*) return 0 ;; *) return 1 ;; esac
 }
 
-write_configs() {
-	local i
-	{
-		echo "; written by $E2E_NAME"
-		echo "[server]"
-		echo "Name = hub1"
-		echo "ServerAddress = $F_ADDR"
-		echo "DhcpPort = 67"
-		echo "FailoverPort = 647"
-		echo "StateDir = $T/f/state"
-		echo "ControlSocket = $T/f/ctl.sock"
-		echo "PidFile = $T/f/pid"
-		echo "[failover]"
-		echo "PollDelay = 0.3"
-		echo "PollRetryMax = 1"
-		echo "WaitPollRplSecs = 0.25"
-		echo "WaitSyncStartSecs = 1"
-		echo "SyncReqRetryMax = 1"
-		echo "WaitSyncBindAckSecs = 1"
-		echo "SyncBindRetryMax = 3"
-		echo "TakeoverPingCheck = false"
-		for i in $(seq 1 $N); do
-			echo "[primary:branch$i]"
-			echo "Address = $(pa "$i")"
-			echo "Port = 647"
-			echo "SharedKeyFile = $T/branch$i.key"
-			echo "[subnet:b$i]"
-			echo "Primary = branch$i"
-			echo "Subnet = 127.$((16 + i)).0.0/16"
-			echo "Range = 127.$((16 + i)).0.10-127.$((16 + i)).255.250"
-			echo "Routers = $(relay "$i")"
-			echo "LeaseTime = 3600"
-		done
-	} >"$T/failover.ini"
-	for i in $(seq 1 $N); do
-		cat >"$T/p$i.ini" <<EOF
-; written by $E2E_NAME
-[server]
-Name = branch$i
-ServerAddress = $(pa "$i")
-DhcpPort = 67
-StateDir = $T/p$i/state
-ControlSocket = $T/p$i/ctl.sock
-PidFile = $T/p$i/pid
-PingBeforeAssign = false
-[failover]
-UseFailoverServer = true
-FailoverServer = $F_ADDR
-FailoverPort = 647
-SharedKeyFile = $T/branch$i.key
-CtlReqRetryMax = 3
-WaitCtlRetSecs = 1
-WaitSyncBindAckSecs = 1
-SyncBindRetryMax = 3
-[subnet:b$i]
-Subnet = 127.$((16 + i)).0.0/16
-Range = 127.$((16 + i)).0.10-127.$((16 + i)).255.250
-Routers = $(relay "$i")
-LeaseTime = 3600
-EOF
-		nsx "$FO_NS" "$P_BIN" -t -c "$T/p$i.ini" >"$T/check-p$i.log" 2>&1 ||
-		    { cat "$T/check-p$i.log"; fail "p$i.ini rejected by -t"; }
-	done
-	nsx "$FO_NS" "$BUILD/dhcpfo-failover" -t -c "$T/failover.ini" \
-	    >"$T/check-f.log" 2>&1 || { cat "$T/check-f.log"; fail "failover.ini rejected by -t"; }
+fo_many_subnet() {
+	echo "Subnet = 127.$((16 + $1)).0.0/16"
+	echo "Range = 127.$((16 + $1)).0.10-127.$((16 + $1)).255.250"
+	echo "Routers = $(relay "$1")"
+	echo "LeaseTime = 3600"
 }
+fo_many_ns() { echo "$FO_NS"; }
 
 pi_start() {
 	local i=$1
@@ -177,7 +118,7 @@ for i in $(seq 1 $N); do
 	mkdir -p "$T/p$i"
 	(umask 077; openssl rand -hex 32 >"$T/branch$i.key") || fail "key"
 done
-write_configs
+fo_many_write_configs "$N"
 for i in $(seq 1 $N); do pi_start "$i"; done
 for i in $(seq 1 $N); do
 	wait_for 10 "pictl $i status --json | jq -e .state" || fail "primary $i not answering"

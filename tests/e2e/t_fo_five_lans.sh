@@ -67,72 +67,13 @@ states() {
 }
 
 # ------------------------------------------------------------ configs
-write_configs() {
-	local i
-	{
-		echo "; written by $E2E_NAME"
-		echo "[server]"
-		echo "Name = hub1"
-		echo "ServerAddress = $F_ADDR"
-		echo "DhcpPort = 67"
-		echo "FailoverPort = 647"
-		echo "StateDir = $T/f/state"
-		echo "ControlSocket = $T/f/ctl.sock"
-		echo "PidFile = $T/f/pid"
-		echo "[failover]"
-		echo "PollDelay = 0.3"
-		echo "PollRetryMax = 1"
-		echo "WaitPollRplSecs = 0.25"
-		echo "WaitSyncStartSecs = 1"
-		echo "SyncReqRetryMax = 1"
-		echo "WaitSyncBindAckSecs = 1"
-		echo "SyncBindRetryMax = 3"
-		echo "TakeoverPingCheck = false"
-		for i in $(seq 1 $N); do
-			echo "[primary:branch$i]"
-			echo "Address = $(pa "$i")"
-			echo "Port = 647"
-			echo "SharedKeyFile = $T/branch$i.key"
-			echo "[subnet:lan$i]"
-			echo "Primary = branch$i"
-			echo "Subnet = $(lannet "$i")"
-			echo "Range = $(lanlo "$i")-$(lanhi "$i")"
-			echo "Routers = $(lanrtr "$i")"
-			echo "LeaseTime = 3600"
-		done
-	} >"$T/failover.ini"
-	for i in $(seq 1 $N); do
-		cat >"$T/p$i.ini" <<EOF
-; written by $E2E_NAME
-[server]
-Name = branch$i
-ServerAddress = $(pa "$i")
-DhcpPort = 67
-StateDir = $T/p$i/state
-ControlSocket = $T/p$i/ctl.sock
-PidFile = $T/p$i/pid
-PingBeforeAssign = false
-[failover]
-UseFailoverServer = true
-FailoverServer = $F_ADDR
-FailoverPort = 647
-SharedKeyFile = $T/branch$i.key
-CtlReqRetryMax = 3
-WaitCtlRetSecs = 1
-WaitSyncBindAckSecs = 1
-SyncBindRetryMax = 3
-[subnet:lan$i]
-Subnet = $(lannet "$i")
-Range = $(lanlo "$i")-$(lanhi "$i")
-Routers = $(lanrtr "$i")
-LeaseTime = 3600
-EOF
-		nsx "p$i" "$P_BIN" -t -c "$T/p$i.ini" >"$T/check-p$i.log" 2>&1 ||
-		    { cat "$T/check-p$i.log"; fail "p$i.ini rejected by -t"; }
-	done
-	nsx f "$BUILD/dhcpfo-failover" -t -c "$T/failover.ini" \
-	    >"$T/check-f.log" 2>&1 || { cat "$T/check-f.log"; fail "failover.ini rejected by -t"; }
+fo_many_subnet() {
+	echo "Subnet = $(lannet "$1")"
+	echo "Range = $(lanlo "$1")-$(lanhi "$1")"
+	echo "Routers = $(lanrtr "$1")"
+	echo "LeaseTime = 3600"
 }
+fo_many_ns() { if [ "$1" = 0 ]; then echo f; else echo "p$1"; fi; }
 
 pi_start() {
 	local i=$1
@@ -290,7 +231,7 @@ for i in $(seq 1 $N); do
 	mkdir -p "$T/p$i"
 	(umask 077; openssl rand -hex 32 >"$T/branch$i.key") || fail "key"
 done
-write_configs
+fo_many_write_configs "$N"
 ok "configs pass -t"
 for i in $(seq 1 $N); do pi_start "$i"; done
 bg_in f "$T/failover-1.log" "$BUILD/dhcpfo-failover" -f -c "$T/failover.ini"

@@ -229,3 +229,71 @@ check_all_held() {
 
 # fails CMD...: CMD exits non-zero (for assert).
 fails() { ! "$@" >/dev/null 2>&1; }
+
+# fo_many_write_configs N: failover.ini and p1.ini..pN.ini for N primaries
+# with the fast poll policy of the many-primary tests (PollDelay 0.3,
+# PollRetryMax 1, WaitPollRplSecs 0.25), each file checked with -t.  The
+# test defines pa I (primary I's address), fo_many_subnet I (the Subnet,
+# Range, Routers and LeaseTime lines of its subnet "lanI") and
+# fo_many_ns I (the namespace primary I runs in; with 0, the failover's);
+# F_ADDR is the failover's address.
+fo_many_write_configs() {
+	local n=$1 i
+	{
+		echo "; written by $E2E_NAME"
+		echo "[server]"
+		echo "Name = hub1"
+		echo "ServerAddress = $F_ADDR"
+		echo "DhcpPort = 67"
+		echo "FailoverPort = 647"
+		echo "StateDir = $T/f/state"
+		echo "ControlSocket = $T/f/ctl.sock"
+		echo "PidFile = $T/f/pid"
+		echo "[failover]"
+		echo "PollDelay = 0.3"
+		echo "PollRetryMax = 1"
+		echo "WaitPollRplSecs = 0.25"
+		echo "WaitSyncStartSecs = 1"
+		echo "SyncReqRetryMax = 1"
+		echo "WaitSyncBindAckSecs = 1"
+		echo "SyncBindRetryMax = 3"
+		echo "TakeoverPingCheck = false"
+		for i in $(seq 1 "$n"); do
+			echo "[primary:branch$i]"
+			echo "Address = $(pa "$i")"
+			echo "Port = 647"
+			echo "SharedKeyFile = $T/branch$i.key"
+			echo "[subnet:lan$i]"
+			echo "Primary = branch$i"
+			fo_many_subnet "$i"
+		done
+	} >"$T/failover.ini"
+	for i in $(seq 1 "$n"); do
+		{
+			echo "; written by $E2E_NAME"
+			echo "[server]"
+			echo "Name = branch$i"
+			echo "ServerAddress = $(pa "$i")"
+			echo "DhcpPort = 67"
+			echo "StateDir = $T/p$i/state"
+			echo "ControlSocket = $T/p$i/ctl.sock"
+			echo "PidFile = $T/p$i/pid"
+			echo "PingBeforeAssign = false"
+			echo "[failover]"
+			echo "UseFailoverServer = true"
+			echo "FailoverServer = $F_ADDR"
+			echo "FailoverPort = 647"
+			echo "SharedKeyFile = $T/branch$i.key"
+			echo "CtlReqRetryMax = 3"
+			echo "WaitCtlRetSecs = 1"
+			echo "WaitSyncBindAckSecs = 1"
+			echo "SyncBindRetryMax = 3"
+			echo "[subnet:lan$i]"
+			fo_many_subnet "$i"
+		} >"$T/p$i.ini"
+		nsx "$(fo_many_ns "$i")" "$P_BIN" -t -c "$T/p$i.ini" >"$T/check-p$i.log" 2>&1 ||
+		    { cat "$T/check-p$i.log"; fail "p$i.ini rejected by -t"; }
+	done
+	nsx "$(fo_many_ns 0)" "$BUILD/dhcpfo-failover" -t -c "$T/failover.ini" \
+	    >"$T/check-f.log" 2>&1 || { cat "$T/check-f.log"; fail "failover.ini rejected by -t"; }
+}
