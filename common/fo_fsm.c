@@ -202,37 +202,34 @@ static const bool legal[FO_STATE_COUNT][FO_STATE_COUNT] = {
 	},
 };
 
-#define NAME(tab, i, n)	((unsigned)(i) < (n) && (tab)[i] != NULL ? \
-			    (tab)[i] : "unknown")
-
 const char *
 fo_state_name(enum fo_state s)
 {
-	return NAME(fo_state_names, s, FO_STATE_COUNT);
+	return FSM_NAME(fo_state_names, s, FO_STATE_COUNT);
 }
 
 const char *
 fo_event_name(enum fo_event_type e)
 {
-	return NAME(event_names, e, FO_EV_COUNT);
+	return FSM_NAME(event_names, e, FO_EV_COUNT);
 }
 
 const char *
 fo_action_name(enum fo_action_type a)
 {
-	return NAME(action_names, a, FO_ACT_COUNT);
+	return FSM_NAME(action_names, a, FO_ACT_COUNT);
 }
 
 const char *
 fo_timer_name(enum fo_timer t)
 {
-	return NAME(timer_names, t, FO_TIMER_COUNT);
+	return FSM_NAME(timer_names, t, FO_TIMER_COUNT);
 }
 
 const char *
 fo_notify_name(enum fo_notify n)
 {
-	return NAME(notify_names, n, FO_NOTIFY_COUNT);
+	return FSM_NAME(notify_names, n, FO_NOTIFY_COUNT);
 }
 
 bool

@@ -26,6 +26,10 @@
 /* Most states a machine using this history may have. */
 #define FSM_MAX_STATES		8
 
+/* Entry i of a machine's name table of n, or "unknown". */
+#define FSM_NAME(tab, i, n)	((unsigned)(i) < (n) && (tab)[i] != NULL ? \
+				    (tab)[i] : "unknown")
+
 /* Return codes of the machines and of this module. */
 enum fsm_err {
 	FSM_OK = 0,

@@ -107,37 +107,34 @@ static const bool legal[PR_STATE_COUNT][PR_STATE_COUNT] = {
 	/* PR_STANDALONE: no failover, nothing ever changes. */
 };
 
-#define NAME(tab, i, n)	((unsigned)(i) < (n) && (tab)[i] != NULL ? \
-			    (tab)[i] : "unknown")
-
 const char *
 pr_state_name(enum pr_state s)
 {
-	return NAME(pr_state_names, s, PR_STATE_COUNT);
+	return FSM_NAME(pr_state_names, s, PR_STATE_COUNT);
 }
 
 const char *
 pr_event_name(enum pr_event_type e)
 {
-	return NAME(event_names, e, PR_EV_COUNT);
+	return FSM_NAME(event_names, e, PR_EV_COUNT);
 }
 
 const char *
 pr_action_name(enum pr_action_type a)
 {
-	return NAME(action_names, a, PR_ACT_COUNT);
+	return FSM_NAME(action_names, a, PR_ACT_COUNT);
 }
 
 const char *
 pr_timer_name(enum pr_timer t)
 {
-	return NAME(timer_names, t, PR_TIMER_COUNT);
+	return FSM_NAME(timer_names, t, PR_TIMER_COUNT);
 }
 
 const char *
 pr_notify_name(enum pr_notify n)
 {
-	return NAME(notify_names, n, PR_NOTIFY_COUNT);
+	return FSM_NAME(notify_names, n, PR_NOTIFY_COUNT);
 }
 
 bool
