@@ -1904,8 +1904,11 @@ static const struct cfg_spec failover_specs[] = {
 	  .def = "20", CFG_FIELD(F, bind_upd_delay_ms),
 	  .meaning = "milliseconds a committed change may wait to share a "
 	  "binding update with the next ones (0: send at once)" },
+	CFG_SAFETY_SPECS(F, failover_share, safe_period),
 };
 #undef F
+/* Index of FailoverShare in failover_specs (SafePeriod follows). */
+#define FO_SAFETY_SPEC	(NELEM(failover_specs) - 2)
 
 #define N	struct cfg_subnet
 static const struct cfg_spec subnet_specs[] = {
@@ -1951,13 +1954,22 @@ static const struct cfg_spec subnet_specs[] = {
 	  .flags = CFG_F_OPEN_MIN | CFG_F_OPEN_MAX, .min = 0, .max = 100,
 	  .def = "87.5", CFG_FIELD(N, t2_ratio),
 	  .meaning = "T2 (option 59) as a percentage of the lease" },
+	{ .key = "FailoverShare", .type = CFG_UINT, .min = 0, .max = 50,
+	  CFG_FIELD(N, failover_share),
+	  .meaning = "percent of each range the failover alone may give to "
+	  "new clients (default: [failover] FailoverShare)" },
+	{ .key = "SafePeriod", .type = CFG_UINT, .min = 0, .max = 31536000,
+	  CFG_FIELD(N, safe_period),
+	  .meaning = "seconds after losing the primary during which the "
+	  "failover gives new clients only its share (default: [failover] "
+	  "SafePeriod, else MaxLeaseTime)" },
 };
 #undef N
 
 enum {
 	SN_SUBNET, SN_RANGE, SN_EXCLUDE, SN_ROUTERS, SN_DNS, SN_NTP,
 	SN_DOMAIN, SN_BROADCAST, SN_LEASE, SN_MINLEASE, SN_MAXLEASE,
-	SN_T1, SN_T2
+	SN_T1, SN_T2, SN_SHARE, SN_SAFE
 };
 
 #define H	struct cfg_host
@@ -2246,6 +2258,11 @@ cfg_subnet_parse(struct cfg_file *f, const char *section, const char *name,
 	for (size_t i = 1; i < nt; i++)
 		extra[i - 1].present = tb[i].present;
 
+	/* Inherited unless given here (cfg_subnet_resolve_safety). */
+	if (!(t->present & (1ULL << SN_SHARE)))
+		sn->failover_share = CFG_INHERIT;
+	if (!(t->present & (1ULL << SN_SAFE)))
+		sn->safe_period = CFG_INHERIT;
 	/* Lease times: MinLeaseTime <= LeaseTime <= MaxLeaseTime. */
 	if (!(t->present & (1ULL << SN_MAXLEASE)) && key_ok(f, section, t,
 	    SN_MAXLEASE))
@@ -2532,6 +2549,7 @@ config_load_primary(const char *path, struct config *cfg,
 	tb = (struct cfg_table){ failover_specs, NELEM(failover_specs),
 	    &cfg->failover, 0, 0 };
 	cfg_section_parse(f, "failover", &tb, 1);
+	cfg_safety_unset(&tb, FO_SAFETY_SPEC, &cfg->failover.safe_period);
 	failover_check(f, &cfg->failover);
 	cfg_snmp_parse(f, &cfg->snmp);
 
@@ -2559,6 +2577,9 @@ config_load_primary(const char *path, struct config *cfg,
 	if (nsub == 0)
 		cfg_error(f, NULL, NULL, "no [subnet:NAME] section: at least "
 		    "one is required");
+	for (size_t i = 0; i < cfg->nsubnets; i++)
+		cfg_subnet_resolve_safety(&cfg->subnets[i],
+		    cfg->failover.failover_share, cfg->failover.safe_period);
 	cfg_subnets_check(f, cfg->subnets, cfg->nsubnets);
 	cfg_hosts_check(f, cfg->subnets, cfg->nsubnets, cfg->hosts,
 	    cfg->nhosts);
@@ -2571,6 +2592,30 @@ fail:
 	cfg_file_free(f);
 	config_free(cfg);
 	return -1;
+}
+
+void
+cfg_safety_unset(const struct cfg_table *t, size_t i, uint32_t *safe_period)
+{
+	if (!(t->present & (1ULL << (i + 1))))
+		*safe_period = CFG_SAFE_PERIOD_LEASE;
+}
+
+void
+cfg_subnet_resolve_safety(struct cfg_subnet *sn, unsigned share,
+    uint32_t safe_period)
+{
+	if (sn->failover_share == CFG_INHERIT)
+		sn->failover_share = share;
+	if (sn->safe_period != CFG_INHERIT)
+		return;
+	/* The longest lease a client of this subnet can hold (BOOTP
+	 * included: engine.c). */
+	if (safe_period == CFG_SAFE_PERIOD_LEASE)
+		sn->safe_period = sn->max_lease_time != 0 ?
+		    sn->max_lease_time : sn->lease_time;
+	else
+		sn->safe_period = safe_period;
 }
 
 void

@@ -55,7 +55,21 @@ struct cfg_subnet {
 	 */
 	size_t		nexclude_ranges;
 	struct cfg_range exclude_ranges[CFG_MAX_EXCLUDES];
+	/*
+	 * Safety without duplicates (docs/safety.md, common/share.h): the
+	 * failover's share of each range, percent 0..50, and how long after
+	 * losing the primary the failover keeps to it, seconds.  Given in
+	 * the section or inherited from [failover] ([primary:NAME] on the
+	 * failover): the loaders resolve both, so these are final values.
+	 */
+	unsigned	failover_share;		/* FailoverShare */
+	uint32_t	safe_period;		/* SafePeriod */
 };
+
+/* Not given in a section: inherit (cfg_subnet_resolve_safety). */
+#define CFG_INHERIT	UINT32_MAX
+/* SafePeriod not given anywhere: the subnet's longest lease. */
+#define CFG_SAFE_PERIOD_LEASE	UINT32_MAX
 
 struct cfg_host {
 	char		name[CFG_NAME_MAX];	/* from [host:NAME] */
@@ -82,6 +96,10 @@ struct cfg_primary_failover {
 	double		wait_sync_bind_ack_secs;
 	double		wait_sync_bind_update_secs;
 	unsigned	bind_upd_delay_ms;	/* BindUpdDelay, ms 0..1000 */
+	/* Defaults of the subnets' FailoverShare and SafePeriod. */
+	unsigned	failover_share;		/* FailoverShare 0..50 (10) */
+	uint32_t	safe_period;		/* SafePeriod, or
+						 * CFG_SAFE_PERIOD_LEASE */
 };
 
 struct cfg_server {
@@ -313,6 +331,30 @@ int	cfg_host_parse_extra(struct cfg_file *f, const char *section,
  * Returns 0 or -1.
  */
 int	cfg_snmp_parse(struct cfg_file *f, struct cfg_snmp *s);
+/*
+ * A subnet's FailoverShare and SafePeriod from its section, else from
+ * the defaults given (the [failover] values); a SafePeriod given
+ * nowhere is the subnet's longest lease (MaxLeaseTime).
+ */
+void	cfg_subnet_resolve_safety(struct cfg_subnet *sn, unsigned share,
+	    uint32_t safe_period);
+/* The spec of the two keys above, for [failover] tables: FailoverShare
+ * and SafePeriod of a struct at the given offsets. */
+#define CFG_SAFETY_SPECS(st, share, safe)				\
+	{ .key = "FailoverShare", .type = CFG_UINT, .min = 0,		\
+	  .max = 50, .def = "10", CFG_FIELD(st, share),			\
+	  .meaning = "percent of each range the failover alone may give "	\
+	  "to new clients (docs/safety.md); 0: no share" },		\
+	{ .key = "SafePeriod", .type = CFG_UINT, .min = 0,		\
+	  .max = 31536000, CFG_FIELD(st, safe),				\
+	  .meaning = "seconds after losing the primary during which the "	\
+	  "failover gives new clients only its share (default: each "	\
+	  "subnet's MaxLeaseTime)" }
+/* After parsing a table holding CFG_SAFETY_SPECS at index i (the
+ * SafePeriod spec is i + 1): a SafePeriod not given becomes
+ * CFG_SAFE_PERIOD_LEASE. */
+void	cfg_safety_unset(const struct cfg_table *t, size_t i,
+	    uint32_t *safe_period);
 /* Cross-checks over all subnets and hosts: overlaps, duplicates. */
 void	cfg_subnets_check(struct cfg_file *f, const struct cfg_subnet *sn,
 	    size_t n);

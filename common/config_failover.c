@@ -47,6 +47,10 @@
 /* ------------------------------------------------------------------ */
 /* Spec tables                                                         */
 
+static const char *const share_exhausted_choices[] = {
+	"refuse", "borrow", NULL
+};
+
 #define P	struct cfg_fo_policy
 static const struct cfg_spec policy_specs[] = {
 	{ .key = "PollDelay", .type = CFG_SECS, .min = 0, .max = 86400,
@@ -94,8 +98,23 @@ static const struct cfg_spec policy_specs[] = {
 	  CFG_FIELD(P, takeover_ping_check),
 	  .meaning = "in takeover, ICMP-check an address before granting it "
 	  "to a client with no binding" },
+	{ .key = "OnShareExhausted", .type = CFG_ENUM, .def = "refuse",
+	  .choices = share_exhausted_choices,
+	  CFG_FIELD(P, on_share_exhausted),
+	  .meaning = "inside the safe period with the share used up: refuse "
+	  "new clients, or borrow the primary's free addresses, highest "
+	  "first, after a ping check (docs/safety.md)" },
+	CFG_SAFETY_SPECS(P, failover_share, safe_period),
 };
 #undef P
+/* Index of FailoverShare in policy_specs (SafePeriod follows). */
+#define POLICY_SAFETY_SPEC	(NELEM(policy_specs) - 2)
+
+bool
+cfg_fo_policy_borrows(const struct cfg_fo_policy *p)
+{
+	return strcasecmp(p->on_share_exhausted, "borrow") == 0;
+}
 
 /* Keys of [primary:NAME] besides the policy overrides. */
 #define R	struct cfg_fo_primary
@@ -750,9 +769,13 @@ build_view(struct load *ld, size_t pi, const bool *placed)
 	    NULL) || (nh > 0 && (v->hosts = calloc(nh,
 	    sizeof(*v->hosts))) == NULL))
 		return -1;
-	for (size_t j = 0; j < ld->nsub; j++)
-		if (ld->sub_owner[j] == pi)
-			v->subnets[v->nsubnets++] = ld->subnets[j];
+	for (size_t j = 0; j < ld->nsub; j++) {
+		if (ld->sub_owner[j] != pi)
+			continue;
+		v->subnets[v->nsubnets] = ld->subnets[j];
+		cfg_subnet_resolve_safety(&v->subnets[v->nsubnets++],
+		    p->policy.failover_share, p->policy.safe_period);
+	}
 	for (size_t j = 0; j < ld->nhost; j++)
 		if (ld->host_owner[j] == pi && placed[j])
 			v->hosts[v->nhosts++] = ld->hosts[j];
@@ -890,6 +913,8 @@ config_load_failover(const char *path, struct fo_config *cfg,
 	tb[0] = (struct cfg_table){ policy_specs, NELEM(policy_specs),
 	    &cfg->defaults, 0, 0 };
 	section_parse(ld.f, "failover", "failover", tb, 1);
+	cfg_safety_unset(&tb[0], POLICY_SAFETY_SPEC,
+	    &cfg->defaults.safe_period);
 	cfg_snmp_parse(ld.f, &cfg->snmp);
 
 	parse_sections(&ld);

@@ -34,7 +34,17 @@ struct cfg_fo_policy {
 	double		wait_sync_bind_ack;	/* WaitSyncBindAckSecs (5) */
 	double		wait_sync_bind_update;	/* WaitSyncBindUpdateSecs (5) */
 	bool		takeover_ping_check;	/* TakeoverPingCheck (true) */
+	/* Safety (docs/safety.md): the subnets' defaults, and what to do
+	 * when the share runs out inside the safe period. */
+	unsigned	failover_share;		/* FailoverShare 0..50 (10) */
+	uint32_t	safe_period;		/* SafePeriod, or
+						 * CFG_SAFE_PERIOD_LEASE */
+	char		on_share_exhausted[16];	/* OnShareExhausted:
+						 * "refuse" or "borrow" */
 };
+
+/* OnShareExhausted = borrow (else refuse). */
+bool	cfg_fo_policy_borrows(const struct cfg_fo_policy *);
 
 struct cfg_fo_primary {
 	char		name[CFG_NAME_MAX];	/* from [primary:NAME] */

@@ -70,6 +70,29 @@
  *   match anyway).  A SELECTING REQUEST for another server releases our
  *   pending offer to that client (memory only) and is dropped.
  *
+ * New bindings and the failover's share (docs/safety.md).  The role
+ *   picks which addresses a new client may get (engine_scope):
+ *   - ALONE: any.
+ *   - PRIMARY: its own part; the failover's share only when that is used
+ *     up.  Any binding on a share address that is not the renewal of the
+ *     client's live binding there is proposed to the failover first
+ *     (ENGINE_APPROVE_FIRST, before anything changes), and made only
+ *     once the failover has stored it: the failover may be serving its
+ *     share right now (a cut heartbeat path).  A refusal (another
+ *     client holds it there) quarantines the address and NAKs.
+ *   - FAILOVER, inside the safe period: a new client gets an address of
+ *     the share, or nothing ("share-exhausted"), or with OnShareExhausted
+ *     = borrow one of the primary's, in the order least likely to meet
+ *     an unreplicated binding.  The client's previous lease counts only
+ *     if it is in the share or still live in our copy; option 50 only
+ *     in the share.  After the safe period (or partner-down): the share
+ *     first, then any address.
+ *   RENEWING, REBINDING and INIT-REBOOT are not "new clients": a client
+ *   asking for an address we hold bound to nobody keeps it (the rule
+ *   above), in the primary's part too -- it is almost certainly a
+ *   binding the primary made and never replicated, and the failover
+ *   records it as its own grant, which the hand-back returns.
+ *
  * Changes.  Every lease change is returned to be persisted; needs_commit
  *   is set when a reply waits on it (ACK, BOOTP) or there is no reply to
  *   wait (DECLINE, RELEASE).  Offers, conflicts and turned-down offers
@@ -78,6 +101,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "share.h"
 
 #define ADDR_BROADCAST	0xffffffffu
 #define DEFAULT_PORT	67
@@ -110,6 +134,7 @@ engine_drop_name(enum engine_drop d)
 		[ENGINE_DROP_WRONG_SUBNET] = "wrong-subnet",
 		[ENGINE_DROP_UNKNOWN_LEASE] = "unknown-lease",
 		[ENGINE_DROP_NO_MEMORY] = "no-memory",
+		[ENGINE_DROP_SHARE_EXHAUSTED] = "share-exhausted",
 	};
 
 	if ((unsigned)d >= ENGINE_DROP_COUNT)
@@ -129,6 +154,8 @@ engine_action_name(enum engine_action a)
 		return "ping-first";
 	case ENGINE_NONE:
 		return "none";
+	case ENGINE_APPROVE_FIRST:
+		return "approve-first";
 	}
 	return "unknown";
 }
@@ -143,6 +170,30 @@ engine_init(struct engine *e, const struct config *cfg,
 	e->cfg = cfg;
 	e->pools = pools;
 	return 0;
+}
+
+void
+engine_set_role(struct engine *e, enum engine_role role, bool borrow)
+{
+	e->role = role;
+	e->borrow = borrow;
+}
+
+enum pool_scope
+engine_scope(const struct engine *e, const struct pool *p,
+    const struct engine_input *in)
+{
+	switch (e->role) {
+	case ENGINE_PRIMARY:
+		return POOL_SCOPE_PRIMARY;
+	case ENGINE_FAILOVER:
+		if (in->partner_down || in->now >=
+		    share_safe_until(pool_subnet(p), in->partner_heard))
+			return POOL_SCOPE_SHARE_FIRST;
+		return e->borrow ? POOL_SCOPE_SHARE_BORROW : POOL_SCOPE_SHARE;
+	default:
+		return POOL_SCOPE_ALL;
+	}
 }
 
 /*
@@ -464,6 +515,64 @@ own_host(const struct req *r, uint32_t addr)
 	return h;
 }
 
+/*
+ * A primary's binding that needs the failover's word first: a share
+ * address, unless it renews the client's live binding there.
+ */
+static bool
+needs_approval(const struct req *r, uint32_t addr)
+{
+	const struct lease *l;
+
+	if (r->e->role != ENGINE_PRIMARY || !pool_in_share(r->p, addr))
+		return false;
+	l = pool_lease_at(r->p, addr);
+	if (l != NULL && pool_lease_is_client(l, &r->c) &&
+	    l->state == LEASE_BOUND && l->ends > r->in->now)
+		return false;
+	return !(r->in->approved_addr == addr && !r->in->approval_refused);
+}
+
+/* Propose the binding (nothing changes until the verdict). */
+static void
+ask_approval(struct req *r, uint32_t addr, uint32_t lt)
+{
+	struct lease	*l = &r->res->approve;
+
+	memset(l, 0, sizeof(*l));
+	l->addr = addr;
+	l->state = LEASE_BOUND;
+	l->htype = r->c.htype;
+	l->hlen = r->c.hlen;
+	memcpy(l->chaddr, r->c.chaddr, sizeof(l->chaddr));
+	l->key = r->c.key;
+	memcpy(l->hostname, r->c.hostname, sizeof(l->hostname));
+	l->starts = r->in->now;
+	l->cltt = r->in->now;
+	l->ends = r->in->now + (int64_t)lt;
+	r->res->action = ENGINE_APPROVE_FIRST;
+}
+
+/*
+ * The failover holds addr for another client: our copy is behind (it
+ * granted it while it stood in for us).  Quarantine it like an address
+ * that answered a ping, so it is not offered again, and NAK.
+ */
+static void
+approval_refused(struct req *r, uint32_t addr)
+{
+	const struct lease *l = pool_lease_at(r->p, addr);
+	struct lease	 out;
+
+	if (l != NULL && pool_lease_is_client(l, &r->c) &&
+	    l->state == LEASE_OFFERED &&
+	    pool_release(r->p, &r->c, addr, r->in->now, &out) == POOL_OK)
+		add_change(r, &out);
+	if (pool_conflict(r->p, addr, r->in->now, &out) == POOL_OK)
+		add_change(r, &out);
+	send_nak(r, "address held by the failover");
+}
+
 /* Bind addr and answer DHCPACK (REQUEST in any state). */
 static void
 ack_binding(struct req *r, uint32_t addr)
@@ -472,6 +581,13 @@ ack_binding(struct req *r, uint32_t addr)
 	struct lease	 l;
 	uint32_t	 lt = lease_secs(pool_subnet(r->p), r->m);
 
+	if (needs_approval(r, addr)) {
+		if (r->in->approved_addr == addr && r->in->approval_refused)
+			approval_refused(r, addr);
+		else
+			ask_approval(r, addr, lt);
+		return;
+	}
 	switch (pool_bind(r->p, &r->c, addr, r->in->now, lt, &l)) {
 	case POOL_OK:
 		break;
@@ -520,6 +636,7 @@ handle_discover(struct req *r)
 	struct dhcp_msg	*rp;
 	struct lease	 l;
 	enum pool_src	 src;
+	enum pool_scope	 scope;
 	uint32_t	 addr, req = 0, lt;
 	unsigned	 round = in->ping_round;
 
@@ -533,8 +650,11 @@ handle_discover(struct req *r)
 	}
 	if (!dhcp_opt_get_u32(r->m, DHO_REQUESTED_ADDRESS, &req))
 		req = 0;
-	if ((addr = pool_allocate(r->p, &r->c, req, in->now, &src)) == 0) {
-		drop(r, ENGINE_DROP_NO_FREE_ADDRESS);
+	scope = engine_scope(r->e, r->p, in);
+	if ((addr = pool_allocate(r->p, &r->c, req, in->now, scope,
+	    &src)) == 0) {
+		drop(r, pool_scope_limited(scope) ?
+		    ENGINE_DROP_SHARE_EXHAUSTED : ENGINE_DROP_NO_FREE_ADDRESS);
 		return;
 	}
 	if (need_ping(r, addr, src) &&

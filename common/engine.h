@@ -33,7 +33,12 @@ enum engine_action {
 	ENGINE_PING_FIRST,	/* check ping_addr, then call again with the
 				 * verdict (pinged_addr, ping_in_use,
 				 * ping_round = result's ping_round) */
-	ENGINE_NONE		/* handled (DECLINE, RELEASE), no reply */
+	ENGINE_NONE,		/* handled (DECLINE, RELEASE), no reply */
+	ENGINE_APPROVE_FIRST	/* a primary's new binding in the failover's
+				 * share: ask the failover to approve
+				 * `approve` first, then call again with the
+				 * verdict (approved_addr, approval_refused);
+				 * no verdict, no reply */
 };
 
 enum engine_drop {
@@ -62,6 +67,9 @@ enum engine_drop {
 					 * for an address not bound to the
 					 * client */
 	ENGINE_DROP_NO_MEMORY,		/* "no-memory" */
+	ENGINE_DROP_SHARE_EXHAUSTED,	/* "share-exhausted": the failover
+					 * in its safe period has no free
+					 * address left in its share */
 	ENGINE_DROP_COUNT
 };
 
@@ -88,6 +96,19 @@ struct engine_input {
 	uint32_t	 pinged_addr;	/* 0: no ping was done */
 	bool		 ping_in_use;	/* it answered */
 	unsigned	 ping_round;	/* echo result->ping_round */
+	/* The failover's verdict when re-submitting after
+	 * ENGINE_APPROVE_FIRST (ENGINE_PRIMARY). */
+	uint32_t	 approved_addr;	/* 0: none */
+	bool		 approval_refused; /* bound to another client there */
+	/*
+	 * ENGINE_FAILOVER: when we last heard from the primary (unix
+	 * seconds; the daemon never passes a time earlier than the truth),
+	 * and whether an operator declared it down (partner-down): the
+	 * safe period (share.h) runs from `partner_heard` unless
+	 * `partner_down`.
+	 */
+	int64_t		 partner_heard;
+	bool		 partner_down;
 };
 
 struct engine_result {
@@ -109,6 +130,10 @@ struct engine_result {
 	/* ENGINE_PING_FIRST */
 	uint32_t	 ping_addr;
 	unsigned	 ping_round;
+
+	/* ENGINE_APPROVE_FIRST: the binding to propose (BOUND; seq 0, for
+	 * the caller to number). */
+	struct lease	 approve;
 
 	/*
 	 * Lease records to persist, whatever the action.  needs_commit:
@@ -135,14 +160,36 @@ struct engine_counters {
 	uint64_t	 ping_conflicts; /* pinged addresses found in use */
 };
 
+/*
+ * Whose rules apply to new bindings (docs/safety.md): which addresses a
+ * new client may get (enum pool_scope) and whether the failover must
+ * approve one first.
+ */
+enum engine_role {
+	ENGINE_ALONE = 0,	/* no failover: every address */
+	ENGINE_PRIMARY,		/* a primary with a failover: its own part;
+				 * the share only with the failover's
+				 * approval (ENGINE_APPROVE_FIRST) */
+	ENGINE_FAILOVER		/* the failover standing in for a primary:
+				 * its share until the safe period ends */
+};
+
 struct engine {
 	const struct config *cfg;
 	struct pool_set	*pools;
 	struct engine_counters ctr;
+	enum engine_role role;
+	bool		 borrow;	/* ENGINE_FAILOVER: OnShareExhausted =
+					 * borrow */
 };
 
-/* cfg and pools must outlive the engine.  Returns 0, or -1 on NULL. */
+/* cfg and pools must outlive the engine.  Returns 0, or -1 on NULL.
+ * The role starts as ENGINE_ALONE. */
 int	engine_init(struct engine *, const struct config *, struct pool_set *);
+void	engine_set_role(struct engine *, enum engine_role, bool borrow);
+/* The scope of a new binding in pool p for a request at `in`. */
+enum pool_scope engine_scope(const struct engine *, const struct pool *p,
+	    const struct engine_input *in);
 /* *res is overwritten; res->reply is meaningful only for ENGINE_REPLY. */
 void	engine_handle(struct engine *, const struct engine_input *,
 	    struct engine_result *);

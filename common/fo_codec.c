@@ -59,6 +59,8 @@ static const char *const fo_type_names[FO_TYPE_MAX + 1] = {
 	[FO_SUBNET_SYNC_START] = "subnet-sync-start",
 	[FO_SUBNET_SYNC_DONE] = "subnet-sync-done",
 	[FO_SHUTDOWN] = "shutdown",
+	[FO_BIND_REQ] = "bind-req",
+	[FO_BIND_RPL] = "bind-rpl",
 };
 
 /*
@@ -138,7 +140,20 @@ static const struct msg_spec {
 	[FO_SHUTDOWN] = { FO_DIR_P2F,
 	    0,
 	    B(STATE) | B(CLOCK) | B(LAST_SEQ) | B(REASON), 0 },
+	[FO_BIND_REQ] = { FO_DIR_P2F,
+	    B(UPD_SEQ) | B(LEASE),
+	    0, B(UPD_SEQ) | B(LEASE) },
+	[FO_BIND_RPL] = { FO_DIR_F2P,
+	    B(UPD_SEQ) | B(RESULT),
+	    B(REASON), 0 },
 };
+
+/* Messages made of (UPD_SEQ, LEASE) pairs (protocol 5.2). */
+static bool
+has_pairs(unsigned type)
+{
+	return type == FO_BIND_UPD || type == FO_BIND_REQ;
+}
 
 const char *
 fo_err_name(enum fo_err e)
@@ -394,7 +409,7 @@ store_tlv(struct fo_msg *m, unsigned t, const uint8_t *v, uint16_t l)
 		break;
 	case FO_TLV_UPD_SEQ:
 		/* In BIND_UPD the pair is counted when its LEASE arrives. */
-		if (m->hdr.type == FO_BIND_UPD)
+		if (has_pairs(m->hdr.type))
 			m->updates[m->n_updates].seq = get_be64(v);
 		else
 			m->upd_seq = get_be64(v);
@@ -615,7 +630,7 @@ enc_mask(const struct fo_msg *m)
 	uint32_t mask;
 
 	mask = m->present & ~(B(DIGEST) | B(ACK_RANGE) | B(LEASE));
-	if (m->hdr.type == FO_BIND_UPD)
+	if (has_pairs(m->hdr.type))
 		mask &= ~B(UPD_SEQ);
 	if (m->n_digests > 0)
 		mask |= B(DIGEST);
@@ -623,7 +638,7 @@ enc_mask(const struct fo_msg *m)
 		mask |= B(ACK_RANGE);
 	if (m->n_updates > 0)
 		mask |= B(LEASE) |
-		    (m->hdr.type == FO_BIND_UPD ? B(UPD_SEQ) : 0);
+		    (has_pairs(m->hdr.type) ? B(UPD_SEQ) : 0);
 	return mask;
 }
 
@@ -694,7 +709,7 @@ encode(const struct fo_msg *m, struct wr *w)
 				if ((e = emit_tlv(w, t, v, 16)) != FO_OK)
 					return e;
 			}
-		} else if (t == FO_TLV_UPD_SEQ && m->hdr.type == FO_BIND_UPD) {
+		} else if (t == FO_TLV_UPD_SEQ && has_pairs(m->hdr.type)) {
 			for (i = 0; i < m->n_updates; i++) {
 				const struct fo_update *u = &m->updates[i];
 

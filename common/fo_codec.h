@@ -137,7 +137,7 @@ struct fo_msg {
 	uint32_t	count;				/* COUNT */
 	uint32_t	subnet;				/* SUBNET network */
 	uint8_t		subnet_prefix;			/* SUBNET prefix */
-	uint64_t	upd_seq;	/* UPD_SEQ outside BIND_UPD */
+	uint64_t	upd_seq;	/* UPD_SEQ outside BIND_UPD/REQ */
 	uint8_t		result;				/* RESULT */
 	char		reason[FO_REASON_MAX + 1];	/* REASON, NUL-ended */
 
@@ -145,7 +145,8 @@ struct fo_msg {
 	struct fo_digest digests[FO_MAX_DIGESTS];
 	size_t		n_acks;
 	struct fo_ack_range acks[FO_MAX_ACK_RANGES];
-	size_t		n_updates;	/* BIND_UPD: (UPD_SEQ, LEASE) pairs */
+	size_t		n_updates;	/* BIND_UPD, BIND_REQ: (UPD_SEQ,
+					 * LEASE) pairs */
 	struct fo_update updates[FO_MAX_UPDATES];
 };
 

@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 
 #include "fo_digest.h"
+#include "share.h"
 
 struct canon {
 	char	*buf;
@@ -99,6 +100,27 @@ put_list(struct canon *c, const char *key, const uint32_t *v, size_t n)
 	put(c, "\n");
 }
 
+/*
+ * The failover's share as computed here (share.c), not only the
+ * percentage: both servers must agree on the very addresses, and a
+ * later change of the rule in one version would show as a mismatch.
+ */
+static void
+put_share(struct canon *c, const struct cfg_subnet *sn)
+{
+	struct share_set s;
+
+	share_compute(sn, &s);
+	put(c, "failover-share=%u\n", sn->failover_share);
+	for (size_t i = 0; i < s.nruns; i++) {
+		put(c, "share=");
+		put_addr(c, s.runs[i].lo);
+		put(c, "-");
+		put_addr(c, s.runs[i].hi);
+		put(c, "\n");
+	}
+}
+
 size_t
 fo_subnet_canon(const struct cfg_subnet *sn, char *buf, size_t len)
 {
@@ -122,6 +144,7 @@ fo_subnet_canon(const struct cfg_subnet *sn, char *buf, size_t len)
 	    sn->lease_time, sn->min_lease_time, sn->max_lease_time,
 	    (long)(sn->t1_ratio * 100000.0 + 0.5),
 	    (long)(sn->t2_ratio * 100000.0 + 0.5));
+	put_share(&c, sn);
 	return c.need;
 }
 

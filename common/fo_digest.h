@@ -9,10 +9,12 @@
  * network and prefix, the dynamic ranges (sorted and merged, so
  * "a-b, c-d" and "c-d, a-b" agree), the excluded addresses (sorted), the
  * options handed out (routers, DNS, NTP in configured order: order is
- * meaningful to clients; domain name, broadcast) and the lease times and
- * T1/T2 percentages.  Not in it: the subnet's name (each file may call it
- * what it likes), host reservations (they live in [host:NAME] sections,
- * which are reported on their own if ever needed).
+ * meaningful to clients; domain name, broadcast), the lease times and
+ * T1/T2 percentages, and the failover's share (FailoverShare and the
+ * very addresses it gives, share.h).  Not in it: the subnet's name
+ * (each file may call it what it likes), host reservations (they live
+ * in [host:NAME] sections, which are reported on their own if ever
+ * needed), SafePeriod (only the failover acts on it).
  *
  * Pure: no I/O, no globals.
  */

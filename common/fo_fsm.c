@@ -127,6 +127,7 @@ static const char *const event_names[FO_EV_COUNT] = {
 	[FO_EV_FORCE_TAKEOVER] = "force-takeover",
 	[FO_EV_FORCE_RELEASE] = "force-release",
 	[FO_EV_STOP] = "stop",
+	[FO_EV_PARTNER_DOWN] = "partner-down",
 };
 
 static const char *const action_names[FO_ACT_COUNT] = {
@@ -163,6 +164,7 @@ static const char *const notify_names[FO_NOTIFY_COUNT] = {
 	[FO_NOTIFY_HANDBACK_FAILED] = "handback-failed",
 	[FO_NOTIFY_SYNC_COMPLETED] = "sync-completed",
 	[FO_NOTIFY_SYNC_FAILED] = "sync-failed",
+	[FO_NOTIFY_PARTNER_DOWN] = "partner-down",
 };
 
 /* legal[from][to]: the only edges fo_set_state() will take (DESIGN 3). */
@@ -445,8 +447,10 @@ fo_set_state(struct step *st, enum fo_state to, const char *fmt, ...)
 		cancel(st, (enum fo_timer)t);
 	m->awaiting_reply = false;
 	/* Only a takeover caused by Shutdown cares that one was seen. */
-	if (to != FO_TAKEOVER)
+	if (to != FO_TAKEOVER) {
 		m->primary_shut_down = false;
+		m->partner_down = false;
+	}
 	notify(st, FO_NOTIFY_STATE_CHANGE);
 
 	switch (to) {
@@ -512,7 +516,9 @@ on_start(struct step *st)
 	if (st->ev->resume_takeover) {
 		st->resume = true;
 		fo_set_state(st, FO_TAKEOVER, "%s: resuming persisted "
-		    "takeover", how);
+		    "takeover%s", how, st->ev->resume_partner_down ?
+		    " (partner-down)" : "");
+		m->partner_down = st->ev->resume_partner_down;
 	} else if (m->params.sync_bindings)
 		fo_set_state(st, FO_SYNCING, "%s: requesting bindings "
 		    "(SyncBindings)", how);
@@ -738,6 +744,17 @@ on_takeover(struct step *st)
 	case FO_EV_FORCE_TAKEOVER:
 		if (m->partial)
 			reclaim_all(st, "operator forced takeover");
+		break;
+	case FO_EV_PARTNER_DOWN:
+		if (m->partner_down)
+			break;
+		m->partner_down = true;
+		note(st, "operator declared the primary down%s%s: safe "
+		    "period ended", DETAIL_SEP(ev), DETAIL(ev));
+		if (fsm_history_note(&m->hist, st->now, st->out->reason) !=
+		    FSM_OK)
+			st->err = FSM_ERR_INVAL;
+		notify(st, FO_NOTIFY_PARTNER_DOWN);
 		break;
 	default:
 		break;

@@ -61,6 +61,8 @@ enum fo_event_type {
 	FO_EV_FORCE_TAKEOVER,	/* operator */
 	FO_EV_FORCE_RELEASE,	/* operator */
 	FO_EV_STOP,		/* operator, or thread shutdown */
+	FO_EV_PARTNER_DOWN,	/* operator: the primary is down for sure,
+				 * end the safe period (docs/safety.md) */
 	FO_EV_COUNT
 };
 
@@ -75,8 +77,10 @@ struct fo_event {
 	 * STATE TLV (docs/failover-states.md); PR_INIT: not reported. */
 	enum pr_state	 primary_state;
 	/* START: the loop restored a persisted TAKEOVER (DESIGN 3: "a
-	 * failover restart loses nothing"): resume it, do not sync. */
+	 * failover restart loses nothing"): resume it, do not sync; and
+	 * the operator's partner-down made during it. */
 	bool		 resume_takeover;
+	bool		 resume_partner_down;
 	/* HANDBACK_FAILED, FORCE_*, STOP: text for the reason, or NULL. */
 	const char	*detail;
 };
@@ -102,6 +106,7 @@ enum fo_notify {
 	FO_NOTIFY_HANDBACK_FAILED,
 	FO_NOTIFY_SYNC_COMPLETED,
 	FO_NOTIFY_SYNC_FAILED,
+	FO_NOTIFY_PARTNER_DOWN,		/* operator ended the safe period */
 	FO_NOTIFY_COUNT
 };
 
@@ -196,6 +201,10 @@ struct fo_fsm {
 					 * subnets are the primary's now */
 	bool		 primary_shut_down; /* Shutdown seen, no new epoch */
 	bool		 returning_from_takeover;
+	/* TAKEOVER only: an operator declared the primary down, so the
+	 * safe period is over (docs/safety.md).  Ends with the takeover:
+	 * once the primary is heard again it is evidently not down. */
+	bool		 partner_down;
 
 	struct fo_counters ctr;
 	struct fsm_history hist;

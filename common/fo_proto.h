@@ -64,8 +64,11 @@ enum fo_type {
 	FO_SUBNET_SYNC_START = 10,	/* F->P hand-back of one subnet */
 	FO_SUBNET_SYNC_DONE = 11,	/* F->P subnet handed back */
 	FO_SHUTDOWN = 12,		/* P->F graceful hand-off */
+	FO_BIND_REQ = 13,		/* P->F may I make these bindings in
+					 * your share? (docs/safety.md) */
+	FO_BIND_RPL = 14,		/* F->P the answer, one per binding */
 };
-#define FO_TYPE_MAX		12
+#define FO_TYPE_MAX		14
 
 /* TLV types.  Types >= FO_TLV_EXT are ignorable extensions. */
 enum fo_tlv {
@@ -137,6 +140,8 @@ enum fo_result_code {
 	FO_RESULT_UNKNOWN_PRIMARY = 5,	/* Name not configured here */
 	FO_RESULT_STORE_ERROR = 6,	/* local lease store failed */
 	FO_RESULT_SUBNETS = 7,		/* subnet definitions differ */
+	FO_RESULT_IN_USE = 8,		/* BIND_RPL: the address is bound to
+					 * another client here */
 };
 
 #endif

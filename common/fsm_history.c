@@ -34,31 +34,28 @@ stay(double since, double now)
 	return now > since ? now - since : 0.0;
 }
 
-int
-fsm_history_record(struct fsm_history *h, unsigned from, unsigned to,
-    double now, const char *reason)
+/* The next ring entry, the oldest overwritten when full. */
+static struct fsm_transition *
+ring_next(struct fsm_history *h)
 {
-	struct fsm_transition	*t;
-	size_t			 i, slot;
-
-	if (h == NULL || from >= h->nstates || to >= h->nstates ||
-	    from != h->cur)
-		return FSM_ERR_INVAL;
-
-	h->stats[from].seconds += stay(h->since, now);
-	h->stats[to].entered++;
-	h->cur = to;
-	h->since = now;
+	size_t	 slot;
 
 	if (h->count < FSM_HISTORY_LEN) {
 		slot = (h->head + h->count) % FSM_HISTORY_LEN;
 		h->count++;
 	} else {
-		/* Full: the newest overwrites the oldest. */
 		slot = h->head;
 		h->head = (h->head + 1) % FSM_HISTORY_LEN;
 	}
-	t = &h->ring[slot];
+	return &h->ring[slot];
+}
+
+static void
+entry_fill(struct fsm_history *h, struct fsm_transition *t, unsigned from,
+    unsigned to, double now, const char *reason)
+{
+	size_t	 i;
+
 	memset(t, 0, sizeof(*t));
 	t->seq = ++h->total;
 	t->when = now;
@@ -71,6 +68,30 @@ fsm_history_record(struct fsm_history *h, unsigned from, unsigned to,
 		t->reason[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
 	}
 	t->reason[i] = '\0';
+}
+
+int
+fsm_history_record(struct fsm_history *h, unsigned from, unsigned to,
+    double now, const char *reason)
+{
+	if (h == NULL || from >= h->nstates || to >= h->nstates ||
+	    from != h->cur)
+		return FSM_ERR_INVAL;
+
+	h->stats[from].seconds += stay(h->since, now);
+	h->stats[to].entered++;
+	h->cur = to;
+	h->since = now;
+	entry_fill(h, ring_next(h), from, to, now, reason);
+	return FSM_OK;
+}
+
+int
+fsm_history_note(struct fsm_history *h, double now, const char *reason)
+{
+	if (h == NULL)
+		return FSM_ERR_INVAL;
+	entry_fill(h, ring_next(h), h->cur, h->cur, now, reason);
 	return FSM_OK;
 }
 

@@ -85,6 +85,12 @@ int	fsm_history_init(struct fsm_history *, const char *const *names,
  */
 int	fsm_history_record(struct fsm_history *, unsigned from, unsigned to,
 	    double now, const char *reason);
+/*
+ * Record an event worth keeping among the transitions although the
+ * state stays (an operator's declaration): an entry from the current
+ * state to itself.  Time in state and entry counts do not change.
+ */
+int	fsm_history_note(struct fsm_history *, double now, const char *reason);
 
 /* Entries held; i = 0 is the oldest held, count - 1 the newest. */
 size_t	fsm_history_count(const struct fsm_history *);

@@ -10,14 +10,20 @@
  *   buckets[] chained hash client key -> records attached to a client
  *             (a client may keep an old record next to a new one).
  *   active    min-heap on `ends` of records whose timer runs.
- *   idle      min-heap on `ends` of reusable records in dynamic slots.
+ *   idle[]    min-heaps on `ends` of reusable records in dynamic slots,
+ *             one per part: the primary's, and the failover's share
+ *             (share.h), so each side finds the oldest reusable address
+ *             of the part it may use in O(1).
  * Every record is in at most one heap and remembers its position, so a
- * change of state or `ends` costs O(log n).
+ * change of state or `ends` costs O(log n).  Never-used addresses are
+ * found by one cursor per part, moving up; the primary's part also has
+ * one moving down (the failover borrowing, docs/safety.md).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "pool.h"
+#include "share.h"
 
 #define NO_HOST		UINT32_MAX
 #define NO_INDEX	UINT32_MAX
@@ -31,7 +37,15 @@ enum slot_kind {
 enum heap_id {
 	HEAP_NONE = 0,
 	HEAP_ACTIVE,
-	HEAP_IDLE
+	HEAP_IDLE,		/* idle[PART_OWN] */
+	HEAP_IDLE_SHARE		/* idle[PART_SHARE] */
+};
+
+/* The two parts of a pool's dynamic addresses. */
+enum part {
+	PART_OWN = 0,		/* the primary's */
+	PART_SHARE,		/* the failover's share */
+	PART_COUNT
 };
 
 struct pool_ent {
@@ -63,6 +77,7 @@ struct pool_slot {
 	struct pool_ent	*ent;		/* NULL: never used */
 	uint32_t	 host;		/* cfg->hosts index, or NO_HOST */
 	uint8_t		 kind;		/* enum slot_kind */
+	uint8_t		 part;		/* enum part (dynamic slots) */
 };
 
 struct pool_range {
@@ -102,8 +117,11 @@ struct pool {
 	struct pool_chunk *chunks;	/* newest first; where ents live */
 	uint32_t	 nrange_slots;	/* extras follow, in extra[] order */
 
-	uint32_t	 cursor;	/* never-used scan position */
-	uint32_t	 nunused;	/* dynamic slots never used */
+	/* Never-used scan positions per part (moving up), and the
+	 * primary's part moving down; dynamic slots never used. */
+	uint32_t	 cursor[PART_COUNT];
+	uint32_t	 rcursor;	/* one past the next candidate */
+	uint32_t	 nunused[PART_COUNT];
 
 	struct pool_ent	**buckets;
 	uint32_t	 hmask;
@@ -113,7 +131,7 @@ struct pool {
 	uint32_t	*hkbuckets;
 	uint32_t	 hkmask;
 
-	struct pool_heap active, idle;
+	struct pool_heap active, idle[PART_COUNT];
 	struct pool_stats st;
 };
 
@@ -322,7 +340,9 @@ heap_of(struct pool *p, uint8_t id)
 	if (id == HEAP_ACTIVE)
 		return &p->active;
 	if (id == HEAP_IDLE)
-		return &p->idle;
+		return &p->idle[PART_OWN];
+	if (id == HEAP_IDLE_SHARE)
+		return &p->idle[PART_SHARE];
 	return NULL;
 }
 
@@ -336,7 +356,8 @@ ent_place(struct pool *p, struct pool_ent *e)
 	if (timed_state(e->l.state))
 		id = HEAP_ACTIVE;
 	else if (p->slots[e->slot].kind == SLOT_DYNAMIC)
-		id = HEAP_IDLE;
+		id = p->slots[e->slot].part == PART_SHARE ? HEAP_IDLE_SHARE :
+		    HEAP_IDLE;
 	else
 		id = HEAP_NONE;
 
@@ -554,6 +575,9 @@ stat_adj(struct pool *p, uint32_t slot, int d)
 			p->st.reserved_bound += (uint32_t)d;
 		return;
 	}
+	if (s->part == PART_SHARE && (s->ent == NULL ||
+	    !timed_state(s->ent->l.state)))
+		p->st.share_free += (uint32_t)d;
 	if (s->ent == NULL)
 		c = &p->st.free;
 	else {
@@ -604,7 +628,7 @@ ent_get(struct pool *p, uint32_t slot)
 	e->heap = HEAP_NONE;
 	s->ent = e;
 	if (s->kind == SLOT_DYNAMIC)
-		p->nunused--;
+		p->nunused[s->part]--;
 	return e;
 }
 
@@ -643,6 +667,29 @@ mark_excluded(struct pool *p, uint32_t addr)
 
 	if (find_slot(p, addr, &slot) && p->slots[slot].kind == SLOT_DYNAMIC)
 		p->slots[slot].kind = SLOT_EXCLUDED;
+}
+
+/*
+ * The failover's share (share.h), computed from the subnet's definition
+ * exactly as the other server computes it.  Only dynamic slots join:
+ * an address excluded here, or a host's reservation, stays what it is.
+ */
+static void
+mark_share(struct pool *p)
+{
+	struct share_set s;
+	uint32_t	 slot;
+
+	share_compute(p->sn, &s);
+	for (size_t i = 0; i < s.nruns; i++) {
+		for (uint64_t a = s.runs[i].lo; a <= s.runs[i].hi; a++) {
+			if (!find_slot(p, (uint32_t)a, &slot) ||
+			    p->slots[slot].kind != SLOT_DYNAMIC)
+				continue;
+			p->slots[slot].part = PART_SHARE;
+			p->st.share_total++;
+		}
+	}
 }
 
 static enum pool_err
@@ -731,10 +778,12 @@ pool_build(struct pool *p, struct pool_set *set, size_t idx)
 	nheap = p->nslots > 0 ? p->nslots : 1;
 	p->slots = calloc(nheap, sizeof(*p->slots));
 	p->active.v = calloc(nheap, sizeof(*p->active.v));
-	p->idle.v = calloc(nheap, sizeof(*p->idle.v));
+	p->idle[PART_OWN].v = calloc(nheap, sizeof(*p->idle[0].v));
+	p->idle[PART_SHARE].v = calloc(nheap, sizeof(*p->idle[0].v));
 	p->hmask = pow2_at_least(p->nslots) - 1;
 	p->buckets = calloc((size_t)p->hmask + 1, sizeof(*p->buckets));
-	if (p->slots == NULL || p->active.v == NULL || p->idle.v == NULL ||
+	if (p->slots == NULL || p->active.v == NULL ||
+	    p->idle[PART_OWN].v == NULL || p->idle[PART_SHARE].v == NULL ||
 	    p->buckets == NULL)
 		return POOL_ERR_NOMEM;
 	for (slot = 0; slot < p->nslots; slot++) {
@@ -803,10 +852,12 @@ pool_build(struct pool *p, struct pool_set *set, size_t idx)
 		}
 	}
 
+	mark_share(p);
 	for (slot = 0; slot < p->nslots; slot++) {
 		switch (p->slots[slot].kind) {
 		case SLOT_DYNAMIC:
 			p->st.total++;
+			p->nunused[p->slots[slot].part]++;
 			break;
 		case SLOT_RESERVED:
 			p->st.reserved++;
@@ -817,7 +868,8 @@ pool_build(struct pool *p, struct pool_set *set, size_t idx)
 		}
 	}
 	p->st.free = p->st.total;
-	p->nunused = p->st.total;
+	p->st.share_free = p->st.share_total;
+	p->rcursor = p->nrange_slots;
 	return POOL_OK;
 }
 
@@ -837,7 +889,8 @@ pool_destroy(struct pool *p)
 	free(p->hkeys);
 	free(p->hkbuckets);
 	free(p->active.v);
-	free(p->idle.v);
+	free(p->idle[PART_OWN].v);
+	free(p->idle[PART_SHARE].v);
 }
 
 enum pool_err
@@ -1060,12 +1113,174 @@ pool_addr_available(const struct pool *p, uint32_t addr,
 	return find_slot(p, addr, &slot) && slot_available(p, slot, c, now);
 }
 
+/*
+ * The next never-used dynamic slot of a part, or NO_INDEX.  Slots never
+ * go back to unused, so the cursor only moves forward past used ones; it
+ * does not move past the slot it returns, so a repeated call gives the
+ * same answer.
+ */
+static uint32_t
+unused_up(struct pool *p, enum part part)
+{
+	uint32_t	*c = &p->cursor[part];
+
+	if (p->nunused[part] == 0)
+		return NO_INDEX;
+	while (*c < p->nslots && (p->slots[*c].ent != NULL ||
+	    p->slots[*c].kind != SLOT_DYNAMIC || p->slots[*c].part != part))
+		(*c)++;
+	return *c < p->nslots ? *c : NO_INDEX;
+}
+
+/* The same from the top down, for the primary's part only. */
+static uint32_t
+unused_down(struct pool *p)
+{
+	if (p->nunused[PART_OWN] == 0)
+		return NO_INDEX;
+	while (p->rcursor > 0) {
+		const struct pool_slot *s = &p->slots[p->rcursor - 1];
+
+		if (s->ent == NULL && s->kind == SLOT_DYNAMIC &&
+		    s->part == PART_OWN)
+			return p->rcursor - 1;
+		p->rcursor--;
+	}
+	return NO_INDEX;
+}
+
+/*
+ * The record of a part reusable for longest (smallest `ends` <= now), or
+ * NULL.  The idle heap holds swept ones; a lease whose timer ran out but
+ * that the sweep has not reached yet sits at the top of the active heap.
+ */
+static const struct pool_ent *
+reusable_oldest(const struct pool *p, enum part part, int64_t now)
+{
+	const struct pool_heap *idle = &p->idle[part];
+	const struct pool_ent *a, *b;
+
+	a = idle->n > 0 && idle->v[0]->l.ends <= now ? idle->v[0] : NULL;
+	b = p->active.n > 0 && p->active.v[0]->l.ends <= now &&
+	    p->slots[p->active.v[0]->slot].kind == SLOT_DYNAMIC &&
+	    p->slots[p->active.v[0]->slot].part == part ?
+	    p->active.v[0] : NULL;
+	if (a == NULL || (b != NULL && b->l.ends < a->l.ends))
+		a = b;
+	return a;
+}
+
+/*
+ * The primary's reusable record freed most recently: the one the
+ * primary itself would take last (it takes the oldest first).  A scan,
+ * O(n): it serves only the failover's degraded mode (borrowing, in a
+ * safe period with its share used up).
+ */
+static const struct pool_ent *
+reusable_newest(const struct pool *p, int64_t now)
+{
+	const struct pool_heap *idle = &p->idle[PART_OWN];
+	const struct pool_ent *best = NULL;
+
+	for (uint32_t i = 0; i < idle->n; i++) {
+		const struct pool_ent *e = idle->v[i];
+
+		if (e->l.ends <= now && (best == NULL || e->l.ends > best->l.ends ||
+		    (e->l.ends == best->l.ends && e->l.addr > best->l.addr)))
+			best = e;
+	}
+	return best;
+}
+
+/* A never-used address of the part, else its oldest reusable one. */
+static uint32_t
+from_part(struct pool *p, enum part part, int64_t now, enum pool_src *src)
+{
+	const struct pool_ent *e;
+	uint32_t	 slot;
+
+	if ((slot = unused_up(p, part)) != NO_INDEX) {
+		*src = POOL_SRC_NEW;
+		return slot_addr(p, slot);
+	}
+	if ((e = reusable_oldest(p, part, now)) != NULL) {
+		*src = POOL_SRC_RECLAIMED;
+		return e->l.addr;
+	}
+	return 0;
+}
+
+/* Both parts as one: never-used addresses in address order, then the
+ * oldest reusable one -- the order of a pool with no share at all. */
+static uint32_t
+from_all(struct pool *p, int64_t now, enum pool_src *src)
+{
+	const struct pool_ent *a, *b;
+	uint32_t	 x = unused_up(p, PART_OWN), y = unused_up(p, PART_SHARE);
+
+	if (x != NO_INDEX || y != NO_INDEX) {
+		*src = POOL_SRC_NEW;
+		return slot_addr(p, x < y ? x : y);
+	}
+	a = reusable_oldest(p, PART_OWN, now);
+	b = reusable_oldest(p, PART_SHARE, now);
+	if (a == NULL || (b != NULL && b->l.ends < a->l.ends))
+		a = b;
+	if (a != NULL) {
+		*src = POOL_SRC_RECLAIMED;
+		return a->l.addr;
+	}
+	return 0;
+}
+
+/* The primary's free addresses in the order least likely to meet one of
+ * its bindings that never reached the failover (docs/safety.md). */
+static uint32_t
+borrowed(struct pool *p, int64_t now, enum pool_src *src)
+{
+	const struct pool_ent *e;
+	uint32_t	 slot;
+
+	*src = POOL_SRC_BORROWED;
+	if ((slot = unused_down(p)) != NO_INDEX)
+		return slot_addr(p, slot);
+	if ((e = reusable_newest(p, now)) != NULL)
+		return e->l.addr;
+	return 0;
+}
+
+bool
+pool_scope_limited(enum pool_scope scope)
+{
+	return scope == POOL_SCOPE_SHARE || scope == POOL_SCOPE_SHARE_BORROW;
+}
+
+/* May a new binding of this scope take the address in `slot`? */
+static bool
+scope_allows(const struct pool *p, uint32_t slot, enum pool_scope scope)
+{
+	const struct pool_slot *s = &p->slots[slot];
+
+	if (s->kind != SLOT_DYNAMIC)
+		return true;		/* reservations are their host's */
+	switch (scope) {
+	case POOL_SCOPE_PRIMARY:
+		return s->part == PART_OWN;
+	case POOL_SCOPE_SHARE:
+	case POOL_SCOPE_SHARE_BORROW:
+		return s->part == PART_SHARE;
+	default:
+		return true;
+	}
+}
+
 uint32_t
 pool_allocate(struct pool *p, const struct pool_client *c,
-    uint32_t requested, int64_t now, enum pool_src *src)
+    uint32_t requested, int64_t now, enum pool_scope scope,
+    enum pool_src *src)
 {
-	const struct pool_ent *e, *a, *b;
-	uint32_t	 h, slot;
+	const struct pool_ent *e;
+	uint32_t	 h, slot, a;
 	enum pool_src	 dummy;
 
 	if (src == NULL)
@@ -1079,53 +1294,65 @@ pool_allocate(struct pool *p, const struct pool_client *c,
 		return p->set->cfg->hosts[h].addr;
 	}
 
-	/* 2. The client's own lease: RFC 2131 4.3.1 prefers it. */
+	/*
+	 * 2. The client's own lease: RFC 2131 4.3.1 prefers it.  Within a
+	 * limited scope only if the client still holds it or it is in the
+	 * share: a lease of the primary's that ran out in our copy may
+	 * have been renewed or given away there since.
+	 */
 	if ((e = client_ent(p, c, now)) != NULL &&
-	    slot_available(p, e->slot, c, now)) {
+	    slot_available(p, e->slot, c, now) &&
+	    (!pool_scope_limited(scope) || scope_allows(p, e->slot, scope) ||
+	    (e->l.ends > now && (e->l.state == LEASE_BOUND ||
+	    e->l.state == LEASE_OFFERED)))) {
 		*src = POOL_SRC_EXISTING;
 		return e->l.addr;
 	}
 
-	/* 3. The address it asked for (option 50), 4.3.1 again. */
+	/* 3. The address it asked for (option 50), 4.3.1 again, if this
+	 * scope may give it to a new client. */
 	if (requested != 0 && find_slot(p, requested, &slot) &&
-	    slot_available(p, slot, c, now)) {
+	    slot_available(p, slot, c, now) && scope_allows(p, slot, scope)) {
 		*src = POOL_SRC_REQUESTED;
 		return requested;
 	}
 
-	/*
-	 * 4. A never-used address.  Slots never go back to unused, so the
-	 * cursor only moves forward past used ones; it does not move past
-	 * the slot it returns, so a repeated call gives the same answer.
-	 */
-	if (p->nunused > 0) {
-		while (p->cursor < p->nslots &&
-		    (p->slots[p->cursor].ent != NULL ||
-		    p->slots[p->cursor].kind != SLOT_DYNAMIC))
-			p->cursor++;
-		if (p->cursor < p->nslots) {
-			*src = POOL_SRC_NEW;
-			return slot_addr(p, p->cursor);
-		}
+	/* 4, 5. A never-used address, else the one reusable for longest,
+	 * from the parts this scope may use, in its order. */
+	switch (scope) {
+	case POOL_SCOPE_ALL:
+		a = from_all(p, now, src);
+		break;
+	case POOL_SCOPE_PRIMARY:
+		if ((a = from_part(p, PART_OWN, now, src)) == 0)
+			a = from_part(p, PART_SHARE, now, src);
+		break;
+	case POOL_SCOPE_SHARE:
+		a = from_part(p, PART_SHARE, now, src);
+		break;
+	case POOL_SCOPE_SHARE_BORROW:
+		if ((a = from_part(p, PART_SHARE, now, src)) == 0)
+			a = borrowed(p, now, src);
+		break;
+	case POOL_SCOPE_SHARE_FIRST:
+	default:
+		if ((a = from_part(p, PART_SHARE, now, src)) == 0)
+			a = from_part(p, PART_OWN, now, src);
+		break;
 	}
+	if (a == 0)
+		*src = POOL_SRC_NONE;
+	return a;
+}
 
-	/*
-	 * 5. The lease reusable for longest.  The idle heap holds swept
-	 * ones; a lease whose timer ran out but that the sweep has not
-	 * reached yet sits at the top of the active heap.
-	 */
-	a = p->idle.n > 0 && p->idle.v[0]->l.ends <= now ? p->idle.v[0] : NULL;
-	b = p->active.n > 0 && p->active.v[0]->l.ends <= now &&
-	    p->slots[p->active.v[0]->slot].kind == SLOT_DYNAMIC ?
-	    p->active.v[0] : NULL;
-	if (a == NULL || (b != NULL && b->l.ends < a->l.ends))
-		a = b;
-	if (a != NULL) {
-		*src = POOL_SRC_RECLAIMED;
-		return a->l.addr;
-	}
-	*src = POOL_SRC_NONE;
-	return 0;
+bool
+pool_in_share(const struct pool *p, uint32_t addr)
+{
+	uint32_t	 slot;
+
+	return find_slot(p, addr, &slot) &&
+	    p->slots[slot].kind == SLOT_DYNAMIC &&
+	    p->slots[slot].part == PART_SHARE;
 }
 
 /*
@@ -1426,11 +1653,13 @@ int
 pool_selfcheck(const struct pool *p)
 {
 	struct pool_stats st;
-	uint32_t	 i, nheaped = 0, nhashed = 0, nchained = 0, unused = 0;
+	uint32_t	 i, nheaped = 0, nhashed = 0, nchained = 0;
+	uint32_t	 unused[PART_COUNT] = { 0, 0 };
 	int		 rc;
 
 	if ((rc = heap_check(p, &p->active, HEAP_ACTIVE)) != 0 ||
-	    (rc = heap_check(p, &p->idle, HEAP_IDLE)) != 0)
+	    (rc = heap_check(p, &p->idle[PART_OWN], HEAP_IDLE)) != 0 ||
+	    (rc = heap_check(p, &p->idle[PART_SHARE], HEAP_IDLE_SHARE)) != 0)
 		return rc;
 	memset(&st, 0, sizeof(st));
 	for (i = 0; i < p->nslots; i++) {
@@ -1440,6 +1669,11 @@ pool_selfcheck(const struct pool *p)
 		switch (s->kind) {
 		case SLOT_DYNAMIC:
 			st.total++;
+			if (s->part == PART_SHARE) {
+				st.share_total++;
+				if (e == NULL || !timed_state(e->l.state))
+					st.share_free++;
+			}
 			break;
 		case SLOT_RESERVED:
 			st.reserved++;
@@ -1451,7 +1685,7 @@ pool_selfcheck(const struct pool *p)
 		if (e == NULL) {
 			if (s->kind == SLOT_DYNAMIC) {
 				st.free++;
-				unused++;
+				unused[s->part]++;
 			}
 			continue;
 		}
@@ -1462,8 +1696,11 @@ pool_selfcheck(const struct pool *p)
 		if (timed_state(e->l.state) != (e->heap == HEAP_ACTIVE))
 			return -4;
 		if (!timed_state(e->l.state) && s->kind == SLOT_DYNAMIC &&
-		    e->heap != HEAP_IDLE)
+		    e->heap != (s->part == PART_SHARE ? HEAP_IDLE_SHARE :
+		    HEAP_IDLE))
 			return -5;
+		if (s->part != PART_OWN && s->kind != SLOT_DYNAMIC)
+			return -13;
 		if (e->hashed) {
 			nhashed++;
 			if (e->l.key.len == 0 ||
@@ -1501,7 +1738,8 @@ pool_selfcheck(const struct pool *p)
 			break;
 		}
 	}
-	if (nheaped != p->active.n + p->idle.n)
+	if (nheaped != p->active.n + p->idle[PART_OWN].n +
+	    p->idle[PART_SHARE].n)
 		return -8;
 	for (i = 0; i <= p->hmask; i++) {
 		const struct pool_ent *e;
@@ -1514,7 +1752,8 @@ pool_selfcheck(const struct pool *p)
 	}
 	if (nchained != nhashed)
 		return -10;
-	if (unused != p->nunused)
+	if (unused[PART_OWN] != p->nunused[PART_OWN] ||
+	    unused[PART_SHARE] != p->nunused[PART_SHARE])
 		return -11;
 	if (memcmp(&st, &p->st, sizeof(st)) != 0)
 		return -12;

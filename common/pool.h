@@ -75,8 +75,34 @@ enum pool_src {
 	POOL_SRC_EXISTING,	/* the client's current or previous lease */
 	POOL_SRC_REQUESTED,	/* option 50 */
 	POOL_SRC_NEW,		/* never used before */
-	POOL_SRC_RECLAIMED	/* oldest expired/released/free lease */
+	POOL_SRC_RECLAIMED,	/* oldest expired/released/free lease */
+	POOL_SRC_BORROWED	/* the primary's, taken by the failover with
+				 * its share used up (POOL_SCOPE_SHARE_BORROW) */
 };
+
+/*
+ * Which addresses a new binding may take (docs/safety.md).  A pool's
+ * dynamic addresses are the primary's part and the failover's share
+ * (share.h); the daemon's engine picks the scope for each request.
+ */
+enum pool_scope {
+	POOL_SCOPE_ALL = 0,	/* no partner: every address, in one order */
+	POOL_SCOPE_PRIMARY,	/* the primary: its own part, then the share
+				 * (which the failover must approve first) */
+	POOL_SCOPE_SHARE,	/* the failover in its safe period: only its
+				 * share */
+	POOL_SCOPE_SHARE_BORROW,/* ... then the primary's free addresses,
+				 * never-used from the top down, then the
+				 * most recently freed: the order least likely
+				 * to meet a binding the primary made but
+				 * never replicated */
+	POOL_SCOPE_SHARE_FIRST	/* the failover after its safe period: the
+				 * share first, then every other address */
+};
+
+/* The failover's safe-period scopes, which keep new clients out of the
+ * primary's part. */
+bool		 pool_scope_limited(enum pool_scope);
 
 enum pool_addr_kind {
 	POOL_ADDR_OUTSIDE = 0,	/* not in a range nor a reservation */
@@ -101,6 +127,10 @@ struct pool_stats {
 	uint32_t	reserved;	/* reservation addresses */
 	uint32_t	reserved_bound;	/* of those, OFFERED or BOUND */
 	uint32_t	excluded;	/* excluded addresses inside ranges */
+	/* The failover's share (share.h): its dynamic addresses, and those
+	 * of them free (as in `free`). */
+	uint32_t	share_total;
+	uint32_t	share_free;
 };
 
 enum pool_load {
@@ -211,13 +241,18 @@ bool		 pool_addr_available(const struct pool *, uint32_t addr,
  * Choose an address for the client without changing any state, in this
  * order: its reservation; its current/previous lease; `requested` (option
  * 50, 0 = none) if available; a never-used address; the lease that has
- * been reusable longest (smallest `ends` <= now).  Returns 0 when the
- * pool is exhausted.  *src (may be NULL) tells which rule chose it.
- * Deterministic: the same state gives the same answer, which the
- * ping-before-offer round trip relies on.
+ * been reusable longest (smallest `ends` <= now).  The scope limits the
+ * last three (and, when limited, a previous lease of the primary's that
+ * ran out) to the parts it may use, in its order (enum pool_scope).
+ * Returns 0 when nothing is left.  *src (may be NULL) tells which rule
+ * chose it.  Deterministic: the same state gives the same answer, which
+ * the ping-before-offer round trip relies on.
  */
 uint32_t	 pool_allocate(struct pool *, const struct pool_client *,
-		    uint32_t requested, int64_t now, enum pool_src *src);
+		    uint32_t requested, int64_t now, enum pool_scope scope,
+		    enum pool_src *src);
+/* addr is a dynamic address of the failover's share. */
+bool		 pool_in_share(const struct pool *, uint32_t addr);
 
 /*
  * State changes.  Each copies the updated record to *out (may be NULL)

@@ -152,6 +152,11 @@ perform(struct fo_peer *p, const struct fo_output *out,
 		fo_notify_critical(p, out->reason);
 		break;
 	case FO_ACT_NOTIFY:
+		if (a->notify == FO_NOTIFY_PARTNER_DOWN &&
+		    fo_store_save(p) != 0)
+			log_err("primary=%s: cannot save partner-down; a "
+			    "restart now would start a new safe period",
+			    p->name);
 		if (a->notify == FO_NOTIFY_SYNC_FAILED) {
 			/* Our watermark is not backed by a complete sync. */
 			p->sync_ok = false;

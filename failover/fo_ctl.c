@@ -94,6 +94,14 @@ addr_port(struct strbuf *out, uint32_t a, uint16_t port)
 }
 
 /* One primary as a JSON object (detail adds subnets and more). */
+/* The failover keeps new clients to its share of x (docs/safety.md). */
+static bool
+safe_running(const struct fo_snap *s, const struct fo_snap_subnet *x,
+    double now)
+{
+	return x->serving && !s->partner_down && now < x->safe_until;
+}
+
 static void
 peer_json(struct fod *fod, struct fo_peer *p, const struct fo_snap *s,
     const struct fo_snap_subnet *subs, bool detail, struct strbuf *out)
@@ -152,6 +160,11 @@ peer_json(struct fod *fod, struct fo_peer *p, const struct fo_snap *s,
 	    (unsigned long long)s->ctr.primary_restarts,
 	    atomic_load(&p->serving) ? "true" : "false",
 	    s->faulty ? "true" : "false", s->critical ? "true" : "false");
+	sb_printf(out, ",\"partner_down\":%s,\"partner_heard\":%.3f,"
+	    "\"approvals_granted\":%llu,\"approvals_refused\":%llu",
+	    s->partner_down ? "true" : "false", s->partner_heard,
+	    (unsigned long long)s->approvals_granted,
+	    (unsigned long long)s->approvals_refused);
 	if (s->have_clock)
 		sb_printf(out, ",\"clock_skew\":%.3f", s->clock_skew);
 	else
@@ -231,12 +244,17 @@ peer_json(struct fod *fod, struct fo_peer *p, const struct fo_snap *s,
 		sb_printf(out, "/%u\",\"served_by\":\"%s\",\"serving\":%s,"
 		    "\"handback\":\"%s\",\"digest\":\"%s\",\"total\":%u,"
 		    "\"free\":%u,\"offered\":%u,\"bound\":%u,\"declined\":%u,"
-		    "\"conflict\":%u,\"reserved\":%u}", x->prefix,
-		    served_by(s, x), x->serving ? "true" : "false",
+		    "\"conflict\":%u,\"reserved\":%u,\"failover_share\":%u,"
+		    "\"share_total\":%u,\"share_free\":%u,\"safe_period\":%u,"
+		    "\"safe_period_running\":%s,\"safe_period_ends\":%.3f}",
+		    x->prefix, served_by(s, x), x->serving ? "true" : "false",
 		    hb_name(x->hb), !x->digest_seen ? "unknown" :
 		    x->digest_match ? "match" : "mismatch", x->st.total,
 		    x->st.free, x->st.offered, x->st.bound, x->st.declined,
-		    x->st.conflict, x->st.reserved);
+		    x->st.conflict, x->st.reserved, x->failover_share,
+		    x->st.share_total, x->st.share_free, x->safe_period,
+		    safe_running(s, x, now) ? "true" : "false",
+		    x->safe_until);
 	}
 	sb_puts(out, "]}");
 }
@@ -325,9 +343,10 @@ cmd_status(struct fod *fod, int argc, char **argv, bool json,
 			    s->clock_skew, !s->p_store_known ? "unknown" :
 			    s->p_store_changed ? "replaced (full hand-back "
 			    "pending)" : "known");
-			sb_printf(out, "%-16s %-20s %-20s %-12s %7s %7s %7s\n",
-			    "SUBNET", "NETWORK", "SERVED BY", "HAND-BACK",
-			    "TOTAL", "FREE", "BOUND");
+			sb_printf(out, "%-16s %-20s %-20s %-12s %7s %7s %7s "
+			    "%11s %s\n", "SUBNET", "NETWORK", "SERVED BY",
+			    "HAND-BACK", "TOTAL", "FREE", "BOUND", "SHARE FREE",
+			    "SAFE PERIOD");
 			for (size_t i = 0; i < s->nsubnets; i++) {
 				struct strbuf n;
 
@@ -335,10 +354,19 @@ cmd_status(struct fod *fod, int argc, char **argv, bool json,
 				sb_ipv4(&n, subs[i].network);
 				sb_printf(&n, "/%u", subs[i].prefix);
 				sb_printf(out, "%-16s %-20s %-20s %-12s %7u %7u "
-				    "%7u\n", subs[i].name, n.buf ? n.buf : "",
-				    served_by(s, &subs[i]),
+				    "%7u %5u/%-5u ", subs[i].name,
+				    n.buf ? n.buf : "", served_by(s, &subs[i]),
 				    hb_name(subs[i].hb), subs[i].st.total,
-				    subs[i].st.free, subs[i].st.bound);
+				    subs[i].st.free, subs[i].st.bound,
+				    subs[i].st.share_free,
+				    subs[i].st.share_total);
+				if (safe_running(s, &subs[i], s->now))
+					sb_printf(out, "ends in %.0f s\n",
+					    subs[i].safe_until - s->now);
+				else
+					sb_puts(out, s->partner_down &&
+					    subs[i].serving ?
+					    "ended (partner-down)\n" : "-\n");
 				sb_free(&n);
 			}
 		}
@@ -573,6 +601,37 @@ cmd_to_peer(struct fod *fod, int argc, char **argv, bool json,
 	return 0;
 }
 
+/*
+ * partner-down PRIMARY (docs/safety.md): the operator knows the primary
+ * is down, so the failover need not wait out the safe period.  Only
+ * while it stands in for the primary: a primary that answers is not
+ * down.
+ */
+static int
+cmd_partner_down(struct fod *fod, int argc, char **argv, bool json,
+    struct strbuf *out)
+{
+	struct fo_peer *p;
+	struct fo_snap *s;
+	enum fo_state st;
+
+	if (argc != 2)
+		return error_out(out, json, "usage: partner-down PRIMARY");
+	if ((p = peer_named(fod, argv[1])) == NULL)
+		return error_out(out, json, "no primary named %s", argv[1]);
+	if ((s = malloc(sizeof(*s))) == NULL)
+		return error_out(out, json, "out of memory");
+	fo_peer_snapshot(p, s, NULL, 0);
+	st = s->state;
+	free(s);
+	if (st != FO_TAKEOVER)
+		return error_out(out, json, "primary %s is %s: partner-down "
+		    "applies only while its subnets are taken over", p->name,
+		    fo_state_name(st));
+	return cmd_to_peer(fod, argc, argv, json, out, FQ_CMD_PARTNER_DOWN,
+	    "partner-down of");
+}
+
 static int
 cmd_reload(struct fod *fod, bool json, struct strbuf *out)
 {
@@ -619,9 +678,12 @@ fod_ctl_handler(void *arg, int argc, char **argv, bool json,
 	if (strcmp(argv[0], "start") == 0)
 		return cmd_to_peer(fod, argc, argv, json, out, FQ_CMD_START,
 		    "start of");
+	if (strcmp(argv[0], "partner-down") == 0)
+		return cmd_partner_down(fod, argc, argv, json, out);
 	if (strcmp(argv[0], "reload") == 0)
 		return cmd_reload(fod, json, out);
 	return error_out(out, json, "unknown command; the failover knows: "
 	    "status [PRIMARY], history [PRIMARY], leases [SUBNET], "
-	    "takeover PRIMARY, release PRIMARY, start PRIMARY, reload");
+	    "takeover PRIMARY, release PRIMARY, start PRIMARY, "
+	    "partner-down PRIMARY, reload");
 }

@@ -537,6 +537,9 @@ fo_msg_rx(struct fo_peer *p, const struct fq_item *it)
 	case FO_BIND_ACK:
 		fo_hb_on_ack(p, m);
 		break;
+	case FO_BIND_REQ:
+		fo_approve_on_req(p, m, restarted);
+		break;
 	case FO_SHUTDOWN: {
 		struct fo_event ev = { .type = FO_EV_SHUTDOWN,
 		    .primary_restarted = restarted };

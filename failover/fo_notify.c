@@ -99,6 +99,10 @@ fo_notify_post(struct fo_peer *p, enum fo_notify n,
 	case FO_NOTIFY_SYNC_FAILED:
 		log_warn("primary=%s: start-up sync failed", p->name);
 		break;
+	case FO_NOTIFY_PARTNER_DOWN:
+		log_warn("primary=%s: %s; new clients may now get any address "
+		    "we hold no binding for", p->name, r);
+		break;
 	case FO_NOTIFY_COUNT:
 		break;
 	}

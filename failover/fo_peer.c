@@ -57,6 +57,10 @@ handle_cmd(struct fo_peer *p, struct fq_item *it)
 		fo_peer_event_simple(p, FO_EV_FORCE_RELEASE,
 		    "dhcpfoctl release");
 		break;
+	case FQ_CMD_PARTNER_DOWN:
+		fo_peer_event_simple(p, FO_EV_PARTNER_DOWN,
+		    "dhcpfoctl partner-down");
+		break;
 	case FQ_CMD_START:
 		if (p->fsm.state == FO_STOPPED) {
 			p->crit = false;
@@ -72,6 +76,8 @@ handle_cmd(struct fo_peer *p, struct fq_item *it)
 			log_err("primary=%s: reload: policy refused", p->name);
 		fo_hb_set_policy(p);
 		fo_pace_init(p);
+		engine_set_role(&p->eng, ENGINE_FAILOVER,
+		    cfg_fo_policy_borrows(&p->policy));
 		log_info("primary=%s: reload: PollDelay %g, PollRetryMax %u, "
 		    "WaitPollRplSecs %g (from the next timer on)", p->name,
 		    p->policy.poll_delay, p->policy.poll_retry_max,
@@ -173,11 +179,13 @@ peer_main(void *arg)
 
 	/* The loop was made long before: its cached time is stale. */
 	ev_now_update(p->loop);
+	p->started = fo_wallclock();
 	memset(&ev, 0, sizeof(ev));
 	ev.type = FO_EV_START;
 	/* DESIGN 3: a takeover persisted by our previous run resumes at
 	 * once, with every binding it granted. */
 	ev.resume_takeover = p->takeover_saved;
+	ev.resume_partner_down = p->takeover_saved && p->partner_down_saved;
 	fo_peer_event(p, &ev);
 	fo_peer_publish(p, true);
 	ev_run(p->loop, 0);
@@ -313,6 +321,10 @@ fo_peer_new(struct fod *fod, size_t idx, const struct cfg_fo_primary *pc,
 		goto fail;
 	}
 	engine_init(&p->eng, &p->view, p->pools);
+	/* In takeover: our share until the safe period ends
+	 * (docs/safety.md). */
+	engine_set_role(&p->eng, ENGINE_FAILOVER,
+	    cfg_fo_policy_borrows(&p->policy));
 	memset(&t, 0, sizeof(t));
 	t.p = p;
 	if (lease_db_foreach(p->db, load_one, &t) != 0) {

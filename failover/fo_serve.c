@@ -192,6 +192,27 @@ fo_serve_expire(struct fo_peer *p)
 		fo_commit(p);
 }
 
+/* ------------------------------------------------ the safe period */
+
+/*
+ * When we last heard from the primary, for the safe period
+ * (docs/safety.md): its last authenticated message, and never before
+ * this thread started -- while we were down we could not hear it, and
+ * it may have been granting addresses we never learnt of.
+ */
+double
+fo_partner_heard(const struct fo_peer *p)
+{
+	return p->last_rx > p->started ? p->last_rx : p->started;
+}
+
+static void
+partner_input(const struct fo_peer *p, struct engine_input *in)
+{
+	in->partner_heard = (int64_t)fo_partner_heard(p);
+	in->partner_down = p->fsm.partner_down;
+}
+
 /* ------------------------------------------------------------ pings */
 
 static void
@@ -242,6 +263,7 @@ ping_done(void *arg, uint32_t addr, bool in_use)
 	}
 	/* The subnet may have been handed back meanwhile: the engine
 	 * then drops the request (not-serving). */
+	partner_input(p, &in);
 	engine_handle(&p->eng, &in, p->res);
 	apply_result(p, pw->fd, pw->ifindex, pw->link_addr, pw->iface_addr,
 	    &pw->msg, p->res);
@@ -326,6 +348,7 @@ apply_result(struct fo_peer *p, int fd, unsigned int ifindex, uint32_t link,
 	case ENGINE_PING_FIRST:
 		start_ping(p, fd, ifindex, link, iface_addr, m, res);
 		break;
+	case ENGINE_APPROVE_FIRST:	/* a primary's rule, never ours */
 	case ENGINE_DROP:
 		if (p->fod->debug) {
 			char	 hw[48];
@@ -359,6 +382,7 @@ fo_serve_packet(struct fo_peer *p, const struct fq_item *it)
 	in.link_addr = it->link_addr;
 	in.iface_server_addr = it->iface_addr;
 	in.now = (int64_t)ev_now(p->loop);
+	partner_input(p, &in);
 	engine_handle(&p->eng, &in, p->res);
 	apply_result(p, p->fod->socks[it->sock].fd, it->ifindex, it->link_addr,
 	    it->iface_addr, p->msg, p->res);

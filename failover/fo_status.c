@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fod.h"
+#include "share.h"
 
 /* -------------------------------------------------------- snapshot */
 
@@ -66,6 +67,10 @@ fo_peer_publish(struct fo_peer *p, bool force)
 	s->upd_applied = p->upd_applied;
 	s->upd_acked = p->upd_acked;
 	s->upd_conflicts = p->upd_conflicts;
+	s->approvals_granted = p->approvals_granted;
+	s->approvals_refused = p->approvals_refused;
+	s->partner_heard = fo_partner_heard(p);
+	s->partner_down = p->fsm.partner_down;
 	s->sync_expected = p->sync_counting ? p->sync_expected : 0;
 	s->sync_received = p->sync_counting ? p->sync_nseen : 0;
 	s->last_sync_secs = p->last_sync_secs;
@@ -115,6 +120,10 @@ fo_peer_publish(struct fo_peer *p, bool force)
 		x->digest_seen = p->digest_seen[i];
 		x->digest_match = p->digest_match[i];
 		pool_stats(pl, &x->st);
+		x->failover_share = sn->failover_share;
+		x->safe_period = sn->safe_period;
+		x->safe_until = (double)share_safe_until(sn,
+		    (int64_t)s->partner_heard);
 		bound += x->st.bound + x->st.reserved_bound;
 	}
 	s->bindings = bound;

@@ -14,6 +14,9 @@
  *	fo_p_epoch	the primary's boot epoch last seen
  *	fo_takeover	1 while we stand in for the primary (DESIGN 3:
  *			"a failover restart loses nothing")
+ *	fo_partner_down	1 while an operator's partner-down holds (the
+ *			takeover it was made in goes on): the safe
+ *			period stays over after a restart
  */
 #include <errno.h>
 #include <stdio.h>
@@ -26,7 +29,7 @@
 enum {
 	M_EPOCH, M_STORE_HI, M_STORE_LO, M_STORE_KNOWN, M_LAST_SEQ,
 	M_SYNC_OK, M_LOCAL_SEQ, M_HB_THROUGH, M_P_EPOCH, M_TAKEOVER,
-	M_COUNT
+	M_PARTNER_DOWN, M_COUNT
 };
 
 static const char *const meta_names[M_COUNT] = {
@@ -40,6 +43,7 @@ static const char *const meta_names[M_COUNT] = {
 	[M_HB_THROUGH] = "fo_hb_through",
 	[M_P_EPOCH] = "fo_p_epoch",
 	[M_TAKEOVER] = "fo_takeover",
+	[M_PARTNER_DOWN] = "fo_partner_down",
 };
 
 /* The current value of each persistent field. */
@@ -56,6 +60,9 @@ current(const struct fo_peer *p, uint64_t v[M_COUNT])
 	v[M_HB_THROUGH] = p->hb_through;
 	v[M_P_EPOCH] = p->p_epoch;
 	v[M_TAKEOVER] = p->takeover_saved;
+	/* Before the machine starts, what was loaded. */
+	v[M_PARTNER_DOWN] = p->fsm.state == FO_STARTUP ?
+	    p->partner_down_saved : p->fsm.partner_down;
 }
 
 int
@@ -86,6 +93,7 @@ fo_store_load(struct fo_peer *p, char *err, size_t errlen)
 	p->hb_through = v[M_HB_THROUGH];
 	p->p_epoch = v[M_P_EPOCH];
 	p->takeover_saved = v[M_TAKEOVER] != 0;
+	p->partner_down_saved = v[M_PARTNER_DOWN] != 0;
 
 	/* Protocol 7: the epoch always grows, even if the clock stepped
 	 * back since our last start. */

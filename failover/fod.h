@@ -89,6 +89,7 @@ enum fq_cmd {
 	FQ_CMD_CALL,		/* run a control call (struct fo_call) */
 	FQ_CMD_STOP,		/* shutdown or reload: stop the loop (buf:
 				 * the reason) */
+	FQ_CMD_PARTNER_DOWN,	/* FO_EV_PARTNER_DOWN */
 };
 
 struct fo_call;
@@ -188,6 +189,12 @@ struct fo_snap_subnet {
 	bool		 digest_seen;	/* the primary sent its digest */
 	bool		 digest_match;
 	struct pool_stats st;
+	/* Safety (docs/safety.md): the share's percentage, and when the
+	 * safe period ends (wall clock) counted from the last time we
+	 * heard from the primary. */
+	unsigned	 failover_share;
+	uint32_t	 safe_period;
+	double		 safe_until;
 };
 
 /* Counters of rejected failover datagrams: the codec's errors first. */
@@ -217,7 +224,11 @@ struct fo_snap {
 	uint64_t	 direct_bad;	/* ... of them malformed */
 	uint64_t	 rejects[FO_REJ_COUNT];
 	uint64_t	 upd_received, upd_applied, upd_acked, upd_conflicts;
+	uint64_t	 approvals_granted, approvals_refused;
 	uint64_t	 bindings, local_bindings;
+	/* The safe period (docs/safety.md). */
+	double		 partner_heard;	/* wall clock */
+	bool		 partner_down;
 	/* Start-up sync. */
 	uint64_t	 sync_expected, sync_received;
 	double		 last_sync_secs;
@@ -364,6 +375,7 @@ struct fo_peer {
 	uint64_t	 hb_through;	/* local sequences handed back */
 	uint64_t	 p_epoch;	/* last primary boot epoch seen */
 	bool		 takeover_saved;
+	bool		 partner_down_saved; /* as loaded; then the machine's */
 	uint64_t	 meta_saved[16];	/* as last staged, fo_store.c */
 
 	/* What the primary told us. */
@@ -410,10 +422,12 @@ struct fo_peer {
 	struct fo_msg	*mt;		/* encode scratch (senders) */
 	uint8_t		*txbuf;		/* FO_DGRAM_MAX */
 	double		 last_poll_sent, last_reply, last_rx;
+	double		 started;	/* wall clock, thread start (fo_peer.c) */
 	uint64_t	 msgs_rx, msgs_tx, send_errors;
 	uint64_t	 direct_rx, direct_bad;
 	uint64_t	 rejects[FO_REJ_COUNT];
 	uint64_t	 upd_received, upd_applied, upd_acked, upd_conflicts;
+	uint64_t	 approvals_granted, approvals_refused; /* fo_approve.c */
 	uint64_t	 dhcp_rx, acks_withheld, ping_backlog;
 	uint64_t	 bindings, local_bindings;
 	double		 last_sync_secs;
@@ -639,6 +653,13 @@ void		 fo_serve_cancel_pings(struct fo_peer *);
 void		 fo_serve_expire(struct fo_peer *);
 void		 fo_serve_free(struct fo_peer *);
 void		 fo_serve_leases(struct fo_peer *, struct fo_call *);
+/* When the safe period runs from: we last heard from the primary, wall
+ * clock (docs/safety.md). */
+double		 fo_partner_heard(const struct fo_peer *);
+
+/* fo_approve.c: a primary's BIND_REQ for bindings in our share */
+void		 fo_approve_on_req(struct fo_peer *, const struct fo_msg *,
+		    bool restarted);
 
 /* fo_handback.c */
 int		 fo_hb_init(struct fo_peer *);

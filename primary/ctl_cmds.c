@@ -56,6 +56,11 @@ collect_counters(struct server *srv, struct named_counter *c, size_t max)
 	PUT("last_commit_usec", ds.last_commit_usec);
 	PUT("max_commit_usec", ds.max_commit_usec);
 	PUT("acks_withheld", srv->ctr.acks_withheld);
+	/* Bindings in the failover's share (docs/safety.md). */
+	PUT("approvals_waiting", srv->approvals_waiting);
+	PUT("approvals_timed_out", srv->ctr.approvals_timed_out);
+	PUT("approvals_backlog", srv->ctr.approvals_backlog);
+	PUT("approvals_unasked", srv->ctr.approvals_unasked);
 	PUT("expired", srv->ctr.expired);
 	PUT("ping_checks", e->ping_checks);
 	PUT("ping_in_use", e->ping_conflicts);
@@ -226,6 +231,11 @@ failover_json(struct server *srv, struct strbuf *out)
 	    U(hb->outside), U(hb->markers_unknown), U(hb->acks_sent),
 	    U(hb->peer_seq));
 	sb_json_str(out, hb->last_conflict);
+	sb_printf(out, "},\"approvals\":{\"asked\":%llu,\"approved\":%llu,"
+	    "\"refused\":%llu,\"undecided\":%llu,\"unexpected\":%llu",
+	    U(fo->approve.asked), U(fo->approve.approved),
+	    U(fo->approve.refused), U(fo->approve.undecided),
+	    U(fo->approve.unexpected));
 	sb_puts(out, "},\"rejected\":");
 	json_named(out, c, nc);
 	sb_printf(out, ",\"mismatch\":{\"buf_size\":%s,\"peer_buf_size\":%u,"
@@ -291,6 +301,10 @@ failover_text(struct server *srv, struct strbuf *out)
 	sb_printf(out, "  hand-back:         %llu subnets received, %llu "
 	    "bindings applied, %llu conflicts\n", U(hb->subnets_received),
 	    U(hb->applied), U(hb->conflicts));
+	sb_printf(out, "  share approvals:   %llu asked, %llu approved, %llu "
+	    "refused, %llu undecided, %u waiting\n", U(fo->approve.asked),
+	    U(fo->approve.approved), U(fo->approve.refused),
+	    U(fo->approve.undecided), srv->approvals_waiting);
 	if (hb->last_conflict[0])
 		sb_printf(out, "  last conflict:     %s\n", hb->last_conflict);
 	if (fo->buf_mismatch)
@@ -354,9 +368,10 @@ cmd_status(struct server *srv, bool json, struct strbuf *out)
 		    srv->cfg.server.name, DHCPFO_VERSION, (long)getpid(), up,
 		    pr_state_name(fo_link_state(srv)));
 		failover_text(srv, out);
-		sb_printf(out, "%-22s %-20s %7s %7s %7s %7s %8s %8s %s\n",
-		    "SUBNET", "NETWORK", "TOTAL", "FREE", "OFFERED", "BOUND",
-		    "DECLINED", "RESERVED", "SERVED BY");
+		sb_printf(out, "%-22s %-20s %7s %7s %7s %7s %8s %8s %11s "
+		    "%s\n", "SUBNET", "NETWORK", "TOTAL", "FREE", "OFFERED",
+		    "BOUND", "DECLINED", "RESERVED", "SHARE FREE",
+		    "SERVED BY");
 	}
 	for (size_t i = 0; i < pool_set_count(srv->pools); i++) {
 		struct pool *p = pool_set_get(srv->pools, i);
@@ -372,11 +387,14 @@ cmd_status(struct server *srv, bool json, struct strbuf *out)
 			sb_printf(out, "\",\"serving\":%s,\"served_by\":\"%s\","
 			    "\"total\":%u,"
 			    "\"free\":%u,\"offered\":%u,\"bound\":%u,"
-			    "\"declined\":%u,\"conflict\":%u,\"reserved\":%u",
+			    "\"declined\":%u,\"conflict\":%u,\"reserved\":%u,"
+			    "\"failover_share\":%u,\"share_total\":%u,"
+			    "\"share_free\":%u",
 			    pool_is_serving(p) ? "true" : "false",
 			    fo_served_name(fo_link_served(srv, i)), st.total,
 			    st.free, st.offered, st.bound, st.declined,
-			    st.conflict, st.reserved);
+			    st.conflict, st.reserved, s->failover_share,
+			    st.share_total, st.share_free);
 			if (srv->fo != NULL && srv->fo->configured) {
 				int k = fo_link_subnet_find(srv, s->network,
 				    s->prefix);
@@ -394,9 +412,10 @@ cmd_status(struct server *srv, bool json, struct strbuf *out)
 			sb_init(&net);
 			subnet_cidr(&net, s);
 			sb_printf(out, "%-22s %-20s %7u %7u %7u %7u %8u %8u "
-			    "%s\n", s->name, net.buf ? net.buf : "", st.total,
-			    st.free, st.offered, st.bound,
+			    "%5u/%-5u %s\n", s->name, net.buf ? net.buf : "",
+			    st.total, st.free, st.offered, st.bound,
 			    st.declined + st.conflict, st.reserved,
+			    st.share_free, st.share_total,
 			    fo_served_name(fo_link_served(srv, i)));
 			sb_free(&net);
 		}

@@ -1,8 +1,9 @@
 /*
  * DHCP packets in and out: the receive path in a fixed order (read a
- * batch, decode, engine, queue), ping checks before offers, and replies
- * sent in batches — at once for offers and NAKs, after the group commit
- * for ACKs.
+ * batch, decode, engine, queue), requests parked while a verdict is
+ * awaited (a ping check before an offer, the failover's approval of a
+ * binding in its share), and replies sent in batches — at once for
+ * offers and NAKs, after the group commit for ACKs.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,14 +17,22 @@
 static void	handle_packet(struct server *, struct srv_sock *,
 		    const struct netio_pkt *);
 
-/* A DISCOVER parked while its candidate address is pinged. */
-struct ping_wait {
-	struct ping_wait *next, **prevp;
+/*
+ * A request parked until a verdict lets the engine finish it: a
+ * DISCOVER while its candidate address is pinged, or a REQUEST while
+ * the failover is asked to approve its binding.  Nothing is held
+ * meanwhile; the engine decides again with the verdict.
+ */
+struct parked {
+	struct parked	*next, **prevp;
 	struct server	*srv;
 	struct srv_sock	*sock;
 	struct netio_pkt meta;		/* where it came from (no payload use) */
 	uint32_t	 link_addr, iface_addr;
-	unsigned	 round;		/* engine's ping_round */
+	unsigned	 round;		/* ping: the engine's ping_round */
+	uint64_t	 seq;		/* approval: the BIND_REQ's UPD_SEQ */
+	uint32_t	 addr;		/* approval: the address asked for */
+	double		 deadline;	/* approval: given up after this */
 	struct dhcp_msg	 msg;
 };
 
@@ -120,42 +129,101 @@ apply_result(struct server *srv, struct srv_sock *sock,
     const struct netio_pkt *pkt, uint32_t link, uint32_t iface_addr,
     const struct dhcp_msg *m, struct engine_result *res);
 
+static struct parked *
+park(struct server *srv, struct srv_sock *sock, const struct netio_pkt *pkt,
+    uint32_t link, uint32_t iface_addr, const struct dhcp_msg *m)
+{
+	struct parked *pw;
+
+	if ((pw = malloc(sizeof(*pw))) == NULL)
+		return NULL;
+	pw->srv = srv;
+	pw->sock = sock;
+	pw->meta.ifindex = pkt->ifindex;
+	pw->meta.src_addr = pkt->src_addr;
+	pw->meta.src_port = pkt->src_port;
+	pw->link_addr = link;
+	pw->iface_addr = iface_addr;
+	pw->round = 0;
+	pw->seq = 0;
+	pw->addr = 0;
+	pw->deadline = 0;
+	memcpy(&pw->msg, m, sizeof(*m));
+	return pw;
+}
+
+/* At the head of a list: the oldest is last. */
 static void
-ping_wait_unlink(struct ping_wait *pw)
+park_link(struct parked **head, struct parked *pw)
+{
+	pw->next = *head;
+	if (pw->next != NULL)
+		pw->next->prevp = &pw->next;
+	pw->prevp = head;
+	*head = pw;
+}
+
+static void
+park_unlink(struct parked *pw)
 {
 	if (pw->next != NULL)
 		pw->next->prevp = pw->prevp;
 	*pw->prevp = pw->next;
 }
 
-/* Forget every parked DISCOVER (reload, shutdown); clients retry. */
+/* The engine decides again with the verdict in `in`; pw is freed. */
+static void
+unpark(struct parked *pw, struct engine_input *in)
+{
+	struct server *srv = pw->srv;
+
+	in->msg = &pw->msg;
+	in->link_addr = pw->link_addr;
+	in->iface_server_addr = pw->iface_addr;
+	in->now = srv_now(srv);
+	engine_handle(&srv->eng, in, srv->res);
+	apply_result(srv, pw->sock, &pw->meta, pw->link_addr, pw->iface_addr,
+	    &pw->msg, srv->res);
+	free(pw);
+	srv_flush_outbox(srv);
+}
+
+static void
+park_free_all(struct parked **head)
+{
+	while (*head != NULL) {
+		struct parked *pw = *head;
+
+		park_unlink(pw);
+		free(pw);
+	}
+}
+
+/* Forget every parked request (reload, shutdown); clients retry. */
 void
-srv_cancel_pings(struct server *srv)
+srv_cancel_parked(struct server *srv)
 {
 	if (srv->ping != NULL)
 		ping_cancel_all(srv->ping);
-	while (srv->pings != NULL) {
-		struct ping_wait *pw = srv->pings;
-		ping_wait_unlink(pw);
-		free(pw);
-	}
+	park_free_all(&srv->pings);
 	srv->pings_inflight = 0;
+	park_free_all(&srv->approvals);
+	srv->approvals_waiting = 0;
+	ev_timer_stop(srv->loop, &srv->approval_w);
 }
 
 static void
 ping_done(void *arg, uint32_t addr, bool in_use)
 {
-	struct ping_wait *pw = arg;
+	struct parked *pw = arg;
 	struct server *srv = pw->srv;
 	struct engine_input in = {
-		.msg = &pw->msg, .link_addr = pw->link_addr,
-		.iface_server_addr = pw->iface_addr, .now = srv_now(srv),
 		.pinged_addr = addr, .ping_in_use = in_use,
 		.ping_round = pw->round,
 	};
 
 	srv->pings_inflight--;
-	ping_wait_unlink(pw);
+	park_unlink(pw);
 	if (in_use) {
 		char a[INET_ADDRSTRLEN];
 		uint64_t n;
@@ -164,11 +232,7 @@ ping_done(void *arg, uint32_t addr, bool in_use)
 			log_warn("ping check: %s answered; marked in conflict "
 			    "and not offered", a);
 	}
-	engine_handle(&srv->eng, &in, srv->res);
-	apply_result(srv, pw->sock, &pw->meta, pw->link_addr, pw->iface_addr,
-	    &pw->msg, srv->res);
-	free(pw);
-	srv_flush_outbox(srv);
+	unpark(pw, &in);
 }
 
 static void
@@ -177,22 +241,14 @@ start_ping(struct server *srv, struct srv_sock *sock,
     const struct dhcp_msg *m, const struct engine_result *res)
 {
 	const struct cfg_server *sc = &srv->cfg.server;
-	struct ping_wait *pw;
+	struct parked *pw;
 
 	if (srv->ping == NULL || srv->pings_inflight >= SRV_MAX_PINGS ||
-	    (pw = malloc(sizeof(*pw))) == NULL) {
+	    (pw = park(srv, sock, pkt, link, iface_addr, m)) == NULL) {
 		srv->ctr.ping_backlog++;
 		return;
 	}
-	pw->srv = srv;
-	pw->sock = sock;
-	pw->meta.ifindex = pkt->ifindex;
-	pw->meta.src_addr = pkt->src_addr;
-	pw->meta.src_port = pkt->src_port;
 	pw->round = res->ping_round;
-	pw->link_addr = link;
-	pw->iface_addr = iface_addr;
-	memcpy(&pw->msg, m, sizeof(*m));
 	if (ping_check(srv->ping, res->ping_addr, sc->ping_attempts,
 	    sc->ping_send_delay_ms, ping_done, pw) < 0) {
 		free(pw);
@@ -200,11 +256,113 @@ start_ping(struct server *srv, struct srv_sock *sock,
 		return;
 	}
 	srv->pings_inflight++;
-	pw->next = srv->pings;
-	if (pw->next != NULL)
-		pw->next->prevp = &pw->next;
-	pw->prevp = &srv->pings;
-	srv->pings = pw;
+	park_link(&srv->pings, pw);
+}
+
+/* ---- the failover's approval of a binding in its share ---- */
+
+/*
+ * Approvals are given up after WaitSyncBindAckSecs: the client, which
+ * retransmits its REQUEST every few seconds, is then asked about again.
+ * They are kept in the order they were asked, so the oldest deadline is
+ * the list's last entry; the timer runs for the next one to expire.
+ */
+static void
+approval_rearm(struct server *srv)
+{
+	struct parked *pw, *last = NULL;
+
+	ev_timer_stop(srv->loop, &srv->approval_w);
+	for (pw = srv->approvals; pw != NULL; pw = pw->next)
+		last = pw;
+	if (last == NULL)
+		return;
+	ev_timer_set(&srv->approval_w, last->deadline > ev_now(srv->loop) ?
+	    last->deadline - ev_now(srv->loop) : 0., 0.);
+	ev_timer_start(srv->loop, &srv->approval_w);
+}
+
+static void
+approval_timeout_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct server *srv = w->data;
+	struct parked *pw, *next;
+
+	(void)loop;
+	(void)revents;
+	for (pw = srv->approvals; pw != NULL; pw = next) {
+		next = pw->next;
+		if (pw->deadline > ev_now(srv->loop))
+			continue;
+		park_unlink(pw);
+		free(pw);
+		srv->approvals_waiting--;
+		srv->ctr.approvals_timed_out++;
+	}
+	approval_rearm(srv);
+}
+
+static void
+start_approval(struct server *srv, struct srv_sock *sock,
+    const struct netio_pkt *pkt, uint32_t link, uint32_t iface_addr,
+    const struct dhcp_msg *m, struct engine_result *res)
+{
+	struct parked *pw;
+	uint64_t seq;
+
+	if (srv->approvals_waiting >= SRV_MAX_APPROVALS ||
+	    (pw = park(srv, sock, pkt, link, iface_addr, m)) == NULL) {
+		srv->ctr.approvals_backlog++;
+		return;
+	}
+	if (fo_approve_ask(srv, &res->approve, &seq) < 0) {
+		/* No failover to ask (not configured, not reachable by
+		 * socket): no binding in its share. */
+		free(pw);
+		srv->ctr.approvals_unasked++;
+		return;
+	}
+	pw->seq = seq;
+	pw->addr = res->approve.addr;
+	pw->deadline = ev_now(srv->loop) +
+	    srv->cfg.failover.wait_sync_bind_ack_secs;
+	park_link(&srv->approvals, pw);
+	srv->approvals_waiting++;
+	if (!ev_is_active(&srv->approval_w))
+		approval_rearm(srv);
+}
+
+bool
+srv_approval_verdict(struct server *srv, uint64_t seq, bool approved,
+    bool refused)
+{
+	struct engine_input in = { 0 };
+	struct parked *pw;
+
+	for (pw = srv->approvals; pw != NULL && pw->seq != seq; pw = pw->next)
+		;
+	if (pw == NULL)
+		return false;
+	park_unlink(pw);
+	srv->approvals_waiting--;
+	approval_rearm(srv);
+	if (!approved && !refused) {
+		/* The failover could not decide (its store failed): as if
+		 * it never answered; the client asks again. */
+		free(pw);
+		return true;
+	}
+	in.approved_addr = pw->addr;
+	in.approval_refused = refused;
+	unpark(pw, &in);
+	return true;
+}
+
+void
+srv_approvals_init(struct server *srv)
+{
+	ev_timer_init(&srv->approval_w, approval_timeout_cb, 1., 0.);
+	srv->approval_w.data = srv;
 }
 
 static void
@@ -230,6 +388,9 @@ apply_result(struct server *srv, struct srv_sock *sock,
 		break;
 	case ENGINE_PING_FIRST:
 		start_ping(srv, sock, pkt, link, iface_addr, m, res);
+		break;
+	case ENGINE_APPROVE_FIRST:
+		start_approval(srv, sock, pkt, link, iface_addr, m, res);
 		break;
 	case ENGINE_DROP:
 		if (srv->debug) {

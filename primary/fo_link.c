@@ -745,6 +745,9 @@ dispatch(struct server *srv, const struct fo_msg *m)
 	case FO_SYNC_DONE:
 		hb_sync_done(srv, m);
 		break;
+	case FO_BIND_RPL:
+		fo_approve_answer(srv, m);
+		break;
 	default:
 		/* P->F types never get here: fo_decode checks direction. */
 		break;
@@ -1034,6 +1037,8 @@ fo_link_open(struct server *srv, char *err, size_t errlen)
 	    (unsigned long long)repl_watermark(srv));
 	fo_link_event(srv, PR_EV_START, -1);
 	repl_pump(srv);
+	/* With a failover, its share is its own (docs/safety.md). */
+	engine_set_role(&srv->eng, ENGINE_PRIMARY, false);
 	return 0;
 }
 
@@ -1101,6 +1106,8 @@ fo_link_reloaded(struct server *srv)
 		    &floor) == 0)
 			pool_set_raise_seq(srv->pools, floor);
 		pool_set_raise_seq(srv->pools, fo->repl.last_sent);
+		/* The engine was made anew with the pools. */
+		engine_set_role(&srv->eng, ENGINE_PRIMARY, false);
 	}
 	apply_serving(srv);
 }

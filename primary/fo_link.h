@@ -194,6 +194,16 @@ struct fo_hb {
 	double		 last_conflict_time;
 };
 
+/* Bindings in the failover's share it was asked to approve (approve.c;
+ * docs/safety.md). */
+struct fo_approve {
+	uint64_t	 asked;		/* BIND_REQ sent */
+	uint64_t	 approved;
+	uint64_t	 refused;	/* held for another client there */
+	uint64_t	 undecided;	/* its store failed: asked again */
+	uint64_t	 unexpected;	/* a BIND_RPL for nothing we asked */
+};
+
 struct fo_link {
 	struct server	*srv;
 	bool		 configured;	/* UseFailoverServer */
@@ -248,6 +258,7 @@ struct fo_link {
 	struct fo_repl	 repl;
 	struct fo_sync	 sync;
 	struct fo_hb	 hb;
+	struct fo_approve approve;
 
 	/* Scratch: a decoded message, one being built, datagram buffers. */
 	struct fo_msg	*in, *out;
@@ -317,6 +328,19 @@ double	repl_deadline(const struct server *);
 /* Once a second: persist the watermark if it moved. */
 void	repl_tick(struct server *);
 uint64_t repl_watermark(const struct server *);
+
+/* ---- approve.c ---- */
+
+/*
+ * Ask the failover to approve `proposal` (a BOUND record of its share):
+ * a BIND_REQ numbered with the pools' next update sequence, put in *seq.
+ * 0, or -1 when there is no failover to ask (none configured, no
+ * socket, or the datagram could not be built or sent).
+ */
+int	fo_approve_ask(struct server *, const struct lease *proposal,
+	    uint64_t *seq);
+/* BIND_RPL received (authenticated and decoded). */
+void	fo_approve_answer(struct server *, const struct fo_msg *);
 
 /* ---- handback.c ---- */
 

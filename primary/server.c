@@ -329,6 +329,7 @@ server_new(struct ev_loop *loop, struct config *cfg, const char *cfgpath,
 		goto fail;
 	}
 
+	srv_approvals_init(srv);
 	ev_prepare_init(&srv->prepare_w, prepare_cb);
 	srv->prepare_w.data = srv;
 	ev_prepare_start(loop, &srv->prepare_w);
@@ -395,7 +396,7 @@ server_free(struct server *srv)
 	}
 	ctl_close(srv->ctl);
 	fo_link_close(srv);
-	srv_cancel_pings(srv);
+	srv_cancel_parked(srv);
 	if (srv->ping != NULL)
 		ping_close(srv->ping);
 	srv_close_sockets(srv);
@@ -503,7 +504,7 @@ srv_reload(struct server *srv, struct strbuf *why)
 		srv->ctr.reload_failures++;
 		return -1;
 	}
-	srv_cancel_pings(srv);
+	srv_cancel_parked(srv);
 	pool_set_free(srv->pools);
 	srv->pools = npools;
 	{

@@ -28,11 +28,13 @@
 #define SRV_MAX_SOCKS		(1 + CFG_MAX_IFACES)
 #define SRV_READ_BUDGET		1024	/* datagrams per socket wakeup */
 #define SRV_MAX_PINGS		1024	/* DISCOVERs waiting on a ping */
+#define SRV_MAX_APPROVALS	256	/* REQUESTs waiting for the failover's
+					 * approval (docs/safety.md) */
 #define SRV_TICK_SECS		1.0	/* expiry sweep, lazy commits */
 #define SRV_CHECKPOINT_SECS	30.0
 #define SRV_EXPIRE_PER_TICK	4096
 
-struct ping_wait;
+struct parked;
 
 struct srv_sock {
 	int		 fd;
@@ -50,6 +52,10 @@ struct srv_counters {
 	uint64_t	 truncated;	/* larger than DHCP_PKT_MAX */
 	uint64_t	 acks_withheld;	/* commit failed: ACK not sent */
 	uint64_t	 ping_backlog;	/* DISCOVER dropped: too many pings */
+	/* REQUESTs for a binding in the failover's share (dhcp_io.c). */
+	uint64_t	 approvals_timed_out;	/* no verdict in time */
+	uint64_t	 approvals_backlog;	/* dropped: too many waiting */
+	uint64_t	 approvals_unasked;	/* dropped: no failover to ask */
 	uint64_t	 reloads;
 	uint64_t	 reload_failures;
 	uint64_t	 expired;
@@ -76,7 +82,10 @@ struct server {
 	struct ifaddr_table ifs;
 	struct ping_ctx	*ping;
 	unsigned	 pings_inflight;
-	struct ping_wait *pings;	/* DISCOVERs waiting on a ping */
+	struct parked	*pings;		/* DISCOVERs waiting on a ping */
+	unsigned	 approvals_waiting;
+	struct parked	*approvals;	/* REQUESTs waiting for the failover */
+	ev_timer	 approval_w;	/* the oldest one's deadline */
 	struct ctl_server *ctl;
 	struct fo_link	*fo;		/* failover link (fo_link.h) */
 
@@ -104,7 +113,17 @@ int	srv_open_sockets(struct server *, char *err, size_t errlen);
 void	srv_close_sockets(struct server *);
 void	srv_flush_outbox(struct server *);
 void	srv_flush_replies(struct server *, struct dhcp_replyq *);
-void	srv_cancel_pings(struct server *);
+void	srv_cancel_parked(struct server *);
+void	srv_approvals_init(struct server *);
+/*
+ * The failover's answer to the BIND_REQ numbered seq: approved (the
+ * engine binds and ACKs), refused (another client holds the address
+ * there: the engine quarantines it and NAKs), or neither (it could not
+ * decide: the request is dropped, the client asks again).  False when
+ * no request waits for that answer.
+ */
+bool	srv_approval_verdict(struct server *, uint64_t seq, bool approved,
+	    bool refused);
 
 /* server.c */
 void	srv_stage(struct server *, const struct lease *, bool urgent);

@@ -352,6 +352,46 @@ lookups(void **state)
 	config_free(&cfg);
 }
 
+/*
+ * FailoverShare and SafePeriod: a subnet's own value, else [failover]'s,
+ * and a SafePeriod given nowhere is the subnet's MaxLeaseTime.
+ */
+static void
+safety_keys_inherit(void **state)
+{
+	struct config cfg;
+	(void)state;
+
+	load_ok(MINIMAL
+	    "MaxLeaseTime = 7200\n"
+	    "[subnet:lan2]\n"
+	    "Subnet = 203.0.113.0/25\n"
+	    "Range = 203.0.113.10-203.0.113.20\n"
+	    "FailoverShare = 0\n"
+	    "SafePeriod = 0\n", &cfg);
+	assert_int_equal(cfg.failover.failover_share, 10);
+	assert_int_equal(cfg.failover.safe_period, CFG_SAFE_PERIOD_LEASE);
+	assert_int_equal(cfg.subnets[0].failover_share, 10);
+	assert_int_equal(cfg.subnets[0].safe_period, 7200);
+	assert_int_equal(cfg.subnets[1].failover_share, 0);
+	assert_int_equal(cfg.subnets[1].safe_period, 0);
+	config_free(&cfg);
+
+	load_ok(MINIMAL
+	    "[failover]\n"
+	    "FailoverShare = 25\n"
+	    "SafePeriod = 600\n"
+	    "[subnet:lan2]\n"
+	    "Subnet = 203.0.113.0/25\n"
+	    "Range = 203.0.113.10-203.0.113.20\n"
+	    "FailoverShare = 50\n", &cfg);
+	assert_int_equal(cfg.subnets[0].failover_share, 25);
+	assert_int_equal(cfg.subnets[0].safe_period, 600);
+	assert_int_equal(cfg.subnets[1].failover_share, 50);
+	assert_int_equal(cfg.subnets[1].safe_period, 600);
+	config_free(&cfg);
+}
+
 /* ------------------------------------------------------------------ */
 /* One bad value, one error: table-driven over the keys.               */
 
@@ -433,6 +473,16 @@ static const struct bad_case bad_cases[] = {
 	{ "server", "LogFacility", "local8", "[server] LogFacility = local8: "
 	  "must be one of daemon, local0, local1", NULL },
 
+	{ "failover", "FailoverShare", "51", "[failover] FailoverShare = 51: "
+	  "must be 0..50", NULL },
+	{ "failover", "FailoverShare", "10.5", "[failover] FailoverShare = "
+	  "10.5: not a whole number, must be 0..50", NULL },
+	{ "failover", "SafePeriod", "31536001", "[failover] SafePeriod = "
+	  "31536001: must be 0..31536000", NULL },
+	{ "subnet:lan1", "FailoverShare", "-1", "[subnet:lan1] FailoverShare "
+	  "= -1: not a number, must be 0..50", NULL },
+	{ "subnet:lan1", "SafePeriod", "1d", "[subnet:lan1] SafePeriod = 1d: "
+	  "not a number, must be 0..31536000", NULL },
 	{ "failover", "UseFailoverServer", "yes please", "[failover] "
 	  "UseFailoverServer = \"yes please\": must be true or false", NULL },
 	{ "failover", "FailoverServer", "fo.example", "[failover] "
@@ -1191,6 +1241,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_teardown(snmp_threshold_order, teardown),
 		cmocka_unit_test_teardown(every_key_documented, teardown),
+		cmocka_unit_test_teardown(safety_keys_inherit, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

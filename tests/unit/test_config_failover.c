@@ -1101,9 +1101,9 @@ every_key_documented(void **state)
 			total++;
 		}
 	}
-	/* 16 [server], 12 [failover], 3 [primary:NAME], 2 Primary, and
+	/* 16 [server], 15 [failover], 3 [primary:NAME], 2 Primary, and
 	 * [snmp]: AgentXSocket, Traps, 16 switches, 2 thresholds. */
-	assert_int_equal(total, 53);
+	assert_int_equal(total, 56);
 	assert_null(fo_config_specs("nosuch", &(size_t){ 0 }));
 	free(ini);
 	free(doc);

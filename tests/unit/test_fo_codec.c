@@ -149,10 +149,26 @@ static const char shutdown_hex[] =
 	"0003 0001 09"				/* STATE shutting-down */
 	HMAC0;
 
+/* BIND_REQ: 86 bytes, one proposal */
+static const char bind_req_hex[] =
+	HDR("0d", "0001", "0000000000000007", "0056")
+	"000b 0008 0000000000000079"		/* UPD_SEQ 121 */
+	"000c 0006 01000302aabb"		/* LEASE (opaque here) */
+	HMAC0;
+
+/* BIND_RPL: 91 bytes, a refusal */
+static const char bind_rpl_hex[] =
+	HDR("0e", "0000", "0000000000000008", "005b")
+	"000b 0008 0000000000000079"		/* UPD_SEQ 121 */
+	"000e 0006 696e20757365"		/* REASON "in use" */
+	"000f 0001 08"				/* RESULT in-use */
+	HMAC0;
+
 static const char *const all_vectors[] = {
 	poll_hex, poll_rpl_hex, ctl_req_hex, ctl_ret_hex, sync_req_hex,
 	sync_start_hex, sync_done_hex, bind_upd_hex, bind_ack_hex,
 	subnet_sync_start_hex, subnet_sync_done_hex, shutdown_hex,
+	bind_req_hex, bind_rpl_hex,
 };
 #define NVEC	(sizeof(all_vectors) / sizeof(all_vectors[0]))
 
@@ -195,7 +211,16 @@ static const struct {
 	{ FO_SUBNET_SYNC_START, false, B(SUBNET) | B(COUNT), B(UPD_SEQ) },
 	{ FO_SUBNET_SYNC_DONE, false, B(SUBNET) | B(COUNT), B(UPD_SEQ) },
 	{ FO_SHUTDOWN, true, 0, B(STATE) | B(CLOCK) | B(LAST_SEQ) | B(REASON) },
+	{ FO_BIND_REQ, true, B(UPD_SEQ) | B(LEASE), 0 },
+	{ FO_BIND_RPL, false, B(UPD_SEQ) | B(RESULT), B(REASON) },
 };
+
+/* Types made of (UPD_SEQ, LEASE) pairs (protocol 5.2). */
+static bool
+paired(unsigned type)
+{
+	return type == FO_BIND_UPD || type == FO_BIND_REQ;
+}
 #define NTABLE	(sizeof(msg_table) / sizeof(msg_table[0]))
 #define REPEATABLE	(B(DIGEST) | B(ACK_RANGE))
 
@@ -459,7 +484,7 @@ fill_msg(struct fo_msg *m, size_t i, uint32_t mask)
 			assert_true(fo_msg_add_digest(m, 0, 0, sha_a5));
 			break;
 		case FO_TLV_UPD_SEQ:
-			if (m->hdr.type == FO_BIND_UPD)
+			if (paired(m->hdr.type))
 				break;		/* pairs come with LEASE */
 			m->upd_seq = 1234;
 			break;
@@ -473,7 +498,7 @@ fill_msg(struct fo_msg *m, size_t i, uint32_t mask)
 			m->updates[0].lease = lease_a;
 			m->updates[0].lease_len = sizeof(lease_a);
 			m->n_updates = 1;
-			if (m->hdr.type == FO_BIND_UPD) {
+			if (paired(m->hdr.type)) {
 				m->updates[1].seq = 122;
 				m->updates[1].lease = lease_b;
 				m->updates[1].lease_len = sizeof(lease_b);
@@ -522,7 +547,7 @@ assert_msg_equal(const struct fo_msg *a, const struct fo_msg *b)
 	    a->subnet_prefix == b->subnet_prefix);
 	SAME(REASON, strcmp(a->reason, b->reason) == 0);
 	SAME(RESULT, a->result == b->result);
-	if (a->hdr.type != FO_BIND_UPD)
+	if (!paired(a->hdr.type))
 		SAME(UPD_SEQ, a->upd_seq == b->upd_seq);
 #undef SAME
 	assert_int_equal(a->n_digests, b->n_digests);
@@ -706,6 +731,26 @@ decode_bind_upd(void **state)
 }
 
 static void
+decode_bind_req_rpl(void **state)
+{
+	struct fo_msg	*m = new_msg();
+
+	(void)state;
+	decode_vec(bind_req_hex, m, FO_BIND_REQ, FO_FLAG_FROM_PRIMARY, 7);
+	assert_int_equal(m->present, B(UPD_SEQ) | B(LEASE));
+	assert_int_equal(m->n_updates, 1);
+	assert_true(m->updates[0].seq == 121);
+	assert_memory_equal(m->updates[0].lease, lease_a, sizeof(lease_a));
+	decode_vec(bind_rpl_hex, m, FO_BIND_RPL, 0, 8);
+	assert_int_equal(m->present, B(UPD_SEQ) | B(RESULT) | B(REASON));
+	assert_true(m->upd_seq == 121);
+	assert_int_equal(m->result, FO_RESULT_IN_USE);
+	assert_string_equal(m->reason, "in use");
+	assert_int_equal(m->n_updates, 0);
+	free(m);
+}
+
+static void
 decode_bind_ack(void **state)
 {
 	struct fo_msg	*m = new_msg();
@@ -877,11 +922,11 @@ table_missing_required_is_rejected(void **state)
 			wb_finish();
 			/* Half a BIND_UPD pair is an order error. */
 			assert_int_equal(wb_decode(4096, m),
-			    msg_table[i].type == FO_BIND_UPD ?
+			    paired(msg_table[i].type) ?
 			    FO_ERR_TLV_ORDER : FO_ERR_TLV_MISSING);
 
 			fill_msg(m, i, (req | msg_table[i].opt) & ~FO_BIT(t));
-			if (msg_table[i].type != FO_BIND_UPD)
+			if (!paired(msg_table[i].type))
 				assert_int_equal(fo_encode(m, buf,
 				    sizeof(buf), &len), FO_ERR_TLV_MISSING);
 		}
@@ -934,7 +979,7 @@ table_duplicate_single_tlv_is_rejected(void **state)
 	for (size_t i = 0; i < NTABLE; i++) {
 		uint32_t ok = msg_table[i].req | msg_table[i].opt;
 
-		if (msg_table[i].type == FO_BIND_UPD)
+		if (paired(msg_table[i].type))
 			continue;	/* see rejects_unpaired_updates */
 		for (unsigned t = 1; t <= FO_TLV_MAX; t++) {
 			if ((ok & FO_BIT(t)) == 0 || (REPEATABLE & FO_BIT(t)))
@@ -978,7 +1023,9 @@ table_directions(void **state)
 	assert_int_equal(fo_type_dir(FO_SHUTDOWN), FO_DIR_P2F);
 	assert_int_equal(fo_type_dir(FO_BIND_UPD), FO_DIR_EITHER);
 	assert_int_equal(fo_type_dir(0), FO_DIR_NONE);
-	assert_int_equal(fo_type_dir(13), FO_DIR_NONE);
+	assert_int_equal(fo_type_dir(FO_BIND_REQ), FO_DIR_P2F);
+	assert_int_equal(fo_type_dir(FO_BIND_RPL), FO_DIR_F2P);
+	assert_int_equal(fo_type_dir(15), FO_DIR_NONE);
 	free(m);
 }
 
@@ -1991,7 +2038,9 @@ names_are_stable(void **state)
 	    "subnet-sync-done");
 	assert_string_equal(fo_type_name(FO_SHUTDOWN), "shutdown");
 	assert_string_equal(fo_type_name(0), "unknown");
-	assert_string_equal(fo_type_name(13), "unknown");
+	assert_string_equal(fo_type_name(FO_BIND_REQ), "bind-req");
+	assert_string_equal(fo_type_name(FO_BIND_RPL), "bind-rpl");
+	assert_string_equal(fo_type_name(15), "unknown");
 	for (unsigned t = 1; t <= FO_TYPE_MAX; t++)
 		assert_string_not_equal(fo_type_name(t), "unknown");
 
@@ -2017,6 +2066,7 @@ main(void)
 		cmocka_unit_test(decode_sync_done),
 		cmocka_unit_test(decode_bind_upd),
 		cmocka_unit_test(decode_bind_ack),
+		cmocka_unit_test(decode_bind_req_rpl),
 		cmocka_unit_test(decode_subnet_sync_start),
 		cmocka_unit_test(decode_subnet_sync_done),
 		cmocka_unit_test(decode_shutdown),

@@ -243,6 +243,7 @@ static const struct cell table[R_COUNT][FO_EV_COUNT] = {
 		[FO_EV_FORCE_TAKEOVER] = IGN,
 		[FO_EV_FORCE_RELEASE] = IGN,
 		[FO_EV_STOP] = C(FO_STOPPED, "!state-change"),
+		[FO_EV_PARTNER_DOWN] = IGN,
 	},
 	[R_SYNC_WAIT] = {
 		[FO_EV_START] = IGN,
@@ -270,6 +271,7 @@ static const struct cell table[R_COUNT][FO_EV_COUNT] = {
 		[FO_EV_FORCE_RELEASE] = IGN,
 		[FO_EV_STOP] = C(FO_STOPPED,
 		    "cancel:sync-start !state-change"),
+		[FO_EV_PARTNER_DOWN] = IGN,
 	},
 	[R_SYNC_RUN] = {
 		[FO_EV_START] = IGN,
@@ -292,6 +294,7 @@ static const struct cell table[R_COUNT][FO_EV_COUNT] = {
 		    "cancel:sync-idle " TAKEOVER_NEW),
 		[FO_EV_FORCE_RELEASE] = IGN,
 		[FO_EV_STOP] = C(FO_STOPPED, "cancel:sync-idle !state-change"),
+		[FO_EV_PARTNER_DOWN] = IGN,
 	},
 	[R_MON_AWAIT] = {
 		NOT_SYNC,
@@ -311,6 +314,7 @@ static const struct cell table[R_COUNT][FO_EV_COUNT] = {
 		    "cancel:poll-rpl " TAKEOVER_NEW),
 		[FO_EV_FORCE_RELEASE] = IGN,
 		[FO_EV_STOP] = C(FO_STOPPED, "cancel:poll-rpl !state-change"),
+		[FO_EV_PARTNER_DOWN] = IGN,
 	},
 	[R_MON_SLEEP] = {
 		NOT_SYNC,
@@ -326,6 +330,7 @@ static const struct cell table[R_COUNT][FO_EV_COUNT] = {
 		    "cancel:poll " TAKEOVER_NEW),
 		[FO_EV_FORCE_RELEASE] = IGN,
 		[FO_EV_STOP] = C(FO_STOPPED, "cancel:poll !state-change"),
+		[FO_EV_PARTNER_DOWN] = IGN,
 	},
 	[R_TO_SLEEP] = {
 		NOT_SYNC,
@@ -347,6 +352,9 @@ static const struct cell table[R_COUNT][FO_EV_COUNT] = {
 		    "cancel:poll " RETURNING_IN),
 		[FO_EV_STOP] = C(FO_STOPPED,
 		    "cancel:poll !state-change stop-all !takeover-ended"),
+		/* The safe period ends (docs/safety.md); noted in the
+		 * history. */
+		[FO_EV_PARTNER_DOWN] = C(STAY, "!partner-down"),
 	},
 	[R_TO_AWAIT] = {
 		NOT_SYNC,
@@ -368,6 +376,9 @@ static const struct cell table[R_COUNT][FO_EV_COUNT] = {
 		    "cancel:poll-rpl " RETURNING_IN),
 		[FO_EV_STOP] = C(FO_STOPPED,
 		    "cancel:poll-rpl !state-change stop-all !takeover-ended"),
+		/* The safe period ends (docs/safety.md); noted in the
+		 * history. */
+		[FO_EV_PARTNER_DOWN] = C(STAY, "!partner-down"),
 	},
 	[R_TO_PARTIAL] = {
 		NOT_SYNC,
@@ -389,6 +400,9 @@ static const struct cell table[R_COUNT][FO_EV_COUNT] = {
 		    "cancel:poll-rpl " RETURNING_IN),
 		[FO_EV_STOP] = C(FO_STOPPED,
 		    "cancel:poll-rpl !state-change stop-all !takeover-ended"),
+		/* The safe period ends (docs/safety.md); noted in the
+		 * history. */
+		[FO_EV_PARTNER_DOWN] = C(STAY, "!partner-down"),
 	},
 	[R_RET_TO] = {
 		NOT_SYNC,
@@ -413,6 +427,7 @@ static const struct cell table[R_COUNT][FO_EV_COUNT] = {
 		[FO_EV_FORCE_RELEASE] = IGN,
 		[FO_EV_STOP] = C(FO_STOPPED,
 		    "abort !state-change stop-all !takeover-ended"),
+		[FO_EV_PARTNER_DOWN] = IGN,
 	},
 	[R_RET_MON] = {
 		NOT_SYNC,
@@ -432,6 +447,7 @@ static const struct cell table[R_COUNT][FO_EV_COUNT] = {
 		[FO_EV_FORCE_TAKEOVER] = C(FO_TAKEOVER, "abort " TAKEOVER_NEW),
 		[FO_EV_FORCE_RELEASE] = IGN,
 		[FO_EV_STOP] = C(FO_STOPPED, "abort !state-change stop-all"),
+		[FO_EV_PARTNER_DOWN] = IGN,
 	},
 	[R_STOPPED] = {
 		[FO_EV_START] = C(FO_SYNCING, SYNCING_IN),
@@ -450,6 +466,7 @@ static const struct cell table[R_COUNT][FO_EV_COUNT] = {
 		[FO_EV_FORCE_TAKEOVER] = IGN,
 		[FO_EV_FORCE_RELEASE] = IGN,
 		[FO_EV_STOP] = IGN,
+		[FO_EV_PARTNER_DOWN] = IGN,
 	},
 };
 
@@ -495,9 +512,12 @@ state_event_table(void **state)
 				assert_string_equal(
 				    last_transition(&m)->reason, out.reason);
 			} else {
+				/* partner-down is noted without a
+				 * transition. */
 				assert_int_equal(out.from, out.to);
 				assert_int_equal(fsm_history_count(&m.hist),
-				    nhist);
+				    nhist + (strcmp(c->acts,
+				    "!partner-down") == 0));
 			}
 			/* An ignored cell leaves nothing to say either. */
 			if (c->acts[0] == '\0')
@@ -1562,7 +1582,7 @@ random_walk(void **state)
 	struct fo_params p;
 	uint32_t	 seed = 0x2545f491u;
 	unsigned	 run, step;
-	uint64_t	 transitions = 0;
+	uint64_t	 transitions = 0, notes = 0;
 
 	(void)state;
 	for (run = 0; run < 8; run++) {
@@ -1571,7 +1591,7 @@ random_walk(void **state)
 		p.sync_fail_critical = run & 2;
 		p.wait_sync_start = run & 4 ? 0 : 10;
 		sim_init(&s, &p);
-		transitions = 0;
+		transitions = notes = 0;
 		for (step = 0; step < 40000; step++) {
 			struct fo_event	 ev;
 			struct fo_output out;
@@ -1612,12 +1632,63 @@ random_walk(void **state)
 			sim_apply(&s, &out);
 			check_invariants(&s, &out, before);
 			transitions += out.transitioned;
+			/* partner-down is noted in the history as well. */
+			for (size_t i = 0; i < out.nactions; i++)
+				notes += out.actions[i].type ==
+				    FO_ACT_NOTIFY && out.actions[i].notify ==
+				    FO_NOTIFY_PARTNER_DOWN;
 			/* EXIT_CRITICAL: the daemon would exit; go on from
 			 * STOPPED anyway. */
 		}
-		assert_int_equal(s.m.hist.total, transitions);
+		assert_int_equal(s.m.hist.total, transitions + notes);
+		assert_true(notes > 0);
 		assert_true(transitions > 1000);
 	}
+}
+
+/*
+ * partner-down (docs/safety.md): only in TAKEOVER, once per takeover,
+ * noted in the history; ends with the takeover, and a resumed takeover
+ * keeps it.
+ */
+static void
+partner_down(void **state)
+{
+	struct fo_fsm	 m;
+	struct fo_output out;
+	struct fo_event	 ev;
+	uint64_t	 total;
+	(void)state;
+
+	row_setup(&m, R_MON_SLEEP);
+	feed(&m, FO_EV_PARTNER_DOWN, 1, &out);
+	assert_false(m.partner_down);
+	assert_int_equal(out.nactions, 0);
+	row_setup(&m, R_TO_SLEEP);
+	total = m.hist.total;
+	feed(&m, FO_EV_PARTNER_DOWN, 2, &out);
+	assert_true(m.partner_down);
+	assert_int_equal(m.state, FO_TAKEOVER);
+	assert_int_equal(m.hist.total, total + 1);
+	assert_non_null(strstr(last_transition(&m)->reason,
+	    "declared the primary down"));
+	assert_int_equal(last_transition(&m)->from, FO_TAKEOVER);
+	assert_int_equal(last_transition(&m)->to, FO_TAKEOVER);
+	feed(&m, FO_EV_PARTNER_DOWN, 3, &out);	/* said once */
+	assert_int_equal(m.hist.total, total + 1);
+	assert_int_equal(out.nactions, 0);
+	/* The primary is heard: not down after all. */
+	feed(&m, FO_EV_POLL_RPL, 4, &out);
+	assert_int_equal(m.state, FO_RETURNING);
+	assert_false(m.partner_down);
+
+	row_setup(&m, R_STARTUP);
+	ev_init(&ev, FO_EV_START);
+	ev.resume_takeover = true;
+	ev.resume_partner_down = true;
+	assert_int_equal(fo_fsm_handle(&m, &ev, 5, &out), FSM_OK);
+	assert_int_equal(m.state, FO_TAKEOVER);
+	assert_true(m.partner_down);
 }
 
 /* ---- 4. both machines over a simulated link ------------------------- */
@@ -2207,6 +2278,7 @@ main(void)
 		cmocka_unit_test(legality_table),
 		cmocka_unit_test(names),
 		cmocka_unit_test(history_and_counters),
+		cmocka_unit_test(partner_down),
 		cmocka_unit_test(random_walk),
 		cmocka_unit_test(pair_crash_and_return),
 		cmocka_unit_test(pair_partition_heal),

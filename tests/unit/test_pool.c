@@ -151,7 +151,7 @@ static uint32_t
 grant(struct pool *p, const struct pool_client *c, uint32_t req,
     int64_t now, uint32_t secs, enum pool_src *src)
 {
-	uint32_t	 a = pool_allocate(p, c, req, now, src);
+	uint32_t	 a = pool_allocate(p, c, req, now, POOL_SCOPE_ALL, src);
 
 	if (a == 0)
 		return 0;
@@ -204,10 +204,10 @@ allocation_order(void **state)
 	int64_t		 now = T0;
 
 	/* Reservation by hardware address, then by client id. */
-	got = pool_allocate(f->p, &printer, IP(198, 51, 100, 101), now, &src);
+	got = pool_allocate(f->p, &printer, IP(198, 51, 100, 101), now, POOL_SCOPE_ALL, &src);
 	assert_int_equal(got, IP(198, 51, 100, 7));
 	assert_int_equal(src, POOL_SRC_RESERVED);
-	got = pool_allocate(f->p, &laptop, 0, now, &src);
+	got = pool_allocate(f->p, &laptop, 0, now, POOL_SCOPE_ALL, &src);
 	assert_int_equal(got, IP(198, 51, 100, 105));
 	assert_int_equal(src, POOL_SRC_RESERVED);
 
@@ -222,17 +222,17 @@ allocation_order(void **state)
 	assert_int_equal(src, POOL_SRC_REQUESTED);
 
 	/* A requested address held by someone else is not given. */
-	got = pool_allocate(f->p, &c, IP(198, 51, 100, 108), now, &src);
+	got = pool_allocate(f->p, &c, IP(198, 51, 100, 108), now, POOL_SCOPE_ALL, &src);
 	assert_int_equal(got, IP(198, 51, 100, 101));
 	assert_int_equal(src, POOL_SRC_NEW);
 
 	/* Previous lease beats the requested address, even expired. */
 	now += 1000;
-	got = pool_allocate(f->p, &a, IP(198, 51, 100, 103), now, &src);
+	got = pool_allocate(f->p, &a, IP(198, 51, 100, 103), now, POOL_SCOPE_ALL, &src);
 	assert_int_equal(got, prev);
 	assert_int_equal(src, POOL_SRC_EXISTING);
 	assert_int_equal(pool_expire(f->p, now, 100, NULL, NULL), 2);
-	got = pool_allocate(f->p, &a, IP(198, 51, 100, 103), now, &src);
+	got = pool_allocate(f->p, &a, IP(198, 51, 100, 103), now, POOL_SCOPE_ALL, &src);
 	assert_int_equal(got, prev);
 	assert_int_equal(src, POOL_SRC_EXISTING);
 	check(f->p);
@@ -247,7 +247,7 @@ reservation_by_hw_with_client_id(void **state)
 	enum pool_src	 src;
 
 	assert_non_null(pool_host_for(f->p, &pr));
-	assert_int_equal(pool_allocate(f->p, &pr, 0, T0, &src),
+	assert_int_equal(pool_allocate(f->p, &pr, 0, T0, POOL_SCOPE_ALL, &src),
 	    IP(198, 51, 100, 7));
 	assert_int_equal(src, POOL_SRC_RESERVED);
 	/* Not in lan2: reservations belong to the host address's subnet. */
@@ -287,7 +287,7 @@ reservation_never_given_to_others(void **state)
 	enum pool_src	 src;
 	uint32_t	 a;
 
-	a = pool_allocate(f->p, &other, IP(198, 51, 100, 105), T0, &src);
+	a = pool_allocate(f->p, &other, IP(198, 51, 100, 105), T0, POOL_SCOPE_ALL, &src);
 	assert_int_not_equal(a, IP(198, 51, 100, 105));
 	assert_int_equal(src, POOL_SRC_NEW);
 	assert_int_equal(pool_bind(f->p, &other, IP(198, 51, 100, 105), T0,
@@ -309,7 +309,7 @@ offer_hold_and_expiry(void **state)
 	uint32_t	 x;
 	enum pool_src	 src;
 
-	x = pool_allocate(f->p, &a, 0, T0, NULL);
+	x = pool_allocate(f->p, &a, 0, T0, POOL_SCOPE_ALL, NULL);
 	assert_int_equal(pool_offer(f->p, &a, x, T0, &l), POOL_OK);
 	assert_int_equal(l.state, LEASE_OFFERED);
 	assert_int_equal(l.ends, T0 + PENDING);
@@ -318,7 +318,7 @@ offer_hold_and_expiry(void **state)
 	assert_int_equal(st.free, 7);
 
 	/* Held: b cannot have it, even asking for it. */
-	assert_int_not_equal(pool_allocate(f->p, &b, x, T0 + PENDING - 1,
+	assert_int_not_equal(pool_allocate(f->p, &b, x, T0 + PENDING - 1, POOL_SCOPE_ALL,
 	    NULL), x);
 	assert_int_equal(pool_offer(f->p, &b, x, T0 + PENDING - 1, NULL),
 	    POOL_ERR_BUSY);
@@ -327,7 +327,7 @@ offer_hold_and_expiry(void **state)
 
 	/* At the end of the hold it is free again, for anyone. */
 	assert_true(pool_addr_available(f->p, x, &b, T0 + PENDING));
-	assert_int_equal(pool_allocate(f->p, &b, x, T0 + PENDING, &src), x);
+	assert_int_equal(pool_allocate(f->p, &b, x, T0 + PENDING, POOL_SCOPE_ALL, &src), x);
 	assert_int_equal(src, POOL_SRC_REQUESTED);
 	assert_int_equal(pool_expire(f->p, T0 + PENDING, 10, NULL, NULL), 1);
 	l = *pool_lease_at(f->p, x);
@@ -336,7 +336,7 @@ offer_hold_and_expiry(void **state)
 	assert_int_equal(st.offered, 0);
 	assert_int_equal(st.free, 8);
 	/* Still the client's: it gets the same address again. */
-	assert_int_equal(pool_allocate(f->p, &a, 0, T0 + 20, &src), x);
+	assert_int_equal(pool_allocate(f->p, &a, 0, T0 + 20, POOL_SCOPE_ALL, &src), x);
 	assert_int_equal(src, POOL_SRC_EXISTING);
 	check(f->p);
 }
@@ -380,7 +380,7 @@ decline_quarantine(void **state)
 
 	/* Detached: a gets another address, nobody gets x meanwhile. */
 	assert_null(pool_find_for_client(f->p, &a, t));
-	y = pool_allocate(f->p, &a, x, t, NULL);
+	y = pool_allocate(f->p, &a, x, t, POOL_SCOPE_ALL, NULL);
 	assert_int_not_equal(y, x);
 	assert_false(pool_addr_available(f->p, x, &a, t + UNAVAIL - 1));
 	assert_int_equal(pool_release(f->p, &a, x, t, NULL),
@@ -388,7 +388,7 @@ decline_quarantine(void **state)
 
 	/* After MaxUnavailableTime it is reusable. */
 	assert_true(pool_addr_available(f->p, x, &b, t + UNAVAIL));
-	assert_int_equal(pool_allocate(f->p, &b, x, t + UNAVAIL, &src), x);
+	assert_int_equal(pool_allocate(f->p, &b, x, t + UNAVAIL, POOL_SCOPE_ALL, &src), x);
 	assert_int_equal(src, POOL_SRC_REQUESTED);
 	assert_int_equal(pool_expire(f->p, t + UNAVAIL, 10, NULL, NULL), 1);
 	assert_int_equal(pool_lease_at(f->p, x)->state, LEASE_FREE);
@@ -405,11 +405,11 @@ conflict_quarantine(void **state)
 	struct lease	 l;
 	uint32_t	 x;
 
-	x = pool_allocate(f->p, &a, 0, T0, NULL);
+	x = pool_allocate(f->p, &a, 0, T0, POOL_SCOPE_ALL, NULL);
 	assert_int_equal(pool_conflict(f->p, x, T0, &l), POOL_OK);
 	assert_int_equal(l.state, LEASE_CONFLICT);
 	assert_int_equal(l.ends, T0 + UNAVAIL);
-	assert_int_not_equal(pool_allocate(f->p, &a, 0, T0, NULL), x);
+	assert_int_not_equal(pool_allocate(f->p, &a, 0, T0, POOL_SCOPE_ALL, NULL), x);
 
 	/* Refused while another client holds an unexpired lease on it. */
 	x = grant(f->p, &b, 0, T0, 600, NULL);
@@ -438,7 +438,7 @@ release_then_same_address(void **state)
 		c = client(10 + i);
 		assert_int_not_equal(grant(f->p, &c, 0, T0 + 20, 60, NULL), x);
 	}
-	assert_int_equal(pool_allocate(f->p, &a, 0, T0 + 30, &src), x);
+	assert_int_equal(pool_allocate(f->p, &a, 0, T0 + 30, POOL_SCOPE_ALL, &src), x);
 	assert_int_equal(src, POOL_SRC_EXISTING);
 	check(f->p);
 }
@@ -459,14 +459,14 @@ exhaustion_returns_zero(void **state)
 		    NULL), 0);
 	}
 	c = client(99);
-	assert_int_equal(pool_allocate(p2, &c, 0, T0 + 599, &src), 0);
+	assert_int_equal(pool_allocate(p2, &c, 0, T0 + 599, POOL_SCOPE_ALL, &src), 0);
 	assert_int_equal(src, POOL_SRC_NONE);
 	pool_stats(p2, &st);
 	assert_int_equal(st.total, 3);
 	assert_int_equal(st.bound, 3);
 	assert_int_equal(st.free, 0);
 	/* A lease that ran out is reusable even before the sweep. */
-	assert_int_equal(pool_allocate(p2, &c, 0, T0 + 600, &src),
+	assert_int_equal(pool_allocate(p2, &c, 0, T0 + 600, POOL_SCOPE_ALL, &src),
 	    IP(203, 0, 113, 10));
 	assert_int_equal(src, POOL_SRC_RECLAIMED);
 	check(p2);
@@ -498,7 +498,7 @@ oldest_expired_first(void **state)
 	assert_int_equal(pool_expire(p2, T0 + 150, 10, NULL, NULL), 1);
 	for (i = 0; i < 3; i++) {
 		c = client(50 + i);
-		got = pool_allocate(p2, &c, 0, T0 + 400, &src);
+		got = pool_allocate(p2, &c, 0, T0 + 400, POOL_SCOPE_ALL, &src);
 		assert_int_equal(got, want[i]);
 		assert_int_equal(src, POOL_SRC_RECLAIMED);
 		assert_int_equal(pool_offer(p2, &c, got, T0 + 400, NULL),
@@ -525,11 +525,11 @@ oldest_across_heaps(void **state)
 	assert_int_not_equal(grant(p2, &c, 0, T0, 1000, NULL), 0);
 	assert_int_equal(pool_release(p2, &b, xb, T0 + 250, NULL), POOL_OK);
 	d = client(4);
-	assert_int_equal(pool_allocate(p2, &d, 0, T0 + 400, &src), xa);
+	assert_int_equal(pool_allocate(p2, &d, 0, T0 + 400, POOL_SCOPE_ALL, &src), xa);
 	assert_int_equal(src, POOL_SRC_RECLAIMED);
 	assert_int_equal(pool_offer(p2, &d, xa, T0 + 400, NULL), POOL_OK);
 	d = client(5);
-	assert_int_equal(pool_allocate(p2, &d, 0, T0 + 400, &src), xb);
+	assert_int_equal(pool_allocate(p2, &d, 0, T0 + 400, POOL_SCOPE_ALL, &src), xb);
 	assert_int_equal(src, POOL_SRC_RECLAIMED);
 	check(p2);
 }
@@ -574,7 +574,7 @@ expire_callback_states(void **state)
 	uint32_t	 x;
 
 	grant(f->p, &a, 0, T0, 60, NULL);
-	x = pool_allocate(f->p, &b, 0, T0, NULL);
+	x = pool_allocate(f->p, &b, 0, T0, POOL_SCOPE_ALL, NULL);
 	pool_offer(f->p, &b, x, T0, NULL);
 	x = grant(f->p, &c, 0, T0, 60, NULL);
 	pool_decline(f->p, &c, x, T0, NULL);
@@ -607,9 +607,9 @@ load_from_leases(void **state)
 	l.ends = T0 + 3500;
 	l.seq = 700;
 	assert_int_equal(pool_load_lease(f->set, &l), POOL_LOAD_OK);
-	assert_int_equal(pool_allocate(f->p, &a, 0, T0, &src), l.addr);
+	assert_int_equal(pool_allocate(f->p, &a, 0, T0, POOL_SCOPE_ALL, &src), l.addr);
 	assert_int_equal(src, POOL_SRC_EXISTING);
-	assert_int_not_equal(pool_allocate(f->p, &b, l.addr, T0, NULL), l.addr);
+	assert_int_not_equal(pool_allocate(f->p, &b, l.addr, T0, POOL_SCOPE_ALL, NULL), l.addr);
 
 	/* A declined record stays out of use and detached. */
 	l.addr = IP(198, 51, 100, 100);
@@ -618,21 +618,21 @@ load_from_leases(void **state)
 	l.seq = 5;
 	assert_int_equal(pool_load_lease(f->set, &l), POOL_LOAD_OK);
 	assert_null(pool_find_for_client(f->p, &b, T0));
-	assert_int_not_equal(pool_allocate(f->p, &b, 0, T0, NULL), l.addr);
+	assert_int_not_equal(pool_allocate(f->p, &b, 0, T0, POOL_SCOPE_ALL, NULL), l.addr);
 
 	/* The reservation is held by someone else (config changed). */
 	l.addr = IP(198, 51, 100, 105);
 	l.state = LEASE_BOUND;
 	l.key = other.key;
 	assert_int_equal(pool_load_lease(f->set, &l), POOL_LOAD_OK);
-	assert_int_not_equal(pool_allocate(f->p, &laptop, 0, T0, &src),
+	assert_int_not_equal(pool_allocate(f->p, &laptop, 0, T0, POOL_SCOPE_ALL, &src),
 	    l.addr);
 	assert_int_equal(src, POOL_SRC_NEW);
 
 	/* Config changed: excluded, outside the ranges, no subnet, junk. */
 	l.addr = IP(198, 51, 100, 104);
 	assert_int_equal(pool_load_lease(f->set, &l), POOL_LOAD_EXCLUDED);
-	assert_int_equal(pool_allocate(f->p, &other, 0, T0 + 7200, &src),
+	assert_int_equal(pool_allocate(f->p, &other, 0, T0 + 7200, POOL_SCOPE_ALL, &src),
 	    IP(198, 51, 100, 101));
 	l.addr = IP(198, 51, 100, 50);
 	assert_int_equal(pool_load_lease(f->set, &l), POOL_LOAD_OUTSIDE);
@@ -728,7 +728,7 @@ big_subnet_timing(void **state)
 		c = client(i);
 		c.chaddr[3] = 1;	/* distinct from other tests' ids */
 		c.key.bytes[5] = 1;
-		a = pool_allocate(p, &c, 0, T0, &src);
+		a = pool_allocate(p, &c, 0, T0, POOL_SCOPE_ALL, &src);
 		assert_true(a != 0 && src == POOL_SRC_NEW);
 		assert_int_equal(pool_offer(p, &c, a, T0, NULL), POOL_OK);
 		assert_int_equal(pool_bind(p, &c, a, T0, 600 + i % 1000,
@@ -738,7 +738,7 @@ big_subnet_timing(void **state)
 	c = client(0);
 	c.chaddr[3] = 2;
 	c.key.bytes[5] = 2;
-	assert_int_equal(pool_allocate(p, &c, 0, T0, NULL), 0);
+	assert_int_equal(pool_allocate(p, &c, 0, T0, POOL_SCOPE_ALL, NULL), 0);
 	pool_stats(p, &st);
 	assert_int_equal(st.bound, 65536);
 	assert_int_equal(st.free, 0);
@@ -749,7 +749,7 @@ big_subnet_timing(void **state)
 		c = client(i);
 		c.chaddr[3] = 2;
 		c.key.bytes[5] = 2;
-		a = pool_allocate(p, &c, 0, T0 + 2000, &src);
+		a = pool_allocate(p, &c, 0, T0 + 2000, POOL_SCOPE_ALL, &src);
 		assert_true(a != 0 && src == POOL_SRC_RECLAIMED);
 		assert_int_equal(pool_bind(p, &c, a, T0 + 2000, 600, NULL),
 		    POOL_OK);

@@ -1,1 +1,1 @@
-UNIT_OBJS_test_pool = pool
+UNIT_OBJS_test_pool = pool share

@@ -1,0 +1,114 @@
+/*
+ * A primary asks to make bindings in our share (docs/safety.md;
+ * BIND_REQ / BIND_RPL in docs/failover-protocol.md).
+ *
+ * The primary gives a new client an address of our share only when its
+ * own part is used up, and only once we have stored the binding: we may
+ * be serving that share right now (the primary cannot tell a cut
+ * heartbeat path from a healthy one), and any takeover must know of it.
+ * So each proposed binding is checked against our copy: an address that
+ * another client holds here (a live offer or binding) is refused; any
+ * other is stored -- staged, loaded into the pools so we never grant it
+ * ourselves, committed -- and only then approved.  An approval therefore
+ * means durable here, like an ack.  A store failure approves nothing and
+ * says so; the primary's client asks again.
+ */
+#include <string.h>
+
+#include "fod.h"
+
+static bool
+same_client(const struct lease *a, const struct lease *b)
+{
+	return a->key.len == b->key.len &&
+	    memcmp(a->key.bytes, b->key.bytes, a->key.len) == 0;
+}
+
+/* Someone may be using it: an unexpired offer or binding of a client. */
+static bool
+held(const struct lease *l, int64_t now)
+{
+	return l != NULL && l->key.len > 0 && l->ends > now &&
+	    (l->state == LEASE_BOUND || l->state == LEASE_OFFERED);
+}
+
+/* The verdict on one proposal, before anything is committed. */
+static uint8_t
+judge(struct fo_peer *p, struct lease *l, uint64_t seq, int64_t now)
+{
+	struct pool	*pl = pool_set_find(p->pools, l->addr);
+	const struct lease *cur;
+	int		 rc;
+
+	/* Only a live binding of a client can be proposed, and only in a
+	 * subnet we back up (else the configurations differ: the digests
+	 * report it). */
+	if (l->state != LEASE_BOUND || l->key.len == 0 || l->ends <= now ||
+	    pl == NULL || pool_addr_kind(pl, l->addr) != POOL_ADDR_DYNAMIC)
+		return FO_RESULT_REFUSED;
+	cur = pool_lease_at(pl, l->addr);
+	if (held(cur, now) && !same_client(cur, l))
+		return FO_RESULT_IN_USE;
+	/* The primary's record, in its numbering (fo_sync.c). */
+	l->seq = seq & ~FO_LOCAL_SEQ_BIT;
+	rc = lease_db_stage(p->db, l);
+	if (rc != 0)
+		return FO_RESULT_STORE_ERROR;
+	pool_load_lease(p->pools, l);
+	return FO_RESULT_OK;
+}
+
+static void
+answer(struct fo_peer *p, uint64_t seq, uint8_t result)
+{
+	struct fo_msg *m = p->mt;
+
+	fo_msg_init_to_primary(p, m, FO_BIND_RPL);
+	m->present |= FO_BIT(FO_TLV_UPD_SEQ) | FO_BIT(FO_TLV_RESULT);
+	m->upd_seq = seq;
+	m->result = result;
+	(void)fo_msg_send(p, m);
+}
+
+void
+fo_approve_on_req(struct fo_peer *p, const struct fo_msg *m,
+    bool restarted)
+{
+	struct fo_event ev = { .type = FO_EV_BIND_UPD,
+	    .primary_restarted = restarted };
+	uint64_t seqs[FO_MAX_UPDATES];
+	uint8_t	 res[FO_MAX_UPDATES];
+	int64_t	 now = (int64_t)ev_now(p->loop);
+	size_t	 n = 0;
+	bool	 staged = false;
+
+	for (size_t i = 0; i < m->n_updates; i++) {
+		const struct fo_update *u = &m->updates[i];
+		struct lease l;
+
+		if (!lease_decode(u->lease, u->lease_len, &l)) {
+			/* Not answered: the primary's wait runs out. */
+			fo_reject(p, FO_REJ_BAD_LEASE, "in bind-req");
+			continue;
+		}
+		seqs[n] = u->seq;
+		res[n] = judge(p, &l, u->seq, now);
+		staged |= res[n] == FO_RESULT_OK;
+		n++;
+	}
+	/* An approval means durable here. */
+	if (staged && fo_commit(p) != 0)
+		for (size_t i = 0; i < n; i++)
+			if (res[i] == FO_RESULT_OK)
+				res[i] = FO_RESULT_STORE_ERROR;
+	for (size_t i = 0; i < n; i++) {
+		if (res[i] == FO_RESULT_OK)
+			p->approvals_granted++;
+		else
+			p->approvals_refused++;
+		answer(p, seqs[i], res[i]);
+	}
+	p->snap_dirty = true;
+	/* Like a binding update, it answers a poll (fo_fsm.c). */
+	fo_peer_event(p, &ev);
+}

@@ -1,0 +1,64 @@
+/*
+ * The wire side of a new binding in the failover's share
+ * (docs/safety.md, docs/failover-protocol.md BIND_REQ / BIND_RPL).
+ *
+ * While a primary has a failover, it makes a new binding on an address
+ * of the failover's share only once the failover has stored it: the
+ * failover may be serving its share at this very moment (the heartbeat
+ * path is cut while clients still reach both servers), and it must learn
+ * of the binding before any takeover.  The engine says when
+ * (ENGINE_APPROVE_FIRST); dhcp_io.c parks the request; here the proposal
+ * leaves as a BIND_REQ and the BIND_RPL that answers it comes back.  The
+ * failover answers after its commit, so an approval means durable there;
+ * then the primary binds, commits and ACKs as usual.
+ *
+ * This is a slow path by design: the primary uses the share only when
+ * its own part of the range is used up.
+ */
+#include <stdio.h>
+
+#include "server_int.h"
+
+int
+fo_approve_ask(struct server *srv, const struct lease *proposal,
+    uint64_t *seq)
+{
+	struct fo_link	*fo = srv->fo;
+	struct lease	 l = *proposal;
+	size_t		 len;
+
+	if (fo == NULL || !fo->configured || fo->fd < 0)
+		return -1;
+	/* A number of our update stream that no stored lease carries:
+	 * the record the failover keeps is ours, older than the binding
+	 * that follows its approval. */
+	l.seq = pool_set_next_seq(srv->pools);
+	len = lease_encode(&l, fo->recbuf[0], LEASE_RECORD_MAX);
+	fo_msg_init(fo->out, FO_BIND_REQ, true);
+	if (len == 0 || !fo_msg_add_update(fo->out, l.seq, fo->recbuf[0], len,
+	    fo->dgram_max) || fo_link_send(srv, fo->out) < 0)
+		return -1;
+	fo->approve.asked++;
+	*seq = l.seq;
+	return 0;
+}
+
+void
+fo_approve_answer(struct server *srv, const struct fo_msg *m)
+{
+	struct fo_approve *a = &srv->fo->approve;
+	bool	 ok = m->result == FO_RESULT_OK;
+	bool	 held = m->result == FO_RESULT_IN_USE;
+
+	/* One we gave up on already, or a duplicate: nothing waits. */
+	if (!srv_approval_verdict(srv, m->upd_seq, ok, held)) {
+		a->unexpected++;
+		return;
+	}
+	if (ok)
+		a->approved++;
+	else if (held)
+		a->refused++;
+	else
+		a->undecided++;
+}

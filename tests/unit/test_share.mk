@@ -1,0 +1,1 @@
+UNIT_OBJS_test_share = share fo_digest
