@@ -9,11 +9,11 @@
  *             forgotten, which keeps the never-used cursor monotonic.
  *   buckets[] chained hash client key -> records attached to a client
  *             (a client may keep an old record next to a new one).
- *   active    min-heap on `ends` of records whose timer runs.
- *   idle[]    min-heaps on `ends` of reusable records in dynamic slots,
- *             one per part: the primary's, and the failover's share
- *             (share.h), so each side finds the oldest reusable address
- *             of the part it may use in O(1).
+ *   active[]  min-heaps on `ends` of records whose timer runs.
+ *   idle[]    min-heaps on `ends` of reusable records in dynamic slots.
+ * Both come one per part: the primary's, and the failover's share
+ * (share.h), so each side finds the oldest reusable address of the part
+ * it may use in O(1), whether the sweep has reached it or not.
  * Every record is in at most one heap and remembers its position, so a
  * change of state or `ends` costs O(log n).  Never-used addresses are
  * found by one cursor per part, moving up; the primary's part also has
@@ -36,7 +36,8 @@ enum slot_kind {
 
 enum heap_id {
 	HEAP_NONE = 0,
-	HEAP_ACTIVE,
+	HEAP_ACTIVE,		/* active[PART_OWN] */
+	HEAP_ACTIVE_SHARE,	/* active[PART_SHARE] */
 	HEAP_IDLE,		/* idle[PART_OWN] */
 	HEAP_IDLE_SHARE		/* idle[PART_SHARE] */
 };
@@ -131,7 +132,7 @@ struct pool {
 	uint32_t	*hkbuckets;
 	uint32_t	 hkmask;
 
-	struct pool_heap active, idle[PART_COUNT];
+	struct pool_heap active[PART_COUNT], idle[PART_COUNT];
 	struct pool_stats st;
 };
 
@@ -338,7 +339,9 @@ static struct pool_heap *
 heap_of(struct pool *p, uint8_t id)
 {
 	if (id == HEAP_ACTIVE)
-		return &p->active;
+		return &p->active[PART_OWN];
+	if (id == HEAP_ACTIVE_SHARE)
+		return &p->active[PART_SHARE];
 	if (id == HEAP_IDLE)
 		return &p->idle[PART_OWN];
 	if (id == HEAP_IDLE_SHARE)
@@ -354,7 +357,8 @@ ent_place(struct pool *p, struct pool_ent *e)
 	uint8_t		 id;
 
 	if (timed_state(e->l.state))
-		id = HEAP_ACTIVE;
+		id = p->slots[e->slot].part == PART_SHARE ?
+		    HEAP_ACTIVE_SHARE : HEAP_ACTIVE;
 	else if (p->slots[e->slot].kind == SLOT_DYNAMIC)
 		id = p->slots[e->slot].part == PART_SHARE ? HEAP_IDLE_SHARE :
 		    HEAP_IDLE;
@@ -777,12 +781,14 @@ pool_build(struct pool *p, struct pool_set *set, size_t idx)
 
 	nheap = p->nslots > 0 ? p->nslots : 1;
 	p->slots = calloc(nheap, sizeof(*p->slots));
-	p->active.v = calloc(nheap, sizeof(*p->active.v));
+	p->active[PART_OWN].v = calloc(nheap, sizeof(*p->active[0].v));
+	p->active[PART_SHARE].v = calloc(nheap, sizeof(*p->active[0].v));
 	p->idle[PART_OWN].v = calloc(nheap, sizeof(*p->idle[0].v));
 	p->idle[PART_SHARE].v = calloc(nheap, sizeof(*p->idle[0].v));
 	p->hmask = pow2_at_least(p->nslots) - 1;
 	p->buckets = calloc((size_t)p->hmask + 1, sizeof(*p->buckets));
-	if (p->slots == NULL || p->active.v == NULL ||
+	if (p->slots == NULL || p->active[PART_OWN].v == NULL ||
+	    p->active[PART_SHARE].v == NULL ||
 	    p->idle[PART_OWN].v == NULL || p->idle[PART_SHARE].v == NULL ||
 	    p->buckets == NULL)
 		return POOL_ERR_NOMEM;
@@ -888,7 +894,8 @@ pool_destroy(struct pool *p)
 	free(p->buckets);
 	free(p->hkeys);
 	free(p->hkbuckets);
-	free(p->active.v);
+	free(p->active[PART_OWN].v);
+	free(p->active[PART_SHARE].v);
 	free(p->idle[PART_OWN].v);
 	free(p->idle[PART_SHARE].v);
 }
@@ -1161,10 +1168,9 @@ reusable_oldest(const struct pool *p, enum part part, int64_t now)
 	const struct pool_ent *a, *b;
 
 	a = idle->n > 0 && idle->v[0]->l.ends <= now ? idle->v[0] : NULL;
-	b = p->active.n > 0 && p->active.v[0]->l.ends <= now &&
-	    p->slots[p->active.v[0]->slot].kind == SLOT_DYNAMIC &&
-	    p->slots[p->active.v[0]->slot].part == part ?
-	    p->active.v[0] : NULL;
+	b = p->active[part].n > 0 && p->active[part].v[0]->l.ends <= now &&
+	    p->slots[p->active[part].v[0]->slot].kind == SLOT_DYNAMIC ?
+	    p->active[part].v[0] : NULL;
 	if (a == NULL || (b != NULL && b->l.ends < a->l.ends))
 		a = b;
 	return a;
@@ -1522,8 +1528,16 @@ pool_expire(struct pool *p, int64_t now, size_t max, pool_change_cb *cb,
 	struct pool_ent	*e;
 	size_t		 n = 0;
 
-	while (n < max && p->active.n > 0 && p->active.v[0]->l.ends <= now) {
-		e = p->active.v[0];
+	while (n < max) {
+		const struct pool_heap *a = &p->active[PART_OWN];
+		const struct pool_heap *b = &p->active[PART_SHARE];
+
+		/* The earlier of the two tops, as one heap would give. */
+		if (a->n == 0 || (b->n > 0 && b->v[0]->l.ends < a->v[0]->l.ends))
+			a = b;
+		if (a->n == 0 || a->v[0]->l.ends > now)
+			break;
+		e = a->v[0];
 		stat_adj(p, e->slot, -1);
 		/*
 		 * RFC 2131 4.3.1 asks servers to keep an expired client's
@@ -1657,7 +1671,9 @@ pool_selfcheck(const struct pool *p)
 	uint32_t	 unused[PART_COUNT] = { 0, 0 };
 	int		 rc;
 
-	if ((rc = heap_check(p, &p->active, HEAP_ACTIVE)) != 0 ||
+	if ((rc = heap_check(p, &p->active[PART_OWN], HEAP_ACTIVE)) != 0 ||
+	    (rc = heap_check(p, &p->active[PART_SHARE],
+	    HEAP_ACTIVE_SHARE)) != 0 ||
 	    (rc = heap_check(p, &p->idle[PART_OWN], HEAP_IDLE)) != 0 ||
 	    (rc = heap_check(p, &p->idle[PART_SHARE], HEAP_IDLE_SHARE)) != 0)
 		return rc;
@@ -1693,7 +1709,8 @@ pool_selfcheck(const struct pool *p)
 			return -3;
 		if (e->heap != HEAP_NONE)
 			nheaped++;
-		if (timed_state(e->l.state) != (e->heap == HEAP_ACTIVE))
+		if (timed_state(e->l.state) != (e->heap == (s->part ==
+		    PART_SHARE ? HEAP_ACTIVE_SHARE : HEAP_ACTIVE)))
 			return -4;
 		if (!timed_state(e->l.state) && s->kind == SLOT_DYNAMIC &&
 		    e->heap != (s->part == PART_SHARE ? HEAP_IDLE_SHARE :
@@ -1738,8 +1755,8 @@ pool_selfcheck(const struct pool *p)
 			break;
 		}
 	}
-	if (nheaped != p->active.n + p->idle[PART_OWN].n +
-	    p->idle[PART_SHARE].n)
+	if (nheaped != p->active[PART_OWN].n + p->active[PART_SHARE].n +
+	    p->idle[PART_OWN].n + p->idle[PART_SHARE].n)
 		return -8;
 	for (i = 0; i <= p->hmask; i++) {
 		const struct pool_ent *e;

@@ -807,6 +807,255 @@ overlapping_ranges_merged(void **state)
 	pool_set_free(set);
 }
 
+
+/* ---- the failover's share (docs/safety.md) -------------------------- */
+
+/*
+ * lan 198.51.100.0/24, range .100-.199, FailoverShare 10: the share is
+ * .190-.199 (share.c); .195 is a host's reservation, so the failover
+ * has nine addresses for new clients.
+ */
+static int
+setup_share(void **state)
+{
+	struct fixture	*f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	f->cfg.server.server_addr = IP(192, 0, 2, 10);
+	f->cfg.server.max_pending_secs = PENDING;
+	f->cfg.server.max_unavailable_time = UNAVAIL;
+	subnet_init(&f->subnets[0], "lan", IP(198, 51, 100, 0), 24);
+	add_range(&f->subnets[0], IP(198, 51, 100, 100), IP(198, 51, 100, 199));
+	f->subnets[0].failover_share = 10;
+	snprintf(f->hosts[0].name, sizeof(f->hosts[0].name), "cam");
+	f->hosts[0].htype = 1;
+	f->hosts[0].hlen = 6;
+	memcpy(f->hosts[0].hwaddr, "\x02\x00\x00\x00\xff\x01", 6);
+	f->hosts[0].addr = IP(198, 51, 100, 195);
+	f->cfg.subnets = f->subnets;
+	f->cfg.nsubnets = 1;
+	f->cfg.hosts = f->hosts;
+	f->cfg.nhosts = 1;
+	assert_int_equal(pool_set_new(&f->cfg, 42, &f->set), POOL_OK);
+	f->p = pool_set_get(f->set, 0);
+	*state = f;
+	return 0;
+}
+
+/* Offer and bind in a scope; the address, or 0. */
+static uint32_t
+grant_in(struct pool *p, unsigned id, uint32_t req, int64_t now,
+    enum pool_scope scope, enum pool_src *src)
+{
+	struct pool_client c = client(id);
+	uint32_t	 a = pool_allocate(p, &c, req, now, scope, src);
+
+	if (a == 0)
+		return 0;
+	assert_int_equal(pool_offer(p, &c, a, now, NULL), POOL_OK);
+	assert_int_equal(pool_bind(p, &c, a, now, 600, NULL), POOL_OK);
+	check(p);
+	return a;
+}
+
+static void
+share_marked(void **state)
+{
+	struct fixture	*f = *state;
+	struct pool_stats st;
+
+	pool_stats(f->p, &st);
+	assert_int_equal(st.total, 99);		/* .195 is reserved */
+	assert_int_equal(st.share_total, 9);
+	assert_int_equal(st.share_free, 9);
+	assert_false(pool_in_share(f->p, IP(198, 51, 100, 189)));
+	assert_true(pool_in_share(f->p, IP(198, 51, 100, 190)));
+	assert_true(pool_in_share(f->p, IP(198, 51, 100, 199)));
+	assert_false(pool_in_share(f->p, IP(198, 51, 100, 195)));
+	assert_false(pool_in_share(f->p, IP(198, 51, 100, 200)));
+	assert_false(pool_scope_limited(POOL_SCOPE_ALL));
+	assert_false(pool_scope_limited(POOL_SCOPE_PRIMARY));
+	assert_true(pool_scope_limited(POOL_SCOPE_SHARE));
+	assert_true(pool_scope_limited(POOL_SCOPE_SHARE_BORROW));
+	assert_false(pool_scope_limited(POOL_SCOPE_SHARE_FIRST));
+	check(f->p);
+}
+
+/* No partner: one order over everything, as before the share existed. */
+static void
+share_scope_all(void **state)
+{
+	struct fixture	*f = *state;
+	enum pool_src	 src;
+
+	for (unsigned i = 0; i < 98; i++)
+		assert_int_equal(grant_in(f->p, i + 1, 0, T0, POOL_SCOPE_ALL,
+		    &src), IP(198, 51, 100, 100 + i + (i >= 95)));
+	assert_int_equal(grant_in(f->p, 99, 0, T0, POOL_SCOPE_ALL, &src),
+	    IP(198, 51, 100, 199));
+	assert_int_equal(pool_allocate(f->p, &(struct pool_client){ 0 }, 0,
+	    T0, POOL_SCOPE_ALL, &src), 0);
+}
+
+/* The primary: its own part first, the share only when that is gone. */
+static void
+share_scope_primary(void **state)
+{
+	struct fixture	*f = *state;
+	struct pool_stats st;
+	enum pool_src	 src;
+	uint32_t	 a;
+
+	for (unsigned i = 0; i < 90; i++) {
+		a = grant_in(f->p, i + 1, 0, T0, POOL_SCOPE_PRIMARY, &src);
+		assert_int_equal(a, IP(198, 51, 100, 100 + i));
+		assert_int_equal(src, POOL_SRC_NEW);
+		assert_false(pool_in_share(f->p, a));
+	}
+	/* Option 50 in the share is not honoured while the part lasts. */
+	pool_stats(f->p, &st);
+	assert_int_equal(st.share_free, 9);
+	a = grant_in(f->p, 200, 0, T0, POOL_SCOPE_PRIMARY, &src);
+	assert_int_equal(a, IP(198, 51, 100, 190));
+	assert_true(pool_in_share(f->p, a));
+	pool_stats(f->p, &st);
+	assert_int_equal(st.share_free, 8);
+	/* A freed address of its own part comes before the share again. */
+	{
+		struct pool_client c = client(5);
+
+		assert_int_equal(pool_release(f->p, &c, IP(198, 51, 100, 104),
+		    T0 + 1, NULL), POOL_OK);
+	}
+	a = grant_in(f->p, 201, IP(198, 51, 100, 191), T0 + 2,
+	    POOL_SCOPE_PRIMARY, &src);
+	assert_int_equal(a, IP(198, 51, 100, 104));
+	assert_int_equal(src, POOL_SRC_RECLAIMED);
+}
+
+/*
+ * The failover in its safe period: the share only, option 50 only
+ * there, a previous lease of the primary's part only while it is live.
+ */
+static void
+share_scope_failover(void **state)
+{
+	struct fixture	*f = *state;
+	struct pool_client old = client(300);
+	struct pool_stats st;
+	enum pool_src	 src;
+	uint32_t	 a;
+
+	/* Client 300 held .150 from the primary; it ran out at T0 + 600. */
+	assert_int_equal(pool_bind(f->p, &old, IP(198, 51, 100, 150), T0, 600,
+	    NULL), POOL_OK);
+	a = pool_allocate(f->p, &old, 0, T0 + 10, POOL_SCOPE_SHARE, &src);
+	assert_int_equal(a, IP(198, 51, 100, 150));	/* live: its own */
+	assert_int_equal(src, POOL_SRC_EXISTING);
+	a = pool_allocate(f->p, &old, 0, T0 + 600, POOL_SCOPE_SHARE, &src);
+	assert_int_equal(a, IP(198, 51, 100, 190));	/* ran out: not */
+	assert_int_equal(src, POOL_SRC_NEW);
+	/* Option 50 outside the share is ignored, inside honoured. */
+	a = pool_allocate(f->p, &old, IP(198, 51, 100, 120), T0 + 600,
+	    POOL_SCOPE_SHARE, &src);
+	assert_int_equal(a, IP(198, 51, 100, 190));
+	a = pool_allocate(f->p, &old, IP(198, 51, 100, 197), T0 + 600,
+	    POOL_SCOPE_SHARE, &src);
+	assert_int_equal(a, IP(198, 51, 100, 197));
+	assert_int_equal(src, POOL_SRC_REQUESTED);
+	/* Nine addresses, then nothing. */
+	for (unsigned i = 0; i < 9; i++) {
+		a = grant_in(f->p, i + 1, 0, T0 + 600, POOL_SCOPE_SHARE, &src);
+		assert_true(pool_in_share(f->p, a));
+	}
+	pool_stats(f->p, &st);
+	assert_int_equal(st.share_free, 0);
+	assert_int_equal(pool_allocate(f->p, &old, 0, T0 + 600,
+	    POOL_SCOPE_SHARE, &src), 0);
+	assert_int_equal(src, POOL_SRC_NONE);
+	/* After the safe period: the rest, in the usual order. */
+	a = grant_in(f->p, 20, 0, T0 + 600, POOL_SCOPE_SHARE_FIRST, &src);
+	assert_int_equal(a, IP(198, 51, 100, 100));
+	/* An expired share address is reusable in the share scope. */
+	a = pool_allocate(f->p, &old, 0, T0 + 1300, POOL_SCOPE_SHARE, &src);
+	assert_true(pool_in_share(f->p, a));
+	assert_int_equal(src, POOL_SRC_RECLAIMED);
+}
+
+/*
+ * Borrowing: with the share used up inside the safe period, the
+ * primary's never-used addresses from the top down (the primary takes
+ * them from the bottom up), then its most recently freed.
+ */
+static void
+share_scope_borrow(void **state)
+{
+	struct fixture	*f = *state;
+	enum pool_src	 src;
+	uint32_t	 a;
+
+	for (unsigned i = 0; i < 9; i++)
+		(void)grant_in(f->p, i + 1, 0, T0, POOL_SCOPE_SHARE, &src);
+	a = grant_in(f->p, 10, 0, T0, POOL_SCOPE_SHARE_BORROW, &src);
+	assert_int_equal(a, IP(198, 51, 100, 189));
+	assert_int_equal(src, POOL_SRC_BORROWED);
+	a = grant_in(f->p, 11, 0, T0, POOL_SCOPE_SHARE_BORROW, &src);
+	assert_int_equal(a, IP(198, 51, 100, 188));
+	/* Use up the rest of the primary's part from the bottom (as the
+	 * primary would), releasing two at different times. */
+	for (unsigned i = 0; i < 88; i++)
+		(void)grant_in(f->p, 100 + i, 0, T0, POOL_SCOPE_PRIMARY, &src);
+	assert_int_equal(pool_allocate(f->p, &(struct pool_client){ 0 }, 0,
+	    T0, POOL_SCOPE_SHARE_BORROW, &src), 0);
+	{
+		struct pool_client c1 = client(100), c2 = client(101);
+
+		assert_int_equal(pool_release(f->p, &c1,
+		    IP(198, 51, 100, 100), T0 + 5, NULL), POOL_OK);
+		assert_int_equal(pool_release(f->p, &c2,
+		    IP(198, 51, 100, 101), T0 + 9, NULL), POOL_OK);
+		check(f->p);
+	}
+	/* The primary would take .100 (freed first); we take .101. */
+	a = pool_allocate(f->p, &(struct pool_client){ 0 }, 0, T0 + 10,
+	    POOL_SCOPE_PRIMARY, &src);
+	assert_int_equal(a, IP(198, 51, 100, 100));
+	a = pool_allocate(f->p, &(struct pool_client){ 0 }, 0, T0 + 10,
+	    POOL_SCOPE_SHARE_BORROW, &src);
+	assert_int_equal(a, IP(198, 51, 100, 101));
+	assert_int_equal(src, POOL_SRC_BORROWED);
+}
+
+/* share_free follows every change, through expiry and load. */
+static void
+share_counters(void **state)
+{
+	struct fixture	*f = *state;
+	struct pool_stats st;
+	struct lease	 l;
+	enum pool_src	 src;
+
+	(void)grant_in(f->p, 1, 0, T0, POOL_SCOPE_SHARE, &src);
+	(void)grant_in(f->p, 2, 0, T0, POOL_SCOPE_SHARE, &src);
+	pool_stats(f->p, &st);
+	assert_int_equal(st.share_free, 7);
+	assert_int_equal(pool_set_expire(f->set, T0 + 600, 100, NULL, NULL),
+	    2);
+	check(f->p);
+	pool_stats(f->p, &st);
+	assert_int_equal(st.share_free, 9);
+	memset(&l, 0, sizeof(l));
+	l.addr = IP(198, 51, 100, 199);
+	l.state = LEASE_BOUND;
+	l.key = client(7).key;
+	l.starts = T0;
+	l.ends = T0 + 7200;
+	assert_int_equal(pool_load_lease(f->set, &l), POOL_LOAD_OK);
+	check(f->p);
+	pool_stats(f->p, &st);
+	assert_int_equal(st.share_free, 8);
+}
+
 int
 main(void)
 {
@@ -846,6 +1095,18 @@ main(void)
 		cmocka_unit_test(big_subnet_timing),
 		cmocka_unit_test(too_big_subnet_refused),
 		cmocka_unit_test(overlapping_ranges_merged),
+		cmocka_unit_test_setup_teardown(share_marked, setup_share,
+		    teardown),
+		cmocka_unit_test_setup_teardown(share_scope_all, setup_share,
+		    teardown),
+		cmocka_unit_test_setup_teardown(share_scope_primary,
+		    setup_share, teardown),
+		cmocka_unit_test_setup_teardown(share_scope_failover,
+		    setup_share, teardown),
+		cmocka_unit_test_setup_teardown(share_scope_borrow,
+		    setup_share, teardown),
+		cmocka_unit_test_setup_teardown(share_counters, setup_share,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
