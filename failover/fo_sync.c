@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "fod.h"
+#include "lease_conflict.h"
 
 static int
 cmp_u64(const void *a, const void *b)
@@ -112,33 +113,43 @@ fo_sync_on_start(struct fo_peer *p, const struct fo_msg *m, bool restarted)
 	fo_peer_event(p, &ev);
 }
 
-/* Two clients, one address: keep what we can prove newer. */
+/*
+ * Whether a binding update of the primary's leaves what we hold for the
+ * address alone.  The primary's word stands, except against a record we
+ * made ourselves while we served for it (FO_LOCAL_SEQ_BIT: the store
+ * holds our own sequences, the pool does not): then the conflict rule
+ * the primary applies to our hand-back decides (common/lease_conflict.c),
+ * so both servers keep the same record: one of ours that stays reaches
+ * the primary through the hand-back, where the rule keeps it again.  Two
+ * live clients are a duplicate, counted, logged and notified whichever
+ * side wins.
+ */
 static bool
 keep_ours(struct fo_peer *p, const struct lease *in, int64_t now)
 {
 	struct pool *pl = pool_set_find(p->pools, in->addr);
-	const struct lease *cur;
 	struct lease ours;
+	enum lease_apply d;
 	bool	 mine;
 	char	 a[16], h1[48], h2[48];
 	uint64_t n;
 
-	if (pl == NULL || (cur = pool_lease_at(pl, in->addr)) == NULL)
+	/* Nothing in the pools: nothing of ours (and no store read). */
+	if (pl == NULL || pool_lease_at(pl, in->addr) == NULL ||
+	    lease_db_get(p->db, in->addr, &ours) != 0)
 		return false;
-	if (in->state != LEASE_BOUND || in->ends <= now ||
-	    (cur->state != LEASE_BOUND && cur->state != LEASE_OFFERED) ||
-	    cur->ends <= now)
-		return false;
-	if (cur->key.len == in->key.len &&
-	    memcmp(cur->key.bytes, in->key.bytes, in->key.len) == 0)
-		return false;		/* same client: not a conflict */
-	/* Only our own grant can be newer than the primary's word. */
-	if (lease_db_get(p->db, in->addr, &ours) != 0 ||
-	    (ours.seq & FO_LOCAL_SEQ_BIT) == 0)
+	d = lease_conflict_decide_own(&ours,
+	    (ours.seq & FO_LOCAL_SEQ_BIT) != 0, in, now);
+	if (d == LEASE_APPLY_OURS) {
+		fo_fmt_addr(in->addr, a, sizeof(a));
+		log_debug("primary=%s: update of %s older than our own "
+		    "record of it; kept ours", p->name, a);
+		return true;
+	}
+	if (d != LEASE_APPLY_CONFLICT_OURS && d != LEASE_APPLY_CONFLICT_THEIRS)
 		return false;
 	p->upd_conflicts++;
-	mine = ours.starts > in->starts ||
-	    (ours.starts == in->starts && ours.cltt > in->cltt);
+	mine = d == LEASE_APPLY_CONFLICT_OURS;
 	fo_alert_duplicate(p, &ours, in, mine);
 	if (log_ratelimit_ok(&p->rl_conflict, ev_now(p->loop), 5, &n)) {
 		fo_fmt_addr(in->addr, a, sizeof(a));

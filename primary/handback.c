@@ -14,12 +14,14 @@
  *				F->P only on the wire) and serve s again
  *	CtlRet			(fo_link.c) serve everything
  *
- * Conflict rule (primary/fo_conflict.c): the record we can prove newer
- * stays -- later `starts`, then later `cltt`, then higher seq.  Two live
- * bindings of different clients on one address are a conflict: logged
- * with both clients, counted; the loser is NAKed at its next renewal.
- * When ours stays it is re-stamped and replicated, so the failover's copy
- * is corrected too.
+ * Conflict rule (common/lease_conflict.c, the failover's too): the newer
+ * record stays -- later `starts`, then later `cltt`, then later `ends`,
+ * then a tie-break on fields both servers hold alike, so the failover
+ * facing the same two records keeps the same one.  Two live bindings of
+ * different clients on one address are a conflict: logged with both
+ * clients, counted; the loser is NAKed at its next renewal.  When ours
+ * stays it is re-stamped and replicated, so the failover's copy is
+ * corrected too.
  *
  * Echo suppression: a binding we take from the failover is written with
  * a new sequence of ours (sequences stay unique and increasing, see
@@ -35,7 +37,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "fo_conflict.h"
+#include "lease_conflict.h"
 #include "pr_snmp.h"
 #include "server_int.h"
 
@@ -152,7 +154,7 @@ apply_one(struct server *srv, uint64_t upd_seq, const uint8_t *rec,
 	struct lease	 theirs, ours, l;
 	const struct lease *cur;
 	struct pool	*p;
-	enum fo_apply	 d;
+	enum lease_apply d;
 	enum pool_load	 r;
 	int		 k;
 
@@ -178,25 +180,26 @@ apply_one(struct server *srv, uint64_t upd_seq, const uint8_t *rec,
 		fo->subnets[k].handback_applied++;
 	if ((cur = pool_lease_at(p, theirs.addr)) != NULL)
 		ours = *cur;
-	d = fo_conflict_decide(cur != NULL ? &ours : NULL, &theirs,
+	d = lease_conflict_decide(cur != NULL ? &ours : NULL, &theirs,
 	    srv_now(srv));
 	switch (d) {
-	case FO_APPLY_CONFLICT_THEIRS:
-	case FO_APPLY_CONFLICT_OURS:
+	case LEASE_APPLY_CONFLICT_THEIRS:
+	case LEASE_APPLY_CONFLICT_OURS:
 		hb->conflicts++;
-		if (d == FO_APPLY_CONFLICT_OURS)
+		if (d == LEASE_APPLY_CONFLICT_OURS)
 			hb->conflicts_ours++;
 		else
 			hb->conflicts_theirs++;
-		log_conflict(srv, &ours, &theirs, d == FO_APPLY_CONFLICT_OURS);
+		log_conflict(srv, &ours, &theirs,
+		    d == LEASE_APPLY_CONFLICT_OURS);
 		break;
 	default:
 		break;
 	}
 	switch (d) {
-	case FO_APPLY_NEW:
-	case FO_APPLY_THEIRS:
-	case FO_APPLY_CONFLICT_THEIRS:
+	case LEASE_APPLY_NEW:
+	case LEASE_APPLY_THEIRS:
+	case LEASE_APPLY_CONFLICT_THEIRS:
 		l = theirs;
 		l.seq = pool_set_next_seq(srv->pools);
 		r = pool_load_lease(srv->pools, &l);
@@ -207,11 +210,11 @@ apply_one(struct server *srv, uint64_t upd_seq, const uint8_t *rec,
 		srv_stage_from_failover(srv, &l);
 		hb->applied++;
 		break;
-	case FO_APPLY_SAME:
+	case LEASE_APPLY_SAME:
 		hb->unchanged++;
 		break;
-	case FO_APPLY_OURS:
-	case FO_APPLY_CONFLICT_OURS:
+	case LEASE_APPLY_OURS:
+	case LEASE_APPLY_CONFLICT_OURS:
 		/* Ours stands; tell the failover (replicated). */
 		hb->kept_ours++;
 		l = ours;
@@ -220,7 +223,7 @@ apply_one(struct server *srv, uint64_t upd_seq, const uint8_t *rec,
 		if (r == POOL_LOAD_OK || r == POOL_LOAD_EXCLUDED)
 			srv_stage(srv, &l, true);
 		break;
-	case FO_APPLY_COUNT:
+	case LEASE_APPLY_COUNT:
 		break;
 	}
 	note_ack(srv, upd_seq);

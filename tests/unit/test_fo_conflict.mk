@@ -1,2 +1,0 @@
-UNIT_OBJS_test_fo_conflict =
-$(BUILD)/unit/test_fo_conflict: $(BUILD)/obj/primary/fo_conflict.o
