@@ -13,31 +13,14 @@
  * means durable here, like an ack.  A store failure approves nothing and
  * says so; the primary's client asks again.
  */
-#include <string.h>
-
 #include "fod.h"
-
-static bool
-same_client(const struct lease *a, const struct lease *b)
-{
-	return a->key.len == b->key.len &&
-	    memcmp(a->key.bytes, b->key.bytes, a->key.len) == 0;
-}
-
-/* Someone may be using it: an unexpired offer or binding of a client. */
-static bool
-held(const struct lease *l, int64_t now)
-{
-	return l != NULL && l->key.len > 0 && l->ends > now &&
-	    (l->state == LEASE_BOUND || l->state == LEASE_OFFERED);
-}
+#include "lease_conflict.h"
 
 /* The verdict on one proposal, before anything is committed. */
 static uint8_t
 judge(struct fo_peer *p, struct lease *l, uint64_t seq, int64_t now)
 {
 	struct pool	*pl = pool_set_find(p->pools, l->addr);
-	const struct lease *cur;
 	int		 rc;
 
 	/* Only a live binding of a client can be proposed, and only in a
@@ -46,9 +29,15 @@ judge(struct fo_peer *p, struct lease *l, uint64_t seq, int64_t now)
 	if (l->state != LEASE_BOUND || l->key.len == 0 || l->ends <= now ||
 	    pl == NULL || pool_addr_kind(pl, l->addr) != POOL_ADDR_DYNAMIC)
 		return FO_RESULT_REFUSED;
-	cur = pool_lease_at(pl, l->addr);
-	if (held(cur, now) && !same_client(cur, l))
+	/* Two live records of different clients: the conflict rule's
+	 * definition, which this approval must never create. */
+	switch (lease_conflict_decide(pool_lease_at(pl, l->addr), l, now)) {
+	case LEASE_APPLY_CONFLICT_OURS:
+	case LEASE_APPLY_CONFLICT_THEIRS:
 		return FO_RESULT_IN_USE;
+	default:
+		break;
+	}
 	/* The primary's record, in its numbering (fo_sync.c). */
 	l->seq = seq & ~FO_LOCAL_SEQ_BIT;
 	rc = lease_db_stage(p->db, l);

@@ -334,6 +334,10 @@ apply_result(struct fo_peer *p, int fd, unsigned int ifindex, uint32_t link,
 		rc = lease_db_stage(p->db, c);
 		if (rc != 0 && rc != EINVAL)
 			store_failed(p, rc, "write");
+		/* The pools hold it with our sequence too (fo_sync.c
+		 * keep_ours tells our grants from the pools). */
+		if (rc == 0)
+			(void)pool_load_lease(p->pools, c);
 	}
 	if (res->needs_commit)
 		p->commit_urgent = true;

@@ -134,8 +134,18 @@ keep_ours(struct fo_peer *p, const struct lease *in, int64_t now)
 	char	 a[16], h1[48], h2[48];
 	uint64_t n;
 
-	/* Nothing in the pools: nothing of ours (and no store read). */
-	if (pl == NULL || pool_lease_at(pl, in->addr) == NULL ||
+	const struct lease *cur;
+
+	/*
+	 * Nothing in the pools, or a record the pools do not mark as ours:
+	 * nothing of ours, and no store read.  Our own grants enter the
+	 * pools with their sequence (fo_serve.c), and once one has, every
+	 * sequence the pools stamp carries FO_LOCAL_SEQ_BIT too, so an
+	 * unmarked record is never ours; a marked one may be, and the
+	 * store, which holds what was written, says.
+	 */
+	if (pl == NULL || (cur = pool_lease_at(pl, in->addr)) == NULL ||
+	    (cur->seq & FO_LOCAL_SEQ_BIT) == 0 ||
 	    lease_db_get(p->db, in->addr, &ours) != 0)
 		return false;
 	d = lease_conflict_decide_own(&ours,

@@ -1061,10 +1061,277 @@ drops_and_counters(void **state)
 	    "ping-first");
 }
 
+
+/* ---- the failover's share (docs/safety.md) -------------------------- */
+
+/*
+ * lan1 with FailoverShare 20: of its nine usable addresses (.100-.109
+ * without .104) the share is the top two, .108 and .109; .105 is the
+ * laptop's reservation.  The primary's own part for new clients is .100
+ * .101 .102 .103 .106 .107.
+ */
+static int
+setup_share(void **state)
+{
+	struct fixture	*f;
+
+	setup(state);
+	f = *state;
+	pool_set_free(f->set);
+	f->subnets[0].failover_share = 20;
+	f->subnets[0].safe_period = 3600;
+	assert_int_equal(pool_set_new(&f->cfg, 1234, &f->set), POOL_OK);
+	assert_int_equal(engine_init(&f->eng, &f->cfg, f->set), 0);
+	return 0;
+}
+
+/* A REQUEST (SELECTING) for the address offered to client id. */
+static void
+select_offer(struct fixture *f, uint8_t id, uint32_t a)
+{
+	mkreq(f, DHCPREQUEST, id);
+	set_u32(f->req, DHO_SERVER_ID, LAN1_IFACE);
+	set_u32(f->req, DHO_REQUESTED_ADDRESS, a);
+}
+
+static void
+primary_fills_own_part_first(void **state)
+{
+	static const uint8_t own[] = { 100, 101, 102, 103, 106, 107 };
+	struct fixture	*f = *state;
+
+	engine_set_role(&f->eng, ENGINE_PRIMARY, false);
+	for (size_t i = 0; i < sizeof(own); i++)
+		assert_int_equal(dora(f, (uint8_t)(10 + i)),
+		    IP(198, 51, 100, own[i]));
+	/* The share is offered only now, and its REQUEST waits. */
+	mkreq(f, DHCPDISCOVER, 20);
+	run(f);
+	expect_reply(f, DHCPOFFER);
+	assert_int_equal(f->res->reply.yiaddr, IP(198, 51, 100, 108));
+}
+
+/*
+ * The primary binds an address of the share only after the failover
+ * approved it; nothing changes before.  A renewal of that live binding
+ * needs no approval; a refusal quarantines the address and NAKs.
+ */
+static void
+primary_asks_before_binding_in_share(void **state)
+{
+	struct fixture	*f = *state;
+	const struct lease *l;
+	uint32_t	 a = IP(198, 51, 100, 108);
+
+	primary_fills_own_part_first(state);
+	select_offer(f, 20, a);
+	run(f);
+	assert_int_equal(f->res->action, ENGINE_APPROVE_FIRST);
+	assert_int_equal(f->res->nchanges, 0);
+	assert_int_equal(f->res->approve.addr, a);
+	assert_int_equal(f->res->approve.state, LEASE_BOUND);
+	assert_int_equal(f->res->approve.ends, T0 + 3600);
+	assert_int_equal(f->res->approve.chaddr[5], 20);
+	l = pool_lease_at(pool_set_get(f->set, 0), a);
+	assert_int_equal(l->state, LEASE_OFFERED);	/* unchanged */
+
+	/* Approved: bound, ACKed, durable before it leaves. */
+	select_offer(f, 20, a);
+	f->in.approved_addr = a;
+	run(f);
+	expect_reply(f, DHCPACK);
+	assert_true(f->res->needs_commit);
+	assert_int_equal(f->res->changes[0].addr, a);
+	assert_int_equal(f->res->changes[0].state, LEASE_BOUND);
+
+	/* Renewing its live binding: as any renewal. */
+	mkreq(f, DHCPREQUEST, 20);
+	f->req->ciaddr = a;
+	f->in.now = T0 + 1800;
+	run(f);
+	expect_reply(f, DHCPACK);
+
+	/* INIT-REBOOT of an unknown client on the other share address:
+	 * a new binding there, so asked too. */
+	mkreq(f, DHCPREQUEST, 21);
+	set_u32(f->req, DHO_REQUESTED_ADDRESS, IP(198, 51, 100, 109));
+	run(f);
+	assert_int_equal(f->res->action, ENGINE_APPROVE_FIRST);
+
+	/* Refused: the failover holds .109 for someone else. */
+	mkreq(f, DHCPREQUEST, 21);
+	set_u32(f->req, DHO_REQUESTED_ADDRESS, IP(198, 51, 100, 109));
+	f->in.approved_addr = IP(198, 51, 100, 109);
+	f->in.approval_refused = true;
+	run(f);
+	expect_reply(f, DHCPNAK);
+	l = pool_lease_at(pool_set_get(f->set, 0), IP(198, 51, 100, 109));
+	assert_int_equal(l->state, LEASE_CONFLICT);
+	mkreq(f, DHCPDISCOVER, 22);
+	run(f);
+	expect_drop(f, ENGINE_DROP_NO_FREE_ADDRESS);
+}
+
+/* An approval for another address does not let this one through. */
+static void
+primary_approval_is_per_address(void **state)
+{
+	struct fixture	*f = *state;
+
+	primary_fills_own_part_first(state);
+	select_offer(f, 20, IP(198, 51, 100, 108));
+	f->in.approved_addr = IP(198, 51, 100, 109);
+	run(f);
+	assert_int_equal(f->res->action, ENGINE_APPROVE_FIRST);
+	/* Alone (no failover): no approval, ever. */
+	engine_set_role(&f->eng, ENGINE_ALONE, false);
+	select_offer(f, 20, IP(198, 51, 100, 108));
+	run(f);
+	expect_reply(f, DHCPACK);
+}
+
+/*
+ * The failover across its safe period (heard from the primary at T0,
+ * SafePeriod 1800): the share only, then "share-exhausted"; from
+ * T0 + 1800 (or after partner-down) the rest too.
+ */
+static void
+failover_share_then_everything(void **state)
+{
+	struct fixture	*f = *state;
+	uint32_t	 a;
+
+	/* Shorter than the leases granted, which then stay bound. */
+	f->subnets[0].safe_period = 1800;
+	engine_set_role(&f->eng, ENGINE_FAILOVER, false);
+	for (uint8_t id = 30; id < 32; id++) {
+		mkreq(f, DHCPDISCOVER, id);
+		f->in.partner_heard = T0;
+		run(f);
+		expect_reply(f, DHCPOFFER);
+		a = f->res->reply.yiaddr;
+		assert_true(a == IP(198, 51, 100, 108) ||
+		    a == IP(198, 51, 100, 109));
+		select_offer(f, id, a);
+		f->in.partner_heard = T0;
+		run(f);
+		expect_reply(f, DHCPACK);
+	}
+	mkreq(f, DHCPDISCOVER, 32);
+	f->in.partner_heard = T0;
+	f->in.now = T0 + 1799;
+	run(f);
+	expect_drop(f, ENGINE_DROP_SHARE_EXHAUSTED);
+	assert_int_equal(f->eng.ctr.drops[ENGINE_DROP_SHARE_EXHAUSTED], 1);
+	/* partner-down: at once. */
+	mkreq(f, DHCPDISCOVER, 32);
+	f->in.partner_heard = T0;
+	f->in.partner_down = true;
+	f->in.now = T0 + 10;
+	run(f);
+	expect_reply(f, DHCPOFFER);
+	assert_int_equal(f->res->reply.yiaddr, IP(198, 51, 100, 100));
+	/* Or the safe period over. */
+	mkreq(f, DHCPDISCOVER, 33);
+	f->in.partner_heard = T0;
+	f->in.now = T0 + 1800;
+	run(f);
+	expect_reply(f, DHCPOFFER);
+	assert_int_equal(f->res->reply.yiaddr, IP(198, 51, 100, 101));
+	/* Heard again (a partition healed): back to the share. */
+	mkreq(f, DHCPDISCOVER, 34);
+	f->in.partner_heard = T0 + 1800;
+	f->in.now = T0 + 1801;
+	run(f);
+	expect_drop(f, ENGINE_DROP_SHARE_EXHAUSTED);
+}
+
+/*
+ * A client the failover does not know: RENEWING, REBINDING or
+ * INIT-REBOOT for an address of the primary's part that our copy holds
+ * bound to nobody keeps it (a binding the primary never replicated).  A
+ * DISCOVER asking for it (option 50) does not get it inside the safe
+ * period: that client holds no lease we could be continuing.
+ */
+static void
+failover_unknown_client_keeps_address(void **state)
+{
+	struct fixture	*f = *state;
+
+	engine_set_role(&f->eng, ENGINE_FAILOVER, false);
+	mkreq(f, DHCPREQUEST, 40);
+	f->req->ciaddr = IP(198, 51, 100, 103);
+	f->in.partner_heard = T0;
+	run(f);
+	expect_reply(f, DHCPACK);
+	assert_int_equal(f->res->reply.yiaddr, IP(198, 51, 100, 103));
+	assert_int_equal(f->res->changes[0].state, LEASE_BOUND);
+
+	mkreq(f, DHCPREQUEST, 41);
+	set_u32(f->req, DHO_REQUESTED_ADDRESS, IP(198, 51, 100, 102));
+	f->in.partner_heard = T0;
+	run(f);
+	expect_reply(f, DHCPACK);
+	assert_int_equal(f->res->reply.yiaddr, IP(198, 51, 100, 102));
+
+	/* Bound to another client in our copy: NAK, as always. */
+	mkreq(f, DHCPREQUEST, 42);
+	f->req->ciaddr = IP(198, 51, 100, 103);
+	f->in.partner_heard = T0;
+	run(f);
+	expect_reply(f, DHCPNAK);
+
+	mkreq(f, DHCPDISCOVER, 43);
+	set_u32(f->req, DHO_REQUESTED_ADDRESS, IP(198, 51, 100, 106));
+	f->in.partner_heard = T0;
+	run(f);
+	expect_reply(f, DHCPOFFER);
+	assert_int_equal(f->res->reply.yiaddr, IP(198, 51, 100, 108));
+}
+
+/* OnShareExhausted = borrow: the primary's free addresses from the top,
+ * pinged first when ping checks are on. */
+static void
+failover_borrows_from_the_top(void **state)
+{
+	struct fixture	*f = *state;
+
+	engine_set_role(&f->eng, ENGINE_FAILOVER, true);
+	f->cfg.server.ping_before_assign = true;
+	for (uint8_t id = 50; id < 52; id++) {
+		mkreq(f, DHCPDISCOVER, id);
+		f->in.partner_heard = T0;
+		run(f);
+		assert_int_equal(f->res->action, ENGINE_PING_FIRST);
+		mkreq(f, DHCPDISCOVER, id);
+		f->in.partner_heard = T0;
+		f->in.pinged_addr = f->res->ping_addr;
+		run(f);
+		expect_reply(f, DHCPOFFER);
+		select_offer(f, id, f->res->reply.yiaddr);
+		f->in.partner_heard = T0;
+		run(f);
+		expect_reply(f, DHCPACK);
+	}
+	mkreq(f, DHCPDISCOVER, 52);
+	f->in.partner_heard = T0;
+	run(f);
+	assert_int_equal(f->res->action, ENGINE_PING_FIRST);
+	assert_int_equal(f->res->ping_addr, IP(198, 51, 100, 107));
+	mkreq(f, DHCPDISCOVER, 52);
+	f->in.partner_heard = T0;
+	f->in.pinged_addr = IP(198, 51, 100, 107);
+	f->in.ping_in_use = true;
+	run(f);
+	assert_int_equal(f->res->action, ENGINE_PING_FIRST);
+	assert_int_equal(f->res->ping_addr, IP(198, 51, 100, 106));
+}
+
 int
 main(void)
 {
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define TS(fn)	cmocka_unit_test_setup_teardown(fn, setup_share, teardown)
 	const struct CMUnitTest tests[] = {
 		T(full_dora),
 		T(no_prl_gets_everything),
@@ -1086,8 +1353,15 @@ main(void)
 		T(ping_first_flow),
 		T(lease_time_clamping_and_t1t2),
 		T(drops_and_counters),
+		TS(primary_fills_own_part_first),
+		TS(primary_asks_before_binding_in_share),
+		TS(primary_approval_is_per_address),
+		TS(failover_share_then_everything),
+		TS(failover_unknown_client_keeps_address),
+		TS(failover_borrows_from_the_top),
 	};
 #undef T
+#undef TS
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
