@@ -87,6 +87,7 @@
  *     if it is in the share or still live in our copy; option 50 only
  *     in the share.  After the safe period (or partner-down): the share
  *     first, then any address.
+ *   FailoverShare = 0 turns all of this off for the subnet: ALONE's rule.
  *   RENEWING, REBINDING and INIT-REBOOT are not "new clients": a client
  *   asking for an address we hold bound to nobody keeps it (the rule
  *   above), in the primary's part too -- it is almost certainly a
@@ -183,6 +184,9 @@ enum pool_scope
 engine_scope(const struct engine *e, const struct pool *p,
     const struct engine_input *in)
 {
+	/* FailoverShare = 0: no share, no safe period, as without one. */
+	if (pool_subnet(p)->failover_share == 0)
+		return POOL_SCOPE_ALL;
 	switch (e->role) {
 	case ENGINE_PRIMARY:
 		return POOL_SCOPE_PRIMARY;

@@ -35,6 +35,7 @@ FO_POLL_RETRY=${FO_POLL_RETRY:-1}
 FO_WAIT_RPL=${FO_WAIT_RPL:-0.25}
 FO_SUBNETS=${FO_SUBNETS:-1}
 FO_EXTRA_POLICY=""	# more [failover] lines for the failover
+FO_P_EXTRA_FAILOVER=""	# more [failover] lines for the primary
 FO_EXTRA_PRIMARIES=""	# more [primary:X]/[subnet:X] sections (failover)
 P_PID=""; F_PID=""; P_STARTS=0; F_STARTS=0
 LOAD=""
@@ -102,6 +103,7 @@ CtlReqRetryMax = ${FO_CTL_RETRY:-3}
 WaitCtlRetSecs = ${FO_WAIT_CTL:-1}
 WaitSyncBindAckSecs = 1
 SyncBindRetryMax = 3
+$FO_P_EXTRA_FAILOVER
 $(fo_subnet_sections)
 EOF
 	cat >"$T/failover.ini" <<EOF
