@@ -211,7 +211,12 @@ peer_json(struct fod *fod, struct fo_peer *p, const struct fo_snap *s,
 	    s->p_store_known ? "true" : "false",
 	    s->p_store_changed ? "true" : "false");
 	sb_hex(out, s->p_store_id, FO_STORE_ID_LEN);
-	sb_printf(out, "\",\"primary_last_seq\":%llu,"
+	/* Requests the engine dropped while serving, by reason. */
+	sb_puts(out, "\",\"drops\":{");
+	for (int i = 1; i < ENGINE_DROP_COUNT; i++)
+		sb_printf(out, "%s\"%s\":%llu", i > 1 ? "," : "",
+		    engine_drop_name(i), (unsigned long long)s->eng.drops[i]);
+	sb_printf(out, "},\"primary_last_seq\":%llu,"
 	    "\"primary_holds_ours_through\":%llu,\"local_seq\":%llu,"
 	    "\"handed_back_through\":%llu,\"primary_epoch\":%llu,"
 	    "\"primary_buf_size\":%u,\"buf_size_mismatch\":%s,"

@@ -1,15 +1,20 @@
 #!/bin/bash
-# A partition of the heartbeat path only (DESIGN 3 "Safety", "Conflicts").
-# Three namespaces on one LAN (TEST-NET-1): the primary P 192.0.2.1, the
+# A partition of the heartbeat path only (docs/safety.md).  Three
+# namespaces on one LAN (TEST-NET-1): the primary P 192.0.2.1, the
 # failover F 192.0.2.2 and a relay R 192.0.2.3 (giaddr 198.51.100.1).  A
 # blackhole route in P's namespace cuts everything P sends to F -- poll
 # replies and binding updates -- while clients still reach both servers:
-# F takes over although P is alive, both serve, and one address may end
-# up bound to two clients.  Once the route is gone F's next poll is
-# answered ("partition healed"), F hands back what it granted, and the
-# primary keeps, per address, the binding it can prove newer; the losing
-# client is NAKed at its next renewal.  In the end the primary serves
-# alone and no address is bound to two clients.
+# F takes over although P is alive, and both serve new clients.  The
+# failover's share keeps them apart: F gives new clients only addresses
+# of its share (its safe period runs), P never binds one there without
+# F's approval, which cannot arrive.  So:
+#   - clients that take either server's offer (the relay forwards to
+#     both), or reach one server only, never get an address ACKed to
+#     another client;
+#   - once the route is gone, F's next poll is answered ("partition
+#     healed"), F hands back what it granted, and the hand-back finds no
+#     conflict; every client renews with its own address.
+# Ping checks are off: nothing relies on them.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/tools/fo_lib.sh"
 e2e_init
@@ -42,19 +47,24 @@ route P blackhole 192.0.2.2/32
 ok "path from the primary to the failover cut"
 fo_wait_state takeover 5
 assert "the primary still serves" test "$(p_fostate)" = serving
-# Clients on either side of the cut reach one server each, so the two
-# grant the same free addresses to different clients: duplicates.
-out=$(load_to "$FO_P_ADDR" -b "$FO_RELAY" -n 50 -m 0x20 -r 1000 -w 50 -o "$T/acks2.txt" -t 30 -i 2) ||
+assert "the failover's safe period runs" test \
+    "$(fctl status branch1 --json | jq -r '.subnets[0].safe_period_running')" = true
+# Both servers answer every DISCOVER; each client takes the first offer.
+# The failover's share here is 25 addresses (the top 10 % of .10-.250).
+out=$(load -b "$FO_RELAY" -n 16 -m 0x22 -r 1000 -w 16 -o "$T/acks2.txt" -t 30 -i 2) ||
+    fail "clients of both during the partition: $out"
+say "both servers: $out"
+# Clients that reach one server only.
+out=$(load_to "$FO_P_ADDR" -b "$FO_RELAY" -n 20 -m 0x20 -r 1000 -w 20 -o "$T/acks2.txt" -t 30 -i 2) ||
     fail "clients of the primary during the partition: $out"
 say "primary side: $out"
-wait_until_after "$(date +%s)"
-out=$(load_to "$FO_F_ADDR" -b "$FO_RELAY" -n 50 -m 0x21 -r 1000 -w 50 -o "$T/acks2.txt" -t 30 -i 2) ||
+out=$(load_to "$FO_F_ADDR" -b "$FO_RELAY" -n 5 -m 0x21 -r 1000 -w 5 -o "$T/acks2.txt" -t 30 -i 2) ||
     fail "clients of the failover during the partition: $out"
 say "failover side: $out"
-dups=$(sort -u "$T/acks1.txt" "$T/acks2.txt" |
-    awk '{ if (seen[$1] != "" && seen[$1] != $2) n++; seen[$1] = $2 } END { print n + 0 }')
-say "addresses acknowledged to two clients by the two servers: $dups"
-say "failover ACKs: $(fctl status branch1 --json | jq -r .acks)"
+fo_acks=$(fctl status branch1 --json | jq -r .acks)
+assert "the failover granted some of them ($fo_acks)" test "$fo_acks" -ge 5
+sort -u "$T/acks1.txt" "$T/acks2.txt" >"$T/all.txt"
+assert "no address ACKed to two clients" check_unique "$T/all.txt"
 
 nsx P ip route del blackhole 192.0.2.2/32 || fail "route del"
 ok "path restored"
@@ -64,21 +74,17 @@ h=$(fctl history branch1 --json | jq -r '[.history[].reason] | join("|")')
 grep -q "partition healed" <<<"$h" || fail "no partition-healed transition: $h"
 ok "the failover saw the partition heal and handed back"
 c=$(pctl status --json | jq -r '.failover.handback.conflicts')
-say "conflicts resolved by the primary: $c; last: $(pctl status --json | jq -r '.failover.handback.last_conflict')"
-assert "every duplicate was seen as a conflict ($c >= $dups)" test "$c" -ge "$dups"
+assert "the hand-back found no conflict ($c)" test "$c" = 0
+c=$(fctl status branch1 --json | jq -r .conflicts)
+assert "nor did the failover in the primary's updates ($c)" test "$c" = 0
 
-# Every client renews: it keeps its address, or (the loser of a
-# conflict) is NAKed and would start over.
-sort -u "$T/acks1.txt" "$T/acks2.txt" >"$T/all.txt"
 load -b "$FO_RELAY" -e "$T/all.txt" -r 1000 -w 100 -o "$T/renew.txt" -t 30 -i 2 \
     >"$T/renew.log" 2>&1
 say "renewals: $(cat "$T/renew.log")"
-naks=$(sed -n 's/.* nak \([0-9]*\) .*/\1/p' "$T/renew.log")
-moved=$(sed -n 's/.* moved \([0-9]*\)$/\1/p' "$T/renew.log")
-assert "no renewal was ACKed with another address ($moved)" test "$moved" = 0
-assert "at most one NAK per duplicate ($naks <= $dups)" test "$naks" -le "$dups"
+assert "every client renewed with its own address" \
+    cmp -s "$T/all.txt" <(sort -u "$T/renew.txt")
 bound_of "$T/p/ctl.sock" >"$T/p-bound.txt"
-assert "every renewed binding is the primary's" check_all_held "$T/renew.txt" "$T/p-bound.txt"
+assert "the primary holds every binding" check_all_held "$T/all.txt" "$T/p-bound.txt"
 assert "no address bound to two clients" check_unique "$T/p-bound.txt"
 assert "the failover serves nothing" \
     test "$(fctl status branch1 --json | jq -r .serving)" = false
