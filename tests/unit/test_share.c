@@ -279,6 +279,67 @@ large_range(void **state)
 	assert_int_equal(s.runs[0].hi, A("10.15.255.254"));
 }
 
+/*
+ * The example of docs/failover-protocol.md 9.5: the [subnet:lan1] of
+ * etc/primary.ini, its canonical form and its SHA-256.
+ */
+static void
+protocol_doc_example(void **state)
+{
+	static const char *const r[] = {
+		"198.51.100.210", "198.51.100.220",
+		"198.51.100.100", "198.51.100.199",
+	};
+	static const char want[] =
+	    "dhcpfo-subnet-v1\n"
+	    "subnet=198.51.100.0/24\n"
+	    "range=198.51.100.100-198.51.100.199\n"
+	    "range=198.51.100.210-198.51.100.220\n"
+	    "exclude=198.51.100.150-198.51.100.150\n"
+	    "exclude=198.51.100.160-198.51.100.162\n"
+	    "routers=198.51.100.1\n"
+	    "dns=198.51.100.2,198.51.100.3\n"
+	    "ntp=198.51.100.2\n"
+	    "domain=example.test\n"
+	    "broadcast=198.51.100.255\n"
+	    "lease=3600\n"
+	    "minlease=300\n"
+	    "maxlease=86400\n"
+	    "t1=50000\n"
+	    "t2=87500\n"
+	    "failover-share=10\n"
+	    "share=198.51.100.190-198.51.100.199\n"
+	    "share=198.51.100.219-198.51.100.220\n";
+	static const uint8_t sha[FO_SHA256_LEN] = {
+		0x53, 0xd4, 0x89, 0x3e, 0x60, 0x04, 0x1c, 0xcb,
+		0x5c, 0xd7, 0x4a, 0xce, 0xac, 0x86, 0xb6, 0x02,
+		0x61, 0x5c, 0xe8, 0xf8, 0x91, 0xc0, 0xeb, 0x9b,
+		0x7a, 0xc5, 0x54, 0xb8, 0x32, 0x9d, 0xe0, 0x07,
+	};
+	struct cfg_subnet sn;
+	char	 canon[2048];
+	uint8_t	 d[FO_SHA256_LEN];
+	(void)state;
+
+	subnet(&sn, 10, r, 4);
+	exclude(&sn, "198.51.100.150", "198.51.100.150");
+	exclude(&sn, "198.51.100.160", "198.51.100.162");
+	sn.routers[sn.nrouters++] = A("198.51.100.1");
+	sn.dns[sn.ndns++] = A("198.51.100.2");
+	sn.dns[sn.ndns++] = A("198.51.100.3");
+	sn.ntp[sn.nntp++] = A("198.51.100.2");
+	strcpy(sn.domain_name, "example.test");
+	sn.broadcast = A("198.51.100.255");
+	sn.min_lease_time = 300;
+	sn.t1_ratio = 0.5;
+	sn.t2_ratio = 0.875;
+	assert_int_equal(fo_subnet_canon(&sn, canon, sizeof(canon)),
+	    strlen(want));
+	assert_string_equal(canon, want);
+	assert_int_equal(fo_subnet_digest(&sn, d), 0);
+	assert_memory_equal(d, sha, sizeof(sha));
+}
+
 static void
 safe_until(void **state)
 {
@@ -303,6 +364,7 @@ main(void)
 		cmocka_unit_test(same_set_both_sides),
 		cmocka_unit_test(stable_and_digested),
 		cmocka_unit_test(large_range),
+		cmocka_unit_test(protocol_doc_example),
 		cmocka_unit_test(safe_until),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
