@@ -55,7 +55,7 @@ collect_counters(struct server *srv, struct named_counter *c, size_t max)
 	PUT("leases_written", ds.leases_written);
 	PUT("last_commit_usec", ds.last_commit_usec);
 	PUT("max_commit_usec", ds.max_commit_usec);
-	PUT("acks_withheld", srv->ctr.acks_withheld);
+	PUT("acks_withheld", srv->gc.stats.withheld);
 	PUT("expired", srv->ctr.expired);
 	PUT("ping_checks", e->ping_checks);
 	PUT("ping_in_use", e->ping_conflicts);
