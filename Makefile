@@ -43,8 +43,11 @@ UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 FUZZ_SRC    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
-TOOL_SRC    := $(sort $(wildcard tests/tools/*.c))
-TOOL_BIN    := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
+# tests/tools/dbfault.c is a preloadable shared object (and an object
+# unit tests link), not a program.
+TOOL_SRC    := $(filter-out tests/tools/dbfault.c,$(sort $(wildcard tests/tools/*.c)))
+TOOL_BIN    := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%) \
+               $(BUILD)/tools/dbfault.so
 
 LIB := $(BUILD)/libdhcpfo.a
 .SECONDEXPANSION:
@@ -103,6 +106,13 @@ $(BUILD)/obj/tests/fuzz/driver.o: tests/fuzz/driver.c
 $(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_COMMON)
+
+# LD_PRELOAD into a daemon: never sanitized itself (ASan wants its own
+# runtime first; see the top of dbfault.c).
+$(BUILD)/tools/dbfault.so: tests/tools/dbfault.c tests/tools/dbfault.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(filter-out -fsanitize%,$(CFLAGS)) -fPIC -shared \
+	    -o $@ $< -ldl -lpthread
 
 unit: $(UNIT_BIN)
 	@sh tests/run-unit.sh $(UNIT_BIN)

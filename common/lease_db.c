@@ -747,13 +747,14 @@ lease_db_abort(struct lease_db *db)
 {
 	int	 ret;
 
-	if (db->txn == NULL)
+	/* A batch that failed to begin has an error but no transaction. */
+	if (db->txn == NULL && db->batch_err == 0)
 		return;
 	if (db->batch_err != 0)
 		db->stats.commit_failures++;
 	else
 		db->stats.aborts++;
-	if ((ret = db->txn->abort(db->txn)) != 0)
+	if (db->txn != NULL && (ret = db->txn->abort(db->txn)) != 0)
 		record_error(db, ret, "abort");
 	batch_end(db);
 }
@@ -770,34 +771,38 @@ lease_db_close(struct lease_db *db)
 }
 
 static int
-batch_begin(struct lease_db *db)
-{
-	DB_ENV	*dbenv = db->env->dbenv;
-	int	 ret;
-
-	if (atomic_load(&db->env->failed))
-		return DB_RUNRECOVERY;
-	if (db->batch_err != 0)
-		return db->batch_err;
-	if (db->txn != NULL)
-		return 0;
-	if ((ret = dbenv->txn_begin(dbenv, NULL, &db->txn, 0)) != 0) {
-		db->txn = NULL;
-		record_error(db, ret, "begin batch");
-		return ret;
-	}
-	db->staged = 0;
-	db->meta_staged = 0;
-	db->batch_seq = db->last_seq;
-	return 0;
-}
-
-static int
 batch_spoil(struct lease_db *db, int err, const char *what)
 {
 	db->batch_err = err;
 	record_error(db, err, what);
 	return err;
+}
+
+/*
+ * A batch that cannot begin is spoiled like one whose stage failed, with
+ * no transaction: the caller's commit then fails (and is counted) instead
+ * of committing nothing and reporting success.
+ */
+static int
+batch_begin(struct lease_db *db)
+{
+	DB_ENV	*dbenv = db->env->dbenv;
+	int	 ret;
+
+	if (db->batch_err != 0)
+		return db->batch_err;
+	if (atomic_load(&db->env->failed))
+		return batch_spoil(db, DB_RUNRECOVERY, "begin batch");
+	if (db->txn != NULL)
+		return 0;
+	if ((ret = dbenv->txn_begin(dbenv, NULL, &db->txn, 0)) != 0) {
+		db->txn = NULL;
+		return batch_spoil(db, ret, "begin batch");
+	}
+	db->staged = 0;
+	db->meta_staged = 0;
+	db->batch_seq = db->last_seq;
+	return 0;
 }
 
 int
@@ -909,7 +914,7 @@ lease_db_commit(struct lease_db *db)
 	char	 why[96];
 	int	 ret;
 
-	if (db->txn == NULL)
+	if (db->txn == NULL && db->batch_err == 0)
 		return 0;
 	if (atomic_load(&env->failed))
 		batch_spoil(db, DB_RUNRECOVERY, "commit");
@@ -961,6 +966,12 @@ size_t
 lease_db_staged(const struct lease_db *db)
 {
 	return db->txn != NULL ? db->staged : 0;
+}
+
+int
+lease_db_spoiled(const struct lease_db *db)
+{
+	return db->batch_err;
 }
 
 static void
@@ -1038,8 +1049,9 @@ lease_db_get(struct lease_db *db, uint32_t addr, struct lease *out)
 static void
 walk_done(struct lease_db *db, bool began)
 {
-	if (began && db->txn != NULL && db->staged == 0) {
-		db->txn->abort(db->txn);
+	if (began && db->staged == 0) {
+		if (db->txn != NULL)
+			db->txn->abort(db->txn);
 		batch_end(db);
 	}
 }
@@ -1050,11 +1062,13 @@ lease_db_foreach(struct lease_db *db, lease_db_cb *cb, void *arg)
 	DBC		*c;
 	DBT		 key, data;
 	struct lease	 l;
-	bool		 began = db->txn == NULL;
+	bool		 began = db->txn == NULL && db->batch_err == 0;
 	int		 ret, cret, cbret = 0;
 
-	if ((ret = batch_begin(db)) != 0)
+	if ((ret = batch_begin(db)) != 0) {
+		walk_done(db, began);
 		return ret;
+	}
 	if ((ret = db->leases->cursor(db->leases, db->txn, &c,
 	    DB_READ_COMMITTED)) != 0) {
 		batch_spoil(db, ret, "walk");

@@ -98,9 +98,10 @@ void			 lease_db_close(struct lease_db *db);
 /*
  * Add a lease (insert or replace, by address) to the open batch, starting
  * one if needed.  An invalid lease (one lease_encode refuses) returns
- * EINVAL and leaves the batch alone.  Any other failure spoils the whole
- * batch: later stages return the same error until lease_db_abort() or
- * lease_db_commit() (which then fails) ends it.
+ * EINVAL and leaves the batch alone.  Any other failure (the batch could
+ * not begin, or the write failed) spoils the whole batch, even one with
+ * nothing staged yet: later stages return the same error until
+ * lease_db_abort() or lease_db_commit() (which then fails) ends it.
  */
 int			 lease_db_stage(struct lease_db *db,
 			    const struct lease *l);
@@ -113,14 +114,21 @@ int			 lease_db_stage_delete(struct lease_db *db,
  * it will be seen after a restart) and the caller stages it again later:
  * ENOSPC when the disk is (nearly) full, the store stays usable;
  * DB_RUNRECOVERY (lease_db_fatal) when the environment had to be stopped,
- * e.g. because Berkeley DB claimed a commit it could not write.  0 too
- * when nothing was staged.
+ * e.g. because Berkeley DB claimed a commit it could not write.  A
+ * spoiled batch (lease_db_spoiled) is rolled back and its error returned.
+ * 0 too when no batch is open.
  */
 int			 lease_db_commit(struct lease_db *db);
 /* Roll back the open batch, if any. */
 void			 lease_db_abort(struct lease_db *db);
 /* Changes (stages and deletes) in the open batch. */
 size_t			 lease_db_staged(const struct lease_db *db);
+/*
+ * The error that spoiled the open batch, 0 if none.  A spoiled batch must
+ * be ended (lease_db_commit returns this error) even when
+ * lease_db_staged() is 0: its first write may be the one that failed.
+ */
+int			 lease_db_spoiled(const struct lease_db *db);
 
 /*
  * Reads see the open batch's own changes.  lease_db_get returns 0,

@@ -338,7 +338,7 @@ cmd_status(struct fod *fod, int argc, char **argv, bool json,
 			peer_text_row(only, s, out);
 			sb_printf(out, "\nlast takeover: %s\nhand-backs: %llu "
 			    "(last: %zu bindings in %.3f s), failures %llu\n"
-			    "clock skew: %s%.1f s\nprimary store: %s\n\n",
+			    "clock skew: %s%.1f s\nprimary store: %s\n",
 			    s->ctr.last_takeover_reason[0] ?
 			    s->ctr.last_takeover_reason : "never",
 			    (unsigned long long)s->ctr.handbacks,
@@ -348,6 +348,15 @@ cmd_status(struct fod *fod, int argc, char **argv, bool json,
 			    s->clock_skew, !s->p_store_known ? "unknown" :
 			    s->p_store_changed ? "replaced (full hand-back "
 			    "pending)" : "known");
+			/* A lost batch withholds its ACKs (fo_serve.c). */
+			sb_printf(out, "serving: %llu DHCP requests, %llu "
+			    "ACKs\nlease store: %llu commits, %llu commit "
+			    "failures, %llu ACKs withheld\n\n",
+			    (unsigned long long)s->dhcp_rx,
+			    (unsigned long long)s->eng.tx[DHCPACK],
+			    (unsigned long long)s->commits,
+			    (unsigned long long)s->commit_failures,
+			    (unsigned long long)s->acks_withheld);
 			sb_printf(out, "%-16s %-20s %-20s %-12s %7s %7s %7s "
 			    "%11s %s\n", "SUBNET", "NETWORK", "SERVED BY",
 			    "HAND-BACK", "TOTAL", "FREE", "BOUND", "SHARE FREE",

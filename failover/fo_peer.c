@@ -303,6 +303,7 @@ fo_peer_new(struct fod *fod, size_t idx, const struct cfg_fo_primary *pc,
 		goto fail;
 	}
 	lease_db_set_corrupt_cb(p->db, corrupt_cb, p);
+	fo_serve_init(p);
 	if (fo_store_load(p, e2, sizeof(e2)) < 0) {
 		snprintf(err, errlen, "%s", e2);
 		*exit_code = EXIT_STORE;

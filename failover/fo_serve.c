@@ -57,9 +57,13 @@ send_err(void *arg, uint32_t dst, uint16_t port, int errnum)
 	    strerror(errnum));
 }
 
+/* A lost batch, once per batch: the store's last error says what failed
+ * (a stage or the commit itself). */
 static void
-store_failed(struct fo_peer *p, int rc, const char *what)
+batch_failed(struct fo_peer *p, int rc)
 {
+	struct lease_db_stats ds;
+	size_t	 k = p->gc.last_withheld;
 	uint64_t n;
 
 	if (lease_db_fatal(rc)) {
@@ -67,11 +71,29 @@ store_failed(struct fo_peer *p, int rc, const char *what)
 		fo_notify_fatal(p, lease_db_strerror(rc));
 		return;
 	}
-	if (log_ratelimit_ok(&p->rl_store, ev_now(p->loop), 5, &n))
-		log_err("primary=%s: lease store %s failed: %s; %zu ACK%s "
-		    "withheld, binding updates not acknowledged (both are "
-		    "retried)", p->name, what, lease_db_strerror(rc),
-		    p->after_commit.n, p->after_commit.n == 1 ? "" : "s");
+	if (!log_ratelimit_ok(&p->rl_store, ev_now(p->loop), 5, &n))
+		return;
+	lease_db_get_stats(p->db, &ds);
+	log_err("primary=%s: lease store batch lost (%s); %zu ACK%s "
+	    "withheld, binding updates not acknowledged (both are "
+	    "retried)%s", p->name, ds.last_error_text[0] ?
+	    ds.last_error_text : lease_db_strerror(rc), k, k == 1 ? "" : "s",
+	    n ? "; repeated failures not logged" : "");
+}
+
+static void
+release_acks(void *arg, struct dhcp_replyq *q)
+{
+	struct fo_peer *p = arg;
+
+	dhcp_reply_flush(q, &p->l2, p->view.server.dhcp_port, &p->rstats,
+	    send_err, p);
+}
+
+void
+fo_serve_init(struct fo_peer *p)
+{
+	gcommit_init(&p->gc, p->db, release_acks, p);
 }
 
 int
@@ -83,28 +105,24 @@ fo_commit(struct fo_peer *p)
 	if (p->sync_ok && p->fsm.state != FO_SYNCING &&
 	    p->rx_max_seq > p->p_last_seq)
 		p->p_last_seq = p->rx_max_seq;
-	if ((rc = fo_store_stage(p)) == 0 && lease_db_staged(p->db) > 0)
-		rc = lease_db_commit(p->db);
+	/* The persistent values ride along; a failure to stage them
+	 * spoils the batch, which gcommit_end then ends and reports. */
+	(void)fo_store_stage(p);
+	rc = gcommit_end(&p->gc);
 	p->commit_urgent = false;
 	p->commit_paced = false;
 	ev_periodic_stop(p->loop, &p->pace_w);
 	if (p->fd >= 0 && !ev_is_active(&p->sock_w))
 		ev_io_start(p->loop, &p->sock_w);
 	if (rc != 0) {
-		lease_db_abort(p->db);
 		fo_store_commit_failed(p);
-		store_failed(p, rc, "commit");
+		batch_failed(p, rc);
 		if (fo_rx_pending(&p->rx) > 0)
 			fo_alert_update_failed(p, rc, fo_rx_pending(&p->rx));
-		/* Nothing of the batch is durable: no ACK, no ack. */
-		p->acks_withheld += p->after_commit.n;
-		p->after_commit.n = 0;
+		/* Nothing of the batch is durable: no ack. */
 		fo_rx_init(&p->rx);
 		return rc;
 	}
-	if (p->after_commit.n > 0)
-		dhcp_reply_flush(&p->after_commit, &p->l2,
-		    p->view.server.dhcp_port, &p->rstats, send_err, p);
 	if (fo_rx_pending(&p->rx) > 0)
 		(void)fo_send_acks(p);
 	p->snap_dirty = true;
@@ -140,7 +158,7 @@ pace_cb(struct ev_loop *loop, ev_periodic *w, int revents)
 	(void)loop;
 	(void)revents;
 	fo_peer_sock_drain(p);
-	fo_commit(p);
+	(void)fo_commit(p);
 }
 
 void
@@ -173,9 +191,12 @@ fo_commit_paced(struct fo_peer *p)
 void
 fo_serve_prepare(struct fo_peer *p)
 {
-	if (p->commit_urgent || p->after_commit.n > 0 ||
+	/* A spoiled batch ends now, so what comes next is staged into a
+	 * clean one. */
+	if (p->commit_urgent || gcommit_waiting(&p->gc) > 0 ||
+	    gcommit_spoiled(&p->gc) ||
 	    (fo_rx_pending(&p->rx) > 0 && !p->commit_paced))
-		fo_commit(p);
+		(void)fo_commit(p);
 	if (p->outbox.n > 0)
 		dhcp_reply_flush(&p->outbox, &p->l2, p->view.server.dhcp_port,
 		    &p->rstats, send_err, p);
@@ -188,8 +209,8 @@ fo_serve_expire(struct fo_peer *p)
 	    FO_EXPIRE_PER_TICK, NULL, NULL);
 	/* Lazy changes (conflicts found by ping) reach the disk at least
 	 * once a tick. */
-	if (lease_db_staged(p->db) > 0)
-		fo_commit(p);
+	if (gcommit_pending(&p->gc))
+		(void)fo_commit(p);
 }
 
 /* ------------------------------------------------ the safe period */
@@ -315,12 +336,14 @@ apply_result(struct fo_peer *p, int fd, unsigned int ifindex, uint32_t link,
     struct engine_result *res)
 {
 	const char *why;
-	int	 rc;
+	bool	 staged = true;
 
 	/*
 	 * As the primary: offers are held in memory only (a restart costs
 	 * a client one more DISCOVER, never a duplicate); the rest is
-	 * written, at once when it gates a reply.
+	 * written, at once when it gates a reply.  A failed stage spoils
+	 * the batch (fo_commit reports it); a reply whose lease was not
+	 * staged is not sent at all (gcommit.h).
 	 */
 	for (size_t i = 0; i < res->nchanges; i++) {
 		struct lease *c = &res->changes[i];
@@ -331,21 +354,23 @@ apply_result(struct fo_peer *p, int fd, unsigned int ifindex, uint32_t link,
 		c->seq = fo_store_local_seq(p);
 		if ((pl = pool_set_find(p->pools, c->addr)) != NULL)
 			fo_hb_note_local(p, pool_index(pl), c->addr);
-		rc = lease_db_stage(p->db, c);
-		if (rc != 0 && rc != EINVAL)
-			store_failed(p, rc, "write");
-		/* The pools hold it with our sequence too (fo_sync.c
-		 * keep_ours tells our grants from the pools). */
-		if (rc == 0)
+		if (lease_db_stage(p->db, c) != 0)
+			staged = false;
+		else
+			/* The pools hold it with our sequence too (fo_sync.c
+			 * keep_ours tells our grants from the pools). */
 			(void)pool_load_lease(p->pools, c);
 	}
 	if (res->needs_commit)
 		p->commit_urgent = true;
 	switch (res->action) {
 	case ENGINE_REPLY:
-		if (dhcp_reply_queue(res->needs_commit ? &p->after_commit :
-		    &p->outbox, fd, ifindex, iface_addr, m, res, &p->rstats,
-		    &why) < 0)
+		if (res->needs_commit && !staged)
+			gcommit_withhold(&p->gc);
+		else if ((res->needs_commit ? gcommit_queue(&p->gc, fd,
+		    ifindex, iface_addr, m, res, &p->rstats, &why) :
+		    dhcp_reply_queue(&p->outbox, fd, ifindex, iface_addr, m,
+		    res, &p->rstats, &why)) < 0)
 			log_warn("primary=%s: cannot encode a reply: %s",
 			    p->name, why);
 		break;
@@ -396,7 +421,7 @@ void
 fo_serve_free(struct fo_peer *p)
 {
 	fo_serve_cancel_pings(p);
-	dhcp_replyq_free(&p->after_commit);
+	gcommit_free(&p->gc);
 	dhcp_replyq_free(&p->outbox);
 }
 

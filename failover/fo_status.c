@@ -100,7 +100,7 @@ fo_peer_publish(struct fo_peer *p, bool force)
 	s->dhcp_send_errors = p->rstats.send_errors;
 	s->commits = ds.commits;
 	s->commit_failures = ds.commit_failures;
-	s->acks_withheld = p->acks_withheld;
+	s->acks_withheld = p->gc.stats.withheld;
 	s->ping_checks = p->eng.ctr.ping_checks;
 	s->ping_in_use = p->eng.ctr.ping_conflicts;
 	s->ping_backlog = p->ping_backlog;

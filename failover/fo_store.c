@@ -140,16 +140,10 @@ fo_store_commit_failed(struct fo_peer *p)
 		p->meta_saved[i] = ~p->meta_saved[i];
 }
 
+/* fo_commit stages the values; a failure there ends the batch too. */
 int
 fo_store_save(struct fo_peer *p)
 {
-	int	 rc;
-
-	if ((rc = fo_store_stage(p)) != 0) {
-		lease_db_abort(p->db);
-		fo_store_commit_failed(p);
-		return rc;
-	}
 	return fo_commit(p);
 }
 

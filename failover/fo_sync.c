@@ -227,8 +227,11 @@ fo_sync_on_bind_upd(struct fo_peer *p, const struct fo_msg *m,
 		if (l.seq > p->rx_max_seq)
 			p->rx_max_seq = l.seq;
 		if (!fo_rx_note(&p->rx, u->seq)) {
-			/* 1024 waiting for one commit: commit now. */
-			fo_commit(p);
+			/* 1024 waiting for one commit: commit now.  If it
+			 * fails this update was lost with the batch: not
+			 * acked, the primary resends it. */
+			if (fo_commit(p) != 0)
+				continue;
 			(void)fo_rx_note(&p->rx, u->seq);
 		}
 	}

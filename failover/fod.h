@@ -34,6 +34,7 @@
 #include "fo_codec.h"
 #include "fo_fsm.h"
 #include "fo_stream.h"
+#include "gcommit.h"
 #include "ifaddr.h"
 #include "lease_ckpt.h"
 #include "lease_db.h"
@@ -409,7 +410,7 @@ struct fo_peer {
 	bool		 commit_urgent;
 	bool		 commit_paced;	/* rx waits for pace_w */
 	ev_periodic	 pace_w;
-	struct dhcp_replyq after_commit;
+	struct gcommit	 gc;		/* ACKs until their batch commits */
 	struct dhcp_replyq outbox;
 	struct dhcp_reply_stats rstats;
 	struct fo_ping_wait *pings;
@@ -428,7 +429,7 @@ struct fo_peer {
 	uint64_t	 rejects[FO_REJ_COUNT];
 	uint64_t	 upd_received, upd_applied, upd_acked, upd_conflicts;
 	uint64_t	 approvals_granted, approvals_refused; /* fo_approve.c */
-	uint64_t	 dhcp_rx, acks_withheld, ping_backlog;
+	uint64_t	 dhcp_rx, ping_backlog;
 	uint64_t	 bindings, local_bindings;
 	double		 last_sync_secs;
 	size_t		 last_hb_leases;
@@ -637,11 +638,14 @@ bool		 fo_sync_on_bind_upd(struct fo_peer *, const struct fo_msg *,
 void		 fo_sync_free(struct fo_peer *);
 
 /* fo_serve.c: takeover DHCP serving and the group commit */
+/* The group commit on p->db (once the store is open). */
+void		 fo_serve_init(struct fo_peer *);
 void		 fo_serve_packet(struct fo_peer *, const struct fq_item *);
 /*
- * Commit what is staged (and the persistent values), then release the
- * replies and acknowledgements that waited for it.  0, or the store's
- * error (the batch is lost; replies withheld, acks not sent).
+ * End the batch (gcommit.h): commit what is staged (and the persistent
+ * values), then release the replies and acknowledgements that waited
+ * for it.  0, or the store's error: the batch is lost, whatever failed
+ * (a stage or the commit), its replies are dropped and no ack is sent.
  */
 int		 fo_commit(struct fo_peer *);
 /* Commit what is staged at the next tick of the commit grid. */

@@ -55,7 +55,7 @@ collect_counters(struct server *srv, struct named_counter *c, size_t max)
 	PUT("leases_written", ds.leases_written);
 	PUT("last_commit_usec", ds.last_commit_usec);
 	PUT("max_commit_usec", ds.max_commit_usec);
-	PUT("acks_withheld", srv->ctr.acks_withheld);
+	PUT("acks_withheld", srv->gc.stats.withheld);
 	/* Bindings in the failover's share (docs/safety.md). */
 	PUT("approvals_waiting", srv->approvals_waiting);
 	PUT("approvals_timed_out", srv->ctr.approvals_timed_out);

@@ -71,9 +71,12 @@ rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 			handle_packet(srv, sock, &srv->rxbuf[i]);
 		total += n;
 		/* A full batch is committed now rather than growing
-		 * without bound until the loop goes idle. */
-		if (lease_db_staged(srv->db) >= srv->cfg.server.commit_batch_max)
-			srv_commit(srv);
+		 * without bound until the loop goes idle; a spoiled one
+		 * is ended, so the rest of the burst gets a clean one. */
+		if (lease_db_staged(srv->db) >=
+		    srv->cfg.server.commit_batch_max ||
+		    gcommit_spoiled(&srv->gc))
+			(void)srv_commit(srv);
 		if (n < NETIO_BATCH)
 			break;
 	}
@@ -117,10 +120,15 @@ queue_reply(struct server *srv, struct srv_sock *sock,
     const struct dhcp_msg *req, struct engine_result *res)
 {
 	const char *why;
+	int	 rc;
 
-	if (dhcp_reply_queue(res->needs_commit ? &srv->after_commit :
-	    &srv->outbox, sock->fd, pkt->ifindex, iface_addr, req, res,
-	    &srv->tx, &why) < 0)
+	if (res->needs_commit)
+		rc = gcommit_queue(&srv->gc, sock->fd, pkt->ifindex,
+		    iface_addr, req, res, &srv->tx, &why);
+	else
+		rc = dhcp_reply_queue(&srv->outbox, sock->fd, pkt->ifindex,
+		    iface_addr, req, res, &srv->tx, &why);
+	if (rc < 0)
 		log_warn("cannot queue reply: %s", why);
 }
 
@@ -370,21 +378,28 @@ apply_result(struct server *srv, struct srv_sock *sock,
     const struct netio_pkt *pkt, uint32_t link, uint32_t iface_addr,
     const struct dhcp_msg *m, struct engine_result *res)
 {
+	bool	 staged = true;
+
 	/*
 	 * Offers are held in memory only: a restart forgets them, which
 	 * costs a client one more DISCOVER, never a duplicate.  Everything
 	 * else is written: at once when it gates a reply or the client
-	 * asked for it (ACK, RELEASE, DECLINE), lazily otherwise.
+	 * asked for it (ACK, RELEASE, DECLINE), lazily otherwise.  A reply
+	 * whose lease was not staged is not sent at all (gcommit.h).
 	 */
 	for (size_t i = 0; i < res->nchanges; i++) {
 		if (!res->needs_commit &&
 		    res->changes[i].state == LEASE_OFFERED)
 			continue;
-		srv_stage(srv, &res->changes[i], res->needs_commit);
+		if (srv_stage(srv, &res->changes[i], res->needs_commit) != 0)
+			staged = false;
 	}
 	switch (res->action) {
 	case ENGINE_REPLY:
-		queue_reply(srv, sock, pkt, iface_addr, m, res);
+		if (res->needs_commit && !staged)
+			gcommit_withhold(&srv->gc);
+		else
+			queue_reply(srv, sock, pkt, iface_addr, m, res);
 		break;
 	case ENGINE_PING_FIRST:
 		start_ping(srv, sock, pkt, link, iface_addr, m, res);

@@ -176,6 +176,9 @@ struct fo_hb {
 	struct fo_hb_done done[FO_HB_DONE_MAX];
 	uint64_t	 max_seq;	/* highest UPD_SEQ applied, this return */
 	uint64_t	 peer_seq;	/* LAST_SEQ we report (persisted) */
+	bool		 lost;		/* a failed commit lost bindings of
+					 * this return: the pools hold some
+					 * the store does not */
 	/* counters */
 	uint64_t	 subnets_started;
 	uint64_t	 subnets_received;

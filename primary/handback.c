@@ -72,9 +72,10 @@ note_ack(struct server *srv, uint64_t seq)
 	if (seq > hb->max_seq)
 		hb->max_seq = seq;
 	if (!fo_rx_note(&hb->rx, seq)) {
-		srv_commit(srv);
-		if (!fo_rx_note(&hb->rx, seq))
-			return;	/* commit failed: the failover resends */
+		/* Commit failed: the binding staged for seq was lost with
+		 * the batch; unacknowledged, the failover resends it. */
+		if (srv_commit(srv) != 0 || !fo_rx_note(&hb->rx, seq))
+			return;
 	}
 	srv->commit_urgent = true;
 }
@@ -212,6 +213,10 @@ apply_one(struct server *srv, uint64_t upd_seq, const uint8_t *rec,
 		break;
 	case LEASE_APPLY_SAME:
 		hb->unchanged++;
+		/* After a lost batch ours may be in memory only: the resend
+		 * is acked below, so it must be stored again first. */
+		if (hb->lost)
+			(void)srv_stage_from_failover(srv, &ours);
 		break;
 	case LEASE_APPLY_OURS:
 	case LEASE_APPLY_CONFLICT_OURS:
@@ -282,10 +287,9 @@ hb_subnet_done(struct server *srv, const struct fo_msg *m)
 	struct fo_hb	 *hb = &srv->fo->hb;
 	struct fo_hb_done *d;
 
-	if (hb->ndone == FO_HB_DONE_MAX)
-		srv_commit(srv);
-	if (hb->ndone == FO_HB_DONE_MAX)
-		return;		/* commit failed: the failover resends */
+	/* A failed commit: the failover resends the marker. */
+	if (hb->ndone == FO_HB_DONE_MAX && srv_commit(srv) != 0)
+		return;
 	d = &hb->done[hb->ndone++];
 	d->subnet = fo_link_subnet_find(srv, m->subnet, m->subnet_prefix);
 	d->network = m->subnet;
@@ -313,6 +317,8 @@ hb_control_returned(struct server *srv)
 {
 	struct fo_hb *hb = &srv->fo->hb;
 
+	/* Every binding of this return was acknowledged, so stored. */
+	hb->lost = false;
 	/*
 	 * LAST_SEQ of our CtlReq/PollRpl: the highest update of the
 	 * failover's stream we hold.  Moved only when a whole hand-back
@@ -371,4 +377,5 @@ hb_commit_failed(struct server *srv)
 	 * resends what it does not see acknowledged. */
 	fo_rx_init(&srv->fo->hb.rx);
 	srv->fo->hb.ndone = 0;
+	srv->fo->hb.lost = true;
 }

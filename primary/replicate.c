@@ -234,11 +234,16 @@ send_updates(struct server *srv, struct fo_tx *tx, struct fo_recs *recs,
 	}
 }
 
-/* The store can be read for sending only with no batch open. */
+/*
+ * The store can be read for sending only with no batch open: reads see
+ * the open batch's changes, which are not durable yet, and a spoiled
+ * batch may not be readable at all (a record it cannot read would be
+ * skipped as superseded).
+ */
 static bool
 store_quiet(struct server *srv)
 {
-	if (lease_db_staged(srv->db) == 0)
+	if (lease_db_staged(srv->db) == 0 && !gcommit_spoiled(&srv->gc))
 		return true;
 	/* Ask the loop to commit before it sleeps; the commit pumps. */
 	srv->commit_urgent = true;
@@ -759,9 +764,7 @@ sync_request(struct server *srv, const struct fo_msg *m)
 	if (s->active)
 		sync_stop(srv, false, "a new SyncReq replaced it");
 	/* A snapshot of committed data: commit what is staged first. */
-	if (lease_db_staged(srv->db) > 0)
-		srv_commit(srv);
-	if (lease_db_staged(srv->db) > 0) {
+	if (gcommit_pending(&srv->gc) && srv_commit(srv) != 0) {
 		s->failed++;
 		snprintf(s->last_failure, sizeof(s->last_failure),
 		    "lease store commit failed before the sync");
@@ -814,12 +817,11 @@ marker_seq(struct server *srv, uint64_t *out)
 	uint64_t seq = pool_set_next_seq(srv->pools);
 	int	 rc;
 
-	if ((rc = lease_db_meta_set_u64(srv->db, FO_META_SEQ_FLOOR,
-	    seq)) != 0)
+	/* A failed stage spoiled the batch: the commit ends it and fails
+	 * with the same error. */
+	rc = lease_db_meta_set_u64(srv->db, FO_META_SEQ_FLOOR, seq);
+	if (rc == EINVAL || (rc = srv_commit(srv)) != 0)
 		return rc;
-	srv_commit(srv);
-	if (lease_db_staged(srv->db) > 0)
-		return EIO;
 	*out = seq;
 	return 0;
 }

@@ -3,10 +3,11 @@
  * pools, open sockets, run the loop; group commit in ev_prepare; expiry
  * sweeps and checkpoints on timers; signals as events.
  *
- * Durability rule (DESIGN §5): a DHCPACK leaves only after the batch that
- * holds its lease is committed.  The loop gathers every request that is
- * ready, stages their leases, and commits once before it would sleep
- * (ev_prepare), so one log flush covers the whole batch.
+ * Durability rule (common/gcommit.h): a DHCPACK leaves only after the
+ * batch that holds its lease is committed, and never when the batch is
+ * lost.  The loop gathers every request that is ready, stages their
+ * leases, and commits once before it would sleep (ev_prepare), so one log
+ * flush covers the whole batch.
  */
 #include <sys/random.h>
 
@@ -28,81 +29,105 @@ srv_now(const struct server *srv)
 	return (int64_t)ev_now(srv->loop);
 }
 
+/* True (and the loop told to stop) when the store is lost for good. */
+static bool
+store_fatal(struct server *srv, int rc, const char *what)
+{
+	if (!lease_db_fatal(rc))
+		return false;
+	log_err("lease store %s failed: %s; stopping (a restart recovers the "
+	    "store)", what, lease_db_strerror(rc));
+	srv->exit_code = EXIT_STORE;
+	ev_break(srv->loop, EVBREAK_ALL);
+	return true;
+}
+
 static void
 store_failed(struct server *srv, int rc, const char *what)
 {
 	uint64_t n;
 
-	if (lease_db_fatal(rc)) {
-		log_err("lease store %s failed: %s; stopping (a restart "
-		    "recovers the store)", what, lease_db_strerror(rc));
-		srv->exit_code = EXIT_STORE;
-		ev_break(srv->loop, EVBREAK_ALL);
+	if (store_fatal(srv, rc, what))
 		return;
-	}
 	if (log_ratelimit_ok(&srv->rl_store, ev_now(srv->loop), 5, &n))
-		log_err("lease store %s failed: %s; %zu ACK%s withheld (clients "
-		    "will retry)%s", what, lease_db_strerror(rc),
-		    srv->after_commit.n, srv->after_commit.n == 1 ? "" : "s",
+		log_err("lease store %s failed: %s%s", what,
+		    lease_db_strerror(rc),
 		    n ? "; repeated failures not logged" : "");
 }
 
-void
+/* A lost batch, once per batch: the store's last error says what failed
+ * (a stage or the commit itself). */
+static void
+batch_failed(struct server *srv, int rc)
+{
+	struct lease_db_stats ds;
+	size_t	 k = srv->gc.last_withheld;
+	uint64_t n;
+
+	if (store_fatal(srv, rc, "commit"))
+		return;
+	if (!log_ratelimit_ok(&srv->rl_store, ev_now(srv->loop), 5, &n))
+		return;
+	lease_db_get_stats(srv->db, &ds);
+	log_err("lease store batch lost (%s); %zu ACK%s withheld (clients "
+	    "will retry)%s", ds.last_error_text[0] ? ds.last_error_text :
+	    lease_db_strerror(rc), k, k == 1 ? "" : "s",
+	    n ? "; repeated failures not logged" : "");
+}
+
+/*
+ * A stage that fails spoils the batch (lease_db.h).  Nothing is logged
+ * here: the commit that ends the batch (at the latest before the loop
+ * sleeps) reports it, once per batch, and stops the daemon if the store
+ * is lost for good.
+ */
+int
 srv_stage(struct server *srv, const struct lease *l, bool urgent)
 {
 	int	 rc = lease_db_stage(srv->db, l);
 
-	if (rc != 0 && rc != EINVAL) {
-		store_failed(srv, rc, "write");
-		return;
-	}
 	if (rc == 0)
 		repl_note_staged(srv, l);
 	if (urgent)
 		srv->commit_urgent = true;
+	return rc;
 }
 
-void
+int
 srv_stage_from_failover(struct server *srv, const struct lease *l)
 {
-	int	 rc = lease_db_stage(srv->db, l);
-
-	if (rc != 0 && rc != EINVAL) {
-		store_failed(srv, rc, "write");
-		return;
-	}
 	srv->commit_urgent = true;
+	return lease_db_stage(srv->db, l);
+}
+
+static void
+release_acks(void *arg, struct dhcp_replyq *q)
+{
+	srv_flush_replies(arg, q);
 }
 
 /*
- * Commit what is staged, then release the replies that waited for it.
- * On failure the batch is gone from disk but its leases stay held in
- * memory for their clients: the ACKs are not sent, the clients retry,
- * and the retry stages the same lease again — no address is lost or
- * handed out twice.
+ * End the batch (gcommit.c: commit, then release the replies that waited
+ * for it).  On failure the batch is gone from disk but its leases stay
+ * held in memory for their clients: the ACKs are not sent, the clients
+ * retry, and the retry stages the same lease again -- no address is lost
+ * or handed out twice.
  */
-void
+int
 srv_commit(struct server *srv)
 {
 	int	 rc;
 
-	if (lease_db_staged(srv->db) > 0) {
-		/* The replication watermark rides along (fo_link.h). */
+	/* The replication watermark rides along (fo_link.h). */
+	if (lease_db_staged(srv->db) > 0)
 		repl_before_commit(srv);
-		rc = lease_db_commit(srv->db);
-		if (rc != 0) {
-			store_failed(srv, rc, "commit");
-			srv->ctr.acks_withheld += srv->after_commit.n;
-			srv->after_commit.n = 0;
-			srv->commit_urgent = false;
-			repl_commit_failed(srv);
-			hb_commit_failed(srv);
-			return;
-		}
-	}
 	srv->commit_urgent = false;
-	if (srv->after_commit.n > 0)
-		srv_flush_replies(srv, &srv->after_commit);
+	if ((rc = gcommit_end(&srv->gc)) != 0) {
+		batch_failed(srv, rc);
+		repl_commit_failed(srv);
+		hb_commit_failed(srv);
+		return rc;
+	}
 	/*
 	 * Only now, after the clients' ACKs: the failover hears of what
 	 * this batch made durable, and gets the acks of the bindings it
@@ -110,6 +135,7 @@ srv_commit(struct server *srv)
 	 */
 	repl_committed(srv);
 	hb_committed(srv);
+	return 0;
 }
 
 static void
@@ -119,8 +145,11 @@ prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	if (srv->commit_urgent || srv->after_commit.n > 0)
-		srv_commit(srv);
+	/* A spoiled batch ends now, so the requests read next are staged
+	 * into a clean one. */
+	if (srv->commit_urgent || gcommit_waiting(&srv->gc) > 0 ||
+	    gcommit_spoiled(&srv->gc))
+		(void)srv_commit(srv);
 	srv_flush_outbox(srv);
 }
 
@@ -131,7 +160,8 @@ expired_cb(struct pool *p, const struct lease *l, void *arg)
 
 	(void)p;
 	srv->ctr.expired++;
-	srv_stage(srv, l, false);
+	/* A failure spoils the batch; the tick's commit reports it. */
+	(void)srv_stage(srv, l, false);
 }
 
 static void
@@ -147,8 +177,8 @@ tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	fo_link_tick(srv);
 	/* Lazy changes (expiries, turned-down offers) reach the disk at
 	 * least once a tick. */
-	if (lease_db_staged(srv->db) > 0)
-		srv_commit(srv);
+	if (gcommit_pending(&srv->gc))
+		(void)srv_commit(srv);
 }
 
 static void
@@ -174,7 +204,8 @@ stop_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	(void)revents;
 	log_info("signal %d: finishing in-flight commits and stopping",
 	    w->signum);
-	srv_commit(srv);
+	/* A failure is logged and its ACKs dropped; nothing else to do. */
+	(void)srv_commit(srv);
 	srv_flush_outbox(srv);
 	fo_link_shutdown(srv);
 	ev_break(loop, EVBREAK_ALL);
@@ -302,6 +333,7 @@ server_new(struct ev_loop *loop, struct config *cfg, const char *cfgpath,
 		goto fail;
 	}
 	lease_db_set_corrupt_cb(srv->db, corrupt_cb, srv);
+	gcommit_init(&srv->gc, srv->db, release_acks, srv);
 	if ((*exit_code = build_pools(srv, &srv->cfg, &srv->pools, err,
 	    errlen)) != 0)
 		goto fail;
@@ -414,7 +446,7 @@ server_free(struct server *srv)
 	}
 	pool_set_free(srv->pools);
 	config_free(&srv->cfg);
-	dhcp_replyq_free(&srv->after_commit);
+	gcommit_free(&srv->gc);
 	dhcp_replyq_free(&srv->outbox);
 	free(srv->rxbuf);
 	free(srv->msg);
@@ -486,7 +518,19 @@ srv_reload(struct server *srv, struct strbuf *why)
 		KEEPF(sync_binding_buf_size, "SyncBindingBufSize");
 #undef KEEPF
 	}
-	srv_commit(srv);
+	/*
+	 * The new pools are built from the store: what is held in memory
+	 * only, because its batch was lost, would be forgotten.  Keep the
+	 * running configuration instead (the clients' retries store it).
+	 */
+	if (srv_commit(srv) != 0) {
+		log_err("reload: lease store commit failed; keeping the "
+		    "running configuration");
+		sb_printf(why, "lease store commit failed; not reloaded\n");
+		config_free(&ncfg);
+		srv->ctr.reload_failures++;
+		return -1;
+	}
 	/*
 	 * The pools keep a pointer to the config they are built from
 	 * (pool_set_new: "cfg must outlive the set"), so build them from

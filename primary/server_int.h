@@ -17,6 +17,7 @@
 #include "dhcp_reply.h"
 #include "engine.h"
 #include "fo_link.h"
+#include "gcommit.h"
 #include "ifaddr.h"
 #include "lease_ckpt.h"
 #include "lease_db.h"
@@ -50,7 +51,6 @@ struct srv_counters {
 	uint64_t	 malformed;
 	uint64_t	 malformed_by[DHCP_ERR_COUNT];
 	uint64_t	 truncated;	/* larger than DHCP_PKT_MAX */
-	uint64_t	 acks_withheld;	/* commit failed: ACK not sent */
 	uint64_t	 ping_backlog;	/* DISCOVER dropped: too many pings */
 	/* REQUESTs for a binding in the failover's share (dhcp_io.c). */
 	uint64_t	 approvals_timed_out;	/* no verdict in time */
@@ -92,7 +92,7 @@ struct server {
 	/* Group commit: staged leases, replies that wait for them. */
 	bool		 commit_urgent;	/* a staged change gates a reply or
 					 * was asked for by the client */
-	struct dhcp_replyq after_commit;
+	struct gcommit	 gc;		/* ACKs until their batch commits */
 	struct dhcp_replyq outbox;
 	struct dhcp_reply_stats tx;	/* replies sent, send/encode errors */
 
@@ -126,11 +126,21 @@ bool	srv_approval_verdict(struct server *, uint64_t seq, bool approved,
 	    bool refused);
 
 /* server.c */
-void	srv_stage(struct server *, const struct lease *, bool urgent);
+/*
+ * Stage a lease change into the open batch: 0, EINVAL (a lease the store
+ * refuses; the batch is unharmed) or the store's error (the batch is
+ * spoiled: the next srv_commit fails and ends it).
+ */
+int	srv_stage(struct server *, const struct lease *, bool urgent);
 /* A binding the failover handed back: stored, not replicated back
  * (handback.c explains why). */
-void	srv_stage_from_failover(struct server *, const struct lease *);
-void	srv_commit(struct server *);
+int	srv_stage_from_failover(struct server *, const struct lease *);
+/*
+ * End the batch (gcommit.h): 0, the ACKs waiting for it were sent; or the
+ * store's error, nothing of the batch is durable and its ACKs are dropped.
+ * The failover link hears either way.
+ */
+int	srv_commit(struct server *);
 int	srv_reload(struct server *, struct strbuf *why);
 int64_t	srv_now(const struct server *);
 

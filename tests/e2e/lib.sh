@@ -325,6 +325,7 @@ SRV_SUBNETS=()		# "name|cidr|ranges|routers|dns|domain|lease|maxlease|exclude"
 SRV_HOSTS=()		# "name|mac|address"
 SRV_PID=""; SRV_NS=""; SRV_STARTS=0
 SRV_SOCK=""; SRV_STATE=""
+SRV_ENV=()		# VAR=VALUE words added to dhcpfo's environment
 
 # srv_conf NAME SERVERADDR [INTERFACES] [PORT]
 srv_conf() {
@@ -503,8 +504,9 @@ srv_start() {
 	[ "${E2E_DEBUG:-0}" = 1 ] && dbg=(-d)
 	case $E2E_SERVER in
 	dhcpfo)
-		bg_in "$SRV_NS" "$SRV_LOG" "$BUILD/dhcpfo-primary" \
-		    -c "$T/primary.ini" -f "${dbg[@]+"${dbg[@]}"}"
+		bg_in "$SRV_NS" "$SRV_LOG" env "${SRV_ENV[@]+"${SRV_ENV[@]}"}" \
+		    "$BUILD/dhcpfo-primary" -c "$T/primary.ini" -f \
+		    "${dbg[@]+"${dbg[@]}"}"
 		;;
 	kea)
 		kea_finish_config "$SRV_NS"

@@ -38,6 +38,7 @@ FO_EXTRA_POLICY=""	# more [failover] lines for the failover
 FO_P_EXTRA_FAILOVER=""	# more [failover] lines for the primary
 FO_EXTRA_PRIMARIES=""	# more [primary:X]/[subnet:X] sections (failover)
 P_PID=""; F_PID=""; P_STARTS=0; F_STARTS=0
+F_ENV=()		# VAR=VALUE words added to the failover's environment
 LOAD=""
 # FO_PRIMARY_BUILD: take dhcpfo-primary from another build directory
 # (e.g. a sanitizer build of the failover against a plain primary).
@@ -165,6 +166,7 @@ f_start() {
 	[ "${E2E_DEBUG:-0}" = 1 ] && dbg=(-d)
 	F_STARTS=$((F_STARTS + 1))
 	bg_in "$FO_NS_F" "$T/failover-$F_STARTS.log" \
+	    env "${F_ENV[@]+"${F_ENV[@]}"}" \
 	    "$BUILD/dhcpfo-failover" -f -c "$T/failover.ini" "${dbg[@]+"${dbg[@]}"}"
 	F_PID=$BG_PID
 	wait_for 10 "fctl status --json | jq -e .primaries" ||
