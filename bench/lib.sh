@@ -259,12 +259,15 @@ write_config() {
         local cb=""
         [[ -n $COMMIT_BATCH ]] && cb="CommitBatchMax    = $COMMIT_BATCH"
         mkdir -p "$dir/state"
+        # [failover] lines: none for dora.sh (no peer), a failover for
+        # bench/safety.sh (DHCPFO_FAILOVER_CONF)
         subst "$BENCH_DIR/dhcpfo-primary.ini.in" "$dir/primary.ini" \
             SERVER_ADDR="$SERVER_ADDR" DHCP_PORT=$DHCP_PORT \
             STATE_DIR="$dir/state" CONTROL_SOCKET="$dir/ctl.sock" \
             PID_FILE="$dir/primary.pid" COMMIT_BATCH_LINE="$cb" \
             SUBNET="$SUBNET" RANGE_START="$RANGE_START" RANGE_END="$RANGE_END" \
-            LEASE_TIME=$LEASE_TIME
+            LEASE_TIME=$LEASE_TIME \
+            FAILOVER_LINES="${DHCPFO_FAILOVER_CONF:-UseFailoverServer = false}"
         # extra INI sections (bench/snmp.sh: [snmp]); empty for dora.sh
         [[ -n ${DHCPFO_EXTRA_CONF:-} ]] && printf '%s\n' "$DHCPFO_EXTRA_CONF" >>"$dir/primary.ini"
         echo "$dir/primary.ini" ;;
