@@ -136,7 +136,9 @@ load -e "$TMP/acks1" -o "$TMP/renew"
 load -n 100 -r 200 -o "$TMP/acks2" -m 0x20
 same=$(comm -12 <(sort -u "$TMP/acks1") <(sort -u "$TMP/renew") | wc -l)
 echo "clients that kept their address: $same of $(sort -u "$TMP/acks1" | wc -l)"
-echo "new clients served by the failover: $(sort -u "$TMP/acks2" | wc -l)"
+echo "new clients served by the failover: $(sort -u "$TMP/acks2" | wc -l)," \
+    "from its share of the range (docs/safety.md):"
+fctl status branch1 | sed -n '/^SUBNET/,$p'
 
 say "restart the primary: it asks for control, the failover hands back"
 t0=$(now)
