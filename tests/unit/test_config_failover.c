@@ -1110,6 +1110,54 @@ every_key_documented(void **state)
 	assert_int_equal(missing, 0);
 }
 
+
+/*
+ * FailoverShare, SafePeriod, OnShareExhausted: [failover], overridden
+ * per [primary:NAME], and FailoverShare/SafePeriod per [subnet:NAME];
+ * a SafePeriod given nowhere is the subnet's MaxLeaseTime.
+ */
+static void
+safety_keys_inherit(void **state)
+{
+	struct fo_config cfg;
+	const struct config *v1, *v2;
+	(void)state;
+
+	load_ok(SERVER
+	    "[failover]\n"
+	    "FailoverShare = 20\n"
+	    "OnShareExhausted = BORROW\n"
+	    PRIMARY("b1", "192.0.2.10")
+	    "SafePeriod = 600\n"
+	    SUBNET("lan1", "b1", "198.51.100.0/24",
+	    "198.51.100.100-198.51.100.199")
+	    SUBNET("lan3", "b1", "192.0.2.128/25", "192.0.2.130-192.0.2.140")
+	    "FailoverShare = 0\n"
+	    "SafePeriod = 60\n"
+	    PRIMARY("b2", "192.0.2.11")
+	    "OnShareExhausted = refuse\n"
+	    SUBNET("lan2", "b2", "203.0.113.0/24",
+	    "203.0.113.100-203.0.113.199")
+	    "MaxLeaseTime = 7200\n", &cfg);
+	v1 = &fo_config_primary(&cfg, "b1")->view;
+	v2 = &fo_config_primary(&cfg, "b2")->view;
+	assert_int_equal(v1->subnets[0].failover_share, 20);
+	assert_int_equal(v1->subnets[0].safe_period, 600);
+	assert_int_equal(v1->subnets[1].failover_share, 0);
+	assert_int_equal(v1->subnets[1].safe_period, 60);
+	assert_int_equal(v2->subnets[0].failover_share, 20);
+	assert_int_equal(v2->subnets[0].safe_period, 7200);
+	assert_true(cfg_fo_policy_borrows(&fo_config_primary(&cfg,
+	    "b1")->policy));
+	assert_false(cfg_fo_policy_borrows(&fo_config_primary(&cfg,
+	    "b2")->policy));
+	fo_config_free(&cfg);
+
+	expect_only(MINIMAL "[failover]\nOnShareExhausted = wait\n",
+	    "OnShareExhausted = wait");
+	expect_only(MINIMAL "FailoverShare = 60\n", "must be 0..50");
+}
+
 int
 main(void)
 {
@@ -1143,6 +1191,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_teardown(missing_file_is_clear, teardown),
 		cmocka_unit_test_teardown(every_key_documented, teardown),
+		cmocka_unit_test_teardown(safety_keys_inherit, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -179,6 +179,31 @@ snapshot_by_copy(void **state)
 	assert_int_equal(fsm_history_count(&h), 2);
 }
 
+
+/* A note sits among the transitions without moving time or counts. */
+static void
+note_keeps_state(void **state)
+{
+	struct fsm_history h;
+	const struct fsm_transition *t;
+
+	(void)state;
+	assert_int_equal(fsm_history_init(&h, names, S_COUNT, S_A, 0), FSM_OK);
+	assert_int_equal(fsm_history_record(&h, S_A, S_B, 10, "go"), FSM_OK);
+	assert_int_equal(fsm_history_note(&h, 15, "declared\x01"), FSM_OK);
+	assert_int_equal(fsm_history_count(&h), 2);
+	t = fsm_history_get(&h, 1);
+	assert_int_equal(t->from, S_B);
+	assert_int_equal(t->to, S_B);
+	assert_true(t->seq == 2);
+	assert_string_equal(t->reason, "declared?");
+	assert_true(h.since == 10);
+	assert_int_equal(fsm_history_entered(&h, S_B), 1);
+	assert_true(fsm_history_seconds(&h, S_B, 20) == 10);
+	assert_int_equal(fsm_history_record(&h, S_B, S_C, 20, "on"), FSM_OK);
+	assert_int_equal(fsm_history_note(NULL, 1, "x"), FSM_ERR_INVAL);
+}
+
 int
 main(void)
 {
@@ -189,6 +214,7 @@ main(void)
 		cmocka_unit_test(seconds_per_state),
 		cmocka_unit_test(reason_copied_truncated_sanitised),
 		cmocka_unit_test(snapshot_by_copy),
+		cmocka_unit_test(note_keeps_state),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
