@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 
 #include "fo_digest.h"
+#include "ranges.h"
 #include "share.h"
 
 struct canon {
@@ -42,19 +43,9 @@ put_addr(struct canon *c, uint32_t a)
 	    a & 0xff);
 }
 
-static int
-range_cmp(const void *a, const void *b)
-{
-	const struct cfg_range *x = a, *y = b;
-
-	if (x->lo != y->lo)
-		return x->lo < y->lo ? -1 : 1;
-	return x->hi < y->hi ? -1 : x->hi > y->hi;
-}
-
 /*
- * Ranges sorted and merged (overlapping or adjacent ones joined), so two
- * files that list the same addresses in another order or split agree.
+ * Ranges sorted and merged (ranges.h), so two files that list the same
+ * addresses in another order or split agree.
  */
 static void
 put_ranges(struct canon *c, const char *key, const struct cfg_range *in,
@@ -62,21 +53,11 @@ put_ranges(struct canon *c, const char *key, const struct cfg_range *in,
 {
 	struct cfg_range v[CFG_MAX_EXCLUDES > CFG_MAX_RANGES ?
 	    CFG_MAX_EXCLUDES : CFG_MAX_RANGES];
-	size_t	 i, m = 0;
+	size_t	 i, m;
 
 	if (n > sizeof(v) / sizeof(v[0]))
 		n = sizeof(v) / sizeof(v[0]);
-	memcpy(v, in, n * sizeof(v[0]));
-	qsort(v, n, sizeof(v[0]), range_cmp);
-	for (i = 0; i < n; i++) {
-		if (m > 0 && (v[m - 1].hi == UINT32_MAX ||
-		    v[i].lo <= v[m - 1].hi + 1)) {
-			if (v[i].hi > v[m - 1].hi)
-				v[m - 1].hi = v[i].hi;
-			continue;
-		}
-		v[m++] = v[i];
-	}
+	m = ranges_normalise(in, n, 0, UINT32_MAX, v);
 	for (i = 0; i < m; i++) {
 		put(c, "%s=", key);
 		put_addr(c, v[i].lo);

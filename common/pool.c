@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "pool.h"
+#include "ranges.h"
 #include "share.h"
 
 #define NO_HOST		UINT32_MAX
@@ -649,14 +650,6 @@ ent_done(struct pool *p, struct pool_ent *e, struct lease *out)
  * Building.
  */
 static int
-range_cmp(const void *a, const void *b)
-{
-	const struct pool_range *x = a, *y = b;
-
-	return x->lo < y->lo ? -1 : x->lo > y->lo;
-}
-
-static int
 extra_cmp(const void *a, const void *b)
 {
 	const struct pool_extra *x = a, *y = b;
@@ -701,6 +694,7 @@ pool_build(struct pool *p, struct pool_set *set, size_t idx)
 {
 	const struct config *cfg = set->cfg;
 	const struct cfg_subnet *sn = &cfg->subnets[idx];
+	struct cfg_range merged[CFG_MAX_RANGES];
 	uint32_t	 first, last, nrange_slots = 0, nheap, slot;
 	uint64_t	 total = 0;
 	size_t		 i, n, nhosts = 0;
@@ -715,31 +709,13 @@ pool_build(struct pool *p, struct pool_set *set, size_t idx)
 	last = p->network | ~p->mask;
 
 	/* Ranges clipped to the subnet, sorted, overlaps merged. */
-	if (sn->nranges > 0 &&
-	    (p->ranges = calloc(sn->nranges, sizeof(*p->ranges))) == NULL)
+	n = ranges_normalise(sn->ranges, sn->nranges < CFG_MAX_RANGES ?
+	    sn->nranges : CFG_MAX_RANGES, first, last, merged);
+	if (n > 0 && (p->ranges = calloc(n, sizeof(*p->ranges))) == NULL)
 		return POOL_ERR_NOMEM;
-	for (i = 0; i < sn->nranges && i < CFG_MAX_RANGES; i++) {
-		uint32_t lo = sn->ranges[i].lo, hi = sn->ranges[i].hi;
-
-		if (lo < first)
-			lo = first;
-		if (hi > last)
-			hi = last;
-		if (lo > hi)
-			continue;
-		p->ranges[p->nranges].lo = lo;
-		p->ranges[p->nranges].hi = hi;
-		p->nranges++;
-	}
-	qsort(p->ranges, p->nranges, sizeof(*p->ranges), range_cmp);
-	for (i = 0, n = 0; i < p->nranges; i++) {
-		if (n > 0 && (uint64_t)p->ranges[n - 1].hi + 1 >=
-		    p->ranges[i].lo) {
-			if (p->ranges[i].hi > p->ranges[n - 1].hi)
-				p->ranges[n - 1].hi = p->ranges[i].hi;
-			continue;
-		}
-		p->ranges[n++] = p->ranges[i];
+	for (i = 0; i < n; i++) {
+		p->ranges[i].lo = merged[i].lo;
+		p->ranges[i].hi = merged[i].hi;
 	}
 	p->nranges = n;
 	for (i = 0; i < p->nranges; i++) {

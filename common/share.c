@@ -4,48 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ranges.h"
 #include "share.h"
-
-static int
-range_cmp(const void *a, const void *b)
-{
-	const struct cfg_range *x = a, *y = b;
-
-	if (x->lo != y->lo)
-		return x->lo < y->lo ? -1 : 1;
-	return x->hi < y->hi ? -1 : x->hi > y->hi;
-}
-
-/* Ranges clipped to the subnet, sorted, overlapping or adjacent ones
- * joined: the pools' view (pool.c) and the digest's (fo_digest.c). */
-static size_t
-merged_ranges(const struct cfg_subnet *sn, struct cfg_range *v)
-{
-	uint32_t	 first = sn->network & sn->mask;
-	uint32_t	 last = first | ~sn->mask;
-	size_t		 i, n = 0, m = 0;
-
-	for (i = 0; i < sn->nranges && i < CFG_MAX_RANGES; i++) {
-		struct cfg_range r = sn->ranges[i];
-
-		if (r.lo < first)
-			r.lo = first;
-		if (r.hi > last)
-			r.hi = last;
-		if (r.lo <= r.hi)
-			v[n++] = r;
-	}
-	qsort(v, n, sizeof(v[0]), range_cmp);
-	for (i = 0; i < n; i++) {
-		if (m > 0 && (uint64_t)v[m - 1].hi + 1 >= v[i].lo) {
-			if (v[i].hi > v[m - 1].hi)
-				v[m - 1].hi = v[i].hi;
-			continue;
-		}
-		v[m++] = v[i];
-	}
-	return m;
-}
 
 /* Addresses of the subnet never handed out, sorted, unique. */
 static size_t
@@ -165,7 +125,9 @@ share_compute(const struct cfg_subnet *sn, struct share_set *out)
 		return;
 	if (pct > SHARE_PERCENT_MAX)
 		pct = SHARE_PERCENT_MAX;
-	nr = merged_ranges(sn, r);
+	nr = ranges_normalise(sn->ranges, sn->nranges < CFG_MAX_RANGES ?
+	    sn->nranges : CFG_MAX_RANGES, sn->network & sn->mask,
+	    (sn->network & sn->mask) | ~sn->mask, r);
 	nx = unusable(sn, x);
 	for (size_t i = 0; i < nr; i++) {
 		uint64_t n = (uint64_t)r[i].hi - r[i].lo + 1 -

@@ -19,21 +19,7 @@
 . "$TOP/tests/tools/fo_lib.sh"
 e2e_init
 fo_require
-FO_NS_P=P FO_NS_F=F FO_NS_R=R
-FO_P_ADDR=192.0.2.1 FO_F_ADDR=192.0.2.2
-FO_RELAY=198.51.100.1
-FO_NET=198.51.100.0/24 FO_RANGE=198.51.100.10-198.51.100.250
-lan_new
-lan_attach P p0 02:00:00:00:0a:01
-lan_attach F f0 02:00:00:00:0a:02
-lan_attach R r0 02:00:00:00:0a:03
-addr P p0 192.0.2.1/24
-addr F f0 192.0.2.2/24
-addr R r0 192.0.2.3/24
-addr R lo 198.51.100.1/32
-route P 198.51.100.0/24 via 192.0.2.3
-route F 198.51.100.0/24 via 192.0.2.3
-fo_dirs
+fo_lan3 0a
 fo_write_configs
 p_start
 f_start

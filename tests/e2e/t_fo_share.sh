@@ -112,13 +112,6 @@ assert "it got an address outside the share" test "$(in_share "$T/borrow.txt")" 
 assert "one nobody holds" fails grep -q "^$a " "$T/held.txt"
 
 # ---- 5. the primary returns
-p_start
-fo_wait_state monitoring 20
-p_wait_serving 20
-c=$(pctl status --json | jq -r '.failover.handback.conflicts')
-assert "no conflict in the hand-backs ($c)" test "$c" = 0
-bound_of "$T/p/ctl.sock" >"$T/p-bound.txt"
 cat "$T/held.txt" "$T/borrow.txt" | sort -u >"$T/want.txt"
-assert "the primary holds every binding" check_all_held "$T/want.txt" "$T/p-bound.txt"
-assert "no address bound to two clients" check_unique "$T/p-bound.txt"
+fo_return_clean "$T/want.txt"
 pass

@@ -62,6 +62,30 @@ fo_net() {
 	fo_dirs
 }
 
+# fo_lan3 MACBYTE: the three hosts of a LAN (TEST-NET-1) in their own
+# namespaces -- the primary P 192.0.2.1, the failover F 192.0.2.2 and a
+# relay R 192.0.2.3 that owns giaddr 198.51.100.1 -- with routes to the
+# clients' subnet 198.51.100.0/24 through R; then fo_dirs.  MACBYTE (two
+# hex digits) tells tests' MAC addresses apart.  Routes and addresses
+# may be added after it (a blackhole in P cuts the heartbeat path).
+fo_lan3() {
+	FO_NS_P=P FO_NS_F=F FO_NS_R=R
+	FO_P_ADDR=192.0.2.1 FO_F_ADDR=192.0.2.2
+	FO_RELAY=198.51.100.1
+	FO_NET=198.51.100.0/24 FO_RANGE=198.51.100.10-198.51.100.250
+	lan_new
+	lan_attach P p0 "02:00:00:00:$1:01"
+	lan_attach F f0 "02:00:00:00:$1:02"
+	lan_attach R r0 "02:00:00:00:$1:03"
+	addr P p0 192.0.2.1/24
+	addr F f0 192.0.2.2/24
+	addr R r0 192.0.2.3/24
+	addr R lo 198.51.100.1/32
+	route P 198.51.100.0/24 via 192.0.2.3
+	route F 198.51.100.0/24 via 192.0.2.3
+	fo_dirs
+}
+
 fo_dirs() {
 	mkdir -p "$T/p" "$T/f"
 	(umask 077; openssl rand -hex 32 >"$T/branch1.key") || fail "key"
@@ -229,6 +253,22 @@ check_all_held() {
 		return 1
 	fi
 	return 0
+}
+
+# fo_return_clean ACKFILE: the primary starts again and gets control
+# back; the hand-back found no conflict; the primary holds every binding
+# of ACKFILE ("ADDRESS HWADDR" lines) and no address twice.
+fo_return_clean() {
+	local c
+	p_start
+	fo_wait_state monitoring 20
+	p_wait_serving 20
+	c=$(pctl status --json | jq -r '.failover.handback.conflicts')
+	assert "the hand-back found no conflict ($c)" test "$c" = 0
+	bound_of "$T/p/ctl.sock" >"$T/p-bound.txt"
+	assert "the primary holds every binding ever ACKed" \
+	    check_all_held "$1" "$T/p-bound.txt"
+	assert "no address bound to two clients" check_unique "$T/p-bound.txt"
 }
 
 # fails CMD...: CMD exits non-zero (for assert).

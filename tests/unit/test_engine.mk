@@ -1,1 +1,1 @@
-UNIT_OBJS_test_engine = engine pool share dhcp_codec
+UNIT_OBJS_test_engine = engine pool share ranges dhcp_codec
