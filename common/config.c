@@ -2026,6 +2026,9 @@ static const struct cfg_spec snmp_specs[] = {
 	    "clients"),
 	NOTIFY_SWITCH("AuthenticationFailure", 16, "failover datagrams failed "
 	    "the HMAC or replay check"),
+	NOTIFY_SWITCH("FailoverShareExhausted", 17, "the failover's share of a "
+	    "subnet is used up (on the failover: in its safe period, new "
+	    "clients refused)"),
 	{ .key = "UtilisationHigh", .type = CFG_UINT, .min = 1, .max = 100,
 	  .def = "90", CFG_FIELD(P, util_high),
 	  .meaning = "percent of a subnet's addresses in use at which "
@@ -2038,11 +2041,11 @@ static const struct cfg_spec snmp_specs[] = {
 #undef NOTIFY_SWITCH
 #undef P
 
-enum { SNMP_SOCKET, SNMP_TRAPS, SNMP_UTIL_HIGH = SNMP_TRAPS + 17,
+enum { SNMP_SOCKET, SNMP_TRAPS, SNMP_UTIL_HIGH = SNMP_TRAPS + 18,
 	SNMP_UTIL_NORMAL };
 _Static_assert(sizeof(snmp_specs) / sizeof(snmp_specs[0]) ==
     SNMP_UTIL_NORMAL + 1, "snmp_specs and its index enum disagree");
-_Static_assert(CFG_SNMP_NOTIFY_MAX == 17, "one switch per notification");
+_Static_assert(CFG_SNMP_NOTIFY_MAX == 18, "one switch per notification");
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 

@@ -123,10 +123,10 @@ struct cfg_server {
 
 /*
  * One switch per DHCPFO-MIB notification, indexed by the notification's
- * number (dhcpfoNotifications.N, 1..16; [0] is unused), so the agent
+ * number (dhcpfoNotifications.N, 1..17; [0] is unused), so the agent
  * needs no table to find a switch.
  */
-#define CFG_SNMP_NOTIFY_MAX	17
+#define CFG_SNMP_NOTIFY_MAX	18
 
 /* [snmp]: the AgentX sub-agent (common/snmp_agent.c). */
 struct cfg_snmp {

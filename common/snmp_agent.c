@@ -27,8 +27,9 @@
  * AgentXSocket restarts it (snmp_shutdown, then init again), as net-snmp
  * reads the socket once, at init.
  *
- * Utilisation is watched here rather than in each daemon because the
- * agent already holds what it needs: the subnet rows of its snapshot.
+ * Utilisation and the failover's share are watched here rather than in
+ * each daemon because the agent already holds what it needs: the subnet
+ * rows of its snapshot.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -94,7 +95,8 @@ static struct {
 	struct ev_loop	*loop;
 	snmp_provider_fn fn;
 	void		*arg;
-	ev_timer	 util_w;	/* utilisation look, once a second */
+	ev_timer	 util_w;	/* utilisation and share look, once a
+					 * second */
 
 	ev_prepare	 prepare_w;
 	ev_check	 check_w;
@@ -113,11 +115,14 @@ static struct {
 } sa;
 
 /*
- * Outside `sa`: the utilisation states outlive a restart on a new
- * AgentXSocket (which clears `sa`), so a subnet already reported high is
- * not reported again; stopping the agent for good forgets them.
+ * Outside `sa`: the utilisation states and share episodes outlive a
+ * restart on a new AgentXSocket (which clears `sa`), so a subnet already
+ * reported is not reported again; stopping the agent for good forgets
+ * them.  share_was_on: dhcpfoFailoverShareExhausted could go out at the
+ * last look.
  */
 static struct util_watch util_states;
+static bool share_was_on;
 
 /* ------------------------------------------------------------ snapshot */
 
@@ -242,6 +247,8 @@ build(void)
 	ent_int(ASN_TIMETICKS, s->uptime, 4, t);
 	t[2] = 5;
 	ent_int(ASN_COUNTER, s->reloads, 4, t);
+	t[2] = 6;
+	ent_c64(s->commit_failures, 4, t);
 
 	for (oid col = 2; col <= 21; col++) {
 		oid	 c[5] = { O_OBJECTS, O_PRIMARY, 1, col, 0 };
@@ -284,7 +291,7 @@ build(void)
 			}
 		}
 	}
-	for (oid col = 2; col <= 10; col++) {
+	for (oid col = 2; col <= 14; col++) {
 		oid	 c[5] = { O_OBJECTS, O_SUBNET, 1, col, 0 };
 
 		for (size_t i = 0; i < s->nsubnets; i++) {
@@ -301,6 +308,16 @@ build(void)
 			case 8: ent_int(ASN_GAUGE, r->in_use, 5, c); break;
 			case 9: ent_int(ASN_GAUGE, r->declined, 5, c); break;
 			case 10: ent_int(ASN_GAUGE, pct_used(r), 5, c); break;
+			case 11: ent_int(ASN_UNSIGNED, r->share_total, 5, c);
+				break;
+			case 12: ent_int(ASN_UNSIGNED, r->share_free, 5, c);
+				break;
+			case 13: ent_int(ASN_INTEGER, r->safe_running ? 1 : 2,
+				    5, c);
+				break;
+			case 14: ent_int(ASN_UNSIGNED, r->safe_running ?
+				    r->safe_left : 0, 5, c);
+				break;
 			}
 		}
 	}
@@ -723,59 +740,115 @@ snmp_agent_stop(void)
 {
 	agent_down();
 	util_watch_free(&util_states);
+	share_was_on = false;
 }
 
-/* ---------------------------------------------------------- utilisation */
+/* ---------------------------------------------------- utilisation, share */
+
+static void
+fmt_net(const struct snmp_subnet_row *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u.%u.%u.%u/%u", r->network >> 24,
+	    (r->network >> 16) & 0xff, (r->network >> 8) & 0xff,
+	    r->network & 0xff, r->prefix);
+}
+
+/* dhcpfoNotifyName: the primary the subnet belongs to. */
+static const char *
+owner_of(const struct snmp_subnet_row *r)
+{
+	const struct snmp_snap *s = &sa.snap;
+
+	if (r->primary >= 1 && (size_t)r->primary <= s->nprimaries)
+		return s->primaries[r->primary - 1].name;
+	return "";
+}
 
 static void
 util_trap(const struct snmp_subnet_row *r, enum util_cross c)
 {
-	const struct snmp_snap *s = &sa.snap;
-	const char *owner = "";
-	char	 reason[SNMP_TEXT_MAX * 2], net[INET_ADDRSTRLEN];
+	char	 reason[SNMP_TEXT_MAX * 2], net[32];
 	uint32_t pct = util_percent(r->in_use, r->total);
 	bool	 high = c == UTIL_CROSS_HIGH;
 
-	/* dhcpfoNotifyName: the primary the subnet belongs to. */
-	if (r->primary >= 1 && (size_t)r->primary <= s->nprimaries)
-		owner = s->primaries[r->primary - 1].name;
-	snprintf(net, sizeof(net), "%u.%u.%u.%u", r->network >> 24,
-	    (r->network >> 16) & 0xff, (r->network >> 8) & 0xff,
-	    r->network & 0xff);
-	snprintf(reason, sizeof(reason), "subnet %s (%s/%u): %u of %u "
+	fmt_net(r, net, sizeof(net));
+	snprintf(reason, sizeof(reason), "subnet %s (%s): %u of %u "
 	    "addresses in use (%u %%), at or %s Utilisation%s %u %%",
-	    r->name, net, r->prefix, r->in_use, r->total, pct,
+	    r->name, net, r->in_use, r->total, pct,
 	    high ? "above" : "below", high ? "High" : "Normal",
 	    high ? sa.cfg.util_high : sa.cfg.util_normal);
 	log_info("snmp: %s", reason);
 	snmp_agent_trap(high ? SNMP_TRAP_UTIL_HIGH : SNMP_TRAP_UTIL_NORMAL,
-	    owner, 0, 0, reason, r->network, pct);
+	    owner_of(r), 0, 0, reason, r->network, pct);
 }
 
 /*
- * Once a second: the subnets this daemon serves, against the thresholds.
- * Only while one of the two notifications can go out: otherwise the
- * states are forgotten, and switching them on reports afresh.
+ * The share's episodes are logged whether or not the notification is
+ * switched on: on the failover new clients are being refused, which the
+ * log should say in any case.  The reason says what to do (docs/snmp.md).
+ */
+static void
+share_trap(const struct snmp_subnet_row *r, enum share_cross c)
+{
+	char	 reason[512], net[32];
+
+	fmt_net(r, net, sizeof(net));
+	if (c == SHARE_CROSS_REARMED) {
+		log_info("snmp: subnet %s (%s): the failover's share has %u "
+		    "of %u addresses free again", r->name, net, r->share_free,
+		    r->share_total);
+		return;
+	}
+	if (sa.snap.role == SNMP_ROLE_PRIMARY)
+		snprintf(reason, sizeof(reason), "subnet %s (%s): the "
+		    "failover's share is used up (%u addresses): in a takeover "
+		    "now the failover could give no new client an address "
+		    "until its safe period ends", r->name, net,
+		    r->share_total);
+	else
+		snprintf(reason, sizeof(reason), "subnet %s (%s): the "
+		    "failover's share is used up (%u addresses), %u s of the "
+		    "safe period left: new clients %s; once the primary is "
+		    "known to be down: dhcpfoctl partner-down %s", r->name,
+		    net, r->share_total, r->safe_left, r->borrows ?
+		    "get the primary's free addresses (borrow)" :
+		    "are refused", owner_of(r));
+	log_warn("snmp: %s", reason);
+	snmp_agent_trap(SNMP_TRAP_SHARE_EXHAUSTED, owner_of(r), 0, 0, reason,
+	    r->network, 0);
+}
+
+/*
+ * Once a second: the subnets this daemon serves, against the utilisation
+ * thresholds, and their shares.  Utilisation only while one of its two
+ * notifications can go out: otherwise the states are forgotten, and
+ * switching them on reports afresh.  Share episodes are followed (and
+ * logged) all the time; dhcpfoFailoverShareExhausted switched on forgets
+ * them for one look, so the next reports a share that is used up then.
  */
 static void
 util_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	const struct snmp_snap *s = &sa.snap;
+	bool	 share_on = snmp_agent_wants(SNMP_TRAP_SHARE_EXHAUSTED);
+	struct util_look look = {
+		.util = snmp_agent_wants(SNMP_TRAP_UTIL_HIGH) ||
+		    snmp_agent_wants(SNMP_TRAP_UTIL_NORMAL),
+		.high_pct = sa.cfg.util_high,
+		.normal_pct = sa.cfg.util_normal,
+		.share = !share_on || share_was_on,
+	};
 	enum snmp_served mine;
 	struct util_sample *smp;
-	enum util_cross *out;
+	struct util_event *out;
 
 	(void)loop;
 	(void)w;
 	(void)revents;
-	if (!snmp_agent_wants(SNMP_TRAP_UTIL_HIGH) &&
-	    !snmp_agent_wants(SNMP_TRAP_UTIL_NORMAL)) {
-		util_watch_free(&util_states);
-		return;
-	}
+	share_was_on = share_on;
 	refresh(true);
 	if (s->nsubnets == 0) {
-		(void)util_watch_step(&util_states, NULL, 0, 0, 0, NULL);
+		(void)util_watch_step(&util_states, NULL, 0, &look, NULL);
 		return;
 	}
 	smp = calloc(s->nsubnets, sizeof(*smp));
@@ -791,12 +864,19 @@ util_cb(struct ev_loop *loop, ev_timer *w, int revents)
 			smp[i].in_use = r->in_use;
 			smp[i].total = r->total;
 			smp[i].watched = r->served_by == mine;
+			smp[i].share_free = r->share_free;
+			smp[i].share_total = r->share_total;
+			smp[i].share_matters = r->share_matters;
 		}
-		if (util_watch_step(&util_states, smp, s->nsubnets,
-		    sa.cfg.util_high, sa.cfg.util_normal, out) == 0)
-			for (size_t i = 0; i < s->nsubnets; i++)
-				if (out[i] != UTIL_CROSS_NONE)
-					util_trap(&s->subnets[i], out[i]);
+		if (util_watch_step(&util_states, smp, s->nsubnets, &look,
+		    out) == 0)
+			for (size_t i = 0; i < s->nsubnets; i++) {
+				if (out[i].util != UTIL_CROSS_NONE)
+					util_trap(&s->subnets[i], out[i].util);
+				if (out[i].share != SHARE_CROSS_NONE)
+					share_trap(&s->subnets[i],
+					    out[i].share);
+			}
 	}
 	free(smp);
 	free(out);
@@ -821,6 +901,7 @@ static const char *const trap_names[SNMP_TRAP_COUNT] = {
 	[SNMP_TRAP_UTIL_NORMAL] = "dhcpfoSubnetUtilisationNormal",
 	[SNMP_TRAP_DUPLICATE_ADDRESS] = "dhcpfoDuplicateAddress",
 	[SNMP_TRAP_AUTH_FAILURE] = "dhcpfoAuthenticationFailure",
+	[SNMP_TRAP_SHARE_EXHAUSTED] = "dhcpfoFailoverShareExhausted",
 };
 
 const char *
@@ -893,11 +974,15 @@ snmp_agent_trap(enum snmp_trap kind, const char *name, int from, int to,
 		l = to;
 		add_notify_obj(&vl, 3, ASN_INTEGER, &l, sizeof(l));
 	}
-	if (kind == SNMP_TRAP_UTIL_HIGH || kind == SNMP_TRAP_UTIL_NORMAL) {
+	/* In the order of the notification's OBJECTS (the MIB). */
+	if (kind == SNMP_TRAP_UTIL_HIGH || kind == SNMP_TRAP_UTIL_NORMAL ||
+	    kind == SNMP_TRAP_SHARE_EXHAUSTED) {
 		uint8_t ip[4] = { subnet >> 24, (subnet >> 16) & 0xff,
 		    (subnet >> 8) & 0xff, subnet & 0xff };
 
 		add_notify_obj(&vl, 5, ASN_IPADDRESS, ip, 4);
+	}
+	if (kind == SNMP_TRAP_UTIL_HIGH || kind == SNMP_TRAP_UTIL_NORMAL) {
 		l = pct;
 		add_notify_obj(&vl, 6, ASN_GAUGE, &l, sizeof(l));
 	}

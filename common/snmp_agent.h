@@ -55,6 +55,7 @@ enum snmp_trap {
 	SNMP_TRAP_BINDING_UPDATE_FAILED, SNMP_TRAP_CONFIG_MISMATCH,
 	SNMP_TRAP_UTIL_HIGH, SNMP_TRAP_UTIL_NORMAL,
 	SNMP_TRAP_DUPLICATE_ADDRESS, SNMP_TRAP_AUTH_FAILURE,
+	SNMP_TRAP_SHARE_EXHAUSTED,
 	SNMP_TRAP_COUNT
 };
 /* [snmp] has one switch per notification, indexed alike. */
@@ -86,6 +87,19 @@ struct snmp_subnet_row {
 	int32_t		 primary;		/* dhcpfoPrimaryIndex */
 	enum snmp_served served_by;
 	uint32_t	 total, free, in_use, declined;
+	/* The failover's share (share.h) and, on the failover, its safe
+	 * period: running while it serves the subnet and gives new
+	 * clients share addresses only; left in whole seconds, 0 when not
+	 * running. */
+	uint32_t	 share_total, share_free;
+	bool		 safe_running;
+	uint32_t	 safe_left;
+	/* Whether the share running out matters now (dhcpfoFailover-
+	 * ShareExhausted): on the failover while the safe period runs, on
+	 * a primary while it has a failover.  borrows: OnShareExhausted =
+	 * borrow (the failover; only for the notification's text). */
+	bool		 share_matters;
+	bool		 borrows;
 };
 
 struct snmp_snap {
@@ -94,6 +108,7 @@ struct snmp_snap {
 	uint32_t	 proto_version;
 	uint32_t	 uptime;		/* centiseconds */
 	uint32_t	 reloads;
+	uint64_t	 commit_failures;	/* lease store batches */
 	uint64_t	 dhcp[SNMP_DHCP_COUNT];
 	size_t		 nprimaries, nsubnets;
 	struct snmp_primary_row *primaries;	/* index = position + 1 */
@@ -128,8 +143,9 @@ void	snmp_agent_refresh(void);
 void	snmp_agent_stop(void);
 
 /*
- * Subnet utilisation: once a second the agent takes a snapshot and sends
- * dhcpfoSubnetUtilisationHigh/Normal for the subnets this daemon serves
+ * Subnet utilisation and the failover's share: once a second the agent
+ * takes a snapshot and sends dhcpfoSubnetUtilisationHigh/Normal and
+ * dhcpfoFailoverShareExhausted for the subnets this daemon serves
  * (served_by primary on a primary, failover on the failover), with the
  * hysteresis of common/utilisation.h.  Nothing for the daemons to do but
  * fill snmp_subnet_row.
@@ -142,7 +158,8 @@ bool	snmp_agent_wants(enum snmp_trap kind);
 /*
  * Sends one notification if snmp_agent_wants(kind).  name: the primary
  * concerned (on a primary, its own Name); from/to: DhcpfoState, 0 when
- * not a state change; subnet/pct: for the utilisation traps, else 0.
+ * not a state change; subnet: for the utilisation and share traps, pct:
+ * for the utilisation traps, else 0.
  */
 void	snmp_agent_trap(enum snmp_trap kind, const char *name, int from,
 	    int to, const char *reason, uint32_t subnet, uint32_t pct);

@@ -1,5 +1,5 @@
 /*
- * Subnet utilisation crossings (utilisation.h).
+ * Subnet utilisation crossings and share episodes (utilisation.h).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +24,22 @@ util_cross_step(bool *high, uint32_t in_use, uint32_t total,
 		return UTIL_CROSS_NORMAL;
 	}
 	return UTIL_CROSS_NONE;
+}
+
+enum share_cross
+share_cross_step(bool *exhausted, uint32_t share_free, uint32_t share_total,
+    bool matters)
+{
+	if (share_total == 0 || share_free > 0) {
+		if (!*exhausted)
+			return SHARE_CROSS_NONE;
+		*exhausted = false;
+		return SHARE_CROSS_REARMED;
+	}
+	if (*exhausted || !matters)
+		return SHARE_CROSS_NONE;
+	*exhausted = true;
+	return SHARE_CROSS_EXHAUSTED;
 }
 
 uint32_t
@@ -72,13 +88,15 @@ find(const struct util_watch *w, uint32_t network, uint8_t prefix)
 
 int
 util_watch_step(struct util_watch *w, const struct util_sample *samples,
-    size_t n, unsigned high_pct, unsigned normal_pct, enum util_cross *out)
+    size_t n, const struct util_look *look, struct util_event *out)
 {
 	struct util_state *nv = NULL;
 	size_t	 nn = 0;
 
-	for (size_t i = 0; i < n; i++)
-		out[i] = UTIL_CROSS_NONE;
+	for (size_t i = 0; i < n; i++) {
+		out[i].util = UTIL_CROSS_NONE;
+		out[i].share = SHARE_CROSS_NONE;
+	}
 	if (n > 0 && (nv = calloc(n, sizeof(*nv))) == NULL)
 		return -1;
 	/* The new set is built beside the old one, so a subnet's state
@@ -94,9 +112,17 @@ util_watch_step(struct util_watch *w, const struct util_sample *samples,
 		st->network = s->network;
 		st->prefix = s->prefix;
 		old = find(w, s->network, s->prefix);
-		st->high = old != NULL && old->high;
-		out[i] = util_cross_step(&st->high, s->in_use, s->total,
-		    high_pct, normal_pct);
+		if (look->util) {
+			st->high = old != NULL && old->high;
+			out[i].util = util_cross_step(&st->high, s->in_use,
+			    s->total, look->high_pct, look->normal_pct);
+		}
+		if (look->share) {
+			st->share_exhausted = old != NULL &&
+			    old->share_exhausted;
+			out[i].share = share_cross_step(&st->share_exhausted,
+			    s->share_free, s->share_total, s->share_matters);
+		}
 	}
 	if (nn > 1)
 		qsort(nv, nn, sizeof(*nv), cmp_state);

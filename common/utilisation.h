@@ -7,6 +7,15 @@
  * hovering at one threshold gives one notification per crossing, not one
  * per look.
  *
+ * The same looks follow the failover's share of each subnet (share.h),
+ * for dhcpfoFailoverShareExhausted: an episode starts when the share's
+ * last free address is taken while its exhaustion matters (on the
+ * failover: in the safe period, when new clients are then refused; on a
+ * primary with a failover: always, as a takeover could then serve no new
+ * client), and
+ * ends only when the share has a free address again.  One notification
+ * per episode, however long the share stays used up.
+ *
  * Pure: no clock, no I/O.  The caller decides how often to look (the
  * SNMP agent: once a second) and which subnets to watch.
  */
@@ -34,6 +43,23 @@ enum util_cross {
 enum util_cross	 util_cross_step(bool *high, uint32_t in_use, uint32_t total,
 		    unsigned high_pct, unsigned normal_pct);
 
+enum share_cross {
+	SHARE_CROSS_NONE = 0,	/* no change */
+	SHARE_CROSS_EXHAUSTED,	/* an episode starts: send the notification */
+	SHARE_CROSS_REARMED,	/* the share has a free address again */
+};
+
+/*
+ * One look at one subnet's share.  *exhausted is its episode (false
+ * before the first look).  An episode starts when share_free is 0 of a
+ * share_total above 0 while `matters`; it ends when share_free is above
+ * 0, or when there is no share any more (share_total 0, after a reload).
+ * A used-up share that does not matter yet starts no episode: it does
+ * when it comes to matter, if still used up.
+ */
+enum share_cross share_cross_step(bool *exhausted, uint32_t share_free,
+		    uint32_t share_total, bool matters);
+
 /* Percent in use, rounded to the nearest (dhcpfoSubnetPercentUsed). */
 uint32_t	 util_percent(uint32_t in_use, uint32_t total);
 
@@ -42,7 +68,9 @@ struct util_sample {
 	uint32_t	 network;	/* with prefix: the subnet's key */
 	uint8_t		 prefix;
 	uint32_t	 in_use, total;
-	bool		 watched;	/* false: forget its state */
+	bool		 watched;	/* false: forget its states */
+	uint32_t	 share_free, share_total;
+	bool		 share_matters;	/* see share_cross_step() */
 };
 
 /*
@@ -54,21 +82,37 @@ struct util_watch {
 		uint32_t	 network;
 		uint8_t		 prefix;
 		bool		 high;
+		bool		 share_exhausted;
 	}		*v;		/* sorted by (network, prefix) */
 	size_t		 n;
+};
+
+/* What a look is for. */
+struct util_look {
+	/* Utilisation crossings; false: none, and every subnet is
+	 * "normal" again (switching them on reports afresh). */
+	bool		 util;
+	unsigned	 high_pct, normal_pct;
+	/* Share episodes; false: none, and none is running any more. */
+	bool		 share;
+};
+
+/* What one subnet crossed at a look. */
+struct util_event {
+	enum util_cross	 util;
+	enum share_cross share;
 };
 
 /*
  * One look at every subnet: out[i] is what samples[i] crossed.  A subnet
  * that is not watched, or not in samples at all, is forgotten: when it is
- * watched again it starts from "normal" (a server that takes a subnet
- * over reports it afresh).  Returns 0, or -1 when out of memory (the
- * states are then unchanged and out[] is all UTIL_CROSS_NONE).
+ * watched again it starts from "normal" with no share episode (a server
+ * that takes a subnet over reports it afresh).  Returns 0, or -1 when
+ * out of memory (the states are then unchanged and out[] is all NONE).
  */
 int		 util_watch_step(struct util_watch *,
 		    const struct util_sample *samples, size_t n,
-		    unsigned high_pct, unsigned normal_pct,
-		    enum util_cross *out);
+		    const struct util_look *look, struct util_event *out);
 void		 util_watch_free(struct util_watch *);
 
 #endif

@@ -94,14 +94,6 @@ addr_port(struct strbuf *out, uint32_t a, uint16_t port)
 }
 
 /* One primary as a JSON object (detail adds subnets and more). */
-/* The failover keeps new clients to its share of x (docs/safety.md). */
-static bool
-safe_running(const struct fo_snap *s, const struct fo_snap_subnet *x,
-    double now)
-{
-	return x->serving && !s->partner_down && now < x->safe_until;
-}
-
 static void
 peer_json(struct fod *fod, struct fo_peer *p, const struct fo_snap *s,
     const struct fo_snap_subnet *subs, bool detail, struct strbuf *out)
@@ -258,7 +250,7 @@ peer_json(struct fod *fod, struct fo_peer *p, const struct fo_snap *s,
 		    x->st.free, x->st.offered, x->st.bound, x->st.declined,
 		    x->st.conflict, x->st.reserved, x->failover_share,
 		    x->st.share_total, x->st.share_free, x->safe_period,
-		    safe_running(s, x, now) ? "true" : "false",
+		    fo_safe_running(s, x, now) ? "true" : "false",
 		    x->safe_until);
 	}
 	sb_puts(out, "]}");
@@ -374,7 +366,7 @@ cmd_status(struct fod *fod, int argc, char **argv, bool json,
 				    subs[i].st.free, subs[i].st.bound,
 				    subs[i].st.share_free,
 				    subs[i].st.share_total);
-				if (safe_running(s, &subs[i], s->now))
+				if (fo_safe_running(s, &subs[i], s->now))
 					sb_printf(out, "ends in %.0f s\n",
 					    subs[i].safe_until - s->now);
 				else

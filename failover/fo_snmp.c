@@ -36,6 +36,21 @@ age_cs(double now, double then)
 	return (int32_t)d;
 }
 
+/* Whole seconds to `until`, rounded up: "1" until the very end. */
+static uint32_t
+safe_left(double until, double now)
+{
+	double	 d = until - now;
+	uint32_t u;
+
+	if (d <= 0)
+		return 0;
+	if (d >= 4294967295.0)
+		return 4294967295u;
+	u = (uint32_t)d;
+	return (double)u < d ? u + 1 : u;
+}
+
 static void
 provide(void *arg, struct snmp_snap *s)
 {
@@ -43,6 +58,7 @@ provide(void *arg, struct snmp_snap *s)
 	struct fo_snap_subnet *subs = NULL;
 	size_t	 cap = 0;
 	double	 up = (ev_now(fod->loop) - fod->started) * 100.0;
+	double	 now = fo_wallclock();	/* safe_until is wall clock */
 
 	s->role = SNMP_ROLE_FAILOVER;
 	snprintf(s->version, sizeof(s->version), "%s", DHCPFO_VERSION);
@@ -54,9 +70,16 @@ provide(void *arg, struct snmp_snap *s)
 	    fod->ctr.dhcp_truncated;
 	s->dhcp[SNMP_DHCP_DROPPED] = fod->ctr.dhcp_no_subnet +
 	    fod->ctr.dhcp_queue_full;
+	s->commit_failures = 0;
 
 	for (size_t i = 0; i < fod->npeers; i++) {
 		struct fo_peer *p = fod->peers[i];
+		/* The main thread's copy of its policy, as the last reload
+		 * left it (as dhcpfoctl status reads it). */
+		const struct cfg_fo_primary *pc = fo_config_primary(&fod->cfg,
+		    p->name);
+		bool	 borrows = cfg_fo_policy_borrows(pc != NULL ?
+		    &pc->policy : &fod->cfg.defaults);
 		struct fo_snap	 sn;
 		struct snmp_primary_row *r;
 		size_t	 n;
@@ -114,6 +137,7 @@ provide(void *arg, struct snmp_snap *s)
 		s->dhcp[SNMP_DHCP_INFORM] += sn.eng.rx[DHCPINFORM];
 		for (size_t k = 1; k < ENGINE_DROP_COUNT; k++)
 			s->dhcp[SNMP_DHCP_DROPPED] += sn.eng.drops[k];
+		s->commit_failures += sn.commit_failures;
 
 		n = sn.nsubnets < cap ? sn.nsubnets : cap;
 		for (size_t k = 0; k < n; k++) {
@@ -134,6 +158,13 @@ provide(void *arg, struct snmp_snap *s)
 			x->free = st->free;
 			x->in_use = st->offered + st->bound;
 			x->declined = st->declined + st->conflict;
+			x->share_total = st->share_total;
+			x->share_free = st->share_free;
+			x->safe_running = fo_safe_running(&sn, &subs[k], now);
+			x->safe_left = x->safe_running ?
+			    safe_left(subs[k].safe_until, now) : 0;
+			x->share_matters = x->safe_running;
+			x->borrows = borrows;
 		}
 	}
 	free(subs);

@@ -163,3 +163,14 @@ fo_peer_snapshot(struct fo_peer *p, struct fo_snap *out,
 	pthread_mutex_unlock(&p->snap_mtx);
 }
 
+/*
+ * Where the engine keeps new clients to the share (engine_scope()):
+ * FailoverShare 0 has no share and no safe period.
+ */
+bool
+fo_safe_running(const struct fo_snap *s, const struct fo_snap_subnet *x,
+    double now)
+{
+	return x->serving && x->failover_share > 0 && !s->partner_down &&
+	    now < x->safe_until;
+}

@@ -595,6 +595,10 @@ double		 fo_wallclock(void);
 /* Thread side of reading a peer snapshot (main: fo_ctl.c). */
 void		 fo_peer_snapshot(struct fo_peer *, struct fo_snap *,
 		    struct fo_snap_subnet *subs, size_t cap);
+/* The safe period of x runs at `now` (wall clock): we serve the subnet
+ * and keep new clients to our share (docs/config-failover.md). */
+bool		 fo_safe_running(const struct fo_snap *,
+		    const struct fo_snap_subnet *x, double now);
 /* Sums over the primaries' own sockets: datagrams, malformed ones. */
 void		 fod_direct_counts(struct fod *, uint64_t *rx, uint64_t *bad);
 

@@ -55,6 +55,7 @@ provide(void *arg, struct snmp_snap *s)
 	double	 up = (now - srv->started) * 100.0;
 	const struct engine_counters *ec = &srv->eng.ctr;
 	struct snmp_primary_row *r;
+	struct lease_db_stats ds;
 	uint64_t bound = 0;
 
 	s->role = SNMP_ROLE_PRIMARY;
@@ -62,6 +63,8 @@ provide(void *arg, struct snmp_snap *s)
 	s->proto_version = FO_VERSION_MAX;
 	s->uptime = up > 4294967295.0 ? 4294967295u : (uint32_t)up;
 	s->reloads = (uint32_t)srv->ctr.reloads;
+	lease_db_get_stats(srv->db, &ds);
+	s->commit_failures = ds.commit_failures;
 	s->dhcp[SNMP_DHCP_DISCOVER] = ec->rx[DHCPDISCOVER];
 	s->dhcp[SNMP_DHCP_OFFER] = ec->tx[DHCPOFFER];
 	s->dhcp[SNMP_DHCP_REQUEST] = ec->rx[DHCPREQUEST];
@@ -99,6 +102,11 @@ provide(void *arg, struct snmp_snap *s)
 		x->free = st.free;
 		x->in_use = st.offered + st.bound;
 		x->declined = st.declined + st.conflict;
+		x->share_total = st.share_total;
+		x->share_free = st.share_free;
+		/* The safe period is the failover's: never running here.
+		 * The share matters only with a failover to take over. */
+		x->share_matters = fo != NULL && fo->configured;
 	}
 
 	if ((r = snmp_snap_add_primary(s)) == NULL)

@@ -10,9 +10,13 @@
 # snmptrapd (udp:127.0.0.1:16162).  Then:
 #   1. the failover's dhcpfoPrimaryTable row 1 (name, state) matches
 #      `dhcpfoctl status --json`; the primary's row carries its own
-#      control state;
+#      control state; on both, the subnet's share columns (size, free,
+#      safe period not running, 0 s left) and dhcpfoLeaseCommitFailures
+#      match dhcpfoctl's;
 #   2. kill -9 of the primary: dhcpfoPrimaryNotResponding and
-#      dhcpfoTakeoverStarted arrive, naming branch1, with a reason;
+#      dhcpfoTakeoverStarted arrive, naming branch1, with a reason; the
+#      failover's safe period runs (SafePeriod = 600) and the seconds
+#      left match dhcpfoctl's safe_period_ends;
 #   3. the primary restarts: dhcpfoHandbackCompleted arrives;
 #   4. the failover's snmpd restarts: the sub-agent reconnects (AgentX
 #      ping, SNMP_AGENT_PING s) and snmpget answers again in bounded time.
@@ -25,12 +29,14 @@ require_cmd snmpd snmptrapd snmpget snmpwalk jq
 
 MIB=.1.3.6.1.4.1.8072.9999.9999.647
 PT=$MIB.1.2.1		# dhcpfoPrimaryEntry
+ST=$MIB.1.3.1		# dhcpfoSubnetEntry
 NOTE=$MIB.0
 F_PORT=16101; P_PORT=16102; TRAP_PORT=16162
 export MIBS="" SNMP_PERSISTENT_DIR="$T/snmp-persist"
 mkdir -p "$SNMP_PERSISTENT_DIR"
 
 fo_net
+FO_EXTRA_POLICY="SafePeriod = 600"
 fo_write_configs
 cat >>"$T/primary.ini" <<EOT
 [snmp]
@@ -121,6 +127,29 @@ assert "primary row 1 state = its own ($(p_fostate))" \
     wait_for 3 "[ \"\$(sget $P_PORT $PT.4.1)\" = \$(state_num \$(p_fostate)) ]"
 assert "primary role = primary(1)" test "$(sget $P_PORT $MIB.1.1.1.0)" = 1
 
+# The failover's share: subnet row 1 of each daemon against dhcpfoctl.
+# share_total is a figure of the configuration, share_free does not move
+# without clients: equal at once (the agent's copy is at most 1 s old).
+fsub() { fctl status branch1 --json | jq -r ".subnets[0].$1"; }
+psub() { pctl status --json | jq -r ".subnets[0].$1"; }
+for who in f p; do
+	if [ $who = f ]; then port=$F_PORT; get=fsub; else port=$P_PORT; get=psub; fi
+	size=$($get share_total); free=$($get share_free)
+	[ "$size" -gt 0 ] || fail "$who: no share in dhcpfoctl status ($size)"
+	assert "$who: dhcpfoSubnetShareSize = share_total ($size)" \
+	    test "$(sget $port $ST.11.1)" = "$size"
+	assert "$who: dhcpfoSubnetShareFree = share_free ($free)" \
+	    test "$(sget $port $ST.12.1)" = "$free"
+	assert "$who: dhcpfoSubnetSafePeriodRunning = false(2), 0 s left" \
+	    test "$(sget $port $ST.13.1)/$(sget $port $ST.14.1)" = 2/0
+done
+assert "failover: dhcpfoLeaseCommitFailures = commit_failures (0)" \
+    test "$(sget $F_PORT $MIB.1.1.6.0)" = "$(fctl status branch1 --json | jq -r .commit_failures)"
+assert "primary: dhcpfoLeaseCommitFailures = commit_failures (0)" \
+    test "$(sget $P_PORT $MIB.1.1.6.0)" = "$(pctl status --json | jq -r .counters.commit_failures)"
+assert "walk reaches the new subnet columns" \
+    eval 'echo "$walk" | grep -q "^$ST.14.1 = Gauge32: 0"'
+
 # ---- 2. kill -9: not responding, takeover
 kill -KILL "$P_PID"
 wait_for 5 "pid_gone $P_PID" || fail "primary survived SIGKILL"
@@ -132,6 +161,16 @@ assert "dhcpfoStateChange monitoring(3) -> takeover(4) received" \
     wait_for 10 "grep -F 'OID: $NOTE.1;;' $T/traps.log | grep -F '$MIB.1.5.2.0 = INTEGER: 3' | grep -qF '$MIB.1.5.3.0 = INTEGER: 4'"
 assert "failover row 1 state is takeover(4) over SNMP" \
     wait_for 3 "[ \"\$(sget $F_PORT $PT.4.1)\" = 4 ]"
+assert "dhcpfoSubnetSafePeriodRunning = true(1) in the takeover" \
+    wait_for 3 "[ \"\$(sget $F_PORT $ST.13.1)\" = 1 ]"
+left=$(sget $F_PORT $ST.14.1)
+ends=$(fsub safe_period_ends)
+want=$(echo "$ends - $(now_s)" | bc)
+say "safe period: $left s left over SNMP, $want s by dhcpfoctl"
+# The agent's copy is up to 1 s old and rounds up: 3 s of slack.
+assert "dhcpfoSubnetSafePeriodLeft ($left) within 3 s of dhcpfoctl's" \
+    test "$(echo "d = $left - $want; d <= 3 && d >= -3" | bc)" = 1
+assert "and at most SafePeriod (600)" test "$left" -le 600
 
 # ---- 3. the primary returns: hand-back (start-up may have had one)
 hb0=$(trap_count 7)

@@ -150,9 +150,9 @@ assert "the failover sent none for branch1 (not its to serve)" \
 # ---- 4. a reload switches exactly the High trap off
 echo "SubnetUtilisationHigh = false" >>"$T/primary.ini"
 pctl reload | grep -q "configuration reloaded" || fail "reload refused"
-grep -q "snmp: applied: traps on, 1 of 16 notifications switched off" \
+grep -q "snmp: applied: traps on, 1 of 17 notifications switched off" \
     "$T/primary-1.log" || fail "reload did not apply [snmp]"
-ok "reload applied [snmp] (1 of 16 switched off)"
+ok "reload applied [snmp] (1 of 17 switched off)"
 crossings=$(grep -c "at or above UtilisationHigh" "$T/primary-1.log")
 load_to "$FO_P_ADDR" -b "$FO_RELAY" -n 6 -m 0x32 -r 100 -w 6 \
     -o "$T/fill2.txt" -t 10 -i 2 >/dev/null || fail "6 more clients not bound"

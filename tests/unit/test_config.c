@@ -1081,7 +1081,7 @@ slurp(const char *path)
 static void
 snmp_switches_and_thresholds(void **state)
 {
-	/* In DHCPFO-MIB order: dhcpfoNotifications.1 .. .16. */
+	/* In DHCPFO-MIB order: dhcpfoNotifications.1 .. .17. */
 	static const char *const names[] = {
 		"StateChange", "PrimaryNotResponding", "PrimaryResponding",
 		"TakeoverStarted", "TakeoverEnded", "HandbackStarted",
@@ -1089,7 +1089,10 @@ snmp_switches_and_thresholds(void **state)
 		"SyncFailed", "BindingUpdateFailed", "ConfigMismatch",
 		"SubnetUtilisationHigh", "SubnetUtilisationNormal",
 		"DuplicateAddress", "AuthenticationFailure",
+		"FailoverShareExhausted",
 	};
+	_Static_assert(sizeof(names) / sizeof(names[0]) ==
+	    CFG_SNMP_NOTIFY_MAX - 1, "a name for every switch");
 	struct config cfg;
 	char	 text[512];
 	(void)state;

@@ -1102,8 +1102,8 @@ every_key_documented(void **state)
 		}
 	}
 	/* 16 [server], 15 [failover], 3 [primary:NAME], 2 Primary, and
-	 * [snmp]: AgentXSocket, Traps, 16 switches, 2 thresholds. */
-	assert_int_equal(total, 56);
+	 * [snmp]: AgentXSocket, Traps, 17 switches, 2 thresholds. */
+	assert_int_equal(total, 57);
 	assert_null(fo_config_specs("nosuch", &(size_t){ 0 }));
 	free(ini);
 	free(doc);

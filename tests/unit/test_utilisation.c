@@ -1,4 +1,5 @@
-/* Unit tests: common/utilisation.c (subnet utilisation crossings). */
+/* Unit tests: common/utilisation.c (subnet utilisation crossings, share
+ * episodes). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -116,9 +117,30 @@ static struct util_sample
 S(uint32_t net, uint8_t prefix, uint32_t in_use, uint32_t total,
     bool watched)
 {
-	struct util_sample s = { net, prefix, in_use, total, watched };
+	struct util_sample s = { .network = net, .prefix = prefix,
+	    .in_use = in_use, .total = total, .watched = watched };
 
 	return s;
+}
+
+/* Utilisation only, as the agent looks with both its traps on. */
+static int
+util_step(struct util_watch *w, const struct util_sample *s, size_t n,
+    unsigned high_pct, unsigned normal_pct, enum util_cross *out)
+{
+	struct util_look look = { .util = true, .high_pct = high_pct,
+	    .normal_pct = normal_pct, .share = true };
+	struct util_event ev[4];
+	int	 rc;
+
+	assert_true(n <= 4);
+	rc = util_watch_step(w, s, n, &look, ev);
+	for (size_t i = 0; i < n; i++) {
+		out[i] = ev[i].util;
+		/* No share in these samples: never an episode. */
+		assert_int_equal(ev[i].share, SHARE_CROSS_NONE);
+	}
+	return rc;
 }
 
 /* States follow the subnet, not its position in the list. */
@@ -133,7 +155,7 @@ watch_keys_states_by_subnet(void **state)
 	s[0] = S(0x0a000000, 24, 9, 10, true);		/* high */
 	s[1] = S(0x0a000100, 24, 1, 10, true);		/* normal */
 	s[2] = S(0x0a000000, 25, 10, 10, true);		/* same net, /25 */
-	assert_int_equal(util_watch_step(&w, s, 3, 90, 80, out), 0);
+	assert_int_equal(util_step(&w, s, 3, 90, 80, out), 0);
 	assert_int_equal(out[0], HIGH);
 	assert_int_equal(out[1], NONE);
 	assert_int_equal(out[2], HIGH);
@@ -143,14 +165,14 @@ watch_keys_states_by_subnet(void **state)
 	s[0] = S(0x0a000100, 24, 1, 10, true);
 	s[1] = S(0x0a000000, 25, 10, 10, true);
 	s[2] = S(0x0a000000, 24, 9, 10, true);
-	assert_int_equal(util_watch_step(&w, s, 3, 90, 80, out), 0);
+	assert_int_equal(util_step(&w, s, 3, 90, 80, out), 0);
 	assert_int_equal(out[0], NONE);
 	assert_int_equal(out[1], NONE);
 	assert_int_equal(out[2], NONE);
 
 	/* The /24 drains; the /25 is no longer in the list. */
 	s[0] = S(0x0a000000, 24, 3, 10, true);
-	assert_int_equal(util_watch_step(&w, s, 1, 90, 80, out), 0);
+	assert_int_equal(util_step(&w, s, 1, 90, 80, out), 0);
 	assert_int_equal(out[0], NORMAL);
 	assert_int_equal(w.n, 1);
 	util_watch_free(&w);
@@ -168,14 +190,14 @@ unwatched_subnet_is_forgotten(void **state)
 	(void)state;
 
 	s = S(0xc6336400, 24, 230, 250, true);
-	assert_int_equal(util_watch_step(&w, &s, 1, 90, 80, &out), 0);
+	assert_int_equal(util_step(&w, &s, 1, 90, 80, &out), 0);
 	assert_int_equal(out, HIGH);
 	s.watched = false;
-	assert_int_equal(util_watch_step(&w, &s, 1, 90, 80, &out), 0);
+	assert_int_equal(util_step(&w, &s, 1, 90, 80, &out), 0);
 	assert_int_equal(out, NONE);	/* no Normal for what we left */
 	assert_int_equal(w.n, 0);
 	s.watched = true;
-	assert_int_equal(util_watch_step(&w, &s, 1, 90, 80, &out), 0);
+	assert_int_equal(util_step(&w, &s, 1, 90, 80, &out), 0);
 	assert_int_equal(out, HIGH);	/* reported afresh */
 	util_watch_free(&w);
 }
@@ -189,15 +211,185 @@ thresholds_change_between_looks(void **state)
 	enum util_cross out;
 	(void)state;
 
-	assert_int_equal(util_watch_step(&w, &s, 1, 90, 80, &out), 0);
+	assert_int_equal(util_step(&w, &s, 1, 90, 80, &out), 0);
 	assert_int_equal(out, NONE);
-	assert_int_equal(util_watch_step(&w, &s, 1, 70, 50, &out), 0);
+	assert_int_equal(util_step(&w, &s, 1, 70, 50, &out), 0);
 	assert_int_equal(out, HIGH);
-	assert_int_equal(util_watch_step(&w, &s, 1, 95, 75, &out), 0);
+	assert_int_equal(util_step(&w, &s, 1, 95, 75, &out), 0);
 	assert_int_equal(out, NORMAL);
 	/* An empty list forgets everything. */
-	assert_int_equal(util_watch_step(&w, NULL, 0, 90, 80, NULL), 0);
+	assert_int_equal(util_step(&w, NULL, 0, 90, 80, NULL), 0);
 	assert_int_equal(w.n, 0);
+	util_watch_free(&w);
+}
+
+#define SNONE	SHARE_CROSS_NONE
+#define OUT	SHARE_CROSS_EXHAUSTED
+#define REARM	SHARE_CROSS_REARMED
+
+/*
+ * A share of 2 addresses, looked at with a sequence of free counts and
+ * whether its running out matters (the failover's safe period): one
+ * notification per episode, re-armed only by a free address.
+ */
+static void
+share_one_notification_per_episode(void **state)
+{
+	static const struct {
+		uint32_t	 free;
+		bool		 matters;
+		enum share_cross want;
+		bool		 exhausted_after;
+	} steps[] = {
+		{ 2, true, SNONE, false },
+		{ 1, true, SNONE, false },
+		{ 0, true, OUT, true },		/* the last one taken */
+		{ 0, true, SNONE, true },	/* still used up: once */
+		{ 0, false, SNONE, true },	/* safe period over */
+		{ 0, true, SNONE, true },	/* and running again */
+		{ 1, true, REARM, false },	/* a release re-arms */
+		{ 1, true, SNONE, false },
+		{ 0, true, OUT, true },		/* a second episode */
+		{ 2, false, REARM, false },	/* re-armed, mattering or not */
+		{ 0, false, SNONE, false },	/* used up, does not matter */
+	};
+	bool	 exhausted = false;
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		enum share_cross c = share_cross_step(&exhausted,
+		    steps[i].free, 2, steps[i].matters);
+
+		if (c != steps[i].want || exhausted != steps[i].exhausted_after)
+			fail_msg("step %zu (%u free, matters %d): got %d/%d, "
+			    "want %d/%d", i, steps[i].free, steps[i].matters, c,
+			    exhausted, steps[i].want, steps[i].exhausted_after);
+	}
+}
+
+/* Used up before it mattered (the primary filled it, then died): the
+ * episode starts when it comes to matter. */
+static void
+share_used_up_before_it_matters(void **state)
+{
+	bool	 exhausted = false;
+	(void)state;
+
+	assert_int_equal(share_cross_step(&exhausted, 0, 5, false), SNONE);
+	assert_false(exhausted);
+	assert_int_equal(share_cross_step(&exhausted, 0, 5, true), OUT);
+	assert_true(exhausted);
+}
+
+/* No share (FailoverShare 0): never used up; a reload that removes the
+ * share ends an episode. */
+static void
+no_share_never_exhausted(void **state)
+{
+	bool	 exhausted = false;
+	(void)state;
+
+	assert_int_equal(share_cross_step(&exhausted, 0, 0, true), SNONE);
+	assert_false(exhausted);
+	exhausted = true;
+	assert_int_equal(share_cross_step(&exhausted, 0, 0, true), REARM);
+	assert_false(exhausted);
+	/* The largest counts: nothing overflows. */
+	assert_int_equal(share_cross_step(&exhausted, UINT32_MAX, UINT32_MAX,
+	    true), SNONE);
+	assert_int_equal(share_cross_step(&exhausted, 0, UINT32_MAX, true),
+	    OUT);
+}
+
+static struct util_sample
+SH(uint32_t net, uint32_t share_free, uint32_t share_total, bool matters)
+{
+	struct util_sample s = { .network = net, .prefix = 24, .in_use = 1,
+	    .total = 100, .watched = true, .share_free = share_free,
+	    .share_total = share_total, .share_matters = matters };
+
+	return s;
+}
+
+/* Episodes follow the subnet; one that is not watched is forgotten. */
+static void
+watch_keeps_share_episodes_by_subnet(void **state)
+{
+	struct util_look look = { .util = true, .high_pct = 90,
+	    .normal_pct = 80, .share = true };
+	struct util_watch w = { 0 };
+	struct util_sample s[2];
+	struct util_event ev[2];
+	(void)state;
+
+	s[0] = SH(0x0a000000, 0, 2, true);
+	s[1] = SH(0x0a000100, 3, 4, true);
+	assert_int_equal(util_watch_step(&w, s, 2, &look, ev), 0);
+	assert_int_equal(ev[0].share, OUT);
+	assert_int_equal(ev[1].share, SNONE);
+	assert_int_equal(ev[0].util, NONE);
+
+	/* Reordered: the episode stays with 10.0.0.0/24. */
+	s[0] = SH(0x0a000100, 0, 4, true);
+	s[1] = SH(0x0a000000, 0, 2, true);
+	assert_int_equal(util_watch_step(&w, s, 2, &look, ev), 0);
+	assert_int_equal(ev[0].share, OUT);
+	assert_int_equal(ev[1].share, SNONE);
+
+	/* 10.0.0.0/24 handed back: forgotten without a re-arm; taken over
+	 * again, still used up: a new episode. */
+	s[1].watched = false;
+	assert_int_equal(util_watch_step(&w, s, 2, &look, ev), 0);
+	assert_int_equal(ev[1].share, SNONE);
+	s[1].watched = true;
+	assert_int_equal(util_watch_step(&w, s, 2, &look, ev), 0);
+	assert_int_equal(ev[0].share, SNONE);
+	assert_int_equal(ev[1].share, OUT);
+
+	/* A free address re-arms. */
+	s[1].share_free = 1;
+	assert_int_equal(util_watch_step(&w, s, 2, &look, ev), 0);
+	assert_int_equal(ev[1].share, REARM);
+	util_watch_free(&w);
+}
+
+/* Utilisation and share are switched apart: each forgets only its own. */
+static void
+watch_switches_util_and_share_apart(void **state)
+{
+	struct util_look look = { .util = true, .high_pct = 90,
+	    .normal_pct = 80, .share = true };
+	struct util_watch w = { 0 };
+	struct util_sample s = SH(0xc0000200, 0, 10, true);
+	struct util_event ev;
+	(void)state;
+
+	s.in_use = 95;
+	assert_int_equal(util_watch_step(&w, &s, 1, &look, &ev), 0);
+	assert_int_equal(ev.util, HIGH);
+	assert_int_equal(ev.share, OUT);
+
+	/* Utilisation off: forgotten; the episode goes on. */
+	look.util = false;
+	assert_int_equal(util_watch_step(&w, &s, 1, &look, &ev), 0);
+	assert_int_equal(ev.util, NONE);
+	assert_int_equal(ev.share, SNONE);
+	look.util = true;
+	assert_int_equal(util_watch_step(&w, &s, 1, &look, &ev), 0);
+	assert_int_equal(ev.util, HIGH);	/* afresh */
+	assert_int_equal(ev.share, SNONE);	/* same episode */
+
+	/* Share off for one look (the agent, when its notification is
+	 * switched on): the next reports the share used up afresh, and
+	 * utilisation is untouched. */
+	look.share = false;
+	assert_int_equal(util_watch_step(&w, &s, 1, &look, &ev), 0);
+	assert_int_equal(ev.share, SNONE);
+	assert_int_equal(ev.util, NONE);
+	look.share = true;
+	assert_int_equal(util_watch_step(&w, &s, 1, &look, &ev), 0);
+	assert_int_equal(ev.share, OUT);
+	assert_int_equal(ev.util, NONE);
 	util_watch_free(&w);
 }
 
@@ -213,6 +405,11 @@ main(void)
 		cmocka_unit_test(watch_keys_states_by_subnet),
 		cmocka_unit_test(unwatched_subnet_is_forgotten),
 		cmocka_unit_test(thresholds_change_between_looks),
+		cmocka_unit_test(share_one_notification_per_episode),
+		cmocka_unit_test(share_used_up_before_it_matters),
+		cmocka_unit_test(no_share_never_exhausted),
+		cmocka_unit_test(watch_keeps_share_episodes_by_subnet),
+		cmocka_unit_test(watch_switches_util_and_share_apart),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
