@@ -188,14 +188,14 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR
 msg ""
 printf '%-10s %12s %12s %12s %12s %12s %12s %9s\n' "offered/s" "Kea got/s" "before got/s" "after got/s" \
     "Kea us/DORA" "before us" "after us" "cost"
-worst=0
+worst=""
 for rate in "${RATES[@]}"; do
     for mode in kea before after; do
         g[$mode]=$(awk -v m="$mode" -v r="$rate" '$1 == m && $2 == r { print $3 }' "$TMP/results" | median)
         u[$mode]=$(awk -v m="$mode" -v r="$rate" '$1 == m && $2 == r { print $4 }' "$TMP/results" | median)
     done
     cost=$(fcalc "${u[before]} > 0 ? 100 * (${u[after]} - ${u[before]}) / ${u[before]} : 0")
-    fge "$cost" "$worst" && worst=$cost
+    [[ -z $worst ]] || fge "$cost" "$worst" && worst=$cost
     printf '%-10s %12.0f %12.0f %12.0f %12.1f %12.1f %12.1f %8.1f%%\n' "$rate" "${g[kea]}" \
         "${g[before]}" "${g[after]}" "${u[kea]}" "${u[before]}" "${u[after]}" "$cost"
 done
