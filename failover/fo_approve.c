@@ -12,6 +12,11 @@
  * ourselves, committed -- and only then approved.  An approval therefore
  * means durable here, like an ack.  A store failure approves nothing and
  * says so; the primary's client asks again.
+ *
+ * The verdicts wait for the group commit of the loop turn (fo_serve.c),
+ * like acks: a primary whose own part has run out asks for many
+ * bindings at once, and one fdatasync each would make its slow path
+ * slower than it need be.
  */
 #include "fod.h"
 #include "lease_conflict.h"
@@ -60,16 +65,29 @@ answer(struct fo_peer *p, uint64_t seq, uint8_t result)
 }
 
 void
+fo_approve_committed(struct fo_peer *p, int rc)
+{
+	for (size_t i = 0; i < p->nverdicts; i++) {
+		struct fo_verdict *v = &p->verdicts[i];
+
+		if (v->result == FO_RESULT_OK && rc != 0)
+			v->result = FO_RESULT_STORE_ERROR;
+		if (v->result == FO_RESULT_OK)
+			p->approvals_granted++;
+		else
+			p->approvals_refused++;
+		answer(p, v->seq, v->result);
+	}
+	p->nverdicts = 0;
+}
+
+void
 fo_approve_on_req(struct fo_peer *p, const struct fo_msg *m,
     bool restarted)
 {
 	struct fo_event ev = { .type = FO_EV_BIND_UPD,
 	    .primary_restarted = restarted };
-	uint64_t seqs[FO_MAX_UPDATES];
-	uint8_t	 res[FO_MAX_UPDATES];
 	int64_t	 now = (int64_t)ev_now(p->loop);
-	size_t	 n = 0;
-	bool	 staged = false;
 
 	for (size_t i = 0; i < m->n_updates; i++) {
 		const struct fo_update *u = &m->updates[i];
@@ -80,23 +98,17 @@ fo_approve_on_req(struct fo_peer *p, const struct fo_msg *m,
 			fo_reject(p, FO_REJ_BAD_LEASE, "in bind-req");
 			continue;
 		}
-		seqs[n] = u->seq;
-		res[n] = judge(p, &l, u->seq, now);
-		staged |= res[n] == FO_RESULT_OK;
-		n++;
+		/* Full: answer what waits (this commits). */
+		if (p->nverdicts == FO_VERDICTS_MAX)
+			(void)fo_commit(p);
+		p->verdicts[p->nverdicts].seq = u->seq;
+		p->verdicts[p->nverdicts].result = judge(p, &l, u->seq, now);
+		p->nverdicts++;
 	}
-	/* An approval means durable here. */
-	if (staged && fo_commit(p) != 0)
-		for (size_t i = 0; i < n; i++)
-			if (res[i] == FO_RESULT_OK)
-				res[i] = FO_RESULT_STORE_ERROR;
-	for (size_t i = 0; i < n; i++) {
-		if (res[i] == FO_RESULT_OK)
-			p->approvals_granted++;
-		else
-			p->approvals_refused++;
-		answer(p, seqs[i], res[i]);
-	}
+	/* Answered after the loop turn's commit: an approval means
+	 * durable here. */
+	if (p->nverdicts > 0)
+		p->commit_urgent = true;
 	p->snap_dirty = true;
 	/* Like a binding update, it answers a poll (fo_fsm.c). */
 	fo_peer_event(p, &ev);

@@ -114,6 +114,8 @@ fo_commit(struct fo_peer *p)
 	ev_periodic_stop(p->loop, &p->pace_w);
 	if (p->fd >= 0 && !ev_is_active(&p->sock_w))
 		ev_io_start(p->loop, &p->sock_w);
+	/* Approvals of the primary's bindings are true only now. */
+	fo_approve_committed(p, rc);
 	if (rc != 0) {
 		fo_store_commit_failed(p);
 		batch_failed(p, rc);

@@ -67,6 +67,7 @@
 #define FO_EXPIRE_PER_TICK	4096
 #define FO_MAX_PINGS		1024	/* DISCOVERs waiting on a ping */
 #define FO_HB_WINDOW		1024	/* hand-back updates in flight */
+#define FO_VERDICTS_MAX		256	/* BIND_RPLs waiting for one commit */
 #define FO_SKEW_WARN		30.0	/* DESIGN 3: clock skew warned */
 #define FO_SKEW_FAULTY		60.0	/* ... and the pair reported faulty */
 
@@ -429,6 +430,13 @@ struct fo_peer {
 	uint64_t	 rejects[FO_REJ_COUNT];
 	uint64_t	 upd_received, upd_applied, upd_acked, upd_conflicts;
 	uint64_t	 approvals_granted, approvals_refused; /* fo_approve.c */
+	/* Verdicts waiting for the commit that makes them true
+	 * (fo_approve.c). */
+	size_t		 nverdicts;
+	struct fo_verdict {
+		uint64_t	 seq;
+		uint8_t		 result;
+	}		 verdicts[FO_VERDICTS_MAX];
 	uint64_t	 dhcp_rx, ping_backlog;
 	uint64_t	 bindings, local_bindings;
 	double		 last_sync_secs;
@@ -668,6 +676,8 @@ double		 fo_partner_heard(const struct fo_peer *);
 /* fo_approve.c: a primary's BIND_REQ for bindings in our share */
 void		 fo_approve_on_req(struct fo_peer *, const struct fo_msg *,
 		    bool restarted);
+/* The commit after them succeeded (rc 0) or failed: answer them all. */
+void		 fo_approve_committed(struct fo_peer *, int rc);
 
 /* fo_handback.c */
 int		 fo_hb_init(struct fo_peer *);

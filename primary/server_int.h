@@ -29,7 +29,7 @@
 #define SRV_MAX_SOCKS		(1 + CFG_MAX_IFACES)
 #define SRV_READ_BUDGET		1024	/* datagrams per socket wakeup */
 #define SRV_MAX_PINGS		1024	/* DISCOVERs waiting on a ping */
-#define SRV_MAX_APPROVALS	256	/* REQUESTs waiting for the failover's
+#define SRV_MAX_APPROVALS	1024	/* REQUESTs waiting for the failover's
 					 * approval (docs/safety.md) */
 #define SRV_TICK_SECS		1.0	/* expiry sweep, lazy commits */
 #define SRV_CHECKPOINT_SECS	30.0
