@@ -172,6 +172,27 @@ fo_type_name(unsigned type)
 }
 
 const char *
+fo_state_code_name(unsigned code)
+{
+	static const char *const names[] = {
+		[FO_STATE_UNKNOWN] = "unknown",
+		[FO_STATE_STARTUP] = "startup",
+		[FO_STATE_SYNCING] = "syncing",
+		[FO_STATE_MONITORING] = "monitoring",
+		[FO_STATE_TAKEOVER] = "takeover",
+		[FO_STATE_RETURNING] = "returning",
+		[FO_STATE_SERVING] = "serving",
+		[FO_STATE_WAIT_CONTROL] = "ctl-wait",
+		[FO_STATE_STANDALONE] = "standalone",
+		[FO_STATE_SHUTTING_DOWN] = "shutting-down",
+	};
+
+	if (code >= sizeof(names) / sizeof(names[0]) || names[code] == NULL)
+		return "unknown";
+	return names[code];
+}
+
+const char *
 fo_tlv_name(unsigned tlv)
 {
 	if (tlv >= FO_TLV_EXT && tlv <= 0xffff)

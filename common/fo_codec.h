@@ -60,6 +60,9 @@ const char	*fo_err_name(enum fo_err);
 /* "poll", "poll-rpl", ... or "unknown"; "versions", "name", ... */
 const char	*fo_type_name(unsigned type);
 const char	*fo_tlv_name(unsigned tlv);
+/* A STATE value (enum fo_state_code): "serving", "ctl-wait", ...;
+ * "unknown" for a code this build does not know. */
+const char	*fo_state_code_name(unsigned code);
 
 /* Which side may send a type. */
 enum fo_dir {

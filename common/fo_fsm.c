@@ -98,6 +98,7 @@
 #include <string.h>
 
 #include "fo_fsm.h"
+#include "fo_codec.h"
 
 const char *const fo_state_names[FO_STATE_COUNT] = {
 	[FO_STARTUP] = "startup",
@@ -617,7 +618,7 @@ on_monitoring(struct step *st)
 {
 	struct fo_fsm	*m = st->m;
 	const struct fo_event *ev = st->ev;
-	enum pr_state	 ps = ev->primary_state;
+	uint8_t		 ps = ev->primary_state;
 
 	switch (ev->type) {
 	case FO_EV_TIMER_POLL:
@@ -625,12 +626,13 @@ on_monitoring(struct step *st)
 			send_poll(st);
 		break;
 	case FO_EV_POLL_RPL:
-		if (ps == PR_CTL_WAIT || ps == PR_RECEIVING) {
+		if (ps == FO_STATE_WAIT_CONTROL || ps == FO_STATE_RETURNING) {
 			if (m->awaiting_reply)
 				poll_answered(st, false, false);
 			alive(st);
 			fo_set_state(st, FO_RETURNING, "primary waiting for "
-			    "control (PollRpl says %s)", pr_state_name(ps));
+			    "control (PollRpl says %s)",
+			    fo_state_code_name(ps));
 		} else if (m->awaiting_reply) {
 			alive(st);
 			poll_answered(st, false, true);

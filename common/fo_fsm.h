@@ -27,7 +27,7 @@
 #include <stdint.h>
 
 #include "fsm_history.h"
-#include "pr_fsm.h"
+#include "fo_proto.h"
 
 /* Used for WaitPollRplSecs and WaitSyncBindUpdateSecs given as 0. */
 #define FO_WAIT_DEFAULT		5.0
@@ -73,9 +73,9 @@ struct fo_event {
 	 * from the last one the loop saw from this primary.
 	 */
 	bool		 primary_restarted;
-	/* POLL_RPL: the primary's state as it reports it, mapped from the
-	 * STATE TLV (docs/failover-states.md); PR_INIT: not reported. */
-	enum pr_state	 primary_state;
+	/* POLL_RPL: the primary's state as it reports it, the STATE TLV
+	 * (enum fo_state_code; FO_STATE_UNKNOWN: not reported). */
+	uint8_t		 primary_state;
 	/* START: the loop restored a persisted TAKEOVER (DESIGN 3: "a
 	 * failover restart loses nothing"): resume it, do not sync; and
 	 * the operator's partner-down made during it. */

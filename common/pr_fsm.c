@@ -107,6 +107,25 @@ static const bool legal[PR_STATE_COUNT][PR_STATE_COUNT] = {
 	/* PR_STANDALONE: no failover, nothing ever changes. */
 };
 
+uint8_t
+pr_state_code(const struct pr_fsm *m)
+{
+	switch (m->state) {
+	case PR_INIT:
+		return FO_STATE_STARTUP;
+	case PR_CTL_WAIT:
+		return FO_STATE_WAIT_CONTROL;
+	case PR_RECEIVING:
+		return FO_STATE_RETURNING;
+	case PR_SERVING:
+		return m->gave_up ? FO_STATE_STANDALONE : FO_STATE_SERVING;
+	case PR_STANDALONE:
+	case PR_STATE_COUNT:
+		break;
+	}
+	return FO_STATE_STANDALONE;
+}
+
 const char *
 pr_state_name(enum pr_state s)
 {

@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fo_proto.h"
 #include "fsm_history.h"
 
 /* WaitCtlRetSecs = 0 means this (seed 5: "zero: the default is used"). */
@@ -158,6 +159,8 @@ int	pr_fsm_set_params(struct pr_fsm *, const struct pr_params *);
 /* The legality table: may the machine go from -> to? */
 bool	pr_edge_legal(enum pr_state from, enum pr_state to);
 
+/* The machine's state as a STATE TLV says it (enum fo_state_code). */
+uint8_t	pr_state_code(const struct pr_fsm *);
 const char *pr_state_name(enum pr_state);
 const char *pr_event_name(enum pr_event_type);
 const char *pr_action_name(enum pr_action_type);

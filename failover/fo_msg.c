@@ -58,21 +58,6 @@ fo_state_code(enum fo_state s)
 	return FO_STATE_UNKNOWN;
 }
 
-/* docs/failover-states.md "What the loops must do": PollRpl STATE. */
-static enum pr_state
-primary_state(const struct fo_msg *m)
-{
-	if (!FO_HAS(m, FO_TLV_STATE))
-		return PR_INIT;
-	switch (m->state) {
-	case FO_STATE_WAIT_CONTROL:	return PR_CTL_WAIT;
-	case FO_STATE_RETURNING:	return PR_RECEIVING;
-	case FO_STATE_SERVING:
-	case FO_STATE_STANDALONE:	return PR_SERVING;
-	default:			return PR_INIT;
-	}
-}
-
 void
 fo_reject(struct fo_peer *p, unsigned rej, const char *what)
 {
@@ -426,7 +411,9 @@ on_poll_rpl(struct fo_peer *p, const struct fo_msg *m, bool restarted)
 	check_digests(p, m);
 	p->p_acked_seq = m->last_seq;
 	p->last_reply = fo_wallclock();
-	ev.primary_state = primary_state(m);
+	/* docs/failover-states.md "What the loops must do". */
+	ev.primary_state = FO_HAS(m, FO_TLV_STATE) ? m->state :
+	    FO_STATE_UNKNOWN;
 	ev.primary_restarted = restarted;
 	fo_peer_event(p, &ev);
 }

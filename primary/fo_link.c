@@ -267,22 +267,7 @@ fo_link_state(const struct server *srv)
 uint8_t
 fo_link_state_code(const struct server *srv)
 {
-	const struct pr_fsm *m = &srv->fo->fsm;
-
-	switch (m->state) {
-	case PR_INIT:
-		return FO_STATE_STARTUP;
-	case PR_CTL_WAIT:
-		return FO_STATE_WAIT_CONTROL;
-	case PR_RECEIVING:
-		return FO_STATE_RETURNING;
-	case PR_SERVING:
-		return m->gave_up ? FO_STATE_STANDALONE : FO_STATE_SERVING;
-	case PR_STANDALONE:
-	case PR_STATE_COUNT:
-		break;
-	}
-	return FO_STATE_STANDALONE;
+	return pr_state_code(&srv->fo->fsm);
 }
 
 static void send_ctl_req(struct server *);

@@ -89,7 +89,7 @@ ev_init(struct fo_event *ev, enum fo_event_type type)
 	memset(ev, 0, sizeof(*ev));
 	ev->type = type;
 	/* A healthy primary's PollRpl. */
-	ev->primary_state = PR_SERVING;
+	ev->primary_state = FO_STATE_SERVING;
 }
 
 static void
@@ -833,7 +833,7 @@ shutdown_immediate(void **state)
 
 	ev_init(&ev, FO_EV_POLL_RPL);
 	ev.primary_restarted = true;
-	ev.primary_state = PR_CTL_WAIT;
+	ev.primary_state = FO_STATE_WAIT_CONTROL;
 	s.now = 100;
 	sim_ev(&s, &ev);
 	assert_int_equal(s.m.state, FO_RETURNING);
@@ -1103,7 +1103,7 @@ poll_rpl_ctl_wait_is_ctl_req(void **state)
 	sim_init(&s, &p);
 	sim_event(&s, FO_EV_START);
 	ev_init(&ev, FO_EV_POLL_RPL);
-	ev.primary_state = PR_CTL_WAIT;
+	ev.primary_state = FO_STATE_WAIT_CONTROL;
 	sim_ev(&s, &ev);
 	assert_int_equal(s.m.state, FO_RETURNING);
 	assert_string_equal(last_transition(&s.m)->reason,
@@ -1118,7 +1118,7 @@ poll_rpl_ctl_wait_is_ctl_req(void **state)
 	/* Not while sleeping for a PollRpl with no state, but for RECEIVING
 	 * even unsolicited. */
 	sim_event(&s, FO_EV_POLL_RPL);
-	ev.primary_state = PR_RECEIVING;
+	ev.primary_state = FO_STATE_RETURNING;
 	sim_ev(&s, &ev);
 	assert_int_equal(s.m.state, FO_RETURNING);
 }
@@ -1622,8 +1622,8 @@ random_walk(void **state)
 						s.deadline[t] = -1;
 			}
 			ev.primary_restarted = (r >> 16) % 10 == 0;
-			ev.primary_state = (enum pr_state)((r >> 20) %
-			    PR_STATE_COUNT);
+			ev.primary_state = (uint8_t)((r >> 20) %
+			    (FO_STATE_SHUTTING_DOWN + 2));
 			ev.resume_takeover = (r >> 24) % 4 == 0;
 			ev.detail = (r >> 26) % 2 ? "detail" : NULL;
 			s.now += (double)((r >> 27) % 8);
@@ -1708,7 +1708,7 @@ struct msg {
 	enum msg_kind	 kind;
 	bool		 to_primary;
 	uint32_t	 subnet;
-	enum pr_state	 pstate;	/* M_POLL_RPL */
+	uint8_t		 pstate;	/* M_POLL_RPL: STATE on the wire */
 	unsigned	 epoch;		/* primary -> failover */
 };
 
@@ -1750,7 +1750,7 @@ pair_send(struct pair *w, enum msg_kind kind, bool to_primary,
 	m->kind = kind;
 	m->to_primary = to_primary;
 	m->subnet = subnet;
-	m->pstate = w->p.state;
+	m->pstate = pr_state_code(&w->p);
 	m->epoch = w->epoch;
 }
 
