@@ -6,8 +6,12 @@
 #   make sanitize     rebuild everything under ASan+UBSan into build-san/
 #   make install      PREFIX=/usr/local DESTDIR=
 #
-# Every common/*.c goes into libdhcpfo.a; each program links only the
-# objects it uses from it.  Each tests/unit/test_NAME.c is one cmocka program.
+# Layout (docs/architecture.md): common/ holds what both daemons use, by
+# layer (util, config, store, proto, net, dhcp); primary/ and failover/
+# each daemon's own code; snmp/ the sub-agent beside its MIB.  common/ and
+# snmp/ go into libdhcpfo.a; each program links only the objects it uses
+# from it.  Each tests/unit/test_NAME.c is one cmocka program and may link
+# any object of the tree (tests/unit/test_NAME.mk).
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -16,7 +20,11 @@ SAN     ?=
 
 CC      ?= cc
 PKGS     = libev
-CPPFLAGS += -D_GNU_SOURCE -Icommon -I/usr/include/iniparser
+# Headers by layer; a daemon's own headers are found beside its sources.
+COMMON_DIRS := common/util common/config common/store common/proto \
+               common/net common/dhcp
+CPPFLAGS += -D_GNU_SOURCE $(COMMON_DIRS:%=-I%) -Isnmp \
+            -I/usr/include/iniparser
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wpointer-arith \
            -Wstrict-prototypes -Wmissing-prototypes -fno-strict-aliasing
@@ -31,7 +39,7 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 LDLIBS_COMMON = -ldb-5.3 -liniparser -lcrypto -lev -lpthread -lnetsnmpagent -lnetsnmp
 
-COMMON_SRC  := $(sort $(wildcard common/*.c))
+COMMON_SRC  := $(sort $(wildcard $(COMMON_DIRS:%=%/*.c) snmp/*.c))
 COMMON_OBJ  := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
 PRIMARY_SRC := $(sort $(wildcard primary/*.c))
 PRIMARY_OBJ := $(PRIMARY_SRC:%.c=$(BUILD)/obj/%.o)
@@ -52,7 +60,12 @@ TOOL_BIN    := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%) \
 LIB := $(BUILD)/libdhcpfo.a
 .SECONDEXPANSION:
 .SECONDARY:
-common_objs = $(patsubst %,$(BUILD)/obj/common/%.o,$($1))
+# Objects by source name, wherever the source lives (names are unique
+# across common/, snmp/, primary/ and failover/; main.c is never linked
+# into a test).
+ALL_SRC     := $(COMMON_SRC) $(PRIMARY_SRC) $(FAILOVER_SRC)
+obj_named   = $(patsubst %.c,$(BUILD)/obj/%.o,$(filter %/$(1).c,$(ALL_SRC)))
+common_objs = $(foreach n,$($1),$(call obj_named,$n))
 BINS := $(BUILD)/dhcpfo-primary $(BUILD)/dhcpfoctl
 ifneq ($(wildcard failover/main.c),)
 BINS += $(BUILD)/dhcpfo-failover
@@ -80,12 +93,15 @@ $(BUILD)/dhcpfo-primary: $(PRIMARY_OBJ) $(LIB)
 $(BUILD)/dhcpfo-failover: $(FAILOVER_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(FAILOVER_OBJ) $(LIB) $(LDLIBS_COMMON)
 
-CTL_LIBOBJ := $(patsubst %,$(BUILD)/obj/common/%.o,control strbuf log)
+CTL_LIBOBJ := $(foreach n,control strbuf log,$(call obj_named,$n))
 $(BUILD)/dhcpfoctl: $(CTL_OBJ) $(CTL_LIBOBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ -lev
 
 # Each unit test links only the modules it tests: tests/unit/test_NAME.mk
-# sets UNIT_OBJS_test_NAME (common/*.c names without the extension).
+# sets UNIT_OBJS_test_NAME (source names without the extension, from any
+# folder: common/, snmp/, primary/, failover/).
+# Tests may include a daemon's own headers.
+$(BUILD)/obj/tests/%.o: CPPFLAGS += -Iprimary -Ifailover
 -include $(wildcard tests/unit/*.mk)
 $(BUILD)/unit/%: $(BUILD)/obj/tests/unit/%.o $$(call common_objs,UNIT_OBJS_$$*)
 	@mkdir -p $(dir $@)

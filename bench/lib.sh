@@ -22,7 +22,7 @@ KEA_THREADS=${BENCH_KEA_THREADS:-0}   # 0: Kea 2.2 default (single-threaded)
 COMMIT_BATCH=${BENCH_COMMIT_BATCH:-}  # empty: dhcpfo default (256)
 EXIT_WAIT_US=500000            # perfdhcp -W: wait for answers after -p ends
 GEN_RCVBUF=${BENCH_GEN_RCVBUF:-8388608}  # perfdhcp socket buffer (0: kernel default)
-KEA_RCVBUF=${BENCH_KEA_RCVBUF:-4194304}  # "kearb" variant: dhcpfo's own buffer size (common/netio.h)
+KEA_RCVBUF=${BENCH_KEA_RCVBUF:-4194304}  # "kearb" variant: dhcpfo's own buffer size (common/net/netio.h)
 GEN_SEND_MIN=0.95              # perfdhcp must send >= 95% of the target
 
 KEA_BIN=${KEA_BIN:-/usr/sbin/kea-dhcp4}

@@ -1,5 +1,5 @@
 /*
- * The driver of a primary's pure state machine (common/fo_fsm.c): feed
+ * The driver of a primary's pure state machine (failover/fo_fsm.c): feed
  * it events, perform its actions in the order given
  * (docs/failover-states.md), log and persist what a transition changes.
  *

@@ -1,6 +1,6 @@
 /*
  * DHCPFO-MIB data of the failover: the provider for the SNMP sub-agent
- * (common/snmp_agent.c) and the notification-to-trap map.  Main thread
+ * (snmp/snmp_agent.c) and the notification-to-trap map.  Main thread
  * only.  The provider reads nothing of a peer thread's live state: it
  * copies the snapshots the threads publish (fo_status.c), as dhcpfoctl
  * status does.

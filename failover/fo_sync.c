@@ -118,7 +118,7 @@ fo_sync_on_start(struct fo_peer *p, const struct fo_msg *m, bool restarted)
  * address alone.  The primary's word stands, except against a record we
  * made ourselves while we served for it (FO_LOCAL_SEQ_BIT: the store
  * holds our own sequences, the pool does not): then the conflict rule
- * the primary applies to our hand-back decides (common/lease_conflict.c),
+ * the primary applies to our hand-back decides (common/store/lease_conflict.c),
  * so both servers keep the same record: one of ours that stays reaches
  * the primary through the hand-back, where the rule keeps it again.  Two
  * live clients are a duplicate, counted, logged and notified whichever

@@ -1,6 +1,6 @@
 /*
  * The failover link of the primary: its UDP socket, the receive path, how
- * messages leave, and the control machine (common/pr_fsm.c) whose actions
+ * messages leave, and the control machine (primary/pr_fsm.c) whose actions
  * decide which subnets we serve.  Replication and the start-up sync live
  * in replicate.c, the hand-back in handback.c.
  *

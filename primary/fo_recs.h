@@ -3,7 +3,7 @@
  * acknowledged so that a retransmission sends exactly what the first
  * transmission sent (the store may hold a newer version of the lease by
  * then, under a higher sequence that travels on its own).  Companion of
- * struct fo_tx (common/fo_stream.h), which keeps only sequences and
+ * struct fo_tx (common/proto/fo_stream.h), which keeps only sequences and
  * timers.  Pure: no I/O, no clock.
  *
  * Entries are added in increasing sequence order, as they are sent; an

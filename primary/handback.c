@@ -14,7 +14,7 @@
  *				F->P only on the wire) and serve s again
  *	CtlRet			(fo_link.c) serve everything
  *
- * Conflict rule (common/lease_conflict.c, the failover's too): the newer
+ * Conflict rule (common/store/lease_conflict.c, the failover's too): the newer
  * record stays -- later `starts`, then later `cltt`, then later `ends`,
  * then a tie-break on fields both servers hold alike, so the failover
  * facing the same two records keeps the same one.  Two live bindings of

@@ -1,11 +1,11 @@
 /*
  * DHCPFO-MIB data of a primary: the provider for the SNMP sub-agent
- * (common/snmp_agent.c) and its traps.  Main thread only (the primary
+ * (snmp/snmp_agent.c) and its traps.  Main thread only (the primary
  * has no other).  The primary table has one row: this server, its
  * failover's address, and the primary's own control state (pr_fsm) as
  * DhcpfoState primaryInit(7)..primaryServing(11).
  *
- * Traps that could come in floods are limited here (common/trap_limit.h):
+ * Traps that could come in floods are limited here (common/util/trap_limit.h):
  * authentication failures and given-up replication one a minute, with
  * the count of what was held back; duplicate bindings a few a minute.
  * The limits are this file's own: the primary has one failover, one

@@ -3,7 +3,7 @@
  * pools, open sockets, run the loop; group commit in ev_prepare; expiry
  * sweeps and checkpoints on timers; signals as events.
  *
- * Durability rule (common/gcommit.h): a DHCPACK leaves only after the
+ * Durability rule (common/dhcp/gcommit.h): a DHCPACK leaves only after the
  * batch that holds its lease is committed, and never when the batch is
  * lost.  The loop gathers every request that is ready, stages their
  * leases, and commits once before it would sleep (ev_prepare), so one log

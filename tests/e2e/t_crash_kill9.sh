@@ -24,8 +24,8 @@ CRASH_AFTER=${CRASH_AFTER:-1500}
 LOAD=$BUILD/tools/dhcpload
 if [ ! -x "$LOAD" ]; then
 	LOAD=$T/dhcpload
-	cc -D_GNU_SOURCE -I"$TOP/common" -O2 -o "$LOAD" \
-	    "$TOP/tests/tools/dhcpload.c" "$TOP/common/dhcp_codec.c" \
+	cc -D_GNU_SOURCE -I"$TOP/common/dhcp" -O2 -o "$LOAD" \
+	    "$TOP/tests/tools/dhcpload.c" "$TOP/common/dhcp/dhcp_codec.c" \
 	    >"$T/dhcpload-build.log" 2>&1 ||
 	    skip "cannot build dhcpload (see $T/dhcpload-build.log)"
 	say "built dhcpload from source (no $BUILD/tools/dhcpload)"

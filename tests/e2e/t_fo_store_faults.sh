@@ -1,6 +1,6 @@
 #!/bin/bash
 # Lease store failures while the failover serves in takeover: the same
-# rule as the primary's (t_store_faults.sh; common/gcommit.c) -- no ACK
+# rule as the primary's (t_store_faults.sh; common/dhcp/gcommit.c) -- no ACK
 # leaves for a lease that is not durable.
 #
 # The failover runs with Berkeley DB made to fail on request

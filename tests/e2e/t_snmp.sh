@@ -1,5 +1,5 @@
 #!/bin/bash
-# SNMP: the AgentX sub-agents of both daemons (common/snmp_agent.c,
+# SNMP: the AgentX sub-agents of both daemons (snmp/snmp_agent.c,
 # snmp/DHCPFO-MIB.txt) under a real snmpd, traps through snmptrapd.
 #
 # One private namespace (127/8 on its loopback only).  In production the

@@ -1,5 +1,5 @@
 /*
- * Fuzz target: the failover.ini loader (common/config_failover.c) on
+ * Fuzz target: the failover.ini loader (failover/config_failover.c) on
  * arbitrary file contents.  iniparser only reads files, so each input is
  * written to a temporary file first.  Must never crash, hang or leak
  * (run under ASan), and must keep the loader's contract.

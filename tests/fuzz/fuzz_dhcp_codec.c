@@ -1,5 +1,5 @@
 /*
- * Fuzz target: common/dhcp_codec.c.  Decode the input; when it is a valid
+ * Fuzz target: common/dhcp/dhcp_codec.c.  Decode the input; when it is a valid
  * message, encode it again with the client's own parameter request list
  * and decode the result.  The message type and the client key must
  * survive the round trip (abort() otherwise); when nothing was dropped,

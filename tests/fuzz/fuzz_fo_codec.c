@@ -1,5 +1,5 @@
 /*
- * Fuzz target: common/fo_codec.c and fo_auth_verify.
+ * Fuzz target: common/proto/fo_codec.c and fo_auth_verify.
  *
  * Every input goes through fo_auth_verify with a fixed key (it must not
  * crash on any length) and fo_peek_header, then fo_decode with

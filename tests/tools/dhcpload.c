@@ -31,7 +31,7 @@
  * DHCPRELEASE (ciaddr, option 54 = the -s server; RFC 2131 4.4.6), and
  * dhcpload exits at once: a release is never answered.
  *
- * Only the DHCP codec (common/dhcp_codec.c) is used from the project.
+ * Only the DHCP codec (common/dhcp/dhcp_codec.c) is used from the project.
  * Exit: 0 every client acknowledged (renew mode: with its own address),
  * 1 not all, 2 usage or system error.
  */

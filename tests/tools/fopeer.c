@@ -1,7 +1,7 @@
 /*
  * fopeer: a small fake failover server for tests of dhcpfo-primary's
- * failover link.  It speaks the failover protocol (common/fo_codec.c,
- * common/fo_auth.c) with a shared key, prints every message it receives
+ * failover link.  It speaks the failover protocol (common/proto/fo_codec.c,
+ * common/proto/fo_auth.c) with a shared key, prints every message it receives
  * as one JSON object per line, and sends what it is told to, one command
  * per line from a command file (a FIFO the test writes to).
  *

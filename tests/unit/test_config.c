@@ -1,5 +1,5 @@
 /*
- * Unit tests: common/config.c (primary.ini loader and spec machinery).
+ * Unit tests: common/config/config.c (primary.ini loader and spec machinery).
  *
  * Each test writes INI text to its own temporary file and loads it.  The
  * samples in etc/ are read relative to the working directory, which is the
@@ -917,7 +917,7 @@ server_address_inside_range_allowed(void **state)
 	struct config cfg;
 	(void)state;
 
-	/* The pool never leases ServerAddress (common/pool.c). */
+	/* The pool never leases ServerAddress (common/dhcp/pool.c). */
 	load_ok("[server]\nName = a\nServerAddress = 198.51.100.150\n"
 	    "[subnet:lan1]\nSubnet = 198.51.100.0/24\n"
 	    "Range = 198.51.100.100-198.51.100.199\n", &cfg);

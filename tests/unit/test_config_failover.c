@@ -1,5 +1,5 @@
 /*
- * Unit tests: common/config_failover.c (failover.ini loader).
+ * Unit tests: failover/config_failover.c (failover.ini loader).
  *
  * Each test writes INI text to its own temporary file and loads it.  The
  * samples in etc/ are read relative to the working directory, which is the

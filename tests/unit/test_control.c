@@ -1,5 +1,5 @@
 /*
- * Unit tests: common/control.c (socket server and client) and strbuf.
+ * Unit tests: common/util/control.c (socket server and client) and strbuf.
  * The server runs on its own libev loop in a second thread; the test
  * thread is the client.
  */

@@ -1,5 +1,5 @@
 /*
- * Unit tests: common/dhcp_codec.c.  Vectors are written in hex; "zN"
+ * Unit tests: common/dhcp/dhcp_codec.c.  Vectors are written in hex; "zN"
  * (decimal, ended by a space) stands for N zero bytes so the 192 bytes of
  * sname/file and the padding stay readable.
  */

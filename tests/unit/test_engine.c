@@ -1,5 +1,5 @@
 /*
- * Unit tests: common/engine.c (RFC 2131 4.3 server logic) over real pools
+ * Unit tests: common/dhcp/engine.c (RFC 2131 4.3 server logic) over real pools
  * and the real codec, with a fake clock and a hand-built configuration.
  */
 #include <setjmp.h>

@@ -1,5 +1,5 @@
 /*
- * Unit tests: common/fo_auth.c (key files, HMAC sign/verify, replay
+ * Unit tests: common/proto/fo_auth.c (key files, HMAC sign/verify, replay
  * window), and the receive path in the order fo_codec.h prescribes.
  * The known-answer MACs were computed with Python's hmac module.
  */

@@ -1,5 +1,5 @@
 /*
- * Unit tests: common/fo_codec.c.
+ * Unit tests: common/proto/fo_codec.c.
  *
  * The hex vectors were produced by a separate model of the wire format
  * written from docs/failover-protocol.md, not by this encoder.  In the

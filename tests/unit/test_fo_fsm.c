@@ -1,5 +1,5 @@
 /*
- * Unit tests: common/fo_fsm.c, the failover's per-primary machine
+ * Unit tests: failover/fo_fsm.c, the failover's per-primary machine
  * (DESIGN 3; seed 5 PollDelay, PollRetryMax, WaitPollRplSecs, SyncBindings,
  * SyncFailCritical, SyncReqRetryMax, WaitSyncStartSecs).
  *
@@ -8,7 +8,7 @@
  * 2. Scenarios with a fake clock and a fake loop.
  * 3. A random walk checking invariants after every step.
  * 4. The failover and primary machines together over a simulated link
- *    (links common/pr_fsm.c too): no subnet is ever served by both.
+ *    (links primary/pr_fsm.c too): no subnet is ever served by both.
  */
 #include <setjmp.h>
 #include <stdarg.h>

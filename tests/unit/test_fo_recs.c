@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../primary/fo_recs.h"
+#include "fo_recs.h"
 
 static void
 add_get_ack(void **state)

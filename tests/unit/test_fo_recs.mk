@@ -1,2 +1,1 @@
-UNIT_OBJS_test_fo_recs =
-$(BUILD)/unit/test_fo_recs: $(BUILD)/obj/primary/fo_recs.o
+UNIT_OBJS_test_fo_recs = fo_recs

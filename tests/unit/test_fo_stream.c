@@ -1,4 +1,4 @@
-/* Unit tests: common/fo_stream.c (BindUpd windows, acks, retries). */
+/* Unit tests: common/proto/fo_stream.c (BindUpd windows, acks, retries). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

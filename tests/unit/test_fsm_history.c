@@ -1,5 +1,5 @@
 /*
- * Unit tests: common/fsm_history.c -- the bounded transition ring and the
+ * Unit tests: common/util/fsm_history.c -- the bounded transition ring and the
  * per-state counters both state machines keep (DESIGN 3).
  */
 #include <setjmp.h>

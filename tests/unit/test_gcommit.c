@@ -1,6 +1,6 @@
 /*
  * Unit tests: the group commit both daemons serve DHCP by
- * (common/gcommit.c, with common/lease_db.c), against a real Berkeley DB
+ * (common/dhcp/gcommit.c, with common/store/lease_db.c), against a real Berkeley DB
  * store made to fail by tests/tools/dbfault.c, linked in (no preloading,
  * so this runs under ASan too).
  *

@@ -1,4 +1,4 @@
-/* Unit tests: common/lease.c (state names and the record codec). */
+/* Unit tests: common/store/lease.c (state names and the record codec). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

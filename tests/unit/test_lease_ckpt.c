@@ -1,5 +1,5 @@
 /*
- * Unit tests: the checkpoint thread of common/lease_ckpt.c -- it
+ * Unit tests: the checkpoint thread of common/store/lease_ckpt.c -- it
  * checkpoints on its own while the caller commits, reports an error once
  * to the caller's loop, and a stop does not wait out the period.
  */

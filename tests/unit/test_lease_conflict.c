@@ -1,5 +1,5 @@
 /*
- * Unit tests: common/lease_conflict.c, the rule both daemons apply to
+ * Unit tests: common/store/lease_conflict.c, the rule both daemons apply to
  * two records of one address (docs/failover-design.md "Conflicts").
  */
 #include <setjmp.h>

@@ -1,5 +1,5 @@
 /*
- * Unit tests: common/lease_db.c on a real Berkeley DB environment in a
+ * Unit tests: common/store/lease_db.c on a real Berkeley DB environment in a
  * temporary directory: durability across reopen, batches that must not
  * survive, both indexes, store identity, corrupt records, a SIGKILL in
  * the middle of a stream of commits, and a full file system.

@@ -1,5 +1,5 @@
 /*
- * Unit tests: the owner's u64 meta values of common/lease_db.c
+ * Unit tests: the owner's u64 meta values of common/store/lease_db.c
  * (lease_db_meta_set_u64 / _get_u64): they ride in the open batch, so
  * they become durable exactly when its leases do -- the primary's
  * replication watermark relies on that -- and the store's own entries

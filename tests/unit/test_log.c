@@ -1,4 +1,4 @@
-/* Unit tests: common/log.c helpers (sanitising and rate limiting). */
+/* Unit tests: common/util/log.c helpers (sanitising and rate limiting). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /*
- * Unit tests: common/netio.c and common/ifaddr.c on real sockets.
+ * Unit tests: common/net/netio.c and common/net/ifaddr.c on real sockets.
  *
  * The program first moves itself into a private network namespace
  * (unshare(CLONE_NEWNET), so it needs root): every datagram stays inside

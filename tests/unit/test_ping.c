@@ -1,5 +1,5 @@
 /*
- * Unit tests: common/ping.c with a real libev loop and real ICMP.
+ * Unit tests: common/net/ping.c with a real libev loop and real ICMP.
  *
  * The program moves itself into a private network namespace first
  * (unshare(CLONE_NEWNET); it needs root), so every echo request it sends

@@ -1,5 +1,5 @@
 /*
- * Unit tests: common/pool.c (allocation state), with a fake clock and a
+ * Unit tests: common/dhcp/pool.c (allocation state), with a fake clock and a
  * configuration built by hand.
  */
 #include <setjmp.h>

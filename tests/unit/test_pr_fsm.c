@@ -1,5 +1,5 @@
 /*
- * Unit tests: common/pr_fsm.c, the primary's control machine (DESIGN 3,
+ * Unit tests: primary/pr_fsm.c, the primary's control machine (DESIGN 3,
  * seed 5 CtlReqRetryMax / WaitCtlRetSecs).  A table over every state x
  * event, then scenarios with a fake clock.
  */

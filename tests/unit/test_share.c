@@ -1,7 +1,7 @@
 /*
- * Unit tests: common/share.c, the failover's share of a subnet
+ * Unit tests: common/dhcp/share.c, the failover's share of a subnet
  * (docs/safety.md), and its place in the subnet digest
- * (common/fo_digest.c): both servers must derive the very same
+ * (common/proto/fo_digest.c): both servers must derive the very same
  * addresses from the same definition, whatever order it is written in,
  * and a difference must change the digest.
  */

@@ -1,4 +1,4 @@
-/* Unit tests: common/trap_limit.c (how often a notification may go). */
+/* Unit tests: common/util/trap_limit.c (how often a notification may go). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

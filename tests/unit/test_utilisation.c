@@ -1,4 +1,4 @@
-/* Unit tests: common/utilisation.c (subnet utilisation crossings, share
+/* Unit tests: common/util/utilisation.c (subnet utilisation crossings, share
  * episodes). */
 #include <setjmp.h>
 #include <stdarg.h>

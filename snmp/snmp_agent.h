@@ -147,7 +147,7 @@ void	snmp_agent_stop(void);
  * takes a snapshot and sends dhcpfoSubnetUtilisationHigh/Normal and
  * dhcpfoFailoverShareExhausted for the subnets this daemon serves
  * (served_by primary on a primary, failover on the failover), with the
- * hysteresis of common/utilisation.h.  Nothing for the daemons to do but
+ * hysteresis of common/util/utilisation.h.  Nothing for the daemons to do but
  * fill snmp_subnet_row.
  */
 #define SNMP_UTIL_INTERVAL	1.0	/* seconds */

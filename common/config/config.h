@@ -56,7 +56,7 @@ struct cfg_subnet {
 	size_t		nexclude_ranges;
 	struct cfg_range exclude_ranges[CFG_MAX_EXCLUDES];
 	/*
-	 * Safety without duplicates (docs/safety.md, common/share.h): the
+	 * Safety without duplicates (docs/safety.md, common/dhcp/share.h): the
 	 * failover's share of each range, percent 0..50, and how long after
 	 * losing the primary the failover keeps to it, seconds.  Given in
 	 * the section or inherited from [failover] ([primary:NAME] on the
@@ -128,7 +128,7 @@ struct cfg_server {
  */
 #define CFG_SNMP_NOTIFY_MAX	18
 
-/* [snmp]: the AgentX sub-agent (common/snmp_agent.c). */
+/* [snmp]: the AgentX sub-agent (snmp/snmp_agent.c). */
 struct cfg_snmp {
 	bool		present;		/* the file has an [snmp] section */
 	char		agentx_socket[CFG_PATH_MAX];	/* AgentXSocket */
