@@ -19,7 +19,7 @@
 
 #include "exitcodes.h"
 #include "fo_digest.h"
-#include "fo_snmp.h"
+#include "fod_snmp.h"
 #include "fod.h"
 
 static void
@@ -62,7 +62,7 @@ hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 }
 
 struct fod *
-fod_new(struct ev_loop *loop, struct fo_config *cfg, const char *cfgpath,
+fod_new(struct ev_loop *loop, struct fod_config *cfg, const char *cfgpath,
     bool debug, char *err, size_t errlen, int *exit_code)
 {
 	struct fod *fod;
@@ -71,7 +71,7 @@ fod_new(struct ev_loop *loop, struct fo_config *cfg, const char *cfgpath,
 	*exit_code = EXIT_SYSTEM;
 	if ((fod = calloc(1, sizeof(*fod))) == NULL ||
 	    (fod->rxbuf = calloc(NETIO_BATCH, sizeof(*fod->rxbuf))) == NULL ||
-	    (fod->fo_rxbuf = malloc(FO_DGRAM_MAX + 1)) == NULL) {
+	    (fod->fod_rxbuf = malloc(FO_DGRAM_MAX + 1)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		if (fod != NULL)
 			free(fod->rxbuf);
@@ -79,7 +79,7 @@ fod_new(struct ev_loop *loop, struct fo_config *cfg, const char *cfgpath,
 		return NULL;
 	}
 	fod->loop = loop;
-	fod->fo_fd = -1;
+	fod->fod_fd = -1;
 	fod->cfg = *cfg;
 	memset(cfg, 0, sizeof(*cfg));
 	snprintf(fod->cfgpath, sizeof(fod->cfgpath), "%s", cfgpath);
@@ -110,7 +110,7 @@ fod_new(struct ev_loop *loop, struct fo_config *cfg, const char *cfgpath,
 		goto fail;
 	}
 	for (size_t i = 0; i < fod->cfg.nprimaries; i++) {
-		fod->peers[i] = fo_peer_new(fod, i, &fod->cfg.primaries[i],
+		fod->peers[i] = fod_peer_new(fod, i, &fod->cfg.primaries[i],
 		    err, errlen, exit_code);
 		if (fod->peers[i] == NULL)
 			goto fail;
@@ -164,7 +164,7 @@ fod_start_threads(struct fod *fod, char *err, size_t errlen)
 	for (size_t i = 0; i < fod->npeers && rc == 0; i++) {
 		/* The loops were made before daemon() forked. */
 		ev_loop_fork(fod->peers[i]->loop);
-		rc = fo_peer_start(fod->peers[i], err, errlen);
+		rc = fod_peer_start(fod->peers[i], err, errlen);
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc == 0 && (fod->ckpt = lease_ckpt_start(fod->env,
@@ -179,7 +179,7 @@ fod_run(struct fod *fod)
 	char	 a[16];
 	uint32_t sa = fod->cfg.server.server_addr;
 
-	fo_fmt_addr(sa, a, sizeof(a));
+	fod_fmt_addr(sa, a, sizeof(a));
 	log_info("dhcpfo-failover %s protecting %zu primar%s; failover "
 	    "protocol on %s:%u, DHCP on port %u", fod->cfg.server.name,
 	    fod->npeers, fod->npeers == 1 ? "y" : "ies", a,
@@ -202,9 +202,9 @@ fod_free(struct fod *fod)
 	ctl_close(fod->ctl);
 	/* Threads first: they send on our sockets and use the env. */
 	for (size_t i = 0; i < fod->npeers; i++)
-		fo_peer_stop(fod->peers[i], NULL);
+		fod_peer_stop(fod->peers[i], NULL);
 	for (size_t i = 0; i < fod->npeers; i++)
-		fo_peer_free(fod->peers[i]);
+		fod_peer_free(fod->peers[i]);
 	free(fod->peers);
 	fod_close_sockets(fod);
 	lease_ckpt_stop(fod->ckpt);
@@ -216,10 +216,10 @@ fod_free(struct fod *fod)
 	if (fod->loop != NULL)
 		ev_async_stop(fod->loop, &fod->note_w);
 	fq_destroy(&fod->noteq);
-	fo_config_free(&fod->cfg);
+	fod_config_free(&fod->cfg);
 	free(fod->routes);
 	free(fod->rxbuf);
-	free(fod->fo_rxbuf);
+	free(fod->fod_rxbuf);
 	free(fod);
 }
 
@@ -248,7 +248,7 @@ same_subnets(const struct config *a, const struct config *b)
 /* Why a running primary must be restarted to take its new section, or
  * NULL if policy changes are all (they need no restart). */
 static const char *
-restart_reason(const struct fo_peer *p, const struct cfg_fo_primary *o,
+restart_reason(const struct fod_peer *p, const struct cfg_fo_primary *o,
     const struct cfg_fo_primary *n, char *err, size_t errlen)
 {
 	struct fo_key k;
@@ -281,14 +281,14 @@ restart_reason(const struct fo_peer *p, const struct cfg_fo_primary *o,
 
 /* Threads start with every signal blocked (STYLE 10), as at start-up. */
 static int
-start_peer(struct fo_peer *p, char *err, size_t errlen)
+start_peer(struct fod_peer *p, char *err, size_t errlen)
 {
 	sigset_t all, old;
 	int	 rc;
 
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
-	rc = fo_peer_start(p, err, errlen);
+	rc = fod_peer_start(p, err, errlen);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return rc;
 }
@@ -319,7 +319,7 @@ enum rl_origin { RL_KEPT = 0, RL_NEW, RL_RESTARTED };
  *
  *  - a primary whose section is unchanged but for its poll and sync
  *    policy keeps its thread and all its state; the thread applies the
- *    policy from the next timer on (fo_fsm_set_params);
+ *    policy from the next timer on (fod_fsm_set_params);
  *  - a primary whose section is gone is stopped: its thread commits
  *    what it staged and ends, its store handle is closed (the store
  *    stays on disk);
@@ -339,9 +339,9 @@ enum rl_origin { RL_KEPT = 0, RL_NEW, RL_RESTARTED };
 int
 fod_reload(struct fod *fod, struct strbuf *why)
 {
-	struct fo_config ncfg;
+	struct fod_config ncfg;
 	struct config_errors errs = { 0 };
-	struct fo_peer **np = NULL, **arr = NULL, **oldpeers;
+	struct fod_peer **np = NULL, **arr = NULL, **oldpeers;
 	struct fod_route *ra = NULL, *rb = NULL;
 	uint8_t	*fate = NULL, *origin = NULL;
 	size_t	 i, j, nn, no = fod->npeers, nsub = 0, k, added = 0,
@@ -365,7 +365,7 @@ fod_reload(struct fod *fod, struct strbuf *why)
 	/* [snmp] concerns only this thread: applied from any valid file,
 	 * whatever becomes of the primaries' part. */
 	fod->cfg.snmp = ncfg.snmp;
-	fo_snmp_apply(fod);
+	fod_snmp_apply(fod);
 	nn = ncfg.nprimaries;
 	/* MaxPrimaries is a [server] key: the running value holds. */
 	if (nn > fod->cfg.max_primaries) {
@@ -399,7 +399,7 @@ fod_reload(struct fod *fod, struct strbuf *why)
 			origin[j] = RL_NEW;	/* made below */
 			continue;
 		}
-		o = fo_config_primary(&fod->cfg, fod->peers[i]->name);
+		o = fod_config_primary(&fod->cfg, fod->peers[i]->name);
 		err[0] = '\0';
 		r = o == NULL ? "not found" : restart_reason(fod->peers[i], o,
 		    n, err, sizeof(err));
@@ -424,7 +424,7 @@ fod_reload(struct fod *fod, struct strbuf *why)
 	for (j = 0; j < nn; j++) {
 		if (origin[j] != RL_NEW)
 			continue;
-		np[j] = fo_peer_new(fod, j, &ncfg.primaries[j], err,
+		np[j] = fod_peer_new(fod, j, &ncfg.primaries[j], err,
 		    sizeof(err), &exit_code);
 		if (np[j] == NULL)
 			goto refuse;
@@ -448,18 +448,18 @@ fod_reload(struct fod *fod, struct strbuf *why)
 
 	/* 2. Stop them: each commits what it staged, closes its store. */
 	for (i = 0; i < no; i++) {
-		struct fo_peer *p = oldpeers[i];
+		struct fod_peer *p = oldpeers[i];
 
 		if (fate[i] == RL_KEEP)
 			continue;
-		fo_peer_stop(p, fate[i] == RL_REMOVE ? "removed by reload" :
+		fod_peer_stop(p, fate[i] == RL_REMOVE ? "removed by reload" :
 		    "restarted by reload");
 		if (fate[i] == RL_REMOVE) {
 			log_info("primary=%s: removed by reload", p->name);
 			sb_printf(why, "primary %s removed\n", p->name);
 			removed++;
 		}
-		fo_peer_free(p);
+		fod_peer_free(p);
 	}
 	free(oldpeers);
 
@@ -470,11 +470,11 @@ fod_reload(struct fod *fod, struct strbuf *why)
 			continue;
 		if (origin[j] == RL_RESTARTED) {
 			/* Its store is closed now: open it again. */
-			np[j] = fo_peer_new(fod, j, &ncfg.primaries[j], err,
+			np[j] = fod_peer_new(fod, j, &ncfg.primaries[j], err,
 			    sizeof(err), &exit_code);
 		}
 		if (np[j] != NULL && start_peer(np[j], err, sizeof(err)) < 0) {
-			fo_peer_free(np[j]);
+			fod_peer_free(np[j]);
 			np[j] = NULL;
 		}
 		if (np[j] == NULL) {
@@ -537,7 +537,7 @@ fod_reload(struct fod *fod, struct strbuf *why)
 		ncfg.nprimaries = tn;
 	}
 	fod->cfg.defaults = ncfg.defaults;
-	fo_config_free(&ncfg);
+	fod_config_free(&ncfg);
 	free(np);
 	free(origin);
 	free(fate);
@@ -558,14 +558,14 @@ refuse:
 	/* Only the new primaries' peers are ours; none has started. */
 	for (j = 0; np != NULL && origin != NULL && j < nn; j++)
 		if (origin[j] == RL_NEW)
-			fo_peer_free(np[j]);
+			fod_peer_free(np[j]);
 	free(np);
 	free(origin);
 	free(arr);
 	free(fate);
 	free(ra);
 	free(rb);
-	fo_config_free(&ncfg);
+	fod_config_free(&ncfg);
 	fod->ctr.reload_failures++;
 	return -1;
 }

@@ -7,14 +7,14 @@
  *    environment, every socket (failover UDP, DHCP, control), signals and
  *    the control commands.  It reads datagrams, checks their sanity and
  *    routes each to the thread of the primary it belongs to;
- *  - one thread per primary (struct fo_peer) owns that primary's store
+ *  - one thread per primary (struct fod_peer) owns that primary's store
  *    handle, pools, engine, state machine, key and replay window.  It
  *    authenticates and handles what the main thread routed to it, and
  *    serves the primary's clients while it stands in for it.
  *
  * They share nothing mutable but the queues (struct fq: mutex-protected
  * ring + ev_async), each peer's published status snapshot (a copy under
- * snap_mtx) and two atomic flags.  Fields of struct fo_peer are marked
+ * snap_mtx) and two atomic flags.  Fields of struct fod_peer are marked
  * with who may touch them.
  */
 #ifndef DHCPFO_FAILOVER_FOD_H
@@ -26,13 +26,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config_failover.h"
+#include "fod_config.h"
 #include "control.h"
 #include "dhcp_reply.h"
 #include "engine.h"
 #include "fo_auth.h"
 #include "fo_codec.h"
-#include "fo_fsm.h"
+#include "fod_fsm.h"
 #include "fo_stream.h"
 #include "gcommit.h"
 #include "ifaddr.h"
@@ -50,8 +50,8 @@
  * design.md "Stores and sequences"): the top bit set, so they are told
  * apart from the primary's after a restart.
  */
-#ifndef FO_LOCAL_SEQ_BIT
-#define FO_LOCAL_SEQ_BIT	(UINT64_C(1) << 63)
+#ifndef FOD_LOCAL_SEQ_BIT
+#define FOD_LOCAL_SEQ_BIT	(UINT64_C(1) << 63)
 #endif
 
 #define FOD_MAX_SOCKS		(1 + CFG_MAX_IFACES)
@@ -59,20 +59,20 @@
 #define FOD_QUEUE_CAP		16384	/* items waiting for one thread */
 #define FOD_CHECKPOINT_SECS	30.0
 #define FOD_CALL_TIMEOUT	5.0	/* control call into a thread */
-#define FO_TICK_SECS		1.0	/* expiry sweep, lazy commits */
-#define FO_SNAP_INTERVAL	0.02	/* status snapshots at most this often */
-#define FO_PACE_SECS		0.1	/* steady replication commits, at most
-					 * (fo_serve.c) */
-#define FO_PACE_BUSY		(FO_RX_MAX / 4)	/* ... read at once above */
-#define FO_EXPIRE_PER_TICK	4096
-#define FO_MAX_PINGS		1024	/* DISCOVERs waiting on a ping */
-#define FO_HB_WINDOW		1024	/* hand-back updates in flight */
-#define FO_VERDICTS_MAX		256	/* BIND_RPLs waiting for one commit */
-#define FO_SKEW_WARN		30.0	/* DESIGN 3: clock skew warned */
-#define FO_SKEW_FAULTY		60.0	/* ... and the pair reported faulty */
+#define FOD_TICK_SECS		1.0	/* expiry sweep, lazy commits */
+#define FOD_SNAP_INTERVAL	0.02	/* status snapshots at most this often */
+#define FOD_PACE_SECS		0.1	/* steady replication commits, at most
+					 * (fod_serve.c) */
+#define FOD_PACE_BUSY		(FO_RX_MAX / 4)	/* ... read at once above */
+#define FOD_EXPIRE_PER_TICK	4096
+#define FOD_MAX_PINGS		1024	/* DISCOVERs waiting on a ping */
+#define FOD_HANDBACK_WINDOW		1024	/* hand-back updates in flight */
+#define FOD_VERDICTS_MAX		256	/* BIND_RPLs waiting for one commit */
+#define FOD_SKEW_WARN		30.0	/* DESIGN 3: clock skew warned */
+#define FOD_SKEW_FAULTY		60.0	/* ... and the pair reported faulty */
 
 struct fod;
-struct fo_peer;
+struct fod_peer;
 
 /* ------------------------------------------------------------ queues */
 
@@ -84,17 +84,17 @@ enum fq_kind {
 };
 
 enum fq_cmd {
-	FQ_CMD_TAKEOVER = 1,	/* FO_EV_FORCE_TAKEOVER */
-	FQ_CMD_RELEASE,		/* FO_EV_FORCE_RELEASE */
-	FQ_CMD_START,		/* FO_EV_START (after a stop) */
+	FQ_CMD_TAKEOVER = 1,	/* FOD_EV_FORCE_TAKEOVER */
+	FQ_CMD_RELEASE,		/* FOD_EV_FORCE_RELEASE */
+	FQ_CMD_START,		/* FOD_EV_START (after a stop) */
 	FQ_CMD_POLICY,		/* reload: new poll/sync policy */
-	FQ_CMD_CALL,		/* run a control call (struct fo_call) */
+	FQ_CMD_CALL,		/* run a control call (struct fod_call) */
 	FQ_CMD_STOP,		/* shutdown or reload: stop the loop (buf:
 				 * the reason) */
-	FQ_CMD_PARTNER_DOWN,	/* FO_EV_PARTNER_DOWN */
+	FQ_CMD_PARTNER_DOWN,	/* FOD_EV_PARTNER_DOWN */
 };
 
-struct fo_call;
+struct fod_call;
 
 /*
  * One queued item, allocated by the producer and freed by the consumer.
@@ -110,9 +110,9 @@ struct fq_item {
 	uint32_t	 link_addr;	/* FQ_DHCP: giaddr or interface */
 	uint32_t	 iface_addr;	/* FQ_DHCP: our address on the link */
 	uint64_t	 peer;		/* FQ_NOTE: which peer (its uid) */
-	int		 note;		/* FQ_NOTE: enum fo_notify or -1 */
+	int		 note;		/* FQ_NOTE: enum fod_notify or -1 */
 	bool		 critical;	/* FQ_NOTE: EXIT_CRITICAL */
-	struct fo_call	*call;		/* FQ_CMD_CALL */
+	struct fod_call	*call;		/* FQ_CMD_CALL */
 	struct cfg_fo_policy policy;	/* FQ_CMD_POLICY */
 	size_t		 len;
 	uint8_t		 buf[];
@@ -127,7 +127,7 @@ struct fq {
 	ev_async	*wake;		/* consumer's watcher */
 };
 
-/* fo_queue.c */
+/* fod_queue.c */
 int		 fq_init(struct fq *, size_t cap, struct ev_loop *,
 		    ev_async *);
 void		 fq_destroy(struct fq *);
@@ -145,16 +145,16 @@ uint64_t	 fq_dropped(struct fq *);
  * (with a time limit) for the answer: both ends hold a reference, the
  * last to let go frees it.
  */
-enum fo_call_kind {
-	FO_CALL_LEASES = 1,	/* append the peer's leases (filter: arg) */
+enum fod_call_kind {
+	FOD_CALL_LEASES = 1,	/* append the peer's leases (filter: arg) */
 };
 
-struct fo_call {
+struct fod_call {
 	pthread_mutex_t	 mtx;
 	pthread_cond_t	 cv;
 	int		 refs;
 	bool		 done;
-	enum fo_call_kind kind;
+	enum fod_call_kind kind;
 	bool		 json;
 	char		 arg[CTL_MAX_LINE];	/* "" = none */
 	/* Answer: */
@@ -164,30 +164,30 @@ struct fo_call {
 	struct strbuf	 out;
 };
 
-struct fo_call	*fo_call_new(enum fo_call_kind, bool json, const char *arg);
-void		 fo_call_release(struct fo_call *);
+struct fod_call	*fod_call_new(enum fod_call_kind, bool json, const char *arg);
+void		 fod_call_release(struct fod_call *);
 /* Thread side: the answer is complete. */
-void		 fo_call_done(struct fo_call *);
+void		 fod_call_done(struct fod_call *);
 /* Main side: wait up to secs; true if done. */
-bool		 fo_call_wait(struct fo_call *, double secs);
+bool		 fod_call_wait(struct fod_call *, double secs);
 /* Main side: queue c to the peer's thread (which gets a reference). */
-bool		 fo_call_post(struct fo_peer *, struct fo_call *);
+bool		 fod_call_post(struct fod_peer *, struct fod_call *);
 
 /* -------------------------------------------------- published status */
 
 /* Per subnet, during and after a hand-back. */
-enum fo_hb_sub {
-	FO_SUB_HELD = 0,	/* ours to serve in takeover */
-	FO_SUB_SYNCING,		/* being handed back: nobody serves it */
-	FO_SUB_BACK,		/* handed back: the primary's */
+enum fod_handback_sub {
+	FOD_SUB_HELD = 0,	/* ours to serve in takeover */
+	FOD_SUB_SYNCING,		/* being handed back: nobody serves it */
+	FOD_SUB_BACK,		/* handed back: the primary's */
 };
 
-struct fo_snap_subnet {
+struct fod_snap_subnet {
 	char		 name[CFG_NAME_MAX];
 	uint32_t	 network;
 	uint8_t		 prefix;
 	bool		 serving;	/* we grant leases from it */
-	uint8_t		 hb;		/* enum fo_hb_sub */
+	uint8_t		 handback;		/* enum fod_handback_sub */
 	bool		 digest_seen;	/* the primary sent its digest */
 	bool		 digest_match;
 	struct pool_stats st;
@@ -200,31 +200,31 @@ struct fo_snap_subnet {
 };
 
 /* Counters of rejected failover datagrams: the codec's errors first. */
-enum fo_rej {
-	FO_REJ_BAD_HMAC = FO_ERR_COUNT,
-	FO_REJ_REPLAYED,
-	FO_REJ_TOO_OLD,
-	FO_REJ_OLD_EPOCH,
-	FO_REJ_REFLECTED,	/* FROM_PRIMARY clear: our own role */
-	FO_REJ_UNEXPECTED,	/* a type the failover never receives */
-	FO_REJ_BAD_LEASE,	/* a LEASE record that does not decode */
-	FO_REJ_WRONG_ID,	/* from the primary's address, other id */
-	FO_REJ_SOCKET,		/* receive error on the primary's socket */
-	FO_REJ_COUNT
+enum fod_rej {
+	FOD_REJ_BAD_HMAC = FO_ERR_COUNT,
+	FOD_REJ_REPLAYED,
+	FOD_REJ_TOO_OLD,
+	FOD_REJ_OLD_EPOCH,
+	FOD_REJ_REFLECTED,	/* FROM_PRIMARY clear: our own role */
+	FOD_REJ_UNEXPECTED,	/* a type the failover never receives */
+	FOD_REJ_BAD_LEASE,	/* a LEASE record that does not decode */
+	FOD_REJ_WRONG_ID,	/* from the primary's address, other id */
+	FOD_REJ_SOCKET,		/* receive error on the primary's socket */
+	FOD_REJ_COUNT
 };
-const char	*fo_rej_name(unsigned);
+const char	*fod_rej_name(unsigned);
 
-struct fo_snap {
+struct fod_snap {
 	bool		 valid;		/* published at least once */
-	enum fo_state	 state;
-	struct fo_counters ctr;
+	enum fod_state	 state;
+	struct fod_fsm_counters ctr;
 	struct fsm_history hist;
 	double		 now;		/* wall clock of the snapshot */
 	double		 last_poll_sent, last_reply, last_rx; /* wall, 0 */
 	uint64_t	 msgs_rx, msgs_tx, send_errors;
 	uint64_t	 direct_rx;	/* datagrams on the primary's socket */
 	uint64_t	 direct_bad;	/* ... of them malformed */
-	uint64_t	 rejects[FO_REJ_COUNT];
+	uint64_t	 rejects[FOD_REJ_COUNT];
 	uint64_t	 upd_received, upd_applied, upd_acked, upd_conflicts;
 	uint64_t	 approvals_granted, approvals_refused;
 	uint64_t	 bindings, local_bindings;
@@ -235,21 +235,21 @@ struct fo_snap {
 	uint64_t	 sync_expected, sync_received;
 	double		 last_sync_secs;
 	/* Hand-back. */
-	size_t		 hb_subnet;	/* in progress, or SIZE_MAX */
-	uint64_t	 hb_sent_total;
-	size_t		 last_hb_leases;
-	double		 last_hb_secs;
-	bool		 hb_full;	/* last/current one: everything */
+	size_t		 handback_subnet;	/* in progress, or SIZE_MAX */
+	uint64_t	 handback_sent_total;
+	size_t		 last_handback_leases;
+	double		 last_handback_secs;
+	bool		 handback_full;	/* last/current one: everything */
 	/* The primary as we know it. */
 	uint8_t		 p_store_id[FO_STORE_ID_LEN];
 	bool		 p_store_known, p_store_changed;
-	uint64_t	 p_last_seq, p_acked_seq, local_seq, hb_through;
+	uint64_t	 p_last_seq, p_acked_seq, local_seq, handback_through;
 	uint64_t	 p_epoch;
 	unsigned	 p_buf_size;
 	bool		 buf_mismatch;
 	bool		 have_clock;
 	double		 clock_skew;	/* primary - us, seconds */
-	bool		 faulty;	/* skew over FO_SKEW_FAULTY */
+	bool		 faulty;	/* skew over FOD_SKEW_FAULTY */
 	unsigned	 digest_mismatches, digests_missing;
 	/* Serving (takeover). */
 	struct engine_counters eng;
@@ -264,22 +264,22 @@ struct fo_snap {
 
 /* ----------------------------------------------------- one primary */
 
-struct fo_addrvec {
+struct fod_addrvec {
 	uint32_t	*v;
 	size_t		 n, cap;
 };
 
-struct fo_ping_wait;
+struct fod_ping_wait;
 
-/* Hand-back of one primary's subnets (fo_handback.c). */
-struct fo_hb_ent {
+/* Hand-back of one primary's subnets (fod_handback.c). */
+struct fod_handback_ent {
 	uint64_t	 seq;		/* UPD_SEQ */
 	uint32_t	 addr;
 	uint16_t	 len;
 	uint8_t		 rec[LEASE_RECORD_MAX];
 };
 
-struct fo_hb {
+struct fod_handback {
 	bool		 active;
 	bool		 full;		/* every binding, not only ours */
 	bool		 from_takeover;
@@ -290,18 +290,18 @@ struct fo_hb {
 	size_t		 n;		/* updates of cur */
 	size_t		 next;		/* next update never sent */
 	bool		 done_sent;	/* DONE marker out */
-	struct fo_hb_ent *ents;
+	struct fod_handback_ent *ents;
 	size_t		 ents_cap;
 	size_t		 sent_total;	/* leases in this hand-back */
 	size_t		 ctl_ret_count;	/* for the CtlRet that ends it */
 	struct fo_tx	 tx;
 	ev_timer	 retry_w;
-	uint8_t		*sub;		/* enum fo_hb_sub per subnet */
-	struct fo_addrvec *local;	/* per subnet: addresses we granted */
+	uint8_t		*sub;		/* enum fod_handback_sub per subnet */
+	struct fod_addrvec *local;	/* per subnet: addresses we granted */
 	size_t		 skipped_big;	/* records over the buffer size */
 };
 
-struct fo_peer {
+struct fod_peer {
 	/* ---- set by main before the thread starts; read-only after */
 	struct fod	*fod;
 	uint64_t	 uid;		/* unique for the daemon's life: a
@@ -320,14 +320,14 @@ struct fo_peer {
 	bool		 thr_started;
 	uint64_t	 dhcp_ignored;	/* dropped by main: not serving */
 	uint64_t	 dhcp_queued;
-	uint64_t	 fo_queued;
+	uint64_t	 fod_queued;
 
 	/* ---- shared */
 	atomic_bool	 serving;	/* any subnet served: route DHCP */
 	atomic_bool	 critical;	/* stopped by SyncFailCritical */
 	pthread_mutex_t	 snap_mtx;
-	struct fo_snap	 snap;		/* under snap_mtx */
-	struct fo_snap_subnet *snap_subnets;
+	struct fod_snap	 snap;		/* under snap_mtx */
+	struct fod_snap_subnet *snap_subnets;
 
 	/* ---- the thread only (and main before it starts) */
 	ev_async	 wake_w;
@@ -335,8 +335,8 @@ struct fo_peer {
 	ev_io		 sock_w;
 	struct fq_item	*rxit;		/* receive buffer for fd */
 	ev_prepare	 prepare_w;
-	ev_timer	 fsm_w[FO_TIMER_COUNT];
-	unsigned	 timer_gen[FO_TIMER_COUNT];	/* armed or cancelled */
+	ev_timer	 fsm_w[FOD_TIMER_COUNT];
+	unsigned	 timer_gen[FOD_TIMER_COUNT];	/* armed or cancelled */
 	ev_timer	 tick_w;
 	ev_timer	 pub_w;		/* a deferred snapshot */
 	bool		 stopping;
@@ -352,20 +352,20 @@ struct fo_peer {
 	struct engine	 eng;
 	struct ping_ctx	*ping;
 	struct netio_l2	 l2;
-	struct fo_fsm	 fsm;
+	struct fod_fsm	 fsm;
 	size_t		 lease_max;	/* LEASE cap: min of buffer sizes */
 	size_t		 dgram_max;	/* BIND_UPD packing */
 	uint8_t		(*digests)[FO_SHA256_LEN];	/* ours, per subnet */
 
 	/* Events generated while actions run are queued, not nested. */
 	bool		 in_fsm;
-	struct fo_pending_ev {
-		struct fo_event	 ev;
+	struct fod_pending_ev {
+		struct fod_event	 ev;
 		char		 detail[FSM_REASON_MAX + 1];
 	}		 pend[8];
 	size_t		 npend;
 
-	/* Persistent values (meta of the store), fo_store.c. */
+	/* Persistent values (meta of the store), fod_store.c. */
 	uint64_t	 epoch;		/* our boot epoch for this pair */
 	uint64_t	 tx_seq;	/* header seq of our last datagram */
 	uint8_t		 p_store_id[FO_STORE_ID_LEN];
@@ -374,11 +374,11 @@ struct fo_peer {
 	bool		 sync_ok;	/* p_last_seq may advance */
 	uint64_t	 local_seq;	/* last local sequence handed out */
 	uint64_t	 local_seq_saved;
-	uint64_t	 hb_through;	/* local sequences handed back */
+	uint64_t	 handback_through;	/* local sequences handed back */
 	uint64_t	 p_epoch;	/* last primary boot epoch seen */
 	bool		 takeover_saved;
 	bool		 partner_down_saved; /* as loaded; then the machine's */
-	uint64_t	 meta_saved[16];	/* as last staged, fo_store.c */
+	uint64_t	 meta_saved[16];	/* as last staged, fod_store.c */
 
 	/* What the primary told us. */
 	uint8_t		 ctl_store_id[FO_STORE_ID_LEN];	/* CTL_REQ's */
@@ -393,7 +393,7 @@ struct fo_peer {
 	unsigned	 digest_mismatches, digests_missing;
 	bool		 digests_logged;
 
-	/* Replication receive (fo_sync.c). */
+	/* Replication receive (fod_sync.c). */
 	struct fo_rx	 rx;		/* update sequences to acknowledge */
 	uint64_t	 rx_max_seq;	/* highest primary seq staged */
 	bool		 sync_counting;	/* a start-up sync is running */
@@ -404,17 +404,17 @@ struct fo_peer {
 	size_t		 sync_nseen, sync_capseen;
 	double		 sync_started;
 
-	/* Hand-back (fo_handback.c). */
-	struct fo_hb	 hb;
+	/* Hand-back (fod_handback.c). */
+	struct fod_handback	 handback;
 
-	/* Serving (fo_serve.c). */
+	/* Serving (fod_serve.c). */
 	bool		 commit_urgent;
 	bool		 commit_paced;	/* rx waits for pace_w */
 	ev_periodic	 pace_w;
 	struct gcommit	 gc;		/* ACKs until their batch commits */
 	struct dhcp_replyq outbox;
 	struct dhcp_reply_stats rstats;
-	struct fo_ping_wait *pings;
+	struct fod_ping_wait *pings;
 	unsigned	 pings_inflight;
 	struct dhcp_msg	*msg;		/* decode scratch */
 	struct engine_result *res;	/* engine scratch */
@@ -424,32 +424,32 @@ struct fo_peer {
 	struct fo_msg	*mt;		/* encode scratch (senders) */
 	uint8_t		*txbuf;		/* FO_DGRAM_MAX */
 	double		 last_poll_sent, last_reply, last_rx;
-	double		 started;	/* wall clock, thread start (fo_peer.c) */
+	double		 started;	/* wall clock, thread start (fod_peer.c) */
 	uint64_t	 msgs_rx, msgs_tx, send_errors;
 	uint64_t	 direct_rx, direct_bad;
-	uint64_t	 rejects[FO_REJ_COUNT];
+	uint64_t	 rejects[FOD_REJ_COUNT];
 	uint64_t	 upd_received, upd_applied, upd_acked, upd_conflicts;
-	uint64_t	 approvals_granted, approvals_refused; /* fo_approve.c */
+	uint64_t	 approvals_granted, approvals_refused; /* fod_approve.c */
 	/* Verdicts waiting for the commit that makes them true
-	 * (fo_approve.c). */
+	 * (fod_approve.c). */
 	size_t		 nverdicts;
-	struct fo_verdict {
+	struct fod_verdict {
 		uint64_t	 seq;
 		uint8_t		 result;
-	}		 verdicts[FO_VERDICTS_MAX];
+	}		 verdicts[FOD_VERDICTS_MAX];
 	uint64_t	 dhcp_rx, ping_backlog;
 	uint64_t	 bindings, local_bindings;
 	double		 last_sync_secs;
-	size_t		 last_hb_leases;
-	double		 last_hb_secs;
+	size_t		 last_handback_leases;
+	double		 last_handback_secs;
 	bool		 crit;
 	char		 stop_reason[FSM_REASON_MAX + 1];
 	bool		 snap_dirty;
 	double		 snap_at;
 	/* One limit per reason: garbage must not hide a wrong key. */
-	struct log_ratelimit rl_rej[FO_REJ_COUNT + 1];
+	struct log_ratelimit rl_rej[FOD_REJ_COUNT + 1];
 	struct log_ratelimit rl_store, rl_send, rl_ping, rl_conflict;
-	/* Notifications that could come in floods (fo_notify.c). */
+	/* Notifications that could come in floods (fod_notify.c). */
 	struct trap_limit tl_auth, tl_store, tl_dup;
 };
 
@@ -470,10 +470,10 @@ struct fod_route {
 };
 
 struct fod_counters {
-	uint64_t	 fo_rx, fo_bad;		/* sanity failures */
-	uint64_t	 fo_bad_by[FO_ERR_COUNT];
-	uint64_t	 fo_unknown_peer;	/* id or source unknown */
-	uint64_t	 fo_queue_full;
+	uint64_t	 fo_rx, fod_bad;		/* sanity failures */
+	uint64_t	 fod_bad_by[FO_ERR_COUNT];
+	uint64_t	 fod_unknown_peer;	/* id or source unknown */
+	uint64_t	 fod_queue_full;
 	uint64_t	 dhcp_rx, dhcp_short, dhcp_truncated;
 	uint64_t	 dhcp_no_subnet, dhcp_queue_full;
 	uint64_t	 notes;
@@ -482,7 +482,7 @@ struct fod_counters {
 
 struct fod {
 	struct ev_loop	*loop;
-	struct fo_config cfg;
+	struct fod_config cfg;
 	char		 cfgpath[CFG_PATH_MAX];
 	bool		 debug;
 	double		 started;	/* ev_now */
@@ -490,8 +490,8 @@ struct fod {
 
 	struct lease_env *env;
 	struct lease_ckpt *ckpt;	/* checkpoint thread, or NULL */
-	int		 fo_fd;
-	ev_io		 fo_w;
+	int		 fod_fd;
+	ev_io		 fod_w;
 	size_t		 nsocks;
 	struct fod_sock	 socks[FOD_MAX_SOCKS];
 	struct ifaddr_table ifs;
@@ -503,7 +503,7 @@ struct fod {
 	struct fq	 noteq;		/* peers -> main */
 
 	size_t		 npeers;
-	struct fo_peer	**peers;	/* in the order of cfg.primaries */
+	struct fod_peer	**peers;	/* in the order of cfg.primaries */
 	uint64_t	 next_uid;
 	struct fod_route *routes;	/* sorted by network */
 	size_t		 nroutes;
@@ -511,11 +511,11 @@ struct fod {
 	struct fod_counters ctr;
 	struct log_ratelimit rl_fo, rl_dhcp, rl_store;
 	struct netio_pkt *rxbuf;	/* NETIO_BATCH slots */
-	uint8_t		*fo_rxbuf;	/* FO_DGRAM_MAX + 1 */
+	uint8_t		*fod_rxbuf;	/* FO_DGRAM_MAX + 1 */
 };
 
 /* fod.c: the main thread's lifecycle */
-struct fod	*fod_new(struct ev_loop *, struct fo_config *cfg,
+struct fod	*fod_new(struct ev_loop *, struct fod_config *cfg,
 		    const char *cfgpath, bool debug, char *err, size_t errlen,
 		    int *exit_code);
 int		 fod_run(struct fod *);
@@ -524,174 +524,174 @@ int		 fod_reload(struct fod *, struct strbuf *why);
 /* Starts every peer thread (after daemon(): threads do not fork). */
 int		 fod_start_threads(struct fod *, char *err, size_t errlen);
 
-/* fo_dispatch.c: main-thread routing */
+/* fod_dispatch.c: main-thread routing */
 int		 fod_open_sockets(struct fod *, char *err, size_t errlen);
 void		 fod_close_sockets(struct fod *);
 int		 fod_build_routes(struct fod *);
 /* Routes of peers[0..n) into out (room for all their subnets): count. */
-size_t		 fod_fill_routes(struct fo_peer *const *peers, size_t n,
+size_t		 fod_fill_routes(struct fod_peer *const *peers, size_t n,
 		    struct fod_route *out);
 /* The peer whose uid is uid, or NULL (stopped by a reload). */
-struct fo_peer	*fod_peer_by_uid(const struct fod *, uint64_t uid);
+struct fod_peer	*fod_peer_by_uid(const struct fod *, uint64_t uid);
 /* Peer index owning addr, or -1. */
 long		 fod_route(const struct fod *, uint32_t addr);
 
-/* fo_notify.c: notifications from the peers */
+/* fod_notify.c: notifications from the peers */
 void		 fod_note_cb(struct ev_loop *, ev_async *, int);
 /* Peer side: log the notification and post it to the main thread. */
-void		 fo_notify_post(struct fo_peer *, enum fo_notify,
-		    const struct fo_output *);
-void		 fo_notify_critical(struct fo_peer *, const char *reason);
+void		 fod_notify_post(struct fod_peer *, enum fod_notify,
+		    const struct fod_output *);
+void		 fod_notify_critical(struct fod_peer *, const char *reason);
 /* The store's environment is lost: the daemon must exit (EXIT_STORE). */
-void		 fo_notify_fatal(struct fo_peer *, const char *why);
+void		 fod_notify_fatal(struct fod_peer *, const char *why);
 /*
  * Notifications raised outside the state machine, numbered after enum
- * fo_notify (the main thread maps both to traps: fo_snmp.c).
+ * fod_notify (the main thread maps both to traps: fod_snmp.c).
  */
-enum fo_alert {
-	FO_ALERT_UPDATE_FAILED = FO_NOTIFY_COUNT, /* an update not stored */
-	FO_ALERT_CONFIG_MISMATCH,	/* digests or SyncBindingBufSize */
-	FO_ALERT_DUPLICATE,		/* one address, two clients */
-	FO_ALERT_AUTH_FAILURE,		/* bad HMAC or replay */
-	FO_ALERT_END
+enum fod_alert {
+	FOD_ALERT_UPDATE_FAILED = FOD_NOTIFY_COUNT, /* an update not stored */
+	FOD_ALERT_CONFIG_MISMATCH,	/* digests or SyncBindingBufSize */
+	FOD_ALERT_DUPLICATE,		/* one address, two clients */
+	FOD_ALERT_AUTH_FAILURE,		/* bad HMAC or replay */
+	FOD_ALERT_END
 };
 /* Peer side: log_warn "primary=NAME: <text>" and post it. */
-void		 fo_alert(struct fo_peer *, enum fo_alert, const char *fmt,
+void		 fod_alert(struct fod_peer *, enum fod_alert, const char *fmt,
 		    ...) __attribute__((format(printf, 3, 4)));
-/* A datagram fo_reject()ed: bad HMAC or replay are posted, at most one
+/* A datagram fod_reject()ed: bad HMAC or replay are posted, at most one
  * a minute per primary, with the count held back. */
-void		 fo_alert_rejected(struct fo_peer *, unsigned rej);
+void		 fod_alert_rejected(struct fod_peer *, unsigned rej);
 /* Binding updates from the primary not stored (n of them, the store's
  * error rc): at most one a minute. */
-void		 fo_alert_update_failed(struct fo_peer *, int rc, size_t n);
+void		 fod_alert_update_failed(struct fod_peer *, int rc, size_t n);
 /* ours (our grant) and theirs (the primary's update) hold one address;
  * ours_kept says which stays.  A few a minute. */
-void		 fo_alert_duplicate(struct fo_peer *, const struct lease *ours,
+void		 fod_alert_duplicate(struct fod_peer *, const struct lease *ours,
 		    const struct lease *theirs, bool ours_kept);
 
-/* fo_ctl.c: control commands */
+/* fod_ctl.c: control commands */
 int		 fod_ctl_handler(void *arg, int argc, char **argv, bool json,
 		    struct strbuf *out);
 
-/* fo_peer.c: the per-primary thread */
-struct fo_peer	*fo_peer_new(struct fod *, size_t idx,
+/* fod_peer.c: the per-primary thread */
+struct fod_peer	*fod_peer_new(struct fod *, size_t idx,
 		    const struct cfg_fo_primary *, char *err, size_t errlen,
 		    int *exit_code);
-int		 fo_peer_start(struct fo_peer *, char *err, size_t errlen);
+int		 fod_peer_start(struct fod_peer *, char *err, size_t errlen);
 /* Asks the thread to stop (why: for the log, NULL = daemon shutting
  * down) and waits for it. */
-void		 fo_peer_stop(struct fo_peer *, const char *why);
-void		 fo_peer_free(struct fo_peer *);
-/* fo_peer_sock.c: the primary's own connected failover socket. */
-int		 fo_peer_sock_open(struct fo_peer *, char *err, size_t errlen);
-void		 fo_peer_sock_close(struct fo_peer *);
+void		 fod_peer_stop(struct fod_peer *, const char *why);
+void		 fod_peer_free(struct fod_peer *);
+/* fod_peer_sock.c: the primary's own connected failover socket. */
+int		 fod_peer_sock_open(struct fod_peer *, char *err, size_t errlen);
+void		 fod_peer_sock_close(struct fod_peer *);
 /* Handle whatever waits in that socket now. */
-void		 fo_peer_sock_drain(struct fo_peer *);
+void		 fod_peer_sock_drain(struct fod_peer *);
 /* Feed an event to the machine and perform its actions. */
-void		 fo_peer_event(struct fo_peer *, const struct fo_event *);
+void		 fod_peer_event(struct fod_peer *, const struct fod_event *);
 /* Shorthand for an event with no fields but its type (and detail). */
-void		 fo_peer_event_simple(struct fo_peer *, enum fo_event_type,
+void		 fod_peer_event_simple(struct fod_peer *, enum fod_event_type,
 		    const char *detail);
-/* fo_act.c: the machine's driver. */
-void		 fo_peer_timer_cb(struct ev_loop *, ev_timer *, int);
+/* fod_act.c: the machine's driver. */
+void		 fod_peer_timer_cb(struct ev_loop *, ev_timer *, int);
 /* Serving on/off for one subnet or all (keeps the main's flag right). */
-void		 fo_peer_serve(struct fo_peer *, size_t subnet, bool on);
-void		 fo_peer_serve_all(struct fo_peer *, bool on);
-/* fo_status.c */
-void		 fo_peer_publish(struct fo_peer *, bool force);
-double		 fo_wallclock(void);
-/* Thread side of reading a peer snapshot (main: fo_ctl.c). */
-void		 fo_peer_snapshot(struct fo_peer *, struct fo_snap *,
-		    struct fo_snap_subnet *subs, size_t cap);
+void		 fod_peer_serve(struct fod_peer *, size_t subnet, bool on);
+void		 fod_peer_serve_all(struct fod_peer *, bool on);
+/* fod_status.c */
+void		 fod_peer_publish(struct fod_peer *, bool force);
+double		 fod_wallclock(void);
+/* Thread side of reading a peer snapshot (main: fod_ctl.c). */
+void		 fod_peer_snapshot(struct fod_peer *, struct fod_snap *,
+		    struct fod_snap_subnet *subs, size_t cap);
 /* The safe period of x runs at `now` (wall clock): we serve the subnet
  * and keep new clients to our share (docs/config-failover.md). */
-bool		 fo_safe_running(const struct fo_snap *,
-		    const struct fo_snap_subnet *x, double now);
+bool		 fod_safe_running(const struct fod_snap *,
+		    const struct fod_snap_subnet *x, double now);
 /* Sums over the primaries' own sockets: datagrams, malformed ones. */
 void		 fod_direct_counts(struct fod *, uint64_t *rx, uint64_t *bad);
 
-/* fo_store.c: persistent per-primary values in the store's meta */
-int		 fo_store_load(struct fo_peer *, char *err, size_t errlen);
+/* fod_store.c: persistent per-primary values in the store's meta */
+int		 fod_store_load(struct fod_peer *, char *err, size_t errlen);
 /* Stage every changed value into the open batch (before a commit). */
-int		 fo_store_stage(struct fo_peer *);
+int		 fod_store_stage(struct fod_peer *);
 /* Stage and commit at once (rare events: state, epochs, store ids). */
-int		 fo_store_save(struct fo_peer *);
+int		 fod_store_save(struct fod_peer *);
 /* The batch carrying staged values was lost: stage them again. */
-void		 fo_store_commit_failed(struct fo_peer *);
-uint64_t	 fo_store_local_seq(struct fo_peer *);
-void		 fo_store_adopt_primary(struct fo_peer *, const uint8_t *id);
+void		 fod_store_commit_failed(struct fod_peer *);
+uint64_t	 fod_store_local_seq(struct fod_peer *);
+void		 fod_store_adopt_primary(struct fod_peer *, const uint8_t *id);
 
-/* fo_msg.c: the failover protocol on a peer's thread */
-void		 fo_msg_rx(struct fo_peer *, const struct fq_item *);
+/* fod_msg.c: the failover protocol on a peer's thread */
+void		 fod_msg_rx(struct fod_peer *, const struct fq_item *);
 /* Encode, sign and send p->m (its header is filled in here). */
-int		 fo_msg_send(struct fo_peer *, struct fo_msg *);
-void		 fo_msg_init_to_primary(struct fo_peer *, struct fo_msg *,
+int		 fod_msg_send(struct fod_peer *, struct fo_msg *);
+void		 fod_msg_init_to_primary(struct fod_peer *, struct fo_msg *,
 		    uint8_t type);
-int		 fo_send_poll(struct fo_peer *);
-int		 fo_send_sync_req(struct fo_peer *);
-int		 fo_send_ctl_ret(struct fo_peer *, uint8_t result,
+int		 fod_send_poll(struct fod_peer *);
+int		 fod_send_sync_req(struct fod_peer *);
+int		 fod_send_ctl_ret(struct fod_peer *, uint8_t result,
 		    const char *reason);
-int		 fo_send_acks(struct fo_peer *);
-uint8_t		 fo_state_code(enum fo_state);
-void		 fo_reject(struct fo_peer *, unsigned rej, const char *what);
+int		 fod_send_acks(struct fod_peer *);
+uint8_t		 fo_state_code(enum fod_state);
+void		 fod_reject(struct fod_peer *, unsigned rej, const char *what);
 /* What the primary says about its store and buffer size. */
-void		 fo_check_store(struct fo_peer *, const uint8_t *id);
-void		 fo_check_buf_size(struct fo_peer *, const struct fo_msg *);
+void		 fod_check_store(struct fod_peer *, const uint8_t *id);
+void		 fod_check_buf_size(struct fod_peer *, const struct fo_msg *);
 
-/* fo_sync.c: start-up sync and replication receive */
-void		 fo_sync_begin(struct fo_peer *);
-void		 fo_sync_on_start(struct fo_peer *, const struct fo_msg *,
+/* fod_sync.c: start-up sync and replication receive */
+void		 fod_sync_begin(struct fod_peer *);
+void		 fod_sync_on_start(struct fod_peer *, const struct fo_msg *,
 		    bool restarted);
-void		 fo_sync_on_done(struct fo_peer *, const struct fo_msg *,
+void		 fod_sync_on_done(struct fod_peer *, const struct fo_msg *,
 		    bool restarted);
 /* Returns false if the message was rejected (bad lease). */
-bool		 fo_sync_on_bind_upd(struct fo_peer *, const struct fo_msg *,
+bool		 fod_sync_on_bind_upd(struct fod_peer *, const struct fo_msg *,
 		    bool restarted);
-void		 fo_sync_free(struct fo_peer *);
+void		 fod_sync_free(struct fod_peer *);
 
-/* fo_serve.c: takeover DHCP serving and the group commit */
+/* fod_serve.c: takeover DHCP serving and the group commit */
 /* The group commit on p->db (once the store is open). */
-void		 fo_serve_init(struct fo_peer *);
-void		 fo_serve_packet(struct fo_peer *, const struct fq_item *);
+void		 fod_serve_init(struct fod_peer *);
+void		 fod_serve_packet(struct fod_peer *, const struct fq_item *);
 /*
  * End the batch (gcommit.h): commit what is staged (and the persistent
  * values), then release the replies and acknowledgements that waited
  * for it.  0, or the store's error: the batch is lost, whatever failed
  * (a stage or the commit), its replies are dropped and no ack is sent.
  */
-int		 fo_commit(struct fo_peer *);
+int		 fod_commit(struct fod_peer *);
 /* Commit what is staged at the next tick of the commit grid. */
-void		 fo_commit_paced(struct fo_peer *);
+void		 fod_commit_paced(struct fod_peer *);
 /* The grid's period from the policy (at start and after a reload). */
-void		 fo_pace_init(struct fo_peer *);
-void		 fo_serve_prepare(struct fo_peer *);
-void		 fo_serve_cancel_pings(struct fo_peer *);
-void		 fo_serve_expire(struct fo_peer *);
-void		 fo_serve_free(struct fo_peer *);
-void		 fo_serve_leases(struct fo_peer *, struct fo_call *);
+void		 fod_pace_init(struct fod_peer *);
+void		 fod_serve_prepare(struct fod_peer *);
+void		 fod_serve_cancel_pings(struct fod_peer *);
+void		 fod_serve_expire(struct fod_peer *);
+void		 fod_serve_free(struct fod_peer *);
+void		 fod_serve_leases(struct fod_peer *, struct fod_call *);
 /* When the safe period runs from: we last heard from the primary, wall
  * clock (docs/safety.md). */
-double		 fo_partner_heard(const struct fo_peer *);
+double		 fod_partner_heard(const struct fod_peer *);
 
-/* fo_approve.c: a primary's BIND_REQ for bindings in our share */
-void		 fo_approve_on_req(struct fo_peer *, const struct fo_msg *,
+/* fod_approve.c: a primary's BIND_REQ for bindings in our share */
+void		 fod_approve_on_req(struct fod_peer *, const struct fo_msg *,
 		    bool restarted);
 /* The commit after them succeeded (rc 0) or failed: answer them all. */
-void		 fo_approve_committed(struct fo_peer *, int rc);
+void		 fod_approve_committed(struct fod_peer *, int rc);
 
-/* fo_handback.c */
-int		 fo_hb_init(struct fo_peer *);
-void		 fo_hb_free(struct fo_peer *);
-void		 fo_hb_start(struct fo_peer *);
-void		 fo_hb_next(struct fo_peer *);
-void		 fo_hb_abort(struct fo_peer *);
-void		 fo_hb_on_ack(struct fo_peer *, const struct fo_msg *);
+/* fod_handback.c */
+int		 fod_handback_init(struct fod_peer *);
+void		 fod_handback_free(struct fod_peer *);
+void		 fod_handback_start(struct fod_peer *);
+void		 fod_handback_next(struct fod_peer *);
+void		 fod_handback_abort(struct fod_peer *);
+void		 fod_handback_on_ack(struct fod_peer *, const struct fo_msg *);
 /* A local grant at addr in subnet i: remember it for the hand-back. */
-void		 fo_hb_note_local(struct fo_peer *, size_t subnet,
+void		 fod_handback_note_local(struct fod_peer *, size_t subnet,
 		    uint32_t addr);
-void		 fo_hb_set_policy(struct fo_peer *);
+void		 fod_handback_set_policy(struct fod_peer *);
 
 /* Small helpers. */
-void		 fo_fmt_addr(uint32_t, char *, size_t);
+void		 fod_fmt_addr(uint32_t, char *, size_t);
 
 #endif

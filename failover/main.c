@@ -12,10 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config_failover.h"
+#include "fod_config.h"
 #include "exitcodes.h"
 #include "fod.h"
-#include "fo_snmp.h"
+#include "fod_snmp.h"
 #include "log.h"
 #include "pidfile.h"
 #include "version.h"
@@ -34,7 +34,7 @@ usage(void)
 
 /* Prints every configuration error; returns 0 if the file is valid. */
 static int
-load_config(const char *path, struct fo_config *cfg)
+load_config(const char *path, struct fod_config *cfg)
 {
 	struct config_errors errs = { 0 };
 
@@ -55,7 +55,7 @@ main(int argc, char **argv)
 {
 	const char *cfgpath = NULL;
 	bool	 foreground = false, test_only = false, debug = false;
-	struct fo_config cfg;
+	struct fod_config cfg;
 	struct fod *fod;
 	struct ev_loop *loop;
 	char	 err[512], pidpath[CFG_PATH_MAX];
@@ -97,7 +97,7 @@ main(int argc, char **argv)
 		printf("%s: configuration OK (%zu primar%s, %zu subnet%s)\n",
 		    cfgpath, cfg.nprimaries, cfg.nprimaries == 1 ? "y" : "ies",
 		    nsub, nsub == 1 ? "" : "s");
-		fo_config_free(&cfg);
+		fod_config_free(&cfg);
 		return EXIT_OK;
 	}
 
@@ -113,7 +113,7 @@ main(int argc, char **argv)
 	fod = fod_new(loop, &cfg, cfgpath, debug, err, sizeof(err), &code);
 	if (fod == NULL) {
 		pidfile_remove(pidpath, pidfd);
-		fo_config_free(&cfg);
+		fod_config_free(&cfg);
 		fatal(code, "%s", err);
 	}
 	if (!foreground && daemon(0, 0) < 0)
@@ -131,9 +131,9 @@ main(int argc, char **argv)
 
 	/* [snmp]: an AgentX sub-agent on this (main) thread; its failure
 	 * costs SNMP only. */
-	(void)fo_snmp_start(fod);
+	(void)fod_snmp_start(fod);
 	code = fod_run(fod);
-	fo_snmp_stop();
+	fod_snmp_stop();
 	fod_free(fod);
 	pidfile_remove(pidpath, pidfd);
 	return code;

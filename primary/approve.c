@@ -20,10 +20,10 @@
 #include "server_int.h"
 
 int
-fo_approve_ask(struct server *srv, const struct lease *proposal,
+approve_ask(struct server *srv, const struct lease *proposal,
     uint64_t *seq)
 {
-	struct fo_link	*fo = srv->fo;
+	struct link	*fo = srv->link;
 	struct lease	 l = *proposal;
 	size_t		 len;
 
@@ -36,7 +36,7 @@ fo_approve_ask(struct server *srv, const struct lease *proposal,
 	len = lease_encode(&l, fo->recbuf[0], LEASE_RECORD_MAX);
 	fo_msg_init(fo->out, FO_BIND_REQ, true);
 	if (len == 0 || !fo_msg_add_update(fo->out, l.seq, fo->recbuf[0], len,
-	    fo->dgram_max) || fo_link_send(srv, fo->out) < 0)
+	    fo->dgram_max) || link_send(srv, fo->out) < 0)
 		return -1;
 	fo->approve.asked++;
 	*seq = l.seq;
@@ -44,9 +44,9 @@ fo_approve_ask(struct server *srv, const struct lease *proposal,
 }
 
 void
-fo_approve_answer(struct server *srv, const struct fo_msg *m)
+approve_answer(struct server *srv, const struct fo_msg *m)
 {
-	struct fo_approve *a = &srv->fo->approve;
+	struct approve_counts *a = &srv->link->approve;
 	bool	 ok = m->result == FO_RESULT_OK;
 	bool	 held = m->result == FO_RESULT_IN_USE;
 

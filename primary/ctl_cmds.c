@@ -103,29 +103,29 @@ sb_time(struct strbuf *out, double t)
 }
 
 /* Counters of one kind as a JSON object, or text lines. */
-struct fo_named {
+struct named_count {
 	const char	*name;
 	uint64_t	 v;
 };
 
 static size_t
-fo_rejections(const struct fo_link *fo, struct fo_named *c, size_t max)
+link_rejections(const struct link *fo, struct named_count *c, size_t max)
 {
 	size_t	 n = 0;
 
-	for (int i = 0; i < FO_REJ_COUNT && n < max; i++)
-		c[n++] = (struct fo_named){ fo_rej_name(i), fo->rej[i] };
+	for (int i = 0; i < LINK_REJ_COUNT && n < max; i++)
+		c[n++] = (struct named_count){ link_rej_name(i), fo->rej[i] };
 	/* Decoder errors; the encoder-only ones never count here. */
 	for (int i = 1; i < FO_ERR_COUNT && n < max; i++) {
 		if (i == FO_ERR_NOSPACE || i == FO_ERR_INVALID)
 			continue;
-		c[n++] = (struct fo_named){ fo_err_name(i), fo->malformed[i] };
+		c[n++] = (struct named_count){ fo_err_name(i), fo->malformed[i] };
 	}
 	return n;
 }
 
 static void
-json_named(struct strbuf *out, const struct fo_named *c, size_t n)
+json_named(struct strbuf *out, const struct named_count *c, size_t n)
 {
 	sb_puts(out, "{");
 	for (size_t i = 0; i < n; i++) {
@@ -158,13 +158,13 @@ json_types(struct strbuf *out, const uint64_t *v)
 static void
 failover_json(struct server *srv, struct strbuf *out)
 {
-	const struct fo_link *fo = srv->fo;
+	const struct link *fo = srv->link;
 	const struct pr_fsm *m = &fo->fsm;
-	const struct fo_repl *r = &fo->repl;
-	const struct fo_sync *sy = &fo->sync;
-	const struct fo_hb *hb = &fo->hb;
-	struct fo_named c[FO_REJ_COUNT + FO_ERR_COUNT];
-	size_t	 nc = fo_rejections(fo, c, sizeof(c) / sizeof(c[0]));
+	const struct repl *r = &fo->repl;
+	const struct repl_sync *sy = &fo->sync;
+	const struct handback *handback = &fo->handback;
+	struct named_count c[LINK_REJ_COUNT + FO_ERR_COUNT];
+	size_t	 nc = link_rejections(fo, c, sizeof(c) / sizeof(c[0]));
 	double	 now = ev_now(srv->loop);
 
 	sb_printf(out, "\"failover\":{\"configured\":%s,\"state\":\"%s\","
@@ -225,12 +225,12 @@ failover_json(struct server *srv, struct strbuf *out)
 	    "\"conflicts_kept_ours\":%llu,\"conflicts_took_theirs\":%llu,"
 	    "\"outside\":%llu,\"unknown_subnets\":%llu,\"acks_sent\":%llu,"
 	    "\"peer_seq\":%llu,\"last_conflict\":",
-	    U(hb->subnets_started), U(hb->subnets_received), U(hb->updates),
-	    U(hb->applied), U(hb->unchanged), U(hb->kept_ours),
-	    U(hb->conflicts), U(hb->conflicts_ours), U(hb->conflicts_theirs),
-	    U(hb->outside), U(hb->markers_unknown), U(hb->acks_sent),
-	    U(hb->peer_seq));
-	sb_json_str(out, hb->last_conflict);
+	    U(handback->subnets_started), U(handback->subnets_received), U(handback->updates),
+	    U(handback->applied), U(handback->unchanged), U(handback->kept_ours),
+	    U(handback->conflicts), U(handback->conflicts_ours), U(handback->conflicts_theirs),
+	    U(handback->outside), U(handback->markers_unknown), U(handback->acks_sent),
+	    U(handback->peer_seq));
+	sb_json_str(out, handback->last_conflict);
 	sb_printf(out, "},\"approvals\":{\"asked\":%llu,\"approved\":%llu,"
 	    "\"refused\":%llu,\"undecided\":%llu,\"unexpected\":%llu",
 	    U(fo->approve.asked), U(fo->approve.approved),
@@ -252,13 +252,13 @@ failover_json(struct server *srv, struct strbuf *out)
 static void
 failover_text(struct server *srv, struct strbuf *out)
 {
-	const struct fo_link *fo = srv->fo;
+	const struct link *fo = srv->link;
 	const struct pr_fsm *m = &fo->fsm;
-	const struct fo_repl *r = &fo->repl;
-	const struct fo_sync *sy = &fo->sync;
-	const struct fo_hb *hb = &fo->hb;
-	struct fo_named c[FO_REJ_COUNT + FO_ERR_COUNT];
-	size_t	 nc = fo_rejections(fo, c, sizeof(c) / sizeof(c[0]));
+	const struct repl *r = &fo->repl;
+	const struct repl_sync *sy = &fo->sync;
+	const struct handback *handback = &fo->handback;
+	struct named_count c[LINK_REJ_COUNT + FO_ERR_COUNT];
+	size_t	 nc = link_rejections(fo, c, sizeof(c) / sizeof(c[0]));
 	double	 now = ev_now(srv->loop);
 	bool	 any = false;
 
@@ -299,14 +299,14 @@ failover_text(struct server *srv, struct strbuf *out)
 	    "in progress" : "idle", sy->sent, U(sy->completed),
 	    U(sy->failed), sy->last_rate);
 	sb_printf(out, "  hand-back:         %llu subnets received, %llu "
-	    "bindings applied, %llu conflicts\n", U(hb->subnets_received),
-	    U(hb->applied), U(hb->conflicts));
+	    "bindings applied, %llu conflicts\n", U(handback->subnets_received),
+	    U(handback->applied), U(handback->conflicts));
 	sb_printf(out, "  share approvals:   %llu asked, %llu approved, %llu "
 	    "refused, %llu undecided, %u waiting\n", U(fo->approve.asked),
 	    U(fo->approve.approved), U(fo->approve.refused),
 	    U(fo->approve.undecided), srv->approvals_waiting);
-	if (hb->last_conflict[0])
-		sb_printf(out, "  last conflict:     %s\n", hb->last_conflict);
+	if (handback->last_conflict[0])
+		sb_printf(out, "  last conflict:     %s\n", handback->last_conflict);
 	if (fo->buf_mismatch)
 		sb_printf(out, "  MISMATCH:          SyncBindingBufSize %u on "
 		    "the failover, %u here\n", fo->peer_buf_size,
@@ -339,7 +339,7 @@ cmd_status(struct server *srv, bool json, struct strbuf *out)
 		sb_printf(out, ",\"version\":\"%s\",\"pid\":%ld,"
 		    "\"uptime\":%.3f,\"state\":\"%s\",",
 		    DHCPFO_VERSION, (long)getpid(), up,
-		    pr_state_name(fo_link_state(srv)));
+		    pr_state_name(link_state(srv)));
 		failover_json(srv, out);
 		sb_puts(out, ",\"counters\":{");
 		for (size_t i = 0; i < nc; i++)
@@ -366,7 +366,7 @@ cmd_status(struct server *srv, bool json, struct strbuf *out)
 		sb_printf(out, "role:     primary\nname:     %s\nversion:  %s\n"
 		    "pid:      %ld\nuptime:   %.0f s\nstate:    %s\n\n",
 		    srv->cfg.server.name, DHCPFO_VERSION, (long)getpid(), up,
-		    pr_state_name(fo_link_state(srv)));
+		    pr_state_name(link_state(srv)));
 		failover_text(srv, out);
 		sb_printf(out, "%-22s %-20s %7s %7s %7s %7s %8s %8s %11s "
 		    "%s\n", "SUBNET", "NETWORK", "TOTAL", "FREE", "OFFERED",
@@ -391,15 +391,15 @@ cmd_status(struct server *srv, bool json, struct strbuf *out)
 			    "\"failover_share\":%u,\"share_total\":%u,"
 			    "\"share_free\":%u",
 			    pool_is_serving(p) ? "true" : "false",
-			    fo_served_name(fo_link_served(srv, i)), st.total,
+			    served_by_name(link_served(srv, i)), st.total,
 			    st.free, st.offered, st.bound, st.declined,
 			    st.conflict, st.reserved, s->failover_share,
 			    st.share_total, st.share_free);
-			if (srv->fo != NULL && srv->fo->configured) {
-				int k = fo_link_subnet_find(srv, s->network,
+			if (srv->link != NULL && srv->link->configured) {
+				int k = link_subnet_find(srv, s->network,
 				    s->prefix);
-				const struct fo_subnet *fs = k >= 0 ?
-				    &srv->fo->subnets[k] : NULL;
+				const struct link_subnet *fs = k >= 0 ?
+				    &srv->link->subnets[k] : NULL;
 				bool dm = fs != NULL && fs->digest_mismatch;
 
 				sb_printf(out, ",\"digest_mismatch\":%s,"
@@ -416,7 +416,7 @@ cmd_status(struct server *srv, bool json, struct strbuf *out)
 			    st.total, st.free, st.offered, st.bound,
 			    st.declined + st.conflict, st.reserved,
 			    st.share_free, st.share_total,
-			    fo_served_name(fo_link_served(srv, i)));
+			    served_by_name(link_served(srv, i)));
 			sb_free(&net);
 		}
 	}
@@ -530,7 +530,7 @@ static int
 cmd_history(struct server *srv, int argc, char **argv, bool json,
     struct strbuf *out)
 {
-	const struct fsm_history *h = &srv->fo->fsm.hist;
+	const struct fsm_history *h = &srv->link->fsm.hist;
 	double	 now = ev_now(srv->loop);
 	size_t	 n = fsm_history_count(h);
 
@@ -548,7 +548,7 @@ cmd_history(struct server *srv, int argc, char **argv, bool json,
 		sb_puts(out, "{\"name\":");
 		sb_json_str(out, srv->cfg.server.name);
 		sb_printf(out, ",\"state\":\"%s\",\"total\":%llu,"
-		    "\"history\":[", pr_state_name(srv->fo->fsm.state),
+		    "\"history\":[", pr_state_name(srv->link->fsm.state),
 		    U(h->total));
 		for (size_t i = 0; i < n; i++) {
 			const struct fsm_transition *t = fsm_history_get(h, i);

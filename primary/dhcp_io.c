@@ -323,7 +323,7 @@ start_approval(struct server *srv, struct srv_sock *sock,
 		srv->ctr.approvals_backlog++;
 		return;
 	}
-	if (fo_approve_ask(srv, &res->approve, &seq) < 0) {
+	if (approve_ask(srv, &res->approve, &seq) < 0) {
 		/* No failover to ask (not configured, not reachable by
 		 * socket): no binding in its share. */
 		free(pw);

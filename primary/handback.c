@@ -12,7 +12,7 @@
  *	SubnetSyncDone(s)	once what came before it is committed, ack
  *				its UPD_SEQ (the "echo": SubnetSyncDone is
  *				F->P only on the wire) and serve s again
- *	CtlRet			(fo_link.c) serve everything
+ *	CtlRet			(link.c) serve everything
  *
  * Conflict rule (common/store/lease_conflict.c, the failover's too): the newer
  * record stays -- later `starts`, then later `cltt`, then later `ends`,
@@ -42,21 +42,21 @@
 #include "server_int.h"
 
 void
-hb_init(struct server *srv)
+handback_init(struct server *srv)
 {
-	fo_rx_init(&srv->fo->hb.rx);
-	srv->fo->hb.ndone = 0;
+	fo_rx_init(&srv->link->handback.rx);
+	srv->link->handback.ndone = 0;
 }
 
 bool
-hb_wants_commit(const struct server *srv)
+handback_wants_commit(const struct server *srv)
 {
-	const struct fo_hb *hb;
+	const struct handback *handback;
 
-	if (srv->fo == NULL || !srv->fo->configured)
+	if (srv->link == NULL || !srv->link->configured)
 		return false;
-	hb = &srv->fo->hb;
-	return fo_rx_pending(&hb->rx) > 0 || hb->ndone > 0;
+	handback = &srv->link->handback;
+	return fo_rx_pending(&handback->rx) > 0 || handback->ndone > 0;
 }
 
 /*
@@ -66,15 +66,15 @@ hb_wants_commit(const struct server *srv)
 static void
 note_ack(struct server *srv, uint64_t seq)
 {
-	struct fo_hb *hb = &srv->fo->hb;
+	struct handback *handback = &srv->link->handback;
 
 	/* Markers count too: they are numbered in the failover's stream. */
-	if (seq > hb->max_seq)
-		hb->max_seq = seq;
-	if (!fo_rx_note(&hb->rx, seq)) {
+	if (seq > handback->max_seq)
+		handback->max_seq = seq;
+	if (!fo_rx_note(&handback->rx, seq)) {
 		/* Commit failed: the binding staged for seq was lost with
 		 * the batch; unacknowledged, the failover resends it. */
-		if (srv_commit(srv) != 0 || !fo_rx_note(&hb->rx, seq))
+		if (srv_commit(srv) != 0 || !fo_rx_note(&handback->rx, seq))
 			return;
 	}
 	srv->commit_urgent = true;
@@ -83,16 +83,16 @@ note_ack(struct server *srv, uint64_t seq)
 static void
 send_acks(struct server *srv)
 {
-	struct fo_link	*fo = srv->fo;
+	struct link	*fo = srv->link;
 	uint64_t	 runs[FO_MAX_ACK_RANGES][2];
 	size_t		 n;
 
-	while ((n = fo_rx_take(&fo->hb.rx, runs, FO_MAX_ACK_RANGES)) > 0) {
+	while ((n = fo_rx_take(&fo->handback.rx, runs, FO_MAX_ACK_RANGES)) > 0) {
 		fo_msg_init(fo->out, FO_BIND_ACK, true);
 		for (size_t i = 0; i < n; i++)
 			fo_msg_add_ack(fo->out, runs[i][0], runs[i][1]);
-		if (fo_link_send(srv, fo->out) == 0)
-			fo->hb.acks_sent++;
+		if (link_send(srv, fo->out) == 0)
+			fo->handback.acks_sent++;
 	}
 }
 
@@ -115,7 +115,7 @@ static void
 log_conflict(struct server *srv, const struct lease *ours,
     const struct lease *theirs, bool ours_won)
 {
-	struct fo_hb *hb = &srv->fo->hb;
+	struct handback *handback = &srv->link->handback;
 	char	 a[16], co[200], ct[200];
 	uint64_t n;
 
@@ -124,24 +124,24 @@ log_conflict(struct server *srv, const struct lease *ours,
 	    ours->addr & 0xff);
 	fmt_client(ours, co, sizeof(co));
 	fmt_client(theirs, ct, sizeof(ct));
-	snprintf(hb->last_conflict, sizeof(hb->last_conflict),
+	snprintf(handback->last_conflict, sizeof(handback->last_conflict),
 	    "%s: ours %s; failover's %s; kept %s", a, co, ct,
 	    ours_won ? "ours" : "the failover's");
-	hb->last_conflict_time = fo_link_now(srv);
-	pr_snmp_duplicate(srv, ours->addr, hb->last_conflict);
+	handback->last_conflict_time = link_now(srv);
+	pr_snmp_duplicate(srv, ours->addr, handback->last_conflict);
 	/*
 	 * Every conflict is worth a line (design "Conflicts": log both
 	 * clients), but a hand-back of a badly diverged store must not
-	 * flood the log: FO_HB_CONFLICT_LOGS per hand-back, then a count.
+	 * flood the log: HANDBACK_CONFLICT_LOGS per hand-back, then a count.
 	 */
-	if (hb->conflicts_logged < FO_HB_CONFLICT_LOGS) {
-		hb->conflicts_logged++;
+	if (handback->conflicts_logged < HANDBACK_CONFLICT_LOGS) {
+		handback->conflicts_logged++;
 		log_warn("failover: duplicate binding of %s",
-		    hb->last_conflict);
-	} else if (log_ratelimit_ok(&srv->fo->rl_hb, fo_link_now(srv), 10,
+		    handback->last_conflict);
+	} else if (log_ratelimit_ok(&srv->link->rl_handback, link_now(srv), 10,
 	    &n))
 		log_warn("failover: more duplicate bindings (%llu in all); "
-		    "see dhcpfoctl status", (unsigned long long)hb->conflicts);
+		    "see dhcpfoctl status", (unsigned long long)handback->conflicts);
 }
 
 /* One (UPD_SEQ, LEASE) pair of a BindUpd; 1 if it was taken (and will
@@ -150,8 +150,8 @@ static int
 apply_one(struct server *srv, uint64_t upd_seq, const uint8_t *rec,
     size_t len)
 {
-	struct fo_link	*fo = srv->fo;
-	struct fo_hb	*hb = &fo->hb;
+	struct link	*fo = srv->link;
+	struct handback	*handback = &fo->handback;
 	struct lease	 theirs, ours, l;
 	const struct lease *cur;
 	struct pool	*p;
@@ -159,11 +159,11 @@ apply_one(struct server *srv, uint64_t upd_seq, const uint8_t *rec,
 	enum pool_load	 r;
 	int		 k;
 
-	hb->updates++;
+	handback->updates++;
 	if (!lease_decode(rec, len, &theirs)) {
 		/* Not acked: it cannot be stored, and the failover's
 		 * hand-back of it fails visibly rather than silently. */
-		fo->rej[FO_REJ_BAD_LEASE]++;
+		fo->rej[LINK_REJ_BAD_LEASE]++;
 		return 0;
 	}
 	if ((p = pool_set_find(srv->pools, theirs.addr)) == NULL ||
@@ -171,11 +171,11 @@ apply_one(struct server *srv, uint64_t upd_seq, const uint8_t *rec,
 		/* Not one of our addresses (the two configurations
 		 * differ; the digests say so): nothing to keep.  Acked, so
 		 * one stray binding does not fail the whole hand-back. */
-		hb->outside++;
+		handback->outside++;
 		note_ack(srv, upd_seq);
 		return 1;
 	}
-	k = fo_link_subnet_find(srv, pool_subnet(p)->network,
+	k = link_subnet_find(srv, pool_subnet(p)->network,
 	    pool_subnet(p)->prefix);
 	if (k >= 0)
 		fo->subnets[k].handback_applied++;
@@ -186,11 +186,11 @@ apply_one(struct server *srv, uint64_t upd_seq, const uint8_t *rec,
 	switch (d) {
 	case LEASE_APPLY_CONFLICT_THEIRS:
 	case LEASE_APPLY_CONFLICT_OURS:
-		hb->conflicts++;
+		handback->conflicts++;
 		if (d == LEASE_APPLY_CONFLICT_OURS)
-			hb->conflicts_ours++;
+			handback->conflicts_ours++;
 		else
-			hb->conflicts_theirs++;
+			handback->conflicts_theirs++;
 		log_conflict(srv, &ours, &theirs,
 		    d == LEASE_APPLY_CONFLICT_OURS);
 		break;
@@ -205,23 +205,23 @@ apply_one(struct server *srv, uint64_t upd_seq, const uint8_t *rec,
 		l.seq = pool_set_next_seq(srv->pools);
 		r = pool_load_lease(srv->pools, &l);
 		if (r != POOL_LOAD_OK && r != POOL_LOAD_EXCLUDED) {
-			hb->outside++;
+			handback->outside++;
 			break;
 		}
 		srv_stage_from_failover(srv, &l);
-		hb->applied++;
+		handback->applied++;
 		break;
 	case LEASE_APPLY_SAME:
-		hb->unchanged++;
+		handback->unchanged++;
 		/* After a lost batch ours may be in memory only: the resend
 		 * is acked below, so it must be stored again first. */
-		if (hb->lost)
+		if (handback->lost)
 			(void)srv_stage_from_failover(srv, &ours);
 		break;
 	case LEASE_APPLY_OURS:
 	case LEASE_APPLY_CONFLICT_OURS:
 		/* Ours stands; tell the failover (replicated). */
-		hb->kept_ours++;
+		handback->kept_ours++;
 		l = ours;
 		l.seq = pool_set_next_seq(srv->pools);
 		r = pool_load_lease(srv->pools, &l);
@@ -236,7 +236,7 @@ apply_one(struct server *srv, uint64_t upd_seq, const uint8_t *rec,
 }
 
 size_t
-hb_bind_upd(struct server *srv, const struct fo_msg *m)
+handback_bind_upd(struct server *srv, const struct fo_msg *m)
 {
 	size_t	 ok = 0;
 
@@ -254,44 +254,44 @@ subnet_text(uint32_t net, uint8_t prefix, char *buf, size_t len)
 }
 
 void
-hb_subnet_start(struct server *srv, const struct fo_msg *m)
+handback_subnet_start(struct server *srv, const struct fo_msg *m)
 {
-	struct fo_link	*fo = srv->fo;
-	int		 k = fo_link_subnet_find(srv, m->subnet,
+	struct link	*fo = srv->link;
+	int		 k = link_subnet_find(srv, m->subnet,
 			    m->subnet_prefix);
 	char		 s[24];
 
 	subnet_text(m->subnet, m->subnet_prefix, s, sizeof(s));
 	if (k < 0) {
-		fo->hb.markers_unknown++;
+		fo->handback.markers_unknown++;
 		log_warn("failover: hand-back of subnet %s, which we do not "
 		    "serve; ignored", s);
-		fo_link_event(srv, PR_EV_BIND_UPD, -1);	/* progress */
+		link_event(srv, PR_EV_BIND_UPD, -1);	/* progress */
 	} else {
-		fo->hb.subnets_started++;
-		fo->hb.conflicts_logged = 0;
+		fo->handback.subnets_started++;
+		fo->handback.conflicts_logged = 0;
 		fo->subnets[k].handback_expected = m->count;
 		fo->subnets[k].handback_applied = 0;
 		log_info("failover: subnet %s: hand-back started (%u "
 		    "binding%s); not serving it until it is done", s, m->count,
 		    m->count == 1 ? "" : "s");
-		fo_link_event(srv, PR_EV_SUBNET_SYNC_START, k);
+		link_event(srv, PR_EV_SUBNET_SYNC_START, k);
 	}
 	if (FO_HAS(m, FO_TLV_UPD_SEQ))
 		note_ack(srv, m->upd_seq);
 }
 
 void
-hb_subnet_done(struct server *srv, const struct fo_msg *m)
+handback_subnet_done(struct server *srv, const struct fo_msg *m)
 {
-	struct fo_hb	 *hb = &srv->fo->hb;
-	struct fo_hb_done *d;
+	struct handback	 *handback = &srv->link->handback;
+	struct handback_marker *d;
 
 	/* A failed commit: the failover resends the marker. */
-	if (hb->ndone == FO_HB_DONE_MAX && srv_commit(srv) != 0)
+	if (handback->ndone == HANDBACK_MARKERS_MAX && srv_commit(srv) != 0)
 		return;
-	d = &hb->done[hb->ndone++];
-	d->subnet = fo_link_subnet_find(srv, m->subnet, m->subnet_prefix);
+	d = &handback->done[handback->ndone++];
+	d->subnet = link_subnet_find(srv, m->subnet, m->subnet_prefix);
 	d->network = m->subnet;
 	d->prefix = m->subnet_prefix;
 	d->has_seq = FO_HAS(m, FO_TLV_UPD_SEQ);
@@ -304,7 +304,7 @@ hb_subnet_done(struct server *srv, const struct fo_msg *m)
 }
 
 void
-hb_sync_done(struct server *srv, const struct fo_msg *m)
+handback_sync_done(struct server *srv, const struct fo_msg *m)
 {
 	log_info("failover: the failover finished sending our store back "
 	    "(%u binding%s)", m->count, m->count == 1 ? "" : "s");
@@ -313,50 +313,50 @@ hb_sync_done(struct server *srv, const struct fo_msg *m)
 }
 
 void
-hb_control_returned(struct server *srv)
+handback_control_returned(struct server *srv)
 {
-	struct fo_hb *hb = &srv->fo->hb;
+	struct handback *handback = &srv->link->handback;
 
 	/* Every binding of this return was acknowledged, so stored. */
-	hb->lost = false;
+	handback->lost = false;
 	/*
 	 * LAST_SEQ of our CtlReq/PollRpl: the highest update of the
 	 * failover's stream we hold.  Moved only when a whole hand-back
 	 * ended, never mid-way: a failover that numbers its subnets'
 	 * bindings out of order would otherwise skip some next time.
 	 */
-	if (hb->max_seq > hb->peer_seq &&
-	    lease_db_meta_set_u64(srv->db, FO_META_PEER_SEQ,
-	    hb->max_seq) == 0) {
-		hb->peer_seq = hb->max_seq;
+	if (handback->max_seq > handback->peer_seq &&
+	    lease_db_meta_set_u64(srv->db, LINK_META_PEER_SEQ,
+	    handback->max_seq) == 0) {
+		handback->peer_seq = handback->max_seq;
 		srv->commit_urgent = true;
 	}
 }
 
 void
-hb_committed(struct server *srv)
+handback_committed(struct server *srv)
 {
-	struct fo_link	*fo = srv->fo;
-	struct fo_hb	*hb;
+	struct link	*fo = srv->link;
+	struct handback	*handback;
 	size_t		 ndone;
 	char		 s[24];
 
 	if (fo == NULL || !fo->configured)
 		return;
-	hb = &fo->hb;
-	ndone = hb->ndone;
-	hb->ndone = 0;
+	handback = &fo->handback;
+	ndone = handback->ndone;
+	handback->ndone = 0;
 	/* Acks first (the markers' ones included), then serve. */
 	send_acks(srv);
 	for (size_t i = 0; i < ndone; i++) {
-		const struct fo_hb_done *d = &hb->done[i];
+		const struct handback_marker *d = &handback->done[i];
 
 		subnet_text(d->network, d->prefix, s, sizeof(s));
 		if (d->subnet < 0) {
-			hb->markers_unknown++;
+			handback->markers_unknown++;
 			continue;
 		}
-		hb->subnets_received++;
+		handback->subnets_received++;
 		fo->subnets[d->subnet].handbacks++;
 		if (fo->subnets[d->subnet].handback_applied < d->count)
 			log_warn("failover: subnet %s handed back with %u "
@@ -364,18 +364,18 @@ hb_committed(struct server *srv)
 			    d->count == 1 ? "" : "s", (unsigned long long)
 			    fo->subnets[d->subnet].handback_applied);
 		log_info("failover: subnet %s handed back; serving it", s);
-		fo_link_event(srv, PR_EV_SUBNET_SYNC_DONE, d->subnet);
+		link_event(srv, PR_EV_SUBNET_SYNC_DONE, d->subnet);
 	}
 }
 
 void
-hb_commit_failed(struct server *srv)
+handback_commit_failed(struct server *srv)
 {
-	if (srv->fo == NULL || !srv->fo->configured)
+	if (srv->link == NULL || !srv->link->configured)
 		return;
 	/* Nothing became durable: no acks, no subnet served; the failover
 	 * resends what it does not see acknowledged. */
-	fo_rx_init(&srv->fo->hb.rx);
-	srv->fo->hb.ndone = 0;
-	srv->fo->hb.lost = true;
+	fo_rx_init(&srv->link->handback.rx);
+	srv->link->handback.ndone = 0;
+	srv->link->handback.lost = true;
 }

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "dhcp_proto.h"
-#include "fo_link.h"
+#include "link.h"
 #include "fo_proto.h"
 #include "pool.h"
 #include "pr_snmp.h"
@@ -50,7 +50,7 @@ static void
 provide(void *arg, struct snmp_snap *s)
 {
 	struct server *srv = arg;
-	const struct fo_link *fo = srv->fo;
+	const struct link *fo = srv->link;
 	double	 now = ev_now(srv->loop);
 	double	 up = (now - srv->started) * 100.0;
 	const struct engine_counters *ec = &srv->eng.ctr;
@@ -94,9 +94,9 @@ provide(void *arg, struct snmp_snap *s)
 		x->primary = 1;
 		x->served_by = SNMP_SERVED_PRIMARY;
 		if (fo != NULL && fo->configured && i < fo->nsubnets)
-			x->served_by = fo->subnets[i].who == FO_SERVED_PRIMARY ?
+			x->served_by = fo->subnets[i].who == SERVED_BY_PRIMARY ?
 			    SNMP_SERVED_PRIMARY :
-			    fo->subnets[i].who == FO_SERVED_SYNCING ?
+			    fo->subnets[i].who == SERVED_BY_NOBODY ?
 			    SNMP_SERVED_NOBODY : SNMP_SERVED_FAILOVER;
 		x->total = st.total;
 		x->free = st.free;
@@ -134,7 +134,7 @@ provide(void *arg, struct snmp_snap *s)
 	r->upd_acked = fo->repl.tx.acked;
 	r->upd_failed = fo->repl.tx.failures;
 	r->sync_in_progress = fo->fsm.state == PR_RECEIVING;
-	r->auth_failures = fo->rej[FO_REJ_BAD_HMAC] + fo->rej[FO_REJ_REPLAYED];
+	r->auth_failures = fo->rej[LINK_REJ_BAD_HMAC] + fo->rej[LINK_REJ_REPLAYED];
 	if (fo->fsm.gave_up)
 		snprintf(r->last_failure, sizeof(r->last_failure),
 		    "failover inoperable (no CtlRet)");
@@ -206,7 +206,7 @@ fmt_addr(uint32_t a, char *buf, size_t len)
 void
 pr_snmp_repl_stopped(struct server *srv)
 {
-	const struct fo_repl *r = &srv->fo->repl;
+	const struct repl *r = &srv->link->repl;
 	char	 reason[512];
 	uint64_t held;
 
@@ -230,14 +230,14 @@ pr_snmp_repl_stopped(struct server *srv)
 }
 
 void
-pr_snmp_rejected(struct server *srv, enum fo_rej rej, uint32_t src,
+pr_snmp_rejected(struct server *srv, enum link_rej rej, uint32_t src,
     uint16_t sport)
 {
-	const struct fo_link *fo = srv->fo;
+	const struct link *fo = srv->link;
 	char	 reason[512], a[16];
 	uint64_t held;
 
-	if (rej != FO_REJ_BAD_HMAC && rej != FO_REJ_REPLAYED)
+	if (rej != LINK_REJ_BAD_HMAC && rej != LINK_REJ_REPLAYED)
 		return;
 	if (!snmp_agent_wants(SNMP_TRAP_AUTH_FAILURE) ||
 	    !trap_limit_ok(&pt.auth, ev_now(srv->loop), PR_TRAP_WINDOW, 1,
@@ -249,8 +249,8 @@ pr_snmp_rejected(struct server *srv, enum fo_rej rej, uint32_t src,
 	    "%llu bad-hmac, %llu replayed in all: check SharedKeyFile on "
 	    "both servers, or look for a spoofer",
 	    (unsigned long long)(held + 1), held ? "s" : "", a, sport,
-	    fo_rej_name(rej), (unsigned long long)fo->rej[FO_REJ_BAD_HMAC],
-	    (unsigned long long)fo->rej[FO_REJ_REPLAYED]);
+	    link_rej_name(rej), (unsigned long long)fo->rej[LINK_REJ_BAD_HMAC],
+	    (unsigned long long)fo->rej[LINK_REJ_REPLAYED]);
 	snmp_agent_trap(SNMP_TRAP_AUTH_FAILURE, srv->cfg.server.name, 0, 0,
 	    reason, 0, 0);
 }

@@ -27,7 +27,7 @@
  * stream from the watermark, rebuilt from the store (which by then holds
  * the newest state of everything that changed meanwhile).
  *
- * A retransmission sends the bytes of the first transmission (fo_recs)
+ * A retransmission sends the bytes of the first transmission (repl_recs)
  * under the same UPD_SEQ in a freshly encoded datagram: a new header
  * seq, or the failover's replay window would drop it.
  *
@@ -57,16 +57,16 @@ static void	sync_stop(struct server *, bool ok, const char *why);
 /* ---- the queue ---- */
 
 static int
-q_push(struct fo_queue *q, uint64_t seq, uint32_t addr)
+q_push(struct repl_queue *q, uint64_t seq, uint32_t addr)
 {
 	if (q->n == q->cap) {
 		size_t	 ncap = q->cap ? q->cap * 2 : 1024;
-		struct fo_qent *nv;
+		struct repl_ent *nv;
 
-		if (q->cap >= FO_LINK_QUEUE_MAX)
+		if (q->cap >= LINK_QUEUE_MAX)
 			return -1;
-		if (ncap > FO_LINK_QUEUE_MAX)
-			ncap = FO_LINK_QUEUE_MAX;
+		if (ncap > LINK_QUEUE_MAX)
+			ncap = LINK_QUEUE_MAX;
 		if ((nv = malloc(ncap * sizeof(*nv))) == NULL)
 			return -1;
 		/* Unroll the ring into the new array. */
@@ -77,19 +77,19 @@ q_push(struct fo_queue *q, uint64_t seq, uint32_t addr)
 		q->cap = ncap;
 		q->head = 0;
 	}
-	q->v[(q->head + q->n) % q->cap] = (struct fo_qent){ seq, addr };
+	q->v[(q->head + q->n) % q->cap] = (struct repl_ent){ seq, addr };
 	q->n++;
 	return 0;
 }
 
-static const struct fo_qent *
-q_front(const struct fo_queue *q)
+static const struct repl_ent *
+q_front(const struct repl_queue *q)
 {
 	return q->n > 0 ? &q->v[q->head] : NULL;
 }
 
 static void
-q_pop(struct fo_queue *q)
+q_pop(struct repl_queue *q)
 {
 	if (q->n == 0)
 		return;
@@ -98,7 +98,7 @@ q_pop(struct fo_queue *q)
 }
 
 static void
-q_clear(struct fo_queue *q)
+q_clear(struct repl_queue *q)
 {
 	free(q->v);
 	memset(q, 0, sizeof(*q));
@@ -107,7 +107,7 @@ q_clear(struct fo_queue *q)
 /* ---- walking the store ---- */
 
 struct walk {
-	struct fo_qent	*v;
+	struct repl_ent	*v;
 	size_t		 n, cap;
 	uint64_t	 above, upto;
 };
@@ -122,21 +122,21 @@ walk_cb(const struct lease *l, void *arg)
 		return 0;
 	if (w->n == w->cap) {
 		size_t ncap = w->cap ? w->cap * 2 : 4096;
-		struct fo_qent *nv = realloc(w->v, ncap * sizeof(*nv));
+		struct repl_ent *nv = realloc(w->v, ncap * sizeof(*nv));
 
 		if (nv == NULL)
 			return ENOMEM;
 		w->v = nv;
 		w->cap = ncap;
 	}
-	w->v[w->n++] = (struct fo_qent){ l->seq, l->addr };
+	w->v[w->n++] = (struct repl_ent){ l->seq, l->addr };
 	return 0;
 }
 
 static int
 qent_cmp(const void *a, const void *b)
 {
-	const struct fo_qent *x = a, *y = b;
+	const struct repl_ent *x = a, *y = b;
 
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
@@ -174,7 +174,7 @@ static size_t
 lease_max_tx(const struct server *srv)
 {
 	size_t	 own = srv->cfg.failover.sync_binding_buf_size;
-	uint16_t peer = srv->fo->peer_buf_size;
+	uint16_t peer = srv->link->peer_buf_size;
 
 	return peer != 0 && peer < own ? peer : own;
 }
@@ -190,9 +190,9 @@ enum fetch_res {
  * check), so this is committed data.
  */
 static enum fetch_res
-fetch(struct server *srv, const struct fo_qent *e, size_t k, size_t *len)
+fetch(struct server *srv, const struct repl_ent *e, size_t k, size_t *len)
 {
-	struct fo_link	*fo = srv->fo;
+	struct link	*fo = srv->link;
 	struct lease	 l;
 	uint64_t	 n;
 	char		 a[16];
@@ -201,7 +201,7 @@ fetch(struct server *srv, const struct fo_qent *e, size_t k, size_t *len)
 		return FETCH_SUPERSEDED;
 	*len = lease_encode(&l, fo->recbuf[k], LEASE_RECORD_MAX);
 	if (*len == 0 || *len > lease_max_tx(srv)) {
-		if (log_ratelimit_ok(&fo->rl_repl, fo_link_now(srv), 10, &n)) {
+		if (log_ratelimit_ok(&fo->rl_repl, link_now(srv), 10, &n)) {
 			snprintf(a, sizeof(a), "%u.%u.%u.%u", e->addr >> 24,
 			    (e->addr >> 16) & 0xff, (e->addr >> 8) & 0xff,
 			    e->addr & 0xff);
@@ -216,19 +216,19 @@ fetch(struct server *srv, const struct fo_qent *e, size_t k, size_t *len)
 
 /* Send fo->out (a BIND_UPD of k updates) and put them in flight. */
 static void
-send_updates(struct server *srv, struct fo_tx *tx, struct fo_recs *recs,
-    const struct fo_qent *ents, const size_t *lens, size_t k)
+send_updates(struct server *srv, struct fo_tx *tx, struct repl_recs *recs,
+    const struct repl_ent *ents, const size_t *lens, size_t k)
 {
-	struct fo_link *fo = srv->fo;
-	double	 now = fo_link_now(srv);
+	struct link *fo = srv->link;
+	double	 now = link_now(srv);
 
 	/* Sent or not (a full socket buffer), the entries go in flight:
 	 * the retransmission timer covers a datagram the kernel refused. */
-	fo_link_send(srv, fo->out);
+	link_send(srv, fo->out);
 	fo->repl.datagrams++;
 	for (size_t i = 0; i < k; i++) {
 		if (fo_tx_sent(tx, ents[i].seq, ents[i].addr, now) < 0 ||
-		    fo_recs_add(recs, ents[i].seq, fo->recbuf[i], lens[i]) < 0)
+		    repl_recs_add(recs, ents[i].seq, fo->recbuf[i], lens[i]) < 0)
 			log_err("failover: update %llu out of order; dropped",
 			    (unsigned long long)ents[i].seq);
 	}
@@ -255,21 +255,21 @@ store_quiet(struct server *srv)
 int
 repl_init(struct server *srv, char *err, size_t errlen)
 {
-	struct fo_link	*fo = srv->fo;
-	struct fo_repl	*r = &fo->repl;
+	struct link	*fo = srv->link;
+	struct repl	*r = &fo->repl;
 	const struct cfg_primary_failover *fc = &srv->cfg.failover;
 	int		 rc;
 
-	if (fo_tx_init(&r->tx, FO_LINK_WINDOW, fc->wait_sync_bind_ack_secs,
+	if (fo_tx_init(&r->tx, LINK_WINDOW, fc->wait_sync_bind_ack_secs,
 	    fc->sync_bind_retry_max) < 0 ||
-	    fo_recs_init(&r->recs, FO_LINK_WINDOW) < 0 ||
-	    fo_tx_init(&fo->sync.tx, FO_LINK_WINDOW,
+	    repl_recs_init(&r->recs, LINK_WINDOW) < 0 ||
+	    fo_tx_init(&fo->sync.tx, LINK_WINDOW,
 	    fc->wait_sync_bind_ack_secs, fc->sync_bind_retry_max) < 0 ||
-	    fo_recs_init(&fo->sync.recs, FO_LINK_WINDOW) < 0) {
+	    repl_recs_init(&fo->sync.recs, LINK_WINDOW) < 0) {
 		snprintf(err, errlen, "out of memory");
 		return EXIT_SYSTEM;
 	}
-	rc = lease_db_meta_get_u64(srv->db, FO_META_REPL_ACKED,
+	rc = lease_db_meta_get_u64(srv->db, LINK_META_REPL_ACKED,
 	    &r->persisted);
 	if (rc != 0 && rc != ENOENT) {
 		snprintf(err, errlen, "lease store: replication watermark: %s",
@@ -281,7 +281,7 @@ repl_init(struct server *srv, char *err, size_t errlen)
 	/* Nothing in flight: acked_through() is highest_sent. */
 	r->tx.highest_sent = r->persisted;
 	r->last_sent = r->persisted;
-	r->persisted_at = fo_link_now(srv);
+	r->persisted_at = link_now(srv);
 	/* Everything above the watermark is resent (the queue is the
 	 * store); the first pump builds the queue. */
 	r->rewalk = true;
@@ -291,16 +291,16 @@ repl_init(struct server *srv, char *err, size_t errlen)
 void
 repl_free(struct server *srv)
 {
-	struct fo_link *fo = srv->fo;
+	struct link *fo = srv->link;
 
 	fo_tx_free(&fo->repl.tx);
-	fo_recs_free(&fo->repl.recs);
+	repl_recs_free(&fo->repl.recs);
 	q_clear(&fo->repl.q);
 	free(fo->repl.pending);
 	fo->repl.pending = NULL;
 	fo->repl.npending = fo->repl.cappending = 0;
 	fo_tx_free(&fo->sync.tx);
-	fo_recs_free(&fo->sync.recs);
+	repl_recs_free(&fo->sync.recs);
 	free(fo->sync.list);
 	fo->sync.list = NULL;
 }
@@ -308,21 +308,21 @@ repl_free(struct server *srv)
 uint64_t
 repl_watermark(const struct server *srv)
 {
-	return fo_tx_acked_through(&srv->fo->repl.tx);
+	return fo_tx_acked_through(&srv->link->repl.tx);
 }
 
 void
 repl_note_staged(struct server *srv, const struct lease *l)
 {
-	struct fo_repl *r;
+	struct repl *r;
 
-	if (srv->fo == NULL || !srv->fo->configured ||
+	if (srv->link == NULL || !srv->link->configured ||
 	    l->state == LEASE_OFFERED)
 		return;
-	r = &srv->fo->repl;
+	r = &srv->link->repl;
 	if (r->npending == r->cappending) {
 		size_t ncap = r->cappending ? r->cappending * 2 : 256;
-		struct fo_qent *nv = realloc(r->pending, ncap * sizeof(*nv));
+		struct repl_ent *nv = realloc(r->pending, ncap * sizeof(*nv));
 
 		if (nv == NULL) {
 			/* The store still has it: walk for it later. */
@@ -332,22 +332,22 @@ repl_note_staged(struct server *srv, const struct lease *l)
 		r->pending = nv;
 		r->cappending = ncap;
 	}
-	r->pending[r->npending++] = (struct fo_qent){ l->seq, l->addr };
+	r->pending[r->npending++] = (struct repl_ent){ l->seq, l->addr };
 }
 
 void
 repl_before_commit(struct server *srv)
 {
-	struct fo_repl *r;
+	struct repl *r;
 	uint64_t w;
 
-	if (srv->fo == NULL || !srv->fo->configured)
+	if (srv->link == NULL || !srv->link->configured)
 		return;
-	r = &srv->fo->repl;
+	r = &srv->link->repl;
 	w = fo_tx_acked_through(&r->tx);
 	if (w == r->persisted || (r->wm_staged && r->staged_wm == w))
 		return;
-	if (lease_db_meta_set_u64(srv->db, FO_META_REPL_ACKED, w) == 0) {
+	if (lease_db_meta_set_u64(srv->db, LINK_META_REPL_ACKED, w) == 0) {
 		r->staged_wm = w;
 		r->wm_staged = true;
 	}
@@ -356,23 +356,23 @@ repl_before_commit(struct server *srv)
 void
 repl_commit_failed(struct server *srv)
 {
-	if (srv->fo == NULL || !srv->fo->configured)
+	if (srv->link == NULL || !srv->link->configured)
 		return;
-	srv->fo->repl.npending = 0;
-	srv->fo->repl.wm_staged = false;
+	srv->link->repl.npending = 0;
+	srv->link->repl.wm_staged = false;
 }
 
 void
 repl_committed(struct server *srv)
 {
-	struct fo_repl *r;
+	struct repl *r;
 
-	if (srv->fo == NULL || !srv->fo->configured)
+	if (srv->link == NULL || !srv->link->configured)
 		return;
-	r = &srv->fo->repl;
+	r = &srv->link->repl;
 	if (r->wm_staged) {
 		r->persisted = r->staged_wm;
-		r->persisted_at = fo_link_now(srv);
+		r->persisted_at = link_now(srv);
 		r->wm_staged = false;
 	}
 	if (r->paused || r->rewalk) {
@@ -380,7 +380,7 @@ repl_committed(struct server *srv)
 		r->npending = 0;
 	}
 	if (r->q.n == 0)
-		r->q_since = fo_link_now(srv);
+		r->q_since = link_now(srv);
 	for (size_t i = 0; i < r->npending; i++) {
 		/*
 		 * A record staged again unchanged (the engine does that for
@@ -395,7 +395,7 @@ repl_committed(struct server *srv)
 			r->rewalk = true;
 			log_warn("failover: replication queue over %u entries; "
 			    "it will be rebuilt from the store",
-			    FO_LINK_QUEUE_MAX);
+			    LINK_QUEUE_MAX);
 			break;
 		}
 		r->queued++;
@@ -407,10 +407,10 @@ repl_committed(struct server *srv)
 void
 repl_tick(struct server *srv)
 {
-	struct fo_repl *r = &srv->fo->repl;
+	struct repl *r = &srv->link->repl;
 
 	if (fo_tx_acked_through(&r->tx) != r->persisted &&
-	    fo_link_now(srv) - r->persisted_at >= FO_LINK_PERSIST_SECS)
+	    link_now(srv) - r->persisted_at >= LINK_PERSIST_SECS)
 		repl_before_commit(srv);
 	/* The server's tick commits what is staged. */
 }
@@ -419,7 +419,7 @@ repl_tick(struct server *srv)
 static void
 rewalk(struct server *srv)
 {
-	struct fo_repl	*r = &srv->fo->repl;
+	struct repl	*r = &srv->link->repl;
 	struct walk	 w;
 	int		 rc;
 
@@ -457,15 +457,15 @@ rewalk(struct server *srv)
 static bool
 repl_hold(struct server *srv)
 {
-	struct fo_link	*fo = srv->fo;
-	struct fo_repl	*r = &fo->repl;
+	struct link	*fo = srv->link;
+	struct repl	*r = &fo->repl;
 	double		 delay = srv->cfg.failover.bind_upd_delay_ms / 1000.0;
 	double		 age;
 
 	if (delay <= 0 || r->flush || r->rewalk || r->q.n == 0 ||
 	    r->q.n >= FO_MAX_UPDATES)
 		return false;
-	age = fo_link_now(srv) - r->q_since;
+	age = link_now(srv) - r->q_since;
 	if (age >= delay)
 		return false;
 	if (!ev_is_active(&fo->hold_w)) {
@@ -478,9 +478,9 @@ repl_hold(struct server *srv)
 static void
 repl_send(struct server *srv)
 {
-	struct fo_link	*fo = srv->fo;
-	struct fo_repl	*r = &fo->repl;
-	struct fo_qent	 ents[FO_MAX_UPDATES];
+	struct link	*fo = srv->link;
+	struct repl	*r = &fo->repl;
+	struct repl_ent	 ents[FO_MAX_UPDATES];
 	size_t		 lens[FO_MAX_UPDATES], k, len;
 
 	while (!fo_tx_full(&r->tx) && r->q.n > 0) {
@@ -488,7 +488,7 @@ repl_send(struct server *srv)
 		k = 0;
 		while (r->q.n > 0 && k < FO_MAX_UPDATES &&
 		    fo_tx_inflight(&r->tx) + k < r->tx.cap) {
-			const struct fo_qent *e = q_front(&r->q);
+			const struct repl_ent *e = q_front(&r->q);
 
 			if (e->seq <= r->last_sent) {
 				/* Already sent (a walk overlapping the
@@ -527,7 +527,7 @@ repl_send(struct server *srv)
 void
 repl_pump(struct server *srv)
 {
-	struct fo_link *fo = srv->fo;
+	struct link *fo = srv->link;
 
 	if (fo == NULL || !fo->configured || fo->fd < 0)
 		return;
@@ -540,18 +540,18 @@ repl_pump(struct server *srv)
 			rewalk(srv);
 		repl_send(srv);
 		/* What stays queued (a full window) is as old as now. */
-		fo->repl.q_since = fo_link_now(srv);
+		fo->repl.q_since = link_now(srv);
 	}
 	sync_pump(srv);
-	fo_link_rearm(srv);
+	link_rearm(srv);
 }
 
 /* Give up on the stream: the failover is gone (see the top). */
 static void
 repl_stop(struct server *srv, const struct fo_tx_entry *e)
 {
-	struct fo_link	*fo = srv->fo;
-	struct fo_repl	*r = &fo->repl;
+	struct link	*fo = srv->link;
+	struct repl	*r = &fo->repl;
 	uint64_t	 w = fo_tx_acked_through(&r->tx), n;
 	char		 a[16];
 
@@ -560,9 +560,9 @@ repl_stop(struct server *srv, const struct fo_tx_entry *e)
 	snprintf(r->last_failure, sizeof(r->last_failure), "update %llu "
 	    "(%s) not acknowledged after %u tries; waiting for the failover "
 	    "to be heard from", (unsigned long long)e->seq, a, e->tries + 1);
-	r->last_failure_time = fo_link_now(srv);
+	r->last_failure_time = link_now(srv);
 	r->failures++;
-	if (log_ratelimit_ok(&fo->rl_repl, fo_link_now(srv), 10, &n))
+	if (log_ratelimit_ok(&fo->rl_repl, link_now(srv), 10, &n))
 		log_warn("failover: replication stopped at update %llu: %s",
 		    (unsigned long long)w, r->last_failure);
 	fo_tx_reset(&r->tx);
@@ -570,7 +570,7 @@ repl_stop(struct server *srv, const struct fo_tx_entry *e)
 	 * what the failover confirmed. */
 	r->tx.highest_sent = w;
 	r->last_sent = w;
-	fo_recs_clear(&r->recs);
+	repl_recs_clear(&r->recs);
 	q_clear(&r->q);
 	r->npending = 0;
 	r->paused = true;
@@ -581,7 +581,7 @@ repl_stop(struct server *srv, const struct fo_tx_entry *e)
 void
 repl_heard(struct server *srv, bool peer_restarted)
 {
-	struct fo_link *fo = srv->fo;
+	struct link *fo = srv->link;
 
 	if (peer_restarted && fo->sync.active)
 		sync_stop(srv, false, "the failover restarted");
@@ -595,17 +595,17 @@ repl_heard(struct server *srv, bool peer_restarted)
 }
 
 static void
-ack_stream(struct fo_tx *tx, struct fo_recs *recs, uint64_t first,
+ack_stream(struct fo_tx *tx, struct repl_recs *recs, uint64_t first,
     uint64_t last)
 {
 	if (fo_tx_ack(tx, first, last) > 0)
-		fo_recs_del_range(recs, first, last);
+		repl_recs_del_range(recs, first, last);
 }
 
 void
 repl_ack(struct server *srv, const struct fo_msg *m)
 {
-	struct fo_link *fo = srv->fo;
+	struct link *fo = srv->link;
 	uint64_t before = fo->repl.tx.acked;
 
 	for (size_t i = 0; i < m->n_acks; i++) {
@@ -624,7 +624,7 @@ repl_ack(struct server *srv, const struct fo_msg *m)
 double
 repl_deadline(const struct server *srv)
 {
-	const struct fo_link *fo = srv->fo;
+	const struct link *fo = srv->link;
 	double	 a = fo_tx_deadline(&fo->repl.tx);
 	double	 b = fo->sync.active ? fo_tx_deadline(&fo->sync.tx) : 0;
 
@@ -642,19 +642,19 @@ static void send_sync_done(struct server *);
 static void
 resend_stream(struct server *srv, bool sync)
 {
-	struct fo_link	*fo = srv->fo;
+	struct link	*fo = srv->link;
 	struct fo_tx	*tx = sync ? &fo->sync.tx : &fo->repl.tx;
-	struct fo_recs	*recs = sync ? &fo->sync.recs : &fo->repl.recs;
+	struct repl_recs	*recs = sync ? &fo->sync.recs : &fo->repl.recs;
 	struct fo_tx_entry e;
 	enum fo_tx_due	 d;
 	const uint8_t	*rec;
 	size_t		 len, k = 0;
-	double		 now = fo_link_now(srv);
+	double		 now = link_now(srv);
 
 	fo_msg_init(fo->out, FO_BIND_UPD, true);
 	while ((d = fo_tx_due(tx, now, &e)) != FO_TX_NONE) {
 		if (d == FO_TX_FAILED) {
-			fo_recs_del_range(recs, e.seq, e.seq);
+			repl_recs_del_range(recs, e.seq, e.seq);
 			if (sync) {
 				char why[96];
 
@@ -666,13 +666,13 @@ resend_stream(struct server *srv, bool sync)
 				repl_stop(srv, &e);
 			return;		/* the stream was reset */
 		}
-		if ((rec = fo_recs_get(recs, e.seq, &len)) == NULL)
+		if ((rec = repl_recs_get(recs, e.seq, &len)) == NULL)
 			continue;
 		if (sync && e.seq == fo->sync.done_seq) {
 			/* The marker is a message of its own: send what is
 			 * packed first (fo->out is reused). */
 			if (k > 0) {
-				fo_link_send(srv, fo->out);
+				link_send(srv, fo->out);
 				fo->repl.datagrams++;
 				k = 0;
 			}
@@ -690,7 +690,7 @@ resend_stream(struct server *srv, bool sync)
 				continue;
 			}
 		}
-		fo_link_send(srv, fo->out);
+		link_send(srv, fo->out);
 		fo->repl.datagrams++;
 		fo_msg_init(fo->out, FO_BIND_UPD, true);
 		memcpy(fo->recbuf[0], rec, len);
@@ -699,7 +699,7 @@ resend_stream(struct server *srv, bool sync)
 		k = 1;
 	}
 	if (k > 0) {
-		fo_link_send(srv, fo->out);
+		link_send(srv, fo->out);
 		fo->repl.datagrams++;
 	}
 }
@@ -707,7 +707,7 @@ resend_stream(struct server *srv, bool sync)
 void
 repl_resend(struct server *srv)
 {
-	struct fo_link *fo = srv->fo;
+	struct link *fo = srv->link;
 	uint64_t before = fo->repl.tx.retries;
 
 	resend_stream(srv, false);
@@ -721,7 +721,7 @@ repl_resend(struct server *srv)
 static void
 sync_start_msg(struct server *srv, uint8_t result, const char *reason)
 {
-	struct fo_link	*fo = srv->fo;
+	struct link	*fo = srv->link;
 	struct fo_msg	*m = fo->out;
 
 	fo_msg_init(m, FO_SYNC_START, true);
@@ -731,7 +731,7 @@ sync_start_msg(struct server *srv, uint8_t result, const char *reason)
 	lease_db_store_id(srv->db, m->store_id);
 	m->last_seq = fo->sync.covered;
 	m->buf_size = (uint16_t)srv->cfg.failover.sync_binding_buf_size;
-	m->clock_ms = (uint64_t)fo_link_clock_ms();
+	m->clock_ms = (uint64_t)link_clock_ms();
 	m->result = result;
 	m->present |= FO_BIT(FO_TLV_VERSIONS) | FO_BIT(FO_TLV_COUNT) |
 	    FO_BIT(FO_TLV_STORE_ID) | FO_BIT(FO_TLV_LAST_SEQ) |
@@ -741,14 +741,14 @@ sync_start_msg(struct server *srv, uint8_t result, const char *reason)
 		snprintf(m->reason, sizeof(m->reason), "%s", reason);
 		m->present |= FO_BIT(FO_TLV_REASON);
 	}
-	fo_link_send(srv, m);
+	link_send(srv, m);
 }
 
 void
 sync_request(struct server *srv, const struct fo_msg *m)
 {
-	struct fo_link	*fo = srv->fo;
-	struct fo_sync	*s = &fo->sync;
+	struct link	*fo = srv->link;
+	struct repl_sync	*s = &fo->sync;
 	uint8_t		 id[LEASE_DB_STORE_ID_LEN];
 	uint64_t	 above = 0;
 	struct walk	 w;
@@ -796,13 +796,13 @@ sync_request(struct server *srv, const struct fo_msg *m)
 	s->active = true;
 	fo_tx_reset(&s->tx);
 	s->tx.highest_sent = 0;
-	fo_recs_clear(&s->recs);
+	repl_recs_clear(&s->recs);
 	log_info("failover: start-up sync requested; sending %zu binding%s%s",
 	    w.n, w.n == 1 ? "" : "s", above ? " (changes since its copy)" :
 	    "");
 	sync_start_msg(srv, FO_RESULT_OK, NULL);
 	sync_pump(srv);
-	fo_link_rearm(srv);
+	link_rearm(srv);
 }
 
 /*
@@ -819,7 +819,7 @@ marker_seq(struct server *srv, uint64_t *out)
 
 	/* A failed stage spoiled the batch: the commit ends it and fails
 	 * with the same error. */
-	rc = lease_db_meta_set_u64(srv->db, FO_META_SEQ_FLOOR, seq);
+	rc = lease_db_meta_set_u64(srv->db, LINK_META_SEQ_FLOOR, seq);
 	if (rc == EINVAL || (rc = srv_commit(srv)) != 0)
 		return rc;
 	*out = seq;
@@ -829,22 +829,22 @@ marker_seq(struct server *srv, uint64_t *out)
 static void
 send_sync_done(struct server *srv)
 {
-	struct fo_link	*fo = srv->fo;
+	struct link	*fo = srv->link;
 	struct fo_msg	*m = fo->out;
 
 	fo_msg_init(m, FO_SYNC_DONE, true);
 	m->count = fo->sync.sent;
 	m->upd_seq = fo->sync.done_seq;
 	m->present |= FO_BIT(FO_TLV_COUNT) | FO_BIT(FO_TLV_UPD_SEQ);
-	fo_link_send(srv, m);
+	link_send(srv, m);
 }
 
 static void
 sync_pump(struct server *srv)
 {
-	struct fo_link	*fo = srv->fo;
-	struct fo_sync	*s = &fo->sync;
-	struct fo_qent	 ents[FO_MAX_UPDATES];
+	struct link	*fo = srv->link;
+	struct repl_sync	*s = &fo->sync;
+	struct repl_ent	 ents[FO_MAX_UPDATES];
 	size_t		 lens[FO_MAX_UPDATES], k, len;
 	uint64_t	 seq;
 	int		 rc;
@@ -856,7 +856,7 @@ sync_pump(struct server *srv)
 		k = 0;
 		while (s->next < s->nlist && k < FO_MAX_UPDATES &&
 		    fo_tx_inflight(&s->tx) + k < s->tx.cap) {
-			const struct fo_qent *e = &s->list[s->next];
+			const struct repl_ent *e = &s->list[s->next];
 
 			if (fetch(srv, e, k, &len) != FETCH_OK) {
 				/* Changed since SyncReq: replication brings
@@ -891,8 +891,8 @@ sync_pump(struct server *srv)
 		return;
 	}
 	s->done_seq = seq;
-	if (fo_tx_sent(&s->tx, seq, 0, fo_link_now(srv)) < 0 ||
-	    fo_recs_add(&s->recs, seq, NULL, 0) < 0) {
+	if (fo_tx_sent(&s->tx, seq, 0, link_now(srv)) < 0 ||
+	    repl_recs_add(&s->recs, seq, NULL, 0) < 0) {
 		sync_stop(srv, false, "SyncDone out of order");
 		return;
 	}
@@ -902,7 +902,7 @@ sync_pump(struct server *srv)
 static void
 sync_stop(struct server *srv, bool ok, const char *why)
 {
-	struct fo_sync *s = &srv->fo->sync;
+	struct repl_sync *s = &srv->link->sync;
 	double	 secs;
 
 	s->finished = ev_time();
@@ -921,7 +921,7 @@ sync_stop(struct server *srv, bool ok, const char *why)
 	}
 	s->active = false;
 	fo_tx_reset(&s->tx);
-	fo_recs_clear(&s->recs);
+	repl_recs_clear(&s->recs);
 	free(s->list);
 	s->list = NULL;
 	s->nlist = s->next = 0;

@@ -118,14 +118,14 @@ srv_commit(struct server *srv)
 {
 	int	 rc;
 
-	/* The replication watermark rides along (fo_link.h). */
+	/* The replication watermark rides along (link.h). */
 	if (lease_db_staged(srv->db) > 0)
 		repl_before_commit(srv);
 	srv->commit_urgent = false;
 	if ((rc = gcommit_end(&srv->gc)) != 0) {
 		batch_failed(srv, rc);
 		repl_commit_failed(srv);
-		hb_commit_failed(srv);
+		handback_commit_failed(srv);
 		return rc;
 	}
 	/*
@@ -134,7 +134,7 @@ srv_commit(struct server *srv)
 	 * handed back.  Neither can delay an ACK; neither blocks.
 	 */
 	repl_committed(srv);
-	hb_committed(srv);
+	handback_committed(srv);
 	return 0;
 }
 
@@ -174,7 +174,7 @@ tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	pool_set_expire(srv->pools, srv_now(srv), SRV_EXPIRE_PER_TICK,
 	    expired_cb, srv);
 	/* Stages the replication watermark when it moved. */
-	fo_link_tick(srv);
+	link_tick(srv);
 	/* Lazy changes (expiries, turned-down offers) reach the disk at
 	 * least once a tick. */
 	if (gcommit_pending(&srv->gc))
@@ -207,7 +207,7 @@ stop_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	/* A failure is logged and its ACKs dropped; nothing else to do. */
 	(void)srv_commit(srv);
 	srv_flush_outbox(srv);
-	fo_link_shutdown(srv);
+	link_shutdown(srv);
 	ev_break(loop, EVBREAK_ALL);
 }
 
@@ -351,7 +351,7 @@ server_new(struct ev_loop *loop, struct config *cfg, const char *cfgpath,
 			goto fail;
 		}
 	}
-	if ((*exit_code = fo_link_open(srv, err, errlen)) != 0)
+	if ((*exit_code = link_open(srv, err, errlen)) != 0)
 		goto fail;
 	srv->ctl = ctl_open(loop, srv->cfg.server.control_socket,
 	    srv_ctl_handler, srv, e2, sizeof(e2));
@@ -427,7 +427,7 @@ server_free(struct server *srv)
 		ev_signal_stop(srv->loop, &srv->sighup_w);
 	}
 	ctl_close(srv->ctl);
-	fo_link_close(srv);
+	link_close(srv);
 	srv_cancel_parked(srv);
 	if (srv->ping != NULL)
 		ping_close(srv->ping);
@@ -558,7 +558,7 @@ srv_reload(struct server *srv, struct strbuf *why)
 	}
 	config_free(&old);
 	/* New pools serve by default: who serves what is the link's. */
-	fo_link_reloaded(srv);
+	link_reloaded(srv);
 	/* [snmp]: switches and thresholds at once, a new socket or a
 	 * section added or removed (re)starts or stops the sub-agent. */
 	pr_snmp_reload(srv);

@@ -16,7 +16,7 @@
 #include "dhcp_codec.h"
 #include "dhcp_reply.h"
 #include "engine.h"
-#include "fo_link.h"
+#include "link.h"
 #include "gcommit.h"
 #include "ifaddr.h"
 #include "lease_ckpt.h"
@@ -87,7 +87,7 @@ struct server {
 	struct parked	*approvals;	/* REQUESTs waiting for the failover */
 	ev_timer	 approval_w;	/* the oldest one's deadline */
 	struct ctl_server *ctl;
-	struct fo_link	*fo;		/* failover link (fo_link.h) */
+	struct link	*link;		/* failover link (link.h) */
 
 	/* Group commit: staged leases, replies that wait for them. */
 	bool		 commit_urgent;	/* a staged change gates a reply or

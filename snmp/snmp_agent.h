@@ -25,7 +25,7 @@
 /* DHCPFO-MIB DhcpfoRole */
 enum snmp_role { SNMP_ROLE_PRIMARY = 1, SNMP_ROLE_FAILOVER = 2 };
 
-/* DHCPFO-MIB DhcpfoState: fo_fsm states, then pr_fsm states. */
+/* DHCPFO-MIB DhcpfoState: fod_fsm states, then pr_fsm states. */
 enum snmp_state {
 	SNMP_ST_STARTUP = 1, SNMP_ST_SYNCING, SNMP_ST_MONITORING,
 	SNMP_ST_TAKEOVER, SNMP_ST_RETURNING, SNMP_ST_STOPPED,

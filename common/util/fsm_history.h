@@ -1,6 +1,6 @@
 /*
  * Transition history and per-state counters, shared by the failover's
- * per-primary machine (fo_fsm) and the primary's control machine
+ * per-primary machine (fod_fsm) and the primary's control machine
  * (pr_fsm).  DESIGN 3: "every transition is logged with its reason, kept
  * in a bounded history (timestamp, from, to, reason) and counted; the
  * history and counters are shown by dhcpfoctl and over SNMP" -- the

@@ -1,5 +1,5 @@
 /*
- * Fuzz target: the failover.ini loader (failover/config_failover.c) on
+ * Fuzz target: the failover.ini loader (failover/fod_config.c) on
  * arbitrary file contents.  iniparser only reads files, so each input is
  * written to a temporary file first.  Must never crash, hang or leak
  * (run under ASan), and must keep the loader's contract.
@@ -11,7 +11,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "config_failover.h"
+#include "fod_config.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -25,7 +25,7 @@ cleanup(void)
 }
 
 static void
-check_loaded(const struct fo_config *cfg)
+check_loaded(const struct fod_config *cfg)
 {
 	if (cfg->nprimaries == 0 || cfg->nprimaries > cfg->max_primaries)
 		abort();
@@ -38,8 +38,8 @@ check_loaded(const struct fo_config *cfg)
 		const struct config *v = &p->view;
 		struct config dup;
 
-		if (fo_config_primary(cfg, p->name) != p ||
-		    fo_config_primary_by_id(cfg, p->id) != p ||
+		if (fod_config_primary(cfg, p->name) != p ||
+		    fod_config_primary_by_id(cfg, p->id) != p ||
 		    v->nsubnets == 0 || p->addr == 0 || p->port == 0)
 			abort();
 		/* A view holds its own primary's subnets and hosts only. */
@@ -47,7 +47,7 @@ check_loaded(const struct fo_config *cfg)
 			const struct cfg_subnet *sn = NULL;
 
 			if (strcasecmp(v->subnets[j].primary, p->name) != 0 ||
-			    fo_config_primary_for(cfg, v->subnets[j].network,
+			    fod_config_primary_for(cfg, v->subnets[j].network,
 			    &sn) != p || sn != &v->subnets[j])
 				abort();
 		}
@@ -58,16 +58,16 @@ check_loaded(const struct fo_config *cfg)
 		if (v->server.ping_before_assign !=
 		    p->policy.takeover_ping_check)
 			abort();
-		if (fo_config_view_dup(v, &dup) == 0)
+		if (fod_config_view_dup(v, &dup) == 0)
 			config_free(&dup);
-		(void)fo_policy_detect_secs(&p->policy);
+		(void)fod_policy_detect_secs(&p->policy);
 	}
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fo_config cfg;
+	struct fod_config cfg;
 	struct config_errors errs;
 	FILE	*fp;
 	int	 rc;
@@ -98,7 +98,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_loaded(&cfg);
 	else if (cfg.primaries != NULL || cfg.warnings != NULL)
 		abort();
-	fo_config_free(&cfg);
+	fod_config_free(&cfg);
 	config_errors_free(&errs);
 	return 0;
 }

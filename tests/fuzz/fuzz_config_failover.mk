@@ -1,1 +1,1 @@
-FUZZ_OBJS_fuzz_config_failover = config_failover config fo_codec log
+FUZZ_OBJS_fuzz_config_failover = fod_config config fo_codec log

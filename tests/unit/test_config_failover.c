@@ -1,5 +1,5 @@
 /*
- * Unit tests: failover/config_failover.c (failover.ini loader).
+ * Unit tests: failover/fod_config.c (failover.ini loader).
  *
  * Each test writes INI text to its own temporary file and loads it.  The
  * samples in etc/ are read relative to the working directory, which is the
@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "config_failover.h"
+#include "fod_config.h"
 #include "fo_codec.h"
 
 #define INI_TMP_TEMPLATE	"/tmp/test_focfg.XXXXXX"
@@ -30,7 +30,7 @@ dump_msgs(const char *what, char **msgs, size_t n)
 }
 
 static void
-load_ok(const char *text, struct fo_config *cfg)
+load_ok(const char *text, struct fod_config *cfg)
 {
 	struct config_errors e;
 
@@ -47,7 +47,7 @@ load_ok(const char *text, struct fo_config *cfg)
 static void
 load_bad(const char *text, struct config_errors *e)
 {
-	struct fo_config cfg;
+	struct fod_config cfg;
 
 	assert_int_equal(config_load_failover(write_ini(text), &cfg, e), -1);
 	/* On failure nothing is left to free. */
@@ -122,7 +122,7 @@ expect_only(const char *text, const char *needle)
 static void
 sample_failover_ini_loads(void **state)
 {
-	struct fo_config cfg;
+	struct fod_config cfg;
 	struct config_errors e;
 	const struct cfg_fo_primary *p;
 	const struct config *v;
@@ -179,7 +179,7 @@ sample_failover_ini_loads(void **state)
 	assert_true(p->policy.poll_delay == 0.5);
 	assert_int_equal(p->policy.poll_retry_max, 2);
 	assert_true(p->policy.wait_poll_rpl == 0.25);
-	assert_true(fo_policy_detect_secs(&p->policy) == 1.25);
+	assert_true(fod_policy_detect_secs(&p->policy) == 1.25);
 	assert_int_equal(p->policy.sync_binding_buf_size, 1024);
 	v = &p->view;
 	assert_int_equal(v->nsubnets, 2);
@@ -201,7 +201,7 @@ sample_failover_ini_loads(void **state)
 	assert_string_equal(p->name, "branch2");
 	assert_int_equal(p->port, 647);
 	assert_memory_equal(&p->policy, &cfg.defaults, sizeof(p->policy));
-	assert_true(fo_policy_detect_secs(&p->policy) == 80);
+	assert_true(fod_policy_detect_secs(&p->policy) == 80);
 	assert_int_equal(p->view.nsubnets, 1);
 	assert_string_equal(p->view.subnets[0].name, "shop");
 	assert_int_equal(p->view.nhosts, 1);
@@ -224,15 +224,15 @@ sample_failover_ini_loads(void **state)
 	assert_int_equal(p->view.subnets[0].lease_time, 7200);
 	assert_int_equal(p->view.nhosts, 1);
 	assert_string_equal(p->view.hosts[0].name, "scanner1");
-	fo_config_free(&cfg);
+	fod_config_free(&cfg);
 	assert_null(cfg.primaries);
-	fo_config_free(&cfg);		/* twice is harmless */
+	fod_config_free(&cfg);		/* twice is harmless */
 }
 
 static void
 minimal_sample_gets_defaults(void **state)
 {
-	struct fo_config cfg;
+	struct fod_config cfg;
 	struct config_errors e;
 	const struct cfg_fo_primary *p;
 	(void)state;
@@ -266,14 +266,14 @@ minimal_sample_gets_defaults(void **state)
 	assert_int_equal(p->view.nhosts, 0);
 	assert_null(p->view.hosts);
 	assert_int_equal(p->view.subnets[0].lease_time, 3600);
-	fo_config_free(&cfg);
+	fod_config_free(&cfg);
 }
 
 /* Overrides apply to their primary only; fractions; 0 meanings. */
 static void
 overrides_and_defaults(void **state)
 {
-	struct fo_config cfg;
+	struct fod_config cfg;
 	const struct cfg_fo_policy *d, *p1, *p2, *p3;
 	(void)state;
 
@@ -338,14 +338,14 @@ overrides_and_defaults(void **state)
 	assert_memory_equal(p3, d, sizeof(*p3));
 	/* The Primary value is stored as the section spells it. */
 	assert_string_equal(cfg.primaries[0].view.subnets[0].primary, "b1");
-	fo_config_free(&cfg);
+	fod_config_free(&cfg);
 }
 
 /* Sections may come in any order: Primary may name a later section. */
 static void
 section_order_is_free(void **state)
 {
-	struct fo_config cfg;
+	struct fod_config cfg;
 	(void)state;
 
 	load_ok("[subnet:lan1]\n"
@@ -360,7 +360,7 @@ section_order_is_free(void **state)
 	    SERVER, &cfg);
 	assert_int_equal(cfg.nprimaries, 1);
 	assert_int_equal(cfg.primaries[0].view.nhosts, 1);
-	fo_config_free(&cfg);
+	fod_config_free(&cfg);
 }
 
 /* ------------------------------------------------------------------ */
@@ -568,7 +568,7 @@ static void
 base_config_is_valid(void **state)
 {
 	struct bad_case none = { "none", "none", "", "" };
-	struct fo_config cfg;
+	struct fod_config cfg;
 	char	*text = build_ini(&none);
 	(void)state;
 
@@ -576,7 +576,7 @@ base_config_is_valid(void **state)
 	free(text);
 	assert_int_equal(cfg.nprimaries, 1);
 	assert_int_equal(cfg.primaries[0].view.nhosts, 1);
-	fo_config_free(&cfg);
+	fod_config_free(&cfg);
 }
 
 static void
@@ -587,7 +587,7 @@ each_bad_value_has_its_message(void **state)
 
 	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
 		const struct bad_case *c = &bad_cases[i];
-		struct fo_config cfg;
+		struct fod_config cfg;
 		struct config_errors e;
 		char	*text = build_ini(c);
 		int	 rc;
@@ -605,7 +605,7 @@ each_bad_value_has_its_message(void **state)
 			failures++;
 		}
 		if (rc == 0)
-			fo_config_free(&cfg);
+			fod_config_free(&cfg);
 		config_errors_free(&e);
 	}
 	assert_int_equal(failures, 0);
@@ -637,7 +637,7 @@ n_primaries(size_t n, const char *server_extra)
 static void
 max_primaries_above_five_warns(void **state)
 {
-	struct fo_config cfg;
+	struct fod_config cfg;
 	char	*text = n_primaries(6, "MaxPrimaries = 6\n");
 	(void)state;
 
@@ -661,19 +661,19 @@ max_primaries_above_five_warns(void **state)
 		assert_ptr_not_equal(cfg.primaries[i].view.subnets,
 		    cfg.primaries[(i + 1) % 6].view.subnets);
 	}
-	fo_config_free(&cfg);
+	fod_config_free(&cfg);
 
 	/* 64 is the limit, and loads; 5 primaries with default: silent. */
 	text = n_primaries(5, "");
 	load_ok(text, &cfg);
 	free(text);
 	assert_int_equal(cfg.nwarnings, 0);
-	fo_config_free(&cfg);
+	fod_config_free(&cfg);
 	text = n_primaries(1, "MaxPrimaries = 64\n");
 	load_ok(text, &cfg);
 	free(text);
 	assert_int_equal(cfg.nwarnings, 1);
-	fo_config_free(&cfg);
+	fod_config_free(&cfg);
 }
 
 static void
@@ -761,7 +761,7 @@ primary_without_subnet(void **state)
 static void
 duplicate_address_and_port(void **state)
 {
-	struct fo_config cfg;
+	struct fod_config cfg;
 	(void)state;
 
 	expect_only(TWO
@@ -776,7 +776,7 @@ duplicate_address_and_port(void **state)
 	    SUBNET("lan3", "b3", "192.0.2.128/25", "192.0.2.130-192.0.2.140"),
 	    &cfg);
 	assert_int_equal(cfg.nprimaries, 3);
-	fo_config_free(&cfg);
+	fod_config_free(&cfg);
 	/* Ourselves. */
 	expect_only(SERVER
 	    PRIMARY("b1", "192.0.2.20")
@@ -789,13 +789,13 @@ duplicate_address_and_port(void **state)
 	    PRIMARY("b1", "192.0.2.20")
 	    SUBNET("lan1", "b1", "198.51.100.0/24",
 	    "198.51.100.10-198.51.100.20"), &cfg);
-	fo_config_free(&cfg);
+	fod_config_free(&cfg);
 }
 
 static void
 views_hold_only_their_own(void **state)
 {
-	struct fo_config cfg;
+	struct fod_config cfg;
 	const struct cfg_fo_primary *p;
 	const struct cfg_subnet *sn;
 	struct config dup;
@@ -815,7 +815,7 @@ views_hold_only_their_own(void **state)
 	    "Address = 198.51.100.5\n"
 	    "[host:ha2]\nPrimary = b1\nClientId = 01:02\n"
 	    "Address = 198.51.100.129\n", &cfg);
-	p = fo_config_primary(&cfg, "B1");
+	p = fod_config_primary(&cfg, "B1");
 	assert_ptr_equal(p, &cfg.primaries[0]);
 	assert_int_equal(p->view.nsubnets, 2);
 	assert_string_equal(p->view.subnets[0].name, "a1");
@@ -823,29 +823,29 @@ views_hold_only_their_own(void **state)
 	assert_int_equal(p->view.nhosts, 2);
 	assert_string_equal(p->view.hosts[0].name, "ha");
 	assert_string_equal(p->view.hosts[1].name, "ha2");
-	p = fo_config_primary(&cfg, "b2");
+	p = fod_config_primary(&cfg, "b2");
 	assert_int_equal(p->view.nsubnets, 1);
 	assert_string_equal(p->view.subnets[0].name, "b1net");
 	assert_int_equal(p->view.nhosts, 1);
 	assert_string_equal(p->view.hosts[0].name, "hb");
 	assert_string_equal(p->view.hosts[0].primary, "b2");
-	assert_null(fo_config_primary(&cfg, "b3"));
+	assert_null(fod_config_primary(&cfg, "b3"));
 
 	/* Lookups. */
-	assert_ptr_equal(fo_config_primary_by_id(&cfg, fo_primary_id("B2")),
+	assert_ptr_equal(fod_config_primary_by_id(&cfg, fo_primary_id("B2")),
 	    p);
-	assert_null(fo_config_primary_by_id(&cfg, fo_primary_id("b3")));
-	assert_ptr_equal(fo_config_primary_for(&cfg, A("198.51.100.77"), &sn),
+	assert_null(fod_config_primary_by_id(&cfg, fo_primary_id("b3")));
+	assert_ptr_equal(fod_config_primary_for(&cfg, A("198.51.100.77"), &sn),
 	    p);
 	assert_string_equal(sn->name, "b1net");
-	assert_ptr_equal(fo_config_primary_for(&cfg, A("198.51.100.190"),
+	assert_ptr_equal(fod_config_primary_for(&cfg, A("198.51.100.190"),
 	    NULL), &cfg.primaries[0]);
-	assert_null(fo_config_primary_for(&cfg, A("203.0.113.1"), &sn));
+	assert_null(fod_config_primary_for(&cfg, A("203.0.113.1"), &sn));
 	assert_null(sn);
 
 	/* A thread's own copy outlives the loaded file. */
-	assert_int_equal(fo_config_view_dup(&cfg.primaries[0].view, &dup), 0);
-	fo_config_free(&cfg);
+	assert_int_equal(fod_config_view_dup(&cfg.primaries[0].view, &dup), 0);
+	fod_config_free(&cfg);
 	assert_int_equal(dup.nsubnets, 2);
 	assert_string_equal(dup.subnets[1].name, "a2");
 	assert_int_equal(dup.nhosts, 2);
@@ -879,7 +879,7 @@ hosts_belong_to_their_primary(void **state)
 static void
 small_buffer_warnings(void **state)
 {
-	struct fo_config cfg;
+	struct fod_config cfg;
 	(void)state;
 
 	load_ok(SERVER
@@ -905,7 +905,7 @@ small_buffer_warnings(void **state)
 	assert_int_equal(cfg.primaries[0].policy.sync_binding_buf_size, 256);
 	assert_int_equal(cfg.primaries[1].policy.sync_binding_buf_size, 128);
 	assert_int_equal(cfg.primaries[2].policy.sync_binding_buf_size, 512);
-	fo_config_free(&cfg);
+	fod_config_free(&cfg);
 
 	/* [failover] small but every primary overrides it: no warning
 	 * about [failover]. */
@@ -916,13 +916,13 @@ small_buffer_warnings(void **state)
 	    SUBNET("lan1", "b1", "198.51.100.0/26",
 	    "198.51.100.10-198.51.100.20"), &cfg);
 	assert_int_equal(cfg.nwarnings, 0);
-	fo_config_free(&cfg);
+	fod_config_free(&cfg);
 }
 
 static void
 sync_fail_critical_warns_with_many(void **state)
 {
-	struct fo_config cfg;
+	struct fod_config cfg;
 	(void)state;
 
 	/* One primary: exiting only loses that one's backup. */
@@ -933,7 +933,7 @@ sync_fail_critical_warns_with_many(void **state)
 	    "198.51.100.100-198.51.100.199"), &cfg);
 	assert_int_equal(cfg.nwarnings, 0);
 	assert_true(cfg.primaries[0].policy.sync_fail_critical);
-	fo_config_free(&cfg);
+	fod_config_free(&cfg);
 
 	load_ok(TWO "[failover]\nSyncFailCritical = true\n", &cfg);
 	if (cfg.nwarnings != 1)
@@ -942,7 +942,7 @@ sync_fail_critical_warns_with_many(void **state)
 	assert_non_null(strstr(cfg.warnings[0], ":19: [failover] "
 	    "SyncFailCritical = true: a failed start-up sync stops the whole "
 	    "failover server, so every other primary loses its backup too"));
-	fo_config_free(&cfg);
+	fod_config_free(&cfg);
 
 	/* Set in one primary: said there.  Without SyncBindings: moot. */
 	load_ok(MINIMAL
@@ -953,7 +953,7 @@ sync_fail_critical_warns_with_many(void **state)
 	assert_int_equal(cfg.nwarnings, 1);
 	assert_non_null(strstr(cfg.warnings[0], "[primary:b2] "
 	    "SyncFailCritical = yes: a failed"));
-	fo_config_free(&cfg);
+	fod_config_free(&cfg);
 	load_ok(MINIMAL
 	    PRIMARY("b2", "192.0.2.11")
 	    "SyncFailCritical = yes\n"
@@ -961,7 +961,7 @@ sync_fail_critical_warns_with_many(void **state)
 	    SUBNET("lan2", "b2", "203.0.113.0/24",
 	    "203.0.113.100-203.0.113.199"), &cfg);
 	assert_int_equal(cfg.nwarnings, 0);
-	fo_config_free(&cfg);
+	fod_config_free(&cfg);
 }
 
 static void
@@ -1026,7 +1026,7 @@ all_errors_reported_at_once(void **state)
 static void
 missing_file_is_clear(void **state)
 {
-	struct fo_config cfg;
+	struct fod_config cfg;
 	struct config_errors e;
 	(void)state;
 
@@ -1075,7 +1075,7 @@ every_key_documented(void **state)
 
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 		size_t	 n;
-		const struct cfg_spec *sp = fo_config_specs(kinds[k], &n);
+		const struct cfg_spec *sp = fod_config_specs(kinds[k], &n);
 
 		assert_non_null(sp);
 		assert_true(n > 0);
@@ -1104,7 +1104,7 @@ every_key_documented(void **state)
 	/* 16 [server], 15 [failover], 3 [primary:NAME], 2 Primary, and
 	 * [snmp]: AgentXSocket, Traps, 17 switches, 2 thresholds. */
 	assert_int_equal(total, 57);
-	assert_null(fo_config_specs("nosuch", &(size_t){ 0 }));
+	assert_null(fod_config_specs("nosuch", &(size_t){ 0 }));
 	free(ini);
 	free(doc);
 	assert_int_equal(missing, 0);
@@ -1119,7 +1119,7 @@ every_key_documented(void **state)
 static void
 safety_keys_inherit(void **state)
 {
-	struct fo_config cfg;
+	struct fod_config cfg;
 	const struct config *v1, *v2;
 	(void)state;
 
@@ -1139,19 +1139,19 @@ safety_keys_inherit(void **state)
 	    SUBNET("lan2", "b2", "203.0.113.0/24",
 	    "203.0.113.100-203.0.113.199")
 	    "MaxLeaseTime = 7200\n", &cfg);
-	v1 = &fo_config_primary(&cfg, "b1")->view;
-	v2 = &fo_config_primary(&cfg, "b2")->view;
+	v1 = &fod_config_primary(&cfg, "b1")->view;
+	v2 = &fod_config_primary(&cfg, "b2")->view;
 	assert_int_equal(v1->subnets[0].failover_share, 20);
 	assert_int_equal(v1->subnets[0].safe_period, 600);
 	assert_int_equal(v1->subnets[1].failover_share, 0);
 	assert_int_equal(v1->subnets[1].safe_period, 60);
 	assert_int_equal(v2->subnets[0].failover_share, 20);
 	assert_int_equal(v2->subnets[0].safe_period, 7200);
-	assert_true(cfg_fo_policy_borrows(&fo_config_primary(&cfg,
+	assert_true(cfg_fo_policy_borrows(&fod_config_primary(&cfg,
 	    "b1")->policy));
-	assert_false(cfg_fo_policy_borrows(&fo_config_primary(&cfg,
+	assert_false(cfg_fo_policy_borrows(&fod_config_primary(&cfg,
 	    "b2")->policy));
-	fo_config_free(&cfg);
+	fod_config_free(&cfg);
 
 	expect_only(MINIMAL "[failover]\nOnShareExhausted = wait\n",
 	    "OnShareExhausted = wait");

@@ -1,1 +1,1 @@
-UNIT_OBJS_test_config_failover = config_failover config fo_codec log
+UNIT_OBJS_test_config_failover = fod_config config fo_codec log

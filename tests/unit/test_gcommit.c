@@ -10,7 +10,7 @@
  * replies (counted), counts a commit failure, and the next batch starts
  * clean and commits.  After a reopen the store holds exactly what was
  * committed.  The failover's takeover serving goes through the same code
- * (failover/fo_serve.c fo_commit), so this covers both daemons.
+ * (failover/fod_serve.c fod_commit), so this covers both daemons.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /*
- * Notifications of the per-primary machines (FO_ACT_NOTIFY): each is
+ * Notifications of the per-primary machines (FOD_ACT_NOTIFY): each is
  * logged by the thread that makes it, then posted to the main thread,
- * where the SNMP sub-agent turns it into a trap (fo_snmp.c; net-snmp is
+ * where the SNMP sub-agent turns it into a trap (fod_snmp.c; net-snmp is
  * not thread-safe: DESIGN 5, STYLE 7) and the main thread counts them.
  * Two notifications change what the daemon does:
  *
@@ -11,7 +11,7 @@
  *  - a lost lease store environment stops the daemon (EXIT_STORE): the
  *    next start runs recovery.
  *
- * Alerts (enum fo_alert) are notifications from outside the machine:
+ * Alerts (enum fod_alert) are notifications from outside the machine:
  * the receive path, the store, the conflict rule.  Those that could come
  * in floods -- forged datagrams, a store refusing every update, a
  * diverged copy -- are limited here, on the peer's thread, before they
@@ -25,14 +25,14 @@
 
 #include "exitcodes.h"
 #include "fod.h"
-#include "fo_snmp.h"
+#include "fod_snmp.h"
 
 #define NOTE_FATAL	(-2)
 #define ALERT_WINDOW	60.0	/* seconds */
 #define ALERT_DUPS	10	/* duplicate-address alerts per window */
 
 static void
-post(struct fo_peer *p, int note, bool critical, const char *text,
+post(struct fod_peer *p, int note, bool critical, const char *text,
     int from, int to)
 {
 	size_t	 len = text != NULL ? strlen(text) : 0;
@@ -55,62 +55,62 @@ post(struct fo_peer *p, int note, bool critical, const char *text,
 }
 
 void
-fo_notify_post(struct fo_peer *p, enum fo_notify n,
-    const struct fo_output *out)
+fod_notify_post(struct fod_peer *p, enum fod_notify n,
+    const struct fod_output *out)
 {
 	const char *r = out->reason[0] ? out->reason : "no reason given";
 
 	switch (n) {
-	case FO_NOTIFY_STATE_CHANGE:
+	case FOD_NOTIFY_STATE_CHANGE:
 		log_info("primary=%s: %s -> %s (%s)", p->name,
-		    fo_state_name(out->from), fo_state_name(out->to), r);
+		    fod_state_name(out->from), fod_state_name(out->to), r);
 		break;
-	case FO_NOTIFY_PRIMARY_NOT_RESPONDING:
+	case FOD_NOTIFY_PRIMARY_NOT_RESPONDING:
 		log_warn("primary=%s: not responding (%u polls unanswered)",
 		    p->name, p->fsm.ctr.consecutive_misses);
 		break;
-	case FO_NOTIFY_PRIMARY_RESPONDING:
+	case FOD_NOTIFY_PRIMARY_RESPONDING:
 		log_info("primary=%s: responding again", p->name);
 		break;
-	case FO_NOTIFY_PRIMARY_RESTARTED:
+	case FOD_NOTIFY_PRIMARY_RESTARTED:
 		log_info("primary=%s: restarted (new boot epoch)", p->name);
 		break;
-	case FO_NOTIFY_TAKEOVER_STARTED:
+	case FOD_NOTIFY_TAKEOVER_STARTED:
 		log_warn("primary=%s: takeover: serving its %zu subnet%s (%s)",
 		    p->name, p->view.nsubnets,
 		    p->view.nsubnets == 1 ? "" : "s", r);
 		break;
-	case FO_NOTIFY_TAKEOVER_ENDED:
+	case FOD_NOTIFY_TAKEOVER_ENDED:
 		log_info("primary=%s: takeover ended", p->name);
 		break;
-	case FO_NOTIFY_HANDBACK_STARTED:
+	case FOD_NOTIFY_HANDBACK_STARTED:
 		log_info("primary=%s: hand-back started", p->name);
 		break;
-	case FO_NOTIFY_HANDBACK_COMPLETED:
+	case FOD_NOTIFY_HANDBACK_COMPLETED:
 		log_info("primary=%s: hand-back completed; control returned",
 		    p->name);
 		break;
-	case FO_NOTIFY_HANDBACK_FAILED:
+	case FOD_NOTIFY_HANDBACK_FAILED:
 		log_warn("primary=%s: hand-back failed", p->name);
 		break;
-	case FO_NOTIFY_SYNC_COMPLETED:
+	case FOD_NOTIFY_SYNC_COMPLETED:
 		log_info("primary=%s: start-up sync completed", p->name);
 		break;
-	case FO_NOTIFY_SYNC_FAILED:
+	case FOD_NOTIFY_SYNC_FAILED:
 		log_warn("primary=%s: start-up sync failed", p->name);
 		break;
-	case FO_NOTIFY_PARTNER_DOWN:
+	case FOD_NOTIFY_PARTNER_DOWN:
 		log_warn("primary=%s: %s; new clients may now get any address "
 		    "we hold no binding for", p->name, r);
 		break;
-	case FO_NOTIFY_COUNT:
+	case FOD_NOTIFY_COUNT:
 		break;
 	}
 	post(p, (int)n, false, r, (int)out->from, (int)out->to);
 }
 
 void
-fo_notify_critical(struct fo_peer *p, const char *reason)
+fod_notify_critical(struct fod_peer *p, const char *reason)
 {
 	log_err("primary=%s: %s; SyncFailCritical is set: this primary is no "
 	    "longer protected", p->name, reason);
@@ -118,7 +118,7 @@ fo_notify_critical(struct fo_peer *p, const char *reason)
 }
 
 void
-fo_notify_fatal(struct fo_peer *p, const char *why)
+fod_notify_fatal(struct fod_peer *p, const char *why)
 {
 	log_err("primary=%s: lease store lost: %s; stopping (a restart "
 	    "recovers the store)", p->name, why);
@@ -126,7 +126,7 @@ fo_notify_fatal(struct fo_peer *p, const char *why)
 }
 
 void
-fo_alert(struct fo_peer *p, enum fo_alert a, const char *fmt, ...)
+fod_alert(struct fod_peer *p, enum fod_alert a, const char *fmt, ...)
 {
 	char	 text[512];
 	va_list	 ap;
@@ -139,12 +139,12 @@ fo_alert(struct fo_peer *p, enum fo_alert a, const char *fmt, ...)
 }
 
 void
-fo_alert_rejected(struct fo_peer *p, unsigned rej)
+fod_alert_rejected(struct fod_peer *p, unsigned rej)
 {
 	char	 text[256];
 	uint64_t held;
 
-	if (rej != FO_REJ_BAD_HMAC && rej != FO_REJ_REPLAYED)
+	if (rej != FOD_REJ_BAD_HMAC && rej != FOD_REJ_REPLAYED)
 		return;
 	if (!trap_limit_ok(&p->tl_auth, ev_now(p->loop), ALERT_WINDOW, 1,
 	    &held))
@@ -153,14 +153,14 @@ fo_alert_rejected(struct fo_peer *p, unsigned rej)
 	    "authentication (%s) since the last notification; %llu bad-hmac, "
 	    "%llu replayed in all: check SharedKeyFile on both servers, or "
 	    "look for a spoofer", (unsigned long long)(held + 1),
-	    held ? "s" : "", fo_rej_name(rej),
-	    (unsigned long long)p->rejects[FO_REJ_BAD_HMAC],
-	    (unsigned long long)p->rejects[FO_REJ_REPLAYED]);
-	post(p, FO_ALERT_AUTH_FAILURE, false, text, 0, 0);
+	    held ? "s" : "", fod_rej_name(rej),
+	    (unsigned long long)p->rejects[FOD_REJ_BAD_HMAC],
+	    (unsigned long long)p->rejects[FOD_REJ_REPLAYED]);
+	post(p, FOD_ALERT_AUTH_FAILURE, false, text, 0, 0);
 }
 
 void
-fo_alert_update_failed(struct fo_peer *p, int rc, size_t n)
+fod_alert_update_failed(struct fod_peer *p, int rc, size_t n)
 {
 	char	 text[256];
 	uint64_t held;
@@ -173,7 +173,7 @@ fo_alert_update_failed(struct fo_peer *p, int rc, size_t n)
 	    n, n == 1 ? "" : "s", lease_db_strerror(rc),
 	    held ? " (the store failed more often since the last "
 	    "notification)" : "");
-	post(p, FO_ALERT_UPDATE_FAILED, false, text, 0, 0);
+	post(p, FOD_ALERT_UPDATE_FAILED, false, text, 0, 0);
 }
 
 static void
@@ -186,7 +186,7 @@ fmt_client(const struct lease *l, char *buf, size_t len)
 }
 
 void
-fo_alert_duplicate(struct fo_peer *p, const struct lease *ours,
+fod_alert_duplicate(struct fod_peer *p, const struct lease *ours,
     const struct lease *theirs, bool ours_kept)
 {
 	const struct cfg_subnet *sn = config_subnet_for(&p->view, ours->addr);
@@ -196,7 +196,7 @@ fo_alert_duplicate(struct fo_peer *p, const struct lease *ours,
 	if (!trap_limit_ok(&p->tl_dup, ev_now(p->loop), ALERT_WINDOW,
 	    ALERT_DUPS, &held))
 		return;
-	fo_fmt_addr(ours->addr, a, sizeof(a));
+	fod_fmt_addr(ours->addr, a, sizeof(a));
 	fmt_client(ours, co, sizeof(co));
 	fmt_client(theirs, ct, sizeof(ct));
 	if (held > 0)
@@ -206,7 +206,7 @@ fo_alert_duplicate(struct fo_peer *p, const struct lease *ours,
 	    "ours to %s, the primary's to %s; keeping %s",
 	    sn != NULL ? sn->name : "?", more, a, co, ct,
 	    ours_kept ? "ours" : "the primary's");
-	post(p, FO_ALERT_DUPLICATE, false, text, 0, 0);
+	post(p, FOD_ALERT_DUPLICATE, false, text, 0, 0);
 }
 
 void
@@ -221,7 +221,7 @@ fod_note_cb(struct ev_loop *loop, ev_async *w, int revents)
 		for (size_t i = 0; i < n; i++) {
 			struct fq_item *it = items[i];
 			/* NULL: a reload stopped it since. */
-			struct fo_peer *p = fod_peer_by_uid(fod, it->peer);
+			struct fod_peer *p = fod_peer_by_uid(fod, it->peer);
 			const char *text = (const char *)it->buf;
 
 			fod->ctr.notes++;
@@ -246,7 +246,7 @@ fod_note_cb(struct ev_loop *loop, ev_async *w, int revents)
 					    "ies");
 			} else if (p != NULL)
 				/* One trap per notification (DESIGN 3). */
-				fo_snmp_trap(fod, p, it->note,
+				fod_snmp_trap(fod, p, it->note,
 				    (int)it->src_addr, (int)it->src_port, text);
 			free(it);
 		}

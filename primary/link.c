@@ -46,44 +46,44 @@ static void	ctl_ret_cb(struct ev_loop *, ev_timer *, int);
 static void	resend_cb(struct ev_loop *, ev_timer *, int);
 
 const char *
-fo_served_name(enum fo_served w)
+served_by_name(enum served_by w)
 {
 	switch (w) {
-	case FO_SERVED_PRIMARY:
+	case SERVED_BY_PRIMARY:
 		return "primary";
-	case FO_SERVED_SYNCING:
+	case SERVED_BY_NOBODY:
 		return "syncing";
-	case FO_SERVED_FAILOVER:
+	case SERVED_BY_FAILOVER:
 		return "failover";
 	}
 	return "unknown";
 }
 
 const char *
-fo_rej_name(enum fo_rej r)
+link_rej_name(enum link_rej r)
 {
-	static const char *const names[FO_REJ_COUNT] = {
-		[FO_REJ_UNKNOWN_PEER] = "unknown-peer",
-		[FO_REJ_BAD_HMAC] = "bad-hmac",
-		[FO_REJ_REPLAYED] = "replayed",
-		[FO_REJ_TOO_OLD] = "too-old",
-		[FO_REJ_OLD_EPOCH] = "old-epoch",
-		[FO_REJ_REFLECTED] = "reflected",
-		[FO_REJ_OVERSIZE] = "oversize",
-		[FO_REJ_BAD_LEASE] = "bad-lease",
+	static const char *const names[LINK_REJ_COUNT] = {
+		[LINK_REJ_UNKNOWN_PEER] = "unknown-peer",
+		[LINK_REJ_BAD_HMAC] = "bad-hmac",
+		[LINK_REJ_REPLAYED] = "replayed",
+		[LINK_REJ_TOO_OLD] = "too-old",
+		[LINK_REJ_OLD_EPOCH] = "old-epoch",
+		[LINK_REJ_REFLECTED] = "reflected",
+		[LINK_REJ_OVERSIZE] = "oversize",
+		[LINK_REJ_BAD_LEASE] = "bad-lease",
 	};
 
-	return (unsigned)r < FO_REJ_COUNT ? names[r] : "unknown";
+	return (unsigned)r < LINK_REJ_COUNT ? names[r] : "unknown";
 }
 
 double
-fo_link_now(const struct server *srv)
+link_now(const struct server *srv)
 {
 	return ev_now(srv->loop);
 }
 
 int64_t
-fo_link_clock_ms(void)
+link_clock_ms(void)
 {
 	struct timespec ts;
 
@@ -110,10 +110,10 @@ fmt_addr(uint32_t a, char *buf, size_t len)
 /* ---- subnets: who serves them, digests ---- */
 
 static void
-subnets_build(struct server *srv, enum fo_served fresh)
+subnets_build(struct server *srv, enum served_by fresh)
 {
-	struct fo_link	 *fo = srv->fo;
-	struct fo_subnet *nv;
+	struct link	 *fo = srv->link;
+	struct link_subnet *nv;
 	size_t		  n = srv->cfg.nsubnets;
 
 	nv = calloc(n ? n : 1, sizeof(*nv));
@@ -127,7 +127,7 @@ subnets_build(struct server *srv, enum fo_served fresh)
 		const struct cfg_subnet *sn = &srv->cfg.subnets[i];
 		int	 old;
 
-		old = fo_link_subnet_find(srv, sn->network, sn->prefix);
+		old = link_subnet_find(srv, sn->network, sn->prefix);
 
 		if (old >= 0)
 			nv[i] = fo->subnets[old];
@@ -144,10 +144,10 @@ subnets_build(struct server *srv, enum fo_served fresh)
 }
 
 int
-fo_link_subnet_find(const struct server *srv, uint32_t network,
+link_subnet_find(const struct server *srv, uint32_t network,
     uint8_t prefix)
 {
-	const struct fo_link *fo = srv->fo;
+	const struct link *fo = srv->link;
 
 	for (size_t i = 0; i < fo->nsubnets; i++)
 		if (fo->subnets[i].network == network &&
@@ -165,23 +165,23 @@ apply_serving(struct server *srv)
 		const struct cfg_subnet *sn = pool_subnet(p);
 		int	 k;
 
-		k = fo_link_subnet_find(srv, sn->network, sn->prefix);
+		k = link_subnet_find(srv, sn->network, sn->prefix);
 		pool_set_serving(p, k < 0 ||
-		    srv->fo->subnets[k].who == FO_SERVED_PRIMARY);
+		    srv->link->subnets[k].who == SERVED_BY_PRIMARY);
 	}
 }
 
-enum fo_served
-fo_link_served(const struct server *srv, size_t i)
+enum served_by
+link_served(const struct server *srv, size_t i)
 {
 	const struct cfg_subnet *sn;
 	int	 k;
 
-	if (srv->fo == NULL || i >= pool_set_count(srv->pools))
-		return FO_SERVED_PRIMARY;
+	if (srv->link == NULL || i >= pool_set_count(srv->pools))
+		return SERVED_BY_PRIMARY;
 	sn = pool_subnet(pool_set_get(srv->pools, i));
-	k = fo_link_subnet_find(srv, sn->network, sn->prefix);
-	return k < 0 ? FO_SERVED_PRIMARY : srv->fo->subnets[k].who;
+	k = link_subnet_find(srv, sn->network, sn->prefix);
+	return k < 0 ? SERVED_BY_PRIMARY : srv->link->subnets[k].who;
 }
 
 /*
@@ -192,7 +192,7 @@ fo_link_served(const struct server *srv, size_t i)
 static void
 check_digests(struct server *srv, const struct fo_msg *m)
 {
-	struct fo_link *fo = srv->fo;
+	struct link *fo = srv->link;
 	bool	 any = false;
 	uint64_t missing = 0;
 	char	 a[16];
@@ -206,7 +206,7 @@ check_digests(struct server *srv, const struct fo_msg *m)
 		int	 k;
 		bool	 bad;
 
-		k = fo_link_subnet_find(srv, dg->network, dg->prefix);
+		k = link_subnet_find(srv, dg->network, dg->prefix);
 		fmt_addr(dg->network, a, sizeof(a));
 		if (k < 0) {
 			missing++;
@@ -244,7 +244,7 @@ check_digests(struct server *srv, const struct fo_msg *m)
 static void
 check_buf_size(struct server *srv, uint16_t theirs)
 {
-	struct fo_link *fo = srv->fo;
+	struct link *fo = srv->link;
 	unsigned ours = srv->cfg.failover.sync_binding_buf_size;
 	bool	 bad = theirs != ours;
 
@@ -258,16 +258,16 @@ check_buf_size(struct server *srv, uint16_t theirs)
 /* ---- the control machine ---- */
 
 enum pr_state
-fo_link_state(const struct server *srv)
+link_state(const struct server *srv)
 {
-	return srv->fo != NULL ? srv->fo->fsm.state : PR_STANDALONE;
+	return srv->link != NULL ? srv->link->fsm.state : PR_STANDALONE;
 }
 
 /* The STATE code of PollRpl (pr_fsm.h, fo_proto.h). */
 uint8_t
-fo_link_state_code(const struct server *srv)
+link_state_code(const struct server *srv)
 {
-	return pr_state_code(&srv->fo->fsm);
+	return pr_state_code(&srv->link->fsm);
 }
 
 static void send_ctl_req(struct server *);
@@ -276,7 +276,7 @@ static void
 notify(struct server *srv, enum pr_notify n, int from, int to,
     const char *reason)
 {
-	struct fo_link *fo = srv->fo;
+	struct link *fo = srv->link;
 	char	 a[16];
 
 	fmt_addr(fo->peer_addr, a, sizeof(a));
@@ -302,15 +302,15 @@ notify(struct server *srv, enum pr_notify n, int from, int to,
 }
 
 void
-fo_link_event(struct server *srv, enum pr_event_type type, int subnet)
+link_event(struct server *srv, enum pr_event_type type, int subnet)
 {
-	struct fo_link	*fo = srv->fo;
+	struct link	*fo = srv->link;
 	struct pr_event	 ev = { .type = type,
 	    .subnet = subnet < 0 ? 0 : (uint32_t)subnet };
 	struct pr_output out;
 	int		 rc;
 
-	rc = pr_fsm_handle(&fo->fsm, &ev, fo_link_now(srv), &out);
+	rc = pr_fsm_handle(&fo->fsm, &ev, link_now(srv), &out);
 	if (rc != FSM_OK) {
 		log_err("failover: control machine refused %s in %s (%d)",
 		    pr_event_name(type), pr_state_name(fo->fsm.state), rc);
@@ -338,16 +338,16 @@ fo_link_event(struct server *srv, enum pr_event_type type, int subnet)
 		case PR_ACT_SERVE_NONE:
 			for (size_t k = 0; k < fo->nsubnets; k++)
 				fo->subnets[k].who = a->type ==
-				    PR_ACT_SERVE_ALL ? FO_SERVED_PRIMARY :
-				    FO_SERVED_FAILOVER;
+				    PR_ACT_SERVE_ALL ? SERVED_BY_PRIMARY :
+				    SERVED_BY_FAILOVER;
 			apply_serving(srv);
 			break;
 		case PR_ACT_SUBNET_SYNCING:
 		case PR_ACT_SUBNET_SERVE:
 			if (a->subnet < fo->nsubnets)
 				fo->subnets[a->subnet].who = a->type ==
-				    PR_ACT_SUBNET_SERVE ? FO_SERVED_PRIMARY :
-				    FO_SERVED_SYNCING;
+				    PR_ACT_SUBNET_SERVE ? SERVED_BY_PRIMARY :
+				    SERVED_BY_NOBODY;
 			apply_serving(srv);
 			break;
 		case PR_ACT_NOTIFY:
@@ -367,15 +367,15 @@ ctl_ret_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	fo_link_event(srv, PR_EV_TIMER_CTL_RET, -1);
+	link_event(srv, PR_EV_TIMER_CTL_RET, -1);
 }
 
 /* ---- sending ---- */
 
 int
-fo_link_send(struct server *srv, struct fo_msg *m)
+link_send(struct server *srv, struct fo_msg *m)
 {
-	struct fo_link	*fo = srv->fo;
+	struct link	*fo = srv->link;
 	struct sockaddr_in sin;
 	size_t		 len;
 	enum fo_err	 e;
@@ -407,7 +407,7 @@ fo_link_send(struct server *srv, struct fo_msg *m)
 	if (sendto(fo->fd, fo->txbuf, len, 0, (struct sockaddr *)&sin,
 	    sizeof(sin)) < 0) {
 		fo->send_errors++;
-		if (log_ratelimit_ok(&fo->rl_send, fo_link_now(srv), 10, &n)) {
+		if (log_ratelimit_ok(&fo->rl_send, link_now(srv), 10, &n)) {
 			fmt_addr(fo->peer_addr, a, sizeof(a));
 			log_warn("failover: send %s to %s:%u: %s%s",
 			    fo_type_name(m->hdr.type), a, fo->peer_port,
@@ -424,7 +424,7 @@ fo_link_send(struct server *srv, struct fo_msg *m)
 static void
 add_digests(struct server *srv, struct fo_msg *m)
 {
-	struct fo_link *fo = srv->fo;
+	struct link *fo = srv->link;
 
 	for (size_t i = 0; i < fo->nsubnets && i < FO_MAX_DIGESTS; i++)
 		fo_msg_add_digest(m, fo->subnets[i].network,
@@ -447,53 +447,53 @@ set_versions(struct fo_msg *m)
 static void
 send_ctl_req(struct server *srv)
 {
-	struct fo_link	*fo = srv->fo;
+	struct link	*fo = srv->link;
 	struct fo_msg	*m = fo->out;
 
 	fo_msg_init(m, FO_CTL_REQ, true);
 	set_versions(m);
 	snprintf(m->name, sizeof(m->name), "%s", srv->cfg.server.name);
 	lease_db_store_id(srv->db, m->store_id);
-	m->last_seq = fo->hb.peer_seq;
+	m->last_seq = fo->handback.peer_seq;
 	m->buf_size = (uint16_t)srv->cfg.failover.sync_binding_buf_size;
-	m->state = fo_link_state_code(srv);
-	m->clock_ms = (uint64_t)fo_link_clock_ms();
+	m->state = link_state_code(srv);
+	m->clock_ms = (uint64_t)link_clock_ms();
 	m->present |= FO_BIT(FO_TLV_NAME) | FO_BIT(FO_TLV_STORE_ID) |
 	    FO_BIT(FO_TLV_LAST_SEQ) | FO_BIT(FO_TLV_BUF_SIZE) |
 	    FO_BIT(FO_TLV_STATE) | FO_BIT(FO_TLV_CLOCK);
 	add_digests(srv, m);
-	fo_link_send(srv, m);
+	link_send(srv, m);
 }
 
 /* PollRpl, in `version` (the highest both speak). */
 static void
 answer_poll(struct server *srv, uint8_t version)
 {
-	struct fo_link	*fo = srv->fo;
+	struct link	*fo = srv->link;
 	struct fo_msg	*m = fo->out;
 	uint8_t		 keep = fo->version;
 
 	fo_msg_init(m, FO_POLL_RPL, true);
 	set_versions(m);
 	snprintf(m->name, sizeof(m->name), "%s", srv->cfg.server.name);
-	m->state = fo_link_state_code(srv);
-	m->clock_ms = (uint64_t)fo_link_clock_ms();
+	m->state = link_state_code(srv);
+	m->clock_ms = (uint64_t)link_clock_ms();
 	lease_db_store_id(srv->db, m->store_id);
-	m->last_seq = fo->hb.peer_seq;
+	m->last_seq = fo->handback.peer_seq;
 	m->present |= FO_BIT(FO_TLV_NAME) | FO_BIT(FO_TLV_STATE) |
 	    FO_BIT(FO_TLV_CLOCK) | FO_BIT(FO_TLV_STORE_ID) |
 	    FO_BIT(FO_TLV_LAST_SEQ);
 	add_digests(srv, m);
 	fo->version = version;
-	if (fo_link_send(srv, m) == 0)
+	if (link_send(srv, m) == 0)
 		fo->polls_answered++;
 	fo->version = keep;
 }
 
 void
-fo_link_shutdown(struct server *srv)
+link_shutdown(struct server *srv)
 {
-	struct fo_link	*fo = srv->fo;
+	struct link	*fo = srv->link;
 	struct fo_msg	*m;
 	char		 a[16];
 
@@ -509,38 +509,38 @@ fo_link_shutdown(struct server *srv)
 	 * replay); no ack is awaited: the failover takes over at once
 	 * (DESIGN 2, docs/failover-design.md "Safety").
 	 */
-	for (int i = 0; i < FO_LINK_SHUTDOWN_COPIES; i++) {
+	for (int i = 0; i < LINK_SHUTDOWN_COPIES; i++) {
 		fo_msg_init(m, FO_SHUTDOWN, true);
 		m->state = FO_STATE_SHUTTING_DOWN;
-		m->clock_ms = (uint64_t)fo_link_clock_ms();
+		m->clock_ms = (uint64_t)link_clock_ms();
 		m->last_seq = fo->repl.tx.highest_sent;
 		snprintf(m->reason, sizeof(m->reason), "operator stop");
 		m->present |= FO_BIT(FO_TLV_STATE) | FO_BIT(FO_TLV_CLOCK) |
 		    FO_BIT(FO_TLV_LAST_SEQ) | FO_BIT(FO_TLV_REASON);
-		fo_link_send(srv, m);
+		link_send(srv, m);
 	}
 	fmt_addr(fo->peer_addr, a, sizeof(a));
 	log_info("failover: told %s we are stopping (Shutdown x%d)", a,
-	    FO_LINK_SHUTDOWN_COPIES);
+	    LINK_SHUTDOWN_COPIES);
 }
 
 /* ---- receiving ---- */
 
 static void
-reject(struct server *srv, enum fo_rej r, uint32_t src, uint16_t sport,
+reject(struct server *srv, enum link_rej r, uint32_t src, uint16_t sport,
     const char *detail)
 {
-	struct fo_link *fo = srv->fo;
+	struct link *fo = srv->link;
 	uint64_t n;
 	char	 a[16];
 
 	fo->rej[r]++;
 	pr_snmp_rejected(srv, r, src, sport);	/* bad HMAC, replay */
-	if (!log_ratelimit_ok(&fo->rl_rej, fo_link_now(srv), 10, &n))
+	if (!log_ratelimit_ok(&fo->rl_rej, link_now(srv), 10, &n))
 		return;
 	fmt_addr(src, a, sizeof(a));
 	log_warn("failover: dropped datagram from %s:%u: %s%s%s%s", a, sport,
-	    fo_rej_name(r), detail ? " (" : "", detail ? detail : "",
+	    link_rej_name(r), detail ? " (" : "", detail ? detail : "",
 	    detail ? ")" : "");
 	if (n > 0)
 		log_warn("failover: %llu more datagrams dropped since the "
@@ -551,12 +551,12 @@ reject(struct server *srv, enum fo_rej r, uint32_t src, uint16_t sport,
 static void
 malformed(struct server *srv, enum fo_err e, uint32_t src, uint16_t sport)
 {
-	struct fo_link *fo = srv->fo;
+	struct link *fo = srv->link;
 	uint64_t n;
 	char	 a[16];
 
 	fo->malformed[e]++;
-	if (!log_ratelimit_ok(&fo->rl_rej, fo_link_now(srv), 10, &n))
+	if (!log_ratelimit_ok(&fo->rl_rej, link_now(srv), 10, &n))
 		return;
 	fmt_addr(src, a, sizeof(a));
 	log_warn("failover: dropped malformed datagram from %s:%u: %s", a,
@@ -571,21 +571,21 @@ static bool
 replay_ok(struct server *srv, const struct fo_hdr *h, uint32_t src,
     uint16_t sport)
 {
-	enum fo_replay_res rr = fo_replay_check(&srv->fo->replay, h->epoch,
+	enum fo_replay_res rr = fo_replay_check(&srv->link->replay, h->epoch,
 	    h->seq);
 
 	switch (rr) {
 	case FO_REPLAY_OK:
 		return true;
 	case FO_REPLAY_REPLAYED:
-		reject(srv, FO_REJ_REPLAYED, src, sport, NULL);
+		reject(srv, LINK_REJ_REPLAYED, src, sport, NULL);
 		break;
 	case FO_REPLAY_TOO_OLD:
-		reject(srv, FO_REJ_TOO_OLD, src, sport, NULL);
+		reject(srv, LINK_REJ_TOO_OLD, src, sport, NULL);
 		break;
 	case FO_REPLAY_OLD_EPOCH:
 	case FO_REPLAY_COUNT:
-		reject(srv, FO_REJ_OLD_EPOCH, src, sport, NULL);
+		reject(srv, LINK_REJ_OLD_EPOCH, src, sport, NULL);
 		break;
 	}
 	return false;
@@ -596,14 +596,14 @@ replay_ok(struct server *srv, const struct fo_hdr *h, uint32_t src,
 static bool
 accept_hdr(struct server *srv, const struct fo_hdr *h)
 {
-	struct fo_link *fo = srv->fo;
+	struct link *fo = srv->link;
 	bool	 restarted = fo->peer_seen && h->epoch > fo->replay.epoch;
 
 	fo_replay_commit(&fo->replay, h->epoch, h->seq);
 	fo->accepted++;
 	if (h->type <= FO_TYPE_MAX)
 		fo->rx_by_type[h->type]++;
-	fo->last_heard = fo_link_now(srv);
+	fo->last_heard = link_now(srv);
 	if (restarted) {
 		fo->peer_restarts++;
 		log_info("failover: the failover restarted (new boot epoch)");
@@ -621,7 +621,7 @@ static void
 other_version(struct server *srv, const struct fo_hdr *h,
     const struct fo_msg *m, uint32_t src, uint16_t sport)
 {
-	struct fo_link *fo = srv->fo;
+	struct link *fo = srv->link;
 	int	 v = -1;
 	uint64_t n;
 	char	 why[96], a[16];
@@ -647,7 +647,7 @@ other_version(struct server *srv, const struct fo_hdr *h,
 	else
 		snprintf(why, sizeof(why), "version %u, we speak %u..%u",
 		    h->version, FO_VERSION_MIN, FO_VERSION_MAX);
-	if (log_ratelimit_ok(&fo->rl_rej, fo_link_now(srv), 10, &n)) {
+	if (log_ratelimit_ok(&fo->rl_rej, link_now(srv), 10, &n)) {
 		fmt_addr(src, a, sizeof(a));
 		log_warn("failover: dropped %s from %s:%u: bad-version (%s)",
 		    fo_type_name(h->type), a, sport, why);
@@ -657,9 +657,9 @@ other_version(struct server *srv, const struct fo_hdr *h,
 static void
 on_poll(struct server *srv, const struct fo_msg *m)
 {
-	struct fo_link *fo = srv->fo;
+	struct link *fo = srv->link;
 
-	fo->last_poll = fo_link_now(srv);
+	fo->last_poll = link_now(srv);
 	fo->peer_ver_min = m->ver_min;
 	fo->peer_ver_max = m->ver_max;
 	if (FO_HAS(m, FO_TLV_STATE))
@@ -669,13 +669,13 @@ on_poll(struct server *srv, const struct fo_msg *m)
 	if (FO_HAS(m, FO_TLV_NAME))
 		snprintf(fo->peer_name, sizeof(fo->peer_name), "%s", m->name);
 	answer_poll(srv, fo->version);
-	fo_link_event(srv, PR_EV_POLL, -1);
+	link_event(srv, PR_EV_POLL, -1);
 }
 
 static void
 on_ctl_ret(struct server *srv, const struct fo_msg *m)
 {
-	struct fo_link *fo = srv->fo;
+	struct link *fo = srv->link;
 	char	 a[16];
 
 	if (FO_HAS(m, FO_TLV_BUF_SIZE))
@@ -690,14 +690,14 @@ on_ctl_ret(struct server *srv, const struct fo_msg *m)
 		    FO_HAS(m, FO_TLV_REASON) ? m->reason : "");
 		return;
 	}
-	hb_control_returned(srv);
-	fo_link_event(srv, PR_EV_CTL_RET, -1);
+	handback_control_returned(srv);
+	link_event(srv, PR_EV_CTL_RET, -1);
 }
 
 static void
 dispatch(struct server *srv, const struct fo_msg *m)
 {
-	struct fo_link *fo = srv->fo;
+	struct link *fo = srv->link;
 
 	switch (m->hdr.type) {
 	case FO_POLL:
@@ -715,23 +715,23 @@ dispatch(struct server *srv, const struct fo_msg *m)
 	case FO_BIND_UPD:
 		/* Hand-back progress restarts the CtlRet wait; a batch of
 		 * nothing but broken records is no progress. */
-		if (hb_bind_upd(srv, m) > 0)
-			fo_link_event(srv, PR_EV_BIND_UPD, -1);
+		if (handback_bind_upd(srv, m) > 0)
+			link_event(srv, PR_EV_BIND_UPD, -1);
 		break;
 	case FO_BIND_ACK:
 		repl_ack(srv, m);
 		break;
 	case FO_SUBNET_SYNC_START:
-		hb_subnet_start(srv, m);
+		handback_subnet_start(srv, m);
 		break;
 	case FO_SUBNET_SYNC_DONE:
-		hb_subnet_done(srv, m);
+		handback_subnet_done(srv, m);
 		break;
 	case FO_SYNC_DONE:
-		hb_sync_done(srv, m);
+		handback_sync_done(srv, m);
 		break;
 	case FO_BIND_RPL:
-		fo_approve_answer(srv, m);
+		approve_answer(srv, m);
 		break;
 	default:
 		/* P->F types never get here: fo_decode checks direction. */
@@ -742,7 +742,7 @@ dispatch(struct server *srv, const struct fo_msg *m)
 static void
 handle_dgram(struct server *srv, size_t len, uint32_t src, uint16_t sport)
 {
-	struct fo_link	*fo = srv->fo;
+	struct link	*fo = srv->link;
 	const uint8_t	*buf = fo->rxbuf;
 	struct fo_hdr	 h;
 	enum fo_err	 e;
@@ -758,12 +758,12 @@ handle_dgram(struct server *srv, size_t len, uint32_t src, uint16_t sport)
 	    h.primary_id != fo->primary_id) {
 		snprintf(why, sizeof(why), "primary id %08x, ours %08x",
 		    h.primary_id, fo->primary_id);
-		reject(srv, FO_REJ_UNKNOWN_PEER, src, sport,
+		reject(srv, LINK_REJ_UNKNOWN_PEER, src, sport,
 		    h.primary_id != fo->primary_id ? why : NULL);
 		return;
 	}
 	if (!fo_auth_verify(&fo->key, buf, len)) {
-		reject(srv, FO_REJ_BAD_HMAC, src, sport, NULL);
+		reject(srv, LINK_REJ_BAD_HMAC, src, sport, NULL);
 		return;
 	}
 	/*
@@ -783,7 +783,7 @@ handle_dgram(struct server *srv, size_t len, uint32_t src, uint16_t sport)
 		return;
 	}
 	if (fo_hdr_from_primary(&fo->in->hdr)) {
-		reject(srv, FO_REJ_REFLECTED, src, sport, NULL);
+		reject(srv, LINK_REJ_REFLECTED, src, sport, NULL);
 		return;
 	}
 	if (!replay_ok(srv, &h, src, sport))
@@ -796,14 +796,14 @@ static void
 rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct server	*srv = w->data;
-	struct fo_link	*fo = srv->fo;
+	struct link	*fo = srv->link;
 	struct sockaddr_in sin;
 	socklen_t	 slen;
 	ssize_t		 n;
 
 	(void)loop;
 	(void)revents;
-	for (int i = 0; i < FO_LINK_READ_BUDGET; i++) {
+	for (int i = 0; i < LINK_READ_BUDGET; i++) {
 		slen = sizeof(sin);
 		/* MSG_TRUNC: n is the datagram's real size, so one larger
 		 * than anything we accept is recognised, not cut short. */
@@ -817,7 +817,7 @@ rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 		}
 		if ((size_t)n > FO_DGRAM_MAX) {
 			fo->rx++;
-			reject(srv, FO_REJ_OVERSIZE, ntohl(sin.sin_addr.s_addr),
+			reject(srv, LINK_REJ_OVERSIZE, ntohl(sin.sin_addr.s_addr),
 			    ntohs(sin.sin_port), NULL);
 			continue;
 		}
@@ -832,9 +832,9 @@ rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 /* ---- timers ---- */
 
 void
-fo_link_rearm(struct server *srv)
+link_rearm(struct server *srv)
 {
-	struct fo_link *fo = srv->fo;
+	struct link *fo = srv->link;
 	double	 d, now;
 
 	if (fo == NULL || !fo->configured)
@@ -842,7 +842,7 @@ fo_link_rearm(struct server *srv)
 	ev_timer_stop(srv->loop, &fo->resend_w);
 	if ((d = repl_deadline(srv)) == 0)
 		return;
-	now = fo_link_now(srv);
+	now = link_now(srv);
 	ev_timer_set(&fo->resend_w, d > now ? d - now : 0.001, 0.);
 	ev_timer_start(srv->loop, &fo->resend_w);
 }
@@ -856,7 +856,7 @@ resend_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)revents;
 	repl_resend(srv);
 	repl_pump(srv);
-	fo_link_rearm(srv);
+	link_rearm(srv);
 }
 
 /* BindUpdDelay is over: what waited goes out. */
@@ -868,13 +868,13 @@ hold_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)loop;
 	(void)revents;
 	repl_pump(srv);
-	fo_link_rearm(srv);
+	link_rearm(srv);
 }
 
 void
-fo_link_tick(struct server *srv)
+link_tick(struct server *srv)
 {
-	if (srv->fo == NULL || !srv->fo->configured)
+	if (srv->link == NULL || !srv->link->configured)
 		return;
 	repl_tick(srv);
 	repl_pump(srv);
@@ -894,18 +894,18 @@ params_from_cfg(const struct config *cfg, struct pr_params *p)
 static int
 boot_epoch(struct server *srv, char *err, size_t errlen)
 {
-	struct fo_link *fo = srv->fo;
+	struct link *fo = srv->link;
 	uint64_t prev = 0, now = clock_usec();
 	int	 rc;
 
-	rc = lease_db_meta_get_u64(srv->db, FO_META_EPOCH, &prev);
+	rc = lease_db_meta_get_u64(srv->db, LINK_META_EPOCH, &prev);
 	if (rc != 0 && rc != ENOENT) {
 		snprintf(err, errlen, "lease store: boot epoch: %s",
 		    lease_db_strerror(rc));
 		return EXIT_STORE;
 	}
 	fo->epoch = now > prev ? now : prev + 1;
-	if ((rc = lease_db_meta_set_u64(srv->db, FO_META_EPOCH,
+	if ((rc = lease_db_meta_set_u64(srv->db, LINK_META_EPOCH,
 	    fo->epoch)) != 0 || (rc = lease_db_commit(srv->db)) != 0) {
 		snprintf(err, errlen, "lease store: boot epoch: %s",
 		    lease_db_strerror(rc));
@@ -936,10 +936,10 @@ meta_u64(struct server *srv, const char *name, uint64_t *out, char *err,
 }
 
 int
-fo_link_open(struct server *srv, char *err, size_t errlen)
+link_open(struct server *srv, char *err, size_t errlen)
 {
 	const struct cfg_primary_failover *fc = &srv->cfg.failover;
-	struct fo_link	*fo;
+	struct link	*fo;
 	struct pr_params params;
 	uint64_t	 floor = 0;
 	char		 e2[512], a[16];
@@ -949,7 +949,7 @@ fo_link_open(struct server *srv, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return EXIT_SYSTEM;
 	}
-	srv->fo = fo;
+	srv->link = fo;
 	fo->srv = srv;
 	/* Loading the store took a while: the history and the timers
 	 * start from now, not from when the loop was made. */
@@ -961,16 +961,16 @@ fo_link_open(struct server *srv, char *err, size_t errlen)
 	ev_timer_init(&fo->resend_w, resend_cb, 1., 0.);
 	ev_timer_init(&fo->hold_w, hold_cb, 1., 0.);
 	fo->ctl_ret_w.data = fo->resend_w.data = fo->hold_w.data = srv;
-	subnets_build(srv, fo->configured ? FO_SERVED_FAILOVER :
-	    FO_SERVED_PRIMARY);
+	subnets_build(srv, fo->configured ? SERVED_BY_FAILOVER :
+	    SERVED_BY_PRIMARY);
 	params_from_cfg(&srv->cfg, &params);
-	if (pr_fsm_init(&fo->fsm, &params, fo_link_now(srv)) != FSM_OK) {
+	if (pr_fsm_init(&fo->fsm, &params, link_now(srv)) != FSM_OK) {
 		snprintf(err, errlen, "[failover]: parameters refused by the "
 		    "control machine");
 		return EXIT_CONFIG;
 	}
 	if (!fo->configured) {
-		fo_link_event(srv, PR_EV_START, -1);
+		link_event(srv, PR_EV_START, -1);
 		return 0;
 	}
 
@@ -994,9 +994,9 @@ fo_link_open(struct server *srv, char *err, size_t errlen)
 	fo->dgram_max = (fc->server >> 24) == 127 ? FO_DGRAM_LOOPBACK :
 	    FO_DGRAM_DEFAULT;
 	if ((rc = boot_epoch(srv, err, errlen)) != 0 ||
-	    (rc = meta_u64(srv, FO_META_PEER_SEQ, &fo->hb.peer_seq, err,
+	    (rc = meta_u64(srv, LINK_META_PEER_SEQ, &fo->handback.peer_seq, err,
 	    errlen)) != 0 ||
-	    (rc = meta_u64(srv, FO_META_SEQ_FLOOR, &floor, err,
+	    (rc = meta_u64(srv, LINK_META_SEQ_FLOOR, &floor, err,
 	    errlen)) != 0)
 		return rc;
 	/* Stream markers took numbers no stored lease shows: never reuse
@@ -1010,7 +1010,7 @@ fo_link_open(struct server *srv, char *err, size_t errlen)
 	}
 	if ((rc = repl_init(srv, err, errlen)) != 0)
 		return rc;
-	hb_init(srv);
+	handback_init(srv);
 	ev_io_init(&fo->rx_w, rx_cb, fo->fd, EV_READ);
 	fo->rx_w.data = srv;
 	ev_io_start(srv->loop, &fo->rx_w);
@@ -1020,7 +1020,7 @@ fo_link_open(struct server *srv, char *err, size_t errlen)
 	    "watermark %llu", a, fo->peer_port,
 	    (unsigned long long)fo->epoch, srv->cfg.server.name,
 	    (unsigned long long)repl_watermark(srv));
-	fo_link_event(srv, PR_EV_START, -1);
+	link_event(srv, PR_EV_START, -1);
 	repl_pump(srv);
 	/* With a failover, its share is its own (docs/safety.md). */
 	engine_set_role(&srv->eng, ENGINE_PRIMARY, false);
@@ -1028,9 +1028,9 @@ fo_link_open(struct server *srv, char *err, size_t errlen)
 }
 
 void
-fo_link_close(struct server *srv)
+link_close(struct server *srv)
 {
-	struct fo_link *fo = srv->fo;
+	struct link *fo = srv->link;
 
 	if (fo == NULL)
 		return;
@@ -1056,22 +1056,22 @@ fo_link_close(struct server *srv)
 	free(fo->txbuf);
 	free(fo->recbuf);
 	free(fo);
-	srv->fo = NULL;
+	srv->link = NULL;
 }
 
 void
-fo_link_reloaded(struct server *srv)
+link_reloaded(struct server *srv)
 {
-	struct fo_link	*fo = srv->fo;
+	struct link	*fo = srv->link;
 	struct pr_params params;
 	uint64_t	 floor = 0;
-	enum fo_served	 fresh = FO_SERVED_PRIMARY;
+	enum served_by	 fresh = SERVED_BY_PRIMARY;
 
 	if (fo == NULL)
 		return;
 	/* A subnet new to us is the failover's while it holds control. */
 	if (fo->fsm.state == PR_CTL_WAIT || fo->fsm.state == PR_RECEIVING)
-		fresh = FO_SERVED_FAILOVER;
+		fresh = SERVED_BY_FAILOVER;
 	subnets_build(srv, fresh);
 	params_from_cfg(&srv->cfg, &params);
 	params.use_failover = fo->fsm.params.use_failover;
@@ -1087,7 +1087,7 @@ fo_link_reloaded(struct server *srv)
 		    srv->cfg.failover.sync_bind_retry_max);
 		/* Pools were rebuilt from the store: keep marker numbers
 		 * and everything stamped before out of reach. */
-		if (lease_db_meta_get_u64(srv->db, FO_META_SEQ_FLOOR,
+		if (lease_db_meta_get_u64(srv->db, LINK_META_SEQ_FLOOR,
 		    &floor) == 0)
 			pool_set_raise_seq(srv->pools, floor);
 		pool_set_raise_seq(srv->pools, fo->repl.last_sent);

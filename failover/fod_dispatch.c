@@ -36,7 +36,7 @@ route_cmp(const void *a, const void *b)
 }
 
 size_t
-fod_fill_routes(struct fo_peer *const *peers, size_t n,
+fod_fill_routes(struct fod_peer *const *peers, size_t n,
     struct fod_route *out)
 {
 	size_t	 k = 0;
@@ -71,7 +71,7 @@ fod_build_routes(struct fod *fod)
 	return 0;
 }
 
-struct fo_peer *
+struct fod_peer *
 fod_peer_by_uid(const struct fod *fod, uint64_t uid)
 {
 	for (size_t i = 0; i < fod->npeers; i++)
@@ -105,13 +105,13 @@ fod_route(const struct fod *fod, uint32_t addr)
 
 /* --------------------------------------------------- failover socket */
 
-static struct fo_peer *
+static struct fod_peer *
 find_peer(struct fod *fod, const struct fo_hdr *h, uint32_t src,
     uint16_t sport, bool *wrong_source)
 {
 	*wrong_source = false;
 	for (size_t i = 0; i < fod->npeers; i++) {
-		struct fo_peer *p = fod->peers[i];
+		struct fod_peer *p = fod->peers[i];
 
 		if (p->id != h->primary_id)
 			continue;
@@ -123,7 +123,7 @@ find_peer(struct fod *fod, const struct fo_hdr *h, uint32_t src,
 }
 
 static void
-fo_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
+fod_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct fod *fod = w->data;
 	bool	 woke[CFG_FO_MAX_PRIMARIES_LIMIT] = { false };
@@ -135,7 +135,7 @@ fo_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 		struct sockaddr_in from;
 		socklen_t flen = sizeof(from);
 		struct fo_hdr h;
-		struct fo_peer *p;
+		struct fod_peer *p;
 		struct fq_item *it;
 		enum fo_err e;
 		bool	 wrong;
@@ -145,7 +145,7 @@ fo_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 		char	 a[INET_ADDRSTRLEN];
 		uint64_t sup;
 
-		n = recvfrom(fod->fo_fd, fod->fo_rxbuf, FO_DGRAM_MAX + 1,
+		n = recvfrom(fod->fod_fd, fod->fod_rxbuf, FO_DGRAM_MAX + 1,
 		    MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EINTR)
@@ -157,13 +157,13 @@ fo_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 		src = ntohl(from.sin_addr.s_addr);
 		sport = ntohs(from.sin_port);
 		e = n > FO_DGRAM_MAX ? FO_ERR_LENGTH :
-		    fo_peek_header(fod->fo_rxbuf, (size_t)n, &h);
+		    fo_peek_header(fod->fod_rxbuf, (size_t)n, &h);
 		if (e != FO_OK) {
-			fod->ctr.fo_bad++;
-			fod->ctr.fo_bad_by[e]++;
+			fod->ctr.fod_bad++;
+			fod->ctr.fod_bad_by[e]++;
 			if (log_ratelimit_ok(&fod->rl_fo, ev_now(fod->loop),
 			    10, &sup)) {
-				fo_fmt_addr(src, a, sizeof(a));
+				fod_fmt_addr(src, a, sizeof(a));
 				log_warn("failover socket: dropped %zd bytes "
 				    "from %s:%u: %s%s", n, a, sport,
 				    fo_err_name(e), sup ? " (and more since "
@@ -172,10 +172,10 @@ fo_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 			continue;
 		}
 		if ((p = find_peer(fod, &h, src, sport, &wrong)) == NULL) {
-			fod->ctr.fo_unknown_peer++;
+			fod->ctr.fod_unknown_peer++;
 			if (log_ratelimit_ok(&fod->rl_fo, ev_now(fod->loop),
 			    10, &sup)) {
-				fo_fmt_addr(src, a, sizeof(a));
+				fod_fmt_addr(src, a, sizeof(a));
 				log_warn("failover socket: %s from %s:%u for "
 				    "%s primary id %08x%s", fo_type_name(h.type),
 				    a, sport, wrong ? "a source other than the "
@@ -189,10 +189,10 @@ fo_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 			break;
 		it->src_addr = src;
 		it->src_port = sport;
-		memcpy(it->buf, fod->fo_rxbuf, (size_t)n);
-		p->fo_queued++;
+		memcpy(it->buf, fod->fod_rxbuf, (size_t)n);
+		p->fod_queued++;
 		if (!fq_push(&p->inq, it))
-			fod->ctr.fo_queue_full++;
+			fod->ctr.fod_queue_full++;
 		woke[p->idx] = true;
 	}
 	for (size_t i = 0; i < fod->npeers; i++)
@@ -244,7 +244,7 @@ dhcp_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 			struct fq_item *it;
 			uint32_t gi, ci, ifa, link;
 			long	 pi = -1;
-			struct fo_peer *p;
+			struct fod_peer *p;
 
 			fod->ctr.dhcp_rx++;
 			if (pkt->truncated) {
@@ -322,15 +322,15 @@ fod_open_sockets(struct fod *fod, char *err, size_t errlen)
 	const struct cfg_server *sc = &fod->cfg.server;
 	char	 e2[256];
 
-	fod->fo_fd = netio_open_udp(sc->server_addr, fod->cfg.failover_port,
+	fod->fod_fd = netio_open_udp(sc->server_addr, fod->cfg.failover_port,
 	    NULL, e2, sizeof(e2));
-	if (fod->fo_fd < 0) {
+	if (fod->fod_fd < 0) {
 		snprintf(err, errlen, "failover socket: %s", e2);
 		return -1;
 	}
-	ev_io_init(&fod->fo_w, fo_rx_cb, fod->fo_fd, EV_READ);
-	fod->fo_w.data = fod;
-	ev_io_start(fod->loop, &fod->fo_w);
+	ev_io_init(&fod->fod_w, fod_rx_cb, fod->fod_fd, EV_READ);
+	fod->fod_w.data = fod;
+	ev_io_start(fod->loop, &fod->fod_w);
 
 	if (ifaddr_load(&fod->ifs, e2, sizeof(e2)) < 0) {
 		snprintf(err, errlen, "interface list: %s", e2);
@@ -363,10 +363,10 @@ fod_close_sockets(struct fod *fod)
 		close(fod->socks[i].fd);
 	}
 	fod->nsocks = 0;
-	if (fod->fo_fd >= 0) {
-		ev_io_stop(fod->loop, &fod->fo_w);
-		close(fod->fo_fd);
-		fod->fo_fd = -1;
+	if (fod->fod_fd >= 0) {
+		ev_io_stop(fod->loop, &fod->fod_w);
+		close(fod->fod_fd);
+		fod->fod_fd = -1;
 	}
 	ifaddr_free(&fod->ifs);
 }

@@ -5,7 +5,7 @@
  * against what we hold (docs/failover-design.md "Conflicts"), staged in
  * the store and loaded into the pools, so a takeover starts at once with
  * every binding honoured.  Acknowledgements leave only after the group
- * commit (fo_commit): an ack means durable.
+ * commit (fod_commit): an ack means durable.
  *
  * What "we hold the primary's updates through p_last_seq" may claim is
  * kept conservative: it never advances while a sync runs, and only
@@ -28,7 +28,7 @@ cmp_u64(const void *a, const void *b)
 }
 
 void
-fo_sync_free(struct fo_peer *p)
+fod_sync_free(struct fod_peer *p)
 {
 	free(p->sync_seen);
 	p->sync_seen = NULL;
@@ -38,14 +38,14 @@ fo_sync_free(struct fo_peer *p)
 
 /* A SyncReq is about to leave (first or retry). */
 void
-fo_sync_begin(struct fo_peer *p)
+fod_sync_begin(struct fod_peer *p)
 {
 	if (p->sync_started == 0)
 		p->sync_started = ev_now(p->loop);
 }
 
 static void
-seen_add(struct fo_peer *p, uint64_t seq)
+seen_add(struct fod_peer *p, uint64_t seq)
 {
 	if (p->sync_nseen == p->sync_capseen) {
 		size_t ncap = p->sync_capseen ? p->sync_capseen * 2 : 4096;
@@ -62,7 +62,7 @@ seen_add(struct fo_peer *p, uint64_t seq)
 
 /* Distinct sync updates received (retransmissions count once). */
 static size_t
-seen_distinct(struct fo_peer *p)
+seen_distinct(struct fod_peer *p)
 {
 	size_t	 i, k = 0;
 
@@ -77,9 +77,9 @@ seen_distinct(struct fo_peer *p)
 }
 
 void
-fo_sync_on_start(struct fo_peer *p, const struct fo_msg *m, bool restarted)
+fod_sync_on_start(struct fod_peer *p, const struct fo_msg *m, bool restarted)
 {
-	struct fo_event ev = { .type = FO_EV_SYNC_START,
+	struct fod_event ev = { .type = FOD_EV_SYNC_START,
 	    .primary_restarted = restarted };
 	char	 why[FO_REASON_MAX * 4 + 1] = "";
 
@@ -92,9 +92,9 @@ fo_sync_on_start(struct fo_peer *p, const struct fo_msg *m, bool restarted)
 		    p->name, m->result, why[0] ? ": " : "", why);
 		return;
 	}
-	fo_check_store(p, m->store_id);
-	fo_check_buf_size(p, m);
-	if (p->fsm.state != FO_SYNCING)
+	fod_check_store(p, m->store_id);
+	fod_check_buf_size(p, m);
+	if (p->fsm.state != FOD_SYNCING)
 		return;
 	/*
 	 * A SyncStart repeated for our SyncReq retry (it crossed the first
@@ -110,13 +110,13 @@ fo_sync_on_start(struct fo_peer *p, const struct fo_msg *m, bool restarted)
 	p->sync_last = m->last_seq;
 	log_info("primary=%s: start-up sync: %u binding%s follow%s", p->name,
 	    m->count, m->count == 1 ? "" : "s", m->count == 1 ? "s" : "");
-	fo_peer_event(p, &ev);
+	fod_peer_event(p, &ev);
 }
 
 /*
  * Whether a binding update of the primary's leaves what we hold for the
  * address alone.  The primary's word stands, except against a record we
- * made ourselves while we served for it (FO_LOCAL_SEQ_BIT: the store
+ * made ourselves while we served for it (FOD_LOCAL_SEQ_BIT: the store
  * holds our own sequences, the pool does not): then the conflict rule
  * the primary applies to our hand-back decides (common/store/lease_conflict.c),
  * so both servers keep the same record: one of ours that stays reaches
@@ -125,7 +125,7 @@ fo_sync_on_start(struct fo_peer *p, const struct fo_msg *m, bool restarted)
  * side wins.
  */
 static bool
-keep_ours(struct fo_peer *p, const struct lease *in, int64_t now)
+keep_ours(struct fod_peer *p, const struct lease *in, int64_t now)
 {
 	struct pool *pl = pool_set_find(p->pools, in->addr);
 	struct lease ours;
@@ -139,19 +139,19 @@ keep_ours(struct fo_peer *p, const struct lease *in, int64_t now)
 	/*
 	 * Nothing in the pools, or a record the pools do not mark as ours:
 	 * nothing of ours, and no store read.  Our own grants enter the
-	 * pools with their sequence (fo_serve.c), and once one has, every
-	 * sequence the pools stamp carries FO_LOCAL_SEQ_BIT too, so an
+	 * pools with their sequence (fod_serve.c), and once one has, every
+	 * sequence the pools stamp carries FOD_LOCAL_SEQ_BIT too, so an
 	 * unmarked record is never ours; a marked one may be, and the
 	 * store, which holds what was written, says.
 	 */
 	if (pl == NULL || (cur = pool_lease_at(pl, in->addr)) == NULL ||
-	    (cur->seq & FO_LOCAL_SEQ_BIT) == 0 ||
+	    (cur->seq & FOD_LOCAL_SEQ_BIT) == 0 ||
 	    lease_db_get(p->db, in->addr, &ours) != 0)
 		return false;
 	d = lease_conflict_decide_own(&ours,
-	    (ours.seq & FO_LOCAL_SEQ_BIT) != 0, in, now);
+	    (ours.seq & FOD_LOCAL_SEQ_BIT) != 0, in, now);
 	if (d == LEASE_APPLY_OURS) {
-		fo_fmt_addr(in->addr, a, sizeof(a));
+		fod_fmt_addr(in->addr, a, sizeof(a));
 		log_debug("primary=%s: update of %s older than our own "
 		    "record of it; kept ours", p->name, a);
 		return true;
@@ -160,9 +160,9 @@ keep_ours(struct fo_peer *p, const struct lease *in, int64_t now)
 		return false;
 	p->upd_conflicts++;
 	mine = d == LEASE_APPLY_CONFLICT_OURS;
-	fo_alert_duplicate(p, &ours, in, mine);
+	fod_alert_duplicate(p, &ours, in, mine);
 	if (log_ratelimit_ok(&p->rl_conflict, ev_now(p->loop), 5, &n)) {
-		fo_fmt_addr(in->addr, a, sizeof(a));
+		fod_fmt_addr(in->addr, a, sizeof(a));
 		log_hwaddr(ours.chaddr, ours.hlen, h1, sizeof(h1));
 		log_hwaddr(in->chaddr, in->hlen, h2, sizeof(h2));
 		log_warn("primary=%s: duplicate binding of %s: ours to %s "
@@ -175,13 +175,13 @@ keep_ours(struct fo_peer *p, const struct lease *in, int64_t now)
 }
 
 bool
-fo_sync_on_bind_upd(struct fo_peer *p, const struct fo_msg *m,
+fod_sync_on_bind_upd(struct fod_peer *p, const struct fo_msg *m,
     bool restarted)
 {
-	struct fo_event ev = { .type = FO_EV_BIND_UPD,
+	struct fod_event ev = { .type = FOD_EV_BIND_UPD,
 	    .primary_restarted = restarted };
 	int64_t	 now = (int64_t)ev_now(p->loop);
-	bool	 in_sync = p->fsm.state == FO_SYNCING && p->sync_counting;
+	bool	 in_sync = p->fsm.state == FOD_SYNCING && p->sync_counting;
 	bool	 any_sync = false;
 	int	 rc;
 
@@ -192,13 +192,13 @@ fo_sync_on_bind_upd(struct fo_peer *p, const struct fo_msg *m,
 		if (!lease_decode(u->lease, u->lease_len, &l)) {
 			/* Never acknowledged: the primary's retries and
 			 * failure counter show the problem there too. */
-			fo_reject(p, FO_REJ_BAD_LEASE, "in bind-upd");
+			fod_reject(p, FOD_REJ_BAD_LEASE, "in bind-upd");
 			continue;
 		}
 		p->upd_received++;
 		/* Our copy carries the primary's numbering; the top bit is
-		 * reserved for our own grants (fo_store.c). */
-		l.seq = u->seq & ~FO_LOCAL_SEQ_BIT;
+		 * reserved for our own grants (fod_store.c). */
+		l.seq = u->seq & ~FOD_LOCAL_SEQ_BIT;
 		if (in_sync && (!p->sync_has_last || u->seq <= p->sync_last)) {
 			any_sync = true;
 			seen_add(p, u->seq);
@@ -206,14 +206,14 @@ fo_sync_on_bind_upd(struct fo_peer *p, const struct fo_msg *m,
 		if (!keep_ours(p, &l, now)) {
 			rc = lease_db_stage(p->db, &l);
 			if (rc == EINVAL) {
-				fo_reject(p, FO_REJ_BAD_LEASE, "unstorable");
+				fod_reject(p, FOD_REJ_BAD_LEASE, "unstorable");
 				continue;
 			}
 			if (rc != 0) {
 				/* The batch is spoiled: nothing of it is
 				 * acked; the primary resends. */
 				uint64_t n;
-				fo_alert_update_failed(p, rc, 1);
+				fod_alert_update_failed(p, rc, 1);
 				if (log_ratelimit_ok(&p->rl_store,
 				    ev_now(p->loop), 5, &n))
 					log_err("primary=%s: storing a binding "
@@ -230,27 +230,27 @@ fo_sync_on_bind_upd(struct fo_peer *p, const struct fo_msg *m,
 			/* 1024 waiting for one commit: commit now.  If it
 			 * fails this update was lost with the batch: not
 			 * acked, the primary resends it. */
-			if (fo_commit(p) != 0)
+			if (fod_commit(p) != 0)
 				continue;
 			(void)fo_rx_note(&p->rx, u->seq);
 		}
 	}
 	/* Steady replication waits for the paced commit; a sync, a
 	 * hand-back's aftermath or anything else is committed now. */
-	if (p->fsm.state == FO_MONITORING && !in_sync)
-		fo_commit_paced(p);
+	if (p->fsm.state == FOD_MONITORING && !in_sync)
+		fod_commit_paced(p);
 	else
 		p->commit_urgent = true;
 	if (any_sync)
-		ev.type = FO_EV_SYNC_BIND_UPD;
-	fo_peer_event(p, &ev);
+		ev.type = FOD_EV_SYNC_BIND_UPD;
+	fod_peer_event(p, &ev);
 	return true;
 }
 
 void
-fo_sync_on_done(struct fo_peer *p, const struct fo_msg *m, bool restarted)
+fod_sync_on_done(struct fod_peer *p, const struct fo_msg *m, bool restarted)
 {
-	struct fo_event ev = { .type = FO_EV_SYNC_DONE,
+	struct fod_event ev = { .type = FOD_EV_SYNC_DONE,
 	    .primary_restarted = restarted };
 	bool	 marker = FO_HAS(m, FO_TLV_UPD_SEQ);
 	size_t	 got;
@@ -264,7 +264,7 @@ fo_sync_on_done(struct fo_peer *p, const struct fo_msg *m, bool restarted)
 		    p->name, m->result, why[0] ? ": " : "", why);
 		return;
 	}
-	if (p->fsm.state != FO_SYNCING) {
+	if (p->fsm.state != FOD_SYNCING) {
 		/* A resend after we moved on: acknowledge it so the
 		 * primary stops retrying. */
 		if (marker) {
@@ -309,5 +309,5 @@ fo_sync_on_done(struct fo_peer *p, const struct fo_msg *m, bool restarted)
 	p->sync_started = 0;
 	p->sync_counting = false;
 	p->sync_nseen = 0;
-	fo_peer_event(p, &ev);
+	fod_peer_event(p, &ev);
 }

@@ -15,7 +15,7 @@
  * from unknown addresses (counted and dropped there) and, around a
  * reload that restarts a primary, the few that arrive while no
  * connected socket exists (routed through the queue as before).  The
- * receive path below therefore ends in the same fo_msg_rx, which does
+ * receive path below therefore ends in the same fod_msg_rx, which does
  * every check of its own (header, HMAC, replay, direction).
  */
 #include <arpa/inet.h>
@@ -30,7 +30,7 @@
 #include "fod.h"
 
 void
-fo_peer_sock_drain(struct fo_peer *p)
+fod_peer_sock_drain(struct fod_peer *p)
 {
 	struct fq_item	*it = p->rxit;
 	int		 budget = FOD_READ_BUDGET;
@@ -54,13 +54,13 @@ fo_peer_sock_drain(struct fo_peer *p)
 				continue;
 			}
 			if (errno != EAGAIN && errno != EINTR)
-				fo_reject(p, FO_REJ_SOCKET, strerror(errno));
+				fod_reject(p, FOD_REJ_SOCKET, strerror(errno));
 			break;
 		}
 		p->direct_rx++;
 		if (n > FO_DGRAM_MAX) {
 			p->direct_bad++;
-			fo_reject(p, FO_ERR_LENGTH, "over the largest datagram");
+			fod_reject(p, FO_ERR_LENGTH, "over the largest datagram");
 			continue;
 		}
 		it->len = (size_t)n;
@@ -70,14 +70,14 @@ fo_peer_sock_drain(struct fo_peer *p)
 		 * name it too (as the main thread's routing requires). */
 		if ((e = fo_peek_header(it->buf, it->len, &h)) != FO_OK) {
 			p->direct_bad++;
-			fo_reject(p, e, NULL);
+			fod_reject(p, e, NULL);
 			continue;
 		}
 		if (h.primary_id != p->id) {
-			fo_reject(p, FO_REJ_WRONG_ID, NULL);
+			fod_reject(p, FOD_REJ_WRONG_ID, NULL);
 			continue;
 		}
-		fo_msg_rx(p, it);
+		fod_msg_rx(p, it);
 	}
 }
 
@@ -86,11 +86,11 @@ sock_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	(void)loop;
 	(void)revents;
-	fo_peer_sock_drain(w->data);
+	fod_peer_sock_drain(w->data);
 }
 
 int
-fo_peer_sock_open(struct fo_peer *p, char *err, size_t errlen)
+fod_peer_sock_open(struct fod_peer *p, char *err, size_t errlen)
 {
 	const struct fod *fod = p->fod;
 	struct sockaddr_in to;
@@ -113,7 +113,7 @@ fo_peer_sock_open(struct fo_peer *p, char *err, size_t errlen)
 	to.sin_addr.s_addr = htonl(p->addr);
 	to.sin_port = htons(p->port);
 	if (connect(p->fd, (struct sockaddr *)&to, sizeof(to)) < 0) {
-		fo_fmt_addr(p->addr, a, sizeof(a));
+		fod_fmt_addr(p->addr, a, sizeof(a));
 		snprintf(err, errlen, "primary=%s: failover socket: connect "
 		    "to %s:%u: %s", p->name, a, p->port, strerror(errno));
 		close(p->fd);
@@ -127,7 +127,7 @@ fo_peer_sock_open(struct fo_peer *p, char *err, size_t errlen)
 }
 
 void
-fo_peer_sock_close(struct fo_peer *p)
+fod_peer_sock_close(struct fod_peer *p)
 {
 	if (p->fd >= 0) {
 		ev_io_stop(p->loop, &p->sock_w);

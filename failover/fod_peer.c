@@ -3,7 +3,7 @@
  * own libev loop, its own state machine, its own lease database and its
  * own poll policy"): set-up before the thread starts, the thread's loop
  * and operator commands, and the end.  The state machine's driver is
- * fo_act.c, the status snapshots fo_status.c.
+ * fod_act.c, the status snapshots fod_status.c.
  */
 #include <errno.h>
 #include <signal.h>
@@ -19,7 +19,7 @@
 #include "fod.h"
 
 double
-fo_wallclock(void)
+fod_wallclock(void)
 {
 	struct timeval tv;
 
@@ -28,7 +28,7 @@ fo_wallclock(void)
 }
 
 static void
-params_from_policy(const struct cfg_fo_policy *pol, struct fo_params *fp)
+params_from_policy(const struct cfg_fo_policy *pol, struct fod_params *fp)
 {
 	memset(fp, 0, sizeof(*fp));
 	fp->poll_delay = pol->poll_delay;
@@ -44,38 +44,38 @@ params_from_policy(const struct cfg_fo_policy *pol, struct fo_params *fp)
 /* ------------------------------------------------------------ loop */
 
 static void
-handle_cmd(struct fo_peer *p, struct fq_item *it)
+handle_cmd(struct fod_peer *p, struct fq_item *it)
 {
-	struct fo_params fp;
+	struct fod_params fp;
 
 	switch (it->cmd) {
 	case FQ_CMD_TAKEOVER:
-		fo_peer_event_simple(p, FO_EV_FORCE_TAKEOVER,
+		fod_peer_event_simple(p, FOD_EV_FORCE_TAKEOVER,
 		    "dhcpfoctl takeover");
 		break;
 	case FQ_CMD_RELEASE:
-		fo_peer_event_simple(p, FO_EV_FORCE_RELEASE,
+		fod_peer_event_simple(p, FOD_EV_FORCE_RELEASE,
 		    "dhcpfoctl release");
 		break;
 	case FQ_CMD_PARTNER_DOWN:
-		fo_peer_event_simple(p, FO_EV_PARTNER_DOWN,
+		fod_peer_event_simple(p, FOD_EV_PARTNER_DOWN,
 		    "dhcpfoctl partner-down");
 		break;
 	case FQ_CMD_START:
-		if (p->fsm.state == FO_STOPPED) {
+		if (p->fsm.state == FOD_STOPPED) {
 			p->crit = false;
 			p->stop_reason[0] = '\0';
 			atomic_store(&p->critical, false);
-			fo_peer_event_simple(p, FO_EV_START, NULL);
+			fod_peer_event_simple(p, FOD_EV_START, NULL);
 		}
 		break;
 	case FQ_CMD_POLICY:
 		p->policy = it->policy;
 		params_from_policy(&p->policy, &fp);
-		if (fo_fsm_set_params(&p->fsm, &fp) != FSM_OK)
+		if (fod_fsm_set_params(&p->fsm, &fp) != FSM_OK)
 			log_err("primary=%s: reload: policy refused", p->name);
-		fo_hb_set_policy(p);
-		fo_pace_init(p);
+		fod_handback_set_policy(p);
+		fod_pace_init(p);
 		engine_set_role(&p->eng, ENGINE_FAILOVER,
 		    cfg_fo_policy_borrows(&p->policy));
 		log_info("primary=%s: reload: PollDelay %g, PollRetryMax %u, "
@@ -84,9 +84,9 @@ handle_cmd(struct fo_peer *p, struct fq_item *it)
 		    p->policy.wait_poll_rpl);
 		break;
 	case FQ_CMD_CALL:
-		if (it->call->kind == FO_CALL_LEASES)
-			fo_serve_leases(p, it->call);
-		fo_call_done(it->call);
+		if (it->call->kind == FOD_CALL_LEASES)
+			fod_serve_leases(p, it->call);
+		fod_call_done(it->call);
 		it->call = NULL;
 		break;
 	case FQ_CMD_STOP:
@@ -100,7 +100,7 @@ handle_cmd(struct fo_peer *p, struct fq_item *it)
 static void
 wake_cb(struct ev_loop *loop, ev_async *w, int revents)
 {
-	struct fo_peer *p = w->data;
+	struct fod_peer *p = w->data;
 	struct fq_item *items[256];
 	size_t	 n;
 
@@ -111,10 +111,10 @@ wake_cb(struct ev_loop *loop, ev_async *w, int revents)
 
 			switch (it->kind) {
 			case FQ_FO:
-				fo_msg_rx(p, it);
+				fod_msg_rx(p, it);
 				break;
 			case FQ_DHCP:
-				fo_serve_packet(p, it);
+				fod_serve_packet(p, it);
 				break;
 			case FQ_CMD:
 				handle_cmd(p, it);
@@ -131,9 +131,9 @@ wake_cb(struct ev_loop *loop, ev_async *w, int revents)
 		/* Daemon shutdown or a reload that removes (or restarts)
 		 * this primary: the persisted state stays as it is, so a
 		 * takeover resumes at the next start. */
-		fo_peer_event_simple(p, FO_EV_STOP, p->stop_why[0] ?
+		fod_peer_event_simple(p, FOD_EV_STOP, p->stop_why[0] ?
 		    p->stop_why : "daemon shutting down");
-		fo_commit(p);
+		fod_commit(p);
 		if (p->outbox.n > 0)
 			dhcp_reply_flush(&p->outbox, &p->l2,
 			    p->view.server.dhcp_port, &p->rstats, NULL, NULL);
@@ -144,22 +144,22 @@ wake_cb(struct ev_loop *loop, ev_async *w, int revents)
 static void
 prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 {
-	struct fo_peer *p = w->data;
+	struct fod_peer *p = w->data;
 
 	(void)loop;
 	(void)revents;
-	fo_serve_prepare(p);
-	fo_peer_publish(p, false);
+	fod_serve_prepare(p);
+	fod_peer_publish(p, false);
 }
 
 static void
 tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	struct fo_peer *p = w->data;
+	struct fod_peer *p = w->data;
 
 	(void)loop;
 	(void)revents;
-	fo_serve_expire(p);
+	fod_serve_expire(p);
 	p->snap_dirty = true;
 }
 
@@ -168,35 +168,35 @@ pub_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	(void)loop;
 	(void)revents;
-	fo_peer_publish(w->data, false);
+	fod_peer_publish(w->data, false);
 }
 
 static void *
 peer_main(void *arg)
 {
-	struct fo_peer *p = arg;
-	struct fo_event ev;
+	struct fod_peer *p = arg;
+	struct fod_event ev;
 
 	/* The loop was made long before: its cached time is stale. */
 	ev_now_update(p->loop);
-	p->started = fo_wallclock();
+	p->started = fod_wallclock();
 	memset(&ev, 0, sizeof(ev));
-	ev.type = FO_EV_START;
+	ev.type = FOD_EV_START;
 	/* DESIGN 3: a takeover persisted by our previous run resumes at
 	 * once, with every binding it granted. */
 	ev.resume_takeover = p->takeover_saved;
 	ev.resume_partner_down = p->takeover_saved && p->partner_down_saved;
-	fo_peer_event(p, &ev);
-	fo_peer_publish(p, true);
+	fod_peer_event(p, &ev);
+	fod_peer_publish(p, true);
 	ev_run(p->loop, 0);
-	fo_peer_publish(p, true);
+	fod_peer_publish(p, true);
 	return NULL;
 }
 
 /* ------------------------------------------------------ lifecycle */
 
 struct load_tally {
-	struct fo_peer	*p;
+	struct fod_peer	*p;
 	size_t		 n[POOL_LOAD_NOMEM + 1];
 };
 
@@ -204,36 +204,36 @@ static int
 load_one(const struct lease *l, void *arg)
 {
 	struct load_tally *t = arg;
-	struct fo_peer *p = t->p;
+	struct fod_peer *p = t->p;
 	enum pool_load r = pool_load_lease(p->pools, l);
 	struct pool *pl;
 
 	t->n[r]++;
 	if (r == POOL_LOAD_NOMEM)
 		return ENOMEM;
-	if ((l->seq & FO_LOCAL_SEQ_BIT) != 0 && l->seq > p->hb_through &&
+	if ((l->seq & FOD_LOCAL_SEQ_BIT) != 0 && l->seq > p->handback_through &&
 	    (pl = pool_set_find(p->pools, l->addr)) != NULL)
-		fo_hb_note_local(p, pool_index(pl), l->addr);
+		fod_handback_note_local(p, pool_index(pl), l->addr);
 	return 0;
 }
 
 static void
 corrupt_cb(uint32_t addr, void *arg)
 {
-	struct fo_peer *p = arg;
+	struct fod_peer *p = arg;
 	char	 a[16];
 
-	fo_fmt_addr(addr, a, sizeof(a));
+	fod_fmt_addr(addr, a, sizeof(a));
 	log_warn("primary=%s: lease store: record for %s is corrupt; "
 	    "skipped", p->name, a);
 }
 
-struct fo_peer *
-fo_peer_new(struct fod *fod, size_t idx, const struct cfg_fo_primary *pc,
+struct fod_peer *
+fod_peer_new(struct fod *fod, size_t idx, const struct cfg_fo_primary *pc,
     char *err, size_t errlen, int *exit_code)
 {
-	struct fo_peer *p;
-	struct fo_params fp;
+	struct fod_peer *p;
+	struct fod_params fp;
 	struct load_tally t;
 	uint64_t seed;
 	char	 e2[512];
@@ -254,11 +254,11 @@ fo_peer_new(struct fod *fod, size_t idx, const struct cfg_fo_primary *pc,
 	p->port = pc->port;
 	p->policy = pc->policy;
 	p->l2 = (struct netio_l2)NETIO_L2_INIT;
-	p->hb.cur = SIZE_MAX;
+	p->handback.cur = SIZE_MAX;
 	atomic_init(&p->serving, false);
 	atomic_init(&p->critical, false);
 	pthread_mutex_init(&p->snap_mtx, NULL);
-	if (fo_config_view_dup(&pc->view, &p->view) < 0)
+	if (fod_config_view_dup(&pc->view, &p->view) < 0)
 		goto nomem;
 	n = p->view.nsubnets;
 	if ((p->m = malloc(sizeof(*p->m))) == NULL ||
@@ -271,7 +271,7 @@ fo_peer_new(struct fod *fod, size_t idx, const struct cfg_fo_primary *pc,
 	    (p->digests = calloc(n ? n : 1, sizeof(*p->digests))) == NULL ||
 	    (p->digest_seen = calloc(n ? n : 1, sizeof(bool))) == NULL ||
 	    (p->digest_match = calloc(n ? n : 1, sizeof(bool))) == NULL ||
-	    fo_hb_init(p) < 0)
+	    fod_handback_init(p) < 0)
 		goto nomem;
 	fo_rx_init(&p->rx);
 
@@ -291,7 +291,7 @@ fo_peer_new(struct fod *fod, size_t idx, const struct cfg_fo_primary *pc,
 	ev_async_start(p->loop, &p->wake_w);
 	if (fq_init(&p->inq, FOD_QUEUE_CAP, p->loop, &p->wake_w) < 0)
 		goto nomem;
-	if (fo_peer_sock_open(p, err, errlen) < 0)
+	if (fod_peer_sock_open(p, err, errlen) < 0)
 		goto fail;
 
 	/* The store, named after the primary (lease_db.h). */
@@ -303,8 +303,8 @@ fo_peer_new(struct fod *fod, size_t idx, const struct cfg_fo_primary *pc,
 		goto fail;
 	}
 	lease_db_set_corrupt_cb(p->db, corrupt_cb, p);
-	fo_serve_init(p);
-	if (fo_store_load(p, e2, sizeof(e2)) < 0) {
+	fod_serve_init(p);
+	if (fod_store_load(p, e2, sizeof(e2)) < 0) {
 		snprintf(err, errlen, "%s", e2);
 		*exit_code = EXIT_STORE;
 		goto fail;
@@ -314,7 +314,7 @@ fo_peer_new(struct fod *fod, size_t idx, const struct cfg_fo_primary *pc,
 	p->replay.epoch = p->p_epoch;
 
 	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
-		seed = (uint64_t)fo_wallclock() ^ (uint64_t)(uintptr_t)p;
+		seed = (uint64_t)fod_wallclock() ^ (uint64_t)(uintptr_t)p;
 	if (pool_set_new(&p->view, seed, &p->pools) != POOL_OK) {
 		snprintf(err, errlen, "primary=%s: cannot build the address "
 		    "pools", p->name);
@@ -366,23 +366,23 @@ fo_peer_new(struct fod *fod, size_t idx, const struct cfg_fo_primary *pc,
 	    FO_DGRAM_DEFAULT;
 
 	params_from_policy(&p->policy, &fp);
-	if (fo_fsm_init(&p->fsm, &fp, ev_time()) != FSM_OK) {
+	if (fod_fsm_init(&p->fsm, &fp, ev_time()) != FSM_OK) {
 		snprintf(err, errlen, "primary=%s: poll policy refused",
 		    p->name);
 		*exit_code = EXIT_CONFIG;
 		goto fail;
 	}
-	for (int k = 0; k < FO_TIMER_COUNT; k++) {
-		ev_timer_init(&p->fsm_w[k], fo_peer_timer_cb, 1.0, 0.0);
+	for (int k = 0; k < FOD_TIMER_COUNT; k++) {
+		ev_timer_init(&p->fsm_w[k], fod_peer_timer_cb, 1.0, 0.0);
 		p->fsm_w[k].data = p;
 	}
-	fo_pace_init(p);
+	fod_pace_init(p);
 	ev_prepare_init(&p->prepare_w, prepare_cb);
 	p->prepare_w.data = p;
 	ev_prepare_start(p->loop, &p->prepare_w);
-	ev_timer_init(&p->pub_w, pub_cb, FO_SNAP_INTERVAL, 0.0);
+	ev_timer_init(&p->pub_w, pub_cb, FOD_SNAP_INTERVAL, 0.0);
 	p->pub_w.data = p;
-	ev_timer_init(&p->tick_w, tick_cb, FO_TICK_SECS, FO_TICK_SECS);
+	ev_timer_init(&p->tick_w, tick_cb, FOD_TICK_SECS, FOD_TICK_SECS);
 	p->tick_w.data = p;
 	ev_timer_start(p->loop, &p->tick_w);
 	*exit_code = 0;
@@ -391,12 +391,12 @@ fo_peer_new(struct fod *fod, size_t idx, const struct cfg_fo_primary *pc,
 nomem:
 	snprintf(err, errlen, "primary=%s: out of memory", p->name);
 fail:
-	fo_peer_free(p);
+	fod_peer_free(p);
 	return NULL;
 }
 
 int
-fo_peer_start(struct fo_peer *p, char *err, size_t errlen)
+fod_peer_start(struct fod_peer *p, char *err, size_t errlen)
 {
 	int	 rc;
 
@@ -410,7 +410,7 @@ fo_peer_start(struct fo_peer *p, char *err, size_t errlen)
 }
 
 void
-fo_peer_stop(struct fo_peer *p, const char *why)
+fod_peer_stop(struct fod_peer *p, const char *why)
 {
 	struct fq_item *it;
 	size_t	 len = why != NULL ? strlen(why) : 0;
@@ -436,26 +436,26 @@ fo_peer_stop(struct fo_peer *p, const char *why)
 }
 
 void
-fo_peer_free(struct fo_peer *p)
+fod_peer_free(struct fod_peer *p)
 {
 	if (p == NULL)
 		return;
 	if (p->loop != NULL) {
-		for (int k = 0; k < FO_TIMER_COUNT; k++)
+		for (int k = 0; k < FOD_TIMER_COUNT; k++)
 			ev_timer_stop(p->loop, &p->fsm_w[k]);
 		ev_prepare_stop(p->loop, &p->prepare_w);
 		ev_timer_stop(p->loop, &p->tick_w);
 		ev_timer_stop(p->loop, &p->pub_w);
 		ev_periodic_stop(p->loop, &p->pace_w);
 		ev_async_stop(p->loop, &p->wake_w);
-		fo_peer_sock_close(p);
+		fod_peer_sock_close(p);
 	}
-	fo_serve_free(p);
+	fod_serve_free(p);
 	if (p->ping != NULL)
 		ping_close(p->ping);
 	netio_l2_close(&p->l2);
-	fo_hb_free(p);
-	fo_sync_free(p);
+	fod_handback_free(p);
+	fod_sync_free(p);
 	if (p->db != NULL) {
 		if (lease_db_staged(p->db) > 0)
 			(void)lease_db_commit(p->db);

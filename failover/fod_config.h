@@ -11,8 +11,8 @@
  * per-primary thread owns an immutable copy and its pools and engine can
  * be built exactly as a primary builds them.
  */
-#ifndef DHCPFO_CONFIG_FAILOVER_H
-#define DHCPFO_CONFIG_FAILOVER_H
+#ifndef DHCPFO_FOD_CONFIG_H
+#define DHCPFO_FOD_CONFIG_H
 
 #include "config.h"
 
@@ -61,7 +61,7 @@ struct cfg_fo_primary {
 	struct config	view;
 };
 
-struct fo_config {
+struct fod_config {
 	char		path[CFG_PATH_MAX];
 	struct cfg_server server;		/* [server] */
 	uint16_t	failover_port;		/* [server] FailoverPort (647) */
@@ -85,32 +85,32 @@ struct fo_config {
  * all primaries do not overlap (the error names both sections); no two
  * primaries share Address:Port or a primary id.
  */
-int	config_load_failover(const char *path, struct fo_config *cfg,
+int	config_load_failover(const char *path, struct fod_config *cfg,
 	    struct config_errors *errs);
-void	fo_config_free(struct fo_config *cfg);
+void	fod_config_free(struct fod_config *cfg);
 /* The primary named (case-insensitive), or NULL. */
-const struct cfg_fo_primary *fo_config_primary(const struct fo_config *cfg,
+const struct cfg_fo_primary *fod_config_primary(const struct fod_config *cfg,
 	    const char *name);
 /* The primary whose id (fo_primary_id of its name) is id, or NULL. */
-const struct cfg_fo_primary *fo_config_primary_by_id(
-	    const struct fo_config *cfg, uint32_t id);
+const struct cfg_fo_primary *fod_config_primary_by_id(
+	    const struct fod_config *cfg, uint32_t id);
 /* The primary one of whose subnets contains addr (host order), or NULL;
  * *sn (if not NULL) is set to that subnet in the primary's view. */
-const struct cfg_fo_primary *fo_config_primary_for(
-	    const struct fo_config *cfg, uint32_t addr,
+const struct cfg_fo_primary *fod_config_primary_for(
+	    const struct fod_config *cfg, uint32_t addr,
 	    const struct cfg_subnet **sn);
 /*
  * A deep copy of a view (its own subnets and hosts arrays) for a thread
  * to own past a reload of the file; free it with config_free().  0, or
  * -1 with *out zeroed when out of memory.
  */
-int	fo_config_view_dup(const struct config *view, struct config *out);
+int	fod_config_view_dup(const struct config *view, struct config *out);
 /*
  * Worst-case seconds from a primary's failure to takeover:
  * PollDelay + (PollRetryMax + 1) * WaitPollRplSecs (the primary fails
- * just after answering a poll; see fo_fsm.c on polling).
+ * just after answering a poll; see fod_fsm.c on polling).
  */
-double	fo_policy_detect_secs(const struct cfg_fo_policy *p);
+double	fod_policy_detect_secs(const struct cfg_fo_policy *p);
 /*
  * The spec tables by section kind: "server", "failover" (the policy
  * keys, also accepted in [primary:NAME]), "primary" (Address, Port,
@@ -118,6 +118,6 @@ double	fo_policy_detect_secs(const struct cfg_fo_policy *p);
  * Primary; the rest is config_primary_specs()), "snmp".  NULL for an
  * unknown kind.  Used by the tests to check every key is documented.
  */
-const struct cfg_spec *fo_config_specs(const char *kind, size_t *n);
+const struct cfg_spec *fod_config_specs(const char *kind, size_t *n);
 
 #endif

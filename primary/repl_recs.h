@@ -9,8 +9,8 @@
  * Entries are added in increasing sequence order, as they are sent; an
  * ack removes any run of them.
  */
-#ifndef DHCPFO_PRIMARY_FO_RECS_H
-#define DHCPFO_PRIMARY_FO_RECS_H
+#ifndef DHCPFO_PRIMARY_REPL_RECS_H
+#define DHCPFO_PRIMARY_REPL_RECS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -18,14 +18,14 @@
 
 #include "lease.h"
 
-struct fo_recs_idx {
+struct repl_recs_idx {
 	uint64_t	 seq;
 	uint32_t	 slot;
 };
 
-struct fo_recs {
+struct repl_recs {
 	size_t		 cap, n;
-	struct fo_recs_idx *idx;	/* n entries, ascending seq */
+	struct repl_recs_idx *idx;	/* n entries, ascending seq */
 	uint8_t		*bytes;		/* cap slots of LEASE_RECORD_MAX */
 	uint16_t	*len;		/* per slot */
 	uint32_t	*free;		/* free slots, nfree of them */
@@ -33,22 +33,22 @@ struct fo_recs {
 };
 
 /* -1 if out of memory. */
-int	fo_recs_init(struct fo_recs *, size_t cap);
-void	fo_recs_free(struct fo_recs *);
-void	fo_recs_clear(struct fo_recs *);
+int	repl_recs_init(struct repl_recs *, size_t cap);
+void	repl_recs_free(struct repl_recs *);
+void	repl_recs_clear(struct repl_recs *);
 /*
  * Keep len bytes (0..LEASE_RECORD_MAX; 0 for a stream marker that has no
  * record) under seq.  -1 when full, len is too big, or seq is not above
  * every sequence held.
  */
-int	fo_recs_add(struct fo_recs *, uint64_t seq, const uint8_t *rec,
+int	repl_recs_add(struct repl_recs *, uint64_t seq, const uint8_t *rec,
 	    size_t len);
 /* The bytes kept under seq, or NULL. */
-const uint8_t *fo_recs_get(const struct fo_recs *, uint64_t seq,
+const uint8_t *repl_recs_get(const struct repl_recs *, uint64_t seq,
 	    size_t *len);
 /* Forget every entry in [first, last]; returns how many. */
-size_t	fo_recs_del_range(struct fo_recs *, uint64_t first,
+size_t	repl_recs_del_range(struct repl_recs *, uint64_t first,
 	    uint64_t last);
-size_t	fo_recs_count(const struct fo_recs *);
+size_t	repl_recs_count(const struct repl_recs *);
 
 #endif

@@ -21,57 +21,57 @@
 #include "fod.h"
 #include "version.h"
 
-static const char *const rej_names[FO_REJ_COUNT - FO_ERR_COUNT] = {
-	[FO_REJ_BAD_HMAC - FO_ERR_COUNT] = "bad-hmac",
-	[FO_REJ_REPLAYED - FO_ERR_COUNT] = "replayed",
-	[FO_REJ_TOO_OLD - FO_ERR_COUNT] = "too-old",
-	[FO_REJ_OLD_EPOCH - FO_ERR_COUNT] = "old-epoch",
-	[FO_REJ_REFLECTED - FO_ERR_COUNT] = "reflected",
-	[FO_REJ_UNEXPECTED - FO_ERR_COUNT] = "unexpected",
-	[FO_REJ_BAD_LEASE - FO_ERR_COUNT] = "bad-lease",
-	[FO_REJ_WRONG_ID - FO_ERR_COUNT] = "wrong-primary-id",
-	[FO_REJ_SOCKET - FO_ERR_COUNT] = "socket-error",
+static const char *const rej_names[FOD_REJ_COUNT - FO_ERR_COUNT] = {
+	[FOD_REJ_BAD_HMAC - FO_ERR_COUNT] = "bad-hmac",
+	[FOD_REJ_REPLAYED - FO_ERR_COUNT] = "replayed",
+	[FOD_REJ_TOO_OLD - FO_ERR_COUNT] = "too-old",
+	[FOD_REJ_OLD_EPOCH - FO_ERR_COUNT] = "old-epoch",
+	[FOD_REJ_REFLECTED - FO_ERR_COUNT] = "reflected",
+	[FOD_REJ_UNEXPECTED - FO_ERR_COUNT] = "unexpected",
+	[FOD_REJ_BAD_LEASE - FO_ERR_COUNT] = "bad-lease",
+	[FOD_REJ_WRONG_ID - FO_ERR_COUNT] = "wrong-primary-id",
+	[FOD_REJ_SOCKET - FO_ERR_COUNT] = "socket-error",
 };
 
 const char *
-fo_rej_name(unsigned r)
+fod_rej_name(unsigned r)
 {
 	if (r < FO_ERR_COUNT)
 		return fo_err_name((enum fo_err)r);
-	if (r < FO_REJ_COUNT)
+	if (r < FOD_REJ_COUNT)
 		return rej_names[r - FO_ERR_COUNT];
 	return "unknown";
 }
 
 uint8_t
-fo_state_code(enum fo_state s)
+fo_state_code(enum fod_state s)
 {
 	switch (s) {
-	case FO_STARTUP:	return FO_STATE_STARTUP;
-	case FO_SYNCING:	return FO_STATE_SYNCING;
-	case FO_MONITORING:	return FO_STATE_MONITORING;
-	case FO_TAKEOVER:	return FO_STATE_TAKEOVER;
-	case FO_RETURNING:	return FO_STATE_RETURNING;
-	case FO_STOPPED:	return FO_STATE_SHUTTING_DOWN;
-	case FO_STATE_COUNT:	break;
+	case FOD_STARTUP:	return FO_STATE_STARTUP;
+	case FOD_SYNCING:	return FO_STATE_SYNCING;
+	case FOD_MONITORING:	return FO_STATE_MONITORING;
+	case FOD_TAKEOVER:	return FO_STATE_TAKEOVER;
+	case FOD_RETURNING:	return FO_STATE_RETURNING;
+	case FOD_STOPPED:	return FO_STATE_SHUTTING_DOWN;
+	case FOD_STATE_COUNT:	break;
 	}
 	return FO_STATE_UNKNOWN;
 }
 
 void
-fo_reject(struct fo_peer *p, unsigned rej, const char *what)
+fod_reject(struct fod_peer *p, unsigned rej, const char *what)
 {
 	uint64_t n;
 
-	if (rej < FO_REJ_COUNT)
+	if (rej < FOD_REJ_COUNT)
 		p->rejects[rej]++;
 	p->snap_dirty = true;
-	fo_alert_rejected(p, rej);	/* bad HMAC, replay: a trap */
-	if (!log_ratelimit_ok(&p->rl_rej[rej < FO_REJ_COUNT ? rej :
-	    FO_REJ_COUNT], ev_now(p->loop), 10, &n))
+	fod_alert_rejected(p, rej);	/* bad HMAC, replay: a trap */
+	if (!log_ratelimit_ok(&p->rl_rej[rej < FOD_REJ_COUNT ? rej :
+	    FOD_REJ_COUNT], ev_now(p->loop), 10, &n))
 		return;
 	log_warn("primary=%s: dropped a failover datagram: %s%s%s%s",
-	    p->name, fo_rej_name(rej), what != NULL ? " (" : "",
+	    p->name, fod_rej_name(rej), what != NULL ? " (" : "",
 	    what != NULL ? what : "", what != NULL ? ")" : "");
 	if (n > 0)
 		log_warn("primary=%s: %llu more datagrams were dropped "
@@ -82,7 +82,7 @@ fo_reject(struct fo_peer *p, unsigned rej, const char *what)
 /* ------------------------------------------------------------ send */
 
 void
-fo_msg_init_to_primary(struct fo_peer *p, struct fo_msg *m, uint8_t type)
+fod_msg_init_to_primary(struct fod_peer *p, struct fo_msg *m, uint8_t type)
 {
 	(void)p;
 	fo_msg_init(m, type, false);
@@ -91,22 +91,22 @@ fo_msg_init_to_primary(struct fo_peer *p, struct fo_msg *m, uint8_t type)
 static uint64_t
 clock_ms(void)
 {
-	return (uint64_t)(fo_wallclock() * 1000.0);
+	return (uint64_t)(fod_wallclock() * 1000.0);
 }
 
 /*
- * Through the primary's connected socket (fo_peer_sock.c), or the main
+ * Through the primary's connected socket (fod_peer_sock.c), or the main
  * one if that is not open.  A connected socket reports an ICMP
  * unreachable for an earlier datagram on the next call: that one was
  * not sent, so it is sent again once.
  */
 static int
-send_dgram(struct fo_peer *p, size_t len, const struct sockaddr_in *to)
+send_dgram(struct fod_peer *p, size_t len, const struct sockaddr_in *to)
 {
 	ssize_t	 n;
 
 	if (p->fd < 0)
-		return (int)sendto(p->fod->fo_fd, p->txbuf, len, 0,
+		return (int)sendto(p->fod->fod_fd, p->txbuf, len, 0,
 		    (const struct sockaddr *)to, sizeof(*to));
 	n = send(p->fd, p->txbuf, len, 0);
 	if (n < 0 && errno == ECONNREFUSED)
@@ -115,7 +115,7 @@ send_dgram(struct fo_peer *p, size_t len, const struct sockaddr_in *to)
 }
 
 int
-fo_msg_send(struct fo_peer *p, struct fo_msg *m)
+fod_msg_send(struct fod_peer *p, struct fo_msg *m)
 {
 	struct sockaddr_in to;
 	size_t	 len;
@@ -160,7 +160,7 @@ add_versions(struct fo_msg *m)
 }
 
 static void
-add_name(struct fo_peer *p, struct fo_msg *m)
+add_name(struct fod_peer *p, struct fo_msg *m)
 {
 	if (p->view.server.name[0] == '\0')
 		return;
@@ -169,7 +169,7 @@ add_name(struct fo_peer *p, struct fo_msg *m)
 }
 
 static void
-add_common(struct fo_peer *p, struct fo_msg *m)
+add_common(struct fod_peer *p, struct fo_msg *m)
 {
 	m->present |= FO_BIT(FO_TLV_STATE) | FO_BIT(FO_TLV_CLOCK);
 	m->state = fo_state_code(p->fsm.state);
@@ -177,26 +177,26 @@ add_common(struct fo_peer *p, struct fo_msg *m)
 }
 
 int
-fo_send_poll(struct fo_peer *p)
+fod_send_poll(struct fod_peer *p)
 {
 	struct fo_msg *m = p->mt;
 
-	fo_msg_init_to_primary(p, m, FO_POLL);
+	fod_msg_init_to_primary(p, m, FO_POLL);
 	add_versions(m);
 	add_name(p, m);
 	add_common(p, m);
 	m->present |= FO_BIT(FO_TLV_LAST_SEQ);
 	m->last_seq = p->p_last_seq;
-	p->last_poll_sent = fo_wallclock();
-	return fo_msg_send(p, m);
+	p->last_poll_sent = fod_wallclock();
+	return fod_msg_send(p, m);
 }
 
 int
-fo_send_sync_req(struct fo_peer *p)
+fod_send_sync_req(struct fod_peer *p)
 {
 	struct fo_msg *m = p->mt;
 
-	fo_msg_init_to_primary(p, m, FO_SYNC_REQ);
+	fod_msg_init_to_primary(p, m, FO_SYNC_REQ);
 	add_versions(m);
 	add_name(p, m);
 	add_common(p, m);
@@ -211,15 +211,15 @@ fo_send_sync_req(struct fo_peer *p)
 	for (size_t i = 0; i < p->view.nsubnets; i++)
 		fo_msg_add_digest(m, p->view.subnets[i].network,
 		    p->view.subnets[i].prefix, p->digests[i]);
-	return fo_msg_send(p, m);
+	return fod_msg_send(p, m);
 }
 
 int
-fo_send_ctl_ret(struct fo_peer *p, uint8_t result, const char *reason)
+fod_send_ctl_ret(struct fod_peer *p, uint8_t result, const char *reason)
 {
 	struct fo_msg *m = p->mt;
 
-	fo_msg_init_to_primary(p, m, FO_CTL_RET);
+	fod_msg_init_to_primary(p, m, FO_CTL_RET);
 	add_versions(m);
 	add_common(p, m);
 	m->present |= FO_BIT(FO_TLV_RESULT) | FO_BIT(FO_TLV_LAST_SEQ) |
@@ -229,18 +229,18 @@ fo_send_ctl_ret(struct fo_peer *p, uint8_t result, const char *reason)
 	m->buf_size = (uint16_t)p->policy.sync_binding_buf_size;
 	/* Bindings of the hand-back this CtlRet ends (0: none, e.g. a
 	 * CtlReq during our start-up sync). */
-	m->count = (uint32_t)p->hb.ctl_ret_count;
-	p->hb.ctl_ret_count = 0;
+	m->count = (uint32_t)p->handback.ctl_ret_count;
+	p->handback.ctl_ret_count = 0;
 	if (reason != NULL && reason[0] != '\0') {
 		m->present |= FO_BIT(FO_TLV_REASON);
 		snprintf(m->reason, sizeof(m->reason), "%s", reason);
 	}
-	return fo_msg_send(p, m);
+	return fod_msg_send(p, m);
 }
 
 /* BIND_ACK for everything staged and committed since the last ones. */
 int
-fo_send_acks(struct fo_peer *p)
+fod_send_acks(struct fod_peer *p)
 {
 	uint64_t runs[FO_MAX_ACK_RANGES][2];
 	struct fo_msg *m = p->mt;
@@ -249,12 +249,12 @@ fo_send_acks(struct fo_peer *p)
 
 	while (fo_rx_pending(&p->rx) > 0) {
 		nr = fo_rx_take(&p->rx, runs, FO_MAX_ACK_RANGES);
-		fo_msg_init_to_primary(p, m, FO_BIND_ACK);
+		fod_msg_init_to_primary(p, m, FO_BIND_ACK);
 		for (size_t i = 0; i < nr; i++) {
 			fo_msg_add_ack(m, runs[i][0], runs[i][1]);
 			p->upd_acked += runs[i][1] - runs[i][0] + 1;
 		}
-		if (fo_msg_send(p, m) < 0)
+		if (fod_msg_send(p, m) < 0)
 			rc = -1;
 	}
 	return rc;
@@ -263,28 +263,28 @@ fo_send_acks(struct fo_peer *p)
 /* --------------------------------------------------------- receive */
 
 static void
-check_clock(struct fo_peer *p, const struct fo_msg *m)
+check_clock(struct fod_peer *p, const struct fo_msg *m)
 {
 	double	 skew, a;
 
 	if (!FO_HAS(m, FO_TLV_CLOCK))
 		return;
-	skew = (double)m->clock_ms / 1000.0 - fo_wallclock();
+	skew = (double)m->clock_ms / 1000.0 - fod_wallclock();
 	a = skew < 0 ? -skew : skew;
 	p->have_clock = true;
 	p->clock_skew = skew;
-	if (a > FO_SKEW_FAULTY) {
+	if (a > FOD_SKEW_FAULTY) {
 		if (!p->faulty)
 			log_err("primary=%s: clock differs from ours by %.1f s "
 			    "(over %.0f s): pair reported faulty; bindings "
 			    "carry absolute times, fix the clocks", p->name,
-			    skew, FO_SKEW_FAULTY);
+			    skew, FOD_SKEW_FAULTY);
 		p->faulty = p->skew_warned = true;
-	} else if (a > FO_SKEW_WARN) {
+	} else if (a > FOD_SKEW_WARN) {
 		if (!p->skew_warned)
 			log_warn("primary=%s: clock differs from ours by "
 			    "%.1f s (over %.0f s)", p->name, skew,
-			    FO_SKEW_WARN);
+			    FOD_SKEW_WARN);
 		p->skew_warned = true;
 		p->faulty = false;
 	} else {
@@ -297,7 +297,7 @@ check_clock(struct fo_peer *p, const struct fo_msg *m)
 
 /* Protocol 9.5: compare the primary's subnet digests with ours. */
 static void
-check_digests(struct fo_peer *p, const struct fo_msg *m)
+check_digests(struct fod_peer *p, const struct fo_msg *m)
 {
 	unsigned mism = 0, missing = 0;
 	char	 a[INET_ADDRSTRLEN];
@@ -325,8 +325,8 @@ check_digests(struct fo_peer *p, const struct fo_msg *m)
 		if ((seen != p->digest_seen[i] || match !=
 		    p->digest_match[i] || !p->digests_logged) &&
 		    (!seen || !match)) {
-			fo_fmt_addr(sn->network, a, sizeof(a));
-			fo_alert(p, FO_ALERT_CONFIG_MISMATCH, "subnet %s "
+			fod_fmt_addr(sn->network, a, sizeof(a));
+			fod_alert(p, FOD_ALERT_CONFIG_MISMATCH, "subnet %s "
 			    "(%s/%u) %s", sn->name, a, sn->prefix, !seen ?
 			    "is not configured on the primary" : "is defined "
 			    "differently on the primary (digest mismatch)");
@@ -345,9 +345,9 @@ check_digests(struct fo_peer *p, const struct fo_msg *m)
 		if (!ours) {
 			missing++;
 			if (!p->digests_logged) {
-				fo_fmt_addr(m->digests[k].network, a,
+				fod_fmt_addr(m->digests[k].network, a,
 				    sizeof(a));
-				fo_alert(p, FO_ALERT_CONFIG_MISMATCH, "the "
+				fod_alert(p, FOD_ALERT_CONFIG_MISMATCH, "the "
 				    "primary serves %s/%u, which is not "
 				    "configured here for it", a,
 				    m->digests[k].prefix);
@@ -364,7 +364,7 @@ check_digests(struct fo_peer *p, const struct fo_msg *m)
 }
 
 void
-fo_check_buf_size(struct fo_peer *p, const struct fo_msg *m)
+fod_check_buf_size(struct fod_peer *p, const struct fo_msg *m)
 {
 	unsigned ours = p->policy.sync_binding_buf_size;
 
@@ -372,7 +372,7 @@ fo_check_buf_size(struct fo_peer *p, const struct fo_msg *m)
 		return;
 	p->p_buf_size = m->buf_size;
 	if (m->buf_size != ours && !p->buf_mismatch)
-		fo_alert(p, FO_ALERT_CONFIG_MISMATCH, "SyncBindingBufSize "
+		fod_alert(p, FOD_ALERT_CONFIG_MISMATCH, "SyncBindingBufSize "
 		    "differs (primary %u, failover %u); it must be the same on "
 		    "both servers, working with %u", m->buf_size, ours,
 		    m->buf_size < ours ? m->buf_size : ours);
@@ -383,11 +383,11 @@ fo_check_buf_size(struct fo_peer *p, const struct fo_msg *m)
 
 /* The primary's store identity as it reports it. */
 void
-fo_check_store(struct fo_peer *p, const uint8_t *id)
+fod_check_store(struct fod_peer *p, const uint8_t *id)
 {
 	if (!p->p_store_known) {
-		fo_store_adopt_primary(p, id);
-		(void)fo_store_save(p);
+		fod_store_adopt_primary(p, id);
+		(void)fod_store_save(p);
 		return;
 	}
 	if (memcmp(id, p->p_store_id, FO_STORE_ID_LEN) == 0) {
@@ -402,37 +402,37 @@ fo_check_store(struct fo_peer *p, const uint8_t *id)
 }
 
 static void
-on_poll_rpl(struct fo_peer *p, const struct fo_msg *m, bool restarted)
+on_poll_rpl(struct fod_peer *p, const struct fo_msg *m, bool restarted)
 {
-	struct fo_event ev = { .type = FO_EV_POLL_RPL };
+	struct fod_event ev = { .type = FOD_EV_POLL_RPL };
 
 	check_clock(p, m);
-	fo_check_store(p, m->store_id);
+	fod_check_store(p, m->store_id);
 	check_digests(p, m);
 	p->p_acked_seq = m->last_seq;
-	p->last_reply = fo_wallclock();
+	p->last_reply = fod_wallclock();
 	/* docs/failover-states.md "What the loops must do". */
 	ev.primary_state = FO_HAS(m, FO_TLV_STATE) ? m->state :
 	    FO_STATE_UNKNOWN;
 	ev.primary_restarted = restarted;
-	fo_peer_event(p, &ev);
+	fod_peer_event(p, &ev);
 }
 
 static void
-on_ctl_req(struct fo_peer *p, const struct fo_msg *m, bool restarted)
+on_ctl_req(struct fod_peer *p, const struct fo_msg *m, bool restarted)
 {
-	struct fo_event ev = { .type = FO_EV_CTL_REQ };
+	struct fod_event ev = { .type = FOD_EV_CTL_REQ };
 	char	 nm[FO_NAME_MAX * 4 + 1];
 
 	memcpy(p->ctl_store_id, m->store_id, FO_STORE_ID_LEN);
 	p->ctl_store_known = true;
 	p->p_acked_seq = m->last_seq;
 	check_clock(p, m);
-	fo_check_buf_size(p, m);
+	fod_check_buf_size(p, m);
 	check_digests(p, m);
 	if (p->p_store_known &&
 	    memcmp(m->store_id, p->p_store_id, FO_STORE_ID_LEN) != 0)
-		fo_check_store(p, m->store_id);
+		fod_check_store(p, m->store_id);
 	if (strcasecmp(m->name, p->name) != 0) {
 		log_sanitize(m->name, strlen(m->name), nm, sizeof(nm));
 		log_warn("primary=%s: CtlReq names itself \"%s\"", p->name,
@@ -443,11 +443,11 @@ on_ctl_req(struct fo_peer *p, const struct fo_msg *m, bool restarted)
 	    memcmp(m->store_id, p->p_store_id, FO_STORE_ID_LEN) == 0 ?
 	    "known" : "replaced", (unsigned long long)m->last_seq);
 	ev.primary_restarted = restarted;
-	fo_peer_event(p, &ev);
+	fod_peer_event(p, &ev);
 }
 
 void
-fo_msg_rx(struct fo_peer *p, const struct fq_item *it)
+fod_msg_rx(struct fod_peer *p, const struct fq_item *it)
 {
 	struct fo_msg *m = p->m;
 	struct fo_hdr h;
@@ -456,16 +456,16 @@ fo_msg_rx(struct fo_peer *p, const struct fq_item *it)
 	bool	 restarted, ok = true;
 
 	if ((e = fo_peek_header(it->buf, it->len, &h)) != FO_OK) {
-		fo_reject(p, e, NULL);
+		fod_reject(p, e, NULL);
 		return;
 	}
 	if (!fo_auth_verify(&p->key, it->buf, it->len)) {
-		fo_reject(p, FO_REJ_BAD_HMAC, "wrong SharedKeyFile?");
+		fod_reject(p, FOD_REJ_BAD_HMAC, "wrong SharedKeyFile?");
 		return;
 	}
 	rr = fo_replay_check(&p->replay, h.epoch, h.seq);
 	if (rr != FO_REPLAY_OK) {
-		fo_reject(p, FO_REJ_REPLAYED + (rr - FO_REPLAY_REPLAYED),
+		fod_reject(p, FOD_REJ_REPLAYED + (rr - FO_REPLAY_REPLAYED),
 		    fo_type_name(h.type));
 		return;
 	}
@@ -482,27 +482,27 @@ fo_msg_rx(struct fo_peer *p, const struct fq_item *it)
 			snprintf(what, sizeof(what), "version %u, we speak "
 			    "%u..%u", h.version, FO_VERSION_MIN,
 			    FO_VERSION_MAX);
-		fo_reject(p, e, what);
+		fod_reject(p, e, what);
 		return;
 	}
 	if (e != FO_OK) {
-		fo_reject(p, e, fo_type_name(h.type));
+		fod_reject(p, e, fo_type_name(h.type));
 		return;
 	}
 	/* Protocol 2.1: a message carrying our own role was reflected. */
 	if (!fo_hdr_from_primary(&m->hdr)) {
-		fo_reject(p, FO_REJ_REFLECTED, fo_type_name(h.type));
+		fod_reject(p, FOD_REJ_REFLECTED, fo_type_name(h.type));
 		return;
 	}
 	p->msgs_rx++;
-	p->last_rx = fo_wallclock();
+	p->last_rx = fod_wallclock();
 	p->snap_dirty = true;
 	/* docs/failover-states.md: flag only the first message of a new
 	 * boot epoch.  Unknown (0): our first contact, not a restart. */
 	restarted = p->p_epoch != 0 && h.epoch != p->p_epoch;
 	if (h.epoch != p->p_epoch) {
 		p->p_epoch = h.epoch;
-		(void)fo_store_save(p);
+		(void)fod_store_save(p);
 	}
 
 	switch (m->hdr.type) {
@@ -513,30 +513,30 @@ fo_msg_rx(struct fo_peer *p, const struct fq_item *it)
 		on_ctl_req(p, m, restarted);
 		break;
 	case FO_SYNC_START:
-		fo_sync_on_start(p, m, restarted);
+		fod_sync_on_start(p, m, restarted);
 		break;
 	case FO_SYNC_DONE:
-		fo_sync_on_done(p, m, restarted);
+		fod_sync_on_done(p, m, restarted);
 		break;
 	case FO_BIND_UPD:
-		ok = fo_sync_on_bind_upd(p, m, restarted);
+		ok = fod_sync_on_bind_upd(p, m, restarted);
 		break;
 	case FO_BIND_ACK:
-		fo_hb_on_ack(p, m);
+		fod_handback_on_ack(p, m);
 		break;
 	case FO_BIND_REQ:
-		fo_approve_on_req(p, m, restarted);
+		fod_approve_on_req(p, m, restarted);
 		break;
 	case FO_SHUTDOWN: {
-		struct fo_event ev = { .type = FO_EV_SHUTDOWN,
+		struct fod_event ev = { .type = FOD_EV_SHUTDOWN,
 		    .primary_restarted = restarted };
 
 		log_info("primary=%s: Shutdown received", p->name);
-		fo_peer_event(p, &ev);
+		fod_peer_event(p, &ev);
 		break;
 	}
 	default:
-		fo_reject(p, FO_REJ_UNEXPECTED, fo_type_name(h.type));
+		fod_reject(p, FOD_REJ_UNEXPECTED, fo_type_name(h.type));
 		ok = false;
 		break;
 	}

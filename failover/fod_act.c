@@ -1,5 +1,5 @@
 /*
- * The driver of a primary's pure state machine (failover/fo_fsm.c): feed
+ * The driver of a primary's pure state machine (failover/fod_fsm.c): feed
  * it events, perform its actions in the order given
  * (docs/failover-states.md), log and persist what a transition changes.
  *
@@ -15,7 +15,7 @@
 /* ------------------------------------------------------ serving */
 
 static void
-update_serving_flag(struct fo_peer *p)
+update_serving_flag(struct fod_peer *p)
 {
 	bool	 any = false;
 
@@ -26,7 +26,7 @@ update_serving_flag(struct fo_peer *p)
 }
 
 void
-fo_peer_serve(struct fo_peer *p, size_t i, bool on)
+fod_peer_serve(struct fod_peer *p, size_t i, bool on)
 {
 	if (i >= pool_set_count(p->pools))
 		return;
@@ -35,12 +35,12 @@ fo_peer_serve(struct fo_peer *p, size_t i, bool on)
 }
 
 void
-fo_peer_serve_all(struct fo_peer *p, bool on)
+fod_peer_serve_all(struct fod_peer *p, bool on)
 {
 	for (size_t i = 0; i < pool_set_count(p->pools); i++) {
 		pool_set_serving(pool_set_get(p->pools, i), on);
 		if (on)
-			p->hb.sub[i] = FO_SUB_HELD;
+			p->handback.sub[i] = FOD_SUB_HELD;
 	}
 	update_serving_flag(p);
 }
@@ -48,21 +48,21 @@ fo_peer_serve_all(struct fo_peer *p, bool on)
 /* ------------------------------------------------- state machine */
 
 void
-fo_peer_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+fod_peer_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	struct fo_peer *p = w->data;
-	static const enum fo_event_type evs[FO_TIMER_COUNT] = {
-		[FO_TIMER_POLL] = FO_EV_TIMER_POLL,
-		[FO_TIMER_POLL_RPL] = FO_EV_TIMER_POLL_RPL,
-		[FO_TIMER_SYNC_START] = FO_EV_TIMER_SYNC_START,
-		[FO_TIMER_SYNC_IDLE] = FO_EV_TIMER_SYNC_IDLE,
+	struct fod_peer *p = w->data;
+	static const enum fod_event_type evs[FOD_TIMER_COUNT] = {
+		[FOD_TIMER_POLL] = FOD_EV_TIMER_POLL,
+		[FOD_TIMER_POLL_RPL] = FOD_EV_TIMER_POLL_RPL,
+		[FOD_TIMER_SYNC_START] = FOD_EV_TIMER_SYNC_START,
+		[FOD_TIMER_SYNC_IDLE] = FOD_EV_TIMER_SYNC_IDLE,
 	};
 	size_t	 t = (size_t)(w - p->fsm_w);
 	unsigned gen;
 
 	(void)loop;
 	(void)revents;
-	if (t >= FO_TIMER_COUNT)
+	if (t >= FOD_TIMER_COUNT)
 		return;
 	/*
 	 * A loop that was held up (a slow fdatasync on a saturated disk,
@@ -71,116 +71,116 @@ fo_peer_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	 * before calling anything a miss: if it moved this timer, the
 	 * timeout is void.
 	 */
-	if (t != FO_TIMER_POLL) {
+	if (t != FOD_TIMER_POLL) {
 		gen = p->timer_gen[t];
-		fo_peer_sock_drain(p);
+		fod_peer_sock_drain(p);
 		if (p->timer_gen[t] != gen || p->stopping)
 			return;
 	}
-	fo_peer_event_simple(p, evs[t], NULL);
+	fod_peer_event_simple(p, evs[t], NULL);
 }
 
 /* DESIGN 3: the takeover is persisted, so a restart resumes it. */
 static void
-persist_state(struct fo_peer *p, enum fo_state to)
+persist_state(struct fod_peer *p, enum fod_state to)
 {
 	bool	 want = p->takeover_saved;
 
-	if (to == FO_TAKEOVER)
+	if (to == FOD_TAKEOVER)
 		want = true;
-	else if (to == FO_MONITORING || to == FO_SYNCING)
+	else if (to == FOD_MONITORING || to == FOD_SYNCING)
 		want = false;
 	if (want == p->takeover_saved)
 		return;
 	p->takeover_saved = want;
-	if (fo_store_save(p) != 0)
+	if (fod_store_save(p) != 0)
 		log_err("primary=%s: cannot save the state; a restart now "
 		    "would not resume it", p->name);
 }
 
 static void
-perform(struct fo_peer *p, const struct fo_output *out,
-    const struct fo_action *a)
+perform(struct fod_peer *p, const struct fod_output *out,
+    const struct fod_action *a)
 {
 	ev_timer *t;
 
 	switch (a->type) {
-	case FO_ACT_SEND_POLL:
-		(void)fo_send_poll(p);
+	case FOD_ACT_SEND_POLL:
+		(void)fod_send_poll(p);
 		break;
-	case FO_ACT_SEND_SYNC_REQ:
-		fo_sync_begin(p);
-		(void)fo_send_sync_req(p);
+	case FOD_ACT_SEND_SYNC_REQ:
+		fod_sync_begin(p);
+		(void)fod_send_sync_req(p);
 		break;
-	case FO_ACT_SEND_CTL_RET:
-		(void)fo_send_ctl_ret(p, FO_RESULT_OK, NULL);
+	case FOD_ACT_SEND_CTL_RET:
+		(void)fod_send_ctl_ret(p, FO_RESULT_OK, NULL);
 		break;
-	case FO_ACT_ARM_TIMER:
+	case FOD_ACT_ARM_TIMER:
 		p->timer_gen[a->timer]++;
 		t = &p->fsm_w[a->timer];
 		ev_timer_stop(p->loop, t);
 		ev_timer_set(t, a->secs, 0.0);
 		ev_timer_start(p->loop, t);
 		break;
-	case FO_ACT_CANCEL_TIMER:
+	case FOD_ACT_CANCEL_TIMER:
 		p->timer_gen[a->timer]++;
 		ev_timer_stop(p->loop, &p->fsm_w[a->timer]);
 		break;
-	case FO_ACT_START_SERVING_ALL:
-		fo_peer_serve_all(p, true);
+	case FOD_ACT_START_SERVING_ALL:
+		fod_peer_serve_all(p, true);
 		break;
-	case FO_ACT_STOP_SERVING_ALL:
+	case FOD_ACT_STOP_SERVING_ALL:
 		/* What was granted up to now is durable and answered. */
-		fo_commit(p);
-		fo_peer_serve_all(p, false);
-		fo_serve_cancel_pings(p);
+		fod_commit(p);
+		fod_peer_serve_all(p, false);
+		fod_serve_cancel_pings(p);
 		break;
-	case FO_ACT_START_HANDBACK:
-		fo_hb_start(p);
+	case FOD_ACT_START_HANDBACK:
+		fod_handback_start(p);
 		break;
-	case FO_ACT_HANDBACK_NEXT:
-		fo_hb_next(p);
+	case FOD_ACT_HANDBACK_NEXT:
+		fod_handback_next(p);
 		break;
-	case FO_ACT_ABORT_HANDBACK:
-		fo_hb_abort(p);
+	case FOD_ACT_ABORT_HANDBACK:
+		fod_handback_abort(p);
 		break;
-	case FO_ACT_EXIT_CRITICAL:
+	case FOD_ACT_EXIT_CRITICAL:
 		p->crit = true;
 		snprintf(p->stop_reason, sizeof(p->stop_reason), "%s",
 		    out->reason);
 		atomic_store(&p->critical, true);
-		fo_notify_critical(p, out->reason);
+		fod_notify_critical(p, out->reason);
 		break;
-	case FO_ACT_NOTIFY:
-		if (a->notify == FO_NOTIFY_PARTNER_DOWN &&
-		    fo_store_save(p) != 0)
+	case FOD_ACT_NOTIFY:
+		if (a->notify == FOD_NOTIFY_PARTNER_DOWN &&
+		    fod_store_save(p) != 0)
 			log_err("primary=%s: cannot save partner-down; a "
 			    "restart now would start a new safe period",
 			    p->name);
-		if (a->notify == FO_NOTIFY_SYNC_FAILED) {
+		if (a->notify == FOD_NOTIFY_SYNC_FAILED) {
 			/* Our watermark is not backed by a complete sync. */
 			p->sync_ok = false;
 			p->sync_counting = false;
 			p->sync_started = 0;
 		}
-		fo_notify_post(p, a->notify, out);
+		fod_notify_post(p, a->notify, out);
 		break;
-	case FO_ACT_COUNT:
+	case FOD_ACT_COUNT:
 		break;
 	}
 }
 
 static void
-run_event(struct fo_peer *p, const struct fo_event *ev)
+run_event(struct fod_peer *p, const struct fod_event *ev)
 {
-	struct fo_output out;
+	struct fod_output out;
 	int	 rc;
 
-	rc = fo_fsm_handle(&p->fsm, ev, ev_now(p->loop), &out);
+	rc = fod_fsm_handle(&p->fsm, ev, ev_now(p->loop), &out);
 	if (rc != FSM_OK) {
 		log_err("primary=%s: state machine refused %s in %s: %d",
-		    p->name, fo_event_name(ev->type),
-		    fo_state_name(p->fsm.state), rc);
+		    p->name, fod_event_name(ev->type),
+		    fod_state_name(p->fsm.state), rc);
 		return;
 	}
 	if (!out.transitioned && out.nactions == 0)
@@ -191,20 +191,20 @@ run_event(struct fo_peer *p, const struct fo_event *ev)
 		perform(p, &out, &out.actions[i]);
 	p->snap_dirty = true;
 	if (out.transitioned)
-		fo_peer_publish(p, true);
+		fod_peer_publish(p, true);
 }
 
 void
-fo_peer_event(struct fo_peer *p, const struct fo_event *ev)
+fod_peer_event(struct fod_peer *p, const struct fod_event *ev)
 {
-	struct fo_pending_ev cur;
+	struct fod_pending_ev cur;
 
 	if (p->in_fsm) {
-		struct fo_pending_ev *q;
+		struct fod_pending_ev *q;
 
 		if (p->npend == sizeof(p->pend) / sizeof(p->pend[0])) {
 			log_err("primary=%s: event %s lost (queue full)",
-			    p->name, fo_event_name(ev->type));
+			    p->name, fod_event_name(ev->type));
 			return;
 		}
 		q = &p->pend[p->npend++];
@@ -232,14 +232,14 @@ fo_peer_event(struct fo_peer *p, const struct fo_event *ev)
 }
 
 void
-fo_peer_event_simple(struct fo_peer *p, enum fo_event_type type,
+fod_peer_event_simple(struct fod_peer *p, enum fod_event_type type,
     const char *detail)
 {
-	struct fo_event ev;
+	struct fod_event ev;
 
 	memset(&ev, 0, sizeof(ev));
 	ev.type = type;
 	ev.detail = detail;
-	fo_peer_event(p, &ev);
+	fod_peer_event(p, &ev);
 }
 

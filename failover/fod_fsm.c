@@ -1,7 +1,7 @@
 /*
  * The failover's per-primary machine (DESIGN 2, 3; seed 3, seed 5).
  * docs/failover-states.md has the state x event table; this comment
- * gives the reasons.  tests/unit/test_fo_fsm.c pins every cell.
+ * gives the reasons.  tests/unit/test_fod_fsm.c pins every cell.
  *
  * Polling (seed 5 PollDelay, WaitPollRplSecs, PollRetryMax).  A poll
  *   cycle is: send Poll, arm POLL_RPL for WaitPollRplSecs.  A reply
@@ -97,157 +97,157 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "fo_fsm.h"
+#include "fod_fsm.h"
 #include "fo_codec.h"
 
-const char *const fo_state_names[FO_STATE_COUNT] = {
-	[FO_STARTUP] = "startup",
-	[FO_SYNCING] = "syncing",
-	[FO_MONITORING] = "monitoring",
-	[FO_TAKEOVER] = "takeover",
-	[FO_RETURNING] = "returning",
-	[FO_STOPPED] = "stopped",
+const char *const fod_state_names[FOD_STATE_COUNT] = {
+	[FOD_STARTUP] = "startup",
+	[FOD_SYNCING] = "syncing",
+	[FOD_MONITORING] = "monitoring",
+	[FOD_TAKEOVER] = "takeover",
+	[FOD_RETURNING] = "returning",
+	[FOD_STOPPED] = "stopped",
 };
 
-static const char *const event_names[FO_EV_COUNT] = {
-	[FO_EV_START] = "start",
-	[FO_EV_SYNC_START] = "sync-start",
-	[FO_EV_SYNC_DONE] = "sync-done",
-	[FO_EV_SYNC_BIND_UPD] = "sync-bind-upd",
-	[FO_EV_TIMER_SYNC_START] = "timer-sync-start",
-	[FO_EV_TIMER_SYNC_IDLE] = "timer-sync-idle",
-	[FO_EV_TIMER_POLL] = "timer-poll",
-	[FO_EV_POLL_RPL] = "poll-rpl",
-	[FO_EV_BIND_UPD] = "bind-upd",
-	[FO_EV_TIMER_POLL_RPL] = "timer-poll-rpl",
-	[FO_EV_SHUTDOWN] = "shutdown",
-	[FO_EV_CTL_REQ] = "ctl-req",
-	[FO_EV_SUBNET_HANDED_BACK] = "subnet-handed-back",
-	[FO_EV_HANDBACK_FAILED] = "handback-failed",
-	[FO_EV_ALL_HANDED_BACK] = "all-handed-back",
-	[FO_EV_FORCE_TAKEOVER] = "force-takeover",
-	[FO_EV_FORCE_RELEASE] = "force-release",
-	[FO_EV_STOP] = "stop",
-	[FO_EV_PARTNER_DOWN] = "partner-down",
+static const char *const event_names[FOD_EV_COUNT] = {
+	[FOD_EV_START] = "start",
+	[FOD_EV_SYNC_START] = "sync-start",
+	[FOD_EV_SYNC_DONE] = "sync-done",
+	[FOD_EV_SYNC_BIND_UPD] = "sync-bind-upd",
+	[FOD_EV_TIMER_SYNC_START] = "timer-sync-start",
+	[FOD_EV_TIMER_SYNC_IDLE] = "timer-sync-idle",
+	[FOD_EV_TIMER_POLL] = "timer-poll",
+	[FOD_EV_POLL_RPL] = "poll-rpl",
+	[FOD_EV_BIND_UPD] = "bind-upd",
+	[FOD_EV_TIMER_POLL_RPL] = "timer-poll-rpl",
+	[FOD_EV_SHUTDOWN] = "shutdown",
+	[FOD_EV_CTL_REQ] = "ctl-req",
+	[FOD_EV_SUBNET_HANDED_BACK] = "subnet-handed-back",
+	[FOD_EV_HANDBACK_FAILED] = "handback-failed",
+	[FOD_EV_ALL_HANDED_BACK] = "all-handed-back",
+	[FOD_EV_FORCE_TAKEOVER] = "force-takeover",
+	[FOD_EV_FORCE_RELEASE] = "force-release",
+	[FOD_EV_STOP] = "stop",
+	[FOD_EV_PARTNER_DOWN] = "partner-down",
 };
 
-static const char *const action_names[FO_ACT_COUNT] = {
-	[FO_ACT_SEND_POLL] = "send-poll",
-	[FO_ACT_SEND_SYNC_REQ] = "send-sync-req",
-	[FO_ACT_SEND_CTL_RET] = "send-ctl-ret",
-	[FO_ACT_ARM_TIMER] = "arm-timer",
-	[FO_ACT_CANCEL_TIMER] = "cancel-timer",
-	[FO_ACT_START_SERVING_ALL] = "start-serving-all",
-	[FO_ACT_STOP_SERVING_ALL] = "stop-serving-all",
-	[FO_ACT_START_HANDBACK] = "start-handback",
-	[FO_ACT_HANDBACK_NEXT] = "handback-next",
-	[FO_ACT_ABORT_HANDBACK] = "abort-handback",
-	[FO_ACT_EXIT_CRITICAL] = "exit-critical",
-	[FO_ACT_NOTIFY] = "notify",
+static const char *const action_names[FOD_ACT_COUNT] = {
+	[FOD_ACT_SEND_POLL] = "send-poll",
+	[FOD_ACT_SEND_SYNC_REQ] = "send-sync-req",
+	[FOD_ACT_SEND_CTL_RET] = "send-ctl-ret",
+	[FOD_ACT_ARM_TIMER] = "arm-timer",
+	[FOD_ACT_CANCEL_TIMER] = "cancel-timer",
+	[FOD_ACT_START_SERVING_ALL] = "start-serving-all",
+	[FOD_ACT_STOP_SERVING_ALL] = "stop-serving-all",
+	[FOD_ACT_START_HANDBACK] = "start-handback",
+	[FOD_ACT_HANDBACK_NEXT] = "handback-next",
+	[FOD_ACT_ABORT_HANDBACK] = "abort-handback",
+	[FOD_ACT_EXIT_CRITICAL] = "exit-critical",
+	[FOD_ACT_NOTIFY] = "notify",
 };
 
-static const char *const timer_names[FO_TIMER_COUNT] = {
-	[FO_TIMER_POLL] = "poll",
-	[FO_TIMER_POLL_RPL] = "poll-rpl",
-	[FO_TIMER_SYNC_START] = "sync-start",
-	[FO_TIMER_SYNC_IDLE] = "sync-idle",
+static const char *const timer_names[FOD_TIMER_COUNT] = {
+	[FOD_TIMER_POLL] = "poll",
+	[FOD_TIMER_POLL_RPL] = "poll-rpl",
+	[FOD_TIMER_SYNC_START] = "sync-start",
+	[FOD_TIMER_SYNC_IDLE] = "sync-idle",
 };
 
-static const char *const notify_names[FO_NOTIFY_COUNT] = {
-	[FO_NOTIFY_STATE_CHANGE] = "state-change",
-	[FO_NOTIFY_PRIMARY_NOT_RESPONDING] = "primary-not-responding",
-	[FO_NOTIFY_PRIMARY_RESPONDING] = "primary-responding",
-	[FO_NOTIFY_PRIMARY_RESTARTED] = "primary-restarted",
-	[FO_NOTIFY_TAKEOVER_STARTED] = "takeover-started",
-	[FO_NOTIFY_TAKEOVER_ENDED] = "takeover-ended",
-	[FO_NOTIFY_HANDBACK_STARTED] = "handback-started",
-	[FO_NOTIFY_HANDBACK_COMPLETED] = "handback-completed",
-	[FO_NOTIFY_HANDBACK_FAILED] = "handback-failed",
-	[FO_NOTIFY_SYNC_COMPLETED] = "sync-completed",
-	[FO_NOTIFY_SYNC_FAILED] = "sync-failed",
-	[FO_NOTIFY_PARTNER_DOWN] = "partner-down",
+static const char *const notify_names[FOD_NOTIFY_COUNT] = {
+	[FOD_NOTIFY_STATE_CHANGE] = "state-change",
+	[FOD_NOTIFY_PRIMARY_NOT_RESPONDING] = "primary-not-responding",
+	[FOD_NOTIFY_PRIMARY_RESPONDING] = "primary-responding",
+	[FOD_NOTIFY_PRIMARY_RESTARTED] = "primary-restarted",
+	[FOD_NOTIFY_TAKEOVER_STARTED] = "takeover-started",
+	[FOD_NOTIFY_TAKEOVER_ENDED] = "takeover-ended",
+	[FOD_NOTIFY_HANDBACK_STARTED] = "handback-started",
+	[FOD_NOTIFY_HANDBACK_COMPLETED] = "handback-completed",
+	[FOD_NOTIFY_HANDBACK_FAILED] = "handback-failed",
+	[FOD_NOTIFY_SYNC_COMPLETED] = "sync-completed",
+	[FOD_NOTIFY_SYNC_FAILED] = "sync-failed",
+	[FOD_NOTIFY_PARTNER_DOWN] = "partner-down",
 };
 
-/* legal[from][to]: the only edges fo_set_state() will take (DESIGN 3). */
-static const bool legal[FO_STATE_COUNT][FO_STATE_COUNT] = {
-	[FO_STARTUP] = {
-		[FO_SYNCING] = true,	/* SyncBindings */
-		[FO_MONITORING] = true,	/* no SyncBindings */
-		[FO_TAKEOVER] = true,	/* resume a persisted takeover */
-		[FO_STOPPED] = true,
+/* legal[from][to]: the only edges fod_set_state() will take (DESIGN 3). */
+static const bool legal[FOD_STATE_COUNT][FOD_STATE_COUNT] = {
+	[FOD_STARTUP] = {
+		[FOD_SYNCING] = true,	/* SyncBindings */
+		[FOD_MONITORING] = true,	/* no SyncBindings */
+		[FOD_TAKEOVER] = true,	/* resume a persisted takeover */
+		[FOD_STOPPED] = true,
 	},
-	[FO_SYNCING] = {
-		[FO_MONITORING] = true,	/* done, or failed non-critically */
-		[FO_TAKEOVER] = true,	/* Shutdown, operator */
-		[FO_STOPPED] = true,	/* SyncFailCritical, operator */
+	[FOD_SYNCING] = {
+		[FOD_MONITORING] = true,	/* done, or failed non-critically */
+		[FOD_TAKEOVER] = true,	/* Shutdown, operator */
+		[FOD_STOPPED] = true,	/* SyncFailCritical, operator */
 	},
-	[FO_MONITORING] = {
-		[FO_TAKEOVER] = true,	/* polls unanswered, Shutdown,
+	[FOD_MONITORING] = {
+		[FOD_TAKEOVER] = true,	/* polls unanswered, Shutdown,
 					 * operator */
-		[FO_RETURNING] = true,	/* CtlReq after a quick restart */
-		[FO_STOPPED] = true,
+		[FOD_RETURNING] = true,	/* CtlReq after a quick restart */
+		[FOD_STOPPED] = true,
 	},
-	[FO_TAKEOVER] = {
-		[FO_RETURNING] = true,	/* CtlReq, partition healed,
+	[FOD_TAKEOVER] = {
+		[FOD_RETURNING] = true,	/* CtlReq, partition healed,
 					 * operator release */
-		[FO_STOPPED] = true,
+		[FOD_STOPPED] = true,
 	},
-	[FO_RETURNING] = {
-		[FO_MONITORING] = true,	/* all handed back, CtlRet sent */
-		[FO_TAKEOVER] = true,	/* hand-back failed, Shutdown,
+	[FOD_RETURNING] = {
+		[FOD_MONITORING] = true,	/* all handed back, CtlRet sent */
+		[FOD_TAKEOVER] = true,	/* hand-back failed, Shutdown,
 					 * operator */
-		[FO_STOPPED] = true,
+		[FOD_STOPPED] = true,
 	},
-	[FO_STOPPED] = {
-		[FO_SYNCING] = true,	/* operator start */
-		[FO_MONITORING] = true,
-		[FO_TAKEOVER] = true,
+	[FOD_STOPPED] = {
+		[FOD_SYNCING] = true,	/* operator start */
+		[FOD_MONITORING] = true,
+		[FOD_TAKEOVER] = true,
 	},
 };
 
 const char *
-fo_state_name(enum fo_state s)
+fod_state_name(enum fod_state s)
 {
-	return FSM_NAME(fo_state_names, s, FO_STATE_COUNT);
+	return FSM_NAME(fod_state_names, s, FOD_STATE_COUNT);
 }
 
 const char *
-fo_event_name(enum fo_event_type e)
+fod_event_name(enum fod_event_type e)
 {
-	return FSM_NAME(event_names, e, FO_EV_COUNT);
+	return FSM_NAME(event_names, e, FOD_EV_COUNT);
 }
 
 const char *
-fo_action_name(enum fo_action_type a)
+fod_action_name(enum fod_action_type a)
 {
-	return FSM_NAME(action_names, a, FO_ACT_COUNT);
+	return FSM_NAME(action_names, a, FOD_ACT_COUNT);
 }
 
 const char *
-fo_timer_name(enum fo_timer t)
+fod_timer_name(enum fod_timer t)
 {
-	return FSM_NAME(timer_names, t, FO_TIMER_COUNT);
+	return FSM_NAME(timer_names, t, FOD_TIMER_COUNT);
 }
 
 const char *
-fo_notify_name(enum fo_notify n)
+fod_notify_name(enum fod_notify n)
 {
-	return FSM_NAME(notify_names, n, FO_NOTIFY_COUNT);
+	return FSM_NAME(notify_names, n, FOD_NOTIFY_COUNT);
 }
 
 bool
-fo_edge_legal(enum fo_state from, enum fo_state to)
+fod_edge_legal(enum fod_state from, enum fod_state to)
 {
-	if ((unsigned)from >= FO_STATE_COUNT || (unsigned)to >= FO_STATE_COUNT)
+	if ((unsigned)from >= FOD_STATE_COUNT || (unsigned)to >= FOD_STATE_COUNT)
 		return false;
 	return legal[from][to];
 }
 
-/* Working context of one fo_fsm_handle() call. */
+/* Working context of one fod_fsm_handle() call. */
 struct step {
-	struct fo_fsm	*m;
-	struct fo_output *out;
-	const struct fo_event *ev;
+	struct fod_fsm	*m;
+	struct fod_output *out;
+	const struct fod_event *ev;
 	double		 now;
 	int		 err;
 	bool		 resume;	/* START.resume_takeover */
@@ -257,12 +257,12 @@ struct step {
 #define DETAIL_SEP(ev)	((ev)->detail != NULL ? ": " : "")
 #define DETAIL(ev)	((ev)->detail != NULL ? (ev)->detail : "")
 
-static struct fo_action *
-emit(struct step *st, enum fo_action_type type)
+static struct fod_action *
+emit(struct step *st, enum fod_action_type type)
 {
-	struct fo_action *a;
+	struct fod_action *a;
 
-	if (st->out->nactions >= FO_MAX_ACTIONS) {
+	if (st->out->nactions >= FOD_MAX_ACTIONS) {
 		assert(0 && "fo_fsm: action overflow");
 		st->err = FSM_ERR_OVERFLOW;
 		return NULL;
@@ -274,9 +274,9 @@ emit(struct step *st, enum fo_action_type type)
 }
 
 static void
-notify(struct step *st, enum fo_notify n)
+notify(struct step *st, enum fod_notify n)
 {
-	struct fo_action *a = emit(st, FO_ACT_NOTIFY);
+	struct fod_action *a = emit(st, FOD_ACT_NOTIFY);
 
 	if (a != NULL)
 		a->notify = n;
@@ -298,9 +298,9 @@ note(struct step *st, const char *fmt, ...)
 }
 
 static void
-arm(struct step *st, enum fo_timer t, double secs)
+arm(struct step *st, enum fod_timer t, double secs)
 {
-	struct fo_action *a = emit(st, FO_ACT_ARM_TIMER);
+	struct fod_action *a = emit(st, FOD_ACT_ARM_TIMER);
 
 	if (a == NULL)
 		return;
@@ -310,14 +310,14 @@ arm(struct step *st, enum fo_timer t, double secs)
 }
 
 static void
-cancel(struct step *st, enum fo_timer t)
+cancel(struct step *st, enum fod_timer t)
 {
-	struct fo_action *a;
+	struct fod_action *a;
 
 	if ((st->m->armed & (1u << t)) == 0)
 		return;
 	st->m->armed &= ~(1u << t);
-	if ((a = emit(st, FO_ACT_CANCEL_TIMER)) != NULL)
+	if ((a = emit(st, FOD_ACT_CANCEL_TIMER)) != NULL)
 		a->timer = t;
 }
 
@@ -326,7 +326,7 @@ cancel(struct step *st, enum fo_timer t)
  * False for an expiry the loop delivered after we cancelled it.
  */
 static bool
-fired(struct step *st, enum fo_timer t)
+fired(struct step *st, enum fod_timer t)
 {
 	if ((st->m->armed & (1u << t)) == 0)
 		return false;
@@ -337,30 +337,30 @@ fired(struct step *st, enum fo_timer t)
 static void
 send_poll(struct step *st)
 {
-	struct fo_fsm	*m = st->m;
+	struct fod_fsm	*m = st->m;
 
-	emit(st, FO_ACT_SEND_POLL);
+	emit(st, FOD_ACT_SEND_POLL);
 	m->ctr.polls_sent++;
 	m->awaiting_reply = true;
-	arm(st, FO_TIMER_POLL_RPL, m->params.wait_poll_rpl);
+	arm(st, FOD_TIMER_POLL_RPL, m->params.wait_poll_rpl);
 }
 
 static void
 send_sync_req(struct step *st)
 {
-	emit(st, FO_ACT_SEND_SYNC_REQ);
+	emit(st, FOD_ACT_SEND_SYNC_REQ);
 	st->m->ctr.sync_req_sent++;
 }
 
 /*
  * The outstanding poll is answered.  arm_next: the state stays, so sleep
  * PollDelay until the next one; otherwise the caller changes state and
- * fo_set_state() cancels POLL_RPL.
+ * fod_set_state() cancels POLL_RPL.
  */
 static void
 poll_answered(struct step *st, bool by_bind_upd, bool arm_next)
 {
-	struct fo_fsm	*m = st->m;
+	struct fod_fsm	*m = st->m;
 
 	m->ctr.polls_answered++;
 	if (by_bind_upd)
@@ -368,8 +368,8 @@ poll_answered(struct step *st, bool by_bind_upd, bool arm_next)
 	m->ctr.consecutive_misses = 0;
 	m->awaiting_reply = false;
 	if (arm_next) {
-		cancel(st, FO_TIMER_POLL_RPL);
-		arm(st, FO_TIMER_POLL, m->params.poll_delay);
+		cancel(st, FOD_TIMER_POLL_RPL);
+		arm(st, FOD_TIMER_POLL, m->params.poll_delay);
 	}
 }
 
@@ -380,7 +380,7 @@ alive(struct step *st)
 	if (!st->m->primary_down)
 		return;
 	st->m->primary_down = false;
-	notify(st, FO_NOTIFY_PRIMARY_RESPONDING);
+	notify(st, FOD_NOTIFY_PRIMARY_RESPONDING);
 }
 
 static void
@@ -389,7 +389,7 @@ declare_down(struct step *st)
 	if (st->m->primary_down)
 		return;
 	st->m->primary_down = true;
-	notify(st, FO_NOTIFY_PRIMARY_NOT_RESPONDING);
+	notify(st, FOD_NOTIFY_PRIMARY_NOT_RESPONDING);
 }
 
 static void
@@ -399,7 +399,7 @@ end_takeover(struct step *st)
 		return;
 	st->m->in_takeover = false;
 	st->m->partial = false;
-	notify(st, FO_NOTIFY_TAKEOVER_ENDED);
+	notify(st, FOD_NOTIFY_TAKEOVER_ENDED);
 }
 
 /*
@@ -408,19 +408,19 @@ end_takeover(struct step *st)
  * then the entry actions of `to` (timers, serving, traps).
  */
 static void
-fo_set_state(struct step *st, enum fo_state to, const char *fmt, ...)
+fod_set_state(struct step *st, enum fod_state to, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static void
-fo_set_state(struct step *st, enum fo_state to, const char *fmt, ...)
+fod_set_state(struct step *st, enum fod_state to, const char *fmt, ...)
 {
-	struct fo_fsm	*m = st->m;
-	struct fo_output *out = st->out;
-	enum fo_state	 from = m->state;
+	struct fod_fsm	*m = st->m;
+	struct fod_output *out = st->out;
+	enum fod_state	 from = m->state;
 	unsigned	 t;
 	va_list		 ap;
 
-	if (!fo_edge_legal(from, to)) {
+	if (!fod_edge_legal(from, to)) {
 		assert(0 && "fo_fsm: illegal edge");
 		st->err = FSM_ERR_ILLEGAL;
 		return;
@@ -444,42 +444,42 @@ fo_set_state(struct step *st, enum fo_state to, const char *fmt, ...)
 	out->to = to;
 
 	/* Every state arms its own timers on entry. */
-	for (t = 0; t < FO_TIMER_COUNT; t++)
-		cancel(st, (enum fo_timer)t);
+	for (t = 0; t < FOD_TIMER_COUNT; t++)
+		cancel(st, (enum fod_timer)t);
 	m->awaiting_reply = false;
 	/* Only a takeover caused by Shutdown cares that one was seen. */
-	if (to != FO_TAKEOVER) {
+	if (to != FOD_TAKEOVER) {
 		m->primary_shut_down = false;
 		m->partner_down = false;
 	}
-	notify(st, FO_NOTIFY_STATE_CHANGE);
+	notify(st, FOD_NOTIFY_STATE_CHANGE);
 
 	switch (to) {
-	case FO_SYNCING:
+	case FOD_SYNCING:
 		m->sync_started = false;
 		m->sync_req_retries = 0;
 		send_sync_req(st);
 		/* Seed 5: WaitSyncStartSecs 0 "wait indefinitely". */
 		if (m->params.wait_sync_start > 0.0)
-			arm(st, FO_TIMER_SYNC_START, m->params.wait_sync_start);
+			arm(st, FOD_TIMER_SYNC_START, m->params.wait_sync_start);
 		break;
-	case FO_MONITORING:
+	case FOD_MONITORING:
 		end_takeover(st);
 		m->ctr.consecutive_misses = 0;
 		send_poll(st);
 		break;
-	case FO_TAKEOVER:
+	case FOD_TAKEOVER:
 		if (m->partial)
 			m->ctr.consecutive_misses = 0;
 		else
-			emit(st, FO_ACT_START_SERVING_ALL);
+			emit(st, FOD_ACT_START_SERVING_ALL);
 		if (!m->in_takeover) {
 			m->in_takeover = true;
 			m->ctr.takeovers++;
 			m->ctr.last_takeover_time = st->now;
 			memcpy(m->ctr.last_takeover_reason, out->reason,
 			    sizeof(m->ctr.last_takeover_reason));
-			notify(st, FO_NOTIFY_TAKEOVER_STARTED);
+			notify(st, FOD_NOTIFY_TAKEOVER_STARTED);
 		}
 		/*
 		 * Keep polling to notice the primary coming back (seed 3
@@ -489,20 +489,20 @@ fo_set_state(struct step *st, enum fo_state to, const char *fmt, ...)
 		if (st->resume)
 			send_poll(st);
 		else
-			arm(st, FO_TIMER_POLL, m->params.poll_delay);
+			arm(st, FOD_TIMER_POLL, m->params.poll_delay);
 		break;
-	case FO_RETURNING:
+	case FOD_RETURNING:
 		m->returning_from_takeover = m->in_takeover;
-		emit(st, FO_ACT_START_HANDBACK);
-		notify(st, FO_NOTIFY_HANDBACK_STARTED);
+		emit(st, FOD_ACT_START_HANDBACK);
+		notify(st, FOD_NOTIFY_HANDBACK_STARTED);
 		break;
-	case FO_STOPPED:
-		if (from == FO_TAKEOVER || from == FO_RETURNING)
-			emit(st, FO_ACT_STOP_SERVING_ALL);
+	case FOD_STOPPED:
+		if (from == FOD_TAKEOVER || from == FOD_RETURNING)
+			emit(st, FOD_ACT_STOP_SERVING_ALL);
 		end_takeover(st);
 		break;
-	case FO_STARTUP:
-	case FO_STATE_COUNT:
+	case FOD_STARTUP:
+	case FOD_STATE_COUNT:
 		break;
 	}
 }
@@ -510,102 +510,102 @@ fo_set_state(struct step *st, enum fo_state to, const char *fmt, ...)
 static void
 on_start(struct step *st)
 {
-	struct fo_fsm	*m = st->m;
-	const char	*how = m->state == FO_STOPPED ? "operator start" :
+	struct fod_fsm	*m = st->m;
+	const char	*how = m->state == FOD_STOPPED ? "operator start" :
 			    "start-up";
 
 	if (st->ev->resume_takeover) {
 		st->resume = true;
-		fo_set_state(st, FO_TAKEOVER, "%s: resuming persisted "
+		fod_set_state(st, FOD_TAKEOVER, "%s: resuming persisted "
 		    "takeover%s", how, st->ev->resume_partner_down ?
 		    " (partner-down)" : "");
 		m->partner_down = st->ev->resume_partner_down;
 	} else if (m->params.sync_bindings)
-		fo_set_state(st, FO_SYNCING, "%s: requesting bindings "
+		fod_set_state(st, FOD_SYNCING, "%s: requesting bindings "
 		    "(SyncBindings)", how);
 	else
-		fo_set_state(st, FO_MONITORING, "%s: polling", how);
+		fod_set_state(st, FOD_MONITORING, "%s: polling", how);
 }
 
 static void
 sync_failed(struct step *st, const char *why)
 {
-	struct fo_fsm	*m = st->m;
+	struct fod_fsm	*m = st->m;
 
 	m->ctr.syncs_failed++;
-	notify(st, FO_NOTIFY_SYNC_FAILED);
+	notify(st, FOD_NOTIFY_SYNC_FAILED);
 	if (m->params.sync_fail_critical) {
-		fo_set_state(st, FO_STOPPED, "start-up sync failed: %s", why);
-		emit(st, FO_ACT_EXIT_CRITICAL);
+		fod_set_state(st, FOD_STOPPED, "start-up sync failed: %s", why);
+		emit(st, FOD_ACT_EXIT_CRITICAL);
 	} else
-		fo_set_state(st, FO_MONITORING, "start-up sync failed (%s); "
+		fod_set_state(st, FOD_MONITORING, "start-up sync failed (%s); "
 		    "polling", why);
 }
 
 static void
 on_syncing(struct step *st)
 {
-	struct fo_fsm	*m = st->m;
-	const struct fo_event *ev = st->ev;
+	struct fod_fsm	*m = st->m;
+	const struct fod_event *ev = st->ev;
 	char		 why[64];
 
 	switch (ev->type) {
-	case FO_EV_SYNC_START:
+	case FOD_EV_SYNC_START:
 		alive(st);
 		m->sync_started = true;
-		cancel(st, FO_TIMER_SYNC_START);
-		arm(st, FO_TIMER_SYNC_IDLE, m->params.wait_sync_bind_update);
+		cancel(st, FOD_TIMER_SYNC_START);
+		arm(st, FOD_TIMER_SYNC_IDLE, m->params.wait_sync_bind_update);
 		break;
-	case FO_EV_SYNC_BIND_UPD:
-	case FO_EV_BIND_UPD:
+	case FOD_EV_SYNC_BIND_UPD:
+	case FOD_EV_BIND_UPD:
 		/* A plain BindUpd before the sync began is replication,
 		 * not progress of the sync. */
-		if (!m->sync_started && ev->type == FO_EV_BIND_UPD)
+		if (!m->sync_started && ev->type == FOD_EV_BIND_UPD)
 			break;
 		alive(st);
 		m->sync_started = true;
-		cancel(st, FO_TIMER_SYNC_START);
-		arm(st, FO_TIMER_SYNC_IDLE, m->params.wait_sync_bind_update);
+		cancel(st, FOD_TIMER_SYNC_START);
+		arm(st, FOD_TIMER_SYNC_IDLE, m->params.wait_sync_bind_update);
 		break;
-	case FO_EV_SYNC_DONE:
+	case FOD_EV_SYNC_DONE:
 		alive(st);
 		m->ctr.syncs_completed++;
-		notify(st, FO_NOTIFY_SYNC_COMPLETED);
-		fo_set_state(st, FO_MONITORING, "start-up sync completed");
+		notify(st, FOD_NOTIFY_SYNC_COMPLETED);
+		fod_set_state(st, FOD_MONITORING, "start-up sync completed");
 		break;
-	case FO_EV_TIMER_SYNC_START:
-		if (!fired(st, FO_TIMER_SYNC_START))
+	case FOD_EV_TIMER_SYNC_START:
+		if (!fired(st, FOD_TIMER_SYNC_START))
 			break;
 		if (m->sync_req_retries < m->params.sync_req_retry_max) {
 			m->sync_req_retries++;
 			send_sync_req(st);
-			arm(st, FO_TIMER_SYNC_START, m->params.wait_sync_start);
+			arm(st, FOD_TIMER_SYNC_START, m->params.wait_sync_start);
 			break;
 		}
 		snprintf(why, sizeof(why), "no SyncStart after %u SyncReq",
 		    m->sync_req_retries + 1);
 		sync_failed(st, why);
 		break;
-	case FO_EV_TIMER_SYNC_IDLE:
-		if (!fired(st, FO_TIMER_SYNC_IDLE))
+	case FOD_EV_TIMER_SYNC_IDLE:
+		if (!fired(st, FOD_TIMER_SYNC_IDLE))
 			break;
 		snprintf(why, sizeof(why), "no binding update for %g s",
 		    m->params.wait_sync_bind_update);
 		sync_failed(st, why);
 		break;
-	case FO_EV_CTL_REQ:
+	case FOD_EV_CTL_REQ:
 		alive(st);
-		emit(st, FO_ACT_SEND_CTL_RET);
+		emit(st, FOD_ACT_SEND_CTL_RET);
 		note(st, "CtlReq during start-up sync: nothing held, "
 		    "control returned");
 		break;
-	case FO_EV_SHUTDOWN:
+	case FOD_EV_SHUTDOWN:
 		m->primary_shut_down = true;
-		fo_set_state(st, FO_TAKEOVER,
+		fod_set_state(st, FOD_TAKEOVER,
 		    "primary shut down during start-up sync");
 		break;
-	case FO_EV_FORCE_TAKEOVER:
-		fo_set_state(st, FO_TAKEOVER, "operator forced takeover%s%s",
+	case FOD_EV_FORCE_TAKEOVER:
+		fod_set_state(st, FOD_TAKEOVER, "operator forced takeover%s%s",
 		    DETAIL_SEP(ev), DETAIL(ev));
 		break;
 	default:
@@ -616,21 +616,21 @@ on_syncing(struct step *st)
 static void
 on_monitoring(struct step *st)
 {
-	struct fo_fsm	*m = st->m;
-	const struct fo_event *ev = st->ev;
+	struct fod_fsm	*m = st->m;
+	const struct fod_event *ev = st->ev;
 	uint8_t		 ps = ev->primary_state;
 
 	switch (ev->type) {
-	case FO_EV_TIMER_POLL:
-		if (fired(st, FO_TIMER_POLL))
+	case FOD_EV_TIMER_POLL:
+		if (fired(st, FOD_TIMER_POLL))
 			send_poll(st);
 		break;
-	case FO_EV_POLL_RPL:
+	case FOD_EV_POLL_RPL:
 		if (ps == FO_STATE_WAIT_CONTROL || ps == FO_STATE_RETURNING) {
 			if (m->awaiting_reply)
 				poll_answered(st, false, false);
 			alive(st);
-			fo_set_state(st, FO_RETURNING, "primary waiting for "
+			fod_set_state(st, FOD_RETURNING, "primary waiting for "
 			    "control (PollRpl says %s)",
 			    fo_state_code_name(ps));
 		} else if (m->awaiting_reply) {
@@ -638,16 +638,16 @@ on_monitoring(struct step *st)
 			poll_answered(st, false, true);
 		}
 		break;
-	case FO_EV_BIND_UPD:
-	case FO_EV_SYNC_BIND_UPD:
+	case FOD_EV_BIND_UPD:
+	case FOD_EV_SYNC_BIND_UPD:
 		/* Seed 5 WaitPollRplSecs: a BindUpd answers the poll. */
 		if (m->awaiting_reply) {
 			alive(st);
 			poll_answered(st, true, true);
 		}
 		break;
-	case FO_EV_TIMER_POLL_RPL:
-		if (!fired(st, FO_TIMER_POLL_RPL))
+	case FOD_EV_TIMER_POLL_RPL:
+		if (!fired(st, FOD_TIMER_POLL_RPL))
 			break;
 		m->awaiting_reply = false;
 		m->ctr.polls_timed_out++;
@@ -655,21 +655,21 @@ on_monitoring(struct step *st)
 		/* Seed 5 PollRetryMax: retries, so retry_max + 1 polls. */
 		if (m->ctr.consecutive_misses > m->params.poll_retry_max) {
 			declare_down(st);
-			fo_set_state(st, FO_TAKEOVER, "%u polls unanswered",
+			fod_set_state(st, FOD_TAKEOVER, "%u polls unanswered",
 			    m->ctr.consecutive_misses);
 		} else
 			send_poll(st);
 		break;
-	case FO_EV_SHUTDOWN:
+	case FOD_EV_SHUTDOWN:
 		m->primary_shut_down = true;
-		fo_set_state(st, FO_TAKEOVER, "primary shut down");
+		fod_set_state(st, FOD_TAKEOVER, "primary shut down");
 		break;
-	case FO_EV_CTL_REQ:
+	case FOD_EV_CTL_REQ:
 		alive(st);
-		fo_set_state(st, FO_RETURNING, "primary requested control");
+		fod_set_state(st, FOD_RETURNING, "primary requested control");
 		break;
-	case FO_EV_FORCE_TAKEOVER:
-		fo_set_state(st, FO_TAKEOVER, "operator forced takeover%s%s",
+	case FOD_EV_FORCE_TAKEOVER:
+		fod_set_state(st, FOD_TAKEOVER, "operator forced takeover%s%s",
 		    DETAIL_SEP(ev), DETAIL(ev));
 		break;
 	default:
@@ -682,72 +682,72 @@ static void
 reclaim_all(struct step *st, const char *why)
 {
 	st->m->partial = false;
-	emit(st, FO_ACT_START_SERVING_ALL);
+	emit(st, FOD_ACT_START_SERVING_ALL);
 	note(st, "%s: serving all subnets again", why);
 }
 
 static void
 on_takeover(struct step *st)
 {
-	struct fo_fsm	*m = st->m;
-	const struct fo_event *ev = st->ev;
+	struct fod_fsm	*m = st->m;
+	const struct fod_event *ev = st->ev;
 
 	switch (ev->type) {
-	case FO_EV_TIMER_POLL:
-		if (fired(st, FO_TIMER_POLL))
+	case FOD_EV_TIMER_POLL:
+		if (fired(st, FOD_TIMER_POLL))
 			send_poll(st);
 		break;
-	case FO_EV_TIMER_POLL_RPL:
-		if (!fired(st, FO_TIMER_POLL_RPL))
+	case FOD_EV_TIMER_POLL_RPL:
+		if (!fired(st, FOD_TIMER_POLL_RPL))
 			break;
 		m->awaiting_reply = false;
 		m->ctr.polls_timed_out++;
 		m->ctr.consecutive_misses++;
 		if (!m->partial) {
 			/* Serving everything: nothing hangs on this poll. */
-			arm(st, FO_TIMER_POLL, m->params.poll_delay);
+			arm(st, FOD_TIMER_POLL, m->params.poll_delay);
 			break;
 		}
 		if (m->ctr.consecutive_misses > m->params.poll_retry_max) {
 			declare_down(st);
 			reclaim_all(st, "primary not responding after a "
 			    "failed hand-back");
-			arm(st, FO_TIMER_POLL, m->params.poll_delay);
+			arm(st, FOD_TIMER_POLL, m->params.poll_delay);
 		} else
 			send_poll(st);
 		break;
-	case FO_EV_POLL_RPL:
-	case FO_EV_BIND_UPD:
-	case FO_EV_SYNC_BIND_UPD:
+	case FOD_EV_POLL_RPL:
+	case FOD_EV_BIND_UPD:
+	case FOD_EV_SYNC_BIND_UPD:
 		if (m->primary_shut_down && !ev->primary_restarted)
 			break;
 		if (m->awaiting_reply)
-			poll_answered(st, ev->type != FO_EV_POLL_RPL, false);
+			poll_answered(st, ev->type != FOD_EV_POLL_RPL, false);
 		alive(st);
 		if (ev->primary_restarted)
-			fo_set_state(st, FO_RETURNING, "primary restarted");
+			fod_set_state(st, FOD_RETURNING, "primary restarted");
 		else
-			fo_set_state(st, FO_RETURNING,
+			fod_set_state(st, FOD_RETURNING,
 			    "primary alive again; partition healed");
 		break;
-	case FO_EV_CTL_REQ:
+	case FOD_EV_CTL_REQ:
 		alive(st);
-		fo_set_state(st, FO_RETURNING, "primary requested control");
+		fod_set_state(st, FOD_RETURNING, "primary requested control");
 		break;
-	case FO_EV_FORCE_RELEASE:
-		fo_set_state(st, FO_RETURNING, "operator release%s%s",
+	case FOD_EV_FORCE_RELEASE:
+		fod_set_state(st, FOD_RETURNING, "operator release%s%s",
 		    DETAIL_SEP(ev), DETAIL(ev));
 		break;
-	case FO_EV_SHUTDOWN:
+	case FOD_EV_SHUTDOWN:
 		m->primary_shut_down = true;
 		if (m->partial)
 			reclaim_all(st, "primary shut down");
 		break;
-	case FO_EV_FORCE_TAKEOVER:
+	case FOD_EV_FORCE_TAKEOVER:
 		if (m->partial)
 			reclaim_all(st, "operator forced takeover");
 		break;
-	case FO_EV_PARTNER_DOWN:
+	case FOD_EV_PARTNER_DOWN:
 		if (m->partner_down)
 			break;
 		m->partner_down = true;
@@ -756,7 +756,7 @@ on_takeover(struct step *st)
 		if (fsm_history_note(&m->hist, st->now, st->out->reason) !=
 		    FSM_OK)
 			st->err = FSM_ERR_INVAL;
-		notify(st, FO_NOTIFY_PARTNER_DOWN);
+		notify(st, FOD_NOTIFY_PARTNER_DOWN);
 		break;
 	default:
 		break;
@@ -766,56 +766,56 @@ on_takeover(struct step *st)
 static void
 on_returning(struct step *st)
 {
-	struct fo_fsm	*m = st->m;
-	const struct fo_event *ev = st->ev;
+	struct fod_fsm	*m = st->m;
+	const struct fod_event *ev = st->ev;
 
 	switch (ev->type) {
-	case FO_EV_SUBNET_HANDED_BACK:
+	case FOD_EV_SUBNET_HANDED_BACK:
 		m->ctr.subnets_handed_back++;
-		emit(st, FO_ACT_HANDBACK_NEXT);
+		emit(st, FOD_ACT_HANDBACK_NEXT);
 		break;
-	case FO_EV_ALL_HANDED_BACK:
+	case FOD_EV_ALL_HANDED_BACK:
 		m->ctr.handbacks++;
 		m->ctr.last_handback_time = st->now;
 		/* Stop before CtlRet: on CtlRet the primary serves all. */
-		emit(st, FO_ACT_STOP_SERVING_ALL);
-		emit(st, FO_ACT_SEND_CTL_RET);
-		notify(st, FO_NOTIFY_HANDBACK_COMPLETED);
-		fo_set_state(st, FO_MONITORING,
+		emit(st, FOD_ACT_STOP_SERVING_ALL);
+		emit(st, FOD_ACT_SEND_CTL_RET);
+		notify(st, FOD_NOTIFY_HANDBACK_COMPLETED);
+		fod_set_state(st, FOD_MONITORING,
 		    "hand-back complete; control returned");
 		break;
-	case FO_EV_HANDBACK_FAILED:
+	case FOD_EV_HANDBACK_FAILED:
 		m->ctr.handback_failures++;
-		notify(st, FO_NOTIFY_HANDBACK_FAILED);
+		notify(st, FOD_NOTIFY_HANDBACK_FAILED);
 		if (m->returning_from_takeover) {
 			m->partial = true;
-			fo_set_state(st, FO_TAKEOVER, "hand-back failed: %s",
+			fod_set_state(st, FOD_TAKEOVER, "hand-back failed: %s",
 			    ev->detail != NULL ? ev->detail : "no detail");
 		} else
-			fo_set_state(st, FO_MONITORING, "hand-back failed: "
+			fod_set_state(st, FOD_MONITORING, "hand-back failed: "
 			    "%s; monitoring",
 			    ev->detail != NULL ? ev->detail : "no detail");
 		break;
-	case FO_EV_CTL_REQ:
+	case FOD_EV_CTL_REQ:
 		/* A resend while we work is answered by the CtlRet at the
 		 * end; a restarted primary lost what it was given. */
 		if (!ev->primary_restarted)
 			break;
-		emit(st, FO_ACT_START_HANDBACK);
+		emit(st, FOD_ACT_START_HANDBACK);
 		note(st, "primary restarted during hand-back; restarting it");
 		break;
-	case FO_EV_SHUTDOWN:
+	case FOD_EV_SHUTDOWN:
 		/* Handed-back subnets would be served by nobody. */
 		m->partial = false;
 		m->primary_shut_down = true;
-		emit(st, FO_ACT_ABORT_HANDBACK);
-		fo_set_state(st, FO_TAKEOVER,
+		emit(st, FOD_ACT_ABORT_HANDBACK);
+		fod_set_state(st, FOD_TAKEOVER,
 		    "primary shut down during hand-back");
 		break;
-	case FO_EV_FORCE_TAKEOVER:
+	case FOD_EV_FORCE_TAKEOVER:
 		m->partial = false;
-		emit(st, FO_ACT_ABORT_HANDBACK);
-		fo_set_state(st, FO_TAKEOVER, "operator forced takeover%s%s",
+		emit(st, FOD_ACT_ABORT_HANDBACK);
+		fod_set_state(st, FOD_TAKEOVER, "operator forced takeover%s%s",
 		    DETAIL_SEP(ev), DETAIL(ev));
 		break;
 	default:
@@ -824,16 +824,16 @@ on_returning(struct step *st)
 }
 
 static bool
-is_message(enum fo_event_type t)
+is_message(enum fod_event_type t)
 {
 	switch (t) {
-	case FO_EV_SYNC_START:
-	case FO_EV_SYNC_DONE:
-	case FO_EV_SYNC_BIND_UPD:
-	case FO_EV_POLL_RPL:
-	case FO_EV_BIND_UPD:
-	case FO_EV_SHUTDOWN:
-	case FO_EV_CTL_REQ:
+	case FOD_EV_SYNC_START:
+	case FOD_EV_SYNC_DONE:
+	case FOD_EV_SYNC_BIND_UPD:
+	case FOD_EV_POLL_RPL:
+	case FOD_EV_BIND_UPD:
+	case FOD_EV_SHUTDOWN:
+	case FOD_EV_CTL_REQ:
 		return true;
 	default:
 		return false;
@@ -843,23 +843,23 @@ is_message(enum fo_event_type t)
 static void
 dispatch(struct step *st)
 {
-	struct fo_fsm	*m = st->m;
-	const struct fo_event *ev = st->ev;
+	struct fod_fsm	*m = st->m;
+	const struct fod_event *ev = st->ev;
 
 	/* STARTUP and STOPPED listen to nothing but START. */
-	if (m->state == FO_STARTUP || m->state == FO_STOPPED) {
-		if (ev->type == FO_EV_START)
+	if (m->state == FOD_STARTUP || m->state == FOD_STOPPED) {
+		if (ev->type == FOD_EV_START)
 			on_start(st);
-		else if (ev->type == FO_EV_STOP && m->state == FO_STARTUP)
-			fo_set_state(st, FO_STOPPED, "operator stop%s%s",
+		else if (ev->type == FOD_EV_STOP && m->state == FOD_STARTUP)
+			fod_set_state(st, FOD_STOPPED, "operator stop%s%s",
 			    DETAIL_SEP(ev), DETAIL(ev));
 		return;
 	}
 
-	if (ev->type == FO_EV_STOP) {
-		if (m->state == FO_RETURNING)
-			emit(st, FO_ACT_ABORT_HANDBACK);
-		fo_set_state(st, FO_STOPPED, "operator stop%s%s",
+	if (ev->type == FOD_EV_STOP) {
+		if (m->state == FOD_RETURNING)
+			emit(st, FOD_ACT_ABORT_HANDBACK);
+		fod_set_state(st, FOD_STOPPED, "operator stop%s%s",
 		    DETAIL_SEP(ev), DETAIL(ev));
 		return;
 	}
@@ -867,32 +867,32 @@ dispatch(struct step *st)
 	if (is_message(ev->type) && ev->primary_restarted) {
 		m->ctr.primary_restarts++;
 		m->primary_shut_down = false;
-		notify(st, FO_NOTIFY_PRIMARY_RESTARTED);
+		notify(st, FOD_NOTIFY_PRIMARY_RESTARTED);
 		note(st, "primary restarted (new boot epoch)");
 	}
 
 	switch (m->state) {
-	case FO_SYNCING:
+	case FOD_SYNCING:
 		on_syncing(st);
 		break;
-	case FO_MONITORING:
+	case FOD_MONITORING:
 		on_monitoring(st);
 		break;
-	case FO_TAKEOVER:
+	case FOD_TAKEOVER:
 		on_takeover(st);
 		break;
-	case FO_RETURNING:
+	case FOD_RETURNING:
 		on_returning(st);
 		break;
-	case FO_STARTUP:
-	case FO_STOPPED:
-	case FO_STATE_COUNT:
+	case FOD_STARTUP:
+	case FOD_STOPPED:
+	case FOD_STATE_COUNT:
 		break;
 	}
 }
 
 void
-fo_params_default(struct fo_params *p)
+fod_params_default(struct fod_params *p)
 {
 	/* DESIGN 4: the VitalQIP screen's defaults. */
 	memset(p, 0, sizeof(*p));
@@ -907,7 +907,7 @@ fo_params_default(struct fo_params *p)
 }
 
 static int
-normalise(const struct fo_params *in, struct fo_params *p)
+normalise(const struct fod_params *in, struct fod_params *p)
 {
 	if (in == NULL || !isfinite(in->poll_delay) ||
 	    !isfinite(in->wait_poll_rpl) || !isfinite(in->wait_sync_start) ||
@@ -922,31 +922,31 @@ normalise(const struct fo_params *in, struct fo_params *p)
 	 * WaitSyncStartSecs 0 is meaningful (forever) and stays.
 	 */
 	if (p->wait_poll_rpl == 0)
-		p->wait_poll_rpl = FO_WAIT_DEFAULT;
+		p->wait_poll_rpl = FOD_WAIT_DEFAULT;
 	if (p->wait_sync_bind_update == 0)
-		p->wait_sync_bind_update = FO_WAIT_DEFAULT;
+		p->wait_sync_bind_update = FOD_WAIT_DEFAULT;
 	return FSM_OK;
 }
 
 int
-fo_fsm_init(struct fo_fsm *m, const struct fo_params *params, double now)
+fod_fsm_init(struct fod_fsm *m, const struct fod_params *params, double now)
 {
-	struct fo_params p;
+	struct fod_params p;
 
 	if (m == NULL || normalise(params, &p) != FSM_OK)
 		return FSM_ERR_INVAL;
 	memset(m, 0, sizeof(*m));
-	m->state = FO_STARTUP;
+	m->state = FOD_STARTUP;
 	m->params = p;
 	m->ctr.state_since = now;
-	return fsm_history_init(&m->hist, fo_state_names, FO_STATE_COUNT,
-	    FO_STARTUP, now);
+	return fsm_history_init(&m->hist, fod_state_names, FOD_STATE_COUNT,
+	    FOD_STARTUP, now);
 }
 
 int
-fo_fsm_set_params(struct fo_fsm *m, const struct fo_params *params)
+fod_fsm_set_params(struct fod_fsm *m, const struct fod_params *params)
 {
-	struct fo_params p;
+	struct fod_params p;
 
 	if (m == NULL || normalise(params, &p) != FSM_OK)
 		return FSM_ERR_INVAL;
@@ -955,15 +955,15 @@ fo_fsm_set_params(struct fo_fsm *m, const struct fo_params *params)
 }
 
 int
-fo_fsm_handle(struct fo_fsm *m, const struct fo_event *ev, double now,
-    struct fo_output *out)
+fod_fsm_handle(struct fod_fsm *m, const struct fod_event *ev, double now,
+    struct fod_output *out)
 {
 	struct step	 st;
 
 	if (out != NULL)
 		memset(out, 0, sizeof(*out));
 	if (m == NULL || ev == NULL || out == NULL ||
-	    (unsigned)ev->type >= FO_EV_COUNT)
+	    (unsigned)ev->type >= FOD_EV_COUNT)
 		return FSM_ERR_INVAL;
 	out->from = out->to = m->state;
 	memset(&st, 0, sizeof(st));

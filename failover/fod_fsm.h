@@ -19,8 +19,8 @@
  * and ignores a timer event for a timer it does not consider armed (a
  * stale expiry), so the loop may fire "late" without harm.
  */
-#ifndef DHCPFO_FO_FSM_H
-#define DHCPFO_FO_FSM_H
+#ifndef DHCPFO_FOD_FSM_H
+#define DHCPFO_FOD_FSM_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -30,44 +30,44 @@
 #include "fo_proto.h"
 
 /* Used for WaitPollRplSecs and WaitSyncBindUpdateSecs given as 0. */
-#define FO_WAIT_DEFAULT		5.0
+#define FOD_WAIT_DEFAULT		5.0
 
-enum fo_state {
-	FO_STARTUP = 0,	/* before EV_START */
-	FO_SYNCING,	/* start-up sync: SyncReq sent, bindings arriving */
-	FO_MONITORING,	/* "sleep": poll, record binding updates */
-	FO_TAKEOVER,	/* serving the primary's subnets */
-	FO_RETURNING,	/* handing subnets back one by one */
-	FO_STOPPED,	/* SyncFailCritical failure or operator stop */
-	FO_STATE_COUNT
+enum fod_state {
+	FOD_STARTUP = 0,	/* before EV_START */
+	FOD_SYNCING,	/* start-up sync: SyncReq sent, bindings arriving */
+	FOD_MONITORING,	/* "sleep": poll, record binding updates */
+	FOD_TAKEOVER,	/* serving the primary's subnets */
+	FOD_RETURNING,	/* handing subnets back one by one */
+	FOD_STOPPED,	/* SyncFailCritical failure or operator stop */
+	FOD_STATE_COUNT
 };
 
-enum fo_event_type {
-	FO_EV_START = 0,	/* thread start-up, or operator start */
-	FO_EV_SYNC_START,	/* SyncStart received */
-	FO_EV_SYNC_DONE,	/* SyncDone received */
-	FO_EV_SYNC_BIND_UPD,	/* BindUpd of the start-up sync stream */
-	FO_EV_TIMER_SYNC_START,	/* WaitSyncStartSecs without SyncStart */
-	FO_EV_TIMER_SYNC_IDLE,	/* WaitSyncBindUpdateSecs without BindUpd */
-	FO_EV_TIMER_POLL,	/* PollDelay elapsed: time to poll */
-	FO_EV_POLL_RPL,		/* PollRpl received */
-	FO_EV_BIND_UPD,		/* BindUpd (normal replication) received */
-	FO_EV_TIMER_POLL_RPL,	/* WaitPollRplSecs without a reply */
-	FO_EV_SHUTDOWN,		/* Shutdown received: take over at once */
-	FO_EV_CTL_REQ,		/* CtlReq received */
-	FO_EV_SUBNET_HANDED_BACK, /* the primary acked one SubnetSyncDone */
-	FO_EV_HANDBACK_FAILED,	/* a subnet's hand-back ran out of retries */
-	FO_EV_ALL_HANDED_BACK,	/* nothing left to hand back */
-	FO_EV_FORCE_TAKEOVER,	/* operator */
-	FO_EV_FORCE_RELEASE,	/* operator */
-	FO_EV_STOP,		/* operator, or thread shutdown */
-	FO_EV_PARTNER_DOWN,	/* operator: the primary is down for sure,
+enum fod_event_type {
+	FOD_EV_START = 0,	/* thread start-up, or operator start */
+	FOD_EV_SYNC_START,	/* SyncStart received */
+	FOD_EV_SYNC_DONE,	/* SyncDone received */
+	FOD_EV_SYNC_BIND_UPD,	/* BindUpd of the start-up sync stream */
+	FOD_EV_TIMER_SYNC_START,	/* WaitSyncStartSecs without SyncStart */
+	FOD_EV_TIMER_SYNC_IDLE,	/* WaitSyncBindUpdateSecs without BindUpd */
+	FOD_EV_TIMER_POLL,	/* PollDelay elapsed: time to poll */
+	FOD_EV_POLL_RPL,		/* PollRpl received */
+	FOD_EV_BIND_UPD,		/* BindUpd (normal replication) received */
+	FOD_EV_TIMER_POLL_RPL,	/* WaitPollRplSecs without a reply */
+	FOD_EV_SHUTDOWN,		/* Shutdown received: take over at once */
+	FOD_EV_CTL_REQ,		/* CtlReq received */
+	FOD_EV_SUBNET_HANDED_BACK, /* the primary acked one SubnetSyncDone */
+	FOD_EV_HANDBACK_FAILED,	/* a subnet's hand-back ran out of retries */
+	FOD_EV_ALL_HANDED_BACK,	/* nothing left to hand back */
+	FOD_EV_FORCE_TAKEOVER,	/* operator */
+	FOD_EV_FORCE_RELEASE,	/* operator */
+	FOD_EV_STOP,		/* operator, or thread shutdown */
+	FOD_EV_PARTNER_DOWN,	/* operator: the primary is down for sure,
 				 * end the safe period (docs/safety.md) */
-	FO_EV_COUNT
+	FOD_EV_COUNT
 };
 
-struct fo_event {
-	enum fo_event_type type;
+struct fod_event {
+	enum fod_event_type type;
 	/*
 	 * Any message event: the sender boot epoch in the header differs
 	 * from the last one the loop saw from this primary.
@@ -85,71 +85,71 @@ struct fo_event {
 	const char	*detail;
 };
 
-enum fo_timer {
-	FO_TIMER_POLL = 0,	/* PollDelay */
-	FO_TIMER_POLL_RPL,	/* WaitPollRplSecs */
-	FO_TIMER_SYNC_START,	/* WaitSyncStartSecs */
-	FO_TIMER_SYNC_IDLE,	/* WaitSyncBindUpdateSecs */
-	FO_TIMER_COUNT
+enum fod_timer {
+	FOD_TIMER_POLL = 0,	/* PollDelay */
+	FOD_TIMER_POLL_RPL,	/* WaitPollRplSecs */
+	FOD_TIMER_SYNC_START,	/* WaitSyncStartSecs */
+	FOD_TIMER_SYNC_IDLE,	/* WaitSyncBindUpdateSecs */
+	FOD_TIMER_COUNT
 };
 
-/* Log lines and traps; each is emitted once per episode, see fo_fsm.c. */
-enum fo_notify {
-	FO_NOTIFY_STATE_CHANGE = 0,	/* out->from, out->to, out->reason */
-	FO_NOTIFY_PRIMARY_NOT_RESPONDING, /* declared down */
-	FO_NOTIFY_PRIMARY_RESPONDING,	/* first sign of life after that */
-	FO_NOTIFY_PRIMARY_RESTARTED,	/* new boot epoch seen */
-	FO_NOTIFY_TAKEOVER_STARTED,
-	FO_NOTIFY_TAKEOVER_ENDED,
-	FO_NOTIFY_HANDBACK_STARTED,
-	FO_NOTIFY_HANDBACK_COMPLETED,
-	FO_NOTIFY_HANDBACK_FAILED,
-	FO_NOTIFY_SYNC_COMPLETED,
-	FO_NOTIFY_SYNC_FAILED,
-	FO_NOTIFY_PARTNER_DOWN,		/* operator ended the safe period */
-	FO_NOTIFY_COUNT
+/* Log lines and traps; each is emitted once per episode, see fod_fsm.c. */
+enum fod_notify {
+	FOD_NOTIFY_STATE_CHANGE = 0,	/* out->from, out->to, out->reason */
+	FOD_NOTIFY_PRIMARY_NOT_RESPONDING, /* declared down */
+	FOD_NOTIFY_PRIMARY_RESPONDING,	/* first sign of life after that */
+	FOD_NOTIFY_PRIMARY_RESTARTED,	/* new boot epoch seen */
+	FOD_NOTIFY_TAKEOVER_STARTED,
+	FOD_NOTIFY_TAKEOVER_ENDED,
+	FOD_NOTIFY_HANDBACK_STARTED,
+	FOD_NOTIFY_HANDBACK_COMPLETED,
+	FOD_NOTIFY_HANDBACK_FAILED,
+	FOD_NOTIFY_SYNC_COMPLETED,
+	FOD_NOTIFY_SYNC_FAILED,
+	FOD_NOTIFY_PARTNER_DOWN,		/* operator ended the safe period */
+	FOD_NOTIFY_COUNT
 };
 
-enum fo_action_type {
-	FO_ACT_SEND_POLL = 0,
-	FO_ACT_SEND_SYNC_REQ,
-	FO_ACT_SEND_CTL_RET,
-	FO_ACT_ARM_TIMER,	/* (re)start timer for secs */
-	FO_ACT_CANCEL_TIMER,
-	FO_ACT_START_SERVING_ALL, /* serve every subnet of the primary */
-	FO_ACT_STOP_SERVING_ALL, /* serve none of them */
-	FO_ACT_START_HANDBACK,	/* (re)start the hand-back from the first
+enum fod_action_type {
+	FOD_ACT_SEND_POLL = 0,
+	FOD_ACT_SEND_SYNC_REQ,
+	FOD_ACT_SEND_CTL_RET,
+	FOD_ACT_ARM_TIMER,	/* (re)start timer for secs */
+	FOD_ACT_CANCEL_TIMER,
+	FOD_ACT_START_SERVING_ALL, /* serve every subnet of the primary */
+	FOD_ACT_STOP_SERVING_ALL, /* serve none of them */
+	FOD_ACT_START_HANDBACK,	/* (re)start the hand-back from the first
 				 * subnet still held */
-	FO_ACT_HANDBACK_NEXT,	/* hand back the next subnet */
-	FO_ACT_ABORT_HANDBACK,	/* stop the hand-back in progress; keep
+	FOD_ACT_HANDBACK_NEXT,	/* hand back the next subnet */
+	FOD_ACT_ABORT_HANDBACK,	/* stop the hand-back in progress; keep
 				 * serving what is still held */
-	FO_ACT_EXIT_CRITICAL,	/* SyncFailCritical: terminate the daemon */
-	FO_ACT_NOTIFY,		/* log line and/or trap */
-	FO_ACT_COUNT
+	FOD_ACT_EXIT_CRITICAL,	/* SyncFailCritical: terminate the daemon */
+	FOD_ACT_NOTIFY,		/* log line and/or trap */
+	FOD_ACT_COUNT
 };
 
-struct fo_action {
-	enum fo_action_type type;
-	enum fo_timer	 timer;		/* ARM_TIMER, CANCEL_TIMER */
+struct fod_action {
+	enum fod_action_type type;
+	enum fod_timer	 timer;		/* ARM_TIMER, CANCEL_TIMER */
 	double		 secs;		/* ARM_TIMER */
-	enum fo_notify	 notify;	/* NOTIFY */
+	enum fod_notify	 notify;	/* NOTIFY */
 };
 
-#define FO_MAX_ACTIONS	12
+#define FOD_MAX_ACTIONS	12
 
-struct fo_output {
+struct fod_output {
 	size_t		 nactions;
-	struct fo_action actions[FO_MAX_ACTIONS];
+	struct fod_action actions[FOD_MAX_ACTIONS];
 	bool		 transitioned;	/* at most one transition per event */
-	enum fo_state	 from;		/* == to when not transitioned */
-	enum fo_state	 to;
+	enum fod_state	 from;		/* == to when not transitioned */
+	enum fod_state	 to;
 	/* Why: the transition's reason, or what a notification without a
 	 * transition is about; "" when nothing notable happened. */
 	char		 reason[FSM_REASON_MAX + 1];
 };
 
 /* Copied from the failover's [primary:NAME] config section. */
-struct fo_params {
+struct fod_params {
 	double		 poll_delay;		/* PollDelay */
 	unsigned	 poll_retry_max;	/* PollRetryMax */
 	double		 wait_poll_rpl;		/* WaitPollRplSecs, 0 = 5 */
@@ -162,7 +162,7 @@ struct fo_params {
 						 * 0 = 5 */
 };
 
-struct fo_counters {
+struct fod_fsm_counters {
 	uint64_t	 polls_sent;
 	uint64_t	 polls_answered;	/* by PollRpl or BindUpd */
 	uint64_t	 polls_answered_by_bind_upd;
@@ -182,10 +182,10 @@ struct fo_counters {
 	double		 state_since;		/* current state entered */
 };
 
-struct fo_fsm {
-	enum fo_state	 state;
-	struct fo_params params;	/* normalised */
-	unsigned	 armed;		/* bit (1 << enum fo_timer) */
+struct fod_fsm {
+	enum fod_state	 state;
+	struct fod_params params;	/* normalised */
+	unsigned	 armed;		/* bit (1 << enum fod_timer) */
 
 	/* SYNCING */
 	bool		 sync_started;	/* SyncStart (or the stream) seen */
@@ -206,35 +206,35 @@ struct fo_fsm {
 	 * once the primary is heard again it is evidently not down. */
 	bool		 partner_down;
 
-	struct fo_counters ctr;
+	struct fod_fsm_counters ctr;
 	struct fsm_history hist;
 };
 
 /* Values for callers without a config (tests); config.c owns the real
  * defaults (DESIGN 4). */
-void	fo_params_default(struct fo_params *);
+void	fod_params_default(struct fod_params *);
 
 /* Parameters rejected: FSM_ERR_INVAL.  The machine starts in STARTUP. */
-int	fo_fsm_init(struct fo_fsm *, const struct fo_params *, double now);
+int	fod_fsm_init(struct fod_fsm *, const struct fod_params *, double now);
 /*
  * Feed one event; *out is overwritten with the actions to perform, in
  * order.  An event with no effect in the current state gives no actions
  * and no transition.  Returns FSM_OK or an enum fsm_err.
  */
-int	fo_fsm_handle(struct fo_fsm *, const struct fo_event *, double now,
-	    struct fo_output *out);
+int	fod_fsm_handle(struct fod_fsm *, const struct fod_event *, double now,
+	    struct fod_output *out);
 /* Reload (SIGHUP, DESIGN 4): used from the next timer armed on. */
-int	fo_fsm_set_params(struct fo_fsm *, const struct fo_params *);
+int	fod_fsm_set_params(struct fod_fsm *, const struct fod_params *);
 
 /* The legality table: may the machine go from -> to? */
-bool	fo_edge_legal(enum fo_state from, enum fo_state to);
+bool	fod_edge_legal(enum fod_state from, enum fod_state to);
 
-const char *fo_state_name(enum fo_state);
-const char *fo_event_name(enum fo_event_type);
-const char *fo_action_name(enum fo_action_type);
-const char *fo_timer_name(enum fo_timer);
-const char *fo_notify_name(enum fo_notify);
-/* Table of FO_STATE_COUNT names, for the history. */
-extern const char *const fo_state_names[FO_STATE_COUNT];
+const char *fod_state_name(enum fod_state);
+const char *fod_event_name(enum fod_event_type);
+const char *fod_action_name(enum fod_action_type);
+const char *fod_timer_name(enum fod_timer);
+const char *fod_notify_name(enum fod_notify);
+/* Table of FOD_STATE_COUNT names, for the history. */
+extern const char *const fod_state_names[FOD_STATE_COUNT];
 
 #endif

@@ -4,7 +4,7 @@
  * docs/failover-states.md "Primary").  Three files share this state, all
  * on the main loop thread:
  *
- *	fo_link.c	socket, receive path, sending, the control machine
+ *	link.c	socket, receive path, sending, the control machine
  *			(pr_fsm) and its actions, Poll/CtlReq/Shutdown
  *	replicate.c	binding updates to the failover: the replication
  *			stream and the start-up sync it asks for
@@ -14,8 +14,8 @@
  * With UseFailoverServer = false only the machine exists (STANDALONE) and
  * every entry point below returns at once.
  */
-#ifndef DHCPFO_PRIMARY_FO_LINK_H
-#define DHCPFO_PRIMARY_FO_LINK_H
+#ifndef DHCPFO_PRIMARY_LINK_H
+#define DHCPFO_PRIMARY_LINK_H
 
 #include <ev.h>
 #include <stdbool.h>
@@ -24,7 +24,7 @@
 #include "fo_auth.h"
 #include "fo_codec.h"
 #include "fo_proto.h"
-#include "fo_recs.h"
+#include "repl_recs.h"
 #include "fo_stream.h"
 #include "lease.h"
 #include "log.h"
@@ -34,35 +34,35 @@
 struct server;
 
 /* Updates in flight per stream (fo_stream.h). */
-#define FO_LINK_WINDOW		1024
+#define LINK_WINDOW		1024
 /* Datagrams read per wakeup of the failover socket. */
-#define FO_LINK_READ_BUDGET	256
+#define LINK_READ_BUDGET	256
 /* SHUTDOWN copies sent at SIGTERM (no ack: the failover takes over). */
-#define FO_LINK_SHUTDOWN_COPIES	3
+#define LINK_SHUTDOWN_COPIES	3
 /* Committed changes held in memory for replication; beyond this the
  * queue is dropped and rebuilt from the store (the store is the queue). */
-#define FO_LINK_QUEUE_MAX	(1u << 20)
+#define LINK_QUEUE_MAX	(1u << 20)
 /* The watermark reaches the store at least this often when it moved. */
-#define FO_LINK_PERSIST_SECS	1.0
+#define LINK_PERSIST_SECS	1.0
 
 /* Meta entries of the lease store (lease_db_meta_*_u64). */
-#define FO_META_EPOCH		"fo_epoch"	/* last boot epoch, us */
-#define FO_META_REPL_ACKED	"fo_repl_acked"	/* replication watermark */
-#define FO_META_PEER_SEQ	"fo_peer_seq"	/* LAST_SEQ we report */
-#define FO_META_SEQ_FLOOR	"fo_seq_floor"	/* stream markers' numbers */
+#define LINK_META_EPOCH		"fo_epoch"	/* last boot epoch, us */
+#define LINK_META_REPL_ACKED	"fo_repl_acked"	/* replication watermark */
+#define LINK_META_PEER_SEQ	"fo_peer_seq"	/* LAST_SEQ we report */
+#define LINK_META_SEQ_FLOOR	"fo_seq_floor"	/* stream markers' numbers */
 
 /* Who grants leases from a subnet now (dhcpfoctl status). */
-enum fo_served {
-	FO_SERVED_PRIMARY = 0,	/* we do */
-	FO_SERVED_SYNCING,	/* nobody: being handed back */
-	FO_SERVED_FAILOVER,	/* not handed back yet */
+enum served_by {
+	SERVED_BY_PRIMARY = 0,	/* we do */
+	SERVED_BY_NOBODY,	/* nobody: being handed back */
+	SERVED_BY_FAILOVER,	/* not handed back yet */
 };
-const char	*fo_served_name(enum fo_served);
+const char	*served_by_name(enum served_by);
 
-struct fo_subnet {
+struct link_subnet {
 	uint32_t	 network;
 	uint8_t		 prefix;
-	enum fo_served	 who;
+	enum served_by	 who;
 	uint8_t		 digest[FO_SHA256_LEN];
 	bool		 peer_digest;		/* the failover sent one */
 	bool		 digest_mismatch;
@@ -72,38 +72,38 @@ struct fo_subnet {
 };
 
 /* Rejected datagrams, by reason (STYLE 3): each a counter in status. */
-enum fo_rej {
-	FO_REJ_UNKNOWN_PEER = 0,	/* "unknown-peer": address/port/id */
-	FO_REJ_BAD_HMAC,		/* "bad-hmac" */
-	FO_REJ_REPLAYED,		/* "replayed" */
-	FO_REJ_TOO_OLD,			/* "too-old" */
-	FO_REJ_OLD_EPOCH,		/* "old-epoch" */
-	FO_REJ_REFLECTED,		/* "reflected": FROM_PRIMARY set */
-	FO_REJ_OVERSIZE,		/* "oversize": larger than any
+enum link_rej {
+	LINK_REJ_UNKNOWN_PEER = 0,	/* "unknown-peer": address/port/id */
+	LINK_REJ_BAD_HMAC,		/* "bad-hmac" */
+	LINK_REJ_REPLAYED,		/* "replayed" */
+	LINK_REJ_TOO_OLD,			/* "too-old" */
+	LINK_REJ_OLD_EPOCH,		/* "old-epoch" */
+	LINK_REJ_REFLECTED,		/* "reflected": FROM_PRIMARY set */
+	LINK_REJ_OVERSIZE,		/* "oversize": larger than any
 					 * datagram we accept */
-	FO_REJ_BAD_LEASE,		/* "bad-lease": LEASE record that
+	LINK_REJ_BAD_LEASE,		/* "bad-lease": LEASE record that
 					 * does not decode */
-	FO_REJ_COUNT
+	LINK_REJ_COUNT
 };
-const char	*fo_rej_name(enum fo_rej);
+const char	*link_rej_name(enum link_rej);
 
-struct fo_qent {
+struct repl_ent {
 	uint64_t	 seq;
 	uint32_t	 addr;
 };
 
 /* FIFO of committed changes (sequence order). */
-struct fo_queue {
-	struct fo_qent	*v;
+struct repl_queue {
+	struct repl_ent	*v;
 	size_t		 cap, head, n;
 };
 
 /* Replication: every committed change but offers, to the failover. */
-struct fo_repl {
+struct repl {
 	struct fo_tx	 tx;
-	struct fo_recs	 recs;		/* bytes of what is in flight */
-	struct fo_queue	 q;		/* committed, not sent yet */
-	struct fo_qent	*pending;	/* staged, not committed yet */
+	struct repl_recs	 recs;		/* bytes of what is in flight */
+	struct repl_queue	 q;		/* committed, not sent yet */
+	struct repl_ent	*pending;	/* staged, not committed yet */
 	size_t		 npending, cappending;
 	bool		 paused;	/* an update failed: wait to hear from
 					 * the failover, then resume from the
@@ -133,12 +133,12 @@ struct fo_repl {
 };
 
 /* Start-up sync: answering the failover's SyncReq. */
-struct fo_sync {
+struct repl_sync {
 	bool		 active;
 	uint64_t	 peer_epoch;	/* of the SyncReq being answered */
 	struct fo_tx	 tx;
-	struct fo_recs	 recs;
-	struct fo_qent	*list;		/* the store at SyncReq, seq order */
+	struct repl_recs	 recs;
+	struct repl_ent	*list;		/* the store at SyncReq, seq order */
 	size_t		 nlist, next;
 	uint64_t	 covered;	/* LAST_SEQ of SyncStart */
 	uint64_t	 done_seq;	/* SyncDone's UPD_SEQ, 0 = not sent */
@@ -156,8 +156,8 @@ struct fo_sync {
 };
 
 /* A SubnetSyncDone waiting for the commit of what preceded it. */
-struct fo_hb_done {
-	int		 subnet;	/* fo_link.subnets index, -1 unknown */
+struct handback_marker {
+	int		 subnet;	/* link.subnets index, -1 unknown */
 	uint32_t	 network;
 	uint8_t		 prefix;
 	bool		 has_seq;
@@ -165,15 +165,15 @@ struct fo_hb_done {
 	uint32_t	 count;
 };
 
-#define FO_HB_DONE_MAX	64
+#define HANDBACK_MARKERS_MAX	64
 /* Conflicts logged one by one per subnet hand-back, then counted. */
-#define FO_HB_CONFLICT_LOGS	100
+#define HANDBACK_CONFLICT_LOGS	100
 
 /* Hand-back: bindings the failover returns. */
-struct fo_hb {
+struct handback {
 	struct fo_rx	 rx;		/* UPD_SEQs to ack after the commit */
 	size_t		 ndone;
-	struct fo_hb_done done[FO_HB_DONE_MAX];
+	struct handback_marker done[HANDBACK_MARKERS_MAX];
 	uint64_t	 max_seq;	/* highest UPD_SEQ applied, this return */
 	uint64_t	 peer_seq;	/* LAST_SEQ we report (persisted) */
 	bool		 lost;		/* a failed commit lost bindings of
@@ -199,7 +199,7 @@ struct fo_hb {
 
 /* Bindings in the failover's share it was asked to approve (approve.c;
  * docs/safety.md). */
-struct fo_approve {
+struct approve_counts {
 	uint64_t	 asked;		/* BIND_REQ sent */
 	uint64_t	 approved;
 	uint64_t	 refused;	/* held for another client there */
@@ -207,7 +207,7 @@ struct fo_approve {
 	uint64_t	 unexpected;	/* a BIND_RPL for nothing we asked */
 };
 
-struct fo_link {
+struct link {
 	struct server	*srv;
 	bool		 configured;	/* UseFailoverServer */
 	struct pr_fsm	 fsm;
@@ -228,7 +228,7 @@ struct fo_link {
 	struct fo_replay replay;	/* the failover's (epoch, seq) */
 
 	size_t		 nsubnets;
-	struct fo_subnet *subnets;	/* cfg.subnets order */
+	struct link_subnet *subnets;	/* cfg.subnets order */
 
 	/* What we know of the failover. */
 	bool		 peer_seen;
@@ -249,19 +249,19 @@ struct fo_link {
 	uint64_t	 accepted;
 	uint64_t	 rx_by_type[FO_TYPE_MAX + 1];
 	uint64_t	 tx_by_type[FO_TYPE_MAX + 1];
-	uint64_t	 rej[FO_REJ_COUNT];
+	uint64_t	 rej[LINK_REJ_COUNT];
 	uint64_t	 malformed[FO_ERR_COUNT];	/* by fo_err */
 	uint64_t	 send_errors;
 	uint64_t	 ctl_ret_refused;
 	uint64_t	 polls_answered;
 	uint64_t	 version_answered;	/* Poll in a version we do
 						 * not speak, answered */
-	struct log_ratelimit rl_rej, rl_send, rl_repl, rl_hb;
+	struct log_ratelimit rl_rej, rl_send, rl_repl, rl_handback;
 
-	struct fo_repl	 repl;
-	struct fo_sync	 sync;
-	struct fo_hb	 hb;
-	struct fo_approve approve;
+	struct repl	 repl;
+	struct repl_sync	 sync;
+	struct handback	 handback;
+	struct approve_counts approve;
 
 	/* Scratch: a decoded message, one being built, datagram buffers. */
 	struct fo_msg	*in, *out;
@@ -269,7 +269,7 @@ struct fo_link {
 	uint8_t		 (*recbuf)[LEASE_RECORD_MAX];	/* FO_MAX_UPDATES */
 };
 
-/* ---- fo_link.c ---- */
+/* ---- link.c ---- */
 
 /*
  * Set up the link for srv (its config, store and pools must be ready):
@@ -278,32 +278,32 @@ struct fo_link {
  * 0, or an exit code (exitcodes.h) with err filled: EXIT_CONFIG for a
  * key file that cannot be used.
  */
-int	fo_link_open(struct server *, char *err, size_t errlen);
-void	fo_link_close(struct server *);
+int	link_open(struct server *, char *err, size_t errlen);
+void	link_close(struct server *);
 /* SIGTERM/SIGINT: tell the failover (SHUTDOWN x3) before we go. */
-void	fo_link_shutdown(struct server *);
+void	link_shutdown(struct server *);
 /* After a reload swapped the pools: re-apply who serves what, digests. */
-void	fo_link_reloaded(struct server *);
+void	link_reloaded(struct server *);
 /* Once a second from the server's tick. */
-void	fo_link_tick(struct server *);
+void	link_tick(struct server *);
 
 /* Machine state for status and PollRpl. */
-enum pr_state	 fo_link_state(const struct server *);
-uint8_t		 fo_link_state_code(const struct server *);
+enum pr_state	 link_state(const struct server *);
+uint8_t		 link_state_code(const struct server *);
 /* Who serves pool index i (status). */
-enum fo_served	 fo_link_served(const struct server *, size_t i);
+enum served_by	 link_served(const struct server *, size_t i);
 
 /* Sending (encode with a fresh header seq, sign, send); 0 or -1. */
-int	fo_link_send(struct server *, struct fo_msg *);
+int	link_send(struct server *, struct fo_msg *);
 /* Index in fo->subnets of (network, prefix), or -1. */
-int	fo_link_subnet_find(const struct server *, uint32_t network,
+int	link_subnet_find(const struct server *, uint32_t network,
 	    uint8_t prefix);
 /* Feed the control machine and perform its actions. */
-void	fo_link_event(struct server *, enum pr_event_type, int subnet);
+void	link_event(struct server *, enum pr_event_type, int subnet);
 /* Re-arm the retransmission timer after the streams changed. */
-void	fo_link_rearm(struct server *);
-double	fo_link_now(const struct server *);
-int64_t	fo_link_clock_ms(void);
+void	link_rearm(struct server *);
+double	link_now(const struct server *);
+int64_t	link_clock_ms(void);
 
 /* ---- replicate.c ---- */
 
@@ -340,24 +340,24 @@ uint64_t repl_watermark(const struct server *);
  * 0, or -1 when there is no failover to ask (none configured, no
  * socket, or the datagram could not be built or sent).
  */
-int	fo_approve_ask(struct server *, const struct lease *proposal,
+int	approve_ask(struct server *, const struct lease *proposal,
 	    uint64_t *seq);
 /* BIND_RPL received (authenticated and decoded). */
-void	fo_approve_answer(struct server *, const struct fo_msg *);
+void	approve_answer(struct server *, const struct fo_msg *);
 
 /* ---- handback.c ---- */
 
-void	hb_init(struct server *);
+void	handback_init(struct server *);
 /* Returns how many updates were taken (a malformed record is not). */
-size_t	hb_bind_upd(struct server *, const struct fo_msg *);
-void	hb_subnet_start(struct server *, const struct fo_msg *);
-void	hb_subnet_done(struct server *, const struct fo_msg *);
-void	hb_sync_done(struct server *, const struct fo_msg *);
+size_t	handback_bind_upd(struct server *, const struct fo_msg *);
+void	handback_subnet_start(struct server *, const struct fo_msg *);
+void	handback_subnet_done(struct server *, const struct fo_msg *);
+void	handback_sync_done(struct server *, const struct fo_msg *);
 /* CtlRet returned control: the hand-back is complete. */
-void	hb_control_returned(struct server *);
+void	handback_control_returned(struct server *);
 /* Ack what the commit made durable; act on waiting markers. */
-void	hb_committed(struct server *);
-void	hb_commit_failed(struct server *);
-bool	hb_wants_commit(const struct server *);
+void	handback_committed(struct server *);
+void	handback_commit_failed(struct server *);
+bool	handback_wants_commit(const struct server *);
 
 #endif

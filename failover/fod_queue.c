@@ -44,7 +44,7 @@ fq_destroy(struct fq *q)
 
 		/* A control call the thread never ran: its reference. */
 		if (it->kind == FQ_CMD && it->cmd == FQ_CMD_CALL)
-			fo_call_release(it->call);
+			fod_call_release(it->call);
 		free(it);
 		q->head = (q->head + 1) % q->cap;
 		q->n--;
@@ -121,10 +121,10 @@ fq_dropped(struct fq *q)
 
 /* ---------------------------------------------------- control calls */
 
-struct fo_call *
-fo_call_new(enum fo_call_kind kind, bool json, const char *arg)
+struct fod_call *
+fod_call_new(enum fod_call_kind kind, bool json, const char *arg)
 {
-	struct fo_call *c = calloc(1, sizeof(*c));
+	struct fod_call *c = calloc(1, sizeof(*c));
 
 	if (c == NULL)
 		return NULL;
@@ -148,7 +148,7 @@ fo_call_new(enum fo_call_kind kind, bool json, const char *arg)
 
 /* A reference for the thread, taken before the call is queued. */
 static void
-call_ref(struct fo_call *c)
+call_ref(struct fod_call *c)
 {
 	pthread_mutex_lock(&c->mtx);
 	c->refs++;
@@ -156,7 +156,7 @@ call_ref(struct fo_call *c)
 }
 
 void
-fo_call_release(struct fo_call *c)
+fod_call_release(struct fod_call *c)
 {
 	bool	 last;
 
@@ -174,17 +174,17 @@ fo_call_release(struct fo_call *c)
 }
 
 void
-fo_call_done(struct fo_call *c)
+fod_call_done(struct fod_call *c)
 {
 	pthread_mutex_lock(&c->mtx);
 	c->done = true;
 	pthread_cond_signal(&c->cv);
 	pthread_mutex_unlock(&c->mtx);
-	fo_call_release(c);
+	fod_call_release(c);
 }
 
 bool
-fo_call_wait(struct fo_call *c, double secs)
+fod_call_wait(struct fod_call *c, double secs)
 {
 	struct timespec ts;
 	bool	 done;
@@ -206,7 +206,7 @@ fo_call_wait(struct fo_call *c, double secs)
 }
 
 bool
-fo_call_post(struct fo_peer *p, struct fo_call *c)
+fod_call_post(struct fod_peer *p, struct fod_call *c)
 {
 	struct fq_item *it = fq_item_new(FQ_CMD, 0);
 
@@ -216,7 +216,7 @@ fo_call_post(struct fo_peer *p, struct fo_call *c)
 	it->call = c;
 	call_ref(c);
 	if (!fq_push(&p->inq, it)) {
-		fo_call_release(c);
+		fod_call_release(c);
 		return false;
 	}
 	fq_wake(&p->inq);

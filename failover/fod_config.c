@@ -31,7 +31,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "config_failover.h"
+#include "fod_config.h"
 #include "fo_codec.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -147,7 +147,7 @@ static const struct cfg_spec host_primary_specs[] = {
 };
 
 /*
- * [server]: the primary's table, moved onto struct fo_config (offsets
+ * [server]: the primary's table, moved onto struct fod_config (offsets
  * shifted by where .server sits), with failover defaults and meanings,
  * without PingBeforeAssign, plus the failover-only keys.  Built once:
  * deriving it keeps ranges and types identical to primary.ini's.
@@ -169,11 +169,11 @@ static const struct {
 
 static const struct cfg_spec server_extra_specs[] = {
 	{ .key = "FailoverPort", .type = CFG_UINT, .min = 1, .max = 65535,
-	  .def = "647", CFG_FIELD(struct fo_config, failover_port),
+	  .def = "647", CFG_FIELD(struct fod_config, failover_port),
 	  .meaning = "UDP port of the failover protocol on ServerAddress" },
 	{ .key = "MaxPrimaries", .type = CFG_UINT, .min = 1,
 	  .max = CFG_FO_MAX_PRIMARIES_LIMIT, .def = "5",
-	  CFG_FIELD(struct fo_config, max_primaries),
+	  CFG_FIELD(struct fod_config, max_primaries),
 	  .meaning = "most [primary:NAME] sections accepted; above 5 loads "
 	  "with a warning (seed section 4)" },
 };
@@ -186,7 +186,7 @@ static void
 server_specs_build(void)
 {
 	const struct cfg_spec *ps;
-	size_t	 n, shift = offsetof(struct fo_config, server);
+	size_t	 n, shift = offsetof(struct fod_config, server);
 
 	ps = config_primary_specs("server", &n);
 	for (size_t i = 0; ps != NULL && i < n; i++) {
@@ -320,7 +320,7 @@ section_parse(struct cfg_file *f, const char *section, const char *kind,
 }
 
 const struct cfg_spec *
-fo_config_specs(const char *kind, size_t *n)
+fod_config_specs(const char *kind, size_t *n)
 {
 	static const struct {
 		const char		*kind;
@@ -353,7 +353,7 @@ fo_config_specs(const char *kind, size_t *n)
 /* Everything the loader holds until the views are built. */
 struct load {
 	struct cfg_file		*f;
-	struct fo_config	*cfg;
+	struct fod_config	*cfg;
 	size_t			 nsub, nhost;
 	struct cfg_subnet	*subnets;	/* all, file order */
 	size_t			*sub_owner;	/* index into primaries */
@@ -441,7 +441,7 @@ parse_primary(struct load *ld, const char *section, const char *name,
 
 /* The index of the primary named name (case-insensitive), or NO_OWNER. */
 static size_t
-owner_find(const struct fo_config *cfg, const char *name)
+owner_find(const struct fod_config *cfg, const char *name)
 {
 	for (size_t i = 0; i < cfg->nprimaries; i++)
 		if (cfg->primaries[i].name[0] != '\0' &&
@@ -457,7 +457,7 @@ owner_find(const struct fo_config *cfg, const char *name)
 static size_t
 owner_resolve(struct load *ld, const char *section, char *primary)
 {
-	const struct fo_config *cfg = ld->cfg;
+	const struct fod_config *cfg = ld->cfg;
 	const char *cands[CFG_FO_MAX_PRIMARIES_LIMIT], *guess;
 	size_t	 i, n = 0;
 
@@ -534,7 +534,7 @@ unknown_section(struct cfg_file *f, const char *s)
 static int
 alloc_sections(struct load *ld)
 {
-	struct fo_config *cfg = ld->cfg;
+	struct fod_config *cfg = ld->cfg;
 	size_t	 nsec = cfg_file_nsections(ld->f), nprim = 0;
 
 	for (size_t i = 0; i < nsec; i++) {
@@ -560,7 +560,7 @@ alloc_sections(struct load *ld)
 static void
 parse_sections(struct load *ld)
 {
-	struct fo_config *cfg = ld->cfg;
+	struct fod_config *cfg = ld->cfg;
 	size_t	 nsec = cfg_file_nsections(ld->f), nsub = 0, nhost = 0;
 
 	for (size_t i = 0; i < nsec; i++) {
@@ -603,7 +603,7 @@ parse_sections(struct load *ld)
 static void
 check_primaries(struct load *ld)
 {
-	struct fo_config *cfg = ld->cfg;
+	struct fod_config *cfg = ld->cfg;
 	struct cfg_file *f = ld->f;
 	char	 a[INET_ADDRSTRLEN], sec[CFG_NAME_MAX + 16];
 
@@ -752,7 +752,7 @@ host_placed(struct load *ld, size_t h)
 static int
 build_view(struct load *ld, size_t pi, const bool *placed)
 {
-	struct fo_config *cfg = ld->cfg;
+	struct fod_config *cfg = ld->cfg;
 	struct cfg_fo_primary *p = &cfg->primaries[pi];
 	struct config *v = &p->view;
 	size_t	 ns = 0, nh = 0;
@@ -785,7 +785,7 @@ build_view(struct load *ld, size_t pi, const bool *placed)
 static int
 check_hosts_build_views(struct load *ld)
 {
-	struct fo_config *cfg = ld->cfg;
+	struct fod_config *cfg = ld->cfg;
 	bool	*placed = NULL;
 	int	 rc = 0;
 
@@ -825,7 +825,7 @@ static bool
 sync_fatal(const struct cfg_fo_policy *p)
 {
 	/* Seed section 5: "the failover server terminates" -- here the whole
-	 * daemon (fo_fsm.h FO_ACT_EXIT_CRITICAL), so every other primary
+	 * daemon (fod_fsm.h FOD_ACT_EXIT_CRITICAL), so every other primary
 	 * loses its backup over one primary's failed sync. */
 	return p->sync_fail_critical && p->sync_bindings;
 }
@@ -848,7 +848,7 @@ static const struct {
 static void
 check_policies(struct load *ld)
 {
-	struct fo_config *cfg = ld->cfg;
+	struct fod_config *cfg = ld->cfg;
 	char	 sec[CFG_NAME_MAX + 16];
 
 	for (size_t w = 0; w < NELEM(policy_warnings); w++) {
@@ -888,7 +888,7 @@ load_free(struct load *ld)
 }
 
 int
-config_load_failover(const char *path, struct fo_config *cfg,
+config_load_failover(const char *path, struct fod_config *cfg,
     struct config_errors *errs)
 {
 	struct load	 ld;
@@ -938,12 +938,12 @@ config_load_failover(const char *path, struct fo_config *cfg,
 fail:
 	load_free(&ld);
 	cfg_file_free(ld.f);
-	fo_config_free(cfg);
+	fod_config_free(cfg);
 	return -1;
 }
 
 void
-fo_config_free(struct fo_config *cfg)
+fod_config_free(struct fod_config *cfg)
 {
 	if (cfg == NULL)
 		return;
@@ -960,7 +960,7 @@ fo_config_free(struct fo_config *cfg)
 /* Lookups                                                             */
 
 const struct cfg_fo_primary *
-fo_config_primary(const struct fo_config *cfg, const char *name)
+fod_config_primary(const struct fod_config *cfg, const char *name)
 {
 	size_t	 i = name != NULL ? owner_find(cfg, name) : NO_OWNER;
 
@@ -968,7 +968,7 @@ fo_config_primary(const struct fo_config *cfg, const char *name)
 }
 
 const struct cfg_fo_primary *
-fo_config_primary_by_id(const struct fo_config *cfg, uint32_t id)
+fod_config_primary_by_id(const struct fod_config *cfg, uint32_t id)
 {
 	for (size_t i = 0; i < cfg->nprimaries; i++)
 		if (cfg->primaries[i].id == id)
@@ -977,7 +977,7 @@ fo_config_primary_by_id(const struct fo_config *cfg, uint32_t id)
 }
 
 const struct cfg_fo_primary *
-fo_config_primary_for(const struct fo_config *cfg, uint32_t addr,
+fod_config_primary_for(const struct fod_config *cfg, uint32_t addr,
     const struct cfg_subnet **sn)
 {
 	for (size_t i = 0; i < cfg->nprimaries; i++) {
@@ -996,7 +996,7 @@ fo_config_primary_for(const struct fo_config *cfg, uint32_t addr,
 }
 
 int
-fo_config_view_dup(const struct config *view, struct config *out)
+fod_config_view_dup(const struct config *view, struct config *out)
 {
 	*out = *view;
 	out->subnets = NULL;
@@ -1018,7 +1018,7 @@ fo_config_view_dup(const struct config *view, struct config *out)
 }
 
 double
-fo_policy_detect_secs(const struct cfg_fo_policy *p)
+fod_policy_detect_secs(const struct cfg_fo_policy *p)
 {
 	return p->poll_delay + (p->poll_retry_max + 1.0) * p->wait_poll_rpl;
 }

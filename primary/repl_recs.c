@@ -1,5 +1,5 @@
 /*
- * In-flight binding-update records (see fo_recs.h).  A sorted index of
+ * In-flight binding-update records (see repl_recs.h).  A sorted index of
  * (seq, slot) over a fixed pool of record slots: lookups are a binary
  * search, an ack of a run is one memmove of small index entries, and the
  * record bytes never move.
@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fo_recs.h"
+#include "repl_recs.h"
 
 int
-fo_recs_init(struct fo_recs *r, size_t cap)
+repl_recs_init(struct repl_recs *r, size_t cap)
 {
 	memset(r, 0, sizeof(*r));
 	if (cap == 0)
@@ -21,16 +21,16 @@ fo_recs_init(struct fo_recs *r, size_t cap)
 	r->free = calloc(cap, sizeof(*r->free));
 	if (r->idx == NULL || r->bytes == NULL || r->len == NULL ||
 	    r->free == NULL) {
-		fo_recs_free(r);
+		repl_recs_free(r);
 		return -1;
 	}
 	r->cap = cap;
-	fo_recs_clear(r);
+	repl_recs_clear(r);
 	return 0;
 }
 
 void
-fo_recs_free(struct fo_recs *r)
+repl_recs_free(struct repl_recs *r)
 {
 	free(r->idx);
 	free(r->bytes);
@@ -40,7 +40,7 @@ fo_recs_free(struct fo_recs *r)
 }
 
 void
-fo_recs_clear(struct fo_recs *r)
+repl_recs_clear(struct repl_recs *r)
 {
 	r->n = 0;
 	r->nfree = r->cap;
@@ -50,13 +50,13 @@ fo_recs_clear(struct fo_recs *r)
 }
 
 size_t
-fo_recs_count(const struct fo_recs *r)
+repl_recs_count(const struct repl_recs *r)
 {
 	return r->n;
 }
 
 int
-fo_recs_add(struct fo_recs *r, uint64_t seq, const uint8_t *rec, size_t len)
+repl_recs_add(struct repl_recs *r, uint64_t seq, const uint8_t *rec, size_t len)
 {
 	uint32_t slot;
 
@@ -75,7 +75,7 @@ fo_recs_add(struct fo_recs *r, uint64_t seq, const uint8_t *rec, size_t len)
 
 /* First index whose seq >= seq. */
 static size_t
-lower_bound(const struct fo_recs *r, uint64_t seq)
+lower_bound(const struct repl_recs *r, uint64_t seq)
 {
 	size_t	 lo = 0, hi = r->n;
 
@@ -91,7 +91,7 @@ lower_bound(const struct fo_recs *r, uint64_t seq)
 }
 
 const uint8_t *
-fo_recs_get(const struct fo_recs *r, uint64_t seq, size_t *len)
+repl_recs_get(const struct repl_recs *r, uint64_t seq, size_t *len)
 {
 	size_t	 i = lower_bound(r, seq);
 
@@ -102,7 +102,7 @@ fo_recs_get(const struct fo_recs *r, uint64_t seq, size_t *len)
 }
 
 size_t
-fo_recs_del_range(struct fo_recs *r, uint64_t first, uint64_t last)
+repl_recs_del_range(struct repl_recs *r, uint64_t first, uint64_t last)
 {
 	size_t	 i, j;
 

@@ -7,7 +7,7 @@
  * holding its lease (DESIGN 5).
  *
  * Differences from the primary, and why:
- *  - every lease change we make gets a sequence with FO_LOCAL_SEQ_BIT
+ *  - every lease change we make gets a sequence with FOD_LOCAL_SEQ_BIT
  *    (docs/failover-design.md), so it is handed back after a restart too;
  *  - expiry sweeps are not written: the primary replicates its own, and a
  *    lease whose time ran out is reusable whatever its stored state says;
@@ -21,9 +21,9 @@
 
 #include "fod.h"
 
-struct fo_ping_wait {
-	struct fo_ping_wait *next, **prevp;
-	struct fo_peer	*p;
+struct fod_ping_wait {
+	struct fod_ping_wait *next, **prevp;
+	struct fod_peer	*p;
 	int		 fd;
 	unsigned int	 ifindex;
 	uint32_t	 link_addr, iface_addr;
@@ -31,12 +31,12 @@ struct fo_ping_wait {
 	struct dhcp_msg	 msg;
 };
 
-static void	apply_result(struct fo_peer *, int fd, unsigned int ifindex,
+static void	apply_result(struct fod_peer *, int fd, unsigned int ifindex,
 		    uint32_t link, uint32_t iface_addr,
 		    const struct dhcp_msg *, struct engine_result *);
 
 void
-fo_fmt_addr(uint32_t a, char *buf, size_t len)
+fod_fmt_addr(uint32_t a, char *buf, size_t len)
 {
 	struct in_addr ia = { .s_addr = htonl(a) };
 
@@ -46,13 +46,13 @@ fo_fmt_addr(uint32_t a, char *buf, size_t len)
 static void
 send_err(void *arg, uint32_t dst, uint16_t port, int errnum)
 {
-	struct fo_peer *p = arg;
+	struct fod_peer *p = arg;
 	char	 a[INET_ADDRSTRLEN];
 	uint64_t n;
 
 	if (!log_ratelimit_ok(&p->rl_send, ev_now(p->loop), 10, &n))
 		return;
-	fo_fmt_addr(dst, a, sizeof(a));
+	fod_fmt_addr(dst, a, sizeof(a));
 	log_warn("primary=%s: send DHCP reply to %s:%u: %s", p->name, a, port,
 	    strerror(errnum));
 }
@@ -60,7 +60,7 @@ send_err(void *arg, uint32_t dst, uint16_t port, int errnum)
 /* A lost batch, once per batch: the store's last error says what failed
  * (a stage or the commit itself). */
 static void
-batch_failed(struct fo_peer *p, int rc)
+batch_failed(struct fod_peer *p, int rc)
 {
 	struct lease_db_stats ds;
 	size_t	 k = p->gc.last_withheld;
@@ -68,7 +68,7 @@ batch_failed(struct fo_peer *p, int rc)
 
 	if (lease_db_fatal(rc)) {
 		/* The environment is gone; a restart recovers it. */
-		fo_notify_fatal(p, lease_db_strerror(rc));
+		fod_notify_fatal(p, lease_db_strerror(rc));
 		return;
 	}
 	if (!log_ratelimit_ok(&p->rl_store, ev_now(p->loop), 5, &n))
@@ -84,30 +84,30 @@ batch_failed(struct fo_peer *p, int rc)
 static void
 release_acks(void *arg, struct dhcp_replyq *q)
 {
-	struct fo_peer *p = arg;
+	struct fod_peer *p = arg;
 
 	dhcp_reply_flush(q, &p->l2, p->view.server.dhcp_port, &p->rstats,
 	    send_err, p);
 }
 
 void
-fo_serve_init(struct fo_peer *p)
+fod_serve_init(struct fod_peer *p)
 {
 	gcommit_init(&p->gc, p->db, release_acks, p);
 }
 
 int
-fo_commit(struct fo_peer *p)
+fod_commit(struct fod_peer *p)
 {
 	int	 rc;
 
-	/* fo_sync.c: the watermark moves only with a complete sync. */
-	if (p->sync_ok && p->fsm.state != FO_SYNCING &&
+	/* fod_sync.c: the watermark moves only with a complete sync. */
+	if (p->sync_ok && p->fsm.state != FOD_SYNCING &&
 	    p->rx_max_seq > p->p_last_seq)
 		p->p_last_seq = p->rx_max_seq;
 	/* The persistent values ride along; a failure to stage them
 	 * spoils the batch, which gcommit_end then ends and reports. */
-	(void)fo_store_stage(p);
+	(void)fod_store_stage(p);
 	rc = gcommit_end(&p->gc);
 	p->commit_urgent = false;
 	p->commit_paced = false;
@@ -115,18 +115,18 @@ fo_commit(struct fo_peer *p)
 	if (p->fd >= 0 && !ev_is_active(&p->sock_w))
 		ev_io_start(p->loop, &p->sock_w);
 	/* Approvals of the primary's bindings are true only now. */
-	fo_approve_committed(p, rc);
+	fod_approve_committed(p, rc);
 	if (rc != 0) {
-		fo_store_commit_failed(p);
+		fod_store_commit_failed(p);
 		batch_failed(p, rc);
 		if (fo_rx_pending(&p->rx) > 0)
-			fo_alert_update_failed(p, rc, fo_rx_pending(&p->rx));
+			fod_alert_update_failed(p, rc, fo_rx_pending(&p->rx));
 		/* Nothing of the batch is durable: no ack. */
 		fo_rx_init(&p->rx);
 		return rc;
 	}
 	if (fo_rx_pending(&p->rx) > 0)
-		(void)fo_send_acks(p);
+		(void)fod_send_acks(p);
 	p->snap_dirty = true;
 	return 0;
 }
@@ -136,7 +136,7 @@ fo_commit(struct fo_peer *p)
  * sends a binding update every few milliseconds, and a commit -- a log
  * write and an fdatasync -- for each would be most of what the failover
  * does.  So those commits wait for the next tick of a wall-clock grid:
- * FO_PACE_SECS, or a quarter of WaitSyncBindAckSecs if that is shorter,
+ * FOD_PACE_SECS, or a quarter of WaitSyncBindAckSecs if that is shorter,
  * so that an ack never comes late enough to make the primary resend.
  * Every primary's thread with the same period uses the same grid, so
  * their commits meet in the shared environment's log, whose group
@@ -147,7 +147,7 @@ fo_commit(struct fo_peer *p)
  * socket: what the primary sends meanwhile is read at the tick, so a
  * busy primary wakes the thread twice per tick instead of once per
  * datagram.  A poll answer read late is still an answer: a timeout
- * reads the socket before it counts (fo_act.c).  Past FO_PACE_BUSY
+ * reads the socket before it counts (fod_act.c).  Past FOD_PACE_BUSY
  * updates waiting for one tick the socket is read as things arrive, and
  * a full receive window (FO_RX_MAX) commits at once, so a burst is not
  * held to one window per tick.
@@ -155,22 +155,22 @@ fo_commit(struct fo_peer *p)
 static void
 pace_cb(struct ev_loop *loop, ev_periodic *w, int revents)
 {
-	struct fo_peer *p = w->data;
+	struct fod_peer *p = w->data;
 
 	(void)loop;
 	(void)revents;
-	fo_peer_sock_drain(p);
-	(void)fo_commit(p);
+	fod_peer_sock_drain(p);
+	(void)fod_commit(p);
 }
 
 void
-fo_pace_init(struct fo_peer *p)
+fod_pace_init(struct fod_peer *p)
 {
 	double	 secs = p->policy.wait_sync_bind_ack / 4;
 	bool	 was = ev_is_active(&p->pace_w);
 
-	if (secs > FO_PACE_SECS)
-		secs = FO_PACE_SECS;
+	if (secs > FOD_PACE_SECS)
+		secs = FOD_PACE_SECS;
 	if (was)
 		ev_periodic_stop(p->loop, &p->pace_w);
 	ev_periodic_init(&p->pace_w, pace_cb, 0., secs, NULL);
@@ -180,39 +180,39 @@ fo_pace_init(struct fo_peer *p)
 }
 
 void
-fo_commit_paced(struct fo_peer *p)
+fod_commit_paced(struct fod_peer *p)
 {
 	p->commit_paced = true;
 	if (!ev_is_active(&p->pace_w))
 		ev_periodic_start(p->loop, &p->pace_w);
 	if (p->fd >= 0 && ev_is_active(&p->sock_w) &&
-	    fo_rx_pending(&p->rx) < FO_PACE_BUSY)
+	    fo_rx_pending(&p->rx) < FOD_PACE_BUSY)
 		ev_io_stop(p->loop, &p->sock_w);
 }
 
 void
-fo_serve_prepare(struct fo_peer *p)
+fod_serve_prepare(struct fod_peer *p)
 {
 	/* A spoiled batch ends now, so what comes next is staged into a
 	 * clean one. */
 	if (p->commit_urgent || gcommit_waiting(&p->gc) > 0 ||
 	    gcommit_spoiled(&p->gc) ||
 	    (fo_rx_pending(&p->rx) > 0 && !p->commit_paced))
-		(void)fo_commit(p);
+		(void)fod_commit(p);
 	if (p->outbox.n > 0)
 		dhcp_reply_flush(&p->outbox, &p->l2, p->view.server.dhcp_port,
 		    &p->rstats, send_err, p);
 }
 
 void
-fo_serve_expire(struct fo_peer *p)
+fod_serve_expire(struct fod_peer *p)
 {
 	pool_set_expire(p->pools, (int64_t)ev_now(p->loop),
-	    FO_EXPIRE_PER_TICK, NULL, NULL);
+	    FOD_EXPIRE_PER_TICK, NULL, NULL);
 	/* Lazy changes (conflicts found by ping) reach the disk at least
 	 * once a tick. */
 	if (gcommit_pending(&p->gc))
-		(void)fo_commit(p);
+		(void)fod_commit(p);
 }
 
 /* ------------------------------------------------ the safe period */
@@ -224,22 +224,22 @@ fo_serve_expire(struct fo_peer *p)
  * it may have been granting addresses we never learnt of.
  */
 double
-fo_partner_heard(const struct fo_peer *p)
+fod_partner_heard(const struct fod_peer *p)
 {
 	return p->last_rx > p->started ? p->last_rx : p->started;
 }
 
 static void
-partner_input(const struct fo_peer *p, struct engine_input *in)
+partner_input(const struct fod_peer *p, struct engine_input *in)
 {
-	in->partner_heard = (int64_t)fo_partner_heard(p);
+	in->partner_heard = (int64_t)fod_partner_heard(p);
 	in->partner_down = p->fsm.partner_down;
 }
 
 /* ------------------------------------------------------------ pings */
 
 static void
-ping_unlink(struct fo_ping_wait *pw)
+ping_unlink(struct fod_ping_wait *pw)
 {
 	if (pw->next != NULL)
 		pw->next->prevp = pw->prevp;
@@ -247,12 +247,12 @@ ping_unlink(struct fo_ping_wait *pw)
 }
 
 void
-fo_serve_cancel_pings(struct fo_peer *p)
+fod_serve_cancel_pings(struct fod_peer *p)
 {
 	if (p->ping != NULL)
 		ping_cancel_all(p->ping);
 	while (p->pings != NULL) {
-		struct fo_ping_wait *pw = p->pings;
+		struct fod_ping_wait *pw = p->pings;
 
 		ping_unlink(pw);
 		free(pw);
@@ -263,8 +263,8 @@ fo_serve_cancel_pings(struct fo_peer *p)
 static void
 ping_done(void *arg, uint32_t addr, bool in_use)
 {
-	struct fo_ping_wait *pw = arg;
-	struct fo_peer *p = pw->p;
+	struct fod_ping_wait *pw = arg;
+	struct fod_peer *p = pw->p;
 	struct engine_input in = {
 		.msg = &pw->msg, .link_addr = pw->link_addr,
 		.iface_server_addr = pw->iface_addr,
@@ -278,7 +278,7 @@ ping_done(void *arg, uint32_t addr, bool in_use)
 		char	 a[INET_ADDRSTRLEN];
 		uint64_t n;
 
-		fo_fmt_addr(addr, a, sizeof(a));
+		fod_fmt_addr(addr, a, sizeof(a));
 		if (log_ratelimit_ok(&p->rl_ping, ev_now(p->loop), 10, &n))
 			log_warn("primary=%s: ping check: %s answered; marked "
 			    "in conflict and not offered (is the primary "
@@ -297,14 +297,14 @@ ping_done(void *arg, uint32_t addr, bool in_use)
 }
 
 static void
-start_ping(struct fo_peer *p, int fd, unsigned int ifindex, uint32_t link,
+start_ping(struct fod_peer *p, int fd, unsigned int ifindex, uint32_t link,
     uint32_t iface_addr, const struct dhcp_msg *m,
     const struct engine_result *res)
 {
 	const struct cfg_server *sc = &p->view.server;
-	struct fo_ping_wait *pw;
+	struct fod_ping_wait *pw;
 
-	if (p->ping == NULL || p->pings_inflight >= FO_MAX_PINGS ||
+	if (p->ping == NULL || p->pings_inflight >= FOD_MAX_PINGS ||
 	    (pw = malloc(sizeof(*pw))) == NULL) {
 		p->ping_backlog++;
 		return;
@@ -333,7 +333,7 @@ start_ping(struct fo_peer *p, int fd, unsigned int ifindex, uint32_t link,
 /* ---------------------------------------------------------- serving */
 
 static void
-apply_result(struct fo_peer *p, int fd, unsigned int ifindex, uint32_t link,
+apply_result(struct fod_peer *p, int fd, unsigned int ifindex, uint32_t link,
     uint32_t iface_addr, const struct dhcp_msg *m,
     struct engine_result *res)
 {
@@ -344,7 +344,7 @@ apply_result(struct fo_peer *p, int fd, unsigned int ifindex, uint32_t link,
 	 * As the primary: offers are held in memory only (a restart costs
 	 * a client one more DISCOVER, never a duplicate); the rest is
 	 * written, at once when it gates a reply.  A failed stage spoils
-	 * the batch (fo_commit reports it); a reply whose lease was not
+	 * the batch (fod_commit reports it); a reply whose lease was not
 	 * staged is not sent at all (gcommit.h).
 	 */
 	for (size_t i = 0; i < res->nchanges; i++) {
@@ -353,13 +353,13 @@ apply_result(struct fo_peer *p, int fd, unsigned int ifindex, uint32_t link,
 
 		if (!res->needs_commit && c->state == LEASE_OFFERED)
 			continue;
-		c->seq = fo_store_local_seq(p);
+		c->seq = fod_store_local_seq(p);
 		if ((pl = pool_set_find(p->pools, c->addr)) != NULL)
-			fo_hb_note_local(p, pool_index(pl), c->addr);
+			fod_handback_note_local(p, pool_index(pl), c->addr);
 		if (lease_db_stage(p->db, c) != 0)
 			staged = false;
 		else
-			/* The pools hold it with our sequence too (fo_sync.c
+			/* The pools hold it with our sequence too (fod_sync.c
 			 * keep_ours tells our grants from the pools). */
 			(void)pool_load_lease(p->pools, c);
 	}
@@ -395,7 +395,7 @@ apply_result(struct fo_peer *p, int fd, unsigned int ifindex, uint32_t link,
 }
 
 void
-fo_serve_packet(struct fo_peer *p, const struct fq_item *it)
+fod_serve_packet(struct fod_peer *p, const struct fq_item *it)
 {
 	struct engine_input in;
 	enum dhcp_err e;
@@ -420,9 +420,9 @@ fo_serve_packet(struct fo_peer *p, const struct fq_item *it)
 }
 
 void
-fo_serve_free(struct fo_peer *p)
+fod_serve_free(struct fod_peer *p)
 {
-	fo_serve_cancel_pings(p);
+	fod_serve_cancel_pings(p);
 	gcommit_free(&p->gc);
 	dhcp_replyq_free(&p->outbox);
 }
@@ -436,13 +436,13 @@ subnet_matches(const struct cfg_subnet *s, const char *only)
 
 	if (only[0] == '\0' || strcmp(only, s->name) == 0)
 		return true;
-	fo_fmt_addr(s->network, a, sizeof(a));
+	fod_fmt_addr(s->network, a, sizeof(a));
 	snprintf(cidr, sizeof(cidr), "%s/%u", a, s->prefix);
 	return strcmp(only, cidr) == 0;
 }
 
 void
-fo_serve_leases(struct fo_peer *p, struct fo_call *c)
+fod_serve_leases(struct fod_peer *p, struct fod_call *c)
 {
 	struct strbuf *out = &c->out;
 	int64_t	 now = (int64_t)ev_now(p->loop);
@@ -481,7 +481,7 @@ fo_serve_leases(struct fo_peer *p, struct fo_call *c)
 			} else {
 				char	 exp[24], host[LEASE_HOSTNAME_MAX * 4];
 
-				fo_fmt_addr(l->addr, a, sizeof(a));
+				fod_fmt_addr(l->addr, a, sizeof(a));
 				if (l->ends > now)
 					snprintf(exp, sizeof(exp), "in %llds",
 					    (long long)(l->ends - now));

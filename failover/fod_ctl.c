@@ -14,10 +14,10 @@
 #include <unistd.h>
 
 #include "fod.h"
-#include "fo_snmp.h"
+#include "fod_snmp.h"
 #include "version.h"
 
-static struct fo_peer *
+static struct fod_peer *
 peer_named(struct fod *fod, const char *name)
 {
 	for (size_t i = 0; i < fod->npeers; i++)
@@ -55,33 +55,33 @@ ago(double now, double t)
 }
 
 static const char *
-served_by(const struct fo_snap *s, const struct fo_snap_subnet *x)
+served_by(const struct fod_snap *s, const struct fod_snap_subnet *x)
 {
 	if (x->serving)
 		return "failover";
-	if (x->hb == FO_SUB_SYNCING)
+	if (x->handback == FOD_SUB_SYNCING)
 		return "none (handing back)";
-	if (s->state == FO_TAKEOVER && x->hb != FO_SUB_BACK)
+	if (s->state == FOD_TAKEOVER && x->handback != FOD_SUB_BACK)
 		return "none";
 	return "primary";
 }
 
 static const char *
-hb_name(uint8_t hb)
+handback_name(uint8_t handback)
 {
-	switch (hb) {
-	case FO_SUB_SYNCING:	return "syncing";
-	case FO_SUB_BACK:	return "handed-back";
+	switch (handback) {
+	case FOD_SUB_SYNCING:	return "syncing";
+	case FOD_SUB_BACK:	return "handed-back";
 	default:		return "held";
 	}
 }
 
 static uint64_t
-rejects_total(const struct fo_snap *s)
+rejects_total(const struct fod_snap *s)
 {
 	uint64_t n = 0;
 
-	for (unsigned i = 1; i < FO_REJ_COUNT; i++)
+	for (unsigned i = 1; i < FOD_REJ_COUNT; i++)
 		n += s->rejects[i];
 	return n;
 }
@@ -95,12 +95,12 @@ addr_port(struct strbuf *out, uint32_t a, uint16_t port)
 
 /* One primary as a JSON object (detail adds subnets and more). */
 static void
-peer_json(struct fod *fod, struct fo_peer *p, const struct fo_snap *s,
-    const struct fo_snap_subnet *subs, bool detail, struct strbuf *out)
+peer_json(struct fod *fod, struct fod_peer *p, const struct fod_snap *s,
+    const struct fod_snap_subnet *subs, bool detail, struct strbuf *out)
 {
-	double	 now = fo_wallclock();
+	double	 now = fod_wallclock();
 	/* The main thread's copy, as the last reload left it. */
-	const struct cfg_fo_primary *pc = fo_config_primary(&fod->cfg,
+	const struct cfg_fo_primary *pc = fod_config_primary(&fod->cfg,
 	    p->name);
 	const struct cfg_fo_policy *pol = pc != NULL ? &pc->policy :
 	    &fod->cfg.defaults;
@@ -117,7 +117,7 @@ peer_json(struct fod *fod, struct fo_peer *p, const struct fo_snap *s,
 	    "\"polls_answered_by_bind_upd\":%llu,\"polls_timed_out\":%llu,"
 	    "\"consecutive_misses\":%u,\"takeovers\":%llu,"
 	    "\"last_takeover_time\":%.3f,\"last_takeover_reason\":",
-	    p->port, fo_state_name(s->state), now - s->ctr.state_since,
+	    p->port, fod_state_name(s->state), now - s->ctr.state_since,
 	    s->last_poll_sent, ago(now, s->last_poll_sent), s->last_reply,
 	    ago(now, s->last_reply),
 	    (unsigned long long)s->ctr.polls_sent,
@@ -139,7 +139,7 @@ peer_json(struct fod *fod, struct fo_peer *p, const struct fo_snap *s,
 	    (unsigned long long)s->ctr.handbacks,
 	    (unsigned long long)s->ctr.handback_failures,
 	    (unsigned long long)s->ctr.subnets_handed_back,
-	    s->ctr.last_handback_time, s->last_hb_secs, s->last_hb_leases,
+	    s->ctr.last_handback_time, s->last_handback_secs, s->last_handback_leases,
 	    (unsigned long long)s->bindings,
 	    (unsigned long long)s->local_bindings,
 	    (unsigned long long)s->upd_received,
@@ -166,11 +166,11 @@ peer_json(struct fod *fod, struct fo_peer *p, const struct fo_snap *s,
 		sb_json_str(out, s->stop_reason);
 	}
 	sb_puts(out, ",\"rejected\":{");
-	for (unsigned i = 1; i < FO_REJ_COUNT; i++) {
+	for (unsigned i = 1; i < FOD_REJ_COUNT; i++) {
 		if (s->rejects[i] == 0)
 			continue;
 		sb_printf(out, "%s\"%s\":%llu", first ? "" : ",",
-		    fo_rej_name(i), (unsigned long long)s->rejects[i]);
+		    fod_rej_name(i), (unsigned long long)s->rejects[i]);
 		first = false;
 	}
 	sb_puts(out, "}");
@@ -219,20 +219,20 @@ peer_json(struct fod *fod, struct fo_peer *p, const struct fo_snap *s,
 	    "\"sync_bindings\":%s,\"sync_fail_critical\":%s,"
 	    "\"takeover_ping_check\":%s},\"subnets\":[",
 	    (unsigned long long)s->p_last_seq,
-	    (unsigned long long)(s->p_acked_seq & ~FO_LOCAL_SEQ_BIT),
+	    (unsigned long long)(s->p_acked_seq & ~FOD_LOCAL_SEQ_BIT),
 	    (unsigned long long)s->local_seq,
-	    (unsigned long long)s->hb_through,
+	    (unsigned long long)s->handback_through,
 	    (unsigned long long)s->p_epoch, s->p_buf_size,
 	    s->buf_mismatch ? "true" : "false", s->digest_mismatches,
 	    s->digests_missing, (unsigned long long)s->sync_expected,
 	    (unsigned long long)s->sync_received,
-	    s->hb_full ? "true" : "false", pol->poll_delay,
+	    s->handback_full ? "true" : "false", pol->poll_delay,
 	    pol->poll_retry_max, pol->wait_poll_rpl,
 	    pol->sync_bindings ? "true" : "false",
 	    pol->sync_fail_critical ? "true" : "false",
 	    pol->takeover_ping_check ? "true" : "false");
 	for (size_t i = 0; i < s->nsubnets; i++) {
-		const struct fo_snap_subnet *x = &subs[i];
+		const struct fod_snap_subnet *x = &subs[i];
 
 		sb_puts(out, i ? ",{\"name\":" : "{\"name\":");
 		sb_json_str(out, x->name);
@@ -245,12 +245,12 @@ peer_json(struct fod *fod, struct fo_peer *p, const struct fo_snap *s,
 		    "\"share_total\":%u,\"share_free\":%u,\"safe_period\":%u,"
 		    "\"safe_period_running\":%s,\"safe_period_ends\":%.3f}",
 		    x->prefix, served_by(s, x), x->serving ? "true" : "false",
-		    hb_name(x->hb), !x->digest_seen ? "unknown" :
+		    handback_name(x->handback), !x->digest_seen ? "unknown" :
 		    x->digest_match ? "match" : "mismatch", x->st.total,
 		    x->st.free, x->st.offered, x->st.bound, x->st.declined,
 		    x->st.conflict, x->st.reserved, x->failover_share,
 		    x->st.share_total, x->st.share_free, x->safe_period,
-		    fo_safe_running(s, x, now) ? "true" : "false",
+		    fod_safe_running(s, x, now) ? "true" : "false",
 		    x->safe_until);
 	}
 	sb_puts(out, "]}");
@@ -266,9 +266,9 @@ fmt_age(char *buf, size_t len, double now, double t)
 }
 
 static void
-peer_text_row(struct fo_peer *p, const struct fo_snap *s, struct strbuf *out)
+peer_text_row(struct fod_peer *p, const struct fod_snap *s, struct strbuf *out)
 {
-	double	 now = fo_wallclock();
+	double	 now = fod_wallclock();
 	char	 poll[24], rpl[24];
 	struct strbuf a;
 
@@ -278,7 +278,7 @@ peer_text_row(struct fo_peer *p, const struct fo_snap *s, struct strbuf *out)
 	fmt_age(rpl, sizeof(rpl), now, s->last_reply);
 	sb_printf(out, "%-12s %-21s %-10s %8.1fs %-11s %-11s %6llu/%-6llu "
 	    "%5llu %4u %4llu %8llu %8llu/%-8llu %5llu%s%s\n", p->name,
-	    a.buf ? a.buf : "", fo_state_name(s->state),
+	    a.buf ? a.buf : "", fod_state_name(s->state),
 	    now - s->ctr.state_since, poll, rpl,
 	    (unsigned long long)s->ctr.polls_sent,
 	    (unsigned long long)s->ctr.polls_answered,
@@ -297,9 +297,9 @@ static int
 cmd_status(struct fod *fod, int argc, char **argv, bool json,
     struct strbuf *out)
 {
-	struct fo_snap *s;
-	struct fo_snap_subnet *subs = NULL;
-	struct fo_peer *only = NULL;
+	struct fod_snap *s;
+	struct fod_snap_subnet *subs = NULL;
+	struct fod_peer *only = NULL;
 	size_t	 cap = 0;
 	double	 up = ev_now(fod->loop) - fod->started;
 	uint64_t drx, dbad;
@@ -317,7 +317,7 @@ cmd_status(struct fod *fod, int argc, char **argv, bool json,
 		return error_out(out, json, "out of memory");
 	}
 	if (only != NULL) {
-		fo_peer_snapshot(only, s, subs, cap);
+		fod_peer_snapshot(only, s, subs, cap);
 		if (json) {
 			peer_json(fod, only, s, subs, true, out);
 			sb_puts(out, "\n");
@@ -334,13 +334,13 @@ cmd_status(struct fod *fod, int argc, char **argv, bool json,
 			    s->ctr.last_takeover_reason[0] ?
 			    s->ctr.last_takeover_reason : "never",
 			    (unsigned long long)s->ctr.handbacks,
-			    s->last_hb_leases, s->last_hb_secs,
+			    s->last_handback_leases, s->last_handback_secs,
 			    (unsigned long long)s->ctr.handback_failures,
 			    s->have_clock ? "" : "unknown ",
 			    s->clock_skew, !s->p_store_known ? "unknown" :
 			    s->p_store_changed ? "replaced (full hand-back "
 			    "pending)" : "known");
-			/* A lost batch withholds its ACKs (fo_serve.c). */
+			/* A lost batch withholds its ACKs (fod_serve.c). */
 			sb_printf(out, "serving: %llu DHCP requests, %llu "
 			    "ACKs\nlease store: %llu commits, %llu commit "
 			    "failures, %llu ACKs withheld\n\n",
@@ -362,11 +362,11 @@ cmd_status(struct fod *fod, int argc, char **argv, bool json,
 				sb_printf(out, "%-16s %-20s %-20s %-12s %7u %7u "
 				    "%7u %5u/%-5u ", subs[i].name,
 				    n.buf ? n.buf : "", served_by(s, &subs[i]),
-				    hb_name(subs[i].hb), subs[i].st.total,
+				    handback_name(subs[i].handback), subs[i].st.total,
 				    subs[i].st.free, subs[i].st.bound,
 				    subs[i].st.share_free,
 				    subs[i].st.share_total);
-				if (fo_safe_running(s, &subs[i], s->now))
+				if (fod_safe_running(s, &subs[i], s->now))
 					sb_printf(out, "ends in %.0f s\n",
 					    subs[i].safe_until - s->now);
 				else
@@ -393,9 +393,9 @@ cmd_status(struct fod *fod, int argc, char **argv, bool json,
 		    "\"reload_failures\":%llu},\"primaries\":[",
 		    DHCPFO_VERSION, (long)getpid(), up,
 		    (unsigned long long)(fod->ctr.fo_rx + drx),
-		    (unsigned long long)(fod->ctr.fo_bad + dbad),
-		    (unsigned long long)fod->ctr.fo_unknown_peer,
-		    (unsigned long long)fod->ctr.fo_queue_full,
+		    (unsigned long long)(fod->ctr.fod_bad + dbad),
+		    (unsigned long long)fod->ctr.fod_unknown_peer,
+		    (unsigned long long)fod->ctr.fod_queue_full,
 		    (unsigned long long)fod->ctr.dhcp_rx,
 		    (unsigned long long)fod->ctr.dhcp_short,
 		    (unsigned long long)fod->ctr.dhcp_truncated,
@@ -415,7 +415,7 @@ cmd_status(struct fod *fod, int argc, char **argv, bool json,
 		    "REJ");
 	}
 	for (size_t i = 0; i < fod->npeers; i++) {
-		fo_peer_snapshot(fod->peers[i], s, subs, cap);
+		fod_peer_snapshot(fod->peers[i], s, subs, cap);
 		if (json) {
 			if (i > 0)
 				sb_puts(out, ",");
@@ -431,7 +431,7 @@ cmd_status(struct fod *fod, int argc, char **argv, bool json,
 }
 
 static void
-history_of(struct fo_peer *p, const struct fo_snap *s, bool json,
+history_of(struct fod_peer *p, const struct fod_snap *s, bool json,
     bool *first, struct strbuf *out)
 {
 	size_t	 n = fsm_history_count(&s->hist);
@@ -446,8 +446,8 @@ history_of(struct fo_peer *p, const struct fo_snap *s, bool json,
 			sb_printf(out, ",\"seq\":%llu,\"time\":%.3f,\"from\":"
 			    "\"%s\",\"to\":\"%s\",\"reason\":",
 			    (unsigned long long)t->seq, t->when,
-			    fo_state_name((enum fo_state)t->from),
-			    fo_state_name((enum fo_state)t->to));
+			    fod_state_name((enum fod_state)t->from),
+			    fod_state_name((enum fod_state)t->to));
 			sb_json_str(out, t->reason);
 			sb_puts(out, "}");
 		} else {
@@ -459,8 +459,8 @@ history_of(struct fo_peer *p, const struct fo_snap *s, bool json,
 			strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm);
 			sb_printf(out, "%s.%03d %-12s %-10s -> %-10s %s\n", ts,
 			    (int)((t->when - (double)w) * 1000), p->name,
-			    fo_state_name((enum fo_state)t->from),
-			    fo_state_name((enum fo_state)t->to), t->reason);
+			    fod_state_name((enum fod_state)t->from),
+			    fod_state_name((enum fod_state)t->to), t->reason);
 		}
 		*first = false;
 	}
@@ -470,8 +470,8 @@ static int
 cmd_history(struct fod *fod, int argc, char **argv, bool json,
     struct strbuf *out)
 {
-	struct fo_snap *s;
-	struct fo_peer *only = NULL;
+	struct fod_snap *s;
+	struct fod_peer *only = NULL;
 	bool	 first = true;
 
 	if (argc > 1 && (only = peer_named(fod, argv[1])) == NULL)
@@ -481,33 +481,33 @@ cmd_history(struct fod *fod, int argc, char **argv, bool json,
 	if (json)
 		sb_puts(out, "{\"history\":[");
 	for (size_t i = 0; i < fod->npeers; i++) {
-		struct fo_peer *p = fod->peers[i];
+		struct fod_peer *p = fod->peers[i];
 
 		if (only != NULL && p != only)
 			continue;
-		fo_peer_snapshot(p, s, NULL, 0);
+		fod_peer_snapshot(p, s, NULL, 0);
 		history_of(p, s, json, &first, out);
 	}
 	if (json) {
 		sb_puts(out, "],\"counters\":[");
 		first = true;
 		for (size_t i = 0; i < fod->npeers; i++) {
-			struct fo_peer *p = fod->peers[i];
+			struct fod_peer *p = fod->peers[i];
 
 			if (only != NULL && p != only)
 				continue;
-			fo_peer_snapshot(p, s, NULL, 0);
+			fod_peer_snapshot(p, s, NULL, 0);
 			sb_puts(out, first ? "{\"primary\":" : ",{\"primary\":");
 			sb_json_str(out, p->name);
 			sb_puts(out, ",\"states\":{");
-			for (unsigned k = 0; k < FO_STATE_COUNT; k++) {
+			for (unsigned k = 0; k < FOD_STATE_COUNT; k++) {
 				double secs = s->hist.stats[k].seconds;
 
 				if (k == s->hist.cur)
-					secs += fo_wallclock() - s->hist.since;
+					secs += fod_wallclock() - s->hist.since;
 				sb_printf(out, "%s\"%s\":{\"entered\":%llu,"
 				    "\"seconds\":%.3f}", k ? "," : "",
-				    fo_state_name((enum fo_state)k),
+				    fod_state_name((enum fod_state)k),
 				    (unsigned long long)s->hist.stats[k].entered,
 				    secs);
 			}
@@ -535,20 +535,20 @@ cmd_leases(struct fod *fod, int argc, char **argv, bool json,
 		    "ADDRESS", "SUBNET", "PRIMARY", "STATE", "HWADDR",
 		    "EXPIRES", "HOSTNAME");
 	for (size_t i = 0; i < fod->npeers; i++) {
-		struct fo_call *c = fo_call_new(FO_CALL_LEASES, json, only);
+		struct fod_call *c = fod_call_new(FOD_CALL_LEASES, json, only);
 		bool	 done;
 
 		if (c == NULL)
 			return error_out(out, json, "out of memory");
-		if (!fo_call_post(fod->peers[i], c)) {
-			fo_call_release(c);
+		if (!fod_call_post(fod->peers[i], c)) {
+			fod_call_release(c);
 			sb_reset(out);
 			return error_out(out, json, "primary %s is busy; try "
 			    "again", fod->peers[i]->name);
 		}
-		done = fo_call_wait(c, FOD_CALL_TIMEOUT);
+		done = fod_call_wait(c, FOD_CALL_TIMEOUT);
 		if (!done) {
-			fo_call_release(c);
+			fod_call_release(c);
 			sb_reset(out);
 			return error_out(out, json, "primary %s did not "
 			    "answer in time", fod->peers[i]->name);
@@ -560,7 +560,7 @@ cmd_leases(struct fod *fod, int argc, char **argv, bool json,
 			sb_append(out, c->out.buf, c->out.len);
 			first = false;
 		}
-		fo_call_release(c);
+		fod_call_release(c);
 	}
 	if (json)
 		sb_puts(out, "]}\n");
@@ -575,9 +575,9 @@ static int
 cmd_to_peer(struct fod *fod, int argc, char **argv, bool json,
     struct strbuf *out, enum fq_cmd cmd, const char *what)
 {
-	struct fo_peer *p;
+	struct fod_peer *p;
 	struct fq_item *it;
-	struct fo_snap *s;
+	struct fod_snap *s;
 
 	if (argc != 2)
 		return error_out(out, json, "usage: %s PRIMARY", argv[0]);
@@ -593,16 +593,16 @@ cmd_to_peer(struct fod *fod, int argc, char **argv, bool json,
 	log_info("control: %s %s", argv[0], p->name);
 	if ((s = malloc(sizeof(*s))) == NULL)
 		return error_out(out, json, "out of memory");
-	fo_peer_snapshot(p, s, NULL, 0);
+	fod_peer_snapshot(p, s, NULL, 0);
 	if (json) {
 		sb_puts(out, "{\"primary\":");
 		sb_json_str(out, p->name);
 		sb_printf(out, ",\"requested\":\"%s\",\"state\":\"%s\"}\n",
-		    argv[0], fo_state_name(s->state));
+		    argv[0], fod_state_name(s->state));
 	} else
 		sb_printf(out, "%s %s requested (state was %s); see "
 		    "dhcpfoctl status %s\n", what, p->name,
-		    fo_state_name(s->state), p->name);
+		    fod_state_name(s->state), p->name);
 	free(s);
 	return 0;
 }
@@ -617,9 +617,9 @@ static int
 cmd_partner_down(struct fod *fod, int argc, char **argv, bool json,
     struct strbuf *out)
 {
-	struct fo_peer *p;
-	struct fo_snap *s;
-	enum fo_state st;
+	struct fod_peer *p;
+	struct fod_snap *s;
+	enum fod_state st;
 
 	if (argc != 2)
 		return error_out(out, json, "usage: partner-down PRIMARY");
@@ -627,13 +627,13 @@ cmd_partner_down(struct fod *fod, int argc, char **argv, bool json,
 		return error_out(out, json, "no primary named %s", argv[1]);
 	if ((s = malloc(sizeof(*s))) == NULL)
 		return error_out(out, json, "out of memory");
-	fo_peer_snapshot(p, s, NULL, 0);
+	fod_peer_snapshot(p, s, NULL, 0);
 	st = s->state;
 	free(s);
-	if (st != FO_TAKEOVER)
+	if (st != FOD_TAKEOVER)
 		return error_out(out, json, "primary %s is %s: partner-down "
 		    "applies only while its subnets are taken over", p->name,
-		    fo_state_name(st));
+		    fod_state_name(st));
 	return cmd_to_peer(fod, argc, argv, json, out, FQ_CMD_PARTNER_DOWN,
 	    "partner-down of");
 }

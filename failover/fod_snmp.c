@@ -2,12 +2,12 @@
  * DHCPFO-MIB data of the failover: the provider for the SNMP sub-agent
  * (snmp/snmp_agent.c) and the notification-to-trap map.  Main thread
  * only.  The provider reads nothing of a peer thread's live state: it
- * copies the snapshots the threads publish (fo_status.c), as dhcpfoctl
+ * copies the snapshots the threads publish (fod_status.c), as dhcpfoctl
  * status does.
  *
  * [snmp] on reload: fod_reload() (fod.c) takes the new section from any
  * valid file, even one whose primaries' part it refuses, and calls
- * fo_snmp_apply().
+ * fod_snmp_apply().
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +16,7 @@
 #include "dhcp_proto.h"
 #include "fo_proto.h"
 #include "fod.h"
-#include "fo_snmp.h"
+#include "fod_snmp.h"
 #include "snmp_agent.h"
 #include "version.h"
 
@@ -55,10 +55,10 @@ static void
 provide(void *arg, struct snmp_snap *s)
 {
 	struct fod *fod = arg;
-	struct fo_snap_subnet *subs = NULL;
+	struct fod_snap_subnet *subs = NULL;
 	size_t	 cap = 0;
 	double	 up = (ev_now(fod->loop) - fod->started) * 100.0;
-	double	 now = fo_wallclock();	/* safe_until is wall clock */
+	double	 now = fod_wallclock();	/* safe_until is wall clock */
 
 	s->role = SNMP_ROLE_FAILOVER;
 	snprintf(s->version, sizeof(s->version), "%s", DHCPFO_VERSION);
@@ -73,14 +73,14 @@ provide(void *arg, struct snmp_snap *s)
 	s->commit_failures = 0;
 
 	for (size_t i = 0; i < fod->npeers; i++) {
-		struct fo_peer *p = fod->peers[i];
+		struct fod_peer *p = fod->peers[i];
 		/* The main thread's copy of its policy, as the last reload
 		 * left it (as dhcpfoctl status reads it). */
-		const struct cfg_fo_primary *pc = fo_config_primary(&fod->cfg,
+		const struct cfg_fo_primary *pc = fod_config_primary(&fod->cfg,
 		    p->name);
 		bool	 borrows = cfg_fo_policy_borrows(pc != NULL ?
 		    &pc->policy : &fod->cfg.defaults);
-		struct fo_snap	 sn;
+		struct fod_snap	 sn;
 		struct snmp_primary_row *r;
 		size_t	 n;
 
@@ -93,7 +93,7 @@ provide(void *arg, struct snmp_snap *s)
 			subs = x;
 			cap = p->view.nsubnets;
 		}
-		fo_peer_snapshot(p, &sn, subs, cap);
+		fod_peer_snapshot(p, &sn, subs, cap);
 		if ((r = snmp_snap_add_primary(s)) == NULL)
 			break;
 		snprintf(r->name, sizeof(r->name), "%s", p->name);
@@ -122,10 +122,10 @@ provide(void *arg, struct snmp_snap *s)
 		    sn.upd_received - sn.upd_applied : 0;
 		snprintf(r->last_failure, sizeof(r->last_failure), "%s",
 		    sn.stop_reason);
-		r->sync_in_progress = sn.state == FO_SYNCING ||
-		    sn.hb_subnet != SIZE_MAX;
-		r->auth_failures = sn.rejects[FO_REJ_BAD_HMAC] +
-		    sn.rejects[FO_REJ_REPLAYED];
+		r->sync_in_progress = sn.state == FOD_SYNCING ||
+		    sn.handback_subnet != SIZE_MAX;
+		r->auth_failures = sn.rejects[FOD_REJ_BAD_HMAC] +
+		    sn.rejects[FOD_REJ_REPLAYED];
 
 		s->dhcp[SNMP_DHCP_DISCOVER] += sn.eng.rx[DHCPDISCOVER];
 		s->dhcp[SNMP_DHCP_OFFER] += sn.eng.tx[DHCPOFFER];
@@ -152,7 +152,7 @@ provide(void *arg, struct snmp_snap *s)
 			x->prefix = subs[k].prefix;
 			x->primary = (int32_t)(i + 1);
 			x->served_by = subs[k].serving ? SNMP_SERVED_FAILOVER :
-			    subs[k].hb == FO_SUB_SYNCING ? SNMP_SERVED_NOBODY :
+			    subs[k].handback == FOD_SUB_SYNCING ? SNMP_SERVED_NOBODY :
 			    SNMP_SERVED_PRIMARY;
 			x->total = st->total;
 			x->free = st->free;
@@ -160,7 +160,7 @@ provide(void *arg, struct snmp_snap *s)
 			x->declined = st->declined + st->conflict;
 			x->share_total = st->share_total;
 			x->share_free = st->share_free;
-			x->safe_running = fo_safe_running(&sn, &subs[k], now);
+			x->safe_running = fod_safe_running(&sn, &subs[k], now);
 			x->safe_left = x->safe_running ?
 			    safe_left(subs[k].safe_until, now) : 0;
 			x->share_matters = x->safe_running;
@@ -171,7 +171,7 @@ provide(void *arg, struct snmp_snap *s)
 }
 
 int
-fo_snmp_start(struct fod *fod)
+fod_snmp_start(struct fod *fod)
 {
 	if (!fod->cfg.snmp.present)
 		return 0;
@@ -180,42 +180,42 @@ fo_snmp_start(struct fod *fod)
 }
 
 void
-fo_snmp_apply(struct fod *fod)
+fod_snmp_apply(struct fod *fod)
 {
 	(void)snmp_agent_apply(fod->loop, &fod->cfg.snmp,
 	    fod->cfg.server.state_dir, provide, fod);
 }
 
-/* fo_notify numbers (enum fo_notify) to DHCPFO-MIB notifications. */
+/* fod_notify numbers (enum fod_notify) to DHCPFO-MIB notifications. */
 void
-fo_snmp_trap(struct fod *fod, struct fo_peer *p, int note, int from, int to,
+fod_snmp_trap(struct fod *fod, struct fod_peer *p, int note, int from, int to,
     const char *text)
 {
-	static const enum snmp_trap map[FO_ALERT_END] = {
-		[FO_NOTIFY_STATE_CHANGE] = SNMP_TRAP_STATE_CHANGE,
-		[FO_NOTIFY_PRIMARY_NOT_RESPONDING] = SNMP_TRAP_NOT_RESPONDING,
-		[FO_NOTIFY_PRIMARY_RESPONDING] = SNMP_TRAP_RESPONDING,
+	static const enum snmp_trap map[FOD_ALERT_END] = {
+		[FOD_NOTIFY_STATE_CHANGE] = SNMP_TRAP_STATE_CHANGE,
+		[FOD_NOTIFY_PRIMARY_NOT_RESPONDING] = SNMP_TRAP_NOT_RESPONDING,
+		[FOD_NOTIFY_PRIMARY_RESPONDING] = SNMP_TRAP_RESPONDING,
 		/* A restart is seen as "responding again" by operators. */
-		[FO_NOTIFY_PRIMARY_RESTARTED] = SNMP_TRAP_RESPONDING,
-		[FO_NOTIFY_TAKEOVER_STARTED] = SNMP_TRAP_TAKEOVER_STARTED,
-		[FO_NOTIFY_TAKEOVER_ENDED] = SNMP_TRAP_TAKEOVER_ENDED,
-		[FO_NOTIFY_HANDBACK_STARTED] = SNMP_TRAP_HANDBACK_STARTED,
-		[FO_NOTIFY_HANDBACK_COMPLETED] = SNMP_TRAP_HANDBACK_COMPLETED,
-		[FO_NOTIFY_HANDBACK_FAILED] = SNMP_TRAP_HANDBACK_FAILED,
-		[FO_NOTIFY_SYNC_COMPLETED] = SNMP_TRAP_SYNC_COMPLETED,
-		[FO_NOTIFY_SYNC_FAILED] = SNMP_TRAP_SYNC_FAILED,
-		[FO_ALERT_UPDATE_FAILED] = SNMP_TRAP_BINDING_UPDATE_FAILED,
-		[FO_ALERT_CONFIG_MISMATCH] = SNMP_TRAP_CONFIG_MISMATCH,
-		[FO_ALERT_DUPLICATE] = SNMP_TRAP_DUPLICATE_ADDRESS,
-		[FO_ALERT_AUTH_FAILURE] = SNMP_TRAP_AUTH_FAILURE,
+		[FOD_NOTIFY_PRIMARY_RESTARTED] = SNMP_TRAP_RESPONDING,
+		[FOD_NOTIFY_TAKEOVER_STARTED] = SNMP_TRAP_TAKEOVER_STARTED,
+		[FOD_NOTIFY_TAKEOVER_ENDED] = SNMP_TRAP_TAKEOVER_ENDED,
+		[FOD_NOTIFY_HANDBACK_STARTED] = SNMP_TRAP_HANDBACK_STARTED,
+		[FOD_NOTIFY_HANDBACK_COMPLETED] = SNMP_TRAP_HANDBACK_COMPLETED,
+		[FOD_NOTIFY_HANDBACK_FAILED] = SNMP_TRAP_HANDBACK_FAILED,
+		[FOD_NOTIFY_SYNC_COMPLETED] = SNMP_TRAP_SYNC_COMPLETED,
+		[FOD_NOTIFY_SYNC_FAILED] = SNMP_TRAP_SYNC_FAILED,
+		[FOD_ALERT_UPDATE_FAILED] = SNMP_TRAP_BINDING_UPDATE_FAILED,
+		[FOD_ALERT_CONFIG_MISMATCH] = SNMP_TRAP_CONFIG_MISMATCH,
+		[FOD_ALERT_DUPLICATE] = SNMP_TRAP_DUPLICATE_ADDRESS,
+		[FOD_ALERT_AUTH_FAILURE] = SNMP_TRAP_AUTH_FAILURE,
 	};
 	(void)fod;
 	if (!snmp_agent_running())
 		return;
 	snmp_agent_refresh();
-	if (note < 0 || note >= FO_ALERT_END || map[note] == 0)
+	if (note < 0 || note >= FOD_ALERT_END || map[note] == 0)
 		return;
-	if (note == FO_NOTIFY_STATE_CHANGE) {
+	if (note == FOD_NOTIFY_STATE_CHANGE) {
 		from += SNMP_ST_STARTUP;
 		to += SNMP_ST_STARTUP;
 	} else
@@ -224,7 +224,7 @@ fo_snmp_trap(struct fod *fod, struct fo_peer *p, int note, int from, int to,
 }
 
 void
-fo_snmp_stop(void)
+fod_snmp_stop(void)
 {
 	snmp_agent_stop();
 }

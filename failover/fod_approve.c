@@ -13,7 +13,7 @@
  * means durable here, like an ack.  A store failure approves nothing and
  * says so; the primary's client asks again.
  *
- * The verdicts wait for the group commit of the loop turn (fo_serve.c),
+ * The verdicts wait for the group commit of the loop turn (fod_serve.c),
  * like acks: a primary whose own part has run out asks for many
  * bindings at once, and one fdatasync each would make its slow path
  * slower than it need be.
@@ -23,7 +23,7 @@
 
 /* The verdict on one proposal, before anything is committed. */
 static uint8_t
-judge(struct fo_peer *p, struct lease *l, uint64_t seq, int64_t now)
+judge(struct fod_peer *p, struct lease *l, uint64_t seq, int64_t now)
 {
 	struct pool	*pl = pool_set_find(p->pools, l->addr);
 	int		 rc;
@@ -43,8 +43,8 @@ judge(struct fo_peer *p, struct lease *l, uint64_t seq, int64_t now)
 	default:
 		break;
 	}
-	/* The primary's record, in its numbering (fo_sync.c). */
-	l->seq = seq & ~FO_LOCAL_SEQ_BIT;
+	/* The primary's record, in its numbering (fod_sync.c). */
+	l->seq = seq & ~FOD_LOCAL_SEQ_BIT;
 	rc = lease_db_stage(p->db, l);
 	if (rc != 0)
 		return FO_RESULT_STORE_ERROR;
@@ -53,22 +53,22 @@ judge(struct fo_peer *p, struct lease *l, uint64_t seq, int64_t now)
 }
 
 static void
-answer(struct fo_peer *p, uint64_t seq, uint8_t result)
+answer(struct fod_peer *p, uint64_t seq, uint8_t result)
 {
 	struct fo_msg *m = p->mt;
 
-	fo_msg_init_to_primary(p, m, FO_BIND_RPL);
+	fod_msg_init_to_primary(p, m, FO_BIND_RPL);
 	m->present |= FO_BIT(FO_TLV_UPD_SEQ) | FO_BIT(FO_TLV_RESULT);
 	m->upd_seq = seq;
 	m->result = result;
-	(void)fo_msg_send(p, m);
+	(void)fod_msg_send(p, m);
 }
 
 void
-fo_approve_committed(struct fo_peer *p, int rc)
+fod_approve_committed(struct fod_peer *p, int rc)
 {
 	for (size_t i = 0; i < p->nverdicts; i++) {
-		struct fo_verdict *v = &p->verdicts[i];
+		struct fod_verdict *v = &p->verdicts[i];
 
 		if (v->result == FO_RESULT_OK && rc != 0)
 			v->result = FO_RESULT_STORE_ERROR;
@@ -82,10 +82,10 @@ fo_approve_committed(struct fo_peer *p, int rc)
 }
 
 void
-fo_approve_on_req(struct fo_peer *p, const struct fo_msg *m,
+fod_approve_on_req(struct fod_peer *p, const struct fo_msg *m,
     bool restarted)
 {
-	struct fo_event ev = { .type = FO_EV_BIND_UPD,
+	struct fod_event ev = { .type = FOD_EV_BIND_UPD,
 	    .primary_restarted = restarted };
 	int64_t	 now = (int64_t)ev_now(p->loop);
 
@@ -95,12 +95,12 @@ fo_approve_on_req(struct fo_peer *p, const struct fo_msg *m,
 
 		if (!lease_decode(u->lease, u->lease_len, &l)) {
 			/* Not answered: the primary's wait runs out. */
-			fo_reject(p, FO_REJ_BAD_LEASE, "in bind-req");
+			fod_reject(p, FOD_REJ_BAD_LEASE, "in bind-req");
 			continue;
 		}
 		/* Full: answer what waits (this commits). */
-		if (p->nverdicts == FO_VERDICTS_MAX)
-			(void)fo_commit(p);
+		if (p->nverdicts == FOD_VERDICTS_MAX)
+			(void)fod_commit(p);
 		p->verdicts[p->nverdicts].seq = u->seq;
 		p->verdicts[p->nverdicts].result = judge(p, &l, u->seq, now);
 		p->nverdicts++;
@@ -110,6 +110,6 @@ fo_approve_on_req(struct fo_peer *p, const struct fo_msg *m,
 	if (p->nverdicts > 0)
 		p->commit_urgent = true;
 	p->snap_dirty = true;
-	/* Like a binding update, it answers a poll (fo_fsm.c). */
-	fo_peer_event(p, &ev);
+	/* Like a binding update, it answers a poll (fod_fsm.c). */
+	fod_peer_event(p, &ev);
 }

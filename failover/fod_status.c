@@ -2,7 +2,7 @@
  * Status snapshots: what a primary's thread publishes for the control
  * socket (and later SNMP).  The thread copies its state into the
  * snapshot under snap_mtx; the main thread copies it out the same way.
- * Under load at most one copy every FO_SNAP_INTERVAL, never later: a
+ * Under load at most one copy every FOD_SNAP_INTERVAL, never later: a
  * timer publishes what a burst left unpublished.
  */
 #include <stdio.h>
@@ -14,9 +14,9 @@
 /* -------------------------------------------------------- snapshot */
 
 void
-fo_peer_publish(struct fo_peer *p, bool force)
+fod_peer_publish(struct fod_peer *p, bool force)
 {
-	struct fo_snap *s = &p->snap;
+	struct fod_snap *s = &p->snap;
 	double	 now = ev_now(p->loop);
 	uint64_t bound = 0, local = 0;
 	struct ping_stats ps;
@@ -24,11 +24,11 @@ fo_peer_publish(struct fo_peer *p, bool force)
 
 	if (!force && !p->snap_dirty)
 		return;
-	if (!force && now - p->snap_at < FO_SNAP_INTERVAL) {
+	if (!force && now - p->snap_at < FOD_SNAP_INTERVAL) {
 		/* Not more often than this under load, but never later:
 		 * what happened last is published when the time is up. */
 		if (!ev_is_active(&p->pub_w)) {
-			ev_timer_set(&p->pub_w, FO_SNAP_INTERVAL -
+			ev_timer_set(&p->pub_w, FOD_SNAP_INTERVAL -
 			    (now - p->snap_at), 0.0);
 			ev_timer_start(p->loop, &p->pub_w);
 		}
@@ -36,7 +36,7 @@ fo_peer_publish(struct fo_peer *p, bool force)
 	}
 	ev_timer_stop(p->loop, &p->pub_w);
 	for (size_t i = 0; i < p->view.nsubnets; i++)
-		local += p->hb.local[i].n;
+		local += p->handback.local[i].n;
 	memset(&ps, 0, sizeof(ps));
 	if (p->ping != NULL)
 		ping_get_stats(p->ping, &ps);
@@ -53,7 +53,7 @@ fo_peer_publish(struct fo_peer *p, bool force)
 		memcpy(s->hist.stats, p->fsm.hist.stats,
 		    sizeof(s->hist.stats));
 	}
-	s->now = fo_wallclock();
+	s->now = fod_wallclock();
 	s->last_poll_sent = p->last_poll_sent;
 	s->last_reply = p->last_reply;
 	s->last_rx = p->last_rx;
@@ -69,23 +69,23 @@ fo_peer_publish(struct fo_peer *p, bool force)
 	s->upd_conflicts = p->upd_conflicts;
 	s->approvals_granted = p->approvals_granted;
 	s->approvals_refused = p->approvals_refused;
-	s->partner_heard = fo_partner_heard(p);
+	s->partner_heard = fod_partner_heard(p);
 	s->partner_down = p->fsm.partner_down;
 	s->sync_expected = p->sync_counting ? p->sync_expected : 0;
 	s->sync_received = p->sync_counting ? p->sync_nseen : 0;
 	s->last_sync_secs = p->last_sync_secs;
-	s->hb_subnet = p->hb.cur;
-	s->hb_sent_total = p->hb.sent_total;
-	s->last_hb_leases = p->last_hb_leases;
-	s->last_hb_secs = p->last_hb_secs;
-	s->hb_full = p->hb.full;
+	s->handback_subnet = p->handback.cur;
+	s->handback_sent_total = p->handback.sent_total;
+	s->last_handback_leases = p->last_handback_leases;
+	s->last_handback_secs = p->last_handback_secs;
+	s->handback_full = p->handback.full;
 	memcpy(s->p_store_id, p->p_store_id, FO_STORE_ID_LEN);
 	s->p_store_known = p->p_store_known;
 	s->p_store_changed = p->p_store_changed;
 	s->p_last_seq = p->p_last_seq;
 	s->p_acked_seq = p->p_acked_seq;
 	s->local_seq = p->local_seq;
-	s->hb_through = p->hb_through & ~FO_LOCAL_SEQ_BIT;
+	s->handback_through = p->handback_through & ~FOD_LOCAL_SEQ_BIT;
 	s->p_epoch = p->p_epoch;
 	s->p_buf_size = p->p_buf_size;
 	s->buf_mismatch = p->buf_mismatch;
@@ -108,7 +108,7 @@ fo_peer_publish(struct fo_peer *p, bool force)
 	memcpy(s->stop_reason, p->stop_reason, sizeof(s->stop_reason));
 	s->nsubnets = p->view.nsubnets;
 	for (size_t i = 0; i < p->view.nsubnets; i++) {
-		struct fo_snap_subnet *x = &p->snap_subnets[i];
+		struct fod_snap_subnet *x = &p->snap_subnets[i];
 		struct pool *pl = pool_set_get(p->pools, i);
 		const struct cfg_subnet *sn = &p->view.subnets[i];
 
@@ -116,7 +116,7 @@ fo_peer_publish(struct fo_peer *p, bool force)
 		x->network = sn->network;
 		x->prefix = sn->prefix;
 		x->serving = pool_is_serving(pl);
-		x->hb = p->hb.sub[i];
+		x->handback = p->handback.sub[i];
 		x->digest_seen = p->digest_seen[i];
 		x->digest_match = p->digest_match[i];
 		pool_stats(pl, &x->st);
@@ -140,7 +140,7 @@ fod_direct_counts(struct fod *fod, uint64_t *rx, uint64_t *bad)
 {
 	*rx = *bad = 0;
 	for (size_t i = 0; i < fod->npeers; i++) {
-		struct fo_peer *p = fod->peers[i];
+		struct fod_peer *p = fod->peers[i];
 
 		pthread_mutex_lock(&p->snap_mtx);
 		*rx += p->snap.direct_rx;
@@ -150,8 +150,8 @@ fod_direct_counts(struct fod *fod, uint64_t *rx, uint64_t *bad)
 }
 
 void
-fo_peer_snapshot(struct fo_peer *p, struct fo_snap *out,
-    struct fo_snap_subnet *subs, size_t cap)
+fod_peer_snapshot(struct fod_peer *p, struct fod_snap *out,
+    struct fod_snap_subnet *subs, size_t cap)
 {
 	pthread_mutex_lock(&p->snap_mtx);
 	*out = p->snap;
@@ -168,7 +168,7 @@ fo_peer_snapshot(struct fo_peer *p, struct fo_snap *out,
  * FailoverShare 0 has no share and no safe period.
  */
 bool
-fo_safe_running(const struct fo_snap *s, const struct fo_snap_subnet *x,
+fod_safe_running(const struct fod_snap *s, const struct fod_snap_subnet *x,
     double now)
 {
 	return x->serving && x->failover_share > 0 && !s->partner_down &&

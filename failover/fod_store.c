@@ -9,7 +9,7 @@
  *	fo_p_last_seq	highest primary update sequence stored, valid only
  *	fo_sync_ok	while a complete start-up sync backs it (below)
  *	fo_local_seq	last sequence handed out to our own grants and
- *			hand-back updates (FO_LOCAL_SEQ_BIT is added)
+ *			hand-back updates (FOD_LOCAL_SEQ_BIT is added)
  *	fo_hb_through	our sequences up to this were handed back
  *	fo_p_epoch	the primary's boot epoch last seen
  *	fo_takeover	1 while we stand in for the primary (DESIGN 3:
@@ -28,7 +28,7 @@
 
 enum {
 	M_EPOCH, M_STORE_HI, M_STORE_LO, M_STORE_KNOWN, M_LAST_SEQ,
-	M_SYNC_OK, M_LOCAL_SEQ, M_HB_THROUGH, M_P_EPOCH, M_TAKEOVER,
+	M_SYNC_OK, M_LOCAL_SEQ, M_HANDBACK_THROUGH, M_P_EPOCH, M_TAKEOVER,
 	M_PARTNER_DOWN, M_COUNT
 };
 
@@ -40,7 +40,7 @@ static const char *const meta_names[M_COUNT] = {
 	[M_LAST_SEQ] = "fo_p_last_seq",
 	[M_SYNC_OK] = "fo_sync_ok",
 	[M_LOCAL_SEQ] = "fo_local_seq",
-	[M_HB_THROUGH] = "fo_hb_through",
+	[M_HANDBACK_THROUGH] = "fo_hb_through",
 	[M_P_EPOCH] = "fo_p_epoch",
 	[M_TAKEOVER] = "fo_takeover",
 	[M_PARTNER_DOWN] = "fo_partner_down",
@@ -48,7 +48,7 @@ static const char *const meta_names[M_COUNT] = {
 
 /* The current value of each persistent field. */
 static void
-current(const struct fo_peer *p, uint64_t v[M_COUNT])
+current(const struct fod_peer *p, uint64_t v[M_COUNT])
 {
 	v[M_EPOCH] = p->epoch;
 	v[M_STORE_HI] = get_be64(p->p_store_id);
@@ -57,16 +57,16 @@ current(const struct fo_peer *p, uint64_t v[M_COUNT])
 	v[M_LAST_SEQ] = p->p_last_seq;
 	v[M_SYNC_OK] = p->sync_ok;
 	v[M_LOCAL_SEQ] = p->local_seq;
-	v[M_HB_THROUGH] = p->hb_through;
+	v[M_HANDBACK_THROUGH] = p->handback_through;
 	v[M_P_EPOCH] = p->p_epoch;
 	v[M_TAKEOVER] = p->takeover_saved;
 	/* Before the machine starts, what was loaded. */
-	v[M_PARTNER_DOWN] = p->fsm.state == FO_STARTUP ?
+	v[M_PARTNER_DOWN] = p->fsm.state == FOD_STARTUP ?
 	    p->partner_down_saved : p->fsm.partner_down;
 }
 
 int
-fo_store_load(struct fo_peer *p, char *err, size_t errlen)
+fod_store_load(struct fod_peer *p, char *err, size_t errlen)
 {
 	uint64_t v[M_COUNT];
 	struct timeval tv;
@@ -90,7 +90,7 @@ fo_store_load(struct fo_peer *p, char *err, size_t errlen)
 	p->sync_ok = v[M_SYNC_OK] != 0;
 	p->local_seq = v[M_LOCAL_SEQ];
 	p->local_seq_saved = v[M_LOCAL_SEQ];
-	p->hb_through = v[M_HB_THROUGH];
+	p->handback_through = v[M_HANDBACK_THROUGH];
 	p->p_epoch = v[M_P_EPOCH];
 	p->takeover_saved = v[M_TAKEOVER] != 0;
 	p->partner_down_saved = v[M_PARTNER_DOWN] != 0;
@@ -101,7 +101,7 @@ fo_store_load(struct fo_peer *p, char *err, size_t errlen)
 	now_us = (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec;
 	p->epoch = now_us > v[M_EPOCH] ? now_us : v[M_EPOCH] + 1;
 	p->tx_seq = 0;
-	if ((rc = fo_store_save(p)) != 0) {
+	if ((rc = fod_store_save(p)) != 0) {
 		snprintf(err, errlen, "store %s: saving the boot epoch: %s",
 		    p->name, lease_db_strerror(rc));
 		return -1;
@@ -110,7 +110,7 @@ fo_store_load(struct fo_peer *p, char *err, size_t errlen)
 }
 
 int
-fo_store_stage(struct fo_peer *p)
+fod_store_stage(struct fod_peer *p)
 {
 	uint64_t v[M_COUNT];
 	int	 rc;
@@ -134,23 +134,23 @@ fo_store_stage(struct fo_peer *p)
  * they were staged, so the next batch carries them again.
  */
 void
-fo_store_commit_failed(struct fo_peer *p)
+fod_store_commit_failed(struct fod_peer *p)
 {
 	for (int i = 0; i < M_COUNT; i++)
 		p->meta_saved[i] = ~p->meta_saved[i];
 }
 
-/* fo_commit stages the values; a failure there ends the batch too. */
+/* fod_commit stages the values; a failure there ends the batch too. */
 int
-fo_store_save(struct fo_peer *p)
+fod_store_save(struct fod_peer *p)
 {
-	return fo_commit(p);
+	return fod_commit(p);
 }
 
 uint64_t
-fo_store_local_seq(struct fo_peer *p)
+fod_store_local_seq(struct fod_peer *p)
 {
-	return FO_LOCAL_SEQ_BIT | ++p->local_seq;
+	return FOD_LOCAL_SEQ_BIT | ++p->local_seq;
 }
 
 /*
@@ -159,7 +159,7 @@ fo_store_local_seq(struct fo_peer *p)
  * Its sequences start over, so nothing we recorded of the old one holds.
  */
 void
-fo_store_adopt_primary(struct fo_peer *p, const uint8_t *id)
+fod_store_adopt_primary(struct fod_peer *p, const uint8_t *id)
 {
 	memcpy(p->p_store_id, id, FO_STORE_ID_LEN);
 	p->p_store_known = true;

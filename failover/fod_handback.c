@@ -1,0 +1,542 @@
+/*
+ * Return of control, subnet by subnet (seed 3 figure 5; DESIGN 3;
+ * docs/failover-design.md "Hand-back, subnet by subnet"):
+ *
+ *   1. stop serving the subnet; commit what is staged;
+ *   2. SUBNET_SYNC_START(subnet, count) -- the primary stops serving it
+ *      too: while a subnet syncs neither server grants from it;
+ *   3. its bindings as BIND_UPD, a window of them in flight (fo_stream);
+ *   4. once every one is acknowledged, SUBNET_SYNC_DONE(subnet, count);
+ *   5. the primary's acknowledgement of SUBNET_SYNC_DONE is its echo: it
+ *      serves the subnet from then on; we go on with the next one.
+ *
+ * The markers carry an UPD_SEQ (protocol 5.4), so they are acknowledged
+ * and retried like updates.  A subnet's stream is numbered contiguously
+ * (START = base, its updates base+1 .. base+n, DONE = base+n+1) from the
+ * persistent local sequence, so a number is never reused, even after a
+ * restart, and the primary can tell when it holds all of a subnet.
+ *
+ * What is handed back: the bindings we changed ourselves (sequence with
+ * FOD_LOCAL_SEQ_BIT above fod_handback_through), or every binding we hold for
+ * the primary when its store is not the one our copy came from (its disk
+ * was replaced: DESIGN 2, "the failover doubles as the primary's
+ * backup").  After a complete hand-back fod_handback_through moves past every
+ * local sequence handed out, which is how "stored again with the bit
+ * cleared" is kept without rewriting each record.
+ *
+ * Retries: an update or marker unacknowledged after WaitSyncBindAckSecs
+ * is resent, SyncBindRetryMax times; then the subnet's hand-back failed:
+ * we serve it again (if we served it before) and tell the machine.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fod.h"
+
+enum begin_res { HANDBACK_STARTED, HANDBACK_SKIPPED, HANDBACK_FAILED };
+
+static void	retry_cb(struct ev_loop *, ev_timer *, int);
+
+int
+fod_handback_init(struct fod_peer *p)
+{
+	struct fod_handback *handback = &p->handback;
+	size_t	 n = p->view.nsubnets;
+
+	handback->cur = SIZE_MAX;
+	if ((handback->sub = calloc(n ? n : 1, sizeof(*handback->sub))) == NULL ||
+	    (handback->local = calloc(n ? n : 1, sizeof(*handback->local))) == NULL)
+		return -1;
+	if (fo_tx_init(&handback->tx, FOD_HANDBACK_WINDOW, p->policy.wait_sync_bind_ack,
+	    p->policy.sync_bind_retry_max) < 0)
+		return -1;
+	ev_timer_init(&handback->retry_w, retry_cb, 1.0, 0.0);
+	handback->retry_w.data = p;
+	return 0;
+}
+
+void
+fod_handback_free(struct fod_peer *p)
+{
+	struct fod_handback *handback = &p->handback;
+
+	if (p->loop != NULL)
+		ev_timer_stop(p->loop, &handback->retry_w);
+	if (handback->local != NULL)
+		for (size_t i = 0; i < p->view.nsubnets; i++)
+			free(handback->local[i].v);
+	free(handback->local);
+	free(handback->sub);
+	free(handback->ents);
+	fo_tx_free(&handback->tx);
+	memset(handback, 0, sizeof(*handback));
+}
+
+void
+fod_handback_set_policy(struct fod_peer *p)
+{
+	fo_tx_set_policy(&p->handback.tx, p->policy.wait_sync_bind_ack,
+	    p->policy.sync_bind_retry_max);
+}
+
+void
+fod_handback_note_local(struct fod_peer *p, size_t subnet, uint32_t addr)
+{
+	struct fod_addrvec *v;
+
+	if (subnet >= p->view.nsubnets)
+		return;
+	v = &p->handback.local[subnet];
+	if (v->n == v->cap) {
+		size_t ncap = v->cap ? v->cap * 2 : 256;
+		uint32_t *nv = realloc(v->v, ncap * sizeof(*nv));
+
+		if (nv == NULL) {
+			/* Without the note the grant would not be handed
+			 * back unless the store is walked: force that. */
+			p->p_store_changed = true;
+			return;
+		}
+		v->v = nv;
+		v->cap = ncap;
+	}
+	v->v[v->n++] = addr;
+}
+
+static bool
+ours(const struct fod_peer *p, const struct lease *l)
+{
+	return (l->seq & FOD_LOCAL_SEQ_BIT) != 0 && l->seq > p->handback_through;
+}
+
+static int
+ent_add(struct fod_peer *p, const struct lease *l)
+{
+	struct fod_handback *handback = &p->handback;
+	struct fod_handback_ent *e;
+	size_t	 len;
+
+	/* Offers are never stored; free addresses tell the primary
+	 * nothing it does not know. */
+	if (l->state == LEASE_OFFERED || l->state == LEASE_FREE)
+		return 0;
+	if (handback->n == handback->ents_cap) {
+		size_t ncap = handback->ents_cap ? handback->ents_cap * 2 : 1024;
+		struct fod_handback_ent *nv = realloc(handback->ents, ncap * sizeof(*nv));
+
+		if (nv == NULL)
+			return -1;
+		handback->ents = nv;
+		handback->ents_cap = ncap;
+	}
+	e = &handback->ents[handback->n];
+	len = lease_encode(l, e->rec, sizeof(e->rec));
+	if (len == 0 || len > p->lease_max) {
+		/* SyncBindingBufSize below the record: cannot be sent
+		 * (protocol 9.4); counted and shown in status. */
+		handback->skipped_big++;
+		return 0;
+	}
+	e->len = (uint16_t)len;
+	e->addr = l->addr;
+	handback->n++;
+	return 0;
+}
+
+struct walk {
+	struct fod_peer	*p;
+	uint32_t	 lo, hi;
+	int		 err;
+};
+
+static int
+walk_cb(const struct lease *l, void *arg)
+{
+	struct walk *w = arg;
+
+	if (l->addr < w->lo || l->addr > w->hi)
+		return 0;
+	return ent_add(w->p, l) < 0 ? ENOMEM : 0;
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The bindings of subnet i to hand back, in address order. */
+static int
+collect(struct fod_peer *p, size_t i)
+{
+	const struct cfg_subnet *sn = &p->view.subnets[i];
+	struct fod_handback *handback = &p->handback;
+	struct fod_addrvec *v = &handback->local[i];
+	struct lease l;
+	size_t	 k, u = 0;
+	int	 rc;
+
+	handback->n = 0;
+	if (handback->full) {
+		struct walk w = { .p = p, .lo = sn->network,
+		    .hi = sn->network | ~sn->mask };
+
+		return lease_db_foreach(p->db, walk_cb, &w);
+	}
+	/* Addresses we granted, once each (the list keeps duplicates). */
+	if (v->n > 0)
+		qsort(v->v, v->n, sizeof(v->v[0]), cmp_u32);
+	for (k = 0; k < v->n; k++)
+		if (u == 0 || v->v[k] != v->v[u - 1])
+			v->v[u++] = v->v[k];
+	v->n = u;
+	for (k = 0; k < v->n; k++) {
+		rc = lease_db_get(p->db, v->v[k], &l);
+		if (rc == ENOENT || rc == EBADMSG)
+			continue;
+		if (rc != 0)
+			return rc;
+		if (ours(p, &l) && ent_add(p, &l) < 0)
+			return ENOMEM;
+	}
+	return 0;
+}
+
+static void
+send_marker(struct fod_peer *p, uint8_t type, uint64_t seq)
+{
+	const struct cfg_subnet *sn = &p->view.subnets[p->handback.cur];
+	struct fo_msg *m = p->mt;
+
+	fod_msg_init_to_primary(p, m, type);
+	m->present |= FO_BIT(FO_TLV_SUBNET) | FO_BIT(FO_TLV_COUNT) |
+	    FO_BIT(FO_TLV_UPD_SEQ);
+	m->subnet = sn->network;
+	m->subnet_prefix = sn->prefix;
+	m->count = (uint32_t)p->handback.n;
+	m->upd_seq = seq;
+	(void)fod_msg_send(p, m);
+}
+
+static void
+arm_retry(struct fod_peer *p)
+{
+	struct fod_handback *handback = &p->handback;
+	double	 d = fo_tx_deadline(&handback->tx), in;
+
+	ev_timer_stop(p->loop, &handback->retry_w);
+	if (d == 0)
+		return;
+	in = d - ev_now(p->loop);
+	ev_timer_set(&handback->retry_w, in > 0.001 ? in : 0.001, 0.0);
+	ev_timer_start(p->loop, &handback->retry_w);
+}
+
+/* Fill the window: as many updates as it takes, packed per datagram. */
+static void
+pump(struct fod_peer *p)
+{
+	struct fod_handback *handback = &p->handback;
+	struct fo_msg *m = p->mt;
+	double	 now = ev_now(p->loop);
+
+	while (handback->next < handback->n && !fo_tx_full(&handback->tx)) {
+		size_t	 room = handback->tx.cap - fo_tx_inflight(&handback->tx);
+		size_t	 k0 = handback->next;
+
+		fod_msg_init_to_primary(p, m, FO_BIND_UPD);
+		while (handback->next < handback->n && handback->next - k0 < room) {
+			struct fod_handback_ent *e = &handback->ents[handback->next];
+
+			if (!fo_msg_add_update(m, e->seq, e->rec, e->len,
+			    p->dgram_max))
+				break;
+			handback->next++;
+		}
+		if (handback->next == k0)
+			break;		/* cannot happen: one always fits */
+		(void)fod_msg_send(p, m);
+		for (size_t k = k0; k < handback->next; k++)
+			(void)fo_tx_sent(&handback->tx, handback->ents[k].seq,
+			    handback->ents[k].addr, now);
+	}
+	if (handback->next == handback->n && !handback->done_sent &&
+	    fo_tx_inflight(&handback->tx) == 0) {
+		/* Step 4: every update is acknowledged (durable there). */
+		send_marker(p, FO_SUBNET_SYNC_DONE, handback->base + handback->n + 1);
+		(void)fo_tx_sent(&handback->tx, handback->base + handback->n + 1, 0, now);
+		handback->done_sent = true;
+	}
+	arm_retry(p);
+}
+
+static enum begin_res
+begin(struct fod_peer *p, size_t i)
+{
+	struct fod_handback *handback = &p->handback;
+	const struct cfg_subnet *sn = &p->view.subnets[i];
+	struct pool *pl = pool_set_get(p->pools, i);
+	int	 rc;
+
+	handback->cur = i;
+	handback->was_serving = pool_is_serving(pl);
+	fod_peer_serve(p, i, false);
+	handback->sub[i] = FOD_SUB_SYNCING;
+	/* Grants of this subnet up to now must be in the store we read. */
+	if (fod_commit(p) != 0 || (rc = collect(p, i)) != 0) {
+		log_err("primary=%s: hand-back of subnet %s: cannot read the "
+		    "lease store", p->name, sn->name);
+		return HANDBACK_FAILED;
+	}
+	/*
+	 * After a monitoring-only return (the primary restarted before we
+	 * noticed) a subnet with nothing of ours changes nothing for the
+	 * primary: CtlRet covers it.  After a takeover every subnet goes
+	 * through the markers, so each one changes hands on its own.
+	 */
+	if (!handback->from_takeover && handback->n == 0) {
+		handback->sub[i] = FOD_SUB_BACK;
+		handback->cur = SIZE_MAX;
+		return HANDBACK_SKIPPED;
+	}
+	handback->base = fod_store_local_seq(p);
+	for (size_t k = 0; k < handback->n; k++)
+		handback->ents[k].seq = fod_store_local_seq(p);
+	(void)fod_store_local_seq(p);		/* the DONE marker */
+	/* Numbers handed out are on disk before they are on the wire. */
+	if (fod_store_save(p) != 0) {
+		log_err("primary=%s: hand-back of subnet %s: cannot save the "
+		    "sequence", p->name, sn->name);
+		return HANDBACK_FAILED;
+	}
+	fo_tx_reset(&handback->tx);
+	handback->next = 0;
+	handback->done_sent = false;
+	log_info("primary=%s: handing back subnet %s: %zu binding%s", p->name,
+	    sn->name, handback->n, handback->n == 1 ? "" : "s");
+	send_marker(p, FO_SUBNET_SYNC_START, handback->base);
+	(void)fo_tx_sent(&handback->tx, handback->base, 0, ev_now(p->loop));
+	pump(p);
+	p->snap_dirty = true;
+	return HANDBACK_STARTED;
+}
+
+static void
+fail(struct fod_peer *p, const char *detail)
+{
+	struct fod_handback *handback = &p->handback;
+
+	if (handback->cur != SIZE_MAX) {
+		if (handback->was_serving)
+			fod_peer_serve(p, handback->cur, true);
+		handback->sub[handback->cur] = FOD_SUB_HELD;
+	}
+	ev_timer_stop(p->loop, &handback->retry_w);
+	fo_tx_reset(&handback->tx);
+	handback->cur = SIZE_MAX;
+	handback->active = false;
+	fod_peer_event_simple(p, FOD_EV_HANDBACK_FAILED, detail);
+}
+
+static void
+all_done(struct fod_peer *p)
+{
+	struct fod_handback *handback = &p->handback;
+
+	handback->active = false;
+	handback->cur = SIZE_MAX;
+	ev_timer_stop(p->loop, &handback->retry_w);
+	/* Every local sequence so far was handed back. */
+	p->handback_through = FOD_LOCAL_SEQ_BIT | p->local_seq;
+	for (size_t i = 0; i < p->view.nsubnets; i++)
+		handback->local[i].n = 0;
+	if (handback->full && p->ctl_store_known)
+		fod_store_adopt_primary(p, p->ctl_store_id);
+	(void)fod_store_save(p);
+	p->last_handback_leases = handback->sent_total;
+	handback->ctl_ret_count = handback->sent_total;
+	p->last_handback_secs = ev_now(p->loop) - handback->started;
+	log_info("primary=%s: hand-back complete: %zu binding%s in %.3f s%s",
+	    p->name, handback->sent_total, handback->sent_total == 1 ? "" : "s",
+	    p->last_handback_secs, handback->skipped_big ? "; some records were larger "
+	    "than SyncBindingBufSize and not sent" : "");
+	fod_peer_event_simple(p, FOD_EV_ALL_HANDED_BACK, NULL);
+}
+
+/* Hand back the first subnet still held; when none is left, done. */
+static void
+advance(struct fod_peer *p)
+{
+	struct fod_handback *handback = &p->handback;
+	char	 detail[FSM_REASON_MAX + 1];
+
+	for (size_t i = 0; i < p->view.nsubnets; i++) {
+		if (handback->sub[i] == FOD_SUB_BACK)
+			continue;
+		switch (begin(p, i)) {
+		case HANDBACK_STARTED:
+			return;
+		case HANDBACK_SKIPPED:
+			continue;
+		case HANDBACK_FAILED:
+			snprintf(detail, sizeof(detail), "subnet %s: lease "
+			    "store error", p->view.subnets[i].name);
+			fail(p, detail);
+			return;
+		}
+	}
+	all_done(p);
+}
+
+void
+fod_handback_start(struct fod_peer *p)
+{
+	struct fod_handback *handback = &p->handback;
+
+	if (handback->cur != SIZE_MAX) {
+		/* Restart (the primary restarted meanwhile): the subnet in
+		 * progress goes through the markers again. */
+		ev_timer_stop(p->loop, &handback->retry_w);
+		handback->cur = SIZE_MAX;
+	}
+	handback->active = true;
+	handback->from_takeover = p->fsm.returning_from_takeover;
+	if (p->ctl_store_known)
+		handback->full = !p->p_store_known || memcmp(p->ctl_store_id,
+		    p->p_store_id, FO_STORE_ID_LEN) != 0;
+	else
+		handback->full = !p->p_store_known || p->p_store_changed;
+	handback->started = ev_now(p->loop);
+	handback->sent_total = 0;
+	handback->skipped_big = 0;
+	/* A hand-back always starts over from the first subnet: one that
+	 * went back before a failure or restart goes through the markers
+	 * again, which is harmless and gives the primary its bindings. */
+	for (size_t i = 0; i < p->view.nsubnets; i++)
+		if (handback->sub[i] != FOD_SUB_HELD && !pool_is_serving(
+		    pool_set_get(p->pools, i)))
+			handback->sub[i] = FOD_SUB_HELD;
+	fo_tx_reset(&handback->tx);
+	log_info("primary=%s: handing back %s, subnet by subnet", p->name,
+	    handback->full ? "every binding we hold (its lease store is not the "
+	    "one our copy came from)" : "the bindings we changed");
+	advance(p);
+}
+
+void
+fod_handback_next(struct fod_peer *p)
+{
+	if (p->handback.active)
+		advance(p);
+}
+
+void
+fod_handback_abort(struct fod_peer *p)
+{
+	struct fod_handback *handback = &p->handback;
+
+	if (handback->cur != SIZE_MAX) {
+		if (handback->was_serving)
+			fod_peer_serve(p, handback->cur, true);
+		handback->sub[handback->cur] = FOD_SUB_HELD;
+	}
+	ev_timer_stop(p->loop, &handback->retry_w);
+	fo_tx_reset(&handback->tx);
+	handback->cur = SIZE_MAX;
+	handback->active = false;
+}
+
+static void
+subnet_done(struct fod_peer *p)
+{
+	struct fod_handback *handback = &p->handback;
+	size_t	 i = handback->cur;
+
+	handback->sub[i] = FOD_SUB_BACK;
+	handback->sent_total += handback->n;
+	p->snap_dirty = true;
+	ev_timer_stop(p->loop, &handback->retry_w);
+	log_info("primary=%s: subnet %s handed back (%zu binding%s)", p->name,
+	    p->view.subnets[i].name, handback->n, handback->n == 1 ? "" : "s");
+	handback->cur = SIZE_MAX;
+	fod_peer_event_simple(p, FOD_EV_SUBNET_HANDED_BACK, NULL);
+}
+
+void
+fod_handback_on_ack(struct fod_peer *p, const struct fo_msg *m)
+{
+	struct fod_handback *handback = &p->handback;
+
+	/* Acks of an abandoned hand-back are stale: nothing to do. */
+	if (!handback->active || handback->cur == SIZE_MAX)
+		return;
+	for (size_t i = 0; i < m->n_acks; i++)
+		fo_tx_ack(&handback->tx, m->acks[i].first, m->acks[i].last);
+	if (handback->done_sent && fo_tx_inflight(&handback->tx) == 0)
+		subnet_done(p);
+	else
+		pump(p);
+}
+
+static void
+retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct fod_peer *p = w->data;
+	struct fod_handback *handback = &p->handback;
+	struct fo_msg *m = p->mt;
+	struct fo_tx_entry e;
+	enum fo_tx_due d;
+	bool	 open = false;
+	char	 detail[FSM_REASON_MAX + 1];
+
+	(void)loop;
+	(void)revents;
+	if (handback->cur == SIZE_MAX)
+		return;
+	while ((d = fo_tx_due(&handback->tx, ev_now(p->loop), &e)) != FO_TX_NONE) {
+		if (d == FO_TX_FAILED) {
+			if (open)
+				(void)fod_msg_send(p, m);
+			snprintf(detail, sizeof(detail), "subnet %s: no ack "
+			    "after %u tries", p->view.subnets[handback->cur].name,
+			    p->policy.sync_bind_retry_max + 1);
+			log_warn("primary=%s: hand-back of %s", p->name,
+			    detail);
+			fail(p, detail);
+			return;
+		}
+		if (e.seq == handback->base || e.seq == handback->base + handback->n + 1) {
+			/* send_marker builds in the same scratch. */
+			if (open)
+				(void)fod_msg_send(p, m);
+			open = false;
+			send_marker(p, e.seq == handback->base ?
+			    FO_SUBNET_SYNC_START : FO_SUBNET_SYNC_DONE, e.seq);
+			continue;
+		}
+		/* An update: resent with a fresh header (protocol 7),
+		 * several per datagram when they are due together. */
+		{
+			struct fod_handback_ent *x = &handback->ents[e.seq - handback->base - 1];
+
+			if (open && !fo_msg_add_update(m, x->seq, x->rec,
+			    x->len, p->dgram_max)) {
+				(void)fod_msg_send(p, m);
+				open = false;
+			}
+			if (!open) {
+				fod_msg_init_to_primary(p, m, FO_BIND_UPD);
+				open = true;
+				(void)fo_msg_add_update(m, x->seq, x->rec,
+				    x->len, p->dgram_max);
+			}
+		}
+	}
+	if (open)
+		(void)fod_msg_send(p, m);
+	arm_retry(p);
+}

@@ -1,1 +1,0 @@
-UNIT_OBJS_test_fo_recs = fo_recs
