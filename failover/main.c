@@ -6,102 +6,61 @@
  */
 #include <errno.h>
 #include <ev.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "fod_config.h"
+#include "daemon_opts.h"
 #include "exitcodes.h"
 #include "fod.h"
 #include "fod_snmp.h"
 #include "log.h"
 #include "pidfile.h"
-#include "version.h"
-
-static void
-usage(void)
-{
-	fprintf(stderr, "usage: dhcpfo-failover -c FILE [-f] [-t] [-d]\n"
-	    "  -c FILE  configuration file (INI)\n"
-	    "  -f       stay in the foreground, log to stderr\n"
-	    "  -t       check the configuration and exit\n"
-	    "  -d       debug logging\n"
-	    "  -V       print the version and exit\n");
-	exit(EXIT_USAGE);
-}
 
 /* Prints every configuration error; returns 0 if the file is valid. */
 static int
 load_config(const char *path, struct fod_config *cfg)
 {
 	struct config_errors errs = { 0 };
+	int	 rc = 0;
 
-	if (config_load_failover(path, cfg, &errs) == 0) {
-		config_errors_free(&errs);
-		return 0;
-	}
-	for (size_t i = 0; i < errs.count; i++)
-		fprintf(stderr, "%s\n", errs.msgs[i]);
-	fprintf(stderr, "%s: %zu error%s, not started\n", path, errs.count,
-	    errs.count == 1 ? "" : "s");
+	if (config_load_failover(path, cfg, &errs) != 0)
+		rc = daemon_config_failed(path, errs.msgs, errs.count);
 	config_errors_free(&errs);
-	return -1;
+	return rc;
 }
 
 int
 main(int argc, char **argv)
 {
-	const char *cfgpath = NULL;
-	bool	 foreground = false, test_only = false, debug = false;
+	struct daemon_opts o;
 	struct fod_config cfg;
 	struct fod *fod;
 	struct ev_loop *loop;
 	char	 err[512], pidpath[CFG_PATH_MAX];
 	size_t	 nsub = 0;
-	int	 ch, pidfd, code;
+	int	 pidfd, code;
 
-	while ((ch = getopt(argc, argv, "c:ftdVh")) != -1) {
-		switch (ch) {
-		case 'c':
-			cfgpath = optarg;
-			break;
-		case 'f':
-			foreground = true;
-			break;
-		case 't':
-			test_only = true;
-			break;
-		case 'd':
-			debug = true;
-			break;
-		case 'V':
-			printf("dhcpfo-failover %s\n", DHCPFO_VERSION);
-			return EXIT_OK;
-		default:
-			usage();
-		}
-	}
-	if (cfgpath == NULL || optind != argc)
-		usage();
+	daemon_opts_parse("dhcpfo-failover", argc, argv, &o);
 
 	memset(&cfg, 0, sizeof(cfg));
-	if (load_config(cfgpath, &cfg) < 0)
+	if (load_config(o.cfgpath, &cfg) < 0)
 		return EXIT_CONFIG;
 	for (size_t i = 0; i < cfg.nwarnings; i++)
 		fprintf(stderr, "warning: %s\n", cfg.warnings[i]);
-	if (test_only) {
+	if (o.test_only) {
 		for (size_t i = 0; i < cfg.nprimaries; i++)
 			nsub += cfg.primaries[i].view.nsubnets;
 		printf("%s: configuration OK (%zu primar%s, %zu subnet%s)\n",
-		    cfgpath, cfg.nprimaries, cfg.nprimaries == 1 ? "y" : "ies",
+		    o.cfgpath, cfg.nprimaries, cfg.nprimaries == 1 ? "y" : "ies",
 		    nsub, nsub == 1 ? "" : "s");
 		fod_config_free(&cfg);
 		return EXIT_OK;
 	}
 
-	log_init("dhcpfo-failover", foreground, debug);
+	log_init("dhcpfo-failover", o.foreground, o.debug);
 	for (size_t i = 0; i < cfg.nwarnings; i++)
 		log_warn("%s", cfg.warnings[i]);
 	snprintf(pidpath, sizeof(pidpath), "%s", cfg.server.pid_file);
@@ -110,15 +69,15 @@ main(int argc, char **argv)
 
 	loop = ev_default_loop(EVFLAG_AUTO);
 	/* Everything that can fail is opened before we detach. */
-	fod = fod_new(loop, &cfg, cfgpath, debug, err, sizeof(err), &code);
+	fod = fod_new(loop, &cfg, o.cfgpath, o.debug, err, sizeof(err), &code);
 	if (fod == NULL) {
 		pidfile_remove(pidpath, pidfd);
 		fod_config_free(&cfg);
 		fatal(code, "%s", err);
 	}
-	if (!foreground && daemon(0, 0) < 0)
+	if (!o.foreground && daemon(0, 0) < 0)
 		fatal(EXIT_SYSTEM, "daemon: %s", strerror(errno));
-	if (!foreground)
+	if (!o.foreground)
 		ev_loop_fork(loop);
 	if (pidfile_write(pidfd, err, sizeof(err)) < 0)
 		log_warn("%s", err);

@@ -820,11 +820,53 @@ handle_request(struct req *r)
 	verify_address(r, want, r->m->ciaddr == 0);
 }
 
+/*
+ * DECLINE and RELEASE give an address back: it must be bound to this
+ * client in a subnet we serve, or the message is dropped with the
+ * reason.  True when it is; r->p is its pool.
+ */
+static bool
+given_back(struct req *r, struct pool *p, uint32_t addr)
+{
+	const struct lease *l;
+
+	r->p = p;
+	r->res->pool = p;
+	if (p == NULL) {
+		drop(r, ENGINE_DROP_NO_SUBNET);
+		return false;
+	}
+	if (!pool_is_serving(p)) {
+		drop(r, ENGINE_DROP_NOT_SERVING);
+		return false;
+	}
+	l = pool_lease_at(p, addr);
+	if (l == NULL || !pool_lease_is_client(l, &r->c) ||
+	    l->state != LEASE_BOUND) {
+		drop(r, ENGINE_DROP_UNKNOWN_LEASE);
+		return false;
+	}
+	return true;
+}
+
+/* The pool took the address back (pe): the change is committed, no reply. */
+static void
+taken_back(struct req *r, enum pool_err pe, const struct lease *out)
+{
+	if (pe != POOL_OK) {
+		drop(r, ENGINE_DROP_UNKNOWN_LEASE);
+		return;
+	}
+	add_change(r, out);
+	r->res->needs_commit = true;
+	r->res->action = ENGINE_NONE;
+}
+
 /* RFC 2131 4.3.3 */
 static void
 handle_decline(struct req *r)
 {
-	const struct lease *l;
+	struct pool	*p;
 	struct lease	 out;
 	uint32_t	 sid, addr;
 
@@ -838,34 +880,17 @@ handle_decline(struct req *r)
 		drop(r, ENGINE_DROP_NOT_FOR_US);
 		return;
 	}
-	if ((r->p = link_pool(r)) == NULL || !pool_contains(r->p, addr))
-		r->p = pool_set_find(r->e->pools, addr);
-	r->res->pool = r->p;
-	if (r->p == NULL) {
-		drop(r, ENGINE_DROP_NO_SUBNET);
-		return;
-	}
-	if (!pool_is_serving(r->p)) {
-		drop(r, ENGINE_DROP_NOT_SERVING);
-		return;
-	}
-	l = pool_lease_at(r->p, addr);
-	if (l == NULL || !pool_lease_is_client(l, &r->c) ||
-	    l->state != LEASE_BOUND ||
-	    pool_decline(r->p, &r->c, addr, r->in->now, &out) != POOL_OK) {
-		drop(r, ENGINE_DROP_UNKNOWN_LEASE);
-		return;
-	}
-	add_change(r, &out);
-	r->res->needs_commit = true;
-	r->res->action = ENGINE_NONE;
+	if ((p = link_pool(r)) == NULL || !pool_contains(p, addr))
+		p = pool_set_find(r->e->pools, addr);
+	if (given_back(r, p, addr))
+		taken_back(r, pool_decline(r->p, &r->c, addr, r->in->now, &out),
+		    &out);
 }
 
 /* RFC 2131 4.3.4 */
 static void
 handle_release(struct req *r)
 {
-	const struct lease *l;
 	struct lease	 out;
 	uint32_t	 sid, addr = r->m->ciaddr;
 
@@ -877,26 +902,9 @@ handle_release(struct req *r)
 		drop(r, ENGINE_DROP_BAD_REQUEST);
 		return;
 	}
-	r->p = pool_set_find(r->e->pools, addr);
-	r->res->pool = r->p;
-	if (r->p == NULL) {
-		drop(r, ENGINE_DROP_NO_SUBNET);
-		return;
-	}
-	if (!pool_is_serving(r->p)) {
-		drop(r, ENGINE_DROP_NOT_SERVING);
-		return;
-	}
-	l = pool_lease_at(r->p, addr);
-	if (l == NULL || !pool_lease_is_client(l, &r->c) ||
-	    l->state != LEASE_BOUND ||
-	    pool_release(r->p, &r->c, addr, r->in->now, &out) != POOL_OK) {
-		drop(r, ENGINE_DROP_UNKNOWN_LEASE);
-		return;
-	}
-	add_change(r, &out);
-	r->res->needs_commit = true;
-	r->res->action = ENGINE_NONE;
+	if (given_back(r, pool_set_find(r->e->pools, addr), addr))
+		taken_back(r, pool_release(r->p, &r->c, addr, r->in->now, &out),
+		    &out);
 }
 
 /* RFC 2131 4.3.5: configuration only; no lease, no yiaddr. */

@@ -1338,6 +1338,31 @@ pool_in_share(const struct pool *p, uint32_t addr)
 }
 
 /*
+ * A new record in slot: client c (NULL: nobody) in `state` from now to
+ * ends.  The counters move with it.
+ */
+static enum pool_err
+slot_bind(struct pool *p, uint32_t slot, const struct pool_client *c,
+    enum lease_state state, int64_t now, int64_t ends, struct lease *out)
+{
+	struct pool_ent	*e;
+
+	stat_adj(p, slot, -1);
+	if ((e = ent_get(p, slot)) == NULL) {
+		stat_adj(p, slot, +1);
+		return POOL_ERR_NOMEM;
+	}
+	ent_set_owner(p, e, c, false);
+	e->l.state = state;
+	e->l.starts = now;
+	e->l.cltt = now;
+	e->l.ends = ends;
+	stat_adj(p, slot, +1);
+	ent_done(p, e, out);
+	return POOL_OK;
+}
+
+/*
  * State changes.
  */
 enum pool_err
@@ -1362,45 +1387,22 @@ pool_offer(struct pool *p, const struct pool_client *c, uint32_t addr,
 			*out = e->l;
 		return POOL_OK;
 	}
-	stat_adj(p, slot, -1);
-	if ((e = ent_get(p, slot)) == NULL) {
-		stat_adj(p, slot, +1);
-		return POOL_ERR_NOMEM;
-	}
-	ent_set_owner(p, e, c, false);
-	e->l.state = LEASE_OFFERED;
-	e->l.starts = now;
-	e->l.cltt = now;
-	e->l.ends = now + (int64_t)p->set->cfg->server.max_pending_secs;
-	stat_adj(p, slot, +1);
-	ent_done(p, e, out);
-	return POOL_OK;
+	return slot_bind(p, slot, c, LEASE_OFFERED, now,
+	    now + (int64_t)p->set->cfg->server.max_pending_secs, out);
 }
 
 enum pool_err
 pool_bind(struct pool *p, const struct pool_client *c, uint32_t addr,
     int64_t now, uint32_t lease_secs, struct lease *out)
 {
-	struct pool_ent	*e;
 	uint32_t	 slot;
 
 	if (!find_slot(p, addr, &slot))
 		return POOL_ERR_NOADDR;
 	if (!slot_available(p, slot, c, now))
 		return POOL_ERR_BUSY;
-	stat_adj(p, slot, -1);
-	if ((e = ent_get(p, slot)) == NULL) {
-		stat_adj(p, slot, +1);
-		return POOL_ERR_NOMEM;
-	}
-	ent_set_owner(p, e, c, false);
-	e->l.state = LEASE_BOUND;
-	e->l.starts = now;
-	e->l.cltt = now;
-	e->l.ends = now + (int64_t)lease_secs;
-	stat_adj(p, slot, +1);
-	ent_done(p, e, out);
-	return POOL_OK;
+	return slot_bind(p, slot, c, LEASE_BOUND, now,
+	    now + (int64_t)lease_secs, out);
 }
 
 /* The client's record at addr, or an error why not. */
@@ -1482,19 +1484,8 @@ pool_conflict(struct pool *p, uint32_t addr, int64_t now, struct lease *out)
 	if (e != NULL && e->l.ends > now && (e->l.state == LEASE_BOUND ||
 	    e->l.state == LEASE_OFFERED))
 		return POOL_ERR_BUSY;	/* someone we know answered */
-	stat_adj(p, slot, -1);
-	if ((e = ent_get(p, slot)) == NULL) {
-		stat_adj(p, slot, +1);
-		return POOL_ERR_NOMEM;
-	}
-	ent_set_owner(p, e, NULL, false);
-	e->l.state = LEASE_CONFLICT;
-	e->l.starts = now;
-	e->l.cltt = now;
-	e->l.ends = now + (int64_t)p->set->cfg->server.max_unavailable_time;
-	stat_adj(p, slot, +1);
-	ent_done(p, e, out);
-	return POOL_OK;
+	return slot_bind(p, slot, NULL, LEASE_CONFLICT, now,
+	    now + (int64_t)p->set->cfg->server.max_unavailable_time, out);
 }
 
 size_t
