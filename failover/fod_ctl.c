@@ -646,19 +646,9 @@ cmd_reload(struct fod *fod, bool json, struct strbuf *out)
 
 	sb_init(&why);
 	rc = fod_reload(fod, &why);
-	if (json) {
-		sb_printf(out, "{\"reloaded\":%s,\"messages\":",
-		    rc == 0 ? "true" : "false");
-		sb_json_str(out, why.buf ? why.buf : "");
-		sb_puts(out, "}\n");
-	} else {
-		/* A refused file changes nothing; a primary whose
-		 * (re)start failed is named in the messages. */
-		sb_puts(out, rc == 0 ? "configuration reloaded\n" :
-		    "reload failed\n");
-		if (why.len)
-			sb_append(out, why.buf, why.len);
-	}
+	/* A refused file changes nothing; a primary whose (re)start
+	 * failed is named in the messages. */
+	ctl_reload_answer(out, json, rc, &why, "reload failed\n");
 	sb_free(&why);
 	return rc;
 }

@@ -598,17 +598,7 @@ cmd_reload(struct server *srv, bool json, struct strbuf *out)
 
 	sb_init(&why);
 	rc = srv_reload(srv, &why);
-	if (json) {
-		sb_printf(out, "{\"reloaded\":%s,\"messages\":",
-		    rc == 0 ? "true" : "false");
-		sb_json_str(out, why.buf ? why.buf : "");
-		sb_puts(out, "}\n");
-	} else {
-		sb_puts(out, rc == 0 ? "configuration reloaded\n" :
-		    "reload failed; running configuration kept\n");
-		if (why.len)
-			sb_append(out, why.buf, why.len);
-	}
+	ctl_reload_answer(out, json, rc, &why, "reload failed; running configuration kept\n");
 	sb_free(&why);
 	return rc;
 }

@@ -363,3 +363,19 @@ ctl_request(const char *path, const char *line, struct strbuf *answer,
 	answer->len -= (size_t)(nl - answer->buf);
 	return rc;
 }
+
+void
+ctl_reload_answer(struct strbuf *out, bool json, int rc,
+    const struct strbuf *why, const char *failed)
+{
+	if (json) {
+		sb_printf(out, "{\"reloaded\":%s,\"messages\":",
+		    rc == 0 ? "true" : "false");
+		sb_json_str(out, why->buf ? why->buf : "");
+		sb_puts(out, "}\n");
+		return;
+	}
+	sb_puts(out, rc == 0 ? "configuration reloaded\n" : failed);
+	if (why->len)
+		sb_append(out, why->buf, why->len);
+}

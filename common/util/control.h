@@ -31,6 +31,13 @@ void		 ctl_close(struct ctl_server *);
  * answer.  Returns 0 if the daemon answered ok, 1 if it answered error,
  * -1 if it could not be reached (err filled).
  */
+/*
+ * The answer to `reload`, the same shape in both daemons: rc (0 or -1)
+ * and the loader's messages; `failed` is the text line for rc != 0.
+ */
+void		 ctl_reload_answer(struct strbuf *out, bool json, int rc,
+		    const struct strbuf *why, const char *failed);
+
 int		 ctl_request(const char *path, const char *line,
 		    struct strbuf *answer, double timeout_secs, char *err,
 		    size_t errlen);
