@@ -985,16 +985,10 @@ handle_bootp(struct req *r)
 	reply_done(r, 0);
 }
 
-void
-engine_handle(struct engine *e, const struct engine_input *in,
-    struct engine_result *res)
+/* Not a memset: the reply alone is ~5.6 KB and is set when used. */
+static void
+result_reset(struct engine_result *res)
 {
-	struct req	 r;
-	const struct dhcp_msg *m = in->msg;
-	uint16_t	 mms;
-	size_t		 len;
-
-	/* Not a memset: the reply alone is ~5.6 KB and is set when used. */
 	res->action = ENGINE_DROP;
 	res->drop = ENGINE_DROP_NONE;
 	res->drop_name = NULL;
@@ -1009,7 +1003,50 @@ engine_handle(struct engine *e, const struct engine_input *in,
 	res->needs_commit = false;
 	res->nchanges = 0;
 	res->pool = NULL;
+}
 
+/* RFC 2131 4.1: how big a reply the client takes, and in what order. */
+static void
+reply_shape(const struct dhcp_msg *m, struct engine_result *res)
+{
+	uint16_t	 mms;
+	size_t		 len;
+
+	res->prl = dhcp_opt_get(m, DHO_PARAM_REQUEST_LIST, &len);
+	res->prl_len = res->prl != NULL ? len : 0;
+	res->max_len = DHCP_DEFAULT_MAX;
+	if (dhcp_opt_get_u16(m, DHO_MAX_MESSAGE_SIZE, &mms) &&
+	    mms > res->max_len)
+		res->max_len = mms;
+	res->max_len -= DHCP_IP_UDP_HDR;
+	if (res->max_len > DHCP_PKT_MAX)
+		res->max_len = DHCP_PKT_MAX;
+}
+
+/* RFC 2131 4.3.1: a DISCOVER is answered from the pool of its link. */
+static void
+handle_discover_on_link(struct req *r)
+{
+	if ((r->p = link_pool(r)) == NULL) {
+		drop(r, ENGINE_DROP_NO_SUBNET);
+		return;
+	}
+	r->res->pool = r->p;
+	if (!pool_is_serving(r->p)) {
+		drop(r, ENGINE_DROP_NOT_SERVING);
+		return;
+	}
+	handle_discover(r);
+}
+
+void
+engine_handle(struct engine *e, const struct engine_input *in,
+    struct engine_result *res)
+{
+	struct req	 r;
+	const struct dhcp_msg *m = in->msg;
+
+	result_reset(res);
 	memset(&r, 0, sizeof(r));
 	r.e = e;
 	r.in = in;
@@ -1026,17 +1063,7 @@ engine_handle(struct engine *e, const struct engine_input *in,
 		drop(&r, ENGINE_DROP_SERVER_MSG);
 		return;
 	}
-
-	/* RFC 2131 4.1: how big a reply the client takes, and in what order. */
-	res->prl = dhcp_opt_get(m, DHO_PARAM_REQUEST_LIST, &len);
-	res->prl_len = res->prl != NULL ? len : 0;
-	res->max_len = DHCP_DEFAULT_MAX;
-	if (dhcp_opt_get_u16(m, DHO_MAX_MESSAGE_SIZE, &mms) &&
-	    mms > res->max_len)
-		res->max_len = mms;
-	res->max_len -= DHCP_IP_UDP_HDR;
-	if (res->max_len > DHCP_PKT_MAX)
-		res->max_len = DHCP_PKT_MAX;
+	reply_shape(m, res);
 
 	switch (m->msg_type) {
 	case DHCPOFFER:
@@ -1044,40 +1071,30 @@ engine_handle(struct engine *e, const struct engine_input *in,
 	case DHCPNAK:
 		drop(&r, ENGINE_DROP_SERVER_MSG);
 		return;
+	case DHCPINFORM:
+		(void)make_client(&r);	/* only to name a reservation */
+		handle_inform(&r);
+		return;
 	case 0:
 	case DHCPDISCOVER:
 	case DHCPREQUEST:
 	case DHCPDECLINE:
 	case DHCPRELEASE:
-		if (!make_client(&r)) {
-			drop(&r, ENGINE_DROP_NO_CLIENT_ID);
-			return;
-		}
 		break;
-	case DHCPINFORM:
-		(void)make_client(&r);	/* only to name a reservation */
-		handle_inform(&r);
-		return;
 	default:
 		drop(&r, ENGINE_DROP_UNKNOWN_TYPE);
 		return;
 	}
-
+	if (!make_client(&r)) {
+		drop(&r, ENGINE_DROP_NO_CLIENT_ID);
+		return;
+	}
 	switch (m->msg_type) {
 	case 0:
 		handle_bootp(&r);
 		break;
 	case DHCPDISCOVER:
-		if ((r.p = link_pool(&r)) == NULL) {
-			drop(&r, ENGINE_DROP_NO_SUBNET);
-			return;
-		}
-		res->pool = r.p;
-		if (!pool_is_serving(r.p)) {
-			drop(&r, ENGINE_DROP_NOT_SERVING);
-			return;
-		}
-		handle_discover(&r);
+		handle_discover_on_link(&r);
 		break;
 	case DHCPREQUEST:
 		handle_request(&r);

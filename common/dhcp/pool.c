@@ -689,26 +689,15 @@ mark_share(struct pool *p)
 	}
 }
 
+/* Ranges clipped to the subnet, sorted, overlaps merged; slot bases. */
 static enum pool_err
-pool_build(struct pool *p, struct pool_set *set, size_t idx)
+build_ranges(struct pool *p, uint32_t first, uint32_t last)
 {
-	const struct config *cfg = set->cfg;
-	const struct cfg_subnet *sn = &cfg->subnets[idx];
+	const struct cfg_subnet *sn = p->sn;
 	struct cfg_range merged[CFG_MAX_RANGES];
-	uint32_t	 first, last, nrange_slots = 0, nheap, slot;
 	uint64_t	 total = 0;
-	size_t		 i, n, nhosts = 0;
+	size_t		 i, n;
 
-	p->set = set;
-	p->sn = sn;
-	p->idx = idx;
-	p->serving = true;
-	p->mask = sn->mask;
-	p->network = sn->network & sn->mask;
-	first = p->network;
-	last = p->network | ~p->mask;
-
-	/* Ranges clipped to the subnet, sorted, overlaps merged. */
 	n = ranges_normalise(sn->ranges, sn->nranges < CFG_MAX_RANGES ?
 	    sn->nranges : CFG_MAX_RANGES, first, last, merged);
 	if (n > 0 && (p->ranges = calloc(n, sizeof(*p->ranges))) == NULL)
@@ -716,45 +705,66 @@ pool_build(struct pool *p, struct pool_set *set, size_t idx)
 	for (i = 0; i < n; i++) {
 		p->ranges[i].lo = merged[i].lo;
 		p->ranges[i].hi = merged[i].hi;
-	}
-	p->nranges = n;
-	for (i = 0; i < p->nranges; i++) {
 		p->ranges[i].base = (uint32_t)total;
-		total += (uint64_t)(p->ranges[i].hi - p->ranges[i].lo) + 1;
+		total += (uint64_t)(merged[i].hi - merged[i].lo) + 1;
 		if (total > POOL_MAX_ADDRS)
 			return POOL_ERR_TOO_BIG;
+		p->nranges = i + 1;
 	}
-	nrange_slots = (uint32_t)total;
+	p->nrange_slots = (uint32_t)total;
+	return POOL_OK;
+}
 
-	/* Reservations outside the ranges get their own slots. */
+static bool
+host_in_subnet(const struct pool *p, const struct cfg_host *h)
+{
+	return h->addr != 0 && (h->addr & p->mask) == p->network;
+}
+
+/*
+ * Reservations outside the ranges get their own slots, after the
+ * ranges' (sorted, each address once).  *nhosts: the subnet's
+ * reservations, in the ranges or not.
+ */
+static enum pool_err
+build_extra(struct pool *p, const struct config *cfg, size_t *nhosts)
+{
+	uint32_t	 slot;
+	size_t		 i, n;
+
+	*nhosts = 0;
+	for (i = 0; i < cfg->nhosts; i++)
+		if (host_in_subnet(p, &cfg->hosts[i]))
+			(*nhosts)++;
+	if (*nhosts == 0)
+		return POOL_OK;
+	if ((p->extra = calloc(*nhosts, sizeof(*p->extra))) == NULL)
+		return POOL_ERR_NOMEM;
 	for (i = 0; i < cfg->nhosts; i++) {
 		uint32_t a = cfg->hosts[i].addr;
 
-		if (a != 0 && (a & p->mask) == p->network)
-			nhosts++;
+		if (!host_in_subnet(p, &cfg->hosts[i]) ||
+		    find_range_slot(p, a, &slot))
+			continue;
+		p->extra[p->nextra++].addr = a;
 	}
-	if (nhosts > 0) {
-		if ((p->extra = calloc(nhosts, sizeof(*p->extra))) == NULL)
-			return POOL_ERR_NOMEM;
-		for (i = 0; i < cfg->nhosts; i++) {
-			uint32_t a = cfg->hosts[i].addr;
+	qsort(p->extra, p->nextra, sizeof(*p->extra), extra_cmp);
+	for (i = 0, n = 0; i < p->nextra; i++)
+		if (n == 0 || p->extra[n - 1].addr != p->extra[i].addr)
+			p->extra[n++] = p->extra[i];
+	p->nextra = n;
+	for (n = 0; n < p->nextra; n++)
+		p->extra[n].slot = p->nrange_slots + (uint32_t)n;
+	return POOL_OK;
+}
 
-			if (a == 0 || (a & p->mask) != p->network ||
-			    find_range_slot(p, a, &slot))
-				continue;
-			p->extra[p->nextra++].addr = a;
-		}
-		qsort(p->extra, p->nextra, sizeof(*p->extra), extra_cmp);
-		for (i = 0, n = 0; i < p->nextra; i++)
-			if (n == 0 || p->extra[n - 1].addr != p->extra[i].addr)
-				p->extra[n++] = p->extra[i];
-		p->nextra = n;
-		for (n = 0; n < p->nextra; n++)
-			p->extra[n].slot = nrange_slots + (uint32_t)n;
-	}
-	p->nrange_slots = nrange_slots;
-	p->nslots = nrange_slots + (uint32_t)p->nextra;
+/* Slots, heaps and the address hash, every slot dynamic or reserved. */
+static enum pool_err
+build_slots(struct pool *p)
+{
+	uint32_t	 nheap, slot;
 
+	p->nslots = p->nrange_slots + (uint32_t)p->nextra;
 	nheap = p->nslots > 0 ? p->nslots : 1;
 	p->slots = calloc(nheap, sizeof(*p->slots));
 	p->active[PART_OWN].v = calloc(nheap, sizeof(*p->active[0].v));
@@ -770,72 +780,87 @@ pool_build(struct pool *p, struct pool_set *set, size_t idx)
 		return POOL_ERR_NOMEM;
 	for (slot = 0; slot < p->nslots; slot++) {
 		p->slots[slot].host = NO_HOST;
-		p->slots[slot].kind = slot < nrange_slots ? SLOT_DYNAMIC :
+		p->slots[slot].kind = slot < p->nrange_slots ? SLOT_DYNAMIC :
 		    SLOT_RESERVED;
 	}
+	return POOL_OK;
+}
 
-	/*
-	 * RFC 950: the all-zeros and all-ones host numbers name the network
-	 * and its broadcast, never a host (a /31 or /32 has neither).  Our
-	 * own address in a range would be a guaranteed conflict.
-	 */
+/*
+ * RFC 950: the all-zeros and all-ones host numbers name the network and
+ * its broadcast, never a host (a /31 or /32 has neither).  Our own
+ * address in a range would be a guaranteed conflict.  Then Exclude, and
+ * then the reservations: a reservation overrides an exclusion
+ * (exclusion keeps an address from being handed out dynamically, a
+ * reservation is static).
+ */
+static void
+mark_kinds(struct pool *p, const struct config *cfg, uint32_t first,
+    uint32_t last)
+{
+	uint32_t	 slot;
+	size_t		 i;
+
 	if (p->mask != 0xffffffffu && p->mask != 0xfffffffeu) {
 		mark_excluded(p, first);
 		mark_excluded(p, last);
 	}
 	if (cfg->server.server_addr != 0)
 		mark_excluded(p, cfg->server.server_addr);
-	for (i = 0; i < sn->nexcludes && i < CFG_MAX_EXCLUDES; i++)
-		mark_excluded(p, sn->excludes[i]);
-
-	/*
-	 * A reservation overrides an exclusion: exclusion keeps an address
-	 * from being handed out dynamically, a reservation is static.
-	 */
+	for (i = 0; i < p->sn->nexcludes && i < CFG_MAX_EXCLUDES; i++)
+		mark_excluded(p, p->sn->excludes[i]);
 	for (i = 0; i < cfg->nhosts; i++) {
-		uint32_t a = cfg->hosts[i].addr;
-
-		if (a == 0 || (a & p->mask) != p->network ||
-		    !find_slot(p, a, &slot) ||
+		if (!host_in_subnet(p, &cfg->hosts[i]) ||
+		    !find_slot(p, cfg->hosts[i].addr, &slot) ||
 		    p->slots[slot].host != NO_HOST)
 			continue;
 		p->slots[slot].host = (uint32_t)i;
 		p->slots[slot].kind = SLOT_RESERVED;
 	}
+}
 
-	/* Host identities (one per ClientId, one per HardwareAddress). */
-	if (nhosts > 0) {
-		p->hkmask = pow2_at_least((uint32_t)(2 * nhosts)) - 1;
-		p->hkeys = calloc(2 * nhosts, sizeof(*p->hkeys));
-		p->hkbuckets = calloc((size_t)p->hkmask + 1,
-		    sizeof(*p->hkbuckets));
-		if (p->hkeys == NULL || p->hkbuckets == NULL)
-			return POOL_ERR_NOMEM;
-		memset(p->hkbuckets, 0xff,
-		    ((size_t)p->hkmask + 1) * sizeof(*p->hkbuckets));
-		for (i = 0; i < cfg->nhosts; i++) {
-			const struct cfg_host *h = &cfg->hosts[i];
-			struct dhcp_client_key k;
+/* Host identities: one key per ClientId, one per HardwareAddress. */
+static enum pool_err
+build_hostkeys(struct pool *p, const struct config *cfg, size_t nhosts)
+{
+	struct dhcp_client_key k;
+	uint32_t	 slot;
 
-			if (h->addr == 0 || (h->addr & p->mask) != p->network)
-				continue;
-			if (!find_slot(p, h->addr, &slot) ||
-			    p->slots[slot].host != (uint32_t)i)
-				continue;	/* duplicate address */
-			if (h->cid_len > 0 && h->cid_len < sizeof(k.bytes)) {
-				memset(&k, 0, sizeof(k));
-				k.bytes[0] = 'C';
-				memcpy(k.bytes + 1, h->cid, h->cid_len);
-				k.len = (uint16_t)(1 + h->cid_len);
-				hostkey_add(p, &k, (uint32_t)i);
-			}
-			if (hw_key(h->htype, h->hlen, h->hwaddr, &k))
-				hostkey_add(p, &k, (uint32_t)i);
+	if (nhosts == 0)
+		return POOL_OK;
+	p->hkmask = pow2_at_least((uint32_t)(2 * nhosts)) - 1;
+	p->hkeys = calloc(2 * nhosts, sizeof(*p->hkeys));
+	p->hkbuckets = calloc((size_t)p->hkmask + 1, sizeof(*p->hkbuckets));
+	if (p->hkeys == NULL || p->hkbuckets == NULL)
+		return POOL_ERR_NOMEM;
+	memset(p->hkbuckets, 0xff,
+	    ((size_t)p->hkmask + 1) * sizeof(*p->hkbuckets));
+	for (size_t i = 0; i < cfg->nhosts; i++) {
+		const struct cfg_host *h = &cfg->hosts[i];
+
+		if (!host_in_subnet(p, h))
+			continue;
+		if (!find_slot(p, h->addr, &slot) ||
+		    p->slots[slot].host != (uint32_t)i)
+			continue;	/* duplicate address */
+		if (h->cid_len > 0 && h->cid_len < sizeof(k.bytes)) {
+			memset(&k, 0, sizeof(k));
+			k.bytes[0] = 'C';
+			memcpy(k.bytes + 1, h->cid, h->cid_len);
+			k.len = (uint16_t)(1 + h->cid_len);
+			hostkey_add(p, &k, (uint32_t)i);
 		}
+		if (hw_key(h->htype, h->hlen, h->hwaddr, &k))
+			hostkey_add(p, &k, (uint32_t)i);
 	}
+	return POOL_OK;
+}
 
-	mark_share(p);
-	for (slot = 0; slot < p->nslots; slot++) {
+/* Counters of a pool nothing is bound in yet. */
+static void
+count_slots(struct pool *p)
+{
+	for (uint32_t slot = 0; slot < p->nslots; slot++) {
 		switch (p->slots[slot].kind) {
 		case SLOT_DYNAMIC:
 			p->st.total++;
@@ -851,6 +876,35 @@ pool_build(struct pool *p, struct pool_set *set, size_t idx)
 	}
 	p->st.free = p->st.total;
 	p->st.share_free = p->st.share_total;
+}
+
+static enum pool_err
+pool_build(struct pool *p, struct pool_set *set, size_t idx)
+{
+	const struct config *cfg = set->cfg;
+	const struct cfg_subnet *sn = &cfg->subnets[idx];
+	uint32_t	 first, last;
+	size_t		 nhosts;
+	enum pool_err	 pe;
+
+	p->set = set;
+	p->sn = sn;
+	p->idx = idx;
+	p->serving = true;
+	p->mask = sn->mask;
+	p->network = sn->network & sn->mask;
+	first = p->network;
+	last = p->network | ~p->mask;
+
+	if ((pe = build_ranges(p, first, last)) != POOL_OK ||
+	    (pe = build_extra(p, cfg, &nhosts)) != POOL_OK ||
+	    (pe = build_slots(p)) != POOL_OK)
+		return pe;
+	mark_kinds(p, cfg, first, last);
+	if ((pe = build_hostkeys(p, cfg, nhosts)) != POOL_OK)
+		return pe;
+	mark_share(p);
+	count_slots(p);
 	p->rcursor = p->nrange_slots;
 	return POOL_OK;
 }
@@ -1630,102 +1684,106 @@ heap_check(const struct pool *p, const struct pool_heap *h, uint8_t id)
 	return 0;
 }
 
-int
-pool_selfcheck(const struct pool *p)
-{
+/* What pool_selfcheck() recounts from the slots. */
+struct recount {
 	struct pool_stats st;
-	uint32_t	 i, nheaped = 0, nhashed = 0, nchained = 0;
-	uint32_t	 unused[PART_COUNT] = { 0, 0 };
-	int		 rc;
+	uint32_t	 nheaped, nhashed;
+	uint32_t	 unused[PART_COUNT];
+};
 
-	if ((rc = heap_check(p, &p->active[PART_OWN], HEAP_ACTIVE)) != 0 ||
-	    (rc = heap_check(p, &p->active[PART_SHARE],
-	    HEAP_ACTIVE_SHARE)) != 0 ||
-	    (rc = heap_check(p, &p->idle[PART_OWN], HEAP_IDLE)) != 0 ||
-	    (rc = heap_check(p, &p->idle[PART_SHARE], HEAP_IDLE_SHARE)) != 0)
-		return rc;
-	memset(&st, 0, sizeof(st));
-	for (i = 0; i < p->nslots; i++) {
-		const struct pool_slot *s = &p->slots[i];
-		const struct pool_ent *e = s->ent;
+static void
+recount_kind(struct recount *c, const struct pool_slot *s)
+{
+	const struct pool_ent *e = s->ent;
 
-		switch (s->kind) {
-		case SLOT_DYNAMIC:
-			st.total++;
-			if (s->part == PART_SHARE) {
-				st.share_total++;
-				if (e == NULL || !timed_state(e->l.state))
-					st.share_free++;
-			}
-			break;
-		case SLOT_RESERVED:
-			st.reserved++;
-			break;
-		default:
-			st.excluded++;
-			break;
+	switch (s->kind) {
+	case SLOT_DYNAMIC:
+		c->st.total++;
+		if (s->part == PART_SHARE) {
+			c->st.share_total++;
+			if (e == NULL || !timed_state(e->l.state))
+				c->st.share_free++;
 		}
-		if (e == NULL) {
-			if (s->kind == SLOT_DYNAMIC) {
-				st.free++;
-				unused[s->part]++;
-			}
-			continue;
-		}
-		if (e->slot != i || e->l.addr != slot_addr(p, i))
-			return -3;
-		if (e->heap != HEAP_NONE)
-			nheaped++;
-		if (timed_state(e->l.state) != (e->heap == (s->part ==
-		    PART_SHARE ? HEAP_ACTIVE_SHARE : HEAP_ACTIVE)))
-			return -4;
-		if (!timed_state(e->l.state) && s->kind == SLOT_DYNAMIC &&
-		    e->heap != (s->part == PART_SHARE ? HEAP_IDLE_SHARE :
-		    HEAP_IDLE))
-			return -5;
-		if (s->part != PART_OWN && s->kind != SLOT_DYNAMIC)
-			return -13;
-		if (e->hashed) {
-			nhashed++;
-			if (e->l.key.len == 0 ||
-			    e->hash != key_hash(p->set, &e->l.key) ||
-			    e->l.state == LEASE_DECLINED ||
-			    e->l.state == LEASE_CONFLICT)
-				return -6;
-		} else if (e->l.key.len != 0 &&
-		    e->l.state != LEASE_DECLINED &&
-		    e->l.state != LEASE_CONFLICT)
-			return -7;
-		if (s->kind == SLOT_RESERVED) {
-			if (e->l.state == LEASE_OFFERED ||
-			    e->l.state == LEASE_BOUND)
-				st.reserved_bound++;
-			continue;
-		}
-		if (s->kind != SLOT_DYNAMIC)
-			continue;
-		switch (e->l.state) {
-		case LEASE_OFFERED:
-			st.offered++;
-			break;
-		case LEASE_BOUND:
-			st.bound++;
-			break;
-		case LEASE_DECLINED:
-			st.declined++;
-			break;
-		case LEASE_CONFLICT:
-			st.conflict++;
-			break;
-		default:
-			st.free++;
-			break;
-		}
+		break;
+	case SLOT_RESERVED:
+		c->st.reserved++;
+		break;
+	default:
+		c->st.excluded++;
+		break;
 	}
-	if (nheaped != p->active[PART_OWN].n + p->active[PART_SHARE].n +
-	    p->idle[PART_OWN].n + p->idle[PART_SHARE].n)
-		return -8;
-	for (i = 0; i <= p->hmask; i++) {
+}
+
+static void
+recount_state(struct recount *c, const struct pool_slot *s)
+{
+	enum lease_state state = s->ent->l.state;
+
+	if (s->kind == SLOT_RESERVED) {
+		if (state == LEASE_OFFERED || state == LEASE_BOUND)
+			c->st.reserved_bound++;
+		return;
+	}
+	if (s->kind != SLOT_DYNAMIC)
+		return;
+	switch (state) {
+	case LEASE_OFFERED:
+		c->st.offered++;
+		break;
+	case LEASE_BOUND:
+		c->st.bound++;
+		break;
+	case LEASE_DECLINED:
+		c->st.declined++;
+		break;
+	case LEASE_CONFLICT:
+		c->st.conflict++;
+		break;
+	default:
+		c->st.free++;
+		break;
+	}
+}
+
+/* The record of slot i against its slot, heaps and hash: 0 or -3..-7, -13. */
+static int
+check_ent(const struct pool *p, uint32_t i, struct recount *c)
+{
+	const struct pool_slot *s = &p->slots[i];
+	const struct pool_ent *e = s->ent;
+	bool		 share = s->part == PART_SHARE;
+	bool		 forgets;	/* its client is not kept */
+
+	if (e->slot != i || e->l.addr != slot_addr(p, i))
+		return -3;
+	if (e->heap != HEAP_NONE)
+		c->nheaped++;
+	if (timed_state(e->l.state) !=
+	    (e->heap == (share ? HEAP_ACTIVE_SHARE : HEAP_ACTIVE)))
+		return -4;
+	if (!timed_state(e->l.state) && s->kind == SLOT_DYNAMIC &&
+	    e->heap != (share ? HEAP_IDLE_SHARE : HEAP_IDLE))
+		return -5;
+	if (s->part != PART_OWN && s->kind != SLOT_DYNAMIC)
+		return -13;
+	forgets = e->l.state == LEASE_DECLINED || e->l.state == LEASE_CONFLICT;
+	if (e->hashed) {
+		c->nhashed++;
+		if (e->l.key.len == 0 ||
+		    e->hash != key_hash(p->set, &e->l.key) || forgets)
+			return -6;
+	} else if (e->l.key.len != 0 && !forgets)
+		return -7;
+	return 0;
+}
+
+/* Every hashed record is in the chain of its bucket, and only those. */
+static int
+check_chains(const struct pool *p, uint32_t nhashed)
+{
+	uint32_t	 nchained = 0;
+
+	for (uint32_t i = 0; i <= p->hmask; i++) {
 		const struct pool_ent *e;
 
 		for (e = p->buckets[i]; e != NULL; e = e->hnext) {
@@ -1734,12 +1792,46 @@ pool_selfcheck(const struct pool *p)
 			nchained++;
 		}
 	}
-	if (nchained != nhashed)
-		return -10;
-	if (unused[PART_OWN] != p->nunused[PART_OWN] ||
-	    unused[PART_SHARE] != p->nunused[PART_SHARE])
+	return nchained == nhashed ? 0 : -10;
+}
+
+int
+pool_selfcheck(const struct pool *p)
+{
+	struct recount	 c;
+	int		 rc;
+
+	if ((rc = heap_check(p, &p->active[PART_OWN], HEAP_ACTIVE)) != 0 ||
+	    (rc = heap_check(p, &p->active[PART_SHARE],
+	    HEAP_ACTIVE_SHARE)) != 0 ||
+	    (rc = heap_check(p, &p->idle[PART_OWN], HEAP_IDLE)) != 0 ||
+	    (rc = heap_check(p, &p->idle[PART_SHARE], HEAP_IDLE_SHARE)) != 0)
+		return rc;
+	memset(&c, 0, sizeof(c));
+	for (uint32_t i = 0; i < p->nslots; i++) {
+		const struct pool_slot *s = &p->slots[i];
+
+		recount_kind(&c, s);
+		if (s->ent == NULL) {
+			if (s->kind == SLOT_DYNAMIC) {
+				c.st.free++;
+				c.unused[s->part]++;
+			}
+			continue;
+		}
+		if ((rc = check_ent(p, i, &c)) != 0)
+			return rc;
+		recount_state(&c, s);
+	}
+	if (c.nheaped != p->active[PART_OWN].n + p->active[PART_SHARE].n +
+	    p->idle[PART_OWN].n + p->idle[PART_SHARE].n)
+		return -8;
+	if ((rc = check_chains(p, c.nhashed)) != 0)
+		return rc;
+	if (c.unused[PART_OWN] != p->nunused[PART_OWN] ||
+	    c.unused[PART_SHARE] != p->nunused[PART_SHARE])
 		return -11;
-	if (memcmp(&st, &p->st, sizeof(st)) != 0)
+	if (memcmp(&c.st, &p->st, sizeof(c.st)) != 0)
 		return -12;
 	return 0;
 }
