@@ -307,65 +307,42 @@ check_free(struct lease_env *env, char *why, size_t whylen)
 	return ENOSPC;
 }
 
-struct lease_env *
-lease_env_open(const char *dir, char *err, size_t errlen)
+/* The store's directory, locked for this process alone. */
+static int
+env_lock(struct lease_env *env, char *err, size_t errlen)
 {
-	struct lease_env *env;
-	DB_ENV		*dbenv;
-	uint64_t	 avail;
-	char		 path[PATH_MAX];
-	int		 ret;
+	char	 path[PATH_MAX + sizeof(LOCK_FILE) + 1];
 
-	if (strlen(dir) + 1 + sizeof(LOCK_FILE) > sizeof(path)) {
-		snprintf(err, errlen, "%s: path too long", dir);
-		return NULL;
-	}
-	if ((ret = mkdirs(dir)) != 0) {
-		snprintf(err, errlen, "%s: cannot create: %s", dir,
-		    strerror(ret));
-		return NULL;
-	}
-	if ((env = calloc(1, sizeof(*env))) == NULL) {
-		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
-		return NULL;
-	}
-	snprintf(env->dir, sizeof(env->dir), "%s", dir);
-	atomic_init(&env->failed, false);
-	atomic_init(&env->min_free, LEASE_DB_MIN_FREE_DEFAULT);
-	pthread_mutex_init(&env->mtx, NULL);
-
-	snprintf(path, sizeof(path), "%s/%s", dir, LOCK_FILE);
+	snprintf(path, sizeof(path), "%s/%s", env->dir, LOCK_FILE);
 	env->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, FILE_MODE);
 	if (env->lockfd == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto fail;
+		return -1;
 	}
 	if (flock(env->lockfd, LOCK_EX | LOCK_NB) == -1) {
 		if (errno == EWOULDBLOCK)
 			snprintf(err, errlen, "%s: lease store in use by "
-			    "another process (or already open)", dir);
+			    "another process (or already open)", env->dir);
 		else
 			snprintf(err, errlen, "%s: lock: %s", path,
 			    strerror(errno));
-		goto fail;
+		return -1;
 	}
+	return 0;
+}
 
-	/*
-	 * Recovery writes: log file tails, pages, compensation records.  On
-	 * a full disk Berkeley DB can get that wrong (see lease_db_commit),
-	 * so do not start it without the reserve.
-	 */
-	if ((avail = free_bytes(dir)) < LEASE_DB_MIN_FREE_DEFAULT) {
-		snprintf(err, errlen, "%s: only %llu KB free there, need %llu "
-		    "KB to open and recover the lease store safely", dir,
-		    (unsigned long long)(avail / 1024),
-		    LEASE_DB_MIN_FREE_DEFAULT / 1024);
-		goto fail;
-	}
+/* Berkeley DB's environment, configured, opened and recovered. */
+static int
+env_open_bdb(struct lease_env *env, char *err, size_t errlen)
+{
+	const char	*dir = env->dir;
+	DB_ENV		*dbenv;
+	uint64_t	 avail;
+	int		 ret;
 
 	if ((ret = db_env_create(&dbenv, 0)) != 0) {
 		snprintf(err, errlen, "%s: %s", dir, lease_db_strerror(ret));
-		goto fail;
+		return -1;
 	}
 	env->dbenv = dbenv;
 	dbenv->app_private = env;
@@ -380,7 +357,7 @@ lease_env_open(const char *dir, char *err, size_t errlen)
 	    (ret = dbenv->log_set_config(dbenv, DB_LOG_AUTO_REMOVE, 1)) != 0) {
 		snprintf(err, errlen, "%s: configure: %s", dir,
 		    lease_db_strerror(ret));
-		goto fail;
+		return -1;
 	}
 	ret = dbenv->open(dbenv, dir, DB_CREATE | DB_INIT_TXN | DB_INIT_LOCK |
 	    DB_INIT_LOG | DB_INIT_MPOOL | DB_THREAD | DB_RECOVER | DB_PRIVATE,
@@ -396,8 +373,52 @@ lease_env_open(const char *dir, char *err, size_t errlen)
 			    LEASE_DB_LOG_FILE_BYTES / 1024);
 		else
 			snprintf(err, errlen, "%s: open: %s", dir, why);
+		return -1;
+	}
+	return 0;
+}
+
+struct lease_env *
+lease_env_open(const char *dir, char *err, size_t errlen)
+{
+	struct lease_env *env;
+	uint64_t	 avail;
+	int		 ret;
+
+	if (strlen(dir) + 1 + sizeof(LOCK_FILE) > PATH_MAX) {
+		snprintf(err, errlen, "%s: path too long", dir);
+		return NULL;
+	}
+	if ((ret = mkdirs(dir)) != 0) {
+		snprintf(err, errlen, "%s: cannot create: %s", dir,
+		    strerror(ret));
+		return NULL;
+	}
+	if ((env = calloc(1, sizeof(*env))) == NULL) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return NULL;
+	}
+	snprintf(env->dir, sizeof(env->dir), "%s", dir);
+	env->lockfd = -1;
+	atomic_init(&env->failed, false);
+	atomic_init(&env->min_free, LEASE_DB_MIN_FREE_DEFAULT);
+	pthread_mutex_init(&env->mtx, NULL);
+	if (env_lock(env, err, errlen) < 0)
+		goto fail;
+	/*
+	 * Recovery writes: log file tails, pages, compensation records.  On
+	 * a full disk Berkeley DB can get that wrong (see lease_db_commit),
+	 * so do not start it without the reserve.
+	 */
+	if ((avail = free_bytes(dir)) < LEASE_DB_MIN_FREE_DEFAULT) {
+		snprintf(err, errlen, "%s: only %llu KB free there, need %llu "
+		    "KB to open and recover the lease store safely", dir,
+		    (unsigned long long)(avail / 1024),
+		    LEASE_DB_MIN_FREE_DEFAULT / 1024);
 		goto fail;
 	}
+	if (env_open_bdb(env, err, errlen) < 0)
+		goto fail;
 	return env;
 
 fail:
