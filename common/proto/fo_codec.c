@@ -663,20 +663,12 @@ enc_mask(const struct fo_msg *m)
 	return mask;
 }
 
+/* What an encoder refuses before writing anything. */
 static enum fo_err
-encode(const struct fo_msg *m, struct wr *w)
+encode_check(const struct fo_msg *m, uint32_t *maskp)
 {
 	const struct msg_spec	*s;
-	uint8_t			 hdr[FO_HDR_LEN], v[FO_REASON_MAX + 1];
-
-	/* v holds any single value; NAME and REASON fit unterminated. */
-	_Static_assert(sizeof(v) >= sizeof(m->reason) &&
-	    sizeof(v) >= sizeof(m->name) && sizeof(v) >= FO_DIGEST_TLV_LEN,
-	    "TLV value buffer too small");
-	uint8_t			 zero[FO_HMAC_LEN] = { 0 };
 	uint32_t		 mask;
-	size_t			 i, n, total;
-	unsigned		 t;
 	enum fo_err		 e;
 
 	if (m->hdr.version < FO_VERSION_MIN || m->hdr.version > FO_VERSION_MAX)
@@ -697,6 +689,14 @@ encode(const struct fo_msg *m, struct wr *w)
 		return FO_ERR_TLV_COUNT;
 	if (!cross_check(m))
 		return FO_ERR_VALUE;
+	*maskp = mask;
+	return FO_OK;
+}
+
+static void
+encode_hdr(const struct fo_msg *m, struct wr *w)
+{
+	uint8_t		 hdr[FO_HDR_LEN];
 
 	put_be32(hdr + FO_OFF_MAGIC, FO_MAGIC);
 	hdr[FO_OFF_VERSION] = m->hdr.version;
@@ -705,48 +705,78 @@ encode(const struct fo_msg *m, struct wr *w)
 	put_be64(hdr + FO_OFF_SEQ, m->hdr.seq);
 	put_be64(hdr + FO_OFF_EPOCH, m->hdr.epoch);
 	put_be32(hdr + FO_OFF_PRIMARY_ID, m->hdr.primary_id);
-	put_be16(hdr + FO_OFF_LENGTH, 0);	/* patched below */
+	put_be16(hdr + FO_OFF_LENGTH, 0);	/* patched at the end */
 	put_be16(hdr + FO_OFF_RESERVED, 0);
 	wr_bytes(w, hdr, sizeof(hdr));
+}
 
+/*
+ * The repeated TLVs of type t: DIGEST, ACK_RANGE, and the (UPD_SEQ,
+ * LEASE) pairs of the messages that carry updates.
+ */
+static enum fo_err
+encode_repeated(const struct fo_msg *m, unsigned t, struct wr *w)
+{
+	uint8_t		 v[FO_DIGEST_TLV_LEN > 16 ? FO_DIGEST_TLV_LEN : 16];
+	enum fo_err	 e = FO_OK;
+
+	for (size_t i = 0; t == FO_TLV_DIGEST && i < m->n_digests; i++) {
+		const struct fo_digest *d = &m->digests[i];
+
+		put_be32(v, d->network);
+		v[4] = d->prefix;
+		memcpy(v + 5, d->sha256, FO_SHA256_LEN);
+		if ((e = emit_tlv(w, t, v, FO_DIGEST_TLV_LEN)) != FO_OK)
+			return e;
+	}
+	for (size_t i = 0; t == FO_TLV_ACK_RANGE && i < m->n_acks; i++) {
+		put_be64(v, m->acks[i].first);
+		put_be64(v + 8, m->acks[i].last);
+		if ((e = emit_tlv(w, t, v, 16)) != FO_OK)
+			return e;
+	}
+	for (size_t i = 0; t == FO_TLV_UPD_SEQ && i < m->n_updates; i++) {
+		const struct fo_update *u = &m->updates[i];
+
+		if (u->lease == NULL)
+			return FO_ERR_INVALID;
+		put_be64(v, u->seq);
+		if ((e = emit_tlv(w, t, v, 8)) != FO_OK ||
+		    (e = emit_tlv(w, FO_TLV_LEASE, u->lease,
+		    u->lease_len)) != FO_OK)
+			return e;
+	}
+	return e;
+}
+
+static enum fo_err
+encode(const struct fo_msg *m, struct wr *w)
+{
+	/* v holds any single value; NAME and REASON fit unterminated. */
+	uint8_t			 v[FO_REASON_MAX + 1];
+	uint8_t			 zero[FO_HMAC_LEN] = { 0 };
+	uint32_t		 mask;
+	size_t			 n, total;
+	unsigned		 t;
+	enum fo_err		 e;
+
+	_Static_assert(sizeof(v) >= sizeof(m->reason) &&
+	    sizeof(v) >= sizeof(m->name), "TLV value buffer too small");
+	if ((e = encode_check(m, &mask)) != FO_OK)
+		return e;
+	encode_hdr(m, w);
 	for (t = 1; t <= FO_TLV_MAX; t++) {
 		if ((mask & FO_BIT(t)) == 0 || t == FO_TLV_LEASE)
 			continue;
-		if (t == FO_TLV_DIGEST) {
-			for (i = 0; i < m->n_digests; i++) {
-				const struct fo_digest *d = &m->digests[i];
-
-				put_be32(v, d->network);
-				v[4] = d->prefix;
-				memcpy(v + 5, d->sha256, FO_SHA256_LEN);
-				if ((e = emit_tlv(w, t, v,
-				    FO_DIGEST_TLV_LEN)) != FO_OK)
-					return e;
-			}
-		} else if (t == FO_TLV_ACK_RANGE) {
-			for (i = 0; i < m->n_acks; i++) {
-				put_be64(v, m->acks[i].first);
-				put_be64(v + 8, m->acks[i].last);
-				if ((e = emit_tlv(w, t, v, 16)) != FO_OK)
-					return e;
-			}
-		} else if (t == FO_TLV_UPD_SEQ && has_pairs(m->hdr.type)) {
-			for (i = 0; i < m->n_updates; i++) {
-				const struct fo_update *u = &m->updates[i];
-
-				if (u->lease == NULL)
-					return FO_ERR_INVALID;
-				put_be64(v, u->seq);
-				if ((e = emit_tlv(w, t, v, 8)) != FO_OK ||
-				    (e = emit_tlv(w, FO_TLV_LEASE, u->lease,
-				    u->lease_len)) != FO_OK)
-					return e;
-			}
-		} else {
+		if (t == FO_TLV_DIGEST || t == FO_TLV_ACK_RANGE ||
+		    (t == FO_TLV_UPD_SEQ && has_pairs(m->hdr.type)))
+			e = encode_repeated(m, t, w);
+		else {
 			n = single_value(m, t, v);
-			if ((e = emit_tlv(w, t, v, n)) != FO_OK)
-				return e;
+			e = emit_tlv(w, t, v, n);
 		}
+		if (e != FO_OK)
+			return e;
 	}
 	wr_bytes(w, zero, sizeof(zero));
 
