@@ -227,6 +227,57 @@ pct_used(const struct snmp_subnet_row *r)
 	return util_percent(r->in_use, r->total);
 }
 
+/* Column col of dhcpfoPrimaryTable, row r, at OID c. */
+static void
+primary_cell(oid col, const struct snmp_primary_row *r, oid *c)
+{
+	switch (col) {
+	case 2: ent_str(r->name, 5, c); break;
+	case 3: ent_ip(r->addr, 5, c); break;
+	case 4: ent_int(ASN_INTEGER, r->state, 5, c); break;
+	case 5: ent_int(ASN_TIMETICKS, r->time_in_state, 5, c); break;
+	case 6: ent_int(ASN_INTEGER, r->last_poll_age, 5, c); break;
+	case 7: ent_int(ASN_INTEGER, r->last_reply_age, 5, c); break;
+	case 8: ent_c64(r->polls_sent, 5, c); break;
+	case 9: ent_c64(r->polls_answered, 5, c); break;
+	case 10: ent_c64(r->polls_timed_out, 5, c); break;
+	case 11: ent_int(ASN_GAUGE, r->consecutive_misses, 5, c); break;
+	case 12: ent_int(ASN_COUNTER, r->takeovers, 5, c); break;
+	case 13: ent_str(r->last_takeover_reason, 5, c); break;
+	case 14: ent_int(ASN_INTEGER, r->last_handback_age, 5, c); break;
+	case 15: ent_int(ASN_GAUGE, r->bindings, 5, c); break;
+	case 16: ent_c64(r->upd_received, 5, c); break;
+	case 17: ent_c64(r->upd_acked, 5, c); break;
+	case 18: ent_c64(r->upd_failed, 5, c); break;
+	case 19: ent_str(r->last_failure, 5, c); break;
+	case 20: ent_int(ASN_INTEGER, r->sync_in_progress ? 1 : 2, 5, c); break;
+	case 21: ent_c64(r->auth_failures, 5, c); break;
+	}
+}
+
+/* Column col of dhcpfoSubnetTable, row r, at OID c. */
+static void
+subnet_cell(oid col, const struct snmp_subnet_row *r, oid *c)
+{
+	switch (col) {
+	case 2: ent_ip(r->network, 5, c); break;
+	case 3: ent_int(ASN_UNSIGNED, r->prefix, 5, c); break;
+	case 4: ent_int(ASN_INTEGER, r->primary, 5, c); break;
+	case 5: ent_int(ASN_INTEGER, r->served_by, 5, c); break;
+	case 6: ent_int(ASN_GAUGE, r->total, 5, c); break;
+	case 7: ent_int(ASN_GAUGE, r->free, 5, c); break;
+	case 8: ent_int(ASN_GAUGE, r->in_use, 5, c); break;
+	case 9: ent_int(ASN_GAUGE, r->declined, 5, c); break;
+	case 10: ent_int(ASN_GAUGE, pct_used(r), 5, c); break;
+	case 11: ent_int(ASN_UNSIGNED, r->share_total, 5, c); break;
+	case 12: ent_int(ASN_UNSIGNED, r->share_free, 5, c); break;
+	case 13: ent_int(ASN_INTEGER, r->safe_running ? 1 : 2, 5, c); break;
+	case 14: ent_int(ASN_UNSIGNED, r->safe_running ?
+		    r->safe_left : 0, 5, c);
+		break;
+	}
+}
+
 /* Entries in OID order: column-major for the tables, as SNMP walks. */
 static void
 build(void)
@@ -254,71 +305,16 @@ build(void)
 		oid	 c[5] = { O_OBJECTS, O_PRIMARY, 1, col, 0 };
 
 		for (size_t i = 0; i < s->nprimaries; i++) {
-			const struct snmp_primary_row *r = &s->primaries[i];
-
 			c[4] = i + 1;
-			switch (col) {
-			case 2: ent_str(r->name, 5, c); break;
-			case 3: ent_ip(r->addr, 5, c); break;
-			case 4: ent_int(ASN_INTEGER, r->state, 5, c); break;
-			case 5: ent_int(ASN_TIMETICKS, r->time_in_state, 5, c);
-				break;
-			case 6: ent_int(ASN_INTEGER, r->last_poll_age, 5, c);
-				break;
-			case 7: ent_int(ASN_INTEGER, r->last_reply_age, 5, c);
-				break;
-			case 8: ent_c64(r->polls_sent, 5, c); break;
-			case 9: ent_c64(r->polls_answered, 5, c); break;
-			case 10: ent_c64(r->polls_timed_out, 5, c); break;
-			case 11: ent_int(ASN_GAUGE, r->consecutive_misses, 5,
-				    c);
-				break;
-			case 12: ent_int(ASN_COUNTER, r->takeovers, 5, c);
-				break;
-			case 13: ent_str(r->last_takeover_reason, 5, c); break;
-			case 14: ent_int(ASN_INTEGER, r->last_handback_age, 5,
-				    c);
-				break;
-			case 15: ent_int(ASN_GAUGE, r->bindings, 5, c); break;
-			case 16: ent_c64(r->upd_received, 5, c); break;
-			case 17: ent_c64(r->upd_acked, 5, c); break;
-			case 18: ent_c64(r->upd_failed, 5, c); break;
-			case 19: ent_str(r->last_failure, 5, c); break;
-			case 20: ent_int(ASN_INTEGER, r->sync_in_progress ? 1 :
-				    2, 5, c);
-				break;
-			case 21: ent_c64(r->auth_failures, 5, c); break;
-			}
+			primary_cell(col, &s->primaries[i], c);
 		}
 	}
 	for (oid col = 2; col <= 14; col++) {
 		oid	 c[5] = { O_OBJECTS, O_SUBNET, 1, col, 0 };
 
 		for (size_t i = 0; i < s->nsubnets; i++) {
-			const struct snmp_subnet_row *r = &s->subnets[i];
-
 			c[4] = i + 1;
-			switch (col) {
-			case 2: ent_ip(r->network, 5, c); break;
-			case 3: ent_int(ASN_UNSIGNED, r->prefix, 5, c); break;
-			case 4: ent_int(ASN_INTEGER, r->primary, 5, c); break;
-			case 5: ent_int(ASN_INTEGER, r->served_by, 5, c); break;
-			case 6: ent_int(ASN_GAUGE, r->total, 5, c); break;
-			case 7: ent_int(ASN_GAUGE, r->free, 5, c); break;
-			case 8: ent_int(ASN_GAUGE, r->in_use, 5, c); break;
-			case 9: ent_int(ASN_GAUGE, r->declined, 5, c); break;
-			case 10: ent_int(ASN_GAUGE, pct_used(r), 5, c); break;
-			case 11: ent_int(ASN_UNSIGNED, r->share_total, 5, c);
-				break;
-			case 12: ent_int(ASN_UNSIGNED, r->share_free, 5, c);
-				break;
-			case 13: ent_int(ASN_INTEGER, r->safe_running ? 1 : 2,
-				    5, c);
-				break;
-			case 14: ent_int(ASN_UNSIGNED, r->safe_running ?
-				    r->safe_left : 0, 5, c);
-				break;
-			}
+			subnet_cell(col, &s->subnets[i], c);
 		}
 	}
 	for (size_t i = 0; i < SNMP_DHCP_COUNT; i++) {
