@@ -280,16 +280,12 @@ mono_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int
-ctl_request(const char *path, const char *line, struct strbuf *answer,
-    double timeout_secs, char *err, size_t errlen)
+/* A connected stream socket to the daemon at path, or -1 (err filled). */
+static int
+ctl_connect(const char *path, char *err, size_t errlen)
 {
 	struct sockaddr_un sun;
-	struct pollfd pfd;
-	double	 deadline = mono_now() + timeout_secs;
-	size_t	 off = 0, len = strlen(line);
-	char	 buf[65536], *nl;
-	int	 fd, rc;
+	int	 fd;
 
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
@@ -306,20 +302,42 @@ ctl_request(const char *path, const char *line, struct strbuf *answer,
 			close(fd);
 		return -1;
 	}
+	return fd;
+}
+
+/* The command line, newline-terminated. */
+static int
+ctl_send_line(int fd, const char *path, const char *line, char *err,
+    size_t errlen)
+{
+	size_t	 off = 0, len = strlen(line);
+
 	while (off < len) {
 		ssize_t n = write(fd, line + off, len - off);
+
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
 			snprintf(err, errlen, "write to %s: %s", path,
 			    strerror(errno));
-			close(fd);
 			return -1;
 		}
 		off += (size_t)n;
 	}
 	if (len == 0 || line[len - 1] != '\n')
 		(void)!write(fd, "\n", 1);
+	return 0;
+}
+
+/* Everything the daemon writes until it closes, within the deadline. */
+static int
+ctl_read_answer(int fd, const char *path, double timeout_secs,
+    struct strbuf *answer, char *err, size_t errlen)
+{
+	double	 deadline = mono_now() + timeout_secs;
+	struct pollfd pfd;
+	char	 buf[65536];
+
 	sb_reset(answer);
 	for (;;) {
 		double left = deadline - mono_now();
@@ -328,7 +346,6 @@ ctl_request(const char *path, const char *line, struct strbuf *answer,
 		if (left <= 0) {
 			snprintf(err, errlen, "no answer from %s within %.1f s",
 			    path, timeout_secs);
-			close(fd);
 			return -1;
 		}
 		pfd.fd = fd;
@@ -336,7 +353,7 @@ ctl_request(const char *path, const char *line, struct strbuf *answer,
 		if (poll(&pfd, 1, (int)(left * 1000) + 1) < 0) {
 			if (errno == EINTR)
 				continue;
-			break;
+			return 0;
 		}
 		n = read(fd, buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
@@ -344,14 +361,30 @@ ctl_request(const char *path, const char *line, struct strbuf *answer,
 		if (n < 0) {
 			snprintf(err, errlen, "read from %s: %s", path,
 			    strerror(errno));
-			close(fd);
 			return -1;
 		}
 		if (n == 0)
-			break;
+			return 0;
 		sb_append(answer, buf, (size_t)n);
 	}
+}
+
+int
+ctl_request(const char *path, const char *line, struct strbuf *answer,
+    double timeout_secs, char *err, size_t errlen)
+{
+	char	*nl;
+	int	 fd, rc;
+
+	if ((fd = ctl_connect(path, err, errlen)) < 0)
+		return -1;
+	rc = ctl_send_line(fd, path, line, err, errlen);
+	if (rc == 0)
+		rc = ctl_read_answer(fd, path, timeout_secs, answer, err,
+		    errlen);
 	close(fd);
+	if (rc < 0)
+		return -1;
 	if (answer->buf == NULL || (nl = strchr(answer->buf, '\n')) == NULL) {
 		snprintf(err, errlen, "malformed answer from %s", path);
 		return -1;
