@@ -403,45 +403,15 @@ end_takeover(struct step *st)
 }
 
 /*
- * The one writer of m->state (STYLE 4): checks the edge, records the
- * history, cancels the timers the old state armed, emits STATE_CHANGE,
- * then the entry actions of `to` (timers, serving, traps).
+ * The entry actions of `to`, coming from `from`: every state cancels the
+ * timers of the last and arms its own, then STATE_CHANGE and what
+ * entering it means (serving, polls, traps).
  */
 static void
-fod_set_state(struct step *st, enum fod_state to, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-fod_set_state(struct step *st, enum fod_state to, const char *fmt, ...)
+enter(struct step *st, enum fod_state from, enum fod_state to)
 {
 	struct fod_fsm	*m = st->m;
-	struct fod_output *out = st->out;
-	enum fod_state	 from = m->state;
 	unsigned	 t;
-	va_list		 ap;
-
-	if (!fod_edge_legal(from, to)) {
-		assert(0 && "fo_fsm: illegal edge");
-		st->err = FSM_ERR_ILLEGAL;
-		return;
-	}
-	/* One transition per event: the output has room for one reason. */
-	assert(!out->transitioned);
-
-	va_start(ap, fmt);
-	vsnprintf(out->reason, sizeof(out->reason), fmt, ap);
-	va_end(ap);
-	if (fsm_history_record(&m->hist, from, to, st->now, out->reason) !=
-	    FSM_OK) {
-		assert(0 && "fo_fsm: history out of step");
-		st->err = FSM_ERR_ILLEGAL;
-		return;
-	}
-	m->state = to;
-	m->ctr.state_since = st->now;
-	out->transitioned = true;
-	out->from = from;
-	out->to = to;
 
 	/* Every state arms its own timers on entry. */
 	for (t = 0; t < FOD_TIMER_COUNT; t++)
@@ -477,7 +447,7 @@ fod_set_state(struct step *st, enum fod_state to, const char *fmt, ...)
 			m->in_takeover = true;
 			m->ctr.takeovers++;
 			m->ctr.last_takeover_time = st->now;
-			memcpy(m->ctr.last_takeover_reason, out->reason,
+			memcpy(m->ctr.last_takeover_reason, st->out->reason,
 			    sizeof(m->ctr.last_takeover_reason));
 			notify(st, FOD_NOTIFY_TAKEOVER_STARTED);
 		}
@@ -505,6 +475,48 @@ fod_set_state(struct step *st, enum fod_state to, const char *fmt, ...)
 	case FOD_STATE_COUNT:
 		break;
 	}
+}
+
+/*
+ * The one writer of m->state (STYLE 4): checks the edge, records the
+ * history and the reason, then enters `to`.
+ */
+static void
+fod_set_state(struct step *st, enum fod_state to, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+fod_set_state(struct step *st, enum fod_state to, const char *fmt, ...)
+{
+	struct fod_fsm	*m = st->m;
+	struct fod_output *out = st->out;
+	enum fod_state	 from = m->state;
+	va_list		 ap;
+
+	if (!fod_edge_legal(from, to)) {
+		assert(0 && "fo_fsm: illegal edge");
+		st->err = FSM_ERR_ILLEGAL;
+		return;
+	}
+	/* One transition per event: the output has room for one reason. */
+	assert(!out->transitioned);
+
+	va_start(ap, fmt);
+	vsnprintf(out->reason, sizeof(out->reason), fmt, ap);
+	va_end(ap);
+	if (fsm_history_record(&m->hist, from, to, st->now, out->reason) !=
+	    FSM_OK) {
+		assert(0 && "fo_fsm: history out of step");
+		st->err = FSM_ERR_ILLEGAL;
+		return;
+	}
+	m->state = to;
+	m->ctr.state_since = st->now;
+	out->transitioned = true;
+	out->from = from;
+	out->to = to;
+
+	enter(st, from, to);
 }
 
 static void
