@@ -108,18 +108,22 @@ struct named_count {
 	uint64_t	 v;
 };
 
+/*
+ * Every reason of common/proto/fo_accept.h, the receive path's own first,
+ * then the decoder's (the encoder-only ones never count here); a reason
+ * only the failover meets stays 0.
+ */
 static size_t
 link_rejections(const struct link *fo, struct named_count *c, size_t max)
 {
 	size_t	 n = 0;
 
-	for (int i = 0; i < LINK_REJ_COUNT && n < max; i++)
-		c[n++] = (struct named_count){ link_rej_name(i), fo->rej[i] };
-	/* Decoder errors; the encoder-only ones never count here. */
+	for (int i = FO_ERR_COUNT; i < FO_REJ_COUNT && n < max; i++)
+		c[n++] = (struct named_count){ fo_reject_name(i), fo->rej[i] };
 	for (int i = 1; i < FO_ERR_COUNT && n < max; i++) {
 		if (i == FO_ERR_NOSPACE || i == FO_ERR_INVALID)
 			continue;
-		c[n++] = (struct named_count){ fo_err_name(i), fo->malformed[i] };
+		c[n++] = (struct named_count){ fo_reject_name(i), fo->rej[i] };
 	}
 	return n;
 }
@@ -163,7 +167,7 @@ failover_json(struct server *srv, struct strbuf *out)
 	const struct repl *r = &fo->repl;
 	const struct repl_sync *sy = &fo->sync;
 	const struct handback *handback = &fo->handback;
-	struct named_count c[LINK_REJ_COUNT + FO_ERR_COUNT];
+	struct named_count c[FO_REJ_COUNT];
 	size_t	 nc = link_rejections(fo, c, sizeof(c) / sizeof(c[0]));
 	double	 now = ev_now(srv->loop);
 
@@ -257,7 +261,7 @@ failover_text(struct server *srv, struct strbuf *out)
 	const struct repl *r = &fo->repl;
 	const struct repl_sync *sy = &fo->sync;
 	const struct handback *handback = &fo->handback;
-	struct named_count c[LINK_REJ_COUNT + FO_ERR_COUNT];
+	struct named_count c[FO_REJ_COUNT];
 	size_t	 nc = link_rejections(fo, c, sizeof(c) / sizeof(c[0]));
 	double	 now = ev_now(srv->loop);
 	bool	 any = false;

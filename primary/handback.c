@@ -163,7 +163,7 @@ apply_one(struct server *srv, uint64_t upd_seq, const uint8_t *rec,
 	if (!lease_decode(rec, len, &theirs)) {
 		/* Not acked: it cannot be stored, and the failover's
 		 * hand-back of it fails visibly rather than silently. */
-		fo->rej[LINK_REJ_BAD_LEASE]++;
+		fo->rej[FO_REJ_BAD_LEASE]++;
 		return 0;
 	}
 	if ((p = pool_set_find(srv->pools, theirs.addr)) == NULL ||

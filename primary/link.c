@@ -4,21 +4,15 @@
  * decide which subnets we serve.  Replication and the start-up sync live
  * in replicate.c, the hand-back in handback.c.
  *
- * Receive path, in this order (STYLE 3; docs/failover-protocol.md 7.1):
- *
- *	1. sanity	fo_peek_header: size, magic, length == datagram
- *	2. peer		source address:port is FailoverServer:
- *			FailoverPort and primary_id is ours
- *	3. auth		fo_auth_verify: nothing below is trusted
- *			before it
- *	4. decode	fo_decode against the message table
- *	5. direction	FROM_PRIMARY clear: a message of ours reflected
- *			back would pass the HMAC (one key, both ways)
- *	6. replay	fo_replay_check; fo_replay_commit once accepted
- *	7. dispatch	state checks and the machine
- *
- * Each drop bumps a named counter (dhcpfoctl status) and logs at most a
- * line per burst.
+ * Receive path: common/proto/fo_accept.c runs the checks in the order of
+ * docs/failover-protocol.md §7.1 (docs/architecture.md convention 3):
+ * sanity, the peer (source address:port is FailoverServer:FailoverPort
+ * and primary_id is ours), HMAC, replay window (checked), decode,
+ * direction (FROM_PRIMARY clear: a message of ours reflected back would
+ * pass the HMAC, one key signs both ways).  Then the state checks and
+ * the machine (dispatch), and the window records the message
+ * (accept_hdr).  Each drop bumps a named counter (dhcpfoctl status) and
+ * logs at most a line per burst.
  *
  * Boot epoch (protocol 7): max(now in microseconds, the last one + 1),
  * persisted in the store's meta before the first message leaves, so the
@@ -37,6 +31,7 @@
 #include <unistd.h>
 
 #include "exitcodes.h"
+#include "fo_accept.h"
 #include "fo_digest.h"
 #include "server_int.h"
 #include "pr_snmp.h"
@@ -57,23 +52,6 @@ served_by_name(enum served_by w)
 		return "failover";
 	}
 	return "unknown";
-}
-
-const char *
-link_rej_name(enum link_rej r)
-{
-	static const char *const names[LINK_REJ_COUNT] = {
-		[LINK_REJ_UNKNOWN_PEER] = "unknown-peer",
-		[LINK_REJ_BAD_HMAC] = "bad-hmac",
-		[LINK_REJ_REPLAYED] = "replayed",
-		[LINK_REJ_TOO_OLD] = "too-old",
-		[LINK_REJ_OLD_EPOCH] = "old-epoch",
-		[LINK_REJ_REFLECTED] = "reflected",
-		[LINK_REJ_OVERSIZE] = "oversize",
-		[LINK_REJ_BAD_LEASE] = "bad-lease",
-	};
-
-	return (unsigned)r < LINK_REJ_COUNT ? names[r] : "unknown";
 }
 
 double
@@ -526,8 +504,12 @@ link_shutdown(struct server *srv)
 
 /* ---- receiving ---- */
 
+/*
+ * Count a dropped datagram under its reason, raise the trap for a bad
+ * HMAC or a replay, and log the first of a burst.
+ */
 static void
-reject(struct server *srv, enum link_rej r, uint32_t src, uint16_t sport,
+reject(struct server *srv, enum fo_reject r, uint32_t src, uint16_t sport,
     const char *detail)
 {
 	struct link *fo = srv->link;
@@ -539,56 +521,14 @@ reject(struct server *srv, enum link_rej r, uint32_t src, uint16_t sport,
 	if (!log_ratelimit_ok(&fo->rl_rej, link_now(srv), 10, &n))
 		return;
 	fmt_addr(src, a, sizeof(a));
-	log_warn("failover: dropped datagram from %s:%u: %s%s%s%s", a, sport,
-	    link_rej_name(r), detail ? " (" : "", detail ? detail : "",
+	log_warn("failover: dropped %sdatagram from %s:%u: %s%s%s%s",
+	    fo_reject_is_codec(r) ? "malformed " : "", a, sport,
+	    fo_reject_name(r), detail ? " (" : "", detail ? detail : "",
 	    detail ? ")" : "");
 	if (n > 0)
 		log_warn("failover: %llu more datagrams dropped since the "
 		    "last such line; see dhcpfoctl status",
 		    (unsigned long long)n);
-}
-
-static void
-malformed(struct server *srv, enum fo_err e, uint32_t src, uint16_t sport)
-{
-	struct link *fo = srv->link;
-	uint64_t n;
-	char	 a[16];
-
-	fo->malformed[e]++;
-	if (!log_ratelimit_ok(&fo->rl_rej, link_now(srv), 10, &n))
-		return;
-	fmt_addr(src, a, sizeof(a));
-	log_warn("failover: dropped malformed datagram from %s:%u: %s", a,
-	    sport, fo_err_name(e));
-	if (n > 0)
-		log_warn("failover: %llu more datagrams dropped since the "
-		    "last such line; see dhcpfoctl status",
-		    (unsigned long long)n);
-}
-
-static bool
-replay_ok(struct server *srv, const struct fo_hdr *h, uint32_t src,
-    uint16_t sport)
-{
-	enum fo_replay_res rr = fo_replay_check(&srv->link->replay, h->epoch,
-	    h->seq);
-
-	switch (rr) {
-	case FO_REPLAY_OK:
-		return true;
-	case FO_REPLAY_REPLAYED:
-		reject(srv, LINK_REJ_REPLAYED, src, sport, NULL);
-		break;
-	case FO_REPLAY_TOO_OLD:
-		reject(srv, LINK_REJ_TOO_OLD, src, sport, NULL);
-		break;
-	case FO_REPLAY_OLD_EPOCH:
-	case FO_REPLAY_COUNT:
-		reject(srv, LINK_REJ_OLD_EPOCH, src, sport, NULL);
-		break;
-	}
-	return false;
 }
 
 /* Record an accepted message's header; returns true if the failover
@@ -613,9 +553,10 @@ accept_hdr(struct server *srv, const struct fo_hdr *h)
 }
 
 /*
- * A message in a protocol version we do not speak (protocol 10): if it
- * is a Poll whose VERSIONS meet ours, answer in the highest common one,
- * so one side can be upgraded while the other runs.
+ * A message in a protocol version we do not speak (protocol 10), past
+ * the HMAC and the replay window: if it is a Poll whose VERSIONS meet
+ * ours, answer in the highest common one, so one side can be upgraded
+ * while the other runs.
  */
 static void
 other_version(struct server *srv, const struct fo_hdr *h,
@@ -630,8 +571,6 @@ other_version(struct server *srv, const struct fo_hdr *h,
 		v = fo_version_pick(FO_VERSION_MIN, FO_VERSION_MAX,
 		    m->ver_min, m->ver_max);
 	if (v > 0 && h->type == FO_POLL && !fo_hdr_from_primary(h)) {
-		if (!replay_ok(srv, h, src, sport))
-			return;
 		fo->peer_ver_min = m->ver_min;
 		fo->peer_ver_max = m->ver_max;
 		repl_heard(srv, accept_hdr(srv, h));
@@ -639,7 +578,7 @@ other_version(struct server *srv, const struct fo_hdr *h,
 		answer_poll(srv, (uint8_t)v);
 		return;
 	}
-	fo->malformed[FO_ERR_VERSION]++;
+	fo->rej[FO_REJ_VERSION]++;
 	if (FO_HAS(m, FO_TLV_VERSIONS))
 		snprintf(why, sizeof(why), "version %u, it speaks %u..%u, we "
 		    "speak %u..%u", h->version, m->ver_min, m->ver_max,
@@ -739,57 +678,46 @@ dispatch(struct server *srv, const struct fo_msg *m)
 	}
 }
 
+/* LEASE values: accept up to the larger of the two buffer sizes; the
+ * smaller one only limits what we send (design "Safety"). */
+static size_t
+lease_max_rx(const struct server *srv)
+{
+	size_t	 ours = srv->cfg.failover.sync_binding_buf_size;
+
+	return srv->link->peer_buf_size > ours ? srv->link->peer_buf_size :
+	    ours;
+}
+
 static void
 handle_dgram(struct server *srv, size_t len, uint32_t src, uint16_t sport)
 {
 	struct link	*fo = srv->link;
-	const uint8_t	*buf = fo->rxbuf;
+	const struct fo_accept_id id = { .primary_id = fo->primary_id,
+	    .addr = fo->peer_addr, .port = fo->peer_port };
+	const struct fo_accept_ctx ctx = { .key = &fo->key,
+	    .replay = &fo->replay, .lease_max = lease_max_rx(srv),
+	    .primary = true };
 	struct fo_hdr	 h;
-	enum fo_err	 e;
-	size_t		 lease_max;
+	enum fo_reject	 r;
 	char		 why[64];
 
 	fo->rx++;
-	if ((e = fo_peek_header(buf, len, &h)) != FO_OK) {
-		malformed(srv, e, src, sport);
+	r = fo_accept(&id, &ctx, fo->rxbuf, len, src, sport, &h, fo->in);
+	if (r == FO_REJ_NONE) {
+		repl_heard(srv, accept_hdr(srv, &h));
+		dispatch(srv, fo->in);
 		return;
 	}
-	if (src != fo->peer_addr || sport != fo->peer_port ||
-	    h.primary_id != fo->primary_id) {
-		snprintf(why, sizeof(why), "primary id %08x, ours %08x",
-		    h.primary_id, fo->primary_id);
-		reject(srv, LINK_REJ_UNKNOWN_PEER, src, sport,
-		    h.primary_id != fo->primary_id ? why : NULL);
-		return;
-	}
-	if (!fo_auth_verify(&fo->key, buf, len)) {
-		reject(srv, LINK_REJ_BAD_HMAC, src, sport, NULL);
-		return;
-	}
-	/*
-	 * LEASE values: accept up to the larger of the two buffer sizes;
-	 * the smaller one only limits what we send (design "Safety").
-	 */
-	lease_max = srv->cfg.failover.sync_binding_buf_size;
-	if (fo->peer_buf_size > lease_max)
-		lease_max = fo->peer_buf_size;
-	e = fo_decode(buf, len, lease_max, fo->in);
-	if (e == FO_ERR_VERSION) {
+	if (r == FO_REJ_VERSION) {
 		other_version(srv, &h, fo->in, src, sport);
 		return;
 	}
-	if (e != FO_OK) {
-		malformed(srv, e, src, sport);
-		return;
-	}
-	if (fo_hdr_from_primary(&fo->in->hdr)) {
-		reject(srv, LINK_REJ_REFLECTED, src, sport, NULL);
-		return;
-	}
-	if (!replay_ok(srv, &h, src, sport))
-		return;
-	repl_heard(srv, accept_hdr(srv, &h));
-	dispatch(srv, fo->in);
+	why[0] = '\0';
+	if (r == FO_REJ_UNKNOWN_PEER && h.primary_id != fo->primary_id)
+		snprintf(why, sizeof(why), "primary id %08x, ours %08x",
+		    h.primary_id, fo->primary_id);
+	reject(srv, r, src, sport, why[0] != '\0' ? why : NULL);
 }
 
 static void
@@ -806,7 +734,8 @@ rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 	for (int i = 0; i < LINK_READ_BUDGET; i++) {
 		slen = sizeof(sin);
 		/* MSG_TRUNC: n is the datagram's real size, so one larger
-		 * than anything we accept is recognised, not cut short. */
+		 * than anything we accept is recognised (oversize), not cut
+		 * short. */
 		n = recvfrom(fo->fd, fo->rxbuf, FO_DGRAM_MAX + 1, MSG_TRUNC,
 		    (struct sockaddr *)&sin, &slen);
 		if (n < 0) {
@@ -814,12 +743,6 @@ rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 				log_warn("failover: receive: %s",
 				    strerror(errno));
 			break;
-		}
-		if ((size_t)n > FO_DGRAM_MAX) {
-			fo->rx++;
-			reject(srv, LINK_REJ_OVERSIZE, ntohl(sin.sin_addr.s_addr),
-			    ntohs(sin.sin_port), NULL);
-			continue;
 		}
 		handle_dgram(srv, (size_t)n, ntohl(sin.sin_addr.s_addr),
 		    ntohs(sin.sin_port));

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "fo_accept.h"
 #include "fo_auth.h"
 #include "fo_codec.h"
 #include "fo_proto.h"
@@ -70,22 +71,6 @@ struct link_subnet {
 	uint64_t	 handback_applied;	/* bindings since then */
 	uint64_t	 handbacks;		/* SubnetSyncDone applied */
 };
-
-/* Rejected datagrams, by reason (STYLE 3): each a counter in status. */
-enum link_rej {
-	LINK_REJ_UNKNOWN_PEER = 0,	/* "unknown-peer": address/port/id */
-	LINK_REJ_BAD_HMAC,		/* "bad-hmac" */
-	LINK_REJ_REPLAYED,		/* "replayed" */
-	LINK_REJ_TOO_OLD,			/* "too-old" */
-	LINK_REJ_OLD_EPOCH,		/* "old-epoch" */
-	LINK_REJ_REFLECTED,		/* "reflected": FROM_PRIMARY set */
-	LINK_REJ_OVERSIZE,		/* "oversize": larger than any
-					 * datagram we accept */
-	LINK_REJ_BAD_LEASE,		/* "bad-lease": LEASE record that
-					 * does not decode */
-	LINK_REJ_COUNT
-};
-const char	*link_rej_name(enum link_rej);
 
 struct repl_ent {
 	uint64_t	 seq;
@@ -249,8 +234,7 @@ struct link {
 	uint64_t	 accepted;
 	uint64_t	 rx_by_type[FO_TYPE_MAX + 1];
 	uint64_t	 tx_by_type[FO_TYPE_MAX + 1];
-	uint64_t	 rej[LINK_REJ_COUNT];
-	uint64_t	 malformed[FO_ERR_COUNT];	/* by fo_err */
+	uint64_t	 rej[FO_REJ_COUNT];	/* dropped, by reason */
 	uint64_t	 send_errors;
 	uint64_t	 ctl_ret_refused;
 	uint64_t	 polls_answered;
