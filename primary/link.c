@@ -30,15 +30,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "approve.h"
 #include "exitcodes.h"
 #include "fo_accept.h"
 #include "fo_digest.h"
-#include "server_int.h"
+#include "handback.h"
 #include "pr_snmp.h"
+#include "replicate.h"
+#include "server_int.h"
 
 static void	rx_cb(struct ev_loop *, ev_io *, int);
 static void	ctl_ret_cb(struct ev_loop *, ev_timer *, int);
-static void	resend_cb(struct ev_loop *, ev_timer *, int);
 
 const char *
 served_by_name(enum served_by w)
@@ -350,6 +352,32 @@ ctl_ret_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 /* ---- sending ---- */
 
+bool
+link_up(const struct server *srv)
+{
+	return srv->link != NULL && srv->link->configured &&
+	    srv->link->fd >= 0;
+}
+
+struct fo_msg *
+link_msg(struct server *srv, uint8_t type)
+{
+	fo_msg_init(srv->link->out, type, true);
+	return srv->link->out;
+}
+
+size_t
+link_dgram_max(const struct server *srv)
+{
+	return srv->link->dgram_max;
+}
+
+uint16_t
+link_peer_buf_size(const struct server *srv)
+{
+	return srv->link->peer_buf_size;
+}
+
 int
 link_send(struct server *srv, struct fo_msg *m)
 {
@@ -409,6 +437,16 @@ add_digests(struct server *srv, struct fo_msg *m)
 		    fo->subnets[i].prefix, fo->subnets[i].digest);
 }
 
+/* LAST_SEQ of CtlReq and PollRpl: the failover's stream as far as a
+ * completed hand-back covered it (handback.c). */
+static uint64_t
+reported_peer_seq(const struct server *srv)
+{
+	const struct handback *handback = handback_get(srv);
+
+	return handback != NULL ? handback->peer_seq : 0;
+}
+
 static void
 set_versions(struct fo_msg *m)
 {
@@ -425,14 +463,12 @@ set_versions(struct fo_msg *m)
 static void
 send_ctl_req(struct server *srv)
 {
-	struct link	*fo = srv->link;
-	struct fo_msg	*m = fo->out;
+	struct fo_msg	*m = link_msg(srv, FO_CTL_REQ);
 
-	fo_msg_init(m, FO_CTL_REQ, true);
 	set_versions(m);
 	snprintf(m->name, sizeof(m->name), "%s", srv->cfg.server.name);
 	lease_db_store_id(srv->db, m->store_id);
-	m->last_seq = fo->handback.peer_seq;
+	m->last_seq = reported_peer_seq(srv);
 	m->buf_size = (uint16_t)srv->cfg.failover.sync_binding_buf_size;
 	m->state = link_state_code(srv);
 	m->clock_ms = (uint64_t)link_clock_ms();
@@ -448,16 +484,15 @@ static void
 answer_poll(struct server *srv, uint8_t version)
 {
 	struct link	*fo = srv->link;
-	struct fo_msg	*m = fo->out;
+	struct fo_msg	*m = link_msg(srv, FO_POLL_RPL);
 	uint8_t		 keep = fo->version;
 
-	fo_msg_init(m, FO_POLL_RPL, true);
 	set_versions(m);
 	snprintf(m->name, sizeof(m->name), "%s", srv->cfg.server.name);
 	m->state = link_state_code(srv);
 	m->clock_ms = (uint64_t)link_clock_ms();
 	lease_db_store_id(srv->db, m->store_id);
-	m->last_seq = fo->handback.peer_seq;
+	m->last_seq = reported_peer_seq(srv);
 	m->present |= FO_BIT(FO_TLV_NAME) | FO_BIT(FO_TLV_STATE) |
 	    FO_BIT(FO_TLV_CLOCK) | FO_BIT(FO_TLV_STORE_ID) |
 	    FO_BIT(FO_TLV_LAST_SEQ);
@@ -479,19 +514,17 @@ link_shutdown(struct server *srv)
 		return;
 	/* What BindUpdDelay holds back leaves first: the failover takes
 	 * over with it. */
-	fo->repl.flush = true;
-	repl_pump(srv);
-	m = fo->out;
+	repl_flush(srv);
 	/*
 	 * Three copies, each re-encoded (a byte-identical copy would be a
 	 * replay); no ack is awaited: the failover takes over at once
-	 * (DESIGN 2, docs/failover-design.md "Safety").
+	 * (docs/design.md §2, docs/failover-design.md "Safety").
 	 */
 	for (int i = 0; i < LINK_SHUTDOWN_COPIES; i++) {
-		fo_msg_init(m, FO_SHUTDOWN, true);
+		m = link_msg(srv, FO_SHUTDOWN);
 		m->state = FO_STATE_SHUTTING_DOWN;
 		m->clock_ms = (uint64_t)link_clock_ms();
-		m->last_seq = fo->repl.tx.highest_sent;
+		m->last_seq = repl_get(srv)->stream.tx.highest_sent;
 		snprintf(m->reason, sizeof(m->reason), "operator stop");
 		m->present |= FO_BIT(FO_TLV_STATE) | FO_BIT(FO_TLV_CLOCK) |
 		    FO_BIT(FO_TLV_LAST_SEQ) | FO_BIT(FO_TLV_REASON);
@@ -637,6 +670,7 @@ static void
 dispatch(struct server *srv, const struct fo_msg *m)
 {
 	struct link *fo = srv->link;
+	size_t	 bad = 0;
 
 	switch (m->hdr.type) {
 	case FO_POLL:
@@ -649,13 +683,16 @@ dispatch(struct server *srv, const struct fo_msg *m)
 		snprintf(fo->peer_name, sizeof(fo->peer_name), "%s", m->name);
 		check_buf_size(srv, m->buf_size);
 		check_digests(srv, m);
-		sync_request(srv, m);
+		repl_sync_request(srv, m);
 		break;
 	case FO_BIND_UPD:
 		/* Hand-back progress restarts the CtlRet wait; a batch of
-		 * nothing but broken records is no progress. */
-		if (handback_bind_upd(srv, m) > 0)
+		 * nothing but broken records is no progress.  A broken one
+		 * is not acknowledged: the failover's hand-back of it fails
+		 * visibly. */
+		if (handback_bind_upd(srv, m, &bad) > 0)
 			link_event(srv, PR_EV_BIND_UPD, -1);
+		fo->rej[FO_REJ_BAD_LEASE] += bad;
 		break;
 	case FO_BIND_ACK:
 		repl_ack(srv, m);
@@ -679,7 +716,8 @@ dispatch(struct server *srv, const struct fo_msg *m)
 }
 
 /* LEASE values: accept up to the larger of the two buffer sizes; the
- * smaller one only limits what we send (design "Safety"). */
+ * smaller one only limits what we send (docs/failover-design.md
+ * "Safety"). */
 static size_t
 lease_max_rx(const struct server *srv)
 {
@@ -755,46 +793,6 @@ rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 /* ---- timers ---- */
 
 void
-link_rearm(struct server *srv)
-{
-	struct link *fo = srv->link;
-	double	 d, now;
-
-	if (fo == NULL || !fo->configured)
-		return;
-	ev_timer_stop(srv->loop, &fo->resend_w);
-	if ((d = repl_deadline(srv)) == 0)
-		return;
-	now = link_now(srv);
-	ev_timer_set(&fo->resend_w, d > now ? d - now : 0.001, 0.);
-	ev_timer_start(srv->loop, &fo->resend_w);
-}
-
-static void
-resend_cb(struct ev_loop *loop, ev_timer *w, int revents)
-{
-	struct server *srv = w->data;
-
-	(void)loop;
-	(void)revents;
-	repl_resend(srv);
-	repl_pump(srv);
-	link_rearm(srv);
-}
-
-/* BindUpdDelay is over: what waited goes out. */
-static void
-hold_cb(struct ev_loop *loop, ev_timer *w, int revents)
-{
-	struct server *srv = w->data;
-
-	(void)loop;
-	(void)revents;
-	repl_pump(srv);
-	link_rearm(srv);
-}
-
-void
 link_tick(struct server *srv)
 {
 	if (srv->link == NULL || !srv->link->configured)
@@ -840,33 +838,12 @@ boot_epoch(struct server *srv, char *err, size_t errlen)
 	return 0;
 }
 
+/* The link and its machine; with no failover that is all there is. */
 static int
-meta_u64(struct server *srv, const char *name, uint64_t *out, char *err,
-    size_t errlen)
+link_new(struct server *srv, char *err, size_t errlen)
 {
-	int	 rc = lease_db_meta_get_u64(srv->db, name, out);
-
-	if (rc == ENOENT) {
-		*out = 0;
-		return 0;
-	}
-	if (rc != 0) {
-		snprintf(err, errlen, "lease store: %s: %s", name,
-		    lease_db_strerror(rc));
-		return EXIT_STORE;
-	}
-	return 0;
-}
-
-int
-link_open(struct server *srv, char *err, size_t errlen)
-{
-	const struct cfg_primary_failover *fc = &srv->cfg.failover;
 	struct link	*fo;
 	struct pr_params params;
-	uint64_t	 floor = 0;
-	char		 e2[512], a[16];
-	int		 rc;
 
 	if ((fo = calloc(1, sizeof(*fo))) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -879,11 +856,9 @@ link_open(struct server *srv, char *err, size_t errlen)
 	ev_now_update(srv->loop);
 	fo->fd = -1;
 	fo->version = FO_VERSION_MAX;
-	fo->configured = fc->use_failover;
+	fo->configured = srv->cfg.failover.use_failover;
 	ev_timer_init(&fo->ctl_ret_w, ctl_ret_cb, 1., 0.);
-	ev_timer_init(&fo->resend_w, resend_cb, 1., 0.);
-	ev_timer_init(&fo->hold_w, hold_cb, 1., 0.);
-	fo->ctl_ret_w.data = fo->resend_w.data = fo->hold_w.data = srv;
+	fo->ctl_ret_w.data = srv;
 	subnets_build(srv, fo->configured ? SERVED_BY_FAILOVER :
 	    SERVED_BY_PRIMARY);
 	params_from_cfg(&srv->cfg, &params);
@@ -892,10 +867,17 @@ link_open(struct server *srv, char *err, size_t errlen)
 		    "control machine");
 		return EXIT_CONFIG;
 	}
-	if (!fo->configured) {
-		link_event(srv, PR_EV_START, -1);
-		return 0;
-	}
+	return 0;
+}
+
+/* With a failover: key, buffers, boot epoch, socket, the modules. */
+static int
+link_connect(struct server *srv, char *err, size_t errlen)
+{
+	const struct cfg_primary_failover *fc = &srv->cfg.failover;
+	struct link	*fo = srv->link;
+	char		 e2[512];
+	int		 rc;
 
 	if (fo_key_load(fc->key_file, &fo->key, e2, sizeof(e2)) < 0) {
 		snprintf(err, errlen, "[failover] SharedKeyFile: %s", e2);
@@ -904,8 +886,7 @@ link_open(struct server *srv, char *err, size_t errlen)
 	if ((fo->in = malloc(sizeof(*fo->in))) == NULL ||
 	    (fo->out = malloc(sizeof(*fo->out))) == NULL ||
 	    (fo->rxbuf = malloc(FO_DGRAM_MAX + 1)) == NULL ||
-	    (fo->txbuf = malloc(FO_DGRAM_MAX)) == NULL ||
-	    (fo->recbuf = calloc(FO_MAX_UPDATES, LEASE_RECORD_MAX)) == NULL) {
+	    (fo->txbuf = malloc(FO_DGRAM_MAX)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return EXIT_SYSTEM;
 	}
@@ -916,28 +897,43 @@ link_open(struct server *srv, char *err, size_t errlen)
 	 * (protocol 9.2). */
 	fo->dgram_max = (fc->server >> 24) == 127 ? FO_DGRAM_LOOPBACK :
 	    FO_DGRAM_DEFAULT;
-	if ((rc = boot_epoch(srv, err, errlen)) != 0 ||
-	    (rc = meta_u64(srv, LINK_META_PEER_SEQ, &fo->handback.peer_seq, err,
-	    errlen)) != 0 ||
-	    (rc = meta_u64(srv, LINK_META_SEQ_FLOOR, &floor, err,
-	    errlen)) != 0)
+	if ((rc = boot_epoch(srv, err, errlen)) != 0)
 		return rc;
-	/* Stream markers took numbers no stored lease shows: never reuse
-	 * them (replicate.c, SyncDone). */
-	pool_set_raise_seq(srv->pools, floor);
 	fo->fd = netio_open_udp(srv->cfg.server.server_addr, fc->port, NULL,
 	    e2, sizeof(e2));
 	if (fo->fd < 0) {
 		snprintf(err, errlen, "failover socket: %s", e2);
 		return EXIT_SYSTEM;
 	}
-	if ((rc = repl_init(srv, err, errlen)) != 0)
+	if ((rc = repl_init(srv, err, errlen)) != 0 ||
+	    (rc = handback_init(srv, err, errlen)) != 0)
 		return rc;
-	handback_init(srv);
+	if (approve_init(srv) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return EXIT_SYSTEM;
+	}
 	ev_io_init(&fo->rx_w, rx_cb, fo->fd, EV_READ);
 	fo->rx_w.data = srv;
 	ev_io_start(srv->loop, &fo->rx_w);
+	return 0;
+}
 
+int
+link_open(struct server *srv, char *err, size_t errlen)
+{
+	struct link	*fo;
+	char		 a[16];
+	int		 rc;
+
+	if ((rc = link_new(srv, err, errlen)) != 0)
+		return rc;
+	fo = srv->link;
+	if (!fo->configured) {
+		link_event(srv, PR_EV_START, -1);
+		return 0;
+	}
+	if ((rc = link_connect(srv, err, errlen)) != 0)
+		return rc;
 	fmt_addr(fo->peer_addr, a, sizeof(a));
 	log_info("failover: %s:%u, boot epoch %llu, %s; replication "
 	    "watermark %llu", a, fo->peer_port,
@@ -959,8 +955,6 @@ link_close(struct server *srv)
 		return;
 	if (srv->loop != NULL) {
 		ev_timer_stop(srv->loop, &fo->ctl_ret_w);
-		ev_timer_stop(srv->loop, &fo->resend_w);
-		ev_timer_stop(srv->loop, &fo->hold_w);
 		if (fo->fd >= 0)
 			ev_io_stop(srv->loop, &fo->rx_w);
 	}
@@ -969,6 +963,8 @@ link_close(struct server *srv)
 		repl_before_commit(srv);
 	}
 	repl_free(srv);
+	handback_free(srv);
+	approve_free(srv);
 	if (fo->fd >= 0)
 		close(fo->fd);
 	fo_key_clear(&fo->key);
@@ -977,7 +973,6 @@ link_close(struct server *srv)
 	free(fo->out);
 	free(fo->rxbuf);
 	free(fo->txbuf);
-	free(fo->recbuf);
 	free(fo);
 	srv->link = NULL;
 }
@@ -987,7 +982,6 @@ link_reloaded(struct server *srv)
 {
 	struct link	*fo = srv->link;
 	struct pr_params params;
-	uint64_t	 floor = 0;
 	enum served_by	 fresh = SERVED_BY_PRIMARY;
 
 	if (fo == NULL)
@@ -1002,18 +996,7 @@ link_reloaded(struct server *srv)
 		log_warn("reload: [failover] CtlReq parameters refused; "
 		    "keeping the old ones");
 	if (fo->configured) {
-		fo_tx_set_policy(&fo->repl.tx,
-		    srv->cfg.failover.wait_sync_bind_ack_secs,
-		    srv->cfg.failover.sync_bind_retry_max);
-		fo_tx_set_policy(&fo->sync.tx,
-		    srv->cfg.failover.wait_sync_bind_ack_secs,
-		    srv->cfg.failover.sync_bind_retry_max);
-		/* Pools were rebuilt from the store: keep marker numbers
-		 * and everything stamped before out of reach. */
-		if (lease_db_meta_get_u64(srv->db, LINK_META_SEQ_FLOOR,
-		    &floor) == 0)
-			pool_set_raise_seq(srv->pools, floor);
-		pool_set_raise_seq(srv->pools, fo->repl.last_sent);
+		repl_reloaded(srv);
 		/* The engine was made anew with the pools. */
 		engine_set_role(&srv->eng, ENGINE_PRIMARY, false);
 	}

@@ -130,9 +130,9 @@ provide(void *arg, struct snmp_snap *s)
 	r->polls_sent = fo->fsm.ctr.polls_received;
 	r->polls_answered = fo->polls_answered;
 	r->polls_timed_out = 0;
-	r->upd_received = fo->repl.tx.highest_sent;
-	r->upd_acked = fo->repl.tx.acked;
-	r->upd_failed = fo->repl.tx.failures;
+	r->upd_received = repl_get(srv)->stream.tx.highest_sent;
+	r->upd_acked = repl_get(srv)->stream.tx.acked;
+	r->upd_failed = repl_get(srv)->stream.tx.failures;
 	r->sync_in_progress = fo->fsm.state == PR_RECEIVING;
 	r->auth_failures = fo->rej[FO_REJ_BAD_HMAC] + fo->rej[FO_REJ_REPLAYED];
 	if (fo->fsm.gave_up)
@@ -206,7 +206,7 @@ fmt_addr(uint32_t a, char *buf, size_t len)
 void
 pr_snmp_repl_stopped(struct server *srv)
 {
-	const struct repl *r = &srv->link->repl;
+	const struct repl_stream *r = &repl_get(srv)->stream;
 	char	 reason[512];
 	uint64_t held;
 
