@@ -30,6 +30,7 @@
 #include "control.h"
 #include "dhcp_reply.h"
 #include "engine.h"
+#include "fo_accept.h"
 #include "fo_auth.h"
 #include "fo_codec.h"
 #include "fod_fsm.h"
@@ -199,21 +200,6 @@ struct fod_snap_subnet {
 	double		 safe_until;
 };
 
-/* Counters of rejected failover datagrams: the codec's errors first. */
-enum fod_rej {
-	FOD_REJ_BAD_HMAC = FO_ERR_COUNT,
-	FOD_REJ_REPLAYED,
-	FOD_REJ_TOO_OLD,
-	FOD_REJ_OLD_EPOCH,
-	FOD_REJ_REFLECTED,	/* FROM_PRIMARY clear: our own role */
-	FOD_REJ_UNEXPECTED,	/* a type the failover never receives */
-	FOD_REJ_BAD_LEASE,	/* a LEASE record that does not decode */
-	FOD_REJ_WRONG_ID,	/* from the primary's address, other id */
-	FOD_REJ_SOCKET,		/* receive error on the primary's socket */
-	FOD_REJ_COUNT
-};
-const char	*fod_rej_name(unsigned);
-
 struct fod_snap {
 	bool		 valid;		/* published at least once */
 	enum fod_state	 state;
@@ -224,7 +210,7 @@ struct fod_snap {
 	uint64_t	 msgs_rx, msgs_tx, send_errors;
 	uint64_t	 direct_rx;	/* datagrams on the primary's socket */
 	uint64_t	 direct_bad;	/* ... of them malformed */
-	uint64_t	 rejects[FOD_REJ_COUNT];
+	uint64_t	 rejects[FO_REJ_COUNT];	/* dropped, by reason */
 	uint64_t	 upd_received, upd_applied, upd_acked, upd_conflicts;
 	uint64_t	 approvals_granted, approvals_refused;
 	uint64_t	 bindings, local_bindings;
@@ -427,7 +413,7 @@ struct fod_peer {
 	double		 started;	/* wall clock, thread start (fod_peer.c) */
 	uint64_t	 msgs_rx, msgs_tx, send_errors;
 	uint64_t	 direct_rx, direct_bad;
-	uint64_t	 rejects[FOD_REJ_COUNT];
+	uint64_t	 rejects[FO_REJ_COUNT];	/* dropped, by reason */
 	uint64_t	 upd_received, upd_applied, upd_acked, upd_conflicts;
 	uint64_t	 approvals_granted, approvals_refused; /* fod_approve.c */
 	/* Verdicts waiting for the commit that makes them true
@@ -447,7 +433,7 @@ struct fod_peer {
 	bool		 snap_dirty;
 	double		 snap_at;
 	/* One limit per reason: garbage must not hide a wrong key. */
-	struct log_ratelimit rl_rej[FOD_REJ_COUNT + 1];
+	struct log_ratelimit rl_rej[FO_REJ_COUNT + 1];
 	struct log_ratelimit rl_store, rl_send, rl_ping, rl_conflict;
 	/* Notifications that could come in floods (fod_notify.c). */
 	struct trap_limit tl_auth, tl_store, tl_dup;
@@ -471,7 +457,7 @@ struct fod_route {
 
 struct fod_counters {
 	uint64_t	 fo_rx, fod_bad;		/* sanity failures */
-	uint64_t	 fod_bad_by[FO_ERR_COUNT];
+	uint64_t	 fod_bad_by[FO_REJ_COUNT];
 	uint64_t	 fod_unknown_peer;	/* id or source unknown */
 	uint64_t	 fod_queue_full;
 	uint64_t	 dhcp_rx, dhcp_short, dhcp_truncated;
@@ -560,7 +546,7 @@ void		 fod_alert(struct fod_peer *, enum fod_alert, const char *fmt,
 		    ...) __attribute__((format(printf, 3, 4)));
 /* A datagram fod_reject()ed: bad HMAC or replay are posted, at most one
  * a minute per primary, with the count held back. */
-void		 fod_alert_rejected(struct fod_peer *, unsigned rej);
+void		 fod_alert_rejected(struct fod_peer *, enum fo_reject);
 /* Binding updates from the primary not stored (n of them, the store's
  * error rc): at most one a minute. */
 void		 fod_alert_update_failed(struct fod_peer *, int rc, size_t n);
@@ -633,7 +619,7 @@ int		 fod_send_ctl_ret(struct fod_peer *, uint8_t result,
 		    const char *reason);
 int		 fod_send_acks(struct fod_peer *);
 uint8_t		 fo_state_code(enum fod_state);
-void		 fod_reject(struct fod_peer *, unsigned rej, const char *what);
+void		 fod_reject(struct fod_peer *, enum fo_reject, const char *what);
 /* What the primary says about its store and buffer size. */
 void		 fod_check_store(struct fod_peer *, const uint8_t *id);
 void		 fod_check_buf_size(struct fod_peer *, const struct fo_msg *);

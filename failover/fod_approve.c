@@ -95,7 +95,7 @@ fod_approve_on_req(struct fod_peer *p, const struct fo_msg *m,
 
 		if (!lease_decode(u->lease, u->lease_len, &l)) {
 			/* Not answered: the primary's wait runs out. */
-			fod_reject(p, FOD_REJ_BAD_LEASE, "in bind-req");
+			fod_reject(p, FO_REJ_BAD_LEASE, "in bind-req");
 			continue;
 		}
 		/* Full: answer what waits (this commits). */

@@ -81,7 +81,7 @@ rejects_total(const struct fod_snap *s)
 {
 	uint64_t n = 0;
 
-	for (unsigned i = 1; i < FOD_REJ_COUNT; i++)
+	for (unsigned i = 1; i < FO_REJ_COUNT; i++)
 		n += s->rejects[i];
 	return n;
 }
@@ -166,11 +166,11 @@ peer_json(struct fod *fod, struct fod_peer *p, const struct fod_snap *s,
 		sb_json_str(out, s->stop_reason);
 	}
 	sb_puts(out, ",\"rejected\":{");
-	for (unsigned i = 1; i < FOD_REJ_COUNT; i++) {
+	for (unsigned i = 1; i < FO_REJ_COUNT; i++) {
 		if (s->rejects[i] == 0)
 			continue;
 		sb_printf(out, "%s\"%s\":%llu", first ? "" : ",",
-		    fod_rej_name(i), (unsigned long long)s->rejects[i]);
+		    fo_reject_name(i), (unsigned long long)s->rejects[i]);
 		first = false;
 	}
 	sb_puts(out, "}");

@@ -1,10 +1,11 @@
 /*
  * Main-thread routing (docs/failover-design.md "Sockets and ports"):
  *
- *  - failover datagrams: sanity (size, magic, length) and the peer
- *    lookup -- primary_id in the header *and* the source address and
- *    port must both match a configured primary -- then the datagram goes
- *    to that primary's thread, which owns the key and does the rest;
+ *  - failover datagrams: steps 1 and 2 of docs/failover-protocol.md §7.1
+ *    (common/proto/fo_accept.h): sanity (size, magic, length) and the
+ *    peer lookup -- primary_id in the header *and* the source address
+ *    and port must both match a configured primary -- then the datagram
+ *    goes to that primary's thread, which owns the key and does the rest;
  *  - DHCP requests: to the thread owning the subnet (by giaddr, else the
  *    receiving interface's address; a RENEWING unicast or RELEASE by
  *    ciaddr, as the engine does), and only while that thread serves:
@@ -112,12 +113,12 @@ find_peer(struct fod *fod, const struct fo_hdr *h, uint32_t src,
 	*wrong_source = false;
 	for (size_t i = 0; i < fod->npeers; i++) {
 		struct fod_peer *p = fod->peers[i];
+		const struct fo_accept_id id = { .primary_id = p->id,
+		    .addr = p->addr, .port = p->port };
 
-		if (p->id != h->primary_id)
-			continue;
-		if (p->addr == src && p->port == sport)
+		if (fo_accept_peer(h, src, sport, &id) == FO_REJ_NONE)
 			return p;
-		*wrong_source = true;
+		*wrong_source |= p->id == h->primary_id;
 	}
 	return NULL;
 }
@@ -137,7 +138,7 @@ fod_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 		struct fo_hdr h;
 		struct fod_peer *p;
 		struct fq_item *it;
-		enum fo_err e;
+		enum fo_reject r;
 		bool	 wrong;
 		ssize_t	 n;
 		uint32_t src;
@@ -156,17 +157,16 @@ fod_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 		fod->ctr.fo_rx++;
 		src = ntohl(from.sin_addr.s_addr);
 		sport = ntohs(from.sin_port);
-		e = n > FO_DGRAM_MAX ? FO_ERR_LENGTH :
-		    fo_peek_header(fod->fod_rxbuf, (size_t)n, &h);
-		if (e != FO_OK) {
+		r = fo_accept_header(fod->fod_rxbuf, (size_t)n, &h);
+		if (r != FO_REJ_NONE) {
 			fod->ctr.fod_bad++;
-			fod->ctr.fod_bad_by[e]++;
+			fod->ctr.fod_bad_by[r]++;
 			if (log_ratelimit_ok(&fod->rl_fo, ev_now(fod->loop),
 			    10, &sup)) {
 				fod_fmt_addr(src, a, sizeof(a));
 				log_warn("failover socket: dropped %zd bytes "
 				    "from %s:%u: %s%s", n, a, sport,
-				    fo_err_name(e), sup ? " (and more since "
+				    fo_reject_name(r), sup ? " (and more since "
 				    "the last report)" : "");
 			}
 			continue;

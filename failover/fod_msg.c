@@ -1,10 +1,11 @@
 /*
  * The failover protocol on a primary's thread: the receive path in the
- * fixed order of docs/failover-protocol.md 7.1 (the main thread did the
- * sanity check and the peer lookup), and the messages we send.
+ * fixed order of docs/failover-protocol.md §7.1 (the reading thread did
+ * the sanity check and the peer lookup), and the messages we send.
  *
- *	authenticate -> replay check -> decode -> direction -> handler
- *	(state checks, state machine) -> replay commit
+ *	authenticate -> replay check -> decode -> direction (the checks of
+ *	common/proto/fo_accept.c) -> handler (state checks, state machine)
+ *	-> replay commit
  *
  * Nothing from a datagram reaches a handler before its HMAC is checked;
  * the replay window moves only for a message that was accepted.
@@ -20,28 +21,6 @@
 #include "fo_digest.h"
 #include "fod.h"
 #include "version.h"
-
-static const char *const rej_names[FOD_REJ_COUNT - FO_ERR_COUNT] = {
-	[FOD_REJ_BAD_HMAC - FO_ERR_COUNT] = "bad-hmac",
-	[FOD_REJ_REPLAYED - FO_ERR_COUNT] = "replayed",
-	[FOD_REJ_TOO_OLD - FO_ERR_COUNT] = "too-old",
-	[FOD_REJ_OLD_EPOCH - FO_ERR_COUNT] = "old-epoch",
-	[FOD_REJ_REFLECTED - FO_ERR_COUNT] = "reflected",
-	[FOD_REJ_UNEXPECTED - FO_ERR_COUNT] = "unexpected",
-	[FOD_REJ_BAD_LEASE - FO_ERR_COUNT] = "bad-lease",
-	[FOD_REJ_WRONG_ID - FO_ERR_COUNT] = "wrong-primary-id",
-	[FOD_REJ_SOCKET - FO_ERR_COUNT] = "socket-error",
-};
-
-const char *
-fod_rej_name(unsigned r)
-{
-	if (r < FO_ERR_COUNT)
-		return fo_err_name((enum fo_err)r);
-	if (r < FOD_REJ_COUNT)
-		return rej_names[r - FO_ERR_COUNT];
-	return "unknown";
-}
 
 uint8_t
 fo_state_code(enum fod_state s)
@@ -59,19 +38,20 @@ fo_state_code(enum fod_state s)
 }
 
 void
-fod_reject(struct fod_peer *p, unsigned rej, const char *what)
+fod_reject(struct fod_peer *p, enum fo_reject rej, const char *what)
 {
+	unsigned i = (unsigned)rej < FO_REJ_COUNT ? (unsigned)rej :
+	    FO_REJ_COUNT;
 	uint64_t n;
 
-	if (rej < FOD_REJ_COUNT)
-		p->rejects[rej]++;
+	if (i < FO_REJ_COUNT)
+		p->rejects[i]++;
 	p->snap_dirty = true;
 	fod_alert_rejected(p, rej);	/* bad HMAC, replay: a trap */
-	if (!log_ratelimit_ok(&p->rl_rej[rej < FOD_REJ_COUNT ? rej :
-	    FOD_REJ_COUNT], ev_now(p->loop), 10, &n))
+	if (!log_ratelimit_ok(&p->rl_rej[i], ev_now(p->loop), 10, &n))
 		return;
 	log_warn("primary=%s: dropped a failover datagram: %s%s%s%s",
-	    p->name, fod_rej_name(rej), what != NULL ? " (" : "",
+	    p->name, fo_reject_name(rej), what != NULL ? " (" : "",
 	    what != NULL ? what : "", what != NULL ? ")" : "");
 	if (n > 0)
 		log_warn("primary=%s: %llu more datagrams were dropped "
@@ -446,100 +426,120 @@ on_ctl_req(struct fod_peer *p, const struct fo_msg *m, bool restarted)
 	fod_peer_event(p, &ev);
 }
 
-void
-fod_msg_rx(struct fod_peer *p, const struct fq_item *it)
+/*
+ * Why a datagram the checks refused is dropped, in the log's words; h is
+ * NULL when not even its header was sound.
+ */
+static void
+refused(struct fod_peer *p, enum fo_reject r, const struct fo_hdr *h,
+    const struct fo_msg *m)
 {
-	struct fo_msg *m = p->m;
-	struct fo_hdr h;
-	enum fo_replay_res rr;
-	enum fo_err e;
-	bool	 restarted, ok = true;
+	char	 what[96];
 
-	if ((e = fo_peek_header(it->buf, it->len, &h)) != FO_OK) {
-		fod_reject(p, e, NULL);
+	switch (r) {
+	case FO_REJ_BAD_HMAC:
+		fod_reject(p, r, "wrong SharedKeyFile?");
 		return;
-	}
-	if (!fo_auth_verify(&p->key, it->buf, it->len)) {
-		fod_reject(p, FOD_REJ_BAD_HMAC, "wrong SharedKeyFile?");
-		return;
-	}
-	rr = fo_replay_check(&p->replay, h.epoch, h.seq);
-	if (rr != FO_REPLAY_OK) {
-		fod_reject(p, FOD_REJ_REPLAYED + (rr - FO_REPLAY_REPLAYED),
-		    fo_type_name(h.type));
-		return;
-	}
-	e = fo_decode(it->buf, it->len, p->lease_max, m);
-	if (e == FO_ERR_VERSION) {
-		char	 what[96];
-
+	case FO_REJ_VERSION:	/* h is set: step 1 passed */
 		if (FO_HAS(m, FO_TLV_VERSIONS))
 			snprintf(what, sizeof(what), "version %u, primary "
-			    "speaks %u..%u, we speak %u..%u", h.version,
+			    "speaks %u..%u, we speak %u..%u", h->version,
 			    m->ver_min, m->ver_max, FO_VERSION_MIN,
 			    FO_VERSION_MAX);
 		else
 			snprintf(what, sizeof(what), "version %u, we speak "
-			    "%u..%u", h.version, FO_VERSION_MIN,
+			    "%u..%u", h->version, FO_VERSION_MIN,
 			    FO_VERSION_MAX);
-		fod_reject(p, e, what);
+		fod_reject(p, r, what);
+		return;
+	default:
+		fod_reject(p, r, h != NULL ? fo_type_name(h->type) : NULL);
 		return;
 	}
-	if (e != FO_OK) {
-		fod_reject(p, e, fo_type_name(h.type));
-		return;
-	}
-	/* Protocol 2.1: a message carrying our own role was reflected. */
-	if (!fo_hdr_from_primary(&m->hdr)) {
-		fod_reject(p, FOD_REJ_REFLECTED, fo_type_name(h.type));
-		return;
-	}
-	p->msgs_rx++;
-	p->last_rx = fod_wallclock();
-	p->snap_dirty = true;
-	/* docs/failover-states.md: flag only the first message of a new
-	 * boot epoch.  Unknown (0): our first contact, not a restart. */
-	restarted = p->p_epoch != 0 && h.epoch != p->p_epoch;
-	if (h.epoch != p->p_epoch) {
-		p->p_epoch = h.epoch;
+}
+
+/*
+ * A new boot epoch of the primary (docs/failover-states.md): flag only
+ * its first message.  Unknown (0): our first contact, not a restart.
+ */
+static bool
+note_epoch(struct fod_peer *p, uint64_t epoch)
+{
+	bool	 restarted = p->p_epoch != 0 && epoch != p->p_epoch;
+
+	if (epoch != p->p_epoch) {
+		p->p_epoch = epoch;
 		(void)fod_store_save(p);
 	}
+	return restarted;
+}
 
+/* The handlers; false when the message was refused after all. */
+static bool
+handle(struct fod_peer *p, const struct fo_msg *m, bool restarted)
+{
 	switch (m->hdr.type) {
 	case FO_POLL_RPL:
 		on_poll_rpl(p, m, restarted);
-		break;
+		return true;
 	case FO_CTL_REQ:
 		on_ctl_req(p, m, restarted);
-		break;
+		return true;
 	case FO_SYNC_START:
 		fod_sync_on_start(p, m, restarted);
-		break;
+		return true;
 	case FO_SYNC_DONE:
 		fod_sync_on_done(p, m, restarted);
-		break;
+		return true;
 	case FO_BIND_UPD:
-		ok = fod_sync_on_bind_upd(p, m, restarted);
-		break;
+		return fod_sync_on_bind_upd(p, m, restarted);
 	case FO_BIND_ACK:
 		fod_handback_on_ack(p, m);
-		break;
+		return true;
 	case FO_BIND_REQ:
 		fod_approve_on_req(p, m, restarted);
-		break;
+		return true;
 	case FO_SHUTDOWN: {
 		struct fod_event ev = { .type = FOD_EV_SHUTDOWN,
 		    .primary_restarted = restarted };
 
 		log_info("primary=%s: Shutdown received", p->name);
 		fod_peer_event(p, &ev);
-		break;
+		return true;
 	}
 	default:
-		fod_reject(p, FOD_REJ_UNEXPECTED, fo_type_name(h.type));
-		ok = false;
-		break;
+		fod_reject(p, FO_REJ_UNEXPECTED, fo_type_name(m->hdr.type));
+		return false;
 	}
-	if (ok)
+}
+
+/*
+ * Steps 3 to 8 of docs/failover-protocol.md §7.1 (common/proto/
+ * fo_accept.h); its reader ran 1 and 2 (fod_dispatch.c, fod_peer_sock.c).
+ */
+void
+fod_msg_rx(struct fod_peer *p, const struct fq_item *it)
+{
+	const struct fo_accept_ctx ctx = { .key = &p->key,
+	    .replay = &p->replay, .lease_max = p->lease_max,
+	    .primary = false };
+	struct fo_msg *m = p->m;
+	struct fo_hdr h;
+	enum fo_reject r;
+
+	/* A queued datagram is its bytes only: read the header again. */
+	if ((r = fo_accept_header(it->buf, it->len, &h)) != FO_REJ_NONE) {
+		refused(p, r, NULL, m);
+		return;
+	}
+	if ((r = fo_accept_message(&ctx, it->buf, it->len, &h, m)) !=
+	    FO_REJ_NONE) {
+		refused(p, r, &h, m);
+		return;
+	}
+	p->msgs_rx++;
+	p->last_rx = fod_wallclock();
+	p->snap_dirty = true;
+	if (handle(p, m, note_epoch(p, h.epoch)))
 		fo_replay_commit(&p->replay, h.epoch, h.seq);
 }

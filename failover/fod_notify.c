@@ -139,12 +139,12 @@ fod_alert(struct fod_peer *p, enum fod_alert a, const char *fmt, ...)
 }
 
 void
-fod_alert_rejected(struct fod_peer *p, unsigned rej)
+fod_alert_rejected(struct fod_peer *p, enum fo_reject rej)
 {
 	char	 text[256];
 	uint64_t held;
 
-	if (rej != FOD_REJ_BAD_HMAC && rej != FOD_REJ_REPLAYED)
+	if (rej != FO_REJ_BAD_HMAC && rej != FO_REJ_REPLAYED)
 		return;
 	if (!trap_limit_ok(&p->tl_auth, ev_now(p->loop), ALERT_WINDOW, 1,
 	    &held))
@@ -153,9 +153,9 @@ fod_alert_rejected(struct fod_peer *p, unsigned rej)
 	    "authentication (%s) since the last notification; %llu bad-hmac, "
 	    "%llu replayed in all: check SharedKeyFile on both servers, or "
 	    "look for a spoofer", (unsigned long long)(held + 1),
-	    held ? "s" : "", fod_rej_name(rej),
-	    (unsigned long long)p->rejects[FOD_REJ_BAD_HMAC],
-	    (unsigned long long)p->rejects[FOD_REJ_REPLAYED]);
+	    held ? "s" : "", fo_reject_name(rej),
+	    (unsigned long long)p->rejects[FO_REJ_BAD_HMAC],
+	    (unsigned long long)p->rejects[FO_REJ_REPLAYED]);
 	post(p, FOD_ALERT_AUTH_FAILURE, false, text, 0, 0);
 }
 

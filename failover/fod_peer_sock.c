@@ -14,9 +14,10 @@
  * The main thread's socket still receives everything else: datagrams
  * from unknown addresses (counted and dropped there) and, around a
  * reload that restarts a primary, the few that arrive while no
- * connected socket exists (routed through the queue as before).  The
- * receive path below therefore ends in the same fod_msg_rx, which does
- * every check of its own (header, HMAC, replay, direction).
+ * connected socket exists (routed through the queue as before).  Both
+ * run steps 1 and 2 of docs/failover-protocol.md §7.1 with the same
+ * checks (common/proto/fo_accept.h) and end in the same fod_msg_rx,
+ * which runs the rest.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -34,6 +35,10 @@ fod_peer_sock_drain(struct fod_peer *p)
 {
 	struct fq_item	*it = p->rxit;
 	int		 budget = FOD_READ_BUDGET;
+	/* Connected, so the source is the primary's; the header must name
+	 * it too (as the main thread's routing requires). */
+	const struct fo_accept_id id = { .primary_id = p->id,
+	    .connected = true };
 
 	if (p->fd < 0)
 		return;
@@ -41,7 +46,7 @@ fod_peer_sock_drain(struct fod_peer *p)
 		struct sockaddr_in from;
 		socklen_t flen = sizeof(from);
 		struct fo_hdr h;
-		enum fo_err e;
+		enum fo_reject r;
 		ssize_t	 n;
 
 		n = recvfrom(p->fd, it->buf, FO_DGRAM_MAX + 1, MSG_DONTWAIT,
@@ -54,27 +59,22 @@ fod_peer_sock_drain(struct fod_peer *p)
 				continue;
 			}
 			if (errno != EAGAIN && errno != EINTR)
-				fod_reject(p, FOD_REJ_SOCKET, strerror(errno));
+				fod_reject(p, FO_REJ_SOCKET, strerror(errno));
 			break;
 		}
 		p->direct_rx++;
-		if (n > FO_DGRAM_MAX) {
-			p->direct_bad++;
-			fod_reject(p, FO_ERR_LENGTH, "over the largest datagram");
-			continue;
-		}
 		it->len = (size_t)n;
 		it->src_addr = ntohl(from.sin_addr.s_addr);
 		it->src_port = ntohs(from.sin_port);
-		/* Connected, so the source is the primary's; the header must
-		 * name it too (as the main thread's routing requires). */
-		if ((e = fo_peek_header(it->buf, it->len, &h)) != FO_OK) {
+		r = fo_accept_header(it->buf, it->len, &h);
+		if (r != FO_REJ_NONE) {
 			p->direct_bad++;
-			fod_reject(p, e, NULL);
+			fod_reject(p, r, NULL);
 			continue;
 		}
-		if (h.primary_id != p->id) {
-			fod_reject(p, FOD_REJ_WRONG_ID, NULL);
+		if ((r = fo_accept_peer(&h, it->src_addr, it->src_port,
+		    &id)) != FO_REJ_NONE) {
+			fod_reject(p, r, NULL);
 			continue;
 		}
 		fod_msg_rx(p, it);

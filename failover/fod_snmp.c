@@ -124,8 +124,8 @@ provide(void *arg, struct snmp_snap *s)
 		    sn.stop_reason);
 		r->sync_in_progress = sn.state == FOD_SYNCING ||
 		    sn.handback_subnet != SIZE_MAX;
-		r->auth_failures = sn.rejects[FOD_REJ_BAD_HMAC] +
-		    sn.rejects[FOD_REJ_REPLAYED];
+		r->auth_failures = sn.rejects[FO_REJ_BAD_HMAC] +
+		    sn.rejects[FO_REJ_REPLAYED];
 
 		s->dhcp[SNMP_DHCP_DISCOVER] += sn.eng.rx[DHCPDISCOVER];
 		s->dhcp[SNMP_DHCP_OFFER] += sn.eng.tx[DHCPOFFER];

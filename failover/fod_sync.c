@@ -192,7 +192,7 @@ fod_sync_on_bind_upd(struct fod_peer *p, const struct fo_msg *m,
 		if (!lease_decode(u->lease, u->lease_len, &l)) {
 			/* Never acknowledged: the primary's retries and
 			 * failure counter show the problem there too. */
-			fod_reject(p, FOD_REJ_BAD_LEASE, "in bind-upd");
+			fod_reject(p, FO_REJ_BAD_LEASE, "in bind-upd");
 			continue;
 		}
 		p->upd_received++;
@@ -206,7 +206,7 @@ fod_sync_on_bind_upd(struct fod_peer *p, const struct fo_msg *m,
 		if (!keep_ours(p, &l, now)) {
 			rc = lease_db_stage(p->db, &l);
 			if (rc == EINVAL) {
-				fod_reject(p, FOD_REJ_BAD_LEASE, "unstorable");
+				fod_reject(p, FO_REJ_BAD_LEASE, "unstorable");
 				continue;
 			}
 			if (rc != 0) {

@@ -15,30 +15,63 @@
  * This is a slow path by design: the primary uses the share only when
  * its own part of the range is used up.
  */
-#include <stdio.h>
+#include <stdlib.h>
 
+#include "approve.h"
 #include "server_int.h"
+
+/* Ours: NULL without a failover (approve_init never ran). */
+static struct approve *
+approve_of(struct server *srv)
+{
+	return srv->link != NULL ? srv->link->approve : NULL;
+}
+
+const struct approve *
+approve_get(const struct server *srv)
+{
+	return srv->link != NULL ? srv->link->approve : NULL;
+}
+
+int
+approve_init(struct server *srv)
+{
+	if ((srv->link->approve = calloc(1, sizeof(struct approve))) == NULL)
+		return -1;
+	return 0;
+}
+
+void
+approve_free(struct server *srv)
+{
+	if (srv->link == NULL)
+		return;
+	free(srv->link->approve);
+	srv->link->approve = NULL;
+}
 
 int
 approve_ask(struct server *srv, const struct lease *proposal,
     uint64_t *seq)
 {
-	struct link	*fo = srv->link;
+	struct approve	*a = approve_of(srv);
 	struct lease	 l = *proposal;
+	uint8_t		 rec[LEASE_RECORD_MAX];
+	struct fo_msg	*m;
 	size_t		 len;
 
-	if (fo == NULL || !fo->configured || fo->fd < 0)
+	if (a == NULL || !link_up(srv))
 		return -1;
 	/* A number of our update stream that no stored lease carries:
 	 * the record the failover keeps is ours, older than the binding
 	 * that follows its approval. */
 	l.seq = pool_set_next_seq(srv->pools);
-	len = lease_encode(&l, fo->recbuf[0], LEASE_RECORD_MAX);
-	fo_msg_init(fo->out, FO_BIND_REQ, true);
-	if (len == 0 || !fo_msg_add_update(fo->out, l.seq, fo->recbuf[0], len,
-	    fo->dgram_max) || link_send(srv, fo->out) < 0)
+	len = lease_encode(&l, rec, sizeof(rec));
+	m = link_msg(srv, FO_BIND_REQ);
+	if (len == 0 || !fo_msg_add_update(m, l.seq, rec, len,
+	    link_dgram_max(srv)) || link_send(srv, m) < 0)
 		return -1;
-	fo->approve.asked++;
+	a->asked++;
 	*seq = l.seq;
 	return 0;
 }
@@ -46,7 +79,7 @@ approve_ask(struct server *srv, const struct lease *proposal,
 void
 approve_answer(struct server *srv, const struct fo_msg *m)
 {
-	struct approve_counts *a = &srv->link->approve;
+	struct approve *a = approve_of(srv);
 	bool	 ok = m->result == FO_RESULT_OK;
 	bool	 held = m->result == FO_RESULT_IN_USE;
 

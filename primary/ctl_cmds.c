@@ -108,18 +108,22 @@ struct named_count {
 	uint64_t	 v;
 };
 
+/*
+ * Every reason of common/proto/fo_accept.h, the receive path's own first,
+ * then the decoder's (the encoder-only ones never count here); a reason
+ * only the failover meets stays 0.
+ */
 static size_t
 link_rejections(const struct link *fo, struct named_count *c, size_t max)
 {
 	size_t	 n = 0;
 
-	for (int i = 0; i < LINK_REJ_COUNT && n < max; i++)
-		c[n++] = (struct named_count){ link_rej_name(i), fo->rej[i] };
-	/* Decoder errors; the encoder-only ones never count here. */
+	for (int i = FO_ERR_COUNT; i < FO_REJ_COUNT && n < max; i++)
+		c[n++] = (struct named_count){ fo_reject_name(i), fo->rej[i] };
 	for (int i = 1; i < FO_ERR_COUNT && n < max; i++) {
 		if (i == FO_ERR_NOSPACE || i == FO_ERR_INVALID)
 			continue;
-		c[n++] = (struct named_count){ fo_err_name(i), fo->malformed[i] };
+		c[n++] = (struct named_count){ fo_reject_name(i), fo->rej[i] };
 	}
 	return n;
 }
@@ -160,10 +164,11 @@ failover_json(struct server *srv, struct strbuf *out)
 {
 	const struct link *fo = srv->link;
 	const struct pr_fsm *m = &fo->fsm;
-	const struct repl *r = &fo->repl;
-	const struct repl_sync *sy = &fo->sync;
-	const struct handback *handback = &fo->handback;
-	struct named_count c[LINK_REJ_COUNT + FO_ERR_COUNT];
+	const struct repl_stream *r;
+	const struct repl_sync *sy;
+	const struct handback *handback = handback_get(srv);
+	const struct approve *ap = approve_get(srv);
+	struct named_count c[FO_REJ_COUNT];
 	size_t	 nc = link_rejections(fo, c, sizeof(c) / sizeof(c[0]));
 	double	 now = ev_now(srv->loop);
 
@@ -175,6 +180,8 @@ failover_json(struct server *srv, struct strbuf *out)
 		sb_puts(out, "}");
 		return;
 	}
+	r = &repl_get(srv)->stream;
+	sy = &repl_get(srv)->sync;
 	sb_puts(out, ",\"peer\":\"");
 	sb_addr_port(out, fo->peer_addr, fo->peer_port);
 	sb_puts(out, "\",\"peer_name\":");
@@ -233,9 +240,9 @@ failover_json(struct server *srv, struct strbuf *out)
 	sb_json_str(out, handback->last_conflict);
 	sb_printf(out, "},\"approvals\":{\"asked\":%llu,\"approved\":%llu,"
 	    "\"refused\":%llu,\"undecided\":%llu,\"unexpected\":%llu",
-	    U(fo->approve.asked), U(fo->approve.approved),
-	    U(fo->approve.refused), U(fo->approve.undecided),
-	    U(fo->approve.unexpected));
+	    U(ap->asked), U(ap->approved),
+	    U(ap->refused), U(ap->undecided),
+	    U(ap->unexpected));
 	sb_puts(out, "},\"rejected\":");
 	json_named(out, c, nc);
 	sb_printf(out, ",\"mismatch\":{\"buf_size\":%s,\"peer_buf_size\":%u,"
@@ -254,10 +261,11 @@ failover_text(struct server *srv, struct strbuf *out)
 {
 	const struct link *fo = srv->link;
 	const struct pr_fsm *m = &fo->fsm;
-	const struct repl *r = &fo->repl;
-	const struct repl_sync *sy = &fo->sync;
-	const struct handback *handback = &fo->handback;
-	struct named_count c[LINK_REJ_COUNT + FO_ERR_COUNT];
+	const struct repl_stream *r;
+	const struct repl_sync *sy;
+	const struct handback *handback = handback_get(srv);
+	const struct approve *ap = approve_get(srv);
+	struct named_count c[FO_REJ_COUNT];
 	size_t	 nc = link_rejections(fo, c, sizeof(c) / sizeof(c[0]));
 	double	 now = ev_now(srv->loop);
 	bool	 any = false;
@@ -266,6 +274,8 @@ failover_text(struct server *srv, struct strbuf *out)
 		sb_puts(out, "failover: none configured (standalone)\n\n");
 		return;
 	}
+	r = &repl_get(srv)->stream;
+	sy = &repl_get(srv)->sync;
 	sb_puts(out, "failover:\n  peer:              ");
 	sb_addr_port(out, fo->peer_addr, fo->peer_port);
 	if (fo->peer_name[0])
@@ -302,9 +312,9 @@ failover_text(struct server *srv, struct strbuf *out)
 	    "bindings applied, %llu conflicts\n", U(handback->subnets_received),
 	    U(handback->applied), U(handback->conflicts));
 	sb_printf(out, "  share approvals:   %llu asked, %llu approved, %llu "
-	    "refused, %llu undecided, %u waiting\n", U(fo->approve.asked),
-	    U(fo->approve.approved), U(fo->approve.refused),
-	    U(fo->approve.undecided), srv->approvals_waiting);
+	    "refused, %llu undecided, %u waiting\n", U(ap->asked),
+	    U(ap->approved), U(ap->refused),
+	    U(ap->undecided), srv->approvals_waiting);
 	if (handback->last_conflict[0])
 		sb_printf(out, "  last conflict:     %s\n", handback->last_conflict);
 	if (fo->buf_mismatch)

@@ -1,7 +1,8 @@
 /*
- * Receiving the hand-back (DESIGN 3; docs/failover-design.md "Hand-back,
- * subnet by subnet", "Conflicts"): the failover returns the bindings it
- * made while it served for us, subnet by subnet, then CtlRet.
+ * Receiving the hand-back (docs/design.md §3; docs/failover-design.md
+ * "Hand-back, subnet by subnet", "Conflicts"): the failover returns the
+ * bindings it made while it served for us, subnet by subnet, then CtlRet.
+ * The state is this file's own (handback.h).
  *
  *	SubnetSyncStart(s)	stop serving s: neither server grants from
  *				it while it syncs (also while we serve: a
@@ -34,28 +35,70 @@
  * only once a later change is acknowledged, so a restart before that
  * resends it once, harmlessly.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "exitcodes.h"
+#include "handback.h"
 #include "lease_conflict.h"
 #include "pr_snmp.h"
 #include "server_int.h"
 
-void
-handback_init(struct server *srv)
+/* Ours: NULL without a failover (handback_init never ran). */
+static struct handback *
+handback_of(struct server *srv)
 {
-	fo_rx_init(&srv->link->handback.rx);
-	srv->link->handback.ndone = 0;
+	return srv->link != NULL ? srv->link->handback : NULL;
+}
+
+const struct handback *
+handback_get(const struct server *srv)
+{
+	return srv->link != NULL ? srv->link->handback : NULL;
+}
+
+int
+handback_init(struct server *srv, char *err, size_t errlen)
+{
+	struct handback	*handback;
+	int		 rc;
+
+	if ((handback = calloc(1, sizeof(*handback))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return EXIT_SYSTEM;
+	}
+	srv->link->handback = handback;
+	fo_rx_init(&handback->rx);
+	rc = lease_db_meta_get_u64(srv->db, HANDBACK_META_PEER_SEQ,
+	    &handback->peer_seq);
+	if (rc == ENOENT)
+		handback->peer_seq = 0;
+	else if (rc != 0) {
+		snprintf(err, errlen, "lease store: %s: %s",
+		    HANDBACK_META_PEER_SEQ, lease_db_strerror(rc));
+		return EXIT_STORE;
+	}
+	return 0;
+}
+
+void
+handback_free(struct server *srv)
+{
+	if (srv->link == NULL)
+		return;
+	free(srv->link->handback);
+	srv->link->handback = NULL;
 }
 
 bool
 handback_wants_commit(const struct server *srv)
 {
-	const struct handback *handback;
+	const struct handback *handback = handback_get(srv);
 
-	if (srv->link == NULL || !srv->link->configured)
+	if (handback == NULL)
 		return false;
-	handback = &srv->link->handback;
 	return fo_rx_pending(&handback->rx) > 0 || handback->ndone > 0;
 }
 
@@ -66,7 +109,7 @@ handback_wants_commit(const struct server *srv)
 static void
 note_ack(struct server *srv, uint64_t seq)
 {
-	struct handback *handback = &srv->link->handback;
+	struct handback *handback = handback_of(srv);
 
 	/* Markers count too: they are numbered in the failover's stream. */
 	if (seq > handback->max_seq)
@@ -83,16 +126,17 @@ note_ack(struct server *srv, uint64_t seq)
 static void
 send_acks(struct server *srv)
 {
-	struct link	*fo = srv->link;
+	struct handback	*handback = handback_of(srv);
+	struct fo_msg	*m;
 	uint64_t	 runs[FO_MAX_ACK_RANGES][2];
 	size_t		 n;
 
-	while ((n = fo_rx_take(&fo->handback.rx, runs, FO_MAX_ACK_RANGES)) > 0) {
-		fo_msg_init(fo->out, FO_BIND_ACK, true);
+	while ((n = fo_rx_take(&handback->rx, runs, FO_MAX_ACK_RANGES)) > 0) {
+		m = link_msg(srv, FO_BIND_ACK);
 		for (size_t i = 0; i < n; i++)
-			fo_msg_add_ack(fo->out, runs[i][0], runs[i][1]);
-		if (link_send(srv, fo->out) == 0)
-			fo->handback.acks_sent++;
+			fo_msg_add_ack(m, runs[i][0], runs[i][1]);
+		if (link_send(srv, m) == 0)
+			handback->acks_sent++;
 	}
 }
 
@@ -115,7 +159,7 @@ static void
 log_conflict(struct server *srv, const struct lease *ours,
     const struct lease *theirs, bool ours_won)
 {
-	struct handback *handback = &srv->link->handback;
+	struct handback *handback = handback_of(srv);
 	char	 a[16], co[200], ct[200];
 	uint64_t n;
 
@@ -130,42 +174,101 @@ log_conflict(struct server *srv, const struct lease *ours,
 	handback->last_conflict_time = link_now(srv);
 	pr_snmp_duplicate(srv, ours->addr, handback->last_conflict);
 	/*
-	 * Every conflict is worth a line (design "Conflicts": log both
-	 * clients), but a hand-back of a badly diverged store must not
-	 * flood the log: HANDBACK_CONFLICT_LOGS per hand-back, then a count.
+	 * Every conflict is worth a line (docs/failover-design.md
+	 * "Conflicts": log both clients), but a hand-back of a badly
+	 * diverged store must not flood the log: HANDBACK_CONFLICT_LOGS
+	 * per hand-back, then a count.
 	 */
 	if (handback->conflicts_logged < HANDBACK_CONFLICT_LOGS) {
 		handback->conflicts_logged++;
 		log_warn("failover: duplicate binding of %s",
 		    handback->last_conflict);
-	} else if (log_ratelimit_ok(&srv->link->rl_handback, link_now(srv), 10,
-	    &n))
+	} else if (log_ratelimit_ok(&handback->rl, link_now(srv), 10, &n))
 		log_warn("failover: more duplicate bindings (%llu in all); "
-		    "see dhcpfoctl status", (unsigned long long)handback->conflicts);
+		    "see dhcpfoctl status",
+		    (unsigned long long)handback->conflicts);
+}
+
+/* Two clients on one address: counted, logged with both. */
+static void
+note_conflict(struct server *srv, enum lease_apply d,
+    const struct lease *ours, const struct lease *theirs)
+{
+	struct handback *handback = handback_of(srv);
+
+	handback->conflicts++;
+	if (d == LEASE_APPLY_CONFLICT_OURS)
+		handback->conflicts_ours++;
+	else
+		handback->conflicts_theirs++;
+	log_conflict(srv, ours, theirs, d == LEASE_APPLY_CONFLICT_OURS);
+}
+
+/*
+ * Act on the conflict rule's decision d between ours (what we hold, if
+ * anything) and theirs.
+ */
+static void
+apply_decision(struct server *srv, enum lease_apply d,
+    const struct lease *ours, const struct lease *theirs)
+{
+	struct handback	*handback = handback_of(srv);
+	struct lease	 l;
+	enum pool_load	 r;
+
+	switch (d) {
+	case LEASE_APPLY_NEW:
+	case LEASE_APPLY_THEIRS:
+	case LEASE_APPLY_CONFLICT_THEIRS:
+		l = *theirs;
+		l.seq = pool_set_next_seq(srv->pools);
+		r = pool_load_lease(srv->pools, &l);
+		if (r != POOL_LOAD_OK && r != POOL_LOAD_EXCLUDED) {
+			handback->outside++;
+			break;
+		}
+		srv_stage_from_failover(srv, &l);
+		handback->applied++;
+		break;
+	case LEASE_APPLY_SAME:
+		handback->unchanged++;
+		/* After a lost batch ours may be in memory only: the resend
+		 * is acked below, so it must be stored again first. */
+		if (handback->lost)
+			(void)srv_stage_from_failover(srv, ours);
+		break;
+	case LEASE_APPLY_OURS:
+	case LEASE_APPLY_CONFLICT_OURS:
+		/* Ours stands; tell the failover (replicated). */
+		handback->kept_ours++;
+		l = *ours;
+		l.seq = pool_set_next_seq(srv->pools);
+		r = pool_load_lease(srv->pools, &l);
+		if (r == POOL_LOAD_OK || r == POOL_LOAD_EXCLUDED)
+			srv_stage(srv, &l, true);
+		break;
+	case LEASE_APPLY_COUNT:
+		break;
+	}
 }
 
 /* One (UPD_SEQ, LEASE) pair of a BindUpd; 1 if it was taken (and will
- * be acknowledged), 0 if refused. */
+ * be acknowledged), 0 if refused: a record that does not decode. */
 static int
 apply_one(struct server *srv, uint64_t upd_seq, const uint8_t *rec,
     size_t len)
 {
 	struct link	*fo = srv->link;
-	struct handback	*handback = &fo->handback;
-	struct lease	 theirs, ours, l;
+	struct handback	*handback = handback_of(srv);
+	struct lease	 theirs, ours;
 	const struct lease *cur;
 	struct pool	*p;
 	enum lease_apply d;
-	enum pool_load	 r;
 	int		 k;
 
 	handback->updates++;
-	if (!lease_decode(rec, len, &theirs)) {
-		/* Not acked: it cannot be stored, and the failover's
-		 * hand-back of it fails visibly rather than silently. */
-		fo->rej[LINK_REJ_BAD_LEASE]++;
+	if (!lease_decode(rec, len, &theirs))
 		return 0;
-	}
 	if ((p = pool_set_find(srv->pools, theirs.addr)) == NULL ||
 	    pool_addr_kind(p, theirs.addr) == POOL_ADDR_OUTSIDE) {
 		/* Not one of our addresses (the two configurations
@@ -183,66 +286,22 @@ apply_one(struct server *srv, uint64_t upd_seq, const uint8_t *rec,
 		ours = *cur;
 	d = lease_conflict_decide(cur != NULL ? &ours : NULL, &theirs,
 	    srv_now(srv));
-	switch (d) {
-	case LEASE_APPLY_CONFLICT_THEIRS:
-	case LEASE_APPLY_CONFLICT_OURS:
-		handback->conflicts++;
-		if (d == LEASE_APPLY_CONFLICT_OURS)
-			handback->conflicts_ours++;
-		else
-			handback->conflicts_theirs++;
-		log_conflict(srv, &ours, &theirs,
-		    d == LEASE_APPLY_CONFLICT_OURS);
-		break;
-	default:
-		break;
-	}
-	switch (d) {
-	case LEASE_APPLY_NEW:
-	case LEASE_APPLY_THEIRS:
-	case LEASE_APPLY_CONFLICT_THEIRS:
-		l = theirs;
-		l.seq = pool_set_next_seq(srv->pools);
-		r = pool_load_lease(srv->pools, &l);
-		if (r != POOL_LOAD_OK && r != POOL_LOAD_EXCLUDED) {
-			handback->outside++;
-			break;
-		}
-		srv_stage_from_failover(srv, &l);
-		handback->applied++;
-		break;
-	case LEASE_APPLY_SAME:
-		handback->unchanged++;
-		/* After a lost batch ours may be in memory only: the resend
-		 * is acked below, so it must be stored again first. */
-		if (handback->lost)
-			(void)srv_stage_from_failover(srv, &ours);
-		break;
-	case LEASE_APPLY_OURS:
-	case LEASE_APPLY_CONFLICT_OURS:
-		/* Ours stands; tell the failover (replicated). */
-		handback->kept_ours++;
-		l = ours;
-		l.seq = pool_set_next_seq(srv->pools);
-		r = pool_load_lease(srv->pools, &l);
-		if (r == POOL_LOAD_OK || r == POOL_LOAD_EXCLUDED)
-			srv_stage(srv, &l, true);
-		break;
-	case LEASE_APPLY_COUNT:
-		break;
-	}
+	if (d == LEASE_APPLY_CONFLICT_THEIRS || d == LEASE_APPLY_CONFLICT_OURS)
+		note_conflict(srv, d, &ours, &theirs);
+	apply_decision(srv, d, &ours, &theirs);
 	note_ack(srv, upd_seq);
 	return 1;
 }
 
 size_t
-handback_bind_upd(struct server *srv, const struct fo_msg *m)
+handback_bind_upd(struct server *srv, const struct fo_msg *m, size_t *bad)
 {
 	size_t	 ok = 0;
 
 	for (size_t i = 0; i < m->n_updates; i++)
 		ok += apply_one(srv, m->updates[i].seq, m->updates[i].lease,
 		    m->updates[i].lease_len);
+	*bad = m->n_updates - ok;
 	return ok;
 }
 
@@ -257,19 +316,20 @@ void
 handback_subnet_start(struct server *srv, const struct fo_msg *m)
 {
 	struct link	*fo = srv->link;
+	struct handback	*handback = handback_of(srv);
 	int		 k = link_subnet_find(srv, m->subnet,
 			    m->subnet_prefix);
 	char		 s[24];
 
 	subnet_text(m->subnet, m->subnet_prefix, s, sizeof(s));
 	if (k < 0) {
-		fo->handback.markers_unknown++;
+		handback->markers_unknown++;
 		log_warn("failover: hand-back of subnet %s, which we do not "
 		    "serve; ignored", s);
 		link_event(srv, PR_EV_BIND_UPD, -1);	/* progress */
 	} else {
-		fo->handback.subnets_started++;
-		fo->handback.conflicts_logged = 0;
+		handback->subnets_started++;
+		handback->conflicts_logged = 0;
 		fo->subnets[k].handback_expected = m->count;
 		fo->subnets[k].handback_applied = 0;
 		log_info("failover: subnet %s: hand-back started (%u "
@@ -284,7 +344,7 @@ handback_subnet_start(struct server *srv, const struct fo_msg *m)
 void
 handback_subnet_done(struct server *srv, const struct fo_msg *m)
 {
-	struct handback	 *handback = &srv->link->handback;
+	struct handback	 *handback = handback_of(srv);
 	struct handback_marker *d;
 
 	/* A failed commit: the failover resends the marker. */
@@ -315,7 +375,7 @@ handback_sync_done(struct server *srv, const struct fo_msg *m)
 void
 handback_control_returned(struct server *srv)
 {
-	struct handback *handback = &srv->link->handback;
+	struct handback *handback = handback_of(srv);
 
 	/* Every binding of this return was acknowledged, so stored. */
 	handback->lost = false;
@@ -326,7 +386,7 @@ handback_control_returned(struct server *srv)
 	 * bindings out of order would otherwise skip some next time.
 	 */
 	if (handback->max_seq > handback->peer_seq &&
-	    lease_db_meta_set_u64(srv->db, LINK_META_PEER_SEQ,
+	    lease_db_meta_set_u64(srv->db, HANDBACK_META_PEER_SEQ,
 	    handback->max_seq) == 0) {
 		handback->peer_seq = handback->max_seq;
 		srv->commit_urgent = true;
@@ -337,13 +397,12 @@ void
 handback_committed(struct server *srv)
 {
 	struct link	*fo = srv->link;
-	struct handback	*handback;
+	struct handback	*handback = handback_of(srv);
 	size_t		 ndone;
 	char		 s[24];
 
-	if (fo == NULL || !fo->configured)
+	if (handback == NULL)
 		return;
-	handback = &fo->handback;
 	ndone = handback->ndone;
 	handback->ndone = 0;
 	/* Acks first (the markers' ones included), then serve. */
@@ -371,11 +430,13 @@ handback_committed(struct server *srv)
 void
 handback_commit_failed(struct server *srv)
 {
-	if (srv->link == NULL || !srv->link->configured)
+	struct handback *handback = handback_of(srv);
+
+	if (handback == NULL)
 		return;
 	/* Nothing became durable: no acks, no subnet served; the failover
 	 * resends what it does not see acknowledged. */
-	fo_rx_init(&srv->link->handback.rx);
-	srv->link->handback.ndone = 0;
-	srv->link->handback.lost = true;
+	fo_rx_init(&handback->rx);
+	handback->ndone = 0;
+	handback->lost = true;
 }

@@ -4,21 +4,15 @@
  * decide which subnets we serve.  Replication and the start-up sync live
  * in replicate.c, the hand-back in handback.c.
  *
- * Receive path, in this order (STYLE 3; docs/failover-protocol.md 7.1):
- *
- *	1. sanity	fo_peek_header: size, magic, length == datagram
- *	2. peer		source address:port is FailoverServer:
- *			FailoverPort and primary_id is ours
- *	3. auth		fo_auth_verify: nothing below is trusted
- *			before it
- *	4. decode	fo_decode against the message table
- *	5. direction	FROM_PRIMARY clear: a message of ours reflected
- *			back would pass the HMAC (one key, both ways)
- *	6. replay	fo_replay_check; fo_replay_commit once accepted
- *	7. dispatch	state checks and the machine
- *
- * Each drop bumps a named counter (dhcpfoctl status) and logs at most a
- * line per burst.
+ * Receive path: common/proto/fo_accept.c runs the checks in the order of
+ * docs/failover-protocol.md §7.1 (docs/architecture.md convention 3):
+ * sanity, the peer (source address:port is FailoverServer:FailoverPort
+ * and primary_id is ours), HMAC, replay window (checked), decode,
+ * direction (FROM_PRIMARY clear: a message of ours reflected back would
+ * pass the HMAC, one key signs both ways).  Then the state checks and
+ * the machine (dispatch), and the window records the message
+ * (accept_hdr).  Each drop bumps a named counter (dhcpfoctl status) and
+ * logs at most a line per burst.
  *
  * Boot epoch (protocol 7): max(now in microseconds, the last one + 1),
  * persisted in the store's meta before the first message leaves, so the
@@ -36,14 +30,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "approve.h"
 #include "exitcodes.h"
+#include "fo_accept.h"
 #include "fo_digest.h"
-#include "server_int.h"
+#include "handback.h"
 #include "pr_snmp.h"
+#include "replicate.h"
+#include "server_int.h"
 
 static void	rx_cb(struct ev_loop *, ev_io *, int);
 static void	ctl_ret_cb(struct ev_loop *, ev_timer *, int);
-static void	resend_cb(struct ev_loop *, ev_timer *, int);
 
 const char *
 served_by_name(enum served_by w)
@@ -57,23 +54,6 @@ served_by_name(enum served_by w)
 		return "failover";
 	}
 	return "unknown";
-}
-
-const char *
-link_rej_name(enum link_rej r)
-{
-	static const char *const names[LINK_REJ_COUNT] = {
-		[LINK_REJ_UNKNOWN_PEER] = "unknown-peer",
-		[LINK_REJ_BAD_HMAC] = "bad-hmac",
-		[LINK_REJ_REPLAYED] = "replayed",
-		[LINK_REJ_TOO_OLD] = "too-old",
-		[LINK_REJ_OLD_EPOCH] = "old-epoch",
-		[LINK_REJ_REFLECTED] = "reflected",
-		[LINK_REJ_OVERSIZE] = "oversize",
-		[LINK_REJ_BAD_LEASE] = "bad-lease",
-	};
-
-	return (unsigned)r < LINK_REJ_COUNT ? names[r] : "unknown";
 }
 
 double
@@ -372,6 +352,32 @@ ctl_ret_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 /* ---- sending ---- */
 
+bool
+link_up(const struct server *srv)
+{
+	return srv->link != NULL && srv->link->configured &&
+	    srv->link->fd >= 0;
+}
+
+struct fo_msg *
+link_msg(struct server *srv, uint8_t type)
+{
+	fo_msg_init(srv->link->out, type, true);
+	return srv->link->out;
+}
+
+size_t
+link_dgram_max(const struct server *srv)
+{
+	return srv->link->dgram_max;
+}
+
+uint16_t
+link_peer_buf_size(const struct server *srv)
+{
+	return srv->link->peer_buf_size;
+}
+
 int
 link_send(struct server *srv, struct fo_msg *m)
 {
@@ -431,6 +437,16 @@ add_digests(struct server *srv, struct fo_msg *m)
 		    fo->subnets[i].prefix, fo->subnets[i].digest);
 }
 
+/* LAST_SEQ of CtlReq and PollRpl: the failover's stream as far as a
+ * completed hand-back covered it (handback.c). */
+static uint64_t
+reported_peer_seq(const struct server *srv)
+{
+	const struct handback *handback = handback_get(srv);
+
+	return handback != NULL ? handback->peer_seq : 0;
+}
+
 static void
 set_versions(struct fo_msg *m)
 {
@@ -447,14 +463,12 @@ set_versions(struct fo_msg *m)
 static void
 send_ctl_req(struct server *srv)
 {
-	struct link	*fo = srv->link;
-	struct fo_msg	*m = fo->out;
+	struct fo_msg	*m = link_msg(srv, FO_CTL_REQ);
 
-	fo_msg_init(m, FO_CTL_REQ, true);
 	set_versions(m);
 	snprintf(m->name, sizeof(m->name), "%s", srv->cfg.server.name);
 	lease_db_store_id(srv->db, m->store_id);
-	m->last_seq = fo->handback.peer_seq;
+	m->last_seq = reported_peer_seq(srv);
 	m->buf_size = (uint16_t)srv->cfg.failover.sync_binding_buf_size;
 	m->state = link_state_code(srv);
 	m->clock_ms = (uint64_t)link_clock_ms();
@@ -470,16 +484,15 @@ static void
 answer_poll(struct server *srv, uint8_t version)
 {
 	struct link	*fo = srv->link;
-	struct fo_msg	*m = fo->out;
+	struct fo_msg	*m = link_msg(srv, FO_POLL_RPL);
 	uint8_t		 keep = fo->version;
 
-	fo_msg_init(m, FO_POLL_RPL, true);
 	set_versions(m);
 	snprintf(m->name, sizeof(m->name), "%s", srv->cfg.server.name);
 	m->state = link_state_code(srv);
 	m->clock_ms = (uint64_t)link_clock_ms();
 	lease_db_store_id(srv->db, m->store_id);
-	m->last_seq = fo->handback.peer_seq;
+	m->last_seq = reported_peer_seq(srv);
 	m->present |= FO_BIT(FO_TLV_NAME) | FO_BIT(FO_TLV_STATE) |
 	    FO_BIT(FO_TLV_CLOCK) | FO_BIT(FO_TLV_STORE_ID) |
 	    FO_BIT(FO_TLV_LAST_SEQ);
@@ -501,19 +514,17 @@ link_shutdown(struct server *srv)
 		return;
 	/* What BindUpdDelay holds back leaves first: the failover takes
 	 * over with it. */
-	fo->repl.flush = true;
-	repl_pump(srv);
-	m = fo->out;
+	repl_flush(srv);
 	/*
 	 * Three copies, each re-encoded (a byte-identical copy would be a
 	 * replay); no ack is awaited: the failover takes over at once
-	 * (DESIGN 2, docs/failover-design.md "Safety").
+	 * (docs/design.md §2, docs/failover-design.md "Safety").
 	 */
 	for (int i = 0; i < LINK_SHUTDOWN_COPIES; i++) {
-		fo_msg_init(m, FO_SHUTDOWN, true);
+		m = link_msg(srv, FO_SHUTDOWN);
 		m->state = FO_STATE_SHUTTING_DOWN;
 		m->clock_ms = (uint64_t)link_clock_ms();
-		m->last_seq = fo->repl.tx.highest_sent;
+		m->last_seq = repl_get(srv)->stream.tx.highest_sent;
 		snprintf(m->reason, sizeof(m->reason), "operator stop");
 		m->present |= FO_BIT(FO_TLV_STATE) | FO_BIT(FO_TLV_CLOCK) |
 		    FO_BIT(FO_TLV_LAST_SEQ) | FO_BIT(FO_TLV_REASON);
@@ -526,8 +537,12 @@ link_shutdown(struct server *srv)
 
 /* ---- receiving ---- */
 
+/*
+ * Count a dropped datagram under its reason, raise the trap for a bad
+ * HMAC or a replay, and log the first of a burst.
+ */
 static void
-reject(struct server *srv, enum link_rej r, uint32_t src, uint16_t sport,
+reject(struct server *srv, enum fo_reject r, uint32_t src, uint16_t sport,
     const char *detail)
 {
 	struct link *fo = srv->link;
@@ -539,56 +554,14 @@ reject(struct server *srv, enum link_rej r, uint32_t src, uint16_t sport,
 	if (!log_ratelimit_ok(&fo->rl_rej, link_now(srv), 10, &n))
 		return;
 	fmt_addr(src, a, sizeof(a));
-	log_warn("failover: dropped datagram from %s:%u: %s%s%s%s", a, sport,
-	    link_rej_name(r), detail ? " (" : "", detail ? detail : "",
+	log_warn("failover: dropped %sdatagram from %s:%u: %s%s%s%s",
+	    fo_reject_is_codec(r) ? "malformed " : "", a, sport,
+	    fo_reject_name(r), detail ? " (" : "", detail ? detail : "",
 	    detail ? ")" : "");
 	if (n > 0)
 		log_warn("failover: %llu more datagrams dropped since the "
 		    "last such line; see dhcpfoctl status",
 		    (unsigned long long)n);
-}
-
-static void
-malformed(struct server *srv, enum fo_err e, uint32_t src, uint16_t sport)
-{
-	struct link *fo = srv->link;
-	uint64_t n;
-	char	 a[16];
-
-	fo->malformed[e]++;
-	if (!log_ratelimit_ok(&fo->rl_rej, link_now(srv), 10, &n))
-		return;
-	fmt_addr(src, a, sizeof(a));
-	log_warn("failover: dropped malformed datagram from %s:%u: %s", a,
-	    sport, fo_err_name(e));
-	if (n > 0)
-		log_warn("failover: %llu more datagrams dropped since the "
-		    "last such line; see dhcpfoctl status",
-		    (unsigned long long)n);
-}
-
-static bool
-replay_ok(struct server *srv, const struct fo_hdr *h, uint32_t src,
-    uint16_t sport)
-{
-	enum fo_replay_res rr = fo_replay_check(&srv->link->replay, h->epoch,
-	    h->seq);
-
-	switch (rr) {
-	case FO_REPLAY_OK:
-		return true;
-	case FO_REPLAY_REPLAYED:
-		reject(srv, LINK_REJ_REPLAYED, src, sport, NULL);
-		break;
-	case FO_REPLAY_TOO_OLD:
-		reject(srv, LINK_REJ_TOO_OLD, src, sport, NULL);
-		break;
-	case FO_REPLAY_OLD_EPOCH:
-	case FO_REPLAY_COUNT:
-		reject(srv, LINK_REJ_OLD_EPOCH, src, sport, NULL);
-		break;
-	}
-	return false;
 }
 
 /* Record an accepted message's header; returns true if the failover
@@ -613,9 +586,10 @@ accept_hdr(struct server *srv, const struct fo_hdr *h)
 }
 
 /*
- * A message in a protocol version we do not speak (protocol 10): if it
- * is a Poll whose VERSIONS meet ours, answer in the highest common one,
- * so one side can be upgraded while the other runs.
+ * A message in a protocol version we do not speak (protocol 10), past
+ * the HMAC and the replay window: if it is a Poll whose VERSIONS meet
+ * ours, answer in the highest common one, so one side can be upgraded
+ * while the other runs.
  */
 static void
 other_version(struct server *srv, const struct fo_hdr *h,
@@ -630,8 +604,6 @@ other_version(struct server *srv, const struct fo_hdr *h,
 		v = fo_version_pick(FO_VERSION_MIN, FO_VERSION_MAX,
 		    m->ver_min, m->ver_max);
 	if (v > 0 && h->type == FO_POLL && !fo_hdr_from_primary(h)) {
-		if (!replay_ok(srv, h, src, sport))
-			return;
 		fo->peer_ver_min = m->ver_min;
 		fo->peer_ver_max = m->ver_max;
 		repl_heard(srv, accept_hdr(srv, h));
@@ -639,7 +611,7 @@ other_version(struct server *srv, const struct fo_hdr *h,
 		answer_poll(srv, (uint8_t)v);
 		return;
 	}
-	fo->malformed[FO_ERR_VERSION]++;
+	fo->rej[FO_REJ_VERSION]++;
 	if (FO_HAS(m, FO_TLV_VERSIONS))
 		snprintf(why, sizeof(why), "version %u, it speaks %u..%u, we "
 		    "speak %u..%u", h->version, m->ver_min, m->ver_max,
@@ -698,6 +670,7 @@ static void
 dispatch(struct server *srv, const struct fo_msg *m)
 {
 	struct link *fo = srv->link;
+	size_t	 bad = 0;
 
 	switch (m->hdr.type) {
 	case FO_POLL:
@@ -710,13 +683,16 @@ dispatch(struct server *srv, const struct fo_msg *m)
 		snprintf(fo->peer_name, sizeof(fo->peer_name), "%s", m->name);
 		check_buf_size(srv, m->buf_size);
 		check_digests(srv, m);
-		sync_request(srv, m);
+		repl_sync_request(srv, m);
 		break;
 	case FO_BIND_UPD:
 		/* Hand-back progress restarts the CtlRet wait; a batch of
-		 * nothing but broken records is no progress. */
-		if (handback_bind_upd(srv, m) > 0)
+		 * nothing but broken records is no progress.  A broken one
+		 * is not acknowledged: the failover's hand-back of it fails
+		 * visibly. */
+		if (handback_bind_upd(srv, m, &bad) > 0)
 			link_event(srv, PR_EV_BIND_UPD, -1);
+		fo->rej[FO_REJ_BAD_LEASE] += bad;
 		break;
 	case FO_BIND_ACK:
 		repl_ack(srv, m);
@@ -739,57 +715,47 @@ dispatch(struct server *srv, const struct fo_msg *m)
 	}
 }
 
+/* LEASE values: accept up to the larger of the two buffer sizes; the
+ * smaller one only limits what we send (docs/failover-design.md
+ * "Safety"). */
+static size_t
+lease_max_rx(const struct server *srv)
+{
+	size_t	 ours = srv->cfg.failover.sync_binding_buf_size;
+
+	return srv->link->peer_buf_size > ours ? srv->link->peer_buf_size :
+	    ours;
+}
+
 static void
 handle_dgram(struct server *srv, size_t len, uint32_t src, uint16_t sport)
 {
 	struct link	*fo = srv->link;
-	const uint8_t	*buf = fo->rxbuf;
+	const struct fo_accept_id id = { .primary_id = fo->primary_id,
+	    .addr = fo->peer_addr, .port = fo->peer_port };
+	const struct fo_accept_ctx ctx = { .key = &fo->key,
+	    .replay = &fo->replay, .lease_max = lease_max_rx(srv),
+	    .primary = true };
 	struct fo_hdr	 h;
-	enum fo_err	 e;
-	size_t		 lease_max;
+	enum fo_reject	 r;
 	char		 why[64];
 
 	fo->rx++;
-	if ((e = fo_peek_header(buf, len, &h)) != FO_OK) {
-		malformed(srv, e, src, sport);
+	r = fo_accept(&id, &ctx, fo->rxbuf, len, src, sport, &h, fo->in);
+	if (r == FO_REJ_NONE) {
+		repl_heard(srv, accept_hdr(srv, &h));
+		dispatch(srv, fo->in);
 		return;
 	}
-	if (src != fo->peer_addr || sport != fo->peer_port ||
-	    h.primary_id != fo->primary_id) {
-		snprintf(why, sizeof(why), "primary id %08x, ours %08x",
-		    h.primary_id, fo->primary_id);
-		reject(srv, LINK_REJ_UNKNOWN_PEER, src, sport,
-		    h.primary_id != fo->primary_id ? why : NULL);
-		return;
-	}
-	if (!fo_auth_verify(&fo->key, buf, len)) {
-		reject(srv, LINK_REJ_BAD_HMAC, src, sport, NULL);
-		return;
-	}
-	/*
-	 * LEASE values: accept up to the larger of the two buffer sizes;
-	 * the smaller one only limits what we send (design "Safety").
-	 */
-	lease_max = srv->cfg.failover.sync_binding_buf_size;
-	if (fo->peer_buf_size > lease_max)
-		lease_max = fo->peer_buf_size;
-	e = fo_decode(buf, len, lease_max, fo->in);
-	if (e == FO_ERR_VERSION) {
+	if (r == FO_REJ_VERSION) {
 		other_version(srv, &h, fo->in, src, sport);
 		return;
 	}
-	if (e != FO_OK) {
-		malformed(srv, e, src, sport);
-		return;
-	}
-	if (fo_hdr_from_primary(&fo->in->hdr)) {
-		reject(srv, LINK_REJ_REFLECTED, src, sport, NULL);
-		return;
-	}
-	if (!replay_ok(srv, &h, src, sport))
-		return;
-	repl_heard(srv, accept_hdr(srv, &h));
-	dispatch(srv, fo->in);
+	why[0] = '\0';
+	if (r == FO_REJ_UNKNOWN_PEER && h.primary_id != fo->primary_id)
+		snprintf(why, sizeof(why), "primary id %08x, ours %08x",
+		    h.primary_id, fo->primary_id);
+	reject(srv, r, src, sport, why[0] != '\0' ? why : NULL);
 }
 
 static void
@@ -806,7 +772,8 @@ rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 	for (int i = 0; i < LINK_READ_BUDGET; i++) {
 		slen = sizeof(sin);
 		/* MSG_TRUNC: n is the datagram's real size, so one larger
-		 * than anything we accept is recognised, not cut short. */
+		 * than anything we accept is recognised (oversize), not cut
+		 * short. */
 		n = recvfrom(fo->fd, fo->rxbuf, FO_DGRAM_MAX + 1, MSG_TRUNC,
 		    (struct sockaddr *)&sin, &slen);
 		if (n < 0) {
@@ -814,12 +781,6 @@ rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 				log_warn("failover: receive: %s",
 				    strerror(errno));
 			break;
-		}
-		if ((size_t)n > FO_DGRAM_MAX) {
-			fo->rx++;
-			reject(srv, LINK_REJ_OVERSIZE, ntohl(sin.sin_addr.s_addr),
-			    ntohs(sin.sin_port), NULL);
-			continue;
 		}
 		handle_dgram(srv, (size_t)n, ntohl(sin.sin_addr.s_addr),
 		    ntohs(sin.sin_port));
@@ -830,46 +791,6 @@ rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 }
 
 /* ---- timers ---- */
-
-void
-link_rearm(struct server *srv)
-{
-	struct link *fo = srv->link;
-	double	 d, now;
-
-	if (fo == NULL || !fo->configured)
-		return;
-	ev_timer_stop(srv->loop, &fo->resend_w);
-	if ((d = repl_deadline(srv)) == 0)
-		return;
-	now = link_now(srv);
-	ev_timer_set(&fo->resend_w, d > now ? d - now : 0.001, 0.);
-	ev_timer_start(srv->loop, &fo->resend_w);
-}
-
-static void
-resend_cb(struct ev_loop *loop, ev_timer *w, int revents)
-{
-	struct server *srv = w->data;
-
-	(void)loop;
-	(void)revents;
-	repl_resend(srv);
-	repl_pump(srv);
-	link_rearm(srv);
-}
-
-/* BindUpdDelay is over: what waited goes out. */
-static void
-hold_cb(struct ev_loop *loop, ev_timer *w, int revents)
-{
-	struct server *srv = w->data;
-
-	(void)loop;
-	(void)revents;
-	repl_pump(srv);
-	link_rearm(srv);
-}
 
 void
 link_tick(struct server *srv)
@@ -917,33 +838,12 @@ boot_epoch(struct server *srv, char *err, size_t errlen)
 	return 0;
 }
 
+/* The link and its machine; with no failover that is all there is. */
 static int
-meta_u64(struct server *srv, const char *name, uint64_t *out, char *err,
-    size_t errlen)
+link_new(struct server *srv, char *err, size_t errlen)
 {
-	int	 rc = lease_db_meta_get_u64(srv->db, name, out);
-
-	if (rc == ENOENT) {
-		*out = 0;
-		return 0;
-	}
-	if (rc != 0) {
-		snprintf(err, errlen, "lease store: %s: %s", name,
-		    lease_db_strerror(rc));
-		return EXIT_STORE;
-	}
-	return 0;
-}
-
-int
-link_open(struct server *srv, char *err, size_t errlen)
-{
-	const struct cfg_primary_failover *fc = &srv->cfg.failover;
 	struct link	*fo;
 	struct pr_params params;
-	uint64_t	 floor = 0;
-	char		 e2[512], a[16];
-	int		 rc;
 
 	if ((fo = calloc(1, sizeof(*fo))) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -956,11 +856,9 @@ link_open(struct server *srv, char *err, size_t errlen)
 	ev_now_update(srv->loop);
 	fo->fd = -1;
 	fo->version = FO_VERSION_MAX;
-	fo->configured = fc->use_failover;
+	fo->configured = srv->cfg.failover.use_failover;
 	ev_timer_init(&fo->ctl_ret_w, ctl_ret_cb, 1., 0.);
-	ev_timer_init(&fo->resend_w, resend_cb, 1., 0.);
-	ev_timer_init(&fo->hold_w, hold_cb, 1., 0.);
-	fo->ctl_ret_w.data = fo->resend_w.data = fo->hold_w.data = srv;
+	fo->ctl_ret_w.data = srv;
 	subnets_build(srv, fo->configured ? SERVED_BY_FAILOVER :
 	    SERVED_BY_PRIMARY);
 	params_from_cfg(&srv->cfg, &params);
@@ -969,10 +867,17 @@ link_open(struct server *srv, char *err, size_t errlen)
 		    "control machine");
 		return EXIT_CONFIG;
 	}
-	if (!fo->configured) {
-		link_event(srv, PR_EV_START, -1);
-		return 0;
-	}
+	return 0;
+}
+
+/* With a failover: key, buffers, boot epoch, socket, the modules. */
+static int
+link_connect(struct server *srv, char *err, size_t errlen)
+{
+	const struct cfg_primary_failover *fc = &srv->cfg.failover;
+	struct link	*fo = srv->link;
+	char		 e2[512];
+	int		 rc;
 
 	if (fo_key_load(fc->key_file, &fo->key, e2, sizeof(e2)) < 0) {
 		snprintf(err, errlen, "[failover] SharedKeyFile: %s", e2);
@@ -981,8 +886,7 @@ link_open(struct server *srv, char *err, size_t errlen)
 	if ((fo->in = malloc(sizeof(*fo->in))) == NULL ||
 	    (fo->out = malloc(sizeof(*fo->out))) == NULL ||
 	    (fo->rxbuf = malloc(FO_DGRAM_MAX + 1)) == NULL ||
-	    (fo->txbuf = malloc(FO_DGRAM_MAX)) == NULL ||
-	    (fo->recbuf = calloc(FO_MAX_UPDATES, LEASE_RECORD_MAX)) == NULL) {
+	    (fo->txbuf = malloc(FO_DGRAM_MAX)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return EXIT_SYSTEM;
 	}
@@ -993,28 +897,43 @@ link_open(struct server *srv, char *err, size_t errlen)
 	 * (protocol 9.2). */
 	fo->dgram_max = (fc->server >> 24) == 127 ? FO_DGRAM_LOOPBACK :
 	    FO_DGRAM_DEFAULT;
-	if ((rc = boot_epoch(srv, err, errlen)) != 0 ||
-	    (rc = meta_u64(srv, LINK_META_PEER_SEQ, &fo->handback.peer_seq, err,
-	    errlen)) != 0 ||
-	    (rc = meta_u64(srv, LINK_META_SEQ_FLOOR, &floor, err,
-	    errlen)) != 0)
+	if ((rc = boot_epoch(srv, err, errlen)) != 0)
 		return rc;
-	/* Stream markers took numbers no stored lease shows: never reuse
-	 * them (replicate.c, SyncDone). */
-	pool_set_raise_seq(srv->pools, floor);
 	fo->fd = netio_open_udp(srv->cfg.server.server_addr, fc->port, NULL,
 	    e2, sizeof(e2));
 	if (fo->fd < 0) {
 		snprintf(err, errlen, "failover socket: %s", e2);
 		return EXIT_SYSTEM;
 	}
-	if ((rc = repl_init(srv, err, errlen)) != 0)
+	if ((rc = repl_init(srv, err, errlen)) != 0 ||
+	    (rc = handback_init(srv, err, errlen)) != 0)
 		return rc;
-	handback_init(srv);
+	if (approve_init(srv) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return EXIT_SYSTEM;
+	}
 	ev_io_init(&fo->rx_w, rx_cb, fo->fd, EV_READ);
 	fo->rx_w.data = srv;
 	ev_io_start(srv->loop, &fo->rx_w);
+	return 0;
+}
 
+int
+link_open(struct server *srv, char *err, size_t errlen)
+{
+	struct link	*fo;
+	char		 a[16];
+	int		 rc;
+
+	if ((rc = link_new(srv, err, errlen)) != 0)
+		return rc;
+	fo = srv->link;
+	if (!fo->configured) {
+		link_event(srv, PR_EV_START, -1);
+		return 0;
+	}
+	if ((rc = link_connect(srv, err, errlen)) != 0)
+		return rc;
 	fmt_addr(fo->peer_addr, a, sizeof(a));
 	log_info("failover: %s:%u, boot epoch %llu, %s; replication "
 	    "watermark %llu", a, fo->peer_port,
@@ -1036,8 +955,6 @@ link_close(struct server *srv)
 		return;
 	if (srv->loop != NULL) {
 		ev_timer_stop(srv->loop, &fo->ctl_ret_w);
-		ev_timer_stop(srv->loop, &fo->resend_w);
-		ev_timer_stop(srv->loop, &fo->hold_w);
 		if (fo->fd >= 0)
 			ev_io_stop(srv->loop, &fo->rx_w);
 	}
@@ -1046,6 +963,8 @@ link_close(struct server *srv)
 		repl_before_commit(srv);
 	}
 	repl_free(srv);
+	handback_free(srv);
+	approve_free(srv);
 	if (fo->fd >= 0)
 		close(fo->fd);
 	fo_key_clear(&fo->key);
@@ -1054,7 +973,6 @@ link_close(struct server *srv)
 	free(fo->out);
 	free(fo->rxbuf);
 	free(fo->txbuf);
-	free(fo->recbuf);
 	free(fo);
 	srv->link = NULL;
 }
@@ -1064,7 +982,6 @@ link_reloaded(struct server *srv)
 {
 	struct link	*fo = srv->link;
 	struct pr_params params;
-	uint64_t	 floor = 0;
 	enum served_by	 fresh = SERVED_BY_PRIMARY;
 
 	if (fo == NULL)
@@ -1079,18 +996,7 @@ link_reloaded(struct server *srv)
 		log_warn("reload: [failover] CtlReq parameters refused; "
 		    "keeping the old ones");
 	if (fo->configured) {
-		fo_tx_set_policy(&fo->repl.tx,
-		    srv->cfg.failover.wait_sync_bind_ack_secs,
-		    srv->cfg.failover.sync_bind_retry_max);
-		fo_tx_set_policy(&fo->sync.tx,
-		    srv->cfg.failover.wait_sync_bind_ack_secs,
-		    srv->cfg.failover.sync_bind_retry_max);
-		/* Pools were rebuilt from the store: keep marker numbers
-		 * and everything stamped before out of reach. */
-		if (lease_db_meta_get_u64(srv->db, LINK_META_SEQ_FLOOR,
-		    &floor) == 0)
-			pool_set_raise_seq(srv->pools, floor);
-		pool_set_raise_seq(srv->pools, fo->repl.last_sent);
+		repl_reloaded(srv);
 		/* The engine was made anew with the pools. */
 		engine_set_role(&srv->eng, ENGINE_PRIMARY, false);
 	}

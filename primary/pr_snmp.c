@@ -130,11 +130,11 @@ provide(void *arg, struct snmp_snap *s)
 	r->polls_sent = fo->fsm.ctr.polls_received;
 	r->polls_answered = fo->polls_answered;
 	r->polls_timed_out = 0;
-	r->upd_received = fo->repl.tx.highest_sent;
-	r->upd_acked = fo->repl.tx.acked;
-	r->upd_failed = fo->repl.tx.failures;
+	r->upd_received = repl_get(srv)->stream.tx.highest_sent;
+	r->upd_acked = repl_get(srv)->stream.tx.acked;
+	r->upd_failed = repl_get(srv)->stream.tx.failures;
 	r->sync_in_progress = fo->fsm.state == PR_RECEIVING;
-	r->auth_failures = fo->rej[LINK_REJ_BAD_HMAC] + fo->rej[LINK_REJ_REPLAYED];
+	r->auth_failures = fo->rej[FO_REJ_BAD_HMAC] + fo->rej[FO_REJ_REPLAYED];
 	if (fo->fsm.gave_up)
 		snprintf(r->last_failure, sizeof(r->last_failure),
 		    "failover inoperable (no CtlRet)");
@@ -206,7 +206,7 @@ fmt_addr(uint32_t a, char *buf, size_t len)
 void
 pr_snmp_repl_stopped(struct server *srv)
 {
-	const struct repl *r = &srv->link->repl;
+	const struct repl_stream *r = &repl_get(srv)->stream;
 	char	 reason[512];
 	uint64_t held;
 
@@ -230,14 +230,14 @@ pr_snmp_repl_stopped(struct server *srv)
 }
 
 void
-pr_snmp_rejected(struct server *srv, enum link_rej rej, uint32_t src,
+pr_snmp_rejected(struct server *srv, enum fo_reject rej, uint32_t src,
     uint16_t sport)
 {
 	const struct link *fo = srv->link;
 	char	 reason[512], a[16];
 	uint64_t held;
 
-	if (rej != LINK_REJ_BAD_HMAC && rej != LINK_REJ_REPLAYED)
+	if (rej != FO_REJ_BAD_HMAC && rej != FO_REJ_REPLAYED)
 		return;
 	if (!snmp_agent_wants(SNMP_TRAP_AUTH_FAILURE) ||
 	    !trap_limit_ok(&pt.auth, ev_now(srv->loop), PR_TRAP_WINDOW, 1,
@@ -249,8 +249,8 @@ pr_snmp_rejected(struct server *srv, enum link_rej rej, uint32_t src,
 	    "%llu bad-hmac, %llu replayed in all: check SharedKeyFile on "
 	    "both servers, or look for a spoofer",
 	    (unsigned long long)(held + 1), held ? "s" : "", a, sport,
-	    link_rej_name(rej), (unsigned long long)fo->rej[LINK_REJ_BAD_HMAC],
-	    (unsigned long long)fo->rej[LINK_REJ_REPLAYED]);
+	    fo_reject_name(rej), (unsigned long long)fo->rej[FO_REJ_BAD_HMAC],
+	    (unsigned long long)fo->rej[FO_REJ_REPLAYED]);
 	snmp_agent_trap(SNMP_TRAP_AUTH_FAILURE, srv->cfg.server.name, 0, 0,
 	    reason, 0, 0);
 }

@@ -23,7 +23,7 @@ void	pr_snmp_notify(struct server *, enum pr_notify, int from, int to,
 void	pr_snmp_repl_stopped(struct server *);
 /* A failover datagram was rejected: bad HMAC or replay raise
  * dhcpfoAuthenticationFailure, at most one a minute. */
-void	pr_snmp_rejected(struct server *, enum link_rej, uint32_t src,
+void	pr_snmp_rejected(struct server *, enum fo_reject, uint32_t src,
 	    uint16_t sport);
 /* A hand-back found addr bound to two clients (what: both clients and
  * which binding was kept). */

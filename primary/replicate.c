@@ -1,8 +1,9 @@
 /*
- * Binding updates to the failover (DESIGN 2, 5; docs/failover-design.md
- * "Stores and sequences", "Streams"): the replication stream of every
- * committed lease change, and the start-up sync the failover asks for
- * with SyncReq.
+ * Binding updates to the failover (docs/design.md §2, §5;
+ * docs/failover-design.md "Stores and sequences", "Streams"): the
+ * replication stream of every committed lease change, and the start-up
+ * sync the failover asks for with SyncReq.  The state and the timers are
+ * this file's own (replicate.h).
  *
  * Replication.  srv_stage() notes each change (offers excepted: they are
  * held in memory only and a client that takes one is bound, which is
@@ -49,10 +50,25 @@
 
 #include "exitcodes.h"
 #include "pr_snmp.h"
+#include "replicate.h"
 #include "server_int.h"
 
 static void	sync_pump(struct server *);
 static void	sync_stop(struct server *, bool ok, const char *why);
+static void	rearm(struct server *);
+
+/* Ours: NULL without a failover (repl_init never ran). */
+static struct repl *
+repl_of(struct server *srv)
+{
+	return srv->link != NULL ? srv->link->repl : NULL;
+}
+
+const struct repl *
+repl_get(const struct server *srv)
+{
+	return srv->link != NULL ? srv->link->repl : NULL;
+}
 
 /* ---- the queue ---- */
 
@@ -63,10 +79,10 @@ q_push(struct repl_queue *q, uint64_t seq, uint32_t addr)
 		size_t	 ncap = q->cap ? q->cap * 2 : 1024;
 		struct repl_ent *nv;
 
-		if (q->cap >= LINK_QUEUE_MAX)
+		if (q->cap >= REPL_QUEUE_MAX)
 			return -1;
-		if (ncap > LINK_QUEUE_MAX)
-			ncap = LINK_QUEUE_MAX;
+		if (ncap > REPL_QUEUE_MAX)
+			ncap = REPL_QUEUE_MAX;
 		if ((nv = malloc(ncap * sizeof(*nv))) == NULL)
 			return -1;
 		/* Unroll the ring into the new array. */
@@ -168,13 +184,13 @@ store_walk(struct server *srv, uint64_t above, uint64_t upto,
 
 /* ---- shared sending ---- */
 
-/* The LEASE size both sides accept: the smaller buffer (design
- * "Safety"). */
+/* The LEASE size both sides accept: the smaller buffer
+ * (docs/failover-design.md "Safety"). */
 static size_t
 lease_max_tx(const struct server *srv)
 {
 	size_t	 own = srv->cfg.failover.sync_binding_buf_size;
-	uint16_t peer = srv->link->peer_buf_size;
+	uint16_t peer = link_peer_buf_size(srv);
 
 	return peer != 0 && peer < own ? peer : own;
 }
@@ -192,16 +208,16 @@ enum fetch_res {
 static enum fetch_res
 fetch(struct server *srv, const struct repl_ent *e, size_t k, size_t *len)
 {
-	struct link	*fo = srv->link;
+	struct repl	*rp = repl_of(srv);
 	struct lease	 l;
 	uint64_t	 n;
 	char		 a[16];
 
 	if (lease_db_get(srv->db, e->addr, &l) != 0 || l.seq != e->seq)
 		return FETCH_SUPERSEDED;
-	*len = lease_encode(&l, fo->recbuf[k], LEASE_RECORD_MAX);
+	*len = lease_encode(&l, rp->recbuf[k], LEASE_RECORD_MAX);
 	if (*len == 0 || *len > lease_max_tx(srv)) {
-		if (log_ratelimit_ok(&fo->rl_repl, link_now(srv), 10, &n)) {
+		if (log_ratelimit_ok(&rp->rl, link_now(srv), 10, &n)) {
 			snprintf(a, sizeof(a), "%u.%u.%u.%u", e->addr >> 24,
 			    (e->addr >> 16) & 0xff, (e->addr >> 8) & 0xff,
 			    e->addr & 0xff);
@@ -214,21 +230,22 @@ fetch(struct server *srv, const struct repl_ent *e, size_t k, size_t *len)
 	return FETCH_OK;
 }
 
-/* Send fo->out (a BIND_UPD of k updates) and put them in flight. */
+/* Send rp->out (a BIND_UPD of k updates) and put them in flight. */
 static void
 send_updates(struct server *srv, struct fo_tx *tx, struct repl_recs *recs,
     const struct repl_ent *ents, const size_t *lens, size_t k)
 {
-	struct link *fo = srv->link;
+	struct repl *rp = repl_of(srv);
 	double	 now = link_now(srv);
 
 	/* Sent or not (a full socket buffer), the entries go in flight:
 	 * the retransmission timer covers a datagram the kernel refused. */
-	link_send(srv, fo->out);
-	fo->repl.datagrams++;
+	link_send(srv, rp->out);
+	rp->stream.datagrams++;
 	for (size_t i = 0; i < k; i++) {
 		if (fo_tx_sent(tx, ents[i].seq, ents[i].addr, now) < 0 ||
-		    repl_recs_add(recs, ents[i].seq, fo->recbuf[i], lens[i]) < 0)
+		    repl_recs_add(recs, ents[i].seq, rp->recbuf[i],
+		    lens[i]) < 0)
 			log_err("failover: update %llu out of order; dropped",
 			    (unsigned long long)ents[i].seq);
 	}
@@ -252,32 +269,73 @@ store_quiet(struct server *srv)
 
 /* ---- replication ---- */
 
-int
-repl_init(struct server *srv, char *err, size_t errlen)
-{
-	struct link	*fo = srv->link;
-	struct repl	*r = &fo->repl;
-	const struct cfg_primary_failover *fc = &srv->cfg.failover;
-	int		 rc;
+static void	resend_cb(struct ev_loop *, ev_timer *, int);
+static void	hold_cb(struct ev_loop *, ev_timer *, int);
 
-	if (fo_tx_init(&r->tx, LINK_WINDOW, fc->wait_sync_bind_ack_secs,
-	    fc->sync_bind_retry_max) < 0 ||
-	    repl_recs_init(&r->recs, LINK_WINDOW) < 0 ||
-	    fo_tx_init(&fo->sync.tx, LINK_WINDOW,
+static int
+streams_init(struct repl *rp, const struct cfg_primary_failover *fc)
+{
+	if ((rp->out = malloc(sizeof(*rp->out))) == NULL ||
+	    (rp->recbuf = calloc(FO_MAX_UPDATES, LEASE_RECORD_MAX)) == NULL ||
+	    fo_tx_init(&rp->stream.tx, REPL_WINDOW,
 	    fc->wait_sync_bind_ack_secs, fc->sync_bind_retry_max) < 0 ||
-	    repl_recs_init(&fo->sync.recs, LINK_WINDOW) < 0) {
-		snprintf(err, errlen, "out of memory");
-		return EXIT_SYSTEM;
-	}
-	rc = lease_db_meta_get_u64(srv->db, LINK_META_REPL_ACKED,
-	    &r->persisted);
-	if (rc != 0 && rc != ENOENT) {
+	    repl_recs_init(&rp->stream.recs, REPL_WINDOW) < 0 ||
+	    fo_tx_init(&rp->sync.tx, REPL_WINDOW,
+	    fc->wait_sync_bind_ack_secs, fc->sync_bind_retry_max) < 0 ||
+	    repl_recs_init(&rp->sync.recs, REPL_WINDOW) < 0)
+		return -1;
+	return 0;
+}
+
+/* What the store says: the watermark, and the floor of the markers'
+ * numbers (SyncDone), which no stored lease shows: never reuse them. */
+static int
+from_store(struct server *srv, struct repl_stream *r, char *err,
+    size_t errlen)
+{
+	uint64_t floor = 0;
+	int	 rc;
+
+	rc = lease_db_meta_get_u64(srv->db, REPL_META_ACKED, &r->persisted);
+	if (rc == ENOENT)
+		r->persisted = 0;
+	else if (rc != 0) {
 		snprintf(err, errlen, "lease store: replication watermark: %s",
 		    lease_db_strerror(rc));
 		return EXIT_STORE;
 	}
-	if (rc == ENOENT)
-		r->persisted = 0;
+	rc = lease_db_meta_get_u64(srv->db, REPL_META_SEQ_FLOOR, &floor);
+	if (rc != 0 && rc != ENOENT) {
+		snprintf(err, errlen, "lease store: %s: %s",
+		    REPL_META_SEQ_FLOOR, lease_db_strerror(rc));
+		return EXIT_STORE;
+	}
+	pool_set_raise_seq(srv->pools, rc == 0 ? floor : 0);
+	return 0;
+}
+
+int
+repl_init(struct server *srv, char *err, size_t errlen)
+{
+	struct repl	*rp;
+	struct repl_stream *r;
+	int		 rc;
+
+	if ((rp = calloc(1, sizeof(*rp))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return EXIT_SYSTEM;
+	}
+	srv->link->repl = rp;
+	ev_timer_init(&rp->resend_w, resend_cb, 1., 0.);
+	ev_timer_init(&rp->hold_w, hold_cb, 1., 0.);
+	rp->resend_w.data = rp->hold_w.data = srv;
+	if (streams_init(rp, &srv->cfg.failover) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return EXIT_SYSTEM;
+	}
+	r = &rp->stream;
+	if ((rc = from_store(srv, r, err, errlen)) != 0)
+		return rc;
 	/* Nothing in flight: acked_through() is highest_sent. */
 	r->tx.highest_sent = r->persisted;
 	r->last_sent = r->persisted;
@@ -291,35 +349,63 @@ repl_init(struct server *srv, char *err, size_t errlen)
 void
 repl_free(struct server *srv)
 {
-	struct link *fo = srv->link;
+	struct repl *rp = repl_of(srv);
 
-	fo_tx_free(&fo->repl.tx);
-	repl_recs_free(&fo->repl.recs);
-	q_clear(&fo->repl.q);
-	free(fo->repl.pending);
-	fo->repl.pending = NULL;
-	fo->repl.npending = fo->repl.cappending = 0;
-	fo_tx_free(&fo->sync.tx);
-	repl_recs_free(&fo->sync.recs);
-	free(fo->sync.list);
-	fo->sync.list = NULL;
+	if (rp == NULL)
+		return;
+	if (srv->loop != NULL) {
+		ev_timer_stop(srv->loop, &rp->resend_w);
+		ev_timer_stop(srv->loop, &rp->hold_w);
+	}
+	fo_tx_free(&rp->stream.tx);
+	repl_recs_free(&rp->stream.recs);
+	q_clear(&rp->stream.q);
+	free(rp->stream.pending);
+	fo_tx_free(&rp->sync.tx);
+	repl_recs_free(&rp->sync.recs);
+	free(rp->sync.list);
+	free(rp->out);
+	free(rp->recbuf);
+	free(rp);
+	srv->link->repl = NULL;
+}
+
+void
+repl_reloaded(struct server *srv)
+{
+	struct repl	*rp = repl_of(srv);
+	const struct cfg_primary_failover *fc = &srv->cfg.failover;
+	uint64_t	 floor = 0;
+
+	if (rp == NULL)
+		return;
+	fo_tx_set_policy(&rp->stream.tx, fc->wait_sync_bind_ack_secs,
+	    fc->sync_bind_retry_max);
+	fo_tx_set_policy(&rp->sync.tx, fc->wait_sync_bind_ack_secs,
+	    fc->sync_bind_retry_max);
+	/* Pools were rebuilt from the store: keep marker numbers and
+	 * everything stamped before out of reach. */
+	if (lease_db_meta_get_u64(srv->db, REPL_META_SEQ_FLOOR, &floor) == 0)
+		pool_set_raise_seq(srv->pools, floor);
+	pool_set_raise_seq(srv->pools, rp->stream.last_sent);
 }
 
 uint64_t
 repl_watermark(const struct server *srv)
 {
-	return fo_tx_acked_through(&srv->link->repl.tx);
+	const struct repl *rp = repl_get(srv);
+
+	return rp != NULL ? fo_tx_acked_through(&rp->stream.tx) : 0;
 }
 
 void
 repl_note_staged(struct server *srv, const struct lease *l)
 {
-	struct repl *r;
+	struct repl_stream *r;
 
-	if (srv->link == NULL || !srv->link->configured ||
-	    l->state == LEASE_OFFERED)
+	if (repl_of(srv) == NULL || l->state == LEASE_OFFERED)
 		return;
-	r = &srv->link->repl;
+	r = &repl_of(srv)->stream;
 	if (r->npending == r->cappending) {
 		size_t ncap = r->cappending ? r->cappending * 2 : 256;
 		struct repl_ent *nv = realloc(r->pending, ncap * sizeof(*nv));
@@ -338,16 +424,16 @@ repl_note_staged(struct server *srv, const struct lease *l)
 void
 repl_before_commit(struct server *srv)
 {
-	struct repl *r;
+	struct repl_stream *r;
 	uint64_t w;
 
-	if (srv->link == NULL || !srv->link->configured)
+	if (repl_of(srv) == NULL)
 		return;
-	r = &srv->link->repl;
+	r = &repl_of(srv)->stream;
 	w = fo_tx_acked_through(&r->tx);
 	if (w == r->persisted || (r->wm_staged && r->staged_wm == w))
 		return;
-	if (lease_db_meta_set_u64(srv->db, LINK_META_REPL_ACKED, w) == 0) {
+	if (lease_db_meta_set_u64(srv->db, REPL_META_ACKED, w) == 0) {
 		r->staged_wm = w;
 		r->wm_staged = true;
 	}
@@ -356,20 +442,22 @@ repl_before_commit(struct server *srv)
 void
 repl_commit_failed(struct server *srv)
 {
-	if (srv->link == NULL || !srv->link->configured)
+	struct repl *rp = repl_of(srv);
+
+	if (rp == NULL)
 		return;
-	srv->link->repl.npending = 0;
-	srv->link->repl.wm_staged = false;
+	rp->stream.npending = 0;
+	rp->stream.wm_staged = false;
 }
 
 void
 repl_committed(struct server *srv)
 {
-	struct repl *r;
+	struct repl_stream *r;
 
-	if (srv->link == NULL || !srv->link->configured)
+	if (repl_of(srv) == NULL)
 		return;
-	r = &srv->link->repl;
+	r = &repl_of(srv)->stream;
 	if (r->wm_staged) {
 		r->persisted = r->staged_wm;
 		r->persisted_at = link_now(srv);
@@ -395,7 +483,7 @@ repl_committed(struct server *srv)
 			r->rewalk = true;
 			log_warn("failover: replication queue over %u entries; "
 			    "it will be rebuilt from the store",
-			    LINK_QUEUE_MAX);
+			    REPL_QUEUE_MAX);
 			break;
 		}
 		r->queued++;
@@ -407,10 +495,13 @@ repl_committed(struct server *srv)
 void
 repl_tick(struct server *srv)
 {
-	struct repl *r = &srv->link->repl;
+	struct repl_stream *r;
 
+	if (repl_of(srv) == NULL)
+		return;
+	r = &repl_of(srv)->stream;
 	if (fo_tx_acked_through(&r->tx) != r->persisted &&
-	    link_now(srv) - r->persisted_at >= LINK_PERSIST_SECS)
+	    link_now(srv) - r->persisted_at >= REPL_PERSIST_SECS)
 		repl_before_commit(srv);
 	/* The server's tick commits what is staged. */
 }
@@ -419,7 +510,7 @@ repl_tick(struct server *srv)
 static void
 rewalk(struct server *srv)
 {
-	struct repl	*r = &srv->link->repl;
+	struct repl_stream *r = &repl_of(srv)->stream;
 	struct walk	 w;
 	int		 rc;
 
@@ -457,8 +548,8 @@ rewalk(struct server *srv)
 static bool
 repl_hold(struct server *srv)
 {
-	struct link	*fo = srv->link;
-	struct repl	*r = &fo->repl;
+	struct repl	*rp = repl_of(srv);
+	struct repl_stream *r = &rp->stream;
 	double		 delay = srv->cfg.failover.bind_upd_delay_ms / 1000.0;
 	double		 age;
 
@@ -468,9 +559,9 @@ repl_hold(struct server *srv)
 	age = link_now(srv) - r->q_since;
 	if (age >= delay)
 		return false;
-	if (!ev_is_active(&fo->hold_w)) {
-		ev_timer_set(&fo->hold_w, delay - age, 0.);
-		ev_timer_start(srv->loop, &fo->hold_w);
+	if (!ev_is_active(&rp->hold_w)) {
+		ev_timer_set(&rp->hold_w, delay - age, 0.);
+		ev_timer_start(srv->loop, &rp->hold_w);
 	}
 	return true;
 }
@@ -478,13 +569,13 @@ repl_hold(struct server *srv)
 static void
 repl_send(struct server *srv)
 {
-	struct link	*fo = srv->link;
-	struct repl	*r = &fo->repl;
+	struct repl	*rp = repl_of(srv);
+	struct repl_stream *r = &rp->stream;
 	struct repl_ent	 ents[FO_MAX_UPDATES];
 	size_t		 lens[FO_MAX_UPDATES], k, len;
 
 	while (!fo_tx_full(&r->tx) && r->q.n > 0) {
-		fo_msg_init(fo->out, FO_BIND_UPD, true);
+		fo_msg_init(rp->out, FO_BIND_UPD, true);
 		k = 0;
 		while (r->q.n > 0 && k < FO_MAX_UPDATES &&
 		    fo_tx_inflight(&r->tx) + k < r->tx.cap) {
@@ -508,8 +599,8 @@ repl_send(struct server *srv)
 			case FETCH_OK:
 				break;
 			}
-			if (!fo_msg_add_update(fo->out, e->seq, fo->recbuf[k],
-			    len, fo->dgram_max))
+			if (!fo_msg_add_update(rp->out, e->seq, rp->recbuf[k],
+			    len, link_dgram_max(srv)))
 				break;	/* datagram full */
 			ents[k] = *e;
 			lens[k] = len;
@@ -525,33 +616,46 @@ repl_send(struct server *srv)
 }
 
 void
+repl_flush(struct server *srv)
+{
+	struct repl *rp = repl_of(srv);
+
+	if (rp == NULL)
+		return;
+	rp->stream.flush = true;
+	repl_pump(srv);
+}
+
+void
 repl_pump(struct server *srv)
 {
-	struct link *fo = srv->link;
+	struct repl *rp = repl_of(srv);
+	const struct repl_stream *r;
 
-	if (fo == NULL || !fo->configured || fo->fd < 0)
+	if (rp == NULL || !link_up(srv))
 		return;
-	if (((!fo->repl.paused && (fo->repl.rewalk || fo->repl.q.n > 0)) ||
-	    (fo->sync.active && fo->sync.done_seq == 0 &&
-	    !fo->sync.marking)) && !store_quiet(srv))
+	r = &rp->stream;
+	if (((!r->paused && (r->rewalk || r->q.n > 0)) ||
+	    (rp->sync.active && rp->sync.done_seq == 0 &&
+	    !rp->sync.marking)) && !store_quiet(srv))
 		return;
-	if (!fo->repl.paused && !repl_hold(srv)) {
-		if (fo->repl.rewalk)
+	if (!r->paused && !repl_hold(srv)) {
+		if (r->rewalk)
 			rewalk(srv);
 		repl_send(srv);
 		/* What stays queued (a full window) is as old as now. */
-		fo->repl.q_since = link_now(srv);
+		rp->stream.q_since = link_now(srv);
 	}
 	sync_pump(srv);
-	link_rearm(srv);
+	rearm(srv);
 }
 
 /* Give up on the stream: the failover is gone (see the top). */
 static void
 repl_stop(struct server *srv, const struct fo_tx_entry *e)
 {
-	struct link	*fo = srv->link;
-	struct repl	*r = &fo->repl;
+	struct repl	*rp = repl_of(srv);
+	struct repl_stream *r = &rp->stream;
 	uint64_t	 w = fo_tx_acked_through(&r->tx), n;
 	char		 a[16];
 
@@ -562,7 +666,7 @@ repl_stop(struct server *srv, const struct fo_tx_entry *e)
 	    "to be heard from", (unsigned long long)e->seq, a, e->tries + 1);
 	r->last_failure_time = link_now(srv);
 	r->failures++;
-	if (log_ratelimit_ok(&fo->rl_repl, link_now(srv), 10, &n))
+	if (log_ratelimit_ok(&rp->rl, link_now(srv), 10, &n))
 		log_warn("failover: replication stopped at update %llu: %s",
 		    (unsigned long long)w, r->last_failure);
 	fo_tx_reset(&r->tx);
@@ -581,16 +685,16 @@ repl_stop(struct server *srv, const struct fo_tx_entry *e)
 void
 repl_heard(struct server *srv, bool peer_restarted)
 {
-	struct link *fo = srv->link;
+	struct repl *rp = repl_of(srv);
 
-	if (peer_restarted && fo->sync.active)
+	if (peer_restarted && rp->sync.active)
 		sync_stop(srv, false, "the failover restarted");
-	if (!fo->repl.paused)
+	if (!rp->stream.paused)
 		return;
-	fo->repl.paused = false;
-	fo->repl.resumes++;
+	rp->stream.paused = false;
+	rp->stream.resumes++;
 	log_info("failover: heard from the failover; replication resumes "
-	    "after update %llu", (unsigned long long)fo->repl.last_sent);
+	    "after update %llu", (unsigned long long)rp->stream.last_sent);
 	/* The pump runs after the message (rx_cb) and walks the store. */
 }
 
@@ -605,28 +709,28 @@ ack_stream(struct fo_tx *tx, struct repl_recs *recs, uint64_t first,
 void
 repl_ack(struct server *srv, const struct fo_msg *m)
 {
-	struct link *fo = srv->link;
-	uint64_t before = fo->repl.tx.acked;
+	struct repl *rp = repl_of(srv);
+	uint64_t before = rp->stream.tx.acked;
 
 	for (size_t i = 0; i < m->n_acks; i++) {
-		ack_stream(&fo->repl.tx, &fo->repl.recs, m->acks[i].first,
+		ack_stream(&rp->stream.tx, &rp->stream.recs, m->acks[i].first,
 		    m->acks[i].last);
-		ack_stream(&fo->sync.tx, &fo->sync.recs, m->acks[i].first,
+		ack_stream(&rp->sync.tx, &rp->sync.recs, m->acks[i].first,
 		    m->acks[i].last);
 	}
-	fo->repl.acked += fo->repl.tx.acked - before;
-	if (fo->sync.active && fo->sync.done_seq != 0 &&
-	    fo_tx_inflight(&fo->sync.tx) == 0)
+	rp->stream.acked += rp->stream.tx.acked - before;
+	if (rp->sync.active && rp->sync.done_seq != 0 &&
+	    fo_tx_inflight(&rp->sync.tx) == 0)
 		sync_stop(srv, true, NULL);
 	/* rx_cb pumps once the datagrams in hand are read. */
 }
 
-double
-repl_deadline(const struct server *srv)
+/* Earliest ack deadline of both streams (0: none). */
+static double
+deadline(const struct repl *rp)
 {
-	const struct link *fo = srv->link;
-	double	 a = fo_tx_deadline(&fo->repl.tx);
-	double	 b = fo->sync.active ? fo_tx_deadline(&fo->sync.tx) : 0;
+	double	 a = fo_tx_deadline(&rp->stream.tx);
+	double	 b = rp->sync.active ? fo_tx_deadline(&rp->sync.tx) : 0;
 
 	if (a == 0)
 		return b;
@@ -642,16 +746,16 @@ static void send_sync_done(struct server *);
 static void
 resend_stream(struct server *srv, bool sync)
 {
-	struct link	*fo = srv->link;
-	struct fo_tx	*tx = sync ? &fo->sync.tx : &fo->repl.tx;
-	struct repl_recs	*recs = sync ? &fo->sync.recs : &fo->repl.recs;
+	struct repl	*rp = repl_of(srv);
+	struct fo_tx	*tx = sync ? &rp->sync.tx : &rp->stream.tx;
+	struct repl_recs *recs = sync ? &rp->sync.recs : &rp->stream.recs;
 	struct fo_tx_entry e;
 	enum fo_tx_due	 d;
 	const uint8_t	*rec;
 	size_t		 len, k = 0;
 	double		 now = link_now(srv);
 
-	fo_msg_init(fo->out, FO_BIND_UPD, true);
+	fo_msg_init(rp->out, FO_BIND_UPD, true);
 	while ((d = fo_tx_due(tx, now, &e)) != FO_TX_NONE) {
 		if (d == FO_TX_FAILED) {
 			repl_recs_del_range(recs, e.seq, e.seq);
@@ -668,52 +772,94 @@ resend_stream(struct server *srv, bool sync)
 		}
 		if ((rec = repl_recs_get(recs, e.seq, &len)) == NULL)
 			continue;
-		if (sync && e.seq == fo->sync.done_seq) {
+		if (sync && e.seq == rp->sync.done_seq) {
 			/* The marker is a message of its own: send what is
-			 * packed first (fo->out is reused). */
+			 * packed first (rp->out is reused). */
 			if (k > 0) {
-				link_send(srv, fo->out);
-				fo->repl.datagrams++;
+				link_send(srv, rp->out);
+				rp->stream.datagrams++;
 				k = 0;
 			}
 			send_sync_done(srv);
-			fo_msg_init(fo->out, FO_BIND_UPD, true);
+			fo_msg_init(rp->out, FO_BIND_UPD, true);
 			continue;
 		}
-		/* Copy: fo->out points at recbuf until it is sent.  A
+		/* Copy: rp->out points at recbuf until it is sent.  A
 		 * datagram full by count or by size leaves first. */
 		if (k < FO_MAX_UPDATES) {
-			memcpy(fo->recbuf[k], rec, len);
-			if (fo_msg_add_update(fo->out, e.seq, fo->recbuf[k],
-			    len, fo->dgram_max)) {
+			memcpy(rp->recbuf[k], rec, len);
+			if (fo_msg_add_update(rp->out, e.seq, rp->recbuf[k],
+			    len, link_dgram_max(srv))) {
 				k++;
 				continue;
 			}
 		}
-		link_send(srv, fo->out);
-		fo->repl.datagrams++;
-		fo_msg_init(fo->out, FO_BIND_UPD, true);
-		memcpy(fo->recbuf[0], rec, len);
-		fo_msg_add_update(fo->out, e.seq, fo->recbuf[0], len,
-		    fo->dgram_max);
+		link_send(srv, rp->out);
+		rp->stream.datagrams++;
+		fo_msg_init(rp->out, FO_BIND_UPD, true);
+		memcpy(rp->recbuf[0], rec, len);
+		fo_msg_add_update(rp->out, e.seq, rp->recbuf[0], len,
+		    link_dgram_max(srv));
 		k = 1;
 	}
 	if (k > 0) {
-		link_send(srv, fo->out);
-		fo->repl.datagrams++;
+		link_send(srv, rp->out);
+		rp->stream.datagrams++;
 	}
 }
 
-void
-repl_resend(struct server *srv)
+/* Retransmit what is overdue; give up what ran out of tries. */
+static void
+resend(struct server *srv)
 {
-	struct link *fo = srv->link;
-	uint64_t before = fo->repl.tx.retries;
+	struct repl *rp = repl_of(srv);
+	uint64_t before = rp->stream.tx.retries;
 
 	resend_stream(srv, false);
-	fo->repl.retries += fo->repl.tx.retries - before;
-	if (fo->sync.active)
+	rp->stream.retries += rp->stream.tx.retries - before;
+	if (rp->sync.active)
 		resend_stream(srv, true);
+}
+
+/* ---- timers ---- */
+
+/* The retransmission timer follows the streams' earliest deadline. */
+static void
+rearm(struct server *srv)
+{
+	struct repl *rp = repl_of(srv);
+	double	 d, now;
+
+	ev_timer_stop(srv->loop, &rp->resend_w);
+	if ((d = deadline(rp)) == 0)
+		return;
+	now = link_now(srv);
+	ev_timer_set(&rp->resend_w, d > now ? d - now : 0.001, 0.);
+	ev_timer_start(srv->loop, &rp->resend_w);
+}
+
+static void
+resend_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct server *srv = w->data;
+
+	(void)loop;
+	(void)revents;
+	resend(srv);
+	repl_pump(srv);
+	rearm(srv);
+}
+
+/* BindUpdDelay is over: what waited goes out. */
+static void
+hold_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct server *srv = w->data;
+
+	(void)loop;
+	(void)revents;
+	repl_pump(srv);
+	rearm(srv);
 }
 
 /* ---- start-up sync ---- */
@@ -721,15 +867,15 @@ repl_resend(struct server *srv)
 static void
 sync_start_msg(struct server *srv, uint8_t result, const char *reason)
 {
-	struct link	*fo = srv->link;
-	struct fo_msg	*m = fo->out;
+	struct repl	*rp = repl_of(srv);
+	struct fo_msg	*m = rp->out;
 
 	fo_msg_init(m, FO_SYNC_START, true);
 	m->ver_min = FO_VERSION_MIN;
 	m->ver_max = FO_VERSION_MAX;
-	m->count = result == FO_RESULT_OK ? fo->sync.announced : 0;
+	m->count = result == FO_RESULT_OK ? rp->sync.announced : 0;
 	lease_db_store_id(srv->db, m->store_id);
-	m->last_seq = fo->sync.covered;
+	m->last_seq = rp->sync.covered;
 	m->buf_size = (uint16_t)srv->cfg.failover.sync_binding_buf_size;
 	m->clock_ms = (uint64_t)link_clock_ms();
 	m->result = result;
@@ -745,10 +891,10 @@ sync_start_msg(struct server *srv, uint8_t result, const char *reason)
 }
 
 void
-sync_request(struct server *srv, const struct fo_msg *m)
+repl_sync_request(struct server *srv, const struct fo_msg *m)
 {
-	struct link	*fo = srv->link;
-	struct repl_sync	*s = &fo->sync;
+	struct repl	*rp = repl_of(srv);
+	struct repl_sync	*s = &rp->sync;
 	uint8_t		 id[LEASE_DB_STORE_ID_LEN];
 	uint64_t	 above = 0;
 	struct walk	 w;
@@ -802,7 +948,7 @@ sync_request(struct server *srv, const struct fo_msg *m)
 	    "");
 	sync_start_msg(srv, FO_RESULT_OK, NULL);
 	sync_pump(srv);
-	link_rearm(srv);
+	rearm(srv);
 }
 
 /*
@@ -819,7 +965,7 @@ marker_seq(struct server *srv, uint64_t *out)
 
 	/* A failed stage spoiled the batch: the commit ends it and fails
 	 * with the same error. */
-	rc = lease_db_meta_set_u64(srv->db, LINK_META_SEQ_FLOOR, seq);
+	rc = lease_db_meta_set_u64(srv->db, REPL_META_SEQ_FLOOR, seq);
 	if (rc == EINVAL || (rc = srv_commit(srv)) != 0)
 		return rc;
 	*out = seq;
@@ -829,12 +975,12 @@ marker_seq(struct server *srv, uint64_t *out)
 static void
 send_sync_done(struct server *srv)
 {
-	struct link	*fo = srv->link;
-	struct fo_msg	*m = fo->out;
+	struct repl	*rp = repl_of(srv);
+	struct fo_msg	*m = rp->out;
 
 	fo_msg_init(m, FO_SYNC_DONE, true);
-	m->count = fo->sync.sent;
-	m->upd_seq = fo->sync.done_seq;
+	m->count = rp->sync.sent;
+	m->upd_seq = rp->sync.done_seq;
 	m->present |= FO_BIT(FO_TLV_COUNT) | FO_BIT(FO_TLV_UPD_SEQ);
 	link_send(srv, m);
 }
@@ -842,8 +988,8 @@ send_sync_done(struct server *srv)
 static void
 sync_pump(struct server *srv)
 {
-	struct link	*fo = srv->link;
-	struct repl_sync	*s = &fo->sync;
+	struct repl	*rp = repl_of(srv);
+	struct repl_sync	*s = &rp->sync;
 	struct repl_ent	 ents[FO_MAX_UPDATES];
 	size_t		 lens[FO_MAX_UPDATES], k, len;
 	uint64_t	 seq;
@@ -852,7 +998,7 @@ sync_pump(struct server *srv)
 	if (!s->active || s->done_seq != 0 || s->marking)
 		return;
 	while (!fo_tx_full(&s->tx) && s->next < s->nlist) {
-		fo_msg_init(fo->out, FO_BIND_UPD, true);
+		fo_msg_init(rp->out, FO_BIND_UPD, true);
 		k = 0;
 		while (s->next < s->nlist && k < FO_MAX_UPDATES &&
 		    fo_tx_inflight(&s->tx) + k < s->tx.cap) {
@@ -864,8 +1010,8 @@ sync_pump(struct server *srv)
 				s->next++;
 				continue;
 			}
-			if (!fo_msg_add_update(fo->out, e->seq, fo->recbuf[k],
-			    len, fo->dgram_max))
+			if (!fo_msg_add_update(rp->out, e->seq, rp->recbuf[k],
+			    len, link_dgram_max(srv)))
 				break;
 			ents[k] = *e;
 			lens[k] = len;
@@ -902,7 +1048,7 @@ sync_pump(struct server *srv)
 static void
 sync_stop(struct server *srv, bool ok, const char *why)
 {
-	struct repl_sync *s = &srv->link->sync;
+	struct repl_sync *s = &repl_of(srv)->sync;
 	double	 secs;
 
 	s->finished = ev_time();

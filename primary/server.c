@@ -118,7 +118,7 @@ srv_commit(struct server *srv)
 {
 	int	 rc;
 
-	/* The replication watermark rides along (link.h). */
+	/* The replication watermark rides along (replicate.h). */
 	if (lease_db_staged(srv->db) > 0)
 		repl_before_commit(srv);
 	srv->commit_urgent = false;

@@ -11,11 +11,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "approve.h"
 #include "config.h"
 #include "control.h"
 #include "dhcp_codec.h"
 #include "dhcp_reply.h"
 #include "engine.h"
+#include "handback.h"
 #include "link.h"
 #include "gcommit.h"
 #include "ifaddr.h"
@@ -25,6 +27,7 @@
 #include "netio.h"
 #include "ping.h"
 #include "pool.h"
+#include "replicate.h"
 
 #define SRV_MAX_SOCKS		(1 + CFG_MAX_IFACES)
 #define SRV_READ_BUDGET		1024	/* datagrams per socket wakeup */
