@@ -46,17 +46,13 @@ age_cs(double now, double then)
 	return (int32_t)d;
 }
 
+/* The scalars and the DHCP message counters. */
 static void
-provide(void *arg, struct snmp_snap *s)
+provide_general(const struct server *srv, double now, struct snmp_snap *s)
 {
-	struct server *srv = arg;
-	const struct link *fo = srv->link;
-	double	 now = ev_now(srv->loop);
-	double	 up = (now - srv->started) * 100.0;
 	const struct engine_counters *ec = &srv->eng.ctr;
-	struct snmp_primary_row *r;
+	double	 up = (now - srv->started) * 100.0;
 	struct lease_db_stats ds;
-	uint64_t bound = 0;
 
 	s->role = SNMP_ROLE_PRIMARY;
 	snprintf(s->version, sizeof(s->version), "%s", DHCPFO_VERSION);
@@ -78,6 +74,15 @@ provide(void *arg, struct snmp_snap *s)
 		s->dhcp[SNMP_DHCP_DROPPED] += ec->drops[k];
 	s->dhcp[SNMP_DHCP_MALFORMED] = srv->ctr.malformed +
 	    srv->ctr.truncated;
+}
+
+/* A row per subnet; returns the bindings of all of them. */
+static uint64_t
+provide_subnets(const struct server *srv, struct snmp_snap *s)
+{
+	const struct link *fo = srv->link;
+	bool	 linked = fo != NULL && fo->configured;
+	uint64_t bound = 0;
 
 	for (size_t i = 0; i < srv->cfg.nsubnets; i++) {
 		const struct cfg_subnet *sn = &srv->cfg.subnets[i];
@@ -93,7 +98,7 @@ provide(void *arg, struct snmp_snap *s)
 		x->prefix = sn->prefix;
 		x->primary = 1;
 		x->served_by = SNMP_SERVED_PRIMARY;
-		if (fo != NULL && fo->configured && i < fo->nsubnets)
+		if (linked && i < fo->nsubnets)
 			x->served_by = fo->subnets[i].who == SERVED_BY_PRIMARY ?
 			    SNMP_SERVED_PRIMARY :
 			    fo->subnets[i].who == SERVED_BY_NOBODY ?
@@ -106,20 +111,26 @@ provide(void *arg, struct snmp_snap *s)
 		x->share_free = st.share_free;
 		/* The safe period is the failover's: never running here.
 		 * The share matters only with a failover to take over. */
-		x->share_matters = fo != NULL && fo->configured;
+		x->share_matters = linked;
 	}
+	return bound;
+}
 
-	if ((r = snmp_snap_add_primary(s)) == NULL)
-		return;
-	snprintf(r->name, sizeof(r->name), "%s", srv->cfg.server.name);
-	r->addr = srv->cfg.failover.server;
-	r->bindings = (uint32_t)bound;
+/* The primary table's one row: this server and its link. */
+static void
+provide_link(const struct server *srv, double now,
+    struct snmp_primary_row *r)
+{
+	const struct link *fo = srv->link;
+	const struct repl_stream *rs;
+
 	if (fo == NULL || !fo->configured) {
 		r->state = SNMP_ST_PR_STANDALONE;
 		r->last_poll_age = r->last_reply_age = -1;
 		r->last_handback_age = -1;
 		return;
 	}
+	rs = &repl_get(srv)->stream;
 	r->state = (enum snmp_state)(fo->fsm.state + SNMP_ST_PR_INIT);
 	r->time_in_state = fo->fsm.ctr.state_since > 0 ?
 	    (uint32_t)age_cs(now, fo->fsm.ctr.state_since) : 0;
@@ -130,14 +141,32 @@ provide(void *arg, struct snmp_snap *s)
 	r->polls_sent = fo->fsm.ctr.polls_received;
 	r->polls_answered = fo->polls_answered;
 	r->polls_timed_out = 0;
-	r->upd_received = repl_get(srv)->stream.tx.highest_sent;
-	r->upd_acked = repl_get(srv)->stream.tx.acked;
-	r->upd_failed = repl_get(srv)->stream.tx.failures;
+	r->upd_received = rs->tx.highest_sent;
+	r->upd_acked = rs->tx.acked;
+	r->upd_failed = rs->tx.failures;
 	r->sync_in_progress = fo->fsm.state == PR_RECEIVING;
 	r->auth_failures = fo->rej[FO_REJ_BAD_HMAC] + fo->rej[FO_REJ_REPLAYED];
 	if (fo->fsm.gave_up)
 		snprintf(r->last_failure, sizeof(r->last_failure),
 		    "failover inoperable (no CtlRet)");
+}
+
+static void
+provide(void *arg, struct snmp_snap *s)
+{
+	struct server *srv = arg;
+	double	 now = ev_now(srv->loop);
+	struct snmp_primary_row *r;
+	uint64_t bound;
+
+	provide_general(srv, now, s);
+	bound = provide_subnets(srv, s);
+	if ((r = snmp_snap_add_primary(s)) == NULL)
+		return;
+	snprintf(r->name, sizeof(r->name), "%s", srv->cfg.server.name);
+	r->addr = srv->cfg.failover.server;
+	r->bindings = (uint32_t)bound;
+	provide_link(srv, now, r);
 }
 
 int
