@@ -39,7 +39,8 @@ EOF
 }
 
 QUICK=0 DO_KEA=1 DO_DHCPFO=1 CALIBRATE="" PROFILE="" FORCE_BUILD=0 KEA_RB=""
-while (($#)); do
+# shellcheck disable=SC2317  # called by bench_args
+dora_opt() {
     case $1 in
     --quick) QUICK=1 ;;
     --skip-kea) DO_KEA=0 ;;
@@ -51,12 +52,10 @@ while (($#)); do
     --build) FORCE_BUILD=1 ;;
     --kea-sockbuf) KEA_RB=1 ;;
     --no-kea-sockbuf) KEA_RB=0 ;;
-    --keep) KEEP=1 ;;
-    -h | --help) usage; exit 0 ;;
-    *) usage >&2; exit 2 ;;
+    *) return 1 ;;
     esac
-    shift
-done
+}
+bench_args dora_opt "$@"
 
 if ((QUICK)); then
     STEP_SECS=2 TOL=0.15 MAX_STEPS=9 BUDGET=30 RETRY=1
@@ -65,31 +64,18 @@ else
     STEP_SECS=5 TOL=0.05 MAX_STEPS=14 BUDGET=75 RETRY=1
     : "${CALIBRATE:=1}" "${PROFILE:=1}" "${KEA_RB:=1}"
 fi
-START_RATE=2000 MAX_RATE=256000 MIN_RATE=125
-STEP_SECS=${BENCH_STEP_SECS:-$STEP_SECS}
-TOL=${BENCH_TOL:-$TOL}
-START_RATE=${BENCH_START_RATE:-$START_RATE}
-MAX_RATE=${BENCH_MAX_RATE:-$MAX_RATE}
-BUDGET=${BENCH_BUDGET:-$BUDGET}
-RETRY=${BENCH_RETRY:-$RETRY}
+START_RATE=2000
+search_env
 command -v perf >/dev/null || PROFILE=0
 
 # ---- preflight ----------------------------------------------------------------
-if [[ $(id -u) != 0 ]]; then
-    msg "bench: must run as root (creates a private network namespace)"
-    exit 2
-fi
-for t in ip ss taskset timeout /usr/bin/time awk cc "$PERFDHCP"; do
-    command -v "$t" >/dev/null || { msg "bench: missing tool: $t"; exit 2; }
-done
+bench_preflight bench ip ss taskset timeout /usr/bin/time awk cc "$PERFDHCP"
 if ((DO_KEA)) && [[ ! -x $KEA_BIN ]]; then
     msg "bench: $KEA_BIN not found"
     exit 2
 fi
 
-trap bench_cleanup EXIT
-trap 'msg "bench: interrupted"; exit 130' INT TERM
-bench_setup || exit 1
+bench_begin || exit 1
 
 RC=0
 DHCPFO_PROBLEM=""
@@ -123,17 +109,12 @@ if ((DO_KEA)); then
     check_config kea "$(write_config kea "$TMP/kea/check")" || { DO_KEA=0; RC=1; KEA_PROBLEM="config rejected"; }
 fi
 
-DHCPFO_SRC=$DHCPFO_BIN
 if ((DO_DHCPFO)) && [[ -z $DHCPFO_PROBLEM ]]; then
-    DHCPFO_BUILT=$(date -r "$DHCPFO_BIN" '+%F %T')
-    newer=$(find "$REPO/primary" "$REPO/common" -name '*.[ch]' -newer "$DHCPFO_BIN" 2>/dev/null | head -3 | tr '\n' ' ')
+    private_copies
+    newer=$(find "$REPO/primary" "$REPO/common" -name '*.[ch]' -newer "$DHCPFO_SRC" 2>/dev/null | head -3 | tr '\n' ' ')
     if [[ -n $newer ]]; then
-        warn "${DHCPFO_BIN#"$REPO"/} (built $DHCPFO_BUILT) is older than: $newer(use --build to rebuild)"
+        warn "${DHCPFO_SRC#"$REPO"/} (built $DHCPFO_BUILT) is older than: $newer(use --build to rebuild)"
     fi
-    # Run private copies: a rebuild in the tree during the bench must not
-    # change the binary between steps.
-    cp "$DHCPFO_BIN" "$TMP/dhcpfo-primary" && DHCPFO_BIN=$TMP/dhcpfo-primary
-    [[ -x $DHCPFOCTL ]] && cp "$DHCPFOCTL" "$TMP/dhcpfoctl" && DHCPFOCTL=$TMP/dhcpfoctl
 fi
 msg "bench: namespace $NS, temp dir $TMP ($BENCH_FSTYPE), server CPU(s) $SRV_CPUS, perfdhcp CPU $GEN_CPUS"
 msg "bench: $GENS perfdhcp relay(s) from $RELAY_ADDR:$DHCP_PORT -> server $SERVER_ADDR:$DHCP_PORT, $CLIENTS clients, pool $RANGE_START-$RANGE_END"

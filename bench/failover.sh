@@ -18,16 +18,10 @@
 set -u
 set -o pipefail
 
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$BENCH_DIR/.." && pwd)
-BUILD=${BUILD:-$REPO/build}
-P_BIN=$BUILD/dhcpfo-primary
-F_BIN=$BUILD/dhcpfo-failover
-CTL=$BUILD/dhcpfoctl
-LOAD=$BUILD/tools/dhcpload
+# shellcheck source=bench/fo_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/fo_lib.sh"
 
 P_ADDR=127.0.0.1
-F_ADDR=127.0.0.2
 RELAY=127.0.0.3
 RELAY2=127.1.0.3
 # Policy: dead primary declared down at most D + (R+1) W after its last answer.
@@ -44,154 +38,37 @@ SYNC_N=${FOB_SYNC_N:-50000}
 DORA_N=${FOB_DORA_N:-55000}
 DORA_WINDOW=${FOB_DORA_WINDOW:-2000}
 DORA_REPEATS=${FOB_DORA_REPEATS:-3}
-KEEP=0
+WAIT_STEP=0.02         # wait_for polls every 20 ms
 [[ ${1:-} == --keep ]] && KEEP=1
 
-msg() { printf '%s\n' "$*" >&2; }
-die() { msg "failover.sh: $*"; exit 2; }
-
-[[ $(id -u) == 0 ]] || die "must run as root (creates a network namespace)"
-for b in "$P_BIN" "$F_BIN" "$CTL" "$LOAD"; do
-    [[ -x $b ]] || die "$b missing (run make)"
-done
-for c in ip jq bc openssl python3; do
-    command -v "$c" >/dev/null || die "$c not found"
-done
-
-NS=dfofo$$
-TMP=$(mktemp -d "${BENCH_TMPDIR:-/tmp}/dfofo.XXXXXX")
-PIDS=()
-
-cleanup() {
-    local p
-    for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
-    for p in "${PIDS[@]}"; do
-        for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$p" 2>/dev/null
-    done
-    ip netns del "$NS" 2>/dev/null
-    if ((KEEP)); then msg "kept $TMP"; else rm -rf "$TMP"; fi
-}
-trap cleanup EXIT
-trap 'exit 3' INT TERM
-
-ip netns add "$NS" || die "ip netns add $NS"
-ip -n "$NS" link set lo up
-ip -n "$NS" addr add "$F_ADDR/8" dev lo
-ip -n "$NS" addr add "$RELAY/8" dev lo
-ip -n "$NS" addr add "$RELAY2/8" dev lo
-nsx() { ip netns exec "$NS" "$@"; }
+preflight "run make"
+ns_setup dfofo "$RELAY" "$RELAY2"
 openssl rand -hex 32 >"$TMP/key" && chmod 600 "$TMP/key"
-
-now() { echo "$EPOCHREALTIME"; }
-fc() { echo "scale=6; $*" | bc -l; }
-f3() { printf '%.3f' "$1"; }
-# wait_for SECS CMD: poll CMD every 20 ms until it succeeds or SECS pass.
-wait_for() {
-    local end
-    end=$(fc "$(now) + $1")
-    while :; do
-        eval "$2" >/dev/null 2>&1 && return 0
-        (($(fc "$(now) > $end"))) && return 1
-        sleep 0.02
-    done
-}
-alive() { kill -0 "$1" 2>/dev/null; }
-
-# bg LOG CMD...: start CMD in the namespace; BG is its pid (ip netns exec
-# execs the program, so the pid is the program's own).
-BG=""
-bg() {
-    local log=$1
-    shift
-    ip netns exec "$NS" "$@" >>"$log" 2>&1 &
-    BG=$!
-    PIDS+=("$BG")
-}
-stop() { # stop PID [SIG]
-    local p=$1
-    [[ -n $p ]] || return 0
-    kill -"${2:-TERM}" "$p" 2>/dev/null
-    wait_for 10 "! alive $p" || kill -KILL "$p" 2>/dev/null
-    wait "$p" 2>/dev/null
-    return 0
-}
 
 # ---- configuration ---------------------------------------------------------
 # write_configs DIR NSUBNETS USEFO: DIR/primary.ini, DIR/failover.ini
 subnets() { # NSUBNETS [failover]
-    echo "[subnet:a]"
-    [[ ${2:-} == failover ]] && echo "Primary = branch1"
-    echo "Subnet = 127.0.0.0/16"
-    echo "Range = 127.0.1.0-127.0.255.250"
-    echo "Routers = $RELAY"
-    echo "LeaseTime = 86400"
+    local p=""
+    [[ ${2:-} == failover ]] && p=branch1
+    ini_subnet a "$p" 127.0.0.0/16 127.0.1.0-127.0.255.250 "$RELAY"
     if (($1 >= 2)); then
-        echo "[subnet:b]"
-        [[ ${2:-} == failover ]] && echo "Primary = branch1"
-        echo "Subnet = 127.1.0.0/16"
-        echo "Range = 127.1.1.0-127.1.255.250"
-        echo "Routers = $RELAY2"
-        echo "LeaseTime = 86400"
+        ini_subnet b "$p" 127.1.0.0/16 127.1.1.0-127.1.255.250 "$RELAY2"
     fi
 }
 write_configs() {
     local d=$1 ns=$2 usefo=$3
     mkdir -p "$d/p" "$d/f"
-    cat >"$d/primary.ini" <<EOF
-[server]
-Name = branch1
-ServerAddress = $P_ADDR
-DhcpPort = 67
-StateDir = $d/p/state
-ControlSocket = $d/p/ctl.sock
-PidFile = $d/p/pid
-PingBeforeAssign = false
-[failover]
-UseFailoverServer = $usefo
-FailoverServer = $F_ADDR
-FailoverPort = 647
-SharedKeyFile = $TMP/key
-CtlReqRetryMax = ${CTL_RETRY:-3}
-WaitCtlRetSecs = ${WAIT_CTL:-1}
-WaitSyncBindAckSecs = 1
-SyncBindRetryMax = 3
-$(subnets "$ns")
-EOF
-    cat >"$d/failover.ini" <<EOF
-[server]
-Name = hub1
-ServerAddress = $F_ADDR
-DhcpPort = 67
-FailoverPort = 647
-StateDir = $d/f/state
-ControlSocket = $d/f/ctl.sock
-PidFile = $d/f/pid
-[failover]
-PollDelay = $POLL_DELAY
-PollRetryMax = $POLL_RETRY
-WaitPollRplSecs = $WAIT_RPL
-WaitSyncStartSecs = 1
-SyncReqRetryMax = 1
-WaitSyncBindAckSecs = 1
-SyncBindRetryMax = 3
-TakeoverPingCheck = false
-[primary:branch1]
-Address = $P_ADDR
-Port = 647
-SharedKeyFile = $TMP/key
-$(subnets "$ns" failover)
-EOF
-    nsx "$P_BIN" -t -c "$d/primary.ini" >"$d/check-p.log" 2>&1 ||
-        { cat "$d/check-p.log" >&2; die "primary.ini rejected"; }
-    nsx "$F_BIN" -t -c "$d/failover.ini" >"$d/check-f.log" 2>&1 ||
-        { cat "$d/check-f.log" >&2; die "failover.ini rejected"; }
+    { ini_primary branch1 "$P_ADDR" "$d/p" "$TMP/key" "$usefo" "${CTL_RETRY:-3}" "${WAIT_CTL:-1}"
+      subnets "$ns"; } >"$d/primary.ini"
+    { ini_failover "$d"
+      ini_peer branch1 "$P_ADDR" "$TMP/key"
+      subnets "$ns" failover; } >"$d/failover.ini"
+    check_configs "$d" primary.ini
 }
 
 D=""            # current scenario dir
 P_PID="" F_PID="" P_N=0
 pctl() { "$CTL" -s "$D/p/ctl.sock" "$@"; }
-fctl() { "$CTL" -s "$D/f/ctl.sock" "$@"; }
 fo_field() { fctl status --json 2>/dev/null | jq -r ".primaries[0].$1"; }
 p_state() { pctl status --json 2>/dev/null | jq -r .state; }
 p_start() {
@@ -215,7 +92,7 @@ scenario_end() {
 load() { nsx "$LOAD" -q "$@" 2>&1 | tail -n 1; }
 sumfield() { sed -n "s/.* $1 \\([0-9.]*\\).*/\\1/p" <<<"$2"; }
 
-BOUND=$(fc "$POLL_DELAY + ($POLL_RETRY + 1) * $WAIT_RPL")
+BOUND=$(takeover_bound)
 PROBLEMS=()
 
 # ---- 1. takeover -----------------------------------------------------------
@@ -377,8 +254,8 @@ done
 ok() { (($(fc "$1"))) && echo MET || echo "NOT MET"; }
 hr() { printf '%s\n' "--------------------------------------------------------------------------------------------"; }
 echo
-echo "dhcpfo failover figures; $(nproc) CPU(s) $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), kernel $(uname -r)"
-echo "policy PollDelay $POLL_DELAY, PollRetryMax $POLL_RETRY, WaitPollRplSecs $WAIT_RPL -> bound $(f3 "$BOUND") s; state on $(df -PT "$TMP" | awk 'NR==2 {print $2}')"
+echo "dhcpfo failover figures; $(machine)"
+echo "policy PollDelay $POLL_DELAY, PollRetryMax $POLL_RETRY, WaitPollRplSecs $WAIT_RPL -> bound $(f3 "$BOUND") s; state on $(state_fs)"
 hr
 printf '%-48s %-26s %-16s %s\n' "measure" "figure" "goal" "verdict"
 hr

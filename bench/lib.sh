@@ -1,4 +1,5 @@
-# bench/lib.sh — helpers for bench/dora.sh and bench/snmp.sh (sourced, not run).
+# bench/lib.sh — helpers for bench/dora.sh, bench/snmp.sh and bench/safety.sh
+# (sourced, not run).
 #
 # Everything here runs inside one private network namespace (dfobench$$)
 # on 127.0.0.0/8 only.  Every process started is recorded by pid and ended
@@ -171,6 +172,57 @@ bench_setup() {
 }
 
 nsx() { ip netns exec "$NS" "$@"; }
+
+# bench_args OPT ARG...: the command line.  --keep, -h/--help (the
+# script's usage) and unknown options here, every other one to the
+# script's function OPT ARG (non-zero: not one of its options).
+bench_args() {
+    local opt=$1
+    shift
+    while (($#)); do
+        case $1 in
+        --keep) KEEP=1 ;;
+        -h | --help) usage; exit 0 ;;
+        *) "$opt" "$1" || { usage >&2; exit 2; } ;;
+        esac
+        shift
+    done
+}
+
+# bench_preflight WHO TOOL...: root and the tools, else "WHO: ..." and exit 2
+bench_preflight() {
+    local who=$1 t
+    shift
+    if [[ $(id -u) != 0 ]]; then
+        msg "$who: must run as root (creates a private network namespace)"
+        exit 2
+    fi
+    for t in "$@"; do
+        command -v "$t" >/dev/null || { msg "$who: missing tool: $t"; exit 2; }
+    done
+}
+
+# bench_begin [EXIT_ACTION]: the traps (EXIT: EXIT_ACTION, default
+# bench_cleanup), then bench_setup; non-zero if the set-up failed
+# shellcheck disable=SC2120,SC2064  # optional argument; the action is a command string
+bench_begin() {
+    trap "${1:-bench_cleanup}" EXIT
+    trap 'msg "bench: interrupted"; exit 130' INT TERM
+    bench_setup
+}
+
+# private_copies: run copies of dhcpfo-primary and dhcpfoctl from TMP, so
+# that a rebuild in the tree during the bench does not change the binary
+# between steps.  DHCPFO_SRC and DHCPFO_BUILT: what was copied, and when
+# it was built.
+# shellcheck disable=SC2034  # DHCPFO_SRC, DHCPFO_BUILT: read by the scripts
+private_copies() {
+    DHCPFO_SRC=$DHCPFO_BIN
+    DHCPFO_BUILT=$(date -r "$DHCPFO_BIN" '+%F %T')
+    cp "$DHCPFO_BIN" "$TMP/dhcpfo-primary" && DHCPFO_BIN=$TMP/dhcpfo-primary
+    [[ -x $DHCPFOCTL ]] && cp "$DHCPFOCTL" "$TMP/dhcpfoctl" && DHCPFOCTL=$TMP/dhcpfoctl
+    return 0
+}
 
 # ---- /proc readers --------------------------------------------------------
 # proc_cpu PID -> "utime stime" in clock ticks (all threads of the process)
@@ -659,6 +711,36 @@ status_rank() {
     case $1 in pass) echo 3 ;; genlimit) echo 2 ;; gen | drops) echo 1 ;; *) echo 0 ;; esac
 }
 
+# search_env: the search's rate limits (BENCH_MAX_RATE), and the BENCH_*
+# overrides of the script's STEP_SECS TOL START_RATE BUDGET RETRY (README.md)
+search_env() {
+    MAX_RATE=${BENCH_MAX_RATE:-256000} MIN_RATE=125
+    STEP_SECS=${BENCH_STEP_SECS:-$STEP_SECS}
+    TOL=${BENCH_TOL:-$TOL}
+    START_RATE=${BENCH_START_RATE:-$START_RATE}
+    BUDGET=${BENCH_BUDGET:-$BUDGET}
+    RETRY=${BENCH_RETRY:-$RETRY}
+}
+
+# retry_step KIND RATE SECS DIR LOAD LINE: the step of DIR (its results
+# loaded) once more in DIR.retry; RETRY_DIR is the one with the better
+# outcome (status_rank, then DORA/s), loaded on return.  LOAD DIR loads a
+# step's results, LINE prints its progress line.
+retry_step() {
+    local kind=$1 rate=$2 secs=$3 dir=$4 load=$5 line=$6
+    local first=$S_status first_ach=$S_achieved
+    RETRY_DIR=$dir
+    if run_step "$kind" "$rate" "$secs" "$dir.retry"; then
+        "$load" "$dir.retry"
+        printf '  (retry)' >&2; "$line"
+        if (($(status_rank "$S_status") > $(status_rank "$first"))) ||
+            { [[ $S_status == "$first" ]] && flt "$first_ach" "$S_achieved"; }; then
+            RETRY_DIR=$dir.retry
+        fi
+    fi
+    "$load" "$RETRY_DIR"
+}
+
 # search KIND [START]: doubling from START (default START_RATE) until a step
 # fails, then bisection between the best passing and the lowest failing
 # target until they are within TOL (relative), or MAX_STEPS / BUDGET
@@ -695,16 +777,8 @@ search() {
             disturbed=1
         fi
         if [[ $RETRY == 1 && $disturbed == 1 && $S_status != pass && $S_status != noreply && $kind != null ]]; then
-            local first=$S_status first_ach=$S_achieved
-            if run_step "$kind" "$r" "$STEP_SECS" "$dir.retry"; then
-                load_res "$dir.retry"
-                printf '  (retry)' >&2; step_line
-                if (($(status_rank "$S_status") > $(status_rank "$first"))) ||
-                    { [[ $S_status == "$first" ]] && flt "$first_ach" "$S_achieved"; }; then
-                    dir=$dir.retry
-                fi
-            fi
-            load_res "$dir"
+            retry_step "$kind" "$r" "$STEP_SECS" "$dir" load_res step_line
+            dir=$RETRY_DIR
         fi
         if [[ $S_status == pass || $S_status == genlimit ]] && flt "$best_ach" "$S_achieved"; then
             best_ach=$S_achieved best_dir=$dir

@@ -25,15 +25,9 @@
 set -u
 set -o pipefail
 
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO=$(cd "$BENCH_DIR/.." && pwd)
-BUILD=${BUILD:-$REPO/build}
-P_BIN=$BUILD/dhcpfo-primary
-F_BIN=$BUILD/dhcpfo-failover
-CTL=$BUILD/dhcpfoctl
-LOAD=$BUILD/tools/dhcpload
+# shellcheck source=bench/fo_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/fo_lib.sh"
 
-F_ADDR=127.0.0.2
 NLIST=${MB_PRIMARIES:-5 16}
 RATE=${MB_RATE:-1000}               # new clients/s per primary, steady state
 STEADY_SECS=${MB_STEADY_SECS:-20}   # sets the window: STEADY_SECS - WARM - 4
@@ -49,73 +43,14 @@ WAIT_RPL=${MB_WAIT_RPL:-0.25}
 STEPS=${MB_STEPS:-all}              # "steady": stop after step 1 (CPU work)
 BIND_UPD_DELAY=${MB_BIND_UPD_DELAY:-}  # primaries' BindUpdDelay (ms); empty: their default
 PROFILE=${MB_PROFILE:-0}            # 1: perf record the failover after the window
-KEEP=0
 [[ ${1:-} == --keep ]] && KEEP=1
 
-msg() { printf '%s\n' "$*" >&2; }
-die() { msg "many.sh: $*"; exit 2; }
-
-[[ $(id -u) == 0 ]] || die "must run as root (creates a network namespace)"
-for b in "$P_BIN" "$F_BIN" "$CTL" "$LOAD"; do
-    [[ -x $b ]] || die "$b missing (run make, or set BUILD=)"
-done
-for c in ip jq bc openssl python3; do
-    command -v "$c" >/dev/null || die "$c not found"
-done
+preflight "run make, or set BUILD="
 for n in $NLIST; do ((n >= 1 && n <= 64)) || die "bad N $n in MB_PRIMARIES"; done
 
-NS=dfomb$$
-TMP=$(mktemp -d "${BENCH_TMPDIR:-/tmp}/dfomb.XXXXXX")
-PIDS=()
 HZ=$(getconf CLK_TCK)
+ns_setup dfomb
 
-cleanup() {
-    local p
-    for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; done
-    for p in "${PIDS[@]}"; do
-        for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$p" 2>/dev/null
-    done
-    ip netns del "$NS" 2>/dev/null
-    if ((KEEP)); then msg "kept $TMP"; else rm -rf "$TMP"; fi
-}
-trap cleanup EXIT
-trap 'exit 3' INT TERM
-
-ip netns add "$NS" || die "ip netns add $NS"
-ip -n "$NS" link set lo up
-ip -n "$NS" addr add "$F_ADDR/8" dev lo
-nsx() { ip netns exec "$NS" "$@"; }
-
-now() { echo "$EPOCHREALTIME"; }
-fc() { echo "scale=6; $*" | bc -l; }
-f3() { printf '%.3f' "$1"; }
-wait_for() { # SECS CMD
-    local end
-    end=$(fc "$(now) + $1")
-    while :; do
-        eval "$2" >/dev/null 2>&1 && return 0
-        (($(fc "$(now) > $end"))) && return 1
-        sleep 0.05
-    done
-}
-alive() { kill -0 "$1" 2>/dev/null; }
-BG=""
-bg() { # LOG CMD...
-    local log=$1
-    shift
-    ip netns exec "$NS" "$@" >>"$log" 2>&1 &
-    BG=$!
-    PIDS+=("$BG")
-}
-stop() { # PID [SIG]
-    local p=$1
-    [[ -n $p ]] || return 0
-    kill -"${2:-TERM}" "$p" 2>/dev/null
-    wait_for 10 "! alive $p" || kill -KILL "$p" 2>/dev/null
-    wait "$p" 2>/dev/null
-    return 0
-}
 # /proc readers
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 st_kb() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
@@ -138,79 +73,33 @@ relay() { echo "127.$((16 + $1)).0.1"; }
 
 # ---- configuration ---------------------------------------------------------
 subnet_of() { # I [failover]
-    local i=$1 o=$((16 + $1))
-    echo "[subnet:s$i]"
-    [[ ${2:-} == failover ]] && echo "Primary = p$i"
-    echo "Subnet = 127.$o.0.0/16"
-    echo "Range = 127.$o.0.10-127.$o.255.250"
-    echo "Routers = 127.$o.0.1"
-    echo "LeaseTime = 86400"
+    local o=$((16 + $1)) p=""
+    [[ ${2:-} == failover ]] && p=p$1
+    ini_subnet "s$1" "$p" "127.$o.0.0/16" "127.$o.0.10-127.$o.255.250" "127.$o.0.1"
 }
 write_configs() { # DIR N
     local d=$1 n=$2 i
     for i in $(seq "$n"); do
         mkdir -p "$d/p$i"
         (umask 077; openssl rand -hex 32 >"$d/p$i.key")
-        cat >"$d/p$i.ini" <<EOF
-[server]
-Name = p$i
-ServerAddress = $(p_addr "$i")
-DhcpPort = 67
-StateDir = $d/p$i/state
-ControlSocket = $d/p$i/ctl.sock
-PidFile = $d/p$i/pid
-PingBeforeAssign = false
-[failover]
-UseFailoverServer = true
-FailoverServer = $F_ADDR
-FailoverPort = 647
-SharedKeyFile = $d/p$i.key
-CtlReqRetryMax = 3
-WaitCtlRetSecs = 1
-WaitSyncBindAckSecs = 1
-SyncBindRetryMax = 3
-${BIND_UPD_DELAY:+BindUpdDelay = $BIND_UPD_DELAY}
-$(subnet_of "$i")
-EOF
+        { ini_primary "p$i" "$(p_addr "$i")" "$d/p$i" "$d/p$i.key" true 3 1
+          echo "${BIND_UPD_DELAY:+BindUpdDelay = $BIND_UPD_DELAY}"
+          subnet_of "$i"; } >"$d/p$i.ini"
     done
     mkdir -p "$d/f"
     {
-        cat <<EOF
-[server]
-Name = hub1
-ServerAddress = $F_ADDR
-DhcpPort = 67
-FailoverPort = 647
-StateDir = $d/f/state
-ControlSocket = $d/f/ctl.sock
-PidFile = $d/f/pid
-MaxPrimaries = $((n > 5 ? n : 5))
-[failover]
-PollDelay = $POLL_DELAY
-PollRetryMax = $POLL_RETRY
-WaitPollRplSecs = $WAIT_RPL
-WaitSyncStartSecs = 1
-SyncReqRetryMax = 1
-WaitSyncBindAckSecs = 1
-SyncBindRetryMax = 3
-TakeoverPingCheck = false
-EOF
+        ini_failover "$d" "MaxPrimaries = $((n > 5 ? n : 5))"
         for i in $(seq "$n"); do
-            printf '[primary:p%s]\nAddress = %s\nPort = 647\nSharedKeyFile = %s\n' \
-                "$i" "$(p_addr "$i")" "$d/p$i.key"
+            ini_peer "p$i" "$(p_addr "$i")" "$d/p$i.key"
             subnet_of "$i" failover
         done
     } >"$d/failover.ini"
-    nsx "$P_BIN" -t -c "$d/p1.ini" >"$d/check-p.log" 2>&1 ||
-        { cat "$d/check-p.log" >&2; die "p1.ini rejected"; }
-    nsx "$F_BIN" -t -c "$d/failover.ini" >"$d/check-f.log" 2>&1 ||
-        { cat "$d/check-f.log" >&2; die "failover.ini rejected"; }
+    check_configs "$d" p1.ini
 }
 
 D=""
 F_PID=""
 P_PIDS=()
-fctl() { "$CTL" -s "$D/f/ctl.sock" "$@"; }
 pctl() { "$CTL" -s "$D/p$1/ctl.sock" "${@:2}"; }
 # fo_all FIELD: the field of every primary, one line each, in pI order
 fo_all() { fctl status --json 2>/dev/null | jq -r ".primaries | sort_by(.name[1:] | tonumber) | .[].$1"; }
@@ -231,6 +120,16 @@ p_serving_count() {
 }
 
 declare -A R=()   # results, key "N:name"
+
+# wait_gens SECS PID...: each generator ends by itself (its deadline) within
+# SECS, else it is stopped
+wait_gens() {
+    local secs=$1 p
+    for p in "${@:2}"; do
+        wait_for "$secs" "! alive $p" || stop "$p"
+        wait "$p" 2>/dev/null
+    done
+}
 
 stop_all_n() {
     local p
@@ -321,10 +220,7 @@ steady_phase() {
             grep -v '^#' | grep '%' | head -40 >"$D/perf-$kind.txt"
         msg "  profile (perf, 4 s):"; sed 's/^/    /' "$D/perf-$kind.txt" >&2
     fi
-    for p in "${lp[@]}"; do
-        wait_for $((tgen + 15)) "! alive $p" || stop "$p"
-        wait "$p" 2>/dev/null
-    done
+    wait_gens $((tgen + 15)) "${lp[@]}"
     local ack=0
     for i in $(seq "$n"); do
         a=$(sed -n 's/.* acked \([0-9]*\) .*/\1/p' "$D/steady-$kind-$i.log" | tail -n 1)
@@ -436,10 +332,7 @@ run_n() {
             -t "$DORA_SECS" -i 0
         lp+=("$BG")
     done
-    for p in "${lp[@]}"; do
-        wait_for $((DORA_SECS + 15)) "! alive $p" || stop "$p"
-        wait "$p" 2>/dev/null
-    done
+    wait_gens $((DORA_SECS + 15)) "${lp[@]}"
     ft1=$(now); fc1=$(cpu_ticks "$F_PID"); fs1=$(ctxsw "$F_PID")
     local dora=0 r per=""
     for i in $(seq "$n"); do
@@ -481,10 +374,10 @@ PROBLEMS=()
 for n in $NLIST; do run_n "$n"; done
 
 # ---- report ----------------------------------------------------------------
-BOUND=$(fc "$POLL_DELAY + ($POLL_RETRY + 1) * $WAIT_RPL")
+BOUND=$(takeover_bound)
 hr() { printf '%s\n' "------------------------------------------------------------------------------------------------------------------------"; }
 echo
-echo "dhcpfo many-to-one failover; $(nproc) CPU(s) $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), kernel $(uname -r); state on $(df -PT "$TMP" | awk 'NR==2 {print $2}')"
+echo "dhcpfo many-to-one failover; $(machine); state on $(state_fs)"
 echo "steady: new clients at $RATE/s per primary, relayed to that primary only, window ${R[${NLIST%% *}:win]:-?} s; takeover policy PollDelay $POLL_DELAY, PollRetryMax $POLL_RETRY, WaitPollRplSecs $WAIT_RPL (bound $(f3 "$BOUND") s)"
 hr
 printf '%-4s %-7s %-10s %-9s %-8s %-9s %-12s %-12s %-8s %-8s %s\n' \

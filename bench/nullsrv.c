@@ -73,6 +73,19 @@ static size_t build_reply(uint8_t *out, const uint8_t *in, int type,
     return o < REPLY_MIN ? REPLY_MIN : o;
 }
 
+/* One datagram of LEN bytes at BUF, from or to ADDR, for recvmmsg/sendmmsg. */
+static void msg_set(struct mmsghdr *m, struct iovec *iov, void *buf,
+                    size_t len, struct sockaddr_in *addr)
+{
+    iov->iov_base = buf;
+    iov->iov_len = len;
+    memset(&m->msg_hdr, 0, sizeof m->msg_hdr);
+    m->msg_hdr.msg_iov = iov;
+    m->msg_hdr.msg_iovlen = 1;
+    m->msg_hdr.msg_name = addr;
+    m->msg_hdr.msg_namelen = sizeof *addr;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -102,15 +115,8 @@ int main(int argc, char **argv)
     unsigned long long answered = 0;
 
     for (;;) {
-        for (int i = 0; i < BATCH; i++) {
-            riov[i].iov_base = rx[i];
-            riov[i].iov_len = BUFSZ;
-            memset(&rmsg[i].msg_hdr, 0, sizeof rmsg[i].msg_hdr);
-            rmsg[i].msg_hdr.msg_iov = &riov[i];
-            rmsg[i].msg_hdr.msg_iovlen = 1;
-            rmsg[i].msg_hdr.msg_name = &from[i];
-            rmsg[i].msg_hdr.msg_namelen = sizeof from[i];
-        }
+        for (int i = 0; i < BATCH; i++)
+            msg_set(&rmsg[i], &riov[i], rx[i], BUFSZ, &from[i]);
         int n = recvmmsg(fd, rmsg, BATCH, MSG_WAITFORONE, NULL);
         if (n < 0) {
             if (errno == EINTR)
@@ -137,13 +143,7 @@ int main(int argc, char **argv)
                 to[k].sin_addr.s_addr = giaddr;
                 to[k].sin_port = sa.sin_port;
             }
-            siov[k].iov_base = tx[k];
-            siov[k].iov_len = rl;
-            memset(&smsg[k].msg_hdr, 0, sizeof smsg[k].msg_hdr);
-            smsg[k].msg_hdr.msg_iov = &siov[k];
-            smsg[k].msg_hdr.msg_iovlen = 1;
-            smsg[k].msg_hdr.msg_name = &to[k];
-            smsg[k].msg_hdr.msg_namelen = sizeof to[k];
+            msg_set(&smsg[k], &siov[k], tx[k], rl, &to[k]);
             k++;
         }
         int off = 0;

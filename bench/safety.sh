@@ -43,16 +43,9 @@ F_ADDR=127.0.0.20
 CLIENTS=${BENCH_CLIENTS:-50000}
 declare -A g=() u=()
 
-if [[ $(id -u) != 0 ]]; then
-    msg "bench: must run as root (creates a private network namespace)"
-    exit 2
-fi
-for t in ip git make timeout awk "$PERFDHCP" "$KEA_BIN"; do
-    command -v "$t" >/dev/null || { msg "bench: missing tool: $t"; exit 2; }
-done
-trap 'bench_cleanup; [[ -n ${WT:-} ]] && git -C "$REPO" worktree remove --force "$WT" 2>/dev/null' EXIT
-trap 'msg "bench: interrupted"; exit 130' INT TERM
-bench_setup || exit 1
+bench_preflight bench ip git make timeout awk "$PERFDHCP" "$KEA_BIN"
+# shellcheck disable=SC2016  # expanded when the trap runs
+bench_begin 'bench_cleanup; [[ -n ${WT:-} ]] && git -C "$REPO" worktree remove --force "$WT" 2>/dev/null' || exit 1
 
 # ---- the two builds -------------------------------------------------------
 AFTER=$REPO/build

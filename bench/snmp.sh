@@ -49,15 +49,8 @@ EOF
 }
 
 QUICK=0
-while (($#)); do
-    case $1 in
-    --quick) QUICK=1 ;;
-    --keep) KEEP=1 ;;
-    -h | --help) usage; exit 0 ;;
-    *) usage >&2; exit 2 ;;
-    esac
-    shift
-done
+snmp_opt() { [[ $1 == --quick ]] && QUICK=1; }
+bench_args snmp_opt "$@"
 
 if ((QUICK)); then
     STEP_SECS=2 TOL=0.15 MAX_STEPS=6 BUDGET=12 RETRY=1 START_RATE=8000
@@ -66,13 +59,7 @@ else
     STEP_SECS=5 TOL=0.05 MAX_STEPS=14 BUDGET=75 RETRY=1 START_RATE=2000
     REPEATS=3 LADDER="0.9 1.0 1.1" EQ_SECS=8 ALT_SECS=20 DO_OFF=1
 fi
-MAX_RATE=256000 MIN_RATE=125
-STEP_SECS=${BENCH_STEP_SECS:-$STEP_SECS}
-TOL=${BENCH_TOL:-$TOL}
-START_RATE=${BENCH_START_RATE:-$START_RATE}
-MAX_RATE=${BENCH_MAX_RATE:-$MAX_RATE}
-BUDGET=${BENCH_BUDGET:-$BUDGET}
-RETRY=${BENCH_RETRY:-$RETRY}
+search_env
 REPEATS=${BENCH_SNMP_REPEATS:-$REPEATS}
 LADDER=${BENCH_SNMP_LADDER:-$LADDER}
 EQ_RATE=${BENCH_SNMP_EQUAL_RATE:-}
@@ -92,10 +79,7 @@ problem() { PROBLEMS+=("$*"); msg "PROBLEM: $*"; }
 die2() { msg "snmp.sh: $*"; exit 2; }
 
 # ---- preflight ------------------------------------------------------------------
-[[ $(id -u) == 0 ]] || die2 "must run as root (creates a private network namespace)"
-for t in ip ss taskset timeout /usr/bin/time awk cc od "$PERFDHCP"; do
-    command -v "$t" >/dev/null || die2 "missing tool: $t"
-done
+bench_preflight snmp.sh ip ss taskset timeout /usr/bin/time awk cc od "$PERFDHCP"
 command -v snmpd >/dev/null || die2 "snmpd not found: install the package snmpd (scripts/deps.sh does: apt-get install snmpd snmp)"
 for t in snmpget snmpbulkwalk; do
     command -v "$t" >/dev/null || die2 "$t not found: install the package snmp (scripts/deps.sh does: apt-get install snmpd snmp)"
@@ -105,15 +89,8 @@ done
 [[ $INTERVAL_MS =~ ^[0-9]+$ && $INTERVAL_MS -ge 10 ]] || die2 "BENCH_SNMP_INTERVAL_MS must be an integer >= 10"
 [[ $REPEATS =~ ^[0-9]+$ && $REPEATS -ge 1 ]] || die2 "BENCH_SNMP_REPEATS must be >= 1"
 
-trap bench_cleanup EXIT
-trap 'msg "bench: interrupted"; exit 130' INT TERM
-bench_setup || exit 2
-
-# Private copies: a rebuild in the tree during the run must not change them.
-DHCPFO_BUILT=$(date -r "$DHCPFO_BIN" '+%F %T')
-DHCPFO_SRC=$DHCPFO_BIN
-cp "$DHCPFO_BIN" "$TMP/dhcpfo-primary" && DHCPFO_BIN=$TMP/dhcpfo-primary
-cp "$DHCPFOCTL" "$TMP/dhcpfoctl" && DHCPFOCTL=$TMP/dhcpfoctl
+bench_begin || exit 2
+private_copies
 
 if ! cc -O2 -o "$TMP/snmppoll" "$BENCH_DIR/snmppoll.c" -lnetsnmp >"$TMP/snmppoll.build.log" 2>&1; then
     tail -5 "$TMP/snmppoll.build.log" | sed 's/^/    /' >&2
@@ -331,7 +308,7 @@ snmp_step_line() {
 # pass and looks accidental (as lib.sh's search does); DIR of the outcome
 # that counts in STEP_DIR.  0 if a measurement exists.
 one_step() {
-    local mode=$1 rate=$2 secs=$3 dir=$4 first first_ach
+    local mode=$1 rate=$2 secs=$3 dir=$4
     set_mode "$mode"
     STEP_DIR=""
     if ! run_step dhcpfo "$rate" "$secs" "$dir"; then
@@ -344,15 +321,8 @@ one_step() {
     STEP_DIR=$dir
     if [[ $RETRY == 1 && $S_status != pass && $S_status != genlimit && $S_status != noreply ]] &&
         { fge "$(other_pct)" 25 || { flt "$S_do_pct" 3 && flt "$S_ra_pct" 3; }; }; then
-        first=$S_status first_ach=$S_achieved
-        if run_step dhcpfo "$rate" "$secs" "$dir.retry"; then
-            load_step "$dir.retry"; printf '  (retry)' >&2; snmp_step_line
-            if (($(status_rank "$S_status") > $(status_rank "$first"))) ||
-                { [[ $S_status == "$first" ]] && flt "$first_ach" "$S_achieved"; }; then
-                STEP_DIR=$dir.retry
-            fi
-        fi
-        load_step "$STEP_DIR"
+        retry_step dhcpfo "$rate" "$secs" "$dir" load_step snmp_step_line
+        STEP_DIR=$RETRY_DIR
     fi
     return 0
 }
