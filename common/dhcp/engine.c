@@ -508,6 +508,37 @@ send_nak(struct req *r, const char *why)
 	reply_done(r, DHCPNAK);
 }
 
+/*
+ * The pool's answer to an offer or a binding: true if it took it; else
+ * the request is dropped (no memory) or answered with `refused`.
+ */
+static bool
+pool_took(struct req *r, enum pool_err pe, void (*refused)(struct req *))
+{
+	switch (pe) {
+	case POOL_OK:
+		return true;
+	case POOL_ERR_NOMEM:
+		drop(r, ENGINE_DROP_NO_MEMORY);
+		return false;
+	default:
+		refused(r);
+		return false;
+	}
+}
+
+static void
+refuse_no_free(struct req *r)
+{
+	drop(r, ENGINE_DROP_NO_FREE_ADDRESS);
+}
+
+static void
+refuse_nak(struct req *r)
+{
+	send_nak(r, "address not available");
+}
+
 /* The reservation to name in option 12, if addr is this client's. */
 static const struct cfg_host *
 own_host(const struct req *r, uint32_t addr)
@@ -592,16 +623,9 @@ ack_binding(struct req *r, uint32_t addr)
 			ask_approval(r, addr, lt);
 		return;
 	}
-	switch (pool_bind(r->p, &r->c, addr, r->in->now, lt, &l)) {
-	case POOL_OK:
-		break;
-	case POOL_ERR_NOMEM:
-		drop(r, ENGINE_DROP_NO_MEMORY);
+	if (!pool_took(r, pool_bind(r->p, &r->c, addr, r->in->now, lt, &l),
+	    refuse_nak))
 		return;
-	default:
-		send_nak(r, "address not available");
-		return;
-	}
 	add_change(r, &l);
 	r->res->needs_commit = true;
 	rp = reply_init(r, DHCPACK);
@@ -673,16 +697,9 @@ handle_discover(struct req *r)
 		r->e->ctr.ping_checks++;
 		return;
 	}
-	switch (pool_offer(r->p, &r->c, addr, in->now, &l)) {
-	case POOL_OK:
-		break;
-	case POOL_ERR_NOMEM:
-		drop(r, ENGINE_DROP_NO_MEMORY);
+	if (!pool_took(r, pool_offer(r->p, &r->c, addr, in->now, &l),
+	    refuse_no_free))
 		return;
-	default:
-		drop(r, ENGINE_DROP_NO_FREE_ADDRESS);
-		return;
-	}
 	/* An offer of a binding the client still holds leaves it as it
 	 * is: nothing changed, nothing to write or replicate. */
 	if (l.state == LEASE_OFFERED)
@@ -962,18 +979,10 @@ handle_bootp(struct req *r)
 	}
 	/* BOOTP has no lease: keep the binding as long as we ever do. */
 	sn = pool_subnet(r->p);
-	switch (pool_bind(r->p, &r->c, h->addr, r->in->now,
+	if (!pool_took(r, pool_bind(r->p, &r->c, h->addr, r->in->now,
 	    sn->max_lease_time != 0 ? sn->max_lease_time : sn->lease_time,
-	    &l)) {
-	case POOL_OK:
-		break;
-	case POOL_ERR_NOMEM:
-		drop(r, ENGINE_DROP_NO_MEMORY);
+	    &l), refuse_no_free))
 		return;
-	default:
-		drop(r, ENGINE_DROP_NO_FREE_ADDRESS);
-		return;
-	}
 	add_change(r, &l);
 	r->res->needs_commit = true;
 	rp = reply_init(r, 0);

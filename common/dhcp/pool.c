@@ -1477,9 +1477,13 @@ own_ent(struct pool *p, const struct pool_client *c, uint32_t addr,
 	return POOL_OK;
 }
 
-enum pool_err
-pool_release(struct pool *p, const struct pool_client *c, uint32_t addr,
-    int64_t now, struct lease *out)
+/*
+ * The client gives addr back (`declined`: it found it in use).  The
+ * change is made between the counters' removal and re-entry.
+ */
+static enum pool_err
+give_back(struct pool *p, const struct pool_client *c, uint32_t addr,
+    int64_t now, bool declined, struct lease *out)
 {
 	struct pool_ent	*e = NULL;
 	enum pool_err	 err;
@@ -1487,15 +1491,30 @@ pool_release(struct pool *p, const struct pool_client *c, uint32_t addr,
 	if ((err = own_ent(p, c, addr, &e)) != POOL_OK)
 		return err;
 	stat_adj(p, e->slot, -1);
-	/*
-	 * RFC 2131 4.3.4: the server marks the address not allocated but
-	 * SHOULD keep the client's record, so it stays attached and the
-	 * client gets it back.  An offer the client turned down (it chose
-	 * another server, 4.3.2) is simply FREE again.
-	 */
-	e->l.state = e->l.state == LEASE_BOUND ? LEASE_RELEASED : LEASE_FREE;
-	if (e->l.ends > now)
-		e->l.ends = now;
+	if (declined) {
+		/*
+		 * RFC 2131 4.3.3: the address is in use by something else;
+		 * mark it unavailable (for MaxUnavailableTime) and do not
+		 * tie the client to it any longer, so its next DISCOVER
+		 * gets another one.
+		 */
+		ent_set_owner(p, e, NULL, true);
+		e->l.state = LEASE_DECLINED;
+		e->l.ends = now +
+		    (int64_t)p->set->cfg->server.max_unavailable_time;
+	} else {
+		/*
+		 * RFC 2131 4.3.4: the server marks the address not
+		 * allocated but SHOULD keep the client's record, so it
+		 * stays attached and the client gets it back.  An offer the
+		 * client turned down (it chose another server, 4.3.2) is
+		 * simply FREE again.
+		 */
+		e->l.state = e->l.state == LEASE_BOUND ? LEASE_RELEASED :
+		    LEASE_FREE;
+		if (e->l.ends > now)
+			e->l.ends = now;
+	}
 	e->l.cltt = now;
 	stat_adj(p, e->slot, +1);
 	ent_done(p, e, out);
@@ -1503,27 +1522,17 @@ pool_release(struct pool *p, const struct pool_client *c, uint32_t addr,
 }
 
 enum pool_err
+pool_release(struct pool *p, const struct pool_client *c, uint32_t addr,
+    int64_t now, struct lease *out)
+{
+	return give_back(p, c, addr, now, false, out);
+}
+
+enum pool_err
 pool_decline(struct pool *p, const struct pool_client *c, uint32_t addr,
     int64_t now, struct lease *out)
 {
-	struct pool_ent	*e = NULL;
-	enum pool_err	 err;
-
-	if ((err = own_ent(p, c, addr, &e)) != POOL_OK)
-		return err;
-	stat_adj(p, e->slot, -1);
-	/*
-	 * RFC 2131 4.3.3: the address is in use by something else; mark it
-	 * unavailable (for MaxUnavailableTime) and do not tie the client to
-	 * it any longer, so its next DISCOVER gets another one.
-	 */
-	ent_set_owner(p, e, NULL, true);
-	e->l.state = LEASE_DECLINED;
-	e->l.cltt = now;
-	e->l.ends = now + (int64_t)p->set->cfg->server.max_unavailable_time;
-	stat_adj(p, e->slot, +1);
-	ent_done(p, e, out);
-	return POOL_OK;
+	return give_back(p, c, addr, now, true, out);
 }
 
 enum pool_err
