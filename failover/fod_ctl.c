@@ -82,7 +82,7 @@ rejects_total(const struct fod_snap *s)
 	uint64_t n = 0;
 
 	for (unsigned i = 1; i < FOD_REJ_COUNT; i++)
-		n += s->rejects[i];
+		n += s->msg.rejects[i];
 	return n;
 }
 
@@ -118,8 +118,8 @@ peer_json(struct fod *fod, struct fod_peer *p, const struct fod_snap *s,
 	    "\"consecutive_misses\":%u,\"takeovers\":%llu,"
 	    "\"last_takeover_time\":%.3f,\"last_takeover_reason\":",
 	    p->port, fod_state_name(s->state), now - s->ctr.state_since,
-	    s->last_poll_sent, ago(now, s->last_poll_sent), s->last_reply,
-	    ago(now, s->last_reply),
+	    s->msg.last_poll_sent, ago(now, s->msg.last_poll_sent), s->msg.last_reply,
+	    ago(now, s->msg.last_reply),
 	    (unsigned long long)s->ctr.polls_sent,
 	    (unsigned long long)s->ctr.polls_answered,
 	    (unsigned long long)s->ctr.polls_answered_by_bind_upd,
@@ -139,38 +139,38 @@ peer_json(struct fod *fod, struct fod_peer *p, const struct fod_snap *s,
 	    (unsigned long long)s->ctr.handbacks,
 	    (unsigned long long)s->ctr.handback_failures,
 	    (unsigned long long)s->ctr.subnets_handed_back,
-	    s->ctr.last_handback_time, s->last_handback_secs, s->last_handback_leases,
+	    s->ctr.last_handback_time, s->handback.last_secs, s->handback.last_leases,
 	    (unsigned long long)s->bindings,
 	    (unsigned long long)s->local_bindings,
-	    (unsigned long long)s->upd_received,
-	    (unsigned long long)s->upd_applied,
-	    (unsigned long long)s->upd_acked,
-	    (unsigned long long)s->upd_conflicts,
+	    (unsigned long long)s->sync.upd_received,
+	    (unsigned long long)s->sync.upd_applied,
+	    (unsigned long long)s->sync.upd_acked,
+	    (unsigned long long)s->sync.upd_conflicts,
 	    (unsigned long long)rejects_total(s),
 	    (unsigned long long)s->ctr.syncs_completed,
-	    (unsigned long long)s->ctr.syncs_failed, s->last_sync_secs,
+	    (unsigned long long)s->ctr.syncs_failed, s->sync.last_sync_secs,
 	    (unsigned long long)s->ctr.primary_restarts,
 	    atomic_load(&p->serving) ? "true" : "false",
-	    s->faulty ? "true" : "false", s->critical ? "true" : "false");
+	    s->heard.faulty ? "true" : "false", s->act.critical ? "true" : "false");
 	sb_printf(out, ",\"partner_down\":%s,\"partner_heard\":%.3f,"
 	    "\"approvals_granted\":%llu,\"approvals_refused\":%llu",
 	    s->partner_down ? "true" : "false", s->partner_heard,
-	    (unsigned long long)s->approvals_granted,
-	    (unsigned long long)s->approvals_refused);
-	if (s->have_clock)
-		sb_printf(out, ",\"clock_skew\":%.3f", s->clock_skew);
+	    (unsigned long long)s->approve.granted,
+	    (unsigned long long)s->approve.refused);
+	if (s->heard.have_clock)
+		sb_printf(out, ",\"clock_skew\":%.3f", s->heard.clock_skew);
 	else
 		sb_puts(out, ",\"clock_skew\":null");
-	if (s->critical) {
+	if (s->act.critical) {
 		sb_puts(out, ",\"stop_reason\":");
-		sb_json_str(out, s->stop_reason);
+		sb_json_str(out, s->act.stop_reason);
 	}
 	sb_puts(out, ",\"rejected\":{");
 	for (unsigned i = 1; i < FOD_REJ_COUNT; i++) {
-		if (s->rejects[i] == 0)
+		if (s->msg.rejects[i] == 0)
 			continue;
 		sb_printf(out, "%s\"%s\":%llu", first ? "" : ",",
-		    fod_rej_name(i), (unsigned long long)s->rejects[i]);
+		    fod_rej_name(i), (unsigned long long)s->msg.rejects[i]);
 		first = false;
 	}
 	sb_puts(out, "}");
@@ -186,23 +186,23 @@ peer_json(struct fod *fod, struct fod_peer *p, const struct fod_snap *s,
 	    "\"queue_dropped\":%llu,"
 	    "\"primary_store_known\":%s,\"primary_store_changed\":%s,"
 	    "\"primary_store_id\":\"",
-	    (unsigned long long)s->msgs_rx, (unsigned long long)s->msgs_tx,
-	    (unsigned long long)s->send_errors,
+	    (unsigned long long)s->rx.msgs_rx, (unsigned long long)s->msg.msgs_tx,
+	    (unsigned long long)s->msg.send_errors,
 	    (unsigned long long)p->dhcp_ignored,
-	    (unsigned long long)s->dhcp_rx, (unsigned long long)s->dhcp_sent,
+	    (unsigned long long)s->serve.dhcp_rx, (unsigned long long)s->replies.sent,
 	    (unsigned long long)s->eng.tx[DHCPOFFER],
 	    (unsigned long long)s->eng.tx[DHCPACK],
 	    (unsigned long long)s->eng.tx[DHCPNAK],
 	    (unsigned long long)s->commits,
 	    (unsigned long long)s->commit_failures,
-	    (unsigned long long)s->acks_withheld,
-	    (unsigned long long)s->ping_checks,
-	    (unsigned long long)s->ping_in_use,
-	    (unsigned long long)s->ping_backlog,
+	    (unsigned long long)s->gc.withheld,
+	    (unsigned long long)s->eng.ping_checks,
+	    (unsigned long long)s->eng.ping_conflicts,
+	    (unsigned long long)s->pings.backlog,
 	    (unsigned long long)fq_dropped(&p->inq),
-	    s->p_store_known ? "true" : "false",
-	    s->p_store_changed ? "true" : "false");
-	sb_hex(out, s->p_store_id, FO_STORE_ID_LEN);
+	    s->meta.p_store_known ? "true" : "false",
+	    s->meta.p_store_changed ? "true" : "false");
+	sb_hex(out, s->meta.p_store_id, FO_STORE_ID_LEN);
 	/* Requests the engine dropped while serving, by reason. */
 	sb_puts(out, "\",\"drops\":{");
 	for (int i = 1; i < ENGINE_DROP_COUNT; i++)
@@ -218,15 +218,16 @@ peer_json(struct fod *fod, struct fod_peer *p, const struct fod_snap *s,
 	    "\"poll_retry_max\":%u,\"wait_poll_rpl\":%g,"
 	    "\"sync_bindings\":%s,\"sync_fail_critical\":%s,"
 	    "\"takeover_ping_check\":%s},\"subnets\":[",
-	    (unsigned long long)s->p_last_seq,
-	    (unsigned long long)(s->p_acked_seq & ~FOD_LOCAL_SEQ_BIT),
-	    (unsigned long long)s->local_seq,
-	    (unsigned long long)s->handback_through,
-	    (unsigned long long)s->p_epoch, s->p_buf_size,
-	    s->buf_mismatch ? "true" : "false", s->digest_mismatches,
-	    s->digests_missing, (unsigned long long)s->sync_expected,
+	    (unsigned long long)s->meta.p_last_seq,
+	    (unsigned long long)(s->heard.p_acked_seq & ~FOD_LOCAL_SEQ_BIT),
+	    (unsigned long long)s->meta.local_seq,
+	    (unsigned long long)(s->meta.handback_through &
+	    ~FOD_LOCAL_SEQ_BIT),
+	    (unsigned long long)s->p_epoch, s->heard.p_buf_size,
+	    s->heard.buf_mismatch ? "true" : "false", s->heard.digest_mismatches,
+	    s->heard.digests_missing, (unsigned long long)s->sync_expected,
 	    (unsigned long long)s->sync_received,
-	    s->handback_full ? "true" : "false", pol->poll_delay,
+	    s->handback.full ? "true" : "false", pol->poll_delay,
 	    pol->poll_retry_max, pol->wait_poll_rpl,
 	    pol->sync_bindings ? "true" : "false",
 	    pol->sync_fail_critical ? "true" : "false",
@@ -274,8 +275,8 @@ peer_text_row(struct fod_peer *p, const struct fod_snap *s, struct strbuf *out)
 
 	sb_init(&a);
 	addr_port(&a, p->addr, p->port);
-	fmt_age(poll, sizeof(poll), now, s->last_poll_sent);
-	fmt_age(rpl, sizeof(rpl), now, s->last_reply);
+	fmt_age(poll, sizeof(poll), now, s->msg.last_poll_sent);
+	fmt_age(rpl, sizeof(rpl), now, s->msg.last_reply);
 	sb_printf(out, "%-12s %-21s %-10s %8.1fs %-11s %-11s %6llu/%-6llu "
 	    "%5llu %4u %4llu %8llu %8llu/%-8llu %5llu%s%s\n", p->name,
 	    a.buf ? a.buf : "", fod_state_name(s->state),
@@ -285,11 +286,11 @@ peer_text_row(struct fod_peer *p, const struct fod_snap *s, struct strbuf *out)
 	    (unsigned long long)s->ctr.polls_timed_out,
 	    s->ctr.consecutive_misses, (unsigned long long)s->ctr.takeovers,
 	    (unsigned long long)s->bindings,
-	    (unsigned long long)s->upd_received,
-	    (unsigned long long)s->upd_acked,
+	    (unsigned long long)s->sync.upd_received,
+	    (unsigned long long)s->sync.upd_acked,
 	    (unsigned long long)rejects_total(s),
-	    s->faulty ? "  FAULTY (clock)" : "",
-	    s->critical ? "  STOPPED (sync failed)" : "");
+	    s->heard.faulty ? "  FAULTY (clock)" : "",
+	    s->act.critical ? "  STOPPED (sync failed)" : "");
 	sb_free(&a);
 }
 
@@ -334,21 +335,21 @@ cmd_status(struct fod *fod, int argc, char **argv, bool json,
 			    s->ctr.last_takeover_reason[0] ?
 			    s->ctr.last_takeover_reason : "never",
 			    (unsigned long long)s->ctr.handbacks,
-			    s->last_handback_leases, s->last_handback_secs,
+			    s->handback.last_leases, s->handback.last_secs,
 			    (unsigned long long)s->ctr.handback_failures,
-			    s->have_clock ? "" : "unknown ",
-			    s->clock_skew, !s->p_store_known ? "unknown" :
-			    s->p_store_changed ? "replaced (full hand-back "
+			    s->heard.have_clock ? "" : "unknown ",
+			    s->heard.clock_skew, !s->meta.p_store_known ? "unknown" :
+			    s->meta.p_store_changed ? "replaced (full hand-back "
 			    "pending)" : "known");
 			/* A lost batch withholds its ACKs (fod_serve.c). */
 			sb_printf(out, "serving: %llu DHCP requests, %llu "
 			    "ACKs\nlease store: %llu commits, %llu commit "
 			    "failures, %llu ACKs withheld\n\n",
-			    (unsigned long long)s->dhcp_rx,
+			    (unsigned long long)s->serve.dhcp_rx,
 			    (unsigned long long)s->eng.tx[DHCPACK],
 			    (unsigned long long)s->commits,
 			    (unsigned long long)s->commit_failures,
-			    (unsigned long long)s->acks_withheld);
+			    (unsigned long long)s->gc.withheld);
 			sb_printf(out, "%-16s %-20s %-20s %-12s %7s %7s %7s "
 			    "%11s %s\n", "SUBNET", "NETWORK", "SERVED BY",
 			    "HAND-BACK", "TOTAL", "FREE", "BOUND", "SHARE FREE",

@@ -103,8 +103,8 @@ provide(void *arg, struct snmp_snap *s)
 			r->state = SNMP_ST_STARTUP;
 		r->time_in_state = sn.ctr.state_since > 0 ?
 		    (uint32_t)age_cs(sn.now, sn.ctr.state_since) : 0;
-		r->last_poll_age = age_cs(sn.now, sn.last_poll_sent);
-		r->last_reply_age = age_cs(sn.now, sn.last_reply);
+		r->last_poll_age = age_cs(sn.now, sn.msg.last_poll_sent);
+		r->last_reply_age = age_cs(sn.now, sn.msg.last_reply);
 		r->last_handback_age = age_cs(sn.now,
 		    sn.ctr.last_handback_time);
 		r->polls_sent = sn.ctr.polls_sent;
@@ -116,16 +116,16 @@ provide(void *arg, struct snmp_snap *s)
 		    sizeof(r->last_takeover_reason), "%s",
 		    sn.ctr.last_takeover_reason);
 		r->bindings = (uint32_t)sn.bindings;
-		r->upd_received = sn.upd_received;
-		r->upd_acked = sn.upd_acked;
-		r->upd_failed = sn.upd_received > sn.upd_applied ?
-		    sn.upd_received - sn.upd_applied : 0;
+		r->upd_received = sn.sync.upd_received;
+		r->upd_acked = sn.sync.upd_acked;
+		r->upd_failed = sn.sync.upd_received > sn.sync.upd_applied ?
+		    sn.sync.upd_received - sn.sync.upd_applied : 0;
 		snprintf(r->last_failure, sizeof(r->last_failure), "%s",
-		    sn.stop_reason);
+		    sn.act.stop_reason);
 		r->sync_in_progress = sn.state == FOD_SYNCING ||
-		    sn.handback_subnet != SIZE_MAX;
-		r->auth_failures = sn.rejects[FOD_REJ_BAD_HMAC] +
-		    sn.rejects[FOD_REJ_REPLAYED];
+		    sn.handback.cur != SIZE_MAX;
+		r->auth_failures = sn.msg.rejects[FOD_REJ_BAD_HMAC] +
+		    sn.msg.rejects[FOD_REJ_REPLAYED];
 
 		s->dhcp[SNMP_DHCP_DISCOVER] += sn.eng.rx[DHCPDISCOVER];
 		s->dhcp[SNMP_DHCP_OFFER] += sn.eng.tx[DHCPOFFER];
