@@ -648,9 +648,9 @@ int		 fod_ctl_handler(void *arg, int argc, char **argv, bool json,
 		    struct strbuf *out);
 
 /* fod_peer.c: the per-primary thread */
-struct fod_peer	*fod_peer_new(struct fod *, size_t idx,
-		    const struct cfg_fo_primary *, char *err, size_t errlen,
-		    int *exit_code);
+/* Its index in fod->peers is the caller's to set (fod.c). */
+struct fod_peer	*fod_peer_new(struct fod *, const struct cfg_fo_primary *,
+		    char *err, size_t errlen, int *exit_code);
 int		 fod_peer_start(struct fod_peer *, char *err, size_t errlen);
 /* Asks the thread to stop (why: for the log, NULL = daemon shutting
  * down) and waits for it. */

@@ -91,6 +91,7 @@ fod_approve_on_req(struct fod_peer *p, const struct fo_msg *m,
 
 	for (size_t i = 0; i < m->n_updates; i++) {
 		const struct fo_update *u = &m->updates[i];
+		struct fod_verdict *v;
 		struct lease l;
 
 		if (!lease_decode(u->lease, u->lease_len, &l)) {
@@ -101,9 +102,9 @@ fod_approve_on_req(struct fod_peer *p, const struct fo_msg *m,
 		/* Full: answer what waits (this commits). */
 		if (p->approve.nverdicts == FOD_VERDICTS_MAX)
 			(void)fod_commit(p);
-		p->approve.verdicts[p->approve.nverdicts].seq = u->seq;
-		p->approve.verdicts[p->approve.nverdicts].result = judge(p, &l, u->seq, now);
-		p->approve.nverdicts++;
+		v = &p->approve.verdicts[p->approve.nverdicts++];
+		v->seq = u->seq;
+		v->result = judge(p, &l, u->seq, now);
 	}
 	/* Answered after the loop turn's commit: an approval means
 	 * durable here. */

@@ -93,17 +93,11 @@ addr_port(struct strbuf *out, uint32_t a, uint16_t port)
 	sb_printf(out, ":%u", port);
 }
 
-/* One primary as a JSON object (detail adds subnets and more). */
+/* The fields every status shows of a primary (the object left open). */
 static void
-peer_json(struct fod *fod, struct fod_peer *p, const struct fod_snap *s,
-    const struct fod_snap_subnet *subs, bool detail, struct strbuf *out)
+peer_json_summary(struct fod_peer *p, const struct fod_snap *s, double now,
+    struct strbuf *out)
 {
-	double	 now = fod_wallclock();
-	/* The main thread's copy, as the last reload left it. */
-	const struct cfg_fo_primary *pc = fod_config_primary(&fod->cfg,
-	    p->name);
-	const struct cfg_fo_policy *pol = pc != NULL ? &pc->policy :
-	    &fod->cfg.defaults;
 	bool	 first = true;
 
 	sb_puts(out, "{\"name\":");
@@ -118,8 +112,8 @@ peer_json(struct fod *fod, struct fod_peer *p, const struct fod_snap *s,
 	    "\"consecutive_misses\":%u,\"takeovers\":%llu,"
 	    "\"last_takeover_time\":%.3f,\"last_takeover_reason\":",
 	    p->port, fod_state_name(s->state), now - s->ctr.state_since,
-	    s->msg.last_poll_sent, ago(now, s->msg.last_poll_sent), s->msg.last_reply,
-	    ago(now, s->msg.last_reply),
+	    s->msg.last_poll_sent, ago(now, s->msg.last_poll_sent),
+	    s->msg.last_reply, ago(now, s->msg.last_reply),
 	    (unsigned long long)s->ctr.polls_sent,
 	    (unsigned long long)s->ctr.polls_answered,
 	    (unsigned long long)s->ctr.polls_answered_by_bind_upd,
@@ -139,7 +133,8 @@ peer_json(struct fod *fod, struct fod_peer *p, const struct fod_snap *s,
 	    (unsigned long long)s->ctr.handbacks,
 	    (unsigned long long)s->ctr.handback_failures,
 	    (unsigned long long)s->ctr.subnets_handed_back,
-	    s->ctr.last_handback_time, s->handback.last_secs, s->handback.last_leases,
+	    s->ctr.last_handback_time, s->handback.last_secs,
+	    s->handback.last_leases,
 	    (unsigned long long)s->bindings,
 	    (unsigned long long)s->local_bindings,
 	    (unsigned long long)s->sync.upd_received,
@@ -151,7 +146,8 @@ peer_json(struct fod *fod, struct fod_peer *p, const struct fod_snap *s,
 	    (unsigned long long)s->ctr.syncs_failed, s->sync.last_sync_secs,
 	    (unsigned long long)s->ctr.primary_restarts,
 	    atomic_load(&p->serving) ? "true" : "false",
-	    s->heard.faulty ? "true" : "false", s->act.critical ? "true" : "false");
+	    s->heard.faulty ? "true" : "false",
+	    s->act.critical ? "true" : "false");
 	sb_printf(out, ",\"partner_down\":%s,\"partner_heard\":%.3f,"
 	    "\"approvals_granted\":%llu,\"approvals_refused\":%llu",
 	    s->partner_down ? "true" : "false", s->partner_heard,
@@ -174,10 +170,19 @@ peer_json(struct fod *fod, struct fod_peer *p, const struct fod_snap *s,
 		first = false;
 	}
 	sb_puts(out, "}");
-	if (!detail) {
-		sb_puts(out, "}");
-		return;
-	}
+}
+
+/* The fields of `status PRIMARY` (up to the subnets' array, open). */
+static void
+peer_json_detail(struct fod *fod, struct fod_peer *p,
+    const struct fod_snap *s, struct strbuf *out)
+{
+	/* The main thread's copy, as the last reload left it. */
+	const struct cfg_fo_primary *pc = fod_config_primary(&fod->cfg,
+	    p->name);
+	const struct cfg_fo_policy *pol = pc != NULL ? &pc->policy :
+	    &fod->cfg.defaults;
+
 	sb_printf(out, ",\"messages_received\":%llu,\"messages_sent\":%llu,"
 	    "\"send_errors\":%llu,\"dhcp_ignored\":%llu,\"dhcp_received\":%llu,"
 	    "\"dhcp_sent\":%llu,\"offers\":%llu,\"acks\":%llu,\"naks\":%llu,"
@@ -186,10 +191,12 @@ peer_json(struct fod *fod, struct fod_peer *p, const struct fod_snap *s,
 	    "\"queue_dropped\":%llu,"
 	    "\"primary_store_known\":%s,\"primary_store_changed\":%s,"
 	    "\"primary_store_id\":\"",
-	    (unsigned long long)s->rx.msgs_rx, (unsigned long long)s->msg.msgs_tx,
+	    (unsigned long long)s->rx.msgs_rx,
+	    (unsigned long long)s->msg.msgs_tx,
 	    (unsigned long long)s->msg.send_errors,
 	    (unsigned long long)p->dhcp_ignored,
-	    (unsigned long long)s->serve.dhcp_rx, (unsigned long long)s->replies.sent,
+	    (unsigned long long)s->serve.dhcp_rx,
+	    (unsigned long long)s->replies.sent,
 	    (unsigned long long)s->eng.tx[DHCPOFFER],
 	    (unsigned long long)s->eng.tx[DHCPACK],
 	    (unsigned long long)s->eng.tx[DHCPNAK],
@@ -224,7 +231,8 @@ peer_json(struct fod *fod, struct fod_peer *p, const struct fod_snap *s,
 	    (unsigned long long)(s->meta.handback_through &
 	    ~FOD_LOCAL_SEQ_BIT),
 	    (unsigned long long)s->p_epoch, s->heard.p_buf_size,
-	    s->heard.buf_mismatch ? "true" : "false", s->heard.digest_mismatches,
+	    s->heard.buf_mismatch ? "true" : "false",
+	    s->heard.digest_mismatches,
 	    s->heard.digests_missing, (unsigned long long)s->sync_expected,
 	    (unsigned long long)s->sync_received,
 	    s->handback.full ? "true" : "false", pol->poll_delay,
@@ -232,6 +240,12 @@ peer_json(struct fod *fod, struct fod_peer *p, const struct fod_snap *s,
 	    pol->sync_bindings ? "true" : "false",
 	    pol->sync_fail_critical ? "true" : "false",
 	    pol->takeover_ping_check ? "true" : "false");
+}
+
+static void
+peer_json_subnets(const struct fod_snap *s, const struct fod_snap_subnet *subs,
+    double now, struct strbuf *out)
+{
 	for (size_t i = 0; i < s->nsubnets; i++) {
 		const struct fod_snap_subnet *x = &subs[i];
 
@@ -254,6 +268,22 @@ peer_json(struct fod *fod, struct fod_peer *p, const struct fod_snap *s,
 		    fod_safe_running(s, x, now) ? "true" : "false",
 		    x->safe_until);
 	}
+}
+
+/* One primary as a JSON object (detail adds subnets and more). */
+static void
+peer_json(struct fod *fod, struct fod_peer *p, const struct fod_snap *s,
+    const struct fod_snap_subnet *subs, bool detail, struct strbuf *out)
+{
+	double	 now = fod_wallclock();
+
+	peer_json_summary(p, s, now, out);
+	if (!detail) {
+		sb_puts(out, "}");
+		return;
+	}
+	peer_json_detail(fod, p, s, out);
+	peer_json_subnets(s, subs, now, out);
 	sb_puts(out, "]}");
 }
 
@@ -294,93 +324,74 @@ peer_text_row(struct fod_peer *p, const struct fod_snap *s, struct strbuf *out)
 	sb_free(&a);
 }
 
-static int
-cmd_status(struct fod *fod, int argc, char **argv, bool json,
-    struct strbuf *out)
+/* `status PRIMARY` as text. */
+static void
+peer_text_detail(struct fod_peer *p, const struct fod_snap *s,
+    const struct fod_snap_subnet *subs, struct strbuf *out)
 {
-	struct fod_snap *s;
-	struct fod_snap_subnet *subs = NULL;
-	struct fod_peer *only = NULL;
-	size_t	 cap = 0;
+	sb_printf(out, "%-12s %-21s %-10s %9s %-11s %-11s "
+	    "%-13s %5s %4s %4s %8s %-17s %5s\n", "PRIMARY",
+	    "ADDRESS", "STATE", "IN STATE", "LAST POLL",
+	    "LAST REPLY", "POLLS SENT/OK", "T/O", "MISS",
+	    "TAKE", "BINDINGS", "UPDATES RX/ACKED", "REJ");
+	peer_text_row(p, s, out);
+	sb_printf(out, "\nlast takeover: %s\nhand-backs: %llu "
+	    "(last: %zu bindings in %.3f s), failures %llu\n"
+	    "clock skew: %s%.1f s\nprimary store: %s\n",
+	    s->ctr.last_takeover_reason[0] ?
+	    s->ctr.last_takeover_reason : "never",
+	    (unsigned long long)s->ctr.handbacks,
+	    s->handback.last_leases, s->handback.last_secs,
+	    (unsigned long long)s->ctr.handback_failures,
+	    s->heard.have_clock ? "" : "unknown ",
+	    s->heard.clock_skew, !s->meta.p_store_known ?
+	    "unknown" : s->meta.p_store_changed ? "replaced "
+	    "(full hand-back pending)" : "known");
+	/* A lost batch withholds its ACKs (fod_serve.c). */
+	sb_printf(out, "serving: %llu DHCP requests, %llu "
+	    "ACKs\nlease store: %llu commits, %llu commit "
+	    "failures, %llu ACKs withheld\n\n",
+	    (unsigned long long)s->serve.dhcp_rx,
+	    (unsigned long long)s->eng.tx[DHCPACK],
+	    (unsigned long long)s->commits,
+	    (unsigned long long)s->commit_failures,
+	    (unsigned long long)s->gc.withheld);
+	sb_printf(out, "%-16s %-20s %-20s %-12s %7s %7s %7s "
+	    "%11s %s\n", "SUBNET", "NETWORK", "SERVED BY",
+	    "HAND-BACK", "TOTAL", "FREE", "BOUND", "SHARE FREE",
+	    "SAFE PERIOD");
+	for (size_t i = 0; i < s->nsubnets; i++) {
+		struct strbuf n;
+
+		sb_init(&n);
+		sb_ipv4(&n, subs[i].network);
+		sb_printf(&n, "/%u", subs[i].prefix);
+		sb_printf(out, "%-16s %-20s %-20s %-12s %7u %7u "
+		    "%7u %5u/%-5u ", subs[i].name,
+		    n.buf ? n.buf : "", served_by(s, &subs[i]),
+		    handback_name(subs[i].handback), subs[i].st.total,
+		    subs[i].st.free, subs[i].st.bound,
+		    subs[i].st.share_free,
+		    subs[i].st.share_total);
+		if (fod_safe_running(s, &subs[i], s->now))
+			sb_printf(out, "ends in %.0f s\n",
+			    subs[i].safe_until - s->now);
+		else
+			sb_puts(out, s->partner_down &&
+			    subs[i].serving ?
+			    "ended (partner-down)\n" : "-\n");
+		sb_free(&n);
+	}
+}
+
+/* The daemon's part of `status`, before the primaries. */
+static void
+status_header(struct fod *fod, bool json, struct strbuf *out)
+{
 	double	 up = ev_now(fod->loop) - fod->started;
 	uint64_t drx, dbad;
 
 	fod_direct_counts(fod, &drx, &dbad);
-	if (argc > 1 && (only = peer_named(fod, argv[1])) == NULL)
-		return error_out(out, json, "no primary named %s", argv[1]);
-	if ((s = malloc(sizeof(*s))) == NULL)
-		return error_out(out, json, "out of memory");
-	for (size_t i = 0; i < fod->npeers; i++)
-		if (fod->peers[i]->view.nsubnets > cap)
-			cap = fod->peers[i]->view.nsubnets;
-	if ((subs = calloc(cap ? cap : 1, sizeof(*subs))) == NULL) {
-		free(s);
-		return error_out(out, json, "out of memory");
-	}
-	if (only != NULL) {
-		fod_peer_snapshot(only, s, subs, cap);
-		if (json) {
-			peer_json(fod, only, s, subs, true, out);
-			sb_puts(out, "\n");
-		} else {
-			sb_printf(out, "%-12s %-21s %-10s %9s %-11s %-11s "
-			    "%-13s %5s %4s %4s %8s %-17s %5s\n", "PRIMARY",
-			    "ADDRESS", "STATE", "IN STATE", "LAST POLL",
-			    "LAST REPLY", "POLLS SENT/OK", "T/O", "MISS",
-			    "TAKE", "BINDINGS", "UPDATES RX/ACKED", "REJ");
-			peer_text_row(only, s, out);
-			sb_printf(out, "\nlast takeover: %s\nhand-backs: %llu "
-			    "(last: %zu bindings in %.3f s), failures %llu\n"
-			    "clock skew: %s%.1f s\nprimary store: %s\n",
-			    s->ctr.last_takeover_reason[0] ?
-			    s->ctr.last_takeover_reason : "never",
-			    (unsigned long long)s->ctr.handbacks,
-			    s->handback.last_leases, s->handback.last_secs,
-			    (unsigned long long)s->ctr.handback_failures,
-			    s->heard.have_clock ? "" : "unknown ",
-			    s->heard.clock_skew, !s->meta.p_store_known ? "unknown" :
-			    s->meta.p_store_changed ? "replaced (full hand-back "
-			    "pending)" : "known");
-			/* A lost batch withholds its ACKs (fod_serve.c). */
-			sb_printf(out, "serving: %llu DHCP requests, %llu "
-			    "ACKs\nlease store: %llu commits, %llu commit "
-			    "failures, %llu ACKs withheld\n\n",
-			    (unsigned long long)s->serve.dhcp_rx,
-			    (unsigned long long)s->eng.tx[DHCPACK],
-			    (unsigned long long)s->commits,
-			    (unsigned long long)s->commit_failures,
-			    (unsigned long long)s->gc.withheld);
-			sb_printf(out, "%-16s %-20s %-20s %-12s %7s %7s %7s "
-			    "%11s %s\n", "SUBNET", "NETWORK", "SERVED BY",
-			    "HAND-BACK", "TOTAL", "FREE", "BOUND", "SHARE FREE",
-			    "SAFE PERIOD");
-			for (size_t i = 0; i < s->nsubnets; i++) {
-				struct strbuf n;
-
-				sb_init(&n);
-				sb_ipv4(&n, subs[i].network);
-				sb_printf(&n, "/%u", subs[i].prefix);
-				sb_printf(out, "%-16s %-20s %-20s %-12s %7u %7u "
-				    "%7u %5u/%-5u ", subs[i].name,
-				    n.buf ? n.buf : "", served_by(s, &subs[i]),
-				    handback_name(subs[i].handback), subs[i].st.total,
-				    subs[i].st.free, subs[i].st.bound,
-				    subs[i].st.share_free,
-				    subs[i].st.share_total);
-				if (fod_safe_running(s, &subs[i], s->now))
-					sb_printf(out, "ends in %.0f s\n",
-					    subs[i].safe_until - s->now);
-				else
-					sb_puts(out, s->partner_down &&
-					    subs[i].serving ?
-					    "ended (partner-down)\n" : "-\n");
-				sb_free(&n);
-			}
-		}
-		free(subs);
-		free(s);
-		return 0;
-	}
 	if (json) {
 		sb_puts(out, "{\"role\":\"failover\",\"name\":");
 		sb_json_str(out, fod->cfg.server.name);
@@ -415,6 +426,40 @@ cmd_status(struct fod *fod, int argc, char **argv, bool json,
 		    "T/O", "MISS", "TAKE", "BINDINGS", "UPDATES RX/ACKED",
 		    "REJ");
 	}
+}
+
+static int
+cmd_status(struct fod *fod, int argc, char **argv, bool json,
+    struct strbuf *out)
+{
+	struct fod_snap *s;
+	struct fod_snap_subnet *subs = NULL;
+	struct fod_peer *only = NULL;
+	size_t	 cap = 0;
+
+	if (argc > 1 && (only = peer_named(fod, argv[1])) == NULL)
+		return error_out(out, json, "no primary named %s", argv[1]);
+	if ((s = malloc(sizeof(*s))) == NULL)
+		return error_out(out, json, "out of memory");
+	for (size_t i = 0; i < fod->npeers; i++)
+		if (fod->peers[i]->view.nsubnets > cap)
+			cap = fod->peers[i]->view.nsubnets;
+	if ((subs = calloc(cap ? cap : 1, sizeof(*subs))) == NULL) {
+		free(s);
+		return error_out(out, json, "out of memory");
+	}
+	if (only != NULL) {
+		fod_peer_snapshot(only, s, subs, cap);
+		if (json) {
+			peer_json(fod, only, s, subs, true, out);
+			sb_puts(out, "\n");
+		} else
+			peer_text_detail(only, s, subs, out);
+		free(subs);
+		free(s);
+		return 0;
+	}
+	status_header(fod, json, out);
 	for (size_t i = 0; i < fod->npeers; i++) {
 		fod_peer_snapshot(fod->peers[i], s, subs, cap);
 		if (json) {

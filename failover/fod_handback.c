@@ -124,7 +124,8 @@ fod_handback_note_local(struct fod_peer *p, size_t subnet, uint32_t addr)
 static bool
 ours(const struct fod_peer *p, const struct lease *l)
 {
-	return (l->seq & FOD_LOCAL_SEQ_BIT) != 0 && l->seq > p->meta.handback_through;
+	return (l->seq & FOD_LOCAL_SEQ_BIT) != 0 &&
+	    l->seq > p->meta.handback_through;
 }
 
 static int
@@ -377,9 +378,10 @@ all_done(struct fod_peer *p)
 	handback->ctl_ret_count = handback->st.sent_total;
 	p->handback.st.last_secs = ev_now(p->loop) - handback->started;
 	log_info("primary=%s: hand-back complete: %zu binding%s in %.3f s%s",
-	    p->name, handback->st.sent_total, handback->st.sent_total == 1 ? "" : "s",
-	    p->handback.st.last_secs, handback->skipped_big ? "; some records were larger "
-	    "than SyncBindingBufSize and not sent" : "");
+	    p->name, handback->st.sent_total,
+	    handback->st.sent_total == 1 ? "" : "s", handback->st.last_secs,
+	    handback->skipped_big ? "; some records were larger than "
+	    "SyncBindingBufSize and not sent" : "");
 	fod_peer_event_simple(p, FOD_EV_ALL_HANDED_BACK, NULL);
 }
 
@@ -422,10 +424,12 @@ fod_handback_start(struct fod_peer *p)
 	handback->active = true;
 	handback->from_takeover = p->act.fsm.returning_from_takeover;
 	if (p->proto.ctl_store_known)
-		handback->st.full = !p->meta.p_store_known || memcmp(p->proto.ctl_store_id,
-		    p->meta.p_store_id, FO_STORE_ID_LEN) != 0;
+		handback->st.full = !p->meta.p_store_known ||
+		    memcmp(p->proto.ctl_store_id, p->meta.p_store_id,
+		    FO_STORE_ID_LEN) != 0;
 	else
-		handback->st.full = !p->meta.p_store_known || p->meta.p_store_changed;
+		handback->st.full = !p->meta.p_store_known ||
+		    p->meta.p_store_changed;
 	handback->started = ev_now(p->loop);
 	handback->st.sent_total = 0;
 	handback->skipped_big = 0;

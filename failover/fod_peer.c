@@ -196,14 +196,13 @@ corrupt_cb(uint32_t addr, void *arg)
 
 /* Who the primary is, and the parts that only need memory. */
 static struct fod_peer *
-peer_alloc(struct fod *fod, size_t idx, const struct cfg_fo_primary *pc)
+peer_alloc(struct fod *fod, const struct cfg_fo_primary *pc)
 {
 	struct fod_peer *p;
 
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
 	p->fod = fod;
-	p->idx = idx;
 	p->uid = ++fod->next_uid;
 	snprintf(p->name, sizeof(p->name), "%s", pc->name);
 	p->id = pc->id;
@@ -351,13 +350,13 @@ open_rest(struct fod_peer *p, char *err, size_t errlen, int *exit_code)
 }
 
 struct fod_peer *
-fod_peer_new(struct fod *fod, size_t idx, const struct cfg_fo_primary *pc,
-    char *err, size_t errlen, int *exit_code)
+fod_peer_new(struct fod *fod, const struct cfg_fo_primary *pc, char *err,
+    size_t errlen, int *exit_code)
 {
 	struct fod_peer *p;
 
 	*exit_code = EXIT_SYSTEM;
-	if ((p = peer_alloc(fod, idx, pc)) == NULL) {
+	if ((p = peer_alloc(fod, pc)) == NULL) {
 		snprintf(err, errlen, "primary=%s: out of memory", pc->name);
 		return NULL;
 	}
