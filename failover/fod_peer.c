@@ -213,8 +213,9 @@ peer_alloc(struct fod *fod, const struct cfg_fo_primary *pc)
 	p->dgram_max = (p->addr >> 24) == 127 ? FO_DGRAM_LOOPBACK :
 	    FO_DGRAM_DEFAULT;
 	fod_sync_init(p);
-	if (fod_status_init(p) < 0 ||
-	    fod_config_view_dup(&pc->view, &p->view) < 0 ||
+	/* The parts size themselves after the view's subnets. */
+	if (fod_config_view_dup(&pc->view, &p->view) < 0 ||
+	    fod_status_init(p) < 0 ||
 	    (p->digests = calloc(p->view.nsubnets ? p->view.nsubnets : 1,
 	    sizeof(*p->digests))) == NULL ||
 	    fod_handback_init(p) < 0) {

@@ -32,12 +32,19 @@ fod_status_init(struct fod_peer *p)
 	ev_timer_init(&p->pub.w, pub_cb, FOD_SNAP_INTERVAL, 0.0);
 	p->pub.w.data = p;
 	p->pub.subnets = calloc(n ? n : 1, sizeof(*p->pub.subnets));
-	return p->pub.subnets == NULL ? -1 : 0;
+	if (p->pub.subnets == NULL) {
+		pthread_mutex_destroy(&p->pub.mtx);
+		return -1;
+	}
+	return 0;
 }
 
+/* After fod_status_init, or with nothing set up (pub.subnets NULL). */
 void
 fod_status_free(struct fod_peer *p)
 {
+	if (p->pub.subnets == NULL)
+		return;
 	if (p->loop != NULL)
 		ev_timer_stop(p->loop, &p->pub.w);
 	pthread_mutex_destroy(&p->pub.mtx);
