@@ -110,10 +110,11 @@ fod_new(struct ev_loop *loop, struct fod_config *cfg, const char *cfgpath,
 		goto fail;
 	}
 	for (size_t i = 0; i < fod->cfg.nprimaries; i++) {
-		fod->peers[i] = fod_peer_new(fod, i, &fod->cfg.primaries[i],
-		    err, errlen, exit_code);
+		fod->peers[i] = fod_peer_new(fod, &fod->cfg.primaries[i], err,
+		    errlen, exit_code);
 		if (fod->peers[i] == NULL)
 			goto fail;
+		fod->peers[i]->idx = i;
 		fod->npeers++;
 	}
 	if (fod_build_routes(fod) < 0) {
@@ -424,7 +425,7 @@ fod_reload(struct fod *fod, struct strbuf *why)
 	for (j = 0; j < nn; j++) {
 		if (origin[j] != RL_NEW)
 			continue;
-		np[j] = fod_peer_new(fod, j, &ncfg.primaries[j], err,
+		np[j] = fod_peer_new(fod, &ncfg.primaries[j], err,
 		    sizeof(err), &exit_code);
 		if (np[j] == NULL)
 			goto refuse;
@@ -470,7 +471,7 @@ fod_reload(struct fod *fod, struct strbuf *why)
 			continue;
 		if (origin[j] == RL_RESTARTED) {
 			/* Its store is closed now: open it again. */
-			np[j] = fod_peer_new(fod, j, &ncfg.primaries[j], err,
+			np[j] = fod_peer_new(fod, &ncfg.primaries[j], err,
 			    sizeof(err), &exit_code);
 		}
 		if (np[j] != NULL && start_peer(np[j], err, sizeof(err)) < 0) {

@@ -14,8 +14,8 @@
  *
  * They share nothing mutable but the queues (struct fq: mutex-protected
  * ring + ev_async), each peer's published status snapshot (a copy under
- * snap_mtx) and two atomic flags.  Fields of struct fod_peer are marked
- * with who may touch them.
+ * pub.mtx) and two atomic flags.  Fields of struct fod_peer are marked
+ * with the one file that writes them.
  */
 #ifndef DHCPFO_FAILOVER_FOD_H
 #define DHCPFO_FAILOVER_FOD_H
@@ -41,6 +41,7 @@
 #include "lease_db.h"
 #include "log.h"
 #include "netio.h"
+#include "park.h"
 #include "ping.h"
 #include "pool.h"
 #include "strbuf.h"
@@ -66,7 +67,8 @@
 					 * (fod_serve.c) */
 #define FOD_PACE_BUSY		(FO_RX_MAX / 4)	/* ... read at once above */
 #define FOD_EXPIRE_PER_TICK	4096
-#define FOD_MAX_PINGS		1024	/* DISCOVERs waiting on a ping */
+#define FOD_MAX_PINGS		1024	/* DISCOVERs waiting on a ping
+					 * (common/dhcp/park.c) */
 #define FOD_HANDBACK_WINDOW		1024	/* hand-back updates in flight */
 #define FOD_VERDICTS_MAX		256	/* BIND_RPLs waiting for one commit */
 #define FOD_SKEW_WARN		30.0	/* DESIGN 3: clock skew warned */
@@ -200,64 +202,114 @@ struct fod_snap_subnet {
 	double		 safe_until;
 };
 
-struct fod_snap {
-	bool		 valid;		/* published at least once */
-	enum fod_state	 state;
-	struct fod_fsm_counters ctr;
-	struct fsm_history hist;
-	double		 now;		/* wall clock of the snapshot */
-	double		 last_poll_sent, last_reply, last_rx; /* wall, 0 */
-	uint64_t	 msgs_rx, msgs_tx, send_errors;
-	uint64_t	 direct_rx;	/* datagrams on the primary's socket */
-	uint64_t	 direct_bad;	/* ... of them malformed */
-	uint64_t	 rejects[FO_REJ_COUNT];	/* dropped, by reason */
-	uint64_t	 upd_received, upd_applied, upd_acked, upd_conflicts;
-	uint64_t	 approvals_granted, approvals_refused;
-	uint64_t	 bindings, local_bindings;
-	/* The safe period (docs/safety.md). */
-	double		 partner_heard;	/* wall clock */
-	bool		 partner_down;
-	/* Start-up sync. */
-	uint64_t	 sync_expected, sync_received;
-	double		 last_sync_secs;
-	/* Hand-back. */
-	size_t		 handback_subnet;	/* in progress, or SIZE_MAX */
-	uint64_t	 handback_sent_total;
-	size_t		 last_handback_leases;
-	double		 last_handback_secs;
-	bool		 handback_full;	/* last/current one: everything */
-	/* The primary as we know it. */
+/* ----------------------------------------------------- one primary */
+
+/*
+ * struct fod_peer is made of parts, each written by one file only
+ * (docs/architecture.md convention 14); other files read them or call
+ * the owner's functions.  What status shows is kept in the parts'
+ * counter structs, and the snapshot (struct fod_snap, fod_status.c) is
+ * made of copies of those structs, taken whole.
+ */
+
+/* fod_act.c: the machine's driver. */
+struct fod_pending_ev {
+	struct fod_event	 ev;
+	char			 detail[FSM_REASON_MAX + 1];
+};
+
+struct fod_act_status {
+	bool		 critical;	/* stopped by a critical sync failure */
+	char		 stop_reason[FSM_REASON_MAX + 1];
+};
+
+struct fod_act {
+	struct fod_fsm	 fsm;
+	ev_timer	 fsm_w[FOD_TIMER_COUNT];
+	unsigned	 timer_gen[FOD_TIMER_COUNT];	/* armed or cancelled */
+	/* Events generated while actions run are queued, not nested. */
+	bool		 in_fsm;
+	struct fod_pending_ev pend[8];
+	size_t		 npend;
+	struct fod_act_status st;
+};
+
+/* fod_store.c: the persistent values (the store's meta) and what we know
+ * of the primary's store. */
+struct fod_meta {
+	uint64_t	 epoch;		/* our boot epoch for this pair */
 	uint8_t		 p_store_id[FO_STORE_ID_LEN];
-	bool		 p_store_known, p_store_changed;
-	uint64_t	 p_last_seq, p_acked_seq, local_seq, handback_through;
-	uint64_t	 p_epoch;
+	bool		 p_store_known;
+	bool		 p_store_changed; /* it reports another store */
+	uint64_t	 p_last_seq;	/* primary's updates stored, through */
+	bool		 sync_ok;	/* p_last_seq may advance */
+	uint64_t	 local_seq;	/* last local sequence handed out */
+	uint64_t	 local_seq_saved;
+	uint64_t	 handback_through;	/* local sequences handed back */
+	bool		 takeover;	/* we stand in for the primary */
+	bool		 partner_down;	/* as loaded; then the machine's */
+	uint64_t	 saved[16];	/* as last staged */
+};
+
+/* fod_msg.c: the protocol's counters and what the primary reports. */
+struct fod_msg_counters {
+	uint64_t	 msgs_tx, send_errors;
+	double		 last_poll_sent, last_reply;	/* wall clock, 0 */
+	uint64_t	 rejects[FO_REJ_COUNT];
+};
+
+struct fod_heard {
+	uint64_t	 p_acked_seq;	/* its LAST_SEQ of our stream */
 	unsigned	 p_buf_size;
 	bool		 buf_mismatch;
 	bool		 have_clock;
-	double		 clock_skew;	/* primary - us, seconds */
 	bool		 faulty;	/* skew over FOD_SKEW_FAULTY */
+	double		 clock_skew;	/* primary - us, seconds */
 	unsigned	 digest_mismatches, digests_missing;
-	/* Serving (takeover). */
-	struct engine_counters eng;
-	uint64_t	 dhcp_rx, dhcp_sent, dhcp_send_errors;
-	uint64_t	 commits, commit_failures, acks_withheld;
-	uint64_t	 ping_checks, ping_in_use, ping_backlog;
-	/* Stopped by a critical sync failure. */
-	bool		 critical;
-	char		 stop_reason[FSM_REASON_MAX + 1];
-	size_t		 nsubnets;	/* entries in the peer's snap_subnets */
 };
 
-/* ----------------------------------------------------- one primary */
+struct fod_proto {
+	uint64_t	 tx_seq;	/* header seq of our last datagram */
+	struct fo_msg	*mt;		/* encode scratch (senders) */
+	uint8_t		*txbuf;		/* FO_DGRAM_MAX */
+	uint8_t		 ctl_store_id[FO_STORE_ID_LEN];	/* CTL_REQ's */
+	bool		 ctl_store_known;
+	bool		 skew_warned;
+	bool		*digest_seen, *digest_match;	/* per subnet */
+	bool		 digests_logged;
+	struct fod_msg_counters ctr;
+	struct fod_heard heard;
+	/* One limit per reason: garbage must not hide a wrong key. */
+	struct log_ratelimit rl_rej[FO_REJ_COUNT + 1];
+	struct log_ratelimit rl_send;
+};
 
+/* fod_sync.c: start-up sync and replication receive. */
+struct fod_sync_counters {
+	uint64_t	 upd_received, upd_applied, upd_acked, upd_conflicts;
+	double		 last_sync_secs;
+};
+
+struct fod_sync {
+	struct fo_rx	 rx;		/* update sequences to acknowledge */
+	uint64_t	 rx_max_seq;	/* highest primary seq staged */
+	bool		 counting;	/* a start-up sync is running */
+	uint64_t	 expected;	/* SyncStart COUNT */
+	uint64_t	 last;		/* SyncStart LAST_SEQ (or max) */
+	bool		 has_last;
+	uint64_t	*seen;
+	size_t		 nseen, capseen;
+	double		 started;
+	struct fod_sync_counters ctr;
+	struct log_ratelimit rl_store, rl_conflict;
+};
+
+/* fod_handback.c: hand-back of the primary's subnets. */
 struct fod_addrvec {
 	uint32_t	*v;
 	size_t		 n, cap;
 };
 
-struct fod_ping_wait;
-
-/* Hand-back of one primary's subnets (fod_handback.c). */
 struct fod_handback_ent {
 	uint64_t	 seq;		/* UPD_SEQ */
 	uint32_t	 addr;
@@ -265,12 +317,18 @@ struct fod_handback_ent {
 	uint8_t		 rec[LEASE_RECORD_MAX];
 };
 
+struct fod_handback_status {
+	size_t		 cur;		/* subnet in progress, SIZE_MAX */
+	bool		 full;		/* every binding, not only ours */
+	size_t		 sent_total;	/* leases in this hand-back */
+	size_t		 last_leases;	/* ... in the last complete one */
+	double		 last_secs;
+};
+
 struct fod_handback {
 	bool		 active;
-	bool		 full;		/* every binding, not only ours */
 	bool		 from_takeover;
 	double		 started;	/* ev_now */
-	size_t		 cur;		/* subnet in progress, SIZE_MAX */
 	bool		 was_serving;	/* cur was served when it began */
 	uint64_t	 base;		/* START marker's UPD_SEQ */
 	size_t		 n;		/* updates of cur */
@@ -278,17 +336,113 @@ struct fod_handback {
 	bool		 done_sent;	/* DONE marker out */
 	struct fod_handback_ent *ents;
 	size_t		 ents_cap;
-	size_t		 sent_total;	/* leases in this hand-back */
 	size_t		 ctl_ret_count;	/* for the CtlRet that ends it */
 	struct fo_tx	 tx;
 	ev_timer	 retry_w;
 	uint8_t		*sub;		/* enum fod_handback_sub per subnet */
 	struct fod_addrvec *local;	/* per subnet: addresses we granted */
 	size_t		 skipped_big;	/* records over the buffer size */
+	struct fod_handback_status st;
+};
+
+/* fod_serve.c: takeover serving and the group commit. */
+struct fod_serve_counters {
+	uint64_t	 dhcp_rx;
+};
+
+struct fod_serve {
+	struct engine	 eng;
+	bool		 commit_urgent;
+	bool		 commit_paced;	/* rx waits for pace_w */
+	ev_periodic	 pace_w;
+	struct gcommit	 gc;		/* ACKs until their batch commits */
+	struct dhcp_replyq outbox;
+	struct dhcp_reply_stats rstats;
+	struct park_set	 pings;		/* DISCOVERs waiting on a ping */
+	struct dhcp_msg	*msg;		/* decode scratch */
+	struct engine_result *res;	/* engine scratch */
+	struct fod_serve_counters ctr;
+	struct log_ratelimit rl_store, rl_send, rl_ping;
+};
+
+/* fod_approve.c: BIND_REQs of the primary. */
+struct fod_approve_counters {
+	uint64_t	 granted, refused;
+};
+
+struct fod_verdict {
+	uint64_t	 seq;
+	uint8_t		 result;
+};
+
+struct fod_approve {
+	/* Verdicts waiting for the commit that makes them true. */
+	size_t		 nverdicts;
+	struct fod_verdict verdicts[FOD_VERDICTS_MAX];
+	struct fod_approve_counters ctr;
+};
+
+/* fod_notify.c: notifications that could come in floods. */
+struct fod_notify_limits {
+	struct trap_limit tl_auth, tl_store, tl_dup;
+};
+
+/*
+ * Counters of the receive path, which fod_msg_rx (fod_msg.c) and
+ * fod_peer_sock_drain (fod_peer_sock.c) keep in struct fod_peer itself.
+ */
+struct fod_rx_counters {
+	uint64_t	 msgs_rx;
+	uint64_t	 direct_rx;	/* datagrams on the primary's socket */
+	uint64_t	 direct_bad;	/* ... of them malformed */
+	double		 last_rx;	/* wall clock, 0 */
+};
+
+/*
+ * The status snapshot: the parts' structs as they were at one moment,
+ * and the few values computed from them then.
+ */
+struct fod_snap {
+	bool		 valid;		/* published at least once */
+	double		 now;		/* wall clock of the snapshot */
+	enum fod_state	 state;
+	struct fod_fsm_counters ctr;
+	struct fsm_history hist;
+	struct fod_act_status act;
+	struct fod_rx_counters rx;
+	struct fod_msg_counters msg;
+	struct fod_heard heard;
+	struct fod_meta	 meta;
+	uint64_t	 p_epoch;	/* last primary boot epoch seen */
+	struct fod_sync_counters sync;
+	struct fod_handback_status handback;
+	struct fod_approve_counters approve;
+	struct fod_serve_counters serve;
+	struct engine_counters eng;
+	struct dhcp_reply_stats replies;
+	struct gcommit_stats gc;
+	struct park_counters pings;
+	/* Computed when published. */
+	double		 partner_heard;	/* the safe period's start, wall */
+	bool		 partner_down;
+	uint64_t	 sync_expected, sync_received;	/* 0: none running */
+	uint64_t	 bindings, local_bindings;
+	uint64_t	 commits, commit_failures;
+	size_t		 nsubnets;	/* entries in the peer's pub.subnets */
+};
+
+/* fod_status.c: the published snapshot (shared with the main thread). */
+struct fod_pub {
+	pthread_mutex_t	 mtx;
+	struct fod_snap	 snap;		/* under mtx */
+	struct fod_snap_subnet *subnets;	/* under mtx */
+	double		 at;		/* last published (ev_now) */
+	ev_timer	 w;		/* a deferred snapshot */
 };
 
 struct fod_peer {
-	/* ---- set by main before the thread starts; read-only after */
+	/* ---- fod_peer.c: set before the thread starts, read-only after
+	 * (policy: also a reload's FQ_CMD_POLICY; stop*: FQ_CMD_STOP) */
 	struct fod	*fod;
 	uint64_t	 uid;		/* unique for the daemon's life: a
 					 * reload may stop a peer while its
@@ -299,32 +453,11 @@ struct fod_peer {
 	uint16_t	 port;
 	struct ev_loop	*loop;		/* the thread's loop */
 	struct fq	 inq;		/* main -> thread */
-
-	/* ---- main thread only */
-	size_t		 idx;		/* in fod->peers (a reload moves it) */
 	pthread_t	 thr;
 	bool		 thr_started;
-	uint64_t	 dhcp_ignored;	/* dropped by main: not serving */
-	uint64_t	 dhcp_queued;
-	uint64_t	 fod_queued;
-
-	/* ---- shared */
-	atomic_bool	 serving;	/* any subnet served: route DHCP */
-	atomic_bool	 critical;	/* stopped by SyncFailCritical */
-	pthread_mutex_t	 snap_mtx;
-	struct fod_snap	 snap;		/* under snap_mtx */
-	struct fod_snap_subnet *snap_subnets;
-
-	/* ---- the thread only (and main before it starts) */
 	ev_async	 wake_w;
-	int		 fd;		/* connected to the primary (-1) */
-	ev_io		 sock_w;
-	struct fq_item	*rxit;		/* receive buffer for fd */
 	ev_prepare	 prepare_w;
-	ev_timer	 fsm_w[FOD_TIMER_COUNT];
-	unsigned	 timer_gen[FOD_TIMER_COUNT];	/* armed or cancelled */
 	ev_timer	 tick_w;
-	ev_timer	 pub_w;		/* a deferred snapshot */
 	bool		 stopping;
 	char		 stop_why[64];	/* FQ_CMD_STOP's reason */
 	struct config	 view;		/* own deep copy */
@@ -332,111 +465,52 @@ struct fod_peer {
 	struct fo_key	 key;		/* loaded before the thread starts,
 					 * never changed: main compares it
 					 * on reload */
-	struct fo_replay replay;
 	struct lease_db	*db;
 	struct pool_set	*pools;
-	struct engine	 eng;
 	struct ping_ctx	*ping;
 	struct netio_l2	 l2;
-	struct fod_fsm	 fsm;
-	size_t		 lease_max;	/* LEASE cap: min of buffer sizes */
 	size_t		 dgram_max;	/* BIND_UPD packing */
 	uint8_t		(*digests)[FO_SHA256_LEN];	/* ours, per subnet */
+	double		 started;	/* wall clock, thread start */
 
-	/* Events generated while actions run are queued, not nested. */
-	bool		 in_fsm;
-	struct fod_pending_ev {
-		struct fod_event	 ev;
-		char		 detail[FSM_REASON_MAX + 1];
-	}		 pend[8];
-	size_t		 npend;
+	/* ---- fod.c (main thread): index in fod->peers, a reload moves it */
+	size_t		 idx;
+	/* ---- fod_dispatch.c (main thread) */
+	uint64_t	 dhcp_ignored;	/* dropped by main: not serving */
+	uint64_t	 dhcp_queued;
+	uint64_t	 fod_queued;
 
-	/* Persistent values (meta of the store), fod_store.c. */
-	uint64_t	 epoch;		/* our boot epoch for this pair */
-	uint64_t	 tx_seq;	/* header seq of our last datagram */
-	uint8_t		 p_store_id[FO_STORE_ID_LEN];
-	bool		 p_store_known;
-	uint64_t	 p_last_seq;	/* primary's updates stored, through */
-	bool		 sync_ok;	/* p_last_seq may advance */
-	uint64_t	 local_seq;	/* last local sequence handed out */
-	uint64_t	 local_seq_saved;
-	uint64_t	 handback_through;	/* local sequences handed back */
-	uint64_t	 p_epoch;	/* last primary boot epoch seen */
-	bool		 takeover_saved;
-	bool		 partner_down_saved; /* as loaded; then the machine's */
-	uint64_t	 meta_saved[16];	/* as last staged, fod_store.c */
+	/* ---- shared: fod_act.c stores, main loads */
+	atomic_bool	 serving;	/* any subnet served: route DHCP */
+	atomic_bool	 critical;	/* stopped by SyncFailCritical */
 
-	/* What the primary told us. */
-	uint8_t		 ctl_store_id[FO_STORE_ID_LEN];	/* CTL_REQ's */
-	bool		 ctl_store_known;
-	bool		 p_store_changed;
-	uint64_t	 p_acked_seq;	/* its LAST_SEQ of our stream */
-	unsigned	 p_buf_size;
-	bool		 buf_mismatch;
-	bool		 have_clock, faulty, skew_warned;
-	double		 clock_skew;
-	bool		*digest_seen, *digest_match;
-	unsigned	 digest_mismatches, digests_missing;
-	bool		 digests_logged;
+	/* ---- fod_peer_sock.c: the primary's own connected socket */
+	int		 fd;		/* -1: not open */
+	ev_io		 sock_w;
+	struct fq_item	*rxit;		/* receive buffer for fd */
+	uint64_t	 direct_rx, direct_bad;	/* struct fod_rx_counters */
 
-	/* Replication receive (fod_sync.c). */
-	struct fo_rx	 rx;		/* update sequences to acknowledge */
-	uint64_t	 rx_max_seq;	/* highest primary seq staged */
-	bool		 sync_counting;	/* a start-up sync is running */
-	uint64_t	 sync_expected;	/* SyncStart COUNT */
-	uint64_t	 sync_last;	/* SyncStart LAST_SEQ (or max) */
-	bool		 sync_has_last;
-	uint64_t	*sync_seen;
-	size_t		 sync_nseen, sync_capseen;
-	double		 sync_started;
+	/* ---- fod_msg.c: the receive path (fod_msg_rx) */
+	struct fo_msg	*m;		/* decode scratch */
+	struct fo_replay replay;
+	size_t		 lease_max;	/* LEASE cap: min of buffer sizes */
+	uint64_t	 msgs_rx;	/* struct fod_rx_counters */
+	double		 last_rx;
+	uint64_t	 p_epoch;	/* last primary boot epoch seen; also
+					 * loaded by fod_store.c */
+	bool		 snap_dirty;	/* fod_peer_changed(); fod_msg_rx
+					 * sets it itself */
 
-	/* Hand-back (fod_handback.c). */
-	struct fod_handback	 handback;
-
-	/* Serving (fod_serve.c). */
-	bool		 commit_urgent;
-	bool		 commit_paced;	/* rx waits for pace_w */
-	ev_periodic	 pace_w;
-	struct gcommit	 gc;		/* ACKs until their batch commits */
-	struct dhcp_replyq outbox;
-	struct dhcp_reply_stats rstats;
-	struct fod_ping_wait *pings;
-	unsigned	 pings_inflight;
-	struct dhcp_msg	*msg;		/* decode scratch */
-	struct engine_result *res;	/* engine scratch */
-
-	/* Protocol scratch and counters. */
-	struct fo_msg	*m;		/* decode scratch (receive path) */
-	struct fo_msg	*mt;		/* encode scratch (senders) */
-	uint8_t		*txbuf;		/* FO_DGRAM_MAX */
-	double		 last_poll_sent, last_reply, last_rx;
-	double		 started;	/* wall clock, thread start (fod_peer.c) */
-	uint64_t	 msgs_rx, msgs_tx, send_errors;
-	uint64_t	 direct_rx, direct_bad;
-	uint64_t	 rejects[FO_REJ_COUNT];	/* dropped, by reason */
-	uint64_t	 upd_received, upd_applied, upd_acked, upd_conflicts;
-	uint64_t	 approvals_granted, approvals_refused; /* fod_approve.c */
-	/* Verdicts waiting for the commit that makes them true
-	 * (fod_approve.c). */
-	size_t		 nverdicts;
-	struct fod_verdict {
-		uint64_t	 seq;
-		uint8_t		 result;
-	}		 verdicts[FOD_VERDICTS_MAX];
-	uint64_t	 dhcp_rx, ping_backlog;
-	uint64_t	 bindings, local_bindings;
-	double		 last_sync_secs;
-	size_t		 last_handback_leases;
-	double		 last_handback_secs;
-	bool		 crit;
-	char		 stop_reason[FSM_REASON_MAX + 1];
-	bool		 snap_dirty;
-	double		 snap_at;
-	/* One limit per reason: garbage must not hide a wrong key. */
-	struct log_ratelimit rl_rej[FO_REJ_COUNT + 1];
-	struct log_ratelimit rl_store, rl_send, rl_ping, rl_conflict;
-	/* Notifications that could come in floods (fod_notify.c). */
-	struct trap_limit tl_auth, tl_store, tl_dup;
+	/* ---- the parts */
+	struct fod_act	 act;		/* fod_act.c */
+	struct fod_meta	 meta;		/* fod_store.c */
+	struct fod_proto proto;		/* fod_msg.c */
+	struct fod_sync	 sync;		/* fod_sync.c */
+	struct fod_handback handback;	/* fod_handback.c */
+	struct fod_serve serve;		/* fod_serve.c */
+	struct fod_approve approve;	/* fod_approve.c */
+	struct fod_notify_limits notify;	/* fod_notify.c */
+	struct fod_pub	 pub;		/* fod_status.c */
 };
 
 /* ------------------------------------------------------ main thread */
@@ -560,9 +634,9 @@ int		 fod_ctl_handler(void *arg, int argc, char **argv, bool json,
 		    struct strbuf *out);
 
 /* fod_peer.c: the per-primary thread */
-struct fod_peer	*fod_peer_new(struct fod *, size_t idx,
-		    const struct cfg_fo_primary *, char *err, size_t errlen,
-		    int *exit_code);
+/* Its index in fod->peers is the caller's to set (fod.c). */
+struct fod_peer	*fod_peer_new(struct fod *, const struct cfg_fo_primary *,
+		    char *err, size_t errlen, int *exit_code);
 int		 fod_peer_start(struct fod_peer *, char *err, size_t errlen);
 /* Asks the thread to stop (why: for the log, NULL = daemon shutting
  * down) and waits for it. */
@@ -573,17 +647,31 @@ int		 fod_peer_sock_open(struct fod_peer *, char *err, size_t errlen);
 void		 fod_peer_sock_close(struct fod_peer *);
 /* Handle whatever waits in that socket now. */
 void		 fod_peer_sock_drain(struct fod_peer *);
+/* Stop and start watching it (a paced commit reads it at its tick). */
+void		 fod_peer_sock_pause(struct fod_peer *);
+void		 fod_peer_sock_resume(struct fod_peer *);
 /* Feed an event to the machine and perform its actions. */
 void		 fod_peer_event(struct fod_peer *, const struct fod_event *);
 /* Shorthand for an event with no fields but its type (and detail). */
 void		 fod_peer_event_simple(struct fod_peer *, enum fod_event_type,
 		    const char *detail);
 /* fod_act.c: the machine's driver. */
+/* The machine from the policy, its timers: -1 if the policy is refused. */
+int		 fod_act_init(struct fod_peer *, char *err, size_t errlen);
+/* A reload's policy, from the next timer on. */
+void		 fod_act_set_policy(struct fod_peer *);
+/* dhcpfoctl start: out of STOPPED, the critical stop forgotten. */
+void		 fod_act_start(struct fod_peer *);
+void		 fod_act_free(struct fod_peer *);
 void		 fod_peer_timer_cb(struct ev_loop *, ev_timer *, int);
 /* Serving on/off for one subnet or all (keeps the main's flag right). */
 void		 fod_peer_serve(struct fod_peer *, size_t subnet, bool on);
 void		 fod_peer_serve_all(struct fod_peer *, bool on);
 /* fod_status.c */
+int		 fod_status_init(struct fod_peer *);
+void		 fod_status_free(struct fod_peer *);
+/* Something status shows changed: publish soon. */
+void		 fod_peer_changed(struct fod_peer *);
 void		 fod_peer_publish(struct fod_peer *, bool force);
 double		 fod_wallclock(void);
 /* Thread side of reading a peer snapshot (main: fod_ctl.c). */
@@ -606,8 +694,23 @@ int		 fod_store_save(struct fod_peer *);
 void		 fod_store_commit_failed(struct fod_peer *);
 uint64_t	 fod_store_local_seq(struct fod_peer *);
 void		 fod_store_adopt_primary(struct fod_peer *, const uint8_t *id);
+/* The primary's store identity as it reports it. */
+void		 fod_store_check_primary(struct fod_peer *, const uint8_t *id);
+/* Our copy may lack what we granted: hand back everything next time. */
+void		 fod_store_primary_changed(struct fod_peer *);
+/* Persist the takeover (docs/design.md §3): 0, or the store's error. */
+int		 fod_store_set_takeover(struct fod_peer *, bool);
+void		 fod_store_set_sync_ok(struct fod_peer *, bool);
+/* We hold the primary's updates through seq (it never goes back). */
+void		 fod_store_advance(struct fod_peer *, uint64_t seq);
+/* Every local sequence handed out so far was handed back. */
+void		 fod_store_handed_back(struct fod_peer *);
 
 /* fod_msg.c: the failover protocol on a peer's thread */
+/* Buffers, the replay window's epoch, the LEASE cap (after the store's
+ * values are loaded): -1 when out of memory. */
+int		 fod_msg_init(struct fod_peer *);
+void		 fod_msg_free(struct fod_peer *);
 void		 fod_msg_rx(struct fod_peer *, const struct fq_item *);
 /* Encode, sign and send p->m (its header is filled in here). */
 int		 fod_msg_send(struct fod_peer *, struct fo_msg *);
@@ -617,15 +720,23 @@ int		 fod_send_poll(struct fod_peer *);
 int		 fod_send_sync_req(struct fod_peer *);
 int		 fod_send_ctl_ret(struct fod_peer *, uint8_t result,
 		    const char *reason);
-int		 fod_send_acks(struct fod_peer *);
 uint8_t		 fo_state_code(enum fod_state);
 void		 fod_reject(struct fod_peer *, enum fo_reject, const char *what);
-/* What the primary says about its store and buffer size. */
-void		 fod_check_store(struct fod_peer *, const uint8_t *id);
+/* What the primary says about its buffer size. */
 void		 fod_check_buf_size(struct fod_peer *, const struct fo_msg *);
 
 /* fod_sync.c: start-up sync and replication receive */
+void		 fod_sync_init(struct fod_peer *);
 void		 fod_sync_begin(struct fod_peer *);
+/* The sync failed: our watermark is not backed by a complete one. */
+void		 fod_sync_failed(struct fod_peer *);
+/* Before a commit: what it makes durable moves the watermark. */
+void		 fod_sync_before_commit(struct fod_peer *);
+/* After it (rc 0) the updates are acknowledged; a failure (rc) lost
+ * them: none is, the primary resends. */
+void		 fod_sync_committed(struct fod_peer *, int rc);
+/* BIND_ACK for everything staged and committed since the last ones. */
+int		 fod_sync_send_acks(struct fod_peer *);
 void		 fod_sync_on_start(struct fod_peer *, const struct fo_msg *,
 		    bool restarted);
 void		 fod_sync_on_done(struct fod_peer *, const struct fo_msg *,
@@ -636,8 +747,18 @@ bool		 fod_sync_on_bind_upd(struct fod_peer *, const struct fo_msg *,
 void		 fod_sync_free(struct fod_peer *);
 
 /* fod_serve.c: takeover DHCP serving and the group commit */
-/* The group commit on p->db (once the store is open). */
-void		 fod_serve_init(struct fod_peer *);
+/* The group commit on p->db (once the store is open), the ping
+ * parking, buffers: -1 when out of memory. */
+int		 fod_serve_init(struct fod_peer *);
+/* The engine on p->pools (once they are built). */
+void		 fod_serve_engine_init(struct fod_peer *);
+/* The policy (at start and after a reload): the commit grid, whether
+ * the share's limits apply. */
+void		 fod_serve_set_policy(struct fod_peer *);
+/* Something staged gates an answer: commit before the loop sleeps. */
+void		 fod_commit_soon(struct fod_peer *);
+/* Send the replies that need no commit. */
+void		 fod_serve_flush(struct fod_peer *);
 void		 fod_serve_packet(struct fod_peer *, const struct fq_item *);
 /*
  * End the batch (gcommit.h): commit what is staged (and the persistent
@@ -648,8 +769,6 @@ void		 fod_serve_packet(struct fod_peer *, const struct fq_item *);
 int		 fod_commit(struct fod_peer *);
 /* Commit what is staged at the next tick of the commit grid. */
 void		 fod_commit_paced(struct fod_peer *);
-/* The grid's period from the policy (at start and after a reload). */
-void		 fod_pace_init(struct fod_peer *);
 void		 fod_serve_prepare(struct fod_peer *);
 void		 fod_serve_cancel_pings(struct fod_peer *);
 void		 fod_serve_expire(struct fod_peer *);
@@ -676,6 +795,10 @@ void		 fod_handback_on_ack(struct fod_peer *, const struct fo_msg *);
 void		 fod_handback_note_local(struct fod_peer *, size_t subnet,
 		    uint32_t addr);
 void		 fod_handback_set_policy(struct fod_peer *);
+/* Serving every subnet again: none is handed back. */
+void		 fod_handback_hold_all(struct fod_peer *);
+/* Bindings of the hand-back the next CtlRet ends (then 0). */
+size_t		 fod_handback_take_ctl_count(struct fod_peer *);
 
 /* Small helpers. */
 void		 fod_fmt_addr(uint32_t, char *, size_t);

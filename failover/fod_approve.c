@@ -55,7 +55,7 @@ judge(struct fod_peer *p, struct lease *l, uint64_t seq, int64_t now)
 static void
 answer(struct fod_peer *p, uint64_t seq, uint8_t result)
 {
-	struct fo_msg *m = p->mt;
+	struct fo_msg *m = p->proto.mt;
 
 	fod_msg_init_to_primary(p, m, FO_BIND_RPL);
 	m->present |= FO_BIT(FO_TLV_UPD_SEQ) | FO_BIT(FO_TLV_RESULT);
@@ -67,18 +67,18 @@ answer(struct fod_peer *p, uint64_t seq, uint8_t result)
 void
 fod_approve_committed(struct fod_peer *p, int rc)
 {
-	for (size_t i = 0; i < p->nverdicts; i++) {
-		struct fod_verdict *v = &p->verdicts[i];
+	for (size_t i = 0; i < p->approve.nverdicts; i++) {
+		struct fod_verdict *v = &p->approve.verdicts[i];
 
 		if (v->result == FO_RESULT_OK && rc != 0)
 			v->result = FO_RESULT_STORE_ERROR;
 		if (v->result == FO_RESULT_OK)
-			p->approvals_granted++;
+			p->approve.ctr.granted++;
 		else
-			p->approvals_refused++;
+			p->approve.ctr.refused++;
 		answer(p, v->seq, v->result);
 	}
-	p->nverdicts = 0;
+	p->approve.nverdicts = 0;
 }
 
 void
@@ -91,6 +91,7 @@ fod_approve_on_req(struct fod_peer *p, const struct fo_msg *m,
 
 	for (size_t i = 0; i < m->n_updates; i++) {
 		const struct fo_update *u = &m->updates[i];
+		struct fod_verdict *v;
 		struct lease l;
 
 		if (!lease_decode(u->lease, u->lease_len, &l)) {
@@ -99,17 +100,17 @@ fod_approve_on_req(struct fod_peer *p, const struct fo_msg *m,
 			continue;
 		}
 		/* Full: answer what waits (this commits). */
-		if (p->nverdicts == FOD_VERDICTS_MAX)
+		if (p->approve.nverdicts == FOD_VERDICTS_MAX)
 			(void)fod_commit(p);
-		p->verdicts[p->nverdicts].seq = u->seq;
-		p->verdicts[p->nverdicts].result = judge(p, &l, u->seq, now);
-		p->nverdicts++;
+		v = &p->approve.verdicts[p->approve.nverdicts++];
+		v->seq = u->seq;
+		v->result = judge(p, &l, u->seq, now);
 	}
 	/* Answered after the loop turn's commit: an approval means
 	 * durable here. */
-	if (p->nverdicts > 0)
-		p->commit_urgent = true;
-	p->snap_dirty = true;
+	if (p->approve.nverdicts > 0)
+		fod_commit_soon(p);
+	fod_peer_changed(p);
 	/* Like a binding update, it answers a poll (fod_fsm.c). */
 	fod_peer_event(p, &ev);
 }

@@ -82,7 +82,7 @@ rejects_total(const struct fod_snap *s)
 	uint64_t n = 0;
 
 	for (unsigned i = 1; i < FO_REJ_COUNT; i++)
-		n += s->rejects[i];
+		n += s->msg.rejects[i];
 	return n;
 }
 
@@ -93,17 +93,11 @@ addr_port(struct strbuf *out, uint32_t a, uint16_t port)
 	sb_printf(out, ":%u", port);
 }
 
-/* One primary as a JSON object (detail adds subnets and more). */
+/* The fields every status shows of a primary (the object left open). */
 static void
-peer_json(struct fod *fod, struct fod_peer *p, const struct fod_snap *s,
-    const struct fod_snap_subnet *subs, bool detail, struct strbuf *out)
+peer_json_summary(struct fod_peer *p, const struct fod_snap *s, double now,
+    struct strbuf *out)
 {
-	double	 now = fod_wallclock();
-	/* The main thread's copy, as the last reload left it. */
-	const struct cfg_fo_primary *pc = fod_config_primary(&fod->cfg,
-	    p->name);
-	const struct cfg_fo_policy *pol = pc != NULL ? &pc->policy :
-	    &fod->cfg.defaults;
 	bool	 first = true;
 
 	sb_puts(out, "{\"name\":");
@@ -118,8 +112,8 @@ peer_json(struct fod *fod, struct fod_peer *p, const struct fod_snap *s,
 	    "\"consecutive_misses\":%u,\"takeovers\":%llu,"
 	    "\"last_takeover_time\":%.3f,\"last_takeover_reason\":",
 	    p->port, fod_state_name(s->state), now - s->ctr.state_since,
-	    s->last_poll_sent, ago(now, s->last_poll_sent), s->last_reply,
-	    ago(now, s->last_reply),
+	    s->msg.last_poll_sent, ago(now, s->msg.last_poll_sent),
+	    s->msg.last_reply, ago(now, s->msg.last_reply),
 	    (unsigned long long)s->ctr.polls_sent,
 	    (unsigned long long)s->ctr.polls_answered,
 	    (unsigned long long)s->ctr.polls_answered_by_bind_upd,
@@ -139,45 +133,56 @@ peer_json(struct fod *fod, struct fod_peer *p, const struct fod_snap *s,
 	    (unsigned long long)s->ctr.handbacks,
 	    (unsigned long long)s->ctr.handback_failures,
 	    (unsigned long long)s->ctr.subnets_handed_back,
-	    s->ctr.last_handback_time, s->last_handback_secs, s->last_handback_leases,
+	    s->ctr.last_handback_time, s->handback.last_secs,
+	    s->handback.last_leases,
 	    (unsigned long long)s->bindings,
 	    (unsigned long long)s->local_bindings,
-	    (unsigned long long)s->upd_received,
-	    (unsigned long long)s->upd_applied,
-	    (unsigned long long)s->upd_acked,
-	    (unsigned long long)s->upd_conflicts,
+	    (unsigned long long)s->sync.upd_received,
+	    (unsigned long long)s->sync.upd_applied,
+	    (unsigned long long)s->sync.upd_acked,
+	    (unsigned long long)s->sync.upd_conflicts,
 	    (unsigned long long)rejects_total(s),
 	    (unsigned long long)s->ctr.syncs_completed,
-	    (unsigned long long)s->ctr.syncs_failed, s->last_sync_secs,
+	    (unsigned long long)s->ctr.syncs_failed, s->sync.last_sync_secs,
 	    (unsigned long long)s->ctr.primary_restarts,
 	    atomic_load(&p->serving) ? "true" : "false",
-	    s->faulty ? "true" : "false", s->critical ? "true" : "false");
+	    s->heard.faulty ? "true" : "false",
+	    s->act.critical ? "true" : "false");
 	sb_printf(out, ",\"partner_down\":%s,\"partner_heard\":%.3f,"
 	    "\"approvals_granted\":%llu,\"approvals_refused\":%llu",
 	    s->partner_down ? "true" : "false", s->partner_heard,
-	    (unsigned long long)s->approvals_granted,
-	    (unsigned long long)s->approvals_refused);
-	if (s->have_clock)
-		sb_printf(out, ",\"clock_skew\":%.3f", s->clock_skew);
+	    (unsigned long long)s->approve.granted,
+	    (unsigned long long)s->approve.refused);
+	if (s->heard.have_clock)
+		sb_printf(out, ",\"clock_skew\":%.3f", s->heard.clock_skew);
 	else
 		sb_puts(out, ",\"clock_skew\":null");
-	if (s->critical) {
+	if (s->act.critical) {
 		sb_puts(out, ",\"stop_reason\":");
-		sb_json_str(out, s->stop_reason);
+		sb_json_str(out, s->act.stop_reason);
 	}
 	sb_puts(out, ",\"rejected\":{");
 	for (unsigned i = 1; i < FO_REJ_COUNT; i++) {
-		if (s->rejects[i] == 0)
+		if (s->msg.rejects[i] == 0)
 			continue;
 		sb_printf(out, "%s\"%s\":%llu", first ? "" : ",",
-		    fo_reject_name(i), (unsigned long long)s->rejects[i]);
+		    fo_reject_name(i), (unsigned long long)s->msg.rejects[i]);
 		first = false;
 	}
 	sb_puts(out, "}");
-	if (!detail) {
-		sb_puts(out, "}");
-		return;
-	}
+}
+
+/* The fields of `status PRIMARY` (up to the subnets' array, open). */
+static void
+peer_json_detail(struct fod *fod, struct fod_peer *p,
+    const struct fod_snap *s, struct strbuf *out)
+{
+	/* The main thread's copy, as the last reload left it. */
+	const struct cfg_fo_primary *pc = fod_config_primary(&fod->cfg,
+	    p->name);
+	const struct cfg_fo_policy *pol = pc != NULL ? &pc->policy :
+	    &fod->cfg.defaults;
+
 	sb_printf(out, ",\"messages_received\":%llu,\"messages_sent\":%llu,"
 	    "\"send_errors\":%llu,\"dhcp_ignored\":%llu,\"dhcp_received\":%llu,"
 	    "\"dhcp_sent\":%llu,\"offers\":%llu,\"acks\":%llu,\"naks\":%llu,"
@@ -186,23 +191,25 @@ peer_json(struct fod *fod, struct fod_peer *p, const struct fod_snap *s,
 	    "\"queue_dropped\":%llu,"
 	    "\"primary_store_known\":%s,\"primary_store_changed\":%s,"
 	    "\"primary_store_id\":\"",
-	    (unsigned long long)s->msgs_rx, (unsigned long long)s->msgs_tx,
-	    (unsigned long long)s->send_errors,
+	    (unsigned long long)s->rx.msgs_rx,
+	    (unsigned long long)s->msg.msgs_tx,
+	    (unsigned long long)s->msg.send_errors,
 	    (unsigned long long)p->dhcp_ignored,
-	    (unsigned long long)s->dhcp_rx, (unsigned long long)s->dhcp_sent,
+	    (unsigned long long)s->serve.dhcp_rx,
+	    (unsigned long long)s->replies.sent,
 	    (unsigned long long)s->eng.tx[DHCPOFFER],
 	    (unsigned long long)s->eng.tx[DHCPACK],
 	    (unsigned long long)s->eng.tx[DHCPNAK],
 	    (unsigned long long)s->commits,
 	    (unsigned long long)s->commit_failures,
-	    (unsigned long long)s->acks_withheld,
-	    (unsigned long long)s->ping_checks,
-	    (unsigned long long)s->ping_in_use,
-	    (unsigned long long)s->ping_backlog,
+	    (unsigned long long)s->gc.withheld,
+	    (unsigned long long)s->eng.ping_checks,
+	    (unsigned long long)s->eng.ping_conflicts,
+	    (unsigned long long)s->pings.backlog,
 	    (unsigned long long)fq_dropped(&p->inq),
-	    s->p_store_known ? "true" : "false",
-	    s->p_store_changed ? "true" : "false");
-	sb_hex(out, s->p_store_id, FO_STORE_ID_LEN);
+	    s->meta.p_store_known ? "true" : "false",
+	    s->meta.p_store_changed ? "true" : "false");
+	sb_hex(out, s->meta.p_store_id, FO_STORE_ID_LEN);
 	/* Requests the engine dropped while serving, by reason. */
 	sb_puts(out, "\",\"drops\":{");
 	for (int i = 1; i < ENGINE_DROP_COUNT; i++)
@@ -218,19 +225,27 @@ peer_json(struct fod *fod, struct fod_peer *p, const struct fod_snap *s,
 	    "\"poll_retry_max\":%u,\"wait_poll_rpl\":%g,"
 	    "\"sync_bindings\":%s,\"sync_fail_critical\":%s,"
 	    "\"takeover_ping_check\":%s},\"subnets\":[",
-	    (unsigned long long)s->p_last_seq,
-	    (unsigned long long)(s->p_acked_seq & ~FOD_LOCAL_SEQ_BIT),
-	    (unsigned long long)s->local_seq,
-	    (unsigned long long)s->handback_through,
-	    (unsigned long long)s->p_epoch, s->p_buf_size,
-	    s->buf_mismatch ? "true" : "false", s->digest_mismatches,
-	    s->digests_missing, (unsigned long long)s->sync_expected,
+	    (unsigned long long)s->meta.p_last_seq,
+	    (unsigned long long)(s->heard.p_acked_seq & ~FOD_LOCAL_SEQ_BIT),
+	    (unsigned long long)s->meta.local_seq,
+	    (unsigned long long)(s->meta.handback_through &
+	    ~FOD_LOCAL_SEQ_BIT),
+	    (unsigned long long)s->p_epoch, s->heard.p_buf_size,
+	    s->heard.buf_mismatch ? "true" : "false",
+	    s->heard.digest_mismatches,
+	    s->heard.digests_missing, (unsigned long long)s->sync_expected,
 	    (unsigned long long)s->sync_received,
-	    s->handback_full ? "true" : "false", pol->poll_delay,
+	    s->handback.full ? "true" : "false", pol->poll_delay,
 	    pol->poll_retry_max, pol->wait_poll_rpl,
 	    pol->sync_bindings ? "true" : "false",
 	    pol->sync_fail_critical ? "true" : "false",
 	    pol->takeover_ping_check ? "true" : "false");
+}
+
+static void
+peer_json_subnets(const struct fod_snap *s, const struct fod_snap_subnet *subs,
+    double now, struct strbuf *out)
+{
 	for (size_t i = 0; i < s->nsubnets; i++) {
 		const struct fod_snap_subnet *x = &subs[i];
 
@@ -253,6 +268,22 @@ peer_json(struct fod *fod, struct fod_peer *p, const struct fod_snap *s,
 		    fod_safe_running(s, x, now) ? "true" : "false",
 		    x->safe_until);
 	}
+}
+
+/* One primary as a JSON object (detail adds subnets and more). */
+static void
+peer_json(struct fod *fod, struct fod_peer *p, const struct fod_snap *s,
+    const struct fod_snap_subnet *subs, bool detail, struct strbuf *out)
+{
+	double	 now = fod_wallclock();
+
+	peer_json_summary(p, s, now, out);
+	if (!detail) {
+		sb_puts(out, "}");
+		return;
+	}
+	peer_json_detail(fod, p, s, out);
+	peer_json_subnets(s, subs, now, out);
 	sb_puts(out, "]}");
 }
 
@@ -274,8 +305,8 @@ peer_text_row(struct fod_peer *p, const struct fod_snap *s, struct strbuf *out)
 
 	sb_init(&a);
 	addr_port(&a, p->addr, p->port);
-	fmt_age(poll, sizeof(poll), now, s->last_poll_sent);
-	fmt_age(rpl, sizeof(rpl), now, s->last_reply);
+	fmt_age(poll, sizeof(poll), now, s->msg.last_poll_sent);
+	fmt_age(rpl, sizeof(rpl), now, s->msg.last_reply);
 	sb_printf(out, "%-12s %-21s %-10s %8.1fs %-11s %-11s %6llu/%-6llu "
 	    "%5llu %4u %4llu %8llu %8llu/%-8llu %5llu%s%s\n", p->name,
 	    a.buf ? a.buf : "", fod_state_name(s->state),
@@ -285,101 +316,82 @@ peer_text_row(struct fod_peer *p, const struct fod_snap *s, struct strbuf *out)
 	    (unsigned long long)s->ctr.polls_timed_out,
 	    s->ctr.consecutive_misses, (unsigned long long)s->ctr.takeovers,
 	    (unsigned long long)s->bindings,
-	    (unsigned long long)s->upd_received,
-	    (unsigned long long)s->upd_acked,
+	    (unsigned long long)s->sync.upd_received,
+	    (unsigned long long)s->sync.upd_acked,
 	    (unsigned long long)rejects_total(s),
-	    s->faulty ? "  FAULTY (clock)" : "",
-	    s->critical ? "  STOPPED (sync failed)" : "");
+	    s->heard.faulty ? "  FAULTY (clock)" : "",
+	    s->act.critical ? "  STOPPED (sync failed)" : "");
 	sb_free(&a);
 }
 
-static int
-cmd_status(struct fod *fod, int argc, char **argv, bool json,
-    struct strbuf *out)
+/* `status PRIMARY` as text. */
+static void
+peer_text_detail(struct fod_peer *p, const struct fod_snap *s,
+    const struct fod_snap_subnet *subs, struct strbuf *out)
 {
-	struct fod_snap *s;
-	struct fod_snap_subnet *subs = NULL;
-	struct fod_peer *only = NULL;
-	size_t	 cap = 0;
+	sb_printf(out, "%-12s %-21s %-10s %9s %-11s %-11s "
+	    "%-13s %5s %4s %4s %8s %-17s %5s\n", "PRIMARY",
+	    "ADDRESS", "STATE", "IN STATE", "LAST POLL",
+	    "LAST REPLY", "POLLS SENT/OK", "T/O", "MISS",
+	    "TAKE", "BINDINGS", "UPDATES RX/ACKED", "REJ");
+	peer_text_row(p, s, out);
+	sb_printf(out, "\nlast takeover: %s\nhand-backs: %llu "
+	    "(last: %zu bindings in %.3f s), failures %llu\n"
+	    "clock skew: %s%.1f s\nprimary store: %s\n",
+	    s->ctr.last_takeover_reason[0] ?
+	    s->ctr.last_takeover_reason : "never",
+	    (unsigned long long)s->ctr.handbacks,
+	    s->handback.last_leases, s->handback.last_secs,
+	    (unsigned long long)s->ctr.handback_failures,
+	    s->heard.have_clock ? "" : "unknown ",
+	    s->heard.clock_skew, !s->meta.p_store_known ?
+	    "unknown" : s->meta.p_store_changed ? "replaced "
+	    "(full hand-back pending)" : "known");
+	/* A lost batch withholds its ACKs (fod_serve.c). */
+	sb_printf(out, "serving: %llu DHCP requests, %llu "
+	    "ACKs\nlease store: %llu commits, %llu commit "
+	    "failures, %llu ACKs withheld\n\n",
+	    (unsigned long long)s->serve.dhcp_rx,
+	    (unsigned long long)s->eng.tx[DHCPACK],
+	    (unsigned long long)s->commits,
+	    (unsigned long long)s->commit_failures,
+	    (unsigned long long)s->gc.withheld);
+	sb_printf(out, "%-16s %-20s %-20s %-12s %7s %7s %7s "
+	    "%11s %s\n", "SUBNET", "NETWORK", "SERVED BY",
+	    "HAND-BACK", "TOTAL", "FREE", "BOUND", "SHARE FREE",
+	    "SAFE PERIOD");
+	for (size_t i = 0; i < s->nsubnets; i++) {
+		struct strbuf n;
+
+		sb_init(&n);
+		sb_ipv4(&n, subs[i].network);
+		sb_printf(&n, "/%u", subs[i].prefix);
+		sb_printf(out, "%-16s %-20s %-20s %-12s %7u %7u "
+		    "%7u %5u/%-5u ", subs[i].name,
+		    n.buf ? n.buf : "", served_by(s, &subs[i]),
+		    handback_name(subs[i].handback), subs[i].st.total,
+		    subs[i].st.free, subs[i].st.bound,
+		    subs[i].st.share_free,
+		    subs[i].st.share_total);
+		if (fod_safe_running(s, &subs[i], s->now))
+			sb_printf(out, "ends in %.0f s\n",
+			    subs[i].safe_until - s->now);
+		else
+			sb_puts(out, s->partner_down &&
+			    subs[i].serving ?
+			    "ended (partner-down)\n" : "-\n");
+		sb_free(&n);
+	}
+}
+
+/* The daemon's part of `status`, before the primaries. */
+static void
+status_header(struct fod *fod, bool json, struct strbuf *out)
+{
 	double	 up = ev_now(fod->loop) - fod->started;
 	uint64_t drx, dbad;
 
 	fod_direct_counts(fod, &drx, &dbad);
-	if (argc > 1 && (only = peer_named(fod, argv[1])) == NULL)
-		return error_out(out, json, "no primary named %s", argv[1]);
-	if ((s = malloc(sizeof(*s))) == NULL)
-		return error_out(out, json, "out of memory");
-	for (size_t i = 0; i < fod->npeers; i++)
-		if (fod->peers[i]->view.nsubnets > cap)
-			cap = fod->peers[i]->view.nsubnets;
-	if ((subs = calloc(cap ? cap : 1, sizeof(*subs))) == NULL) {
-		free(s);
-		return error_out(out, json, "out of memory");
-	}
-	if (only != NULL) {
-		fod_peer_snapshot(only, s, subs, cap);
-		if (json) {
-			peer_json(fod, only, s, subs, true, out);
-			sb_puts(out, "\n");
-		} else {
-			sb_printf(out, "%-12s %-21s %-10s %9s %-11s %-11s "
-			    "%-13s %5s %4s %4s %8s %-17s %5s\n", "PRIMARY",
-			    "ADDRESS", "STATE", "IN STATE", "LAST POLL",
-			    "LAST REPLY", "POLLS SENT/OK", "T/O", "MISS",
-			    "TAKE", "BINDINGS", "UPDATES RX/ACKED", "REJ");
-			peer_text_row(only, s, out);
-			sb_printf(out, "\nlast takeover: %s\nhand-backs: %llu "
-			    "(last: %zu bindings in %.3f s), failures %llu\n"
-			    "clock skew: %s%.1f s\nprimary store: %s\n",
-			    s->ctr.last_takeover_reason[0] ?
-			    s->ctr.last_takeover_reason : "never",
-			    (unsigned long long)s->ctr.handbacks,
-			    s->last_handback_leases, s->last_handback_secs,
-			    (unsigned long long)s->ctr.handback_failures,
-			    s->have_clock ? "" : "unknown ",
-			    s->clock_skew, !s->p_store_known ? "unknown" :
-			    s->p_store_changed ? "replaced (full hand-back "
-			    "pending)" : "known");
-			/* A lost batch withholds its ACKs (fod_serve.c). */
-			sb_printf(out, "serving: %llu DHCP requests, %llu "
-			    "ACKs\nlease store: %llu commits, %llu commit "
-			    "failures, %llu ACKs withheld\n\n",
-			    (unsigned long long)s->dhcp_rx,
-			    (unsigned long long)s->eng.tx[DHCPACK],
-			    (unsigned long long)s->commits,
-			    (unsigned long long)s->commit_failures,
-			    (unsigned long long)s->acks_withheld);
-			sb_printf(out, "%-16s %-20s %-20s %-12s %7s %7s %7s "
-			    "%11s %s\n", "SUBNET", "NETWORK", "SERVED BY",
-			    "HAND-BACK", "TOTAL", "FREE", "BOUND", "SHARE FREE",
-			    "SAFE PERIOD");
-			for (size_t i = 0; i < s->nsubnets; i++) {
-				struct strbuf n;
-
-				sb_init(&n);
-				sb_ipv4(&n, subs[i].network);
-				sb_printf(&n, "/%u", subs[i].prefix);
-				sb_printf(out, "%-16s %-20s %-20s %-12s %7u %7u "
-				    "%7u %5u/%-5u ", subs[i].name,
-				    n.buf ? n.buf : "", served_by(s, &subs[i]),
-				    handback_name(subs[i].handback), subs[i].st.total,
-				    subs[i].st.free, subs[i].st.bound,
-				    subs[i].st.share_free,
-				    subs[i].st.share_total);
-				if (fod_safe_running(s, &subs[i], s->now))
-					sb_printf(out, "ends in %.0f s\n",
-					    subs[i].safe_until - s->now);
-				else
-					sb_puts(out, s->partner_down &&
-					    subs[i].serving ?
-					    "ended (partner-down)\n" : "-\n");
-				sb_free(&n);
-			}
-		}
-		free(subs);
-		free(s);
-		return 0;
-	}
 	if (json) {
 		sb_puts(out, "{\"role\":\"failover\",\"name\":");
 		sb_json_str(out, fod->cfg.server.name);
@@ -414,6 +426,40 @@ cmd_status(struct fod *fod, int argc, char **argv, bool json,
 		    "T/O", "MISS", "TAKE", "BINDINGS", "UPDATES RX/ACKED",
 		    "REJ");
 	}
+}
+
+static int
+cmd_status(struct fod *fod, int argc, char **argv, bool json,
+    struct strbuf *out)
+{
+	struct fod_snap *s;
+	struct fod_snap_subnet *subs = NULL;
+	struct fod_peer *only = NULL;
+	size_t	 cap = 0;
+
+	if (argc > 1 && (only = peer_named(fod, argv[1])) == NULL)
+		return error_out(out, json, "no primary named %s", argv[1]);
+	if ((s = malloc(sizeof(*s))) == NULL)
+		return error_out(out, json, "out of memory");
+	for (size_t i = 0; i < fod->npeers; i++)
+		if (fod->peers[i]->view.nsubnets > cap)
+			cap = fod->peers[i]->view.nsubnets;
+	if ((subs = calloc(cap ? cap : 1, sizeof(*subs))) == NULL) {
+		free(s);
+		return error_out(out, json, "out of memory");
+	}
+	if (only != NULL) {
+		fod_peer_snapshot(only, s, subs, cap);
+		if (json) {
+			peer_json(fod, only, s, subs, true, out);
+			sb_puts(out, "\n");
+		} else
+			peer_text_detail(only, s, subs, out);
+		free(subs);
+		free(s);
+		return 0;
+	}
+	status_header(fod, json, out);
 	for (size_t i = 0; i < fod->npeers; i++) {
 		fod_peer_snapshot(fod->peers[i], s, subs, cap);
 		if (json) {

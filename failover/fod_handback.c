@@ -45,7 +45,7 @@ fod_handback_init(struct fod_peer *p)
 	struct fod_handback *handback = &p->handback;
 	size_t	 n = p->view.nsubnets;
 
-	handback->cur = SIZE_MAX;
+	handback->st.cur = SIZE_MAX;
 	if ((handback->sub = calloc(n ? n : 1, sizeof(*handback->sub))) == NULL ||
 	    (handback->local = calloc(n ? n : 1, sizeof(*handback->local))) == NULL)
 		return -1;
@@ -82,6 +82,22 @@ fod_handback_set_policy(struct fod_peer *p)
 }
 
 void
+fod_handback_hold_all(struct fod_peer *p)
+{
+	for (size_t i = 0; i < p->view.nsubnets; i++)
+		p->handback.sub[i] = FOD_SUB_HELD;
+}
+
+size_t
+fod_handback_take_ctl_count(struct fod_peer *p)
+{
+	size_t	 n = p->handback.ctl_ret_count;
+
+	p->handback.ctl_ret_count = 0;
+	return n;
+}
+
+void
 fod_handback_note_local(struct fod_peer *p, size_t subnet, uint32_t addr)
 {
 	struct fod_addrvec *v;
@@ -96,7 +112,7 @@ fod_handback_note_local(struct fod_peer *p, size_t subnet, uint32_t addr)
 		if (nv == NULL) {
 			/* Without the note the grant would not be handed
 			 * back unless the store is walked: force that. */
-			p->p_store_changed = true;
+			fod_store_primary_changed(p);
 			return;
 		}
 		v->v = nv;
@@ -108,7 +124,8 @@ fod_handback_note_local(struct fod_peer *p, size_t subnet, uint32_t addr)
 static bool
 ours(const struct fod_peer *p, const struct lease *l)
 {
-	return (l->seq & FOD_LOCAL_SEQ_BIT) != 0 && l->seq > p->handback_through;
+	return (l->seq & FOD_LOCAL_SEQ_BIT) != 0 &&
+	    l->seq > p->meta.handback_through;
 }
 
 static int
@@ -181,7 +198,7 @@ collect(struct fod_peer *p, size_t i)
 	int	 rc;
 
 	handback->n = 0;
-	if (handback->full) {
+	if (handback->st.full) {
 		struct walk w = { .p = p, .lo = sn->network,
 		    .hi = sn->network | ~sn->mask };
 
@@ -209,8 +226,8 @@ collect(struct fod_peer *p, size_t i)
 static void
 send_marker(struct fod_peer *p, uint8_t type, uint64_t seq)
 {
-	const struct cfg_subnet *sn = &p->view.subnets[p->handback.cur];
-	struct fo_msg *m = p->mt;
+	const struct cfg_subnet *sn = &p->view.subnets[p->handback.st.cur];
+	struct fo_msg *m = p->proto.mt;
 
 	fod_msg_init_to_primary(p, m, type);
 	m->present |= FO_BIT(FO_TLV_SUBNET) | FO_BIT(FO_TLV_COUNT) |
@@ -241,7 +258,7 @@ static void
 pump(struct fod_peer *p)
 {
 	struct fod_handback *handback = &p->handback;
-	struct fo_msg *m = p->mt;
+	struct fo_msg *m = p->proto.mt;
 	double	 now = ev_now(p->loop);
 
 	while (handback->next < handback->n && !fo_tx_full(&handback->tx)) {
@@ -282,7 +299,7 @@ begin(struct fod_peer *p, size_t i)
 	struct pool *pl = pool_set_get(p->pools, i);
 	int	 rc;
 
-	handback->cur = i;
+	handback->st.cur = i;
 	handback->was_serving = pool_is_serving(pl);
 	fod_peer_serve(p, i, false);
 	handback->sub[i] = FOD_SUB_SYNCING;
@@ -300,7 +317,7 @@ begin(struct fod_peer *p, size_t i)
 	 */
 	if (!handback->from_takeover && handback->n == 0) {
 		handback->sub[i] = FOD_SUB_BACK;
-		handback->cur = SIZE_MAX;
+		handback->st.cur = SIZE_MAX;
 		return HANDBACK_SKIPPED;
 	}
 	handback->base = fod_store_local_seq(p);
@@ -321,7 +338,7 @@ begin(struct fod_peer *p, size_t i)
 	send_marker(p, FO_SUBNET_SYNC_START, handback->base);
 	(void)fo_tx_sent(&handback->tx, handback->base, 0, ev_now(p->loop));
 	pump(p);
-	p->snap_dirty = true;
+	fod_peer_changed(p);
 	return HANDBACK_STARTED;
 }
 
@@ -330,14 +347,14 @@ fail(struct fod_peer *p, const char *detail)
 {
 	struct fod_handback *handback = &p->handback;
 
-	if (handback->cur != SIZE_MAX) {
+	if (handback->st.cur != SIZE_MAX) {
 		if (handback->was_serving)
-			fod_peer_serve(p, handback->cur, true);
-		handback->sub[handback->cur] = FOD_SUB_HELD;
+			fod_peer_serve(p, handback->st.cur, true);
+		handback->sub[handback->st.cur] = FOD_SUB_HELD;
 	}
 	ev_timer_stop(p->loop, &handback->retry_w);
 	fo_tx_reset(&handback->tx);
-	handback->cur = SIZE_MAX;
+	handback->st.cur = SIZE_MAX;
 	handback->active = false;
 	fod_peer_event_simple(p, FOD_EV_HANDBACK_FAILED, detail);
 }
@@ -348,22 +365,23 @@ all_done(struct fod_peer *p)
 	struct fod_handback *handback = &p->handback;
 
 	handback->active = false;
-	handback->cur = SIZE_MAX;
+	handback->st.cur = SIZE_MAX;
 	ev_timer_stop(p->loop, &handback->retry_w);
 	/* Every local sequence so far was handed back. */
-	p->handback_through = FOD_LOCAL_SEQ_BIT | p->local_seq;
+	fod_store_handed_back(p);
 	for (size_t i = 0; i < p->view.nsubnets; i++)
 		handback->local[i].n = 0;
-	if (handback->full && p->ctl_store_known)
-		fod_store_adopt_primary(p, p->ctl_store_id);
+	if (handback->st.full && p->proto.ctl_store_known)
+		fod_store_adopt_primary(p, p->proto.ctl_store_id);
 	(void)fod_store_save(p);
-	p->last_handback_leases = handback->sent_total;
-	handback->ctl_ret_count = handback->sent_total;
-	p->last_handback_secs = ev_now(p->loop) - handback->started;
+	p->handback.st.last_leases = handback->st.sent_total;
+	handback->ctl_ret_count = handback->st.sent_total;
+	p->handback.st.last_secs = ev_now(p->loop) - handback->started;
 	log_info("primary=%s: hand-back complete: %zu binding%s in %.3f s%s",
-	    p->name, handback->sent_total, handback->sent_total == 1 ? "" : "s",
-	    p->last_handback_secs, handback->skipped_big ? "; some records were larger "
-	    "than SyncBindingBufSize and not sent" : "");
+	    p->name, handback->st.sent_total,
+	    handback->st.sent_total == 1 ? "" : "s", handback->st.last_secs,
+	    handback->skipped_big ? "; some records were larger than "
+	    "SyncBindingBufSize and not sent" : "");
 	fod_peer_event_simple(p, FOD_EV_ALL_HANDED_BACK, NULL);
 }
 
@@ -397,21 +415,23 @@ fod_handback_start(struct fod_peer *p)
 {
 	struct fod_handback *handback = &p->handback;
 
-	if (handback->cur != SIZE_MAX) {
+	if (handback->st.cur != SIZE_MAX) {
 		/* Restart (the primary restarted meanwhile): the subnet in
 		 * progress goes through the markers again. */
 		ev_timer_stop(p->loop, &handback->retry_w);
-		handback->cur = SIZE_MAX;
+		handback->st.cur = SIZE_MAX;
 	}
 	handback->active = true;
-	handback->from_takeover = p->fsm.returning_from_takeover;
-	if (p->ctl_store_known)
-		handback->full = !p->p_store_known || memcmp(p->ctl_store_id,
-		    p->p_store_id, FO_STORE_ID_LEN) != 0;
+	handback->from_takeover = p->act.fsm.returning_from_takeover;
+	if (p->proto.ctl_store_known)
+		handback->st.full = !p->meta.p_store_known ||
+		    memcmp(p->proto.ctl_store_id, p->meta.p_store_id,
+		    FO_STORE_ID_LEN) != 0;
 	else
-		handback->full = !p->p_store_known || p->p_store_changed;
+		handback->st.full = !p->meta.p_store_known ||
+		    p->meta.p_store_changed;
 	handback->started = ev_now(p->loop);
-	handback->sent_total = 0;
+	handback->st.sent_total = 0;
 	handback->skipped_big = 0;
 	/* A hand-back always starts over from the first subnet: one that
 	 * went back before a failure or restart goes through the markers
@@ -422,7 +442,7 @@ fod_handback_start(struct fod_peer *p)
 			handback->sub[i] = FOD_SUB_HELD;
 	fo_tx_reset(&handback->tx);
 	log_info("primary=%s: handing back %s, subnet by subnet", p->name,
-	    handback->full ? "every binding we hold (its lease store is not the "
+	    handback->st.full ? "every binding we hold (its lease store is not the "
 	    "one our copy came from)" : "the bindings we changed");
 	advance(p);
 }
@@ -439,14 +459,14 @@ fod_handback_abort(struct fod_peer *p)
 {
 	struct fod_handback *handback = &p->handback;
 
-	if (handback->cur != SIZE_MAX) {
+	if (handback->st.cur != SIZE_MAX) {
 		if (handback->was_serving)
-			fod_peer_serve(p, handback->cur, true);
-		handback->sub[handback->cur] = FOD_SUB_HELD;
+			fod_peer_serve(p, handback->st.cur, true);
+		handback->sub[handback->st.cur] = FOD_SUB_HELD;
 	}
 	ev_timer_stop(p->loop, &handback->retry_w);
 	fo_tx_reset(&handback->tx);
-	handback->cur = SIZE_MAX;
+	handback->st.cur = SIZE_MAX;
 	handback->active = false;
 }
 
@@ -454,15 +474,15 @@ static void
 subnet_done(struct fod_peer *p)
 {
 	struct fod_handback *handback = &p->handback;
-	size_t	 i = handback->cur;
+	size_t	 i = handback->st.cur;
 
 	handback->sub[i] = FOD_SUB_BACK;
-	handback->sent_total += handback->n;
-	p->snap_dirty = true;
+	handback->st.sent_total += handback->n;
+	fod_peer_changed(p);
 	ev_timer_stop(p->loop, &handback->retry_w);
 	log_info("primary=%s: subnet %s handed back (%zu binding%s)", p->name,
 	    p->view.subnets[i].name, handback->n, handback->n == 1 ? "" : "s");
-	handback->cur = SIZE_MAX;
+	handback->st.cur = SIZE_MAX;
 	fod_peer_event_simple(p, FOD_EV_SUBNET_HANDED_BACK, NULL);
 }
 
@@ -472,7 +492,7 @@ fod_handback_on_ack(struct fod_peer *p, const struct fo_msg *m)
 	struct fod_handback *handback = &p->handback;
 
 	/* Acks of an abandoned hand-back are stale: nothing to do. */
-	if (!handback->active || handback->cur == SIZE_MAX)
+	if (!handback->active || handback->st.cur == SIZE_MAX)
 		return;
 	for (size_t i = 0; i < m->n_acks; i++)
 		fo_tx_ack(&handback->tx, m->acks[i].first, m->acks[i].last);
@@ -487,7 +507,7 @@ retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct fod_peer *p = w->data;
 	struct fod_handback *handback = &p->handback;
-	struct fo_msg *m = p->mt;
+	struct fo_msg *m = p->proto.mt;
 	struct fo_tx_entry e;
 	enum fo_tx_due d;
 	bool	 open = false;
@@ -495,14 +515,14 @@ retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	if (handback->cur == SIZE_MAX)
+	if (handback->st.cur == SIZE_MAX)
 		return;
 	while ((d = fo_tx_due(&handback->tx, ev_now(p->loop), &e)) != FO_TX_NONE) {
 		if (d == FO_TX_FAILED) {
 			if (open)
 				(void)fod_msg_send(p, m);
 			snprintf(detail, sizeof(detail), "subnet %s: no ack "
-			    "after %u tries", p->view.subnets[handback->cur].name,
+			    "after %u tries", p->view.subnets[handback->st.cur].name,
 			    p->policy.sync_bind_retry_max + 1);
 			log_warn("primary=%s: hand-back of %s", p->name,
 			    detail);

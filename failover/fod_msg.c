@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
@@ -45,10 +46,10 @@ fod_reject(struct fod_peer *p, enum fo_reject rej, const char *what)
 	uint64_t n;
 
 	if (i < FO_REJ_COUNT)
-		p->rejects[i]++;
-	p->snap_dirty = true;
+		p->proto.ctr.rejects[i]++;
+	fod_peer_changed(p);
 	fod_alert_rejected(p, rej);	/* bad HMAC, replay: a trap */
-	if (!log_ratelimit_ok(&p->rl_rej[i], ev_now(p->loop), 10, &n))
+	if (!log_ratelimit_ok(&p->proto.rl_rej[i], ev_now(p->loop), 10, &n))
 		return;
 	log_warn("primary=%s: dropped a failover datagram: %s%s%s%s",
 	    p->name, fo_reject_name(rej), what != NULL ? " (" : "",
@@ -57,6 +58,38 @@ fod_reject(struct fod_peer *p, enum fo_reject rej, const char *what)
 		log_warn("primary=%s: %llu more datagrams were dropped "
 		    "before this one; see dhcpfoctl status %s", p->name,
 		    (unsigned long long)n, p->name);
+}
+
+int
+fod_msg_init(struct fod_peer *p)
+{
+	size_t	 n = p->view.nsubnets ? p->view.nsubnets : 1;
+
+	if ((p->m = malloc(sizeof(*p->m))) == NULL ||
+	    (p->proto.mt = malloc(sizeof(*p->proto.mt))) == NULL ||
+	    (p->proto.txbuf = malloc(FO_DGRAM_MAX)) == NULL ||
+	    (p->proto.digest_seen = calloc(n, sizeof(bool))) == NULL ||
+	    (p->proto.digest_match = calloc(n, sizeof(bool))) == NULL)
+		return -1;
+	/* Messages from an older life of the primary stay refused after
+	 * our own restart. */
+	p->replay.epoch = p->p_epoch;
+	p->lease_max = p->policy.sync_binding_buf_size;
+	return 0;
+}
+
+void
+fod_msg_free(struct fod_peer *p)
+{
+	free(p->m);
+	free(p->proto.mt);
+	free(p->proto.txbuf);
+	free(p->proto.digest_seen);
+	free(p->proto.digest_match);
+	p->m = NULL;
+	p->proto.mt = NULL;
+	p->proto.txbuf = NULL;
+	p->proto.digest_seen = p->proto.digest_match = NULL;
 }
 
 /* ------------------------------------------------------------ send */
@@ -86,11 +119,11 @@ send_dgram(struct fod_peer *p, size_t len, const struct sockaddr_in *to)
 	ssize_t	 n;
 
 	if (p->fd < 0)
-		return (int)sendto(p->fod->fod_fd, p->txbuf, len, 0,
+		return (int)sendto(p->fod->fod_fd, p->proto.txbuf, len, 0,
 		    (const struct sockaddr *)to, sizeof(*to));
-	n = send(p->fd, p->txbuf, len, 0);
+	n = send(p->fd, p->proto.txbuf, len, 0);
 	if (n < 0 && errno == ECONNREFUSED)
-		n = send(p->fd, p->txbuf, len, 0);
+		n = send(p->fd, p->proto.txbuf, len, 0);
 	return n < 0 ? -1 : 0;
 }
 
@@ -102,16 +135,17 @@ fod_msg_send(struct fod_peer *p, struct fo_msg *m)
 	enum fo_err e;
 	uint64_t n;
 
-	m->hdr.seq = ++p->tx_seq;
-	m->hdr.epoch = p->epoch;
+	m->hdr.seq = ++p->proto.tx_seq;
+	m->hdr.epoch = p->meta.epoch;
 	m->hdr.primary_id = p->id;
-	if ((e = fo_encode(m, p->txbuf, FO_DGRAM_MAX, &len)) != FO_OK) {
+	if ((e = fo_encode(m, p->proto.txbuf, FO_DGRAM_MAX, &len)) !=
+	    FO_OK) {
 		/* We built something our own decoder would refuse: a bug. */
 		log_err("primary=%s: cannot encode %s: %s", p->name,
 		    fo_type_name(m->hdr.type), fo_err_name(e));
 		return -1;
 	}
-	if (!fo_auth_sign(&p->key, p->txbuf, len)) {
+	if (!fo_auth_sign(&p->key, p->proto.txbuf, len)) {
 		log_err("primary=%s: cannot sign %s", p->name,
 		    fo_type_name(m->hdr.type));
 		return -1;
@@ -121,13 +155,14 @@ fod_msg_send(struct fod_peer *p, struct fo_msg *m)
 	to.sin_addr.s_addr = htonl(p->addr);
 	to.sin_port = htons(p->port);
 	if (send_dgram(p, len, &to) < 0) {
-		p->send_errors++;
-		if (log_ratelimit_ok(&p->rl_send, ev_now(p->loop), 10, &n))
+		p->proto.ctr.send_errors++;
+		if (log_ratelimit_ok(&p->proto.rl_send, ev_now(p->loop), 10,
+		    &n))
 			log_warn("primary=%s: send %s: %s", p->name,
 			    fo_type_name(m->hdr.type), strerror(errno));
 		return -1;
 	}
-	p->msgs_tx++;
+	p->proto.ctr.msgs_tx++;
 	return 0;
 }
 
@@ -152,29 +187,29 @@ static void
 add_common(struct fod_peer *p, struct fo_msg *m)
 {
 	m->present |= FO_BIT(FO_TLV_STATE) | FO_BIT(FO_TLV_CLOCK);
-	m->state = fo_state_code(p->fsm.state);
+	m->state = fo_state_code(p->act.fsm.state);
 	m->clock_ms = clock_ms();
 }
 
 int
 fod_send_poll(struct fod_peer *p)
 {
-	struct fo_msg *m = p->mt;
+	struct fo_msg *m = p->proto.mt;
 
 	fod_msg_init_to_primary(p, m, FO_POLL);
 	add_versions(m);
 	add_name(p, m);
 	add_common(p, m);
 	m->present |= FO_BIT(FO_TLV_LAST_SEQ);
-	m->last_seq = p->p_last_seq;
-	p->last_poll_sent = fod_wallclock();
+	m->last_seq = p->meta.p_last_seq;
+	p->proto.ctr.last_poll_sent = fod_wallclock();
 	return fod_msg_send(p, m);
 }
 
 int
 fod_send_sync_req(struct fod_peer *p)
 {
-	struct fo_msg *m = p->mt;
+	struct fo_msg *m = p->proto.mt;
 
 	fod_msg_init_to_primary(p, m, FO_SYNC_REQ);
 	add_versions(m);
@@ -184,9 +219,10 @@ fod_send_sync_req(struct fod_peer *p)
 	    FO_BIT(FO_TLV_BUF_SIZE);
 	/* Protocol 5.4: all zero when we hold no copy; LAST_SEQ counts
 	 * only with the store it belongs to and a complete sync behind. */
-	if (p->p_store_known)
-		memcpy(m->store_id, p->p_store_id, FO_STORE_ID_LEN);
-	m->last_seq = p->p_store_known && p->sync_ok ? p->p_last_seq : 0;
+	if (p->meta.p_store_known)
+		memcpy(m->store_id, p->meta.p_store_id, FO_STORE_ID_LEN);
+	m->last_seq = p->meta.p_store_known && p->meta.sync_ok ?
+	    p->meta.p_last_seq : 0;
 	m->buf_size = (uint16_t)p->policy.sync_binding_buf_size;
 	for (size_t i = 0; i < p->view.nsubnets; i++)
 		fo_msg_add_digest(m, p->view.subnets[i].network,
@@ -197,7 +233,7 @@ fod_send_sync_req(struct fod_peer *p)
 int
 fod_send_ctl_ret(struct fod_peer *p, uint8_t result, const char *reason)
 {
-	struct fo_msg *m = p->mt;
+	struct fo_msg *m = p->proto.mt;
 
 	fod_msg_init_to_primary(p, m, FO_CTL_RET);
 	add_versions(m);
@@ -205,39 +241,16 @@ fod_send_ctl_ret(struct fod_peer *p, uint8_t result, const char *reason)
 	m->present |= FO_BIT(FO_TLV_RESULT) | FO_BIT(FO_TLV_LAST_SEQ) |
 	    FO_BIT(FO_TLV_BUF_SIZE) | FO_BIT(FO_TLV_COUNT);
 	m->result = result;
-	m->last_seq = p->p_last_seq;
+	m->last_seq = p->meta.p_last_seq;
 	m->buf_size = (uint16_t)p->policy.sync_binding_buf_size;
 	/* Bindings of the hand-back this CtlRet ends (0: none, e.g. a
 	 * CtlReq during our start-up sync). */
-	m->count = (uint32_t)p->handback.ctl_ret_count;
-	p->handback.ctl_ret_count = 0;
+	m->count = (uint32_t)fod_handback_take_ctl_count(p);
 	if (reason != NULL && reason[0] != '\0') {
 		m->present |= FO_BIT(FO_TLV_REASON);
 		snprintf(m->reason, sizeof(m->reason), "%s", reason);
 	}
 	return fod_msg_send(p, m);
-}
-
-/* BIND_ACK for everything staged and committed since the last ones. */
-int
-fod_send_acks(struct fod_peer *p)
-{
-	uint64_t runs[FO_MAX_ACK_RANGES][2];
-	struct fo_msg *m = p->mt;
-	size_t	 nr;
-	int	 rc = 0;
-
-	while (fo_rx_pending(&p->rx) > 0) {
-		nr = fo_rx_take(&p->rx, runs, FO_MAX_ACK_RANGES);
-		fod_msg_init_to_primary(p, m, FO_BIND_ACK);
-		for (size_t i = 0; i < nr; i++) {
-			fo_msg_add_ack(m, runs[i][0], runs[i][1]);
-			p->upd_acked += runs[i][1] - runs[i][0] + 1;
-		}
-		if (fod_msg_send(p, m) < 0)
-			rc = -1;
-	}
-	return rc;
 }
 
 /* --------------------------------------------------------- receive */
@@ -251,27 +264,27 @@ check_clock(struct fod_peer *p, const struct fo_msg *m)
 		return;
 	skew = (double)m->clock_ms / 1000.0 - fod_wallclock();
 	a = skew < 0 ? -skew : skew;
-	p->have_clock = true;
-	p->clock_skew = skew;
+	p->proto.heard.have_clock = true;
+	p->proto.heard.clock_skew = skew;
 	if (a > FOD_SKEW_FAULTY) {
-		if (!p->faulty)
+		if (!p->proto.heard.faulty)
 			log_err("primary=%s: clock differs from ours by %.1f s "
 			    "(over %.0f s): pair reported faulty; bindings "
 			    "carry absolute times, fix the clocks", p->name,
 			    skew, FOD_SKEW_FAULTY);
-		p->faulty = p->skew_warned = true;
+		p->proto.heard.faulty = p->proto.skew_warned = true;
 	} else if (a > FOD_SKEW_WARN) {
-		if (!p->skew_warned)
+		if (!p->proto.skew_warned)
 			log_warn("primary=%s: clock differs from ours by "
 			    "%.1f s (over %.0f s)", p->name, skew,
 			    FOD_SKEW_WARN);
-		p->skew_warned = true;
-		p->faulty = false;
+		p->proto.skew_warned = true;
+		p->proto.heard.faulty = false;
 	} else {
-		if (p->skew_warned)
+		if (p->proto.skew_warned)
 			log_info("primary=%s: clocks agree again (%.1f s)",
 			    p->name, skew);
-		p->skew_warned = p->faulty = false;
+		p->proto.skew_warned = p->proto.heard.faulty = false;
 	}
 }
 
@@ -302,8 +315,8 @@ check_digests(struct fod_peer *p, const struct fo_msg *m)
 			missing++;
 		else if (!match)
 			mism++;
-		if ((seen != p->digest_seen[i] || match !=
-		    p->digest_match[i] || !p->digests_logged) &&
+		if ((seen != p->proto.digest_seen[i] || match !=
+		    p->proto.digest_match[i] || !p->proto.digests_logged) &&
 		    (!seen || !match)) {
 			fod_fmt_addr(sn->network, a, sizeof(a));
 			fod_alert(p, FOD_ALERT_CONFIG_MISMATCH, "subnet %s "
@@ -311,8 +324,8 @@ check_digests(struct fod_peer *p, const struct fo_msg *m)
 			    "is not configured on the primary" : "is defined "
 			    "differently on the primary (digest mismatch)");
 		}
-		p->digest_seen[i] = seen;
-		p->digest_match[i] = match;
+		p->proto.digest_seen[i] = seen;
+		p->proto.digest_match[i] = match;
 	}
 	/* Subnets the primary has and we do not. */
 	for (size_t k = 0; k < m->n_digests; k++) {
@@ -324,7 +337,7 @@ check_digests(struct fod_peer *p, const struct fo_msg *m)
 			    m->digests[k].prefix == p->view.subnets[i].prefix;
 		if (!ours) {
 			missing++;
-			if (!p->digests_logged) {
+			if (!p->proto.digests_logged) {
 				fod_fmt_addr(m->digests[k].network, a,
 				    sizeof(a));
 				fod_alert(p, FOD_ALERT_CONFIG_MISMATCH, "the "
@@ -334,13 +347,13 @@ check_digests(struct fod_peer *p, const struct fo_msg *m)
 			}
 		}
 	}
-	if (mism + missing == 0 && p->digests_logged &&
-	    p->digest_mismatches + p->digests_missing > 0)
+	if (mism + missing == 0 && p->proto.digests_logged &&
+	    p->proto.heard.digest_mismatches + p->proto.heard.digests_missing > 0)
 		log_info("primary=%s: subnet definitions agree again",
 		    p->name);
-	p->digest_mismatches = mism;
-	p->digests_missing = missing;
-	p->digests_logged = true;
+	p->proto.heard.digest_mismatches = mism;
+	p->proto.heard.digests_missing = missing;
+	p->proto.digests_logged = true;
 }
 
 void
@@ -350,35 +363,15 @@ fod_check_buf_size(struct fod_peer *p, const struct fo_msg *m)
 
 	if (!FO_HAS(m, FO_TLV_BUF_SIZE))
 		return;
-	p->p_buf_size = m->buf_size;
-	if (m->buf_size != ours && !p->buf_mismatch)
+	p->proto.heard.p_buf_size = m->buf_size;
+	if (m->buf_size != ours && !p->proto.heard.buf_mismatch)
 		fod_alert(p, FOD_ALERT_CONFIG_MISMATCH, "SyncBindingBufSize "
 		    "differs (primary %u, failover %u); it must be the same on "
 		    "both servers, working with %u", m->buf_size, ours,
 		    m->buf_size < ours ? m->buf_size : ours);
-	p->buf_mismatch = m->buf_size != ours;
+	p->proto.heard.buf_mismatch = m->buf_size != ours;
 	/* The pair keeps working with the smaller size. */
 	p->lease_max = m->buf_size < ours ? m->buf_size : ours;
-}
-
-/* The primary's store identity as it reports it. */
-void
-fod_check_store(struct fod_peer *p, const uint8_t *id)
-{
-	if (!p->p_store_known) {
-		fod_store_adopt_primary(p, id);
-		(void)fod_store_save(p);
-		return;
-	}
-	if (memcmp(id, p->p_store_id, FO_STORE_ID_LEN) == 0) {
-		p->p_store_changed = false;
-		return;
-	}
-	if (!p->p_store_changed)
-		log_warn("primary=%s: its lease store is not the one our copy "
-		    "came from (replaced disk?); it gets every binding we "
-		    "hold at its next request for control", p->name);
-	p->p_store_changed = true;
 }
 
 static void
@@ -387,10 +380,10 @@ on_poll_rpl(struct fod_peer *p, const struct fo_msg *m, bool restarted)
 	struct fod_event ev = { .type = FOD_EV_POLL_RPL };
 
 	check_clock(p, m);
-	fod_check_store(p, m->store_id);
+	fod_store_check_primary(p, m->store_id);
 	check_digests(p, m);
-	p->p_acked_seq = m->last_seq;
-	p->last_reply = fod_wallclock();
+	p->proto.heard.p_acked_seq = m->last_seq;
+	p->proto.ctr.last_reply = fod_wallclock();
 	/* docs/failover-states.md "What the loops must do". */
 	ev.primary_state = FO_HAS(m, FO_TLV_STATE) ? m->state :
 	    FO_STATE_UNKNOWN;
@@ -404,23 +397,23 @@ on_ctl_req(struct fod_peer *p, const struct fo_msg *m, bool restarted)
 	struct fod_event ev = { .type = FOD_EV_CTL_REQ };
 	char	 nm[FO_NAME_MAX * 4 + 1];
 
-	memcpy(p->ctl_store_id, m->store_id, FO_STORE_ID_LEN);
-	p->ctl_store_known = true;
-	p->p_acked_seq = m->last_seq;
+	memcpy(p->proto.ctl_store_id, m->store_id, FO_STORE_ID_LEN);
+	p->proto.ctl_store_known = true;
+	p->proto.heard.p_acked_seq = m->last_seq;
 	check_clock(p, m);
 	fod_check_buf_size(p, m);
 	check_digests(p, m);
-	if (p->p_store_known &&
-	    memcmp(m->store_id, p->p_store_id, FO_STORE_ID_LEN) != 0)
-		fod_check_store(p, m->store_id);
+	if (p->meta.p_store_known &&
+	    memcmp(m->store_id, p->meta.p_store_id, FO_STORE_ID_LEN) != 0)
+		fod_store_check_primary(p, m->store_id);
 	if (strcasecmp(m->name, p->name) != 0) {
 		log_sanitize(m->name, strlen(m->name), nm, sizeof(nm));
 		log_warn("primary=%s: CtlReq names itself \"%s\"", p->name,
 		    nm);
 	}
 	log_info("primary=%s: CtlReq (store %s, last update of ours it "
-	    "holds %llu)", p->name, !p->p_store_known ? "not known here" :
-	    memcmp(m->store_id, p->p_store_id, FO_STORE_ID_LEN) == 0 ?
+	    "holds %llu)", p->name, !p->meta.p_store_known ? "not known here" :
+	    memcmp(m->store_id, p->meta.p_store_id, FO_STORE_ID_LEN) == 0 ?
 	    "known" : "replaced", (unsigned long long)m->last_seq);
 	ev.primary_restarted = restarted;
 	fod_peer_event(p, &ev);

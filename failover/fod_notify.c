@@ -67,7 +67,7 @@ fod_notify_post(struct fod_peer *p, enum fod_notify n,
 		break;
 	case FOD_NOTIFY_PRIMARY_NOT_RESPONDING:
 		log_warn("primary=%s: not responding (%u polls unanswered)",
-		    p->name, p->fsm.ctr.consecutive_misses);
+		    p->name, p->act.fsm.ctr.consecutive_misses);
 		break;
 	case FOD_NOTIFY_PRIMARY_RESPONDING:
 		log_info("primary=%s: responding again", p->name);
@@ -146,7 +146,7 @@ fod_alert_rejected(struct fod_peer *p, enum fo_reject rej)
 
 	if (rej != FO_REJ_BAD_HMAC && rej != FO_REJ_REPLAYED)
 		return;
-	if (!trap_limit_ok(&p->tl_auth, ev_now(p->loop), ALERT_WINDOW, 1,
+	if (!trap_limit_ok(&p->notify.tl_auth, ev_now(p->loop), ALERT_WINDOW, 1,
 	    &held))
 		return;
 	snprintf(text, sizeof(text), "%llu failover datagram%s failed "
@@ -154,8 +154,8 @@ fod_alert_rejected(struct fod_peer *p, enum fo_reject rej)
 	    "%llu replayed in all: check SharedKeyFile on both servers, or "
 	    "look for a spoofer", (unsigned long long)(held + 1),
 	    held ? "s" : "", fo_reject_name(rej),
-	    (unsigned long long)p->rejects[FO_REJ_BAD_HMAC],
-	    (unsigned long long)p->rejects[FO_REJ_REPLAYED]);
+	    (unsigned long long)p->proto.ctr.rejects[FO_REJ_BAD_HMAC],
+	    (unsigned long long)p->proto.ctr.rejects[FO_REJ_REPLAYED]);
 	post(p, FOD_ALERT_AUTH_FAILURE, false, text, 0, 0);
 }
 
@@ -165,7 +165,7 @@ fod_alert_update_failed(struct fod_peer *p, int rc, size_t n)
 	char	 text[256];
 	uint64_t held;
 
-	if (!trap_limit_ok(&p->tl_store, ev_now(p->loop), ALERT_WINDOW, 1,
+	if (!trap_limit_ok(&p->notify.tl_store, ev_now(p->loop), ALERT_WINDOW, 1,
 	    &held))
 		return;
 	snprintf(text, sizeof(text), "%zu binding update%s from the primary "
@@ -193,7 +193,7 @@ fod_alert_duplicate(struct fod_peer *p, const struct lease *ours,
 	char	 text[512], a[16], co[96], ct[96], more[64] = "";
 	uint64_t held;
 
-	if (!trap_limit_ok(&p->tl_dup, ev_now(p->loop), ALERT_WINDOW,
+	if (!trap_limit_ok(&p->notify.tl_dup, ev_now(p->loop), ALERT_WINDOW,
 	    ALERT_DUPS, &held))
 		return;
 	fod_fmt_addr(ours->addr, a, sizeof(a));

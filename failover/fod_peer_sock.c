@@ -127,9 +127,25 @@ fod_peer_sock_open(struct fod_peer *p, char *err, size_t errlen)
 }
 
 void
+fod_peer_sock_pause(struct fod_peer *p)
+{
+	if (p->fd >= 0 && ev_is_active(&p->sock_w))
+		ev_io_stop(p->loop, &p->sock_w);
+}
+
+void
+fod_peer_sock_resume(struct fod_peer *p)
+{
+	if (p->fd >= 0 && !ev_is_active(&p->sock_w))
+		ev_io_start(p->loop, &p->sock_w);
+}
+
+/* Also after a set-up that failed before fod_peer_sock_open (fd and
+ * rxit are valid only once rxit is allocated). */
+void
 fod_peer_sock_close(struct fod_peer *p)
 {
-	if (p->fd >= 0) {
+	if (p->rxit != NULL && p->fd >= 0) {
 		ev_io_stop(p->loop, &p->sock_w);
 		close(p->fd);
 		p->fd = -1;

@@ -21,18 +21,7 @@
 
 #include "fod.h"
 
-struct fod_ping_wait {
-	struct fod_ping_wait *next, **prevp;
-	struct fod_peer	*p;
-	int		 fd;
-	unsigned int	 ifindex;
-	uint32_t	 link_addr, iface_addr;
-	unsigned	 round;
-	struct dhcp_msg	 msg;
-};
-
-static void	apply_result(struct fod_peer *, int fd, unsigned int ifindex,
-		    uint32_t link, uint32_t iface_addr,
+static void	apply_result(struct fod_peer *, const struct park_origin *,
 		    const struct dhcp_msg *, struct engine_result *);
 
 void
@@ -50,7 +39,7 @@ send_err(void *arg, uint32_t dst, uint16_t port, int errnum)
 	char	 a[INET_ADDRSTRLEN];
 	uint64_t n;
 
-	if (!log_ratelimit_ok(&p->rl_send, ev_now(p->loop), 10, &n))
+	if (!log_ratelimit_ok(&p->serve.rl_send, ev_now(p->loop), 10, &n))
 		return;
 	fod_fmt_addr(dst, a, sizeof(a));
 	log_warn("primary=%s: send DHCP reply to %s:%u: %s", p->name, a, port,
@@ -63,7 +52,7 @@ static void
 batch_failed(struct fod_peer *p, int rc)
 {
 	struct lease_db_stats ds;
-	size_t	 k = p->gc.last_withheld;
+	size_t	 k = p->serve.gc.last_withheld;
 	uint64_t n;
 
 	if (lease_db_fatal(rc)) {
@@ -71,7 +60,8 @@ batch_failed(struct fod_peer *p, int rc)
 		fod_notify_fatal(p, lease_db_strerror(rc));
 		return;
 	}
-	if (!log_ratelimit_ok(&p->rl_store, ev_now(p->loop), 5, &n))
+	if (!log_ratelimit_ok(&p->serve.rl_store, ev_now(p->loop), 5,
+	    &n))
 		return;
 	lease_db_get_stats(p->db, &ds);
 	log_err("primary=%s: lease store batch lost (%s); %zu ACK%s "
@@ -86,14 +76,42 @@ release_acks(void *arg, struct dhcp_replyq *q)
 {
 	struct fod_peer *p = arg;
 
-	dhcp_reply_flush(q, &p->l2, p->view.server.dhcp_port, &p->rstats,
-	    send_err, p);
+	dhcp_reply_flush(q, &p->l2, p->view.server.dhcp_port,
+	    &p->serve.rstats, send_err, p);
 }
 
 void
+fod_serve_flush(struct fod_peer *p)
+{
+	if (p->serve.outbox.n > 0)
+		release_acks(p, &p->serve.outbox);
+}
+
+static void	unpark(void *, const struct park_origin *,
+		    struct engine_input *);
+
+int
 fod_serve_init(struct fod_peer *p)
 {
-	gcommit_init(&p->gc, p->db, release_acks, p);
+	gcommit_init(&p->serve.gc, p->db, release_acks, p);
+	park_init(&p->serve.pings, p->loop, FOD_MAX_PINGS, unpark, p);
+	if ((p->serve.msg = malloc(sizeof(*p->serve.msg))) == NULL ||
+	    (p->serve.res = malloc(sizeof(*p->serve.res))) == NULL)
+		return -1;
+	return 0;
+}
+
+void
+fod_serve_engine_init(struct fod_peer *p)
+{
+	engine_init(&p->serve.eng, &p->view, p->pools);
+	fod_serve_set_policy(p);
+}
+
+void
+fod_commit_soon(struct fod_peer *p)
+{
+	p->serve.commit_urgent = true;
 }
 
 int
@@ -101,33 +119,26 @@ fod_commit(struct fod_peer *p)
 {
 	int	 rc;
 
-	/* fod_sync.c: the watermark moves only with a complete sync. */
-	if (p->sync_ok && p->fsm.state != FOD_SYNCING &&
-	    p->rx_max_seq > p->p_last_seq)
-		p->p_last_seq = p->rx_max_seq;
+	fod_sync_before_commit(p);
 	/* The persistent values ride along; a failure to stage them
 	 * spoils the batch, which gcommit_end then ends and reports. */
 	(void)fod_store_stage(p);
-	rc = gcommit_end(&p->gc);
-	p->commit_urgent = false;
-	p->commit_paced = false;
-	ev_periodic_stop(p->loop, &p->pace_w);
-	if (p->fd >= 0 && !ev_is_active(&p->sock_w))
-		ev_io_start(p->loop, &p->sock_w);
+	rc = gcommit_end(&p->serve.gc);
+	p->serve.commit_urgent = false;
+	p->serve.commit_paced = false;
+	ev_periodic_stop(p->loop, &p->serve.pace_w);
+	fod_peer_sock_resume(p);
 	/* Approvals of the primary's bindings are true only now. */
 	fod_approve_committed(p, rc);
 	if (rc != 0) {
 		fod_store_commit_failed(p);
 		batch_failed(p, rc);
-		if (fo_rx_pending(&p->rx) > 0)
-			fod_alert_update_failed(p, rc, fo_rx_pending(&p->rx));
-		/* Nothing of the batch is durable: no ack. */
-		fo_rx_init(&p->rx);
-		return rc;
 	}
-	if (fo_rx_pending(&p->rx) > 0)
-		(void)fod_send_acks(p);
-	p->snap_dirty = true;
+	/* Acks for what is durable now; none if nothing is. */
+	fod_sync_committed(p, rc);
+	if (rc != 0)
+		return rc;
+	fod_peer_changed(p);
 	return 0;
 }
 
@@ -163,31 +174,40 @@ pace_cb(struct ev_loop *loop, ev_periodic *w, int revents)
 	(void)fod_commit(p);
 }
 
-void
-fod_pace_init(struct fod_peer *p)
+static void
+pace_init(struct fod_peer *p)
 {
 	double	 secs = p->policy.wait_sync_bind_ack / 4;
-	bool	 was = ev_is_active(&p->pace_w);
+	bool	 was = ev_is_active(&p->serve.pace_w);
 
 	if (secs > FOD_PACE_SECS)
 		secs = FOD_PACE_SECS;
 	if (was)
-		ev_periodic_stop(p->loop, &p->pace_w);
-	ev_periodic_init(&p->pace_w, pace_cb, 0., secs, NULL);
-	p->pace_w.data = p;
+		ev_periodic_stop(p->loop, &p->serve.pace_w);
+	ev_periodic_init(&p->serve.pace_w, pace_cb, 0., secs, NULL);
+	p->serve.pace_w.data = p;
 	if (was)
-		ev_periodic_start(p->loop, &p->pace_w);
+		ev_periodic_start(p->loop, &p->serve.pace_w);
 }
 
 void
 fod_commit_paced(struct fod_peer *p)
 {
-	p->commit_paced = true;
-	if (!ev_is_active(&p->pace_w))
-		ev_periodic_start(p->loop, &p->pace_w);
-	if (p->fd >= 0 && ev_is_active(&p->sock_w) &&
-	    fo_rx_pending(&p->rx) < FOD_PACE_BUSY)
-		ev_io_stop(p->loop, &p->sock_w);
+	p->serve.commit_paced = true;
+	if (!ev_is_active(&p->serve.pace_w))
+		ev_periodic_start(p->loop, &p->serve.pace_w);
+	if (fo_rx_pending(&p->sync.rx) < FOD_PACE_BUSY)
+		fod_peer_sock_pause(p);
+}
+
+void
+fod_serve_set_policy(struct fod_peer *p)
+{
+	pace_init(p);
+	/* In takeover: our share until the safe period ends
+	 * (docs/safety.md). */
+	engine_set_role(&p->serve.eng, ENGINE_FAILOVER,
+	    cfg_fo_policy_borrows(&p->policy));
 }
 
 void
@@ -195,13 +215,11 @@ fod_serve_prepare(struct fod_peer *p)
 {
 	/* A spoiled batch ends now, so what comes next is staged into a
 	 * clean one. */
-	if (p->commit_urgent || gcommit_waiting(&p->gc) > 0 ||
-	    gcommit_spoiled(&p->gc) ||
-	    (fo_rx_pending(&p->rx) > 0 && !p->commit_paced))
+	if (p->serve.commit_urgent || gcommit_waiting(&p->serve.gc) > 0 ||
+	    gcommit_spoiled(&p->serve.gc) ||
+	    (fo_rx_pending(&p->sync.rx) > 0 && !p->serve.commit_paced))
 		(void)fod_commit(p);
-	if (p->outbox.n > 0)
-		dhcp_reply_flush(&p->outbox, &p->l2, p->view.server.dhcp_port,
-		    &p->rstats, send_err, p);
+	fod_serve_flush(p);
 }
 
 void
@@ -211,7 +229,7 @@ fod_serve_expire(struct fod_peer *p)
 	    FOD_EXPIRE_PER_TICK, NULL, NULL);
 	/* Lazy changes (conflicts found by ping) reach the disk at least
 	 * once a tick. */
-	if (gcommit_pending(&p->gc))
+	if (gcommit_pending(&p->serve.gc))
 		(void)fod_commit(p);
 }
 
@@ -233,109 +251,62 @@ static void
 partner_input(const struct fod_peer *p, struct engine_input *in)
 {
 	in->partner_heard = (int64_t)fod_partner_heard(p);
-	in->partner_down = p->fsm.partner_down;
+	in->partner_down = p->act.fsm.partner_down;
 }
 
 /* ------------------------------------------------------------ pings */
 
-static void
-ping_unlink(struct fod_ping_wait *pw)
-{
-	if (pw->next != NULL)
-		pw->next->prevp = pw->prevp;
-	*pw->prevp = pw->next;
-}
-
 void
 fod_serve_cancel_pings(struct fod_peer *p)
 {
-	if (p->ping != NULL)
-		ping_cancel_all(p->ping);
-	while (p->pings != NULL) {
-		struct fod_ping_wait *pw = p->pings;
-
-		ping_unlink(pw);
-		free(pw);
-	}
-	p->pings_inflight = 0;
+	park_cancel_all(&p->serve.pings);
 }
 
+/* A ping's verdict (common/dhcp/park.c): the engine decides again. */
 static void
-ping_done(void *arg, uint32_t addr, bool in_use)
+unpark(void *arg, const struct park_origin *from, struct engine_input *in)
 {
-	struct fod_ping_wait *pw = arg;
-	struct fod_peer *p = pw->p;
-	struct engine_input in = {
-		.msg = &pw->msg, .link_addr = pw->link_addr,
-		.iface_server_addr = pw->iface_addr,
-		.now = (int64_t)ev_now(p->loop), .pinged_addr = addr,
-		.ping_in_use = in_use, .ping_round = pw->round,
-	};
+	struct fod_peer *p = arg;
 
-	p->pings_inflight--;
-	ping_unlink(pw);
-	if (in_use) {
+	if (in->ping_in_use) {
 		char	 a[INET_ADDRSTRLEN];
 		uint64_t n;
 
-		fod_fmt_addr(addr, a, sizeof(a));
-		if (log_ratelimit_ok(&p->rl_ping, ev_now(p->loop), 10, &n))
+		fod_fmt_addr(in->pinged_addr, a, sizeof(a));
+		if (log_ratelimit_ok(&p->serve.rl_ping, ev_now(p->loop), 10,
+		    &n))
 			log_warn("primary=%s: ping check: %s answered; marked "
 			    "in conflict and not offered (is the primary "
 			    "still serving?)", p->name, a);
 	}
 	/* The subnet may have been handed back meanwhile: the engine
 	 * then drops the request (not-serving). */
-	partner_input(p, &in);
-	engine_handle(&p->eng, &in, p->res);
-	apply_result(p, pw->fd, pw->ifindex, pw->link_addr, pw->iface_addr,
-	    &pw->msg, p->res);
-	free(pw);
-	if (p->outbox.n > 0)
-		dhcp_reply_flush(&p->outbox, &p->l2, p->view.server.dhcp_port,
-		    &p->rstats, send_err, p);
+	in->now = (int64_t)ev_now(p->loop);
+	partner_input(p, in);
+	engine_handle(&p->serve.eng, in, p->serve.res);
+	apply_result(p, from, in->msg, p->serve.res);
+	fod_serve_flush(p);
 }
 
 static void
-start_ping(struct fod_peer *p, int fd, unsigned int ifindex, uint32_t link,
-    uint32_t iface_addr, const struct dhcp_msg *m,
-    const struct engine_result *res)
+start_ping(struct fod_peer *p, const struct park_origin *from,
+    const struct dhcp_msg *m, const struct engine_result *res)
 {
 	const struct cfg_server *sc = &p->view.server;
-	struct fod_ping_wait *pw;
+	struct park_ping pc = { .ctx = p->ping,
+	    .attempts = sc->ping_attempts,
+	    .send_delay_ms = sc->ping_send_delay_ms };
 
-	if (p->ping == NULL || p->pings_inflight >= FOD_MAX_PINGS ||
-	    (pw = malloc(sizeof(*pw))) == NULL) {
-		p->ping_backlog++;
-		return;
-	}
-	pw->p = p;
-	pw->fd = fd;
-	pw->ifindex = ifindex;
-	pw->link_addr = link;
-	pw->iface_addr = iface_addr;
-	pw->round = res->ping_round;
-	memcpy(&pw->msg, m, sizeof(*m));
-	if (ping_check(p->ping, res->ping_addr, sc->ping_attempts,
-	    sc->ping_send_delay_ms, ping_done, pw) < 0) {
-		free(pw);
-		p->ping_backlog++;
-		return;
-	}
-	p->pings_inflight++;
-	pw->next = p->pings;
-	if (pw->next != NULL)
-		pw->next->prevp = &pw->next;
-	pw->prevp = &p->pings;
-	p->pings = pw;
+	(void)park_ping(&p->serve.pings, &pc, from, m, res->ping_addr,
+	    res->ping_round);
+	fod_peer_changed(p);
 }
 
 /* ---------------------------------------------------------- serving */
 
 static void
-apply_result(struct fod_peer *p, int fd, unsigned int ifindex, uint32_t link,
-    uint32_t iface_addr, const struct dhcp_msg *m,
-    struct engine_result *res)
+apply_result(struct fod_peer *p, const struct park_origin *from,
+    const struct dhcp_msg *m, struct engine_result *res)
 {
 	const char *why;
 	bool	 staged = true;
@@ -364,20 +335,21 @@ apply_result(struct fod_peer *p, int fd, unsigned int ifindex, uint32_t link,
 			(void)pool_load_lease(p->pools, c);
 	}
 	if (res->needs_commit)
-		p->commit_urgent = true;
+		p->serve.commit_urgent = true;
 	switch (res->action) {
 	case ENGINE_REPLY:
 		if (res->needs_commit && !staged)
-			gcommit_withhold(&p->gc);
-		else if ((res->needs_commit ? gcommit_queue(&p->gc, fd,
-		    ifindex, iface_addr, m, res, &p->rstats, &why) :
-		    dhcp_reply_queue(&p->outbox, fd, ifindex, iface_addr, m,
-		    res, &p->rstats, &why)) < 0)
+			gcommit_withhold(&p->serve.gc);
+		else if ((res->needs_commit ? gcommit_queue(&p->serve.gc,
+		    from->fd, from->ifindex, from->iface_addr, m, res,
+		    &p->serve.rstats, &why) :
+		    dhcp_reply_queue(&p->serve.outbox, from->fd, from->ifindex,
+		    from->iface_addr, m, res, &p->serve.rstats, &why)) < 0)
 			log_warn("primary=%s: cannot encode a reply: %s",
 			    p->name, why);
 		break;
 	case ENGINE_PING_FIRST:
-		start_ping(p, fd, ifindex, link, iface_addr, m, res);
+		start_ping(p, from, m, res);
 		break;
 	case ENGINE_APPROVE_FIRST:	/* a primary's rule, never ours */
 	case ENGINE_DROP:
@@ -397,34 +369,45 @@ apply_result(struct fod_peer *p, int fd, unsigned int ifindex, uint32_t link,
 void
 fod_serve_packet(struct fod_peer *p, const struct fq_item *it)
 {
+	struct park_origin from = {
+		.fd = p->fod->socks[it->sock].fd, .ifindex = it->ifindex,
+		.src_addr = it->src_addr, .src_port = it->src_port,
+		.link_addr = it->link_addr, .iface_addr = it->iface_addr,
+	};
 	struct engine_input in;
 	enum dhcp_err e;
 
-	p->dhcp_rx++;
-	p->snap_dirty = true;
-	if ((e = dhcp_msg_decode(it->buf, it->len, p->msg)) != DHCP_OK) {
+	p->serve.ctr.dhcp_rx++;
+	fod_peer_changed(p);
+	if ((e = dhcp_msg_decode(it->buf, it->len, p->serve.msg)) !=
+	    DHCP_OK) {
 		/* The main thread saw a plausible header; the options are
 		 * broken.  Counted like the primary's engine would not. */
-		p->eng.ctr.drops[ENGINE_DROP_BAD_REQUEST]++;
+		p->serve.eng.ctr.drops[ENGINE_DROP_BAD_REQUEST]++;
 		return;
 	}
 	memset(&in, 0, sizeof(in));
-	in.msg = p->msg;
+	in.msg = p->serve.msg;
 	in.link_addr = it->link_addr;
 	in.iface_server_addr = it->iface_addr;
 	in.now = (int64_t)ev_now(p->loop);
 	partner_input(p, &in);
-	engine_handle(&p->eng, &in, p->res);
-	apply_result(p, p->fod->socks[it->sock].fd, it->ifindex, it->link_addr,
-	    it->iface_addr, p->msg, p->res);
+	engine_handle(&p->serve.eng, &in, p->serve.res);
+	apply_result(p, &from, p->serve.msg, p->serve.res);
 }
 
 void
 fod_serve_free(struct fod_peer *p)
 {
 	fod_serve_cancel_pings(p);
-	gcommit_free(&p->gc);
-	dhcp_replyq_free(&p->outbox);
+	if (p->loop != NULL)
+		ev_periodic_stop(p->loop, &p->serve.pace_w);
+	gcommit_free(&p->serve.gc);
+	dhcp_replyq_free(&p->serve.outbox);
+	free(p->serve.msg);
+	free(p->serve.res);
+	p->serve.msg = NULL;
+	p->serve.res = NULL;
 }
 
 /* ------------------------------------------------- leases (control) */

@@ -51,6 +51,95 @@ safe_left(double until, double now)
 	return (double)u < d ? u + 1 : u;
 }
 
+/* A primary's row of dhcpfoPrimaryTable from its snapshot. */
+static void
+provide_primary(struct snmp_primary_row *r, const struct fod_peer *p,
+    const struct fod_snap *sn)
+{
+	snprintf(r->name, sizeof(r->name), "%s", p->name);
+	r->addr = p->addr;
+	r->state = (enum snmp_state)(sn->state + SNMP_ST_STARTUP);
+	if (!sn->valid)
+		r->state = SNMP_ST_STARTUP;
+	r->time_in_state = sn->ctr.state_since > 0 ?
+	    (uint32_t)age_cs(sn->now, sn->ctr.state_since) : 0;
+	r->last_poll_age = age_cs(sn->now, sn->msg.last_poll_sent);
+	r->last_reply_age = age_cs(sn->now, sn->msg.last_reply);
+	r->last_handback_age = age_cs(sn->now,
+	    sn->ctr.last_handback_time);
+	r->polls_sent = sn->ctr.polls_sent;
+	r->polls_answered = sn->ctr.polls_answered;
+	r->polls_timed_out = sn->ctr.polls_timed_out;
+	r->consecutive_misses = sn->ctr.consecutive_misses;
+	r->takeovers = (uint32_t)sn->ctr.takeovers;
+	snprintf(r->last_takeover_reason,
+	    sizeof(r->last_takeover_reason), "%s",
+	    sn->ctr.last_takeover_reason);
+	r->bindings = (uint32_t)sn->bindings;
+	r->upd_received = sn->sync.upd_received;
+	r->upd_acked = sn->sync.upd_acked;
+	r->upd_failed = sn->sync.upd_received > sn->sync.upd_applied ?
+	    sn->sync.upd_received - sn->sync.upd_applied : 0;
+	snprintf(r->last_failure, sizeof(r->last_failure), "%s",
+	    sn->act.stop_reason);
+	r->sync_in_progress = sn->state == FOD_SYNCING ||
+	    sn->handback.cur != SIZE_MAX;
+	r->auth_failures = sn->msg.rejects[FO_REJ_BAD_HMAC] +
+	    sn->msg.rejects[FO_REJ_REPLAYED];
+}
+
+/* The daemon's DHCP counters add up the primaries' engines. */
+static void
+provide_counts(struct snmp_snap *s, const struct fod_snap *sn)
+{
+	s->dhcp[SNMP_DHCP_DISCOVER] += sn->eng.rx[DHCPDISCOVER];
+	s->dhcp[SNMP_DHCP_OFFER] += sn->eng.tx[DHCPOFFER];
+	s->dhcp[SNMP_DHCP_REQUEST] += sn->eng.rx[DHCPREQUEST];
+	s->dhcp[SNMP_DHCP_ACK] += sn->eng.tx[DHCPACK];
+	s->dhcp[SNMP_DHCP_NAK] += sn->eng.tx[DHCPNAK];
+	s->dhcp[SNMP_DHCP_DECLINE] += sn->eng.rx[DHCPDECLINE];
+	s->dhcp[SNMP_DHCP_RELEASE] += sn->eng.rx[DHCPRELEASE];
+	s->dhcp[SNMP_DHCP_INFORM] += sn->eng.rx[DHCPINFORM];
+	for (size_t k = 1; k < ENGINE_DROP_COUNT; k++)
+		s->dhcp[SNMP_DHCP_DROPPED] += sn->eng.drops[k];
+	s->commit_failures += sn->commit_failures;
+}
+
+/* The primary's subnets (index i + 1 in dhcpfoPrimaryTable). */
+static void
+provide_subnets(struct snmp_snap *s, const struct fod_snap *sn,
+    const struct fod_snap_subnet *subs, size_t n, size_t i, bool borrows)
+{
+	double	 now = fod_wallclock();	/* safe_until is wall clock */
+
+	for (size_t k = 0; k < n; k++) {
+		struct snmp_subnet_row *x = snmp_snap_add_subnet(s);
+		const struct pool_stats *st = &subs[k].st;
+
+		if (x == NULL)
+			break;
+		snprintf(x->name, sizeof(x->name), "%s",
+		    subs[k].name);
+		x->network = subs[k].network;
+		x->prefix = subs[k].prefix;
+		x->primary = (int32_t)(i + 1);
+		x->served_by = subs[k].serving ? SNMP_SERVED_FAILOVER :
+		    subs[k].handback == FOD_SUB_SYNCING ? SNMP_SERVED_NOBODY :
+		    SNMP_SERVED_PRIMARY;
+		x->total = st->total;
+		x->free = st->free;
+		x->in_use = st->offered + st->bound;
+		x->declined = st->declined + st->conflict;
+		x->share_total = st->share_total;
+		x->share_free = st->share_free;
+		x->safe_running = fod_safe_running(sn, &subs[k], now);
+		x->safe_left = x->safe_running ?
+		    safe_left(subs[k].safe_until, now) : 0;
+		x->share_matters = x->safe_running;
+		x->borrows = borrows;
+	}
+}
+
 static void
 provide(void *arg, struct snmp_snap *s)
 {
@@ -58,7 +147,6 @@ provide(void *arg, struct snmp_snap *s)
 	struct fod_snap_subnet *subs = NULL;
 	size_t	 cap = 0;
 	double	 up = (ev_now(fod->loop) - fod->started) * 100.0;
-	double	 now = fod_wallclock();	/* safe_until is wall clock */
 
 	s->role = SNMP_ROLE_FAILOVER;
 	snprintf(s->version, sizeof(s->version), "%s", DHCPFO_VERSION);
@@ -96,76 +184,10 @@ provide(void *arg, struct snmp_snap *s)
 		fod_peer_snapshot(p, &sn, subs, cap);
 		if ((r = snmp_snap_add_primary(s)) == NULL)
 			break;
-		snprintf(r->name, sizeof(r->name), "%s", p->name);
-		r->addr = p->addr;
-		r->state = (enum snmp_state)(sn.state + SNMP_ST_STARTUP);
-		if (!sn.valid)
-			r->state = SNMP_ST_STARTUP;
-		r->time_in_state = sn.ctr.state_since > 0 ?
-		    (uint32_t)age_cs(sn.now, sn.ctr.state_since) : 0;
-		r->last_poll_age = age_cs(sn.now, sn.last_poll_sent);
-		r->last_reply_age = age_cs(sn.now, sn.last_reply);
-		r->last_handback_age = age_cs(sn.now,
-		    sn.ctr.last_handback_time);
-		r->polls_sent = sn.ctr.polls_sent;
-		r->polls_answered = sn.ctr.polls_answered;
-		r->polls_timed_out = sn.ctr.polls_timed_out;
-		r->consecutive_misses = sn.ctr.consecutive_misses;
-		r->takeovers = (uint32_t)sn.ctr.takeovers;
-		snprintf(r->last_takeover_reason,
-		    sizeof(r->last_takeover_reason), "%s",
-		    sn.ctr.last_takeover_reason);
-		r->bindings = (uint32_t)sn.bindings;
-		r->upd_received = sn.upd_received;
-		r->upd_acked = sn.upd_acked;
-		r->upd_failed = sn.upd_received > sn.upd_applied ?
-		    sn.upd_received - sn.upd_applied : 0;
-		snprintf(r->last_failure, sizeof(r->last_failure), "%s",
-		    sn.stop_reason);
-		r->sync_in_progress = sn.state == FOD_SYNCING ||
-		    sn.handback_subnet != SIZE_MAX;
-		r->auth_failures = sn.rejects[FO_REJ_BAD_HMAC] +
-		    sn.rejects[FO_REJ_REPLAYED];
-
-		s->dhcp[SNMP_DHCP_DISCOVER] += sn.eng.rx[DHCPDISCOVER];
-		s->dhcp[SNMP_DHCP_OFFER] += sn.eng.tx[DHCPOFFER];
-		s->dhcp[SNMP_DHCP_REQUEST] += sn.eng.rx[DHCPREQUEST];
-		s->dhcp[SNMP_DHCP_ACK] += sn.eng.tx[DHCPACK];
-		s->dhcp[SNMP_DHCP_NAK] += sn.eng.tx[DHCPNAK];
-		s->dhcp[SNMP_DHCP_DECLINE] += sn.eng.rx[DHCPDECLINE];
-		s->dhcp[SNMP_DHCP_RELEASE] += sn.eng.rx[DHCPRELEASE];
-		s->dhcp[SNMP_DHCP_INFORM] += sn.eng.rx[DHCPINFORM];
-		for (size_t k = 1; k < ENGINE_DROP_COUNT; k++)
-			s->dhcp[SNMP_DHCP_DROPPED] += sn.eng.drops[k];
-		s->commit_failures += sn.commit_failures;
-
+		provide_primary(r, p, &sn);
+		provide_counts(s, &sn);
 		n = sn.nsubnets < cap ? sn.nsubnets : cap;
-		for (size_t k = 0; k < n; k++) {
-			struct snmp_subnet_row *x = snmp_snap_add_subnet(s);
-			const struct pool_stats *st = &subs[k].st;
-
-			if (x == NULL)
-				break;
-			snprintf(x->name, sizeof(x->name), "%s",
-			    subs[k].name);
-			x->network = subs[k].network;
-			x->prefix = subs[k].prefix;
-			x->primary = (int32_t)(i + 1);
-			x->served_by = subs[k].serving ? SNMP_SERVED_FAILOVER :
-			    subs[k].handback == FOD_SUB_SYNCING ? SNMP_SERVED_NOBODY :
-			    SNMP_SERVED_PRIMARY;
-			x->total = st->total;
-			x->free = st->free;
-			x->in_use = st->offered + st->bound;
-			x->declined = st->declined + st->conflict;
-			x->share_total = st->share_total;
-			x->share_free = st->share_free;
-			x->safe_running = fod_safe_running(&sn, &subs[k], now);
-			x->safe_left = x->safe_running ?
-			    safe_left(subs[k].safe_until, now) : 0;
-			x->share_matters = x->safe_running;
-			x->borrows = borrows;
-		}
+		provide_subnets(s, &sn, subs, n, i, borrows);
 	}
 	free(subs);
 }

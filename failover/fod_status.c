@@ -1,11 +1,13 @@
 /*
  * Status snapshots: what a primary's thread publishes for the control
- * socket (and later SNMP).  The thread copies its state into the
- * snapshot under snap_mtx; the main thread copies it out the same way.
+ * socket and SNMP.  The thread copies the counter structs of its parts
+ * (struct fod_peer) into the snapshot under pub.mtx, each whole; the
+ * main thread copies the snapshot out the same way.
  * Under load at most one copy every FOD_SNAP_INTERVAL, never later: a
  * timer publishes what a burst left unpublished.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fod.h"
@@ -13,102 +15,76 @@
 
 /* -------------------------------------------------------- snapshot */
 
-void
-fod_peer_publish(struct fod_peer *p, bool force)
+static void
+pub_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	struct fod_snap *s = &p->snap;
-	double	 now = ev_now(p->loop);
-	uint64_t bound = 0, local = 0;
-	struct ping_stats ps;
-	struct lease_db_stats ds;
+	(void)loop;
+	(void)revents;
+	fod_peer_publish(w->data, false);
+}
 
+int
+fod_status_init(struct fod_peer *p)
+{
+	size_t	 n = p->view.nsubnets;
+
+	pthread_mutex_init(&p->pub.mtx, NULL);
+	ev_timer_init(&p->pub.w, pub_cb, FOD_SNAP_INTERVAL, 0.0);
+	p->pub.w.data = p;
+	p->pub.subnets = calloc(n ? n : 1, sizeof(*p->pub.subnets));
+	if (p->pub.subnets == NULL) {
+		pthread_mutex_destroy(&p->pub.mtx);
+		return -1;
+	}
+	return 0;
+}
+
+/* After fod_status_init, or with nothing set up (pub.subnets NULL). */
+void
+fod_status_free(struct fod_peer *p)
+{
+	if (p->pub.subnets == NULL)
+		return;
+	if (p->loop != NULL)
+		ev_timer_stop(p->loop, &p->pub.w);
+	pthread_mutex_destroy(&p->pub.mtx);
+	free(p->pub.subnets);
+	p->pub.subnets = NULL;
+}
+
+void
+fod_peer_changed(struct fod_peer *p)
+{
+	p->snap_dirty = true;
+}
+
+/* Not more often than FOD_SNAP_INTERVAL under load, but never later:
+ * what happened last is published when the time is up. */
+static bool
+publish_due(struct fod_peer *p, bool force, double now)
+{
 	if (!force && !p->snap_dirty)
-		return;
-	if (!force && now - p->snap_at < FOD_SNAP_INTERVAL) {
-		/* Not more often than this under load, but never later:
-		 * what happened last is published when the time is up. */
-		if (!ev_is_active(&p->pub_w)) {
-			ev_timer_set(&p->pub_w, FOD_SNAP_INTERVAL -
-			    (now - p->snap_at), 0.0);
-			ev_timer_start(p->loop, &p->pub_w);
+		return false;
+	if (!force && now - p->pub.at < FOD_SNAP_INTERVAL) {
+		if (!ev_is_active(&p->pub.w)) {
+			ev_timer_set(&p->pub.w, FOD_SNAP_INTERVAL -
+			    (now - p->pub.at), 0.0);
+			ev_timer_start(p->loop, &p->pub.w);
 		}
-		return;
+		return false;
 	}
-	ev_timer_stop(p->loop, &p->pub_w);
-	for (size_t i = 0; i < p->view.nsubnets; i++)
-		local += p->handback.local[i].n;
-	memset(&ps, 0, sizeof(ps));
-	if (p->ping != NULL)
-		ping_get_stats(p->ping, &ps);
-	lease_db_get_stats(p->db, &ds);
+	ev_timer_stop(p->loop, &p->pub.w);
+	return true;
+}
 
-	pthread_mutex_lock(&p->snap_mtx);
-	s->valid = true;
-	s->state = p->fsm.state;
-	s->ctr = p->fsm.ctr;
-	if (s->hist.total != p->fsm.hist.total || s->hist.names == NULL)
-		s->hist = p->fsm.hist;
-	else {
-		s->hist.since = p->fsm.hist.since;
-		memcpy(s->hist.stats, p->fsm.hist.stats,
-		    sizeof(s->hist.stats));
-	}
-	s->now = fod_wallclock();
-	s->last_poll_sent = p->last_poll_sent;
-	s->last_reply = p->last_reply;
-	s->last_rx = p->last_rx;
-	s->msgs_rx = p->msgs_rx;
-	s->direct_rx = p->direct_rx;
-	s->direct_bad = p->direct_bad;
-	s->msgs_tx = p->msgs_tx;
-	s->send_errors = p->send_errors;
-	memcpy(s->rejects, p->rejects, sizeof(s->rejects));
-	s->upd_received = p->upd_received;
-	s->upd_applied = p->upd_applied;
-	s->upd_acked = p->upd_acked;
-	s->upd_conflicts = p->upd_conflicts;
-	s->approvals_granted = p->approvals_granted;
-	s->approvals_refused = p->approvals_refused;
-	s->partner_heard = fod_partner_heard(p);
-	s->partner_down = p->fsm.partner_down;
-	s->sync_expected = p->sync_counting ? p->sync_expected : 0;
-	s->sync_received = p->sync_counting ? p->sync_nseen : 0;
-	s->last_sync_secs = p->last_sync_secs;
-	s->handback_subnet = p->handback.cur;
-	s->handback_sent_total = p->handback.sent_total;
-	s->last_handback_leases = p->last_handback_leases;
-	s->last_handback_secs = p->last_handback_secs;
-	s->handback_full = p->handback.full;
-	memcpy(s->p_store_id, p->p_store_id, FO_STORE_ID_LEN);
-	s->p_store_known = p->p_store_known;
-	s->p_store_changed = p->p_store_changed;
-	s->p_last_seq = p->p_last_seq;
-	s->p_acked_seq = p->p_acked_seq;
-	s->local_seq = p->local_seq;
-	s->handback_through = p->handback_through & ~FOD_LOCAL_SEQ_BIT;
-	s->p_epoch = p->p_epoch;
-	s->p_buf_size = p->p_buf_size;
-	s->buf_mismatch = p->buf_mismatch;
-	s->have_clock = p->have_clock;
-	s->clock_skew = p->clock_skew;
-	s->faulty = p->faulty;
-	s->digest_mismatches = p->digest_mismatches;
-	s->digests_missing = p->digests_missing;
-	s->eng = p->eng.ctr;
-	s->dhcp_rx = p->dhcp_rx;
-	s->dhcp_sent = p->rstats.sent;
-	s->dhcp_send_errors = p->rstats.send_errors;
-	s->commits = ds.commits;
-	s->commit_failures = ds.commit_failures;
-	s->acks_withheld = p->gc.stats.withheld;
-	s->ping_checks = p->eng.ctr.ping_checks;
-	s->ping_in_use = p->eng.ctr.ping_conflicts;
-	s->ping_backlog = p->ping_backlog;
-	s->critical = p->crit;
-	memcpy(s->stop_reason, p->stop_reason, sizeof(s->stop_reason));
-	s->nsubnets = p->view.nsubnets;
+/* The subnets' rows (under the mutex); the bindings they hold. */
+static uint64_t
+publish_subnets(struct fod_peer *p, double partner_heard)
+{
+	uint64_t bound = 0;
+
 	for (size_t i = 0; i < p->view.nsubnets; i++) {
-		struct fod_snap_subnet *x = &p->snap_subnets[i];
+		struct fod_snap_subnet *x = &p->pub.subnets[i];
 		struct pool *pl = pool_set_get(p->pools, i);
 		const struct cfg_subnet *sn = &p->view.subnets[i];
 
@@ -117,20 +93,88 @@ fod_peer_publish(struct fod_peer *p, bool force)
 		x->prefix = sn->prefix;
 		x->serving = pool_is_serving(pl);
 		x->handback = p->handback.sub[i];
-		x->digest_seen = p->digest_seen[i];
-		x->digest_match = p->digest_match[i];
+		x->digest_seen = p->proto.digest_seen[i];
+		x->digest_match = p->proto.digest_match[i];
 		pool_stats(pl, &x->st);
 		x->failover_share = sn->failover_share;
 		x->safe_period = sn->safe_period;
 		x->safe_until = (double)share_safe_until(sn,
-		    (int64_t)s->partner_heard);
+		    (int64_t)partner_heard);
 		bound += x->st.bound + x->st.reserved_bound;
 	}
-	s->bindings = bound;
+	return bound;
+}
+
+/*
+ * The parts' structs are copied whole.  The history's ring is copied
+ * only when a transition was added: the state's statistics change with
+ * every snapshot, the ring (the larger part) only with a transition.
+ */
+static void
+publish_copy(struct fod_peer *p, struct fod_snap *s,
+    const struct lease_db_stats *ds)
+{
+	const struct fsm_history *h = &p->act.fsm.hist;
+
+	s->valid = true;
+	s->now = fod_wallclock();
+	s->state = p->act.fsm.state;
+	s->ctr = p->act.fsm.ctr;
+	if (s->hist.total != h->total || s->hist.names == NULL)
+		s->hist = *h;
+	else {
+		s->hist.since = h->since;
+		memcpy(s->hist.stats, h->stats, sizeof(s->hist.stats));
+	}
+	s->act = p->act.st;
+	/* The receive path keeps its counters in struct fod_peer itself
+	 * (fod_msg_rx, fod_peer_sock_drain). */
+	s->rx = (struct fod_rx_counters){ .msgs_rx = p->msgs_rx,
+	    .direct_rx = p->direct_rx, .direct_bad = p->direct_bad,
+	    .last_rx = p->last_rx };
+	s->msg = p->proto.ctr;
+	s->heard = p->proto.heard;
+	s->meta = p->meta;
+	s->p_epoch = p->p_epoch;
+	s->sync = p->sync.ctr;
+	s->handback = p->handback.st;
+	s->approve = p->approve.ctr;
+	s->serve = p->serve.ctr;
+	s->eng = p->serve.eng.ctr;
+	s->replies = p->serve.rstats;
+	s->gc = p->serve.gc.stats;
+	s->pings = p->serve.pings.ctr;
+	/* Computed. */
+	s->partner_heard = fod_partner_heard(p);
+	s->partner_down = p->act.fsm.partner_down;
+	s->sync_expected = p->sync.counting ? p->sync.expected : 0;
+	s->sync_received = p->sync.counting ? p->sync.nseen : 0;
+	s->commits = ds->commits;
+	s->commit_failures = ds->commit_failures;
+	s->nsubnets = p->view.nsubnets;
+}
+
+void
+fod_peer_publish(struct fod_peer *p, bool force)
+{
+	struct fod_snap *s = &p->pub.snap;
+	double	 now = ev_now(p->loop);
+	uint64_t local = 0;
+	struct lease_db_stats ds;
+
+	if (!publish_due(p, force, now))
+		return;
+	for (size_t i = 0; i < p->view.nsubnets; i++)
+		local += p->handback.local[i].n;
+	lease_db_get_stats(p->db, &ds);
+
+	pthread_mutex_lock(&p->pub.mtx);
+	publish_copy(p, s, &ds);
+	s->bindings = publish_subnets(p, s->partner_heard);
 	s->local_bindings = local;
-	pthread_mutex_unlock(&p->snap_mtx);
+	pthread_mutex_unlock(&p->pub.mtx);
 	p->snap_dirty = false;
-	p->snap_at = now;
+	p->pub.at = now;
 }
 
 /* What the primaries' own sockets received: the main thread's counters
@@ -142,10 +186,10 @@ fod_direct_counts(struct fod *fod, uint64_t *rx, uint64_t *bad)
 	for (size_t i = 0; i < fod->npeers; i++) {
 		struct fod_peer *p = fod->peers[i];
 
-		pthread_mutex_lock(&p->snap_mtx);
-		*rx += p->snap.direct_rx;
-		*bad += p->snap.direct_bad;
-		pthread_mutex_unlock(&p->snap_mtx);
+		pthread_mutex_lock(&p->pub.mtx);
+		*rx += p->pub.snap.rx.direct_rx;
+		*bad += p->pub.snap.rx.direct_bad;
+		pthread_mutex_unlock(&p->pub.mtx);
 	}
 }
 
@@ -153,14 +197,15 @@ void
 fod_peer_snapshot(struct fod_peer *p, struct fod_snap *out,
     struct fod_snap_subnet *subs, size_t cap)
 {
-	pthread_mutex_lock(&p->snap_mtx);
-	*out = p->snap;
+	pthread_mutex_lock(&p->pub.mtx);
+	*out = p->pub.snap;
 	if (subs != NULL) {
-		size_t n = p->snap.nsubnets < cap ? p->snap.nsubnets : cap;
+		size_t n = p->pub.snap.nsubnets < cap ? p->pub.snap.nsubnets :
+		    cap;
 
-		memcpy(subs, p->snap_subnets, n * sizeof(*subs));
+		memcpy(subs, p->pub.subnets, n * sizeof(*subs));
 	}
-	pthread_mutex_unlock(&p->snap_mtx);
+	pthread_mutex_unlock(&p->pub.mtx);
 }
 
 /*

@@ -50,19 +50,19 @@ static const char *const meta_names[M_COUNT] = {
 static void
 current(const struct fod_peer *p, uint64_t v[M_COUNT])
 {
-	v[M_EPOCH] = p->epoch;
-	v[M_STORE_HI] = get_be64(p->p_store_id);
-	v[M_STORE_LO] = get_be64(p->p_store_id + 8);
-	v[M_STORE_KNOWN] = p->p_store_known;
-	v[M_LAST_SEQ] = p->p_last_seq;
-	v[M_SYNC_OK] = p->sync_ok;
-	v[M_LOCAL_SEQ] = p->local_seq;
-	v[M_HANDBACK_THROUGH] = p->handback_through;
+	v[M_EPOCH] = p->meta.epoch;
+	v[M_STORE_HI] = get_be64(p->meta.p_store_id);
+	v[M_STORE_LO] = get_be64(p->meta.p_store_id + 8);
+	v[M_STORE_KNOWN] = p->meta.p_store_known;
+	v[M_LAST_SEQ] = p->meta.p_last_seq;
+	v[M_SYNC_OK] = p->meta.sync_ok;
+	v[M_LOCAL_SEQ] = p->meta.local_seq;
+	v[M_HANDBACK_THROUGH] = p->meta.handback_through;
 	v[M_P_EPOCH] = p->p_epoch;
-	v[M_TAKEOVER] = p->takeover_saved;
+	v[M_TAKEOVER] = p->meta.takeover;
 	/* Before the machine starts, what was loaded. */
-	v[M_PARTNER_DOWN] = p->fsm.state == FOD_STARTUP ?
-	    p->partner_down_saved : p->fsm.partner_down;
+	v[M_PARTNER_DOWN] = p->act.fsm.state == FOD_STARTUP ?
+	    p->meta.partner_down : p->act.fsm.partner_down;
 }
 
 int
@@ -81,26 +81,25 @@ fod_store_load(struct fod_peer *p, char *err, size_t errlen)
 			    p->name, meta_names[i], lease_db_strerror(rc));
 			return -1;
 		}
-		p->meta_saved[i] = v[i];
+		p->meta.saved[i] = v[i];
 	}
-	put_be64(p->p_store_id, v[M_STORE_HI]);
-	put_be64(p->p_store_id + 8, v[M_STORE_LO]);
-	p->p_store_known = v[M_STORE_KNOWN] != 0;
-	p->p_last_seq = v[M_LAST_SEQ];
-	p->sync_ok = v[M_SYNC_OK] != 0;
-	p->local_seq = v[M_LOCAL_SEQ];
-	p->local_seq_saved = v[M_LOCAL_SEQ];
-	p->handback_through = v[M_HANDBACK_THROUGH];
+	put_be64(p->meta.p_store_id, v[M_STORE_HI]);
+	put_be64(p->meta.p_store_id + 8, v[M_STORE_LO]);
+	p->meta.p_store_known = v[M_STORE_KNOWN] != 0;
+	p->meta.p_last_seq = v[M_LAST_SEQ];
+	p->meta.sync_ok = v[M_SYNC_OK] != 0;
+	p->meta.local_seq = v[M_LOCAL_SEQ];
+	p->meta.local_seq_saved = v[M_LOCAL_SEQ];
+	p->meta.handback_through = v[M_HANDBACK_THROUGH];
 	p->p_epoch = v[M_P_EPOCH];
-	p->takeover_saved = v[M_TAKEOVER] != 0;
-	p->partner_down_saved = v[M_PARTNER_DOWN] != 0;
+	p->meta.takeover = v[M_TAKEOVER] != 0;
+	p->meta.partner_down = v[M_PARTNER_DOWN] != 0;
 
 	/* Protocol 7: the epoch always grows, even if the clock stepped
 	 * back since our last start. */
 	gettimeofday(&tv, NULL);
 	now_us = (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec;
-	p->epoch = now_us > v[M_EPOCH] ? now_us : v[M_EPOCH] + 1;
-	p->tx_seq = 0;
+	p->meta.epoch = now_us > v[M_EPOCH] ? now_us : v[M_EPOCH] + 1;
 	if ((rc = fod_store_save(p)) != 0) {
 		snprintf(err, errlen, "store %s: saving the boot epoch: %s",
 		    p->name, lease_db_strerror(rc));
@@ -117,15 +116,15 @@ fod_store_stage(struct fod_peer *p)
 
 	current(p, v);
 	for (int i = 0; i < M_COUNT; i++) {
-		if (v[i] == p->meta_saved[i])
+		if (v[i] == p->meta.saved[i])
 			continue;
 		if ((rc = lease_db_meta_set_u64(p->db, meta_names[i],
 		    v[i])) != 0)
 			return rc;
 		/* Optimistic: a failed commit resets meta_saved (below). */
-		p->meta_saved[i] = v[i];
+		p->meta.saved[i] = v[i];
 	}
-	p->local_seq_saved = p->local_seq;
+	p->meta.local_seq_saved = p->meta.local_seq;
 	return 0;
 }
 
@@ -137,7 +136,7 @@ void
 fod_store_commit_failed(struct fod_peer *p)
 {
 	for (int i = 0; i < M_COUNT; i++)
-		p->meta_saved[i] = ~p->meta_saved[i];
+		p->meta.saved[i] = ~p->meta.saved[i];
 }
 
 /* fod_commit stages the values; a failure there ends the batch too. */
@@ -150,7 +149,7 @@ fod_store_save(struct fod_peer *p)
 uint64_t
 fod_store_local_seq(struct fod_peer *p)
 {
-	return FOD_LOCAL_SEQ_BIT | ++p->local_seq;
+	return FOD_LOCAL_SEQ_BIT | ++p->meta.local_seq;
 }
 
 /*
@@ -161,9 +160,66 @@ fod_store_local_seq(struct fod_peer *p)
 void
 fod_store_adopt_primary(struct fod_peer *p, const uint8_t *id)
 {
-	memcpy(p->p_store_id, id, FO_STORE_ID_LEN);
-	p->p_store_known = true;
-	p->p_store_changed = false;
-	p->p_last_seq = 0;
-	p->sync_ok = false;
+	memcpy(p->meta.p_store_id, id, FO_STORE_ID_LEN);
+	p->meta.p_store_known = true;
+	p->meta.p_store_changed = false;
+	p->meta.p_last_seq = 0;
+	p->meta.sync_ok = false;
+}
+
+/* The primary's store identity as it reports it. */
+void
+fod_store_check_primary(struct fod_peer *p, const uint8_t *id)
+{
+	if (!p->meta.p_store_known) {
+		fod_store_adopt_primary(p, id);
+		(void)fod_store_save(p);
+		return;
+	}
+	if (memcmp(id, p->meta.p_store_id, FO_STORE_ID_LEN) == 0) {
+		p->meta.p_store_changed = false;
+		return;
+	}
+	if (!p->meta.p_store_changed)
+		log_warn("primary=%s: its lease store is not the one our copy "
+		    "came from (replaced disk?); it gets every binding we "
+		    "hold at its next request for control", p->name);
+	p->meta.p_store_changed = true;
+}
+
+
+void
+fod_store_primary_changed(struct fod_peer *p)
+{
+	p->meta.p_store_changed = true;
+}
+
+int
+fod_store_set_takeover(struct fod_peer *p, bool on)
+{
+	if (p->meta.takeover == on)
+		return 0;
+	p->meta.takeover = on;
+	return fod_store_save(p);
+}
+
+void
+fod_store_set_sync_ok(struct fod_peer *p, bool ok)
+{
+	p->meta.sync_ok = ok;
+}
+
+void
+fod_store_advance(struct fod_peer *p, uint64_t seq)
+{
+	if (seq > p->meta.p_last_seq)
+		p->meta.p_last_seq = seq;
+}
+
+/* After a complete hand-back ("stored again with the bit cleared",
+ * fod_handback.c). */
+void
+fod_store_handed_back(struct fod_peer *p)
+{
+	p->meta.handback_through = FOD_LOCAL_SEQ_BIT | p->meta.local_seq;
 }

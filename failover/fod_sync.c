@@ -28,36 +28,95 @@ cmp_u64(const void *a, const void *b)
 }
 
 void
+fod_sync_init(struct fod_peer *p)
+{
+	fo_rx_init(&p->sync.rx);
+}
+
+void
 fod_sync_free(struct fod_peer *p)
 {
-	free(p->sync_seen);
-	p->sync_seen = NULL;
-	p->sync_nseen = p->sync_capseen = 0;
-	p->sync_counting = false;
+	free(p->sync.seen);
+	p->sync.seen = NULL;
+	p->sync.nseen = p->sync.capseen = 0;
+	p->sync.counting = false;
 }
+
+void
+fod_sync_failed(struct fod_peer *p)
+{
+	fod_store_set_sync_ok(p, false);
+	p->sync.counting = false;
+	p->sync.started = 0;
+}
+
+/* The watermark moves only with a complete sync behind it. */
+void
+fod_sync_before_commit(struct fod_peer *p)
+{
+	if (p->meta.sync_ok && p->act.fsm.state != FOD_SYNCING)
+		fod_store_advance(p, p->sync.rx_max_seq);
+}
+
+void
+fod_sync_committed(struct fod_peer *p, int rc)
+{
+	if (rc != 0) {
+		if (fo_rx_pending(&p->sync.rx) > 0)
+			fod_alert_update_failed(p, rc,
+			    fo_rx_pending(&p->sync.rx));
+		/* Nothing of the batch is durable: no ack. */
+		fo_rx_init(&p->sync.rx);
+		return;
+	}
+	if (fo_rx_pending(&p->sync.rx) > 0)
+		(void)fod_sync_send_acks(p);
+}
+
+int
+fod_sync_send_acks(struct fod_peer *p)
+{
+	uint64_t runs[FO_MAX_ACK_RANGES][2];
+	struct fo_msg *m = p->proto.mt;
+	size_t	 nr;
+	int	 rc = 0;
+
+	while (fo_rx_pending(&p->sync.rx) > 0) {
+		nr = fo_rx_take(&p->sync.rx, runs, FO_MAX_ACK_RANGES);
+		fod_msg_init_to_primary(p, m, FO_BIND_ACK);
+		for (size_t i = 0; i < nr; i++) {
+			fo_msg_add_ack(m, runs[i][0], runs[i][1]);
+			p->sync.ctr.upd_acked += runs[i][1] - runs[i][0] + 1;
+		}
+		if (fod_msg_send(p, m) < 0)
+			rc = -1;
+	}
+	return rc;
+}
+
 
 /* A SyncReq is about to leave (first or retry). */
 void
 fod_sync_begin(struct fod_peer *p)
 {
-	if (p->sync_started == 0)
-		p->sync_started = ev_now(p->loop);
+	if (p->sync.started == 0)
+		p->sync.started = ev_now(p->loop);
 }
 
 static void
 seen_add(struct fod_peer *p, uint64_t seq)
 {
-	if (p->sync_nseen == p->sync_capseen) {
-		size_t ncap = p->sync_capseen ? p->sync_capseen * 2 : 4096;
-		uint64_t *nv = realloc(p->sync_seen, ncap * sizeof(*nv));
+	if (p->sync.nseen == p->sync.capseen) {
+		size_t ncap = p->sync.capseen ? p->sync.capseen * 2 : 4096;
+		uint64_t *nv = realloc(p->sync.seen, ncap * sizeof(*nv));
 
 		if (nv == NULL)
 			return;		/* counts short: sync reported
 					 * incomplete, which is safe */
-		p->sync_seen = nv;
-		p->sync_capseen = ncap;
+		p->sync.seen = nv;
+		p->sync.capseen = ncap;
 	}
-	p->sync_seen[p->sync_nseen++] = seq;
+	p->sync.seen[p->sync.nseen++] = seq;
 }
 
 /* Distinct sync updates received (retransmissions count once). */
@@ -66,13 +125,13 @@ seen_distinct(struct fod_peer *p)
 {
 	size_t	 i, k = 0;
 
-	if (p->sync_nseen == 0)
+	if (p->sync.nseen == 0)
 		return 0;
-	qsort(p->sync_seen, p->sync_nseen, sizeof(uint64_t), cmp_u64);
-	for (i = 0; i < p->sync_nseen; i++)
-		if (k == 0 || p->sync_seen[i] != p->sync_seen[k - 1])
-			p->sync_seen[k++] = p->sync_seen[i];
-	p->sync_nseen = k;
+	qsort(p->sync.seen, p->sync.nseen, sizeof(uint64_t), cmp_u64);
+	for (i = 0; i < p->sync.nseen; i++)
+		if (k == 0 || p->sync.seen[i] != p->sync.seen[k - 1])
+			p->sync.seen[k++] = p->sync.seen[i];
+	p->sync.nseen = k;
 	return k;
 }
 
@@ -92,22 +151,22 @@ fod_sync_on_start(struct fod_peer *p, const struct fo_msg *m, bool restarted)
 		    p->name, m->result, why[0] ? ": " : "", why);
 		return;
 	}
-	fod_check_store(p, m->store_id);
+	fod_store_check_primary(p, m->store_id);
 	fod_check_buf_size(p, m);
-	if (p->fsm.state != FOD_SYNCING)
+	if (p->act.fsm.state != FOD_SYNCING)
 		return;
 	/*
 	 * A SyncStart repeated for our SyncReq retry (it crossed the first
 	 * one) continues the same sync: what was counted stays counted.
 	 */
-	if (!p->sync_counting || p->sync_expected != m->count ||
-	    p->sync_has_last != FO_HAS(m, FO_TLV_LAST_SEQ) ||
-	    p->sync_last != m->last_seq)
-		p->sync_nseen = 0;
-	p->sync_counting = true;
-	p->sync_expected = m->count;
-	p->sync_has_last = FO_HAS(m, FO_TLV_LAST_SEQ);
-	p->sync_last = m->last_seq;
+	if (!p->sync.counting || p->sync.expected != m->count ||
+	    p->sync.has_last != FO_HAS(m, FO_TLV_LAST_SEQ) ||
+	    p->sync.last != m->last_seq)
+		p->sync.nseen = 0;
+	p->sync.counting = true;
+	p->sync.expected = m->count;
+	p->sync.has_last = FO_HAS(m, FO_TLV_LAST_SEQ);
+	p->sync.last = m->last_seq;
 	log_info("primary=%s: start-up sync: %u binding%s follow%s", p->name,
 	    m->count, m->count == 1 ? "" : "s", m->count == 1 ? "s" : "");
 	fod_peer_event(p, &ev);
@@ -158,10 +217,11 @@ keep_ours(struct fod_peer *p, const struct lease *in, int64_t now)
 	}
 	if (d != LEASE_APPLY_CONFLICT_OURS && d != LEASE_APPLY_CONFLICT_THEIRS)
 		return false;
-	p->upd_conflicts++;
+	p->sync.ctr.upd_conflicts++;
 	mine = d == LEASE_APPLY_CONFLICT_OURS;
 	fod_alert_duplicate(p, &ours, in, mine);
-	if (log_ratelimit_ok(&p->rl_conflict, ev_now(p->loop), 5, &n)) {
+	if (log_ratelimit_ok(&p->sync.rl_conflict, ev_now(p->loop), 5,
+	    &n)) {
 		fod_fmt_addr(in->addr, a, sizeof(a));
 		log_hwaddr(ours.chaddr, ours.hlen, h1, sizeof(h1));
 		log_hwaddr(in->chaddr, in->hlen, h2, sizeof(h2));
@@ -181,7 +241,8 @@ fod_sync_on_bind_upd(struct fod_peer *p, const struct fo_msg *m,
 	struct fod_event ev = { .type = FOD_EV_BIND_UPD,
 	    .primary_restarted = restarted };
 	int64_t	 now = (int64_t)ev_now(p->loop);
-	bool	 in_sync = p->fsm.state == FOD_SYNCING && p->sync_counting;
+	bool	 in_sync = p->act.fsm.state == FOD_SYNCING &&
+	    p->sync.counting;
 	bool	 any_sync = false;
 	int	 rc;
 
@@ -195,11 +256,11 @@ fod_sync_on_bind_upd(struct fod_peer *p, const struct fo_msg *m,
 			fod_reject(p, FO_REJ_BAD_LEASE, "in bind-upd");
 			continue;
 		}
-		p->upd_received++;
+		p->sync.ctr.upd_received++;
 		/* Our copy carries the primary's numbering; the top bit is
 		 * reserved for our own grants (fod_store.c). */
 		l.seq = u->seq & ~FOD_LOCAL_SEQ_BIT;
-		if (in_sync && (!p->sync_has_last || u->seq <= p->sync_last)) {
+		if (in_sync && (!p->sync.has_last || u->seq <= p->sync.last)) {
 			any_sync = true;
 			seen_add(p, u->seq);
 		}
@@ -214,7 +275,7 @@ fod_sync_on_bind_upd(struct fod_peer *p, const struct fo_msg *m,
 				 * acked; the primary resends. */
 				uint64_t n;
 				fod_alert_update_failed(p, rc, 1);
-				if (log_ratelimit_ok(&p->rl_store,
+				if (log_ratelimit_ok(&p->sync.rl_store,
 				    ev_now(p->loop), 5, &n))
 					log_err("primary=%s: storing a binding "
 					    "update: %s", p->name,
@@ -222,25 +283,25 @@ fod_sync_on_bind_upd(struct fod_peer *p, const struct fo_msg *m,
 				continue;
 			}
 			pool_load_lease(p->pools, &l);
-			p->upd_applied++;
+			p->sync.ctr.upd_applied++;
 		}
-		if (l.seq > p->rx_max_seq)
-			p->rx_max_seq = l.seq;
-		if (!fo_rx_note(&p->rx, u->seq)) {
+		if (l.seq > p->sync.rx_max_seq)
+			p->sync.rx_max_seq = l.seq;
+		if (!fo_rx_note(&p->sync.rx, u->seq)) {
 			/* 1024 waiting for one commit: commit now.  If it
 			 * fails this update was lost with the batch: not
 			 * acked, the primary resends it. */
 			if (fod_commit(p) != 0)
 				continue;
-			(void)fo_rx_note(&p->rx, u->seq);
+			(void)fo_rx_note(&p->sync.rx, u->seq);
 		}
 	}
 	/* Steady replication waits for the paced commit; a sync, a
 	 * hand-back's aftermath or anything else is committed now. */
-	if (p->fsm.state == FOD_MONITORING && !in_sync)
+	if (p->act.fsm.state == FOD_MONITORING && !in_sync)
 		fod_commit_paced(p);
 	else
-		p->commit_urgent = true;
+		fod_commit_soon(p);
 	if (any_sync)
 		ev.type = FOD_EV_SYNC_BIND_UPD;
 	fod_peer_event(p, &ev);
@@ -264,12 +325,12 @@ fod_sync_on_done(struct fod_peer *p, const struct fo_msg *m, bool restarted)
 		    p->name, m->result, why[0] ? ": " : "", why);
 		return;
 	}
-	if (p->fsm.state != FOD_SYNCING) {
+	if (p->act.fsm.state != FOD_SYNCING) {
 		/* A resend after we moved on: acknowledge it so the
 		 * primary stops retrying. */
 		if (marker) {
-			(void)fo_rx_note(&p->rx, m->upd_seq);
-			p->commit_urgent = true;
+			(void)fo_rx_note(&p->sync.rx, m->upd_seq);
+			fod_commit_soon(p);
 		}
 		return;
 	}
@@ -285,29 +346,28 @@ fod_sync_on_done(struct fod_peer *p, const struct fo_msg *m, bool restarted)
 		return;
 	}
 	if (marker) {
-		(void)fo_rx_note(&p->rx, m->upd_seq);
-		p->commit_urgent = true;
+		(void)fo_rx_note(&p->sync.rx, m->upd_seq);
+		fod_commit_soon(p);
 	}
 	if (got >= m->count) {
-		p->sync_ok = true;
-		if (p->sync_has_last && p->sync_last > p->rx_max_seq)
-			p->rx_max_seq = p->sync_last;
-		if (p->rx_max_seq > p->p_last_seq)
-			p->p_last_seq = p->rx_max_seq;
+		fod_store_set_sync_ok(p, true);
+		if (p->sync.has_last && p->sync.last > p->sync.rx_max_seq)
+			p->sync.rx_max_seq = p->sync.last;
+		fod_store_advance(p, p->sync.rx_max_seq);
 	} else {
 		/* Without a marker we cannot wait: what is missing will
 		 * come as replication, but our watermark stays put. */
-		p->sync_ok = false;
+		fod_store_set_sync_ok(p, false);
 		log_warn("primary=%s: start-up sync ended with %zu of %u "
 		    "bindings; the next sync asks for everything", p->name,
 		    got, m->count);
 	}
-	p->last_sync_secs = p->sync_started > 0 ?
-	    ev_now(p->loop) - p->sync_started : 0;
+	p->sync.ctr.last_sync_secs = p->sync.started > 0 ?
+	    ev_now(p->loop) - p->sync.started : 0;
 	log_info("primary=%s: start-up sync: %zu binding%s in %.3f s",
-	    p->name, got, got == 1 ? "" : "s", p->last_sync_secs);
-	p->sync_started = 0;
-	p->sync_counting = false;
-	p->sync_nseen = 0;
+	    p->name, got, got == 1 ? "" : "s", p->sync.ctr.last_sync_secs);
+	p->sync.started = 0;
+	p->sync.counting = false;
+	p->sync.nseen = 0;
 	fod_peer_event(p, &ev);
 }

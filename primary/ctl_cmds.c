@@ -57,14 +57,14 @@ collect_counters(struct server *srv, struct named_counter *c, size_t max)
 	PUT("max_commit_usec", ds.max_commit_usec);
 	PUT("acks_withheld", srv->gc.stats.withheld);
 	/* Bindings in the failover's share (docs/safety.md). */
-	PUT("approvals_waiting", srv->approvals_waiting);
-	PUT("approvals_timed_out", srv->ctr.approvals_timed_out);
-	PUT("approvals_backlog", srv->ctr.approvals_backlog);
+	PUT("approvals_waiting", park_count(&srv->approvals));
+	PUT("approvals_timed_out", srv->approvals.ctr.expired);
+	PUT("approvals_backlog", srv->approvals.ctr.backlog);
 	PUT("approvals_unasked", srv->ctr.approvals_unasked);
 	PUT("expired", srv->ctr.expired);
 	PUT("ping_checks", e->ping_checks);
 	PUT("ping_in_use", e->ping_conflicts);
-	PUT("ping_backlog", srv->ctr.ping_backlog);
+	PUT("ping_backlog", srv->pings.ctr.backlog);
 	PUT("ping_send_errors", ps.send_errors);
 	PUT("reloads", srv->ctr.reloads);
 	PUT("reload_failures", srv->ctr.reload_failures);
@@ -314,7 +314,7 @@ failover_text(struct server *srv, struct strbuf *out)
 	sb_printf(out, "  share approvals:   %llu asked, %llu approved, %llu "
 	    "refused, %llu undecided, %u waiting\n", U(ap->asked),
 	    U(ap->approved), U(ap->refused),
-	    U(ap->undecided), srv->approvals_waiting);
+	    U(ap->undecided), park_count(&srv->approvals));
 	if (handback->last_conflict[0])
 		sb_printf(out, "  last conflict:     %s\n", handback->last_conflict);
 	if (fo->buf_mismatch)

@@ -17,25 +17,6 @@
 static void	handle_packet(struct server *, struct srv_sock *,
 		    const struct netio_pkt *);
 
-/*
- * A request parked until a verdict lets the engine finish it: a
- * DISCOVER while its candidate address is pinged, or a REQUEST while
- * the failover is asked to approve its binding.  Nothing is held
- * meanwhile; the engine decides again with the verdict.
- */
-struct parked {
-	struct parked	*next, **prevp;
-	struct server	*srv;
-	struct srv_sock	*sock;
-	struct netio_pkt meta;		/* where it came from (no payload use) */
-	uint32_t	 link_addr, iface_addr;
-	unsigned	 round;		/* ping: the engine's ping_round */
-	uint64_t	 seq;		/* approval: the BIND_REQ's UPD_SEQ */
-	uint32_t	 addr;		/* approval: the address asked for */
-	double		 deadline;	/* approval: given up after this */
-	struct dhcp_msg	 msg;
-};
-
 static void
 fmt_addr(uint32_t a, char *buf, size_t len)
 {
@@ -137,110 +118,57 @@ apply_result(struct server *srv, struct srv_sock *sock,
     const struct netio_pkt *pkt, uint32_t link, uint32_t iface_addr,
     const struct dhcp_msg *m, struct engine_result *res);
 
-static struct parked *
-park(struct server *srv, struct srv_sock *sock, const struct netio_pkt *pkt,
-    uint32_t link, uint32_t iface_addr, const struct dhcp_msg *m)
+/*
+ * Requests parked until a verdict lets the engine finish them
+ * (common/dhcp/park.c): a DISCOVER while its candidate address is
+ * pinged, a REQUEST while the failover is asked to approve its binding.
+ */
+static void
+park_origin_of(struct srv_sock *sock, const struct netio_pkt *pkt,
+    uint32_t link, uint32_t iface_addr, struct park_origin *o)
 {
-	struct parked *pw;
-
-	if ((pw = malloc(sizeof(*pw))) == NULL)
-		return NULL;
-	pw->srv = srv;
-	pw->sock = sock;
-	pw->meta.ifindex = pkt->ifindex;
-	pw->meta.src_addr = pkt->src_addr;
-	pw->meta.src_port = pkt->src_port;
-	pw->link_addr = link;
-	pw->iface_addr = iface_addr;
-	pw->round = 0;
-	pw->seq = 0;
-	pw->addr = 0;
-	pw->deadline = 0;
-	memcpy(&pw->msg, m, sizeof(*m));
-	return pw;
+	memset(o, 0, sizeof(*o));
+	o->sock = sock;
+	o->fd = sock->fd;
+	o->ifindex = pkt->ifindex;
+	o->src_addr = pkt->src_addr;
+	o->src_port = pkt->src_port;
+	o->link_addr = link;
+	o->iface_addr = iface_addr;
 }
 
-/* At the head of a list: the oldest is last. */
+/* The engine decides again with the verdict in `in`. */
 static void
-park_link(struct parked **head, struct parked *pw)
+unpark(void *arg, const struct park_origin *from, struct engine_input *in)
 {
-	pw->next = *head;
-	if (pw->next != NULL)
-		pw->next->prevp = &pw->next;
-	pw->prevp = head;
-	*head = pw;
-}
+	struct server *srv = arg;
+	struct netio_pkt meta;
 
-static void
-park_unlink(struct parked *pw)
-{
-	if (pw->next != NULL)
-		pw->next->prevp = pw->prevp;
-	*pw->prevp = pw->next;
-}
-
-/* The engine decides again with the verdict in `in`; pw is freed. */
-static void
-unpark(struct parked *pw, struct engine_input *in)
-{
-	struct server *srv = pw->srv;
-
-	in->msg = &pw->msg;
-	in->link_addr = pw->link_addr;
-	in->iface_server_addr = pw->iface_addr;
+	if (in->ping_in_use) {
+		char a[INET_ADDRSTRLEN];
+		uint64_t n;
+		fmt_addr(in->pinged_addr, a, sizeof(a));
+		if (log_ratelimit_ok(&srv->rl_ping, ev_now(srv->loop), 10, &n))
+			log_warn("ping check: %s answered; marked in conflict "
+			    "and not offered", a);
+	}
+	memset(&meta, 0, sizeof(meta));
+	meta.ifindex = from->ifindex;
+	meta.src_addr = from->src_addr;
+	meta.src_port = from->src_port;
 	in->now = srv_now(srv);
 	engine_handle(&srv->eng, in, srv->res);
-	apply_result(srv, pw->sock, &pw->meta, pw->link_addr, pw->iface_addr,
-	    &pw->msg, srv->res);
-	free(pw);
+	apply_result(srv, from->sock, &meta, from->link_addr, from->iface_addr,
+	    in->msg, srv->res);
 	srv_flush_outbox(srv);
-}
-
-static void
-park_free_all(struct parked **head)
-{
-	while (*head != NULL) {
-		struct parked *pw = *head;
-
-		park_unlink(pw);
-		free(pw);
-	}
 }
 
 /* Forget every parked request (reload, shutdown); clients retry. */
 void
 srv_cancel_parked(struct server *srv)
 {
-	if (srv->ping != NULL)
-		ping_cancel_all(srv->ping);
-	park_free_all(&srv->pings);
-	srv->pings_inflight = 0;
-	park_free_all(&srv->approvals);
-	srv->approvals_waiting = 0;
-	ev_timer_stop(srv->loop, &srv->approval_w);
-}
-
-static void
-ping_done(void *arg, uint32_t addr, bool in_use)
-{
-	struct parked *pw = arg;
-	struct server *srv = pw->srv;
-	struct engine_input in = {
-		.pinged_addr = addr, .ping_in_use = in_use,
-		.ping_round = pw->round,
-	};
-
-	srv->pings_inflight--;
-	park_unlink(pw);
-	if (in_use) {
-		char a[INET_ADDRSTRLEN];
-		uint64_t n;
-		fmt_addr(addr, a, sizeof(a));
-		if (log_ratelimit_ok(&srv->rl_ping, ev_now(srv->loop), 10, &n))
-			log_warn("ping check: %s answered; marked in conflict "
-			    "and not offered", a);
-	}
-	unpark(pw, &in);
+	park_cancel_all(&srv->pings);
+	park_cancel_all(&srv->approvals);
 }
 
 static void
@@ -249,22 +177,14 @@ start_ping(struct server *srv, struct srv_sock *sock,
     const struct dhcp_msg *m, const struct engine_result *res)
 {
 	const struct cfg_server *sc = &srv->cfg.server;
-	struct parked *pw;
+	struct park_ping pc = { .ctx = srv->ping,
+	    .attempts = sc->ping_attempts,
+	    .send_delay_ms = sc->ping_send_delay_ms };
+	struct park_origin o;
 
-	if (srv->ping == NULL || srv->pings_inflight >= SRV_MAX_PINGS ||
-	    (pw = park(srv, sock, pkt, link, iface_addr, m)) == NULL) {
-		srv->ctr.ping_backlog++;
-		return;
-	}
-	pw->round = res->ping_round;
-	if (ping_check(srv->ping, res->ping_addr, sc->ping_attempts,
-	    sc->ping_send_delay_ms, ping_done, pw) < 0) {
-		free(pw);
-		srv->ctr.ping_backlog++;
-		return;
-	}
-	srv->pings_inflight++;
-	park_link(&srv->pings, pw);
+	park_origin_of(sock, pkt, link, iface_addr, &o);
+	(void)park_ping(&srv->pings, &pc, &o, m, res->ping_addr,
+	    res->ping_round);
 }
 
 /* ---- the failover's approval of a binding in its share ---- */
@@ -272,105 +192,42 @@ start_ping(struct server *srv, struct srv_sock *sock,
 /*
  * Approvals are given up after WaitSyncBindAckSecs: the client, which
  * retransmits its REQUEST every few seconds, is then asked about again.
- * They are kept in the order they were asked, so the oldest deadline is
- * the list's last entry; the timer runs for the next one to expire.
  */
-static void
-approval_rearm(struct server *srv)
-{
-	struct parked *pw, *last = NULL;
-
-	ev_timer_stop(srv->loop, &srv->approval_w);
-	for (pw = srv->approvals; pw != NULL; pw = pw->next)
-		last = pw;
-	if (last == NULL)
-		return;
-	ev_timer_set(&srv->approval_w, last->deadline > ev_now(srv->loop) ?
-	    last->deadline - ev_now(srv->loop) : 0., 0.);
-	ev_timer_start(srv->loop, &srv->approval_w);
-}
-
-static void
-approval_timeout_cb(struct ev_loop *loop, ev_timer *w, int revents)
-{
-	struct server *srv = w->data;
-	struct parked *pw, *next;
-
-	(void)loop;
-	(void)revents;
-	for (pw = srv->approvals; pw != NULL; pw = next) {
-		next = pw->next;
-		if (pw->deadline > ev_now(srv->loop))
-			continue;
-		park_unlink(pw);
-		free(pw);
-		srv->approvals_waiting--;
-		srv->ctr.approvals_timed_out++;
-	}
-	approval_rearm(srv);
-}
-
 static void
 start_approval(struct server *srv, struct srv_sock *sock,
     const struct netio_pkt *pkt, uint32_t link, uint32_t iface_addr,
     const struct dhcp_msg *m, struct engine_result *res)
 {
-	struct parked *pw;
+	struct park_origin o;
 	uint64_t seq;
 
-	if (srv->approvals_waiting >= SRV_MAX_APPROVALS ||
-	    (pw = park(srv, sock, pkt, link, iface_addr, m)) == NULL) {
-		srv->ctr.approvals_backlog++;
+	if (!park_room(&srv->approvals))
 		return;
-	}
 	if (approve_ask(srv, &res->approve, &seq) < 0) {
 		/* No failover to ask (not configured, not reachable by
 		 * socket): no binding in its share. */
-		free(pw);
 		srv->ctr.approvals_unasked++;
 		return;
 	}
-	pw->seq = seq;
-	pw->addr = res->approve.addr;
-	pw->deadline = ev_now(srv->loop) +
-	    srv->cfg.failover.wait_sync_bind_ack_secs;
-	park_link(&srv->approvals, pw);
-	srv->approvals_waiting++;
-	if (!ev_is_active(&srv->approval_w))
-		approval_rearm(srv);
+	park_origin_of(sock, pkt, link, iface_addr, &o);
+	(void)park_hold(&srv->approvals, &o, m, seq, res->approve.addr,
+	    ev_now(srv->loop) + srv->cfg.failover.wait_sync_bind_ack_secs);
 }
 
 bool
 srv_approval_verdict(struct server *srv, uint64_t seq, bool approved,
     bool refused)
 {
-	struct engine_input in = { 0 };
-	struct parked *pw;
-
-	for (pw = srv->approvals; pw != NULL && pw->seq != seq; pw = pw->next)
-		;
-	if (pw == NULL)
-		return false;
-	park_unlink(pw);
-	srv->approvals_waiting--;
-	approval_rearm(srv);
-	if (!approved && !refused) {
-		/* The failover could not decide (its store failed): as if
-		 * it never answered; the client asks again. */
-		free(pw);
-		return true;
-	}
-	in.approved_addr = pw->addr;
-	in.approval_refused = refused;
-	unpark(pw, &in);
-	return true;
+	/* Neither: the failover could not decide (its store failed); as
+	 * if it never answered, the client asks again. */
+	return park_resume(&srv->approvals, seq, approved, refused);
 }
 
 void
-srv_approvals_init(struct server *srv)
+srv_park_init(struct server *srv)
 {
-	ev_timer_init(&srv->approval_w, approval_timeout_cb, 1., 0.);
-	srv->approval_w.data = srv;
+	park_init(&srv->pings, srv->loop, SRV_MAX_PINGS, unpark, srv);
+	park_init(&srv->approvals, srv->loop, SRV_MAX_APPROVALS, unpark, srv);
 }
 
 static void

@@ -361,7 +361,7 @@ server_new(struct ev_loop *loop, struct config *cfg, const char *cfgpath,
 		goto fail;
 	}
 
-	srv_approvals_init(srv);
+	srv_park_init(srv);
 	ev_prepare_init(&srv->prepare_w, prepare_cb);
 	srv->prepare_w.data = srv;
 	ev_prepare_start(loop, &srv->prepare_w);

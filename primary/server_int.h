@@ -25,6 +25,7 @@
 #include "lease_db.h"
 #include "log.h"
 #include "netio.h"
+#include "park.h"
 #include "ping.h"
 #include "pool.h"
 #include "replicate.h"
@@ -37,8 +38,6 @@
 #define SRV_TICK_SECS		1.0	/* expiry sweep, lazy commits */
 #define SRV_CHECKPOINT_SECS	30.0
 #define SRV_EXPIRE_PER_TICK	4096
-
-struct parked;
 
 struct srv_sock {
 	int		 fd;
@@ -54,10 +53,8 @@ struct srv_counters {
 	uint64_t	 malformed;
 	uint64_t	 malformed_by[DHCP_ERR_COUNT];
 	uint64_t	 truncated;	/* larger than DHCP_PKT_MAX */
-	uint64_t	 ping_backlog;	/* DISCOVER dropped: too many pings */
-	/* REQUESTs for a binding in the failover's share (dhcp_io.c). */
-	uint64_t	 approvals_timed_out;	/* no verdict in time */
-	uint64_t	 approvals_backlog;	/* dropped: too many waiting */
+	/* REQUESTs for a binding in the failover's share (dhcp_io.c; the
+	 * others are counted by struct server's approvals). */
 	uint64_t	 approvals_unasked;	/* dropped: no failover to ask */
 	uint64_t	 reloads;
 	uint64_t	 reload_failures;
@@ -84,11 +81,8 @@ struct server {
 	struct netio_l2	 l2;
 	struct ifaddr_table ifs;
 	struct ping_ctx	*ping;
-	unsigned	 pings_inflight;
-	struct parked	*pings;		/* DISCOVERs waiting on a ping */
-	unsigned	 approvals_waiting;
-	struct parked	*approvals;	/* REQUESTs waiting for the failover */
-	ev_timer	 approval_w;	/* the oldest one's deadline */
+	struct park_set	 pings;		/* DISCOVERs waiting on a ping */
+	struct park_set	 approvals;	/* REQUESTs waiting for the failover */
 	struct ctl_server *ctl;
 	struct link	*link;		/* failover link (link.h) */
 
@@ -117,7 +111,7 @@ void	srv_close_sockets(struct server *);
 void	srv_flush_outbox(struct server *);
 void	srv_flush_replies(struct server *, struct dhcp_replyq *);
 void	srv_cancel_parked(struct server *);
-void	srv_approvals_init(struct server *);
+void	srv_park_init(struct server *);
 /*
  * The failover's answer to the BIND_REQ numbered seq: approved (the
  * engine binds and ACKs), refused (another client holds the address
