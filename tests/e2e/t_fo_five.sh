@@ -139,8 +139,7 @@ for i in $(seq 1 $N); do
 	    fail "primary $i clients: $out"
 done
 for i in $(seq 1 $N); do
-	wait_for 10 "[ \$(b $i bindings) -ge $NCLI ]" ||
-	    fail "branch$i replication: $(b "$i" bindings) bindings"
+	fo_wait_holds 10 "$T/ack$i-0.txt"
 done
 ok "$N x $NCLI clients bound and replicated to their threads ($(( $(now_ms) - t0 )) ms)"
 
@@ -168,6 +167,7 @@ for i in 1 3 5; do
 	pa1=$(p_acks "$i")
 	assert "branch$i's renewals answered by primary $i (acks $pa0 -> $pa1)" \
 	    test "$pa1" -ge $((pa0 + NCLI))
+	fo_caught_up "branch$i" "$(now_s)"
 	assert "the failover acked nothing for branch$i" test "$(bd "$i" acks)" = 0
 	assert "branch$i still monitoring, no takeover" \
 	    test "$(b "$i" state)/$(b "$i" takeovers)" = monitoring/0
@@ -182,12 +182,15 @@ for i in 2 4; do
 	    fail "branch$i new clients via the failover: $out"
 	assert "branch$i's new clients got addresses nobody else holds" \
 	    check_unique <(cat "$T/ack$i-0.txt" "$T/ack$i-2.txt")
+	wait_for 5 "[ \$(bd $i acks) -ge $((fa0 + NCLI + 50)) ]" || true
 	fa1=$(bd "$i" acks)
 	assert "the failover answered branch$i's clients (acks $fa0 -> $fa1)" \
 	    test "$fa1" -ge $((fa0 + NCLI + 50))
 done
 ok "partial takeover traffic done ($(( $(now_ms) - t0 )) ms)"
+t1=$(now_s)
 for i in 1 3 5; do
+	fo_caught_up "branch$i" "$t1"
 	assert "the failover's acks for branch$i stay 0 (ignored $(bd "$i" dhcp_ignored))" \
 	    test "$(bd "$i" acks)" = 0
 done
@@ -232,6 +235,7 @@ for i in $(seq 1 $N); do
 	    fail "branch$i new clients in the catastrophic takeover: $out"
 	assert "branch$i's new clients got fresh addresses" \
 	    check_unique <(cat "$T/before$i.txt" "$T/ack$i-4.txt")
+	wait_for 5 "[ \$(bd $i acks) -ge $((fa0 + n + 50)) ]" || true
 	fa1=$(bd "$i" acks)
 	assert "the failover answered branch$i (acks $fa0 -> $fa1)" \
 	    test "$fa1" -ge $((fa0 + n + 50))

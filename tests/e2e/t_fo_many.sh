@@ -54,8 +54,8 @@ load2() {
 }
 out=$(load -b "$FO_RELAY" -n 200 -r 2000 -w 200 -o "$T/acks1.txt" -t 30 -i 2) || fail "branch1 clients: $out"
 out=$(load2 -b 127.18.0.1 -n 200 -m 0x22 -r 2000 -w 200 -o "$T/acks2.txt" -t 30 -i 2) || fail "branch2 clients: $out"
-wait_for 10 "[ \$(b branch1 bindings) -ge 200 ] && [ \$(b branch2 bindings) -ge 200 ]" ||
-    fail "replication: $(b branch1 bindings) $(b branch2 bindings)"
+fo_wait_holds 10 "$T/acks1.txt"
+fo_wait_holds 10 "$T/acks2.txt"
 ok "each thread holds its own primary's 200 bindings"
 
 kill -KILL "$P2_PID"
@@ -67,6 +67,7 @@ out=$(load2 -b 127.18.0.1 -e "$T/acks2.txt" -r 2000 -w 200 -o "$T/renew2.txt" -t
 ok "branch2's clients renew with the failover and keep their addresses"
 out=$(load -b "$FO_RELAY" -e "$T/acks1.txt" -r 2000 -w 200 -o "$T/renew1.txt" -t 30 -i 2) ||
     fail "branch1 renewals: $out"
+fo_caught_up branch1 "$(now_s)"
 d1=$(fctl status branch1 --json)
 assert "branch1's clients were answered by branch1, not the failover" \
     test "$(jq -r .acks <<<"$d1")" = 0

@@ -27,7 +27,7 @@ fo_wait_state monitoring 10
 p_wait_serving 10
 out=$(load -b "$FO_RELAY" -n 100 -r 1000 -w 100 -o "$T/acks1.txt" -t 30 -i 2) ||
     fail "clients: $out"
-wait_for 10 "[ \$(fo_field bindings) -ge 100 ]" || fail "replication"
+fo_wait_holds 10 "$T/acks1.txt"
 
 route P blackhole 192.0.2.2/32
 ok "path from the primary to the failover cut"

@@ -30,6 +30,10 @@ assert "nobody got 198.51.100.226 (it answers pings)" \
     fails grep -q '^198\.51\.100\.226 ' "$T/acks.txt"
 st=$(fctl leases --json | jq -r '.leases[] | select(.address == "198.51.100.226") | .state')
 assert "198.51.100.226 is marked in conflict ($st)" test "$st" = conflict
+# The lease above is the thread's own table; its counters reach status in
+# a snapshot that may lag: wait for the one conflict, then assert it is
+# the only one.
+wait_for 5 "[ \$(fctl status branch1 --json | jq -r .ping_in_use) -ge 1 ]" || true
 d=$(fctl status branch1 --json)
 say "ping checks $(jq -r .ping_checks <<<"$d"), found in use $(jq -r .ping_in_use <<<"$d")"
 assert "exactly one address was found in use" test "$(jq -r .ping_in_use <<<"$d")" = 1

@@ -178,6 +178,7 @@ for ns in c1 c2 c3; do
 	    fail "the failover's copy lacks ${C_ADDR[$ns]} for ${C_MAC[$ns]}"
 done
 ok "the failover's copy holds all three bindings"
+fo_caught_up branch1 "$(now_s)"
 assert "the failover answered none of them (it sleeps)" test "$(f_acks)" = 0
 
 say "-- kill -9 of the primary"
@@ -224,6 +225,7 @@ fa=$(f_acks); pa=$(p_acks)
 wait_until_after "$(date +%s)"
 renew c2
 wait_for 5 "[ \$(p_acks) -gt $pa ]" || fail "the primary did not ACK c2's renewal"
+fo_caught_up branch1 "$(now_s)"
 assert "the failover did not answer it ($fa -> $(f_acks))" test "$(f_acks)" = "$fa"
 ok "after the hand-back the primary serves renewals"
 
@@ -237,6 +239,7 @@ assert "the primary still serves" test "$(p_fostate)" = serving
 fa=$(f_acks)
 new_client dhcpcd c5 02:00:00:00:04:05 "$T/p/ctl.sock"
 renew c1
+fo_caught_up branch1 "$(now_s)"
 assert "the cut-off failover answered nothing ($fa -> $(f_acks))" test "$(f_acks)" = "$fa"
 
 nsx F ip link set f0 up || fail "link up"

@@ -47,8 +47,10 @@ assert "the next two got addresses of the share" \
     test "$(in_share "$T/shared.txt")" = 2
 assert "each after the failover's approval ($(appr approved))" \
     test "$(appr approved)" = 2
-assert "the failover granted them" \
-    wait_for 5 "[ \$(fo_field approvals_granted) = 2 ]"
+# Granted before the primary's ACKs left: final; status may lag.
+wait_for 5 "[ \$(fo_field approvals_granted) -ge 2 ]" || true
+assert "the failover granted them ($(fo_field approvals_granted))" \
+    test "$(fo_field approvals_granted)" = 2
 bound_of "$T/f/ctl.sock" >"$T/f-bound.txt"
 assert "the failover holds both" check_all_held "$T/shared.txt" "$T/f-bound.txt"
 

@@ -15,7 +15,7 @@ fo_wait_state monitoring 10
 p_wait_serving 10
 out=$(load -b "$FO_RELAY" -n 500 -r 3000 -w 300 -o "$T/acks1.txt" -t 30 -i 2) ||
     fail "clients: $out"
-wait_for 10 "[ \$(fo_field bindings) -ge 500 ]" || fail "replication"
+fo_wait_holds 10 "$T/acks1.txt"
 old_id=$(fctl status branch1 --json | jq -r .primary_store_id)
 
 kill -KILL "$P_PID"

@@ -53,8 +53,9 @@ p_start
 f_start
 fo_wait_state monitoring 10
 b2() { fctl status --json | jq -r ".primaries[] | select(.name == \"branch2\") | .$1"; }
-wait_for 10 "[ \"\$(b2 critical)\" = true ]" || fail "branch2 not stopped"
-assert "branch2's thread is stopped" test "$(b2 state)" = stopped
+wait_for 10 "[ \"\$(b2 state)\" = stopped ]" || fail "branch2 not stopped: $(b2 state)"
+ok "branch2's thread is stopped"
+assert "branch2 is reported critical" test "$(b2 critical)" = true
 say "branch2: $(b2 stop_reason)"
 assert "the daemon keeps running" test -e "/proc/$F_PID"
 assert "branch1 is still protected (monitoring)" test "$(fo_state)" = monitoring

@@ -129,7 +129,8 @@ assert "primary role = primary(1)" test "$(sget $P_PORT $MIB.1.1.1.0)" = 1
 
 # The failover's share: subnet row 1 of each daemon against dhcpfoctl.
 # share_total is a figure of the configuration, share_free does not move
-# without clients: equal at once (the agent's copy is at most 1 s old).
+# without clients; the agent's copy is up to 1 s old and may predate the
+# thread's first snapshot: wait for the agent to show the same.
 fsub() { fctl status branch1 --json | jq -r ".subnets[0].$1"; }
 psub() { pctl status --json | jq -r ".subnets[0].$1"; }
 for who in f p; do
@@ -137,16 +138,16 @@ for who in f p; do
 	size=$($get share_total); free=$($get share_free)
 	[ "$size" -gt 0 ] || fail "$who: no share in dhcpfoctl status ($size)"
 	assert "$who: dhcpfoSubnetShareSize = share_total ($size)" \
-	    test "$(sget $port $ST.11.1)" = "$size"
+	    wait_for 3 "[ \"\$(sget $port $ST.11.1)\" = $size ]"
 	assert "$who: dhcpfoSubnetShareFree = share_free ($free)" \
-	    test "$(sget $port $ST.12.1)" = "$free"
+	    wait_for 3 "[ \"\$(sget $port $ST.12.1)\" = $free ]"
 	assert "$who: dhcpfoSubnetSafePeriodRunning = false(2), 0 s left" \
-	    test "$(sget $port $ST.13.1)/$(sget $port $ST.14.1)" = 2/0
+	    wait_for 3 "[ \"\$(sget $port $ST.13.1)/\$(sget $port $ST.14.1)\" = 2/0 ]"
 done
 assert "failover: dhcpfoLeaseCommitFailures = commit_failures (0)" \
-    test "$(sget $F_PORT $MIB.1.1.6.0)" = "$(fctl status branch1 --json | jq -r .commit_failures)"
+    wait_for 3 "[ \"\$(sget $F_PORT $MIB.1.1.6.0)\" = \"\$(fctl status branch1 --json | jq -r .commit_failures)\" ]"
 assert "primary: dhcpfoLeaseCommitFailures = commit_failures (0)" \
-    test "$(sget $P_PORT $MIB.1.1.6.0)" = "$(pctl status --json | jq -r .counters.commit_failures)"
+    wait_for 3 "[ \"\$(sget $P_PORT $MIB.1.1.6.0)\" = \"\$(pctl status --json | jq -r .counters.commit_failures)\" ]"
 assert "walk reaches the new subnet columns" \
     eval 'echo "$walk" | grep -q "^$ST.14.1 = Gauge32: 0"'
 

@@ -98,6 +98,16 @@ psub() { pctl status --json | jq -r ".subnets[0].$1"; }
 cols() {
 	echo "$(sget "$1" $ST.11.1)/$(sget "$1" $ST.12.1)/$(sget "$1" $ST.13.1)/$(sget "$1" $ST.14.1)"
 }
+# expect_cols PORT WANT DESCRIPTION: the agent's columns are WANT within
+# 3 s (its copy is up to 1 s old, and may predate the failover thread's
+# first snapshot).
+expect_cols() {
+	if wait_for 3 "[ \"\$(cols $1)\" = $2 ]"; then
+		ok "$3 ($2)"
+	else
+		fail "$3: $(cols "$1"), not $2"
+	fi
+}
 in_share() {	# FILE: how many of its addresses are .18 or .19
 	awk '{ split($1, o, "."); if (o[4] >= 18 && o[4] <= 19) n++ }
 	    END { print n + 0 }' "$1"
@@ -115,10 +125,8 @@ EPISODE="share is used up (2 addresses)"	# no quote: it goes in wait_for
 # ---- 1. the share columns at start
 assert "dhcpfoctl: a share of 2 on both ($(fsub share_total), $(psub share_total))" \
     test "$(fsub share_total)/$(psub share_total)" = 2/2
-assert "failover: size 2, free 2, safe period not running, 0 s ($(cols $F_PORT))" \
-    test "$(cols $F_PORT)" = 2/2/2/0
-assert "primary: size 2, free 2, safe period not running, 0 s ($(cols $P_PORT))" \
-    test "$(cols $P_PORT)" = 2/2/2/0
+expect_cols $F_PORT 2/2/2/0 "failover: size 2, free 2, safe period not running, 0 s"
+expect_cols $P_PORT 2/2/2/0 "primary: size 2, free 2, safe period not running, 0 s"
 walk=$(nsx "$FO_NS" snmpwalk -v2c -c public -On -t 1 -r 0 \
     "udp:127.0.0.1:$F_PORT" "$ST" 2>&1)
 assert "snmpwalk of the subnet table: ShareSize Unsigned32 2, SafePeriodRunning 2" \
@@ -133,8 +141,10 @@ assert "no notification while the share is free" test "$(ntraps p $SHARE branch1
 out=$(load -b "$FO_RELAY" -n 2 -m 0x32 -r 100 -w 2 -o "$T/shared.txt" -t 20 -i 3) ||
     fail "2 clients in the share: $out"
 assert "2 more got the share's addresses" test "$(in_share "$T/shared.txt")" = 2
-assert "each approved by the failover" \
-    wait_for 3 "[ \$(fo_field approvals_granted) -eq 2 ]"
+# Granted before the primary's ACKs left: final; status may lag.
+wait_for 3 "[ \$(fo_field approvals_granted) -ge 2 ]" || true
+assert "each approved by the failover ($(fo_field approvals_granted))" \
+    test "$(fo_field approvals_granted)" -eq 2
 assert "dhcpfoFailoverShareExhausted from the primary" \
     wait_for 5 "[ \$(ntraps p $SHARE branch1) -ge 1 ]"
 h=$(traps_named p $SHARE branch1)
@@ -178,6 +188,8 @@ grep -q "s of the safe period left: new clients are refused; once the primary is
     fail "reason lacks what to do: $h"
 assert "failover's ShareFree 0 over SNMP ($(cols $F_PORT))" \
     wait_for 3 "[ \"\$(sget $F_PORT $ST.12.1)\" = 0 ]"
+# The baseline holds whatever the clients above made the thread drop.
+fo_caught_up branch1 "$(now_s)"
 ex0=$(fctl status branch1 --json | jq -r '.drops["share-exhausted"] // 0')
 out=$(load -b "$FO_RELAY" -n 1 -m 0x34 -r 100 -w 1 -o "$T/refused.txt" -t 6 -i 0 -R 2)
 say "one more client: $out"
@@ -213,10 +225,8 @@ assert "before it, exactly one dhcpfoFailoverShareExhausted from the failover" \
     test "$(ntraps f $SHARE branch1)" -eq 1
 assert "the primary, its share full of the failover's grants: a new episode" \
     wait_for 10 "[ \$(ntraps p $SHARE branch1) -ge 2 ]"
-assert "primary: safe period never runs there ($(cols $P_PORT))" \
-    test "$(cols $P_PORT)" = 2/0/2/0
-assert "failover: not serving, no safe period ($(cols $F_PORT))" \
-    wait_for 3 "[ \"\$(cols $F_PORT)\" = 2/0/2/0 ]"
+expect_cols $P_PORT 2/0/2/0 "primary: safe period never runs there"
+expect_cols $F_PORT 2/0/2/0 "failover: not serving, no safe period"
 
 # ---- 6. the failover's store below its reserve: commits fail
 c0=$(sget $F_PORT $MIB.1.1.6.0)

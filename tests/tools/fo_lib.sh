@@ -204,6 +204,47 @@ fo_wait_state() {
 	    fail "failover not in state $1 within $2 s (state: $(fo_state))"
 }
 
+# Status snapshots: a primary's thread publishes its counters at most
+# every FOD_SNAP_INTERVAL (failover/fod_status.c), and later when the
+# machine is loaded, so a counter read once from `status` may lag.  A
+# state change is published at once, with every counter.  Hence:
+#   - a counter that must reach a value: wait_for it;
+#   - a counter that must not have moved: fo_caught_up first;
+#   - a binding that must be there: the lease table (fo_holds), which
+#     the thread answers itself, not a count from status.
+
+# fo_snap_after NAME SINCE: primary NAME's snapshot was published after
+# SINCE (now_s): it shows a poll sent later than that.
+fo_snap_after() {
+	local t
+	t=$(fctl status "$1" --json 2>/dev/null | jq -r .last_poll_sent) ||
+	    return 1
+	awk -v a="$t" -v b="$2" 'BEGIN { exit !(a + 0 > b + 0) }'
+}
+
+# fo_caught_up NAME SINCE: wait until primary NAME's snapshot was
+# published after SINCE.  The thread polls every PollDelay in monitoring
+# and in takeover, and a poll makes it publish; the snapshot then holds
+# everything the thread did before SINCE, so a counter read from it that
+# did not move has not moved.
+fo_caught_up() {
+	wait_for 5 "fo_snap_after $1 $2" ||
+	    fail "$1: no status published since $2 (last poll sent $(fctl status "$1" --json | jq -r .last_poll_sent))"
+}
+
+# fo_holds ACKFILE [SOCK]: every (address, chaddr) line of ACKFILE is a
+# bound lease of the failover (or of the daemon on SOCK).
+fo_holds() {
+	[ -z "$(comm -23 <(sort -u "$1") <(bound_of "${2:-$T/f/ctl.sock}" 2>/dev/null))" ]
+}
+
+# fo_wait_holds SECS ACKFILE: the failover's copy has every binding of
+# ACKFILE (replication, a start-up sync) within SECS.
+fo_wait_holds() {
+	wait_for "$1" "fo_holds '$2'" ||
+	    fail "the failover's copy lacks $(comm -23 <(sort -u "$2") <(bound_of "$T/f/ctl.sock") | wc -l) of the $(sort -u "$2" | wc -l) bindings of $(basename "$2") after $1 s"
+}
+
 # p_wait_serving SECS: the primary serves every subnet.
 p_wait_serving() {
 	wait_for "$1" "[ \"\$(p_fostate)\" = serving ]" ||
