@@ -248,12 +248,20 @@ struct fod_meta {
 	uint64_t	 handback_through;	/* local sequences handed back */
 	bool		 takeover;	/* we stand in for the primary */
 	bool		 partner_down;	/* as loaded; then the machine's */
+	uint64_t	 p_epoch;	/* the primary's boot epoch last seen */
 	uint64_t	 saved[16];	/* as last staged */
+};
+
+/* fod_peer_sock.c: the primary's own connected socket. */
+struct fod_sock_counters {
+	uint64_t	 direct_rx;	/* datagrams on the primary's socket */
+	uint64_t	 direct_bad;	/* ... of them malformed */
 };
 
 /* fod_msg.c: the protocol's counters and what the primary reports. */
 struct fod_msg_counters {
-	uint64_t	 msgs_tx, send_errors;
+	uint64_t	 msgs_rx, msgs_tx, send_errors;
+	double		 last_rx;	/* wall clock of the last accepted, 0 */
 	double		 last_poll_sent, last_reply;	/* wall clock, 0 */
 	uint64_t	 rejects[FO_REJ_COUNT];
 };
@@ -269,6 +277,9 @@ struct fod_heard {
 };
 
 struct fod_proto {
+	struct fo_msg	*m;		/* decode scratch (receive path) */
+	struct fo_replay replay;
+	size_t		 lease_max;	/* LEASE cap: min of buffer sizes */
 	uint64_t	 tx_seq;	/* header seq of our last datagram */
 	struct fo_msg	*mt;		/* encode scratch (senders) */
 	uint8_t		*txbuf;		/* FO_DGRAM_MAX */
@@ -391,12 +402,6 @@ struct fod_notify_limits {
  * Counters of the receive path, which fod_msg_rx (fod_msg.c) and
  * fod_peer_sock_drain (fod_peer_sock.c) keep in struct fod_peer itself.
  */
-struct fod_rx_counters {
-	uint64_t	 msgs_rx;
-	uint64_t	 direct_rx;	/* datagrams on the primary's socket */
-	uint64_t	 direct_bad;	/* ... of them malformed */
-	double		 last_rx;	/* wall clock, 0 */
-};
 
 /*
  * The status snapshot: the parts' structs as they were at one moment,
@@ -409,11 +414,10 @@ struct fod_snap {
 	struct fod_fsm_counters ctr;
 	struct fsm_history hist;
 	struct fod_act_status act;
-	struct fod_rx_counters rx;
+	struct fod_sock_counters sock;
 	struct fod_msg_counters msg;
 	struct fod_heard heard;
 	struct fod_meta	 meta;
-	uint64_t	 p_epoch;	/* last primary boot epoch seen */
 	struct fod_sync_counters sync;
 	struct fod_handback_status handback;
 	struct fod_approve_counters approve;
@@ -438,6 +442,7 @@ struct fod_pub {
 	struct fod_snap_subnet *subnets;	/* under mtx */
 	double		 at;		/* last published (ev_now) */
 	ev_timer	 w;		/* a deferred snapshot */
+	bool		 dirty;		/* changed since (fod_peer_changed) */
 };
 
 struct fod_peer {
@@ -488,18 +493,7 @@ struct fod_peer {
 	int		 fd;		/* -1: not open */
 	ev_io		 sock_w;
 	struct fq_item	*rxit;		/* receive buffer for fd */
-	uint64_t	 direct_rx, direct_bad;	/* struct fod_rx_counters */
-
-	/* ---- fod_msg.c: the receive path (fod_msg_rx) */
-	struct fo_msg	*m;		/* decode scratch */
-	struct fo_replay replay;
-	size_t		 lease_max;	/* LEASE cap: min of buffer sizes */
-	uint64_t	 msgs_rx;	/* struct fod_rx_counters */
-	double		 last_rx;
-	uint64_t	 p_epoch;	/* last primary boot epoch seen; also
-					 * loaded by fod_store.c */
-	bool		 snap_dirty;	/* fod_peer_changed(); fod_msg_rx
-					 * sets it itself */
+	struct fod_sock_counters sock_ctr;
 
 	/* ---- the parts */
 	struct fod_act	 act;		/* fod_act.c */
@@ -701,6 +695,8 @@ void		 fod_store_primary_changed(struct fod_peer *);
 /* Persist the takeover (docs/design.md §3): 0, or the store's error. */
 int		 fod_store_set_takeover(struct fod_peer *, bool);
 void		 fod_store_set_sync_ok(struct fod_peer *, bool);
+/* A new boot epoch of the primary: kept and saved at once. */
+void		 fod_store_note_p_epoch(struct fod_peer *, uint64_t epoch);
 /* We hold the primary's updates through seq (it never goes back). */
 void		 fod_store_advance(struct fod_peer *, uint64_t seq);
 /* Every local sequence handed out so far was handed back. */

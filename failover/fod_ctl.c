@@ -191,7 +191,7 @@ peer_json_detail(struct fod *fod, struct fod_peer *p,
 	    "\"queue_dropped\":%llu,"
 	    "\"primary_store_known\":%s,\"primary_store_changed\":%s,"
 	    "\"primary_store_id\":\"",
-	    (unsigned long long)s->rx.msgs_rx,
+	    (unsigned long long)s->msg.msgs_rx,
 	    (unsigned long long)s->msg.msgs_tx,
 	    (unsigned long long)s->msg.send_errors,
 	    (unsigned long long)p->dhcp_ignored,
@@ -230,7 +230,7 @@ peer_json_detail(struct fod *fod, struct fod_peer *p,
 	    (unsigned long long)s->meta.local_seq,
 	    (unsigned long long)(s->meta.handback_through &
 	    ~FOD_LOCAL_SEQ_BIT),
-	    (unsigned long long)s->p_epoch, s->heard.p_buf_size,
+	    (unsigned long long)s->meta.p_epoch, s->heard.p_buf_size,
 	    s->heard.buf_mismatch ? "true" : "false",
 	    s->heard.digest_mismatches,
 	    s->heard.digests_missing, (unsigned long long)s->sync_expected,

@@ -150,7 +150,7 @@ ent_add(struct fod_peer *p, const struct lease *l)
 	}
 	e = &handback->ents[handback->n];
 	len = lease_encode(l, e->rec, sizeof(e->rec));
-	if (len == 0 || len > p->lease_max) {
+	if (len == 0 || len > p->proto.lease_max) {
 		/* SyncBindingBufSize below the record: cannot be sent
 		 * (protocol 9.4); counted and shown in status. */
 		handback->skipped_big++;

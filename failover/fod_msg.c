@@ -65,7 +65,7 @@ fod_msg_init(struct fod_peer *p)
 {
 	size_t	 n = p->view.nsubnets ? p->view.nsubnets : 1;
 
-	if ((p->m = malloc(sizeof(*p->m))) == NULL ||
+	if ((p->proto.m = malloc(sizeof(*p->proto.m))) == NULL ||
 	    (p->proto.mt = malloc(sizeof(*p->proto.mt))) == NULL ||
 	    (p->proto.txbuf = malloc(FO_DGRAM_MAX)) == NULL ||
 	    (p->proto.digest_seen = calloc(n, sizeof(bool))) == NULL ||
@@ -73,20 +73,20 @@ fod_msg_init(struct fod_peer *p)
 		return -1;
 	/* Messages from an older life of the primary stay refused after
 	 * our own restart. */
-	p->replay.epoch = p->p_epoch;
-	p->lease_max = p->policy.sync_binding_buf_size;
+	p->proto.replay.epoch = p->meta.p_epoch;
+	p->proto.lease_max = p->policy.sync_binding_buf_size;
 	return 0;
 }
 
 void
 fod_msg_free(struct fod_peer *p)
 {
-	free(p->m);
+	free(p->proto.m);
 	free(p->proto.mt);
 	free(p->proto.txbuf);
 	free(p->proto.digest_seen);
 	free(p->proto.digest_match);
-	p->m = NULL;
+	p->proto.m = NULL;
 	p->proto.mt = NULL;
 	p->proto.txbuf = NULL;
 	p->proto.digest_seen = p->proto.digest_match = NULL;
@@ -371,7 +371,7 @@ fod_check_buf_size(struct fod_peer *p, const struct fo_msg *m)
 		    m->buf_size < ours ? m->buf_size : ours);
 	p->proto.heard.buf_mismatch = m->buf_size != ours;
 	/* The pair keeps working with the smaller size. */
-	p->lease_max = m->buf_size < ours ? m->buf_size : ours;
+	p->proto.lease_max = m->buf_size < ours ? m->buf_size : ours;
 }
 
 static void
@@ -458,13 +458,11 @@ refused(struct fod_peer *p, enum fo_reject r, const struct fo_hdr *h,
 static bool
 note_epoch(struct fod_peer *p, uint64_t epoch)
 {
-	bool	 restarted = p->p_epoch != 0 && epoch != p->p_epoch;
+	uint64_t known = p->meta.p_epoch;
 
-	if (epoch != p->p_epoch) {
-		p->p_epoch = epoch;
-		(void)fod_store_save(p);
-	}
-	return restarted;
+	if (epoch != known)
+		fod_store_note_p_epoch(p, epoch);
+	return known != 0 && epoch != known;
 }
 
 /* The handlers; false when the message was refused after all. */
@@ -514,9 +512,9 @@ void
 fod_msg_rx(struct fod_peer *p, const struct fq_item *it)
 {
 	const struct fo_accept_ctx ctx = { .key = &p->key,
-	    .replay = &p->replay, .lease_max = p->lease_max,
+	    .replay = &p->proto.replay, .lease_max = p->proto.lease_max,
 	    .primary = false };
-	struct fo_msg *m = p->m;
+	struct fo_msg *m = p->proto.m;
 	struct fo_hdr h;
 	enum fo_reject r;
 
@@ -530,9 +528,9 @@ fod_msg_rx(struct fod_peer *p, const struct fq_item *it)
 		refused(p, r, &h, m);
 		return;
 	}
-	p->msgs_rx++;
-	p->last_rx = fod_wallclock();
-	p->snap_dirty = true;
+	p->proto.ctr.msgs_rx++;
+	p->proto.ctr.last_rx = fod_wallclock();
+	fod_peer_changed(p);
 	if (handle(p, m, note_epoch(p, h.epoch)))
-		fo_replay_commit(&p->replay, h.epoch, h.seq);
+		fo_replay_commit(&p->proto.replay, h.epoch, h.seq);
 }

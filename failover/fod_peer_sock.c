@@ -62,13 +62,13 @@ fod_peer_sock_drain(struct fod_peer *p)
 				fod_reject(p, FO_REJ_SOCKET, strerror(errno));
 			break;
 		}
-		p->direct_rx++;
+		p->sock_ctr.direct_rx++;
 		it->len = (size_t)n;
 		it->src_addr = ntohl(from.sin_addr.s_addr);
 		it->src_port = ntohs(from.sin_port);
 		r = fo_accept_header(it->buf, it->len, &h);
 		if (r != FO_REJ_NONE) {
-			p->direct_bad++;
+			p->sock_ctr.direct_bad++;
 			fod_reject(p, r, NULL);
 			continue;
 		}

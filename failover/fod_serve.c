@@ -244,7 +244,8 @@ fod_serve_expire(struct fod_peer *p)
 double
 fod_partner_heard(const struct fod_peer *p)
 {
-	return p->last_rx > p->started ? p->last_rx : p->started;
+	return p->proto.ctr.last_rx > p->started ? p->proto.ctr.last_rx :
+	    p->started;
 }
 
 static void

@@ -55,7 +55,7 @@ fod_status_free(struct fod_peer *p)
 void
 fod_peer_changed(struct fod_peer *p)
 {
-	p->snap_dirty = true;
+	p->pub.dirty = true;
 }
 
 /* Not more often than FOD_SNAP_INTERVAL under load, but never later:
@@ -63,7 +63,7 @@ fod_peer_changed(struct fod_peer *p)
 static bool
 publish_due(struct fod_peer *p, bool force, double now)
 {
-	if (!force && !p->snap_dirty)
+	if (!force && !p->pub.dirty)
 		return false;
 	if (!force && now - p->pub.at < FOD_SNAP_INTERVAL) {
 		if (!ev_is_active(&p->pub.w)) {
@@ -127,15 +127,10 @@ publish_copy(struct fod_peer *p, struct fod_snap *s,
 		memcpy(s->hist.stats, h->stats, sizeof(s->hist.stats));
 	}
 	s->act = p->act.st;
-	/* The receive path keeps its counters in struct fod_peer itself
-	 * (fod_msg_rx, fod_peer_sock_drain). */
-	s->rx = (struct fod_rx_counters){ .msgs_rx = p->msgs_rx,
-	    .direct_rx = p->direct_rx, .direct_bad = p->direct_bad,
-	    .last_rx = p->last_rx };
+	s->sock = p->sock_ctr;
 	s->msg = p->proto.ctr;
 	s->heard = p->proto.heard;
 	s->meta = p->meta;
-	s->p_epoch = p->p_epoch;
 	s->sync = p->sync.ctr;
 	s->handback = p->handback.st;
 	s->approve = p->approve.ctr;
@@ -173,7 +168,7 @@ fod_peer_publish(struct fod_peer *p, bool force)
 	s->bindings = publish_subnets(p, s->partner_heard);
 	s->local_bindings = local;
 	pthread_mutex_unlock(&p->pub.mtx);
-	p->snap_dirty = false;
+	p->pub.dirty = false;
 	p->pub.at = now;
 }
 
@@ -187,8 +182,8 @@ fod_direct_counts(struct fod *fod, uint64_t *rx, uint64_t *bad)
 		struct fod_peer *p = fod->peers[i];
 
 		pthread_mutex_lock(&p->pub.mtx);
-		*rx += p->pub.snap.rx.direct_rx;
-		*bad += p->pub.snap.rx.direct_bad;
+		*rx += p->pub.snap.sock.direct_rx;
+		*bad += p->pub.snap.sock.direct_bad;
 		pthread_mutex_unlock(&p->pub.mtx);
 	}
 }

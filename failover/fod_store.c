@@ -58,7 +58,7 @@ current(const struct fod_peer *p, uint64_t v[M_COUNT])
 	v[M_SYNC_OK] = p->meta.sync_ok;
 	v[M_LOCAL_SEQ] = p->meta.local_seq;
 	v[M_HANDBACK_THROUGH] = p->meta.handback_through;
-	v[M_P_EPOCH] = p->p_epoch;
+	v[M_P_EPOCH] = p->meta.p_epoch;
 	v[M_TAKEOVER] = p->meta.takeover;
 	/* Before the machine starts, what was loaded. */
 	v[M_PARTNER_DOWN] = p->act.fsm.state == FOD_STARTUP ?
@@ -91,7 +91,7 @@ fod_store_load(struct fod_peer *p, char *err, size_t errlen)
 	p->meta.local_seq = v[M_LOCAL_SEQ];
 	p->meta.local_seq_saved = v[M_LOCAL_SEQ];
 	p->meta.handback_through = v[M_HANDBACK_THROUGH];
-	p->p_epoch = v[M_P_EPOCH];
+	p->meta.p_epoch = v[M_P_EPOCH];
 	p->meta.takeover = v[M_TAKEOVER] != 0;
 	p->meta.partner_down = v[M_PARTNER_DOWN] != 0;
 
@@ -222,4 +222,11 @@ void
 fod_store_handed_back(struct fod_peer *p)
 {
 	p->meta.handback_through = FOD_LOCAL_SEQ_BIT | p->meta.local_seq;
+}
+
+void
+fod_store_note_p_epoch(struct fod_peer *p, uint64_t epoch)
+{
+	p->meta.p_epoch = epoch;
+	(void)fod_store_save(p);
 }
