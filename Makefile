@@ -74,7 +74,9 @@ endif
 .PHONY: all unit test e2e sanitize install clean fuzz check-config
 all: $(BINS) $(UNIT_BIN) $(FUZZ_BIN) $(TOOL_BIN)
 
-# Test tools link the whole library.
+# Test tools link the whole library, and leasedump the primary.ini loader
+# (primary/pr_config.c), which only the primary has.
+$(BUILD)/tools/leasedump: $(call obj_named,pr_config)
 
 # `make V=1` shows full command lines.
 Q = $(if $(V),,@)
@@ -121,7 +123,7 @@ $(BUILD)/obj/tests/fuzz/driver.o: tests/fuzz/driver.c
 
 $(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_COMMON)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS_COMMON)
 
 # LD_PRELOAD into a daemon: never sanitized itself (ASan wants its own
 # runtime first; see the top of dbfault.c).

@@ -1,11 +1,11 @@
 /*
- * failover.ini: the failover host's configuration (INTERFACES.md,
- * DESIGN.md sections 1 and 4, seed sections 4 and 5).
+ * failover.ini: the failover host's configuration
+ * (docs/config-failover.md; docs/design.md §1 and §4).
  *
- * Built on the spec machinery of config.c, so the rules and the messages
- * are those of primary.ini: every key has a spec, every error names file,
- * line, section, key and value, all errors are reported, then the load
- * fails with nothing half-applied.
+ * Built on the spec machinery of common/config/, so the rules and the
+ * messages are those of primary.ini: every key has a spec, every error
+ * names file, line, section, key and value, all errors are reported, then
+ * the load fails with nothing half-applied.
  *
  *   [server]          the primary's [server] keys (less PingBeforeAssign,
  *                     which is TakeoverPingCheck per primary here), plus
@@ -22,7 +22,7 @@
  * Each primary then gets a view: a complete struct config holding the
  * [server] values and only its own subnets and hosts, in arrays of its
  * own, so its thread can build pools and an engine exactly as a primary
- * does (STYLE.md point 5: each thread its own immutable copy).
+ * does (docs/architecture.md convention 5: each thread its own copy).
  */
 #include <arpa/inet.h>
 #include <pthread.h>
@@ -36,10 +36,7 @@
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
-/*
- * Seed section 4: "it has always been recommended that the ratio not
- * exceed one failover to five primaries."
- */
+/* One failover to five primaries at most is advised (docs/design.md §1). */
 #define MAX_PRIMARIES_ADVISED	CFG_FO_MAX_PRIMARIES_DEFAULT
 /* docs/failover-protocol.md 9.4: the largest lease record is 384 bytes. */
 #define BUF_SIZE_ADVISED	512
@@ -175,7 +172,7 @@ static const struct cfg_spec server_extra_specs[] = {
 	  .max = CFG_FO_MAX_PRIMARIES_LIMIT, .def = "5",
 	  CFG_FIELD(struct fod_config, max_primaries),
 	  .meaning = "most [primary:NAME] sections accepted; above 5 loads "
-	  "with a warning (seed section 4)" },
+	  "with a warning (docs/config-failover.md)" },
 };
 
 static struct cfg_spec	 server_specs[64];
@@ -188,7 +185,7 @@ server_specs_build(void)
 	const struct cfg_spec *ps;
 	size_t	 n, shift = offsetof(struct fod_config, server);
 
-	ps = config_primary_specs("server", &n);
+	ps = cfg_specs("server", &n);
 	for (size_t i = 0; ps != NULL && i < n; i++) {
 		struct cfg_spec sp = ps[i];
 
@@ -337,7 +334,7 @@ fod_config_specs(const char *kind, size_t *n)
 	if (strcmp(kind, "server") == 0)
 		return server_table(n);
 	if (strcmp(kind, "snmp") == 0)
-		return config_primary_specs("snmp", n);
+		return cfg_specs("snmp", n);
 	for (size_t i = 0; i < NELEM(kinds); i++)
 		if (strcmp(kind, kinds[i].kind) == 0) {
 			*n = kinds[i].n;
@@ -364,8 +361,6 @@ struct load {
 	char			**warn;
 };
 
-#define NO_OWNER	((size_t)-1)
-
 static void
 warning_add(struct load *ld, char *msg)
 {
@@ -379,16 +374,6 @@ warning_add(struct load *ld, char *msg)
 	}
 	ld->warn = n;
 	ld->warn[ld->nwarn++] = msg;
-}
-
-static const char *
-sec_name(const char *section, const char *kind)
-{
-	size_t	 n = strlen(kind);
-
-	if (strncmp(section, kind, n) == 0 && section[n] == ':')
-		return section + n + 1;
-	return NULL;
 }
 
 static char *
@@ -411,7 +396,7 @@ parse_server(struct load *ld)
 	tb[0] = (struct cfg_table){ sp, n, ld->cfg, 0, 0 };
 	section_parse(ld->f, "server", "server", tb, 1);
 	if (ld->cfg->max_primaries > MAX_PRIMARIES_ADVISED)
-		/* Seed section 4, both reasons. */
+		/* docs/design.md §1, both reasons. */
 		warning_add(ld, cfg_format(ld->f, "server", "MaxPrimaries", "more "
 		    "than the recommended %d primaries per failover server: "
 		    "in a catastrophic failure (all primaries down, or the "
@@ -439,7 +424,8 @@ parse_primary(struct load *ld, const char *section, const char *name,
 	section_parse(ld->f, section, "primary", tb, 2);
 }
 
-/* The index of the primary named name (case-insensitive), or NO_OWNER. */
+/* The index of the primary named name (case-insensitive), or
+ * CFG_NO_OWNER. */
 static size_t
 owner_find(const struct fod_config *cfg, const char *name)
 {
@@ -447,7 +433,7 @@ owner_find(const struct fod_config *cfg, const char *name)
 		if (cfg->primaries[i].name[0] != '\0' &&
 		    strcasecmp(cfg->primaries[i].name, name) == 0)
 			return i;
-	return NO_OWNER;
+	return CFG_NO_OWNER;
 }
 
 /*
@@ -463,9 +449,9 @@ owner_resolve(struct load *ld, const char *section, char *primary)
 
 	if (primary[0] == '\0') {
 		ld->owners_ok = false;
-		return NO_OWNER;
+		return CFG_NO_OWNER;
 	}
-	if ((i = owner_find(cfg, primary)) != NO_OWNER) {
+	if ((i = owner_find(cfg, primary)) != CFG_NO_OWNER) {
 		/* The section's spelling: lower case, as in logs. */
 		snprintf(primary, CFG_NAME_MAX, "%s", cfg->primaries[i].name);
 		return i;
@@ -480,7 +466,7 @@ owner_resolve(struct load *ld, const char *section, char *primary)
 	else
 		cfg_error(ld->f, section, "Primary", "no [primary:%s] section",
 		    primary);
-	return NO_OWNER;
+	return CFG_NO_OWNER;
 }
 
 static void
@@ -539,9 +525,9 @@ alloc_sections(struct load *ld)
 
 	for (size_t i = 0; i < nsec; i++) {
 		const char *s = cfg_file_section(ld->f, i);
-		nprim += sec_name(s, "primary") != NULL;
-		ld->nsub += sec_name(s, "subnet") != NULL;
-		ld->nhost += sec_name(s, "host") != NULL;
+		nprim += cfg_section_name(s, "primary") != NULL;
+		ld->nsub += cfg_section_name(s, "subnet") != NULL;
+		ld->nhost += cfg_section_name(s, "host") != NULL;
 	}
 	if ((nprim > 0 && (cfg->primaries = calloc(nprim,
 	    sizeof(*cfg->primaries))) == NULL) ||
@@ -566,7 +552,7 @@ parse_sections(struct load *ld)
 	for (size_t i = 0; i < nsec; i++) {
 		const char *s = cfg_file_section(ld->f, i), *name;
 
-		if ((name = sec_name(s, "primary")) != NULL)
+		if ((name = cfg_section_name(s, "primary")) != NULL)
 			parse_primary(ld, s, name,
 			    &cfg->primaries[cfg->nprimaries++]);
 	}
@@ -574,7 +560,7 @@ parse_sections(struct load *ld)
 		const char *s = cfg_file_section(ld->f, i), *name;
 		struct cfg_table tb;
 
-		if ((name = sec_name(s, "subnet")) != NULL) {
+		if ((name = cfg_section_name(s, "subnet")) != NULL) {
 			struct cfg_subnet *sn = &ld->subnets[nsub];
 
 			tb = (struct cfg_table){ subnet_primary_specs,
@@ -582,7 +568,7 @@ parse_sections(struct load *ld)
 			cfg_subnet_parse(ld->f, s, name, sn, &tb, 1);
 			ld->sub_owner[nsub++] = owner_resolve(ld, s,
 			    sn->primary);
-		} else if ((name = sec_name(s, "host")) != NULL) {
+		} else if ((name = cfg_section_name(s, "host")) != NULL) {
 			struct cfg_host *h = &ld->hosts[nhost];
 
 			tb = (struct cfg_table){ host_primary_specs,
@@ -590,7 +576,7 @@ parse_sections(struct load *ld)
 			cfg_host_parse_extra(ld->f, s, name, h, &tb, 1);
 			ld->host_owner[nhost++] = owner_resolve(ld, s,
 			    h->primary);
-		} else if (sec_name(s, "primary") != NULL ||
+		} else if (cfg_section_name(s, "primary") != NULL ||
 		    strcmp(s, "server") == 0 || strcmp(s, "failover") == 0 ||
 		    strcmp(s, "snmp") == 0)
 			continue;
@@ -660,45 +646,6 @@ check_primaries(struct load *ld)
 	}
 }
 
-/*
- * Subnets of all primaries must not overlap: a client's address must
- * lead to one thread.  The error names both subnets, and the other
- * subnet's primary when it is not the same one.
- */
-static void
-check_subnets(struct load *ld)
-{
-	char	 a[INET_ADDRSTRLEN], sec[CFG_NAME_MAX + 16];
-	char	 whose[CFG_NAME_MAX + 32];
-
-	for (size_t i = 0; i < ld->nsub; i++) {
-		const struct cfg_subnet *x = &ld->subnets[i];
-
-		if (x->prefix == 0)
-			continue;	/* invalid Subnet, reported */
-		for (size_t j = 0; j < i; j++) {
-			const struct cfg_subnet *y = &ld->subnets[j];
-			uint32_t m;
-
-			if (y->prefix == 0)
-				continue;
-			/* CIDR blocks overlap iff one contains the other. */
-			m = x->mask & y->mask;
-			if ((x->network & m) != (y->network & m))
-				continue;
-			whose[0] = '\0';
-			if (ld->sub_owner[j] != NO_OWNER &&
-			    ld->sub_owner[j] != ld->sub_owner[i])
-				snprintf(whose, sizeof(whose), ", of "
-				    "[primary:%s]", y->primary);
-			snprintf(sec, sizeof(sec), "subnet:%s", x->name);
-			cfg_error(ld->f, sec, "Subnet", "overlaps [subnet:%s] "
-			    "(%s/%u%s)", y->name, addr_str(y->network, a),
-			    y->prefix, whose);
-		}
-	}
-}
-
 static bool
 in_subnet(const struct cfg_subnet *sn, uint32_t a)
 {
@@ -714,7 +661,7 @@ host_placed(struct load *ld, size_t h)
 	bool	 all_valid = true;
 	char	 sec[CFG_NAME_MAX + 16];
 
-	if (ho->addr == 0 || own == NO_OWNER)
+	if (ho->addr == 0 || own == CFG_NO_OWNER)
 		return true;	/* reported already */
 	for (size_t j = 0; j < ld->nsub; j++) {
 		if (ld->sub_owner[j] != own)
@@ -729,7 +676,7 @@ host_placed(struct load *ld, size_t h)
 		if (!in_subnet(&ld->subnets[j], ho->addr))
 			continue;
 		/* Its subnet's Primary is in error: that one message. */
-		if (ld->sub_owner[j] == NO_OWNER)
+		if (ld->sub_owner[j] == CFG_NO_OWNER)
 			return false;
 		cfg_error(ld->f, sec, "Address", "inside [subnet:%s] of "
 		    "[primary:%s], not a subnet of [primary:%s]",
@@ -824,7 +771,7 @@ buf_small(const struct cfg_fo_policy *p)
 static bool
 sync_fatal(const struct cfg_fo_policy *p)
 {
-	/* Seed section 5: "the failover server terminates" -- here the whole
+	/* docs/design.md §4: the failover server exits -- here the whole
 	 * daemon (fod_fsm.h FOD_ACT_EXIT_CRITICAL), so every other primary
 	 * loses its backup over one primary's failed sync. */
 	return p->sync_fail_critical && p->sync_bindings;
@@ -919,7 +866,8 @@ config_load_failover(const char *path, struct fod_config *cfg,
 
 	parse_sections(&ld);
 	check_primaries(&ld);
-	check_subnets(&ld);
+	/* A client's address must lead to one thread. */
+	cfg_subnets_check(ld.f, ld.subnets, ld.nsub, ld.sub_owner);
 	if (check_hosts_build_views(&ld) < 0) {
 		cfg_error(ld.f, NULL, NULL, "out of memory");
 		goto fail;
@@ -962,9 +910,9 @@ fod_config_free(struct fod_config *cfg)
 const struct cfg_fo_primary *
 fod_config_primary(const struct fod_config *cfg, const char *name)
 {
-	size_t	 i = name != NULL ? owner_find(cfg, name) : NO_OWNER;
+	size_t	 i = name != NULL ? owner_find(cfg, name) : CFG_NO_OWNER;
 
-	return i == NO_OWNER ? NULL : &cfg->primaries[i];
+	return i == CFG_NO_OWNER ? NULL : &cfg->primaries[i];
 }
 
 const struct cfg_fo_primary *

@@ -1,5 +1,5 @@
 /*
- * failover.ini: the failover host's configuration (INTERFACES.md).
+ * failover.ini: the failover host's configuration (docs/config-failover.md).
  *
  * [server] as for a primary, plus FailoverPort and MaxPrimaries;
  * [failover] holds the default poll/sync policy; [primary:NAME] names each
@@ -16,10 +16,10 @@
 
 #include "config.h"
 
-#define CFG_FO_MAX_PRIMARIES_DEFAULT	5	/* seed §4: recommended */
+#define CFG_FO_MAX_PRIMARIES_DEFAULT	5	/* advised: docs/design.md §1 */
 #define CFG_FO_MAX_PRIMARIES_LIMIT	64
 
-/* Poll and sync policy of one primary (VitalQIP names, seed §5). */
+/* Poll and sync policy of one primary (VitalQIP names, docs/design.md §4). */
 struct cfg_fo_policy {
 	double		poll_delay;		/* PollDelay 0..86400 (60) */
 	unsigned	poll_retry_max;		/* PollRetryMax 0..10 (3) */
@@ -115,7 +115,7 @@ double	fod_policy_detect_secs(const struct cfg_fo_policy *p);
  * The spec tables by section kind: "server", "failover" (the policy
  * keys, also accepted in [primary:NAME]), "primary" (Address, Port,
  * SharedKeyFile), "subnet" and "host" (only the key failover.ini adds,
- * Primary; the rest is config_primary_specs()), "snmp".  NULL for an
+ * Primary; the rest is cfg_specs()), "snmp".  NULL for an
  * unknown kind.  Used by the tests to check every key is documented.
  */
 const struct cfg_spec *fod_config_specs(const char *kind, size_t *n);

@@ -157,10 +157,12 @@ struct config_errors {
 };
 
 /*
- * Load and validate a primary.ini.  Returns 0 and fills *cfg on success;
- * on failure returns -1, *cfg is left empty (zeroed, nothing to free) and
- * errs holds every problem.  errs is initialised by the call (pass NULL to
- * discard the messages); free it with config_errors_free() either way.
+ * Load and validate a primary.ini (primary/pr_config.c: linked into the
+ * primary and the tools that read its file, not into the failover).
+ * Returns 0 and fills *cfg on success; on failure returns -1, *cfg is
+ * left empty (zeroed, nothing to free) and errs holds every problem.
+ * errs is initialised by the call (pass NULL to discard the messages);
+ * free it with config_errors_free() either way.
  * Section names (and so subnet and host names) are lower case, as the INI
  * parser folds them.  Messages name the file and, where known, the line:
  *   primary.ini:12: [subnet:lan1] LeaseTime = abc: not a number, must be 60..31536000
@@ -172,19 +174,20 @@ int	config_load_primary(const char *path, struct config *cfg,
 void	config_free(struct config *cfg);
 void	config_errors_free(struct config_errors *errs);
 
-/* Lookups used by the server. */
+/* Lookups used by the server (config.c). */
 const struct cfg_subnet *config_subnet_for(const struct config *cfg,
 	    uint32_t addr);
 /* True if addr lies in one of sn's Range entries and is not excluded. */
 bool	config_subnet_dynamic(const struct cfg_subnet *sn, uint32_t addr);
 
 /*
- * Spec machinery, shared by the primary.ini loader here and the
- * failover.ini loader.  A section is described by one or more tables of
- * struct cfg_spec, each writing into its own struct; cfg_section_parse()
- * fills every key of the section from the file or from its default,
- * range-checks it and reports unknown keys.  Cross-checks are then up to
- * the caller, who reports with cfg_error().
+ * Spec machinery, shared by the primary.ini loader (primary/pr_config.c)
+ * and the failover.ini loader (failover/fod_config.c); its files are
+ * listed in common/config/cfg_int.h.  A section is described by one or
+ * more tables of struct cfg_spec, each writing into its own struct;
+ * cfg_section_parse() fills every key of the section from the file or
+ * from its default, range-checks it and reports unknown keys.
+ * Cross-checks are then up to the caller, who reports with cfg_error().
  */
 enum cfg_type {
 	CFG_BOOL,	/* true/false yes/no on/off 1/0 -> bool */
@@ -265,6 +268,8 @@ size_t		 cfg_file_nerrors(const struct cfg_file *f);
 /* Sections in file order, lower case (e.g. "subnet:lan1"). */
 size_t		 cfg_file_nsections(const struct cfg_file *f);
 const char	*cfg_file_section(const struct cfg_file *f, size_t i);
+/* The NAME of a section named "KIND:NAME", or NULL if it is not one. */
+const char	*cfg_section_name(const char *section, const char *kind);
 /* The raw value of section:key (any case), or NULL. */
 const char	*cfg_file_value(const struct cfg_file *f, const char *section,
 		    const char *key);
@@ -303,9 +308,14 @@ const char *cfg_suggest(const char *word, const char *const *cands,
 	    size_t n);
 
 /*
- * Sections of primary.ini (also used by failover.ini for [subnet:NAME] and
- * [host:NAME]): the spec tables by section kind ("server", "failover",
- * "subnet", "host", "snmp"), NULL for an unknown kind.
+ * The spec tables of the sections both files share, by section kind:
+ * "server" (primary.ini's; failover.ini derives its own from it),
+ * "subnet", "host", "snmp".  NULL for any other kind.
+ */
+const struct cfg_spec *cfg_specs(const char *kind, size_t *n);
+/*
+ * Sections of primary.ini: cfg_specs() plus "failover", the primary's own
+ * [failover] (primary/pr_config.c, like config_load_primary()).
  */
 const struct cfg_spec *config_primary_specs(const char *kind, size_t *n);
 
@@ -355,9 +365,15 @@ void	cfg_subnet_resolve_safety(struct cfg_subnet *sn, unsigned share,
  * CFG_SAFE_PERIOD_LEASE. */
 void	cfg_safety_unset(const struct cfg_table *t, size_t i,
 	    uint32_t *safe_period);
-/* Cross-checks over all subnets and hosts: overlaps, duplicates. */
+/*
+ * Cross-checks over all subnets and hosts: overlaps, duplicates.  owner
+ * (failover.ini; NULL for primary.ini) holds each subnet's primary as an
+ * index, CFG_NO_OWNER where its Primary did not resolve: an overlap with
+ * a subnet of another primary names that primary too.
+ */
+#define CFG_NO_OWNER	((size_t)-1)
 void	cfg_subnets_check(struct cfg_file *f, const struct cfg_subnet *sn,
-	    size_t n);
+	    size_t n, const size_t *owner);
 void	cfg_hosts_check(struct cfg_file *f, const struct cfg_subnet *sn,
 	    size_t nsn, const struct cfg_host *h, size_t nh);
 

@@ -1,5 +1,5 @@
 /*
- * Fuzz target: the INI loader (common/config/config.c) on arbitrary file
+ * Fuzz target: the primary.ini loader (primary/pr_config.c) on arbitrary file
  * contents.  iniparser only reads files, so each input is written to a
  * temporary file first.  Must never crash, hang or leak (run under ASan).
  */

@@ -1,5 +1,6 @@
 /*
- * Unit tests: common/config/config.c (primary.ini loader and spec machinery).
+ * Unit tests: primary/pr_config.c (primary.ini loader) and the spec
+ * machinery of common/config/.
  *
  * Each test writes INI text to its own temporary file and loads it.  The
  * samples in etc/ are read relative to the working directory, which is the

@@ -1,0 +1,213 @@
+/*
+ * primary.ini: the primary's configuration (docs/config-primary.md).
+ *
+ * Built on the spec machinery of common/config/ like failover.ini, so
+ * the rules and the messages are the same: [server], [subnet:NAME],
+ * [host:NAME] and [snmp] come from the tables both files share
+ * (common/config/cfg_tables.c, cfg_check.c); what is the primary's alone
+ * is here: its [failover] section (how it reaches its failover server)
+ * and the loader that puts the file together.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+#define F	struct cfg_primary_failover
+static const struct cfg_spec failover_specs[] = {
+	{ .key = "UseFailoverServer", .type = CFG_BOOL, .def = "false",
+	  CFG_FIELD(F, use_failover),
+	  .meaning = "true: this primary is backed up by FailoverServer" },
+	{ .key = "FailoverServer", .type = CFG_ADDR, .flags = CFG_F_UNICAST,
+	  CFG_FIELD(F, server),
+	  .meaning = "address of the failover server (required with "
+	  "UseFailoverServer)" },
+	{ .key = "FailoverPort", .type = CFG_UINT, .min = 1, .max = 65535,
+	  .def = "647", CFG_FIELD(F, port),
+	  .meaning = "UDP port of the failover protocol" },
+	{ .key = "SharedKeyFile", .type = CFG_PATH,
+	  CFG_FIELD(F, key_file),
+	  .meaning = "file holding the pair's HMAC key (required with "
+	  "UseFailoverServer)" },
+	{ .key = "CtlReqRetryMax", .type = CFG_UINT, .min = 0, .max = 10,
+	  .def = "3", CFG_FIELD(F, ctl_req_retry_max),
+	  .meaning = "CtlReq resends before the failover is taken as "
+	  "inoperable" },
+	{ .key = "WaitCtlRetSecs", .type = CFG_SECS, .flags = CFG_F_ZERO_DEF,
+	  .min = 0, .max = 3600, .def = "5",
+	  CFG_FIELD(F, wait_ctl_ret_secs),
+	  .meaning = "seconds to wait for CtlRet (0: the default)" },
+	{ .key = "SyncBindRetryMax", .type = CFG_UINT, .min = 0, .max = 10,
+	  .def = "3", CFG_FIELD(F, sync_bind_retry_max),
+	  .meaning = "binding update resends without an ack" },
+	{ .key = "SyncBindingBufSize", .type = CFG_UINT, .min = 64,
+	  .max = 4096, .def = "1024", CFG_FIELD(F, sync_binding_buf_size),
+	  .meaning = "size of a binding update's options area; must equal "
+	  "the failover's" },
+	{ .key = "WaitSyncBindAckSecs", .type = CFG_SECS, .min = 0.01,
+	  .max = 3600, .def = "5", CFG_FIELD(F, wait_sync_bind_ack_secs),
+	  .meaning = "seconds to wait for the ack of a binding update" },
+	{ .key = "WaitSyncBindUpdateSecs", .type = CFG_SECS, .min = 0.01,
+	  .max = 3600, .def = "5",
+	  CFG_FIELD(F, wait_sync_bind_update_secs),
+	  .meaning = "seconds to wait for the next binding update when "
+	  "receiving" },
+	{ .key = "BindUpdDelay", .type = CFG_UINT, .min = 0, .max = 1000,
+	  .def = "20", CFG_FIELD(F, bind_upd_delay_ms),
+	  .meaning = "milliseconds a committed change may wait to share a "
+	  "binding update with the next ones (0: send at once)" },
+	CFG_SAFETY_SPECS(F, failover_share, safe_period),
+};
+#undef F
+/* Index of FailoverShare in failover_specs (SafePeriod follows). */
+#define FO_SAFETY_SPEC	(NELEM(failover_specs) - 2)
+
+const struct cfg_spec *
+config_primary_specs(const char *kind, size_t *n)
+{
+	if (strcmp(kind, "failover") == 0) {
+		*n = NELEM(failover_specs);
+		return failover_specs;
+	}
+	return cfg_specs(kind, n);
+}
+
+/* [failover]: with UseFailoverServer, where and with which key. */
+static void
+failover_check(struct cfg_file *f, const struct cfg_primary_failover *fo)
+{
+	if (!fo->use_failover)
+		return;
+	if (cfg_file_value(f, "failover", "FailoverServer") == NULL)
+		cfg_error(f, "failover", "FailoverServer", "required when "
+		    "UseFailoverServer = true");
+	if (cfg_file_value(f, "failover", "SharedKeyFile") == NULL)
+		cfg_error(f, "failover", "SharedKeyFile", "required when "
+		    "UseFailoverServer = true");
+}
+
+/* Count the [subnet:NAME] and [host:NAME] sections and allocate them. */
+static int
+sections_alloc(struct cfg_file *f, struct config *cfg)
+{
+	size_t	 nsec = cfg_file_nsections(f), nsub = 0, nhost = 0;
+
+	for (size_t i = 0; i < nsec; i++) {
+		const char *s = cfg_file_section(f, i);
+		nsub += cfg_section_name(s, "subnet") != NULL;
+		nhost += cfg_section_name(s, "host") != NULL;
+	}
+	if ((nsub > 0 && (cfg->subnets = calloc(nsub,
+	    sizeof(*cfg->subnets))) == NULL) ||
+	    (nhost > 0 && (cfg->hosts = calloc(nhost,
+	    sizeof(*cfg->hosts))) == NULL))
+		return -1;
+	return 0;
+}
+
+/* [server], [failover] and [snmp], whether in the file or not. */
+static void
+parse_fixed_sections(struct cfg_file *f, struct config *cfg)
+{
+	struct cfg_table tb;
+	const struct cfg_spec *server;
+	size_t	 n;
+
+	server = cfg_specs("server", &n);
+	tb = (struct cfg_table){ server, n, &cfg->server, 0, 0 };
+	cfg_section_parse(f, "server", &tb, 1);
+	tb = (struct cfg_table){ failover_specs, NELEM(failover_specs),
+	    &cfg->failover, 0, 0 };
+	cfg_section_parse(f, "failover", &tb, 1);
+	cfg_safety_unset(&tb, FO_SAFETY_SPEC, &cfg->failover.safe_period);
+	failover_check(f, &cfg->failover);
+	cfg_snmp_parse(f, &cfg->snmp);
+}
+
+static void
+unknown_section(struct cfg_file *f, const char *s)
+{
+	static const char *const known[] = {
+		"server", "failover", "snmp", "subnet:NAME", "host:NAME"
+	};
+	const char *guess;
+
+	if (strcmp(s, "subnet") == 0 || strcmp(s, "host") == 0)
+		cfg_error(f, s, NULL, "needs a name: [%s:NAME]", s);
+	else if ((guess = cfg_suggest(s, known, NELEM(known))) != NULL)
+		cfg_error(f, s, NULL, "unknown section (did you mean "
+		    "[%s]?)", guess);
+	else
+		cfg_error(f, s, NULL, "unknown section (expected "
+		    "[server], [failover], [snmp], [subnet:NAME] or "
+		    "[host:NAME])");
+}
+
+/* [subnet:NAME] and [host:NAME] in file order; unknown sections. */
+static void
+parse_named_sections(struct cfg_file *f, struct config *cfg)
+{
+	size_t	 nsec = cfg_file_nsections(f);
+
+	for (size_t i = 0; i < nsec; i++) {
+		const char *s = cfg_file_section(f, i), *name;
+
+		if ((name = cfg_section_name(s, "subnet")) != NULL)
+			cfg_subnet_parse(f, s, name,
+			    &cfg->subnets[cfg->nsubnets++], NULL, 0);
+		else if ((name = cfg_section_name(s, "host")) != NULL)
+			cfg_host_parse(f, s, name, &cfg->hosts[cfg->nhosts++]);
+		else if (strcmp(s, "server") != 0 &&
+		    strcmp(s, "failover") != 0 && strcmp(s, "snmp") != 0)
+			unknown_section(f, s);
+	}
+}
+
+/* Across sections: subnets inherit [failover]'s safety keys; overlaps,
+ * duplicate reservations. */
+static void
+check_all(struct cfg_file *f, struct config *cfg)
+{
+	if (cfg->nsubnets == 0)
+		cfg_error(f, NULL, NULL, "no [subnet:NAME] section: at least "
+		    "one is required");
+	for (size_t i = 0; i < cfg->nsubnets; i++)
+		cfg_subnet_resolve_safety(&cfg->subnets[i],
+		    cfg->failover.failover_share, cfg->failover.safe_period);
+	cfg_subnets_check(f, cfg->subnets, cfg->nsubnets, NULL);
+	cfg_hosts_check(f, cfg->subnets, cfg->nsubnets, cfg->hosts,
+	    cfg->nhosts);
+}
+
+int
+config_load_primary(const char *path, struct config *cfg,
+    struct config_errors *errs)
+{
+	struct cfg_file *f;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if ((f = cfg_file_load(path, errs)) == NULL)
+		return -1;
+	if (strlen(path) >= sizeof(cfg->path))
+		cfg_error(f, NULL, NULL, "path longer than %d characters",
+		    CFG_PATH_MAX - 1);
+	snprintf(cfg->path, sizeof(cfg->path), "%s", path);
+	if (sections_alloc(f, cfg) < 0) {
+		cfg_error(f, NULL, NULL, "out of memory");
+		goto fail;
+	}
+	parse_fixed_sections(f, cfg);
+	parse_named_sections(f, cfg);
+	check_all(f, cfg);
+	if (cfg_file_nerrors(f) > 0)
+		goto fail;
+	cfg_file_free(f);
+	return 0;
+fail:
+	cfg_file_free(f);
+	config_free(cfg);
+	return -1;
+}
