@@ -157,8 +157,9 @@ fod_start_threads(struct fod *fod, char *err, size_t errlen)
 	int	 rc = 0;
 
 	/*
-	 * Signals belong to the main loop (STYLE 10): threads start with
-	 * every signal blocked and inherit nothing to handle.
+	 * Signals belong to the main loop (docs/architecture.md,
+	 * convention 10): threads start with every signal blocked and
+	 * inherit nothing to handle.
 	 */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
@@ -280,7 +281,8 @@ restart_reason(const struct fod_peer *p, const struct cfg_fo_primary *o,
 	return r;
 }
 
-/* Threads start with every signal blocked (STYLE 10), as at start-up. */
+/* Threads start with every signal blocked, as at start-up (convention 10
+ * of docs/architecture.md). */
 static int
 start_peer(struct fod_peer *p, char *err, size_t errlen)
 {
@@ -315,8 +317,8 @@ enum rl_fate { RL_KEEP = 0, RL_REMOVE, RL_RESTART };
 enum rl_origin { RL_KEPT = 0, RL_NEW, RL_RESTARTED };
 
 /*
- * Reload (SIGHUP, `dhcpfoctl reload`; DESIGN 4: "SIGHUP reloads poll
- * parameters without dropping state").  With a valid file:
+ * Reload (SIGHUP, `dhcpfoctl reload`; docs/design.md §4: new poll
+ * parameters apply without dropping any state).  With a valid file:
  *
  *  - a primary whose section is unchanged but for its poll and sync
  *    policy keeps its thread and all its state; the thread applies the

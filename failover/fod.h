@@ -1,7 +1,8 @@
 /*
  * dhcpfo-failover internals, shared by the files of failover/ only.
  *
- * Two kinds of thread (DESIGN 1, 5; STYLE 5):
+ * Two kinds of thread (docs/design.md §1, §5; docs/architecture.md,
+ * convention 5):
  *
  *  - the main thread (struct fod) owns the configuration, the Berkeley DB
  *    environment, every socket (failover UDP, DHCP, control), signals and
@@ -71,7 +72,7 @@
 					 * (common/dhcp/park.c) */
 #define FOD_HANDBACK_WINDOW		1024	/* hand-back updates in flight */
 #define FOD_VERDICTS_MAX		256	/* BIND_RPLs waiting for one commit */
-#define FOD_SKEW_WARN		30.0	/* DESIGN 3: clock skew warned */
+#define FOD_SKEW_WARN		30.0	/* design.md §3: clock skew warned */
 #define FOD_SKEW_FAULTY		60.0	/* ... and the pair reported faulty */
 
 struct fod;

@@ -145,7 +145,7 @@ fod_peer_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	fod_peer_event_simple(p, evs[t], NULL);
 }
 
-/* DESIGN 3: the takeover is persisted, so a restart resumes it. */
+/* docs/design.md §3: the takeover is persisted, so a restart resumes it. */
 static void
 persist_state(struct fod_peer *p, enum fod_state to)
 {

@@ -1,22 +1,22 @@
 /*
- * The failover's per-primary machine (DESIGN 2, 3; seed 3, seed 5).
+ * The failover's per-primary machine (docs/design.md §2, §3, §4, §7).
  * docs/failover-states.md has the state x event table; this comment
  * gives the reasons.  tests/unit/test_fod_fsm.c pins every cell.
  *
- * Polling (seed 5 PollDelay, WaitPollRplSecs, PollRetryMax).  A poll
- *   cycle is: send Poll, arm POLL_RPL for WaitPollRplSecs.  A reply
- *   (PollRpl, or a BindUpd -- seed 5: "the binding update message is
- *   taken as a response to the poll") cancels it and arms POLL for
- *   PollDelay.  An unanswered poll is retried at once, not after
+ * Polling (docs/design.md §4 PollDelay, WaitPollRplSecs, PollRetryMax).
+ *   A poll cycle is: send Poll, arm POLL_RPL for WaitPollRplSecs.  A
+ *   reply (PollRpl, or a BindUpd: a binding update arriving meanwhile
+ *   counts as the answer, docs/design.md §2) cancels it and arms POLL
+ *   for PollDelay.  An unanswered poll is retried at once, not after
  *   PollDelay: PollRetryMax retries, so PollRetryMax + 1 polls in all,
  *   and the primary is declared down (TAKEOVER) (PollRetryMax + 1) *
  *   WaitPollRplSecs after the first unanswered poll.  Entering
- *   MONITORING always starts a cycle at once (seed 5: "upon startup,
- *   after synchronization, the failover sends a Poll").
+ *   MONITORING always starts a cycle at once (docs/design.md §7.1: the
+ *   failover starts polling once the sync is complete).
  *
- * Start-up sync (seed 5 SyncBindings, SyncReqRetryMax, WaitSyncStartSecs,
- *   WaitSyncBindUpdateSecs, SyncFailCritical).  SyncReq, then
- *   WaitSyncStartSecs for SyncStart (0: no timer, wait forever);
+ * Start-up sync (docs/design.md §4 SyncBindings, SyncReqRetryMax,
+ *   WaitSyncStartSecs, WaitSyncBindUpdateSecs, SyncFailCritical).  SyncReq,
+ *   then WaitSyncStartSecs for SyncStart (0: no timer, wait forever);
  *   SyncReqRetryMax resends, then the sync has failed.  Once started, a
  *   gap of WaitSyncBindUpdateSecs between binding updates fails it too.
  *   A sync-stream BindUpd before SyncStart starts the sync (the SyncStart
@@ -38,7 +38,7 @@
  *   taken as a CtlReq: the primary waits for control, its CtlReq was
  *   lost (pr_fsm.c relies on this instead of resending CtlReq on Poll).
  *
- * Partition heal (DESIGN 3): in TAKEOVER any PollRpl or BindUpd shows
+ * Partition heal (docs/design.md §3): in TAKEOVER any PollRpl or BindUpd shows
  *   the primary alive without having asked for control; we start the
  *   hand-back ourselves (RETURNING).  Except after a Shutdown: a message
  *   with the same boot epoch is a leftover of the process that is going
@@ -46,10 +46,10 @@
  *   CtlReq ends that takeover.  This keeps a graceful handoff from
  *   flapping TAKEOVER -> RETURNING -> TAKEOVER.
  *
- * Hand-back (DESIGN 3, seed 3 "synchronized with the primary per
- *   subnet").  The loop hands subnets back one at a time; the machine
- *   says when to start (START_HANDBACK), go on (HANDBACK_NEXT), abort
- *   (ABORT_HANDBACK) and finish.  On completion STOP_SERVING_ALL comes
+ * Hand-back (docs/design.md §3, §7.4: subnet by subnet).  The loop
+ *   hands subnets back one at a time; the machine says when to start
+ *   (START_HANDBACK), go on (HANDBACK_NEXT), abort (ABORT_HANDBACK) and
+ *   finish.  On completion STOP_SERVING_ALL comes
  *   before SEND_CTL_RET: the primary serves everything on CtlRet, and we
  *   must have stopped first.  A CtlReq during RETURNING restarts the
  *   hand-back only if the primary restarted (new boot epoch); otherwise
@@ -70,8 +70,8 @@
  *
  * SHUTDOWN and FORCE_TAKEOVER in SYNCING or RETURNING take over at once
  *   as in MONITORING: someone must serve when the primary leaves, and
- *   an operator's order is obeyed.  TakeoverPingCheck (DESIGN 3) covers
- *   bindings a cut-short sync did not bring.  FORCE_TAKEOVER means
+ *   an operator's order is obeyed.  TakeoverPingCheck (docs/design.md §3)
+ *   covers bindings a cut-short sync did not bring.  FORCE_TAKEOVER means
  *   "declare the primary down now": if it is in fact alive, its next
  *   reply starts the hand-back as for a healed partition, so a forced
  *   takeover never leaves two servers serving (for maintenance, stop the
@@ -168,7 +168,7 @@ static const char *const notify_names[FOD_NOTIFY_COUNT] = {
 	[FOD_NOTIFY_PARTNER_DOWN] = "partner-down",
 };
 
-/* legal[from][to]: the only edges fod_set_state() will take (DESIGN 3). */
+/* legal[from][to]: the only edges fod_set_state() takes (design.md §3). */
 static const bool legal[FOD_STATE_COUNT][FOD_STATE_COUNT] = {
 	[FOD_STARTUP] = {
 		[FOD_SYNCING] = true,	/* SyncBindings */
@@ -452,9 +452,9 @@ enter(struct step *st, enum fod_state from, enum fod_state to)
 			notify(st, FOD_NOTIFY_TAKEOVER_STARTED);
 		}
 		/*
-		 * Keep polling to notice the primary coming back (seed 3
-		 * figure 5 step 1).  After a restart of ours, poll at once:
-		 * the primary may have come back while we were down.
+		 * Keep polling to notice the primary coming back
+		 * (docs/design.md §7.3, §7.4).  After a restart of ours, poll
+		 * at once: the primary may have come back while we were down.
 		 */
 		if (st->resume)
 			send_poll(st);
@@ -478,8 +478,8 @@ enter(struct step *st, enum fod_state from, enum fod_state to)
 }
 
 /*
- * The one writer of m->state (STYLE 4): checks the edge, records the
- * history and the reason, then enters `to`.
+ * The one writer of m->state (docs/architecture.md convention 4): checks the
+ * edge, records the history and the reason, then enters `to`.
  */
 static void
 fod_set_state(struct step *st, enum fod_state to, const char *fmt, ...)
@@ -906,7 +906,7 @@ dispatch(struct step *st)
 void
 fod_params_default(struct fod_params *p)
 {
-	/* DESIGN 4: the VitalQIP screen's defaults. */
+	/* docs/design.md §4: the VitalQIP screen's defaults. */
 	memset(p, 0, sizeof(*p));
 	p->poll_delay = 60;
 	p->poll_retry_max = 3;

@@ -1,9 +1,8 @@
 /*
  * The failover's per-primary machine: start-up sync, polling, takeover
- * and return of control (DESIGN 2, 3; seed 3 figures 2-5; seed 5
- * PollDelay, PollRetryMax, WaitPollRplSecs, SyncBindings,
- * SyncFailCritical, SyncReqRetryMax, WaitSyncStartSecs,
- * WaitSyncBindUpdateSecs).
+ * and return of control (docs/design.md §2, §3, §7; §4 PollDelay,
+ * PollRetryMax, WaitPollRplSecs, SyncBindings, SyncFailCritical,
+ * SyncReqRetryMax, WaitSyncStartSecs, WaitSyncBindUpdateSecs).
  *
  * Pure: (state, event, now) -> (state, actions).  No I/O, clock,
  * logging, sockets or timers.  Each per-primary thread of
@@ -76,8 +75,8 @@ struct fod_event {
 	/* POLL_RPL: the primary's state as it reports it, the STATE TLV
 	 * (enum fo_state_code; FO_STATE_UNKNOWN: not reported). */
 	uint8_t		 primary_state;
-	/* START: the loop restored a persisted TAKEOVER (DESIGN 3: "a
-	 * failover restart loses nothing"): resume it, do not sync; and
+	/* START: the loop restored a persisted TAKEOVER (docs/design.md §3:
+	 * a failover restart loses nothing): resume it, do not sync; and
 	 * the operator's partner-down made during it. */
 	bool		 resume_takeover;
 	bool		 resume_partner_down;
@@ -211,7 +210,7 @@ struct fod_fsm {
 };
 
 /* Values for callers without a config (tests); config.c owns the real
- * defaults (DESIGN 4). */
+ * defaults (docs/design.md §4). */
 void	fod_params_default(struct fod_params *);
 
 /* Parameters rejected: FSM_ERR_INVAL.  The machine starts in STARTUP. */
@@ -223,7 +222,7 @@ int	fod_fsm_init(struct fod_fsm *, const struct fod_params *, double now);
  */
 int	fod_fsm_handle(struct fod_fsm *, const struct fod_event *, double now,
 	    struct fod_output *out);
-/* Reload (SIGHUP, DESIGN 4): used from the next timer armed on. */
+/* Reload (SIGHUP, docs/design.md §4): used from the next timer armed on. */
 int	fod_fsm_set_params(struct fod_fsm *, const struct fod_params *);
 
 /* The legality table: may the machine go from -> to? */

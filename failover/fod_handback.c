@@ -1,5 +1,5 @@
 /*
- * Return of control, subnet by subnet (seed 3 figure 5; DESIGN 3;
+ * Return of control, subnet by subnet (docs/design.md §3, §7.4;
  * docs/failover-design.md "Hand-back, subnet by subnet"):
  *
  *   1. stop serving the subnet; commit what is staged;
@@ -19,10 +19,10 @@
  * What is handed back: the bindings we changed ourselves (sequence with
  * FOD_LOCAL_SEQ_BIT above fod_handback_through), or every binding we hold for
  * the primary when its store is not the one our copy came from (its disk
- * was replaced: DESIGN 2, "the failover doubles as the primary's
- * backup").  After a complete hand-back fod_handback_through moves past every
- * local sequence handed out, which is how "stored again with the bit
- * cleared" is kept without rewriting each record.
+ * was replaced: docs/design.md §2, the failover doubles as the
+ * primary's backup).  After a complete hand-back fod_handback_through moves
+ * past every local sequence handed out, which is how "stored again with the
+ * bit cleared" is kept without rewriting each record.
  *
  * Retries: an update or marker unacknowledged after WaitSyncBindAckSecs
  * is resent, SyncBindRetryMax times; then the subnet's hand-back failed:

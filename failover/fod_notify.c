@@ -2,8 +2,8 @@
  * Notifications of the per-primary machines (FOD_ACT_NOTIFY): each is
  * logged by the thread that makes it, then posted to the main thread,
  * where the SNMP sub-agent turns it into a trap (fod_snmp.c; net-snmp is
- * not thread-safe: DESIGN 5, STYLE 7) and the main thread counts them.
- * Two notifications change what the daemon does:
+ * not thread-safe: docs/design.md §5, docs/architecture.md convention 7) and
+ * the main thread counts them.  Two notifications change what the daemon does:
  *
  *  - a critical start-up sync failure (SyncFailCritical) stops that
  *    primary's thread only; the daemon exits with EXIT_SYNCFAIL when no
@@ -245,7 +245,7 @@ fod_note_cb(struct ev_loop *loop, ev_async *w, int revents)
 					    p->name, left, left == 1 ? "y" :
 					    "ies");
 			} else if (p != NULL)
-				/* One trap per notification (DESIGN 3). */
+				/* One trap each (docs/design.md §3). */
 				fod_snmp_trap(fod, p, it->note,
 				    (int)it->src_addr, (int)it->src_port, text);
 			free(it);

@@ -1,7 +1,7 @@
 /*
- * One primary's thread (DESIGN 1: "one thread per primary, each with its
- * own libev loop, its own state machine, its own lease database and its
- * own poll policy"): set-up before the thread starts, the thread's loop
+ * One primary's thread (docs/design.md §1: each primary gets its own
+ * thread with its own event loop, state machine, lease store and poll
+ * policy): set-up before the thread starts, the thread's loop
  * and operator commands, and the end.  The state machine's driver is
  * fod_act.c, the status snapshots fod_status.c.
  */
@@ -147,8 +147,8 @@ peer_main(void *arg)
 	p->started = fod_wallclock();
 	memset(&ev, 0, sizeof(ev));
 	ev.type = FOD_EV_START;
-	/* DESIGN 3: a takeover persisted by our previous run resumes at
-	 * once, with every binding it granted. */
+	/* docs/design.md §3: a takeover persisted by our previous run resumes
+	 * at once, with every binding it granted. */
 	ev.resume_takeover = p->meta.takeover;
 	ev.resume_partner_down = p->meta.takeover && p->meta.partner_down;
 	fod_peer_event(p, &ev);

@@ -2,9 +2,9 @@
  * Serving a primary's clients while we stand in for it (TAKEOVER, and
  * the subnets not yet handed back in RETURNING), exactly as the primary
  * serves them: the same engine on the same pools, ping checks before a
- * new address is granted (TakeoverPingCheck, DESIGN 3), and the same
+ * new address is granted (TakeoverPingCheck, docs/design.md §3), and the same
  * group commit -- a DHCPACK leaves only after the commit of the batch
- * holding its lease (DESIGN 5).
+ * holding its lease (docs/design.md §5).
  *
  * Differences from the primary, and why:
  *  - every lease change we make gets a sequence with FOD_LOCAL_SEQ_BIT

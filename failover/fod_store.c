@@ -12,8 +12,8 @@
  *			hand-back updates (FOD_LOCAL_SEQ_BIT is added)
  *	fo_hb_through	our sequences up to this were handed back
  *	fo_p_epoch	the primary's boot epoch last seen
- *	fo_takeover	1 while we stand in for the primary (DESIGN 3:
- *			"a failover restart loses nothing")
+ *	fo_takeover	1 while we stand in for the primary (a failover
+ *			restart loses nothing: docs/design.md §3)
  *	fo_partner_down	1 while an operator's partner-down holds (the
  *			takeover it was made in goes on): the safe
  *			period stays over after a restart

@@ -1,7 +1,7 @@
 /*
- * Bindings from the primary: the start-up sync (SyncBindings; seed 3
- * figure 2) and the replication stream of normal operation (figure 3,
- * steps 5-6).  Both arrive as BIND_UPD: each update is decoded, checked
+ * Bindings from the primary: the start-up sync (SyncBindings;
+ * docs/design.md §7.1) and the replication stream of normal operation
+ * (§7.2).  Both arrive as BIND_UPD: each update is decoded, checked
  * against what we hold (docs/failover-design.md "Conflicts"), staged in
  * the store and loaded into the pools, so a takeover starts at once with
  * every binding honoured.  Acknowledgements leave only after the group
@@ -177,11 +177,11 @@ fod_sync_on_start(struct fod_peer *p, const struct fo_msg *m, bool restarted)
  * address alone.  The primary's word stands, except against a record we
  * made ourselves while we served for it (FOD_LOCAL_SEQ_BIT: the store
  * holds our own sequences, the pool does not): then the conflict rule
- * the primary applies to our hand-back decides (common/store/lease_conflict.c),
- * so both servers keep the same record: one of ours that stays reaches
- * the primary through the hand-back, where the rule keeps it again.  Two
- * live clients are a duplicate, counted, logged and notified whichever
- * side wins.
+ * the primary applies to our hand-back decides
+ * (common/store/lease_conflict.c), so both servers keep the same record: one
+ * of ours that stays reaches the primary through the hand-back, where the rule
+ * keeps it again.  Two live clients are a duplicate, counted, logged and
+ * notified whichever side wins.
  */
 static bool
 keep_ours(struct fod_peer *p, const struct lease *in, int64_t now)

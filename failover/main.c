@@ -1,6 +1,6 @@
 /*
  * dhcpfo-failover: stands in for up to MaxPrimaries dhcpfo primaries
- * (VitalQIP-style many-to-one failover, DESIGN 1), one thread each.
+ * (VitalQIP-style many-to-one failover, docs/design.md §1), one thread each.
  *
  *   dhcpfo-failover -c FILE [-f] [-t] [-d]
  */

@@ -533,7 +533,7 @@ cmd_leases(struct server *srv, int argc, char **argv, bool json,
 }
 
 /*
- * The control machine's transitions (DESIGN 3; `show redundancy
+ * The control machine's transitions (docs/design.md §3; `show redundancy
  * history`): oldest first, with the time spent in each state.
  */
 static int

@@ -1,6 +1,6 @@
 /*
- * The primary's control machine (DESIGN 2, 3; seed 3 "the primary ...
- * asks for control", seed 5 CtlReqRetryMax, WaitCtlRetSecs,
+ * The primary's control machine (docs/design.md §2, §3; §7.1 and §7.4:
+ * the primary asks for control; §4 CtlReqRetryMax, WaitCtlRetSecs,
  * UseFailoverServer).  docs/failover-states.md has the table.
  *
  * Decisions (tests/unit/test_pr_fsm.c pins each one):
@@ -9,7 +9,7 @@
  *   the history starts from a state that is neither "serves all" nor
  *   "serves none".
  *
- * CtlReq retries (seed 5): the first CtlReq goes out at start; each
+ * CtlReq retries (docs/design.md §4): the first CtlReq goes out at start; each
  *   WaitCtlRetSecs without CtlRet resends it while fewer than
  *   CtlReqRetryMax resends were made, then the failover is declared
  *   inoperable and we serve everything (SERVING), still sending binding
@@ -33,9 +33,9 @@
  *
  * SubnetSyncStart while SERVING (we gave up on the failover, or the
  *   failover saw us alive after a partition and started the hand-back
- *   itself, DESIGN 3): back to RECEIVING and stop serving that subnet
- *   while it syncs -- "neither server grants leases from it".  The CtlRet
- *   timer runs again; the other subnets stay served.
+ *   itself, docs/design.md §3): back to RECEIVING and stop serving that
+ *   subnet while it syncs: neither server grants from a subnet in
+ *   transit.  The CtlRet timer runs again; the other subnets stay served.
  *
  * SubnetSyncDone without its SubnetSyncStart (lost): the subnet's
  *   bindings are applied, so it is served; from CTL_WAIT that starts
@@ -235,8 +235,9 @@ send_ctl_req(struct step *st)
 }
 
 /*
- * The one writer of m->state (STYLE 4): checks the edge, records the
- * history, then emits STATE_CHANGE and the entry actions of `to`.
+ * The one writer of m->state (docs/architecture.md convention 4): checks the
+ * edge, records the history, then emits STATE_CHANGE and the entry actions of
+ * `to`.
  */
 static void
 pr_set_state(struct step *st, enum pr_state to, const char *fmt, ...)
@@ -279,7 +280,7 @@ pr_set_state(struct step *st, enum pr_state to, const char *fmt, ...)
 		emit(st, PR_ACT_SERVE_ALL);
 		break;
 	case PR_CTL_WAIT:
-		/* Serve nothing until the failover says so (DESIGN 3). */
+		/* Serve nothing until the failover says so (design.md §3). */
 		m->ctr.ctl_req_retries = 0;
 		emit(st, PR_ACT_SERVE_NONE);
 		send_ctl_req(st);

@@ -1,7 +1,7 @@
 /*
  * The primary's control machine: who may grant leases from this
- * primary's subnets, seen from the primary (DESIGN 2, 3; seed 5
- * CtlReqRetryMax, WaitCtlRetSecs, UseFailoverServer).
+ * primary's subnets, seen from the primary (docs/design.md §2, §3;
+ * docs/design.md §4 CtlReqRetryMax, WaitCtlRetSecs, UseFailoverServer).
  *
  * Pure: (state, event, now) -> (state, actions).  No I/O, clock,
  * logging, sockets or timers.  dhcpfo-primary's loop performs the actions
@@ -30,7 +30,7 @@
 #include "fo_proto.h"
 #include "fsm_history.h"
 
-/* WaitCtlRetSecs = 0 means this (seed 5: "zero: the default is used"). */
+/* WaitCtlRetSecs = 0 means this (docs/design.md §4: 0 means the default). */
 #define PR_WAIT_CTL_RET_DEFAULT	5.0
 
 /* Also carried in PollRpl, so the failover knows what the primary wants. */
@@ -135,8 +135,8 @@ struct pr_fsm {
 	struct pr_params params;	/* normalised */
 	bool		 timer_armed;
 	/*
-	 * SERVING because the failover was declared inoperable (seed 5
-	 * CtlReqRetryMax), not because it returned control; cleared by
+	 * SERVING because the failover was declared inoperable (docs/design.md
+	 * §4 CtlReqRetryMax), not because it returned control; cleared by
 	 * CtlRet.  PollRpl reports it as FO_STATE_STANDALONE (fo_proto.h).
 	 */
 	bool		 gave_up;

@@ -1,12 +1,12 @@
 /*
  * AgentX sub-agent for DHCPFO-MIB (snmp/DHCPFO-MIB.txt), on the daemon's
- * main libev loop.  net-snmp is not thread-safe (DESIGN 5, STYLE 7): every
- * function here is for the main thread only.  Worker threads publish
- * status snapshots; the daemon's provider callback copies those into a
- * plain struct snmp_snap, and the agent answers GET/GETNEXT from the last
- * copy (refreshed at most once a second, or when snmp_agent_refresh()
- * is called).  Nothing here stops the daemon: an absent or restarted
- * master is retried every SNMP_AGENT_PING seconds.
+ * main libev loop.  net-snmp is not thread-safe (docs/design.md §5,
+ * docs/architecture.md convention 7): every function here is for the main
+ * thread only.  Worker threads publish status snapshots; the daemon's provider
+ * callback copies those into a plain struct snmp_snap, and the agent answers
+ * GET/GETNEXT from the last copy (refreshed at most once a second, or when
+ * snmp_agent_refresh() is called).  Nothing here stops the daemon: an absent
+ * or restarted master is retried every SNMP_AGENT_PING seconds.
  */
 #ifndef DHCPFO_SNMP_AGENT_H
 #define DHCPFO_SNMP_AGENT_H

@@ -7,7 +7,7 @@
  *
  * A daemon keeps two queues: one flushed as soon as the loop is idle
  * (offers, NAKs), one flushed only after the group commit that makes its
- * leases durable (ACKs; DESIGN 5 "commit before you acknowledge").
+ * leases durable (ACKs; docs/design.md §5 "durable before acknowledged").
  *
  * Not thread-safe; a queue belongs to one loop.  Sockets may be shared
  * between threads (sendmsg/sendmmsg are).

@@ -138,7 +138,7 @@ struct engine_result {
 	/*
 	 * Lease records to persist, whatever the action.  needs_commit:
 	 * they must be durable before the reply leaves (an ACK, RFC 2131
-	 * 4.3.2 / DESIGN "commit before you acknowledge") or, with no
+	 * 4.3.2; docs/design.md §5 "durable before acknowledged") or, with no
 	 * reply, they must be committed now (DECLINE, RELEASE).  Otherwise
 	 * (offers, conflicts, a turned-down offer) they may be written
 	 * lazily.

@@ -2,7 +2,7 @@
  * DHCP service sockets.  The receive and send paths batch datagrams with
  * recvmmsg/sendmmsg so a burst costs one system call per NETIO_BATCH
  * datagrams; a server that group-commits leases then sends all the ACKs of
- * the commit in one go (DESIGN 5).
+ * the commit in one go (docs/design.md §5).
  */
 #include <sys/types.h>
 #include <sys/socket.h>

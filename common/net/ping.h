@@ -1,5 +1,5 @@
 /*
- * ICMP echo check of an address before it is offered (DESIGN 3: the
+ * ICMP echo check of an address before it is offered (docs/design.md §3: the
  * failover's TakeoverPingCheck; the primary's PingBeforeAssign), run
  * without blocking inside a libev loop.  One context per loop (per
  * thread); each owns a raw ICMP socket and can have many checks in

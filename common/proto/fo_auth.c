@@ -3,9 +3,10 @@
  * key files, HMAC-SHA256 sign/verify with OpenSSL libcrypto, and the
  * replay window.  No logging: errors go back to the caller as text.
  *
- * Unlike OpenBSD dhcpd's sync.c (STYLE.md), the MAC is compared with
- * CRYPTO_memcmp, whose time does not depend on where the first
- * difference is, and every message also passes a replay window.
+ * The MAC is compared with CRYPTO_memcmp, whose time does not depend on
+ * where the first difference is (an ordinary memcmp would let a forger
+ * learn a correct MAC byte by byte), and every message also passes a
+ * replay window.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -2,9 +2,8 @@
  * Pure failover-protocol codec (docs/failover-protocol.md).  No I/O, no
  * clock, no logging, no globals.
  *
- * The rules live in two tables, after ISC dhcpd's failover option table
- * (STYLE.md): tlv_specs[] gives each TLV type its value size, and
- * msg_specs[] gives each message type its direction and the TLVs it
+ * The rules live in two tables: tlv_specs[] gives each TLV type its value
+ * size, and msg_specs[] gives each message type its direction and the TLVs it
  * requires, may carry, and may repeat.  The decoder and the encoder
  * apply the same tables and the same value checks (size_ok, value_ok,
  * cross_check), so an encoded message always decodes.

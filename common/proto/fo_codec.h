@@ -3,7 +3,7 @@
  * No I/O, no clock, no logging, no globals.  docs/failover-protocol.md
  * is the wire reference (header, TLVs, the per-message table).
  *
- * Receive path, in this order (STYLE.md point 3):
+ * Receive path, in this order (docs/architecture.md convention 3):
  *
  *	fo_peek_header(buf, len, &h)	sanity + which primary, which type
  *	(look the peer up by h.primary_id; unknown: drop, count)

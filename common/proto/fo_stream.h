@@ -1,6 +1,6 @@
 /*
- * Binding-update streams (DESIGN §2): a window of unacknowledged BindUpd
- * in flight instead of one at a time, acks that cover runs of sequence
+ * Binding-update streams (docs/design.md §2): a window of unacknowledged
+ * BindUpd in flight instead of one at a time, acks that cover runs of sequence
  * numbers, and retries after WaitSyncBindAckSecs up to SyncBindRetryMax.
  * Used for normal replication (primary -> failover), start-up sync
  * (primary -> failover) and hand-back (failover -> primary).

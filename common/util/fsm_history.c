@@ -1,5 +1,5 @@
 /*
- * Bounded transition history with per-state counters (DESIGN 3).
+ * Bounded transition history with per-state counters (docs/design.md §3).
  *
  * The ring keeps the last FSM_HISTORY_LEN transitions; the counters
  * (times entered, seconds spent) cover the whole life of the machine, so

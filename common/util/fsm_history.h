@@ -1,10 +1,10 @@
 /*
  * Transition history and per-state counters, shared by the failover's
  * per-primary machine (fod_fsm) and the primary's control machine
- * (pr_fsm).  DESIGN 3: "every transition is logged with its reason, kept
- * in a bounded history (timestamp, from, to, reason) and counted; the
- * history and counters are shown by dhcpfoctl and over SNMP" -- the
- * `show redundancy history / counters` idea of seeds/ios-sso.txt.
+ * (pr_fsm).  docs/design.md §3: every transition is logged with its
+ * reason, kept in a bounded history (time, from, to, reason) and
+ * counted, and shown by dhcpfoctl and over SNMP, as routers show their
+ * redundancy history and counters.
  *
  * Pure and plain data: no I/O, no clock (`now` is a parameter), no
  * allocation, no pointers except the caller's static name table.  A

@@ -1,9 +1,9 @@
 #!/bin/bash
-# Bad input on the failover protocol (DESIGN 6; STYLE 3): garbage, a
+# Bad input on the failover protocol (docs/design.md §6; docs/architecture.md convention 3): garbage, a
 # wrong key, a replayed datagram, a reflected one and a stranger are each
 # dropped and counted under their own name, and nothing of them reaches
 # the state machine.  The stand-in primary (tests/tools/fo_peer_sim) also
-# runs its clock 90 s ahead: the pair is reported faulty (DESIGN 3).
+# runs its clock 90 s ahead: the pair is reported faulty (docs/design.md §3).
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/tools/fo_lib.sh"
 e2e_init

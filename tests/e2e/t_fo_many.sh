@@ -1,5 +1,5 @@
 #!/bin/bash
-# Many-to-one (DESIGN 1; seed 4): one failover backs up two primaries,
+# Many-to-one (docs/design.md §1): one failover backs up two primaries,
 # each with its own thread, store, policy and state.  When one primary
 # dies only its subnets are taken over; the other primary's thread keeps
 # sleeping and its clients keep being answered by their own primary.

@@ -1,5 +1,5 @@
 #!/bin/bash
-# TakeoverPingCheck (DESIGN 3 "Safety"): in takeover the failover pings an
+# TakeoverPingCheck (docs/design.md §3): in takeover the failover pings an
 # address before it grants it to a client it holds no binding for, so a
 # host still using it (a primary alive behind a cut heartbeat, a static
 # address) is never given a duplicate.  TEST-NET topology: primary P,

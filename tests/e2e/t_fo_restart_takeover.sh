@@ -1,5 +1,5 @@
 #!/bin/bash
-# A failover restart during a takeover loses nothing (DESIGN 3): the
+# A failover restart during a takeover loses nothing (docs/design.md §3): the
 # persisted state resumes the takeover at once, with every binding it
 # granted, and they are all handed back when the primary returns.
 . "$(dirname "$0")/lib.sh"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Graceful stop of the primary (SIGTERM): it sends Shutdown and the
 # failover takes over at once, without waiting for missed polls
-# (DESIGN 2 "Shutdown"; docs/failover-design.md "Safety").  Then the
+# (docs/design.md §2 Shutdown; docs/failover-design.md "Safety").  Then the
 # primary returns and gets its subnet back.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/tools/fo_lib.sh"

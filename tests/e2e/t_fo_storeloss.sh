@@ -1,5 +1,5 @@
 #!/bin/bash
-# The failover doubles as the primary's backup (DESIGN 2): when the
+# The failover doubles as the primary's backup (docs/design.md §2): when the
 # primary comes back with a lease store the failover's copy did not come
 # from (a replaced disk), the hand-back carries every binding the failover
 # holds for it, not only those it granted itself.

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Start-up sync (SyncBindings; seed 3 figure 2): a failover that starts
+# Start-up sync (SyncBindings; docs/design.md §7.1): a failover that starts
 # after its primary asks for every binding and holds them all before it
 # starts polling; restarted, it asks only for what changed since its copy
 # (SYNC_REQ carries the primary's store identity and LAST_SEQ).

@@ -1,5 +1,5 @@
 #!/bin/bash
-# SyncFailCritical (seed 5): a start-up sync that fails -- no SyncStart
+# SyncFailCritical (docs/design.md §4): a start-up sync that fails -- no SyncStart
 # after SyncReqRetryMax + 1 SyncReq -- ends the failover when the
 # parameter is true, and lets it poll when false.  With several
 # primaries only the primary whose sync failed is given up (its thread

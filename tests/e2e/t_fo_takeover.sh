@@ -1,6 +1,6 @@
 #!/bin/bash
 # Takeover after kill -9 and hand-back when the primary returns
-# (DESIGN 3; seed figures 3-5).
+# (docs/design.md §3, §7.2-§7.4).
 #
 # A primary (127.0.0.1) and its failover (127.0.0.2) in one namespace;
 # dhcpload relays every request to both, as a router with two helper

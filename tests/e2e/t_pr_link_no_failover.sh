@@ -4,7 +4,7 @@
 #
 # The primary starts in ctl-wait serving nothing, sends CtlReq, resends
 # it CtlReqRetryMax times (WaitCtlRetSecs apart), then declares the
-# failover inoperable and serves every subnet (seed 5 CtlReqRetryMax).
+# failover inoperable and serves every subnet (docs/design.md §4 CtlReqRetryMax).
 # Binding updates are still sent; with nobody acking they fail after
 # SyncBindRetryMax retries and replication pauses with its watermark
 # where it was.  Status and history show all of it.

@@ -17,7 +17,7 @@
  *
  * Like a router with two ip helper addresses, it can send every message
  * to a second server as well (-S): the failover tests relay each request
- * to both the primary and the failover (DESIGN 1).
+ * to both the primary and the failover (docs/design.md §1).
  *
  * Renew mode (-e FILE): instead of new clients, the clients of an ACK
  * file ("ADDRESS CHADDR" lines, as -o writes them) each send one relayed

@@ -1,7 +1,8 @@
 /*
  * Unit tests: failover/fod_fsm.c, the failover's per-primary machine
- * (DESIGN 3; seed 5 PollDelay, PollRetryMax, WaitPollRplSecs, SyncBindings,
- * SyncFailCritical, SyncReqRetryMax, WaitSyncStartSecs).
+ * (docs/design.md §3; docs/design.md §4 PollDelay, PollRetryMax,
+ * WaitPollRplSecs, SyncBindings, SyncFailCritical, SyncReqRetryMax,
+ * WaitSyncStartSecs).
  *
  * 1. A table over every state (and the sub-states that behave
  *    differently) x every event: next state and the exact actions.
@@ -1037,7 +1038,7 @@ partition_heal(void **state)
 	assert_true(s.m.ctr.last_handback_time == 90);
 	assert_int_equal(s.m.ctr.handbacks, 1);
 
-	/* A BindUpd alone heals it too (seed 5: the primary is
+	/* A BindUpd alone heals it too (docs/design.md §4: the primary is
 	 * evidently operational). */
 	sim_init(&s, &p);
 	sim_event(&s, FOD_EV_START);
@@ -1226,7 +1227,7 @@ ctl_req_restart_during_returning(void **state)
 }
 
 /* A failover restarted in the middle of a takeover resumes it and polls
- * at once rather than syncing (DESIGN 3: a restart loses nothing). */
+ * at once rather than syncing (docs/design.md §3: a restart loses nothing). */
 static void
 resume_takeover(void **state)
 {
@@ -1725,7 +1726,7 @@ struct pair {
 	bool		 f_held[NSUB];	/* failover has control of it */
 	bool		 f_serve[NSUB];
 	bool		 p_serve[NSUB];
-	int		 hb_cur;	/* subnet being handed back, -1 */
+	int		 handback_cur;	/* subnet being handed back, -1 */
 	bool		 check_exclusive;
 	unsigned	 die_at_sync_start;	/* kill the primary at the
 						 * Nth SubnetSyncStart, 0 */
@@ -1785,12 +1786,12 @@ pair_handback_next(struct pair *w)
 		if (w->f_held[i])
 			break;
 	if (i == NSUB) {
-		w->hb_cur = -1;
+		w->handback_cur = -1;
 		pair_local(w, FOD_EV_ALL_HANDED_BACK, NULL);
 		return;
 	}
-	w->hb_cur = (int)i;
-	/* DESIGN 3: neither server grants from a subnet in sync. */
+	w->handback_cur = (int)i;
+	/* docs/design.md §3: neither server grants from a subnet in sync. */
 	w->f_serve[i] = false;
 	pair_send(w, M_SUBNET_SYNC_START, true, i);
 	pair_send(w, M_BIND_UPD_F, true, i);
@@ -1837,9 +1838,9 @@ pair_fo_apply(struct pair *w, const struct fod_output *out)
 			pair_handback_next(w);
 			break;
 		case FOD_ACT_ABORT_HANDBACK:
-			if (w->hb_cur >= 0)
-				w->f_serve[w->hb_cur] = true;
-			w->hb_cur = -1;
+			if (w->handback_cur >= 0)
+				w->f_serve[w->handback_cur] = true;
+			w->handback_cur = -1;
 			break;
 		case FOD_ACT_EXIT_CRITICAL:
 		case FOD_ACT_NOTIFY:
@@ -2001,10 +2002,10 @@ deliver_to_failover(struct pair *w, const struct msg *m)
 		break;
 	case M_SUBNET_ACK:
 		/* The loop's part: the subnet is the primary's now. */
-		if (w->hb_cur != (int)m->subnet)
+		if (w->handback_cur != (int)m->subnet)
 			return;
 		w->f_held[m->subnet] = false;
-		w->hb_cur = -1;
+		w->handback_cur = -1;
 		ev.type = FOD_EV_SUBNET_HANDED_BACK;
 		break;
 	default:
@@ -2027,7 +2028,7 @@ pair_drain(struct pair *w)
 				if (!w->p_up) {
 					/* The hand-back's retries run out. */
 					if (m.kind == M_SUBNET_SYNC_DONE &&
-					    w->hb_cur == (int)m.subnet)
+					    w->handback_cur == (int)m.subnet)
 						pair_local(w,
 						    FOD_EV_HANDBACK_FAILED,
 						    "no ack");
@@ -2049,9 +2050,9 @@ pair_drain(struct pair *w)
 			w->nlocal--;
 			if (ev.type == FOD_EV_HANDBACK_FAILED) {
 				/* Keep serving the subnet not handed back. */
-				if (w->hb_cur >= 0)
-					w->f_serve[w->hb_cur] = true;
-				w->hb_cur = -1;
+				if (w->handback_cur >= 0)
+					w->f_serve[w->handback_cur] = true;
+				w->handback_cur = -1;
 			}
 			pair_fo_event(w, &ev);
 		}
@@ -2103,7 +2104,7 @@ pair_init(struct pair *w)
 	for (t = 0; t < FOD_TIMER_COUNT; t++)
 		w->fdl[t] = -1;
 	w->pdl = -1;
-	w->hb_cur = -1;
+	w->handback_cur = -1;
 	w->link_up = true;
 	w->check_exclusive = true;
 	table_params(&p);
@@ -2179,7 +2180,7 @@ pair_crash_and_return(void **state)
 }
 
 /* A partition: both serve (the heartbeat shares the clients' path, so
- * the failover sees none of them, DESIGN 1); once healed the failover
+ * the failover sees none of them, docs/design.md §1); once healed the failover
  * hands back on its own and exclusivity holds again. */
 static void
 pair_partition_heal(void **state)

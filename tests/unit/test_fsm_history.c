@@ -1,6 +1,6 @@
 /*
  * Unit tests: common/util/fsm_history.c -- the bounded transition ring and the
- * per-state counters both state machines keep (DESIGN 3).
+ * per-state counters both state machines keep (docs/design.md §3).
  */
 #include <setjmp.h>
 #include <stdarg.h>

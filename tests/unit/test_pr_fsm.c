@@ -1,7 +1,7 @@
 /*
- * Unit tests: primary/pr_fsm.c, the primary's control machine (DESIGN 3,
- * seed 5 CtlReqRetryMax / WaitCtlRetSecs).  A table over every state x
- * event, then scenarios with a fake clock.
+ * Unit tests: primary/pr_fsm.c, the primary's control machine
+ * (docs/design.md §3, §4 CtlReqRetryMax / WaitCtlRetSecs).  A table over
+ * every state x event, then scenarios with a fake clock.
  */
 #include <math.h>
 #include <setjmp.h>
