@@ -19,23 +19,11 @@
 #include "log.h"
 #include "pidfile.h"
 
-/* Prints every configuration error; returns 0 if the file is valid. */
-static int
-load_config(const char *path, struct fod_config *cfg)
-{
-	struct config_errors errs = { 0 };
-	int	 rc = 0;
-
-	if (config_load_failover(path, cfg, &errs) != 0)
-		rc = daemon_config_failed(path, errs.msgs, errs.count);
-	config_errors_free(&errs);
-	return rc;
-}
-
 int
 main(int argc, char **argv)
 {
 	struct daemon_opts o;
+	struct config_errors errs = { 0 };
 	struct fod_config cfg;
 	struct fod *fod;
 	struct ev_loop *loop;
@@ -46,7 +34,8 @@ main(int argc, char **argv)
 	daemon_opts_parse("dhcpfo-failover", argc, argv, &o);
 
 	memset(&cfg, 0, sizeof(cfg));
-	if (load_config(o.cfgpath, &cfg) < 0)
+	if (config_errors_report(o.cfgpath, config_load_failover(o.cfgpath, &cfg, &errs),
+	    &errs) != 0)
 		return EXIT_CONFIG;
 	for (size_t i = 0; i < cfg.nwarnings; i++)
 		fprintf(stderr, "warning: %s\n", cfg.warnings[i]);

@@ -18,23 +18,11 @@
 #include "pidfile.h"
 #include "server.h"
 
-/* Prints every configuration error; returns 0 if the file is valid. */
-static int
-load_config(const char *path, struct config *cfg)
-{
-	struct config_errors errs = { 0 };
-	int	 rc = 0;
-
-	if (config_load_primary(path, cfg, &errs) != 0)
-		rc = daemon_config_failed(path, errs.msgs, errs.count);
-	config_errors_free(&errs);
-	return rc;
-}
-
 int
 main(int argc, char **argv)
 {
 	struct daemon_opts o;
+	struct config_errors errs = { 0 };
 	struct config cfg;
 	struct server *srv;
 	struct ev_loop *loop;
@@ -44,7 +32,8 @@ main(int argc, char **argv)
 	daemon_opts_parse("dhcpfo-primary", argc, argv, &o);
 
 	memset(&cfg, 0, sizeof(cfg));
-	if (load_config(o.cfgpath, &cfg) < 0)
+	if (config_errors_report(o.cfgpath, config_load_primary(o.cfgpath, &cfg, &errs),
+	    &errs) != 0)
 		return EXIT_CONFIG;
 	if (o.test_only) {
 		printf("%s: configuration OK (%zu subnet%s, %zu host%s)\n",

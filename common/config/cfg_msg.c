@@ -256,3 +256,16 @@ cfg_error_at(struct cfg_file *f, const char *section,
 	cfg_verror(f, section, e->key_orig, e, fmt, ap);
 	va_end(ap);
 }
+
+int
+config_errors_report(const char *path, int rc, struct config_errors *errs)
+{
+	if (rc != 0) {
+		for (size_t i = 0; i < errs->count; i++)
+			fprintf(stderr, "%s\n", errs->msgs[i]);
+		fprintf(stderr, "%s: %zu error%s, not started\n", path,
+		    errs->count, errs->count == 1 ? "" : "s");
+	}
+	config_errors_free(errs);
+	return rc;
+}

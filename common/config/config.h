@@ -173,6 +173,12 @@ int	config_load_primary(const char *path, struct config *cfg,
 	    struct config_errors *errs);
 void	config_free(struct config *cfg);
 void	config_errors_free(struct config_errors *errs);
+/*
+ * How both daemons end a load: when rc != 0, every error on stderr, then
+ * "PATH: N errors, not started".  Frees errs either way; returns rc.
+ */
+int	config_errors_report(const char *path, int rc,
+	    struct config_errors *errs);
 
 /* Lookups used by the server (config.c). */
 const struct cfg_subnet *config_subnet_for(const struct config *cfg,

@@ -52,13 +52,3 @@ daemon_opts_parse(const char *prog, int argc, char **argv,
 	if (o->cfgpath == NULL || optind != argc)
 		usage(prog);
 }
-
-int
-daemon_config_failed(const char *path, char *const *msgs, size_t count)
-{
-	for (size_t i = 0; i < count; i++)
-		fprintf(stderr, "%s\n", msgs[i]);
-	fprintf(stderr, "%s: %zu error%s, not started\n", path, count,
-	    count == 1 ? "" : "s");
-	return -1;
-}
