@@ -339,236 +339,320 @@ enum rl_origin { RL_KEPT = 0, RL_NEW, RL_RESTARTED };
  * the file (a key, a new store) is done before anything changes, so a
  * refused reload changes nothing.  [server] changes need a restart.
  */
-int
-fod_reload(struct fod *fod, struct strbuf *why)
-{
-	struct fod_config ncfg;
-	struct config_errors errs = { 0 };
-	struct fod_peer **np = NULL, **arr = NULL, **oldpeers;
-	struct fod_route *ra = NULL, *rb = NULL;
-	uint8_t	*fate = NULL, *origin = NULL;
-	size_t	 i, j, nn, no = fod->npeers, nsub = 0, k, added = 0,
-		 removed = 0, restarted = 0, kept = 0;
-	char	 err[512];
-	int	 exit_code, rc = 0;
+/* One reload in progress: the new file and what becomes of each primary. */
+struct reload {
+	struct fod	*fod;
+	struct strbuf	*why;
+	struct fod_config cfg;		/* the new file */
+	size_t		 nn, no;	/* primaries: new file, running */
+	struct fod_peer **np;		/* per new primary: its peer */
+	struct fod_peer **arr;		/* the peer table being built */
+	uint8_t		*fate;		/* per running primary: rl_fate */
+	uint8_t		*origin;	/* per new primary: rl_origin */
+	struct fod_route *ra, *rb;	/* routes while stopping, final */
+	size_t		 nsub;
+	size_t		 added, removed, restarted, kept;
+	char		 err[512];
+	int		 rc;
+};
 
-	memset(&ncfg, 0, sizeof(ncfg));
-	if (config_load_failover(fod->cfgpath, &ncfg, &errs) < 0) {
-		for (i = 0; i < errs.count; i++) {
+/* The new file, loaded and acceptable as a whole; [snmp] applied. */
+static int
+rl_load(struct reload *rl)
+{
+	struct fod	*fod = rl->fod;
+	struct config_errors errs = { 0 };
+
+	if (config_load_failover(fod->cfgpath, &rl->cfg, &errs) < 0) {
+		for (size_t i = 0; i < errs.count; i++) {
 			log_err("reload: %s", errs.msgs[i]);
-			sb_printf(why, "%s\n", errs.msgs[i]);
+			sb_printf(rl->why, "%s\n", errs.msgs[i]);
 		}
 		log_err("reload: %zu error%s; keeping the running "
 		    "configuration", errs.count, errs.count == 1 ? "" : "s");
 		config_errors_free(&errs);
-		fod->ctr.reload_failures++;
 		return -1;
 	}
 	config_errors_free(&errs);
 	/* [snmp] concerns only this thread: applied from any valid file,
 	 * whatever becomes of the primaries' part. */
-	fod->cfg.snmp = ncfg.snmp;
+	fod->cfg.snmp = rl->cfg.snmp;
 	fod_snmp_apply(fod);
-	nn = ncfg.nprimaries;
+	rl->nn = rl->cfg.nprimaries;
+	rl->no = fod->npeers;
 	/* MaxPrimaries is a [server] key: the running value holds. */
-	if (nn > fod->cfg.max_primaries) {
-		snprintf(err, sizeof(err), "%zu [primary:NAME] sections, "
-		    "over the running MaxPrimaries %u", nn,
+	if (rl->nn > fod->cfg.max_primaries) {
+		snprintf(rl->err, sizeof(rl->err), "%zu [primary:NAME] "
+		    "sections, over the running MaxPrimaries %u", rl->nn,
 		    fod->cfg.max_primaries);
-		goto refuse;
+		return -2;
 	}
-	for (i = 0; i < ncfg.nwarnings; i++)
-		log_warn("reload: %s", ncfg.warnings[i]);
+	for (size_t i = 0; i < rl->cfg.nwarnings; i++)
+		log_warn("reload: %s", rl->cfg.warnings[i]);
+	return 0;
+}
 
-	if ((np = calloc(nn ? nn : 1, sizeof(*np))) == NULL ||
-	    (arr = calloc(nn ? nn : 1, sizeof(*arr))) == NULL ||
-	    (origin = calloc(nn ? nn : 1, 1)) == NULL ||
-	    (fate = calloc(no ? no : 1, 1)) == NULL)
-		goto nomem;
+/* Kept, restarted or new: each primary of the new file; 0 or -1 (err). */
+static int
+rl_plan(struct reload *rl)
+{
+	struct fod	*fod = rl->fod;
+	size_t		 i, j, nn = rl->nn, no = rl->no;
+
+	if ((rl->np = calloc(nn ? nn : 1, sizeof(*rl->np))) == NULL ||
+	    (rl->arr = calloc(nn ? nn : 1, sizeof(*rl->arr))) == NULL ||
+	    (rl->origin = calloc(nn ? nn : 1, 1)) == NULL ||
+	    (rl->fate = calloc(no ? no : 1, 1)) == NULL) {
+		snprintf(rl->err, sizeof(rl->err), "out of memory");
+		return -1;
+	}
 	/* Every old primary goes unless the new file names it. */
 	for (i = 0; i < no; i++)
-		fate[i] = RL_REMOVE;
+		rl->fate[i] = RL_REMOVE;
 	for (j = 0; j < nn; j++) {
-		struct cfg_fo_primary *n = &ncfg.primaries[j];
+		struct cfg_fo_primary *n = &rl->cfg.primaries[j];
 		const struct cfg_fo_primary *o;
 		const char *r;
 
-		nsub += n->view.nsubnets;
+		rl->nsub += n->view.nsubnets;
 		adopt_server(fod, n);
 		for (i = 0; i < no; i++)
 			if (strcasecmp(fod->peers[i]->name, n->name) == 0)
 				break;
 		if (i == no) {
-			origin[j] = RL_NEW;	/* made below */
+			rl->origin[j] = RL_NEW;	/* made by rl_prepare */
 			continue;
 		}
 		o = fod_config_primary(&fod->cfg, fod->peers[i]->name);
-		err[0] = '\0';
+		rl->err[0] = '\0';
 		r = o == NULL ? "not found" : restart_reason(fod->peers[i], o,
-		    n, err, sizeof(err));
-		if (err[0] != '\0')
-			goto refuse;
+		    n, rl->err, sizeof(rl->err));
+		if (rl->err[0] != '\0')
+			return -1;
 		if (r == NULL) {
-			fate[i] = RL_KEEP;
-			np[j] = fod->peers[i];
+			rl->fate[i] = RL_KEEP;
+			rl->np[j] = fod->peers[i];
 		} else {
-			fate[i] = RL_RESTART;
-			origin[j] = RL_RESTARTED;
+			rl->fate[i] = RL_RESTART;
+			rl->origin[j] = RL_RESTARTED;
 			log_info("primary=%s: %s; restarting it", n->name, r);
-			sb_printf(why, "primary %s: %s; restarted\n", n->name,
-			    r);
+			sb_printf(rl->why, "primary %s: %s; restarted\n",
+			    n->name, r);
 		}
 	}
-	if ((ra = calloc(nsub ? nsub : 1, sizeof(*ra))) == NULL ||
-	    (rb = calloc(nsub ? nsub : 1, sizeof(*rb))) == NULL)
-		goto nomem;
-	/* New primaries: stores opened (or created) and loaded now, so a
-	 * failure leaves everything as it was. */
-	for (j = 0; j < nn; j++) {
-		if (origin[j] != RL_NEW)
-			continue;
-		np[j] = fod_peer_new(fod, &ncfg.primaries[j], err,
-		    sizeof(err), &exit_code);
-		if (np[j] == NULL)
-			goto refuse;
+	return 0;
+}
+
+/* What can fail for a reason of the file, before anything changes: the
+ * route tables, and the new primaries' stores opened (or created). */
+static int
+rl_prepare(struct reload *rl)
+{
+	size_t	 nsub = rl->nsub ? rl->nsub : 1;
+	int	 exit_code;
+
+	if ((rl->ra = calloc(nsub, sizeof(*rl->ra))) == NULL ||
+	    (rl->rb = calloc(nsub, sizeof(*rl->rb))) == NULL) {
+		snprintf(rl->err, sizeof(rl->err), "out of memory");
+		return -1;
 	}
+	for (size_t j = 0; j < rl->nn; j++) {
+		if (rl->origin[j] != RL_NEW)
+			continue;
+		rl->np[j] = fod_peer_new(rl->fod, &rl->cfg.primaries[j],
+		    rl->err, sizeof(rl->err), &exit_code);
+		if (rl->np[j] == NULL)
+			return -1;
+	}
+	return 0;
+}
 
-	/* ---- from here on the reload happens. */
-
-	/* 1. Stop routing to whatever stops. */
-	for (i = k = 0; i < no; i++)
-		if (fate[i] == RL_KEEP)
-			arr[k++] = fod->peers[i];
-	oldpeers = fod->peers;
-	fod->peers = arr;
-	fod->npeers = k;
-	for (i = 0; i < k; i++)
-		arr[i]->idx = i;
-	fod->nroutes = fod_fill_routes(arr, k, ra);
+/* peers[0..n) become the peer table and route by *routes (taken). */
+static void
+rl_install(struct fod *fod, struct fod_peer **peers, size_t n,
+    struct fod_route **routes)
+{
+	for (size_t i = 0; i < n; i++)
+		peers[i]->idx = i;
+	fod->npeers = n;
+	fod->nroutes = fod_fill_routes(peers, n, *routes);
 	free(fod->routes);
-	fod->routes = ra;
-	ra = NULL;
+	fod->routes = *routes;
+	*routes = NULL;
+}
 
-	/* 2. Stop them: each commits what it staged, closes its store. */
-	for (i = 0; i < no; i++) {
+/* Stop routing to whatever stops, then stop it: each commits what it
+ * staged and closes its store. */
+static void
+rl_stop_leaving(struct reload *rl)
+{
+	struct fod	*fod = rl->fod;
+	struct fod_peer **oldpeers = fod->peers;
+	size_t		 i, k;
+
+	for (i = k = 0; i < rl->no; i++)
+		if (rl->fate[i] == RL_KEEP)
+			rl->arr[k++] = oldpeers[i];
+	fod->peers = rl->arr;
+	rl_install(fod, rl->arr, k, &rl->ra);
+	for (i = 0; i < rl->no; i++) {
 		struct fod_peer *p = oldpeers[i];
 
-		if (fate[i] == RL_KEEP)
+		if (rl->fate[i] == RL_KEEP)
 			continue;
-		fod_peer_stop(p, fate[i] == RL_REMOVE ? "removed by reload" :
-		    "restarted by reload");
-		if (fate[i] == RL_REMOVE) {
+		fod_peer_stop(p, rl->fate[i] == RL_REMOVE ?
+		    "removed by reload" : "restarted by reload");
+		if (rl->fate[i] == RL_REMOVE) {
 			log_info("primary=%s: removed by reload", p->name);
-			sb_printf(why, "primary %s removed\n", p->name);
-			removed++;
+			sb_printf(rl->why, "primary %s removed\n", p->name);
+			rl->removed++;
 		}
 		fod_peer_free(p);
 	}
 	free(oldpeers);
+}
 
-	/* 3. Restarted primaries come back as new ones; then every new
-	 * thread starts, before the tables route to it. */
-	for (j = 0; j < nn; j++) {
-		if (origin[j] == RL_KEPT)
+/* Restarted primaries come back as new ones; every new thread starts
+ * before the tables route to it.  One that fails is left out. */
+static void
+rl_start_arriving(struct reload *rl)
+{
+	int	 exit_code;
+
+	for (size_t j = 0; j < rl->nn; j++) {
+		struct fod_peer **pp = &rl->np[j];
+
+		if (rl->origin[j] == RL_KEPT)
 			continue;
-		if (origin[j] == RL_RESTARTED) {
-			/* Its store is closed now: open it again. */
-			np[j] = fod_peer_new(fod, &ncfg.primaries[j], err,
-			    sizeof(err), &exit_code);
+		if (rl->origin[j] == RL_RESTARTED)	/* its store was closed */
+			*pp = fod_peer_new(rl->fod, &rl->cfg.primaries[j],
+			    rl->err, sizeof(rl->err), &exit_code);
+		if (*pp != NULL && start_peer(*pp, rl->err,
+		    sizeof(rl->err)) < 0) {
+			fod_peer_free(*pp);
+			*pp = NULL;
 		}
-		if (np[j] != NULL && start_peer(np[j], err, sizeof(err)) < 0) {
-			fod_peer_free(np[j]);
-			np[j] = NULL;
-		}
-		if (np[j] == NULL) {
+		if (*pp == NULL) {
 			log_err("reload: %s; primary %s is not protected "
-			    "until the next reload or restart", err,
-			    ncfg.primaries[j].name);
-			sb_printf(why, "%s\n", err);
-			rc = -1;
+			    "until the next reload or restart", rl->err,
+			    rl->cfg.primaries[j].name);
+			sb_printf(rl->why, "%s\n", rl->err);
+			rl->rc = -1;
 			continue;
 		}
-		if (origin[j] == RL_NEW)
-			added++;
+		if (rl->origin[j] == RL_NEW)
+			rl->added++;
 		else
-			restarted++;
-		log_info("primary=%s: started by reload", np[j]->name);
+			rl->restarted++;
+		log_info("primary=%s: started by reload", (*pp)->name);
 	}
+}
 
-	/* 4. The final tables, in the file's order. */
-	for (j = k = 0; j < nn; j++)
-		if (np[j] != NULL)
-			arr[k++] = np[j];
-	for (i = 0; i < k; i++)
-		arr[i]->idx = i;
-	fod->npeers = k;
-	fod->nroutes = fod_fill_routes(arr, k, rb);
-	free(fod->routes);
-	fod->routes = rb;
-	rb = NULL;
+/* The final tables in the file's order; policy to the threads that
+ * stayed (they apply it from their next timer). */
+static void
+rl_finish_tables(struct reload *rl)
+{
+	size_t	 j, k;
 
-	/* 5. Policy to the threads that stayed. */
-	for (j = 0; j < nn; j++) {
+	for (j = k = 0; j < rl->nn; j++)
+		if (rl->np[j] != NULL)
+			rl->arr[k++] = rl->np[j];
+	rl_install(rl->fod, rl->arr, k, &rl->rb);
+	for (j = 0; j < rl->nn; j++) {
 		struct fq_item *it;
 
-		if (origin[j] != RL_KEPT)
+		if (rl->origin[j] != RL_KEPT)
 			continue;
-		kept++;
+		rl->kept++;
 		if ((it = fq_item_new(FQ_CMD, 0)) == NULL)
 			continue;
 		it->cmd = FQ_CMD_POLICY;
-		it->policy = ncfg.primaries[j].policy;
-		if (fq_push(&np[j]->inq, it))
-			fq_wake(&np[j]->inq);
+		it->policy = rl->cfg.primaries[j].policy;
+		if (fq_push(&rl->np[j]->inq, it))
+			fq_wake(&rl->np[j]->inq);
 	}
+}
 
-	if (memcmp(&fod->cfg.server, &ncfg.server, sizeof(ncfg.server)) != 0 ||
-	    fod->cfg.failover_port != ncfg.failover_port ||
-	    fod->cfg.max_primaries != ncfg.max_primaries) {
+/* The main thread's copy of the primaries (status shows their policy):
+ * the new file's; [server] stays until a restart. */
+static void
+rl_adopt(struct reload *rl)
+{
+	struct fod	*fod = rl->fod;
+	struct fod_config *n = &rl->cfg;
+	struct cfg_fo_primary *t = fod->cfg.primaries;
+	size_t		 tn = fod->cfg.nprimaries;
+
+	if (memcmp(&fod->cfg.server, &n->server, sizeof(n->server)) != 0 ||
+	    fod->cfg.failover_port != n->failover_port ||
+	    fod->cfg.max_primaries != n->max_primaries) {
 		log_warn("reload: [server] changed; restart to apply it");
-		sb_puts(why, "[server] changed; restart to apply it\n");
+		sb_puts(rl->why, "[server] changed; restart to apply it\n");
 	}
-	/* The main thread's copy of the primaries (status shows their
-	 * policy): the new file's; [server] stays. */
-	{
-		struct cfg_fo_primary *t = fod->cfg.primaries;
-		size_t	 tn = fod->cfg.nprimaries;
+	fod->cfg.primaries = n->primaries;
+	fod->cfg.nprimaries = n->nprimaries;
+	n->primaries = t;
+	n->nprimaries = tn;
+	fod->cfg.defaults = n->defaults;
+}
 
-		fod->cfg.primaries = ncfg.primaries;
-		fod->cfg.nprimaries = ncfg.nprimaries;
-		ncfg.primaries = t;
-		ncfg.nprimaries = tn;
+static void
+rl_free(struct reload *rl)
+{
+	free(rl->np);
+	free(rl->origin);
+	free(rl->fate);
+	free(rl->ra);
+	free(rl->rb);
+	fod_config_free(&rl->cfg);
+}
+
+/* A refused reload: nothing changed.  Only the new primaries' peers are
+ * ours, and none has started. */
+static int
+rl_refuse(struct reload *rl)
+{
+	log_err("reload: %s; keeping the running configuration", rl->err);
+	sb_printf(rl->why, "%s; running configuration kept\n", rl->err);
+	for (size_t j = 0; rl->np != NULL && rl->origin != NULL && j < rl->nn;
+	    j++)
+		if (rl->origin[j] == RL_NEW)
+			fod_peer_free(rl->np[j]);
+	free(rl->arr);
+	rl_free(rl);
+	rl->fod->ctr.reload_failures++;
+	return -1;
+}
+
+int
+fod_reload(struct fod *fod, struct strbuf *why)
+{
+	struct reload	 rl;
+	int		 rc;
+
+	memset(&rl, 0, sizeof(rl));
+	rl.fod = fod;
+	rl.why = why;
+	if ((rc = rl_load(&rl)) == -1) {	/* reported, nothing loaded */
+		fod->ctr.reload_failures++;
+		return -1;
 	}
-	fod->cfg.defaults = ncfg.defaults;
-	fod_config_free(&ncfg);
-	free(np);
-	free(origin);
-	free(fate);
-	if (rc == 0)
+	if (rc < 0 || rl_plan(&rl) < 0 || rl_prepare(&rl) < 0)
+		return rl_refuse(&rl);
+
+	/* ---- from here on the reload happens. */
+	rl_stop_leaving(&rl);
+	rl_start_arriving(&rl);
+	rl_finish_tables(&rl);
+	rl_adopt(&rl);
+	rl_free(&rl);
+	if (rl.rc == 0)
 		fod->ctr.reloads++;
 	else
 		fod->ctr.reload_failures++;
 	log_info("reload: %zu primar%s kept (policy applied), %zu added, "
-	    "%zu removed, %zu restarted", kept, kept == 1 ? "y" : "ies",
-	    added, removed, restarted);
-	return rc;
-
-nomem:
-	snprintf(err, sizeof(err), "out of memory");
-refuse:
-	log_err("reload: %s; keeping the running configuration", err);
-	sb_printf(why, "%s; running configuration kept\n", err);
-	/* Only the new primaries' peers are ours; none has started. */
-	for (j = 0; np != NULL && origin != NULL && j < nn; j++)
-		if (origin[j] == RL_NEW)
-			fod_peer_free(np[j]);
-	free(np);
-	free(origin);
-	free(arr);
-	free(fate);
-	free(ra);
-	free(rb);
-	fod_config_free(&ncfg);
-	fod->ctr.reload_failures++;
-	return -1;
+	    "%zu removed, %zu restarted", rl.kept, rl.kept == 1 ? "y" : "ies",
+	    rl.added, rl.removed, rl.restarted);
+	return rl.rc;
 }
