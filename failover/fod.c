@@ -364,13 +364,7 @@ rl_load(struct reload *rl)
 	struct config_errors errs = { 0 };
 
 	if (config_load_failover(fod->cfgpath, &rl->cfg, &errs) < 0) {
-		for (size_t i = 0; i < errs.count; i++) {
-			log_err("reload: %s", errs.msgs[i]);
-			sb_printf(rl->why, "%s\n", errs.msgs[i]);
-		}
-		log_err("reload: %zu error%s; keeping the running "
-		    "configuration", errs.count, errs.count == 1 ? "" : "s");
-		config_errors_free(&errs);
+		config_errors_refuse_reload(&errs, rl->why);
 		return -1;
 	}
 	config_errors_free(&errs);

@@ -455,6 +455,44 @@ server_free(struct server *srv)
 }
 
 /*
+ * What a reload cannot change (the sockets, the store, the link and its
+ * key are set up once): the running value is put back into the new
+ * configuration, with a note to restart.
+ */
+static void
+keep_restart_only(const struct server *srv, struct config *ncfg,
+    struct strbuf *why)
+{
+	const struct cfg_server *o = &srv->cfg.server;
+	const struct cfg_primary_failover *of = &srv->cfg.failover;
+	struct cfg_server *n = &ncfg->server;
+	struct cfg_primary_failover *nf = &ncfg->failover;
+
+#define KEEP(run, new, field, key) do {					\
+	if (memcmp(&(run)->field, &(new)->field, sizeof((run)->field)) != 0) { \
+		log_warn("reload: %s changed; restart to apply it", key);	\
+		sb_printf(why, "%s changed; restart to apply it\n", key);	\
+		memcpy(&(new)->field, &(run)->field, sizeof((run)->field)); \
+	}								\
+} while (0)
+	KEEP(o, n, name, "Name");	/* our identity to the failover */
+	KEEP(o, n, server_addr, "ServerAddress");
+	KEEP(o, n, dhcp_port, "DhcpPort");
+	KEEP(o, n, ninterfaces, "Interfaces");
+	KEEP(o, n, interfaces, "Interfaces");
+	KEEP(o, n, state_dir, "StateDir");
+	KEEP(o, n, control_socket, "ControlSocket");
+	KEEP(o, n, pid_file, "PidFile");
+	KEEP(o, n, ping_before_assign, "PingBeforeAssign");
+	KEEP(of, nf, use_failover, "UseFailoverServer");
+	KEEP(of, nf, server, "FailoverServer");
+	KEEP(of, nf, port, "FailoverPort");
+	KEEP(of, nf, key_file, "SharedKeyFile");
+	KEEP(of, nf, sync_binding_buf_size, "SyncBindingBufSize");
+#undef KEEP
+}
+
+/*
  * Reload (SIGHUP or `dhcpfoctl reload`): a new file that fails validation
  * changes nothing.  Subnets, ranges, hosts and options take effect at
  * once; pools are rebuilt from the lease store, so only offers in flight
@@ -467,57 +505,15 @@ srv_reload(struct server *srv, struct strbuf *why)
 	struct config ncfg, old;
 	struct config_errors errs = { 0 };
 	struct pool_set *npools;
-	struct cfg_server *o = &srv->cfg.server, *n;
 	char	 err[512];
 
 	memset(&ncfg, 0, sizeof(ncfg));
 	if (config_load_primary(srv->cfgpath, &ncfg, &errs) < 0) {
-		for (size_t i = 0; i < errs.count; i++) {
-			log_err("reload: %s", errs.msgs[i]);
-			sb_printf(why, "%s\n", errs.msgs[i]);
-		}
-		log_err("reload: %zu error%s; keeping the running "
-		    "configuration", errs.count, errs.count == 1 ? "" : "s");
-		config_errors_free(&errs);
+		config_errors_refuse_reload(&errs, why);
 		srv->ctr.reload_failures++;
 		return -1;
 	}
-	n = &ncfg.server;
-#define KEEP(field, key) do {						\
-	if (memcmp(&o->field, &n->field, sizeof(o->field)) != 0) {	\
-		log_warn("reload: %s changed; restart to apply it", key);	\
-		sb_printf(why, "%s changed; restart to apply it\n", key);	\
-		memcpy(&n->field, &o->field, sizeof(o->field));		\
-	}								\
-} while (0)
-	KEEP(name, "Name");	/* our identity to the failover */
-	KEEP(server_addr, "ServerAddress");
-	KEEP(dhcp_port, "DhcpPort");
-	KEEP(ninterfaces, "Interfaces");
-	KEEP(interfaces, "Interfaces");
-	KEEP(state_dir, "StateDir");
-	KEEP(control_socket, "ControlSocket");
-	KEEP(pid_file, "PidFile");
-	KEEP(ping_before_assign, "PingBeforeAssign");
-#undef KEEP
-	{
-		struct cfg_primary_failover *of = &srv->cfg.failover,
-		    *nf = &ncfg.failover;
-#define KEEPF(field, key) do {						\
-	if (memcmp(&of->field, &nf->field, sizeof(of->field)) != 0) {	\
-		log_warn("reload: %s changed; restart to apply it", key);	\
-		sb_printf(why, "%s changed; restart to apply it\n", key);	\
-		memcpy(&nf->field, &of->field, sizeof(of->field));	\
-	}								\
-} while (0)
-		/* The link, its key and the packing size are set up once. */
-		KEEPF(use_failover, "UseFailoverServer");
-		KEEPF(server, "FailoverServer");
-		KEEPF(port, "FailoverPort");
-		KEEPF(key_file, "SharedKeyFile");
-		KEEPF(sync_binding_buf_size, "SyncBindingBufSize");
-#undef KEEPF
-	}
+	keep_restart_only(srv, &ncfg, why);
 	/*
 	 * The new pools are built from the store: what is held in memory
 	 * only, because its batch was lost, would be forgotten.  Keep the

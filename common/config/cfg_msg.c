@@ -16,6 +16,7 @@
 
 #include "cfg_int.h"
 #include "log.h"
+#include "strbuf.h"
 
 /* ------------------------------------------------------------------ */
 /* Error list                                                          */
@@ -268,4 +269,16 @@ config_errors_report(const char *path, int rc, struct config_errors *errs)
 	}
 	config_errors_free(errs);
 	return rc;
+}
+
+void
+config_errors_refuse_reload(struct config_errors *errs, struct strbuf *why)
+{
+	for (size_t i = 0; i < errs->count; i++) {
+		log_err("reload: %s", errs->msgs[i]);
+		sb_printf(why, "%s\n", errs->msgs[i]);
+	}
+	log_err("reload: %zu error%s; keeping the running configuration",
+	    errs->count, errs->count == 1 ? "" : "s");
+	config_errors_free(errs);
 }

@@ -15,6 +15,8 @@
 
 #include "dhcp_codec.h"
 
+struct strbuf;
+
 #define CFG_NAME_MAX		64
 #define CFG_PATH_MAX		256
 #define CFG_MAX_RANGES		32
@@ -179,6 +181,12 @@ void	config_errors_free(struct config_errors *errs);
  */
 int	config_errors_report(const char *path, int rc,
 	    struct config_errors *errs);
+/*
+ * How both daemons refuse a reload: every error logged and added to the
+ * control command's answer `why`, then the count.  Frees errs.
+ */
+void	config_errors_refuse_reload(struct config_errors *errs,
+	    struct strbuf *why);
 
 /* Lookups used by the server (config.c). */
 const struct cfg_subnet *config_subnet_for(const struct config *cfg,
