@@ -159,29 +159,13 @@ json_types(struct strbuf *out, const uint64_t *v)
 
 #define U(x)	((unsigned long long)(x))
 
+/* The link itself: the peer, what was heard, the CtlReq exchange. */
 static void
-failover_json(struct server *srv, struct strbuf *out)
+link_json(struct server *srv, struct strbuf *out)
 {
 	const struct link *fo = srv->link;
 	const struct pr_fsm *m = &fo->fsm;
-	const struct repl_stream *r;
-	const struct repl_sync *sy;
-	const struct handback *handback = handback_get(srv);
-	const struct approve *ap = approve_get(srv);
-	struct named_count c[FO_REJ_COUNT];
-	size_t	 nc = link_rejections(fo, c, sizeof(c) / sizeof(c[0]));
-	double	 now = ev_now(srv->loop);
 
-	sb_printf(out, "\"failover\":{\"configured\":%s,\"state\":\"%s\","
-	    "\"since\":%.3f,\"time_in_state\":%.3f", fo->configured ?
-	    "true" : "false", pr_state_name(m->state), m->ctr.state_since,
-	    now - m->ctr.state_since);
-	if (!fo->configured) {
-		sb_puts(out, "}");
-		return;
-	}
-	r = &repl_get(srv)->stream;
-	sy = &repl_get(srv)->sync;
 	sb_puts(out, ",\"peer\":\"");
 	sb_addr_port(out, fo->peer_addr, fo->peer_port);
 	sb_puts(out, "\",\"peer_name\":");
@@ -203,6 +187,15 @@ failover_json(struct server *srv, struct strbuf *out)
 	    U(m->ctr.ctl_req_sent), m->ctr.ctl_req_retries,
 	    U(m->ctr.ctl_ret_received), U(fo->ctl_ret_refused),
 	    U(m->ctr.failover_inoperable), m->ctr.last_ctl_ret_time);
+}
+
+/* Replication and the start-up sync it answers (replicate.c). */
+static void
+repl_json(struct server *srv, struct strbuf *out)
+{
+	const struct repl_stream *r = &repl_get(srv)->stream;
+	const struct repl_sync *sy = &repl_get(srv)->sync;
+
 	sb_printf(out, ",\"replication\":{\"queued\":%llu,\"waiting\":%zu,"
 	    "\"in_flight\":%zu,\"sent\":%llu,\"datagrams\":%llu,"
 	    "\"acked\":%llu,\"retries\":%llu,\"failures\":%llu,"
@@ -226,24 +219,55 @@ failover_json(struct server *srv, struct strbuf *out)
 	    U(sy->failed), sy->announced, sy->sent, U(sy->bindings_total),
 	    fo_tx_inflight(&sy->tx), sy->last_rate);
 	sb_json_str(out, sy->last_failure);
-	sb_printf(out, "},\"handback\":{\"subnets_started\":%llu,"
+	sb_puts(out, "}");
+}
+
+/* The hand-back received (handback.c) and the approvals (approve.c). */
+static void
+handback_json(struct server *srv, struct strbuf *out)
+{
+	const struct handback *h = handback_get(srv);
+	const struct approve *ap = approve_get(srv);
+
+	sb_printf(out, ",\"handback\":{\"subnets_started\":%llu,"
 	    "\"subnets_received\":%llu,\"updates\":%llu,\"applied\":%llu,"
 	    "\"unchanged\":%llu,\"kept_ours\":%llu,\"conflicts\":%llu,"
 	    "\"conflicts_kept_ours\":%llu,\"conflicts_took_theirs\":%llu,"
 	    "\"outside\":%llu,\"unknown_subnets\":%llu,\"acks_sent\":%llu,"
 	    "\"peer_seq\":%llu,\"last_conflict\":",
-	    U(handback->subnets_started), U(handback->subnets_received), U(handback->updates),
-	    U(handback->applied), U(handback->unchanged), U(handback->kept_ours),
-	    U(handback->conflicts), U(handback->conflicts_ours), U(handback->conflicts_theirs),
-	    U(handback->outside), U(handback->markers_unknown), U(handback->acks_sent),
-	    U(handback->peer_seq));
-	sb_json_str(out, handback->last_conflict);
+	    U(h->subnets_started), U(h->subnets_received), U(h->updates),
+	    U(h->applied), U(h->unchanged), U(h->kept_ours),
+	    U(h->conflicts), U(h->conflicts_ours), U(h->conflicts_theirs),
+	    U(h->outside), U(h->markers_unknown), U(h->acks_sent),
+	    U(h->peer_seq));
+	sb_json_str(out, h->last_conflict);
 	sb_printf(out, "},\"approvals\":{\"asked\":%llu,\"approved\":%llu,"
-	    "\"refused\":%llu,\"undecided\":%llu,\"unexpected\":%llu",
-	    U(ap->asked), U(ap->approved),
-	    U(ap->refused), U(ap->undecided),
+	    "\"refused\":%llu,\"undecided\":%llu,\"unexpected\":%llu}",
+	    U(ap->asked), U(ap->approved), U(ap->refused), U(ap->undecided),
 	    U(ap->unexpected));
-	sb_puts(out, "},\"rejected\":");
+}
+
+static void
+failover_json(struct server *srv, struct strbuf *out)
+{
+	const struct link *fo = srv->link;
+	const struct pr_fsm *m = &fo->fsm;
+	struct named_count c[FO_REJ_COUNT];
+	size_t	 nc = link_rejections(fo, c, sizeof(c) / sizeof(c[0]));
+	double	 now = ev_now(srv->loop);
+
+	sb_printf(out, "\"failover\":{\"configured\":%s,\"state\":\"%s\","
+	    "\"since\":%.3f,\"time_in_state\":%.3f", fo->configured ?
+	    "true" : "false", pr_state_name(m->state), m->ctr.state_since,
+	    now - m->ctr.state_since);
+	if (!fo->configured) {
+		sb_puts(out, "}");
+		return;
+	}
+	link_json(srv, out);
+	repl_json(srv, out);
+	handback_json(srv, out);
+	sb_puts(out, ",\"rejected\":");
 	json_named(out, c, nc);
 	sb_printf(out, ",\"mismatch\":{\"buf_size\":%s,\"peer_buf_size\":%u,"
 	    "\"digests\":%s,\"subnets_missing\":%llu}",
@@ -309,14 +333,16 @@ failover_text(struct server *srv, struct strbuf *out)
 	    "in progress" : "idle", sy->sent, U(sy->completed),
 	    U(sy->failed), sy->last_rate);
 	sb_printf(out, "  hand-back:         %llu subnets received, %llu "
-	    "bindings applied, %llu conflicts\n", U(handback->subnets_received),
-	    U(handback->applied), U(handback->conflicts));
+	    "bindings applied, %llu conflicts\n",
+	    U(handback->subnets_received), U(handback->applied),
+	    U(handback->conflicts));
 	sb_printf(out, "  share approvals:   %llu asked, %llu approved, %llu "
 	    "refused, %llu undecided, %u waiting\n", U(ap->asked),
 	    U(ap->approved), U(ap->refused),
 	    U(ap->undecided), park_count(&srv->approvals));
 	if (handback->last_conflict[0])
-		sb_printf(out, "  last conflict:     %s\n", handback->last_conflict);
+		sb_printf(out, "  last conflict:     %s\n",
+		    handback->last_conflict);
 	if (fo->buf_mismatch)
 		sb_printf(out, "  MISMATCH:          SyncBindingBufSize %u on "
 		    "the failover, %u here\n", fo->peer_buf_size,
@@ -334,6 +360,98 @@ failover_text(struct server *srv, struct strbuf *out)
 	sb_puts(out, any ? "\n\n" : " none\n\n");
 }
 
+/* JSON status: everything before the subnets' array. */
+static void
+status_json_head(struct server *srv, const struct named_counter *c,
+    size_t nc, const struct lease_db_stats *ds, struct strbuf *out)
+{
+	sb_puts(out, "{\"role\":\"primary\",\"name\":");
+	sb_json_str(out, srv->cfg.server.name);
+	sb_printf(out, ",\"version\":\"%s\",\"pid\":%ld,"
+	    "\"uptime\":%.3f,\"state\":\"%s\",",
+	    DHCPFO_VERSION, (long)getpid(), ev_now(srv->loop) - srv->started,
+	    pr_state_name(link_state(srv)));
+	failover_json(srv, out);
+	sb_puts(out, ",\"counters\":{");
+	for (size_t i = 0; i < nc; i++)
+		sb_printf(out, "%s\"%s\":%llu", i ? "," : "",
+		    c[i].name, (unsigned long long)c[i].value);
+	sb_puts(out, "},\"malformed\":{");
+	for (int i = 1, first = 1; i < DHCP_ERR_COUNT; i++) {
+		if (srv->ctr.malformed_by[i] == 0)
+			continue;
+		sb_printf(out, "%s\"%s\":%llu", first ? "" : ",",
+		    dhcp_err_name(i),
+		    (unsigned long long)srv->ctr.malformed_by[i]);
+		first = 0;
+	}
+	sb_puts(out, "},\"drops\":{");
+	for (int i = 1; i < ENGINE_DROP_COUNT; i++)
+		sb_printf(out, "%s\"%s\":%llu", i > 1 ? "," : "",
+		    engine_drop_name(i),
+		    (unsigned long long)srv->eng.ctr.drops[i]);
+	sb_puts(out, "},\"store\":{\"last_error\":");
+	sb_json_str(out, ds->last_error_text);
+	sb_puts(out, "},\"subnets\":[");
+}
+
+/* Subnet i of the JSON status, pool p. */
+static void
+subnet_json(struct server *srv, size_t i, struct pool *p,
+    struct strbuf *out)
+{
+	const struct cfg_subnet *s = pool_subnet(p);
+	struct pool_stats st;
+
+	pool_stats(p, &st);
+	sb_puts(out, i ? ",{\"name\":" : "{\"name\":");
+	sb_json_str(out, s->name);
+	sb_puts(out, ",\"subnet\":\"");
+	subnet_cidr(out, s);
+	sb_printf(out, "\",\"serving\":%s,\"served_by\":\"%s\","
+	    "\"total\":%u,"
+	    "\"free\":%u,\"offered\":%u,\"bound\":%u,"
+	    "\"declined\":%u,\"conflict\":%u,\"reserved\":%u,"
+	    "\"failover_share\":%u,\"share_total\":%u,"
+	    "\"share_free\":%u",
+	    pool_is_serving(p) ? "true" : "false",
+	    served_by_name(link_served(srv, i)), st.total,
+	    st.free, st.offered, st.bound, st.declined,
+	    st.conflict, st.reserved, s->failover_share,
+	    st.share_total, st.share_free);
+	if (srv->link != NULL && srv->link->configured) {
+		int k = link_subnet_find(srv, s->network, s->prefix);
+		const struct link_subnet *fs = k >= 0 ?
+		    &srv->link->subnets[k] : NULL;
+		bool dm = fs != NULL && fs->digest_mismatch;
+
+		sb_printf(out, ",\"digest_mismatch\":%s,\"handbacks\":%llu",
+		    dm ? "true" : "false", fs ? U(fs->handbacks) : 0ull);
+	}
+	sb_puts(out, "}");
+}
+
+/* Subnet i of the text status, pool p. */
+static void
+subnet_text(struct server *srv, size_t i, struct pool *p,
+    struct strbuf *out)
+{
+	const struct cfg_subnet *s = pool_subnet(p);
+	struct pool_stats st;
+	struct strbuf net;
+
+	pool_stats(p, &st);
+	sb_init(&net);
+	subnet_cidr(&net, s);
+	sb_printf(out, "%-22s %-20s %7u %7u %7u %7u %8u %8u "
+	    "%5u/%-5u %s\n", s->name, net.buf ? net.buf : "",
+	    st.total, st.free, st.offered, st.bound,
+	    st.declined + st.conflict, st.reserved,
+	    st.share_free, st.share_total,
+	    served_by_name(link_served(srv, i)));
+	sb_free(&net);
+}
+
 static int
 cmd_status(struct server *srv, bool json, struct strbuf *out)
 {
@@ -343,36 +461,9 @@ cmd_status(struct server *srv, bool json, struct strbuf *out)
 	struct lease_db_stats ds;
 
 	lease_db_get_stats(srv->db, &ds);
-	if (json) {
-		sb_puts(out, "{\"role\":\"primary\",\"name\":");
-		sb_json_str(out, srv->cfg.server.name);
-		sb_printf(out, ",\"version\":\"%s\",\"pid\":%ld,"
-		    "\"uptime\":%.3f,\"state\":\"%s\",",
-		    DHCPFO_VERSION, (long)getpid(), up,
-		    pr_state_name(link_state(srv)));
-		failover_json(srv, out);
-		sb_puts(out, ",\"counters\":{");
-		for (size_t i = 0; i < nc; i++)
-			sb_printf(out, "%s\"%s\":%llu", i ? "," : "",
-			    c[i].name, (unsigned long long)c[i].value);
-		sb_puts(out, "},\"malformed\":{");
-		for (int i = 1, first = 1; i < DHCP_ERR_COUNT; i++) {
-			if (srv->ctr.malformed_by[i] == 0)
-				continue;
-			sb_printf(out, "%s\"%s\":%llu", first ? "" : ",",
-			    dhcp_err_name(i),
-			    (unsigned long long)srv->ctr.malformed_by[i]);
-			first = 0;
-		}
-		sb_puts(out, "},\"drops\":{");
-		for (int i = 1; i < ENGINE_DROP_COUNT; i++)
-			sb_printf(out, "%s\"%s\":%llu", i > 1 ? "," : "",
-			    engine_drop_name(i),
-			    (unsigned long long)srv->eng.ctr.drops[i]);
-		sb_puts(out, "},\"store\":{\"last_error\":");
-		sb_json_str(out, ds.last_error_text);
-		sb_puts(out, "},\"subnets\":[");
-	} else {
+	if (json)
+		status_json_head(srv, c, nc, &ds, out);
+	else {
 		sb_printf(out, "role:     primary\nname:     %s\nversion:  %s\n"
 		    "pid:      %ld\nuptime:   %.0f s\nstate:    %s\n\n",
 		    srv->cfg.server.name, DHCPFO_VERSION, (long)getpid(), up,
@@ -385,50 +476,11 @@ cmd_status(struct server *srv, bool json, struct strbuf *out)
 	}
 	for (size_t i = 0; i < pool_set_count(srv->pools); i++) {
 		struct pool *p = pool_set_get(srv->pools, i);
-		const struct cfg_subnet *s = pool_subnet(p);
-		struct pool_stats st;
 
-		pool_stats(p, &st);
-		if (json) {
-			sb_puts(out, i ? ",{\"name\":" : "{\"name\":");
-			sb_json_str(out, s->name);
-			sb_puts(out, ",\"subnet\":\"");
-			subnet_cidr(out, s);
-			sb_printf(out, "\",\"serving\":%s,\"served_by\":\"%s\","
-			    "\"total\":%u,"
-			    "\"free\":%u,\"offered\":%u,\"bound\":%u,"
-			    "\"declined\":%u,\"conflict\":%u,\"reserved\":%u,"
-			    "\"failover_share\":%u,\"share_total\":%u,"
-			    "\"share_free\":%u",
-			    pool_is_serving(p) ? "true" : "false",
-			    served_by_name(link_served(srv, i)), st.total,
-			    st.free, st.offered, st.bound, st.declined,
-			    st.conflict, st.reserved, s->failover_share,
-			    st.share_total, st.share_free);
-			if (srv->link != NULL && srv->link->configured) {
-				int k = link_subnet_find(srv, s->network,
-				    s->prefix);
-				const struct link_subnet *fs = k >= 0 ?
-				    &srv->link->subnets[k] : NULL;
-				bool dm = fs != NULL && fs->digest_mismatch;
-
-				sb_printf(out, ",\"digest_mismatch\":%s,"
-				    "\"handbacks\":%llu", dm ? "true" : "false",
-				    fs ? U(fs->handbacks) : 0ull);
-			}
-			sb_puts(out, "}");
-		} else {
-			struct strbuf net;
-			sb_init(&net);
-			subnet_cidr(&net, s);
-			sb_printf(out, "%-22s %-20s %7u %7u %7u %7u %8u %8u "
-			    "%5u/%-5u %s\n", s->name, net.buf ? net.buf : "",
-			    st.total, st.free, st.offered, st.bound,
-			    st.declined + st.conflict, st.reserved,
-			    st.share_free, st.share_total,
-			    served_by_name(link_served(srv, i)));
-			sb_free(&net);
-		}
+		if (json)
+			subnet_json(srv, i, p, out);
+		else
+			subnet_text(srv, i, p, out);
 	}
 	if (json) {
 		sb_puts(out, "]}\n");
