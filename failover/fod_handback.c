@@ -345,17 +345,7 @@ begin(struct fod_peer *p, size_t i)
 static void
 fail(struct fod_peer *p, const char *detail)
 {
-	struct fod_handback *handback = &p->handback;
-
-	if (handback->st.cur != SIZE_MAX) {
-		if (handback->was_serving)
-			fod_peer_serve(p, handback->st.cur, true);
-		handback->sub[handback->st.cur] = FOD_SUB_HELD;
-	}
-	ev_timer_stop(p->loop, &handback->retry_w);
-	fo_tx_reset(&handback->tx);
-	handback->st.cur = SIZE_MAX;
-	handback->active = false;
+	fod_handback_abort(p);
 	fod_peer_event_simple(p, FOD_EV_HANDBACK_FAILED, detail);
 }
 

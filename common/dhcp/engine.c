@@ -262,6 +262,32 @@ link_pool(const struct req *r)
 	return link != 0 ? pool_set_find(r->e->pools, link) : NULL;
 }
 
+/*
+ * The request is answered from pool p (NULL: none of ours), if we serve
+ * it: r->p is p; false after a drop with the reason.
+ */
+static bool
+served(struct req *r, struct pool *p)
+{
+	r->p = p;
+	r->res->pool = p;
+	if (p == NULL) {
+		drop(r, ENGINE_DROP_NO_SUBNET);
+		return false;
+	}
+	if (!pool_is_serving(p)) {
+		drop(r, ENGINE_DROP_NOT_SERVING);
+		return false;
+	}
+	return true;
+}
+
+static bool
+served_link(struct req *r)
+{
+	return served(r, link_pool(r));
+}
+
 /* RENEWING unicast, RELEASE, INFORM: ciaddr names the subnet. */
 static struct pool *
 client_pool(const struct req *r)
@@ -792,14 +818,8 @@ handle_request(struct req *r)
 			drop(r, ENGINE_DROP_NOT_FOR_US);
 			return;
 		}
-		if (r->p == NULL) {
-			drop(r, ENGINE_DROP_NO_SUBNET);
+		if (!served(r, r->p))
 			return;
-		}
-		if (!pool_is_serving(r->p)) {
-			drop(r, ENGINE_DROP_NOT_SERVING);
-			return;
-		}
 		if (!has_want || want == 0) {
 			drop(r, ENGINE_DROP_BAD_REQUEST);
 			return;
@@ -825,16 +845,8 @@ handle_request(struct req *r)
 		drop(r, ENGINE_DROP_BAD_REQUEST);
 		return;
 	}
-	r->res->pool = r->p;
-	if (r->p == NULL) {
-		drop(r, ENGINE_DROP_NO_SUBNET);
-		return;
-	}
-	if (!pool_is_serving(r->p)) {
-		drop(r, ENGINE_DROP_NOT_SERVING);
-		return;
-	}
-	verify_address(r, want, r->m->ciaddr == 0);
+	if (served(r, r->p))
+		verify_address(r, want, r->m->ciaddr == 0);
 }
 
 /*
@@ -847,16 +859,8 @@ given_back(struct req *r, struct pool *p, uint32_t addr)
 {
 	const struct lease *l;
 
-	r->p = p;
-	r->res->pool = p;
-	if (p == NULL) {
-		drop(r, ENGINE_DROP_NO_SUBNET);
+	if (!served(r, p))
 		return false;
-	}
-	if (!pool_is_serving(p)) {
-		drop(r, ENGINE_DROP_NOT_SERVING);
-		return false;
-	}
 	l = pool_lease_at(p, addr);
 	if (l == NULL || !pool_lease_is_client(l, &r->c) ||
 	    l->state != LEASE_BOUND) {
@@ -964,15 +968,8 @@ handle_bootp(struct req *r)
 	struct dhcp_msg	*rp;
 	struct lease	 l;
 
-	if ((r->p = link_pool(r)) == NULL) {
-		drop(r, ENGINE_DROP_NO_SUBNET);
+	if (!served_link(r))
 		return;
-	}
-	r->res->pool = r->p;
-	if (!pool_is_serving(r->p)) {
-		drop(r, ENGINE_DROP_NOT_SERVING);
-		return;
-	}
 	if ((h = pool_host_for(r->p, &r->c)) == NULL) {
 		drop(r, ENGINE_DROP_BOOTP_NO_RESERVATION);
 		return;
@@ -1036,16 +1033,8 @@ reply_shape(const struct dhcp_msg *m, struct engine_result *res)
 static void
 handle_discover_on_link(struct req *r)
 {
-	if ((r->p = link_pool(r)) == NULL) {
-		drop(r, ENGINE_DROP_NO_SUBNET);
-		return;
-	}
-	r->res->pool = r->p;
-	if (!pool_is_serving(r->p)) {
-		drop(r, ENGINE_DROP_NOT_SERVING);
-		return;
-	}
-	handle_discover(r);
+	if (served_link(r))
+		handle_discover(r);
 }
 
 void

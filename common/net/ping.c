@@ -348,17 +348,17 @@ ping_check(struct ping_ctx *ctx, uint32_t addr, unsigned int attempts,
 	return 0;
 }
 
-unsigned int
-ping_cancel_arg(struct ping_ctx *ctx, const void *arg)
+/* Drops the checks for arg (every check when all), without callbacks. */
+static unsigned int
+cancel(struct ping_ctx *ctx, const void *arg, bool all)
 {
 	struct ping_req	*r, *next;
 	unsigned int	 n = 0;
-	int		 i;
 
-	for (i = 0; i < PING_HASH; i++) {
+	for (int i = 0; i < PING_HASH && ctx->inflight > 0; i++) {
 		for (r = LIST_FIRST(&ctx->hash[i]); r != NULL; r = next) {
 			next = LIST_NEXT(r, link);
-			if (r->arg != arg)
+			if (!all && r->arg != arg)
 				continue;
 			req_unlink(r);
 			free(r);
@@ -370,21 +370,15 @@ ping_cancel_arg(struct ping_ctx *ctx, const void *arg)
 }
 
 unsigned int
+ping_cancel_arg(struct ping_ctx *ctx, const void *arg)
+{
+	return cancel(ctx, arg, false);
+}
+
+unsigned int
 ping_cancel_all(struct ping_ctx *ctx)
 {
-	struct ping_req	*r;
-	unsigned int	 n = 0;
-	int		 i;
-
-	for (i = 0; i < PING_HASH && ctx->inflight > 0; i++) {
-		while ((r = LIST_FIRST(&ctx->hash[i])) != NULL) {
-			req_unlink(r);
-			free(r);
-			n++;
-		}
-	}
-	ctx->st.cancelled += n;
-	return n;
+	return cancel(ctx, NULL, true);
 }
 
 unsigned int
