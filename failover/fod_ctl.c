@@ -104,14 +104,16 @@ peer_json_summary(struct fod_peer *p, const struct fod_snap *s, double now,
 	sb_json_str(out, p->name);
 	sb_puts(out, ",\"address\":\"");
 	sb_ipv4(out, p->addr);
-	sb_printf(out, "\",\"port\":%u,\"state\":\"%s\",\"state_secs\":%.3f,"
+	sb_printf(out, "\",\"port\":%u,\"snapshot_time\":%.3f,"
+	    "\"state\":\"%s\",\"state_secs\":%.3f,"
 	    "\"last_poll_sent\":%.3f,\"last_poll_sent_ago\":%.3f,"
 	    "\"last_reply\":%.3f,\"last_reply_ago\":%.3f,"
 	    "\"polls_sent\":%llu,\"polls_answered\":%llu,"
 	    "\"polls_answered_by_bind_upd\":%llu,\"polls_timed_out\":%llu,"
 	    "\"consecutive_misses\":%u,\"takeovers\":%llu,"
 	    "\"last_takeover_time\":%.3f,\"last_takeover_reason\":",
-	    p->port, fod_state_name(s->state), now - s->ctr.state_since,
+	    p->port, s->now, fod_state_name(s->state),
+	    now - s->ctr.state_since,
 	    s->msg.last_poll_sent, ago(now, s->msg.last_poll_sent),
 	    s->msg.last_reply, ago(now, s->msg.last_reply),
 	    (unsigned long long)s->ctr.polls_sent,
