@@ -1,5 +1,5 @@
 /*
- * Unit tests: common/dhcp/pkt_build.c.  The expected checksums were worked out
+ * Unit tests: common/net/pkt_build.c.  The expected checksums were worked out
  * by hand (16-bit one's complement sums written in the comments) and the
  * tests also check the invariant that re-summing a finished header gives 0.
  */
