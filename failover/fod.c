@@ -17,6 +17,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "exitcodes.h"
 #include "fo_digest.h"
 #include "fod_snmp.h"
@@ -59,6 +60,39 @@ hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	sb_init(&why);
 	fod_reload(fod, &why);
 	sb_free(&why);
+}
+
+/* A peer per [primary:NAME], each with its store open (not started). */
+static int
+open_peers(struct fod *fod, char *err, size_t errlen, int *exit_code)
+{
+	if ((fod->peers = calloc(fod->cfg.nprimaries,
+	    sizeof(*fod->peers))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < fod->cfg.nprimaries; i++) {
+		fod->peers[i] = fod_peer_new(fod, &fod->cfg.primaries[i], err,
+		    errlen, exit_code);
+		if (fod->peers[i] == NULL)
+			return -1;
+		fod->peers[i]->idx = i;
+		fod->npeers++;
+	}
+	return 0;
+}
+
+/* The main loop's own watchers: checkpoints, signals as events. */
+static void
+start_watchers(struct fod *fod)
+{
+	struct ev_loop *loop = fod->loop;
+
+	ev_timer_init(&fod->checkpoint_w, checkpoint_cb, FOD_CHECKPOINT_SECS,
+	    FOD_CHECKPOINT_SECS);
+	fod->checkpoint_w.data = fod;
+	ev_timer_start(loop, &fod->checkpoint_w);
+	daemon_signals_start(loop, &fod->sigs, stop_cb, hup_cb, fod);
 }
 
 struct fod *
@@ -104,19 +138,8 @@ fod_new(struct ev_loop *loop, struct fod_config *cfg, const char *cfgpath,
 		*exit_code = EXIT_SYSTEM;
 		goto fail;
 	}
-	if ((fod->peers = calloc(fod->cfg.nprimaries,
-	    sizeof(*fod->peers))) == NULL) {
-		snprintf(err, errlen, "out of memory");
+	if (open_peers(fod, err, errlen, exit_code) < 0)
 		goto fail;
-	}
-	for (size_t i = 0; i < fod->cfg.nprimaries; i++) {
-		fod->peers[i] = fod_peer_new(fod, &fod->cfg.primaries[i], err,
-		    errlen, exit_code);
-		if (fod->peers[i] == NULL)
-			goto fail;
-		fod->peers[i]->idx = i;
-		fod->npeers++;
-	}
 	if (fod_build_routes(fod) < 0) {
 		snprintf(err, errlen, "out of memory");
 		*exit_code = EXIT_SYSTEM;
@@ -130,18 +153,7 @@ fod_new(struct ev_loop *loop, struct fod_config *cfg, const char *cfgpath,
 		goto fail;
 	}
 
-	ev_timer_init(&fod->checkpoint_w, checkpoint_cb, FOD_CHECKPOINT_SECS,
-	    FOD_CHECKPOINT_SECS);
-	fod->checkpoint_w.data = fod;
-	ev_timer_start(loop, &fod->checkpoint_w);
-	ev_signal_init(&fod->sigterm_w, stop_cb, SIGTERM);
-	ev_signal_init(&fod->sigint_w, stop_cb, SIGINT);
-	ev_signal_init(&fod->sighup_w, hup_cb, SIGHUP);
-	fod->sigterm_w.data = fod->sigint_w.data = fod->sighup_w.data = fod;
-	ev_signal_start(loop, &fod->sigterm_w);
-	ev_signal_start(loop, &fod->sigint_w);
-	ev_signal_start(loop, &fod->sighup_w);
-	signal(SIGPIPE, SIG_IGN);
+	start_watchers(fod);
 	*exit_code = 0;
 	return fod;
 fail:
@@ -197,9 +209,7 @@ fod_free(struct fod *fod)
 		return;
 	if (fod->loop != NULL) {
 		ev_timer_stop(fod->loop, &fod->checkpoint_w);
-		ev_signal_stop(fod->loop, &fod->sigterm_w);
-		ev_signal_stop(fod->loop, &fod->sigint_w);
-		ev_signal_stop(fod->loop, &fod->sighup_w);
+		daemon_signals_stop(fod->loop, &fod->sigs);
 	}
 	ctl_close(fod->ctl);
 	/* Threads first: they send on our sockets and use the env. */

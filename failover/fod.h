@@ -29,6 +29,7 @@
 
 #include "fod_config.h"
 #include "control.h"
+#include "daemon.h"
 #include "dhcp_reply.h"
 #include "engine.h"
 #include "fo_accept.h"
@@ -553,7 +554,7 @@ struct fod {
 	struct ctl_server *ctl;
 
 	ev_timer	 checkpoint_w;
-	ev_signal	 sigterm_w, sigint_w, sighup_w;
+	struct daemon_signals sigs;
 	ev_async	 note_w;
 	struct fq	 noteq;		/* peers -> main */
 

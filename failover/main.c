@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "fod_config.h"
-#include "daemon_opts.h"
+#include "daemon.h"
 #include "exitcodes.h"
 #include "fod.h"
 #include "fod_snmp.h"

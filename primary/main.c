@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "daemon_opts.h"
+#include "daemon.h"
 #include "exitcodes.h"
 #include "log.h"
 #include "pidfile.h"

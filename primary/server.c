@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "exitcodes.h"
 #include "server.h"
 #include "server_int.h"
@@ -293,6 +294,45 @@ corrupt_cb(uint32_t addr, void *arg)
 	    addr >> 24, (addr >> 16) & 0xff, (addr >> 8) & 0xff, addr & 0xff);
 }
 
+/* The lease store: its environment (recovered at open) and our table. */
+static int
+open_store(struct server *srv, char *err, size_t errlen)
+{
+	char	 e2[512];
+
+	srv->env = lease_env_open(srv->cfg.server.state_dir, e2, sizeof(e2));
+	if (srv->env == NULL) {
+		snprintf(err, errlen, "lease store: %s", e2);
+		return -1;
+	}
+	srv->db = lease_db_open(srv->env, "primary", e2, sizeof(e2));
+	if (srv->db == NULL) {
+		snprintf(err, errlen, "lease store: %s", e2);
+		return -1;
+	}
+	lease_db_set_corrupt_cb(srv->db, corrupt_cb, srv);
+	return 0;
+}
+
+/* The loop's own watchers: group commit, timers, signals as events. */
+static void
+start_watchers(struct server *srv)
+{
+	struct ev_loop *loop = srv->loop;
+
+	ev_prepare_init(&srv->prepare_w, prepare_cb);
+	srv->prepare_w.data = srv;
+	ev_prepare_start(loop, &srv->prepare_w);
+	ev_timer_init(&srv->tick_w, tick_cb, SRV_TICK_SECS, SRV_TICK_SECS);
+	srv->tick_w.data = srv;
+	ev_timer_start(loop, &srv->tick_w);
+	ev_timer_init(&srv->checkpoint_w, checkpoint_cb, SRV_CHECKPOINT_SECS,
+	    SRV_CHECKPOINT_SECS);
+	srv->checkpoint_w.data = srv;
+	ev_timer_start(loop, &srv->checkpoint_w);
+	daemon_signals_start(loop, &srv->sigs, stop_cb, hup_cb, srv);
+}
+
 struct server *
 server_new(struct ev_loop *loop, struct config *cfg, const char *cfgpath,
     bool debug, char *err, size_t errlen, int *exit_code)
@@ -320,19 +360,10 @@ server_new(struct ev_loop *loop, struct config *cfg, const char *cfgpath,
 	    sizeof(srv->hash_seed))
 		srv->hash_seed = (uint64_t)getpid() ^ (uint64_t)ev_time();
 
-	srv->env = lease_env_open(srv->cfg.server.state_dir, e2, sizeof(e2));
-	if (srv->env == NULL) {
-		snprintf(err, errlen, "lease store: %s", e2);
+	if (open_store(srv, err, errlen) < 0) {
 		*exit_code = EXIT_STORE;
 		goto fail;
 	}
-	srv->db = lease_db_open(srv->env, "primary", e2, sizeof(e2));
-	if (srv->db == NULL) {
-		snprintf(err, errlen, "lease store: %s", e2);
-		*exit_code = EXIT_STORE;
-		goto fail;
-	}
-	lease_db_set_corrupt_cb(srv->db, corrupt_cb, srv);
 	gcommit_init(&srv->gc, srv->db, release_acks, srv);
 	if ((*exit_code = build_pools(srv, &srv->cfg, &srv->pools, err,
 	    errlen)) != 0)
@@ -362,24 +393,7 @@ server_new(struct ev_loop *loop, struct config *cfg, const char *cfgpath,
 	}
 
 	srv_park_init(srv);
-	ev_prepare_init(&srv->prepare_w, prepare_cb);
-	srv->prepare_w.data = srv;
-	ev_prepare_start(loop, &srv->prepare_w);
-	ev_timer_init(&srv->tick_w, tick_cb, SRV_TICK_SECS, SRV_TICK_SECS);
-	srv->tick_w.data = srv;
-	ev_timer_start(loop, &srv->tick_w);
-	ev_timer_init(&srv->checkpoint_w, checkpoint_cb, SRV_CHECKPOINT_SECS,
-	    SRV_CHECKPOINT_SECS);
-	srv->checkpoint_w.data = srv;
-	ev_timer_start(loop, &srv->checkpoint_w);
-	ev_signal_init(&srv->sigterm_w, stop_cb, SIGTERM);
-	ev_signal_init(&srv->sigint_w, stop_cb, SIGINT);
-	ev_signal_init(&srv->sighup_w, hup_cb, SIGHUP);
-	srv->sigterm_w.data = srv->sigint_w.data = srv->sighup_w.data = srv;
-	ev_signal_start(loop, &srv->sigterm_w);
-	ev_signal_start(loop, &srv->sigint_w);
-	ev_signal_start(loop, &srv->sighup_w);
-	signal(SIGPIPE, SIG_IGN);
+	start_watchers(srv);
 	*exit_code = 0;
 	return srv;
 fail:
@@ -422,9 +436,7 @@ server_free(struct server *srv)
 		ev_prepare_stop(srv->loop, &srv->prepare_w);
 		ev_timer_stop(srv->loop, &srv->tick_w);
 		ev_timer_stop(srv->loop, &srv->checkpoint_w);
-		ev_signal_stop(srv->loop, &srv->sigterm_w);
-		ev_signal_stop(srv->loop, &srv->sigint_w);
-		ev_signal_stop(srv->loop, &srv->sighup_w);
+		daemon_signals_stop(srv->loop, &srv->sigs);
 	}
 	ctl_close(srv->ctl);
 	link_close(srv);

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "control.h"
 #include "dhcp_codec.h"
+#include "daemon.h"
 #include "dhcp_reply.h"
 #include "engine.h"
 #include "handback.h"
@@ -96,7 +97,7 @@ struct server {
 	ev_prepare	 prepare_w;
 	ev_timer	 tick_w;
 	ev_timer	 checkpoint_w;
-	ev_signal	 sigterm_w, sigint_w, sighup_w;
+	struct daemon_signals sigs;
 
 	struct srv_counters ctr;
 	struct log_ratelimit rl_malformed, rl_store, rl_send, rl_ping;

@@ -1,11 +1,12 @@
 /*
- * The daemons' shared command line (daemon_opts.h).
+ * The daemons' shared command line (daemon.h).
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "daemon_opts.h"
+#include "daemon.h"
 #include "exitcodes.h"
 #include "version.h"
 
@@ -51,4 +52,27 @@ daemon_opts_parse(const char *prog, int argc, char **argv,
 	}
 	if (o->cfgpath == NULL || optind != argc)
 		usage(prog);
+}
+
+void
+daemon_signals_start(struct ev_loop *loop, struct daemon_signals *s,
+    void (*stop)(struct ev_loop *, ev_signal *, int),
+    void (*reload)(struct ev_loop *, ev_signal *, int), void *data)
+{
+	ev_signal_init(&s->term, stop, SIGTERM);
+	ev_signal_init(&s->intr, stop, SIGINT);
+	ev_signal_init(&s->hup, reload, SIGHUP);
+	s->term.data = s->intr.data = s->hup.data = data;
+	ev_signal_start(loop, &s->term);
+	ev_signal_start(loop, &s->intr);
+	ev_signal_start(loop, &s->hup);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+void
+daemon_signals_stop(struct ev_loop *loop, struct daemon_signals *s)
+{
+	ev_signal_stop(loop, &s->term);
+	ev_signal_stop(loop, &s->intr);
+	ev_signal_stop(loop, &s->hup);
 }
