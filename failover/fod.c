@@ -381,7 +381,7 @@ rl_load(struct reload *rl)
 	/* [snmp] concerns only this thread: applied from any valid file,
 	 * whatever becomes of the primaries' part. */
 	fod->cfg.snmp = rl->cfg.snmp;
-	fod_snmp_apply(fod);
+	(void)fod_snmp_apply(fod);
 	rl->nn = rl->cfg.nprimaries;
 	rl->no = fod->npeers;
 	/* MaxPrimaries is a [server] key: the running value holds. */

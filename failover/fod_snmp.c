@@ -193,18 +193,9 @@ provide(void *arg, struct snmp_snap *s)
 }
 
 int
-fod_snmp_start(struct fod *fod)
-{
-	if (!fod->cfg.snmp.present)
-		return 0;
-	return snmp_agent_start(fod->loop, &fod->cfg.snmp,
-	    fod->cfg.server.state_dir, provide, fod);
-}
-
-void
 fod_snmp_apply(struct fod *fod)
 {
-	(void)snmp_agent_apply(fod->loop, &fod->cfg.snmp,
+	return snmp_agent_apply(fod->loop, &fod->cfg.snmp,
 	    fod->cfg.server.state_dir, provide, fod);
 }
 

@@ -7,14 +7,13 @@
 struct fod;
 struct fod_peer;
 
-/* Starts the AgentX sub-agent when the config has [snmp]: 0 or -1. */
-int	fod_snmp_start(struct fod *);
 /*
- * Reload: applies fod->cfg.snmp as fod_reload left it (switches and
- * thresholds at once; a new AgentXSocket restarts the sub-agent; an
- * added or removed section starts or stops it).
+ * At start and after a reload: applies fod->cfg.snmp (the sub-agent
+ * starts when [snmp] is there; on a reload switches and thresholds
+ * apply at once, a new AgentXSocket restarts it, an added or removed
+ * section starts or stops it).  0, or -1 when a start failed (logged).
  */
-void	fod_snmp_apply(struct fod *);
+int	fod_snmp_apply(struct fod *);
 void	fod_snmp_stop(void);
 /* One trap for a notification (enum fod_notify or enum fod_alert);
  * from/to: enum fod_state, for FOD_NOTIFY_STATE_CHANGE only. */

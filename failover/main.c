@@ -79,7 +79,7 @@ main(int argc, char **argv)
 
 	/* [snmp]: an AgentX sub-agent on this (main) thread; its failure
 	 * costs SNMP only. */
-	(void)fod_snmp_start(fod);
+	(void)fod_snmp_apply(fod);
 	code = fod_run(fod);
 	fod_snmp_stop();
 	fod_free(fod);

@@ -170,18 +170,9 @@ provide(void *arg, struct snmp_snap *s)
 }
 
 int
-pr_snmp_start(struct server *srv)
+pr_snmp_apply(struct server *srv)
 {
-	if (!srv->cfg.snmp.present)
-		return 0;
-	return snmp_agent_start(srv->loop, &srv->cfg.snmp,
-	    srv->cfg.server.state_dir, provide, srv);
-}
-
-void
-pr_snmp_reload(struct server *srv)
-{
-	(void)snmp_agent_apply(srv->loop, &srv->cfg.snmp,
+	return snmp_agent_apply(srv->loop, &srv->cfg.snmp,
 	    srv->cfg.server.state_dir, provide, srv);
 }
 

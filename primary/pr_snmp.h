@@ -9,12 +9,13 @@
 
 struct server;
 
-/* Starts the AgentX sub-agent when the config has [snmp]: 0 or -1. */
-int	pr_snmp_start(struct server *);
-/* After a reload: applies the new [snmp] (switches and thresholds at
- * once; a new AgentXSocket restarts the sub-agent; a new or removed
- * section starts or stops it). */
-void	pr_snmp_reload(struct server *);
+/*
+ * At start and after a reload: applies srv->cfg.snmp (the sub-agent
+ * starts when [snmp] is there; on a reload switches and thresholds
+ * apply at once, a new AgentXSocket restarts it, a new or removed
+ * section starts or stops it).  0, or -1 when a start failed (logged).
+ */
+int	pr_snmp_apply(struct server *);
 void	pr_snmp_stop(void);
 /* A pr_fsm notification as a trap; from/to: enum pr_state. */
 void	pr_snmp_notify(struct server *, enum pr_notify, int from, int to,

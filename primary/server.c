@@ -421,7 +421,7 @@ server_run(struct server *srv)
 	    srv->cfg.server.ninterfaces ? srv->cfg.server.interfaces[0] : "");
 	/* [snmp]: an AgentX sub-agent on this loop; its failure costs SNMP
 	 * only. */
-	(void)pr_snmp_start(srv);
+	(void)pr_snmp_apply(srv);
 	ev_run(srv->loop, 0);
 	pr_snmp_stop();
 	return srv->exit_code;
@@ -569,7 +569,7 @@ srv_reload(struct server *srv, struct strbuf *why)
 	link_reloaded(srv);
 	/* [snmp]: switches and thresholds at once, a new socket or a
 	 * section added or removed (re)starts or stops the sub-agent. */
-	pr_snmp_reload(srv);
+	(void)pr_snmp_apply(srv);
 	srv->ctr.reloads++;
 	log_info("reload: configuration applied (%zu subnets, %zu hosts)",
 	    srv->cfg.nsubnets, srv->cfg.nhosts);
