@@ -27,6 +27,7 @@
 #include <ev.h>
 
 #include "config.h"
+#include "dhcp_codec.h"
 #include "dhcp_proto.h"
 #include "fod.h"
 #include "fod_config.h"
@@ -41,8 +42,9 @@
 /* Rounds one settle may take before the daemons are taken to be
  * looping among themselves (a bug worth a failed test). */
 #define MAX_ROUNDS	100000
-#define PORT_BASE	12000	/* blocks of 4 ports, below the ephemeral */
-#define PORT_BLOCKS	5000	/* range (32768 on) */
+/* Blocks of 4 ports, below the ephemeral range (32768 on). */
+#define PORT_BASE	12000
+#define PORT_BLOCKS	5000
 
 /* ------------------------------------------------------ the clock */
 
@@ -355,6 +357,11 @@ subnet_sections(const struct pair *pr, bool failover, char *out, size_t len)
 	}
 }
 
+/*
+ * Both files: the addresses and ports of pair_setup, detection and
+ * retries after pair_opts, ping checks off (they need a raw socket, and
+ * every 127/8 address would answer).
+ */
 static void
 write_primary_ini(const struct pair *pr)
 {
@@ -419,8 +426,9 @@ pair_setup(struct pair *pr, const struct pair_opts *o)
 	pr->o = *o;
 	pr->p_addr = 0x7f4d0001u;		/* 127.77.0.1 */
 	pr->f_addr = 0x7f4d0002u;		/* 127.77.0.2 */
+	/* 127.78.0.1, 127.79.0.1 */
 	for (unsigned i = 0; i < PAIR_MAX_SUBNETS; i++)
-		pr->giaddr[i] = 0x7f4e0001u + (i << 16);	/* 127.78+i.0.1 */
+		pr->giaddr[i] = 0x7f4e0001u + (i << 16);
 	for (tries = 0; tries < 64 && !try_ports(pr, b); tries++)
 		b = (b + 997) % PORT_BLOCKS;
 	if (tries == 64)
@@ -434,7 +442,6 @@ pair_setup(struct pair *pr, const struct pair_opts *o)
 	snprintf(path, sizeof(path), "%s/branch1.key", pr->dir);
 	write_file(path, key, 0600);
 	write_primary_ini(pr);
-	(void)wall0();
 }
 
 /* libev attaches a signal to one loop only (pair_testutil.h). */
@@ -587,22 +594,10 @@ fstate_is(struct pair *pr, void *arg)
 	return pr->fod != NULL && pair_fstate(pr) == *(const int *)arg;
 }
 
-static bool
-pstate_is(struct pair *pr, void *arg)
-{
-	return pr->srv != NULL && pair_pstate(pr) == *(const int *)arg;
-}
-
 bool
 pair_until_fstate(struct pair *pr, int state, double max_secs)
 {
 	return pair_until(pr, fstate_is, &state, max_secs);
-}
-
-bool
-pair_until_pstate(struct pair *pr, int state, double max_secs)
-{
-	return pair_until(pr, pstate_is, &state, max_secs);
 }
 
 static bool
@@ -685,9 +680,8 @@ pair_client_init(struct pair_client *c, unsigned id, unsigned subnet)
 	c->subnet = subnet;
 }
 
-void
-pair_client_msg(const struct pair_client *c, uint8_t type,
-    struct dhcp_msg *m)
+static void
+client_msg(const struct pair_client *c, uint8_t type, struct dhcp_msg *m)
 {
 	dhcp_msg_init(m);
 	m->op = BOOTREQUEST;
@@ -769,10 +763,10 @@ got_reply(struct pair *pr, void *arg)
 	return w->got;
 }
 
-uint8_t
-pair_exchange(struct pair *pr, struct pair_client *c,
-    const struct dhcp_msg *m, unsigned to, double max_secs,
-    struct pair_reply *r)
+/* Send m and wait for its answer (0: none came). */
+static uint8_t
+exchange(struct pair *pr, struct pair_client *c, const struct dhcp_msg *m,
+    unsigned to, double max_secs, struct pair_reply *r)
 {
 	static struct dhcp_msg out;
 	struct wait_reply w = { .c = c, .r = r };
@@ -802,14 +796,14 @@ pair_dora(struct pair *pr, struct pair_client *c, unsigned to,
 	uint8_t	 t;
 
 	c->xid = ++next_xid;
-	pair_client_msg(c, DHCPDISCOVER, &m);
-	if ((t = pair_exchange(pr, c, &m, to, max_secs, &r)) != DHCPOFFER)
+	client_msg(c, DHCPDISCOVER, &m);
+	if ((t = exchange(pr, c, &m, to, max_secs, &r)) != DHCPOFFER)
 		return t;
-	pair_client_msg(c, DHCPREQUEST, &m);
+	client_msg(c, DHCPREQUEST, &m);
 	if (!dhcp_opt_set_u32(&m, DHO_REQUESTED_ADDRESS, r.yiaddr) ||
 	    !dhcp_opt_set_u32(&m, DHO_SERVER_ID, r.server))
 		fail_msg("cannot build a DHCP message");
-	if ((t = pair_exchange(pr, c, &m, to, max_secs, &r)) == DHCPACK) {
+	if ((t = exchange(pr, c, &m, to, max_secs, &r)) == DHCPACK) {
 		c->addr = r.yiaddr;
 		c->server = r.server;
 	}
@@ -824,9 +818,9 @@ pair_rebind(struct pair *pr, struct pair_client *c, unsigned to,
 	uint8_t	 t;
 
 	c->xid = ++next_xid;
-	pair_client_msg(c, DHCPREQUEST, &m);
+	client_msg(c, DHCPREQUEST, &m);
 	m.ciaddr = c->addr;
-	if ((t = pair_exchange(pr, c, &m, to, max_secs, r)) == DHCPACK) {
+	if ((t = exchange(pr, c, &m, to, max_secs, r)) == DHCPACK) {
 		c->addr = r->yiaddr;
 		c->server = r->server;
 	}

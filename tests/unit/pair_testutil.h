@@ -20,9 +20,9 @@
  * Signals are the one thing taken away: libev lets a signal belong to
  * one loop only, so the harness stops the daemons' signal watchers.
  *
- * The clock.  This file's object defines clock_gettime, gettimeofday
- * and time, so every clock of the process -- libev's (ev_now, ev_time,
- * its timers, which read CLOCK_MONOTONIC and CLOCK_REALTIME), the
+ * The clock.  The harness (pair_testutil.c) defines clock_gettime,
+ * gettimeofday and time, so every clock of the process -- libev's
+ * (ev_now, ev_time, its timers: CLOCK_MONOTONIC, CLOCK_REALTIME), the
  * daemons' own (link_clock_ms, fod_wallclock, the boot epochs, lease
  * times) and Berkeley DB's -- reads virtual time, which moves only when
  * the test steps it.  Monotonic time starts at PAIR_MONO0, wall time at
@@ -37,8 +37,8 @@
  *
  * Stepping.  pair_step(dt) moves the clock forward in quanta
  * (PAIR_QUANTUM) and after each lets every loop run without blocking
- * (EVRUN_NOWAIT) in rounds until rounds in a row found nothing to do:
- * no datagram, timer or wake-up pending anywhere.  A datagram one
+ * (EVRUN_NOWAIT) in rounds, until three rounds in a row found nothing
+ * to do: no datagram, timer or wake-up pending anywhere.  A datagram one
  * daemon sends in a round is read by the other in the next (loopback
  * delivers it before sendto returns; before the last round the harness
  * yields the CPU, in case the kernel left that to its softirq thread),
@@ -59,9 +59,9 @@
 #define DHCPFO_PAIR_TESTUTIL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#include "dhcp_codec.h"
 #include "fsm_history.h"
 #include "lease.h"
 
@@ -75,7 +75,7 @@ struct server;
 #define PAIR_MONO0		1000	/* CLOCK_MONOTONIC (s) at start */
 #define PAIR_WALL_ROUND		100000000	/* s, about 3 years */
 #define PAIR_QUANTUM		0.01	/* virtual seconds per step */
-#define PAIR_RANGE_SIZE		100	/* addresses per subnet's range */
+#define PAIR_RANGE_SIZE		100	/* addresses of a subnet's range */
 /* Wall times near 2^31 s are doubles good to a few tenths of a
  * microsecond: compare them with this margin. */
 #define PAIR_EPS		1e-3
@@ -104,18 +104,18 @@ struct pair_opts {
 
 struct pair {
 	struct pair_opts o;
-	char		 dir[64];		/* the temporary directory */
+	char		 dir[64];	/* the temporary directory */
 	uint16_t	 dhcp_port, fo_port;
 	uint32_t	 p_addr, f_addr;
 	uint32_t	 giaddr[PAIR_MAX_SUBNETS];
 	int		 relay_fd[PAIR_MAX_SUBNETS];
-	unsigned	 f_starts;		/* failover state dir: f<n> */
+	unsigned	 f_starts;	/* failover state dir: f<n> */
 
 	struct ev_loop	*p_loop;
-	struct server	*srv;			/* NULL: not running */
+	struct server	*srv;		/* NULL: not running */
 	bool		 p_frozen;		/* its loop is not run */
 	struct ev_loop	*f_loop;
-	struct fod	*fod;			/* NULL: not running */
+	struct fod	*fod;		/* NULL: not running */
 
 	/* Called around every run of the failover's loops (before: true),
 	 * e.g. to make only its store fail (tests/tools/dbfault.c). */
@@ -144,6 +144,7 @@ void		 pair_freeze_primary(struct pair *);
 /* fod_new and fod_peer_begin; fresh_store: a new, empty state
  * directory, else the one of the last start. */
 void		 pair_start_failover(struct pair *, bool fresh_store);
+/* fod_free: gone like the primary, without the stop a thread gets. */
 void		 pair_stop_failover(struct pair *);
 /* Both started (the failover on an empty store); fails the test unless
  * the failover monitors and the primary serves within 10 s. */
@@ -152,21 +153,23 @@ void		 pair_up(struct pair *);
 void		 pair_step(struct pair *, double secs);
 typedef bool	 pair_cond(struct pair *, void *);
 /* Steps until cond holds (true) or max_secs passed (false). */
-bool		 pair_until(struct pair *, pair_cond *, void *, double max_secs);
+bool		 pair_until(struct pair *, pair_cond *, void *,
+		    double max_secs);
 
 /* The daemons' parts the tests look at. */
 struct fod_peer	*pair_fpeer(const struct pair *);
-int		 pair_fstate(const struct pair *);	/* enum fod_state */
-int		 pair_pstate(const struct pair *);	/* enum pr_state */
-bool		 pair_until_fstate(struct pair *, int state, double max_secs);
-bool		 pair_until_pstate(struct pair *, int state, double max_secs);
+int		 pair_fstate(const struct pair *);	/* fod_state */
+int		 pair_pstate(const struct pair *);	/* pr_state */
+bool		 pair_until_fstate(struct pair *, int state,
+		    double max_secs);
 /* The newest transition from -> to in h (NULL: none held). */
 const struct fsm_transition *pair_transition(const struct fsm_history *,
 		    unsigned from, unsigned to);
 struct lease_db	*pair_pstore(const struct pair *);
 struct lease_db	*pair_fstore(const struct pair *);
 /* db holds addr BOUND to client id's hardware address (*out: the
- * record, may be NULL). */
+ * record, may be NULL).  An open batch is read too: what only its
+ * commit makes durable shows while lease_db_staged(db) > 0. */
 bool		 pair_stored(struct lease_db *, uint32_t addr, unsigned id,
 		    struct lease *out);
 
@@ -176,7 +179,7 @@ bool		 pair_stored(struct lease_db *, uint32_t addr, unsigned id,
 #define PAIR_TO_FAILOVER	2u
 
 struct pair_client {
-	unsigned	 id;		/* hardware address 02:00:00:00:hi:lo */
+	unsigned	 id;		/* hardware address 02:0:0:0:hi:lo */
 	unsigned	 subnet;	/* its relay */
 	uint32_t	 addr;		/* bound, 0: none */
 	uint32_t	 server;	/* who ACKed it (option 54) */
@@ -213,11 +216,5 @@ bool		 pair_until_acked(struct pair *, uint64_t seq,
  * relay: the answer's type, as pair_dora; *r the whole answer. */
 uint8_t		 pair_rebind(struct pair *, struct pair_client *, unsigned to,
 		    double max_secs, struct pair_reply *r);
-/* Send and wait for an answer of one transaction (0: none). */
-uint8_t		 pair_exchange(struct pair *, struct pair_client *,
-		    const struct dhcp_msg *, unsigned to, double max_secs,
-		    struct pair_reply *);
-void		 pair_client_msg(const struct pair_client *, uint8_t type,
-		    struct dhcp_msg *);
 
 #endif

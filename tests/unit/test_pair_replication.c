@@ -118,7 +118,6 @@ failover_commits_fail(bool before)
 	dbfault_set(before ? "commit_fail_count=-1 errno=EIO" : NULL);
 }
 
-
 /* The primary resent the update, and the failover holds no batch open
  * (so its store shows only what it committed). */
 static bool
@@ -143,6 +142,7 @@ ack_only_after_commit(void **state)
 	struct pair_client c;
 	const struct repl *rp;
 	struct fod_peer *fp;
+	struct lease_db_stats ds;
 	uint64_t seq, acked0;
 	double	 t0;
 
@@ -156,13 +156,16 @@ ack_only_after_commit(void **state)
 	t0 = pair_elapsed();
 	assert_true(pair_until(pr, resent_and_quiet, NULL, 5));
 	/* The first resend comes after WaitSyncBindAckSecs, not before. */
-	assert_true(pair_elapsed() - t0 >= pr->o.wait_sync_bind_ack - PAIR_EPS);
+	assert_true(pair_elapsed() - t0 >=
+	    pr->o.wait_sync_bind_ack - PAIR_EPS);
 	assert_true(repl_watermark(pr->srv) < seq);
 	assert_true(fo_tx_inflight(&rp->stream.tx) >= 1);
 	assert_int_equal(rp->stream.failures, 0);
 	assert_false(pair_stored(pair_fstore(pr), c.addr, c.id, NULL));
 	assert_int_equal(fp->sync.ctr.upd_acked, acked0);
 	assert_true(fp->sync.ctr.upd_received >= 2);
+	lease_db_get_stats(pair_fstore(pr), &ds);
+	assert_true(ds.commit_failures >= 2);
 
 	pr->around_failover = NULL;
 	assert_true(pair_until_acked(pr, seq,

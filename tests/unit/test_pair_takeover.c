@@ -139,7 +139,9 @@ new_clients_get_the_share(void **state)
 		assert_int_equal(pair_dora(pr, &c, TO_BOTH, 2), DHCPACK);
 		assert_int_equal(c.server, pr->f_addr);
 		assert_true(pool_in_share(pl, c.addr));
+		/* Committed: stored, and no batch open. */
 		assert_true(pair_stored(pair_fstore(pr), c.addr, c.id, &l));
+		assert_int_equal(lease_db_staged(pair_fstore(pr)), 0);
 		assert_true((l.seq & FOD_LOCAL_SEQ_BIT) != 0);
 	}
 	pool_stats(pl, &st);
