@@ -634,6 +634,9 @@ int		 fod_ctl_handler(void *arg, int argc, char **argv, bool json,
 struct fod_peer	*fod_peer_new(struct fod *, const struct cfg_fo_primary *,
 		    char *err, size_t errlen, int *exit_code);
 int		 fod_peer_start(struct fod_peer *, char *err, size_t errlen);
+/* The thread's first steps (the machine's START), before its loop runs;
+ * for tests that run the loop themselves instead of fod_peer_start. */
+void		 fod_peer_begin(struct fod_peer *);
 /* Asks the thread to stop (why: for the log, NULL = daemon shutting
  * down) and waits for it. */
 void		 fod_peer_stop(struct fod_peer *, const char *why);

@@ -136,10 +136,14 @@ tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	fod_peer_changed(p);
 }
 
-static void *
-peer_main(void *arg)
+/*
+ * What the thread does before it runs its loop.  The in-process pair
+ * tests (tests/unit/pair_testutil.c) call it instead of fod_peer_start
+ * and then run the peer's loop themselves, on their own clock.
+ */
+void
+fod_peer_begin(struct fod_peer *p)
 {
-	struct fod_peer *p = arg;
 	struct fod_event ev;
 
 	/* The loop was made long before: its cached time is stale. */
@@ -153,6 +157,14 @@ peer_main(void *arg)
 	ev.resume_partner_down = p->meta.takeover && p->meta.partner_down;
 	fod_peer_event(p, &ev);
 	fod_peer_publish(p, true);
+}
+
+static void *
+peer_main(void *arg)
+{
+	struct fod_peer *p = arg;
+
+	fod_peer_begin(p);
 	ev_run(p->loop, 0);
 	fod_peer_publish(p, true);
 	return NULL;

@@ -1,0 +1,191 @@
+/*
+ * Unit tests, both daemons in one process (tests/unit/pair_testutil.h):
+ * replication (docs/design.md §7.2).  Every binding the primary commits
+ * reaches the failover's store as a binding update; the failover
+ * acknowledges it only once its own commit made it durable
+ * (docs/architecture.md convention 6), so an update whose commit fails
+ * stays in the primary's window and is sent again until one succeeds;
+ * the primary's watermark (primary/replicate.c) follows the acks.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "dhcp_proto.h"
+#include "fod.h"
+#include "pair_testutil.h"
+#include "server_int.h"
+#include "../tools/dbfault.h"
+
+#define NCLIENTS	40	/* more than one BIND_UPD holds (32) */
+
+static int
+setup(void **state)
+{
+	struct pair *pr = calloc(1, sizeof(*pr));
+	struct pair_opts o;
+
+	if (pr == NULL)
+		return -1;
+	pair_opts_default(&o);
+	pair_setup(pr, &o);
+	*state = pr;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct pair *pr = *state;
+
+	dbfault_set(NULL);
+	pair_teardown(pr);
+	free(pr);
+	return 0;
+}
+
+static bool
+persisted_through(struct pair *pr, void *arg)
+{
+	return repl_get(pr->srv)->stream.persisted >= *(const uint64_t *)arg;
+}
+
+/*
+ * Clients bound at the primary are in the failover's store and pools,
+ * with the primary's sequence numbers, acknowledged at the first
+ * transmission: the watermark reaches the last sequence without a
+ * retry (well inside WaitSyncBindAckSecs), and the stored watermark
+ * follows within REPL_PERSIST_SECS.
+ */
+static void
+bindings_reach_the_failover(void **state)
+{
+	struct pair *pr = *state;
+	struct pair_client c[NCLIENTS];
+	const struct repl *rp;
+	struct fod_peer *fp;
+	uint64_t last;
+	double	 t0;
+	struct lease l;
+
+	pair_up(pr);
+	for (unsigned i = 0; i < NCLIENTS; i++)
+		pair_client_init(&c[i], 100 + i, 0);
+	last = pair_bind_at_primary(pr, c, NCLIENTS);
+	t0 = pair_elapsed();
+	assert_true(pair_until_acked(pr, last, 5));
+	assert_true(pair_elapsed() - t0 < pr->o.wait_sync_bind_ack);
+	rp = repl_get(pr->srv);
+	assert_int_equal(fo_tx_inflight(&rp->stream.tx), 0);
+	assert_int_equal(rp->stream.retries, 0);
+	assert_int_equal(rp->stream.failures, 0);
+	assert_true(rp->stream.sent >= NCLIENTS);
+	assert_true(rp->stream.datagrams >= 2);
+
+	fp = pair_fpeer(pr);
+	for (unsigned i = 0; i < NCLIENTS; i++) {
+		const struct lease *pl;
+
+		assert_true(pair_stored(pair_fstore(pr), c[i].addr, c[i].id,
+		    &l));
+		assert_true(pair_stored(pair_pstore(pr), c[i].addr, c[i].id,
+		    NULL));
+		pl = pool_lease_at(pool_set_find(fp->pools, c[i].addr),
+		    c[i].addr);
+		assert_non_null(pl);
+		assert_int_equal(pl->state, LEASE_BOUND);
+		/* The failover's copy carries the primary's numbering. */
+		assert_int_equal(l.seq & FOD_LOCAL_SEQ_BIT, 0);
+	}
+	assert_true(fp->sync.ctr.upd_acked >= NCLIENTS);
+	assert_true(fp->meta.p_last_seq >= last);
+	/* The failover answered none of the clients: it only listens. */
+	assert_int_equal(fp->serve.ctr.dhcp_rx, 0);
+
+	assert_true(pair_until(pr, persisted_through, &last, 2));
+}
+
+/* While the failover runs, every commit of its store fails. */
+static void
+failover_commits_fail(bool before)
+{
+	dbfault_set(before ? "commit_fail_count=-1 errno=EIO" : NULL);
+}
+
+/* The primary resent the update, and the failover holds no batch open
+ * (so its store shows only what it committed). */
+static bool
+resent_and_quiet(struct pair *pr, void *arg)
+{
+	(void)arg;
+	return repl_get(pr->srv)->stream.retries >= 1 &&
+	    lease_db_staged(pair_fstore(pr)) == 0;
+}
+
+/*
+ * The failover's commits fail: it stores nothing durable and acks
+ * nothing; the primary keeps the update in its window and resends it
+ * after WaitSyncBindAckSecs.  Once commits succeed again the resend is
+ * stored and acknowledged, out of the window -- the stream never gave
+ * up on it.
+ */
+static void
+ack_only_after_commit(void **state)
+{
+	struct pair *pr = *state;
+	struct pair_client c;
+	const struct repl *rp;
+	struct fod_peer *fp;
+	struct lease_db_stats ds;
+	uint64_t seq, acked0;
+	double	 t0;
+
+	pair_up(pr);
+	rp = repl_get(pr->srv);
+	fp = pair_fpeer(pr);
+	acked0 = fp->sync.ctr.upd_acked;
+	pr->around_failover = failover_commits_fail;
+	pair_client_init(&c, 7, 0);
+	seq = pair_bind_at_primary(pr, &c, 1);
+	t0 = pair_elapsed();
+	assert_true(pair_until(pr, resent_and_quiet, NULL, 5));
+	/* The first resend comes after WaitSyncBindAckSecs, not before. */
+	assert_true(pair_elapsed() - t0 >=
+	    pr->o.wait_sync_bind_ack - PAIR_EPS);
+	assert_true(repl_watermark(pr->srv) < seq);
+	assert_true(fo_tx_inflight(&rp->stream.tx) >= 1);
+	assert_int_equal(rp->stream.failures, 0);
+	assert_false(pair_stored(pair_fstore(pr), c.addr, c.id, NULL));
+	assert_int_equal(fp->sync.ctr.upd_acked, acked0);
+	assert_true(fp->sync.ctr.upd_received >= 2);
+	lease_db_get_stats(pair_fstore(pr), &ds);
+	assert_true(ds.commit_failures >= 2);
+
+	pr->around_failover = NULL;
+	assert_true(pair_until_acked(pr, seq,
+	    2 * pr->o.wait_sync_bind_ack + 0.5));
+	assert_true(pair_stored(pair_fstore(pr), c.addr, c.id, NULL));
+	assert_int_equal(lease_db_staged(pair_fstore(pr)), 0);
+	assert_int_equal(rp->stream.failures, 0);
+	assert_int_equal(fo_tx_inflight(&rp->stream.tx), 0);
+	assert_true(fp->sync.ctr.upd_acked > acked0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(bindings_reach_the_failover,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(ack_only_after_commit,
+		    setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
