@@ -448,17 +448,13 @@ pair_setup(struct pair *pr, const struct pair_opts *o)
 static void
 primary_signals_off(struct server *srv)
 {
-	ev_signal_stop(srv->loop, &srv->sigterm_w);
-	ev_signal_stop(srv->loop, &srv->sigint_w);
-	ev_signal_stop(srv->loop, &srv->sighup_w);
+	daemon_signals_stop(srv->loop, &srv->sigs);
 }
 
 static void
 failover_signals_off(struct fod *fod)
 {
-	ev_signal_stop(fod->loop, &fod->sigterm_w);
-	ev_signal_stop(fod->loop, &fod->sigint_w);
-	ev_signal_stop(fod->loop, &fod->sighup_w);
+	daemon_signals_stop(fod->loop, &fod->sigs);
 }
 
 void
