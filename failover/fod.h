@@ -46,6 +46,7 @@
 #include "park.h"
 #include "ping.h"
 #include "pool.h"
+#include "pool_load.h"
 #include "strbuf.h"
 #include "trap_limit.h"
 

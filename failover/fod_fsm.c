@@ -244,7 +244,7 @@ fod_edge_legal(enum fod_state from, enum fod_state to)
 }
 
 /* Working context of one fod_fsm_handle() call. */
-struct step {
+struct fod_step {
 	struct fod_fsm	*m;
 	struct fod_output *out;
 	const struct fod_event *ev;
@@ -258,7 +258,7 @@ struct step {
 #define DETAIL(ev)	((ev)->detail != NULL ? (ev)->detail : "")
 
 static struct fod_action *
-emit(struct step *st, enum fod_action_type type)
+emit(struct fod_step *st, enum fod_action_type type)
 {
 	struct fod_action *a;
 
@@ -274,7 +274,7 @@ emit(struct step *st, enum fod_action_type type)
 }
 
 static void
-notify(struct step *st, enum fod_notify n)
+notify(struct fod_step *st, enum fod_notify n)
 {
 	struct fod_action *a = emit(st, FOD_ACT_NOTIFY);
 
@@ -284,11 +284,11 @@ notify(struct step *st, enum fod_notify n)
 
 /* Reason for a step that notifies without a transition. */
 static void
-note(struct step *st, const char *fmt, ...)
+note(struct fod_step *st, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
-note(struct step *st, const char *fmt, ...)
+note(struct fod_step *st, const char *fmt, ...)
 {
 	va_list	 ap;
 
@@ -298,7 +298,7 @@ note(struct step *st, const char *fmt, ...)
 }
 
 static void
-arm(struct step *st, enum fod_timer t, double secs)
+arm(struct fod_step *st, enum fod_timer t, double secs)
 {
 	struct fod_action *a = emit(st, FOD_ACT_ARM_TIMER);
 
@@ -310,7 +310,7 @@ arm(struct step *st, enum fod_timer t, double secs)
 }
 
 static void
-cancel(struct step *st, enum fod_timer t)
+cancel(struct fod_step *st, enum fod_timer t)
 {
 	struct fod_action *a;
 
@@ -326,7 +326,7 @@ cancel(struct step *st, enum fod_timer t)
  * False for an expiry the loop delivered after we cancelled it.
  */
 static bool
-fired(struct step *st, enum fod_timer t)
+fired(struct fod_step *st, enum fod_timer t)
 {
 	if ((st->m->armed & (1u << t)) == 0)
 		return false;
@@ -335,7 +335,7 @@ fired(struct step *st, enum fod_timer t)
 }
 
 static void
-send_poll(struct step *st)
+send_poll(struct fod_step *st)
 {
 	struct fod_fsm	*m = st->m;
 
@@ -346,7 +346,7 @@ send_poll(struct step *st)
 }
 
 static void
-send_sync_req(struct step *st)
+send_sync_req(struct fod_step *st)
 {
 	emit(st, FOD_ACT_SEND_SYNC_REQ);
 	st->m->ctr.sync_req_sent++;
@@ -358,7 +358,7 @@ send_sync_req(struct step *st)
  * fod_set_state() cancels POLL_RPL.
  */
 static void
-poll_answered(struct step *st, bool by_bind_upd, bool arm_next)
+poll_answered(struct fod_step *st, bool by_bind_upd, bool arm_next)
 {
 	struct fod_fsm	*m = st->m;
 
@@ -375,7 +375,7 @@ poll_answered(struct step *st, bool by_bind_upd, bool arm_next)
 
 /* A sign of life from the primary: ends a not-responding episode. */
 static void
-alive(struct step *st)
+alive(struct fod_step *st)
 {
 	if (!st->m->primary_down)
 		return;
@@ -384,7 +384,7 @@ alive(struct step *st)
 }
 
 static void
-declare_down(struct step *st)
+declare_down(struct fod_step *st)
 {
 	if (st->m->primary_down)
 		return;
@@ -393,7 +393,7 @@ declare_down(struct step *st)
 }
 
 static void
-end_takeover(struct step *st)
+end_takeover(struct fod_step *st)
 {
 	if (!st->m->in_takeover)
 		return;
@@ -408,7 +408,7 @@ end_takeover(struct step *st)
  * entering it means (serving, polls, traps).
  */
 static void
-enter(struct step *st, enum fod_state from, enum fod_state to)
+enter(struct fod_step *st, enum fod_state from, enum fod_state to)
 {
 	struct fod_fsm	*m = st->m;
 	unsigned	 t;
@@ -482,11 +482,11 @@ enter(struct step *st, enum fod_state from, enum fod_state to)
  * edge, records the history and the reason, then enters `to`.
  */
 static void
-fod_set_state(struct step *st, enum fod_state to, const char *fmt, ...)
+fod_set_state(struct fod_step *st, enum fod_state to, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static void
-fod_set_state(struct step *st, enum fod_state to, const char *fmt, ...)
+fod_set_state(struct fod_step *st, enum fod_state to, const char *fmt, ...)
 {
 	struct fod_fsm	*m = st->m;
 	struct fod_output *out = st->out;
@@ -520,7 +520,7 @@ fod_set_state(struct step *st, enum fod_state to, const char *fmt, ...)
 }
 
 static void
-on_start(struct step *st)
+on_start(struct fod_step *st)
 {
 	struct fod_fsm	*m = st->m;
 	const char	*how = m->state == FOD_STOPPED ? "operator start" :
@@ -540,7 +540,7 @@ on_start(struct step *st)
 }
 
 static void
-sync_failed(struct step *st, const char *why)
+sync_failed(struct fod_step *st, const char *why)
 {
 	struct fod_fsm	*m = st->m;
 
@@ -555,7 +555,7 @@ sync_failed(struct step *st, const char *why)
 }
 
 static void
-on_syncing(struct step *st)
+on_syncing(struct fod_step *st)
 {
 	struct fod_fsm	*m = st->m;
 	const struct fod_event *ev = st->ev;
@@ -626,7 +626,7 @@ on_syncing(struct step *st)
 }
 
 static void
-on_monitoring(struct step *st)
+on_monitoring(struct fod_step *st)
 {
 	struct fod_fsm	*m = st->m;
 	const struct fod_event *ev = st->ev;
@@ -691,7 +691,7 @@ on_monitoring(struct step *st)
 
 /* Take every subnet back after a partial hand-back (see top). */
 static void
-reclaim_all(struct step *st, const char *why)
+reclaim_all(struct fod_step *st, const char *why)
 {
 	st->m->partial = false;
 	emit(st, FOD_ACT_START_SERVING_ALL);
@@ -699,7 +699,7 @@ reclaim_all(struct step *st, const char *why)
 }
 
 static void
-on_takeover(struct step *st)
+on_takeover(struct fod_step *st)
 {
 	struct fod_fsm	*m = st->m;
 	const struct fod_event *ev = st->ev;
@@ -776,7 +776,7 @@ on_takeover(struct step *st)
 }
 
 static void
-on_returning(struct step *st)
+on_returning(struct fod_step *st)
 {
 	struct fod_fsm	*m = st->m;
 	const struct fod_event *ev = st->ev;
@@ -853,7 +853,7 @@ is_message(enum fod_event_type t)
 }
 
 static void
-dispatch(struct step *st)
+dispatch(struct fod_step *st)
 {
 	struct fod_fsm	*m = st->m;
 	const struct fod_event *ev = st->ev;
@@ -970,7 +970,7 @@ int
 fod_fsm_handle(struct fod_fsm *m, const struct fod_event *ev, double now,
     struct fod_output *out)
 {
-	struct step	 st;
+	struct fod_step	 st;
 
 	if (out != NULL)
 		memset(out, 0, sizeof(*out));

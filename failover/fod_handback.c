@@ -42,36 +42,36 @@ static void	retry_cb(struct ev_loop *, ev_timer *, int);
 int
 fod_handback_init(struct fod_peer *p)
 {
-	struct fod_handback *handback = &p->handback;
+	struct fod_handback *h = &p->handback;
 	size_t	 n = p->view.nsubnets;
 
-	handback->st.cur = SIZE_MAX;
-	if ((handback->sub = calloc(n ? n : 1, sizeof(*handback->sub))) == NULL ||
-	    (handback->local = calloc(n ? n : 1, sizeof(*handback->local))) == NULL)
+	h->st.cur = SIZE_MAX;
+	if ((h->sub = calloc(n ? n : 1, sizeof(*h->sub))) == NULL ||
+	    (h->local = calloc(n ? n : 1, sizeof(*h->local))) == NULL)
 		return -1;
-	if (fo_tx_init(&handback->tx, FOD_HANDBACK_WINDOW, p->policy.wait_sync_bind_ack,
-	    p->policy.sync_bind_retry_max) < 0)
+	if (fo_tx_init(&h->tx, FOD_HANDBACK_WINDOW,
+	    p->policy.wait_sync_bind_ack, p->policy.sync_bind_retry_max) < 0)
 		return -1;
-	ev_timer_init(&handback->retry_w, retry_cb, 1.0, 0.0);
-	handback->retry_w.data = p;
+	ev_timer_init(&h->retry_w, retry_cb, 1.0, 0.0);
+	h->retry_w.data = p;
 	return 0;
 }
 
 void
 fod_handback_free(struct fod_peer *p)
 {
-	struct fod_handback *handback = &p->handback;
+	struct fod_handback *h = &p->handback;
 
 	if (p->loop != NULL)
-		ev_timer_stop(p->loop, &handback->retry_w);
-	if (handback->local != NULL)
+		ev_timer_stop(p->loop, &h->retry_w);
+	if (h->local != NULL)
 		for (size_t i = 0; i < p->view.nsubnets; i++)
-			free(handback->local[i].v);
-	free(handback->local);
-	free(handback->sub);
-	free(handback->ents);
-	fo_tx_free(&handback->tx);
-	memset(handback, 0, sizeof(*handback));
+			free(h->local[i].v);
+	free(h->local);
+	free(h->sub);
+	free(h->ents);
+	fo_tx_free(&h->tx);
+	memset(h, 0, sizeof(*h));
 }
 
 void
@@ -131,7 +131,7 @@ ours(const struct fod_peer *p, const struct lease *l)
 static int
 ent_add(struct fod_peer *p, const struct lease *l)
 {
-	struct fod_handback *handback = &p->handback;
+	struct fod_handback *h = &p->handback;
 	struct fod_handback_ent *e;
 	size_t	 len;
 
@@ -139,30 +139,31 @@ ent_add(struct fod_peer *p, const struct lease *l)
 	 * nothing it does not know. */
 	if (l->state == LEASE_OFFERED || l->state == LEASE_FREE)
 		return 0;
-	if (handback->n == handback->ents_cap) {
-		size_t ncap = handback->ents_cap ? handback->ents_cap * 2 : 1024;
-		struct fod_handback_ent *nv = realloc(handback->ents, ncap * sizeof(*nv));
+	if (h->n == h->ents_cap) {
+		size_t ncap = h->ents_cap ? h->ents_cap * 2 : 1024;
+		struct fod_handback_ent *nv = realloc(h->ents,
+		    ncap * sizeof(*nv));
 
 		if (nv == NULL)
 			return -1;
-		handback->ents = nv;
-		handback->ents_cap = ncap;
+		h->ents = nv;
+		h->ents_cap = ncap;
 	}
-	e = &handback->ents[handback->n];
+	e = &h->ents[h->n];
 	len = lease_encode(l, e->rec, sizeof(e->rec));
 	if (len == 0 || len > p->proto.lease_max) {
 		/* SyncBindingBufSize below the record: cannot be sent
 		 * (protocol 9.4); counted and shown in status. */
-		handback->skipped_big++;
+		h->skipped_big++;
 		return 0;
 	}
 	e->len = (uint16_t)len;
 	e->addr = l->addr;
-	handback->n++;
+	h->n++;
 	return 0;
 }
 
-struct walk {
+struct handback_walk {
 	struct fod_peer	*p;
 	uint32_t	 lo, hi;
 	int		 err;
@@ -171,7 +172,7 @@ struct walk {
 static int
 walk_cb(const struct lease *l, void *arg)
 {
-	struct walk *w = arg;
+	struct handback_walk *w = arg;
 
 	if (l->addr < w->lo || l->addr > w->hi)
 		return 0;
@@ -191,15 +192,15 @@ static int
 collect(struct fod_peer *p, size_t i)
 {
 	const struct cfg_subnet *sn = &p->view.subnets[i];
-	struct fod_handback *handback = &p->handback;
-	struct fod_addrvec *v = &handback->local[i];
+	struct fod_handback *h = &p->handback;
+	struct fod_addrvec *v = &h->local[i];
 	struct lease l;
 	size_t	 k, u = 0;
 	int	 rc;
 
-	handback->n = 0;
-	if (handback->st.full) {
-		struct walk w = { .p = p, .lo = sn->network,
+	h->n = 0;
+	if (h->st.full) {
+		struct handback_walk w = { .p = p, .lo = sn->network,
 		    .hi = sn->network | ~sn->mask };
 
 		return lease_db_foreach(p->db, walk_cb, &w);
@@ -242,51 +243,51 @@ send_marker(struct fod_peer *p, uint8_t type, uint64_t seq)
 static void
 arm_retry(struct fod_peer *p)
 {
-	struct fod_handback *handback = &p->handback;
-	double	 d = fo_tx_deadline(&handback->tx), in;
+	struct fod_handback *h = &p->handback;
+	double	 d = fo_tx_deadline(&h->tx), in;
 
-	ev_timer_stop(p->loop, &handback->retry_w);
+	ev_timer_stop(p->loop, &h->retry_w);
 	if (d == 0)
 		return;
 	in = d - ev_now(p->loop);
-	ev_timer_set(&handback->retry_w, in > 0.001 ? in : 0.001, 0.0);
-	ev_timer_start(p->loop, &handback->retry_w);
+	ev_timer_set(&h->retry_w, in > 0.001 ? in : 0.001, 0.0);
+	ev_timer_start(p->loop, &h->retry_w);
 }
 
 /* Fill the window: as many updates as it takes, packed per datagram. */
 static void
 pump(struct fod_peer *p)
 {
-	struct fod_handback *handback = &p->handback;
+	struct fod_handback *h = &p->handback;
 	struct fo_msg *m = p->proto.mt;
 	double	 now = ev_now(p->loop);
 
-	while (handback->next < handback->n && !fo_tx_full(&handback->tx)) {
-		size_t	 room = handback->tx.cap - fo_tx_inflight(&handback->tx);
-		size_t	 k0 = handback->next;
+	while (h->next < h->n && !fo_tx_full(&h->tx)) {
+		size_t	 room = h->tx.cap - fo_tx_inflight(&h->tx);
+		size_t	 k0 = h->next;
 
 		fod_msg_init_to_primary(p, m, FO_BIND_UPD);
-		while (handback->next < handback->n && handback->next - k0 < room) {
-			struct fod_handback_ent *e = &handback->ents[handback->next];
+		while (h->next < h->n && h->next - k0 < room) {
+			struct fod_handback_ent *e = &h->ents[h->next];
 
 			if (!fo_msg_add_update(m, e->seq, e->rec, e->len,
 			    p->dgram_max))
 				break;
-			handback->next++;
+			h->next++;
 		}
-		if (handback->next == k0)
-			break;		/* cannot happen: one always fits */
+		if (h->next == k0)
+			break;	/* cannot happen: one always fits */
 		(void)fod_msg_send(p, m);
-		for (size_t k = k0; k < handback->next; k++)
-			(void)fo_tx_sent(&handback->tx, handback->ents[k].seq,
-			    handback->ents[k].addr, now);
+		for (size_t k = k0; k < h->next; k++)
+			(void)fo_tx_sent(&h->tx, h->ents[k].seq,
+			    h->ents[k].addr, now);
 	}
-	if (handback->next == handback->n && !handback->done_sent &&
-	    fo_tx_inflight(&handback->tx) == 0) {
+	if (h->next == h->n && !h->done_sent &&
+	    fo_tx_inflight(&h->tx) == 0) {
 		/* Step 4: every update is acknowledged (durable there). */
-		send_marker(p, FO_SUBNET_SYNC_DONE, handback->base + handback->n + 1);
-		(void)fo_tx_sent(&handback->tx, handback->base + handback->n + 1, 0, now);
-		handback->done_sent = true;
+		send_marker(p, FO_SUBNET_SYNC_DONE, h->base + h->n + 1);
+		(void)fo_tx_sent(&h->tx, h->base + h->n + 1, 0, now);
+		h->done_sent = true;
 	}
 	arm_retry(p);
 }
@@ -294,15 +295,15 @@ pump(struct fod_peer *p)
 static enum begin_res
 begin(struct fod_peer *p, size_t i)
 {
-	struct fod_handback *handback = &p->handback;
+	struct fod_handback *h = &p->handback;
 	const struct cfg_subnet *sn = &p->view.subnets[i];
 	struct pool *pl = pool_set_get(p->pools, i);
 	int	 rc;
 
-	handback->st.cur = i;
-	handback->was_serving = pool_is_serving(pl);
+	h->st.cur = i;
+	h->was_serving = pool_is_serving(pl);
 	fod_peer_serve(p, i, false);
-	handback->sub[i] = FOD_SUB_SYNCING;
+	h->sub[i] = FOD_SUB_SYNCING;
 	/* Grants of this subnet up to now must be in the store we read. */
 	if (fod_commit(p) != 0 || (rc = collect(p, i)) != 0) {
 		log_err("primary=%s: hand-back of subnet %s: cannot read the "
@@ -315,14 +316,14 @@ begin(struct fod_peer *p, size_t i)
 	 * primary: CtlRet covers it.  After a takeover every subnet goes
 	 * through the markers, so each one changes hands on its own.
 	 */
-	if (!handback->from_takeover && handback->n == 0) {
-		handback->sub[i] = FOD_SUB_BACK;
-		handback->st.cur = SIZE_MAX;
+	if (!h->from_takeover && h->n == 0) {
+		h->sub[i] = FOD_SUB_BACK;
+		h->st.cur = SIZE_MAX;
 		return HANDBACK_SKIPPED;
 	}
-	handback->base = fod_store_local_seq(p);
-	for (size_t k = 0; k < handback->n; k++)
-		handback->ents[k].seq = fod_store_local_seq(p);
+	h->base = fod_store_local_seq(p);
+	for (size_t k = 0; k < h->n; k++)
+		h->ents[k].seq = fod_store_local_seq(p);
 	(void)fod_store_local_seq(p);		/* the DONE marker */
 	/* Numbers handed out are on disk before they are on the wire. */
 	if (fod_store_save(p) != 0) {
@@ -330,13 +331,13 @@ begin(struct fod_peer *p, size_t i)
 		    "sequence", p->name, sn->name);
 		return HANDBACK_FAILED;
 	}
-	fo_tx_reset(&handback->tx);
-	handback->next = 0;
-	handback->done_sent = false;
+	fo_tx_reset(&h->tx);
+	h->next = 0;
+	h->done_sent = false;
 	log_info("primary=%s: handing back subnet %s: %zu binding%s", p->name,
-	    sn->name, handback->n, handback->n == 1 ? "" : "s");
-	send_marker(p, FO_SUBNET_SYNC_START, handback->base);
-	(void)fo_tx_sent(&handback->tx, handback->base, 0, ev_now(p->loop));
+	    sn->name, h->n, h->n == 1 ? "" : "s");
+	send_marker(p, FO_SUBNET_SYNC_START, h->base);
+	(void)fo_tx_sent(&h->tx, h->base, 0, ev_now(p->loop));
 	pump(p);
 	fod_peer_changed(p);
 	return HANDBACK_STARTED;
@@ -352,25 +353,25 @@ fail(struct fod_peer *p, const char *detail)
 static void
 all_done(struct fod_peer *p)
 {
-	struct fod_handback *handback = &p->handback;
+	struct fod_handback *h = &p->handback;
 
-	handback->active = false;
-	handback->st.cur = SIZE_MAX;
-	ev_timer_stop(p->loop, &handback->retry_w);
+	h->active = false;
+	h->st.cur = SIZE_MAX;
+	ev_timer_stop(p->loop, &h->retry_w);
 	/* Every local sequence so far was handed back. */
 	fod_store_handed_back(p);
 	for (size_t i = 0; i < p->view.nsubnets; i++)
-		handback->local[i].n = 0;
-	if (handback->st.full && p->proto.ctl_store_known)
+		h->local[i].n = 0;
+	if (h->st.full && p->proto.ctl_store_known)
 		fod_store_adopt_primary(p, p->proto.ctl_store_id);
 	(void)fod_store_save(p);
-	p->handback.st.last_leases = handback->st.sent_total;
-	handback->ctl_ret_count = handback->st.sent_total;
-	p->handback.st.last_secs = ev_now(p->loop) - handback->started;
+	p->handback.st.last_leases = h->st.sent_total;
+	h->ctl_ret_count = h->st.sent_total;
+	p->handback.st.last_secs = ev_now(p->loop) - h->started;
 	log_info("primary=%s: hand-back complete: %zu binding%s in %.3f s%s",
-	    p->name, handback->st.sent_total,
-	    handback->st.sent_total == 1 ? "" : "s", handback->st.last_secs,
-	    handback->skipped_big ? "; some records were larger than "
+	    p->name, h->st.sent_total,
+	    h->st.sent_total == 1 ? "" : "s", h->st.last_secs,
+	    h->skipped_big ? "; some records were larger than "
 	    "SyncBindingBufSize and not sent" : "");
 	fod_peer_event_simple(p, FOD_EV_ALL_HANDED_BACK, NULL);
 }
@@ -379,11 +380,11 @@ all_done(struct fod_peer *p)
 static void
 advance(struct fod_peer *p)
 {
-	struct fod_handback *handback = &p->handback;
+	struct fod_handback *h = &p->handback;
 	char	 detail[FSM_REASON_MAX + 1];
 
 	for (size_t i = 0; i < p->view.nsubnets; i++) {
-		if (handback->sub[i] == FOD_SUB_BACK)
+		if (h->sub[i] == FOD_SUB_BACK)
 			continue;
 		switch (begin(p, i)) {
 		case HANDBACK_STARTED:
@@ -403,36 +404,36 @@ advance(struct fod_peer *p)
 void
 fod_handback_start(struct fod_peer *p)
 {
-	struct fod_handback *handback = &p->handback;
+	struct fod_handback *h = &p->handback;
 
-	if (handback->st.cur != SIZE_MAX) {
+	if (h->st.cur != SIZE_MAX) {
 		/* Restart (the primary restarted meanwhile): the subnet in
 		 * progress goes through the markers again. */
-		ev_timer_stop(p->loop, &handback->retry_w);
-		handback->st.cur = SIZE_MAX;
+		ev_timer_stop(p->loop, &h->retry_w);
+		h->st.cur = SIZE_MAX;
 	}
-	handback->active = true;
-	handback->from_takeover = p->act.fsm.returning_from_takeover;
+	h->active = true;
+	h->from_takeover = p->act.fsm.returning_from_takeover;
 	if (p->proto.ctl_store_known)
-		handback->st.full = !p->meta.p_store_known ||
+		h->st.full = !p->meta.p_store_known ||
 		    memcmp(p->proto.ctl_store_id, p->meta.p_store_id,
 		    FO_STORE_ID_LEN) != 0;
 	else
-		handback->st.full = !p->meta.p_store_known ||
+		h->st.full = !p->meta.p_store_known ||
 		    p->meta.p_store_changed;
-	handback->started = ev_now(p->loop);
-	handback->st.sent_total = 0;
-	handback->skipped_big = 0;
+	h->started = ev_now(p->loop);
+	h->st.sent_total = 0;
+	h->skipped_big = 0;
 	/* A hand-back always starts over from the first subnet: one that
 	 * went back before a failure or restart goes through the markers
 	 * again, which is harmless and gives the primary its bindings. */
 	for (size_t i = 0; i < p->view.nsubnets; i++)
-		if (handback->sub[i] != FOD_SUB_HELD && !pool_is_serving(
+		if (h->sub[i] != FOD_SUB_HELD && !pool_is_serving(
 		    pool_set_get(p->pools, i)))
-			handback->sub[i] = FOD_SUB_HELD;
-	fo_tx_reset(&handback->tx);
+			h->sub[i] = FOD_SUB_HELD;
+	fo_tx_reset(&h->tx);
 	log_info("primary=%s: handing back %s, subnet by subnet", p->name,
-	    handback->st.full ? "every binding we hold (its lease store is not the "
+	    h->st.full ? "every binding we hold (its lease store is not the "
 	    "one our copy came from)" : "the bindings we changed");
 	advance(p);
 }
@@ -447,46 +448,46 @@ fod_handback_next(struct fod_peer *p)
 void
 fod_handback_abort(struct fod_peer *p)
 {
-	struct fod_handback *handback = &p->handback;
+	struct fod_handback *h = &p->handback;
 
-	if (handback->st.cur != SIZE_MAX) {
-		if (handback->was_serving)
-			fod_peer_serve(p, handback->st.cur, true);
-		handback->sub[handback->st.cur] = FOD_SUB_HELD;
+	if (h->st.cur != SIZE_MAX) {
+		if (h->was_serving)
+			fod_peer_serve(p, h->st.cur, true);
+		h->sub[h->st.cur] = FOD_SUB_HELD;
 	}
-	ev_timer_stop(p->loop, &handback->retry_w);
-	fo_tx_reset(&handback->tx);
-	handback->st.cur = SIZE_MAX;
-	handback->active = false;
+	ev_timer_stop(p->loop, &h->retry_w);
+	fo_tx_reset(&h->tx);
+	h->st.cur = SIZE_MAX;
+	h->active = false;
 }
 
 static void
 subnet_done(struct fod_peer *p)
 {
-	struct fod_handback *handback = &p->handback;
-	size_t	 i = handback->st.cur;
+	struct fod_handback *h = &p->handback;
+	size_t	 i = h->st.cur;
 
-	handback->sub[i] = FOD_SUB_BACK;
-	handback->st.sent_total += handback->n;
+	h->sub[i] = FOD_SUB_BACK;
+	h->st.sent_total += h->n;
 	fod_peer_changed(p);
-	ev_timer_stop(p->loop, &handback->retry_w);
+	ev_timer_stop(p->loop, &h->retry_w);
 	log_info("primary=%s: subnet %s handed back (%zu binding%s)", p->name,
-	    p->view.subnets[i].name, handback->n, handback->n == 1 ? "" : "s");
-	handback->st.cur = SIZE_MAX;
+	    p->view.subnets[i].name, h->n, h->n == 1 ? "" : "s");
+	h->st.cur = SIZE_MAX;
 	fod_peer_event_simple(p, FOD_EV_SUBNET_HANDED_BACK, NULL);
 }
 
 void
 fod_handback_on_ack(struct fod_peer *p, const struct fo_msg *m)
 {
-	struct fod_handback *handback = &p->handback;
+	struct fod_handback *h = &p->handback;
 
 	/* Acks of an abandoned hand-back are stale: nothing to do. */
-	if (!handback->active || handback->st.cur == SIZE_MAX)
+	if (!h->active || h->st.cur == SIZE_MAX)
 		return;
 	for (size_t i = 0; i < m->n_acks; i++)
-		fo_tx_ack(&handback->tx, m->acks[i].first, m->acks[i].last);
-	if (handback->done_sent && fo_tx_inflight(&handback->tx) == 0)
+		fo_tx_ack(&h->tx, m->acks[i].first, m->acks[i].last);
+	if (h->done_sent && fo_tx_inflight(&h->tx) == 0)
 		subnet_done(p);
 	else
 		pump(p);
@@ -496,7 +497,7 @@ static void
 retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct fod_peer *p = w->data;
-	struct fod_handback *handback = &p->handback;
+	struct fod_handback *h = &p->handback;
 	struct fo_msg *m = p->proto.mt;
 	struct fo_tx_entry e;
 	enum fo_tx_due d;
@@ -505,33 +506,34 @@ retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	if (handback->st.cur == SIZE_MAX)
+	if (h->st.cur == SIZE_MAX)
 		return;
-	while ((d = fo_tx_due(&handback->tx, ev_now(p->loop), &e)) != FO_TX_NONE) {
+	while ((d = fo_tx_due(&h->tx, ev_now(p->loop), &e)) != FO_TX_NONE) {
 		if (d == FO_TX_FAILED) {
 			if (open)
 				(void)fod_msg_send(p, m);
 			snprintf(detail, sizeof(detail), "subnet %s: no ack "
-			    "after %u tries", p->view.subnets[handback->st.cur].name,
+			    "after %u tries", p->view.subnets[h->st.cur].name,
 			    p->policy.sync_bind_retry_max + 1);
 			log_warn("primary=%s: hand-back of %s", p->name,
 			    detail);
 			fail(p, detail);
 			return;
 		}
-		if (e.seq == handback->base || e.seq == handback->base + handback->n + 1) {
+		if (e.seq == h->base || e.seq == h->base + h->n + 1) {
 			/* send_marker builds in the same scratch. */
 			if (open)
 				(void)fod_msg_send(p, m);
 			open = false;
-			send_marker(p, e.seq == handback->base ?
+			send_marker(p, e.seq == h->base ?
 			    FO_SUBNET_SYNC_START : FO_SUBNET_SYNC_DONE, e.seq);
 			continue;
 		}
 		/* An update: resent with a fresh header (protocol 7),
 		 * several per datagram when they are due together. */
 		{
-			struct fod_handback_ent *x = &handback->ents[e.seq - handback->base - 1];
+			struct fod_handback_ent *x =
+			    &h->ents[e.seq - h->base - 1];
 
 			if (open && !fo_msg_add_update(m, x->seq, x->rec,
 			    x->len, p->dgram_max)) {

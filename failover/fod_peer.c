@@ -172,27 +172,17 @@ peer_main(void *arg)
 
 /* ------------------------------------------------------ lifecycle */
 
-struct load_tally {
-	struct fod_peer	*p;
-	size_t		 n[POOL_LOAD_NOMEM + 1];
-};
-
-static int
-load_one(const struct lease *l, void *arg)
+/* A grant of ours not handed back yet: the hand-back will send it. */
+static void
+note_local(const struct lease *l, void *arg)
 {
-	struct load_tally *t = arg;
-	struct fod_peer *p = t->p;
-	enum pool_load r = pool_load_lease(p->pools, l);
-	struct pool *pl;
+	struct fod_peer *p = arg;
+	struct pool	*pl;
 
-	t->n[r]++;
-	if (r == POOL_LOAD_NOMEM)
-		return ENOMEM;
 	if ((l->seq & FOD_LOCAL_SEQ_BIT) != 0 &&
 	    l->seq > p->meta.handback_through &&
 	    (pl = pool_set_find(p->pools, l->addr)) != NULL)
 		fod_handback_note_local(p, pool_index(pl), l->addr);
-	return 0;
 }
 
 static void
@@ -270,7 +260,7 @@ open_loop(struct fod_peer *p, const struct cfg_fo_primary *pc, char *err,
 static int
 open_store(struct fod_peer *p, char *err, size_t errlen, int *exit_code)
 {
-	struct load_tally t;
+	struct pool_load_tally t;
 	uint64_t seed;
 	char	 e2[512];
 
@@ -305,19 +295,16 @@ open_store(struct fod_peer *p, char *err, size_t errlen, int *exit_code)
 		return -1;
 	}
 	fod_serve_engine_init(p);
-	memset(&t, 0, sizeof(t));
-	t.p = p;
-	if (lease_db_foreach(p->db, load_one, &t) != 0) {
+	if (pool_load_store(p->pools, p->db, &t, note_local, p) != 0) {
 		snprintf(err, errlen, "primary=%s: loading leases failed",
 		    p->name);
 		return -1;
 	}
 	log_info("primary=%s: %zu binding%s in the store%s%s", p->name,
-	    t.n[POOL_LOAD_OK] + t.n[POOL_LOAD_EXCLUDED],
-	    t.n[POOL_LOAD_OK] + t.n[POOL_LOAD_EXCLUDED] == 1 ? "" : "s",
+	    pool_load_held(&t), pool_load_held(&t) == 1 ? "" : "s",
 	    p->meta.takeover ? "; a takeover was in progress" : "",
-	    t.n[POOL_LOAD_OUTSIDE] + t.n[POOL_LOAD_NO_SUBNET] ?
-	    "; some lie outside the configured ranges" : "");
+	    pool_load_outside(&t) ? "; some lie outside the configured "
+	    "ranges" : "");
 	/* Nothing is served until the machine says so. */
 	for (size_t i = 0; i < pool_set_count(p->pools); i++)
 		pool_set_serving(pool_set_get(p->pools, i), false);

@@ -165,7 +165,7 @@ pr_edge_legal(enum pr_state from, enum pr_state to)
 }
 
 /* Working context of one pr_fsm_handle() call. */
-struct step {
+struct pr_step {
 	struct pr_fsm	*m;
 	struct pr_output *out;
 	double		 now;
@@ -173,7 +173,7 @@ struct step {
 };
 
 static void
-emit(struct step *st, enum pr_action_type type)
+emit(struct pr_step *st, enum pr_action_type type)
 {
 	struct pr_action *a;
 
@@ -188,7 +188,7 @@ emit(struct step *st, enum pr_action_type type)
 }
 
 static void
-emit_subnet(struct step *st, enum pr_action_type type, uint32_t subnet)
+emit_subnet(struct pr_step *st, enum pr_action_type type, uint32_t subnet)
 {
 	emit(st, type);
 	if (st->err == FSM_OK)
@@ -196,7 +196,7 @@ emit_subnet(struct step *st, enum pr_action_type type, uint32_t subnet)
 }
 
 static void
-notify(struct step *st, enum pr_notify n)
+notify(struct pr_step *st, enum pr_notify n)
 {
 	emit(st, PR_ACT_NOTIFY);
 	if (st->err == FSM_OK)
@@ -204,7 +204,7 @@ notify(struct step *st, enum pr_notify n)
 }
 
 static void
-arm(struct step *st)
+arm(struct pr_step *st)
 {
 	emit(st, PR_ACT_ARM_TIMER);
 	if (st->err != FSM_OK)
@@ -216,7 +216,7 @@ arm(struct step *st)
 }
 
 static void
-cancel(struct step *st)
+cancel(struct pr_step *st)
 {
 	if (!st->m->timer_armed)
 		return;
@@ -228,7 +228,7 @@ cancel(struct step *st)
 }
 
 static void
-send_ctl_req(struct step *st)
+send_ctl_req(struct pr_step *st)
 {
 	emit(st, PR_ACT_SEND_CTL_REQ);
 	st->m->ctr.ctl_req_sent++;
@@ -240,11 +240,11 @@ send_ctl_req(struct step *st)
  * `to`.
  */
 static void
-pr_set_state(struct step *st, enum pr_state to, const char *fmt, ...)
+pr_set_state(struct pr_step *st, enum pr_state to, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static void
-pr_set_state(struct step *st, enum pr_state to, const char *fmt, ...)
+pr_set_state(struct pr_step *st, enum pr_state to, const char *fmt, ...)
 {
 	struct pr_fsm	*m = st->m;
 	struct pr_output *out = st->out;
@@ -301,14 +301,14 @@ pr_set_state(struct step *st, enum pr_state to, const char *fmt, ...)
 
 /* The failover is making progress with the hand-back: wait afresh. */
 static void
-progress(struct step *st)
+progress(struct pr_step *st)
 {
 	st->m->ctr.ctl_req_retries = 0;
 	arm(st);
 }
 
 static void
-on_timer(struct step *st)
+on_timer(struct pr_step *st)
 {
 	struct pr_fsm	*m = st->m;
 	unsigned	 sent = m->ctr.ctl_req_retries + 1;
@@ -332,7 +332,7 @@ on_timer(struct step *st)
 }
 
 static void
-on_ctl_ret(struct step *st)
+on_ctl_ret(struct pr_step *st)
 {
 	st->m->ctr.ctl_ret_received++;
 	st->m->gave_up = false;
@@ -342,7 +342,7 @@ on_ctl_ret(struct step *st)
 }
 
 static void
-on_subnet_sync_start(struct step *st, uint32_t subnet)
+on_subnet_sync_start(struct pr_step *st, uint32_t subnet)
 {
 	struct pr_fsm	*m = st->m;
 
@@ -358,7 +358,7 @@ on_subnet_sync_start(struct step *st, uint32_t subnet)
 }
 
 static void
-on_subnet_sync_done(struct step *st, uint32_t subnet)
+on_subnet_sync_done(struct pr_step *st, uint32_t subnet)
 {
 	struct pr_fsm	*m = st->m;
 
@@ -372,7 +372,7 @@ on_subnet_sync_done(struct step *st, uint32_t subnet)
 }
 
 static void
-dispatch(struct step *st, const struct pr_event *ev)
+dispatch(struct pr_step *st, const struct pr_event *ev)
 {
 	struct pr_fsm	*m = st->m;
 	enum pr_state	 s = m->state;
@@ -480,7 +480,7 @@ int
 pr_fsm_handle(struct pr_fsm *m, const struct pr_event *ev, double now,
     struct pr_output *out)
 {
-	struct step	 st;
+	struct pr_step	 st;
 
 	if (out != NULL)
 		memset(out, 0, sizeof(*out));

@@ -122,7 +122,7 @@ q_clear(struct repl_queue *q)
 
 /* ---- walking the store ---- */
 
-struct walk {
+struct repl_walk {
 	struct repl_ent	*v;
 	size_t		 n, cap;
 	uint64_t	 above, upto;
@@ -131,7 +131,7 @@ struct walk {
 static int
 walk_cb(const struct lease *l, void *arg)
 {
-	struct walk *w = arg;
+	struct repl_walk *w = arg;
 
 	if (l->state == LEASE_OFFERED || l->seq <= w->above ||
 	    l->seq > w->upto)
@@ -165,7 +165,7 @@ qent_cmp(const void *a, const void *b)
  */
 static int
 store_walk(struct server *srv, uint64_t above, uint64_t upto,
-    struct walk *w)
+    struct repl_walk *w)
 {
 	int	 rc;
 
@@ -511,7 +511,7 @@ static void
 rewalk(struct server *srv)
 {
 	struct repl_stream *r = &repl_of(srv)->stream;
-	struct walk	 w;
+	struct repl_walk	 w;
 	int		 rc;
 
 	if ((rc = store_walk(srv, r->last_sent, UINT64_MAX, &w)) != 0) {
@@ -897,7 +897,7 @@ repl_sync_request(struct server *srv, const struct fo_msg *m)
 	struct repl_sync	*s = &rp->sync;
 	uint8_t		 id[LEASE_DB_STORE_ID_LEN];
 	uint64_t	 above = 0;
-	struct walk	 w;
+	struct repl_walk	 w;
 	int		 rc;
 
 	s->requests++;

@@ -225,60 +225,40 @@ hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	sb_free(&why);
 }
 
-struct load_tally {
-	struct pool_set	*pools;
-	size_t		 n[POOL_LOAD_NOMEM + 1];
-	int		 nomem;
-};
-
-static int
-load_one(const struct lease *l, void *arg)
-{
-	struct load_tally *t = arg;
-	enum pool_load r = pool_load_lease(t->pools, l);
-
-	t->n[r]++;
-	if (r == POOL_LOAD_NOMEM)
-		return ENOMEM;
-	return 0;
-}
-
 /* Rebuild pools from cfg and the lease store. */
 static int
 build_pools(struct server *srv, const struct config *cfg,
     struct pool_set **out, char *err, size_t errlen)
 {
-	struct load_tally t;
+	struct pool_load_tally t;
 	enum pool_err pe;
+	size_t	 held, outside;
 	int	 rc;
 
-	memset(&t, 0, sizeof(t));
 	if ((pe = pool_set_new(cfg, srv->hash_seed, out)) != POOL_OK) {
 		snprintf(err, errlen, "cannot build address pools: %s",
 		    pool_err_name(pe));
 		return EXIT_CONFIG;
 	}
-	t.pools = *out;
-	if ((rc = lease_db_foreach(srv->db, load_one, &t)) != 0) {
+	if ((rc = pool_load_store(*out, srv->db, &t, NULL, NULL)) != 0) {
 		snprintf(err, errlen, "loading leases: %s",
 		    lease_db_strerror(rc));
 		pool_set_free(*out);
 		*out = NULL;
 		return EXIT_STORE;
 	}
-	log_info("loaded %zu lease%s from the store", t.n[POOL_LOAD_OK] +
-	    t.n[POOL_LOAD_EXCLUDED], t.n[POOL_LOAD_OK] +
-	    t.n[POOL_LOAD_EXCLUDED] == 1 ? "" : "s");
+	held = pool_load_held(&t);
+	outside = pool_load_outside(&t);
+	log_info("loaded %zu lease%s from the store", held,
+	    held == 1 ? "" : "s");
 	if (t.n[POOL_LOAD_EXCLUDED])
 		log_warn("%zu stored lease%s now fall on excluded addresses; "
 		    "kept, never handed out again", t.n[POOL_LOAD_EXCLUDED],
 		    t.n[POOL_LOAD_EXCLUDED] == 1 ? "" : "s");
-	if (t.n[POOL_LOAD_OUTSIDE] + t.n[POOL_LOAD_NO_SUBNET])
+	if (outside)
 		log_warn("%zu stored lease%s lie outside every configured "
-		    "range; kept on disk, not served",
-		    t.n[POOL_LOAD_OUTSIDE] + t.n[POOL_LOAD_NO_SUBNET],
-		    t.n[POOL_LOAD_OUTSIDE] + t.n[POOL_LOAD_NO_SUBNET] == 1 ?
-		    "" : "s");
+		    "range; kept on disk, not served", outside,
+		    outside == 1 ? "" : "s");
 	if (t.n[POOL_LOAD_INVALID])
 		log_warn("%zu stored lease record%s invalid, ignored",
 		    t.n[POOL_LOAD_INVALID], t.n[POOL_LOAD_INVALID] == 1 ?

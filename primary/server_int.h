@@ -29,6 +29,7 @@
 #include "park.h"
 #include "ping.h"
 #include "pool.h"
+#include "pool_load.h"
 #include "replicate.h"
 
 #define SRV_MAX_SOCKS		(1 + CFG_MAX_IFACES)
