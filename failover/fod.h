@@ -31,6 +31,7 @@
 #include "control.h"
 #include "daemon.h"
 #include "dhcp_reply.h"
+#include "dhcp_socks.h"
 #include "engine.h"
 #include "fo_accept.h"
 #include "fo_auth.h"
@@ -59,7 +60,6 @@
 #define FOD_LOCAL_SEQ_BIT	(UINT64_C(1) << 63)
 #endif
 
-#define FOD_MAX_SOCKS		(1 + CFG_MAX_IFACES)
 #define FOD_READ_BUDGET		1024	/* datagrams per socket wake-up */
 #define FOD_QUEUE_CAP		16384	/* items waiting for one thread */
 #define FOD_CHECKPOINT_SECS	30.0
@@ -512,14 +512,6 @@ struct fod_peer {
 
 /* ------------------------------------------------------ main thread */
 
-struct fod_sock {
-	int		 fd;
-	ev_io		 w;
-	struct fod	*fod;
-	bool		 relay;		/* bound to ServerAddress */
-	char		 ifname[16];
-};
-
 /* A subnet of some primary, for routing DHCP by address. */
 struct fod_route {
 	uint32_t	 network, mask;
@@ -549,9 +541,7 @@ struct fod {
 	struct lease_ckpt *ckpt;	/* checkpoint thread, or NULL */
 	int		 fod_fd;
 	ev_io		 fod_w;
-	size_t		 nsocks;
-	struct fod_sock	 socks[FOD_MAX_SOCKS];
-	struct ifaddr_table ifs;
+	struct dhcp_socks socks;	/* fod_dispatch.c */
 	struct ctl_server *ctl;
 
 	ev_timer	 checkpoint_w;

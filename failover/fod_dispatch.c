@@ -202,29 +202,12 @@ fod_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 
 /* ------------------------------------------------------ DHCP sockets */
 
-/* Our address on the interface a request came in on (RFC 2131 4.3.1). */
-static uint32_t
-iface_addr(struct fod *fod, unsigned int ifindex)
-{
-	const struct ifaddr_entry *ife = ifaddr_by_index(&fod->ifs, ifindex);
-
-	if (ife == NULL && ifindex != 0) {
-		/* Interfaces may have been (re)configured since start. */
-		char	 err[256];
-
-		ifaddr_free(&fod->ifs);
-		if (ifaddr_load(&fod->ifs, err, sizeof(err)) < 0)
-			log_warn("interface list: %s", err);
-		ife = ifaddr_by_index(&fod->ifs, ifindex);
-	}
-	return ife != NULL ? ife->addr : 0;
-}
 
 static void
 dhcp_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
-	struct fod_sock *sock = w->data;
-	struct fod *fod = sock->fod;
+	struct dhcp_sock *sock = w->data;
+	struct fod *fod = sock->owner;
 	bool	 woke[CFG_FO_MAX_PRIMARIES_LIMIT] = { false };
 	int	 total = 0, n;
 
@@ -258,7 +241,7 @@ dhcp_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 			}
 			ci = get_be32(pkt->buf + 12);
 			gi = get_be32(pkt->buf + 24);
-			ifa = gi != 0 ? 0 : iface_addr(fod, pkt->ifindex);
+			ifa = gi != 0 ? 0 : dhcp_socks_iface_addr(&fod->socks, pkt->ifindex);
 			link = gi != 0 ? gi : ifa;
 			if (gi == 0 && ci != 0)
 				pi = fod_route(fod, ci);
@@ -275,7 +258,7 @@ dhcp_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 			}
 			if ((it = fq_item_new(FQ_DHCP, pkt->len)) == NULL)
 				continue;
-			it->sock = (uint16_t)(sock - fod->socks);
+			it->sock = (uint16_t)dhcp_socks_index(&fod->socks, sock);
 			it->src_addr = pkt->src_addr;
 			it->src_port = pkt->src_port;
 			it->ifindex = pkt->ifindex;
@@ -296,26 +279,6 @@ dhcp_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 			fq_wake(&fod->peers[i]->inq);
 }
 
-static int
-add_sock(struct fod *fod, uint32_t addr, const char *ifname, bool relay,
-    char *err, size_t errlen)
-{
-	struct fod_sock *s = &fod->socks[fod->nsocks];
-
-	s->fd = netio_open_udp(addr, fod->cfg.server.dhcp_port, ifname, err,
-	    errlen);
-	if (s->fd < 0)
-		return -1;
-	s->fod = fod;
-	s->relay = relay;
-	snprintf(s->ifname, sizeof(s->ifname), "%s", ifname ? ifname : "");
-	ev_io_init(&s->w, dhcp_rx_cb, s->fd, EV_READ);
-	s->w.data = s;
-	ev_io_start(fod->loop, &s->w);
-	fod->nsocks++;
-	return 0;
-}
-
 int
 fod_open_sockets(struct fod *fod, char *err, size_t errlen)
 {
@@ -331,42 +294,19 @@ fod_open_sockets(struct fod *fod, char *err, size_t errlen)
 	ev_io_init(&fod->fod_w, fod_rx_cb, fod->fod_fd, EV_READ);
 	fod->fod_w.data = fod;
 	ev_io_start(fod->loop, &fod->fod_w);
-
-	if (ifaddr_load(&fod->ifs, e2, sizeof(e2)) < 0) {
-		snprintf(err, errlen, "interface list: %s", e2);
-		return -1;
-	}
-	/* As the primary (primary/dhcp_io.c): relayed traffic arrives at
-	 * our address; directly attached clients broadcast on each served
-	 * interface. */
-	if (add_sock(fod, sc->server_addr, NULL, true, err, errlen) < 0)
-		return -1;
-	for (size_t i = 0; i < sc->ninterfaces; i++) {
-		if (ifaddr_by_name(&fod->ifs, sc->interfaces[i]) == NULL) {
-			snprintf(err, errlen, "interface %s (Interfaces in "
-			    "[server]) does not exist or has no IPv4 address",
-			    sc->interfaces[i]);
-			return -1;
-		}
-		if (add_sock(fod, INADDR_ANY, sc->interfaces[i], false, err,
-		    errlen) < 0)
-			return -1;
-	}
-	return 0;
+	/* The DHCP sockets as the primary opens them. */
+	return dhcp_socks_open(&fod->socks, fod->loop, sc->server_addr,
+	    sc->dhcp_port, sc->interfaces, sc->ninterfaces, dhcp_rx_cb, fod,
+	    err, errlen);
 }
 
 void
 fod_close_sockets(struct fod *fod)
 {
-	for (size_t i = 0; i < fod->nsocks; i++) {
-		ev_io_stop(fod->loop, &fod->socks[i].w);
-		close(fod->socks[i].fd);
-	}
-	fod->nsocks = 0;
+	dhcp_socks_close(&fod->socks, fod->loop);
 	if (fod->fod_fd >= 0) {
 		ev_io_stop(fod->loop, &fod->fod_w);
 		close(fod->fod_fd);
 		fod->fod_fd = -1;
 	}
-	ifaddr_free(&fod->ifs);
 }

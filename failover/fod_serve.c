@@ -371,7 +371,7 @@ void
 fod_serve_packet(struct fod_peer *p, const struct fq_item *it)
 {
 	struct park_origin from = {
-		.fd = p->fod->socks[it->sock].fd, .ifindex = it->ifindex,
+		.fd = p->fod->socks.v[it->sock].fd, .ifindex = it->ifindex,
 		.src_addr = it->src_addr, .src_port = it->src_port,
 		.link_addr = it->link_addr, .iface_addr = it->iface_addr,
 	};

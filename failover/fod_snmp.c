@@ -21,21 +21,6 @@
 #include "version.h"
 
 
-static int32_t
-age_cs(double now, double then)
-{
-	double	 d;
-
-	if (then <= 0)
-		return -1;
-	d = (now - then) * 100.0;
-	if (d < 0)
-		d = 0;
-	if (d > 2147483647.0)
-		d = 2147483647.0;
-	return (int32_t)d;
-}
-
 /* Whole seconds to `until`, rounded up: "1" until the very end. */
 static uint32_t
 safe_left(double until, double now)
@@ -62,10 +47,10 @@ provide_primary(struct snmp_primary_row *r, const struct fod_peer *p,
 	if (!sn->valid)
 		r->state = SNMP_ST_STARTUP;
 	r->time_in_state = sn->ctr.state_since > 0 ?
-	    (uint32_t)age_cs(sn->now, sn->ctr.state_since) : 0;
-	r->last_poll_age = age_cs(sn->now, sn->msg.last_poll_sent);
-	r->last_reply_age = age_cs(sn->now, sn->msg.last_reply);
-	r->last_handback_age = age_cs(sn->now,
+	    (uint32_t)snmp_age_cs(sn->now, sn->ctr.state_since) : 0;
+	r->last_poll_age = snmp_age_cs(sn->now, sn->msg.last_poll_sent);
+	r->last_reply_age = snmp_age_cs(sn->now, sn->msg.last_reply);
+	r->last_handback_age = snmp_age_cs(sn->now,
 	    sn->ctr.last_handback_time);
 	r->polls_sent = sn->ctr.polls_sent;
 	r->polls_answered = sn->ctr.polls_answered;

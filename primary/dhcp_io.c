@@ -14,7 +14,7 @@
 
 #include "server_int.h"
 
-static void	handle_packet(struct server *, struct srv_sock *,
+static void	handle_packet(struct server *, struct dhcp_sock *,
 		    const struct netio_pkt *);
 
 static void
@@ -28,8 +28,8 @@ fmt_addr(uint32_t a, char *buf, size_t len)
 static void
 rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
-	struct srv_sock *sock = w->data;
-	struct server *srv = sock->srv;
+	struct dhcp_sock *sock = w->data;
+	struct server *srv = sock->owner;
 	int	 n, total = 0;
 
 	(void)loop;
@@ -72,31 +72,18 @@ static void
 link_of(struct server *srv, const struct netio_pkt *pkt,
     const struct dhcp_msg *m, uint32_t *link, uint32_t *iface_addr)
 {
-	const struct ifaddr_entry *ife;
-
 	*link = 0;
 	*iface_addr = 0;
 	if (m->giaddr != 0) {
 		*link = m->giaddr;
 		return;
 	}
-	ife = ifaddr_by_index(&srv->ifs, pkt->ifindex);
-	if (ife == NULL) {
-		/* Interfaces may have been (re)configured since start. */
-		char err[256];
-		ifaddr_free(&srv->ifs);
-		if (ifaddr_load(&srv->ifs, err, sizeof(err)) < 0)
-			log_warn("interface list: %s", err);
-		ife = ifaddr_by_index(&srv->ifs, pkt->ifindex);
-	}
-	if (ife != NULL) {
-		*link = ife->addr;
-		*iface_addr = ife->addr;
-	}
+	*link = *iface_addr = dhcp_socks_iface_addr(&srv->socks,
+	    pkt->ifindex);
 }
 
 static void
-queue_reply(struct server *srv, struct srv_sock *sock,
+queue_reply(struct server *srv, struct dhcp_sock *sock,
     const struct netio_pkt *pkt, uint32_t iface_addr,
     const struct dhcp_msg *req, struct engine_result *res)
 {
@@ -114,7 +101,7 @@ queue_reply(struct server *srv, struct srv_sock *sock,
 }
 
 static void
-apply_result(struct server *srv, struct srv_sock *sock,
+apply_result(struct server *srv, struct dhcp_sock *sock,
     const struct netio_pkt *pkt, uint32_t link, uint32_t iface_addr,
     const struct dhcp_msg *m, struct engine_result *res);
 
@@ -124,7 +111,7 @@ apply_result(struct server *srv, struct srv_sock *sock,
  * pinged, a REQUEST while the failover is asked to approve its binding.
  */
 static void
-park_origin_of(struct srv_sock *sock, const struct netio_pkt *pkt,
+park_origin_of(struct dhcp_sock *sock, const struct netio_pkt *pkt,
     uint32_t link, uint32_t iface_addr, struct park_origin *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -172,7 +159,7 @@ srv_cancel_parked(struct server *srv)
 }
 
 static void
-start_ping(struct server *srv, struct srv_sock *sock,
+start_ping(struct server *srv, struct dhcp_sock *sock,
     const struct netio_pkt *pkt, uint32_t link, uint32_t iface_addr,
     const struct dhcp_msg *m, const struct engine_result *res)
 {
@@ -194,7 +181,7 @@ start_ping(struct server *srv, struct srv_sock *sock,
  * retransmits its REQUEST every few seconds, is then asked about again.
  */
 static void
-start_approval(struct server *srv, struct srv_sock *sock,
+start_approval(struct server *srv, struct dhcp_sock *sock,
     const struct netio_pkt *pkt, uint32_t link, uint32_t iface_addr,
     const struct dhcp_msg *m, struct engine_result *res)
 {
@@ -231,7 +218,7 @@ srv_park_init(struct server *srv)
 }
 
 static void
-apply_result(struct server *srv, struct srv_sock *sock,
+apply_result(struct server *srv, struct dhcp_sock *sock,
     const struct netio_pkt *pkt, uint32_t link, uint32_t iface_addr,
     const struct dhcp_msg *m, struct engine_result *res)
 {
@@ -279,7 +266,7 @@ apply_result(struct server *srv, struct srv_sock *sock,
 }
 
 static void
-handle_packet(struct server *srv, struct srv_sock *sock,
+handle_packet(struct server *srv, struct dhcp_sock *sock,
     const struct netio_pkt *pkt)
 {
 	struct dhcp_msg *m = srv->msg;
@@ -354,53 +341,17 @@ srv_flush_outbox(struct server *srv)
 
 /* ---- sockets ---- */
 
-static int
-add_sock(struct server *srv, uint32_t addr, const char *ifname, bool relay,
-    char *err, size_t errlen)
-{
-	struct srv_sock *s = &srv->socks[srv->nsocks];
-
-	s->fd = netio_open_udp(addr, srv->cfg.server.dhcp_port, ifname, err,
-	    errlen);
-	if (s->fd < 0)
-		return -1;
-	s->srv = srv;
-	s->relay = relay;
-	snprintf(s->ifname, sizeof(s->ifname), "%s", ifname ? ifname : "");
-	ev_io_init(&s->w, rx_cb, s->fd, EV_READ);
-	s->w.data = s;
-	ev_io_start(srv->loop, &s->w);
-	srv->nsocks++;
-	return 0;
-}
-
 int
 srv_open_sockets(struct server *srv, char *err, size_t errlen)
 {
 	const struct cfg_server *sc = &srv->cfg.server;
-	char	 e2[256];
 
-	if (ifaddr_load(&srv->ifs, e2, sizeof(e2)) < 0) {
-		snprintf(err, errlen, "interface list: %s", e2);
+	_Static_assert(CFG_MAX_IFACES <= DHCP_SOCKS_IFACES,
+	    "a socket for every interface");
+	if (dhcp_socks_open(&srv->socks, srv->loop, sc->server_addr,
+	    sc->dhcp_port, sc->interfaces, sc->ninterfaces, rx_cb, srv, err,
+	    errlen) < 0)
 		return -1;
-	}
-	/* Relayed traffic arrives unicast at our own address. */
-	if (add_sock(srv, sc->server_addr, NULL, true, err, errlen) < 0)
-		return -1;
-	/* Directly attached clients broadcast: one wildcard socket tied to
-	 * each served interface, so we never answer on a link we were not
-	 * told to serve. */
-	for (size_t i = 0; i < sc->ninterfaces; i++) {
-		if (ifaddr_by_name(&srv->ifs, sc->interfaces[i]) == NULL) {
-			snprintf(err, errlen, "interface %s (Interfaces in "
-			    "[server]) does not exist or has no IPv4 address",
-			    sc->interfaces[i]);
-			return -1;
-		}
-		if (add_sock(srv, INADDR_ANY, sc->interfaces[i], false, err,
-		    errlen) < 0)
-			return -1;
-	}
 	if (sc->ninterfaces > 0 && netio_l2_open(&srv->l2, err, errlen) < 0)
 		return -1;
 	return 0;
@@ -409,11 +360,6 @@ srv_open_sockets(struct server *srv, char *err, size_t errlen)
 void
 srv_close_sockets(struct server *srv)
 {
-	for (size_t i = 0; i < srv->nsocks; i++) {
-		ev_io_stop(srv->loop, &srv->socks[i].w);
-		close(srv->socks[i].fd);
-	}
-	srv->nsocks = 0;
+	dhcp_socks_close(&srv->socks, srv->loop);
 	netio_l2_close(&srv->l2);
-	ifaddr_free(&srv->ifs);
 }

@@ -31,21 +31,6 @@ static struct {
 	struct trap_limit auth, repl, dup;
 } pt;
 
-static int32_t
-age_cs(double now, double then)
-{
-	double	 d;
-
-	if (then <= 0)
-		return -1;
-	d = (now - then) * 100.0;
-	if (d < 0)
-		d = 0;
-	if (d > 2147483647.0)
-		d = 2147483647.0;
-	return (int32_t)d;
-}
-
 /* The scalars and the DHCP message counters. */
 static void
 provide_general(const struct server *srv, double now, struct snmp_snap *s)
@@ -133,11 +118,11 @@ provide_link(const struct server *srv, double now,
 	rs = &repl_get(srv)->stream;
 	r->state = (enum snmp_state)(fo->fsm.state + SNMP_ST_PR_INIT);
 	r->time_in_state = fo->fsm.ctr.state_since > 0 ?
-	    (uint32_t)age_cs(now, fo->fsm.ctr.state_since) : 0;
+	    (uint32_t)snmp_age_cs(now, fo->fsm.ctr.state_since) : 0;
 	/* From the primary's side: polls received and answered. */
-	r->last_poll_age = age_cs(now, fo->last_poll);
-	r->last_reply_age = age_cs(now, fo->last_heard);
-	r->last_handback_age = age_cs(now, fo->fsm.ctr.last_ctl_ret_time);
+	r->last_poll_age = snmp_age_cs(now, fo->last_poll);
+	r->last_reply_age = snmp_age_cs(now, fo->last_heard);
+	r->last_handback_age = snmp_age_cs(now, fo->fsm.ctr.last_ctl_ret_time);
 	r->polls_sent = fo->fsm.ctr.polls_received;
 	r->polls_answered = fo->polls_answered;
 	r->polls_timed_out = 0;

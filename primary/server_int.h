@@ -17,6 +17,7 @@
 #include "dhcp_codec.h"
 #include "daemon.h"
 #include "dhcp_reply.h"
+#include "dhcp_socks.h"
 #include "engine.h"
 #include "handback.h"
 #include "link.h"
@@ -32,7 +33,6 @@
 #include "pool_load.h"
 #include "replicate.h"
 
-#define SRV_MAX_SOCKS		(1 + CFG_MAX_IFACES)
 #define SRV_READ_BUDGET		1024	/* datagrams per socket wakeup */
 #define SRV_MAX_PINGS		1024	/* DISCOVERs waiting on a ping */
 #define SRV_MAX_APPROVALS	1024	/* REQUESTs waiting for the failover's
@@ -40,14 +40,6 @@
 #define SRV_TICK_SECS		1.0	/* expiry sweep, lazy commits */
 #define SRV_CHECKPOINT_SECS	30.0
 #define SRV_EXPIRE_PER_TICK	4096
-
-struct srv_sock {
-	int		 fd;
-	ev_io		 w;
-	struct server	*srv;
-	bool		 relay;		/* bound to ServerAddress */
-	char		 ifname[16];	/* device-bound socket, else "" */
-};
 
 /* Counters of the service itself (the engine keeps protocol counters). */
 struct srv_counters {
@@ -78,10 +70,8 @@ struct server {
 	struct engine	 eng;
 	uint64_t	 hash_seed;
 
-	size_t		 nsocks;
-	struct srv_sock	 socks[SRV_MAX_SOCKS];
+	struct dhcp_socks socks;	/* dhcp_io.c */
 	struct netio_l2	 l2;
-	struct ifaddr_table ifs;
 	struct ping_ctx	*ping;
 	struct park_set	 pings;		/* DISCOVERs waiting on a ping */
 	struct park_set	 approvals;	/* REQUESTs waiting for the failover */

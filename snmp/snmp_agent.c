@@ -991,3 +991,18 @@ snmp_agent_trap(enum snmp_trap kind, const char *name, int from, int to,
 	log_debug("snmp: sent %s (%s: %s)", snmp_trap_name(kind), name,
 	    reason);
 }
+
+int32_t
+snmp_age_cs(double now, double then)
+{
+	double	 d;
+
+	if (then <= 0)
+		return -1;
+	d = (now - then) * 100.0;
+	if (d < 0)
+		d = 0;
+	if (d > 2147483647.0)
+		d = 2147483647.0;
+	return (int32_t)d;
+}

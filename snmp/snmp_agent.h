@@ -139,6 +139,9 @@ int	snmp_agent_start(struct ev_loop *loop, const struct cfg_snmp *cfg,
 int	snmp_agent_apply(struct ev_loop *loop, const struct cfg_snmp *cfg,
 	    const char *state_dir, snmp_provider_fn fn, void *arg);
 bool	snmp_agent_running(void);
+/* now - then in hundredths of a second for an INTEGER column, clamped to
+ * 0..2^31-1; -1 when then is 0 (never). */
+int32_t	snmp_age_cs(double now, double then);
 void	snmp_agent_refresh(void);
 void	snmp_agent_stop(void);
 
