@@ -92,7 +92,7 @@ done
 bench_begin || exit 2
 private_copies
 
-if ! cc -O2 -o "$TMP/snmppoll" "$BENCH_DIR/snmppoll.c" -lnetsnmp >"$TMP/snmppoll.build.log" 2>&1; then
+if ! cc -O2 -I"$REPO/snmp" -o "$TMP/snmppoll" "$BENCH_DIR/snmppoll.c" -lnetsnmp >"$TMP/snmppoll.build.log" 2>&1; then
     tail -5 "$TMP/snmppoll.build.log" | sed 's/^/    /' >&2
     die2 "cannot build bench/snmppoll.c (needs the package libsnmp-dev)"
 fi

@@ -50,6 +50,8 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
+#include "snmp_quiet.h"
+
 #define MAX_REQ	1000
 #define MAX_PIDS	4
 
@@ -257,14 +259,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 
-	/* No MIB files, config files or persistent state. */
-	setenv("MIBS", "", 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
-	    NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
-	    NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
-	    NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
+	snmp_quiet_library();
 	init_snmp("snmppoll");
 
 	snmp_sess_init(&sess);

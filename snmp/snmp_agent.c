@@ -48,6 +48,7 @@
 
 #include "log.h"
 #include "snmp_agent.h"
+#include "snmp_quiet.h"
 #include "utilisation.h"
 
 #define SA_HOPS_MAX	16	/* internal hops served in one turn */
@@ -606,13 +607,7 @@ agent_up(struct ev_loop *loop, const struct cfg_snmp *cfg,
 		    SNMP_CALLBACK_LOGGING, log_cb, NULL);
 
 	/* No MIB files, config files, persistent state or SIGALRM. */
-	setenv("MIBS", "", 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
-	    NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
-	    NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
-	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
-	    NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
+	snmp_quiet_library();
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
 	    NETSNMP_DS_LIB_ALARM_DONT_USE_SIG, 1);
 	/* net-snmp still makes a directory or two (cert_indexes): ours,
