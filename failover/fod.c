@@ -246,8 +246,8 @@ same_subnets(const struct config *a, const struct config *b)
 		return false;
 	for (size_t i = 0; i < a->nsubnets; i++) {
 		if (strcmp(a->subnets[i].name, b->subnets[i].name) != 0 ||
-		    fo_subnet_digest(&a->subnets[i], da) < 0 ||
-		    fo_subnet_digest(&b->subnets[i], db) < 0 ||
+		    fo_subnet_digest(a, &a->subnets[i], da) < 0 ||
+		    fo_subnet_digest(b, &b->subnets[i], db) < 0 ||
 		    memcmp(da, db, sizeof(da)) != 0)
 			return false;
 	}
@@ -272,7 +272,7 @@ restart_reason(const struct fod_peer *p, const struct cfg_fo_primary *o,
 	if (o->addr != n->addr || o->port != n->port)
 		return "Address or Port changed";
 	if (!same_subnets(&o->view, &n->view))
-		return "subnets or hosts changed";
+		return "subnets, hosts, options or classes changed";
 	if (n->view.server.ping_before_assign !=
 	    o->view.server.ping_before_assign)
 		return "TakeoverPingCheck changed";

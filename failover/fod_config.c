@@ -17,7 +17,14 @@
  *                     of the [failover] values
  *   [subnet:NAME]     cfg_subnet_parse() plus Primary = NAME
  *   [host:NAME]       cfg_host_parse_extra() plus Primary = NAME
+ *   [class:NAME]      cfg_class_parse() plus Primary = NAME, ... (none:
+ *                     every primary)
+ *   [option:NAME]     as in primary.ini, for every primary
  *   [snmp]            as in primary.ini
+ *
+ * Options (docs/options.md): [server]'s Option.NAME keys are every
+ * primary's global options, and a [primary:NAME] may set its own on top
+ * (the primary's [server] options, repeated here).
  *
  * Each primary then gets a view: a complete struct config holding the
  * [server] values and only its own subnets and hosts, in arrays of its
@@ -141,6 +148,12 @@ static const struct cfg_spec host_primary_specs[] = {
 	  .min = 1, .max = CFG_NAME_MAX - 1,
 	  CFG_FIELD(struct cfg_host, primary),
 	  .meaning = "the [primary:NAME] this reservation belongs to" },
+};
+static const struct cfg_spec class_primary_specs[] = {
+	{ .key = "Primary", .type = CFG_STRING, .min = 1,
+	  CFG_FIELD(struct cfg_class, primaries),
+	  .meaning = "the [primary:NAME]s this class is defined for (comma "
+	  "list; default: every one)" },
 };
 
 /*
@@ -329,6 +342,7 @@ fod_config_specs(const char *kind, size_t *n)
 		{ "subnet", subnet_primary_specs,
 		  NELEM(subnet_primary_specs) },
 		{ "host", host_primary_specs, NELEM(host_primary_specs) },
+		{ "class", class_primary_specs, NELEM(class_primary_specs) },
 	};
 
 	if (strcmp(kind, "server") == 0)
@@ -357,6 +371,11 @@ struct load {
 	struct cfg_host		*hosts;
 	size_t			*host_owner;
 	bool			 owners_ok;	/* every Primary resolved */
+	/* Option definitions, every option set, every class; each view
+	 * gets a copy (its classes: those for its primary). */
+	struct config		 opts;
+	uint32_t		*prim_opts;	/* [primary:NAME]'s own set */
+	size_t			 view_of;	/* build_view()'s primary */
 	size_t			 nwarn;
 	char			**warn;
 };
@@ -393,8 +412,10 @@ parse_server(struct load *ld)
 	size_t	 n;
 	const struct cfg_spec *sp = server_table(&n);
 
-	tb[0] = (struct cfg_table){ sp, n, ld->cfg, 0, 0 };
+	tb[0] = (struct cfg_table){ sp, n, ld->cfg, CFG_TBL_OPTIONS, 0 };
 	section_parse(ld->f, "server", "server", tb, 1);
+	(void)cfg_optset_parse(ld->f, "server", &ld->opts,
+	    &ld->opts.global_opts);
 	if (ld->cfg->max_primaries > MAX_PRIMARIES_ADVISED)
 		/* docs/design.md §1, both reasons. */
 		warning_add(ld, cfg_format(ld->f, "server", "MaxPrimaries", "more "
@@ -408,7 +429,7 @@ parse_server(struct load *ld)
 
 static void
 parse_primary(struct load *ld, const char *section, const char *name,
-    struct cfg_fo_primary *p)
+    struct cfg_fo_primary *p, uint32_t *opts)
 {
 	struct cfg_table tb[3];
 
@@ -418,10 +439,11 @@ parse_primary(struct load *ld, const char *section, const char *name,
 	}
 	p->policy = ld->cfg->defaults;
 	tb[0] = (struct cfg_table){ primary_specs, NELEM(primary_specs), p,
-	    0, 0 };
+	    CFG_TBL_OPTIONS, 0 };
 	tb[1] = (struct cfg_table){ policy_specs, NELEM(policy_specs),
 	    &p->policy, CFG_TBL_NO_DEFAULTS, 0 };
 	section_parse(ld->f, section, "primary", tb, 2);
+	(void)cfg_optset_parse(ld->f, section, &ld->opts, opts);
 }
 
 /* The index of the primary named name (case-insensitive), or
@@ -473,7 +495,8 @@ static void
 unknown_section(struct cfg_file *f, const char *s)
 {
 	static const char *const plain[] = { "server", "failover", "snmp" };
-	static const char *const named[] = { "primary", "subnet", "host" };
+	static const char *const named[] = { "primary", "subnet", "host",
+		"class", "option" };
 	const char *colon = strchr(s, ':'), *guess;
 	char	 kind[CFG_NAME_MAX];
 
@@ -512,8 +535,8 @@ unknown_section(struct cfg_file *f, const char *s)
 		}
 	}
 	cfg_error(f, s, NULL, "unknown section (expected [server], "
-	    "[failover], [snmp], [primary:NAME], [subnet:NAME] or "
-	    "[host:NAME])");
+	    "[failover], [snmp], [primary:NAME], [subnet:NAME], "
+	    "[host:NAME], [class:NAME] or [option:NAME])");
 }
 
 /* Count the named sections and allocate what they parse into. */
@@ -521,16 +544,20 @@ static int
 alloc_sections(struct load *ld)
 {
 	struct fod_config *cfg = ld->cfg;
-	size_t	 nsec = cfg_file_nsections(ld->f), nprim = 0;
+	size_t	 nsec = cfg_file_nsections(ld->f), nprim = 0, ncls = 0;
 
 	for (size_t i = 0; i < nsec; i++) {
 		const char *s = cfg_file_section(ld->f, i);
 		nprim += cfg_section_name(s, "primary") != NULL;
 		ld->nsub += cfg_section_name(s, "subnet") != NULL;
 		ld->nhost += cfg_section_name(s, "host") != NULL;
+		ncls += cfg_section_name(s, "class") != NULL;
 	}
-	if ((nprim > 0 && (cfg->primaries = calloc(nprim,
-	    sizeof(*cfg->primaries))) == NULL) ||
+	if ((nprim > 0 && ((cfg->primaries = calloc(nprim,
+	    sizeof(*cfg->primaries))) == NULL || (ld->prim_opts = calloc(nprim,
+	    sizeof(*ld->prim_opts))) == NULL)) ||
+	    (ncls > 0 && (ld->opts.classes = calloc(ncls,
+	    sizeof(*ld->opts.classes))) == NULL) ||
 	    (ld->nsub > 0 && ((ld->subnets = calloc(ld->nsub,
 	    sizeof(*ld->subnets))) == NULL || (ld->sub_owner = calloc(ld->nsub,
 	    sizeof(*ld->sub_owner))) == NULL)) ||
@@ -539,6 +566,45 @@ alloc_sections(struct load *ld)
 	    sizeof(*ld->host_owner))) == NULL)))
 		return -1;
 	return 0;
+}
+
+/* A class's Primary: a comma list, each a [primary:NAME]. */
+static void
+parse_class(struct load *ld, const char *section, const char *name)
+{
+	struct cfg_class *c = &ld->opts.classes[ld->opts.nclasses++];
+	struct cfg_table tb = { class_primary_specs,
+	    NELEM(class_primary_specs), c, 0, 0 };
+	char	 list[sizeof(c->primaries)], *save = NULL;
+
+	(void)cfg_class_parse(ld->f, section, name, c, &tb, 1);
+	(void)cfg_optset_parse(ld->f, section, &ld->opts, &c->opts);
+	snprintf(list, sizeof(list), "%s", c->primaries);
+	for (char *w = strtok_r(list, ", \t", &save); w != NULL;
+	    w = strtok_r(NULL, ", \t", &save)) {
+		char	 one[CFG_NAME_MAX];
+
+		snprintf(one, sizeof(one), "%s", w);
+		(void)owner_resolve(ld, section, one);
+	}
+}
+
+/* Is the class defined for the primary whose view is being built? */
+static bool
+class_for(const struct cfg_class *c, void *arg)
+{
+	const struct fod_config *cfg = ((const struct load *)arg)->cfg;
+	size_t	 pi = ((const struct load *)arg)->view_of;
+	char	 list[sizeof(c->primaries)], *save = NULL;
+
+	if (c->primaries[0] == '\0')
+		return true;
+	snprintf(list, sizeof(list), "%s", c->primaries);
+	for (char *w = strtok_r(list, ", \t", &save); w != NULL;
+	    w = strtok_r(NULL, ", \t", &save))
+		if (strcasecmp(w, cfg->primaries[pi].name) == 0)
+			return true;
+	return false;
 }
 
 /* Every section in file order.  Primaries first: Primary refers to them
@@ -552,9 +618,12 @@ parse_sections(struct load *ld)
 	for (size_t i = 0; i < nsec; i++) {
 		const char *s = cfg_file_section(ld->f, i), *name;
 
-		if ((name = cfg_section_name(s, "primary")) != NULL)
+		if ((name = cfg_section_name(s, "primary")) != NULL) {
 			parse_primary(ld, s, name,
-			    &cfg->primaries[cfg->nprimaries++]);
+			    &cfg->primaries[cfg->nprimaries],
+			    &ld->prim_opts[cfg->nprimaries]);
+			cfg->nprimaries++;
+		}
 	}
 	for (size_t i = 0; i < nsec; i++) {
 		const char *s = cfg_file_section(ld->f, i), *name;
@@ -566,6 +635,7 @@ parse_sections(struct load *ld)
 			tb = (struct cfg_table){ subnet_primary_specs,
 			    NELEM(subnet_primary_specs), sn, 0, 0 };
 			cfg_subnet_parse(ld->f, s, name, sn, &tb, 1);
+			(void)cfg_subnet_optset(ld->f, s, &ld->opts, sn);
 			ld->sub_owner[nsub++] = owner_resolve(ld, s,
 			    sn->primary);
 		} else if ((name = cfg_section_name(s, "host")) != NULL) {
@@ -574,9 +644,13 @@ parse_sections(struct load *ld)
 			tb = (struct cfg_table){ host_primary_specs,
 			    NELEM(host_primary_specs), h, 0, 0 };
 			cfg_host_parse_extra(ld->f, s, name, h, &tb, 1);
+			(void)cfg_host_optset(ld->f, s, &ld->opts, h);
 			ld->host_owner[nhost++] = owner_resolve(ld, s,
 			    h->primary);
+		} else if ((name = cfg_section_name(s, "class")) != NULL) {
+			parse_class(ld, s, name);
 		} else if (cfg_section_name(s, "primary") != NULL ||
+		    cfg_section_name(s, "option") != NULL ||
 		    strcmp(s, "server") == 0 || strcmp(s, "failover") == 0 ||
 		    strcmp(s, "snmp") == 0)
 			continue;
@@ -643,6 +717,35 @@ check_primaries(struct load *ld)
 			cfg_error(f, sec, NULL, "no [subnet:NAME] has Primary "
 			    "= %s: each primary needs at least one subnet",
 			    p->name);
+	}
+}
+
+/* A shared network is one link, served by one primary. */
+static void
+check_shared_networks(struct load *ld)
+{
+	char	 sec[CFG_NAME_MAX + 16];
+
+	for (size_t i = 0; i < ld->nsub; i++) {
+		const struct cfg_subnet *a = &ld->subnets[i];
+
+		if (a->shared_network[0] == '\0' ||
+		    ld->sub_owner[i] == CFG_NO_OWNER)
+			continue;
+		for (size_t j = 0; j < i; j++) {
+			const struct cfg_subnet *b = &ld->subnets[j];
+
+			if (ld->sub_owner[j] == CFG_NO_OWNER ||
+			    ld->sub_owner[j] == ld->sub_owner[i] ||
+			    strcmp(a->shared_network, b->shared_network) != 0)
+				continue;
+			snprintf(sec, sizeof(sec), "subnet:%s", a->name);
+			cfg_error(ld->f, sec, "SharedNetwork", "[subnet:%s] of "
+			    "[primary:%s] is on this shared network too; a "
+			    "shared network belongs to one primary", b->name,
+			    b->primary);
+			break;
+		}
 	}
 }
 
@@ -726,6 +829,11 @@ build_view(struct load *ld, size_t pi, const bool *placed)
 	for (size_t j = 0; j < ld->nhost; j++)
 		if (ld->host_owner[j] == pi && placed[j])
 			v->hosts[v->nhosts++] = ld->hosts[j];
+	ld->view_of = pi;
+	if (config_options_copy(v, &ld->opts, class_for, ld) < 0 ||
+	    cfg_optset_merge(v, v->global_opts, ld->prim_opts[pi],
+	    &v->global_opts) < 0)
+		return -1;
 	return 0;
 }
 
@@ -748,8 +856,12 @@ check_hosts_build_views(struct load *ld)
 			/* Duplicates and network/broadcast addresses, per
 			 * primary: a client may hold reservations at two
 			 * primaries (it moves between their sites). */
+		{
 			cfg_hosts_check(ld->f, v->subnets, v->nsubnets,
 			    v->hosts, v->nhosts);
+			cfg_classes_check(ld->f, v->subnets, v->nsubnets,
+			    v->classes, v->nclasses);
+		}
 	}
 	free(placed);
 	return rc;
@@ -829,6 +941,8 @@ load_free(struct load *ld)
 	free(ld->sub_owner);
 	free(ld->hosts);
 	free(ld->host_owner);
+	free(ld->prim_opts);
+	config_free(&ld->opts);
 	for (size_t i = 0; i < ld->nwarn; i++)
 		free(ld->warn[i]);
 	free(ld->warn);
@@ -856,6 +970,7 @@ config_load_failover(const char *path, struct fod_config *cfg,
 		goto fail;
 	}
 
+	cfg_optdefs_parse(ld.f, &ld.opts);
 	parse_server(&ld);
 	tb[0] = (struct cfg_table){ policy_specs, NELEM(policy_specs),
 	    &cfg->defaults, 0, 0 };
@@ -868,6 +983,7 @@ config_load_failover(const char *path, struct fod_config *cfg,
 	check_primaries(&ld);
 	/* A client's address must lead to one thread. */
 	cfg_subnets_check(ld.f, ld.subnets, ld.nsub, ld.sub_owner);
+	check_shared_networks(&ld);
 	if (check_hosts_build_views(&ld) < 0) {
 		cfg_error(ld.f, NULL, NULL, "out of memory");
 		goto fail;
@@ -949,6 +1065,10 @@ fod_config_view_dup(const struct config *view, struct config *out)
 	*out = *view;
 	out->subnets = NULL;
 	out->hosts = NULL;
+	out->optsets = NULL;
+	out->noptsets = 0;
+	out->classes = NULL;
+	out->nclasses = 0;
 	if ((view->nsubnets > 0 && (out->subnets = calloc(view->nsubnets,
 	    sizeof(*out->subnets))) == NULL) ||
 	    (view->nhosts > 0 && (out->hosts = calloc(view->nhosts,
@@ -962,6 +1082,10 @@ fod_config_view_dup(const struct config *view, struct config *out)
 	if (view->nhosts > 0)
 		memcpy(out->hosts, view->hosts,
 		    view->nhosts * sizeof(*out->hosts));
+	if (config_options_copy(out, view, NULL, NULL) < 0) {
+		config_free(out);
+		return -1;
+	}
 	return 0;
 }
 

@@ -10,7 +10,11 @@
  *    receiving interface's address; a RENEWING unicast or RELEASE by
  *    ciaddr, as the engine does), and only while that thread serves:
  *    in normal operation every relayed broadcast reaches us too, and a
- *    sleeping thread should not pay for them.
+ *    sleeping thread should not pay for them.  Only a request those
+ *    addresses route nowhere is decoded, for the link it names itself
+ *    (option 82 sub-option 5, option 118: engine_link_address(), the
+ *    engine's own rule); decoding every request here would cost the
+ *    main thread a decode per packet for a case that is rare.
  *
  * Each socket read is bounded (FOD_READ_BUDGET) so one flood cannot
  * starve the other sockets, the control socket or the signals.  Threads
@@ -26,6 +30,8 @@
 #include <unistd.h>
 
 #include "byteorder.h"
+#include "dhcp_codec.h"
+#include "engine.h"
 #include "fod.h"
 
 static int
@@ -200,6 +206,19 @@ fod_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 			fq_wake(&fod->peers[i]->inq);
 }
 
+/* The thread for a request that names its link in its options, or -1. */
+static long
+route_selected(struct fod *fod, const struct netio_pkt *pkt, uint32_t link)
+{
+	static _Thread_local struct dhcp_msg m;
+	uint32_t	 a;
+
+	if (dhcp_msg_decode(pkt->buf, pkt->len, &m) != DHCP_OK)
+		return -1;
+	a = engine_link_address(&m, link);
+	return a != 0 && a != link ? fod_route(fod, a) : -1;
+}
+
 /* ------------------------------------------------------ DHCP sockets */
 
 
@@ -247,6 +266,8 @@ dhcp_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 				pi = fod_route(fod, ci);
 			if (pi < 0 && link != 0)
 				pi = fod_route(fod, link);
+			if (pi < 0)
+				pi = route_selected(fod, pkt, link);
 			if (pi < 0) {
 				fod->ctr.dhcp_no_subnet++;
 				continue;

@@ -320,7 +320,8 @@ open_rest(struct fod_peer *p, char *err, size_t errlen, int *exit_code)
 	char	 e2[512];
 
 	for (size_t i = 0; i < p->view.nsubnets; i++)
-		if (fo_subnet_digest(&p->view.subnets[i], p->digests[i]) < 0)
+		if (fo_subnet_digest(&p->view,
+		    &p->view.subnets[i], p->digests[i]) < 0)
 			log_warn("primary=%s: cannot compute the digest of "
 			    "subnet %s", p->name, p->view.subnets[i].name);
 	if (p->view.server.ping_before_assign) {

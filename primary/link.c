@@ -116,7 +116,7 @@ subnets_build(struct server *srv, enum served_by fresh)
 		nv[i].network = sn->network;
 		nv[i].prefix = sn->prefix;
 		/* All zero on failure: then it just never matches. */
-		(void)fo_subnet_digest(sn, nv[i].digest);
+		(void)fo_subnet_digest(&srv->cfg, sn, nv[i].digest);
 	}
 	free(fo->subnets);
 	fo->subnets = nv;

@@ -89,21 +89,24 @@ failover_check(struct cfg_file *f, const struct cfg_primary_failover *fo)
 		    "UseFailoverServer = true");
 }
 
-/* Count the [subnet:NAME] and [host:NAME] sections and allocate them. */
+/* Count the [subnet:], [host:] and [class:] sections; allocate them. */
 static int
 sections_alloc(struct cfg_file *f, struct config *cfg)
 {
-	size_t	 nsec = cfg_file_nsections(f), nsub = 0, nhost = 0;
+	size_t	 nsec = cfg_file_nsections(f), nsub = 0, nhost = 0, ncls = 0;
 
 	for (size_t i = 0; i < nsec; i++) {
 		const char *s = cfg_file_section(f, i);
 		nsub += cfg_section_name(s, "subnet") != NULL;
 		nhost += cfg_section_name(s, "host") != NULL;
+		ncls += cfg_section_name(s, "class") != NULL;
 	}
 	if ((nsub > 0 && (cfg->subnets = calloc(nsub,
 	    sizeof(*cfg->subnets))) == NULL) ||
 	    (nhost > 0 && (cfg->hosts = calloc(nhost,
-	    sizeof(*cfg->hosts))) == NULL))
+	    sizeof(*cfg->hosts))) == NULL) ||
+	    (ncls > 0 && (cfg->classes = calloc(ncls,
+	    sizeof(*cfg->classes))) == NULL))
 		return -1;
 	return 0;
 }
@@ -116,9 +119,12 @@ parse_fixed_sections(struct cfg_file *f, struct config *cfg)
 	const struct cfg_spec *server;
 	size_t	 n;
 
+	cfg_optdefs_parse(f, cfg);
 	server = cfg_specs("server", &n);
-	tb = (struct cfg_table){ server, n, &cfg->server, 0, 0 };
+	tb = (struct cfg_table){ server, n, &cfg->server, CFG_TBL_OPTIONS,
+	    0 };
 	cfg_section_parse(f, "server", &tb, 1);
+	(void)cfg_optset_parse(f, "server", cfg, &cfg->global_opts);
 	tb = (struct cfg_table){ failover_specs, NELEM(failover_specs),
 	    &cfg->failover, 0, 0 };
 	cfg_section_parse(f, "failover", &tb, 1);
@@ -131,22 +137,25 @@ static void
 unknown_section(struct cfg_file *f, const char *s)
 {
 	static const char *const known[] = {
-		"server", "failover", "snmp", "subnet:NAME", "host:NAME"
+		"server", "failover", "snmp", "subnet:NAME", "host:NAME",
+		"class:NAME", "option:NAME"
 	};
 	const char *guess;
 
-	if (strcmp(s, "subnet") == 0 || strcmp(s, "host") == 0)
+	if (strcmp(s, "subnet") == 0 || strcmp(s, "host") == 0 ||
+	    strcmp(s, "class") == 0 || strcmp(s, "option") == 0)
 		cfg_error(f, s, NULL, "needs a name: [%s:NAME]", s);
 	else if ((guess = cfg_suggest(s, known, NELEM(known))) != NULL)
 		cfg_error(f, s, NULL, "unknown section (did you mean "
 		    "[%s]?)", guess);
 	else
 		cfg_error(f, s, NULL, "unknown section (expected "
-		    "[server], [failover], [snmp], [subnet:NAME] or "
-		    "[host:NAME])");
+		    "[server], [failover], [snmp], [subnet:NAME], "
+		    "[host:NAME], [class:NAME] or [option:NAME])");
 }
 
-/* [subnet:NAME] and [host:NAME] in file order; unknown sections. */
+/* [subnet:], [host:], [class:] in file order ([option:] are parsed
+ * first); unknown sections. */
 static void
 parse_named_sections(struct cfg_file *f, struct config *cfg)
 {
@@ -155,11 +164,23 @@ parse_named_sections(struct cfg_file *f, struct config *cfg)
 	for (size_t i = 0; i < nsec; i++) {
 		const char *s = cfg_file_section(f, i), *name;
 
-		if ((name = cfg_section_name(s, "subnet")) != NULL)
-			cfg_subnet_parse(f, s, name,
-			    &cfg->subnets[cfg->nsubnets++], NULL, 0);
-		else if ((name = cfg_section_name(s, "host")) != NULL)
-			cfg_host_parse(f, s, name, &cfg->hosts[cfg->nhosts++]);
+		if ((name = cfg_section_name(s, "subnet")) != NULL) {
+			struct cfg_subnet *sn = &cfg->subnets[cfg->nsubnets++];
+
+			(void)cfg_subnet_parse(f, s, name, sn, NULL, 0);
+			(void)cfg_subnet_optset(f, s, cfg, sn);
+		} else if ((name = cfg_section_name(s, "host")) != NULL) {
+			struct cfg_host *h = &cfg->hosts[cfg->nhosts++];
+
+			(void)cfg_host_parse(f, s, name, h);
+			(void)cfg_host_optset(f, s, cfg, h);
+		} else if ((name = cfg_section_name(s, "class")) != NULL) {
+			struct cfg_class *c = &cfg->classes[cfg->nclasses++];
+
+			(void)cfg_class_parse(f, s, name, c, NULL, 0);
+			(void)cfg_optset_parse(f, s, cfg, &c->opts);
+		} else if (cfg_section_name(s, "option") != NULL)
+			continue;
 		else if (strcmp(s, "server") != 0 &&
 		    strcmp(s, "failover") != 0 && strcmp(s, "snmp") != 0)
 			unknown_section(f, s);
@@ -180,6 +201,8 @@ check_all(struct cfg_file *f, struct config *cfg)
 	cfg_subnets_check(f, cfg->subnets, cfg->nsubnets, NULL);
 	cfg_hosts_check(f, cfg->subnets, cfg->nsubnets, cfg->hosts,
 	    cfg->nhosts);
+	cfg_classes_check(f, cfg->subnets, cfg->nsubnets, cfg->classes,
+	    cfg->nclasses);
 }
 
 int

@@ -10,7 +10,7 @@ BUILD_PKGS="build-essential pkg-config libev-dev libdb5.3-dev libiniparser-dev
 libcmocka-dev libssl-dev libsnmp-dev"
 TEST_PKGS="iproute2 iputils-ping jq bc openssl nftables procps tcpdump isc-dhcp-client
 isc-dhcp-relay udhcpc dhcpcd-base kea-dhcp4-server kea-admin snmpd snmp
-snmptrapd smitools"
+snmptrapd smitools tshark"
 
 case "${1:-all}" in
 build)	want=$BUILD_PKGS ;;

@@ -216,7 +216,8 @@ int
 cfg_subnet_parse(struct cfg_file *f, const char *section, const char *name,
     struct cfg_subnet *sn, struct cfg_table *extra, size_t nextra)
 {
-	struct cfg_table t = { cfg_subnet_specs, SN_NSPECS, sn, 0, 0 };
+	struct cfg_table t = { cfg_subnet_specs, SN_NSPECS, sn,
+	    CFG_TBL_OPTIONS, 0 };
 	size_t	 before = f->nerrors;
 
 	if (cfg_name_ok(f, section, name))
@@ -249,7 +250,8 @@ cfg_host_parse_extra(struct cfg_file *f, const char *section,
     const char *name, struct cfg_host *h, struct cfg_table *extra,
     size_t nextra)
 {
-	struct cfg_table t = { cfg_host_specs, HO_NSPECS, h, 0, 0 };
+	struct cfg_table t = { cfg_host_specs, HO_NSPECS, h,
+	    CFG_TBL_OPTIONS, 0 };
 	size_t	 before = f->nerrors;
 	bool	 hw, cid;
 

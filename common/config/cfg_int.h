@@ -10,6 +10,9 @@
  *   cfg_spec.c    a table of specs applied to a section
  *   cfg_tables.c  the key tables of the sections both files share
  *   cfg_check.c   those sections' checks, alone and against each other
+ *   cfg_opts.c    options: [option:NAME] and each section's Option.NAME
+ *   cfg_optset.c  option sets, the data the loaders build and replies read
+ *   cfg_class.c   [class:NAME] sections and their checks
  *   config.c      lookups in a loaded configuration
  */
 #ifndef DHCPFO_CFG_INT_H
@@ -110,6 +113,9 @@ const char *cfg_addr_str(uint32_t a, char buf[INET_ADDRSTRLEN]);
 const char *cfg_range_str(const struct cfg_range *r, char *buf, size_t len);
 
 /* cfg_spec.c */
+/* One table applied to section, without looking for unknown keys. */
+void	cfg_table_apply(struct cfg_file *f, const char *section,
+	    struct cfg_table *tb);
 /* Was t->specs[i] valid: given correctly, or left to its default? */
 bool	cfg_key_ok(const struct cfg_file *f, const char *section,
 	    const struct cfg_table *t, size_t i);
@@ -120,12 +126,16 @@ bool	cfg_key_ok(const struct cfg_file *f, const char *section,
 void	cfg_section_parse_extra(struct cfg_file *f, const char *section,
 	    struct cfg_table *base, struct cfg_table *extra, size_t nextra);
 
+/* cfg_opts.c */
+/* Is key (lower case) one cfg_optset_parse() reads? */
+bool	cfg_optkey_is(const char *key);
+
 /* cfg_tables.c: the shared tables, and the index of each key in them
  * (the checks test `present` bits by these). */
 enum {
 	SN_SUBNET, SN_RANGE, SN_EXCLUDE, SN_ROUTERS, SN_DNS, SN_NTP,
 	SN_DOMAIN, SN_BROADCAST, SN_LEASE, SN_MINLEASE, SN_MAXLEASE,
-	SN_T1, SN_T2, SN_SHARE, SN_SAFE, SN_NSPECS
+	SN_T1, SN_T2, SN_SHARE, SN_SAFE, SN_SHARED, SN_NSPECS
 };
 enum { HO_HW, HO_CID, HO_ADDR, HO_HOSTNAME, HO_NSPECS };
 enum { SNMP_SOCKET, SNMP_TRAPS, SNMP_UTIL_HIGH = SNMP_TRAPS + 18,

@@ -143,8 +143,8 @@ unknown_key(struct cfg_file *f, const char *section,
  * One table: each spec from its key in the file, else its default (unless
  * CFG_TBL_NO_DEFAULTS), else "required key is missing" if it is required.
  */
-static void
-table_apply(struct cfg_file *f, const char *section, struct cfg_table *tb)
+void
+cfg_table_apply(struct cfg_file *f, const char *section, struct cfg_table *tb)
 {
 	tb->present = 0;
 	for (size_t i = 0; i < tb->nspecs; i++) {
@@ -185,14 +185,20 @@ cfg_section_parse(struct cfg_file *f, const char *section,
 	const struct scan_sec *s = cfg_sec_find(f, section);
 	size_t	 before = f->nerrors;
 
+	bool	 opts = false;
+
+	for (size_t t = 0; t < ntables; t++)
+		opts |= (tables[t].flags & CFG_TBL_OPTIONS) != 0;
 	if (s != NULL)
 		for (size_t i = 0; i < s->nkeys; i++) {
 			const struct scan_ent *e = &f->ents[s->keys[i]];
+			if (opts && cfg_optkey_is(e->key))
+				continue;	/* cfg_optset_parse's */
 			if (spec_find(tables, ntables, e->key, NULL) == NULL)
 				unknown_key(f, section, e, tables, ntables);
 		}
 	for (size_t t = 0; t < ntables; t++)
-		table_apply(f, section, &tables[t]);
+		cfg_table_apply(f, section, &tables[t]);
 	return f->nerrors > before ? -1 : 0;
 }
 

@@ -124,6 +124,10 @@ const struct cfg_spec cfg_subnet_specs[] = {
 	  .meaning = "seconds after losing the primary during which the "
 	  "failover gives new clients only its share (default: [failover] "
 	  "SafePeriod, else MaxLeaseTime)" },
+	{ .key = "SharedNetwork", .type = CFG_NAME, .min = 1, .max = 63,
+	  CFG_FIELD(N, shared_network),
+	  .meaning = "subnets with the same name share one link: a client "
+	  "of any of them may get an address of any (docs/options.md)" },
 };
 #undef N
 

@@ -41,5 +41,7 @@ config_free(struct config *cfg)
 		return;
 	free(cfg->subnets);
 	free(cfg->hosts);
+	free(cfg->optsets);
+	free(cfg->classes);
 	memset(cfg, 0, sizeof(*cfg));
 }

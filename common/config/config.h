@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "dhcp_codec.h"
+#include "optdef.h"
 
 struct strbuf;
 
@@ -27,6 +28,72 @@ struct strbuf;
 
 struct cfg_range {
 	uint32_t	lo, hi;		/* inclusive, host order */
+};
+
+/*
+ * What one section hands out (docs/options.md): its Option.NAME keys,
+ * encoded at load (optval.h), and its boot fields.  Sections that carry
+ * one: [server] (global), [subnet:], [class:], [host:], and on the
+ * failover [primary:NAME].  A reply takes each option and field from
+ * the first of host, classes (file order), subnet, global that sets it.
+ * The sets live in struct config's optsets[]; a section refers to its
+ * own by index, 0 being the empty set.
+ */
+#define CFG_OPTSET_MAX		64	/* options one section may set */
+#define CFG_OPTBUF_MAX		4096	/* their encoded values together */
+
+struct cfg_opt {
+	uint8_t		code;
+	uint8_t		space;		/* enum opt_space */
+	bool		always;		/* AlwaysSend: even if not asked for */
+	uint16_t	off, len;	/* the value, in buf */
+};
+
+struct cfg_optset {
+	size_t		n;
+	struct cfg_opt	v[CFG_OPTSET_MAX];	/* file order */
+	size_t		used;			/* of buf */
+	uint8_t		buf[CFG_OPTBUF_MAX];
+	bool		has_next_server;
+	uint32_t	next_server;		/* NextServer -> siaddr */
+	char		boot_file[DHCP_FILE_LEN];	/* BootFile -> file;
+							 * "" = none */
+	char		server_name[DHCP_SNAME_LEN];	/* ServerName -> sname */
+};
+
+/*
+ * A [class:NAME] match key: a glob over the option's bytes
+ * (classify.h), or, when written 0x..., those exact bytes.
+ */
+#define CFG_MATCH_MAX		255
+struct cfg_match {
+	bool		set;
+	bool		exact;		/* bytes, else a glob pattern */
+	uint16_t	len;
+	uint8_t		bytes[CFG_MATCH_MAX + 1];	/* pattern: NUL-ended */
+};
+
+#define CFG_MAX_CLASSES		64	/* a request's classes: a uint64_t */
+#define CFG_MAX_ARCH		8
+
+/* [class:NAME] (docs/options.md "Client classes"). */
+struct cfg_class {
+	char		name[CFG_NAME_MAX];	/* from [class:NAME] */
+	struct cfg_match vendor_class;		/* VendorClass: option 60 */
+	struct cfg_match user_class;		/* UserClass: option 77 */
+	struct cfg_match circuit_id;		/* CircuitId: 82 sub-option 1 */
+	struct cfg_match remote_id;		/* RemoteId: 82 sub-option 2 */
+	size_t		narch;
+	uint16_t	arch[CFG_MAX_ARCH];	/* ClientArch: option 93, any */
+	size_t		hwprefix_len;
+	uint8_t		hwprefix[DHCP_CHADDR_LEN];	/* HardwarePrefix */
+	/* Range: addresses only members get, and the only dynamic
+	 * addresses members get in a subnet holding any of them. */
+	size_t		nranges;
+	struct cfg_range ranges[CFG_MAX_RANGES];
+	uint32_t	opts;			/* index in optsets */
+	char		primaries[CFG_PATH_MAX];	/* failover.ini: Primary,
+							 * "" = every one */
 };
 
 struct cfg_subnet {
@@ -66,6 +133,12 @@ struct cfg_subnet {
 	 */
 	unsigned	failover_share;		/* FailoverShare */
 	uint32_t	safe_period;		/* SafePeriod */
+	/* Subnets with the same SharedNetwork name share one link;
+	 * "" = alone on its link. */
+	char		shared_network[CFG_NAME_MAX];
+	uint32_t	opts;			/* index in optsets: Option.*,
+						 * boot fields, and the old keys
+						 * above as options */
 };
 
 /* Not given in a section: inherit (cfg_subnet_resolve_safety). */
@@ -83,6 +156,7 @@ struct cfg_host {
 	uint32_t	addr;
 	char		hostname[CFG_NAME_MAX];	/* Hostname, optional */
 	char		primary[CFG_NAME_MAX];	/* failover.ini only */
+	uint32_t	opts;			/* index in optsets */
 };
 
 /* [failover] of primary.ini (used from the failover work on). */
@@ -150,6 +224,14 @@ struct config {
 	size_t		nhosts;
 	struct cfg_host	*hosts;			/* file order */
 	struct cfg_snmp	snmp;
+	/* Options (docs/options.md): definitions from [option:NAME], the
+	 * sets sections refer to ([0] is empty), the global set, classes. */
+	struct optdef_set optdefs;
+	size_t		noptsets;
+	struct cfg_optset *optsets;
+	uint32_t	global_opts;		/* [server]'s set */
+	size_t		nclasses;
+	struct cfg_class *classes;		/* file order */
 };
 
 /* One error message per line, in the order found. */
@@ -267,6 +349,9 @@ struct cfg_table {
 };
 #define CFG_TBL_NO_DEFAULTS	0x01	/* keys not in the file are left
 					   untouched (overrides) */
+#define CFG_TBL_OPTIONS		0x02	/* the section also takes Option.NAME,
+					   NextServer, BootFile, ServerName
+					   and AlwaysSend (cfg_optset_parse) */
 
 struct cfg_file;	/* a parsed INI file plus its error list */
 
@@ -379,6 +464,63 @@ void	cfg_subnet_resolve_safety(struct cfg_subnet *sn, unsigned share,
  * CFG_SAFE_PERIOD_LEASE. */
 void	cfg_safety_unset(const struct cfg_table *t, size_t i,
 	    uint32_t *safe_period);
+/*
+ * Options (common/config/cfg_opts.c, docs/options.md).  Parse the
+ * [option:NAME] sections into cfg->optdefs first: Option.NAME keys are
+ * looked up there.
+ */
+void	cfg_optdefs_parse(struct cfg_file *f, struct config *cfg);
+/*
+ * The Option.NAME keys, NextServer, BootFile, ServerName and AlwaysSend
+ * of a section (one parsed with CFG_TBL_OPTIONS) into a new set of cfg:
+ * *idx receives its index, 0 when the section sets nothing.  Returns 0,
+ * or -1 after reporting the errors.
+ */
+int	cfg_optset_parse(struct cfg_file *f, const char *section,
+	    struct config *cfg, uint32_t *idx);
+/* The same for a subnet, whose old keys Routers, DnsServers, NtpServers
+ * and DomainName become options of its set (sn->opts). */
+int	cfg_subnet_optset(struct cfg_file *f, const char *section,
+	    struct config *cfg, struct cfg_subnet *sn);
+/* A host's: Hostname becomes option 12 of its set (h->opts). */
+int	cfg_host_optset(struct cfg_file *f, const char *section,
+	    struct config *cfg, struct cfg_host *h);
+/* A new set: over's options and fields on top of base's (either may be
+ * 0).  Returns 0, or -1 when out of memory. */
+int	cfg_optset_merge(struct config *cfg, uint32_t base, uint32_t over,
+	    uint32_t *idx);
+/* Store a copy of s (0 if it is empty; UINT32_MAX out of memory). */
+uint32_t cfg_optset_store(struct config *cfg, const struct cfg_optset *s);
+bool	cfg_optset_add(struct cfg_optset *s, unsigned space, unsigned code,
+	    const uint8_t *v, size_t len);
+bool	cfg_optset_empty(const struct cfg_optset *s);
+const struct cfg_opt *cfg_optset_find(const struct cfg_optset *s,
+	    unsigned space, unsigned code);
+/* The set of index idx (an empty one for 0 or out of range). */
+const struct cfg_optset *config_optset(const struct config *cfg,
+	    uint32_t idx);
+/*
+ * Copy src's option definitions, sets and the classes for which keep
+ * (may be NULL: all) returns true into dst, which has none yet.
+ * Returns 0, or -1 when out of memory (dst's then freed by
+ * config_free()).
+ */
+int	config_options_copy(struct config *dst, const struct config *src,
+	    bool (*keep)(const struct cfg_class *, void *), void *arg);
+
+/*
+ * [class:NAME] (common/config/cfg_class.c) into a zeroed struct, with up
+ * to 7 extra tables (failover.ini's Primary); its options are
+ * cfg_optset_parse()'s.  Returns 0 or -1.
+ */
+int	cfg_class_parse(struct cfg_file *f, const char *section,
+	    const char *name, struct cfg_class *c, struct cfg_table *extra,
+	    size_t nextra);
+/* Class ranges inside one subnet's ranges and apart from each other;
+ * at most CFG_MAX_CLASSES classes. */
+void	cfg_classes_check(struct cfg_file *f, const struct cfg_subnet *sn,
+	    size_t nsn, const struct cfg_class *c, size_t nc);
+
 /*
  * Cross-checks over all subnets and hosts: overlaps, duplicates.  owner
  * (failover.ini; NULL for primary.ini) holds each subnet's primary as an

@@ -550,53 +550,44 @@ put_header(const struct dhcp_msg *m, uint8_t *out)
 	return put_u32(out, pos, DHCP_MAGIC_COOKIE);
 }
 
+/* Where an optional option goes; AREA_NONE: left out. */
+enum enc_area {
+	AREA_MAIN,		/* the options field */
+	AREA_FILE,
+	AREA_SNAME,
+	AREA_NONE
+};
+
 /*
- * The output is capped at min(max_len, outcap); room for option 82 and
- * END is reserved before any optional option is placed.  Option 53 is
- * taken from m->msg_type (none when 0).  Option 52 is never emitted:
- * encoding never overloads sname/file, which are copied verbatim.  The
- * message is zero-padded to DHCP_MIN_REPLY as far as the cap allows.
+ * Placement of the optional options (all but 53, 54 and 82): seq[] in
+ * emission order, area[i] the area of seq[i], room[] the bytes each area
+ * has left.  overload is the option 52 value the plan needs, 0 if none.
  */
-enum dhcp_err
-dhcp_msg_encode(const struct dhcp_msg *m, const uint8_t *order,
-    size_t order_len, size_t max_len, uint8_t *out, size_t outcap,
-    size_t *outlen, unsigned *dropped)
+struct enc_plan {
+	uint8_t		 seq[256];
+	uint8_t		 area[256];
+	size_t		 nseq;
+	size_t		 room[AREA_NONE];
+	unsigned	 ndrop;
+	uint8_t		 overload;
+};
+
+/*
+ * The optional options in emission order: the codes of `order` (the
+ * client's parameter request list) that are set, then every other set
+ * option in ascending code order.  PAD, END, 52, 53, 54 and 82 are never
+ * in it: the encoder writes those itself (a caller's 52 is ignored).
+ */
+static size_t
+enc_sequence(const struct dhcp_msg *m, const uint8_t *order,
+    size_t order_len, uint8_t *seq)
 {
-	bool		 done[256] = { false };
-	const uint8_t	*v;
-	size_t		 limit, pos, reserve, len, w, pad;
-	unsigned	 ndrop = 0;
-
-	if (dropped != NULL)
-		*dropped = 0;
-	limit = outcap < max_len ? outcap : max_len;
-	if (out == NULL || limit < DHCP_FIXED_LEN + DHCP_COOKIE_LEN + 1)
-		return DHCP_ERR_NOSPACE;
-	if (order == NULL)
-		order_len = 0;
-
-	pos = put_header(m, out);
-	reserve = 1;					/* END */
-	if ((v = dhcp_opt_get(m, DHO_RELAY_AGENT_INFO, &len)) != NULL)
-		reserve += opt_wire_len(len);
-
-	if (m->msg_type != 0) {
-		if (3 > limit - pos || reserve > limit - pos - 3)
-			return DHCP_ERR_NOSPACE;
-		pos = put_opt(out, pos, DHO_MESSAGE_TYPE, &m->msg_type, 1);
-	}
-	if ((v = dhcp_opt_get(m, DHO_SERVER_ID, &len)) != NULL) {
-		w = opt_wire_len(len);
-		if (w > limit - pos || reserve > limit - pos - w)
-			return DHCP_ERR_NOSPACE;
-		pos = put_opt(out, pos, DHO_SERVER_ID, v, len);
-	}
+	bool	 done[256] = { false };
+	size_t	 n = 0;
 
 	done[DHO_PAD] = done[DHO_END] = true;
 	done[DHO_OVERLOAD] = done[DHO_MESSAGE_TYPE] = true;
 	done[DHO_SERVER_ID] = done[DHO_RELAY_AGENT_INFO] = true;
-
-	/* The client's parameter request list first, then the rest. */
 	for (size_t i = 0; i < order_len + 256; i++) {
 		uint8_t	 c = i < order_len ? order[i] :
 		    (uint8_t)(i - order_len);
@@ -604,26 +595,177 @@ dhcp_msg_encode(const struct dhcp_msg *m, const uint8_t *order,
 		if (done[c])
 			continue;
 		done[c] = true;
-		if ((v = dhcp_opt_get(m, c, &len)) == NULL)
-			continue;
+		if (dhcp_opt_has(m, c))
+			seq[n++] = c;
+	}
+	return n;
+}
+
+/* An unused sname or file (all zero bytes) may carry options. */
+static bool
+field_unused(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != 0)
+			return false;
+	return true;
+}
+
+/*
+ * Give each option of the sequence the first area, in the order options
+ * field, file, sname (RFC 3396 section 7), with room for all of its
+ * instances: one option is never split across areas.  An option that
+ * fits in no area is left out.  pl->seq and pl->room must be set.
+ */
+static void
+enc_place(const struct dhcp_msg *m, struct enc_plan *pl)
+{
+	pl->ndrop = 0;
+	pl->overload = 0;
+	for (size_t i = 0; i < pl->nseq; i++) {
+		size_t		 len = 0, w;
+		unsigned	 a;
+
+		(void)dhcp_opt_get(m, pl->seq[i], &len);
 		w = opt_wire_len(len);
-		if (w > limit - pos || reserve > limit - pos - w) {
-			ndrop++;
+		for (a = AREA_MAIN; a < AREA_NONE; a++)
+			if (w <= pl->room[a])
+				break;
+		pl->area[i] = (uint8_t)a;
+		if (a == AREA_NONE) {
+			pl->ndrop++;
 			continue;
 		}
-		pos = put_opt(out, pos, c, v, len);
+		pl->room[a] -= w;
+		if (a == AREA_FILE)
+			pl->overload |= OVERLOAD_FILE;
+		else if (a == AREA_SNAME)
+			pl->overload |= OVERLOAD_SNAME;
 	}
+}
 
-	/* RFC 3046 2.2: the relay agent option comes last, before END. */
-	if ((v = dhcp_opt_get(m, DHO_RELAY_AGENT_INFO, &len)) != NULL) {
-		w = opt_wire_len(len);
-		if (w + 1 > limit - pos)
-			return DHCP_ERR_NOSPACE;	/* reserved: cannot */
-		pos = put_opt(out, pos, DHO_RELAY_AGENT_INFO, v, len);
+/*
+ * Plan the optional options into `room` bytes of the options field.
+ * First without overloading: what does not fit is left out.  Only if
+ * that leaves something out, file or sname is unused, and the options
+ * field can still take option 52 (3 bytes), is a second plan made that
+ * also uses file (128 bytes less END), then sname (64 less END).  It
+ * replaces the first if it does use one of them and leaves out fewer
+ * options.  So when everything fits, nothing changes.
+ */
+static void
+enc_plan(const struct dhcp_msg *m, const uint8_t *order, size_t order_len,
+    size_t room, struct enc_plan *pl)
+{
+	struct enc_plan	 ov;
+
+	pl->nseq = enc_sequence(m, order, order_len, pl->seq);
+	pl->room[AREA_MAIN] = room;
+	pl->room[AREA_FILE] = pl->room[AREA_SNAME] = 0;
+	enc_place(m, pl);
+	if (pl->ndrop == 0 || room < opt_wire_len(1))
+		return;
+
+	memcpy(ov.seq, pl->seq, pl->nseq);
+	ov.nseq = pl->nseq;
+	ov.room[AREA_MAIN] = room - opt_wire_len(1);
+	ov.room[AREA_FILE] = field_unused(m->file, sizeof(m->file)) ?
+	    sizeof(m->file) - 1 : 0;
+	ov.room[AREA_SNAME] = field_unused(m->sname, sizeof(m->sname)) ?
+	    sizeof(m->sname) - 1 : 0;
+	if (ov.room[AREA_FILE] == 0 && ov.room[AREA_SNAME] == 0)
+		return;
+	enc_place(m, &ov);
+	if (ov.overload != 0 && ov.ndrop < pl->ndrop)
+		*pl = ov;
+}
+
+/* Write the options the plan gives to `area`, in sequence order. */
+static size_t
+put_area(const struct dhcp_msg *m, const struct enc_plan *pl, unsigned area,
+    uint8_t *out, size_t pos)
+{
+	for (size_t i = 0; i < pl->nseq; i++) {
+		const uint8_t	*v;
+		size_t		 len;
+
+		if (pl->area[i] != area ||
+		    (v = dhcp_opt_get(m, pl->seq[i], &len)) == NULL)
+			continue;
+		pos = put_opt(out, pos, pl->seq[i], v, len);
 	}
-	if (pos >= limit)
+	return pos;
+}
+
+/*
+ * An overloaded file or sname: its options, END, then PAD to the end of
+ * the field (RFC 2131 4.1, RFC 2132 9.3).  The plan left room for END.
+ */
+static void
+put_field(const struct dhcp_msg *m, const struct enc_plan *pl, unsigned area,
+    uint8_t *field, size_t size)
+{
+	size_t	 pos = put_area(m, pl, area, field, 0);
+
+	field[pos++] = DHO_END;
+	memset(field + pos, DHO_PAD, size - pos);
+}
+
+/*
+ * The output is capped at min(max_len, outcap).  Options 53, 54, 82 and
+ * END must fit in the options field or the call fails; what is left of
+ * it goes to the optional options (enc_plan), which may overflow into
+ * unused file and sname fields, announced by option 52 right after 53
+ * and 54.  Option 53 is taken from m->msg_type (none when 0).  The
+ * message is zero-padded to DHCP_MIN_REPLY as far as the cap allows.
+ */
+enum dhcp_err
+dhcp_msg_encode(const struct dhcp_msg *m, const uint8_t *order,
+    size_t order_len, size_t max_len, uint8_t *out, size_t outcap,
+    size_t *outlen, unsigned *dropped)
+{
+	struct enc_plan	 pl;
+	const uint8_t	*sid, *ri;
+	size_t		 limit, pos, need, sidlen = 0, rilen = 0, pad;
+
+	if (dropped != NULL)
+		*dropped = 0;
+	limit = outcap < max_len ? outcap : max_len;
+	pos = DHCP_FIXED_LEN + DHCP_COOKIE_LEN;
+	if (out == NULL || limit < pos + 1)
 		return DHCP_ERR_NOSPACE;
+	if (order == NULL)
+		order_len = 0;
+
+	need = 1;					/* END */
+	if (m->msg_type != 0)
+		need += opt_wire_len(1);
+	if ((sid = dhcp_opt_get(m, DHO_SERVER_ID, &sidlen)) != NULL)
+		need += opt_wire_len(sidlen);
+	if ((ri = dhcp_opt_get(m, DHO_RELAY_AGENT_INFO, &rilen)) != NULL)
+		need += opt_wire_len(rilen);
+	if (need > limit - pos)
+		return DHCP_ERR_NOSPACE;
+	enc_plan(m, order, order_len, limit - pos - need, &pl);
+
+	pos = put_header(m, out);
+	if (m->msg_type != 0)
+		pos = put_opt(out, pos, DHO_MESSAGE_TYPE, &m->msg_type, 1);
+	if (sid != NULL)
+		pos = put_opt(out, pos, DHO_SERVER_ID, sid, sidlen);
+	if (pl.overload != 0)
+		pos = put_opt(out, pos, DHO_OVERLOAD, &pl.overload, 1);
+	pos = put_area(m, &pl, AREA_MAIN, out, pos);
+	/* RFC 3046 2.2: the relay agent option comes last, before END. */
+	if (ri != NULL)
+		pos = put_opt(out, pos, DHO_RELAY_AGENT_INFO, ri, rilen);
+	if (pos >= limit)
+		return DHCP_ERR_NOSPACE;		/* reserved: cannot */
 	out[pos++] = DHO_END;
+	if (pl.overload & OVERLOAD_FILE)
+		put_field(m, &pl, AREA_FILE, out + OFF_FILE, DHCP_FILE_LEN);
+	if (pl.overload & OVERLOAD_SNAME)
+		put_field(m, &pl, AREA_SNAME, out + OFF_SNAME, DHCP_SNAME_LEN);
 
 	/* RFC 1542 2.1: some relays drop BOOTP messages under 300 bytes. */
 	pad = limit < DHCP_MIN_REPLY ? limit : DHCP_MIN_REPLY;
@@ -633,7 +775,7 @@ dhcp_msg_encode(const struct dhcp_msg *m, const uint8_t *order,
 	}
 	*outlen = pos;
 	if (dropped != NULL)
-		*dropped = ndrop;
+		*dropped = pl.ndrop;
 	return DHCP_OK;
 }
 
@@ -667,4 +809,33 @@ dhcp_client_key(const struct dhcp_msg *m, struct dhcp_client_key *key)
 	memcpy(key->bytes + 2, m->chaddr, m->hlen);
 	key->len = (uint16_t)(2 + m->hlen);
 	return true;
+}
+
+/*
+ * RFC 3046 2.0 sub-options: code, length, value, repeated to the end of
+ * the option.  The whole option is checked first: a header or value
+ * running past the end makes it malformed, and nothing in it counts.
+ * RFC 3046 does not say what a repeated sub-option means; the first one
+ * counts.
+ */
+const uint8_t *
+dhcp_subopt_get(const uint8_t *v, size_t len, uint8_t code, size_t *outlen)
+{
+	const uint8_t	*found = NULL;
+	size_t		 off = 0, l, flen = 0;
+
+	while (off < len) {
+		if (len - off < 2)
+			return NULL;
+		l = v[off + 1];
+		if (l > len - off - 2)
+			return NULL;
+		if (v[off] == code && found == NULL) {
+			found = v + off + 2;
+			flen = l;
+		}
+		off += 2 + l;
+	}
+	*outlen = flen;
+	return found;
 }

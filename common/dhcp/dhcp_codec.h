@@ -96,19 +96,27 @@ bool		dhcp_opt_set_u32(struct dhcp_msg *m, uint8_t code, uint32_t v);
 void		dhcp_opt_unset(struct dhcp_msg *m, uint8_t code);
 
 /*
- * Encode m into out (at most outcap bytes).  Options are emitted in this
- * order: 53 (from m->msg_type; none if 0), 54, then the codes of `order`
- * (the client's parameter request
- * list) that are set, then any other set option in ascending code order
- * except 82, then 82 last (RFC 3046 2.2), then END, padded to
- * DHCP_MIN_REPLY.  max_len caps the message (from the client's option 57,
- * minus IP/UDP headers); an option that does not fit is left out and
- * counted in *dropped (may be NULL).  Options 53, 54 and 82 are never
- * dropped: if they do not fit the call fails with DHCP_ERR_NOSPACE.
- * Values longer than 255 bytes are split into several instances
- * (RFC 3396).  On success *outlen receives the length.
- * Option 52 is never emitted (no overloading; sname and file are copied
- * as they are).  Padding to DHCP_MIN_REPLY stops at min(max_len, outcap).
+ * Encode m into out (at most outcap bytes).  max_len caps the message
+ * (from the client's option 57, minus IP/UDP headers); the cap is
+ * min(max_len, outcap).  Options are emitted in this order: 53 (from
+ * m->msg_type; none if 0), 54, 52 (only when overloading, below), then
+ * the codes of `order` (the client's parameter request list) that are
+ * set, then any other set option in ascending code order except 82, then
+ * 82 last (RFC 3046 2.2), then END, padded to DHCP_MIN_REPLY as far as
+ * the cap allows.  A 52 set in m is ignored.  Values longer than 255
+ * bytes are split into several instances (RFC 3396).
+ * Options 53, 54 and 82 always go in the options field; if they do not
+ * fit there the call fails with DHCP_ERR_NOSPACE.  When every option
+ * fits, sname and file are copied as they are and 52 is not emitted.
+ * Otherwise the options are overloaded (RFC 2131 4.1, RFC 2132 9.3): in
+ * the same order, each goes wholly (all its instances) into the first of
+ * the options field, file, sname with room for it, file and sname only
+ * if all their bytes are zero in m (unused).  52 (1 file, 2 sname, 3
+ * both) then says which carry options, each ending with END and padded
+ * with PAD.  An option that fits in no area is left out and counted in
+ * *dropped (may be NULL).  Overloading is used only when it leaves out
+ * fewer options than not overloading.  On success *outlen receives the
+ * length.
  */
 enum dhcp_err	dhcp_msg_encode(const struct dhcp_msg *m,
 		    const uint8_t *order, size_t order_len, size_t max_len,
@@ -129,5 +137,14 @@ struct dhcp_client_key {
  */
 bool		dhcp_client_key(const struct dhcp_msg *m,
 		    struct dhcp_client_key *key);
+
+/*
+ * A sub-option of an option made of code/length/value sub-options
+ * (RFC 3046 2.0: option 82; also option 43's vendor sub-options): the
+ * first one with `code`, *outlen its length.  NULL when there is none
+ * or when the option (v, len bytes) is malformed anywhere.
+ */
+const uint8_t	*dhcp_subopt_get(const uint8_t *v, size_t len, uint8_t code,
+		    size_t *outlen);
 
 #endif

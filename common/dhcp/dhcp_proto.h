@@ -49,9 +49,18 @@
 #define DHO_MAX_MESSAGE_SIZE	57
 #define DHO_RENEWAL_TIME	58
 #define DHO_REBINDING_TIME	59
+#define DHO_VENDOR_ENCAPSULATED	43
 #define DHO_VENDOR_CLASS	60
 #define DHO_CLIENT_ID		61
+#define DHO_USER_CLASS		77
 #define DHO_RELAY_AGENT_INFO	82
+#define DHO_CLIENT_ARCH		93
+#define DHO_SUBNET_SELECTION	118
+
+/* Option 82 sub-options (RFC 3046, RFC 3527) */
+#define RAI_CIRCUIT_ID		1
+#define RAI_REMOTE_ID		2
+#define RAI_LINK_SELECTION	5
 #define DHO_END			255
 
 /* Option 52 values */

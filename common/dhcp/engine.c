@@ -41,14 +41,21 @@
  *   which case the new choice is pinged.  ENGINE_PING_ROUNDS addresses in
  *   use and the DISCOVER is dropped ("no-free-address").
  *
+ * Link.  Option 82 sub-option 5 from a relay (RFC 3527), else option
+ *   118 (RFC 3011, echoed back), names the link instead of giaddr.  Subnets with the same SharedNetwork are one
+ *   link: a DISCOVER is served from the one holding the client's
+ *   reservation, lease or requested address, else the link's own, and
+ *   moves on to the others in file order when that one is full; a
+ *   REQUEST for an address of any of them is on the link.
+ *
  * Options.  53 and 54 (DHCP replies), 51/58/59 (OFFER and ACK to a
- *   REQUEST), 1 and 3 are always sent (1 and 3 for BOOTP-style clients
- *   that ask for nothing); 6, 15, 28, 42 and 12 (a reservation's
- *   Hostname) only when asked for in option 55 -- or all of them when
- *   the client sent no option 55 (4.3.1 lets the server send what it
- *   has; a client without a list gets a usable configuration).  Option
- *   82 is echoed verbatim in every reply (RFC 3046 2.2), option 61 too
- *   (RFC 6842 3).  DHCPNAK carries only 53, 54, 56, 61 and 82 (table 3).
+ *   REQUEST) and 1 are the engine's; the configured ones, and siaddr,
+ *   file and sname, come from the client's host, classes, subnet and
+ *   [server] in that precedence (reply_opts.h: 3 always, others when
+ *   asked for in option 55, AlwaysSend, or all when there is no 55).
+ *   28 defaults to the subnet's broadcast address.  Option 82 is echoed
+ *   verbatim in every reply (RFC 3046 2.2), option 61 too (RFC 6842 3).
+ *   DHCPNAK carries only 53, 54, 56, 61 and 82 (table 3).
  *
  * Lease time: option 51 of the request clamped to [MinLeaseTime,
  *   MaxLeaseTime], else LeaseTime (clamped the same way); T1/T2 from the
@@ -101,7 +108,9 @@
  */
 #include <string.h>
 
+#include "classify.h"
 #include "engine.h"
+#include "reply_opts.h"
 #include "share.h"
 
 #define ADDR_BROADCAST	0xffffffffu
@@ -253,13 +262,77 @@ server_id(const struct req *r)
 	return sid;
 }
 
+/*
+ * Option 82 sub-option 5 (RFC 3527): the link a relay names when giaddr
+ * cannot say it.  Only from a relay (giaddr set): a client's own 82 is
+ * not to be trusted with it.
+ */
+static bool
+relay_link_selection(const struct dhcp_msg *m, uint32_t *out)
+{
+	const uint8_t	*v;
+	size_t		 len, n;
+
+	if (m->giaddr == 0 ||
+	    (v = dhcp_opt_get(m, DHO_RELAY_AGENT_INFO, &len)) == NULL ||
+	    (v = dhcp_subopt_get(v, len, RAI_LINK_SELECTION, &n)) == NULL ||
+	    n != 4)
+		return false;
+	*out = (uint32_t)v[0] << 24 | (uint32_t)v[1] << 16 |
+	    (uint32_t)v[2] << 8 | v[3];
+	return *out != 0;
+}
+
+uint32_t
+engine_link_address(const struct dhcp_msg *m, uint32_t link_addr)
+{
+	uint32_t	 a;
+
+	if (relay_link_selection(m, &a))
+		return a;
+	if (dhcp_opt_get_u32(m, DHO_SUBNET_SELECTION, &a) && a != 0)
+		return a;
+	return link_addr != 0 ? link_addr : m->giaddr;
+}
+
 static struct pool *
 link_pool(const struct req *r)
 {
-	uint32_t	 link = r->in->link_addr != 0 ? r->in->link_addr :
-	    r->m->giaddr;
+	uint32_t	 link = engine_link_address(r->m, r->in->link_addr);
 
 	return link != 0 ? pool_set_find(r->e->pools, link) : NULL;
+}
+
+/*
+ * Shared networks: subnets with the same SharedNetwork are one link, so
+ * an address of any of them is "on the client's link".  Finding the
+ * others is a pass over the subnets, paid only by requests on a shared
+ * network.
+ */
+static bool
+shared(const struct pool *p)
+{
+	return p != NULL && pool_subnet(p)->shared_network[0] != '\0';
+}
+
+static bool
+same_link(const struct pool *a, const struct pool *b)
+{
+	return a == b || (shared(a) && strcmp(pool_subnet(a)->shared_network,
+	    pool_subnet(b)->shared_network) == 0);
+}
+
+/* The pool holding addr if it is on p's link, else p. */
+static struct pool *
+pool_on_link(const struct req *r, struct pool *p, uint32_t addr)
+{
+	struct pool	*q;
+
+	if (p == NULL || addr == 0 || pool_contains(p, addr) || !shared(p))
+		return p;
+	if ((q = pool_set_find(r->e->pools, addr)) != NULL && same_link(p, q))
+		return q;
+	return p;
 }
 
 /*
@@ -336,6 +409,7 @@ make_client(struct req *r)
 	c->hlen = m->hlen > DHCP_CHADDR_LEN ? DHCP_CHADDR_LEN : m->hlen;
 	memcpy(c->chaddr, m->chaddr, c->hlen);
 	copy_hostname(m, c->hostname, sizeof(c->hostname));
+	c->classes = classify(r->e->cfg, m);
 	r->have_client = true;
 	return true;
 }
@@ -385,24 +459,6 @@ wanted(const struct req *r, uint8_t code)
 	return memchr(r->res->prl, code, r->res->prl_len) != NULL;
 }
 
-static void
-set_addrs(struct dhcp_msg *rp, uint8_t code, const uint32_t *a, size_t n)
-{
-	uint8_t		 buf[4 * CFG_MAX_ADDRS];
-	size_t		 i;
-
-	if (n > CFG_MAX_ADDRS)
-		n = CFG_MAX_ADDRS;
-	for (i = 0; i < n; i++) {
-		buf[4 * i] = (uint8_t)(a[i] >> 24);
-		buf[4 * i + 1] = (uint8_t)(a[i] >> 16);
-		buf[4 * i + 2] = (uint8_t)(a[i] >> 8);
-		buf[4 * i + 3] = (uint8_t)a[i];
-	}
-	if (n > 0)
-		(void)dhcp_opt_set(rp, code, buf, 4 * n);
-}
-
 /*
  * Replies.
  */
@@ -440,6 +496,11 @@ reply_echo(struct req *r, bool dhcp)
 	if (dhcp && (v = dhcp_opt_get(r->m, DHO_CLIENT_ID, &len)) != NULL &&
 	    len > 0)
 		(void)dhcp_opt_set(&r->res->reply, DHO_CLIENT_ID, v, len);
+	/* RFC 3011 3: a server that used it returns it as it came. */
+	if (dhcp && (v = dhcp_opt_get(r->m, DHO_SUBNET_SELECTION, &len)) !=
+	    NULL && len == 4)
+		(void)dhcp_opt_set(&r->res->reply, DHO_SUBNET_SELECTION, v,
+		    len);
 	if ((v = dhcp_opt_get(r->m, DHO_RELAY_AGENT_INFO, &len)) != NULL &&
 	    len > 0)
 		(void)dhcp_opt_set(&r->res->reply, DHO_RELAY_AGENT_INFO, v,
@@ -458,30 +519,27 @@ add_lease_opts(struct req *r, uint32_t lt)
 	(void)dhcp_opt_set_u32(rp, DHO_REBINDING_TIME, t2);
 }
 
+/*
+ * What the configuration hands this client (reply_opts.h): 1 from the
+ * subnet, then every level's options and boot fields, then 28 from the
+ * subnet unless a level set it.
+ */
 static void
 add_config_opts(struct req *r, const struct cfg_host *h)
 {
 	const struct cfg_subnet *sn = pool_subnet(r->p);
 	struct dhcp_msg	*rp = &r->res->reply;
+	struct reply_levels lv;
 	uint32_t	 bcast;
-	size_t		 n;
 
 	(void)dhcp_opt_set_u32(rp, DHO_SUBNET_MASK, sn->mask);
-	set_addrs(rp, DHO_ROUTERS, sn->routers, sn->nrouters);
-	if (wanted(r, DHO_DNS_SERVERS))
-		set_addrs(rp, DHO_DNS_SERVERS, sn->dns, sn->ndns);
-	n = strnlen(sn->domain_name, sizeof(sn->domain_name));
-	if (n > 0 && wanted(r, DHO_DOMAIN_NAME))
-		(void)dhcp_opt_set(rp, DHO_DOMAIN_NAME, sn->domain_name, n);
+	reply_levels(r->e->cfg, sn, h, r->c.classes, &lv);
+	reply_opts_fill(rp, &lv, r->res->prl, r->res->prl_len, true);
 	bcast = sn->broadcast != 0 ? sn->broadcast :
 	    (sn->network & sn->mask) | ~sn->mask;
-	if (wanted(r, DHO_BROADCAST_ADDRESS))
+	if (!dhcp_opt_has(rp, DHO_BROADCAST_ADDRESS) &&
+	    wanted(r, DHO_BROADCAST_ADDRESS))
 		(void)dhcp_opt_set_u32(rp, DHO_BROADCAST_ADDRESS, bcast);
-	if (wanted(r, DHO_NTP_SERVERS))
-		set_addrs(rp, DHO_NTP_SERVERS, sn->ntp, sn->nntp);
-	if (h != NULL && (n = strnlen(h->hostname, sizeof(h->hostname))) > 0 &&
-	    wanted(r, DHO_HOST_NAME))
-		(void)dhcp_opt_set(rp, DHO_HOST_NAME, h->hostname, n);
 }
 
 /* RFC 2131 4.1, with the NAK-to-ciaddr choice explained at the top. */
@@ -682,6 +740,70 @@ need_ping(const struct req *r, uint32_t addr, enum pool_src src)
 	return true;
 }
 
+/*
+ * On a shared network, the subnet to try first: the one holding the
+ * client's reservation, else its lease, else the address it asks for
+ * (RFC 2131 4.3.1's order), else the link's own.
+ */
+static struct pool *
+first_on_link(const struct req *r, struct pool *lp, uint32_t req)
+{
+	struct pool	*best = lp;
+	int		 rank = 0;
+
+	for (size_t i = 0; i < pool_set_count(r->e->pools); i++) {
+		struct pool *p = pool_set_get(r->e->pools, i);
+		int	 k = 0;
+
+		if (!same_link(lp, p) || !pool_is_serving(p))
+			continue;
+		if (pool_host_for(p, &r->c) != NULL)
+			k = 3;
+		else if (pool_find_for_client(p, &r->c, r->in->now) != NULL)
+			k = 2;
+		else if (req != 0 && pool_contains(p, req))
+			k = 1;
+		if (k > rank) {
+			rank = k;
+			best = p;
+		}
+	}
+	return best;
+}
+
+/*
+ * An address for a new offer from r->p, then, on a shared network, from
+ * the link's other subnets in file order: "allocation moves to the next
+ * subnet when one is full".  r->p ends as the pool that gave it.
+ */
+static uint32_t
+allocate_on_link(struct req *r, uint32_t req, enum pool_scope *scope,
+    enum pool_src *src)
+{
+	struct pool	*lp = r->p, *p;
+	uint32_t	 addr;
+
+	if (shared(lp))
+		r->p = r->res->pool = first_on_link(r, lp, req);
+	*scope = engine_scope(r->e, r->p, r->in);
+	addr = pool_allocate(r->p, &r->c, req, r->in->now, *scope, src);
+	for (size_t i = 0; addr == 0 && shared(lp) &&
+	    i < pool_set_count(r->e->pools); i++) {
+		enum pool_scope sc;
+
+		p = pool_set_get(r->e->pools, i);
+		if (p == r->p || !same_link(lp, p) || !pool_is_serving(p))
+			continue;
+		sc = engine_scope(r->e, p, r->in);
+		if ((addr = pool_allocate(p, &r->c, req, r->in->now, sc,
+		    src)) != 0) {
+			r->p = r->res->pool = p;
+			*scope = sc;
+		}
+	}
+	return addr;
+}
+
 /* RFC 2131 4.3.1 */
 static void
 handle_discover(struct req *r)
@@ -697,16 +819,14 @@ handle_discover(struct req *r)
 	if (in->pinged_addr != 0 && in->ping_in_use) {
 		/* Someone we do not know uses it: quarantine, try another. */
 		r->e->ctr.ping_conflicts++;
-		if (pool_conflict(r->p, in->pinged_addr, in->now, &l) ==
-		    POOL_OK)
+		if (pool_conflict(pool_on_link(r, r->p, in->pinged_addr),
+		    in->pinged_addr, in->now, &l) == POOL_OK)
 			add_change(r, &l);
 		round++;
 	}
 	if (!dhcp_opt_get_u32(r->m, DHO_REQUESTED_ADDRESS, &req))
 		req = 0;
-	scope = engine_scope(r->e, r->p, in);
-	if ((addr = pool_allocate(r->p, &r->c, req, in->now, scope,
-	    &src)) == 0) {
+	if ((addr = allocate_on_link(r, req, &scope, &src)) == 0) {
 		drop(r, pool_scope_limited(scope) ?
 		    ENGINE_DROP_SHARE_EXHAUSTED : ENGINE_DROP_NO_FREE_ADDRESS);
 		return;
@@ -818,7 +938,7 @@ handle_request(struct req *r)
 			drop(r, ENGINE_DROP_NOT_FOR_US);
 			return;
 		}
-		if (!served(r, r->p))
+		if (!served(r, pool_on_link(r, r->p, has_want ? want : 0)))
 			return;
 		if (!has_want || want == 0) {
 			drop(r, ENGINE_DROP_BAD_REQUEST);
@@ -845,7 +965,7 @@ handle_request(struct req *r)
 		drop(r, ENGINE_DROP_BAD_REQUEST);
 		return;
 	}
-	if (served(r, r->p))
+	if (served(r, pool_on_link(r, r->p, want)))
 		verify_address(r, want, r->m->ciaddr == 0);
 }
 
@@ -970,6 +1090,8 @@ handle_bootp(struct req *r)
 
 	if (!served_link(r))
 		return;
+	if (shared(r->p))
+		r->p = r->res->pool = first_on_link(r, r->p, 0);
 	if ((h = pool_host_for(r->p, &r->c)) == NULL) {
 		drop(r, ENGINE_DROP_BOOTP_NO_RESERVATION);
 		return;

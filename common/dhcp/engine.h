@@ -190,6 +190,14 @@ void	engine_set_role(struct engine *, enum engine_role, bool borrow);
 /* The scope of a new binding in pool p for a request at `in`. */
 enum pool_scope engine_scope(const struct engine *, const struct pool *p,
 	    const struct engine_input *in);
+/*
+ * The address naming the link of request m, received with link_addr
+ * (giaddr, else the receiving interface's address, else 0): option 82
+ * sub-option 5 from a relay (RFC 3527), else option 118 (RFC 3011), else
+ * link_addr, else giaddr.  The subnet containing it serves the request.
+ */
+uint32_t engine_link_address(const struct dhcp_msg *m, uint32_t link_addr);
+
 /* *res is overwritten; res->reply is meaningful only for ENGINE_REPLY. */
 void	engine_handle(struct engine *, const struct engine_input *,
 	    struct engine_result *);

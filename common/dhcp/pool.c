@@ -9,15 +9,25 @@
  *             forgotten, which keeps the never-used cursor monotonic.
  *   buckets[] chained hash client key -> records attached to a client
  *             (a client may keep an old record next to a new one).
- *   active[]  min-heaps on `ends` of records whose timer runs.
- *   idle[]    min-heaps on `ends` of reusable records in dynamic slots.
- * Both come one per part: the primary's, and the failover's share
- * (share.h), so each side finds the oldest reusable address of the part
- * it may use in O(1), whether the sweep has reached it or not.
- * Every record is in at most one heap and remembers its position, so a
- * change of state or `ends` costs O(log n).  Never-used addresses are
- * found by one cursor per part, moving up; the primary's part also has
- * one moving down (the failover borrowing, docs/safety.md).
+ *   grp[]     one per group (pool.h, "Client classes"): 0 the open
+ *             group, then one per class with dynamic addresses here,
+ *             in class order.  Each holds, per part,
+ *     active    a min-heap on `ends` of records whose timer runs,
+ *     idle      a min-heap on `ends` of reusable records (dynamic slots),
+ *     cursor    the never-used scan position, moving up,
+ *   and for the primary's part one moving down (the failover borrowing,
+ *   docs/safety.md).
+ * The parts are the primary's and the failover's share (share.h); with
+ * the groups they cut the dynamic addresses into (group, part) cells, so
+ * a client finds the oldest reusable address of a cell it may use in
+ * O(1), whether the sweep has reached it or not, and a never-used one by
+ * an amortised O(1) scan.  A slot's cell never changes, so a record's
+ * heap follows from its slot and its state.  Every record is in at most
+ * one heap and remembers its position, so a change of state or `ends`
+ * costs O(log n).  A pool without class ranges has the open group only:
+ * two heaps of each kind and two cursors, as before classes existed.
+ * The heaps' arrays are carved from one block: a cell's heap can hold
+ * no more records than the cell has slots, 2 * nslots pointers in all.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -35,12 +45,11 @@ enum slot_kind {
 	SLOT_EXCLUDED
 };
 
+/* Which heap of its slot's cell (group, part) a record is in. */
 enum heap_id {
 	HEAP_NONE = 0,
-	HEAP_ACTIVE,		/* active[PART_OWN] */
-	HEAP_ACTIVE_SHARE,	/* active[PART_SHARE] */
-	HEAP_IDLE,		/* idle[PART_OWN] */
-	HEAP_IDLE_SHARE		/* idle[PART_SHARE] */
+	HEAP_ACTIVE,		/* grp[group].active[part] */
+	HEAP_IDLE		/* grp[group].idle[part] */
 };
 
 /* The two parts of a pool's dynamic addresses. */
@@ -49,6 +58,10 @@ enum part {
 	PART_SHARE,		/* the failover's share */
 	PART_COUNT
 };
+
+/* Group 0 is the open group; class groups follow, in class order. */
+#define GROUP_OPEN	0
+#define POOL_MAX_GROUPS	(CFG_MAX_CLASSES + 1)
 
 struct pool_ent {
 	struct lease	 l;
@@ -80,6 +93,7 @@ struct pool_slot {
 	uint32_t	 host;		/* cfg->hosts index, or NO_HOST */
 	uint8_t		 kind;		/* enum slot_kind */
 	uint8_t		 part;		/* enum part (dynamic slots) */
+	uint8_t		 group;		/* index in grp[] (dynamic slots) */
 };
 
 struct pool_range {
@@ -103,6 +117,16 @@ struct pool_heap {
 	uint32_t	 n;
 };
 
+/* The allocation state of one group, per part. */
+struct pool_grp {
+	/* Never-used scan positions per part (moving up), and the
+	 * primary's part moving down; dynamic slots never used. */
+	uint32_t	 cursor[PART_COUNT];
+	uint32_t	 rcursor;	/* one past the next candidate */
+	uint32_t	 nunused[PART_COUNT];
+	struct pool_heap active[PART_COUNT], idle[PART_COUNT];
+};
+
 struct pool {
 	struct pool_set	*set;
 	const struct cfg_subnet *sn;
@@ -119,11 +143,14 @@ struct pool {
 	struct pool_chunk *chunks;	/* newest first; where ents live */
 	uint32_t	 nrange_slots;	/* extras follow, in extra[] order */
 
-	/* Never-used scan positions per part (moving up), and the
-	 * primary's part moving down; dynamic slots never used. */
-	uint32_t	 cursor[PART_COUNT];
-	uint32_t	 rcursor;	/* one past the next candidate */
-	uint32_t	 nunused[PART_COUNT];
+	/* Groups: [GROUP_OPEN], then the classes with dynamic addresses
+	 * here.  class_mask has bit i when cfg->classes[i] has a group. */
+	struct pool_grp	*grp;
+	uint32_t	 ngroups;
+	uint64_t	 class_mask;
+	uint8_t		 class_grp[CFG_MAX_CLASSES];	/* class -> group */
+	uint8_t		 grp_class[POOL_MAX_GROUPS];	/* group -> class */
+	struct pool_ent	**heapmem;	/* every heap's array */
 
 	struct pool_ent	**buckets;
 	uint32_t	 hmask;
@@ -133,7 +160,6 @@ struct pool {
 	uint32_t	*hkbuckets;
 	uint32_t	 hkmask;
 
-	struct pool_heap active[PART_COUNT], idle[PART_COUNT];
 	struct pool_stats st;
 };
 
@@ -336,17 +362,16 @@ heap_remove(struct pool_heap *h, struct pool_ent *e)
 	}
 }
 
+/* Heap `id` of the cell (group, part) of slot. */
 static struct pool_heap *
-heap_of(struct pool *p, uint8_t id)
+heap_of(struct pool *p, uint32_t slot, uint8_t id)
 {
+	const struct pool_slot *s = &p->slots[slot];
+
 	if (id == HEAP_ACTIVE)
-		return &p->active[PART_OWN];
-	if (id == HEAP_ACTIVE_SHARE)
-		return &p->active[PART_SHARE];
+		return &p->grp[s->group].active[s->part];
 	if (id == HEAP_IDLE)
-		return &p->idle[PART_OWN];
-	if (id == HEAP_IDLE_SHARE)
-		return &p->idle[PART_SHARE];
+		return &p->grp[s->group].idle[s->part];
 	return NULL;
 }
 
@@ -358,16 +383,14 @@ ent_place(struct pool *p, struct pool_ent *e)
 	uint8_t		 id;
 
 	if (timed_state(e->l.state))
-		id = p->slots[e->slot].part == PART_SHARE ?
-		    HEAP_ACTIVE_SHARE : HEAP_ACTIVE;
+		id = HEAP_ACTIVE;
 	else if (p->slots[e->slot].kind == SLOT_DYNAMIC)
-		id = p->slots[e->slot].part == PART_SHARE ? HEAP_IDLE_SHARE :
-		    HEAP_IDLE;
+		id = HEAP_IDLE;
 	else
 		id = HEAP_NONE;
 
-	cur = heap_of(p, e->heap);
-	want = heap_of(p, id);
+	cur = heap_of(p, e->slot, e->heap);
+	want = heap_of(p, e->slot, id);
 	if (cur == want) {
 		if (cur != NULL) {
 			heap_up(cur, e->hpos);
@@ -633,7 +656,7 @@ ent_get(struct pool *p, uint32_t slot)
 	e->heap = HEAP_NONE;
 	s->ent = e;
 	if (s->kind == SLOT_DYNAMIC)
-		p->nunused[s->part]--;
+		p->grp[s->group].nunused[s->part]--;
 	return e;
 }
 
@@ -758,25 +781,17 @@ build_extra(struct pool *p, const struct config *cfg, size_t *nhosts)
 	return POOL_OK;
 }
 
-/* Slots, heaps and the address hash, every slot dynamic or reserved. */
+/* Slots and the address hash, every slot dynamic or reserved. */
 static enum pool_err
 build_slots(struct pool *p)
 {
-	uint32_t	 nheap, slot;
+	uint32_t	 slot;
 
 	p->nslots = p->nrange_slots + (uint32_t)p->nextra;
-	nheap = p->nslots > 0 ? p->nslots : 1;
-	p->slots = calloc(nheap, sizeof(*p->slots));
-	p->active[PART_OWN].v = calloc(nheap, sizeof(*p->active[0].v));
-	p->active[PART_SHARE].v = calloc(nheap, sizeof(*p->active[0].v));
-	p->idle[PART_OWN].v = calloc(nheap, sizeof(*p->idle[0].v));
-	p->idle[PART_SHARE].v = calloc(nheap, sizeof(*p->idle[0].v));
+	p->slots = calloc(p->nslots > 0 ? p->nslots : 1, sizeof(*p->slots));
 	p->hmask = pow2_at_least(p->nslots) - 1;
 	p->buckets = calloc((size_t)p->hmask + 1, sizeof(*p->buckets));
-	if (p->slots == NULL || p->active[PART_OWN].v == NULL ||
-	    p->active[PART_SHARE].v == NULL ||
-	    p->idle[PART_OWN].v == NULL || p->idle[PART_SHARE].v == NULL ||
-	    p->buckets == NULL)
+	if (p->slots == NULL || p->buckets == NULL)
 		return POOL_ERR_NOMEM;
 	for (slot = 0; slot < p->nslots; slot++) {
 		p->slots[slot].host = NO_HOST;
@@ -856,15 +871,127 @@ build_hostkeys(struct pool *p, const struct config *cfg, size_t nhosts)
 	return POOL_OK;
 }
 
+/*
+ * Put the dynamic slots of cr (one class Range) that no earlier class
+ * took into group g; returns how many.  Walks only the overlap of cr
+ * with the pool's ranges, so a Range of another subnet costs nothing
+ * but the comparisons.
+ */
+static uint32_t
+mark_class_range(struct pool *p, const struct cfg_range *cr, uint8_t g)
+{
+	uint32_t	 n = 0;
+
+	for (size_t i = 0; i < p->nranges; i++) {
+		const struct pool_range *r = &p->ranges[i];
+		uint32_t lo = cr->lo > r->lo ? cr->lo : r->lo;
+		uint32_t hi = cr->hi < r->hi ? cr->hi : r->hi;
+
+		if (lo > hi)
+			continue;	/* no overlap */
+		for (uint64_t a = lo; a <= hi; a++) {
+			struct pool_slot *s =
+			    &p->slots[r->base + ((uint32_t)a - r->lo)];
+
+			if (s->kind != SLOT_DYNAMIC || s->group != GROUP_OPEN)
+				continue;
+			s->group = g;
+			n++;
+		}
+	}
+	return n;
+}
+
+/*
+ * The groups (pool.h, "Client classes"): a class gets one when its
+ * ranges hold at least one dynamic address of this pool -- one that is
+ * excluded or a host's reservation is not the class's to give, and a
+ * class with nothing to give here does not restrict its members here.
+ * Class ranges do not overlap (the loader sees to it); if they did, the
+ * lower class would keep the address.  O(classes * ranges + addresses
+ * in class ranges), at start-up only.
+ */
+static void
+mark_groups(struct pool *p, const struct config *cfg)
+{
+	size_t		 nclasses = cfg->classes == NULL ? 0 : cfg->nclasses;
+
+	p->ngroups = 1;
+	if (nclasses > CFG_MAX_CLASSES)
+		nclasses = CFG_MAX_CLASSES;
+	for (size_t i = 0; i < nclasses; i++) {
+		const struct cfg_class *cl = &cfg->classes[i];
+		uint8_t		 g = (uint8_t)p->ngroups;
+		uint32_t	 n = 0;
+
+		for (size_t j = 0; j < cl->nranges && j < CFG_MAX_RANGES; j++)
+			n += mark_class_range(p, &cl->ranges[j], g);
+		if (n == 0)
+			continue;
+		p->class_grp[i] = g;
+		p->grp_class[g] = (uint8_t)i;
+		p->class_mask |= (uint64_t)1 << i;
+		p->ngroups++;
+	}
+}
+
+/*
+ * Each cell's heaps, carved from one block (a cell's heap never holds
+ * more records than the cell has slots: non-dynamic slots count in the
+ * open group's primary part, where their running timers are kept), and
+ * its cursors, starting at the cell's first and last slot.
+ */
+static enum pool_err
+build_groups(struct pool *p)
+{
+	struct pool_ent	**v;
+	uint32_t	 slot, g, part;
+
+	p->grp = calloc(p->ngroups, sizeof(*p->grp));
+	p->heapmem = calloc(2 * (size_t)p->nslots + 1, sizeof(*p->heapmem));
+	if (p->grp == NULL || p->heapmem == NULL)
+		return POOL_ERR_NOMEM;
+	for (g = 0; g < p->ngroups; g++)
+		for (part = 0; part < PART_COUNT; part++)
+			p->grp[g].cursor[part] = p->nslots;
+	for (slot = 0; slot < p->nslots; slot++) {
+		const struct pool_slot *s = &p->slots[slot];
+		struct pool_grp *gr = &p->grp[s->group];
+
+		gr->active[s->part].n++;	/* a count, for now */
+		if (s->kind != SLOT_DYNAMIC)
+			continue;
+		if (gr->cursor[s->part] == p->nslots)
+			gr->cursor[s->part] = slot;
+		if (s->part == PART_OWN)
+			gr->rcursor = slot + 1;
+	}
+	v = p->heapmem;
+	for (g = 0; g < p->ngroups; g++) {
+		for (part = 0; part < PART_COUNT; part++) {
+			struct pool_grp *gr = &p->grp[g];
+			uint32_t	 n = gr->active[part].n;
+
+			gr->active[part].v = v;
+			gr->idle[part].v = v + n;
+			gr->active[part].n = 0;
+			v += 2 * (size_t)n;
+		}
+	}
+	return POOL_OK;
+}
+
 /* Counters of a pool nothing is bound in yet. */
 static void
 count_slots(struct pool *p)
 {
 	for (uint32_t slot = 0; slot < p->nslots; slot++) {
-		switch (p->slots[slot].kind) {
+		const struct pool_slot *s = &p->slots[slot];
+
+		switch (s->kind) {
 		case SLOT_DYNAMIC:
 			p->st.total++;
-			p->nunused[p->slots[slot].part]++;
+			p->grp[s->group].nunused[s->part]++;
 			break;
 		case SLOT_RESERVED:
 			p->st.reserved++;
@@ -904,8 +1031,10 @@ pool_build(struct pool *p, struct pool_set *set, size_t idx)
 	if ((pe = build_hostkeys(p, cfg, nhosts)) != POOL_OK)
 		return pe;
 	mark_share(p);
+	mark_groups(p, cfg);
+	if ((pe = build_groups(p)) != POOL_OK)
+		return pe;
 	count_slots(p);
-	p->rcursor = p->nrange_slots;
 	return POOL_OK;
 }
 
@@ -924,10 +1053,8 @@ pool_destroy(struct pool *p)
 	free(p->buckets);
 	free(p->hkeys);
 	free(p->hkbuckets);
-	free(p->active[PART_OWN].v);
-	free(p->active[PART_SHARE].v);
-	free(p->idle[PART_OWN].v);
-	free(p->idle[PART_SHARE].v);
+	free(p->grp);
+	free(p->heapmem);
 }
 
 enum pool_err
@@ -1085,6 +1212,70 @@ pool_lease_is_client(const struct lease *l, const struct pool_client *c)
 	    key_eq(&l->key, &c->key);
 }
 
+/*
+ * The client's classes that have a group here; 0 puts it in the open
+ * group.  One AND: a pool without class ranges has class_mask 0.
+ */
+static uint64_t
+client_classes(const struct pool *p, const struct pool_client *c)
+{
+	return c == NULL ? 0 : c->classes & p->class_mask;
+}
+
+/*
+ * Index of the lowest bit set in m (m != 0), by de Bruijn
+ * multiplication: O(1) without compiler builtins.
+ */
+static unsigned
+lowest_bit(uint64_t m)
+{
+	static const uint8_t tab[64] = {
+		 0,  1, 48,  2, 57, 49, 28,  3, 61, 58, 50, 42, 38, 29, 17,  4,
+		62, 55, 59, 36, 53, 51, 43, 22, 45, 39, 33, 30, 24, 18, 12,  5,
+		63, 47, 56, 27, 60, 41, 37, 16, 54, 35, 52, 21, 44, 32, 23, 11,
+		46, 26, 40, 15, 34, 20, 31, 10, 25, 14, 19,  9, 13,  8,  7,  6
+	};
+
+	return tab[((m & (~m + 1)) * 0x03f79d71b4cb0a89ULL) >> 58];
+}
+
+/*
+ * The client's next group to try, and its class taken off *m: groups
+ * come in class order; with *m == 0 (no class here) the open group.
+ */
+static uint8_t
+next_group(const struct pool *p, uint64_t *m)
+{
+	unsigned	 i;
+
+	if (*m == 0)
+		return GROUP_OPEN;
+	i = lowest_bit(*m);
+	*m &= *m - 1;
+	return p->class_grp[i];
+}
+
+/*
+ * May the client have the address of slot (pool.h, "Client classes")?
+ * A class's address only if it is a member; an open one only if it is
+ * a member of no class with addresses here.  Reservations and excluded
+ * addresses are left to their own rules.  O(1).
+ */
+static bool
+slot_allowed(const struct pool *p, uint32_t slot,
+    const struct pool_client *c)
+{
+	const struct pool_slot *s = &p->slots[slot];
+	uint64_t	 m;
+
+	if (s->kind != SLOT_DYNAMIC)
+		return true;
+	m = client_classes(p, c);
+	if (s->group == GROUP_OPEN)
+		return m == 0;
+	return (m >> p->grp_class[s->group]) & 1;
+}
+
 static int
 client_rank(const struct pool_ent *e, int64_t now)
 {
@@ -1095,8 +1286,15 @@ client_rank(const struct pool_ent *e, int64_t now)
 	return 0;
 }
 
+/*
+ * The client's best record (client_rank, then the latest `ends`); with
+ * `allowed`, among those whose address its classes allow it now, so a
+ * client whose classes changed finds the record it made since, not the
+ * one it may no longer have.
+ */
 static struct pool_ent *
-client_ent(const struct pool *p, const struct pool_client *c, int64_t now)
+client_ent(const struct pool *p, const struct pool_client *c, int64_t now,
+    bool allowed)
 {
 	struct pool_ent	*e, *best = NULL;
 	uint32_t	 h;
@@ -1106,6 +1304,8 @@ client_ent(const struct pool *p, const struct pool_client *c, int64_t now)
 	h = key_hash(p->set, &c->key);
 	for (e = p->buckets[h & p->hmask]; e != NULL; e = e->hnext) {
 		if (e->hash != h || !key_eq(&e->l.key, &c->key))
+			continue;
+		if (allowed && !slot_allowed(p, e->slot, c))
 			continue;
 		if (best == NULL || client_rank(e, now) >
 		    client_rank(best, now) ||
@@ -1120,7 +1320,7 @@ const struct lease *
 pool_find_for_client(const struct pool *p, const struct pool_client *c,
     int64_t now)
 {
-	struct pool_ent	*e = client_ent(p, c, now);
+	struct pool_ent	*e = client_ent(p, c, now, false);
 
 	return e == NULL ? NULL : &e->l;
 }
@@ -1135,6 +1335,8 @@ slot_available(const struct pool *p, uint32_t slot,
 		return false;
 	if (s->kind == SLOT_RESERVED && (s->host == NO_HOST ||
 	    host_lookup(p, c) != s->host))
+		return false;
+	if (!slot_allowed(p, slot, c))
 		return false;
 	if (s->ent == NULL || ent_is_client(s->ent, c))
 		return true;
@@ -1151,71 +1353,76 @@ pool_addr_available(const struct pool *p, uint32_t addr,
 }
 
 /*
- * The next never-used dynamic slot of a part, or NO_INDEX.  Slots never
- * go back to unused, so the cursor only moves forward past used ones; it
- * does not move past the slot it returns, so a repeated call gives the
- * same answer.
+ * The next never-used dynamic slot of a cell (group g, part), or
+ * NO_INDEX.  Slots never go back to unused, so the cursor only moves
+ * forward past used ones and those of other cells; it does not move past
+ * the slot it returns, so a repeated call gives the same answer.  Each
+ * cursor passes a slot at most once: amortised O(1).
  */
 static uint32_t
-unused_up(struct pool *p, enum part part)
+unused_up(struct pool *p, uint8_t g, enum part part)
 {
-	uint32_t	*c = &p->cursor[part];
+	uint32_t	*c = &p->grp[g].cursor[part];
 
-	if (p->nunused[part] == 0)
+	if (p->grp[g].nunused[part] == 0)
 		return NO_INDEX;
 	while (*c < p->nslots && (p->slots[*c].ent != NULL ||
-	    p->slots[*c].kind != SLOT_DYNAMIC || p->slots[*c].part != part))
+	    p->slots[*c].kind != SLOT_DYNAMIC || p->slots[*c].part != part ||
+	    p->slots[*c].group != g))
 		(*c)++;
 	return *c < p->nslots ? *c : NO_INDEX;
 }
 
 /* The same from the top down, for the primary's part only. */
 static uint32_t
-unused_down(struct pool *p)
+unused_down(struct pool *p, uint8_t g)
 {
-	if (p->nunused[PART_OWN] == 0)
+	uint32_t	*c = &p->grp[g].rcursor;
+
+	if (p->grp[g].nunused[PART_OWN] == 0)
 		return NO_INDEX;
-	while (p->rcursor > 0) {
-		const struct pool_slot *s = &p->slots[p->rcursor - 1];
+	while (*c > 0) {
+		const struct pool_slot *s = &p->slots[*c - 1];
 
 		if (s->ent == NULL && s->kind == SLOT_DYNAMIC &&
-		    s->part == PART_OWN)
-			return p->rcursor - 1;
-		p->rcursor--;
+		    s->part == PART_OWN && s->group == g)
+			return *c - 1;
+		(*c)--;
 	}
 	return NO_INDEX;
 }
 
 /*
- * The record of a part reusable for longest (smallest `ends` <= now), or
+ * The record of a cell reusable for longest (smallest `ends` <= now), or
  * NULL.  The idle heap holds swept ones; a lease whose timer ran out but
  * that the sweep has not reached yet sits at the top of the active heap.
  */
 static const struct pool_ent *
-reusable_oldest(const struct pool *p, enum part part, int64_t now)
+reusable_oldest(const struct pool *p, uint8_t g, enum part part,
+    int64_t now)
 {
-	const struct pool_heap *idle = &p->idle[part];
+	const struct pool_heap *idle = &p->grp[g].idle[part];
+	const struct pool_heap *act = &p->grp[g].active[part];
 	const struct pool_ent *a, *b;
 
 	a = idle->n > 0 && idle->v[0]->l.ends <= now ? idle->v[0] : NULL;
-	b = p->active[part].n > 0 && p->active[part].v[0]->l.ends <= now &&
-	    p->slots[p->active[part].v[0]->slot].kind == SLOT_DYNAMIC ?
-	    p->active[part].v[0] : NULL;
+	b = act->n > 0 && act->v[0]->l.ends <= now &&
+	    p->slots[act->v[0]->slot].kind == SLOT_DYNAMIC ? act->v[0] : NULL;
 	if (a == NULL || (b != NULL && b->l.ends < a->l.ends))
 		a = b;
 	return a;
 }
 
 /*
- * The primary's reusable record freed most recently: the one the
- * primary itself would take last (it takes the oldest first).  A scan,
- * O(n): it serves only the failover's degraded mode (borrowing, in a
- * safe period with its share used up).
+ * The primary's reusable record of group g freed most recently: the one
+ * the primary itself would take last (it takes the oldest first).  A
+ * scan, O(n): it serves only the failover's degraded mode (borrowing, in
+ * a safe period with its share used up).
  */
 static const struct pool_ent *
-reusable_newest(const struct pool *p, int64_t now)
+reusable_newest(const struct pool *p, uint8_t g, int64_t now)
 {
-	const struct pool_heap *idle = &p->idle[PART_OWN];
+	const struct pool_heap *idle = &p->grp[g].idle[PART_OWN];
 	const struct pool_ent *best = NULL;
 
 	for (uint32_t i = 0; i < idle->n; i++) {
@@ -1228,38 +1435,40 @@ reusable_newest(const struct pool *p, int64_t now)
 	return best;
 }
 
-/* A never-used address of the part, else its oldest reusable one. */
+/* A never-used address of the cell, else its oldest reusable one. */
 static uint32_t
-from_part(struct pool *p, enum part part, int64_t now, enum pool_src *src)
+from_part(struct pool *p, uint8_t g, enum part part, int64_t now,
+    enum pool_src *src)
 {
 	const struct pool_ent *e;
 	uint32_t	 slot;
 
-	if ((slot = unused_up(p, part)) != NO_INDEX) {
+	if ((slot = unused_up(p, g, part)) != NO_INDEX) {
 		*src = POOL_SRC_NEW;
 		return slot_addr(p, slot);
 	}
-	if ((e = reusable_oldest(p, part, now)) != NULL) {
+	if ((e = reusable_oldest(p, g, part, now)) != NULL) {
 		*src = POOL_SRC_RECLAIMED;
 		return e->l.addr;
 	}
 	return 0;
 }
 
-/* Both parts as one: never-used addresses in address order, then the
- * oldest reusable one -- the order of a pool with no share at all. */
+/* Both parts of group g as one: never-used addresses in address order,
+ * then the oldest reusable one -- the order of a pool with no share. */
 static uint32_t
-from_all(struct pool *p, int64_t now, enum pool_src *src)
+from_all(struct pool *p, uint8_t g, int64_t now, enum pool_src *src)
 {
 	const struct pool_ent *a, *b;
-	uint32_t	 x = unused_up(p, PART_OWN), y = unused_up(p, PART_SHARE);
+	uint32_t	 x = unused_up(p, g, PART_OWN);
+	uint32_t	 y = unused_up(p, g, PART_SHARE);
 
 	if (x != NO_INDEX || y != NO_INDEX) {
 		*src = POOL_SRC_NEW;
 		return slot_addr(p, x < y ? x : y);
 	}
-	a = reusable_oldest(p, PART_OWN, now);
-	b = reusable_oldest(p, PART_SHARE, now);
+	a = reusable_oldest(p, g, PART_OWN, now);
+	b = reusable_oldest(p, g, PART_SHARE, now);
 	if (a == NULL || (b != NULL && b->l.ends < a->l.ends))
 		a = b;
 	if (a != NULL) {
@@ -1269,18 +1478,19 @@ from_all(struct pool *p, int64_t now, enum pool_src *src)
 	return 0;
 }
 
-/* The primary's free addresses in the order least likely to meet one of
- * its bindings that never reached the failover (docs/safety.md). */
+/* The primary's free addresses of group g in the order least likely to
+ * meet one of its bindings that never reached the failover
+ * (docs/safety.md). */
 static uint32_t
-borrowed(struct pool *p, int64_t now, enum pool_src *src)
+borrowed(struct pool *p, uint8_t g, int64_t now, enum pool_src *src)
 {
 	const struct pool_ent *e;
 	uint32_t	 slot;
 
 	*src = POOL_SRC_BORROWED;
-	if ((slot = unused_down(p)) != NO_INDEX)
+	if ((slot = unused_down(p, g)) != NO_INDEX)
 		return slot_addr(p, slot);
-	if ((e = reusable_newest(p, now)) != NULL)
+	if ((e = reusable_newest(p, g, now)) != NULL)
 		return e->l.addr;
 	return 0;
 }
@@ -1310,6 +1520,71 @@ scope_allows(const struct pool *p, uint32_t slot, enum pool_scope scope)
 	}
 }
 
+/* Steps 4 and 5 within group g: the parts the scope may use, in its
+ * order (borrowing aside, see from_groups). */
+static uint32_t
+from_group(struct pool *p, uint8_t g, int64_t now, enum pool_scope scope,
+    enum pool_src *src)
+{
+	uint32_t	 a;
+
+	switch (scope) {
+	case POOL_SCOPE_ALL:
+		return from_all(p, g, now, src);
+	case POOL_SCOPE_PRIMARY:
+		if ((a = from_part(p, g, PART_OWN, now, src)) == 0)
+			a = from_part(p, g, PART_SHARE, now, src);
+		return a;
+	case POOL_SCOPE_SHARE:
+	case POOL_SCOPE_SHARE_BORROW:
+		return from_part(p, g, PART_SHARE, now, src);
+	case POOL_SCOPE_SHARE_FIRST:
+	default:
+		if ((a = from_part(p, g, PART_SHARE, now, src)) == 0)
+			a = from_part(p, g, PART_OWN, now, src);
+		return a;
+	}
+}
+
+/*
+ * Steps 4 and 5 over the client's groups: each in class order, the
+ * scope's parts within each (the open group alone for a client of no
+ * class here).  Borrowing waits until the share of every group the
+ * client may use is gone: a share address of its next class is safe, a
+ * borrowed one may meet a binding the primary never replicated
+ * (docs/safety.md), which weighs more than the class order.  Costs one
+ * from_group per group tried, each O(1) amortised or O(log n).
+ */
+static uint32_t
+from_groups(struct pool *p, const struct pool_client *c, int64_t now,
+    enum pool_scope scope, enum pool_src *src)
+{
+	uint64_t	 m = client_classes(p, c), left;
+	uint32_t	 a;
+
+	left = m;
+	do {
+		if ((a = from_group(p, next_group(p, &left), now, scope,
+		    src)) != 0)
+			return a;
+	} while (left != 0);
+	if (scope != POOL_SCOPE_SHARE_BORROW)
+		return 0;
+	left = m;
+	do {
+		if ((a = borrowed(p, next_group(p, &left), now, src)) != 0)
+			return a;
+	} while (left != 0);
+	return 0;
+}
+
+/*
+ * Class rules (pool.h): slot_available() refuses an address of a group
+ * the client may not use, so steps 1-3 need nothing more (a reservation
+ * is no group's); client_ent(.., true) passes over a record of such a
+ * group so a member's newer record is found; steps 4 and 5 walk only
+ * its groups (from_groups).  Without classes each of these is one AND.
+ */
 uint32_t
 pool_allocate(struct pool *p, const struct pool_client *c,
     uint32_t requested, int64_t now, enum pool_scope scope,
@@ -1334,9 +1609,10 @@ pool_allocate(struct pool *p, const struct pool_client *c,
 	 * 2. The client's own lease: RFC 2131 4.3.1 prefers it.  Within a
 	 * limited scope only if the client still holds it or it is in the
 	 * share: a lease of the primary's that ran out in our copy may
-	 * have been renewed or given away there since.
+	 * have been renewed or given away there since.  Only a record in
+	 * a group the client may use now (pool.h, "Client classes").
 	 */
-	if ((e = client_ent(p, c, now)) != NULL &&
+	if ((e = client_ent(p, c, now, true)) != NULL &&
 	    slot_available(p, e->slot, c, now) &&
 	    (!pool_scope_limited(scope) || scope_allows(p, e->slot, scope) ||
 	    (e->l.ends > now && (e->l.state == LEASE_BOUND ||
@@ -1346,7 +1622,8 @@ pool_allocate(struct pool *p, const struct pool_client *c,
 	}
 
 	/* 3. The address it asked for (option 50), 4.3.1 again, if this
-	 * scope may give it to a new client. */
+	 * scope may give it to a new client and it is in one of the
+	 * client's groups. */
 	if (requested != 0 && find_slot(p, requested, &slot) &&
 	    slot_available(p, slot, c, now) && scope_allows(p, slot, scope)) {
 		*src = POOL_SRC_REQUESTED;
@@ -1354,29 +1631,9 @@ pool_allocate(struct pool *p, const struct pool_client *c,
 	}
 
 	/* 4, 5. A never-used address, else the one reusable for longest,
-	 * from the parts this scope may use, in its order. */
-	switch (scope) {
-	case POOL_SCOPE_ALL:
-		a = from_all(p, now, src);
-		break;
-	case POOL_SCOPE_PRIMARY:
-		if ((a = from_part(p, PART_OWN, now, src)) == 0)
-			a = from_part(p, PART_SHARE, now, src);
-		break;
-	case POOL_SCOPE_SHARE:
-		a = from_part(p, PART_SHARE, now, src);
-		break;
-	case POOL_SCOPE_SHARE_BORROW:
-		if ((a = from_part(p, PART_SHARE, now, src)) == 0)
-			a = borrowed(p, now, src);
-		break;
-	case POOL_SCOPE_SHARE_FIRST:
-	default:
-		if ((a = from_part(p, PART_SHARE, now, src)) == 0)
-			a = from_part(p, PART_OWN, now, src);
-		break;
-	}
-	if (a == 0)
+	 * from the groups the client may use and the parts this scope may
+	 * use, in their order. */
+	if ((a = from_groups(p, c, now, scope, src)) == 0)
 		*src = POOL_SRC_NONE;
 	return a;
 }
@@ -1551,21 +1808,41 @@ pool_conflict(struct pool *p, uint32_t addr, int64_t now, struct lease *out)
 	    now + (int64_t)p->set->cfg->server.max_unavailable_time, out);
 }
 
+/*
+ * The active heap whose top ends first, as one heap over the pool would
+ * give it (ties: the lower group, then the primary's part), or NULL.
+ * O(groups) per call: two heaps for a pool without class ranges, at
+ * most 2 * POOL_MAX_GROUPS with them -- a handful of compares for each
+ * lease the sweep changes, against keeping a heap of heaps in step on
+ * every change.
+ */
+static const struct pool_heap *
+active_first(const struct pool *p)
+{
+	const struct pool_heap *best = NULL;
+
+	for (uint32_t g = 0; g < p->ngroups; g++) {
+		for (unsigned part = PART_OWN; part < PART_COUNT; part++) {
+			const struct pool_heap *h = &p->grp[g].active[part];
+
+			if (h->n > 0 && (best == NULL ||
+			    h->v[0]->l.ends < best->v[0]->l.ends))
+				best = h;
+		}
+	}
+	return best;
+}
+
 size_t
 pool_expire(struct pool *p, int64_t now, size_t max, pool_change_cb *cb,
     void *arg)
 {
+	const struct pool_heap *a;
 	struct pool_ent	*e;
 	size_t		 n = 0;
 
 	while (n < max) {
-		const struct pool_heap *a = &p->active[PART_OWN];
-		const struct pool_heap *b = &p->active[PART_SHARE];
-
-		/* The earlier of the two tops, as one heap would give. */
-		if (a->n == 0 || (b->n > 0 && b->v[0]->l.ends < a->v[0]->l.ends))
-			a = b;
-		if (a->n == 0 || a->v[0]->l.ends > now)
+		if ((a = active_first(p)) == NULL || a->v[0]->l.ends > now)
 			break;
 		e = a->v[0];
 		stat_adj(p, e->slot, -1);
@@ -1676,19 +1953,45 @@ pool_next_lease(const struct pool *p, size_t *cursor)
 	return NULL;
 }
 
+/* Heap `id` of cell (g, part): order, positions, and every record's
+ * slot in that cell. */
 static int
-heap_check(const struct pool *p, const struct pool_heap *h, uint8_t id)
+heap_check(const struct pool *p, const struct pool_heap *h, uint8_t id,
+    uint32_t g, unsigned part)
 {
 	uint32_t	 i;
 
 	for (i = 0; i < h->n; i++) {
 		const struct pool_ent *e = h->v[i];
+		const struct pool_slot *s = &p->slots[e->slot];
 
-		if (e->heap != id || e->hpos != i ||
-		    p->slots[e->slot].ent != e)
+		if (e->heap != id || e->hpos != i || s->ent != e ||
+		    s->group != g || s->part != part)
 			return -1;
 		if (i > 0 && h->v[(i - 1) / 2]->l.ends > e->l.ends)
 			return -2;
+	}
+	return 0;
+}
+
+/* Every cell's heaps; *n: the records they hold. */
+static int
+heaps_check(const struct pool *p, uint32_t *n)
+{
+	int		 rc;
+
+	*n = 0;
+	for (uint32_t g = 0; g < p->ngroups; g++) {
+		for (unsigned part = 0; part < PART_COUNT; part++) {
+			const struct pool_grp *gr = &p->grp[g];
+
+			if ((rc = heap_check(p, &gr->active[part], HEAP_ACTIVE,
+			    g, part)) != 0 ||
+			    (rc = heap_check(p, &gr->idle[part], HEAP_IDLE,
+			    g, part)) != 0)
+				return rc;
+			*n += gr->active[part].n + gr->idle[part].n;
+		}
 	}
 	return 0;
 }
@@ -1697,7 +2000,7 @@ heap_check(const struct pool *p, const struct pool_heap *h, uint8_t id)
 struct recount {
 	struct pool_stats st;
 	uint32_t	 nheaped, nhashed;
-	uint32_t	 unused[PART_COUNT];
+	uint32_t	 unused[POOL_MAX_GROUPS][PART_COUNT];
 };
 
 static void
@@ -1754,27 +2057,23 @@ recount_state(struct recount *c, const struct pool_slot *s)
 	}
 }
 
-/* The record of slot i against its slot, heaps and hash: 0 or -3..-7, -13. */
+/* The record of slot i against its slot, heaps and hash: 0 or -3..-7. */
 static int
 check_ent(const struct pool *p, uint32_t i, struct recount *c)
 {
 	const struct pool_slot *s = &p->slots[i];
 	const struct pool_ent *e = s->ent;
-	bool		 share = s->part == PART_SHARE;
 	bool		 forgets;	/* its client is not kept */
 
 	if (e->slot != i || e->l.addr != slot_addr(p, i))
 		return -3;
 	if (e->heap != HEAP_NONE)
 		c->nheaped++;
-	if (timed_state(e->l.state) !=
-	    (e->heap == (share ? HEAP_ACTIVE_SHARE : HEAP_ACTIVE)))
+	if (timed_state(e->l.state) != (e->heap == HEAP_ACTIVE))
 		return -4;
-	if (!timed_state(e->l.state) && s->kind == SLOT_DYNAMIC &&
-	    e->heap != (share ? HEAP_IDLE_SHARE : HEAP_IDLE))
+	if (!timed_state(e->l.state) && e->heap !=
+	    (s->kind == SLOT_DYNAMIC ? HEAP_IDLE : HEAP_NONE))
 		return -5;
-	if (s->part != PART_OWN && s->kind != SLOT_DYNAMIC)
-		return -13;
 	forgets = e->l.state == LEASE_DECLINED || e->l.state == LEASE_CONFLICT;
 	if (e->hashed) {
 		c->nhashed++;
@@ -1804,27 +2103,57 @@ check_chains(const struct pool *p, uint32_t nhashed)
 	return nchained == nhashed ? 0 : -10;
 }
 
+/* A slot's cell: only dynamic slots leave the open group's primary
+ * part, and a class group is one this pool has: -13 if not. */
+static bool
+slot_cell_ok(const struct pool *p, const struct pool_slot *s)
+{
+	if (s->group >= p->ngroups || s->part >= PART_COUNT)
+		return false;
+	return s->kind == SLOT_DYNAMIC ||
+	    (s->part == PART_OWN && s->group == GROUP_OPEN);
+}
+
+/* The recount against the pool's own counts: 0, -8, -10..-12. */
+static int
+check_totals(const struct pool *p, const struct recount *c,
+    uint32_t nheaped)
+{
+	int		 rc;
+
+	if (c->nheaped != nheaped)
+		return -8;
+	if ((rc = check_chains(p, c->nhashed)) != 0)
+		return rc;
+	for (uint32_t g = 0; g < p->ngroups; g++)
+		for (unsigned part = 0; part < PART_COUNT; part++)
+			if (c->unused[g][part] != p->grp[g].nunused[part])
+				return -11;
+	if (memcmp(&c->st, &p->st, sizeof(c->st)) != 0)
+		return -12;
+	return 0;
+}
+
 int
 pool_selfcheck(const struct pool *p)
 {
 	struct recount	 c;
+	uint32_t	 nheaped;
 	int		 rc;
 
-	if ((rc = heap_check(p, &p->active[PART_OWN], HEAP_ACTIVE)) != 0 ||
-	    (rc = heap_check(p, &p->active[PART_SHARE],
-	    HEAP_ACTIVE_SHARE)) != 0 ||
-	    (rc = heap_check(p, &p->idle[PART_OWN], HEAP_IDLE)) != 0 ||
-	    (rc = heap_check(p, &p->idle[PART_SHARE], HEAP_IDLE_SHARE)) != 0)
+	if ((rc = heaps_check(p, &nheaped)) != 0)
 		return rc;
 	memset(&c, 0, sizeof(c));
 	for (uint32_t i = 0; i < p->nslots; i++) {
 		const struct pool_slot *s = &p->slots[i];
 
+		if (!slot_cell_ok(p, s))
+			return -13;
 		recount_kind(&c, s);
 		if (s->ent == NULL) {
 			if (s->kind == SLOT_DYNAMIC) {
 				c.st.free++;
-				c.unused[s->part]++;
+				c.unused[s->group][s->part]++;
 			}
 			continue;
 		}
@@ -1832,15 +2161,5 @@ pool_selfcheck(const struct pool *p)
 			return rc;
 		recount_state(&c, s);
 	}
-	if (c.nheaped != p->active[PART_OWN].n + p->active[PART_SHARE].n +
-	    p->idle[PART_OWN].n + p->idle[PART_SHARE].n)
-		return -8;
-	if ((rc = check_chains(p, c.nhashed)) != 0)
-		return rc;
-	if (c.unused[PART_OWN] != p->nunused[PART_OWN] ||
-	    c.unused[PART_SHARE] != p->nunused[PART_SHARE])
-		return -11;
-	if (memcmp(&c.st, &p->st, sizeof(c.st)) != 0)
-		return -12;
-	return 0;
+	return check_totals(p, &c, nheaped);
 }

@@ -18,11 +18,47 @@
  *   - a cursor over never-used addresses (they never become unused
  *     again, so the scan is amortised O(1));
  *   - counters by state, updated on every change.
+ * The heaps and cursors come once per (group, part): see below.
+ *
+ * Client classes (config.h struct cfg_class, docs/options.md).  A
+ * class's Range keys name addresses only its members get:
+ *   1. A dynamic address inside some class's Range belongs to that
+ *      class's group; every other dynamic address is in the open group.
+ *      A class has a group in a subnet when its ranges hold at least one
+ *      dynamic address of it (excluded and reserved ones do not count).
+ *   2. A client that is a member of at least one class with a group in
+ *      the subnet (struct pool_client `classes`) -- "its groups here"
+ *      -- takes dynamic addresses only from those groups, in class
+ *      order (lowest cfg->classes index first), never from the open
+ *      group.  A client with no group here takes only open addresses,
+ *      never a class's.
+ *   3. That holds wherever a dynamic address is chosen or checked:
+ *      every step of pool_allocate() (the client's previous lease, the
+ *      requested address, never-used and reclaimed ones, borrowing),
+ *      pool_addr_available(), pool_offer() and pool_bind().  Host
+ *      reservations are not affected.
+ *   4. With a scope (enum pool_scope) the order is a product: each of
+ *      the client's groups in turn, the scope's parts in its order
+ *      within the group (POOL_SCOPE_PRIMARY: group g's own part, group
+ *      g's share, then the next group).  Borrowing alone comes after
+ *      the share of every group the client may use: a share address of
+ *      its next class is safe, a borrowed one is not.
+ *   5. A pool without class ranges, or a client of no class with a
+ *      group here, costs what it did without classes: one AND decides.
+ *      A member costs one O(1)/O(log n) lookup per group it tries.
+ *   6. The counters (struct pool_stats) count over all groups.
+ * The loader keeps class ranges inside one subnet's ranges and apart
+ * from each other; should two overlap, the lower class keeps the
+ * address.  Groups are fixed when the set is built: a changed class
+ * membership of a client applies from its next request (its lease in a
+ * group it may no longer use is skipped, and refused when it asks for
+ * it again).
  *
  * An address is available to a client when it is neither excluded nor
- * reserved for another host, and it has no lease record, or its record
- * belongs to that client (any state but DECLINED/CONFLICT, which are
- * detached from the client), or its record's `ends` is <= now.
+ * reserved for another host, nor in a group the client may not use
+ * (above), and it has no lease record, or its record belongs to that
+ * client (any state but DECLINED/CONFLICT, which are detached from the
+ * client), or its record's `ends` is <= now.
  *
  * Returned `const struct lease *` point into the pool: valid until
  * pool_set_free(), contents change with the next mutation.
@@ -48,7 +84,8 @@ enum pool_err {
 	POOL_OK = 0,
 	POOL_ERR_NOADDR,	/* address is not in this pool */
 	POOL_ERR_BUSY,		/* held by another client, quarantined,
-				 * excluded or reserved for another host */
+				 * excluded, reserved for another host or
+				 * in a class group the client may not use */
 	POOL_ERR_NOTOWNER,	/* lease does not belong to this client */
 	POOL_ERR_STATE,		/* lease is not in a state that allows it */
 	POOL_ERR_NOMEM,
@@ -66,6 +103,10 @@ struct pool_client {
 	uint8_t		hlen;		/* 0..DHCP_CHADDR_LEN */
 	uint8_t		chaddr[DHCP_CHADDR_LEN];
 	char		hostname[LEASE_HOSTNAME_MAX];	/* "" = none */
+	/* Its client classes (classify.h): bit i for cfg->classes[i].
+	 * Decides which class ranges it may take addresses from, and
+	 * whether it may take open ones (top of this file). */
+	uint64_t	classes;
 };
 
 /* Where pool_allocate() found the address, in its order of preference. */
@@ -169,7 +210,9 @@ struct pool	*pool_set_find(struct pool_set *, uint32_t addr);
 /*
  * Store one lease record as it is (start-up load, or a binding update
  * from the failover partner): it replaces whatever the pool held for
- * that address.
+ * that address.  Class rules are not checked (the record is a fact);
+ * it goes to the heaps of its address's group and part, so once it is
+ * reusable only clients of that group reclaim it.
  */
 enum pool_load	 pool_load_lease(struct pool_set *, const struct lease *);
 
@@ -234,6 +277,8 @@ bool		 pool_lease_is_client(const struct lease *l,
  */
 const struct lease *pool_find_for_client(const struct pool *,
 		    const struct pool_client *, int64_t now);
+/* addr is available to c (top of this file), class groups included:
+ * the engine refuses a REQUEST for an address that is not. */
 bool		 pool_addr_available(const struct pool *, uint32_t addr,
 		    const struct pool_client *c, int64_t now);
 
@@ -244,6 +289,18 @@ bool		 pool_addr_available(const struct pool *, uint32_t addr,
  * been reusable longest (smallest `ends` <= now).  The scope limits the
  * last three (and, when limited, a previous lease of the primary's that
  * ran out) to the parts it may use, in its order (enum pool_scope).
+ *
+ * Client classes (top of this file) limit every dynamic choice to the
+ * client's groups: its previous lease is its best record in a group it
+ * may use now (one elsewhere is passed over); `requested` outside them
+ * is ignored; never-used and reclaimed addresses are sought group by
+ * group in class order -- never-used then reclaimed within each group,
+ * the scope's parts in its order within each -- so a member whose
+ * groups are used up gets 0, not an open address, and a non-member
+ * never gets a class's.  POOL_SCOPE_SHARE_BORROW borrows only once the
+ * share of all its groups is used up, then group by group.  The
+ * reservation is unaffected.
+ *
  * Returns 0 when nothing is left.  *src (may be NULL) tells which rule
  * chose it.  Deterministic: the same state gives the same answer, which
  * the ping-before-offer round trip relies on.
@@ -257,7 +314,9 @@ bool		 pool_in_share(const struct pool *, uint32_t addr);
 /*
  * State changes.  Each copies the updated record to *out (may be NULL)
  * for the caller to persist, and stamps it with the next update
- * sequence of the set.
+ * sequence of the set.  pool_offer and pool_bind take only an address
+ * available to the client (pool_addr_available), else POOL_ERR_BUSY:
+ * a client renewing a lease in a class group it has left is refused.
  *
  * pool_offer: hold addr for the client until now + MaxPendingSeconds
  *   (OFFERED).  A binding the client already holds is left as it is.

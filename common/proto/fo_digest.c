@@ -102,8 +102,141 @@ put_share(struct canon *c, const struct cfg_subnet *sn)
 	}
 }
 
+static void
+put_hex(struct canon *c, const uint8_t *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		put(c, "%02x", v[i]);
+}
+
+/*
+ * One level's options, by (space, code) rather than file order, which
+ * is no difference to a client; and its boot fields.
+ */
+static void
+put_optset(struct canon *c, const char *level, const struct cfg_optset *s)
+{
+	for (unsigned sp = 0; sp < OPT_SPACE_COUNT; sp++)
+		for (unsigned code = 1; code < 255; code++) {
+			const struct cfg_opt *o = cfg_optset_find(s, sp, code);
+
+			if (o == NULL)
+				continue;
+			put(c, "%s.opt=%u.%u%s=", level, sp, code,
+			    o->always ? "!" : "");
+			put_hex(c, s->buf + o->off, o->len);
+			put(c, "\n");
+		}
+	if (s->has_next_server) {
+		put(c, "%s.next-server=", level);
+		put_addr(c, s->next_server);
+		put(c, "\n");
+	}
+	if (s->boot_file[0] != '\0')
+		put(c, "%s.boot-file=%.*s\n", level, (int)sizeof(s->boot_file),
+		    s->boot_file);
+	if (s->server_name[0] != '\0')
+		put(c, "%s.server-name=%.*s\n", level,
+		    (int)sizeof(s->server_name), s->server_name);
+}
+
+static void
+put_match(struct canon *c, const char *key, const struct cfg_match *m)
+{
+	if (!m->set)
+		return;
+	put(c, "%s=%s", key, m->exact ? "exact:" : "glob:");
+	put_hex(c, m->bytes, m->len);
+	put(c, "\n");
+}
+
+/*
+ * Classes in file order (the order is their precedence), by position:
+ * their names are each file's own business.
+ */
+static void
+put_classes(struct canon *c, const struct config *cfg)
+{
+	char	 level[32];
+
+	for (size_t i = 0; i < cfg->nclasses; i++) {
+		const struct cfg_class *k = &cfg->classes[i];
+
+		put(c, "class=%zu\n", i);
+		put_match(c, "class.vendor", &k->vendor_class);
+		put_match(c, "class.user", &k->user_class);
+		put_match(c, "class.circuit", &k->circuit_id);
+		put_match(c, "class.remote", &k->remote_id);
+		for (size_t j = 0; j < k->narch; j++)
+			put(c, "class.arch=%u\n", k->arch[j]);
+		if (k->hwprefix_len > 0) {
+			put(c, "class.hw=");
+			put_hex(c, k->hwprefix, k->hwprefix_len);
+			put(c, "\n");
+		}
+		put_ranges(c, "class.range", k->ranges, k->nranges);
+		snprintf(level, sizeof(level), "class.%zu", i);
+		put_optset(c, level, config_optset(cfg, k->opts));
+	}
+}
+
+/* Reservations inside the subnet, in file order, with their options. */
+static void
+put_hosts(struct canon *c, const struct config *cfg,
+    const struct cfg_subnet *sn)
+{
+	for (size_t i = 0; i < cfg->nhosts; i++) {
+		const struct cfg_host *h = &cfg->hosts[i];
+
+		if ((h->addr & sn->mask) != sn->network)
+			continue;
+		put(c, "host=");
+		put_addr(c, h->addr);
+		put(c, " hw=%u.", h->htype);
+		put_hex(c, h->hwaddr, h->hlen);
+		put(c, " cid=");
+		put_hex(c, h->cid, h->cid_len);
+		put(c, "\n");
+		put_optset(c, "host", config_optset(cfg, h->opts));
+	}
+}
+
+/*
+ * Everything else that shapes a reply on this subnet: the option
+ * definitions, [server]'s options, the subnet's own, the classes, the
+ * reservations, and the other subnets on its link.
+ */
+static void
+put_config(struct canon *c, const struct config *cfg,
+    const struct cfg_subnet *sn)
+{
+	put(c, "options-v1\n");
+	for (size_t i = 0; i < cfg->optdefs.n; i++) {
+		const struct optdef *d = &cfg->optdefs.v[i];
+
+		put(c, "def=%u.%u.%s\n", d->space, d->code,
+		    opt_type_name(d->type));
+	}
+	put_optset(c, "global", config_optset(cfg, cfg->global_opts));
+	put_optset(c, "subnet", config_optset(cfg, sn->opts));
+	put_classes(c, cfg);
+	put_hosts(c, cfg, sn);
+	for (size_t i = 0; sn->shared_network[0] != '\0' &&
+	    i < cfg->nsubnets; i++) {
+		const struct cfg_subnet *o = &cfg->subnets[i];
+
+		if (o != sn && strcmp(o->shared_network,
+		    sn->shared_network) == 0) {
+			put(c, "shared=");
+			put_addr(c, o->network);
+			put(c, "/%u\n", o->prefix);
+		}
+	}
+}
+
 size_t
-fo_subnet_canon(const struct cfg_subnet *sn, char *buf, size_t len)
+fo_subnet_canon(const struct config *cfg, const struct cfg_subnet *sn,
+    char *buf, size_t len)
 {
 	struct canon c = { .buf = buf, .len = len, .need = 0 };
 
@@ -126,11 +259,14 @@ fo_subnet_canon(const struct cfg_subnet *sn, char *buf, size_t len)
 	    (long)(sn->t1_ratio * 100000.0 + 0.5),
 	    (long)(sn->t2_ratio * 100000.0 + 0.5));
 	put_share(&c, sn);
+	if (cfg != NULL)
+		put_config(&c, cfg, sn);
 	return c.need;
 }
 
 int
-fo_subnet_digest(const struct cfg_subnet *sn, uint8_t out[FO_SHA256_LEN])
+fo_subnet_digest(const struct config *cfg, const struct cfg_subnet *sn,
+    uint8_t out[FO_SHA256_LEN])
 {
 	char	 small[2048], *text = small;
 	size_t	 need;
@@ -138,11 +274,11 @@ fo_subnet_digest(const struct cfg_subnet *sn, uint8_t out[FO_SHA256_LEN])
 	int	 rc = -1;
 
 	memset(out, 0, FO_SHA256_LEN);
-	need = fo_subnet_canon(sn, small, sizeof(small));
+	need = fo_subnet_canon(cfg, sn, small, sizeof(small));
 	if (need >= sizeof(small)) {
 		if ((text = malloc(need + 1)) == NULL)
 			return -1;
-		fo_subnet_canon(sn, text, need + 1);
+		fo_subnet_canon(cfg, sn, text, need + 1);
 	}
 	if (EVP_Digest(text, need, out, &dlen, EVP_sha256(), NULL) == 1 &&
 	    dlen == FO_SHA256_LEN)

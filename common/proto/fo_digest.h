@@ -11,10 +11,15 @@
  * options handed out (routers, DNS, NTP in configured order: order is
  * meaningful to clients; domain name, broadcast), the lease times and
  * T1/T2 percentages, and the failover's share (FailoverShare and the
- * very addresses it gives, share.h).  Not in it: the subnet's name
- * (each file may call it what it likes), host reservations (they live
- * in [host:NAME] sections, which are reported on their own if ever
- * needed), SafePeriod (only the failover acts on it).
+ * very addresses it gives, share.h); and then (docs/options.md) the
+ * option definitions, the global options, the subnet's options and
+ * boot fields, every client class (match keys, ranges, options; by
+ * position, since their order is their precedence), the reservations
+ * inside the subnet with their options, and the other subnets of its
+ * shared network.  Options are listed by space and code, so the order
+ * they are written in does not count.  Not in it: the names of
+ * subnets, classes and hosts (each file may call them what it likes),
+ * SafePeriod (only the failover acts on it).
  *
  * Pure: no I/O, no globals.
  */
@@ -32,11 +37,13 @@
  * (always terminated when len > 0).  Returns the length the whole text
  * needs (like snprintf): larger than or equal to len means truncated.
  */
-size_t	fo_subnet_canon(const struct cfg_subnet *sn, char *buf, size_t len);
+/* sn is a subnet of cfg; cfg may be NULL (the subnet's own keys only). */
+size_t	fo_subnet_canon(const struct config *cfg, const struct cfg_subnet *sn,
+	    char *buf, size_t len);
 
 /* SHA-256 of fo_subnet_canon()'s text.  Returns 0, -1 on libcrypto or
  * allocation failure (out is then zeroed). */
-int	fo_subnet_digest(const struct cfg_subnet *sn,
+int	fo_subnet_digest(const struct config *cfg, const struct cfg_subnet *sn,
 	    uint8_t out[FO_SHA256_LEN]);
 
 #endif

@@ -156,7 +156,7 @@ ok "branch1 re-added: bindings from its store, monitoring"
 h1=$(nhist branch1); s1=$(b branch1 state_secs)
 sed -i '/^\[subnet:b2\]/,/^\[/ s/^LeaseTime = 3600$/LeaseTime = 1800/' "$T/failover.ini"
 kill -HUP "$F_PID"
-wait_for 5 "grep -q 'primary=branch2: subnets or hosts changed; restarting it' \"$T/failover-$F_STARTS.log\"" ||
+wait_for 5 "grep -q 'primary=branch2: subnets, hosts, options or classes changed; restarting it' \"$T/failover-$F_STARTS.log\"" ||
     fail "branch2 was not restarted"
 wait_for 15 "[ \"\$(b branch2 state)\" = monitoring ]" || fail "branch2 not back to monitoring"
 assert "branch2 holds its bindings after the restart" test "$(b branch2 bindings)" -ge 100

@@ -1,2 +1,2 @@
 FUZZ_OBJS_fuzz_config = pr_config ini_scan cfg_file cfg_msg strbuf cfg_value \
-    cfg_spec cfg_tables cfg_check config log
+    cfg_spec cfg_tables cfg_check cfg_opts cfg_class cfg_optset config optdef optval log

@@ -789,7 +789,8 @@ unknown_sections_rejected(void **state)
 	expect_error(&e, ":7: [sever]: unknown section (did you mean "
 	    "[server]?)");
 	expect_error(&e, ":8: [options]: unknown section (expected [server], "
-	    "[failover], [snmp], [subnet:NAME] or [host:NAME])");
+	    "[failover], [snmp], [subnet:NAME], [host:NAME], [class:NAME] or "
+	    "[option:NAME])");
 	expect_error(&e, ":9: [subnet]: needs a name: [subnet:NAME]");
 	expect_error(&e, ":10: [host:bad/name]: the name after ':' must be");
 	assert_int_equal(e.count, 4);

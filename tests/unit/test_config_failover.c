@@ -979,7 +979,7 @@ sections_checked(void **state)
 	    "mean [snmp]?)");
 	expect_only(MINIMAL "[zzzzzz]\n", "[zzzzzz]: unknown section "
 	    "(expected [server], [failover], [snmp], [primary:NAME], "
-	    "[subnet:NAME] or [host:NAME])");
+	    "[subnet:NAME], [host:NAME], [class:NAME] or [option:NAME])");
 	expect_only(MINIMAL "[primary:b 2]\nAddress = 192.0.2.11\n"
 	    "SharedKeyFile = /k\n", "[primary:b 2]: the name after ':' must "
 	    "be 1..63 characters");

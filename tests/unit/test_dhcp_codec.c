@@ -937,9 +937,14 @@ encode_drops_what_exceeds_max_len_keeping_53_54_82(void **state)
 	assert_opt(d, DHO_RELAY_AGENT_INFO, ri, sizeof(ri));
 	assert_false(dhcp_opt_has(d, DHO_DOMAIN_NAME));
 
-	/* END is reserved too: 240 + 53 (3) + 12 (52) leaves none for it. */
+	/*
+	 * END is reserved too: 240 + 53 (3) + 12 (52) leaves none for it.
+	 * sname and file are in use, so 12 cannot be overloaded there.
+	 */
 	dhcp_msg_init(d);
 	d->op = BOOTREPLY;
+	memcpy(d->sname, "srv", 3);
+	memcpy(d->file, "boot/x", 6);
 	assert_true(dhcp_opt_set_u8(d, DHO_MESSAGE_TYPE, DHCPACK));
 	assert_true(dhcp_opt_set(d, DHO_HOST_NAME, dom, 50));
 	assert_int_equal(dhcp_msg_encode(d, NULL, 0, 295, out, sizeof(out),
@@ -947,10 +952,23 @@ encode_drops_what_exceeds_max_len_keeping_53_54_82(void **state)
 	assert_int_equal(dropped, 1);
 	assert_int_equal(len, 295);
 	assert_int_equal(out[243], DHO_END);
+	assert_memory_equal(out + 44, "srv", 4);
+	assert_memory_equal(out + 108, "boot/x", 7);
 	assert_int_equal(dhcp_msg_encode(d, NULL, 0, 296, out, sizeof(out),
 	    &len, &dropped), DHCP_OK);
 	assert_int_equal(dropped, 0);
 	assert_int_equal(out[295], DHO_END);
+
+	/* With file unused, 12 goes there instead (option 52 = 1). */
+	memset(d->file, 0, sizeof(d->file));
+	assert_int_equal(dhcp_msg_encode(d, NULL, 0, 295, out, sizeof(out),
+	    &len, &dropped), DHCP_OK);
+	assert_int_equal(dropped, 0);
+	assert_int_equal(len, 295);
+	assert_memory_equal(out + 243, "\x34\x01\x01\xff", 4);
+	assert_int_equal(out[108], DHO_HOST_NAME);
+	assert_int_equal(out[109], 50);
+	assert_int_equal(out[108 + 52], DHO_END);
 
 	/* outcap, not max_len, is the tighter bound here. */
 	assert_int_equal(dhcp_msg_encode(m, order, sizeof(order), 1500, out,
@@ -997,8 +1015,12 @@ encode_fails_nospace_when_53_54_82_do_not_fit(void **state)
 	free(m);
 }
 
+/*
+ * A 52 set in the message is not sent: the encoder decides overloading
+ * itself.  Everything fits here, so file (in use) goes out as it is.
+ */
 static void
-encode_never_emits_overload(void **state)
+encode_ignores_callers_option_52(void **state)
 {
 	struct dhcp_msg	*m = new_msg(), *d = new_msg();
 	uint8_t		 out[DHCP_PKT_MAX];
@@ -1013,6 +1035,398 @@ encode_never_emits_overload(void **state)
 	assert_int_equal(dhcp_msg_decode(out, len, d), DHCP_OK);
 	assert_false(dhcp_opt_has(d, DHO_OVERLOAD));
 	assert_int_equal(d->file[0], 0x0c);
+	free(m);
+	free(d);
+}
+
+/*
+ * Overloaded sname or file: the codes up to END (included), in wire
+ * order; everything after END must be PAD (RFC 2132 9.3).
+ */
+static size_t
+field_codes(const uint8_t *p, size_t n, uint8_t *codes, size_t cap)
+{
+	size_t	 i = 0, k = 0;
+
+	while (i < n) {
+		assert_true(k < cap);
+		codes[k++] = p[i];
+		if (p[i++] == DHO_END)
+			break;
+		assert_true(p[i - 1] != DHO_PAD);
+		assert_true(i < n);
+		i += 1 + (size_t)p[i];
+		assert_true(i <= n);
+	}
+	assert_true(k > 0);
+	assert_int_equal(codes[k - 1], DHO_END);
+	for (; i < n; i++)
+		assert_int_equal(p[i], DHO_PAD);
+	return k;
+}
+
+/*
+ * d holds m's options, value for value, except 52 and `missing`; returns
+ * how many of m's options d lacks.
+ */
+static unsigned
+assert_same_opts(const struct dhcp_msg *m, const struct dhcp_msg *d,
+    uint8_t missing)
+{
+	unsigned	 lost = 0;
+
+	for (unsigned c = 0; c < 256; c++) {
+		size_t		 ml, dl;
+		const uint8_t	*mv = dhcp_opt_get(m, (uint8_t)c, &ml);
+		const uint8_t	*dv = dhcp_opt_get(d, (uint8_t)c, &dl);
+
+		if (c == DHO_OVERLOAD)
+			continue;
+		if (mv == NULL) {
+			assert_null(dv);
+			continue;
+		}
+		if (dv == NULL) {
+			assert_int_equal(c, missing);
+			lost++;
+			continue;
+		}
+		assert_int_equal(dl, ml);
+		assert_memory_equal(dv, mv, ml);
+	}
+	return lost;
+}
+
+static void
+fill(uint8_t *p, size_t n, uint8_t seed)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (uint8_t)(seed + i * 7);
+}
+
+/* The client's parameter request list of the overload tests. */
+static const uint8_t big_prl[] = { 1, 3, 6, 15, 51, 58, 59, 66, 67, 119,
+    121, 43 };
+
+/*
+ * An ACK with a boot file, search list, classless routes and vendor
+ * options: 387 bytes of optional options plus 82 (12), so without
+ * overloading it needs 240 + 3 + 6 + 387 + 12 + 1 = 649 bytes.  Under
+ * max_len 548 the options field has 548 - 240 - 3 - 6 - 12 - 1 = 286
+ * bytes for them, 283 once 52 is reserved: 1 .. 119 take 233, 121 (102)
+ * goes to file, 43 (52) to sname.
+ */
+static void
+build_big_ack(struct dhcp_msg *m)
+{
+	uint8_t		 v[120];
+
+	build_offer(m);
+	assert_true(dhcp_opt_set_u8(m, DHO_MESSAGE_TYPE, DHCPACK));
+	assert_true(dhcp_opt_set_u32(m, DHO_SUBNET_MASK, 0xffffff00));
+	assert_true(dhcp_opt_set(m, DHO_ROUTERS,
+	    "\xc0\x00\x02\x01\xc0\x00\x02\x02", 8));
+	assert_true(dhcp_opt_set(m, DHO_DNS_SERVERS,
+	    "\xc0\x00\x02\x35\xc0\x00\x02\x36\xc0\x00\x02\x37", 12));
+	assert_true(dhcp_opt_set(m, DHO_DOMAIN_NAME, "example.org", 11));
+	assert_true(dhcp_opt_set_u32(m, DHO_LEASE_TIME, 3600));
+	assert_true(dhcp_opt_set_u32(m, DHO_RENEWAL_TIME, 1800));
+	assert_true(dhcp_opt_set_u32(m, DHO_REBINDING_TIME, 3150));
+	assert_true(dhcp_opt_set(m, 66, "tftp.example.org", 16));
+	assert_true(dhcp_opt_set(m, 67, "efi/x86_64/grub/shimx64.efi-"
+	    "signed-by-the-build-farm-v000001", 60));
+	/* 119: lab1 .. lab5.example.org, 18 bytes each (NUL: root). */
+	for (size_t k = 0; k < 5; k++) {
+		memcpy(v + 18 * k, "\x04lab1\x07" "example\x03org", 18);
+		v[18 * k + 4] = (uint8_t)('1' + k);
+	}
+	assert_true(dhcp_opt_set(m, 119, v, 90));
+	/* 121: 198.51.k.0/24 (k < 11), 172.16/16, default; 100 bytes. */
+	for (size_t k = 0; k < 11; k++) {
+		memcpy(v + 8 * k, "\x18\xc6\x33\x00\xc0\x00\x02\x01", 8);
+		v[8 * k + 3] = (uint8_t)k;
+	}
+	memcpy(v + 88, "\x10\xac\x10\xc0\x00\x02\x02" "\x00\xc0\x00\x02\x01",
+	    12);
+	assert_true(dhcp_opt_set(m, 121, v, 100));
+	fill(v, 50, 0x33);
+	assert_true(dhcp_opt_set(m, 43, v, 50));
+	assert_true(dhcp_opt_set(m, DHO_RELAY_AGENT_INFO,
+	    "\x01\x08" "eth0/1/2", 10));
+}
+
+/*
+ * The encoding of build_big_ack under max_len 548, byte for byte: 52 = 3
+ * after 53 and 54, 121 in file, 43 in sname, each field ended by END and
+ * padded, 82 last in the options field.  Checked by decoders nobody here
+ * wrote: tcpdump 4.99.3 -vvv (the options field, and file and sname
+ * re-framed as options areas), and BusyBox 1.35 udhcpc, which took this
+ * reply (xid, chaddr and 53 patched) as OFFER and ACK and gave its script
+ * every value, staticroutes from file and opt43 from sname included.
+ */
+static const char big_ack_hex[] =
+	"02 01 06 00" "3903f326" "0000" "8000"
+	"00000000" "c000020a" "c0000201" "00000000"
+	"525400123456 z10 "
+	/* sname: 43 (50 bytes), END, PAD */
+	"2b32 333a41484f565d646b727980878e959ca3aab1b8bfc6cdd4"
+	"dbe2e9f0f7fe050c131a21282f363d444b525960676e757c" "838a"
+	"ff z11 "
+	/* file: 121 (100 bytes), END, PAD */
+	"7964"
+	"18c63300 c0000201 18c63301 c0000201"
+	"18c63302 c0000201 18c63303 c0000201"
+	"18c63304 c0000201 18c63305 c0000201"
+	"18c63306 c0000201 18c63307 c0000201"
+	"18c63308 c0000201 18c63309 c0000201"
+	"18c6330a c0000201"
+	"10ac10 c0000202" "00 c0000201"
+	"ff z25 "
+	COOKIE
+	"3501 05"				/* 53: DHCPACK */
+	"3604 c0000201"				/* 54 */
+	"3401 03"				/* 52: file and sname */
+	"0104 ffffff00"				/* 1 */
+	"0308 c0000201 c0000202"		/* 3 */
+	"060c c0000235 c0000236 c0000237"	/* 6 */
+	"0f0b 6578616d706c652e6f7267"		/* 15: "example.org" */
+	"3304 00000e10"				/* 51: 3600 */
+	"3a04 00000708"				/* 58: 1800 */
+	"3b04 00000c4e"				/* 59: 3150 */
+	"4210 746674702e6578616d706c652e6f7267"	/* 66 */
+	"433c 6566692f7838365f36342f677275622f7368696d7836342e"	/* 67 */
+	"6566692d7369676e65642d62792d7468652d6275696c642d"
+	"6661726d2d76303030303031"
+	"775a"					/* 119 */
+	"04 6c616231 07 6578616d706c65 03 6f7267 00"	/* lab1 */
+	"04 6c616232 07 6578616d706c65 03 6f7267 00"	/* lab2 */
+	"04 6c616233 07 6578616d706c65 03 6f7267 00"	/* lab3 */
+	"04 6c616234 07 6578616d706c65 03 6f7267 00"	/* lab4 */
+	"04 6c616235 07 6578616d706c65 03 6f7267 00"	/* lab5 */
+	"520a 0108 657468302f312f32"		/* 82: circuit-id */
+	"ff";					/* END; 498 bytes */
+
+static void
+encode_overloads_file_then_sname(void **state)
+{
+	struct dhcp_msg	*m = new_msg(), *d = new_msg();
+	uint8_t		 out[DHCP_PKT_MAX], want[DHCP_PKT_MAX];
+	uint8_t		 codes[32];
+	static const uint8_t main_want[] = { 53, 54, 52, 1, 3, 6, 15, 51,
+	    58, 59, 66, 67, 119, 82, 255 };
+	static const uint8_t file_want[] = { 121, 255 };
+	static const uint8_t sname_want[] = { 43, 255 };
+	size_t		 len, n;
+	unsigned	 dropped = 99;
+	(void)state;
+
+	build_big_ack(m);
+	assert_int_equal(dhcp_msg_encode(m, big_prl, sizeof(big_prl), 548,
+	    out, sizeof(out), &len, &dropped), DHCP_OK);
+	assert_int_equal(dropped, 0);
+	assert_int_equal(len, 498);
+	assert_memory_equal(out + 240, "\x35\x01\x05" "\x36\x04\xc0\x00\x02\x01"
+	    "\x34\x01\x03", 12);
+	n = wire_codes(out, len, codes, sizeof(codes));
+	assert_int_equal(n, sizeof(main_want));
+	assert_memory_equal(codes, main_want, sizeof(main_want));
+	n = field_codes(out + 108, DHCP_FILE_LEN, codes, sizeof(codes));
+	assert_int_equal(n, sizeof(file_want));
+	assert_memory_equal(codes, file_want, sizeof(file_want));
+	n = field_codes(out + 44, DHCP_SNAME_LEN, codes, sizeof(codes));
+	assert_int_equal(n, sizeof(sname_want));
+	assert_memory_equal(codes, sname_want, sizeof(sname_want));
+
+	n = hex2bin(big_ack_hex, want, sizeof(want));
+	assert_int_equal(n, len);
+	assert_memory_equal(out, want, len);
+
+	assert_int_equal(dhcp_msg_decode(out, len, d), DHCP_OK);
+	assert_opt(d, DHO_OVERLOAD, "\x03", 1);
+	assert_int_equal(d->msg_type, DHCPACK);
+	assert_int_equal(assert_same_opts(m, d, 0), 0);
+
+	/* Without 43 the overflow fits in file alone: 52 = 1. */
+	dhcp_opt_unset(m, 43);
+	assert_int_equal(dhcp_msg_encode(m, big_prl, sizeof(big_prl), 548,
+	    out, sizeof(out), &len, &dropped), DHCP_OK);
+	assert_int_equal(dropped, 0);
+	assert_memory_equal(out + 249, "\x34\x01\x01", 3);
+	n = field_codes(out + 108, DHCP_FILE_LEN, codes, sizeof(codes));
+	assert_int_equal(n, sizeof(file_want));
+	assert_memory_equal(codes, file_want, sizeof(file_want));
+	assert_memory_equal(out + 44, m->sname, DHCP_SNAME_LEN);
+	assert_int_equal(dhcp_msg_decode(out, len, d), DHCP_OK);
+	assert_opt(d, DHO_OVERLOAD, "\x01", 1);
+	assert_int_equal(assert_same_opts(m, d, 0), 0);
+	free(m);
+	free(d);
+}
+
+/*
+ * file in use (a boot file name): the overflow goes to sname alone
+ * (52 = 2) and file is sent as it is; with sname in use too, nothing is
+ * overloaded and what does not fit is dropped and counted.
+ */
+static void
+encode_overloads_sname_only_when_file_in_use(void **state)
+{
+	struct dhcp_msg	*m = new_msg(), *d = new_msg();
+	uint8_t		 out[DHCP_PKT_MAX], v[40], codes[32];
+	static const uint8_t sname_want[] = { 43, 255 };
+	size_t		 len, n;
+	unsigned	 dropped = 99;
+	(void)state;
+
+	/*
+	 * Without 121 but with 252 (42 bytes): unoverloaded, 43 (52) takes
+	 * all but one of the 53 bytes 1 .. 119 leave and 252 is dropped.
+	 * Overloaded (50 left), 43 goes to sname and 252 stays in the
+	 * options field.
+	 */
+	build_big_ack(m);
+	dhcp_opt_unset(m, 121);
+	fill(v, sizeof(v), 0x44);
+	assert_true(dhcp_opt_set(m, 252, v, sizeof(v)));
+	memcpy(m->file, "boot/pxelinux.0", 15);
+	assert_int_equal(dhcp_msg_encode(m, big_prl, sizeof(big_prl), 548,
+	    out, sizeof(out), &len, &dropped), DHCP_OK);
+	assert_int_equal(dropped, 0);
+	assert_true(len <= 548);
+	assert_memory_equal(out + 249, "\x34\x01\x02", 3);
+	assert_memory_equal(out + 108, m->file, DHCP_FILE_LEN);
+	n = field_codes(out + 44, DHCP_SNAME_LEN, codes, sizeof(codes));
+	assert_int_equal(n, sizeof(sname_want));
+	assert_memory_equal(codes, sname_want, sizeof(sname_want));
+	assert_int_equal(dhcp_msg_decode(out, len, d), DHCP_OK);
+	assert_opt(d, DHO_OVERLOAD, "\x02", 1);
+	assert_memory_equal(d->file, m->file, DHCP_FILE_LEN);
+	assert_int_equal(assert_same_opts(m, d, 0), 0);
+
+	/* sname in use too: no 52, 252 dropped, both fields verbatim. */
+	memcpy(m->sname, "boot.example.org", 16);
+	assert_int_equal(dhcp_msg_encode(m, big_prl, sizeof(big_prl), 548,
+	    out, sizeof(out), &len, &dropped), DHCP_OK);
+	assert_int_equal(dropped, 1);
+	assert_int_equal(dhcp_msg_decode(out, len, d), DHCP_OK);
+	assert_false(dhcp_opt_has(d, DHO_OVERLOAD));
+	assert_memory_equal(d->sname, m->sname, DHCP_SNAME_LEN);
+	assert_memory_equal(d->file, m->file, DHCP_FILE_LEN);
+	assert_int_equal(assert_same_opts(m, d, 252), 1);
+
+	/*
+	 * file in use: build_big_ack's 121 (102) fits in neither the
+	 * options field nor sname, so overloading would leave out as much
+	 * as not overloading: it is not used and 121 is dropped.
+	 */
+	build_big_ack(m);
+	memcpy(m->file, "boot/pxelinux.0", 15);
+	assert_int_equal(dhcp_msg_encode(m, big_prl, sizeof(big_prl), 548,
+	    out, sizeof(out), &len, &dropped), DHCP_OK);
+	assert_int_equal(dropped, 1);
+	assert_int_equal(dhcp_msg_decode(out, len, d), DHCP_OK);
+	assert_false(dhcp_opt_has(d, DHO_OVERLOAD));
+	assert_int_equal(assert_same_opts(m, d, 121), 1);
+	free(m);
+	free(d);
+}
+
+/*
+ * Everything fits: no 52, byte for byte what the encoder gave before
+ * overloading existed, even with sname and file unused; and exactly at
+ * the edge of the options field.
+ */
+static void
+encode_without_overflow_is_unchanged(void **state)
+{
+	struct dhcp_msg	*m = new_msg();
+	uint8_t		 out[DHCP_PKT_MAX], want[DHCP_PKT_MAX], v[200];
+	uint8_t		 codes[32];
+	static const uint8_t order[] = { 1, 3 };
+	static const uint8_t edge[] = { 53, 54, 43, 60, 255 };
+	static const char golden[] =
+	    "02 01 06 00" "3903f326" "0000" "8000"
+	    "00000000" "c000020a" "c0000201" "00000000"
+	    "525400123456 z10 " "z64 " "z128 " COOKIE
+	    "3501 02" "3604 c0000201" "0104 ffffff00" "0304 c0000201"
+	    "3304 00000e10" "ff" "z32 ";
+	size_t		 len, n;
+	unsigned	 dropped = 99;
+	(void)state;
+
+	build_offer(m);
+	assert_true(dhcp_opt_set_u32(m, DHO_LEASE_TIME, 3600));
+	assert_true(dhcp_opt_set_u32(m, DHO_ROUTERS, 0xc0000201));
+	assert_true(dhcp_opt_set_u32(m, DHO_SUBNET_MASK, 0xffffff00));
+	assert_int_equal(dhcp_msg_encode(m, order, sizeof(order), 548, out,
+	    sizeof(out), &len, &dropped), DHCP_OK);
+	assert_int_equal(dropped, 0);
+	n = hex2bin(golden, want, sizeof(want));
+	assert_int_equal(len, n);
+	assert_memory_equal(out, want, n);
+
+	/*
+	 * 298 bytes of room at 548: 43 (202) + 60 (96) fill it exactly.
+	 * One byte less and 60 moves to file, announced by 52 = 1.
+	 */
+	build_offer(m);
+	fill(v, sizeof(v), 0x55);
+	assert_true(dhcp_opt_set(m, 43, v, 200));
+	assert_true(dhcp_opt_set(m, 60, v, 94));
+	assert_int_equal(dhcp_msg_encode(m, NULL, 0, 548, out, sizeof(out),
+	    &len, &dropped), DHCP_OK);
+	assert_int_equal(dropped, 0);
+	assert_int_equal(len, 548);
+	n = wire_codes(out, len, codes, sizeof(codes));
+	assert_int_equal(n, sizeof(edge));
+	assert_memory_equal(codes, edge, sizeof(edge));
+	assert_int_equal(out[547], DHO_END);
+	assert_int_equal(dhcp_msg_encode(m, NULL, 0, 547, out, sizeof(out),
+	    &len, &dropped), DHCP_OK);
+	assert_int_equal(dropped, 0);
+	assert_memory_equal(out + 249, "\x34\x01\x01\x2b\xc8", 5);
+	assert_int_equal(out[108], 60);
+	free(m);
+}
+
+/*
+ * 53, 54 and 82 never leave the options field: when they do not fit
+ * there the call fails even though file and sname are free.  Below 300
+ * bytes an overloaded message is still padded to the cap.
+ */
+static void
+encode_never_overloads_53_54_82(void **state)
+{
+	struct dhcp_msg	*m = new_msg(), *d = new_msg();
+	uint8_t		 out[DHCP_PKT_MAX], ri[40];
+	size_t		 len;
+	unsigned	 dropped = 99;
+	(void)state;
+
+	memset(ri, 'r', sizeof(ri));
+	build_offer(m);
+	assert_true(dhcp_opt_set(m, DHO_RELAY_AGENT_INFO, ri, sizeof(ri)));
+	/* 240 + 3 + 6 + 42 + 1 = 292. */
+	assert_int_equal(dhcp_msg_encode(m, NULL, 0, 291, out, sizeof(out),
+	    &len, &dropped), DHCP_ERR_NOSPACE);
+	assert_int_equal(dhcp_msg_encode(m, NULL, 0, 292, out, sizeof(out),
+	    &len, &dropped), DHCP_OK);
+	assert_true(dhcp_opt_set(m, DHO_SERVER_ID, ri, 30));
+	assert_int_equal(dhcp_msg_encode(m, NULL, 0, 300, out, sizeof(out),
+	    &len, &dropped), DHCP_ERR_NOSPACE);
+
+	/* 260: room 10, 7 once 52 is reserved; 1 stays, 12 goes to file. */
+	build_offer(m);
+	assert_true(dhcp_opt_set_u32(m, DHO_SUBNET_MASK, 0xffffff00));
+	assert_true(dhcp_opt_set(m, DHO_HOST_NAME, ri, 20));
+	assert_int_equal(dhcp_msg_encode(m, NULL, 0, 260, out, sizeof(out),
+	    &len, &dropped), DHCP_OK);
+	assert_int_equal(dropped, 0);
+	assert_int_equal(len, 260);
+	assert_memory_equal(out + 249, "\x34\x01\x01" "\x01\x04\xff\xff\xff\x00"
+	    "\xff\x00", 11);
+	assert_int_equal(dhcp_msg_decode(out, len, d), DHCP_OK);
+	assert_int_equal(assert_same_opts(m, d, 0), 0);
 	free(m);
 	free(d);
 }
@@ -1170,7 +1584,11 @@ main(void)
 		cmocka_unit_test(encode_splits_long_option),
 		cmocka_unit_test(encode_drops_what_exceeds_max_len_keeping_53_54_82),
 		cmocka_unit_test(encode_fails_nospace_when_53_54_82_do_not_fit),
-		cmocka_unit_test(encode_never_emits_overload),
+		cmocka_unit_test(encode_ignores_callers_option_52),
+		cmocka_unit_test(encode_overloads_file_then_sname),
+		cmocka_unit_test(encode_overloads_sname_only_when_file_in_use),
+		cmocka_unit_test(encode_without_overflow_is_unchanged),
+		cmocka_unit_test(encode_never_overloads_53_54_82),
 		cmocka_unit_test(encode_decode_round_trips_options),
 		cmocka_unit_test(client_key_prefers_option_61),
 		cmocka_unit_test(client_key_falls_back_to_hardware_address),

@@ -53,6 +53,57 @@ subnet_init(struct cfg_subnet *sn, const char *name, uint32_t net)
  *   printer7, host laptop (client id "laptop") at .105.
  * lan2 203.0.113.0/24 behind a relay at .1: range .10-.12.
  */
+static void
+put_addrs(struct cfg_optset *s, unsigned code, const uint32_t *a, size_t n)
+{
+	uint8_t	 b[4 * CFG_MAX_ADDRS];
+
+	for (size_t i = 0; i < n; i++) {
+		b[4 * i] = (uint8_t)(a[i] >> 24);
+		b[4 * i + 1] = (uint8_t)(a[i] >> 16);
+		b[4 * i + 2] = (uint8_t)(a[i] >> 8);
+		b[4 * i + 3] = (uint8_t)a[i];
+	}
+	if (n > 0)
+		assert_true(cfg_optset_add(s, OPT_SPACE_DHCP4, code, b, 4 * n));
+}
+
+/*
+ * The option sets the loader makes of the old keys (cfg_subnet_optset,
+ * cfg_host_optset): the engine reads options only from sets.
+ */
+static void
+legacy_opts(struct config *cfg)
+{
+	static struct cfg_optset s;
+
+	for (size_t i = 0; i < cfg->nsubnets; i++) {
+		struct cfg_subnet *sn = &cfg->subnets[i];
+
+		memset(&s, 0, sizeof(s));
+		put_addrs(&s, DHO_ROUTERS, sn->routers, sn->nrouters);
+		put_addrs(&s, DHO_DNS_SERVERS, sn->dns, sn->ndns);
+		put_addrs(&s, DHO_NTP_SERVERS, sn->ntp, sn->nntp);
+		if (sn->domain_name[0] != '\0')
+			assert_true(cfg_optset_add(&s, OPT_SPACE_DHCP4,
+			    DHO_DOMAIN_NAME, (const uint8_t *)sn->domain_name,
+			    strlen(sn->domain_name)));
+		sn->opts = cfg_optset_store(cfg, &s);
+		assert_int_not_equal(sn->opts, UINT32_MAX);
+	}
+	for (size_t i = 0; i < cfg->nhosts; i++) {
+		struct cfg_host *h = &cfg->hosts[i];
+
+		memset(&s, 0, sizeof(s));
+		if (h->hostname[0] != '\0')
+			assert_true(cfg_optset_add(&s, OPT_SPACE_DHCP4,
+			    DHO_HOST_NAME, (const uint8_t *)h->hostname,
+			    strlen(h->hostname)));
+		h->opts = cfg_optset_store(cfg, &s);
+		assert_int_not_equal(h->opts, UINT32_MAX);
+	}
+}
+
 static int
 setup(void **state)
 {
@@ -101,6 +152,7 @@ setup(void **state)
 	f->cfg.nsubnets = 2;
 	f->cfg.hosts = f->hosts;
 	f->cfg.nhosts = 2;
+	legacy_opts(&f->cfg);
 	assert_int_equal(pool_set_new(&f->cfg, 1234, &f->set), POOL_OK);
 	assert_int_equal(engine_init(&f->eng, &f->cfg, f->set), 0);
 	f->req = calloc(1, sizeof(*f->req));
@@ -117,6 +169,7 @@ teardown(void **state)
 	struct fixture	*f = *state;
 
 	pool_set_free(f->set);
+	free(f->cfg.optsets);
 	free(f->req);
 	free(f->res);
 	free(f);

@@ -24,6 +24,7 @@ struct fixture {
 	struct config	 cfg;
 	struct cfg_subnet subnets[2];
 	struct cfg_host	 hosts[4];
+	struct cfg_class classes[3];
 	struct pool_set	*set;
 	struct pool	*p;
 };
@@ -1056,6 +1057,461 @@ share_counters(void **state)
 	assert_int_equal(st.share_free, 8);
 }
 
+/* ---- client classes: class-restricted ranges (pool.h) --------------- */
+
+#define CLS(d)		IP(198, 51, 100, d)
+#define IN(a, lo, hi)	((a) >= CLS(lo) && (a) <= CLS(hi))
+
+static void
+add_class(struct config *cfg, struct cfg_class *cl, const char *name,
+    uint32_t lo, uint32_t hi)
+{
+	snprintf(cl->name, sizeof(cl->name), "%s", name);
+	cl->ranges[cl->nranges].lo = lo;
+	cl->ranges[cl->nranges].hi = hi;
+	cl->nranges++;
+	if (cl == &cfg->classes[cfg->nclasses])
+		cfg->nclasses++;
+}
+
+/*
+ * lan 198.51.100.0/24, range .10-.100 (91 addresses), FailoverShare
+ * `share`; class 0 "c0" gets c0lo-c0hi, class 1 "c1" .60-.64.
+ */
+static struct fixture *
+class_fixture(unsigned share, uint32_t c0lo, uint32_t c0hi)
+{
+	struct fixture	*f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	f->cfg.server.server_addr = IP(192, 0, 2, 10);
+	f->cfg.server.max_pending_secs = PENDING;
+	f->cfg.server.max_unavailable_time = UNAVAIL;
+	subnet_init(&f->subnets[0], "lan", IP(198, 51, 100, 0), 24);
+	add_range(&f->subnets[0], CLS(10), CLS(100));
+	f->subnets[0].failover_share = share;
+	f->cfg.subnets = f->subnets;
+	f->cfg.nsubnets = 1;
+	f->cfg.classes = f->classes;
+	add_class(&f->cfg, &f->classes[0], "c0", c0lo, c0hi);
+	add_class(&f->cfg, &f->classes[1], "c1", CLS(60), CLS(64));
+	assert_int_equal(pool_set_new(&f->cfg, 42, &f->set), POOL_OK);
+	f->p = pool_set_get(f->set, 0);
+	return f;
+}
+
+/* Class 0 .50-.59, class 1 .60-.64, no share. */
+static int
+setup_class(void **state)
+{
+	*state = class_fixture(0, CLS(50), CLS(59));
+	return 0;
+}
+
+/* Class 0 .80-.89 (its .82-.89 in the share .82-.100), class 1 .60-.64. */
+static int
+setup_class_share(void **state)
+{
+	*state = class_fixture(20, CLS(80), CLS(89));
+	return 0;
+}
+
+static struct pool_client
+member(unsigned id, uint64_t classes)
+{
+	struct pool_client c = client(id);
+
+	c.classes = classes;
+	return c;
+}
+
+/* Allocate, offer and bind in a scope for client c; the address or 0. */
+static uint32_t
+grant_c(struct pool *p, const struct pool_client *c, uint32_t req,
+    int64_t now, uint32_t secs, enum pool_scope scope, enum pool_src *src)
+{
+	uint32_t	 a = pool_allocate(p, c, req, now, scope, src);
+
+	if (a == 0)
+		return 0;
+	assert_int_equal(pool_offer(p, c, a, now, NULL), POOL_OK);
+	assert_int_equal(pool_bind(p, c, a, now, secs, NULL), POOL_OK);
+	check(p);
+	return a;
+}
+
+/* A member of class 0 gets .50 first, only .50-.59, then nothing. */
+static void
+class_member_only_its_range(void **state)
+{
+	struct fixture	*f = *state;
+	struct pool_client c;
+	struct pool_stats st;
+	enum pool_src	 src;
+	unsigned	 i;
+
+	pool_stats(f->p, &st);
+	assert_int_equal(st.total, 91);		/* counted over all groups */
+	for (i = 0; i < 10; i++) {
+		c = member(i + 1, 1u << 0);
+		assert_int_equal(grant_c(f->p, &c, 0, T0, 600, POOL_SCOPE_ALL,
+		    &src), CLS(50 + i));
+		assert_int_equal(src, POOL_SRC_NEW);
+	}
+	c = member(99, 1u << 0);
+	assert_int_equal(pool_allocate(f->p, &c, CLS(20), T0, POOL_SCOPE_ALL,
+	    &src), 0);
+	assert_int_equal(src, POOL_SRC_NONE);
+	assert_false(pool_addr_available(f->p, CLS(20), &c, T0));
+	assert_int_equal(pool_offer(f->p, &c, CLS(20), T0, NULL),
+	    POOL_ERR_BUSY);
+	pool_stats(f->p, &st);
+	assert_int_equal(st.bound, 10);
+	assert_int_equal(st.free, 81);
+	check(f->p);
+}
+
+/*
+ * A client of no class never gets .50-.64, not even asking for one, nor
+ * with the open addresses used up; classes without a group here (bit
+ * 40: no such class) do not make it a member.
+ */
+static void
+class_non_member_never_in_ranges(void **state)
+{
+	struct fixture	*f = *state;
+	struct pool_client c = member(1, 0), odd = member(2, 1ull << 40);
+	enum pool_src	 src;
+	uint32_t	 a;
+	unsigned	 i, n = 0;
+
+	assert_false(pool_addr_available(f->p, CLS(55), &c, T0));
+	assert_int_equal(pool_allocate(f->p, &c, CLS(55), T0, POOL_SCOPE_ALL,
+	    &src), CLS(10));
+	assert_int_equal(src, POOL_SRC_NEW);
+	assert_int_equal(pool_allocate(f->p, &odd, CLS(62), T0,
+	    POOL_SCOPE_ALL, &src), CLS(10));
+	assert_int_equal(pool_bind(f->p, &c, CLS(55), T0, 60, NULL),
+	    POOL_ERR_BUSY);
+	for (i = 0; i < 100; i++) {
+		c = member(100 + i, 0);
+		if ((a = grant_c(f->p, &c, CLS(50 + i % 15), T0, 600,
+		    POOL_SCOPE_ALL, &src)) == 0)
+			break;
+		assert_false(IN(a, 50, 64));
+		assert_int_equal(src, POOL_SRC_NEW);
+		n++;
+	}
+	assert_int_equal(n, 91 - 15);
+	assert_int_equal(src, POOL_SRC_NONE);
+	/* ...though a member still finds its class's addresses. */
+	c = member(300, 1u << 1);
+	assert_int_equal(pool_allocate(f->p, &c, 0, T0, POOL_SCOPE_ALL, &src),
+	    CLS(60));
+	check(f->p);
+}
+
+/* A member of classes 0 and 1: class 0's range first, then class 1's;
+ * option 50 is honoured inside its groups only. */
+static void
+class_order_two_classes(void **state)
+{
+	struct fixture	*f = *state;
+	struct pool_client c, one = member(50, 1u << 1);
+	enum pool_src	 src;
+	unsigned	 i;
+
+	assert_int_equal(pool_allocate(f->p, &one, CLS(55), T0,
+	    POOL_SCOPE_ALL, &src), CLS(60));
+	assert_int_equal(src, POOL_SRC_NEW);
+	c = member(51, 3);
+	assert_int_equal(pool_allocate(f->p, &c, CLS(62), T0, POOL_SCOPE_ALL,
+	    &src), CLS(62));
+	assert_int_equal(src, POOL_SRC_REQUESTED);
+	for (i = 0; i < 15; i++) {
+		c = member(i + 1, 3);
+		assert_int_equal(grant_c(f->p, &c, 0, T0, 600, POOL_SCOPE_ALL,
+		    &src), CLS(50 + i));
+	}
+	c = member(99, 3);
+	assert_int_equal(pool_allocate(f->p, &c, 0, T0, POOL_SCOPE_ALL, &src),
+	    0);
+}
+
+/*
+ * The client's classes changed: its lease in an open address is passed
+ * over (and refused on renewal); its new offer in the class is found
+ * again; with its old classes back it finds its old lease.
+ */
+static void
+class_changed_membership(void **state)
+{
+	struct fixture	*f = *state;
+	struct pool_client c = member(1, 0), other = member(2, 0);
+	enum pool_src	 src;
+
+	assert_int_equal(grant_c(f->p, &c, 0, T0, 3600, POOL_SCOPE_ALL,
+	    &src), CLS(10));
+	c.classes = 1u << 0;
+	assert_false(pool_addr_available(f->p, CLS(10), &c, T0 + 10));
+	assert_int_equal(pool_allocate(f->p, &c, CLS(10), T0 + 10,
+	    POOL_SCOPE_ALL, &src), CLS(50));
+	assert_int_equal(src, POOL_SRC_NEW);
+	assert_int_equal(pool_offer(f->p, &c, CLS(50), T0 + 10, NULL),
+	    POOL_OK);
+	assert_int_equal(pool_allocate(f->p, &c, 0, T0 + 11, POOL_SCOPE_ALL,
+	    &src), CLS(50));
+	assert_int_equal(src, POOL_SRC_EXISTING);
+	assert_int_equal(pool_bind(f->p, &c, CLS(10), T0 + 11, 3600, NULL),
+	    POOL_ERR_BUSY);
+	/* A member may have .55, a non-member not. */
+	assert_true(pool_addr_available(f->p, CLS(55), &c, T0 + 11));
+	assert_false(pool_addr_available(f->p, CLS(55), &other, T0 + 11));
+	/* Back out of the class: the open lease is its own again. */
+	c.classes = 0;
+	assert_int_equal(pool_allocate(f->p, &c, 0, T0 + 12, POOL_SCOPE_ALL,
+	    &src), CLS(10));
+	assert_int_equal(src, POOL_SRC_EXISTING);
+	check(f->p);
+}
+
+/* Expired class addresses come back to class members only, oldest
+ * first, swept or not; open ones to the others only. */
+static void
+class_reclaim_by_group(void **state)
+{
+	struct fixture	*f = *state;
+	struct pool_client c;
+	enum pool_src	 src;
+	unsigned	 i;
+
+	for (i = 0; i < 10; i++) {
+		c = member(i + 1, 1u << 0);
+		/* .50 ends last, .51 first, ... */
+		assert_int_not_equal(grant_c(f->p, &c, 0, T0,
+		    i == 0 ? 500 : 100 + i, POOL_SCOPE_ALL, NULL), 0);
+	}
+	for (i = 0; i < 76; i++) {
+		c = member(100 + i, 0);
+		assert_int_not_equal(grant_c(f->p, &c, 0, T0, 1000 + i,
+		    POOL_SCOPE_ALL, NULL), 0);
+	}
+	assert_int_equal(pool_expire(f->p, T0 + 200, 100, NULL, NULL), 9);
+	check(f->p);
+	c = member(500, 0);
+	assert_int_equal(pool_allocate(f->p, &c, CLS(51), T0 + 200,
+	    POOL_SCOPE_ALL, &src), 0);
+	c = member(501, 1u << 0);
+	assert_int_equal(pool_allocate(f->p, &c, 0, T0 + 200, POOL_SCOPE_ALL,
+	    &src), CLS(51));
+	assert_int_equal(src, POOL_SRC_RECLAIMED);
+	/* Unswept: .50 ran out at T0 + 500 and is still in its active heap. */
+	for (i = 0; i < 9; i++) {
+		c = member(600 + i, 1u << 0);
+		assert_int_not_equal(grant_c(f->p, &c, 0, T0 + 500, 600,
+		    POOL_SCOPE_ALL, &src), CLS(50));
+	}
+	c = member(700, 1u << 0);
+	assert_int_equal(pool_allocate(f->p, &c, 0, T0 + 500, POOL_SCOPE_ALL,
+	    &src), CLS(50));
+	assert_int_equal(src, POOL_SRC_RECLAIMED);
+	/* The open leases: the non-member's, oldest first. */
+	c = member(800, 0);
+	assert_int_equal(pool_allocate(f->p, &c, 0, T0 + 1000, POOL_SCOPE_ALL,
+	    &src), CLS(10));
+	assert_int_equal(src, POOL_SRC_RECLAIMED);
+	check(f->p);
+}
+
+/* A loaded record in .52 lands in class 0's group. */
+static void
+class_load_lease_group(void **state)
+{
+	struct fixture	*f = *state;
+	struct pool_client owner = member(1, 0), c;
+	struct lease	 l;
+	enum pool_src	 src;
+	unsigned	 i;
+
+	memset(&l, 0, sizeof(l));
+	l.addr = CLS(52);
+	l.state = LEASE_BOUND;
+	l.key = owner.key;
+	l.starts = T0 - 100;
+	l.ends = T0 + 100;
+	l.seq = 9;
+	assert_int_equal(pool_load_lease(f->set, &l), POOL_LOAD_OK);
+	check(f->p);		/* in class 0's active heap */
+	for (i = 0; i < 9; i++) {
+		c = member(10 + i, 1u << 0);
+		assert_int_not_equal(grant_c(f->p, &c, 0, T0, 3600,
+		    POOL_SCOPE_ALL, &src), CLS(52));
+	}
+	c = member(30, 1u << 0);
+	assert_int_equal(pool_allocate(f->p, &c, 0, T0 + 99, POOL_SCOPE_ALL,
+	    &src), 0);
+	/* Expired: a member reclaims it, swept or not; nobody else. */
+	assert_int_equal(pool_allocate(f->p, &c, 0, T0 + 100, POOL_SCOPE_ALL,
+	    &src), CLS(52));
+	assert_int_equal(src, POOL_SRC_RECLAIMED);
+	assert_int_equal(pool_expire(f->p, T0 + 100, 10, NULL, NULL), 1);
+	check(f->p);		/* now in class 0's idle heap */
+	assert_int_equal(pool_allocate(f->p, &c, 0, T0 + 100, POOL_SCOPE_ALL,
+	    &src), CLS(52));
+	assert_int_equal(src, POOL_SRC_RECLAIMED);
+	/* Its old owner, of no class, gets an open address instead. */
+	assert_int_equal(pool_allocate(f->p, &owner, CLS(52), T0 + 100,
+	    POOL_SCOPE_ALL, &src), CLS(10));
+	assert_int_equal(src, POOL_SRC_NEW);
+	c = member(31, 0);
+	assert_int_equal(pool_allocate(f->p, &c, CLS(52), T0 + 100,
+	    POOL_SCOPE_ALL, &src), CLS(10));
+	/* Loaded over by the failover for a member: it is that member's. */
+	c = member(32, 1u << 0);
+	l.key = c.key;
+	l.ends = T0 + 3600;
+	assert_int_equal(pool_load_lease(f->set, &l), POOL_LOAD_OK);
+	assert_int_equal(pool_allocate(f->p, &c, 0, T0 + 100, POOL_SCOPE_ALL,
+	    &src), CLS(52));
+	assert_int_equal(src, POOL_SRC_EXISTING);
+	check(f->p);
+}
+
+/*
+ * The scope's parts within each group, group by group.  Share .82-.100;
+ * class 0 .80-.89 has own .80-.81 and share .82-.89; class 1 .60-.64
+ * has no share.
+ */
+static void
+class_share_product(void **state)
+{
+	struct fixture	*f = *state;
+	static const unsigned primary[] = { 80, 81, 82, 83, 84, 85, 86, 87,
+	    88, 89, 60, 61, 62, 63, 64 };
+	struct pool_client c;
+	struct pool_stats st;
+	enum pool_src	 src;
+	unsigned	 i;
+
+	assert_false(pool_in_share(f->p, CLS(81)));
+	assert_true(pool_in_share(f->p, CLS(82)));
+	pool_stats(f->p, &st);
+	assert_int_equal(st.share_total, 19);
+	/* No partner around... then the primary: group 0 own, group 0
+	 * share, then group 1. */
+	c = member(1, 3);
+	assert_int_equal(pool_allocate(f->p, &c, 0, T0, POOL_SCOPE_SHARE_FIRST,
+	    &src), CLS(82));
+	c = member(2, 1u << 1);
+	assert_int_equal(pool_allocate(f->p, &c, 0, T0, POOL_SCOPE_SHARE,
+	    &src), 0);		/* class 1 has no share */
+	c = member(3, 0);
+	assert_int_equal(pool_allocate(f->p, &c, 0, T0, POOL_SCOPE_SHARE,
+	    &src), CLS(90));
+	assert_int_equal(pool_allocate(f->p, &c, 0, T0, POOL_SCOPE_PRIMARY,
+	    &src), CLS(10));
+	for (i = 0; i < sizeof(primary) / sizeof(primary[0]); i++) {
+		c = member(10 + i, 3);
+		assert_int_equal(grant_c(f->p, &c, 0, T0, 600,
+		    POOL_SCOPE_PRIMARY, &src), CLS(primary[i]));
+		assert_int_equal(src, POOL_SRC_NEW);
+	}
+	c = member(99, 3);
+	assert_int_equal(pool_allocate(f->p, &c, 0, T0, POOL_SCOPE_PRIMARY,
+	    &src), 0);
+	pool_stats(f->p, &st);
+	assert_int_equal(st.share_free, 19 - 8);
+}
+
+/* The failover: its share in every group first, then borrowing group by
+ * group, each from the top down. */
+static void
+class_share_borrow(void **state)
+{
+	struct fixture	*f = *state;
+	static const unsigned order[] = { 82, 83, 84, 85, 86, 87, 88, 89,
+	    81, 80, 64, 63, 62, 61, 60 };
+	struct pool_client c;
+	enum pool_src	 src;
+	unsigned	 i;
+
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		c = member(10 + i, 3);
+		assert_int_equal(grant_c(f->p, &c, 0, T0, 600,
+		    POOL_SCOPE_SHARE_BORROW, &src), CLS(order[i]));
+		assert_int_equal(src, i < 8 ? POOL_SRC_NEW : POOL_SRC_BORROWED);
+	}
+	c = member(99, 3);
+	assert_int_equal(pool_allocate(f->p, &c, 0, T0,
+	    POOL_SCOPE_SHARE_BORROW, &src), 0);
+	/* A non-member borrows the open part's top: .79. */
+	c = member(100, 0);
+	for (i = 0; i < 11; i++)
+		(void)grant_c(f->p, &(struct pool_client){ .key = { .len = 2,
+		    .bytes = { 'X', (uint8_t)i } } }, 0, T0, 600,
+		    POOL_SCOPE_SHARE, &src);
+	assert_int_equal(pool_allocate(f->p, &c, 0, T0,
+	    POOL_SCOPE_SHARE_BORROW, &src), CLS(79));
+	assert_int_equal(src, POOL_SRC_BORROWED);
+	check(f->p);
+}
+
+/*
+ * A class with no dynamic address in a subnet (its range excluded, or
+ * in another subnet) does not restrict its members there; a pool
+ * without class ranges ignores membership.
+ */
+static void
+class_without_addresses_here(void **state)
+{
+	struct fixture	*f = calloc(1, sizeof(*f));
+	struct pool_client c = member(1, 1u << 0), d = member(2, 1u << 1);
+	enum pool_src	 src;
+
+	(void)state;
+	assert_non_null(f);
+	subnet_init(&f->subnets[0], "a", IP(198, 51, 100, 0), 24);
+	add_range(&f->subnets[0], CLS(10), CLS(20));
+	f->subnets[0].excludes[f->subnets[0].nexcludes++] = CLS(15);
+	subnet_init(&f->subnets[1], "b", IP(203, 0, 113, 0), 24);
+	add_range(&f->subnets[1], IP(203, 0, 113, 10), IP(203, 0, 113, 20));
+	f->cfg.subnets = f->subnets;
+	f->cfg.nsubnets = 2;
+	f->cfg.classes = f->classes;
+	add_class(&f->cfg, &f->classes[0], "gone", CLS(15), CLS(15));
+	add_class(&f->cfg, &f->classes[1], "b-only", IP(203, 0, 113, 15),
+	    IP(203, 0, 113, 16));
+	assert_int_equal(pool_set_new(&f->cfg, 42, &f->set), POOL_OK);
+	f->p = pool_set_get(f->set, 0);
+	assert_int_equal(pool_allocate(f->p, &c, 0, T0, POOL_SCOPE_ALL, &src),
+	    CLS(10));
+	assert_int_equal(pool_allocate(f->p, &d, 0, T0, POOL_SCOPE_ALL, &src),
+	    CLS(10));
+	/* In b, class 1 has .15-.16 and d is its member. */
+	assert_int_equal(pool_allocate(pool_set_get(f->set, 1), &d, 0, T0,
+	    POOL_SCOPE_ALL, &src), IP(203, 0, 113, 15));
+	assert_int_equal(pool_allocate(pool_set_get(f->set, 1), &c, 0, T0,
+	    POOL_SCOPE_ALL, &src), IP(203, 0, 113, 10));
+	check(f->p);
+	check(pool_set_get(f->set, 1));
+	pool_set_free(f->set);
+	free(f);
+}
+
+/* The classic fixture has no class: every membership is ignored. */
+static void
+class_membership_ignored_without_ranges(void **state)
+{
+	struct fixture	*f = *state;
+	struct pool_client c = member(1, ~0ull);
+	enum pool_src	 src;
+
+	assert_int_equal(grant_c(f->p, &c, IP(198, 51, 100, 103), T0, 60,
+	    POOL_SCOPE_ALL, &src), IP(198, 51, 100, 103));
+	assert_int_equal(src, POOL_SRC_REQUESTED);
+	assert_true(pool_addr_available(f->p, IP(198, 51, 100, 100), &c, T0));
+}
+
 int
 main(void)
 {
@@ -1107,6 +1563,25 @@ main(void)
 		    setup_share, teardown),
 		cmocka_unit_test_setup_teardown(share_counters, setup_share,
 		    teardown),
+		cmocka_unit_test_setup_teardown(class_member_only_its_range,
+		    setup_class, teardown),
+		cmocka_unit_test_setup_teardown(
+		    class_non_member_never_in_ranges, setup_class, teardown),
+		cmocka_unit_test_setup_teardown(class_order_two_classes,
+		    setup_class, teardown),
+		cmocka_unit_test_setup_teardown(class_changed_membership,
+		    setup_class, teardown),
+		cmocka_unit_test_setup_teardown(class_reclaim_by_group,
+		    setup_class, teardown),
+		cmocka_unit_test_setup_teardown(class_load_lease_group,
+		    setup_class, teardown),
+		cmocka_unit_test_setup_teardown(class_share_product,
+		    setup_class_share, teardown),
+		cmocka_unit_test_setup_teardown(class_share_borrow,
+		    setup_class_share, teardown),
+		cmocka_unit_test(class_without_addresses_here),
+		cmocka_unit_test_setup_teardown(
+		    class_membership_ignored_without_ranges, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

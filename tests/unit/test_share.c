@@ -208,8 +208,8 @@ same_set_both_sides(void **state)
 	assert_int_equal(sx.nruns, sy.nruns);
 	assert_int_equal(sx.count, sy.count);
 	assert_memory_equal(sx.runs, sy.runs, sx.nruns * sizeof(sx.runs[0]));
-	assert_int_equal(fo_subnet_digest(&x, dx), 0);
-	assert_int_equal(fo_subnet_digest(&y, dy), 0);
+	assert_int_equal(fo_subnet_digest(NULL, &x, dx), 0);
+	assert_int_equal(fo_subnet_digest(NULL, &y, dy), 0);
 	assert_memory_equal(dx, dy, sizeof(dx));
 }
 
@@ -241,11 +241,11 @@ stable_and_digested(void **state)
 	assert_memory_equal(s1.runs, s2.runs, s1.nruns * sizeof(s1.runs[0]));
 	/* SafePeriod is the failover's business: not digested. */
 	sn.safe_period = 1;
-	assert_int_equal(fo_subnet_digest(&sn, d1), 0);
+	assert_int_equal(fo_subnet_digest(NULL, &sn, d1), 0);
 	sn.safe_period = 86400;
-	assert_int_equal(fo_subnet_digest(&sn, d2), 0);
+	assert_int_equal(fo_subnet_digest(NULL, &sn, d2), 0);
 	assert_memory_equal(d1, d2, sizeof(d1));
-	fo_subnet_canon(&sn, canon, sizeof(canon));
+	fo_subnet_canon(NULL, &sn, canon, sizeof(canon));
 	assert_non_null(strstr(canon, "failover-share=10\n"));
 	assert_non_null(strstr(canon,
 	    "share=198.51.100.190-198.51.100.199\n"));
@@ -253,7 +253,7 @@ stable_and_digested(void **state)
 	sn.failover_share = 20;
 	share_compute(&sn, &s2);
 	assert_int_equal(s2.count, 20);
-	assert_int_equal(fo_subnet_digest(&sn, d2), 0);
+	assert_int_equal(fo_subnet_digest(NULL, &sn, d2), 0);
 	assert_memory_not_equal(d1, d2, sizeof(d1));
 }
 
@@ -333,10 +333,10 @@ protocol_doc_example(void **state)
 	sn.min_lease_time = 300;
 	sn.t1_ratio = 0.5;
 	sn.t2_ratio = 0.875;
-	assert_int_equal(fo_subnet_canon(&sn, canon, sizeof(canon)),
+	assert_int_equal(fo_subnet_canon(NULL, &sn, canon, sizeof(canon)),
 	    strlen(want));
 	assert_string_equal(canon, want);
-	assert_int_equal(fo_subnet_digest(&sn, d), 0);
+	assert_int_equal(fo_subnet_digest(NULL, &sn, d), 0);
 	assert_memory_equal(d, sha, sizeof(sha));
 }
 

@@ -1,1 +1,1 @@
-UNIT_OBJS_test_share = share ranges fo_digest
+UNIT_OBJS_test_share = share ranges fo_digest config cfg_optset optdef

@@ -1,0 +1,1 @@
+FUZZ_OBJS_fuzz_classify = classify dhcp_codec

@@ -1,0 +1,1 @@
+FUZZ_OBJS_fuzz_optval = optval optdef

@@ -1,0 +1,1 @@
+UNIT_OBJS_test_reply_opts = reply_opts cfg_optset dhcp_codec
