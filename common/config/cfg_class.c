@@ -137,15 +137,6 @@ cfg_class_parse(struct cfg_file *f, const char *section, const char *name,
 	return f->nerrors > before ? -1 : 0;
 }
 
-static bool
-in_any(const struct cfg_range *v, size_t n, uint32_t a)
-{
-	for (size_t i = 0; i < n; i++)
-		if (a >= v[i].lo && a <= v[i].hi)
-			return true;
-	return false;
-}
-
 /* Is all of r inside one subnet's Range entries (Exclude may cut it)? */
 static bool
 range_placed(const struct cfg_subnet *sn, size_t nsn, const struct cfg_range *r)
@@ -154,7 +145,7 @@ range_placed(const struct cfg_subnet *sn, size_t nsn, const struct cfg_range *r)
 		if ((r->lo & sn[i].mask) != sn[i].network)
 			continue;
 		for (uint32_t a = r->lo;; a++) {
-			if (!in_any(sn[i].ranges, sn[i].nranges, a))
+			if (!config_in_ranges(sn[i].ranges, sn[i].nranges, a))
 				return false;
 			if (a == r->hi)
 				return true;

@@ -321,33 +321,35 @@ cfg_optset_parse(struct cfg_file *f, const char *section, struct config *cfg,
 
 /* An old key's value as the option it stands for, unless an Option.
  * key of the section sets that option too. */
-static void
-legacy_opt(struct cfg_file *f, const char *section, struct cfg_optset *s,
-    const char *key, unsigned code, const uint8_t *v, size_t len)
+static bool
+legacy_free(struct cfg_file *f, const char *section, struct cfg_optset *s,
+    const char *key, unsigned code)
 {
-	if (len == 0)
-		return;
-	if (cfg_optset_find(s, OPT_SPACE_DHCP4, code) != NULL)
-		cfg_error(f, section, key, "option %u is also set by an "
-		    "Option. key in this section; give one of them", code);
-	else if (!cfg_optset_add(s, OPT_SPACE_DHCP4, code, v, len))
+	if (cfg_optset_find(s, OPT_SPACE_DHCP4, code) == NULL)
+		return true;
+	cfg_error(f, section, key, "option %u is also set by an Option. key "
+	    "in this section; give one of them", code);
+	return false;
+}
+
+static void
+legacy_text(struct cfg_file *f, const char *section, struct cfg_optset *s,
+    const char *key, unsigned code, const char *v, size_t max)
+{
+	size_t	 len = strnlen(v, max);
+
+	if (len > 0 && legacy_free(f, section, s, key, code) &&
+	    !cfg_optset_add(s, OPT_SPACE_DHCP4, code, (const uint8_t *)v, len))
 		cfg_error(f, section, key, "too many options in one section");
 }
 
-/* An old address-list key (4 bytes an address, in order). */
 static void
 legacy_addrs(struct cfg_file *f, const char *section, struct cfg_optset *s,
     const char *key, unsigned code, const uint32_t *a, size_t n)
 {
-	uint8_t	 buf[4 * CFG_MAX_ADDRS];
-
-	for (size_t i = 0; i < n; i++) {
-		buf[4 * i] = (uint8_t)(a[i] >> 24);
-		buf[4 * i + 1] = (uint8_t)(a[i] >> 16);
-		buf[4 * i + 2] = (uint8_t)(a[i] >> 8);
-		buf[4 * i + 3] = (uint8_t)a[i];
-	}
-	legacy_opt(f, section, s, key, code, buf, 4 * n);
+	if (n > 0 && legacy_free(f, section, s, key, code) &&
+	    !cfg_optset_add_addrs(s, code, a, n))
+		cfg_error(f, section, key, "too many options in one section");
 }
 
 int
@@ -366,9 +368,8 @@ cfg_subnet_optset(struct cfg_file *f, const char *section,
 	    sn->ndns);
 	legacy_addrs(f, section, s, "NtpServers", DHO_NTP_SERVERS, sn->ntp,
 	    sn->nntp);
-	legacy_opt(f, section, s, "DomainName", DHO_DOMAIN_NAME,
-	    (const uint8_t *)sn->domain_name,
-	    strnlen(sn->domain_name, sizeof(sn->domain_name)));
+	legacy_text(f, section, s, "DomainName", DHO_DOMAIN_NAME,
+	    sn->domain_name, sizeof(sn->domain_name));
 	return optset_end(f, section, cfg, s, before, &sn->opts);
 }
 
@@ -382,8 +383,7 @@ cfg_host_optset(struct cfg_file *f, const char *section, struct config *cfg,
 	h->opts = 0;
 	if ((s = optset_begin(f, section, cfg)) == NULL)
 		return -1;
-	legacy_opt(f, section, s, "Hostname", DHO_HOST_NAME,
-	    (const uint8_t *)h->hostname,
-	    strnlen(h->hostname, sizeof(h->hostname)));
+	legacy_text(f, section, s, "Hostname", DHO_HOST_NAME, h->hostname,
+	    sizeof(h->hostname));
 	return optset_end(f, section, cfg, s, before, &h->opts);
 }

@@ -47,6 +47,23 @@ cfg_optset_add(struct cfg_optset *s, unsigned space, unsigned code,
 }
 
 bool
+cfg_optset_add_addrs(struct cfg_optset *s, unsigned code, const uint32_t *a,
+    size_t n)
+{
+	uint8_t	 buf[4 * CFG_MAX_ADDRS];
+
+	if (n > CFG_MAX_ADDRS)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		buf[4 * i] = (uint8_t)(a[i] >> 24);
+		buf[4 * i + 1] = (uint8_t)(a[i] >> 16);
+		buf[4 * i + 2] = (uint8_t)(a[i] >> 8);
+		buf[4 * i + 3] = (uint8_t)a[i];
+	}
+	return cfg_optset_add(s, OPT_SPACE_DHCP4, code, buf, 4 * n);
+}
+
+bool
 cfg_optset_empty(const struct cfg_optset *s)
 {
 	return s->n == 0 && !s->has_next_server && s->boot_file[0] == '\0' &&

@@ -9,8 +9,8 @@
 
 #include "config.h"
 
-static bool
-in_ranges(const struct cfg_range *r, size_t n, uint32_t a)
+bool
+config_in_ranges(const struct cfg_range *r, size_t n, uint32_t a)
 {
 	for (size_t i = 0; i < n; i++)
 		if (a >= r[i].lo && a <= r[i].hi)
@@ -21,8 +21,8 @@ in_ranges(const struct cfg_range *r, size_t n, uint32_t a)
 bool
 config_subnet_dynamic(const struct cfg_subnet *sn, uint32_t addr)
 {
-	return in_ranges(sn->ranges, sn->nranges, addr) &&
-	    !in_ranges(sn->exclude_ranges, sn->nexclude_ranges, addr);
+	return config_in_ranges(sn->ranges, sn->nranges, addr) &&
+	    !config_in_ranges(sn->exclude_ranges, sn->nexclude_ranges, addr);
 }
 
 const struct cfg_subnet *

@@ -273,6 +273,8 @@ void	config_errors_refuse_reload(struct config_errors *errs,
 /* Lookups used by the server (config.c). */
 const struct cfg_subnet *config_subnet_for(const struct config *cfg,
 	    uint32_t addr);
+/* True if addr lies in one of the n ranges r. */
+bool	config_in_ranges(const struct cfg_range *r, size_t n, uint32_t addr);
 /* True if addr lies in one of sn's Range entries and is not excluded. */
 bool	config_subnet_dynamic(const struct cfg_subnet *sn, uint32_t addr);
 
@@ -493,6 +495,9 @@ int	cfg_optset_merge(struct config *cfg, uint32_t base, uint32_t over,
 uint32_t cfg_optset_store(struct config *cfg, const struct cfg_optset *s);
 bool	cfg_optset_add(struct cfg_optset *s, unsigned space, unsigned code,
 	    const uint8_t *v, size_t len);
+/* The same for n addresses (host order), 4 bytes each, in order. */
+bool	cfg_optset_add_addrs(struct cfg_optset *s, unsigned code,
+	    const uint32_t *a, size_t n);
 bool	cfg_optset_empty(const struct cfg_optset *s);
 const struct cfg_opt *cfg_optset_find(const struct cfg_optset *s,
 	    unsigned space, unsigned code);

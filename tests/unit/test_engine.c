@@ -56,16 +56,8 @@ subnet_init(struct cfg_subnet *sn, const char *name, uint32_t net)
 static void
 put_addrs(struct cfg_optset *s, unsigned code, const uint32_t *a, size_t n)
 {
-	uint8_t	 b[4 * CFG_MAX_ADDRS];
-
-	for (size_t i = 0; i < n; i++) {
-		b[4 * i] = (uint8_t)(a[i] >> 24);
-		b[4 * i + 1] = (uint8_t)(a[i] >> 16);
-		b[4 * i + 2] = (uint8_t)(a[i] >> 8);
-		b[4 * i + 3] = (uint8_t)a[i];
-	}
 	if (n > 0)
-		assert_true(cfg_optset_add(s, OPT_SPACE_DHCP4, code, b, 4 * n));
+		assert_true(cfg_optset_add_addrs(s, code, a, n));
 }
 
 /*
