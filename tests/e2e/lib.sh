@@ -993,3 +993,41 @@ direct_client_test() {
 	lease_cycle "$kind" c1 eth0 "$mac" 198.51.100.100 198.51.100.199 lan1
 	pass
 }
+
+# ini_add FILE SECTION: the lines read from stdin go at the end of
+# [SECTION] of FILE (an INI file the test wrote, e.g. with
+# srv_write_config or fo_write_configs), or into a new [SECTION] at the
+# end when FILE has none.  For keys those writers have no variable for
+# (Option.NAME, a [class:] ...); check the file with -t again afterwards.
+ini_add() {
+	local f=$1
+	INI_ADD_SEC="[$2]" INI_ADD_TEXT=$(cat) awk '
+	  function put() { print ENVIRON["INI_ADD_TEXT"]; done = 1; in_sec = 0 }
+	  /^[ \t]*\[/ {
+		h = $0; gsub(/[ \t]/, "", h)
+		if (in_sec) put()
+		if (h == ENVIRON["INI_ADD_SEC"]) in_sec = 1
+	  }
+	  { print }
+	  END {
+		if (in_sec) put()
+		if (!done) { print ""; print ENVIRON["INI_ADD_SEC"]; put() }
+	  }' "$f" >"$f.new" && mv "$f.new" "$f"
+}
+
+# dhclient_start_conf NS IF: as `client_start dhclient NS IF`, with the
+# dhclient.conf read from stdin (a test's own option declarations,
+# request list, send statements).  client_renew and client_release would
+# write the harness's config again: restart such a client with this.
+dhclient_start_conf() {
+	local ns=$1 ifn=$2 d
+	d=$(client_dir "$ns")
+	C_IF[$ns]=$ifn; C_KIND[$ns]=dhclient
+	write_client_script "$d" dhclient
+	cat >"$d/dhclient.conf"
+	bg_in "$ns" "$d/client.log" dhclient -4 -d -v \
+	    -cf "$d/dhclient.conf" -lf "$d/dhclient.leases" \
+	    -pf "$d/dhclient.pid" -sf "$d/script" "$ifn"
+	C_PID[$ns]=$BG_PID
+	ln -sf "$d/client.log" "$T/client-$ns.log"
+}

@@ -1,5 +1,5 @@
 /*
- * Fuzz target: common/dhcp/optval.c.  The first byte picks the type
+ * Fuzz target: common/config/optval.c.  The first byte picks the type
  * (modulo the number of types); the rest is both the text of a value
  * and the bytes of one.
  *

@@ -1,5 +1,5 @@
 /*
- * Unit tests: common/dhcp/optdef.c.  What is checked: the built-in
+ * Unit tests: common/config/optdef.c.  What is checked: the built-in
  * table is in code order, names are unique, lower case and short
  * enough, no reserved code is in it; type and space names go both ways;
  * look-ups by name (any case), by decimal code and by code; a user's

@@ -1,5 +1,5 @@
 /*
- * Unit tests: common/dhcp/optval.c.  Each type's parser against wire
+ * Unit tests: common/config/optval.c.  Each type's parser against wire
  * bytes written in hex (spaces in the hex are for reading only), the
  * RFC 3397 section 2 and RFC 3442 examples among them; the canonical
  * text and the round trip text -> bytes -> text -> bytes; every error,
