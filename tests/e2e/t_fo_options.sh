@@ -269,7 +269,8 @@ if ! diff <(awk -v r="$skip_re" '$1 !~ r' "$T/opts-p.txt") \
 	sed 's/^/  | /' "$T/opts.diff"
 	fail "the failover's ACK options differ from the primary's (< primary, > failover)"
 fi
-ok "the options of both ACKs are byte-identical, in the same order ($(awk -v r="$skip_re" '$1 !~ r' "$T/opts-p.txt" | wc -l) options)"
+n=$(awk -v r="$skip_re" '$1 !~ r' "$T/opts-p.txt" | wc -l)
+ok "the options of both ACKs are byte-identical, in the same order ($n options)"
 # Fixed fields (hex digits, 1-based): siaddr bytes 20-23, sname 44-107,
 # file 108-235.
 for x in "siaddr 41 8" "sname 89 128" "file 217 256"; do
@@ -277,10 +278,11 @@ for x in "siaddr 41 8" "sname 89 128" "file 217 256"; do
 	assert "same $what in both ACKs (${ACK_P:$((from - 1)):16}...)" \
 	    test "${ACK_P:$((from - 1)):$len}" = "${ACK_F:$((from - 1)):$len}"
 done
-assert "siaddr is uefi-pxe's NextServer 192.0.2.9 (c0000209)" test "${ACK_P:40:8}" = c0000209
-assert "file is uefi-pxe's ipxe.efi" \
-    test "$(tshark -r "$PCAP" -Y "dhcp.option.dhcp == 5 && ip.src == $FO_F_ADDR" \
-        -T fields -e dhcp.file -e dhcp.server 2>/dev/null | tail -n 1)" = "$(printf 'ipxe.efi\tboot1')"
+assert "siaddr is uefi-pxe's NextServer 192.0.2.9 (c0000209)" \
+    test "${ACK_P:40:8}" = c0000209
+fs=$(tshark -r "$PCAP" -Y "dhcp.option.dhcp == 5 && ip.src == $FO_F_ADDR" \
+    -T fields -E separator=, -e dhcp.file -e dhcp.server 2>/dev/null | tail -n 1)
+assert "file,sname are uefi-pxe's ipxe.efi,boot1 ($fs)" test "$fs" = ipxe.efi,boot1
 
 say "-- 3: the primary returns; a failover.ini that differs in one BootFile"
 p_start
@@ -293,25 +295,47 @@ assert "failover.ini's uefi-pxe BootFile is now ipxe-other.efi" \
     grep -qx 'BootFile = ipxe-other.efi' "$F_INI"
 nsx F "$BUILD/dhcpfo-failover" -t -c "$F_INI" >"$T/check-f2.log" 2>&1 ||
     { cat "$T/check-f2.log"; fail "changed failover.ini rejected by -t"; }
-# reload: branch1's view changed (a class), so its thread restarts and
-# computes the new digests (failover/fod.c restart_reason).
+# flog_count TEXT: lines of the failover's log holding TEXT.
+flog_count() { grep -cF -- "$1" "$T/failover-$F_STARTS.log"; }
+RESTARTED='primary=branch1: subnets, hosts, options or classes changed; restarting it'
+MISMATCH='subnet load (198.51.100.0/24) is defined differently on the primary (digest mismatch)'
+# reload_f: branch1's view changed (a class), so the reload restarts its
+# thread, which computes new digests (failover/fod.c restart_reason);
+# its verdict is unknown until the primary's next digests.  Status must
+# then be read from the new thread: monitoring entered after the reload
+# (the old thread was monitoring too).
 reload_f() {
-	local n
-	n=$(grep -c 'primary=branch1: subnets, hosts, options or classes changed; restarting it' \
-	    "$T/failover-$F_STARTS.log")
-	fctl reload >"$T/reload.txt" 2>&1 || { cat "$T/reload.txt"; fail "reload refused"; }
-	wait_for 5 "[ \$(grep -c 'primary=branch1: subnets, hosts, options or classes changed; restarting it' \
-	    '$T/failover-$F_STARTS.log') -gt $n ]" || fail "branch1 was not restarted by the reload"
-	fo_wait_state monitoring 15
+	local n t
+	n=$(flog_count "$RESTARTED")
+	t=$(now_s)
+	fctl reload >"$T/reload.txt" 2>&1 ||
+	    { cat "$T/reload.txt"; fail "reload refused"; }
+	wait_for 5 "[ \$(flog_count '$RESTARTED') -gt $n ]" ||
+	    fail "branch1 was not restarted by the reload"
+	wait_for 15 "fctl status --json | jq -e --argjson t $t '.primaries[0]
+	    | .state == \"monitoring\" and (now - .state_secs) > \$t'" ||
+	    fail "branch1 not monitoring again after the reload (state: $(fo_state))"
 }
+mismatches() { fctl status branch1 --json | jq -r .digest_mismatches; }
+
+n_mis=$(flog_count "$MISMATCH")
 reload_f
 ok "reload restarted branch1's thread; monitoring again"
 expect_digest mismatch
-wait_for 5 "[ \$(fctl status branch1 --json | jq -r .digest_mismatches) -ge 1 ]" ||
-    fail "status digest_mismatches is $(fctl status branch1 --json | jq -r .digest_mismatches)"
-ok "status counts the mismatch (digest_mismatches $(fctl status branch1 --json | jq -r .digest_mismatches))"
+wait_for 5 "[ \$(flog_count '$MISMATCH') -gt $n_mis ]" ||
+    fail "the failover logged no digest mismatch for subnet load"
+ok "the failover logs: $MISMATCH"
+wait_for 5 "[ \$(mismatches) -ge 1 ]" ||
+    fail "status digest_mismatches is $(mismatches)"
+ok "status counts the mismatch (digest_mismatches $(mismatches))"
+
+n_mis=$(flog_count 'digest mismatch')
 cp "$T/failover-same.ini" "$F_INI"
 reload_f
 expect_digest match
+assert "no digest mismatch logged since the same file came back" \
+    test "$(flog_count 'digest mismatch')" = "$n_mis"
+assert "status counts no mismatch (digest_mismatches $(mismatches))" \
+    test "$(mismatches)" = 0
 pid_gone "$RELAY_PID" && fail "dhcrelay died"
 pass

@@ -16,22 +16,28 @@
 #             RFC 3397), classless-static-route (121, RFC 3442),
 #             Option.150 = 192.0.2.9 (by code), AlwaysSend = tftp-servers
 #   [host:pxehost] c2's MAC: 198.51.100.50, ntp-servers 192.0.2.77,
-#             tftp-servers 192.0.2.99
+#             tftp-servers 192.0.2.99, BootFile host.efi
 #   [class:uefi-pxe] VendorClass PXEClient:Arch:00007*: Range
 #             .190-.199, NextServer 192.0.2.9, BootFile ipxe.efi,
 #             ServerName boot1, tftp-server-name boot.example.test
 #   [class:bios-pxe] VendorClass PXEClient:Arch:00000*: NextServer
-#             192.0.2.8, BootFile pxelinux.0
+#             192.0.2.8, BootFile pxelinux.0, tftp-servers 192.0.2.44
+# Precedence host > class > subnet > [server], for options and for the
+# boot fields: c2 (reserved, and a BIOS PXE client) gets the host's
+# option 150 and BootFile but bios-pxe's NextServer; c4 (BIOS PXE) gets
+# the class's 150 over the subnet's.
 # No boot field at subnet or [server] level: a plain client gets siaddr
 # 0.0.0.0, no file and no sname.
 #
 # Clients: dhclient with its own config (declares code 150 and 121,
-# requests them, 119 and ntp-servers), plain (c1), reserved (c2), UEFI
-# PXE (c3), BIOS PXE (c4); udhcpc (c5) and dhcpcd (c6) with their own
-# request lists.  Checked: each dhclient's lease file (the values each
-# level gives), siaddr/file/sname of every ACK (tshark), the class Range,
-# AlwaysSend, options sent only when requested, and tshark decodes every
-# server reply (captured on the relay's server side) without a warning.
+# requests them, 119 and ntp-servers): plain (c1), reserved and BIOS PXE
+# (c2), UEFI PXE (c3), BIOS PXE (c4); udhcpc (c5) and dhcpcd (c6) with
+# their own request lists.  Checked: each dhclient's lease file (the
+# values each level gives), siaddr/file/sname of every ACK (tshark), the
+# class Range, AlwaysSend, options sent only when requested, udhcpc's
+# unicast renewal answered with the same options, and tshark decodes
+# every server reply (captured on the relay's server side) without a
+# warning.
 . "$(dirname "$0")/lib.sh"
 e2e_init
 [ "$E2E_SERVER" = dhcpfo ] || skip "dhcpfo-only configuration ([option:], [class:])"
@@ -79,6 +85,7 @@ EOF
 ini_add "$T/primary.ini" host:pxehost <<'EOF'
 Option.ntp-servers = 192.0.2.77
 Option.tftp-servers = 192.0.2.99
+BootFile = host.efi
 EOF
 ini_add "$T/primary.ini" class:uefi-pxe <<'EOF'
 VendorClass = PXEClient:Arch:00007*
@@ -92,6 +99,7 @@ ini_add "$T/primary.ini" class:bios-pxe <<'EOF'
 VendorClass = PXEClient:Arch:00000*
 NextServer = 192.0.2.8
 BootFile = pxelinux.0
+Option.tftp-servers = 192.0.2.44
 EOF
 SRV_NS=srv
 srv_check_config >"$T/config-check.log" 2>&1 ||
@@ -167,7 +175,7 @@ start_client() {	# KIND NS MAC [VENDORCLASS]
 }
 
 start_client opts c1 "$MAC_PLAIN"
-start_client opts c2 "$MAC_HOST"
+start_client opts c2 "$MAC_HOST" "$VC_BIOS"
 start_client opts c3 "$MAC_UEFI" "$VC_UEFI"
 start_client opts c4 "$MAC_BIOS" "$VC_BIOS"
 start_client udhcpc c5 "$MAC_UDHCPC"
@@ -198,22 +206,27 @@ done
 for ns in c1 c3 c4; do
 	check_lease_line "$ns" "option ntp-servers 192.0.2.5,192.0.2.6;" \
 	    "[server]'s, the only level that sets it"
+done
+for ns in c1 c3; do
 	check_lease_line "$ns" "option tftp150 192.0.2.9;" \
 	    "subnet's Option.150 over [server]'s tftp-servers"
 done
+check_lease_line c4 "option tftp150 192.0.2.44;" "bios-pxe's over the subnet's"
 check_lease_line c2 "option ntp-servers 192.0.2.77;" "[host:pxehost]'s over [server]'s"
-check_lease_line c2 "option tftp150 192.0.2.99;" "[host:pxehost]'s over the subnet's"
+check_lease_line c2 "option tftp150 192.0.2.99;" "[host:pxehost]'s over bios-pxe's and the subnet's"
+check_lease_line c2 'filename "host.efi";' "[host:pxehost]'s BootFile over bios-pxe's"
 check_lease_line c3 'filename "ipxe.efi";' "uefi-pxe BootFile"
 check_lease_line c3 'server-name "boot1";' "uefi-pxe ServerName"
 check_lease_line c3 'option tftp-server-name "boot.example.test";' "uefi-pxe option 66"
 check_lease_line c4 'filename "pxelinux.0";' "bios-pxe BootFile"
-for ns in c1 c2; do
-	assert "$ns (no class) got no filename" lease_lacks "$ns" filename
-	assert "$ns (no class) got no server-name" lease_lacks "$ns" server-name
-	assert "$ns (no class) got no tftp-server-name" lease_lacks "$ns" tftp-server-name
+assert "c1 (no class) got no filename" lease_lacks c1 filename
+for ns in c1 c2 c4; do
+	assert "$ns (not uefi-pxe) got no server-name" lease_lacks "$ns" server-name
+	assert "$ns (not uefi-pxe) got no tftp-server-name" lease_lacks "$ns" tftp-server-name
 done
-assert "c4 (bios-pxe) got no server-name" lease_lacks c4 server-name
-assert "c4 (bios-pxe) got no tftp-server-name (uefi-pxe's)" lease_lacks c4 tftp-server-name
+
+say "-- udhcpc renews by unicast (no relay, no option 82, ciaddr set)"
+lease_renew_check c5
 
 # ---------------------------------------------------------------- capture
 say "-- the capture on the relay's server side"
@@ -224,7 +237,11 @@ acked_macs() {
 	tshark -r "$PCAP" -Y 'dhcp.option.dhcp == 5' -T fields -E occurrence=f \
 	    -e dhcp.hw.mac_addr 2>/dev/null | sort -u | wc -l
 }
-wait_for 10 '[ "$(acked_macs)" -ge 6 ]' ||
+acks_to() {
+	tshark -r "$PCAP" -Y "dhcp.option.dhcp == 5 && dhcp.hw.mac_addr == $1" \
+	    2>/dev/null | wc -l
+}
+wait_for 10 '[ "$(acked_macs)" -ge 6 ] && [ "$(acks_to $MAC_UDHCPC)" -ge 2 ]' ||
     say "the capture holds ACKs to $(acked_macs) clients only"
 stop_pid "$TCPDUMP_PID" INT
 [ -s "$PCAP" ] || fail "no capture"
@@ -277,7 +294,8 @@ ack_field() {
 }
 for x in "$MAC_UEFI uefi-pxe 192.0.2.9 ipxe.efi boot1" \
     "$MAC_BIOS bios-pxe 192.0.2.8 pxelinux.0 -" \
-    "$MAC_PLAIN none 0.0.0.0 - -" "$MAC_HOST none 0.0.0.0 - -" \
+    "$MAC_HOST host+bios-pxe 192.0.2.8 host.efi -" \
+    "$MAC_PLAIN none 0.0.0.0 - -" \
     "$MAC_UDHCPC none 0.0.0.0 - -" "$MAC_DHCPCD none 0.0.0.0 - -"; do
 	read -r mac cls si file sname <<<"$x"
 	[ "$file" = - ] && file=""
@@ -323,9 +341,53 @@ unasked150=$(awk -F'|' '
   END { print n + 0 }' "$T/fields.txt")
 assert "ACKs with option 150 to clients that did not request it: $unasked150 (AlwaysSend)" \
     test "$unasked150" -ge 1
-assert "tshark shows option 150 with 192.0.2.9 (subnet) and 192.0.2.99 (host)" \
-    eval "grep -A3 'Option: (150)' '$T/decode.txt' | grep -q 192.0.2.9 &&
-          grep -A3 'Option: (150)' '$T/decode.txt' | grep -q 192.0.2.99"
+for a in 192.0.2.9 192.0.2.44 192.0.2.99; do
+	assert "tshark decodes option 150 holding $a" \
+	    grep -qx "[[:space:]]*TFTP Server Address: ${a//./\\.}" "$T/decode.txt"
+done
+
+# opts HEX: the options of a DHCP message (hex of the UDP payload), one
+# "CODE VALUEHEX" line each in the order sent; pad and end left out.
+opts() {
+	awk -v h="$1" 'function byte(i) {
+		return index("0123456789abcdef", substr(h, i, 1)) * 16 - 17 + \
+		    index("0123456789abcdef", substr(h, i + 1, 1))
+	}
+	BEGIN {
+		h = tolower(h); i = 2 * 240 + 1
+		while (i < length(h)) {
+			c = byte(i); i += 2
+			if (c == 0) continue
+			if (c == 255) break
+			n = byte(i); i += 2
+			print c, substr(h, i, 2 * n); i += 2 * n
+		}
+	}'
+}
+# The renewal's ACKs against the first one (relayed): the same configured
+# options.  The renewal is unicast to the server, so there are two: the
+# server's straight answer to the client, and the answer to the copy
+# that dhcrelay (listening on the client LAN) relayed as well.  Left out:
+# 82 (only a relayed reply echoes it) and 51/58/59 (the lease time left
+# may differ).
+tshark -r "$PCAP" -Y "dhcp.option.dhcp == 5 && dhcp.hw.mac_addr == $MAC_UDHCPC" \
+    -T fields -e ip.dst -e udp.payload 2>/dev/null >"$T/c5-acks.txt"
+assert "udhcpc's renewal was answered straight to ${C_ADDR[c5]}" \
+    eval "awk -v a=${C_ADDR[c5]} '\$1 == a' '$T/c5-acks.txt' | grep -q ."
+opts "$(head -n 1 "$T/c5-acks.txt" | cut -f2)" |
+    awk '$1 !~ /^(82|51|58|59)$/' >"$T/c5-first.txt"
+n=0
+while read -r dst hex; do
+	n=$((n + 1))
+	[ "$n" -eq 1 ] && continue
+	opts "$hex" | awk '$1 !~ /^(82|51|58|59)$/' >"$T/c5-renew.txt"
+	if ! diff "$T/c5-first.txt" "$T/c5-renew.txt" >"$T/c5.diff"; then
+		sed 's/^/  | /' "$T/c5.diff"
+		fail "udhcpc's renewal ACK (to $dst) carries other options than its first ACK (< first, > renewal)"
+	fi
+	ok "udhcpc's renewal ACK to $dst has the first ACK's options ($(awk '{printf "%s ", $1}' "$T/c5-renew.txt"))"
+done <"$T/c5-acks.txt"
+assert "udhcpc: the first ACK and at least one renewal ACK captured" test "$n" -ge 2
 
 pid_gone "$RELAY_PID" && fail "dhcrelay died"
 srv_running || fail "the server died"
