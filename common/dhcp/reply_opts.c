@@ -25,10 +25,23 @@ reply_levels(const struct config *cfg, const struct cfg_subnet *sn,
 		out->v[out->n++] = config_optset(cfg, cfg->global_opts);
 }
 
-static bool
-asked(const uint8_t *prl, size_t prl_len, uint8_t code)
+/* The request list as a set of codes: all of them when there is none. */
+struct asked {
+	uint64_t	 bits[4];
+};
+
+static void
+asked_init(struct asked *a, const uint8_t *prl, size_t prl_len)
 {
-	return prl == NULL || memchr(prl, code, prl_len) != NULL;
+	memset(a->bits, prl == NULL ? 0xff : 0, sizeof(a->bits));
+	for (size_t i = 0; prl != NULL && i < prl_len; i++)
+		a->bits[prl[i] >> 6] |= 1ULL << (prl[i] & 63);
+}
+
+static bool
+asked(const struct asked *a, uint8_t code)
+{
+	return (a->bits[code >> 6] >> (code & 63)) & 1;
 }
 
 /* Option 43 built from the winning vendor sub-options (RFC 2132 8.4). */
@@ -82,8 +95,10 @@ reply_opts_fill(struct dhcp_msg *rp, const struct reply_levels *lv,
 	 * whether or not it is then sent. */
 	uint64_t	 seen[OPT_SPACE_COUNT][4];
 	struct vendor	 vd;
+	struct asked	 want;
 
 	memset(seen, 0, sizeof(seen));
+	asked_init(&want, prl, prl_len);
 	vd.len = 0;
 	vd.always = false;
 	for (size_t i = 0; i < lv->n; i++) {
@@ -103,12 +118,12 @@ reply_opts_fill(struct dhcp_msg *rp, const struct reply_levels *lv,
 				vendor_add(&vd, s, o);
 			else if (!dhcp_opt_has(rp, o->code) &&
 			    (o->always || o->code == DHO_ROUTERS ||
-			    asked(prl, prl_len, o->code)))
+			    asked(&want, o->code)))
 				(void)dhcp_opt_set(rp, o->code, s->buf + o->off,
 				    o->len);
 		}
 	}
-	if (vd.len > 0 && (vd.always || asked(prl, prl_len,
+	if (vd.len > 0 && (vd.always || asked(&want,
 	    DHO_VENDOR_ENCAPSULATED)))
 		(void)dhcp_opt_set(rp, DHO_VENDOR_ENCAPSULATED, vd.buf, vd.len);
 	if (boot)
