@@ -1031,3 +1031,31 @@ dhclient_start_conf() {
 	C_PID[$ns]=$BG_PID
 	ln -sf "$d/client.log" "$T/client-$ns.log"
 }
+
+# last_lease NS: the last lease { } block of NS's dhclient lease file.
+last_lease() {
+	awk '/^lease \{/ { buf = "" } { buf = buf $0 "\n" }
+	    END { printf "%s", buf }' "$T/$1/dhclient.leases"
+}
+# lease_has NS LINE: the last lease holds LINE (leading blanks ignored).
+lease_has() { last_lease "$1" | sed 's/^[ \t]*//' | grep -qxF -- "$2"; }
+
+# dhcp_opts HEX: the options of a DHCP message (hex of the UDP payload),
+# one "CODE VALUEHEX" line each in the order sent; pad (0) and end (255)
+# left out.
+dhcp_opts() {
+	awk -v h="$1" 'function byte(i) {
+		return index("0123456789abcdef", substr(h, i, 1)) * 16 - 17 + \
+		    index("0123456789abcdef", substr(h, i + 1, 1))
+	}
+	BEGIN {
+		h = tolower(h); i = 2 * 240 + 1
+		while (i < length(h)) {
+			c = byte(i); i += 2
+			if (c == 0) continue
+			if (c == 255) break
+			n = byte(i); i += 2
+			print c, substr(h, i, 2 * n); i += 2 * n
+		}
+	}'
+}

@@ -225,26 +225,8 @@ ACK_P=$(ack_of "$FO_P_ADDR") ACK_F=$(ack_of "$FO_F_ADDR")
 [ -n "$ACK_P" ] || fail "no ACK from the primary to $MAC in the capture"
 [ -n "$ACK_F" ] || fail "no ACK from the failover to $MAC in the capture"
 
-# opts HEX: the options of a DHCP message (hex), one "CODE VALUEHEX"
-# line each in the order sent; pad (0) and end (255) left out.
-opts() {
-	awk -v h="$1" 'function byte(i) {
-		return index("0123456789abcdef", substr(h, i, 1)) * 16 - 17 + \
-		    index("0123456789abcdef", substr(h, i + 1, 1))
-	}
-	BEGIN {
-		h = tolower(h); i = 2 * 240 + 1
-		while (i < length(h)) {
-			c = byte(i); i += 2
-			if (c == 0) continue
-			if (c == 255) break
-			n = byte(i); i += 2
-			print c, substr(h, i, 2 * n); i += 2 * n
-		}
-	}'
-}
-opts "$ACK_P" >"$T/opts-p.txt"
-opts "$ACK_F" >"$T/opts-f.txt"
+dhcp_opts "$ACK_P" >"$T/opts-p.txt"
+dhcp_opts "$ACK_F" >"$T/opts-f.txt"
 say "primary's ACK options:  $(awk '{printf "%s ", $1}' "$T/opts-p.txt")"
 say "failover's ACK options: $(awk '{printf "%s ", $1}' "$T/opts-f.txt")"
 opt_val() { awk -v c="$2" '$1 == c { print $2 }' "$1"; }

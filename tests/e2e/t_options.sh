@@ -146,13 +146,6 @@ opts_dhclient() {
 	)
 }
 
-# last_lease NS: the last lease { } block of NS's dhclient lease file.
-last_lease() {
-	awk '/^lease \{/ { buf = "" } { buf = buf $0 "\n" }
-	    END { printf "%s", buf }' "$T/$1/dhclient.leases"
-}
-# lease_has NS LINE: the last lease holds LINE (leading blanks ignored).
-lease_has() { last_lease "$1" | sed 's/^[ \t]*//' | grep -qxF -- "$2"; }
 lease_lacks() { ! last_lease "$1" | grep -q -- "$2"; }
 
 check_lease_line() {
@@ -346,24 +339,6 @@ for a in 192.0.2.9 192.0.2.44 192.0.2.99; do
 	    grep -qx "[[:space:]]*TFTP Server Address: ${a//./\\.}" "$T/decode.txt"
 done
 
-# opts HEX: the options of a DHCP message (hex of the UDP payload), one
-# "CODE VALUEHEX" line each in the order sent; pad and end left out.
-opts() {
-	awk -v h="$1" 'function byte(i) {
-		return index("0123456789abcdef", substr(h, i, 1)) * 16 - 17 + \
-		    index("0123456789abcdef", substr(h, i + 1, 1))
-	}
-	BEGIN {
-		h = tolower(h); i = 2 * 240 + 1
-		while (i < length(h)) {
-			c = byte(i); i += 2
-			if (c == 0) continue
-			if (c == 255) break
-			n = byte(i); i += 2
-			print c, substr(h, i, 2 * n); i += 2 * n
-		}
-	}'
-}
 # The renewal's ACKs against the first one (relayed): the same configured
 # options.  The renewal is unicast to the server, so there are two: the
 # server's straight answer to the client, and the answer to the copy
@@ -374,13 +349,13 @@ tshark -r "$PCAP" -Y "dhcp.option.dhcp == 5 && dhcp.hw.mac_addr == $MAC_UDHCPC" 
     -T fields -e ip.dst -e udp.payload 2>/dev/null >"$T/c5-acks.txt"
 assert "udhcpc's renewal was answered straight to ${C_ADDR[c5]}" \
     eval "awk -v a=${C_ADDR[c5]} '\$1 == a' '$T/c5-acks.txt' | grep -q ."
-opts "$(head -n 1 "$T/c5-acks.txt" | cut -f2)" |
+dhcp_opts "$(head -n 1 "$T/c5-acks.txt" | cut -f2)" |
     awk '$1 !~ /^(82|51|58|59)$/' >"$T/c5-first.txt"
 n=0
 while read -r dst hex; do
 	n=$((n + 1))
 	[ "$n" -eq 1 ] && continue
-	opts "$hex" | awk '$1 !~ /^(82|51|58|59)$/' >"$T/c5-renew.txt"
+	dhcp_opts "$hex" | awk '$1 !~ /^(82|51|58|59)$/' >"$T/c5-renew.txt"
 	if ! diff "$T/c5-first.txt" "$T/c5-renew.txt" >"$T/c5.diff"; then
 		sed 's/^/  | /' "$T/c5.diff"
 		fail "udhcpc's renewal ACK (to $dst) carries other options than its first ACK (< first, > renewal)"

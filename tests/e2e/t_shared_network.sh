@@ -67,12 +67,6 @@ write_config() {
 	ok "config passes -t ($([ "$1" = 1 ] && echo "a and b in SharedNetwork vlan1" || echo "no SharedNetwork"))"
 }
 
-# last_lease NS: the last lease { } block of NS's dhclient lease file.
-last_lease() {
-	awk '/^lease \{/ { buf = "" } { buf = buf $0 "\n" }
-	    END { printf "%s", buf }' "$T/$1/dhclient.leases"
-}
-lease_has() { last_lease "$1" | sed 's/^[ \t]*//' | grep -qxF -- "$2"; }
 
 # expect_subnet_opts A|B: what lease_check_new checks on the client.
 expect_subnet_opts() {
