@@ -375,6 +375,8 @@ struct load {
 	 * gets a copy (its classes: those for its primary). */
 	struct config		 opts;
 	uint32_t		*prim_opts;	/* [primary:NAME]'s own set */
+	uint64_t		*class_owners;	/* per class: bit i for
+						 * primaries[i] (its Primary) */
 	size_t			 view_of;	/* build_view()'s primary */
 	size_t			 nwarn;
 	char			**warn;
@@ -556,8 +558,10 @@ alloc_sections(struct load *ld)
 	if ((nprim > 0 && ((cfg->primaries = calloc(nprim,
 	    sizeof(*cfg->primaries))) == NULL || (ld->prim_opts = calloc(nprim,
 	    sizeof(*ld->prim_opts))) == NULL)) ||
-	    (ncls > 0 && (ld->opts.classes = calloc(ncls,
-	    sizeof(*ld->opts.classes))) == NULL) ||
+	    (ncls > 0 && ((ld->opts.classes = calloc(ncls,
+	    sizeof(*ld->opts.classes))) == NULL ||
+	    (ld->class_owners = calloc(ncls,
+	    sizeof(*ld->class_owners))) == NULL)) ||
 	    (ld->nsub > 0 && ((ld->subnets = calloc(ld->nsub,
 	    sizeof(*ld->subnets))) == NULL || (ld->sub_owner = calloc(ld->nsub,
 	    sizeof(*ld->sub_owner))) == NULL)) ||
@@ -568,24 +572,33 @@ alloc_sections(struct load *ld)
 	return 0;
 }
 
-/* A class's Primary: a comma list, each a [primary:NAME]. */
+/*
+ * A class's Primary: a comma list, each a [primary:NAME], resolved here
+ * once into the primaries it is for (none given: every one).
+ */
 static void
 parse_class(struct load *ld, const char *section, const char *name)
 {
-	struct cfg_class *c = &ld->opts.classes[ld->opts.nclasses++];
+	size_t	 ci = ld->opts.nclasses++;
+	struct cfg_class *c = &ld->opts.classes[ci];
 	struct cfg_table tb = { class_primary_specs,
 	    NELEM(class_primary_specs), c, 0, 0 };
 	char	 list[sizeof(c->primaries)], *save = NULL;
 
 	(void)cfg_class_parse(ld->f, section, name, c, &tb, 1);
 	(void)cfg_optset_parse(ld->f, section, &ld->opts, &c->opts);
+	ld->class_owners[ci] = c->primaries[0] == '\0' ? UINT64_MAX : 0;
 	snprintf(list, sizeof(list), "%s", c->primaries);
 	for (char *w = strtok_r(list, ", \t", &save); w != NULL;
 	    w = strtok_r(NULL, ", \t", &save)) {
 		char	 one[CFG_NAME_MAX];
+		size_t	 pi;
 
 		snprintf(one, sizeof(one), "%s", w);
-		(void)owner_resolve(ld, section, one);
+		/* More primaries than the limit is an error of its own. */
+		if ((pi = owner_resolve(ld, section, one)) != CFG_NO_OWNER &&
+		    pi < 64)
+			ld->class_owners[ci] |= 1ULL << pi;
 	}
 }
 
@@ -593,18 +606,10 @@ parse_class(struct load *ld, const char *section, const char *name)
 static bool
 class_for(const struct cfg_class *c, void *arg)
 {
-	const struct fod_config *cfg = ((const struct load *)arg)->cfg;
-	size_t	 pi = ((const struct load *)arg)->view_of;
-	char	 list[sizeof(c->primaries)], *save = NULL;
+	const struct load *ld = arg;
 
-	if (c->primaries[0] == '\0')
-		return true;
-	snprintf(list, sizeof(list), "%s", c->primaries);
-	for (char *w = strtok_r(list, ", \t", &save); w != NULL;
-	    w = strtok_r(NULL, ", \t", &save))
-		if (strcasecmp(w, cfg->primaries[pi].name) == 0)
-			return true;
-	return false;
+	return ld->view_of < 64 &&
+	    ((ld->class_owners[c - ld->opts.classes] >> ld->view_of) & 1);
 }
 
 /* Every section in file order.  Primaries first: Primary refers to them
@@ -942,6 +947,7 @@ load_free(struct load *ld)
 	free(ld->hosts);
 	free(ld->host_owner);
 	free(ld->prim_opts);
+	free(ld->class_owners);
 	config_free(&ld->opts);
 	for (size_t i = 0; i < ld->nwarn; i++)
 		free(ld->warn[i]);
