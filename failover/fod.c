@@ -116,6 +116,8 @@ fod_new(struct ev_loop *loop, struct fod_config *cfg, const char *cfgpath,
 	fod->fod_fd = -1;
 	fod->cfg = *cfg;
 	memset(cfg, 0, sizeof(*cfg));
+	/* What the primaries sent before: served even if none answers. */
+	fod_learn_attach(&fod->cfg);
 	snprintf(fod->cfgpath, sizeof(fod->cfgpath), "%s", cfgpath);
 	fod->debug = debug;
 	fod->started = ev_now(loop);
@@ -361,6 +363,9 @@ struct reload {
 	uint8_t		*origin;	/* per new primary: rl_origin */
 	struct fod_route *ra, *rb;	/* routes while stopping, final */
 	size_t		 nsub;
+	bool		 learnt;	/* a learnt configuration, not the
+					 * file (fod_reload_learnt) ... */
+	const char	*learnt_name;	/* ... of this primary */
 	size_t		 added, removed, restarted, kept;
 	char		 err[512];
 	int		 rc;
@@ -378,6 +383,7 @@ rl_load(struct reload *rl)
 		return -1;
 	}
 	config_errors_free(&errs);
+	fod_learn_attach(&rl->cfg);
 	/* [snmp] concerns only this thread: applied from any valid file,
 	 * whatever becomes of the primaries' part. */
 	fod->cfg.snmp = rl->cfg.snmp;
@@ -433,6 +439,10 @@ rl_plan(struct reload *rl)
 		    n, rl->err, sizeof(rl->err));
 		if (rl->err[0] != '\0')
 			return -1;
+		/* Its thread must serve (and know it serves) the new text. */
+		if (r == NULL && rl->learnt &&
+		    strcasecmp(n->name, rl->learnt_name) == 0)
+			r = "new configuration learnt";
 		if (r == NULL) {
 			rl->fate[i] = RL_KEEP;
 			rl->np[j] = fod->peers[i];
@@ -505,7 +515,8 @@ rl_stop_leaving(struct reload *rl)
 		if (rl->fate[i] == RL_KEEP)
 			continue;
 		fod_peer_stop(p, rl->fate[i] == RL_REMOVE ?
-		    "removed by reload" : "restarted by reload");
+		    "removed by reload" : rl->learnt ? "restarted: new "
+		    "configuration learnt" : "restarted by reload");
 		if (rl->fate[i] == RL_REMOVE) {
 			log_info("primary=%s: removed by reload", p->name);
 			sb_printf(rl->why, "primary %s removed\n", p->name);
@@ -594,6 +605,7 @@ rl_adopt(struct reload *rl)
 		log_warn("reload: [server] changed; restart to apply it");
 		sb_puts(rl->why, "[server] changed; restart to apply it\n");
 	}
+	fod_learn_carry(&fod->cfg, n);
 	fod->cfg.primaries = n->primaries;
 	fod->cfg.nprimaries = n->nprimaries;
 	n->primaries = t;
@@ -629,6 +641,32 @@ rl_refuse(struct reload *rl)
 	return -1;
 }
 
+/* Everything after loading: plan, prepare, then change. */
+static int
+rl_run(struct reload *rl)
+{
+	struct fod	*fod = rl->fod;
+
+	if (rl_plan(rl) < 0 || rl_prepare(rl) < 0)
+		return rl_refuse(rl);
+	/* ---- from here on the reload happens. */
+	rl_stop_leaving(rl);
+	rl_start_arriving(rl);
+	rl_finish_tables(rl);
+	rl_adopt(rl);
+	rl_free(rl);
+	if (rl->learnt)
+		return rl->rc;
+	if (rl->rc == 0)
+		fod->ctr.reloads++;
+	else
+		fod->ctr.reload_failures++;
+	log_info("reload: %zu primar%s kept (policy applied), %zu added, "
+	    "%zu removed, %zu restarted", rl->kept, rl->kept == 1 ? "y" :
+	    "ies", rl->added, rl->removed, rl->restarted);
+	return rl->rc;
+}
+
 int
 fod_reload(struct fod *fod, struct strbuf *why)
 {
@@ -642,21 +680,48 @@ fod_reload(struct fod *fod, struct strbuf *why)
 		fod->ctr.reload_failures++;
 		return -1;
 	}
-	if (rc < 0 || rl_plan(&rl) < 0 || rl_prepare(&rl) < 0)
+	if (rc < 0)
 		return rl_refuse(&rl);
+	return rl_run(&rl);
+}
 
-	/* ---- from here on the reload happens. */
-	rl_stop_leaving(&rl);
-	rl_start_arriving(&rl);
-	rl_finish_tables(&rl);
-	rl_adopt(&rl);
-	rl_free(&rl);
-	if (rl.rc == 0)
-		fod->ctr.reloads++;
-	else
-		fod->ctr.reload_failures++;
-	log_info("reload: %zu primar%s kept (policy applied), %zu added, "
-	    "%zu removed, %zu restarted", rl.kept, rl.kept == 1 ? "y" : "ies",
-	    rl.added, rl.removed, rl.restarted);
-	return rl.rc;
+/*
+ * A primary's newly learnt configuration (fod_learn.c): the running
+ * configuration with that primary's view replaced by *view (taken),
+ * applied as a reload would -- its thread restarts with its state kept
+ * in its store (a takeover resumes), the others are left alone, and
+ * failover.ini is not read again (edits not yet reloaded stay so).
+ */
+int
+fod_reload_learnt(struct fod *fod, const char *name, struct config *view)
+{
+	struct reload	 rl;
+	struct cfg_fo_primary *n;
+	struct strbuf	 why;
+	int		 rc;
+
+	memset(&rl, 0, sizeof(rl));
+	rl.fod = fod;
+	rl.learnt = true;
+	rl.learnt_name = name;
+	sb_init(&why);
+	rl.why = &why;
+	if (fod_config_dup(&fod->cfg, &rl.cfg) < 0 ||
+	    (n = (struct cfg_fo_primary *)fod_config_primary(&rl.cfg,
+	    name)) == NULL) {
+		config_free(view);
+		fod_config_free(&rl.cfg);
+		sb_free(&why);
+		log_err("primary=%s: out of memory applying its configuration",
+		    name);
+		return -1;
+	}
+	config_free(&n->view);
+	n->view = *view;
+	memset(view, 0, sizeof(*view));
+	rl.nn = rl.cfg.nprimaries;
+	rl.no = fod->npeers;
+	rc = rl_run(&rl);
+	sb_free(&why);
+	return rc;
 }

@@ -87,6 +87,8 @@ enum fq_kind {
 	FQ_DHCP,	/* main -> peer: a DHCP request to serve */
 	FQ_CMD,		/* main -> peer: an operator command */
 	FQ_NOTE,	/* peer -> main: a notification (log, later traps) */
+	FQ_LEARNT,	/* peer -> main: the primary's configuration text,
+			 * fetched whole and checked (fod_fetch.c) */
 };
 
 enum fq_cmd {
@@ -98,6 +100,8 @@ enum fq_cmd {
 	FQ_CMD_STOP,		/* shutdown or reload: stop the loop (buf:
 				 * the reason) */
 	FQ_CMD_PARTNER_DOWN,	/* FOD_EV_PARTNER_DOWN */
+	FQ_CMD_REFETCH,		/* the text handed over was not stored:
+				 * fetch it again (fod_learn.c) */
 };
 
 struct fod_call;
@@ -379,6 +383,38 @@ struct fod_serve {
 	struct log_ratelimit rl_store, rl_send, rl_ping;
 };
 
+/* fod_fetch.c: the primary's configuration text (docs/learn.md). */
+#define FOD_FETCH_PART		1024	/* bytes asked per CfgReq */
+#define FOD_FETCH_WINDOW	32	/* CfgReqs in flight */
+#define FOD_FETCH_STALLS	5	/* retry intervals without progress */
+#define FOD_FETCH_RETRY_MIN	1.0	/* seconds, at least */
+
+struct fod_fetch_counters {
+	uint64_t	 fetches, completed, failed, restarts, parts;
+	bool		 heard;		/* the primary announced heard_sha */
+	uint8_t		 heard_sha[FO_SHA256_LEN];
+	bool		 fetching;
+};
+
+struct fod_fetch {
+	bool		 learns;	/* the view is what we learnt */
+	bool		 serving;	/* ... and serving_sha is in it */
+	uint8_t		 serving_sha[FO_SHA256_LEN];
+	bool		 have;		/* we hold (or refused) have_sha */
+	uint8_t		 have_sha[FO_SHA256_LEN];
+	bool		 active;	/* parts outstanding */
+	uint32_t	 size;		/* of the text being fetched */
+	uint8_t		 sha[FO_SHA256_LEN];
+	struct fq_item	*item;		/* FQ_LEARNT: the text, in buf */
+	uint8_t		*parts;		/* per part: wanted, asked, got */
+	size_t		 nparts, next, inflight, got;
+	unsigned	 stalls;
+	bool		 progress;	/* a part since the last retry */
+	double		 started;
+	ev_timer	 retry_w;
+	struct fod_fetch_counters ctr;
+};
+
 /* fod_approve.c: BIND_REQs of the primary. */
 struct fod_approve_counters {
 	uint64_t	 granted, refused;
@@ -424,6 +460,7 @@ struct fod_snap {
 	struct fod_sync_counters sync;
 	struct fod_handback_status handback;
 	struct fod_approve_counters approve;
+	struct fod_fetch_counters fetch;
 	struct fod_serve_counters serve;
 	struct engine_counters eng;
 	struct dhcp_reply_stats replies;
@@ -506,6 +543,7 @@ struct fod_peer {
 	struct fod_handback handback;	/* fod_handback.c */
 	struct fod_serve serve;		/* fod_serve.c */
 	struct fod_approve approve;	/* fod_approve.c */
+	struct fod_fetch fetch;		/* fod_fetch.c */
 	struct fod_notify_limits notify;	/* fod_notify.c */
 	struct fod_pub	 pub;		/* fod_status.c */
 };
@@ -527,6 +565,7 @@ struct fod_counters {
 	uint64_t	 dhcp_no_subnet, dhcp_queue_full;
 	uint64_t	 notes;
 	uint64_t	 reloads, reload_failures;
+	uint64_t	 learn_store_failures;	/* fod_learn.c */
 };
 
 struct fod {
@@ -557,6 +596,7 @@ struct fod {
 
 	struct fod_counters ctr;
 	struct log_ratelimit rl_fo, rl_dhcp, rl_store;
+	struct log_ratelimit rl_learn;	/* fod_learn.c */
 	struct netio_pkt *rxbuf;	/* NETIO_BATCH slots */
 	uint8_t		*fod_rxbuf;	/* FO_DGRAM_MAX + 1 */
 };
@@ -568,6 +608,10 @@ struct fod	*fod_new(struct ev_loop *, struct fod_config *cfg,
 int		 fod_run(struct fod *);
 void		 fod_free(struct fod *);
 int		 fod_reload(struct fod *, struct strbuf *why);
+/* Apply a primary's learnt configuration: its view becomes *view
+ * (taken), its thread restarts, nothing else changes. */
+int		 fod_reload_learnt(struct fod *, const char *name,
+		    struct config *view);
 /* Starts every peer thread (after daemon(): threads do not fork). */
 int		 fod_start_threads(struct fod *, char *err, size_t errlen);
 
@@ -775,6 +819,35 @@ void		 fod_approve_on_req(struct fod_peer *, const struct fo_msg *,
 		    bool restarted);
 /* The commit after them succeeded (rc 0) or failed: answer them all. */
 void		 fod_approve_committed(struct fod_peer *, int rc);
+
+/* fod_fetch.c: the primary's configuration text (docs/learn.md) */
+void		 fod_fetch_init(struct fod_peer *, const struct cfg_fo_primary *);
+void		 fod_fetch_free(struct fod_peer *);
+/* A message carrying the primary's CFG_ID: fetch it if it is new. */
+void		 fod_fetch_announced(struct fod_peer *, const struct fo_msg *);
+void		 fod_fetch_on_rpl(struct fod_peer *, const struct fo_msg *);
+/* Hand a fetched text to the main thread once the machine allows. */
+void		 fod_fetch_tick(struct fod_peer *);
+/* FQ_CMD_REFETCH: what was handed over was not kept. */
+void		 fod_fetch_forget(struct fod_peer *);
+/* A primary that learns its configuration offers one this thread does
+ * not serve yet (being fetched, handed over, or refused). */
+bool		 fod_fetch_pending(const struct fod_peer *);
+
+/* fod_learn.c (main thread): what the failover learnt of each primary */
+/* Attach the stored configurations to the primaries that learn theirs,
+ * and compare them with the explicit sections of the others. */
+void		 fod_learn_attach(struct fod_config *);
+/* Keep what the running configuration knows of refusals across a
+ * reload of failover.ini. */
+void		 fod_learn_carry(const struct fod_config *old,
+		    struct fod_config *cfg);
+/* An FQ_LEARNT item from p's thread: check, store, apply. */
+void		 fod_learn_offered(struct fod *, struct fod_peer *,
+		    struct fq_item *);
+/* `dhcpfoctl config PRIMARY`. */
+int		 fod_learn_show(struct fod *, const char *name, bool json,
+		    struct strbuf *out, char *why, size_t whylen);
 
 /* fod_handback.c */
 int		 fod_handback_init(struct fod_peer *);

@@ -717,11 +717,10 @@ check_primaries(struct load *ld)
 		}
 		for (size_t j = 0; j < ld->nsub && !has_subnet; j++)
 			has_subnet = ld->sub_owner[j] == i;
-		/* A Primary that matched nothing may have meant this one. */
-		if (!has_subnet && ld->owners_ok)
-			cfg_error(f, sec, NULL, "no [subnet:NAME] has Primary "
-			    "= %s: each primary needs at least one subnet",
-			    p->name);
+		/* None: it sends its configuration (docs/learn.md).  With a
+		 * Primary that matched nothing, it may have meant this one:
+		 * that error is the one to read. */
+		cfg->primaries[i].learns = !has_subnet && ld->owners_ok;
 	}
 }
 
@@ -771,6 +770,15 @@ host_placed(struct load *ld, size_t h)
 
 	if (ho->addr == 0 || own == CFG_NO_OWNER)
 		return true;	/* reported already */
+	snprintf(sec, sizeof(sec), "host:%s", ho->name);
+	if (ld->cfg->primaries[own].learns) {
+		cfg_error(ld->f, sec, "Primary", "[primary:%s] has no "
+		    "[subnet:NAME] here, so its configuration, reservations "
+		    "included, is learnt from it; give this reservation to "
+		    "the primary, or its subnets to this file",
+		    ho->primary);
+		return false;
+	}
 	for (size_t j = 0; j < ld->nsub; j++) {
 		if (ld->sub_owner[j] != own)
 			continue;
@@ -779,7 +787,6 @@ host_placed(struct load *ld, size_t h)
 		else if (in_subnet(&ld->subnets[j], ho->addr))
 			return true;
 	}
-	snprintf(sec, sizeof(sec), "host:%s", ho->name);
 	for (size_t j = 0; j < ld->nsub; j++) {
 		if (!in_subnet(&ld->subnets[j], ho->addr))
 			continue;
@@ -1099,4 +1106,61 @@ double
 fod_policy_detect_secs(const struct cfg_fo_policy *p)
 {
 	return p->poll_delay + (p->poll_retry_max + 1.0) * p->wait_poll_rpl;
+}
+
+int
+fod_config_dup(const struct fod_config *src, struct fod_config *dst)
+{
+	*dst = *src;
+	dst->primaries = NULL;
+	dst->nprimaries = 0;
+	dst->warnings = NULL;
+	dst->nwarnings = 0;
+	if (src->nprimaries > 0 && (dst->primaries = calloc(src->nprimaries,
+	    sizeof(*dst->primaries))) == NULL)
+		return -1;
+	for (size_t i = 0; i < src->nprimaries; i++) {
+		dst->primaries[i] = src->primaries[i];
+		memset(&dst->primaries[i].view, 0,
+		    sizeof(dst->primaries[i].view));
+		dst->nprimaries++;
+		if (fod_config_view_dup(&src->primaries[i].view,
+		    &dst->primaries[i].view) < 0) {
+			fod_config_free(dst);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * As build_view() does for explicit sections: the [server] values with
+ * this primary's TakeoverPingCheck, [snmp], and the subnets' SafePeriod
+ * from its policy (the primary's own SafePeriod is not sent: only the
+ * failover acts on it).  FailoverShare is the primary's: both servers
+ * must agree on the very addresses of the share.
+ */
+int
+fod_config_learnt_view(const struct fod_config *cfg,
+    const struct cfg_fo_primary *p, struct config *scope, struct config *view)
+{
+	*view = *scope;
+	memset(scope, 0, sizeof(*scope));
+	snprintf(view->path, sizeof(view->path), "%s", cfg->path);
+	view->server = cfg->server;
+	view->server.ping_before_assign = p->policy.takeover_ping_check;
+	view->snmp = cfg->snmp;
+	memset(&view->failover, 0, sizeof(view->failover));
+	for (size_t i = 0; i < view->nsubnets; i++) {
+		struct cfg_subnet *sn = &view->subnets[i];
+
+		snprintf(sn->primary, sizeof(sn->primary), "%s", p->name);
+		sn->safe_period = CFG_INHERIT;
+		cfg_subnet_resolve_safety(sn, sn->failover_share,
+		    p->policy.safe_period);
+	}
+	for (size_t i = 0; i < view->nhosts; i++)
+		snprintf(view->hosts[i].primary, sizeof(view->hosts[i].primary),
+		    "%s", p->name);
+	return 0;
 }

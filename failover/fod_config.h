@@ -46,6 +46,23 @@ struct cfg_fo_policy {
 /* OnShareExhausted = borrow (else refuse). */
 bool	cfg_fo_policy_borrows(const struct cfg_fo_policy *);
 
+/*
+ * What the failover learnt of a primary's configuration over the
+ * channel (docs/learn.md); written by failover/fod_learn.c only.
+ */
+#define CFG_FO_LEARN_WHY_MAX	512
+struct cfg_fo_learnt {
+	bool		have;			/* a stored text was loaded */
+	uint64_t	generation;		/* texts learnt so far */
+	double		at;			/* when this one was, wall clock */
+	uint32_t	size;
+	uint8_t		sha[32];		/* SHA-256 of the text */
+	/* The last text refused, and why ("" = none). */
+	char		refused[CFG_FO_LEARN_WHY_MAX];
+	/* Explicit sections only: how they differ from it ("" = same). */
+	char		differs[CFG_FO_LEARN_WHY_MAX];
+};
+
 struct cfg_fo_primary {
 	char		name[CFG_NAME_MAX];	/* from [primary:NAME] */
 	uint32_t	id;			/* fo_primary_id(name) */
@@ -53,6 +70,13 @@ struct cfg_fo_primary {
 	uint16_t	port;			/* Port (647) */
 	char		key_file[CFG_PATH_MAX];	/* SharedKeyFile */
 	struct cfg_fo_policy policy;		/* [failover] + overrides */
+	/*
+	 * No [subnet:NAME] names it: its subnets, ranges, options, classes
+	 * and reservations are what it sends (docs/learn.md), and the view
+	 * is built from them (fod_learn.c); empty until the first arrives.
+	 */
+	bool		learns;
+	struct cfg_fo_learnt learnt;
 	/*
 	 * What the failover serves for this primary in takeover: [server]
 	 * values (ping_before_assign = TakeoverPingCheck) with this
@@ -105,6 +129,14 @@ const struct cfg_fo_primary *fod_config_primary_for(
  * -1 with *out zeroed when out of memory.
  */
 int	fod_config_view_dup(const struct config *view, struct config *out);
+/* A deep copy of a loaded configuration (warnings left out); 0 or -1. */
+int	fod_config_dup(const struct fod_config *src, struct fod_config *dst);
+/* The view of a primary that learns its configuration, from the scope
+ * it sent (moved into the view): [server] values as for any view,
+ * SafePeriod from its policy.  0, or -1 out of memory. */
+int	fod_config_learnt_view(const struct fod_config *cfg,
+	    const struct cfg_fo_primary *p, struct config *scope,
+	    struct config *view);
 /*
  * Worst-case seconds from a primary's failure to takeover:
  * PollDelay + (PollRetryMax + 1) * WaitPollRplSecs (the primary fails

@@ -272,6 +272,82 @@ peer_json_subnets(const struct fod_snap *s, const struct fod_snap_subnet *subs,
 	}
 }
 
+/*
+ * Where a primary's subnets come from and how that stands
+ * (docs/learn.md): "current" (learnt, and the primary offers that very
+ * text), "fetching", "behind" (it offers another one, not fetched yet
+ * or refused), "none" (nothing learnt yet); with explicit sections,
+ * "matches" or "differs" once the primary sent its text.
+ */
+static const char *
+config_standing(const struct cfg_fo_primary *pc, const struct fod_snap *s)
+{
+	const struct cfg_fo_learnt *l = &pc->learnt;
+	bool	 same = l->have && s->fetch.heard &&
+	    memcmp(l->sha, s->fetch.heard_sha, sizeof(l->sha)) == 0;
+
+	if (!pc->learns)
+		return !l->have ? "unknown" : l->differs[0] ? "differs" :
+		    "matches";
+	if (s->fetch.fetching)
+		return "fetching";
+	if (!l->have)
+		return "none";
+	return same || !s->fetch.heard ? "current" : "behind";
+}
+
+static void
+config_json(struct fod *fod, struct fod_peer *p, const struct fod_snap *s,
+    struct strbuf *out)
+{
+	const struct cfg_fo_primary *pc = fod_config_primary(&fod->cfg,
+	    p->name);
+
+	if (pc == NULL)
+		return;
+	sb_printf(out, ",\"config\":{\"source\":\"%s\",\"state\":\"%s\","
+	    "\"generation\":%llu,\"learnt\":%.3f,\"size\":%u,"
+	    "\"fetches\":%llu,\"fetch_failures\":%llu,\"sha256\":\"",
+	    pc->learns ? "learnt" : "failover.ini", config_standing(pc, s),
+	    (unsigned long long)pc->learnt.generation, pc->learnt.at,
+	    pc->learnt.size, (unsigned long long)s->fetch.fetches,
+	    (unsigned long long)s->fetch.failed);
+	if (pc->learnt.have)
+		sb_hex(out, pc->learnt.sha, sizeof(pc->learnt.sha));
+	sb_puts(out, "\",\"refused\":");
+	sb_json_str(out, pc->learnt.refused);
+	sb_puts(out, ",\"differs\":");
+	sb_json_str(out, pc->learnt.differs);
+	sb_puts(out, "}");
+}
+
+/* One line of text: "learnt, generation 3, 2.0s ago, current". */
+static void
+config_text(struct fod *fod, struct fod_peer *p, const struct fod_snap *s,
+    struct strbuf *out)
+{
+	const struct cfg_fo_primary *pc = fod_config_primary(&fod->cfg,
+	    p->name);
+	const struct cfg_fo_learnt *l;
+
+	if (pc == NULL)
+		return;
+	l = &pc->learnt;
+	sb_printf(out, "%-12s %s", p->name, pc->learns ? "learnt" :
+	    "failover.ini");
+	if (l->have)
+		sb_printf(out, ", generation %llu, %.1fs ago, %u bytes, "
+		    "sha256 %02x%02x%02x%02x",
+		    (unsigned long long)l->generation, s->now - l->at, l->size,
+		    l->sha[0], l->sha[1], l->sha[2], l->sha[3]);
+	sb_printf(out, ", %s", config_standing(pc, s));
+	if (l->refused[0] != '\0')
+		sb_printf(out, "\n             refused: %s", l->refused);
+	if (l->differs[0] != '\0')
+		sb_printf(out, "\n             differs: %s", l->differs);
+	sb_puts(out, "\n");
+}
+
 /* One primary as a JSON object (detail adds subnets and more). */
 static void
 peer_json(struct fod *fod, struct fod_peer *p, const struct fod_snap *s,
@@ -280,6 +356,7 @@ peer_json(struct fod *fod, struct fod_peer *p, const struct fod_snap *s,
 	double	 now = fod_wallclock();
 
 	peer_json_summary(p, s, now, out);
+	config_json(fod, p, s, out);
 	if (!detail) {
 		sb_puts(out, "}");
 		return;
@@ -404,7 +481,8 @@ status_header(struct fod *fod, bool json, struct strbuf *out)
 		    "\"dhcp_not_request\":%llu,\"dhcp_truncated\":%llu,"
 		    "\"dhcp_no_subnet\":%llu,\"dhcp_queue_full\":%llu,"
 		    "\"notifications\":%llu,\"reloads\":%llu,"
-		    "\"reload_failures\":%llu},\"primaries\":[",
+		    "\"reload_failures\":%llu,\"config_store_failures\":%llu},"
+		    "\"primaries\":[",
 		    DHCPFO_VERSION, (long)getpid(), up,
 		    (unsigned long long)(fod->ctr.fo_rx + drx),
 		    (unsigned long long)(fod->ctr.fod_bad + dbad),
@@ -417,7 +495,8 @@ status_header(struct fod *fod, bool json, struct strbuf *out)
 		    (unsigned long long)fod->ctr.dhcp_queue_full,
 		    (unsigned long long)fod->ctr.notes,
 		    (unsigned long long)fod->ctr.reloads,
-		    (unsigned long long)fod->ctr.reload_failures);
+		    (unsigned long long)fod->ctr.reload_failures,
+		    (unsigned long long)fod->ctr.learn_store_failures);
 	} else {
 		sb_printf(out, "role:     failover\nname:     %s\nversion:  %s\n"
 		    "pid:      %ld\nuptime:   %.0f s\n\n", fod->cfg.server.name,
@@ -437,6 +516,7 @@ cmd_status(struct fod *fod, int argc, char **argv, bool json,
 	struct fod_snap *s;
 	struct fod_snap_subnet *subs = NULL;
 	struct fod_peer *only = NULL;
+	struct strbuf	 cfgs;
 	size_t	 cap = 0;
 
 	if (argc > 1 && (only = peer_named(fod, argv[1])) == NULL)
@@ -455,24 +535,35 @@ cmd_status(struct fod *fod, int argc, char **argv, bool json,
 		if (json) {
 			peer_json(fod, only, s, subs, true, out);
 			sb_puts(out, "\n");
-		} else
+		} else {
 			peer_text_detail(only, s, subs, out);
+			sb_puts(out, "\nCONFIGURATION\n");
+			config_text(fod, only, s, out);
+		}
 		free(subs);
 		free(s);
 		return 0;
 	}
 	status_header(fod, json, out);
+	sb_init(&cfgs);
 	for (size_t i = 0; i < fod->npeers; i++) {
 		fod_peer_snapshot(fod->peers[i], s, subs, cap);
 		if (json) {
 			if (i > 0)
 				sb_puts(out, ",");
 			peer_json(fod, fod->peers[i], s, subs, false, out);
-		} else
+		} else {
 			peer_text_row(fod->peers[i], s, out);
+			config_text(fod, fod->peers[i], s, &cfgs);
+		}
 	}
 	if (json)
 		sb_puts(out, "]}\n");
+	else if (cfgs.len > 0) {
+		sb_puts(out, "\nPRIMARY      CONFIGURATION\n");
+		sb_append(out, cfgs.buf, cfgs.len);
+	}
+	sb_free(&cfgs);
 	free(subs);
 	free(s);
 	return 0;
@@ -686,6 +777,20 @@ cmd_partner_down(struct fod *fod, int argc, char **argv, bool json,
 	    "partner-down of");
 }
 
+/* config PRIMARY: what the failover learnt of it (docs/learn.md). */
+static int
+cmd_config(struct fod *fod, int argc, char **argv, bool json,
+    struct strbuf *out)
+{
+	char	 why[CFG_FO_LEARN_WHY_MAX];
+
+	if (argc != 2)
+		return error_out(out, json, "usage: config PRIMARY");
+	if (fod_learn_show(fod, argv[1], json, out, why, sizeof(why)) < 0)
+		return error_out(out, json, "%s", why);
+	return 0;
+}
+
 static int
 cmd_reload(struct fod *fod, bool json, struct strbuf *out)
 {
@@ -726,8 +831,10 @@ fod_ctl_handler(void *arg, int argc, char **argv, bool json,
 		return cmd_partner_down(fod, argc, argv, json, out);
 	if (strcmp(argv[0], "reload") == 0)
 		return cmd_reload(fod, json, out);
+	if (strcmp(argv[0], "config") == 0)
+		return cmd_config(fod, argc, argv, json, out);
 	return error_out(out, json, "unknown command; the failover knows: "
 	    "status [PRIMARY], history [PRIMARY], leases [SUBNET], "
 	    "takeover PRIMARY, release PRIMARY, start PRIMARY, "
-	    "partner-down PRIMARY, reload");
+	    "partner-down PRIMARY, config PRIMARY, reload");
 }

@@ -99,6 +99,7 @@ fod_msg_init_to_primary(struct fod_peer *p, struct fo_msg *m, uint8_t type)
 {
 	(void)p;
 	fo_msg_init(m, type, false);
+	m->hdr.flags |= FO_FLAG_LEARNS;
 }
 
 static uint64_t
@@ -295,7 +296,9 @@ check_digests(struct fod_peer *p, const struct fo_msg *m)
 	unsigned mism = 0, missing = 0;
 	char	 a[INET_ADDRSTRLEN];
 
-	if (m->n_digests == 0)
+	/* A primary whose configuration we learn: a new one is on its way
+	 * (fod_fetch.c), and until it is applied the digests differ. */
+	if (m->n_digests == 0 || fod_fetch_pending(p))
 		return;
 	for (size_t i = 0; i < p->view.nsubnets; i++) {
 		const struct cfg_subnet *sn = &p->view.subnets[i];
@@ -469,6 +472,9 @@ note_epoch(struct fod_peer *p, uint64_t epoch)
 static bool
 handle(struct fod_peer *p, const struct fo_msg *m, bool restarted)
 {
+	/* PollRpl, CtlReq, SyncStart: which configuration it offers. */
+	if (m->hdr.type != FO_CFG_RPL)
+		fod_fetch_announced(p, m);
 	switch (m->hdr.type) {
 	case FO_POLL_RPL:
 		on_poll_rpl(p, m, restarted);
@@ -489,6 +495,9 @@ handle(struct fod_peer *p, const struct fo_msg *m, bool restarted)
 		return true;
 	case FO_BIND_REQ:
 		fod_approve_on_req(p, m, restarted);
+		return true;
+	case FO_CFG_RPL:
+		fod_fetch_on_rpl(p, m);
 		return true;
 	case FO_SHUTDOWN: {
 		struct fod_event ev = { .type = FOD_EV_SHUTDOWN,

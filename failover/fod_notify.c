@@ -224,6 +224,12 @@ fod_note_cb(struct ev_loop *loop, ev_async *w, int revents)
 			struct fod_peer *p = fod_peer_by_uid(fod, it->peer);
 			const char *text = (const char *)it->buf;
 
+			if (it->kind == FQ_LEARNT) {
+				if (p != NULL)
+					fod_learn_offered(fod, p, it);
+				free(it);
+				continue;
+			}
 			fod->ctr.notes++;
 			if (it->note == NOTE_FATAL) {
 				fod->exit_code = EXIT_STORE;

@@ -48,6 +48,9 @@ handle_cmd(struct fod_peer *p, struct fq_item *it)
 	case FQ_CMD_START:
 		fod_act_start(p);
 		break;
+	case FQ_CMD_REFETCH:
+		fod_fetch_forget(p);
+		break;
 	case FQ_CMD_POLICY:
 		p->policy = it->policy;
 		fod_act_set_policy(p);
@@ -133,6 +136,7 @@ tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)loop;
 	(void)revents;
 	fod_serve_expire(p);
+	fod_fetch_tick(p);
 	fod_peer_changed(p);
 }
 
@@ -215,6 +219,7 @@ peer_alloc(struct fod *fod, const struct cfg_fo_primary *pc)
 	p->dgram_max = (p->addr >> 24) == 127 ? FO_DGRAM_LOOPBACK :
 	    FO_DGRAM_DEFAULT;
 	fod_sync_init(p);
+	fod_fetch_init(p, pc);
 	/* The parts size themselves after the view's subnets. */
 	if (fod_config_view_dup(&pc->view, &p->view) < 0 ||
 	    fod_status_init(p) < 0 ||
@@ -423,6 +428,7 @@ fod_peer_free(struct fod_peer *p)
 		ev_async_stop(p->loop, &p->wake_w);
 		fod_peer_sock_close(p);
 	}
+	fod_fetch_free(p);	/* its timer is on p->loop, still there */
 	fod_status_free(p);
 	fod_serve_free(p);
 	if (p->ping != NULL)

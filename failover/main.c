@@ -28,7 +28,7 @@ main(int argc, char **argv)
 	struct fod *fod;
 	struct ev_loop *loop;
 	char	 err[512], pidpath[CFG_PATH_MAX];
-	size_t	 nsub = 0;
+	size_t	 nsub = 0, nlearn = 0;
 	int	 pidfd, code;
 
 	daemon_opts_parse("dhcpfo-failover", argc, argv, &o);
@@ -40,11 +40,15 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < cfg.nwarnings; i++)
 		fprintf(stderr, "warning: %s\n", cfg.warnings[i]);
 	if (o.test_only) {
-		for (size_t i = 0; i < cfg.nprimaries; i++)
+		for (size_t i = 0; i < cfg.nprimaries; i++) {
 			nsub += cfg.primaries[i].view.nsubnets;
-		printf("%s: configuration OK (%zu primar%s, %zu subnet%s)\n",
-		    o.cfgpath, cfg.nprimaries, cfg.nprimaries == 1 ? "y" : "ies",
-		    nsub, nsub == 1 ? "" : "s");
+			nlearn += cfg.primaries[i].learns;
+		}
+		printf("%s: configuration OK (%zu primar%s, %zu subnet%s; "
+		    "%zu primar%s learning %s configuration)\n", o.cfgpath,
+		    cfg.nprimaries, cfg.nprimaries == 1 ? "y" : "ies",
+		    nsub, nsub == 1 ? "" : "s", nlearn, nlearn == 1 ? "y" :
+		    "ies", nlearn == 1 ? "its" : "their");
 		fod_config_free(&cfg);
 		return EXIT_OK;
 	}

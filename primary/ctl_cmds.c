@@ -247,6 +247,21 @@ handback_json(struct server *srv, struct strbuf *out)
 	    U(ap->unexpected));
 }
 
+/* The configuration offered to the failover (offer.c, docs/learn.md). */
+static void
+offer_json(struct server *srv, struct strbuf *out)
+{
+	const struct offer *o = offer_get(srv);
+
+	sb_printf(out, ",\"config\":{\"offered\":%s,\"generation\":%llu,"
+	    "\"changed\":%.3f,\"size\":%zu,\"requests\":%llu,"
+	    "\"bytes_sent\":%llu,\"stale_requests\":%llu,\"sha256\":\"",
+	    o->ok ? "true" : "false", U(o->generation), o->changed,
+	    o->text.len, U(o->requests), U(o->bytes_sent), U(o->stale));
+	sb_hex(out, o->sha, sizeof(o->sha));
+	sb_puts(out, "\"}");
+}
+
 static void
 failover_json(struct server *srv, struct strbuf *out)
 {
@@ -267,6 +282,7 @@ failover_json(struct server *srv, struct strbuf *out)
 	link_json(srv, out);
 	repl_json(srv, out);
 	handback_json(srv, out);
+	offer_json(srv, out);
 	sb_puts(out, ",\"rejected\":");
 	json_named(out, c, nc);
 	sb_printf(out, ",\"mismatch\":{\"buf_size\":%s,\"peer_buf_size\":%u,"
@@ -278,6 +294,22 @@ failover_json(struct server *srv, struct strbuf *out)
 	sb_puts(out, ",\"sent\":");
 	json_types(out, fo->tx_by_type);
 	sb_puts(out, "}");
+}
+
+static void
+offer_text(struct server *srv, struct strbuf *out)
+{
+	const struct offer *o = offer_get(srv);
+
+	if (!o->ok) {
+		sb_puts(out, "  configuration:     none offered (see the log)\n");
+		return;
+	}
+	sb_printf(out, "  configuration:     generation %llu, %zu bytes, "
+	    "sha256 %02x%02x%02x%02x, %llu parts sent%s\n",
+	    U(o->generation), o->text.len, o->sha[0], o->sha[1], o->sha[2],
+	    o->sha[3], U(o->requests), srv->link->peer_learns ? "" :
+	    " (the failover does not learn it)");
 }
 
 static void
@@ -343,6 +375,7 @@ failover_text(struct server *srv, struct strbuf *out)
 	if (handback->last_conflict[0])
 		sb_printf(out, "  last conflict:     %s\n",
 		    handback->last_conflict);
+	offer_text(srv, out);
 	if (fo->buf_mismatch)
 		sb_printf(out, "  MISMATCH:          SyncBindingBufSize %u on "
 		    "the failover, %u here\n", fo->peer_buf_size,

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "approve.h"
+#include "offer.h"
 #include "exitcodes.h"
 #include "fo_accept.h"
 #include "fo_digest.h"
@@ -476,6 +477,7 @@ send_ctl_req(struct server *srv)
 	    FO_BIT(FO_TLV_LAST_SEQ) | FO_BIT(FO_TLV_BUF_SIZE) |
 	    FO_BIT(FO_TLV_STATE) | FO_BIT(FO_TLV_CLOCK);
 	add_digests(srv, m);
+	offer_announce(srv, m);
 	link_send(srv, m);
 }
 
@@ -497,6 +499,7 @@ answer_poll(struct server *srv, uint8_t version)
 	    FO_BIT(FO_TLV_CLOCK) | FO_BIT(FO_TLV_STORE_ID) |
 	    FO_BIT(FO_TLV_LAST_SEQ);
 	add_digests(srv, m);
+	offer_announce(srv, m);
 	fo->version = version;
 	if (link_send(srv, m) == 0)
 		fo->polls_answered++;
@@ -672,6 +675,7 @@ dispatch(struct server *srv, const struct fo_msg *m)
 	struct link *fo = srv->link;
 	size_t	 bad = 0;
 
+	fo->peer_learns = (m->hdr.flags & FO_FLAG_LEARNS) != 0;
 	switch (m->hdr.type) {
 	case FO_POLL:
 		on_poll(srv, m);
@@ -708,6 +712,9 @@ dispatch(struct server *srv, const struct fo_msg *m)
 		break;
 	case FO_BIND_RPL:
 		approve_answer(srv, m);
+		break;
+	case FO_CFG_REQ:
+		offer_request(srv, m);
 		break;
 	default:
 		/* P->F types never get here: fo_decode checks direction. */
@@ -908,7 +915,7 @@ link_connect(struct server *srv, char *err, size_t errlen)
 	if ((rc = repl_init(srv, err, errlen)) != 0 ||
 	    (rc = handback_init(srv, err, errlen)) != 0)
 		return rc;
-	if (approve_init(srv) < 0) {
+	if (approve_init(srv) < 0 || offer_init(srv) < 0) {
 		snprintf(err, errlen, "out of memory");
 		return EXIT_SYSTEM;
 	}
@@ -965,6 +972,7 @@ link_close(struct server *srv)
 	repl_free(srv);
 	handback_free(srv);
 	approve_free(srv);
+	offer_free(srv);
 	if (fo->fd >= 0)
 		close(fo->fd);
 	fo_key_clear(&fo->key);
@@ -997,6 +1005,7 @@ link_reloaded(struct server *srv)
 		    "keeping the old ones");
 	if (fo->configured) {
 		repl_reloaded(srv);
+		offer_reloaded(srv);
 		/* The engine was made anew with the pools. */
 		engine_set_role(&srv->eng, ENGINE_PRIMARY, false);
 	}

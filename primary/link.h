@@ -11,6 +11,7 @@
  *	handback.c	bindings the failover hands back: applying them,
  *			conflicts, per-subnet markers
  *	approve.c	new bindings in the failover's share
+ *	offer.c		the configuration the failover learns
  *
  * From the link they take sending (link_msg, link_send), the clock and
  * what the failover told us; their state hangs off struct link, each
@@ -37,6 +38,7 @@ struct server;
 struct repl;
 struct handback;
 struct approve;
+struct offer;
 
 /* Datagrams read per wakeup of the failover socket. */
 #define LINK_READ_BUDGET	256
@@ -93,6 +95,7 @@ struct link {
 	bool		 peer_seen;
 	char		 peer_name[FO_NAME_MAX + 1];
 	uint8_t		 peer_state;	/* STATE of its last Poll */
+	bool		 peer_learns;	/* it set FO_FLAG_LEARNS: CFG_ID */
 	uint8_t		 peer_ver_min, peer_ver_max;
 	uint16_t	 peer_buf_size;	/* 0: not told yet */
 	uint64_t	 peer_last_seq;	/* its LAST_SEQ of our stream */
@@ -121,6 +124,7 @@ struct link {
 	struct repl	*repl;
 	struct handback	*handback;
 	struct approve	*approve;
+	struct offer	*offer;
 
 	/* Scratch: a decoded message, one being built, datagram buffers. */
 	struct fo_msg	*in, *out;

@@ -4,12 +4,13 @@
  * Built on the spec machinery of common/config/ like failover.ini, so
  * the rules and the messages are the same: [server], [subnet:NAME],
  * [host:NAME] and [snmp] come from the tables both files share
- * (common/config/cfg_tables.c, cfg_check.c); what is the primary's alone
- * is here: its [failover] section (how it reaches its failover server)
- * and the loader that puts the file together.
+ * (common/config/cfg_tables.c, cfg_check.c), and the scope's sections
+ * and their checks across sections from the code the scope file's
+ * loader runs too (common/config/cfg_scope.c); what is the primary's
+ * alone is here: its [failover] section (how it reaches its failover
+ * server) and the loader that puts the file together.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
@@ -89,28 +90,6 @@ failover_check(struct cfg_file *f, const struct cfg_primary_failover *fo)
 		    "UseFailoverServer = true");
 }
 
-/* Count the [subnet:], [host:] and [class:] sections; allocate them. */
-static int
-sections_alloc(struct cfg_file *f, struct config *cfg)
-{
-	size_t	 nsec = cfg_file_nsections(f), nsub = 0, nhost = 0, ncls = 0;
-
-	for (size_t i = 0; i < nsec; i++) {
-		const char *s = cfg_file_section(f, i);
-		nsub += cfg_section_name(s, "subnet") != NULL;
-		nhost += cfg_section_name(s, "host") != NULL;
-		ncls += cfg_section_name(s, "class") != NULL;
-	}
-	if ((nsub > 0 && (cfg->subnets = calloc(nsub,
-	    sizeof(*cfg->subnets))) == NULL) ||
-	    (nhost > 0 && (cfg->hosts = calloc(nhost,
-	    sizeof(*cfg->hosts))) == NULL) ||
-	    (ncls > 0 && (cfg->classes = calloc(ncls,
-	    sizeof(*cfg->classes))) == NULL))
-		return -1;
-	return 0;
-}
-
 /* [server], [failover] and [snmp], whether in the file or not. */
 static void
 parse_fixed_sections(struct cfg_file *f, struct config *cfg)
@@ -154,55 +133,13 @@ unknown_section(struct cfg_file *f, const char *s)
 		    "[host:NAME], [class:NAME] or [option:NAME])");
 }
 
-/* [subnet:], [host:], [class:] in file order ([option:] are parsed
- * first); unknown sections. */
+/* A section besides the scope's: primary.ini's own, or unknown. */
 static void
-parse_named_sections(struct cfg_file *f, struct config *cfg)
+other_section(struct cfg_file *f, const char *s)
 {
-	size_t	 nsec = cfg_file_nsections(f);
-
-	for (size_t i = 0; i < nsec; i++) {
-		const char *s = cfg_file_section(f, i), *name;
-
-		if ((name = cfg_section_name(s, "subnet")) != NULL) {
-			struct cfg_subnet *sn = &cfg->subnets[cfg->nsubnets++];
-
-			(void)cfg_subnet_parse(f, s, name, sn, NULL, 0);
-			(void)cfg_subnet_optset(f, s, cfg, sn);
-		} else if ((name = cfg_section_name(s, "host")) != NULL) {
-			struct cfg_host *h = &cfg->hosts[cfg->nhosts++];
-
-			(void)cfg_host_parse(f, s, name, h);
-			(void)cfg_host_optset(f, s, cfg, h);
-		} else if ((name = cfg_section_name(s, "class")) != NULL) {
-			struct cfg_class *c = &cfg->classes[cfg->nclasses++];
-
-			(void)cfg_class_parse(f, s, name, c, NULL, 0);
-			(void)cfg_optset_parse(f, s, cfg, &c->opts);
-		} else if (cfg_section_name(s, "option") != NULL)
-			continue;
-		else if (strcmp(s, "server") != 0 &&
-		    strcmp(s, "failover") != 0 && strcmp(s, "snmp") != 0)
-			unknown_section(f, s);
-	}
-}
-
-/* Across sections: subnets inherit [failover]'s safety keys; overlaps,
- * duplicate reservations. */
-static void
-check_all(struct cfg_file *f, struct config *cfg)
-{
-	if (cfg->nsubnets == 0)
-		cfg_error(f, NULL, NULL, "no [subnet:NAME] section: at least "
-		    "one is required");
-	for (size_t i = 0; i < cfg->nsubnets; i++)
-		cfg_subnet_resolve_safety(&cfg->subnets[i],
-		    cfg->failover.failover_share, cfg->failover.safe_period);
-	cfg_subnets_check(f, cfg->subnets, cfg->nsubnets, NULL);
-	cfg_hosts_check(f, cfg->subnets, cfg->nsubnets, cfg->hosts,
-	    cfg->nhosts);
-	cfg_classes_check(f, cfg->subnets, cfg->nsubnets, cfg->classes,
-	    cfg->nclasses);
+	if (strcmp(s, "server") != 0 && strcmp(s, "failover") != 0 &&
+	    strcmp(s, "snmp") != 0)
+		unknown_section(f, s);
 }
 
 int
@@ -211,26 +148,12 @@ config_load_primary(const char *path, struct config *cfg,
 {
 	struct cfg_file *f;
 
-	memset(cfg, 0, sizeof(*cfg));
-	if ((f = cfg_file_load(path, errs)) == NULL)
+	if ((f = cfg_load_begin(path, cfg, errs)) == NULL)
 		return -1;
-	if (strlen(path) >= sizeof(cfg->path))
-		cfg_error(f, NULL, NULL, "path longer than %d characters",
-		    CFG_PATH_MAX - 1);
-	snprintf(cfg->path, sizeof(cfg->path), "%s", path);
-	if (sections_alloc(f, cfg) < 0) {
-		cfg_error(f, NULL, NULL, "out of memory");
-		goto fail;
-	}
 	parse_fixed_sections(f, cfg);
-	parse_named_sections(f, cfg);
-	check_all(f, cfg);
-	if (cfg_file_nerrors(f) > 0)
-		goto fail;
-	cfg_file_free(f);
-	return 0;
-fail:
-	cfg_file_free(f);
-	config_free(cfg);
-	return -1;
+	/* Subnets inherit [failover]'s FailoverShare and SafePeriod. */
+	cfg_scope_parse(f, cfg, other_section);
+	cfg_scope_check(f, cfg, cfg->failover.failover_share,
+	    cfg->failover.safe_period);
+	return cfg_load_end(f, cfg);
 }

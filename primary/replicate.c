@@ -887,6 +887,7 @@ sync_start_msg(struct server *srv, uint8_t result, const char *reason)
 		snprintf(m->reason, sizeof(m->reason), "%s", reason);
 		m->present |= FO_BIT(FO_TLV_REASON);
 	}
+	offer_announce(srv, m);
 	link_send(srv, m);
 }
 

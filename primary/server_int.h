@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "approve.h"
+#include "offer.h"
 #include "config.h"
 #include "control.h"
 #include "dhcp_codec.h"

@@ -49,6 +49,7 @@ wait_until() {
 	done
 }
 is_f() { [ "$(fstate)" = "$1" ]; }
+learnt() { [ "$(fctl status --json | jq -r '.primaries[0].config.state')" = current ]; }
 is_p() { [ "$(pstate)" = "$1" ]; }
 load() { inns "$B/tools/dhcpload" -s 127.0.0.1 -S 127.0.0.2 -b 127.16.0.1 -q "$@" 2>&1 | tail -1; }
 bound() { "$B/dhcpfoctl" -s "$1" leases --json | jq '[.leases[] | select(.state=="bound")] | length'; }
@@ -87,11 +88,10 @@ PollRetryMax = 1
 WaitPollRplSecs = 0.25
 ; every 127/8 address answers a ping inside the namespace
 TakeoverPingCheck = false
+; branch1's subnets are learnt from it (docs/learn.md): four lines
 [primary:branch1]
 Address = 127.0.0.1
 SharedKeyFile = $TMP/branch1.key
-$SUBNET
-Primary = branch1
 INI
 
 start_primary() {
@@ -114,9 +114,13 @@ start_primary
 ip netns exec "$NS" "$B/dhcpfo-failover" -f -c "$TMP/failover.ini" \
     >>"$TMP/failover.log" 2>&1 &
 F_PID=$!
+wait_until 15 learnt || { tail "$TMP/failover.log"; exit 1; }
 wait_until 15 is_f monitoring || { tail "$TMP/failover.log"; exit 1; }
 wait_until 15 is_p serving || { tail "$TMP/primary.log"; exit 1; }
 fctl status
+
+say "what the failover learnt of branch1 (failover.ini names no subnet)"
+fctl config branch1
 
 say "300 clients through the relay (to both servers)"
 load -n 300 -r 300 -o "$TMP/acks1" -m 0x10

@@ -276,6 +276,15 @@ cfg_host_parse_extra(struct cfg_file *f, const char *section,
 /* ------------------------------------------------------------------ */
 /* All subnets, all hosts                                              */
 
+bool
+cfg_subnets_overlap(const struct cfg_subnet *a, const struct cfg_subnet *b)
+{
+	/* CIDR blocks overlap iff one contains the other. */
+	uint32_t m = a->mask & b->mask;
+
+	return (a->network & m) == (b->network & m);
+}
+
 void
 cfg_subnets_check(struct cfg_file *f, const struct cfg_subnet *sn, size_t n,
     const size_t *owner)
@@ -287,13 +296,8 @@ cfg_subnets_check(struct cfg_file *f, const struct cfg_subnet *sn, size_t n,
 		if (sn[i].prefix == 0)
 			continue;	/* invalid Subnet, reported */
 		for (size_t j = 0; j < i; j++) {
-			uint32_t m;
-
-			if (sn[j].prefix == 0)
-				continue;
-			/* CIDR blocks overlap iff one contains the other. */
-			m = sn[i].mask & sn[j].mask;
-			if ((sn[i].network & m) != (sn[j].network & m))
+			if (sn[j].prefix == 0 ||
+			    !cfg_subnets_overlap(&sn[i], &sn[j]))
 				continue;
 			whose[0] = '\0';
 			if (owner != NULL && owner[j] != CFG_NO_OWNER &&

@@ -13,6 +13,10 @@
  *   cfg_opts.c    options: [option:NAME] and each section's Option.NAME
  *   cfg_optset.c  option sets, the data the loaders build and replies read
  *   cfg_class.c   [class:NAME] sections and their checks
+ *   cfg_scope.c   what primary.ini and a scope file share (the frame of
+ *                 a load, the named sections, the checks across them),
+ *                 and the scope file's loader
+ *   cfg_render.c  a scope written back as INI text (cfg_render.h)
  *   config.c      lookups in a loaded configuration
  */
 #ifndef DHCPFO_CFG_INT_H
@@ -109,6 +113,14 @@ bool	cfg_value_parse(struct cfg_file *f, const char *section,
 /* The characters of a CFG_NAME, CFG_PATH or CFG_STRING. */
 bool	cfg_text_char_ok(enum cfg_type t, unsigned char c);
 void	cfg_fmtnum(double d, char *buf, size_t len);
+/*
+ * The text of a CFG_PERCENT key that loads back as exactly ratio
+ * (ratio = percent / 100): the shortest plain decimal that does, else
+ * longer digits chosen to.  Returns 0, or -1 (ratio not positive or
+ * too large, or len too small; CFG_PERCENT_TEXT_MAX is always enough).
+ */
+#define CFG_PERCENT_TEXT_MAX	64
+int	cfg_percent_text(double ratio, char *buf, size_t len);
 const char *cfg_addr_str(uint32_t a, char buf[INET_ADDRSTRLEN]);
 const char *cfg_range_str(const struct cfg_range *r, char *buf, size_t len);
 
@@ -129,6 +141,8 @@ void	cfg_section_parse_extra(struct cfg_file *f, const char *section,
 /* cfg_opts.c */
 /* Is key (lower case) one cfg_optset_parse() reads? */
 bool	cfg_optkey_is(const char *key);
+/* Longest AlwaysSend value, in characters. */
+#define CFG_ALWAYS_MAX	255
 
 /* cfg_tables.c: the shared tables, and the index of each key in them
  * (the checks test `present` bits by these). */

@@ -21,7 +21,7 @@ struct optkeys {
 	uint32_t	 next_server;
 	char		 boot_file[DHCP_FILE_LEN];
 	char		 server_name[DHCP_SNAME_LEN];
-	char		 always[256];
+	char		 always[CFG_ALWAYS_MAX + 1];
 };
 
 #define K	struct optkeys

@@ -109,6 +109,94 @@ parse_decimal(const char *s, bool frac_ok, double *out)
 	return 0;
 }
 
+/* "12.500" -> "12.5", "50.0" -> "50": zeros that parse to nothing. */
+static void
+trim_fraction(char *s)
+{
+	char	*end;
+
+	if (strchr(s, '.') == NULL)
+		return;
+	end = s + strlen(s);
+	while (end[-1] == '0')
+		*--end = '\0';
+	if (end[-1] == '.')
+		end[-1] = '\0';
+}
+
+/*
+ * Digits whose parse_decimal() is exactly x (0 < x < 2^53), chosen one
+ * at a time as parse_decimal() adds them: each the largest that keeps
+ * the sum at or below x.  Returns 0, or -1 if x is not reached within
+ * len.
+ */
+static int
+decimal_digits(double x, char *buf, size_t len)
+{
+	double	 v, scale = 1;
+	size_t	 k, dot;
+	int	 n;
+
+	n = snprintf(buf, len, "%llu", (unsigned long long)x);
+	if (n < 0 || (size_t)n + 2 >= len || parse_decimal(buf, false, &v) < 0)
+		return -1;
+	dot = (size_t)n;
+	buf[dot] = '.';
+	for (k = dot + 1; v != x && k + 1 < len; k++) {
+		int	 d = 9;
+
+		scale /= 10;
+		while (d > 0 && v + d * scale > x)
+			d--;
+		v += d * scale;
+		buf[k] = (char)('0' + d);
+	}
+	buf[k] = '\0';
+	trim_fraction(buf);
+	return v == x ? 0 : -1;
+}
+
+/* The positive double next to x, up or down (x positive, finite). */
+static double
+double_step(double x, bool up)
+{
+	uint64_t bits;
+
+	memcpy(&bits, &x, sizeof(bits));
+	bits = up ? bits + 1 : bits - 1;
+	memcpy(&x, &bits, sizeof(x));
+	return x;
+}
+
+int
+cfg_percent_text(double ratio, char *buf, size_t len)
+{
+	double	 x = ratio * 100, d, cand[5];
+
+	if (!(ratio > 0 && ratio < 1e13))
+		return -1;
+	/* The shortest of the usual forms, as a person would write it. */
+	for (int prec = 0; prec <= 17; prec++) {
+		snprintf(buf, len, "%.*f", prec, x);
+		trim_fraction(buf);
+		if (parse_decimal(buf, true, &d) == 0 && d / 100 == ratio)
+			return 0;
+	}
+	/* Else digits that parse exactly to x, or to a neighbour of x
+	 * that gives the same ratio. */
+	cand[0] = x;
+	cand[1] = double_step(x, false);
+	cand[2] = double_step(x, true);
+	cand[3] = double_step(cand[1], false);
+	cand[4] = double_step(cand[2], true);
+	for (size_t i = 0; i < NELEM(cand); i++)
+		if (cand[i] / 100 == ratio &&
+		    decimal_digits(cand[i], buf, len) == 0)
+			return 0;
+	buf[0] = '\0';
+	return -1;
+}
+
 static bool
 in_range(const struct cfg_spec *sp, double v)
 {

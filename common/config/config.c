@@ -2,7 +2,8 @@
  * A loaded configuration (struct config, config.h): the lookups the
  * server makes in it, and freeing it.  Loading is elsewhere: the spec
  * machinery in this folder (cfg_int.h lists its files), primary.ini in
- * primary/pr_config.c, failover.ini in failover/fod_config.c.
+ * primary/pr_config.c, a scope file in cfg_scope.c, failover.ini in
+ * failover/fod_config.c.
  */
 #include <stdlib.h>
 #include <string.h>

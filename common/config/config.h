@@ -143,6 +143,8 @@ struct cfg_subnet {
 
 /* Not given in a section: inherit (cfg_subnet_resolve_safety). */
 #define CFG_INHERIT	UINT32_MAX
+/* FailoverShare given nowhere: percent of each range. */
+#define CFG_SHARE_DEFAULT	10
 /* SafePeriod not given anywhere: the subnet's longest lease. */
 #define CFG_SAFE_PERIOD_LEASE	UINT32_MAX
 
@@ -254,6 +256,22 @@ struct config_errors {
  *   primary.ini: no [subnet:NAME] section: at least one is required
  */
 int	config_load_primary(const char *path, struct config *cfg,
+	    struct config_errors *errs);
+/*
+ * Load a scope file: the primary form cfg_render_scope() writes
+ * (common/config/cfg_scope.c).  Only [server] (which may hold only the
+ * option keys: Option.NAME, AlwaysSend, NextServer, BootFile,
+ * ServerName), [option:NAME], [class:NAME], [subnet:NAME] and
+ * [host:NAME]; any other section or key is an error.  The checks are
+ * exactly primary.ini's for these sections (ranges inside subnets,
+ * overlaps, duplicate reservations, class ranges, option values).  A
+ * subnet's FailoverShare not given in its section is CFG_SHARE_DEFAULT,
+ * and its SafePeriod, never given, resolves as in a primary.ini without
+ * [failover] (the subnet's longest lease).  Same contract as
+ * config_load_primary(): 0 and *cfg filled, or -1, *cfg empty, errs
+ * holds every problem.
+ */
+int	config_load_scope(const char *path, struct config *cfg,
 	    struct config_errors *errs);
 void	config_free(struct config *cfg);
 void	config_errors_free(struct config_errors *errs);
@@ -449,11 +467,15 @@ int	cfg_snmp_parse(struct cfg_file *f, struct cfg_snmp *s);
  */
 void	cfg_subnet_resolve_safety(struct cfg_subnet *sn, unsigned share,
 	    uint32_t safe_period);
+/* A number as the text of a default: CFG_STR(CFG_SHARE_DEFAULT) is "10". */
+#define CFG_STR(x)	CFG_STR_(x)
+#define CFG_STR_(x)	#x
 /* The spec of the two keys above, for [failover] tables: FailoverShare
  * and SafePeriod of a struct at the given offsets. */
 #define CFG_SAFETY_SPECS(st, share, safe)				\
 	{ .key = "FailoverShare", .type = CFG_UINT, .min = 0,		\
-	  .max = 50, .def = "10", CFG_FIELD(st, share),			\
+	  .max = 50, .def = CFG_STR(CFG_SHARE_DEFAULT),		\
+	  CFG_FIELD(st, share),						\
 	  .meaning = "percent of each range the failover alone may give "	\
 	  "to new clients (docs/safety.md); 0: no share" },		\
 	{ .key = "SafePeriod", .type = CFG_UINT, .min = 0,		\
@@ -527,12 +549,46 @@ void	cfg_classes_check(struct cfg_file *f, const struct cfg_subnet *sn,
 	    size_t nsn, const struct cfg_class *c, size_t nc);
 
 /*
+ * What primary.ini and a scope file share (common/config/cfg_scope.c):
+ * the frame of their loaders, their [subnet:NAME], [host:NAME] and
+ * [class:NAME] sections and the checks across those.
+ *
+ * cfg_load_begin() zeroes *cfg, loads path and allocates cfg's subnets,
+ * hosts and classes for the file's sections; it returns the file, or
+ * NULL with *cfg empty and errs filled.  cfg_load_end() frees f and
+ * returns 0 if no error was reported, else -1 with *cfg freed (empty).
+ */
+struct cfg_file	*cfg_load_begin(const char *path, struct config *cfg,
+		    struct config_errors *errs);
+int		 cfg_load_end(struct cfg_file *f, struct config *cfg);
+/*
+ * [subnet:NAME], [host:NAME] and [class:NAME] with their options, in
+ * file order, into the arrays cfg_load_begin() allocated.  [option:NAME]
+ * sections are skipped (cfg_optdefs_parse() comes first); every other
+ * section is handed to other(), which knows the file's own sections and
+ * reports the rest.
+ */
+void	cfg_scope_parse(struct cfg_file *f, struct config *cfg,
+	    void (*other)(struct cfg_file *f, const char *section));
+/*
+ * Across the scope's sections: at least one subnet; each subnet's
+ * FailoverShare and SafePeriod resolved against the defaults given
+ * (cfg_subnet_resolve_safety()); overlapping subnets, misplaced or
+ * duplicate reservations, class ranges.
+ */
+void	cfg_scope_check(struct cfg_file *f, struct config *cfg,
+	    unsigned share, uint32_t safe_period);
+
+/*
  * Cross-checks over all subnets and hosts: overlaps, duplicates.  owner
  * (failover.ini; NULL for primary.ini) holds each subnet's primary as an
  * index, CFG_NO_OWNER where its Primary did not resolve: an overlap with
  * a subnet of another primary names that primary too.
  */
 #define CFG_NO_OWNER	((size_t)-1)
+/* Do two (valid) subnets share an address? */
+bool	cfg_subnets_overlap(const struct cfg_subnet *a,
+	    const struct cfg_subnet *b);
 void	cfg_subnets_check(struct cfg_file *f, const struct cfg_subnet *sn,
 	    size_t n, const size_t *owner);
 void	cfg_hosts_check(struct cfg_file *f, const struct cfg_subnet *sn,

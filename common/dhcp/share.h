@@ -37,7 +37,7 @@
 #include "config.h"
 
 #define SHARE_PERCENT_MAX	50
-#define SHARE_PERCENT_DEFAULT	10
+#define SHARE_PERCENT_DEFAULT	CFG_SHARE_DEFAULT
 /*
  * Runs of consecutive addresses a share can have: each merged range
  * gives one run, split at most once per excluded address in it.

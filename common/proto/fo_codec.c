@@ -60,6 +60,8 @@ static const char *const fo_type_names[FO_TYPE_MAX + 1] = {
 	[FO_SHUTDOWN] = "shutdown",
 	[FO_BIND_REQ] = "bind-req",
 	[FO_BIND_RPL] = "bind-rpl",
+	[FO_CFG_REQ] = "cfg-req",
+	[FO_CFG_RPL] = "cfg-rpl",
 };
 
 /*
@@ -88,6 +90,9 @@ static const struct tlv_spec {
 	[FO_TLV_ACK_RANGE] = { "ack-range", 16, 16, FO_MAX_ACK_RANGES },
 	[FO_TLV_REASON] = { "reason", 1, FO_REASON_MAX, 1 },
 	[FO_TLV_RESULT] = { "result", 1, 1, 1 },
+	[FO_TLV_CFG_ID] = { "cfg-id", FO_CFG_ID_LEN, FO_CFG_ID_LEN, 1 },
+	[FO_TLV_OFFSET] = { "offset", 4, 4, 1 },
+	[FO_TLV_CFG_DATA] = { "cfg-data", 1, FO_CFG_CHUNK_MAX, 1 },
 };
 
 /*
@@ -106,10 +111,10 @@ static const struct msg_spec {
 	    B(NAME) | B(STATE) | B(LAST_SEQ), 0 },
 	[FO_POLL_RPL] = { FO_DIR_P2F,
 	    B(VERSIONS) | B(STATE) | B(CLOCK) | B(STORE_ID) | B(LAST_SEQ),
-	    B(NAME) | B(DIGEST), B(DIGEST) },
+	    B(NAME) | B(DIGEST) | B(CFG_ID), B(DIGEST) },
 	[FO_CTL_REQ] = { FO_DIR_P2F,
 	    B(VERSIONS) | B(NAME) | B(STORE_ID) | B(LAST_SEQ) | B(BUF_SIZE),
-	    B(STATE) | B(CLOCK) | B(DIGEST), B(DIGEST) },
+	    B(STATE) | B(CLOCK) | B(DIGEST) | B(CFG_ID), B(DIGEST) },
 	[FO_CTL_RET] = { FO_DIR_F2P,
 	    B(RESULT),
 	    B(VERSIONS) | B(STATE) | B(CLOCK) | B(LAST_SEQ) | B(BUF_SIZE) |
@@ -120,7 +125,7 @@ static const struct msg_spec {
 	[FO_SYNC_START] = { FO_DIR_P2F,
 	    B(COUNT) | B(STORE_ID),
 	    B(VERSIONS) | B(CLOCK) | B(LAST_SEQ) | B(BUF_SIZE) | B(RESULT) |
-	    B(REASON), 0 },
+	    B(REASON) | B(CFG_ID), 0 },
 	[FO_SYNC_DONE] = { FO_DIR_EITHER,
 	    B(COUNT),
 	    B(UPD_SEQ) | B(RESULT) | B(REASON), 0 },
@@ -145,6 +150,12 @@ static const struct msg_spec {
 	[FO_BIND_RPL] = { FO_DIR_F2P,
 	    B(UPD_SEQ) | B(RESULT),
 	    B(REASON), 0 },
+	[FO_CFG_REQ] = { FO_DIR_F2P,
+	    B(CFG_ID) | B(OFFSET) | B(COUNT),
+	    0, 0 },
+	[FO_CFG_RPL] = { FO_DIR_P2F,
+	    B(CFG_ID) | B(OFFSET),
+	    B(CFG_DATA) | B(RESULT) | B(REASON), 0 },
 };
 
 /* Messages made of (UPD_SEQ, LEASE) pairs (protocol 5.2). */
@@ -277,6 +288,11 @@ value_ok(unsigned t, const uint8_t *v, size_t l)
 		return subnet_ok(get_be32(v), v[4]);
 	case FO_TLV_ACK_RANGE:
 		return get_be64(v) <= get_be64(v + 8);
+	case FO_TLV_CFG_ID:
+		/* An empty text is no configuration at all. */
+		return get_be32(v) >= 1 && get_be32(v) <= FO_CFG_MAX;
+	case FO_TLV_OFFSET:
+		return get_be32(v) < FO_CFG_MAX;
 	case FO_TLV_REASON:
 		/* Printable only: it ends up in log lines and dhcpfoctl. */
 		for (i = 0; i < l; i++)
@@ -289,15 +305,35 @@ value_ok(unsigned t, const uint8_t *v, size_t l)
 }
 
 /*
- * Rules between repeated TLVs.  Update sequences ascend within a batch
- * and ack ranges ascend without overlap, so a receiver can apply both
- * in one pass; a subnet is digested once.
+ * A part of a configuration lies inside it: CFG_REQ asks for 1 to
+ * FO_CFG_CHUNK_MAX bytes from an offset inside the text, and CFG_RPL's
+ * bytes end at or before the text's end.
+ */
+static bool
+cfg_part_ok(const struct fo_msg *m)
+{
+	if (m->hdr.type == FO_CFG_REQ)
+		return m->offset < m->cfg_size && m->count >= 1 &&
+		    m->count <= FO_CFG_CHUNK_MAX;
+	if (m->hdr.type == FO_CFG_RPL && FO_HAS(m, FO_TLV_CFG_DATA))
+		return m->offset < m->cfg_size &&
+		    m->data_len <= m->cfg_size - m->offset;
+	return true;
+}
+
+/*
+ * Rules between TLVs.  Update sequences ascend within a batch and ack
+ * ranges ascend without overlap, so a receiver can apply both in one
+ * pass; a subnet is digested once; a configuration part is inside its
+ * configuration.
  */
 static bool
 cross_check(const struct fo_msg *m)
 {
 	size_t	 i, j;
 
+	if (!cfg_part_ok(m))
+		return false;
 	for (i = 1; i < m->n_updates; i++)
 		if (m->updates[i].seq <= m->updates[i - 1].seq)
 			return false;
@@ -450,6 +486,17 @@ store_tlv(struct fo_msg *m, unsigned t, const uint8_t *v, uint16_t l)
 		break;
 	case FO_TLV_RESULT:
 		m->result = v[0];
+		break;
+	case FO_TLV_CFG_ID:
+		m->cfg_size = get_be32(v);
+		memcpy(m->cfg_sha, v + 4, FO_SHA256_LEN);
+		break;
+	case FO_TLV_OFFSET:
+		m->offset = get_be32(v);
+		break;
+	case FO_TLV_CFG_DATA:
+		m->data = v;
+		m->data_len = l;
 		break;
 	}
 }
@@ -638,6 +685,13 @@ single_value(const struct fo_msg *m, unsigned t, uint8_t *v)
 	case FO_TLV_RESULT:
 		v[0] = m->result;
 		return 1;
+	case FO_TLV_CFG_ID:
+		put_be32(v, m->cfg_size);
+		memcpy(v + 4, m->cfg_sha, FO_SHA256_LEN);
+		return FO_CFG_ID_LEN;
+	case FO_TLV_OFFSET:
+		put_be32(v, m->offset);
+		return 4;
 	default:
 		return 0;
 	}
@@ -770,6 +824,9 @@ encode(const struct fo_msg *m, struct wr *w)
 		if (t == FO_TLV_DIGEST || t == FO_TLV_ACK_RANGE ||
 		    (t == FO_TLV_UPD_SEQ && has_pairs(m->hdr.type)))
 			e = encode_repeated(m, t, w);
+		else if (t == FO_TLV_CFG_DATA)
+			e = m->data == NULL ? FO_ERR_INVALID :
+			    emit_tlv(w, t, m->data, m->data_len);
 		else {
 			n = single_value(m, t, v);
 			e = emit_tlv(w, t, v, n);

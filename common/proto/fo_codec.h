@@ -143,6 +143,13 @@ struct fo_msg {
 	uint64_t	upd_seq;	/* UPD_SEQ outside BIND_UPD/REQ */
 	uint8_t		result;				/* RESULT */
 	char		reason[FO_REASON_MAX + 1];	/* REASON, NUL-ended */
+	uint32_t	cfg_size;			/* CFG_ID: text size */
+	uint8_t		cfg_sha[FO_SHA256_LEN];		/* CFG_ID: its SHA-256 */
+	uint32_t	offset;				/* OFFSET */
+	/* CFG_DATA: after fo_decode it points into the decoded buffer (like
+	 * a LEASE); for fo_encode at the caller's bytes. */
+	const uint8_t	*data;
+	uint16_t	data_len;
 
 	size_t		n_digests;
 	struct fo_digest digests[FO_MAX_DIGESTS];

@@ -49,6 +49,13 @@
  * HMAC, so a reflected message arrives with the wrong direction.
  */
 #define FO_FLAG_FROM_PRIMARY	0x0001
+/*
+ * Set by a failover that learns configurations (docs/learn.md) on
+ * everything it sends.  A primary sends CFG_ID only to a failover that
+ * set it: an older failover, which would drop a PollRpl with a TLV it
+ * does not know, never sees one.
+ */
+#define FO_FLAG_LEARNS		0x0002
 
 /* Message types (header byte 5). */
 enum fo_type {
@@ -67,8 +74,11 @@ enum fo_type {
 	FO_BIND_REQ = 13,		/* P->F may I make these bindings in
 					 * your share? (docs/safety.md) */
 	FO_BIND_RPL = 14,		/* F->P the answer, one per binding */
+	FO_CFG_REQ = 15,		/* F->P send me this part of your
+					 * configuration (docs/learn.md) */
+	FO_CFG_RPL = 16,		/* P->F that part */
 };
-#define FO_TYPE_MAX		14
+#define FO_TYPE_MAX		16
 
 /* TLV types.  Types >= FO_TLV_EXT are ignorable extensions. */
 enum fo_tlv {
@@ -87,8 +97,11 @@ enum fo_tlv {
 	FO_TLV_ACK_RANGE = 13,	/* 16: first u64, last u64 */
 	FO_TLV_REASON = 14,	/* 1..127: printable ASCII */
 	FO_TLV_RESULT = 15,	/* 1: FO_RESULT_* */
+	FO_TLV_CFG_ID = 16,	/* 36: size u32, SHA-256 of the text */
+	FO_TLV_OFFSET = 17,	/* 4: byte offset into that text */
+	FO_TLV_CFG_DATA = 18,	/* 1..FO_CFG_CHUNK_MAX: bytes of it */
 };
-#define FO_TLV_MAX		15
+#define FO_TLV_MAX		18
 #define FO_TLV_EXT		0x8000
 
 /* TLV value sizes. */
@@ -98,6 +111,15 @@ enum fo_tlv {
 #define FO_SHA256_LEN		32
 #define FO_DIGEST_TLV_LEN	(5 + FO_SHA256_LEN)
 #define FO_LEASE_MAX		4096	/* absolute cap of a LEASE value */
+#define FO_CFG_ID_LEN		(4 + FO_SHA256_LEN)
+/*
+ * A primary's configuration text travels in parts of at most
+ * FO_CFG_CHUNK_MAX bytes (one per CFG_RPL) and is at most FO_CFG_MAX
+ * bytes long in all: the failover holds one such text per primary while
+ * it fetches (docs/learn.md "Limits").
+ */
+#define FO_CFG_CHUNK_MAX	8192
+#define FO_CFG_MAX		(8u * 1024 * 1024)
 
 /* SyncBindingBufSize range (VitalQIP: "minimum 64, maximum 4096"). */
 #define FO_BUF_SIZE_MIN		64
@@ -142,6 +164,9 @@ enum fo_result_code {
 	FO_RESULT_SUBNETS = 7,		/* subnet definitions differ */
 	FO_RESULT_IN_USE = 8,		/* BIND_RPL: the address is bound to
 					 * another client here */
+	FO_RESULT_CFG_CHANGED = 9,	/* CFG_RPL: the configuration asked
+					 * for is no longer the primary's;
+					 * CFG_ID names the current one */
 };
 
 #endif

@@ -32,22 +32,9 @@ fo_require
 N=5
 NCLI=${FO_FIVE_CLIENTS:-200}
 F_ADDR=127.0.0.2
-declare -a P_PIDS=() P_RUNS=()
 
 pa()    { echo "127.0.0.$((10 + $1))"; }	# primary i's address
 relay() { echo "127.$((16 + $1)).0.1"; }	# its relay / giaddr
-pictl() { local i=$1; shift; "$BUILD/dhcpfoctl" -s "$T/p$i/ctl.sock" "$@"; }
-# b I FIELD: field of branchI's row in the failover's status.
-b() { fctl status --json 2>/dev/null | jq -r ".primaries[] | select(.name == \"branch$1\") | .$2"; }
-# bd I FIELD: field of "status branchI" (detail: acks, dhcp_ignored, ...).
-bd() { fctl status "branch$1" --json 2>/dev/null | jq -r ".$2"; }
-p_state() { pictl "$1" status --json 2>/dev/null | jq -r .state; }
-p_acks() { pictl "$1" status --json 2>/dev/null | jq -r .counters.ack; }
-states() {
-	local i s=""
-	for i in $(seq 1 $N); do s="$s $i:$(b "$i" state)"; done
-	echo "$s"
-}
 
 # loadi I ARGS...: dhcpload as primary I's relay, to primary I and the
 # failover.  Prints the summary; fails on fewer ACKs than clients or on
@@ -76,22 +63,6 @@ fo_many_subnet() {
 }
 fo_many_ns() { echo "$FO_NS"; }
 
-pi_start() {
-	local i=$1
-	P_RUNS[i]=$(( ${P_RUNS[i]:-0} + 1 ))
-	bg_in "$FO_NS" "$T/primary$i-${P_RUNS[i]}.log" "$P_BIN" -f -c "$T/p$i.ini"
-	P_PIDS[i]=$BG_PID
-}
-pi_kill() {
-	local i=$1
-	kill -KILL "${P_PIDS[i]}" 2>/dev/null
-	wait_for 5 "pid_gone ${P_PIDS[i]}" || fail "primary $i survived SIGKILL"
-	wait "${P_PIDS[i]}" 2>/dev/null
-}
-# handed_back I SECS: branchI monitoring on the failover, primary serving.
-handed_back() {
-	wait_for "$2" "[ \"\$(b $1 state)\" = monitoring ] && [ \"\$(p_state $1)\" = serving ]"
-}
 # allacks I: every (address, chaddr) ACKed so far to primary I's clients.
 allacks() { cat "$T"/ack"$1"-*.txt 2>/dev/null | sort -u; }
 # check_primary_holds I: every ACKed binding of I is bound on primary I,

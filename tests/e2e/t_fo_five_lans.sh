@@ -53,18 +53,6 @@ lanlo()  { echo "198.51.100.$(( $(lanbase "$1") + 10 ))"; }
 lanhi()  { echo "198.51.100.$(( $(lanbase "$1") + 20 ))"; }
 cmac()   { echo "02:00:00:00:05:0$1"; }
 
-pictl() { local i=$1; shift; "$BUILD/dhcpfoctl" -s "$T/p$i/ctl.sock" "$@"; }
-# b I FIELD: field of branchI's row in the failover's status.
-b() { fctl status --json 2>/dev/null | jq -r ".primaries[] | select(.name == \"branch$1\") | .$2"; }
-# bd I FIELD: field of "status branchI" (acks, serving, ...).
-bd() { fctl status "branch$1" --json 2>/dev/null | jq -r ".$2"; }
-p_state() { pictl "$1" status --json 2>/dev/null | jq -r .state; }
-p_acks() { pictl "$1" status --json 2>/dev/null | jq -r .counters.ack; }
-states() {
-	local i s=""
-	for i in $(seq 1 $N); do s="$s $i:$(b "$i" state)"; done
-	echo "$s"
-}
 
 # ------------------------------------------------------------ configs
 fo_many_subnet() {
@@ -75,24 +63,6 @@ fo_many_subnet() {
 }
 fo_many_ns() { if [ "$1" = 0 ]; then echo f; else echo "p$1"; fi; }
 
-pi_start() {
-	local i=$1
-	P_RUNS[i]=$(( ${P_RUNS[i]:-0} + 1 ))
-	bg_in "p$i" "$T/primary$i-${P_RUNS[i]}.log" "$P_BIN" -f -c "$T/p$i.ini"
-	P_PIDS[i]=$BG_PID
-	wait_for 10 "pictl $i status --json | jq -e .state" ||
-	    fail "primary $i not answering its control socket"
-}
-pi_kill() {
-	local i=$1
-	our_child "${P_PIDS[i]}" && kill -KILL "${P_PIDS[i]}" 2>/dev/null
-	wait_for 5 "pid_gone ${P_PIDS[i]}" || fail "primary $i survived SIGKILL"
-	wait "${P_PIDS[i]}" 2>/dev/null
-}
-# handed_back I SECS: branchI monitoring on the failover, primary serving.
-handed_back() {
-	wait_for "$2" "[ \"\$(b $1 state)\" = monitoring ] && [ \"\$(p_state $1)\" = serving ]"
-}
 
 # ------------------------------------------------------------ clients
 # udhcpc hook: configures eth0 in the client's namespace and appends

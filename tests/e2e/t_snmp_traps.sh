@@ -12,8 +12,9 @@
 # failover, answers polls for a while, then goes silent.
 #
 #   1. dhcpfoConfigMismatch from the failover naming branch1: once for
-#      SyncBindingBufSize, once for the subnet digest -- and no more while
-#      the polls go on;
+#      SyncBindingBufSize, once for the subnet digest, once with what
+#      differs once the primary's configuration arrived (docs/learn.md)
+#      -- and no more while the polls go on;
 #   2. dhcpfoAuthenticationFailure from the failover naming branch2, once
 #      for two rejected datagrams (bad HMAC, replay), the count in the
 #      reason; the MIB's auth-failure column counts both;
@@ -98,18 +99,20 @@ b2_state() { fctl status branch2 --json 2>/dev/null | jq -r .state; }
 ok "start-up: failover monitoring branch1 ($(b2_state) for branch2)"
 
 # ---- 1. configuration mismatch: once per detection, not per poll
-assert "dhcpfoConfigMismatch for branch1, twice (buffer size, digest)" \
-    wait_for 10 "[ \$(ntraps f 12 branch1) -ge 2 ]"
+assert "dhcpfoConfigMismatch for branch1, three times (buffer size, digest, account)" \
+    wait_for 10 "[ \$(ntraps f 12 branch1) -ge 3 ]"
 m=$(traps_named f 12 branch1)
 grep -q 'SyncBindingBufSize differs (primary 2048, failover 1024)' <<<"$m" ||
     fail "no SyncBindingBufSize mismatch in: $m"
 grep -q 'subnet load (127.16.0.0/16) is defined differently on the primary' <<<"$m" ||
     fail "no digest mismatch in: $m"
-ok "reasons name SyncBindingBufSize (2048/1024) and subnet load"
+grep -q "failover.ini differs from the primary's configuration: 127.16.0.0/16: here lease=7200, primary lease=3600" <<<"$m" ||
+    fail "no account of the difference in: $m"
+ok "reasons name SyncBindingBufSize (2048/1024), subnet load, and what differs (lease 7200/3600)"
 polls=$(fo_field polls_answered)
 wait_for 10 "[ \$(fo_field polls_answered) -ge $((polls + 4)) ]" ||
     fail "polls not answered"
-assert "still 2 after 4 more poll replies" test "$(ntraps f 12 branch1)" -eq 2
+assert "still 3 after 4 more poll replies" test "$(ntraps f 12 branch1)" -eq 3
 
 # ---- 2. authentication failures: one trap, the count in the reason
 assert "dhcpfoAuthenticationFailure for branch2" \

@@ -1,7 +1,10 @@
 /*
  * Fuzz target: the primary.ini loader (primary/pr_config.c) on arbitrary file
- * contents.  iniparser only reads files, so each input is written to a
- * temporary file first.  Must never crash, hang or leak (run under ASan).
+ * contents, and what loads rendered as a scope (cfg_render.h) and loaded
+ * back (config_load_scope()): it must load, digest alike and render to the
+ * same text again.  iniparser only reads files, so each input is written
+ * to a temporary file first.  Must never crash, hang or leak (run under
+ * ASan).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -9,17 +12,75 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cfg_render.h"
 #include "config.h"
+#include "fo_digest.h"
+#include "strbuf.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char	 path[64];
+static char	 path[64], scope_path[64];
 
 static void
 cleanup(void)
 {
 	if (path[0] != '\0')
 		unlink(path);
+	if (scope_path[0] != '\0')
+		unlink(scope_path);
+}
+
+static void
+write_file(const char *p, const void *data, size_t size)
+{
+	FILE	*fp;
+
+	if ((fp = fopen(p, "wb")) == NULL)
+		abort();
+	if (size > 0 && fwrite(data, 1, size, fp) != size)
+		abort();
+	fclose(fp);
+}
+
+/* The scope's round trip: cfg rendered, loaded back, rendered again. */
+static void
+scope_round_trip(const struct config *cfg)
+{
+	struct config	 back;
+	struct strbuf	 a, b;
+	uint8_t		 da[FO_SHA256_LEN], db[FO_SHA256_LEN];
+
+	sb_init(&a);
+	sb_init(&b);
+	if (cfg_render_scope(cfg, NULL, NULL, &a) != 0 || a.buf == NULL)
+		abort();
+	write_file(scope_path, a.buf, a.len);
+	if (config_load_scope(scope_path, &back, NULL) != 0 ||
+	    back.nsubnets != cfg->nsubnets || back.nhosts != cfg->nhosts ||
+	    back.nclasses != cfg->nclasses)
+		abort();
+	for (size_t i = 0; i < cfg->nsubnets; i++)
+		if (fo_subnet_digest(cfg, &cfg->subnets[i], da) != 0 ||
+		    fo_subnet_digest(&back, &back.subnets[i], db) != 0 ||
+		    memcmp(da, db, sizeof(da)) != 0)
+			abort();
+	if (cfg_render_scope(&back, NULL, NULL, &b) != 0 || b.len != a.len ||
+	    memcmp(a.buf, b.buf, a.len) != 0)
+		abort();
+	config_free(&back);
+	sb_free(&a);
+	sb_free(&b);
+}
+
+static void
+temp_name(char *p, size_t size)
+{
+	int	 fd;
+
+	snprintf(p, size, "/tmp/fuzz_config.XXXXXX");
+	if ((fd = mkstemp(p)) < 0)
+		abort();
+	close(fd);
 }
 
 int
@@ -27,23 +88,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct config cfg;
 	struct config_errors errs;
-	FILE	*fp;
 	int	 rc;
 
 	if (path[0] == '\0') {
-		int fd;
-
-		snprintf(path, sizeof(path), "/tmp/fuzz_config.XXXXXX");
-		if ((fd = mkstemp(path)) < 0)
-			abort();
-		close(fd);
+		temp_name(path, sizeof(path));
+		temp_name(scope_path, sizeof(scope_path));
 		atexit(cleanup);
 	}
-	if ((fp = fopen(path, "wb")) == NULL)
-		abort();
-	if (size > 0 && fwrite(data, 1, size, fp) != size)
-		abort();
-	fclose(fp);
+	write_file(path, data, size);
 
 	rc = config_load_primary(path, &cfg, &errs);
 	/* The contract: success and no messages, or failure and some. */
@@ -60,6 +112,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 			(void)config_subnet_dynamic(sn, sn->ranges[0].lo);
 		}
+		scope_round_trip(&cfg);
 		config_free(&cfg);
 	}
 	config_errors_free(&errs);

@@ -68,7 +68,12 @@ same_msg(const struct fo_msg *a, const struct fo_msg *b)
 	    (HAS(a, REASON) && strcmp(a->reason, b->reason) != 0) ||
 	    (HAS(a, RESULT) && a->result != b->result) ||
 	    (HAS(a, UPD_SEQ) && a->hdr.type != FO_BIND_UPD &&
-	    a->upd_seq != b->upd_seq))
+	    a->upd_seq != b->upd_seq) ||
+	    (HAS(a, CFG_ID) && (a->cfg_size != b->cfg_size ||
+	    memcmp(a->cfg_sha, b->cfg_sha, FO_SHA256_LEN) != 0)) ||
+	    (HAS(a, OFFSET) && a->offset != b->offset) ||
+	    (HAS(a, CFG_DATA) && (a->data_len != b->data_len ||
+	    memcmp(a->data, b->data, a->data_len) != 0)))
 		return false;
 	if (a->n_digests != b->n_digests || a->n_acks != b->n_acks ||
 	    a->n_updates != b->n_updates)
@@ -111,6 +116,13 @@ check_invariants(const struct fo_msg *m, const uint8_t *data, size_t size)
 		    data + size - FO_HMAC_LEN);
 		check(m->updates[i].lease_len >= 1 &&
 		    m->updates[i].lease_len <= LEASE_MAX);
+	}
+	/* A configuration part lies inside the input and its text. */
+	if (HAS(m, CFG_DATA)) {
+		check(m->data >= data + FO_HDR_LEN && m->data + m->data_len <=
+		    data + size - FO_HMAC_LEN);
+		check(m->offset + (uint64_t)m->data_len <= m->cfg_size &&
+		    m->cfg_size <= FO_CFG_MAX);
 	}
 }
 

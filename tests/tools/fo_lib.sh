@@ -321,7 +321,8 @@ fails() { ! "$@" >/dev/null 2>&1; }
 # test defines pa I (primary I's address), fo_many_subnet I (the Subnet,
 # Range, Routers and LeaseTime lines of its subnet "lanI") and
 # fo_many_ns I (the namespace primary I runs in; with 0, the failover's);
-# F_ADDR is the failover's address.
+# F_ADDR is the failover's address.  With FO_MANY_LEARN=1 failover.ini has
+# no [subnet:] sections: the failover learns them (docs/learn.md).
 fo_many_write_configs() {
 	local n=$1 i
 	{
@@ -348,6 +349,7 @@ fo_many_write_configs() {
 			echo "Address = $(pa "$i")"
 			echo "Port = 647"
 			echo "SharedKeyFile = $T/branch$i.key"
+			[ "${FO_MANY_LEARN:-0}" = 1 ] && continue
 			echo "[subnet:lan$i]"
 			echo "Primary = branch$i"
 			fo_many_subnet "$i"
@@ -381,4 +383,40 @@ fo_many_write_configs() {
 	done
 	nsx "$(fo_many_ns 0)" "$BUILD/dhcpfo-failover" -t -c "$T/failover.ini" \
 	    >"$T/check-f.log" 2>&1 || { cat "$T/check-f.log"; fail "failover.ini rejected by -t"; }
+}
+
+# ---- many primaries (t_fo_five, t_fo_five_lans, t_fo_learn): primary I
+# runs in namespace $(fo_many_ns I) with $T/pI.ini, its control socket at
+# $T/pI/ctl.sock; the test defines N and fo_many_ns.
+declare -a P_PIDS=() P_RUNS=()
+pictl() { local i=$1; shift; "$BUILD/dhcpfoctl" -s "$T/p$i/ctl.sock" "$@"; }
+# b I FIELD: field of branchI's row in the failover's status.
+b() { fctl status --json 2>/dev/null | jq -r ".primaries[] | select(.name == \"branch$1\") | .$2"; }
+# bd I FIELD: field of "status branchI" (detail: acks, dhcp_ignored, ...).
+bd() { fctl status "branch$1" --json 2>/dev/null | jq -r ".$2"; }
+p_state() { pictl "$1" status --json 2>/dev/null | jq -r .state; }
+p_acks() { pictl "$1" status --json 2>/dev/null | jq -r .counters.ack; }
+states() {
+	local i s=""
+	for i in $(seq 1 "$N"); do s="$s $i:$(b "$i" state)"; done
+	echo "$s"
+}
+# pi_start I: primary I started, answering its control socket.
+pi_start() {
+	local i=$1
+	P_RUNS[i]=$(( ${P_RUNS[i]:-0} + 1 ))
+	bg_in "$(fo_many_ns "$i")" "$T/primary$i-${P_RUNS[i]}.log" "$P_BIN" -f -c "$T/p$i.ini"
+	P_PIDS[i]=$BG_PID
+	wait_for 10 "pictl $i status --json | jq -e .state" ||
+	    fail "primary $i not answering its control socket"
+}
+pi_kill() {
+	local i=$1
+	our_child "${P_PIDS[i]}" && kill -KILL "${P_PIDS[i]}" 2>/dev/null
+	wait_for 5 "pid_gone ${P_PIDS[i]}" || fail "primary $i survived SIGKILL"
+	wait "${P_PIDS[i]}" 2>/dev/null
+}
+# handed_back I SECS: branchI monitoring on the failover, primary serving.
+handed_back() {
+	wait_for "$2" "[ \"\$(b $1 state)\" = monitoring ] && [ \"\$(p_state $1)\" = serving ]"
 }

@@ -219,11 +219,11 @@ sample_failover_ini_loads(void **state)
 	assert_int_equal(p->policy.sync_binding_buf_size, 2048);
 	assert_false(p->policy.takeover_ping_check);
 	assert_false(p->view.server.ping_before_assign);
-	assert_int_equal(p->view.nsubnets, 1);
-	assert_string_equal(p->view.subnets[0].name, "depot");
-	assert_int_equal(p->view.subnets[0].lease_time, 7200);
-	assert_int_equal(p->view.nhosts, 1);
-	assert_string_equal(p->view.hosts[0].name, "scanner1");
+	/* branch3 learns its subnets and hosts from the primary. */
+	assert_true(p->learns);
+	assert_false(cfg.primaries[0].learns);
+	assert_int_equal(p->view.nsubnets, 0);
+	assert_int_equal(p->view.nhosts, 0);
 	fod_config_free(&cfg);
 	assert_null(cfg.primaries);
 	fod_config_free(&cfg);		/* twice is harmless */
@@ -262,10 +262,11 @@ minimal_sample_gets_defaults(void **state)
 	assert_true(p->policy.poll_delay == 60);
 	assert_int_equal(p->policy.sync_binding_buf_size, 1024);
 	assert_true(p->policy.takeover_ping_check);
-	assert_int_equal(p->view.nsubnets, 1);
+	/* The four-line primary: it learns everything else. */
+	assert_true(p->learns);
+	assert_int_equal(p->view.nsubnets, 0);
 	assert_int_equal(p->view.nhosts, 0);
 	assert_null(p->view.hosts);
-	assert_int_equal(p->view.subnets[0].lease_time, 3600);
 	fod_config_free(&cfg);
 }
 
@@ -745,15 +746,35 @@ subnet_and_host_need_a_known_primary(void **state)
 	config_errors_free(&e);
 }
 
+/*
+ * A primary no [subnet:] names learns its configuration (docs/learn.md):
+ * it loads with an empty view, and a reservation naming it is an error
+ * that says why.
+ */
 static void
 primary_without_subnet(void **state)
 {
+	struct fod_config cfg;
 	(void)state;
 
+	load_ok(MINIMAL
+	    PRIMARY("b2", "192.0.2.11"), &cfg);
+	assert_int_equal(cfg.nprimaries, 2);
+	assert_false(cfg.primaries[0].learns);
+	assert_true(cfg.primaries[1].learns);
+	assert_int_equal(cfg.primaries[1].view.nsubnets, 0);
+	assert_int_equal(cfg.primaries[1].view.nhosts, 0);
+	fod_config_free(&cfg);
 	expect_only(MINIMAL
-	    PRIMARY("b2", "192.0.2.11"),
-	    "[primary:b2]: no [subnet:NAME] has Primary = b2: each primary "
-	    "needs at least one subnet");
+	    PRIMARY("b2", "192.0.2.11")
+	    "[host:h2]\n"
+	    "Primary = b2\n"
+	    "HardwareAddress = 02:00:00:00:00:02\n"
+	    "Address = 203.0.113.7\n",
+	    "[host:h2] Primary = b2: [primary:b2] has no [subnet:NAME] here, "
+	    "so its configuration, reservations included, is learnt from it; "
+	    "give this reservation to the primary, or its subnets to this "
+	    "file");
 	expect_only(SERVER, "no [primary:NAME] section: at least one is "
 	    "required");
 }

@@ -192,10 +192,10 @@ static const struct {
 	    B(NAME) | B(STATE) | B(LAST_SEQ) },
 	{ FO_POLL_RPL, true,
 	    B(VERSIONS) | B(STATE) | B(CLOCK) | B(STORE_ID) | B(LAST_SEQ),
-	    B(NAME) | B(DIGEST) },
+	    B(NAME) | B(DIGEST) | B(CFG_ID) },
 	{ FO_CTL_REQ, true,
 	    B(VERSIONS) | B(NAME) | B(STORE_ID) | B(LAST_SEQ) | B(BUF_SIZE),
-	    B(STATE) | B(CLOCK) | B(DIGEST) },
+	    B(STATE) | B(CLOCK) | B(DIGEST) | B(CFG_ID) },
 	{ FO_CTL_RET, false, B(RESULT),
 	    B(VERSIONS) | B(STATE) | B(CLOCK) | B(LAST_SEQ) | B(BUF_SIZE) |
 	    B(COUNT) | B(REASON) },
@@ -204,7 +204,7 @@ static const struct {
 	    B(STATE) | B(CLOCK) | B(DIGEST) },
 	{ FO_SYNC_START, true, B(COUNT) | B(STORE_ID),
 	    B(VERSIONS) | B(CLOCK) | B(LAST_SEQ) | B(BUF_SIZE) | B(RESULT) |
-	    B(REASON) },
+	    B(REASON) | B(CFG_ID) },
 	{ FO_SYNC_DONE, true, B(COUNT), B(UPD_SEQ) | B(RESULT) | B(REASON) },
 	{ FO_BIND_UPD, true, B(UPD_SEQ) | B(LEASE), 0 },
 	{ FO_BIND_ACK, false, B(ACK_RANGE), 0 },
@@ -213,6 +213,9 @@ static const struct {
 	{ FO_SHUTDOWN, true, 0, B(STATE) | B(CLOCK) | B(LAST_SEQ) | B(REASON) },
 	{ FO_BIND_REQ, true, B(UPD_SEQ) | B(LEASE), 0 },
 	{ FO_BIND_RPL, false, B(UPD_SEQ) | B(RESULT), B(REASON) },
+	{ FO_CFG_REQ, false, B(CFG_ID) | B(OFFSET) | B(COUNT), 0 },
+	{ FO_CFG_RPL, true, B(CFG_ID) | B(OFFSET),
+	    B(CFG_DATA) | B(RESULT) | B(REASON) },
 };
 
 /* Types made of (UPD_SEQ, LEASE) pairs (protocol 5.2). */
@@ -387,6 +390,9 @@ static const char *const sample[FO_TLV_MAX + 1] = {
 	[FO_TLV_ACK_RANGE] = "0000000000000001 0000000000000002",
 	[FO_TLV_REASON] = "78",
 	[FO_TLV_RESULT] = "00",
+	[FO_TLV_CFG_ID] = "00000100" SHA_A5,
+	[FO_TLV_OFFSET] = "00000000",
+	[FO_TLV_CFG_DATA] = "aabbcc",
 };
 
 /* Sample TLVs for every bit of mask, in type order (pairs line up). */
@@ -518,8 +524,22 @@ fill_msg(struct fo_msg *m, size_t i, uint32_t mask)
 		case FO_TLV_RESULT:
 			m->result = FO_RESULT_SUBNETS;
 			break;
+		case FO_TLV_CFG_ID:
+			m->cfg_size = FO_CFG_MAX;
+			memcpy(m->cfg_sha, sha_a5, FO_SHA256_LEN);
+			break;
+		case FO_TLV_OFFSET:
+			m->offset = FO_CFG_MAX - 3;
+			break;
+		case FO_TLV_CFG_DATA:
+			m->data = lease_b;
+			m->data_len = 3;
+			break;
 		}
 		m->present |= FO_BIT(t);
+		/* A CFG_REQ asks for at most one part. */
+		if (t == FO_TLV_COUNT && m->hdr.type == FO_CFG_REQ)
+			m->count = FO_CFG_CHUNK_MAX;
 	}
 }
 
@@ -547,6 +567,11 @@ assert_msg_equal(const struct fo_msg *a, const struct fo_msg *b)
 	    a->subnet_prefix == b->subnet_prefix);
 	SAME(REASON, strcmp(a->reason, b->reason) == 0);
 	SAME(RESULT, a->result == b->result);
+	SAME(CFG_ID, a->cfg_size == b->cfg_size &&
+	    memcmp(a->cfg_sha, b->cfg_sha, FO_SHA256_LEN) == 0);
+	SAME(OFFSET, a->offset == b->offset);
+	SAME(CFG_DATA, a->data_len == b->data_len &&
+	    memcmp(a->data, b->data, a->data_len) == 0);
 	if (!paired(a->hdr.type))
 		SAME(UPD_SEQ, a->upd_seq == b->upd_seq);
 #undef SAME
@@ -1025,7 +1050,9 @@ table_directions(void **state)
 	assert_int_equal(fo_type_dir(0), FO_DIR_NONE);
 	assert_int_equal(fo_type_dir(FO_BIND_REQ), FO_DIR_P2F);
 	assert_int_equal(fo_type_dir(FO_BIND_RPL), FO_DIR_F2P);
-	assert_int_equal(fo_type_dir(15), FO_DIR_NONE);
+	assert_int_equal(fo_type_dir(FO_CFG_REQ), FO_DIR_F2P);
+	assert_int_equal(fo_type_dir(FO_CFG_RPL), FO_DIR_P2F);
+	assert_int_equal(fo_type_dir(17), FO_DIR_NONE);
 	free(m);
 }
 
@@ -1296,7 +1323,7 @@ static void
 rejects_wrong_tlv_sizes(void **state)
 {
 	struct fo_msg	*m = new_msg();
-	uint8_t		 v[FO_LEASE_MAX + 2];
+	static uint8_t	 v[FO_CFG_CHUNK_MAX + 2];
 	size_t		 i, bad[2];
 
 	(void)state;
@@ -1314,6 +1341,9 @@ rejects_wrong_tlv_sizes(void **state)
 			break;
 		case FO_TLV_LEASE:
 			bad[0] = 0, bad[1] = 101;	/* lease_max 100 */
+			break;
+		case FO_TLV_CFG_DATA:
+			bad[0] = 0, bad[1] = FO_CFG_CHUNK_MAX + 1;
 			break;
 		default:
 			bad[0] = slen - 1, bad[1] = slen + 1;
@@ -2040,7 +2070,9 @@ names_are_stable(void **state)
 	assert_string_equal(fo_type_name(0), "unknown");
 	assert_string_equal(fo_type_name(FO_BIND_REQ), "bind-req");
 	assert_string_equal(fo_type_name(FO_BIND_RPL), "bind-rpl");
-	assert_string_equal(fo_type_name(15), "unknown");
+	assert_string_equal(fo_type_name(FO_CFG_REQ), "cfg-req");
+	assert_string_equal(fo_type_name(FO_CFG_RPL), "cfg-rpl");
+	assert_string_equal(fo_type_name(17), "unknown");
 	for (unsigned t = 1; t <= FO_TYPE_MAX; t++)
 		assert_string_not_equal(fo_type_name(t), "unknown");
 
@@ -2048,9 +2080,125 @@ names_are_stable(void **state)
 	assert_string_equal(fo_tlv_name(FO_TLV_STORE_ID), "store-id");
 	assert_string_equal(fo_tlv_name(0x8000), "extension");
 	assert_string_equal(fo_tlv_name(0), "unknown");
-	assert_string_equal(fo_tlv_name(16), "unknown");
+	assert_string_equal(fo_tlv_name(FO_TLV_CFG_DATA), "cfg-data");
+	assert_string_equal(fo_tlv_name(19), "unknown");
 	for (unsigned t = 1; t <= FO_TLV_MAX; t++)
 		assert_string_not_equal(fo_tlv_name(t), "unknown");
+}
+
+/* ---- configuration transfer (CFG_REQ, CFG_RPL) ---- */
+
+/* A CFG_REQ or CFG_RPL of a 100-byte text, from offset off. */
+static void
+cfg_msg(struct fo_msg *m, uint8_t type, uint32_t off)
+{
+	fo_msg_init(m, type, type == FO_CFG_RPL);
+	m->hdr.seq = 9;
+	m->hdr.epoch = EPOCH_VAL;
+	m->hdr.primary_id = PID_VAL;
+	m->cfg_size = 100;
+	memset(m->cfg_sha, 0x5a, FO_SHA256_LEN);
+	m->offset = off;
+	m->present = B(CFG_ID) | B(OFFSET);
+}
+
+static void
+cfg_parts_inside_the_text(void **state)
+{
+	struct fo_msg	*m = new_msg(), *d = new_msg();
+	static uint8_t	 buf[FO_DGRAM_MAX];
+	static uint8_t	 data[FO_CFG_CHUNK_MAX];
+	size_t		 len;
+	/* { type, offset, count or data length, expected } */
+	static const struct {
+		uint8_t		type;
+		uint32_t	off, n;
+		enum fo_err	want;
+	} cases[] = {
+		{ FO_CFG_REQ, 0, 100, FO_OK },
+		{ FO_CFG_REQ, 99, FO_CFG_CHUNK_MAX, FO_OK },	/* capped */
+		{ FO_CFG_REQ, 100, 1, FO_ERR_VALUE },	/* past the end */
+		{ FO_CFG_REQ, 0, 0, FO_ERR_VALUE },
+		{ FO_CFG_REQ, 0, FO_CFG_CHUNK_MAX + 1, FO_ERR_VALUE },
+		{ FO_CFG_RPL, 0, 100, FO_OK },
+		{ FO_CFG_RPL, 60, 40, FO_OK },
+		{ FO_CFG_RPL, 60, 41, FO_ERR_VALUE },	/* ends past it */
+		{ FO_CFG_RPL, 100, 1, FO_ERR_VALUE },
+		{ FO_CFG_RPL, 99, 0, FO_OK },	/* no data: a refusal */
+	};
+
+	(void)state;
+	memset(data, 'x', sizeof(data));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		print_message("case %zu\n", i);
+		cfg_msg(m, cases[i].type, cases[i].off);
+		if (cases[i].type == FO_CFG_REQ) {
+			m->count = cases[i].n;
+			m->present |= B(COUNT);
+		} else if (cases[i].n > 0) {
+			m->data = data;
+			m->data_len = (uint16_t)cases[i].n;
+			m->present |= B(CFG_DATA);
+		} else {
+			m->result = FO_RESULT_CFG_CHANGED;
+			m->present |= B(RESULT);
+		}
+		/* The encoder refuses what the decoder would. */
+		assert_int_equal(fo_encode(m, buf, sizeof(buf), &len),
+		    cases[i].want);
+		if (cases[i].want != FO_OK)
+			continue;
+		/* In place: d->data points into buf. */
+		assert_int_equal(fo_decode(buf, len, 4096, d), FO_OK);
+		assert_msg_equal(m, d);
+	}
+	free(m);
+	free(d);
+}
+
+static void
+cfg_id_size_and_largest_part(void **state)
+{
+	struct fo_msg	*m = new_msg(), *d = new_msg();
+	static uint8_t	 buf[FO_DGRAM_MAX];
+	static uint8_t	 data[FO_CFG_CHUNK_MAX];
+	size_t		 len;
+
+	(void)state;
+	/* The largest part of the largest text goes in one datagram. */
+	cfg_msg(m, FO_CFG_RPL, FO_CFG_MAX - FO_CFG_CHUNK_MAX);
+	m->cfg_size = FO_CFG_MAX;
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)i;
+	m->data = data;
+	m->data_len = FO_CFG_CHUNK_MAX;
+	m->present |= B(CFG_DATA);
+	assert_int_equal(fo_encode(m, buf, sizeof(buf), &len), FO_OK);
+	assert_int_equal(fo_decode(buf, len, 4096, d), FO_OK);
+	assert_msg_equal(m, d);
+	/* The data points into the datagram, not at the sender's copy. */
+	assert_true(d->data >= buf && d->data < buf + len);
+	/* An empty text, or one over FO_CFG_MAX, is no configuration. */
+	m->cfg_size = 0;
+	assert_int_equal(fo_encode(m, buf, sizeof(buf), &len), FO_ERR_VALUE);
+	m->cfg_size = FO_CFG_MAX + 1;
+	assert_int_equal(fo_encode(m, buf, sizeof(buf), &len), FO_ERR_VALUE);
+	/* A POLL_RPL may announce the configuration; a POLL may not. */
+	wb_start(1, FO_POLL, 0);
+	wb_tlvs(B(VERSIONS) | B(CLOCK));
+	wb_tlv_hex(FO_TLV_CFG_ID, sample[FO_TLV_CFG_ID]);
+	wb_finish();
+	assert_int_equal(wb_decode(4096, d), FO_ERR_TLV_NOT_ALLOWED);
+	/* A CFG_DATA without its bytes is caught by the framing. */
+	wb_start(1, FO_CFG_RPL, FO_FLAG_FROM_PRIMARY);
+	wb_tlvs(B(CFG_ID) | B(OFFSET));
+	wb_u16(FO_TLV_CFG_DATA);
+	wb_u16(200);
+	wb_put(data, 10);
+	wb_finish();
+	assert_int_equal(wb_decode(4096, d), FO_ERR_TLV_TRUNC);
+	free(m);
+	free(d);
 }
 
 int
@@ -2108,6 +2256,8 @@ main(void)
 		cmocka_unit_test(add_digest_checks_subnet),
 		cmocka_unit_test(bind_upd_carries_lease_records),
 		cmocka_unit_test(primary_id_is_fnv1a_case_folded),
+		cmocka_unit_test(cfg_parts_inside_the_text),
+		cmocka_unit_test(cfg_id_size_and_largest_part),
 		cmocka_unit_test(names_are_stable),
 	};
 
