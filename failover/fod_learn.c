@@ -38,6 +38,7 @@
 
 #include "cfg_render.h"
 #include "fo_digest.h"
+#include "optval.h"
 #include "fod.h"
 #include "fod_snmp.h"
 
@@ -274,6 +275,54 @@ first_missing(const char *a, const char *b, size_t *len)
 	return NULL;
 }
 
+static int
+hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	return -1;
+}
+
+/*
+ * A line of the subnet's canonical form as an administrator writes it:
+ * an option ("LEVEL.opt=SPACE.CODE[!]=HEX") by its name and value in
+ * c's definitions ("LEVEL Option.domain-name = a.test"), anything else
+ * as it is.
+ */
+static void
+readable(const struct config *c, const char *line, size_t n,
+    struct strbuf *out)
+{
+	const char *opt = memmem(line, n, ".opt=", 5), *eq;
+	const struct optdef *d;
+	unsigned sp, code;
+	uint8_t	 v[OPTVAL_MAX];
+	char	 text[2 * OPTVAL_MAX];
+	size_t	 len = 0;
+	int	 k;
+
+	if (opt == NULL || sscanf(opt + 5, "%u.%u", &sp, &code) != 2 ||
+	    (eq = memchr(opt + 5, '=', n - (size_t)(opt + 5 - line))) == NULL ||
+	    (d = optdef_by_code(&c->optdefs, sp, code)) == NULL)
+		goto raw;
+	for (const char *h = eq + 1; h + 1 < line + n && len < sizeof(v);
+	    h += 2) {
+		if (hexval(h[0]) < 0 || hexval(h[1]) < 0)
+			goto raw;
+		v[len++] = (uint8_t)(hexval(h[0]) << 4 | hexval(h[1]));
+	}
+	if ((k = optval_format(d->type, v, len, text, sizeof(text))) < 0 ||
+	    (size_t)k >= sizeof(text))
+		goto raw;
+	sb_printf(out, "%.*s Option.%s = %s%s", (int)(opt - line), line,
+	    d->name, text, eq[-1] == '!' ? " (AlwaysSend)" : "");
+	return;
+raw:
+	sb_printf(out, "%.*s", (int)n, line);
+}
+
 /* One subnet on both sides: its first differing lines, each side's. */
 static void
 account_subnet(const struct config *mine, const struct cfg_subnet *a,
@@ -288,9 +337,16 @@ account_subnet(const struct config *mine, const struct cfg_subnet *a,
 		x = first_missing(ca, cb, &lx);
 		y = first_missing(cb, ca, &ly);
 		fod_fmt_addr(a->network, n, sizeof(n));
-		sb_printf(out, "%s%s/%u: here %.*s, primary %.*s",
-		    out->len ? "; " : "", n, a->prefix, (int)lx,
-		    x != NULL ? x : "", (int)ly, y != NULL ? y : "");
+		sb_printf(out, "%s%s/%u: %s", out->len ? "; " : "", n,
+		    a->prefix, x == NULL ? "" : y == NULL ? "only here: " :
+		    "here ");
+		if (x != NULL)
+			readable(mine, x, lx, out);
+		if (y != NULL) {
+			sb_puts(out, x == NULL ? "only on the primary: " :
+			    ", primary ");
+			readable(theirs, y, ly, out);
+		}
 	}
 	free(ca);
 	free(cb);

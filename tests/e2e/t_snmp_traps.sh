@@ -109,6 +109,9 @@ grep -q 'subnet load (127.16.0.0/16) is defined differently on the primary' <<<"
 grep -q "failover.ini differs from the primary's configuration: 127.16.0.0/16: here lease=7200, primary lease=3600" <<<"$m" ||
     fail "no account of the difference in: $m"
 ok "reasons name SyncBindingBufSize (2048/1024), subnet load, and what differs (lease 7200/3600)"
+assert "status says failover.ini differs, and what ($(fo_field config.differs))" \
+    test "$(fo_field config.state)/$(fo_field config.differs)" = \
+    "differs/127.16.0.0/16: here lease=7200, primary lease=3600"
 polls=$(fo_field polls_answered)
 wait_for 10 "[ \$(fo_field polls_answered) -ge $((polls + 4)) ]" ||
     fail "polls not answered"
