@@ -645,7 +645,8 @@ scope_defaults(void **state)
 	config_free(&cfg);
 }
 
-/* 5,000 reservations render and load back. */
+/* Many reservations render and load back. */
+#define NHOSTS	500
 static void
 many_hosts(void **state)
 {
@@ -659,7 +660,10 @@ many_hosts(void **state)
 	sb_puts(&ini, "[server]\nName = b1\nServerAddress = 192.0.2.10\n"
 	    "[subnet:big]\nSubnet = 10.0.0.0/16\n"
 	    "Range = 10.0.200.1-10.0.200.100\n");
-	for (int i = 0; i < 5000; i++)
+	/* 500: the INI library's table makes a load quadratic in keys,
+	 * which the sanitizer build multiplies (bench/README.md, learn.sh);
+	 * t_fo_learn carries 3,000 through the daemons. */
+	for (int i = 0; i < NHOSTS; i++)
 		sb_printf(&ini, "[host:h%d]\nHardwareAddress = "
 		    "02:00:00:00:%02x:%02x\nAddress = 10.0.%d.%d\n"
 		    "Hostname = h%d\nOption.tftp-server-name = t%d.test\n", i,
@@ -667,14 +671,14 @@ many_hosts(void **state)
 	load_primary(write_ini(ini.buf), &cfg);
 	text = render(&cfg, NULL, NULL);
 	load_scope(text, &back);
-	assert_int_equal(back.nhosts, 5000);
-	h = &back.hosts[4321];
-	assert_string_equal(h->name, "h4321");
+	assert_int_equal(back.nhosts, NHOSTS);
+	h = &back.hosts[487];
+	assert_string_equal(h->name, "h487");
 	assert_int_equal(h->hlen, 6);
-	assert_memory_equal(h->hwaddr, "\x02\x00\x00\x00\x10\xe1", 6);
-	assert_int_equal(h->addr, A("10.0.22.122"));
-	assert_string_equal(h->hostname, "h4321");
-	host_same(&cfg, &cfg.hosts[4321], &back, h);
+	assert_memory_equal(h->hwaddr, "\x02\x00\x00\x00\x01\xe7", 6);
+	assert_int_equal(h->addr, A("10.0.3.88"));
+	assert_string_equal(h->hostname, "h487");
+	host_same(&cfg, &cfg.hosts[487], &back, h);
 	subnet_same(&cfg, &cfg.subnets[0], &back, &back.subnets[0]);
 	free(text);
 	config_free(&back);
