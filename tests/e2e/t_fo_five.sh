@@ -84,11 +84,7 @@ same_addresses() { [ -z "$(comm -23 <(sort -u "$1") <(sort -u "$2"))" ]; }
 # ------------------------------------------------------------ set-up
 ns_add "$FO_NS"
 nsx "$FO_NS" ip addr add "$F_ADDR/8" dev lo || fail "addr"
-mkdir -p "$T/f"
-for i in $(seq 1 $N); do
-	mkdir -p "$T/p$i"
-	(umask 077; openssl rand -hex 32 >"$T/branch$i.key") || fail "key"
-done
+fo_many_dirs "$N"
 fo_many_write_configs "$N"
 for i in $(seq 1 $N); do pi_start "$i"; done
 for i in $(seq 1 $N); do

@@ -118,11 +118,7 @@ capture_end() {
 # ------------------------------------------------------------ set-up
 ns_add "$FO_NS"
 nsx "$FO_NS" ip addr add "$F_ADDR/8" dev lo || fail "addr"
-mkdir -p "$T/f"
-for i in $(seq 1 $N); do
-	mkdir -p "$T/p$i"
-	(umask 077; openssl rand -hex 32 >"$T/branch$i.key") || fail "key"
-done
+fo_many_dirs "$N"
 # failover.ini: no [subnet:], no [host:], nothing of the primaries' scope.
 FO_MANY_LEARN=1 fo_many_write_configs "$N"
 assert "failover.ini names no subnet or reservation" \

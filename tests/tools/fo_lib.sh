@@ -401,6 +401,16 @@ states() {
 	for i in $(seq 1 "$N"); do s="$s $i:$(b "$i" state)"; done
 	echo "$s"
 }
+# fo_many_dirs N: the failover's and N primaries' directories, and a key
+# per primary ($T/branchI.key).
+fo_many_dirs() {
+	local i
+	mkdir -p "$T/f"
+	for i in $(seq 1 "$1"); do
+		mkdir -p "$T/p$i"
+		(umask 077; openssl rand -hex 32 >"$T/branch$i.key") || fail "key"
+	done
+}
 # pi_start I: primary I started, answering its control socket.
 pi_start() {
 	local i=$1
