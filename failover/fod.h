@@ -389,11 +389,11 @@ struct fod_serve {
 #define FOD_FETCH_STALLS	5	/* retry intervals without progress */
 #define FOD_FETCH_RETRY_MIN	1.0	/* seconds, at least */
 
-struct fod_fetch_counters {
+struct fod_fetch_status {
 	uint64_t	 fetches, completed, failed, restarts, parts;
 	bool		 heard;		/* the primary announced heard_sha */
 	uint8_t		 heard_sha[FO_SHA256_LEN];
-	bool		 fetching;
+	bool		 fetching;	/* parts outstanding */
 };
 
 struct fod_fetch {
@@ -402,7 +402,6 @@ struct fod_fetch {
 	uint8_t		 serving_sha[FO_SHA256_LEN];
 	bool		 have;		/* we hold (or refused) have_sha */
 	uint8_t		 have_sha[FO_SHA256_LEN];
-	bool		 active;	/* parts outstanding */
 	uint32_t	 size;		/* of the text being fetched */
 	uint8_t		 sha[FO_SHA256_LEN];
 	struct fq_item	*item;		/* FQ_LEARNT: the text, in buf */
@@ -412,7 +411,7 @@ struct fod_fetch {
 	bool		 progress;	/* a part since the last retry */
 	double		 started;
 	ev_timer	 retry_w;
-	struct fod_fetch_counters ctr;
+	struct fod_fetch_status st;
 };
 
 /* fod_approve.c: BIND_REQs of the primary. */
@@ -460,7 +459,7 @@ struct fod_snap {
 	struct fod_sync_counters sync;
 	struct fod_handback_status handback;
 	struct fod_approve_counters approve;
-	struct fod_fetch_counters fetch;
+	struct fod_fetch_status fetch;
 	struct fod_serve_counters serve;
 	struct engine_counters eng;
 	struct dhcp_reply_stats replies;

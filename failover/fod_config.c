@@ -811,6 +811,19 @@ host_placed(struct load *ld, size_t h)
  * (only hosts inside its subnets, so the host checks below do not
  * repeat host_placed()'s message).
  */
+/* What every view holds of the failover's own file, whatever the source
+ * of its subnets: the path, [server] with the primary's
+ * TakeoverPingCheck, [snmp]. */
+static void
+view_base(const struct fod_config *cfg, const struct cfg_fo_primary *p,
+    struct config *v)
+{
+	snprintf(v->path, sizeof(v->path), "%s", cfg->path);
+	v->server = cfg->server;
+	v->server.ping_before_assign = p->policy.takeover_ping_check;
+	v->snmp = cfg->snmp;
+}
+
 static int
 build_view(struct load *ld, size_t pi, const bool *placed)
 {
@@ -819,10 +832,7 @@ build_view(struct load *ld, size_t pi, const bool *placed)
 	struct config *v = &p->view;
 	size_t	 ns = 0, nh = 0;
 
-	snprintf(v->path, sizeof(v->path), "%s", cfg->path);
-	v->server = cfg->server;
-	v->server.ping_before_assign = p->policy.takeover_ping_check;
-	v->snmp = cfg->snmp;
+	view_base(cfg, p, v);
 	for (size_t j = 0; j < ld->nsub; j++)
 		ns += ld->sub_owner[j] == pi;
 	for (size_t j = 0; j < ld->nhost; j++)
@@ -1134,22 +1144,18 @@ fod_config_dup(const struct fod_config *src, struct fod_config *dst)
 }
 
 /*
- * As build_view() does for explicit sections: the [server] values with
- * this primary's TakeoverPingCheck, [snmp], and the subnets' SafePeriod
- * from its policy (the primary's own SafePeriod is not sent: only the
+ * The view_base() of any view, and the subnets' SafePeriod from this
+ * primary's policy (the primary's own SafePeriod is not sent: only the
  * failover acts on it).  FailoverShare is the primary's: both servers
  * must agree on the very addresses of the share.
  */
-int
+void
 fod_config_learnt_view(const struct fod_config *cfg,
     const struct cfg_fo_primary *p, struct config *scope, struct config *view)
 {
 	*view = *scope;
 	memset(scope, 0, sizeof(*scope));
-	snprintf(view->path, sizeof(view->path), "%s", cfg->path);
-	view->server = cfg->server;
-	view->server.ping_before_assign = p->policy.takeover_ping_check;
-	view->snmp = cfg->snmp;
+	view_base(cfg, p, view);
 	memset(&view->failover, 0, sizeof(view->failover));
 	for (size_t i = 0; i < view->nsubnets; i++) {
 		struct cfg_subnet *sn = &view->subnets[i];
@@ -1162,5 +1168,4 @@ fod_config_learnt_view(const struct fod_config *cfg,
 	for (size_t i = 0; i < view->nhosts; i++)
 		snprintf(view->hosts[i].primary, sizeof(view->hosts[i].primary),
 		    "%s", p->name);
-	return 0;
 }

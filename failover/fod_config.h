@@ -133,8 +133,8 @@ int	fod_config_view_dup(const struct config *view, struct config *out);
 int	fod_config_dup(const struct fod_config *src, struct fod_config *dst);
 /* The view of a primary that learns its configuration, from the scope
  * it sent (moved into the view): [server] values as for any view,
- * SafePeriod from its policy.  0, or -1 out of memory. */
-int	fod_config_learnt_view(const struct fod_config *cfg,
+ * SafePeriod from its policy. */
+void	fod_config_learnt_view(const struct fod_config *cfg,
 	    const struct cfg_fo_primary *p, struct config *scope,
 	    struct config *view);
 /*

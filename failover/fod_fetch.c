@@ -19,10 +19,10 @@
  * cut a start-up sync or a hand-back short.  It waits (tick) otherwise.
  */
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fo_digest.h"
 #include "fod.h"
 
 enum { PART_WANTED = 0, PART_ASKED, PART_GOT };
@@ -34,8 +34,7 @@ fetch_end(struct fod_fetch *f)
 	free(f->parts);
 	f->item = NULL;
 	f->parts = NULL;
-	f->active = false;
-	f->ctr.fetching = false;
+	f->st.fetching = false;
 }
 
 static void
@@ -84,15 +83,14 @@ begin(struct fod_peer *p, uint32_t size, const uint8_t sha[FO_SHA256_LEN])
 		fetch_end(f);
 		return;
 	}
-	f->active = true;
-	f->ctr.fetching = true;
+	f->st.fetching = true;
 	f->size = size;
 	memcpy(f->sha, sha, FO_SHA256_LEN);
 	f->next = f->inflight = f->got = 0;
 	f->stalls = 0;
 	f->progress = false;
 	f->started = ev_now(p->loop);
-	f->ctr.fetches++;
+	f->st.fetches++;
 	fill_window(p);
 	ev_timer_again(p->loop, &f->retry_w);
 }
@@ -104,11 +102,11 @@ fod_fetch_announced(struct fod_peer *p, const struct fo_msg *m)
 
 	if (!FO_HAS(m, FO_TLV_CFG_ID))
 		return;
-	f->ctr.heard = true;
-	memcpy(f->ctr.heard_sha, m->cfg_sha, FO_SHA256_LEN);
+	f->st.heard = true;
+	memcpy(f->st.heard_sha, m->cfg_sha, FO_SHA256_LEN);
 	if (f->have && memcmp(m->cfg_sha, f->have_sha, FO_SHA256_LEN) == 0)
 		return;		/* the one we hold (or refused) */
-	if ((f->active || f->item != NULL) &&
+	if ((f->st.fetching || f->item != NULL) &&
 	    memcmp(m->cfg_sha, f->sha, FO_SHA256_LEN) == 0)
 		return;		/* being fetched, or waiting to be handed */
 	begin(p, m->cfg_size, m->cfg_sha);
@@ -120,23 +118,21 @@ complete(struct fod_peer *p)
 {
 	struct fod_fetch *f = &p->fetch;
 	uint8_t		 sha[FO_SHA256_LEN];
-	unsigned int	 dlen = 0;
 
 	ev_timer_stop(p->loop, &f->retry_w);
 	free(f->parts);
 	f->parts = NULL;
-	f->active = false;
-	f->ctr.fetching = false;
-	if (EVP_Digest(f->item->buf, f->size, sha, &dlen, EVP_sha256(),
-	    NULL) != 1 || CRYPTO_memcmp(sha, f->sha, sizeof(sha)) != 0) {
+	f->st.fetching = false;
+	if (fo_sha256(f->item->buf, f->size, sha) < 0 ||
+	    CRYPTO_memcmp(sha, f->sha, sizeof(sha)) != 0) {
 		log_err("primary=%s: the configuration received does not "
 		    "match its SHA-256; fetching it again at the next "
 		    "announcement", p->name);
-		f->ctr.failed++;
+		f->st.failed++;
 		fetch_end(f);
 		return;
 	}
-	f->ctr.completed++;
+	f->st.completed++;
 	log_info("primary=%s: configuration received (%u bytes in %zu "
 	    "part%s, %.3f s)", p->name, f->size, f->nparts,
 	    f->nparts == 1 ? "" : "s", ev_now(p->loop) - f->started);
@@ -149,12 +145,12 @@ fod_fetch_on_rpl(struct fod_peer *p, const struct fo_msg *m)
 	struct fod_fetch *f = &p->fetch;
 	size_t		 k, want;
 
-	if (!f->active || m->cfg_size != f->size ||
+	if (!f->st.fetching || m->cfg_size != f->size ||
 	    memcmp(m->cfg_sha, f->sha, FO_SHA256_LEN) != 0) {
 		/* The primary offers another text now: fetch that one. */
-		if (f->active && FO_HAS(m, FO_TLV_RESULT) &&
+		if (f->st.fetching && FO_HAS(m, FO_TLV_RESULT) &&
 		    m->result == FO_RESULT_CFG_CHANGED) {
-			f->ctr.restarts++;
+			f->st.restarts++;
 			fod_fetch_announced(p, m);
 		}
 		return;
@@ -173,7 +169,7 @@ fod_fetch_on_rpl(struct fod_peer *p, const struct fo_msg *m)
 	f->got++;
 	f->inflight--;
 	f->progress = true;
-	f->ctr.parts++;
+	f->st.parts++;
 	if (f->got == f->nparts)
 		complete(p);
 	else
@@ -193,7 +189,7 @@ retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	if (!f->active) {
+	if (!f->st.fetching) {
 		ev_timer_stop(p->loop, w);
 		return;
 	}
@@ -206,7 +202,7 @@ retry_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		log_warn("primary=%s: configuration fetch gave up after %zu "
 		    "of %zu parts; trying again at its next announcement",
 		    p->name, f->got, f->nparts);
-		f->ctr.failed++;
+		f->st.failed++;
 		ev_timer_stop(p->loop, w);
 		fetch_end(f);
 		return;
@@ -222,7 +218,7 @@ fod_fetch_tick(struct fod_peer *p)
 	struct fod_fetch *f = &p->fetch;
 	enum fod_state	 st = p->act.fsm.state;
 
-	if (f->active || f->item == NULL)
+	if (f->st.fetching || f->item == NULL)
 		return;
 	if (st != FOD_MONITORING && st != FOD_TAKEOVER && st != FOD_STOPPED)
 		return;
@@ -243,10 +239,10 @@ fod_fetch_pending(const struct fod_peer *p)
 
 	if (!f->learns)
 		return false;
-	if (f->active || f->item != NULL)
+	if (f->st.fetching || f->item != NULL)
 		return true;
-	return f->ctr.heard && (!f->serving ||
-	    memcmp(f->ctr.heard_sha, f->serving_sha, FO_SHA256_LEN) != 0);
+	return f->st.heard && (!f->serving ||
+	    memcmp(f->st.heard_sha, f->serving_sha, FO_SHA256_LEN) != 0);
 }
 
 void

@@ -29,7 +29,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,16 +54,6 @@ learnt_path(const struct fod_config *cfg, const char *name, bool fresh,
 	    LEARNT_DIR, name, fresh ? ".new" : "");
 
 	return n < 0 || (size_t)n >= len ? -1 : 0;
-}
-
-static void
-sha256(const void *data, size_t len, uint8_t out[FO_SHA256_LEN])
-{
-	unsigned int	 dlen = 0;
-
-	if (EVP_Digest(data, len, out, &dlen, EVP_sha256(), NULL) != 1 ||
-	    dlen != FO_SHA256_LEN)
-		memset(out, 0, FO_SHA256_LEN);
 }
 
 static void
@@ -108,7 +97,7 @@ stored_read(const char *path, struct cfg_fo_learnt *l, struct strbuf *text,
 	    text->len + n <= FO_CFG_MAX)
 		sb_append(text, buf, n);
 	fclose(fp);
-	sha256(text->buf, text->len, sha);
+	(void)fo_sha256(text->buf, text->len, sha);
 	hex(sha, sizeof(sha), shahex);
 	if (text->failed || text->len != l->size ||
 	    strcmp(shahex, want) != 0) {
@@ -121,15 +110,24 @@ stored_read(const char *path, struct cfg_fo_learnt *l, struct strbuf *text,
 	return 0;
 }
 
+/* The directory a path is in (the path itself when it has no '/'). */
+static void
+parent_dir(const char *path, char dir[LEARNT_PATH_MAX])
+{
+	char	*slash;
+
+	snprintf(dir, LEARNT_PATH_MAX, "%s", path);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+}
+
 static int
 fsync_dir(const char *path)
 {
-	char	 dir[LEARNT_PATH_MAX], *slash;
+	char	 dir[LEARNT_PATH_MAX];
 	int	 fd, rc;
 
-	snprintf(dir, sizeof(dir), "%s", path);
-	if ((slash = strrchr(dir, '/')) != NULL)
-		*slash = '\0';
+	parent_dir(path, dir);
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY)) < 0)
 		return -1;
 	rc = fsync(fd);
@@ -142,13 +140,11 @@ static int
 stored_write(const char *path, const char *name, const struct cfg_fo_learnt *l,
     const uint8_t *text, size_t len)
 {
-	char	 shahex[2 * FO_SHA256_LEN + 1], dir[LEARNT_PATH_MAX], *slash;
+	char	 shahex[2 * FO_SHA256_LEN + 1], dir[LEARNT_PATH_MAX];
 	FILE	*fp;
 	int	 e;
 
-	snprintf(dir, sizeof(dir), "%s", path);
-	if ((slash = strrchr(dir, '/')) != NULL)
-		*slash = '\0';
+	parent_dir(path, dir);
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return -1;
 	if ((fp = fopen(path, "w")) == NULL)
@@ -507,7 +503,7 @@ check_and_store(struct fod *fod, struct fod_peer *p, struct cfg_fo_primary *pc,
 	l.generation++;
 	l.at = fod_wallclock();
 	l.size = (uint32_t)it->len;
-	sha256(it->buf, it->len, l.sha);
+	(void)fo_sha256(it->buf, it->len, l.sha);
 	if (learnt_path(&fod->cfg, p->name, true, fresh, sizeof(fresh)) < 0 ||
 	    learnt_path(&fod->cfg, p->name, false, path, sizeof(path)) < 0 ||
 	    stored_write(fresh, p->name, &l, it->buf, it->len) < 0) {

@@ -134,7 +134,7 @@ publish_copy(struct fod_peer *p, struct fod_snap *s,
 	s->sync = p->sync.ctr;
 	s->handback = p->handback.st;
 	s->approve = p->approve.ctr;
-	s->fetch = p->fetch.ctr;
+	s->fetch = p->fetch.st;
 	s->serve = p->serve.ctr;
 	s->eng = p->serve.eng.ctr;
 	s->replies = p->serve.rstats;

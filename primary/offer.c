@@ -8,11 +8,12 @@
  * CfgReq a copy of at most one part: the failover asks only when the
  * SHA-256 it holds differs from the one announced.
  */
-#include <openssl/evp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cfg_render.h"
+#include "fo_digest.h"
 #include "offer.h"
 #include "server_int.h"
 
@@ -38,14 +39,12 @@ offer_render(struct server *srv, struct offer *o)
 {
 	struct strbuf	 t;
 	uint8_t		 sha[FO_SHA256_LEN];
-	unsigned int	 dlen = 0;
 	bool		 changed;
 
 	sb_init(&t);
 	if (cfg_render_scope(&srv->cfg, NULL, NULL, &t) < 0 || t.failed ||
-	    t.len == 0 ||
-	    t.len > FO_CFG_MAX || EVP_Digest(t.buf, t.len, sha, &dlen,
-	    EVP_sha256(), NULL) != 1 || dlen != FO_SHA256_LEN) {
+	    t.len == 0 || t.len > FO_CFG_MAX ||
+	    fo_sha256(t.buf, t.len, sha) < 0) {
 		log_err("failover: cannot render this configuration for the "
 		    "failover (%zu bytes; at most %u); it keeps the one it "
 		    "has", t.len, FO_CFG_MAX);

@@ -265,13 +265,24 @@ fo_subnet_canon(const struct config *cfg, const struct cfg_subnet *sn,
 }
 
 int
+fo_sha256(const void *data, size_t len, uint8_t out[FO_SHA256_LEN])
+{
+	unsigned int dlen = 0;
+
+	if (EVP_Digest(data, len, out, &dlen, EVP_sha256(), NULL) == 1 &&
+	    dlen == FO_SHA256_LEN)
+		return 0;
+	memset(out, 0, FO_SHA256_LEN);
+	return -1;
+}
+
+int
 fo_subnet_digest(const struct config *cfg, const struct cfg_subnet *sn,
     uint8_t out[FO_SHA256_LEN])
 {
 	char	 small[2048], *text = small;
 	size_t	 need;
-	unsigned int dlen = 0;
-	int	 rc = -1;
+	int	 rc;
 
 	memset(out, 0, FO_SHA256_LEN);
 	need = fo_subnet_canon(cfg, sn, small, sizeof(small));
@@ -280,11 +291,7 @@ fo_subnet_digest(const struct config *cfg, const struct cfg_subnet *sn,
 			return -1;
 		fo_subnet_canon(cfg, sn, text, need + 1);
 	}
-	if (EVP_Digest(text, need, out, &dlen, EVP_sha256(), NULL) == 1 &&
-	    dlen == FO_SHA256_LEN)
-		rc = 0;
-	else
-		memset(out, 0, FO_SHA256_LEN);
+	rc = fo_sha256(text, need, out);
 	if (text != small)
 		free(text);
 	return rc;

@@ -41,6 +41,12 @@
 size_t	fo_subnet_canon(const struct config *cfg, const struct cfg_subnet *sn,
 	    char *buf, size_t len);
 
+/*
+ * SHA-256 of len bytes: what a DIGEST and a CFG_ID carry.  Returns 0, or
+ * -1 on libcrypto failure (out is then zeroed).
+ */
+int	fo_sha256(const void *data, size_t len, uint8_t out[FO_SHA256_LEN]);
+
 /* SHA-256 of fo_subnet_canon()'s text.  Returns 0, -1 on libcrypto or
  * allocation failure (out is then zeroed). */
 int	fo_subnet_digest(const struct config *cfg, const struct cfg_subnet *sn,

@@ -560,6 +560,31 @@ pair_teardown(struct pair *pr)
 	pr->dir[0] = '\0';
 }
 
+struct pair *
+pair_new(const struct pair_opts *o)
+{
+	struct pair *pr = calloc(1, sizeof(*pr));
+	struct pair_opts def;
+
+	if (pr == NULL)
+		return NULL;
+	if (o == NULL) {
+		pair_opts_default(&def);
+		o = &def;
+	}
+	pair_setup(pr, o);
+	return pr;
+}
+
+void
+pair_free(struct pair *pr)
+{
+	if (pr == NULL)
+		return;
+	pair_teardown(pr);
+	free(pr);
+}
+
 /* ------------------------------------------------------ looking in */
 
 struct fod_peer *

@@ -134,6 +134,10 @@ void		 pair_opts_default(struct pair_opts *);
 void		 pair_setup(struct pair *, const struct pair_opts *);
 /* Both daemons stopped, sockets closed, the directory removed. */
 void		 pair_teardown(struct pair *);
+/* The same on a pair of its own (o NULL: pair_opts_default), for a
+ * test's setup and teardown; NULL when out of memory. */
+struct pair	*pair_new(const struct pair_opts *);
+void		 pair_free(struct pair *);
 
 /* server_new on the primary's state directory (a restart keeps it). */
 void		 pair_start_primary(struct pair *);

@@ -24,24 +24,13 @@
 static int
 setup(void **state)
 {
-	struct pair *pr = calloc(1, sizeof(*pr));
-	struct pair_opts o;
-
-	if (pr == NULL)
-		return -1;
-	pair_opts_default(&o);
-	pair_setup(pr, &o);
-	*state = pr;
-	return 0;
+	return (*state = pair_new(NULL)) != NULL ? 0 : -1;
 }
 
 static int
 teardown(void **state)
 {
-	struct pair *pr = *state;
-
-	pair_teardown(pr);
-	free(pr);
+	pair_free(*state);
 	return 0;
 }
 
@@ -82,15 +71,15 @@ offered_text_is_fetched_and_matches(void **state)
 	assert_memory_equal(learnt(pr)->sha, o->sha, sizeof(o->sha));
 	assert_true(o->requests >= 1);
 	assert_int_equal(o->bytes_sent, o->text.len);
-	assert_int_equal(pair_fpeer(pr)->fetch.ctr.completed, 1);
-	assert_int_equal(pair_fpeer(pr)->fetch.ctr.failed, 0);
+	assert_int_equal(pair_fpeer(pr)->fetch.st.completed, 1);
+	assert_int_equal(pair_fpeer(pr)->fetch.st.failed, 0);
 	assert_string_equal(learnt(pr)->differs, "");
 	assert_string_equal(learnt(pr)->refused, "");
 	print_message("fetched %u bytes in %.2f virtual s\n",
 	    learnt(pr)->size, pair_elapsed() - t0);
 	/* Polls go on; nothing is fetched again. */
 	pair_step(pr, 3 * pr->o.poll_delay);
-	assert_int_equal(pair_fpeer(pr)->fetch.ctr.fetches, 1);
+	assert_int_equal(pair_fpeer(pr)->fetch.st.fetches, 1);
 }
 
 /*
@@ -122,7 +111,7 @@ changed_text_is_fetched_and_compared(void **state)
 	/* The option by its name and value, as the file writes it. */
 	assert_string_equal(learnt(pr)->differs, "127.78.0.0/16: only on the "
 	    "primary: subnet Option.domain-name = changed.example.test");
-	assert_int_equal(pair_fpeer(pr)->fetch.ctr.completed, 2);
+	assert_int_equal(pair_fpeer(pr)->fetch.st.completed, 2);
 }
 
 int

@@ -28,25 +28,14 @@
 static int
 setup(void **state)
 {
-	struct pair *pr = calloc(1, sizeof(*pr));
-	struct pair_opts o;
-
-	if (pr == NULL)
-		return -1;
-	pair_opts_default(&o);
-	pair_setup(pr, &o);
-	*state = pr;
-	return 0;
+	return (*state = pair_new(NULL)) != NULL ? 0 : -1;
 }
 
 static int
 teardown(void **state)
 {
-	struct pair *pr = *state;
-
 	dbfault_set(NULL);
-	pair_teardown(pr);
-	free(pr);
+	pair_free(*state);
 	return 0;
 }
 

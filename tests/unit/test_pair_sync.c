@@ -29,16 +29,11 @@
 static int
 setup_with(void **state, bool critical)
 {
-	struct pair *pr = calloc(1, sizeof(*pr));
 	struct pair_opts o;
 
-	if (pr == NULL)
-		return -1;
 	pair_opts_default(&o);
 	o.sync_fail_critical = critical;
-	pair_setup(pr, &o);
-	*state = pr;
-	return 0;
+	return (*state = pair_new(&o)) != NULL ? 0 : -1;
 }
 
 static int
@@ -56,10 +51,7 @@ setup_critical(void **state)
 static int
 teardown(void **state)
 {
-	struct pair *pr = *state;
-
-	pair_teardown(pr);
-	free(pr);
+	pair_free(*state);
 	return 0;
 }
 
