@@ -373,27 +373,44 @@ client_pool(const struct req *r)
 	return link_pool(r);
 }
 
-/* Option 12 as a record may keep it: a bounded, harmless label. */
+/* Option 12 as a record may keep it (lease.h). */
 static void
 copy_hostname(const struct dhcp_msg *m, char *out, size_t outlen)
 {
 	const uint8_t	*v;
-	size_t		 len, i, n = 0;
+	size_t		 len;
 
 	out[0] = '\0';
-	if ((v = dhcp_opt_get(m, DHO_HOST_NAME, &len)) == NULL)
-		return;
-	for (i = 0; i < len && n + 1 < outlen && v[i] != '\0'; i++) {
-		uint8_t	 ch = v[i];
+	if ((v = dhcp_opt_get(m, DHO_HOST_NAME, &len)) != NULL)
+		lease_hostname_clean(v, len, out, outlen);
+}
 
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' ||
-		    ch == '_')
-			out[n++] = (char)ch;
-		else
-			out[n++] = '_';
-	}
-	out[n] = '\0';
+/* One option 82 sub-option, cut to what a record keeps. */
+static uint8_t
+copy_subopt(const uint8_t *v, size_t len, uint8_t code, uint8_t *out)
+{
+	const uint8_t	*sv;
+	size_t		 n;
+
+	if (v == NULL || (sv = dhcp_subopt_get(v, len, code, &n)) == NULL)
+		return 0;
+	if (n > LEASE_RELAY_ID_MAX)
+		n = LEASE_RELAY_ID_MAX;
+	memcpy(out, sv, n);
+	return (uint8_t)n;
+}
+
+/* Where the request came from, kept with the binding it makes. */
+static void
+copy_relay(const struct dhcp_msg *m, struct lease_relay *r)
+{
+	const uint8_t	*v;
+	size_t		 len = 0;
+
+	r->giaddr = m->giaddr;
+	v = dhcp_opt_get(m, DHO_RELAY_AGENT_INFO, &len);
+	r->circuit_len = copy_subopt(v, len, 1, r->circuit_id);
+	r->remote_len = copy_subopt(v, len, 2, r->remote_id);
 }
 
 static bool
@@ -409,6 +426,9 @@ make_client(struct req *r)
 	c->hlen = m->hlen > DHCP_CHADDR_LEN ? DHCP_CHADDR_LEN : m->hlen;
 	memcpy(c->chaddr, m->chaddr, c->hlen);
 	copy_hostname(m, c->hostname, sizeof(c->hostname));
+	copy_relay(m, &c->relay);
+	c->granted_by = r->e->role == ENGINE_FAILOVER ? LEASE_BY_FAILOVER :
+	    LEASE_BY_PRIMARY;
 	c->classes = classify(r->e->cfg, m);
 	r->have_client = true;
 	return true;
@@ -666,6 +686,8 @@ ask_approval(struct req *r, uint32_t addr, uint32_t lt)
 	memcpy(l->chaddr, r->c.chaddr, sizeof(l->chaddr));
 	l->key = r->c.key;
 	memcpy(l->hostname, r->c.hostname, sizeof(l->hostname));
+	l->granted_by = r->c.granted_by;
+	l->relay = r->c.relay;
 	l->starts = r->in->now;
 	l->cltt = r->in->now;
 	l->ends = r->in->now + (int64_t)lt;

@@ -450,6 +450,8 @@ ent_set_owner(struct pool *p, struct pool_ent *e, const struct pool_client *c,
 	if (c == NULL) {
 		memset(&e->l.key, 0, sizeof(e->l.key));
 		memset(e->l.hostname, 0, sizeof(e->l.hostname));
+		memset(&e->l.relay, 0, sizeof(e->l.relay));
+		e->l.granted_by = LEASE_BY_UNKNOWN;
 		if (!keep_hw) {
 			e->l.htype = e->l.hlen = 0;
 			memset(e->l.chaddr, 0, sizeof(e->l.chaddr));
@@ -465,6 +467,8 @@ ent_set_owner(struct pool *p, struct pool_ent *e, const struct pool_client *c,
 		memcpy(e->l.hostname, c->hostname, sizeof(e->l.hostname));
 		e->l.hostname[sizeof(e->l.hostname) - 1] = '\0';
 	}
+	e->l.granted_by = c->granted_by;
+	e->l.relay = c->relay;
 	ent_hash(p, e);
 }
 

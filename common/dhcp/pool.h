@@ -103,6 +103,9 @@ struct pool_client {
 	uint8_t		hlen;		/* 0..DHCP_CHADDR_LEN */
 	uint8_t		chaddr[DHCP_CHADDR_LEN];
 	char		hostname[LEASE_HOSTNAME_MAX];	/* "" = none */
+	/* Kept with the binding for operators (lease.h). */
+	uint8_t		granted_by;	/* enum lease_origin */
+	struct lease_relay relay;
 	/* Its client classes (classify.h): bit i for cfg->classes[i].
 	 * Decides which class ranges it may take addresses from, and
 	 * whether it may take open ones (top of this file). */

@@ -21,10 +21,24 @@
  *	 57    K  client key bytes
  *	57+K H+1  hostname and its terminating NUL (H < LEASE_HOSTNAME_MAX)
  *
+ * Version 2 is version 1 followed by where the binding came from:
+ *
+ *	  0    4  giaddr
+ *	  4    1  granted_by (enum lease_origin)
+ *	  5    1  circuit-id length C (<= LEASE_RELAY_ID_MAX)
+ *	  6    C  circuit-id
+ *	6+C    1  remote-id length R (<= LEASE_RELAY_ID_MAX)
+ *	7+C    R  remote-id
+ *
+ * A lease with none of these (origin unknown, not relayed) is written as
+ * version 1, so a record a build before version 2 could read stays
+ * readable to it; both versions are read.
+ *
  * The declared body length must match what arrived, so a torn (short) or
  * padded (long) record is rejected before any field is read.  The hostname
- * is the last field and must end exactly at the end of the body with its
- * NUL, which catches an unterminated name and stray bytes after it.
+ * must end with its NUL exactly at the end of the body (version 1) or of
+ * the part before the relay block (version 2), which catches an
+ * unterminated name and stray bytes after it.
  * A later version may append fields; it gets a new version number and
  * this decoder rejects it rather than guess.
  */
@@ -34,7 +48,9 @@
 #include "byteorder.h"
 #include "lease.h"
 
-#define LEASE_REC_VERSION	1
+#define LEASE_REC_V1		1
+#define LEASE_REC_V2		2
+#define LEASE_REC_RELAY_FIXED	7	/* relay block without its ids */
 #define LEASE_REC_HDR		3	/* version + body length */
 #define LEASE_REC_FIXED		57	/* body up to the client key */
 
@@ -47,6 +63,30 @@ static const char *const state_names[LEASE_STATE_COUNT] = {
 	[LEASE_DECLINED] = "declined",
 	[LEASE_CONFLICT] = "conflict",
 };
+
+static const char *const origin_names[LEASE_ORIGIN_COUNT] = {
+	[LEASE_BY_UNKNOWN] = "",
+	[LEASE_BY_PRIMARY] = "primary",
+	[LEASE_BY_FAILOVER] = "failover",
+	[LEASE_BY_IMPORT] = "import",
+};
+
+const char *
+lease_origin_name(enum lease_origin o)
+{
+	if ((unsigned)o >= LEASE_ORIGIN_COUNT)
+		return "";
+	return origin_names[o];
+}
+
+int
+lease_origin_from_name(const char *name)
+{
+	for (int i = 0; i < LEASE_ORIGIN_COUNT; i++)
+		if (strcmp(name, origin_names[i]) == 0)
+			return i;
+	return -1;
+}
 
 const char *
 lease_state_name(enum lease_state s)
@@ -67,6 +107,26 @@ lease_state_from_name(const char *name)
 		if (strcasecmp(name, state_names[i]) == 0)
 			return i;
 	return -1;
+}
+
+void
+lease_hostname_clean(const uint8_t *v, size_t len, char *out, size_t outlen)
+{
+	size_t	 i, n = 0;
+
+	if (outlen == 0)
+		return;
+	for (i = 0; i < len && n + 1 < outlen && v[i] != '\0'; i++) {
+		uint8_t	 ch = v[i];
+
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' ||
+		    ch == '_')
+			out[n++] = (char)ch;
+		else
+			out[n++] = '_';
+	}
+	out[n] = '\0';
 }
 
 /*
@@ -93,18 +153,28 @@ lease_encode(const struct lease *l, uint8_t *out, size_t outcap)
 	size_t	 hn, body, total;
 	uint8_t	*b;
 
+	const struct lease_relay *r = &l->relay;
+	bool	 v2;
+
 	if (l->state >= LEASE_STATE_COUNT || l->hlen > DHCP_CHADDR_LEN ||
-	    l->key.len > DHCP_CLIENT_KEY_MAX)
+	    l->key.len > DHCP_CLIENT_KEY_MAX ||
+	    l->granted_by >= LEASE_ORIGIN_COUNT ||
+	    r->circuit_len > LEASE_RELAY_ID_MAX ||
+	    r->remote_len > LEASE_RELAY_ID_MAX)
 		return 0;
 	hn = strnlen(l->hostname, sizeof(l->hostname));
 	if (hn == sizeof(l->hostname))
 		return 0;		/* unterminated */
+	v2 = l->granted_by != LEASE_BY_UNKNOWN || r->giaddr != 0 ||
+	    r->circuit_len != 0 || r->remote_len != 0;
 	body = LEASE_REC_FIXED + l->key.len + hn + 1;
+	if (v2)
+		body += LEASE_REC_RELAY_FIXED + r->circuit_len + r->remote_len;
 	total = LEASE_REC_HDR + body;
 	if (total > outcap)
 		return 0;
 
-	out[0] = LEASE_REC_VERSION;
+	out[0] = v2 ? LEASE_REC_V2 : LEASE_REC_V1;
 	put_be16(out + 1, (uint16_t)body);
 	b = out + LEASE_REC_HDR;
 	put_be32(b + 0, l->addr);
@@ -118,8 +188,45 @@ lease_encode(const struct lease *l, uint8_t *out, size_t outcap)
 	put_be64(b + 47, l->seq);
 	put_be16(b + 55, l->key.len);
 	memcpy(b + LEASE_REC_FIXED, l->key.bytes, l->key.len);
-	memcpy(b + LEASE_REC_FIXED + l->key.len, l->hostname, hn + 1);
+	b += LEASE_REC_FIXED + l->key.len;
+	memcpy(b, l->hostname, hn + 1);
+	if (v2) {
+		b += hn + 1;
+		put_be32(b, r->giaddr);
+		b[4] = l->granted_by;
+		b[5] = r->circuit_len;
+		memcpy(b + 6, r->circuit_id, r->circuit_len);
+		b += 6 + r->circuit_len;
+		b[0] = r->remote_len;
+		memcpy(b + 1, r->remote_id, r->remote_len);
+	}
 	return total;
+}
+
+/* The version 2 block after the hostname: exactly rest bytes. */
+static bool
+decode_relay(const uint8_t *b, size_t rest, struct lease *out)
+{
+	struct lease_relay *r = &out->relay;
+	size_t	 c, n;
+
+	if (rest < LEASE_REC_RELAY_FIXED)
+		return false;
+	r->giaddr = get_be32(b);
+	out->granted_by = b[4];
+	c = b[5];
+	if (out->granted_by >= LEASE_ORIGIN_COUNT || c > LEASE_RELAY_ID_MAX ||
+	    c > rest - LEASE_REC_RELAY_FIXED)
+		return false;
+	r->circuit_len = (uint8_t)c;
+	memcpy(r->circuit_id, b + 6, c);
+	n = b[6 + c];
+	if (n > LEASE_RELAY_ID_MAX ||
+	    n != rest - LEASE_REC_RELAY_FIXED - c)
+		return false;
+	r->remote_len = (uint8_t)n;
+	memcpy(r->remote_id, b + 7 + c, n);
+	return true;
 }
 
 bool
@@ -128,7 +235,8 @@ lease_decode(const uint8_t *buf, size_t len, struct lease *out)
 	const uint8_t	*b, *nul;
 	size_t		 body, klen, rest;
 
-	if (len < LEASE_REC_HDR || buf[0] != LEASE_REC_VERSION)
+	if (len < LEASE_REC_HDR ||
+	    (buf[0] != LEASE_REC_V1 && buf[0] != LEASE_REC_V2))
 		return false;
 	body = get_be16(buf + 1);
 	if (body != len - LEASE_REC_HDR || body < LEASE_REC_FIXED)
@@ -158,11 +266,16 @@ lease_decode(const uint8_t *buf, size_t len, struct lease *out)
 
 	b += LEASE_REC_FIXED + klen;
 	rest -= klen;
-	if (rest == 0 || rest > sizeof(out->hostname))
+	if (rest == 0)
 		return false;
-	nul = memchr(b, '\0', rest);
-	if (nul == NULL || (size_t)(nul - b) != rest - 1)
-		return false;		/* unterminated, or bytes after it */
-	memcpy(out->hostname, b, rest);
-	return true;
+	nul = memchr(b, '\0', rest < sizeof(out->hostname) ? rest :
+	    sizeof(out->hostname));
+	if (nul == NULL)
+		return false;		/* unterminated or too long */
+	memcpy(out->hostname, b, (size_t)(nul - b) + 1);
+	rest -= (size_t)(nul - b) + 1;
+	b = nul + 1;
+	if (buf[0] == LEASE_REC_V1)
+		return rest == 0;	/* no bytes after the name */
+	return decode_relay(b, rest, out);
 }

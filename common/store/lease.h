@@ -32,6 +32,31 @@ const char	*lease_state_name(enum lease_state);
 int		 lease_state_from_name(const char *name);
 
 #define LEASE_HOSTNAME_MAX	64
+/* Relay agent sub-options kept with a binding, cut to this length: they
+ * are for an operator to find the port a client is on (dhcpfoctl lease),
+ * not for policy, and most switches send a few bytes. */
+#define LEASE_RELAY_ID_MAX	32
+
+/* Where the client's last request came from (RFC 3046 option 82). */
+struct lease_relay {
+	uint32_t	giaddr;		/* host order; 0: not relayed */
+	uint8_t		circuit_len;	/* 0..LEASE_RELAY_ID_MAX */
+	uint8_t		remote_len;
+	uint8_t		circuit_id[LEASE_RELAY_ID_MAX];
+	uint8_t		remote_id[LEASE_RELAY_ID_MAX];
+};
+
+/* Which server made the binding (for operators; no rule depends on it). */
+enum lease_origin {
+	LEASE_BY_UNKNOWN = 0,	/* a record from before this was kept */
+	LEASE_BY_PRIMARY,
+	LEASE_BY_FAILOVER,	/* granted in takeover */
+	LEASE_BY_IMPORT,	/* dhcpfoctl import */
+	LEASE_ORIGIN_COUNT
+};
+
+const char	*lease_origin_name(enum lease_origin);
+int		 lease_origin_from_name(const char *name);
 
 struct lease {
 	uint32_t	addr;		/* host order */
@@ -45,10 +70,22 @@ struct lease {
 	int64_t		cltt;		/* client last transaction time */
 	uint64_t	seq;		/* update sequence (failover) */
 	char		hostname[LEASE_HOSTNAME_MAX];	/* sanitised opt 12 */
+	uint8_t		granted_by;	/* enum lease_origin */
+	struct lease_relay relay;
 };
 
+/*
+ * Option 12 as a record keeps it: a bounded, harmless label of letters,
+ * digits, '-', '.' and '_' (any other byte becomes '_'), ending at a NUL
+ * or after outlen - 1 characters.  The one rule for every hostname a
+ * lease holds: the engine's, an import's.
+ */
+void	lease_hostname_clean(const uint8_t *v, size_t len, char *out,
+	    size_t outlen);
+
 /* Upper bound of lease_encode's output. */
-#define LEASE_RECORD_MAX	(64 + DHCP_CLIENT_KEY_MAX + LEASE_HOSTNAME_MAX)
+#define LEASE_RECORD_MAX	(64 + DHCP_CLIENT_KEY_MAX + LEASE_HOSTNAME_MAX + \
+				 8 + 2 * LEASE_RELAY_ID_MAX)
 
 /* Returns bytes written, or 0 if outcap is too small or the lease is
  * invalid (one lease_decode would reject). */

@@ -303,6 +303,56 @@ bad_hostname(void **state)
 	assert_false(lease_decode(buf, n + 1, &d));
 }
 
+static void
+sample_relayed(struct lease *l)
+{
+	sample(l);
+	l->granted_by = LEASE_BY_FAILOVER;
+	l->relay.giaddr = 0xc0000201;
+	l->relay.circuit_len = 3;
+	memcpy(l->relay.circuit_id, "g/1", 3);
+	l->relay.remote_len = LEASE_RELAY_ID_MAX;
+	memset(l->relay.remote_id, 0xab, LEASE_RELAY_ID_MAX);
+}
+
+/* Version 2 carries the relay block; without one a record stays v1. */
+static void
+v2_round_trip(void **state)
+{
+	struct lease	 l, back;
+	uint8_t		 buf[LEASE_RECORD_MAX];
+	size_t		 n, n1;
+
+	(void)state;
+	sample(&l);
+	n1 = lease_encode(&l, buf, sizeof(buf));
+	assert_int_equal(buf[0], 1);
+	sample_relayed(&l);
+	n = lease_encode(&l, buf, sizeof(buf));
+	assert_int_equal(buf[0], 2);
+	assert_int_equal(n, n1 + 7 + 3 + LEASE_RELAY_ID_MAX);
+	assert_true(lease_decode(buf, n, &back));
+	assert_memory_equal(&back, &l, sizeof(l));
+	/* A short or long relay block is refused. */
+	for (size_t cut = 1; cut <= 7 + 3 + LEASE_RELAY_ID_MAX; cut++) {
+		fix_len(buf, n - cut);
+		assert_false(lease_decode(buf, n - cut, &back));
+	}
+	fix_len(buf, n);
+	buf[n - LEASE_RELAY_ID_MAX - 1] = LEASE_RELAY_ID_MAX + 1;
+	assert_false(lease_decode(buf, n, &back));
+	/* Origins and ids beyond their limits are never written. */
+	l.granted_by = LEASE_ORIGIN_COUNT;
+	assert_int_equal(lease_encode(&l, buf, sizeof(buf)), 0);
+	sample_relayed(&l);
+	l.relay.circuit_len = LEASE_RELAY_ID_MAX + 1;
+	assert_int_equal(lease_encode(&l, buf, sizeof(buf)), 0);
+	assert_string_equal(lease_origin_name(LEASE_BY_IMPORT), "import");
+	assert_int_equal(lease_origin_from_name("failover"),
+	    LEASE_BY_FAILOVER);
+	assert_int_equal(lease_origin_from_name("x"), -1);
+}
+
 int
 main(void)
 {
@@ -316,6 +366,7 @@ main(void)
 		cmocka_unit_test(bad_fields),
 		cmocka_unit_test(bad_key_len),
 		cmocka_unit_test(bad_hostname),
+		cmocka_unit_test(v2_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
