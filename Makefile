@@ -61,9 +61,9 @@ LIB := $(BUILD)/libdhcpfo.a
 .SECONDEXPANSION:
 .SECONDARY:
 # Objects by source name, wherever the source lives (names are unique
-# across common/, snmp/, primary/ and failover/; main.c is never linked
-# into a test).
-ALL_SRC     := $(COMMON_SRC) $(PRIMARY_SRC) $(FAILOVER_SRC)
+# across common/, snmp/, primary/, failover/ and ctl/; main.c and
+# dhcpfoctl.c are never linked into a test).
+ALL_SRC     := $(COMMON_SRC) $(PRIMARY_SRC) $(FAILOVER_SRC) $(CTL_SRC)
 obj_named   = $(patsubst %.c,$(BUILD)/obj/%.o,$(filter %/$(1).c,$(ALL_SRC)))
 common_objs = $(foreach n,$($1),$(call obj_named,$n))
 BINS := $(BUILD)/dhcpfo-primary $(BUILD)/dhcpfoctl
@@ -95,15 +95,15 @@ $(BUILD)/dhcpfo-primary: $(PRIMARY_OBJ) $(LIB)
 $(BUILD)/dhcpfo-failover: $(FAILOVER_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(FAILOVER_OBJ) $(LIB) $(LDLIBS_COMMON)
 
-CTL_LIBOBJ := $(foreach n,control strbuf log,$(call obj_named,$n))
+CTL_LIBOBJ := $(foreach n,control strbuf log lease_text lease dhcp_codec,$(call obj_named,$n))
 $(BUILD)/dhcpfoctl: $(CTL_OBJ) $(CTL_LIBOBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ -lev
 
 # Each unit test links only the modules it tests: tests/unit/test_NAME.mk
 # sets UNIT_OBJS_test_NAME (source names without the extension, from any
-# folder: common/, snmp/, primary/, failover/).
-# Tests may include a daemon's own headers.
-$(BUILD)/obj/tests/%.o: CPPFLAGS += -Iprimary -Ifailover
+# folder: common/, snmp/, primary/, failover/, ctl/).
+# Tests may include a daemon's (or dhcpfoctl's) own headers.
+$(BUILD)/obj/tests/%.o: CPPFLAGS += -Iprimary -Ifailover -Ictl
 -include $(wildcard tests/unit/*.mk)
 $(BUILD)/unit/%: $(BUILD)/obj/tests/unit/%.o $$(call common_objs,UNIT_OBJS_$$*)
 	@mkdir -p $(dir $@)

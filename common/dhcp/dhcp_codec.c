@@ -791,23 +791,32 @@ bool
 dhcp_client_key(const struct dhcp_msg *m, struct dhcp_client_key *key)
 {
 	const uint8_t	*id;
-	size_t		 len;
+	size_t		 len = 0;
 
+	id = dhcp_opt_get(m, DHO_CLIENT_ID, &len);
+	return dhcp_client_key_make(m->htype, m->hlen, m->chaddr, id,
+	    id != NULL ? len : 0, key);
+}
+
+bool
+dhcp_client_key_make(uint8_t htype, uint8_t hlen, const uint8_t *chaddr,
+    const uint8_t *cid, size_t cidlen, struct dhcp_client_key *key)
+{
 	memset(key, 0, sizeof(*key));
-	if ((id = dhcp_opt_get(m, DHO_CLIENT_ID, &len)) != NULL && len > 0) {
-		if (len > sizeof(key->bytes) - 1)
+	if (cid != NULL && cidlen > 0) {
+		if (cidlen > sizeof(key->bytes) - 1)
 			return false;
 		key->bytes[0] = 'C';
-		memcpy(key->bytes + 1, id, len);
-		key->len = (uint16_t)(1 + len);
+		memcpy(key->bytes + 1, cid, cidlen);
+		key->len = (uint16_t)(1 + cidlen);
 		return true;
 	}
-	if (m->hlen == 0 || m->hlen > DHCP_CHADDR_LEN)
+	if (hlen == 0 || hlen > DHCP_CHADDR_LEN)
 		return false;
 	key->bytes[0] = 'H';
-	key->bytes[1] = m->htype;
-	memcpy(key->bytes + 2, m->chaddr, m->hlen);
-	key->len = (uint16_t)(2 + m->hlen);
+	key->bytes[1] = htype;
+	memcpy(key->bytes + 2, chaddr, hlen);
+	key->len = (uint16_t)(2 + hlen);
 	return true;
 }
 

@@ -137,6 +137,14 @@ struct dhcp_client_key {
  */
 bool		dhcp_client_key(const struct dhcp_msg *m,
 		    struct dhcp_client_key *key);
+/*
+ * The same identity from its parts, for a record that is not a message
+ * (a lease read from a file): 'C' + cid when cidlen > 0, else 'H' + htype
+ * + chaddr[0..hlen).  False as above (nothing usable, or cid too long).
+ */
+bool		dhcp_client_key_make(uint8_t htype, uint8_t hlen,
+		    const uint8_t *chaddr, const uint8_t *cid, size_t cidlen,
+		    struct dhcp_client_key *key);
 
 /*
  * A sub-option of an option made of code/length/value sub-options

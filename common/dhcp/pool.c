@@ -269,14 +269,7 @@ static bool
 hw_key(uint8_t htype, uint8_t hlen, const uint8_t *hw,
     struct dhcp_client_key *k)
 {
-	memset(k, 0, sizeof(*k));
-	if (hlen == 0 || hlen > DHCP_CHADDR_LEN)
-		return false;
-	k->bytes[0] = 'H';
-	k->bytes[1] = htype;
-	memcpy(k->bytes + 2, hw, hlen);
-	k->len = (uint16_t)(2 + hlen);
-	return true;
+	return dhcp_client_key_make(htype, hlen, hw, NULL, 0, k);
 }
 
 static uint32_t

@@ -66,4 +66,20 @@ void	lease_text_json(struct strbuf *out, const struct lease *l,
 bool	lease_text_csv_parse(const char *line, struct lease *l,
 	    char *why, size_t whylen);
 
+/*
+ * The field readers behind lease_text_csv_parse, for the importers of
+ * other servers' files (which write these fields the same way).  Each
+ * reads exactly len bytes of s, which need not end there.
+ *
+ * lease_text_hex: colon-separated hex, one or two digits a byte ("" is
+ * no bytes); false if malformed or longer than cap bytes.
+ * lease_text_ipv4: a dotted quad, host order.
+ * lease_text_u64: a decimal number, digits only, at most max.
+ */
+bool	lease_text_hex(const char *s, size_t len, uint8_t *out, size_t cap,
+	    size_t *outlen);
+bool	lease_text_ipv4(const char *s, size_t len, uint32_t *out);
+bool	lease_text_u64(const char *s, size_t len, uint64_t max,
+	    uint64_t *out);
+
 #endif

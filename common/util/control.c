@@ -305,95 +305,220 @@ ctl_connect(const char *path, char *err, size_t errlen)
 	return fd;
 }
 
-/* The command line, newline-terminated. */
+struct ctl_client {
+	int		 fd;
+	const char	*path;
+	double		 timeout;
+	bool		 idle;		/* timeout: silence, not the whole call */
+	double		 deadline;
+	bool		 broken;	/* the daemon stopped reading */
+	int		 status;	/* -1 until read, 0 ok, 1 error */
+	size_t		 wlen;
+	char		 wbuf[65536];
+};
+
+/* Wait until fd can do events: 1, 0 on timeout, -1 on error. */
 static int
-ctl_send_line(int fd, const char *path, const char *line, char *err,
+client_wait(struct ctl_client *c, short events)
+{
+	struct pollfd pfd = { .fd = c->fd, .events = events };
+	double	 left = c->idle ? c->timeout : c->deadline - mono_now();
+	int	 n;
+
+	do {
+		if (left <= 0)
+			return 0;
+		n = poll(&pfd, 1, (int)(left * 1000) + 1);
+	} while (n < 0 && errno == EINTR);
+	return n < 0 ? -1 : n > 0;
+}
+
+static int
+client_write(struct ctl_client *c, const char *data, size_t len, char *err,
     size_t errlen)
 {
-	size_t	 off = 0, len = strlen(line);
+	while (len > 0) {
+		ssize_t	 n;
+		int	 w = client_wait(c, POLLOUT);
 
-	while (off < len) {
-		ssize_t n = write(fd, line + off, len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			snprintf(err, errlen, "write to %s: %s", path,
-			    strerror(errno));
+		if (w <= 0) {
+			snprintf(err, errlen, "%s stopped reading for %.1f s",
+			    c->path, c->timeout);
 			return -1;
 		}
-		off += (size_t)n;
+		n = send(c->fd, data, len, MSG_NOSIGNAL);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0) {
+			snprintf(err, errlen, "write to %s: %s", c->path,
+			    strerror(errno));
+			c->broken = true;
+			return -1;
+		}
+		data += n;
+		len -= (size_t)n;
 	}
-	if (len == 0 || line[len - 1] != '\n')
-		(void)!write(fd, "\n", 1);
 	return 0;
 }
 
-/* Everything the daemon writes until it closes, within the deadline. */
 static int
-ctl_read_answer(int fd, const char *path, double timeout_secs,
-    struct strbuf *answer, char *err, size_t errlen)
+client_flush(struct ctl_client *c, char *err, size_t errlen)
 {
-	double	 deadline = mono_now() + timeout_secs;
-	struct pollfd pfd;
+	int	 rc = c->broken ? -1 : client_write(c, c->wbuf, c->wlen, err,
+	    errlen);
+
+	c->wlen = 0;
+	return rc;
+}
+
+struct ctl_client *
+ctl_client_open(const char *path, const char *line, double timeout_secs,
+    bool idle, char *err, size_t errlen)
+{
+	struct ctl_client *c;
+	int	 fd;
+
+	if ((fd = ctl_connect(path, err, errlen)) < 0)
+		return NULL;
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		close(fd);
+		return NULL;
+	}
+	c->fd = fd;
+	c->path = path;
+	c->timeout = timeout_secs;
+	c->idle = idle;
+	c->deadline = mono_now() + timeout_secs;
+	c->status = -1;
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0 ||
+	    ctl_client_send(c, line, err, errlen) < 0) {
+		ctl_client_close(c);
+		return NULL;
+	}
+	return c;
+}
+
+int
+ctl_client_send(struct ctl_client *c, const char *line, char *err,
+    size_t errlen)
+{
+	size_t	 len = strcspn(line, "\n");
+
+	if (c->broken) {
+		snprintf(err, errlen, "%s closed the connection", c->path);
+		return -1;
+	}
+	if (len + 1 > sizeof(c->wbuf) - c->wlen &&
+	    client_flush(c, err, errlen) < 0)
+		return -1;
+	if (len + 1 > sizeof(c->wbuf) - c->wlen)
+		return client_write(c, line, len, err, errlen) < 0 ? -1 :
+		    client_write(c, "\n", 1, err, errlen);
+	memcpy(c->wbuf + c->wlen, line, len);
+	c->wbuf[c->wlen + len] = '\n';
+	c->wlen += len + 1;
+	return 0;
+}
+
+/* The status line (up to 15 bytes of it), then the body to fn. */
+struct client_status {
+	size_t	 len;
+	char	 line[16];
+};
+
+static int
+client_feed(struct ctl_client *c, struct client_status *st, const char *buf,
+    size_t n, ctl_body_fn *fn, void *arg)
+{
+	while (c->status < 0 && n > 0) {
+		if (*buf == '\n') {
+			st->line[st->len] = '\0';
+			c->status = strcmp(st->line, "ok") == 0 ? 0 : 1;
+		} else if (st->len < sizeof(st->line) - 1)
+			st->line[st->len++] = *buf;
+		buf++;
+		n--;
+	}
+	return n > 0 ? fn(arg, buf, n) : 0;
+}
+
+int
+ctl_client_answer(struct ctl_client *c, ctl_body_fn *fn, void *arg, char *err,
+    size_t errlen)
+{
+	struct client_status st = { 0 };
 	char	 buf[65536];
+	ssize_t	 n;
+	int	 w;
 
-	sb_reset(answer);
+	/* A daemon that stopped reading may still have answered why. */
+	(void)client_flush(c, err, errlen);
 	for (;;) {
-		double left = deadline - mono_now();
-		ssize_t n;
-
-		if (left <= 0) {
+		if ((w = client_wait(c, POLLIN)) <= 0) {
 			snprintf(err, errlen, "no answer from %s within %.1f s",
-			    path, timeout_secs);
+			    c->path, c->timeout);
 			return -1;
 		}
-		pfd.fd = fd;
-		pfd.events = POLLIN;
-		if (poll(&pfd, 1, (int)(left * 1000) + 1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return 0;
-		}
-		n = read(fd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
+		n = read(c->fd, buf, sizeof(buf));
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n < 0) {
-			snprintf(err, errlen, "read from %s: %s", path,
+			snprintf(err, errlen, "read from %s: %s", c->path,
 			    strerror(errno));
 			return -1;
 		}
 		if (n == 0)
-			return 0;
-		sb_append(answer, buf, (size_t)n);
+			break;
+		if (client_feed(c, &st, buf, (size_t)n, fn, arg) != 0) {
+			snprintf(err, errlen, "answer from %s not taken",
+			    c->path);
+			return -1;
+		}
 	}
+	if (c->status < 0) {
+		snprintf(err, errlen, "malformed answer from %s", c->path);
+		return -1;
+	}
+	return c->status;
+}
+
+int
+ctl_client_status(const struct ctl_client *c)
+{
+	return c->status;
+}
+
+void
+ctl_client_close(struct ctl_client *c)
+{
+	if (c == NULL)
+		return;
+	close(c->fd);
+	free(c);
+}
+
+static int
+append_body(void *arg, const char *data, size_t len)
+{
+	sb_append(arg, data, len);
+	return 0;
 }
 
 int
 ctl_request(const char *path, const char *line, struct strbuf *answer,
     double timeout_secs, char *err, size_t errlen)
 {
-	char	*nl;
-	int	 fd, rc;
+	struct ctl_client *c;
+	int	 rc;
 
-	if ((fd = ctl_connect(path, err, errlen)) < 0)
+	sb_reset(answer);
+	sb_puts(answer, "");
+	if ((c = ctl_client_open(path, line, timeout_secs, false, err,
+	    errlen)) == NULL)
 		return -1;
-	rc = ctl_send_line(fd, path, line, err, errlen);
-	if (rc == 0)
-		rc = ctl_read_answer(fd, path, timeout_secs, answer, err,
-		    errlen);
-	close(fd);
-	if (rc < 0)
-		return -1;
-	if (answer->buf == NULL || (nl = strchr(answer->buf, '\n')) == NULL) {
-		snprintf(err, errlen, "malformed answer from %s", path);
-		return -1;
-	}
-	rc = strncmp(answer->buf, "ok\n", 3) == 0 ? 0 : 1;
-	/* Strip the status line, leaving the body. */
-	nl++;
-	memmove(answer->buf, nl, answer->len - (size_t)(nl - answer->buf) + 1);
-	answer->len -= (size_t)(nl - answer->buf);
+	rc = ctl_client_answer(c, append_body, answer, err, errlen);
+	ctl_client_close(c);
 	return rc;
 }
 

@@ -27,19 +27,45 @@ struct ctl_server *ctl_open(struct ev_loop *, const char *path,
 void		 ctl_close(struct ctl_server *);
 
 /*
- * Client side (dhcpfoctl, tests): send one command line and collect the
- * answer.  Returns 0 if the daemon answered ok, 1 if it answered error,
- * -1 if it could not be reached (err filled).
- */
-/*
  * The answer to `reload`, the same shape in both daemons: rc (0 or -1)
  * and the loader's messages; `failed` is the text line for rc != 0.
  */
 void		 ctl_reload_answer(struct strbuf *out, bool json, int rc,
 		    const struct strbuf *why, const char *failed);
 
+/*
+ * Client side (dhcpfoctl, tests): send one command line and collect the
+ * answer's body.  Returns 0 if the daemon answered ok, 1 if it answered
+ * error, -1 if it could not be reached or did not answer within
+ * timeout_secs (err filled).
+ */
 int		 ctl_request(const char *path, const char *line,
 		    struct strbuf *answer, double timeout_secs, char *err,
 		    size_t errlen);
+
+/*
+ * The same, in steps, for a command that sends a body after its line
+ * (import) or whose answer is too large to hold (export).  Body lines
+ * are written as the socket takes them, never gathered whole; the
+ * answer's body goes to fn as it arrives.  With `idle`, timeout_secs
+ * limits each silence rather than the whole call.
+ */
+struct ctl_client;
+/* Body bytes as they arrive; nonzero stops reading. */
+typedef int	 ctl_body_fn(void *arg, const char *data, size_t len);
+
+struct ctl_client	*ctl_client_open(const char *path, const char *line,
+		    double timeout_secs, bool idle, char *err, size_t errlen);
+/* One line (up to its first newline; the newline is added).  -1 when
+ * the daemon stopped reading (ctl_client_answer may still say why). */
+int		 ctl_client_send(struct ctl_client *, const char *line, char *err,
+		    size_t errlen);
+/* Send what is pending, then read the answer: 0 ok, 1 error, -1. */
+int		 ctl_client_answer(struct ctl_client *, ctl_body_fn *fn, void *arg,
+		    char *err, size_t errlen);
+/* What the answer's status line said, for fn: 0 ok, 1 error (-1 before
+ * it was read). */
+int		 ctl_client_status(const struct ctl_client *);
+void		 ctl_client_close(struct ctl_client *);
 
 #endif

@@ -1,0 +1,1 @@
+UNIT_OBJS_test_lease_text = lease_text lease strbuf dhcp_codec

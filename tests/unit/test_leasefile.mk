@@ -1,0 +1,1 @@
+UNIT_OBJS_test_leasefile = leasefile leasefile_dhcpd leasefile_kea leasefile_csv lf_last dhcpd_lex lease_text lease strbuf dhcp_codec
