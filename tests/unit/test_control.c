@@ -29,8 +29,10 @@ struct fixture {
 };
 
 static int
-handler(void *arg, int argc, char **argv, bool json, struct strbuf *out)
+handler(void *arg, struct ctl_call *call, int argc, char **argv, bool json,
+    struct strbuf *out)
 {
+	(void)call;
 	struct fixture *f = arg;
 
 	f->calls++;
