@@ -9,7 +9,8 @@
  * its next update (or, worse, handed back later over a newer binding of
  * its own).  So the failover frees an address only in a subnet it serves
  * in takeover; the change is ours, stamped and noted like a grant, and
- * goes back to the primary with the hand-back.  Otherwise the answer
+ * goes back to the primary with the hand-back (as a released address
+ * without a client: a hand-back leaves free addresses out).  Otherwise the answer
  * says to run the command on the primary, which replicates it here.
  */
 #include <arpa/inet.h>
@@ -45,7 +46,7 @@ fod_lease_del(struct fod_peer *p, struct fod_call *c)
 		return;				/* not this primary's */
 	c->matched = true;
 	cur = pool_lease_at(pl, ntohl(a.s_addr));
-	if (cur == NULL || (cur->state == LEASE_FREE && cur->key.len == 0)) {
+	if (cur == NULL || !lease_has_client(cur)) {
 		sb_printf(&c->out, "no binding at %s", c->arg);
 		return;
 	}
@@ -57,7 +58,7 @@ fod_lease_del(struct fod_peer *p, struct fod_call *c)
 	}
 	memset(&l, 0, sizeof(l));
 	l.addr = cur->addr;
-	l.state = LEASE_FREE;
+	l.state = LEASE_RELEASED;
 	l.starts = l.ends = l.cltt = (int64_t)ev_now(p->loop);
 	l.seq = fod_store_local_seq(p);
 	fod_handback_note_local(p, pool_index(pl), l.addr);

@@ -52,7 +52,9 @@ srv_cmd_lease(struct server *srv, int argc, char **argv, bool json,
 }
 
 /*
- * The binding becomes a free address: no client, times now.  Staged
+ * The binding becomes a released address without a client, times now
+ * (released, not free: a record in that state reaches the failover in a
+ * hand-back as well as in replication, docs/operations.md).  Staged
  * like any change of ours, so it is committed before the answer and
  * replicated to the failover, which frees its copy too.  The client, if
  * it still runs, is NAKed or given an address anew at its next request.
@@ -72,13 +74,13 @@ srv_cmd_lease_del(struct server *srv, struct ctl_call *call, int argc,
 		return ctl_error(out, json, "usage: lease-del ADDRESS");
 	if ((p = pool_set_find(srv->pools, ntohl(a.s_addr))) == NULL ||
 	    (cur = pool_lease_at(p, ntohl(a.s_addr))) == NULL ||
-	    (cur->state == LEASE_FREE && cur->key.len == 0))
+	    !lease_has_client(cur))
 		return ctl_error(out, json, "no binding at %s", argv[1]);
 	was = *cur;
 	log_hwaddr(was.chaddr, was.hlen, hw, sizeof(hw));
 	memset(&l, 0, sizeof(l));
 	l.addr = cur->addr;
-	l.state = LEASE_FREE;
+	l.state = LEASE_RELEASED;
 	l.starts = l.ends = l.cltt = srv_now(srv);
 	l.seq = pool_set_next_seq(srv->pools);
 	ctl_call_who(call, who, sizeof(who));

@@ -84,13 +84,6 @@ lease_query_match(const struct lease_query *q, const struct lease *l)
 	return clen == q->len + 1 && memcmp(cid + 1, q->id, q->len) == 0;
 }
 
-/* A never-used address has no record worth showing. */
-static bool
-is_binding(const struct lease *l)
-{
-	return l->state != LEASE_FREE || l->key.len > 0 || l->hlen > 0;
-}
-
 size_t
 lease_find_pools(struct pool_set *set, const struct lease_query *q,
     const char *primary, bool json, size_t room, struct strbuf *out)
@@ -109,7 +102,7 @@ lease_find_pools(struct pool_set *set, const struct lease_query *q,
 		if (q->by_addr && !pool_contains(p, q->addr))
 			continue;
 		while ((l = pool_next_lease(p, &cur)) != NULL && found < room) {
-			if (!is_binding(l) || !lease_query_match(q, l))
+			if (!lease_has_client(l) || !lease_query_match(q, l))
 				continue;
 			if (json) {
 				if (found > 0)

@@ -36,7 +36,7 @@ bool	lease_query_parse(const char *text, struct lease_query *q, char *why,
 bool	lease_query_match(const struct lease_query *q, const struct lease *l);
 
 /*
- * Append each binding of set that matches q (never-used addresses are
+ * Append each binding of set that matches q (records naming no client are
  * not bindings) as lease_find_text/lease_text_json would show it, with
  * `primary` named on each (NULL on a primary), comma-separated in JSON.
  * Returns how many were appended; stops at `room`.

@@ -6,8 +6,9 @@
  * together at the start, so the export is one moment of every store.
  *
  * What is exported: every record that is a binding or was one (bound,
- * offered, released, expired, declined, conflict) -- not the never-used
- * free addresses, which the configuration already describes.
+ * offered, released, expired, declined, conflict) and names its client
+ * -- not free addresses or ones an operator freed (lease-del), which
+ * hold nothing the configuration does not already say.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -159,7 +160,7 @@ lease_export_fill(void *job, struct strbuf *out)
 			    lease_db_strerror(ret));
 			return -1;
 		}
-		if (l.state == LEASE_FREE)
+		if (l.state == LEASE_FREE || !lease_has_client(&l))
 			continue;
 		put_one(x, &l, s->primary, out);
 		n++;

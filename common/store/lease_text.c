@@ -48,9 +48,13 @@ lease_text_json(struct strbuf *out, const struct lease *l,
 	sb_printf(out, "\",\"state\":\"%s\",\"hwaddr\":\"",
 	    lease_state_name(l->state));
 	colon_hex(out, l->chaddr, l->hlen);
-	sb_printf(out, "\",\"ends\":%lld,\"hostname\":", (long long)l->ends);
+	sb_printf(out, "\",\"starts\":%lld,\"ends\":%lld,\"hostname\":",
+	    (long long)l->starts, (long long)l->ends);
 	sb_json_str(out, l->hostname);
-	sb_printf(out, ",\"granted_by\":\"%s\",\"primary\":",
+	sb_puts(out, ",\"giaddr\":\"");
+	if (l->relay.giaddr)
+		sb_ipv4(out, l->relay.giaddr);
+	sb_printf(out, "\",\"granted_by\":\"%s\",\"primary\":",
 	    lease_origin_name(l->granted_by));
 	sb_json_str(out, ctx != NULL && ctx->primary ? ctx->primary : "");
 	sb_puts(out, "}");
