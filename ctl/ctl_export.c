@@ -7,8 +7,8 @@
  * only if that is its last line and N is the number of lease lines
  * before it.  Anything else (the daemon stopped, the socket broke) is a
  * cut export and the exit status says so, since a cut export would
- * import as a smaller set of leases without a word.  A JSON export must
- * at least end its document.
+ * import as a smaller set of leases without a word.  A JSON export ends
+ * with "complete":true after its count.
  */
 #include <stdio.h>
 #include <string.h>
@@ -27,7 +27,6 @@ struct exp {
 	size_t		 cur_len;	/* the line being received */
 	char		 cur[TAIL_MAX];
 	char		 last[TAIL_MAX];	/* the last non-empty line */
-	char		 last_byte;	/* of the body (JSON's check) */
 };
 
 static int
@@ -70,8 +69,6 @@ body(void *arg, const char *data, size_t len)
 				ex->cur[ex->cur_len] = data[i];
 			ex->cur_len++;
 		}
-		if (data[i] != '\n' && data[i] != ' ')
-			ex->last_byte = data[i];
 	}
 	return ex->out_failed ? -1 : 0;
 }
@@ -84,7 +81,7 @@ complete(const struct exp *ex)
 	char		 extra;
 
 	if (ex->json) {
-		if (ex->last_byte == '}' || ex->last_byte == ']')
+		if (ex->cur_len == 0 && strstr(ex->last, "\"complete\":true}"))
 			return true;
 		fprintf(stderr, "dhcpfoctl: export cut short: the JSON "
 		    "document does not end\n");

@@ -157,6 +157,8 @@ uint64_t	 fq_dropped(struct fq *);
  */
 enum fod_call_kind {
 	FOD_CALL_LEASES = 1,	/* append the peer's leases (filter: arg) */
+	FOD_CALL_FIND,		/* lease: bindings matching the query arg */
+	FOD_CALL_LEASE_DEL,	/* lease-del: free the address arg */
 };
 
 struct fod_call {
@@ -660,8 +662,23 @@ void		 fod_alert_duplicate(struct fod_peer *, const struct lease *ours,
 		    const struct lease *theirs, bool ours_kept);
 
 /* fod_ctl.c: control commands */
-int		 fod_ctl_handler(void *arg, int argc, char **argv, bool json,
+/* A call (kind, arg) to every peer's thread in turn, each answer passed
+ * to visit; -1 with the error in out if a thread did not answer. */
+typedef void	 fod_ctl_visit(void *ctx, struct fod_peer *, struct fod_call *);
+int		 fod_ctl_call_all(struct fod *, enum fod_call_kind, bool json,
+		    const char *arg, fod_ctl_visit *visit, void *ctx,
 		    struct strbuf *out);
+/* fod_ctl_ops.c: lease, lease-del, export, backup */
+int		 fod_cmd_lease(struct fod *, int argc, char **argv, bool json,
+		    struct strbuf *out);
+int		 fod_cmd_lease_del(struct fod *, struct ctl_call *, int argc,
+		    char **argv, bool json, struct strbuf *out);
+int		 fod_cmd_export(struct fod *, struct ctl_call *, int argc,
+		    char **argv, bool json, struct strbuf *out);
+int		 fod_cmd_backup(struct fod *, struct ctl_call *, int argc,
+		    char **argv, bool json, struct strbuf *out);
+int		 fod_ctl_handler(void *arg, struct ctl_call *call, int argc,
+		    char **argv, bool json, struct strbuf *out);
 
 /* fod_peer.c: the per-primary thread */
 /* Its index in fod->peers is the caller's to set (fod.c). */
@@ -809,6 +826,12 @@ void		 fod_serve_cancel_pings(struct fod_peer *);
 void		 fod_serve_expire(struct fod_peer *);
 void		 fod_serve_free(struct fod_peer *);
 void		 fod_serve_leases(struct fod_peer *, struct fod_call *);
+
+/* fod_lease.c: lease and lease-del, on the peer's thread */
+void		 fod_lease_find(struct fod_peer *, struct fod_call *);
+/* rc 0 freed; -1 with out saying why (matched: the address is this
+ * primary's). */
+void		 fod_lease_del(struct fod_peer *, struct fod_call *);
 /* When the safe period runs from: we last heard from the primary, wall
  * clock (docs/safety.md). */
 double		 fod_partner_heard(const struct fod_peer *);

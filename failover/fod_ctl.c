@@ -26,28 +26,6 @@ peer_named(struct fod *fod, const char *name)
 	return NULL;
 }
 
-static int
-error_out(struct strbuf *out, bool json, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-error_out(struct strbuf *out, bool json, const char *fmt, ...)
-{
-	char	 msg[512];
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (json) {
-		sb_puts(out, "{\"error\":");
-		sb_json_str(out, msg);
-		sb_puts(out, "}\n");
-	} else
-		sb_printf(out, "%s\n", msg);
-	return -1;
-}
-
 static double
 ago(double now, double t)
 {
@@ -520,15 +498,15 @@ cmd_status(struct fod *fod, int argc, char **argv, bool json,
 	size_t	 cap = 0;
 
 	if (argc > 1 && (only = peer_named(fod, argv[1])) == NULL)
-		return error_out(out, json, "no primary named %s", argv[1]);
+		return ctl_error(out, json, "no primary named %s", argv[1]);
 	if ((s = malloc(sizeof(*s))) == NULL)
-		return error_out(out, json, "out of memory");
+		return ctl_error(out, json, "out of memory");
 	for (size_t i = 0; i < fod->npeers; i++)
 		if (fod->peers[i]->view.nsubnets > cap)
 			cap = fod->peers[i]->view.nsubnets;
 	if ((subs = calloc(cap ? cap : 1, sizeof(*subs))) == NULL) {
 		free(s);
-		return error_out(out, json, "out of memory");
+		return ctl_error(out, json, "out of memory");
 	}
 	if (only != NULL) {
 		fod_peer_snapshot(only, s, subs, cap);
@@ -614,9 +592,9 @@ cmd_history(struct fod *fod, int argc, char **argv, bool json,
 	bool	 first = true;
 
 	if (argc > 1 && (only = peer_named(fod, argv[1])) == NULL)
-		return error_out(out, json, "no primary named %s", argv[1]);
+		return ctl_error(out, json, "no primary named %s", argv[1]);
 	if ((s = malloc(sizeof(*s))) == NULL)
-		return error_out(out, json, "out of memory");
+		return ctl_error(out, json, "out of memory");
 	if (json)
 		sb_puts(out, "{\"history\":[");
 	for (size_t i = 0; i < fod->npeers; i++) {
@@ -660,12 +638,62 @@ cmd_history(struct fod *fod, int argc, char **argv, bool json,
 	return 0;
 }
 
+int
+fod_ctl_call_all(struct fod *fod, enum fod_call_kind kind, bool json,
+    const char *arg, fod_ctl_visit *visit, void *ctx, struct strbuf *out)
+{
+	for (size_t i = 0; i < fod->npeers; i++) {
+		struct fod_call *c = fod_call_new(kind, json, arg);
+
+		if (c == NULL)
+			return ctl_error(out, json, "out of memory");
+		if (!fod_call_post(fod->peers[i], c)) {
+			fod_call_release(c);
+			sb_reset(out);
+			return ctl_error(out, json, "primary %s is busy; try "
+			    "again", fod->peers[i]->name);
+		}
+		if (!fod_call_wait(c, FOD_CALL_TIMEOUT)) {
+			fod_call_release(c);
+			sb_reset(out);
+			return ctl_error(out, json, "primary %s did not "
+			    "answer in time", fod->peers[i]->name);
+		}
+		visit(ctx, fod->peers[i], c);
+		fod_call_release(c);
+	}
+	return 0;
+}
+
+/* leases: each thread's table rows or JSON objects, one list. */
+struct leases_ctx {
+	bool		 json;
+	bool		 matched;
+	bool		 first;
+	struct strbuf	*out;
+};
+
+static void
+leases_visit(void *arg, struct fod_peer *p, struct fod_call *c)
+{
+	struct leases_ctx *x = arg;
+
+	(void)p;
+	x->matched |= c->matched;
+	if (c->nitems > 0) {
+		if (x->json && !x->first)
+			sb_puts(x->out, ",");
+		sb_append(x->out, c->out.buf, c->out.len);
+		x->first = false;
+	}
+}
+
 static int
 cmd_leases(struct fod *fod, int argc, char **argv, bool json,
     struct strbuf *out)
 {
 	const char *only = argc > 1 ? argv[1] : "";
-	bool	 matched = only[0] == '\0', first = true;
+	struct leases_ctx x = { json, only[0] == '\0', true, out };
 
 	if (json)
 		sb_puts(out, "{\"leases\":[");
@@ -673,39 +701,14 @@ cmd_leases(struct fod *fod, int argc, char **argv, bool json,
 		sb_printf(out, "%-16s %-12s %-12s %-9s %-17s %-10s %s\n",
 		    "ADDRESS", "SUBNET", "PRIMARY", "STATE", "HWADDR",
 		    "EXPIRES", "HOSTNAME");
-	for (size_t i = 0; i < fod->npeers; i++) {
-		struct fod_call *c = fod_call_new(FOD_CALL_LEASES, json, only);
-		bool	 done;
-
-		if (c == NULL)
-			return error_out(out, json, "out of memory");
-		if (!fod_call_post(fod->peers[i], c)) {
-			fod_call_release(c);
-			sb_reset(out);
-			return error_out(out, json, "primary %s is busy; try "
-			    "again", fod->peers[i]->name);
-		}
-		done = fod_call_wait(c, FOD_CALL_TIMEOUT);
-		if (!done) {
-			fod_call_release(c);
-			sb_reset(out);
-			return error_out(out, json, "primary %s did not "
-			    "answer in time", fod->peers[i]->name);
-		}
-		matched |= c->matched;
-		if (c->nitems > 0) {
-			if (json && !first)
-				sb_puts(out, ",");
-			sb_append(out, c->out.buf, c->out.len);
-			first = false;
-		}
-		fod_call_release(c);
-	}
+	if (fod_ctl_call_all(fod, FOD_CALL_LEASES, json, only, leases_visit,
+	    &x, out) < 0)
+		return -1;
 	if (json)
 		sb_puts(out, "]}\n");
-	if (!matched) {
+	if (!x.matched) {
 		sb_reset(out);
-		return error_out(out, json, "no subnet named %s", only);
+		return ctl_error(out, json, "no subnet named %s", only);
 	}
 	return 0;
 }
@@ -719,19 +722,19 @@ cmd_to_peer(struct fod *fod, int argc, char **argv, bool json,
 	struct fod_snap *s;
 
 	if (argc != 2)
-		return error_out(out, json, "usage: %s PRIMARY", argv[0]);
+		return ctl_error(out, json, "usage: %s PRIMARY", argv[0]);
 	if ((p = peer_named(fod, argv[1])) == NULL)
-		return error_out(out, json, "no primary named %s", argv[1]);
+		return ctl_error(out, json, "no primary named %s", argv[1]);
 	if ((it = fq_item_new(FQ_CMD, 0)) == NULL)
-		return error_out(out, json, "out of memory");
+		return ctl_error(out, json, "out of memory");
 	it->cmd = (uint8_t)cmd;
 	if (!fq_push(&p->inq, it))
-		return error_out(out, json, "primary %s is busy; try again",
+		return ctl_error(out, json, "primary %s is busy; try again",
 		    p->name);
 	fq_wake(&p->inq);
 	log_info("control: %s %s", argv[0], p->name);
 	if ((s = malloc(sizeof(*s))) == NULL)
-		return error_out(out, json, "out of memory");
+		return ctl_error(out, json, "out of memory");
 	fod_peer_snapshot(p, s, NULL, 0);
 	if (json) {
 		sb_puts(out, "{\"primary\":");
@@ -761,16 +764,16 @@ cmd_partner_down(struct fod *fod, int argc, char **argv, bool json,
 	enum fod_state st;
 
 	if (argc != 2)
-		return error_out(out, json, "usage: partner-down PRIMARY");
+		return ctl_error(out, json, "usage: partner-down PRIMARY");
 	if ((p = peer_named(fod, argv[1])) == NULL)
-		return error_out(out, json, "no primary named %s", argv[1]);
+		return ctl_error(out, json, "no primary named %s", argv[1]);
 	if ((s = malloc(sizeof(*s))) == NULL)
-		return error_out(out, json, "out of memory");
+		return ctl_error(out, json, "out of memory");
 	fod_peer_snapshot(p, s, NULL, 0);
 	st = s->state;
 	free(s);
 	if (st != FOD_TAKEOVER)
-		return error_out(out, json, "primary %s is %s: partner-down "
+		return ctl_error(out, json, "primary %s is %s: partner-down "
 		    "applies only while its subnets are taken over", p->name,
 		    fod_state_name(st));
 	return cmd_to_peer(fod, argc, argv, json, out, FQ_CMD_PARTNER_DOWN,
@@ -785,9 +788,9 @@ cmd_config(struct fod *fod, int argc, char **argv, bool json,
 	char	 why[CFG_FO_LEARN_WHY_MAX];
 
 	if (argc != 2)
-		return error_out(out, json, "usage: config PRIMARY");
+		return ctl_error(out, json, "usage: config PRIMARY");
 	if (fod_learn_show(fod, argv[1], json, out, why, sizeof(why)) < 0)
-		return error_out(out, json, "%s", why);
+		return ctl_error(out, json, "%s", why);
 	return 0;
 }
 
@@ -807,8 +810,8 @@ cmd_reload(struct fod *fod, bool json, struct strbuf *out)
 }
 
 int
-fod_ctl_handler(void *arg, int argc, char **argv, bool json,
-    struct strbuf *out)
+fod_ctl_handler(void *arg, struct ctl_call *call, int argc, char **argv,
+    bool json, struct strbuf *out)
 {
 	struct fod *fod = arg;
 
@@ -833,8 +836,20 @@ fod_ctl_handler(void *arg, int argc, char **argv, bool json,
 		return cmd_reload(fod, json, out);
 	if (strcmp(argv[0], "config") == 0)
 		return cmd_config(fod, argc, argv, json, out);
-	return error_out(out, json, "unknown command; the failover knows: "
+	if (strcmp(argv[0], "lease") == 0)
+		return fod_cmd_lease(fod, argc, argv, json, out);
+	if (strcmp(argv[0], "lease-del") == 0)
+		return fod_cmd_lease_del(fod, call, argc, argv, json, out);
+	if (strcmp(argv[0], "export") == 0)
+		return fod_cmd_export(fod, call, argc, argv, json, out);
+	if (strcmp(argv[0], "backup") == 0)
+		return fod_cmd_backup(fod, call, argc, argv, json, out);
+	if (strcmp(argv[0], "import") == 0)
+		return ctl_error(out, json, "import into the primary that "
+		    "owns the addresses: it replicates them here");
+	return ctl_error(out, json, "unknown command; the failover knows: "
 	    "status [PRIMARY], history [PRIMARY], leases [SUBNET], "
 	    "takeover PRIMARY, release PRIMARY, start PRIMARY, "
-	    "partner-down PRIMARY, config PRIMARY, reload");
+	    "partner-down PRIMARY, config PRIMARY, lease ADDRESS|HWADDR|"
+	    "CLIENT-ID, lease-del ADDRESS, export, backup DIR, reload");
 }

@@ -64,6 +64,10 @@ handle_cmd(struct fod_peer *p, struct fq_item *it)
 	case FQ_CMD_CALL:
 		if (it->call->kind == FOD_CALL_LEASES)
 			fod_serve_leases(p, it->call);
+		else if (it->call->kind == FOD_CALL_FIND)
+			fod_lease_find(p, it->call);
+		else if (it->call->kind == FOD_CALL_LEASE_DEL)
+			fod_lease_del(p, it->call);
 		fod_call_done(it->call);
 		it->call = NULL;
 		break;

@@ -699,8 +699,8 @@ cmd_reload(struct server *srv, bool json, struct strbuf *out)
 }
 
 int
-srv_ctl_handler(void *arg, int argc, char **argv, bool json,
-    struct strbuf *out)
+srv_ctl_handler(void *arg, struct ctl_call *call, int argc, char **argv,
+    bool json, struct strbuf *out)
 {
 	struct server *srv = arg;
 
@@ -712,12 +712,17 @@ srv_ctl_handler(void *arg, int argc, char **argv, bool json,
 		return cmd_history(srv, argc, argv, json, out);
 	if (strcmp(argv[0], "reload") == 0)
 		return cmd_reload(srv, json, out);
-	if (json) {
-		sb_puts(out, "{\"error\":");
-		sb_json_str(out, "unknown command");
-		sb_puts(out, "}\n");
-	} else
-		sb_printf(out, "unknown command; the primary knows: status, "
-		    "history, leases [SUBNET], reload\n");
-	return -1;
+	if (strcmp(argv[0], "lease") == 0)
+		return srv_cmd_lease(srv, argc, argv, json, out);
+	if (strcmp(argv[0], "lease-del") == 0)
+		return srv_cmd_lease_del(srv, call, argc, argv, json, out);
+	if (strcmp(argv[0], "export") == 0)
+		return srv_cmd_export(srv, call, argc, argv, json, out);
+	if (strcmp(argv[0], "import") == 0)
+		return srv_cmd_import(srv, call, argc, argv, json, out);
+	if (strcmp(argv[0], "backup") == 0)
+		return srv_cmd_backup(srv, call, argc, argv, json, out);
+	return ctl_error(out, json, "unknown command; the primary knows: "
+	    "status, history, leases [SUBNET], lease ADDRESS|HWADDR|CLIENT-ID, "
+	    "lease-del ADDRESS, export, import, backup DIR, reload");
 }

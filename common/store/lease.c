@@ -109,6 +109,12 @@ lease_state_from_name(const char *name)
 	return -1;
 }
 
+bool
+lease_has_client(const struct lease *l)
+{
+	return l->key.len > 0 || l->hlen > 0;
+}
+
 void
 lease_hostname_clean(const uint8_t *v, size_t len, char *out, size_t outlen)
 {

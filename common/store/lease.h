@@ -74,6 +74,10 @@ struct lease {
 	struct lease_relay relay;
 };
 
+/* The record names a client (an identity or a hardware address): a
+ * binding, or one that was; else an address nobody holds. */
+bool	lease_has_client(const struct lease *l);
+
 /*
  * Option 12 as a record keeps it: a bounded, harmless label of letters,
  * digits, '-', '.' and '_' (any other byte becomes '_'), ending at a NUL

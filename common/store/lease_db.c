@@ -53,6 +53,7 @@
 
 #include "byteorder.h"
 #include "lease_db.h"
+#include "lease_db_int.h"
 #include "log.h"
 
 #define CACHE_BYTES	(32u * 1024 * 1024)
@@ -72,7 +73,7 @@
 #define FILE_MODE	0640
 #define DIR_MODE	0750
 #define LOCK_FILE	"lease.lock"
-#define DB_SUFFIX	".db"
+#define DB_SUFFIX	LEASE_DB_SUFFIX
 #define STORE_FORMAT	1u
 
 #define META_FORMAT	"format"
@@ -679,8 +680,10 @@ open_one(struct lease_db *db, DB_TXN *txn, DB **dbp, const char *sub,
 		return ret;
 	if (dbflags != 0 && (ret = (*dbp)->set_flags(*dbp, dbflags)) != 0)
 		return ret;
+	/* DB_MULTIVERSION: a snapshot (lease_snap.c) reads past a batch's
+	 * write locks instead of waiting for them. */
 	return (*dbp)->open(*dbp, txn, file, sub, DB_BTREE,
-	    DB_CREATE | DB_THREAD, FILE_MODE);
+	    DB_CREATE | DB_THREAD | DB_MULTIVERSION, FILE_MODE);
 }
 
 struct lease_db *
@@ -1115,6 +1118,41 @@ lease_db_foreach(struct lease_db *db, lease_db_cb *cb, void *arg)
 		batch_spoil(db, ret, "walk");
 	walk_done(db, began);
 	return ret != 0 ? ret : cbret;
+}
+
+DB_ENV *
+lease_env_bdb(struct lease_env *env)
+{
+	return env->dbenv;
+}
+
+const char *
+lease_env_dir(const struct lease_env *env)
+{
+	return env->dir;
+}
+
+int
+lease_db_renew_id(struct lease_db *db)
+{
+	DB_ENV	*dbenv = db->env->dbenv;
+	DB_TXN	*txn;
+	uint8_t	 id[LEASE_DB_STORE_ID_LEN];
+	int	 ret;
+
+	if (db->txn != NULL)
+		return EBUSY;
+	if ((ret = random_id(id, sizeof(id))) != 0)
+		return ret;
+	if ((ret = dbenv->txn_begin(dbenv, NULL, &txn, 0)) != 0)
+		return ret;
+	if ((ret = meta_put(db, txn, META_STORE_ID, id, sizeof(id))) != 0) {
+		txn->abort(txn);
+		return ret;
+	}
+	if ((ret = txn->commit(txn, DB_TXN_SYNC)) == 0)
+		memcpy(db->store_id, id, sizeof(id));
+	return ret;
 }
 
 void

@@ -159,6 +159,14 @@ void			 lease_db_set_corrupt_cb(struct lease_db *db,
 void			 lease_db_store_id(const struct lease_db *db,
 			    uint8_t out[LEASE_DB_STORE_ID_LEN]);
 /*
+ * Give the store a new identity: it becomes another store to a failover
+ * that knew the old one (a restored backup is one).  Not with a batch
+ * open (EBUSY).
+ */
+int			 lease_db_renew_id(struct lease_db *db);
+/* The environment's directory (StateDir). */
+const char		*lease_env_dir(const struct lease_env *env);
+/*
  * Update sequence.  The store remembers the highest lease.seq it has
  * committed; lease_db_next_seq() hands out numbers above everything
  * committed or handed out before, for the caller to put in lease.seq.

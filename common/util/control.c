@@ -1,8 +1,11 @@
 /*
  * Control socket: a non-blocking AF_UNIX stream server on the daemon's
  * libev loop.  Each connection reads one line, runs the handler, writes
- * the whole answer (possibly megabytes for `leases`) as the socket drains,
- * then closes.  A connection that stays silent is dropped after a timeout
+ * the answer as the socket drains, then closes.  The answer is either
+ * made at once (possibly megabytes for `leases`) or piece by piece as
+ * the client takes it (an export of every binding: the daemon never
+ * holds more than a piece); a command may also read a body of lines
+ * first (an import).  A connection that stays silent is dropped after a timeout
  * so a stuck client cannot hold resources.
  */
 #include <sys/socket.h>
@@ -13,6 +16,7 @@
 #include <ev.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +27,7 @@
 #include "log.h"
 
 #define CTL_IDLE_SECS	10.0
+#define CTL_IN_BUF	65536	/* a body arrives in reads this large */
 
 struct ctl_server {
 	struct ev_loop	*loop;
@@ -31,23 +36,36 @@ struct ctl_server {
 	char		 path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	ctl_handler	*handler;
 	void		*arg;
-	struct ctl_conn	*conns;		/* open connections, freed at close */
+	struct ctl_call	*conns;		/* open connections, freed at close */
 };
 
-struct ctl_conn {
+/* Where a connection is: reading its command, its body, or answering. */
+enum ctl_phase { CTL_READ_CMD, CTL_READ_BODY, CTL_ANSWER };
+
+/* One connection, which carries one command (the handlers' ctl_call). */
+struct ctl_call {
 	struct ctl_server *srv;
-	struct ctl_conn	*next, **prevp;
+	struct ctl_call	*next, **prevp;
 	ev_io		 io;
 	ev_timer	 idle;
 	int		 fd;
+	enum ctl_phase	 phase;
+	bool		 skipping;	/* rest of an overlong body line */
 	size_t		 inlen;
-	char		 in[CTL_MAX_LINE];
+	char		 in[CTL_IN_BUF];
 	struct strbuf	 out;
 	size_t		 outoff;
+	/* A streamed answer (ctl_call_stream, ctl_call_body). */
+	ctl_line_fn	*line;
+	ctl_fill_fn	*fill;		/* NULL: out is the whole answer */
+	ctl_free_fn	*free_job;
+	void		*job;
+	bool		 status_sent;
+	bool		 waiting;	/* fill said CTL_WAIT */
 };
 
 static void
-conn_free(struct ctl_conn *c)
+conn_free(struct ctl_call *c)
 {
 	ev_io_stop(c->srv->loop, &c->io);
 	ev_timer_stop(c->srv->loop, &c->idle);
@@ -56,11 +74,29 @@ conn_free(struct ctl_conn *c)
 	*c->prevp = c->next;
 	close(c->fd);
 	sb_free(&c->out);
+	if (c->free_job != NULL)
+		c->free_job(c->job);
 	free(c);
 }
 
 static void
-conn_run(struct ctl_conn *c, char *line)
+conn_watch(struct ctl_call *c, int events)
+{
+	ev_io_stop(c->srv->loop, &c->io);
+	ev_io_set(&c->io, c->fd, events);
+	ev_io_start(c->srv->loop, &c->io);
+}
+
+/* Stop reading; answer (from out, then from fill if there is one). */
+static void
+conn_answer(struct ctl_call *c)
+{
+	c->phase = CTL_ANSWER;
+	conn_watch(c, EV_WRITE);
+}
+
+static void
+conn_run(struct ctl_call *c, char *line)
 {
 	char	*argv[CTL_MAX_ARGS], *save = NULL, *tok;
 	int	 argc = 0, rc;
@@ -80,7 +116,13 @@ conn_run(struct ctl_conn *c, char *line)
 		    "empty command\n");
 		rc = -1;
 	} else
-		rc = c->srv->handler(c->srv->arg, argc, argv, json, &body);
+		rc = c->srv->handler(c->srv->arg, c, argc, argv, json, &body);
+	if (rc == CTL_TAKEN) {
+		sb_free(&body);
+		if (c->phase == CTL_READ_CMD)
+			conn_answer(c);		/* streamed, no body */
+		return;
+	}
 	sb_puts(&c->out, rc == 0 ? "ok\n" : "error\n");
 	sb_append(&c->out, body.buf ? body.buf : "", body.len);
 	sb_free(&body);
@@ -88,39 +130,118 @@ conn_run(struct ctl_conn *c, char *line)
 		sb_reset(&c->out);
 		sb_puts(&c->out, "error\nout of memory\n");
 	}
+	conn_answer(c);
+}
+
+/* One complete line of input (NUL-terminated, no newline). */
+static void
+conn_line(struct ctl_call *c, char *line)
+{
+	if (c->phase == CTL_READ_CMD) {
+		if (strlen(line) >= CTL_MAX_LINE) {
+			sb_puts(&c->out, "error\ncommand line too long\n");
+			conn_answer(c);
+		} else
+			conn_run(c, line);
+	} else if (c->phase == CTL_READ_BODY) {
+		if (strcmp(line, ".") == 0 ||
+		    c->line(c->job, strlen(line) < CTL_MAX_LINE ? line :
+		    NULL) != 0)
+			conn_answer(c);
+	}
+}
+
+/* Take the complete lines in the input; keep a partial one. */
+static void
+conn_lines(struct ctl_call *c)
+{
+	char	*p = c->in, *nl;
+
+	while (c->phase != CTL_ANSWER &&
+	    (nl = memchr(p, '\n', c->inlen - (size_t)(p - c->in))) != NULL) {
+		*nl = '\0';
+		if (c->skipping)
+			c->skipping = false;
+		else
+			conn_line(c, p);
+		p = nl + 1;
+	}
+	c->inlen -= (size_t)(p - c->in);
+	memmove(c->in, p, c->inlen);
+	if (c->phase == CTL_ANSWER || c->inlen < sizeof(c->in) - 1)
+		return;
+	/* A line longer than the whole buffer. */
+	c->inlen = 0;
+	if (c->phase == CTL_READ_CMD) {
+		sb_puts(&c->out, "error\ncommand line too long\n");
+		conn_answer(c);
+	} else if (!c->skipping) {
+		c->skipping = true;
+		if (c->line(c->job, NULL) != 0)
+			conn_answer(c);
+	}
 }
 
 static void
-conn_cb(struct ev_loop *loop, ev_io *w, int revents)
+conn_read(struct ctl_call *c)
 {
-	struct ctl_conn *c = w->data;
 	ssize_t	 n;
-	char	*nl;
 
-	(void)revents;
-	ev_timer_again(loop, &c->idle);
-	if (c->out.len == 0) {
-		n = read(c->fd, c->in + c->inlen, sizeof(c->in) - 1 - c->inlen);
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
-		if (n <= 0) {
+	n = read(c->fd, c->in + c->inlen, sizeof(c->in) - 1 - c->inlen);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		conn_free(c);
+		return;
+	}
+	c->inlen += (size_t)n;
+	conn_lines(c);
+}
+
+/* The next piece of a streamed answer, with the status line first. */
+static void
+conn_fill(struct ctl_call *c)
+{
+	struct strbuf piece;
+	int	 rc;
+
+	sb_init(&piece);
+	rc = c->fill(c->job, &piece);
+	if (piece.failed) {
+		sb_reset(&piece);
+		sb_puts(&piece, "out of memory\n");
+		rc = -1;
+	}
+	if (!c->status_sent && (piece.len > 0 || rc <= 0)) {
+		sb_puts(&c->out, rc < 0 ? "error\n" : "ok\n");
+		c->status_sent = true;
+	}
+	sb_append(&c->out, piece.buf ? piece.buf : "", piece.len);
+	sb_free(&piece);
+	if (rc <= 0)
+		c->fill = NULL;			/* done */
+	else if (rc == CTL_WAIT && c->out.len == 0) {
+		c->waiting = true;
+		ev_io_stop(c->srv->loop, &c->io);
+		ev_timer_stop(c->srv->loop, &c->idle);
+	}
+}
+
+static void
+conn_write(struct ctl_call *c)
+{
+	ssize_t	 n;
+
+	if (c->outoff == c->out.len) {
+		sb_reset(&c->out);
+		c->outoff = 0;
+		if (c->fill == NULL) {
 			conn_free(c);
 			return;
 		}
-		c->inlen += (size_t)n;
-		c->in[c->inlen] = '\0';
-		if ((nl = strchr(c->in, '\n')) == NULL) {
-			if (c->inlen < sizeof(c->in) - 1)
-				return;
-			sb_puts(&c->out, "error\ncommand line too long\n");
-		} else {
-			*nl = '\0';
-			conn_run(c, c->in);
-		}
-		ev_io_stop(loop, &c->io);
-		ev_io_set(&c->io, c->fd, EV_WRITE);
-		ev_io_start(loop, &c->io);
-		return;
+		conn_fill(c);
+		if (c->out.len == 0)
+			return;
 	}
 	n = write(c->fd, c->out.buf + c->outoff, c->out.len - c->outoff);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
@@ -130,8 +251,60 @@ conn_cb(struct ev_loop *loop, ev_io *w, int revents)
 		return;
 	}
 	c->outoff += (size_t)n;
-	if (c->outoff == c->out.len)
-		conn_free(c);
+}
+
+static void
+conn_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct ctl_call *c = w->data;
+
+	(void)revents;
+	ev_timer_again(loop, &c->idle);
+	if (c->phase == CTL_ANSWER)
+		conn_write(c);
+	else
+		conn_read(c);
+}
+
+void
+ctl_call_stream(struct ctl_call *c, ctl_fill_fn *fill, ctl_free_fn *free_job,
+    void *job)
+{
+	c->fill = fill;
+	c->free_job = free_job;
+	c->job = job;
+}
+
+void
+ctl_call_body(struct ctl_call *c, ctl_line_fn *line, ctl_fill_fn *end,
+    ctl_free_fn *free_job, void *job)
+{
+	ctl_call_stream(c, end, free_job, job);
+	c->line = line;
+	c->phase = CTL_READ_BODY;
+}
+
+void
+ctl_call_wake(struct ctl_call *c)
+{
+	if (!c->waiting)
+		return;
+	c->waiting = false;
+	ev_io_start(c->srv->loop, &c->io);
+	ev_timer_again(c->srv->loop, &c->idle);
+}
+
+void
+ctl_call_who(const struct ctl_call *c, char *buf, size_t len)
+{
+	struct ucred cr;
+	socklen_t crlen = sizeof(cr);
+
+	if (getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &cr, &crlen) == 0)
+		snprintf(buf, len, "uid %u pid %d", (unsigned)cr.uid,
+		    (int)cr.pid);
+	else
+		snprintf(buf, len, "unknown caller");
 }
 
 static void
@@ -146,7 +319,7 @@ static void
 accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct ctl_server *srv = w->data;
-	struct ctl_conn *c;
+	struct ctl_call *c;
 	int	 fd;
 
 	(void)revents;
@@ -520,6 +693,24 @@ ctl_request(const char *path, const char *line, struct strbuf *answer,
 	rc = ctl_client_answer(c, append_body, answer, err, errlen);
 	ctl_client_close(c);
 	return rc;
+}
+
+int
+ctl_error(struct strbuf *out, bool json, const char *fmt, ...)
+{
+	char	 msg[512];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (json) {
+		sb_puts(out, "{\"error\":");
+		sb_json_str(out, msg);
+		sb_puts(out, "}\n");
+	} else
+		sb_printf(out, "%s\n", msg);
+	return -1;
 }
 
 void

@@ -9,18 +9,62 @@
 #define DHCPFO_CONTROL_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "strbuf.h"
 
 struct ev_loop;
 struct ctl_server;
+struct ctl_call;
 
 #define CTL_MAX_ARGS	16
 #define CTL_MAX_LINE	1024
 
-/* Fill out; return 0 for success, -1 to answer "error". */
-typedef int	ctl_handler(void *arg, int argc, char **argv, bool json,
-		    struct strbuf *out);
+/*
+ * Fill out; return 0 for success, -1 to answer "error", or CTL_TAKEN
+ * after handing the call to ctl_call_stream() or ctl_call_body() (out is
+ * then ignored).
+ */
+#define CTL_TAKEN	1
+typedef int	ctl_handler(void *arg, struct ctl_call *call, int argc,
+		    char **argv, bool json, struct strbuf *out);
+
+/*
+ * A long answer, made piece by piece on the loop while the daemon goes
+ * on serving: fill appends the next piece to out and returns CTL_MORE
+ * (call again once the client has taken it), CTL_WAIT (nothing to add
+ * until ctl_call_wake()), 0 (done) or -1 (failed: out holds why).  The
+ * status line is "ok" unless fill fails before anything was sent; a
+ * failure after that ends the answer early, which the command's own
+ * format must make visible (an export's closing line, say).  A piece
+ * should be bounded work: the loop serves DHCP between two pieces.
+ * free_job runs once when the call ends, also when the client went away
+ * first.  While fill waits, the connection's idle timeout is suspended.
+ */
+#define CTL_MORE	1
+#define CTL_WAIT	2
+typedef int	ctl_fill_fn(void *job, struct strbuf *out);
+typedef void	ctl_free_fn(void *job);
+void		 ctl_call_stream(struct ctl_call *, ctl_fill_fn *fill,
+		    ctl_free_fn *free_job, void *job);
+/* From the loop's thread: a waiting fill has something again. */
+void		 ctl_call_wake(struct ctl_call *);
+/*
+ * A command with a body: the lines the client sends after the command,
+ * up to one that is just ".", each passed to line (without its newline,
+ * at most CTL_MAX_LINE - 1 bytes; a longer one is passed as NULL, for
+ * line to report).  line returns 0 to go on or -1 to stop reading.
+ * Then the answer is streamed by `end` as by ctl_call_stream().
+ */
+typedef int	ctl_line_fn(void *job, char *line);
+void		 ctl_call_body(struct ctl_call *, ctl_line_fn *line,
+		    ctl_fill_fn *end, ctl_free_fn *free_job, void *job);
+/* An error answer: {"error":"..."} or the text line; returns -1. */
+int		 ctl_error(struct strbuf *out, bool json, const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
+/* Who is on the other end (SO_PEERCRED): "uid U pid P", for the audit
+ * line of a command that changes something. */
+void		 ctl_call_who(const struct ctl_call *, char *buf, size_t len);
 
 struct ctl_server *ctl_open(struct ev_loop *, const char *path,
 		    ctl_handler *, void *arg, char *err, size_t errlen);

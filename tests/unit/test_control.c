@@ -28,12 +28,44 @@ struct fixture {
 	int		 calls;
 };
 
+/* A command with a body: counts its lines ("stop" stops at the first). */
+struct sum_job {
+	unsigned long	 lines;
+	bool		 stop;
+};
+
 static int
-handler(void *arg, int argc, char **argv, bool json, struct strbuf *out)
+sum_line(void *job, char *line)
+{
+	struct sum_job *j = job;
+
+	j->lines += line != NULL;
+	return j->stop ? -1 : 0;
+}
+
+static int
+sum_end(void *job, struct strbuf *out)
+{
+	struct sum_job *j = job;
+
+	sb_printf(out, "%lu lines\n", j->lines);
+	return j->stop ? -1 : 0;
+}
+
+static int
+handler(void *arg, struct ctl_call *call, int argc, char **argv, bool json,
+    struct strbuf *out)
 {
 	struct fixture *f = arg;
 
 	f->calls++;
+	if (strcmp(argv[0], "sum") == 0 || strcmp(argv[0], "stop") == 0) {
+		struct sum_job *j = calloc(1, sizeof(*j));
+
+		j->stop = argv[0][1] == 't';
+		ctl_call_body(call, sum_line, sum_end, free, j);
+		return CTL_TAKEN;
+	}
 	if (strcmp(argv[0], "echo") == 0) {
 		sb_printf(out, "%s argc=%d", json ? "json" : "text", argc);
 		for (int i = 1; i < argc; i++)
@@ -150,6 +182,62 @@ streams_large_answer(void **state)
 	sb_free(&ans);
 }
 
+static int
+take(void *arg, const char *data, size_t len)
+{
+	sb_append(arg, data, len);
+	return 0;
+}
+
+/* A body far larger than the socket's buffers, written as it drains. */
+static void
+sends_a_streamed_body(void **state)
+{
+	struct fixture *f = *state;
+	struct ctl_client *c;
+	struct strbuf ans;
+	char	 err[256], line[64];
+
+	sb_init(&ans);
+	c = ctl_client_open(f->path, "sum", 5, true, err, sizeof(err));
+	assert_non_null(c);
+	for (int i = 0; i < 200000; i++) {
+		snprintf(line, sizeof(line), "%d,row of a body %d", i, i);
+		assert_int_equal(ctl_client_send(c, line, err, sizeof(err)), 0);
+	}
+	assert_int_equal(ctl_client_send(c, ".", err, sizeof(err)), 0);
+	assert_int_equal(ctl_client_answer(c, take, &ans, err, sizeof(err)), 0);
+	assert_int_equal(ctl_client_status(c), 0);
+	ctl_client_close(c);
+	assert_string_equal(ans.buf, "200000 lines\n");
+	sb_free(&ans);
+}
+
+/* The daemon answers before the body ends: the client still hears why. */
+static void
+hears_a_daemon_that_stopped_reading(void **state)
+{
+	struct fixture *f = *state;
+	struct ctl_client *c;
+	struct strbuf ans;
+	char	 err[256], line[256];
+	int	 i;
+
+	sb_init(&ans);
+	c = ctl_client_open(f->path, "stop", 5, true, err, sizeof(err));
+	assert_non_null(c);
+	memset(line, 'x', sizeof(line) - 1);
+	line[sizeof(line) - 1] = '\0';
+	for (i = 0; i < 100000; i++)
+		if (ctl_client_send(c, line, err, sizeof(err)) < 0)
+			break;
+	assert_true(i < 100000);
+	assert_int_equal(ctl_client_answer(c, take, &ans, err, sizeof(err)), 1);
+	ctl_client_close(c);
+	assert_string_equal(ans.buf, "1 lines\n");
+	sb_free(&ans);
+}
+
 static void
 refuses_second_server_on_live_socket(void **state)
 {
@@ -201,6 +289,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(streams_large_answer, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(sends_a_streamed_body, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    hears_a_daemon_that_stopped_reading, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    refuses_second_server_on_live_socket, setup, teardown),
 		cmocka_unit_test(unreachable_socket_is_reported),

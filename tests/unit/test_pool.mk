@@ -1,1 +1,1 @@
-UNIT_OBJS_test_pool = pool share ranges
+UNIT_OBJS_test_pool = pool share ranges dhcp_codec

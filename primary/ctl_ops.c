@@ -1,0 +1,149 @@
+/*
+ * The primary's operator commands on bindings (docs/operations.md):
+ *
+ *	lease ADDRESS|HWADDR|CLIENT-ID	find bindings (lease_find.h)
+ *	lease-del ADDRESS		free one: durable, replicated, logged
+ *	export [--format csv|json]	every binding, streamed
+ *	backup DIR			hot copy of the lease store
+ *
+ * (import is import.c's.)  All run on the loop thread, as every command.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backup_job.h"
+#include "lease_export.h"
+#include "lease_find.h"
+#include "server_int.h"
+
+int
+srv_cmd_lease(struct server *srv, int argc, char **argv, bool json,
+    struct strbuf *out)
+{
+	struct lease_query q;
+	struct strbuf	 found;
+	size_t		 n;
+	char		 why[256];
+
+	if (argc != 2)
+		return ctl_error(out, json, "usage: lease ADDRESS|HWADDR|"
+		    "CLIENT-ID");
+	if (!lease_query_parse(argv[1], &q, why, sizeof(why)))
+		return ctl_error(out, json, "%s", why);
+	sb_init(&found);
+	n = lease_find_pools(srv->pools, &q, NULL, json, LEASE_FIND_MAX,
+	    &found);
+	if (n == 0) {
+		sb_free(&found);
+		return ctl_error(out, json, "no binding for %s", argv[1]);
+	}
+	if (json) {
+		sb_puts(out, "{\"query\":");
+		sb_json_str(out, argv[1]);
+		sb_printf(out, ",\"count\":%zu,\"leases\":[", n);
+	}
+	sb_append(out, found.buf, found.len);
+	if (json)
+		sb_puts(out, "]}\n");
+	sb_free(&found);
+	return 0;
+}
+
+/*
+ * The binding becomes a released address without a client, times now
+ * (released, not free: a record in that state reaches the failover in a
+ * hand-back as well as in replication, docs/operations.md).  Staged
+ * like any change of ours, so it is committed before the answer and
+ * replicated to the failover, which frees its copy too.  The client, if
+ * it still runs, is NAKed or given an address anew at its next request.
+ */
+int
+srv_cmd_lease_del(struct server *srv, struct ctl_call *call, int argc,
+    char **argv, bool json, struct strbuf *out)
+{
+	struct lease	 l, was;
+	const struct lease *cur;
+	struct pool	*p;
+	struct in_addr	 a;
+	char		 who[64], hw[64];
+	int		 rc;
+
+	if (argc != 2 || inet_pton(AF_INET, argv[1], &a) != 1)
+		return ctl_error(out, json, "usage: lease-del ADDRESS");
+	if ((p = pool_set_find(srv->pools, ntohl(a.s_addr))) == NULL ||
+	    (cur = pool_lease_at(p, ntohl(a.s_addr))) == NULL ||
+	    !lease_has_client(cur))
+		return ctl_error(out, json, "no binding at %s", argv[1]);
+	was = *cur;
+	log_hwaddr(was.chaddr, was.hlen, hw, sizeof(hw));
+	memset(&l, 0, sizeof(l));
+	l.addr = cur->addr;
+	l.state = LEASE_RELEASED;
+	l.starts = l.ends = l.cltt = srv_now(srv);
+	l.seq = pool_set_next_seq(srv->pools);
+	ctl_call_who(call, who, sizeof(who));
+	if (pool_load_lease(srv->pools, &l) != POOL_LOAD_OK ||
+	    (rc = srv_stage(srv, &l, true)) != 0 ||
+	    (rc = srv_commit(srv)) != 0) {
+		log_warn("audit: lease-del %s by %s failed", argv[1], who);
+		return ctl_error(out, json, "lease-del %s: the lease store "
+		    "failed; see status", argv[1]);
+	}
+	log_info("audit: lease-del %s by %s: was %s to %s", argv[1], who,
+	    lease_state_name(was.state), was.hlen ? hw : "-");
+	if (json)
+		sb_printf(out, "{\"freed\":\"%s\"}\n", argv[1]);
+	else
+		sb_printf(out, "%s freed\n", argv[1]);
+	return 0;
+}
+
+int
+srv_cmd_export(struct server *srv, struct ctl_call *call, int argc,
+    char **argv, bool json, struct strbuf *out)
+{
+	struct lease_export_src src = { "primary", NULL };
+	struct lease_export_net *nets;
+	struct lease_export *x;
+	size_t	 n = pool_set_count(srv->pools);
+	bool	 as_json;
+	char	 err[256];
+
+	if (lease_export_format(argc, argv, &as_json) < 0)
+		return ctl_error(out, json, "usage: export [--format csv|"
+		    "json]");
+	if ((nets = calloc(n + 1, sizeof(*nets))) == NULL)
+		return ctl_error(out, json, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		const struct cfg_subnet *sn =
+		    pool_subnet(pool_set_get(srv->pools, i));
+
+		nets[i].network = sn->network;
+		nets[i].prefix = sn->prefix;
+	}
+	x = lease_export_new(srv->env, &src, 1, nets, n, as_json, err,
+	    sizeof(err));
+	free(nets);
+	if (x == NULL)
+		return ctl_error(out, json, "export: %s", err);
+	ctl_call_stream(call, lease_export_fill, lease_export_free, x);
+	return CTL_TAKEN;
+}
+
+int
+srv_cmd_backup(struct server *srv, struct ctl_call *call, int argc,
+    char **argv, bool json, struct strbuf *out)
+{
+	char	 err[512], who[64];
+
+	if (argc != 2)
+		return ctl_error(out, json, "usage: backup DIR");
+	ctl_call_who(call, who, sizeof(who));
+	if (backup_job_start(srv->loop, srv->env, call, argv[1], json, err,
+	    sizeof(err)) < 0)
+		return ctl_error(out, json, "backup: %s", err);
+	log_info("audit: backup to %s by %s", argv[1], who);
+	return CTL_TAKEN;
+}
