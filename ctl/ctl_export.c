@@ -77,8 +77,7 @@ body(void *arg, const char *data, size_t len)
 static bool
 complete(const struct exp *ex)
 {
-	unsigned long	 n;
-	char		 extra;
+	unsigned long long n;
 
 	if (ex->json) {
 		if (ex->cur_len == 0 && strstr(ex->last, "\"complete\":true}"))
@@ -87,16 +86,15 @@ complete(const struct exp *ex)
 		    "document does not end\n");
 		return false;
 	}
-	if (ex->cur_len > 0 || sscanf(ex->last, "# end: %lu bindings%c", &n,
-	    &extra) != 1) {
+	if (ex->cur_len > 0 || !lease_text_csv_end(ex->last, &n)) {
 		fprintf(stderr, "dhcpfoctl: export cut short: no '# end: N "
 		    "bindings' line at its end\n");
 		return false;
 	}
 	/* The end line counts itself out: it is a comment. */
-	if (n != ex->leases) {
+	if (n != (unsigned long long)ex->leases) {
 		fprintf(stderr, "dhcpfoctl: export cut short: %lu bindings "
-		    "received, its end line says %lu\n", ex->leases, n);
+		    "received, its end line says %llu\n", ex->leases, n);
 		return false;
 	}
 	return true;

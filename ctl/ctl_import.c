@@ -10,11 +10,15 @@
  *	.
  *
  * then the answer, as for any command.  SRCLINE is the file's line, so
- * the daemon's reports name the line the operator can look at.  A body
- * that ends without its "." (the file could not be read to its end) is
- * a cut import, which the daemon drops.  Lines are streamed as the
- * socket takes them, so a file of a million leases needs no more memory
- * here than one of ten.
+ * the daemon's reports name the line the operator can look at.
+ *
+ * The whole file is read first, and the lines to send spooled to a
+ * temporary file: every record the file refuses is reported before the
+ * daemon hears of the import, a file that cannot be read to its end
+ * imports nothing, and the daemon is then sent lines as fast as it
+ * takes them (it would drop a connection that a slow read of a large
+ * file kept silent).  Here a file of a million leases costs a few bytes
+ * an address (leasefile.h) and one line at a time.
  *
  * A lease whose `ends` has passed is not sent: it has nothing left to
  * carry over (counted with the leases that were not active).  --print
@@ -35,9 +39,11 @@ struct imp {
 	int		 fmt;		/* enum lf_format */
 	bool		 dry_run, json, print;
 	const struct ctl_opts *opts;
-	struct ctl_client	*call;		/* NULL until the first lease */
-	bool		 failed;	/* the daemon cannot be told more */
-	int		 exit;		/* why it failed */
+	FILE		*spool;		/* the lines to send */
+	bool		 spool_failed;
+	struct ctl_client *call;
+	bool		 failed;	/* the daemon stopped reading */
+	int		 exit;		/* why the call failed */
 	char		 err[512];
 	int64_t		 now;
 	unsigned long	 records, errors, not_active;
@@ -101,24 +107,31 @@ open_seekable(const char *path)
 	return t;
 }
 
-/* The daemon, at the first lease (reading a large file takes a while,
- * and the daemon need not wait through it). */
 static bool
 connect_daemon(struct imp *im)
 {
 	char	 cmd[64];
 
-	if (im->call != NULL || im->failed)
-		return im->call != NULL;
 	snprintf(cmd, sizeof(cmd), "import%s%s", im->dry_run ? " --dry-run" :
 	    "", im->json ? " --json" : "");
 	im->call = ctl_client_open(im->opts->sock, cmd, im->opts->timeout, true,
 	    im->err, sizeof(im->err));
-	if (im->call == NULL) {
-		im->failed = true;
-		im->exit = CTL_EXIT_UNREACHABLE;
-	}
+	im->exit = CTL_EXIT_UNREACHABLE;
 	return im->call != NULL;
+}
+
+/* The spooled lines, then "."; false once the daemon stopped reading. */
+static bool
+send_spool(struct imp *im)
+{
+	char	 buf[CTL_MAX_LINE + 2];
+
+	rewind(im->spool);
+	while (fgets(buf, sizeof(buf), im->spool) != NULL)
+		if (ctl_client_send(im->call, buf, im->err,
+		    sizeof(im->err)) < 0)
+			return false;
+	return ctl_client_send(im->call, ".", im->err, sizeof(im->err)) == 0;
 }
 
 static void
@@ -164,14 +177,10 @@ on_lease(void *arg, unsigned long line, const struct lease *l)
 		return;
 	}
 	im->records++;
-	if (im->print) {
+	if (im->print)
 		fputs(strchr(im->line.buf, ',') + 1, stdout);
-		return;
-	}
-	im->line.buf[--im->line.len] = '\0';
-	if (connect_daemon(im) &&
-	    ctl_client_send(im->call, im->line.buf, im->err, sizeof(im->err)) < 0)
-		im->failed = true;
+	else if (fputs(im->line.buf, im->spool) == EOF)
+		im->spool_failed = true;
 }
 
 /* The daemon's body as a JSON value: itself if it is one, else a string. */
@@ -215,7 +224,7 @@ append(void *arg, const char *data, size_t len)
 	return 0;
 }
 
-/* The end of the body, and the daemon's answer: 0, 1 or -1. */
+/* The import sent, and the daemon's answer: 0, 1 or -1. */
 static int
 finish(struct imp *im, struct strbuf *body)
 {
@@ -223,14 +232,10 @@ finish(struct imp *im, struct strbuf *body)
 
 	if (!connect_daemon(im))
 		return -1;
-	if (!im->failed &&
-	    ctl_client_send(im->call, ".", im->err, sizeof(im->err)) < 0)
-		im->failed = true;
+	im->failed = !send_spool(im);
 	rc = ctl_client_answer(im->call, append, body, im->err,
 	    sizeof(im->err));
-	if (rc < 0)
-		im->exit = CTL_EXIT_UNREACHABLE;
-	else if (rc == 0 && im->failed) {
+	if (rc == 0 && im->failed) {
 		/* It stopped reading, so it cannot have had everything. */
 		snprintf(im->err, sizeof(im->err), "the daemon did not read "
 		    "the whole import");
@@ -269,13 +274,39 @@ conclude(struct imp *im)
 	return rc == 0 && im->errors == 0 ? CTL_EXIT_OK : CTL_EXIT_ERROR;
 }
 
+/* Read the file: 0, or -1 (said why) when nothing may be sent. */
+static int
+read_file(struct imp *im, FILE *f)
+{
+	struct lf_sink	 sink = { on_lease, on_refuse, im };
+
+	if (im->print)
+		puts(LEASE_CSV_HEADER);
+	else if ((im->spool = tmpfile()) == NULL) {
+		fprintf(stderr, "dhcpfoctl: no temporary file for the "
+		    "import\n");
+		return -1;
+	}
+	if (lf_read((enum lf_format)im->fmt, f, &sink, im->err,
+	    sizeof(im->err)) < 0) {
+		fprintf(stderr, "dhcpfoctl: %s: %s; nothing imported\n",
+		    im->path, im->err);
+		return -1;
+	}
+	if (im->spool_failed || (im->spool != NULL && fflush(im->spool))) {
+		fprintf(stderr, "dhcpfoctl: cannot write the temporary file; "
+		    "nothing imported\n");
+		return -1;
+	}
+	return 0;
+}
+
 int
 ctl_import(const struct ctl_opts *opts, int argc, char **argv)
 {
 	struct imp	 im = { .fmt = -1, .opts = opts };
-	struct lf_sink	 sink = { on_lease, on_refuse, &im };
 	FILE		*f;
-	int		 rc;
+	int		 rc = CTL_EXIT_ERROR;
 
 	if (!parse_args(&im, argc, argv))
 		return usage();
@@ -286,20 +317,11 @@ ctl_import(const struct ctl_opts *opts, int argc, char **argv)
 	im.now = (int64_t)time(NULL);
 	sb_init(&im.errs);
 	sb_init(&im.line);
-	if (im.print)
-		puts(LEASE_CSV_HEADER);
-	if (lf_read((enum lf_format)im.fmt, f, &sink, im.err,
-	    sizeof(im.err)) < 0) {
-		/* No "." follows: the daemon drops what it was sent. */
-		fprintf(stderr, "dhcpfoctl: %s: %s; nothing imported\n",
-		    im.path, im.err);
-		rc = CTL_EXIT_ERROR;
-	} else if (im.failed && im.call == NULL) {
-		fprintf(stderr, "dhcpfoctl: %s\n", im.err);
-		rc = im.exit;
-	} else
+	if (read_file(&im, f) == 0)
 		rc = conclude(&im);
 	ctl_client_close(im.call);
+	if (im.spool != NULL)
+		fclose(im.spool);
 	if (f != stdin)
 		fclose(f);
 	sb_free(&im.errs);

@@ -32,8 +32,9 @@ usage(void)
 	    "          export [--format csv|json], backup DIR, reload,\n"
 	    "          import --format dhcpd|kea-csv|csv FILE [--dry-run]\n"
 	    "                 [--print];\n"
-	    "          on the failover also takeover PRIMARY, release PRIMARY,\n"
-	    "          start PRIMARY, partner-down PRIMARY, config PRIMARY\n"
+	    "          on the failover also takeover PRIMARY, release\n"
+	    "          PRIMARY, start PRIMARY, partner-down PRIMARY,\n"
+	    "          config PRIMARY\n"
 	    "SOCKET defaults to $DHCPFO_SOCKET, else %s if present, else %s\n"
 	    "-T: seconds to wait for the answer (default 10); for import and\n"
 	    "export, the longest silence (default %.0f)\n",

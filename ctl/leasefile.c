@@ -1,7 +1,8 @@
 /*
- * Lease files (leasefile.h): the formats by name, and the bounded line
- * reader the line-based formats share.
+ * Lease files (leasefile.h): the formats by name, and what the readers
+ * share: the bounded line reader, the two readings of a log.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "leasefile.h"
@@ -31,17 +32,18 @@ int
 lf_read(enum lf_format fmt, FILE *f, const struct lf_sink *sink, char *err,
     size_t errlen)
 {
-	switch (fmt) {
-	case LF_DHCPD:
-		return lf_read_dhcpd(f, sink, err, errlen);
-	case LF_KEA:
-		return lf_read_kea(f, sink, err, errlen);
-	case LF_CSV:
-		return lf_read_csv(f, sink, err, errlen);
-	default:
+	static int (*const readers[LF_FORMAT_COUNT])(FILE *,
+	    const struct lf_sink *, char *, size_t) = {
+		[LF_DHCPD] = lf_read_dhcpd,
+		[LF_KEA] = lf_read_kea,
+		[LF_CSV] = lf_read_csv,
+	};
+
+	if ((unsigned)fmt >= LF_FORMAT_COUNT) {
 		snprintf(err, errlen, "unknown format");
 		return -1;
 	}
+	return readers[fmt](f, sink, err, errlen);
 }
 
 void
@@ -88,12 +90,26 @@ lf_lines_problem(const struct lf_lines *ln)
 	return NULL;
 }
 
-bool
-lf_lines_rewind(struct lf_lines *ln)
+int
+lf_two_passes(FILE *f, const struct lf_sink *sink, size_t rdsize,
+    lf_pass_fn *pass, char *err, size_t errlen)
 {
-	if (fseek(ln->f, 0, SEEK_SET) != 0)
-		return false;
-	clearerr(ln->f);
-	ln->no = 0;
-	return true;
+	struct lf_last	*last = lf_last_new();
+	void		*rd = calloc(1, rdsize);
+	int		 rc = -1;
+
+	if (last == NULL || rd == NULL)
+		snprintf(err, errlen, "out of memory");
+	else if (pass(rd, f, sink, last, false, err, errlen) == 0) {
+		if (fseek(f, 0, SEEK_SET) != 0)
+			snprintf(err, errlen, "cannot read the file twice "
+			    "(not seekable)");
+		else {
+			clearerr(f);
+			rc = pass(rd, f, sink, last, true, err, errlen);
+		}
+	}
+	free(rd);
+	lf_last_free(last);
+	return rc;
 }

@@ -84,8 +84,6 @@ int	lf_lines_next(struct lf_lines *);
 /* Why the line in buf cannot be a record (too long, a NUL byte), or
  * NULL. */
 const char *lf_lines_problem(const struct lf_lines *);
-/* Back to the first line (a second pass); false if f cannot seek. */
-bool	lf_lines_rewind(struct lf_lines *);
 
 /* Which line holds the last record of each address: the log rule. */
 struct lf_last;
@@ -98,5 +96,18 @@ bool		 lf_last_put(struct lf_last *, uint32_t addr,
 /* Is line the last record of addr? */
 bool		 lf_last_is(const struct lf_last *, uint32_t addr,
 		    unsigned long line);
+
+/*
+ * A log's two readings, with a reader's state of rdsize bytes (zeroed
+ * once): pass(rd, f, sink, last, false) from the start of f records each
+ * address's last record in `last`, then pass(rd, f, sink, last, true)
+ * from the start again reports.  Returns what the passes return (0, or
+ * -1 with err), or -1 if f cannot be read twice.
+ */
+typedef int	 lf_pass_fn(void *rd, FILE *f, const struct lf_sink *sink,
+		    struct lf_last *last, bool second, char *err,
+		    size_t errlen);
+int		 lf_two_passes(FILE *f, const struct lf_sink *sink,
+		    size_t rdsize, lf_pass_fn *pass, char *err, size_t errlen);
 
 #endif

@@ -22,7 +22,6 @@
  * Anything else (next/rewind binding state, set, on ... { }, bootp,
  * other options) is read past.  A bad value refuses the whole block.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "dhcpd_lex.h"
@@ -496,9 +495,15 @@ top_level(struct drd *rd)
 }
 
 static int
-pass(struct drd *rd, FILE *f, char *err, size_t errlen)
+pass(void *arg, FILE *f, const struct lf_sink *sink, struct lf_last *last,
+    bool second, char *err, size_t errlen)
 {
+	struct drd	*rd = arg;
+
 	lf_lex_init(&rd->lx, f);
+	rd->sink = sink;
+	rd->last = last;
+	rd->second = second;
 	while (top_level(rd) && !rd->full)
 		;
 	if (rd->full) {
@@ -514,30 +519,7 @@ pass(struct drd *rd, FILE *f, char *err, size_t errlen)
 }
 
 int
-lf_read_dhcpd(FILE *f, const struct lf_sink *sink, char *err,
-    size_t errlen)
+lf_read_dhcpd(FILE *f, const struct lf_sink *sink, char *err, size_t errlen)
 {
-	struct drd	*rd;
-	int		 rc = -1;
-
-	if ((rd = calloc(1, sizeof(*rd))) == NULL ||
-	    (rd->last = lf_last_new()) == NULL) {
-		free(rd);
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	rd->sink = sink;
-	if (pass(rd, f, err, errlen) == 0) {
-		if (fseek(f, 0, SEEK_SET) != 0)
-			snprintf(err, errlen, "cannot read the file twice "
-			    "(not seekable)");
-		else {
-			clearerr(f);
-			rd->second = true;
-			rc = pass(rd, f, err, errlen);
-		}
-	}
-	lf_last_free(rd->last);
-	free(rd);
-	return rc;
+	return lf_two_passes(f, sink, sizeof(struct drd), pass, err, errlen);
 }

@@ -14,7 +14,6 @@
  *
  * Kea keeps no hardware type: every hardware address is Ethernet's.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "lease_text.h"
@@ -109,23 +108,18 @@ header(struct kea_rd *rd)
 static size_t
 field(const struct kea_rd *rd, enum kcol k, char *out, size_t cap)
 {
-	static const char hex[] = "0123456789abcdef0123456789ABCDEF";
 	const struct span *s;
-	size_t	 i, n = 0;
+	size_t	 i, n = 0, one;
+	uint8_t	 b;
 
 	out[0] = '\0';
 	if (rd->idx[k] < 0)
 		return 0;
 	s = &rd->f[rd->idx[k]];
 	for (i = 0; i < s->n && n + 1 < cap; i++) {
-		const char *h1, *h2;
-
 		if (s->n - i >= 5 && memcmp(s->p + i, "&#x", 3) == 0 &&
-		    s->p[i + 3] != '\0' && s->p[i + 4] != '\0' &&
-		    (h1 = strchr(hex, s->p[i + 3])) != NULL &&
-		    (h2 = strchr(hex, s->p[i + 4])) != NULL) {
-			out[n++] = (char)(((h1 - hex) & 15) << 4 |
-			    ((h2 - hex) & 15));
+		    lease_text_hex(s->p + i + 3, 2, &b, 1, &one)) {
+			out[n++] = (char)b;
 			i += 4;
 		} else
 			out[n++] = s->p[i];
@@ -262,10 +256,16 @@ one_line(struct kea_rd *rd)
 }
 
 static int
-pass(struct kea_rd *rd, char *err, size_t errlen)
+pass(void *arg, FILE *f, const struct lf_sink *sink, struct lf_last *last,
+    bool second, char *err, size_t errlen)
 {
-	int	 rc = 0;
+	struct kea_rd	*rd = arg;
+	int		 rc = 0;
 
+	lf_lines_init(&rd->ln, f);
+	rd->sink = sink;
+	rd->last = last;
+	rd->second = second;
 	rd->ncols = 0;
 	rd->stop = false;
 	while (!rd->stop && (rc = lf_lines_next(&rd->ln)) > 0)
@@ -284,27 +284,5 @@ pass(struct kea_rd *rd, char *err, size_t errlen)
 int
 lf_read_kea(FILE *f, const struct lf_sink *sink, char *err, size_t errlen)
 {
-	struct kea_rd	*rd;
-	int		 rc = -1;
-
-	if ((rd = calloc(1, sizeof(*rd))) == NULL ||
-	    (rd->last = lf_last_new()) == NULL) {
-		free(rd);
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	lf_lines_init(&rd->ln, f);
-	rd->sink = sink;
-	if (pass(rd, err, errlen) == 0) {
-		if (!lf_lines_rewind(&rd->ln))
-			snprintf(err, errlen, "cannot read the file twice "
-			    "(not seekable)");
-		else {
-			rd->second = true;
-			rc = pass(rd, err, errlen);
-		}
-	}
-	lf_last_free(rd->last);
-	free(rd);
-	return rc;
+	return lf_two_passes(f, sink, sizeof(struct kea_rd), pass, err, errlen);
 }

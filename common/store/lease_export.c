@@ -130,8 +130,7 @@ put_end(struct lease_export *x, struct strbuf *out)
 		sb_printf(out, "\n],\"count\":%llu,\"complete\":true}\n",
 		    (unsigned long long)x->count);
 	else
-		sb_printf(out, "# end: %llu bindings\n",
-		    (unsigned long long)x->count);
+		sb_printf(out, LEASE_CSV_END_FMT, (unsigned long long)x->count);
 }
 
 int

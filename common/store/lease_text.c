@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hexdigit.h"
 #include "lease_text.h"
 
 enum col {
@@ -172,18 +173,6 @@ lease_text_json(struct strbuf *out, const struct lease *l,
 	sb_puts(out, "}");
 }
 
-static int
-hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 bool
 lease_text_hex(const char *s, size_t len, uint8_t *out, size_t cap,
     size_t *outlen)
@@ -194,12 +183,12 @@ lease_text_hex(const char *s, size_t len, uint8_t *out, size_t cap,
 	if (len == 0)
 		return true;
 	for (;;) {
-		int	 hi = i < len ? hexval(s[i]) : -1, lo;
+		int	 hi = i < len ? hex_digit(s[i]) : -1, lo;
 
 		if (hi < 0 || n == cap)
 			return false;
 		i++;
-		lo = i < len ? hexval(s[i]) : -1;
+		lo = i < len ? hex_digit(s[i]) : -1;
 		if (lo >= 0) {
 			out[n++] = (uint8_t)(hi << 4 | lo);
 			i++;
@@ -420,5 +409,23 @@ lease_text_csv_parse(const char *line, struct lease *l, char *why,
 		snprintf(why, whylen, "%s", bad);
 		return false;
 	}
+	return true;
+}
+
+bool
+lease_text_csv_end(const char *line, unsigned long long *n)
+{
+	static const char pre[] = "# end: ", post[] = " bindings";
+	size_t	 len = strlen(line), digits;
+	uint64_t v;
+
+	if (len < sizeof(pre) + sizeof(post) - 1 ||
+	    strncmp(line, pre, sizeof(pre) - 1) != 0 ||
+	    strcmp(line + len - (sizeof(post) - 1), post) != 0)
+		return false;
+	digits = len - (sizeof(pre) - 1) - (sizeof(post) - 1);
+	if (!lease_text_u64(line + sizeof(pre) - 1, digits, UINT64_MAX, &v))
+		return false;
+	*n = v;
 	return true;
 }

@@ -41,6 +41,11 @@
 	"address,htype,hwaddr,client_id,state,starts,ends,cltt,hostname," \
 	"giaddr,circuit_id,remote_id,granted_by,subnet,primary"
 
+/* The comment that closes an export, and a reader for it: is line (no
+ * newline) exactly that comment?  *n: the count it gives. */
+#define LEASE_CSV_END_FMT	"# end: %llu bindings\n"
+bool	lease_text_csv_end(const char *line, unsigned long long *n);
+
 /* Where a lease sits, for the informational columns; NULL/0: empty. */
 struct lease_text_ctx {
 	uint32_t	 subnet;	/* network, host order */

@@ -482,7 +482,7 @@ struct ctl_client {
 	int		 fd;
 	const char	*path;
 	double		 timeout;
-	bool		 idle;		/* timeout: silence, not the whole call */
+	bool		 idle;		/* timeout: each silence, not the call */
 	double		 deadline;
 	bool		 broken;	/* the daemon stopped reading */
 	int		 status;	/* -1 until read, 0 ok, 1 error */
@@ -636,6 +636,11 @@ ctl_client_answer(struct ctl_client *c, ctl_body_fn *fn, void *arg, char *err,
 		n = read(c->fd, buf, sizeof(buf));
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
+		/* A daemon that answered before reading all we sent closes
+		 * with our lines unread, which ends its answer with a reset
+		 * rather than an end of file. */
+		if (n < 0 && errno == ECONNRESET && c->status >= 0)
+			break;
 		if (n < 0) {
 			snprintf(err, errlen, "read from %s: %s", c->path,
 			    strerror(errno));

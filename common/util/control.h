@@ -102,11 +102,11 @@ struct ctl_client	*ctl_client_open(const char *path, const char *line,
 		    double timeout_secs, bool idle, char *err, size_t errlen);
 /* One line (up to its first newline; the newline is added).  -1 when
  * the daemon stopped reading (ctl_client_answer may still say why). */
-int		 ctl_client_send(struct ctl_client *, const char *line, char *err,
-		    size_t errlen);
-/* Send what is pending, then read the answer: 0 ok, 1 error, -1. */
-int		 ctl_client_answer(struct ctl_client *, ctl_body_fn *fn, void *arg,
+int		 ctl_client_send(struct ctl_client *, const char *line,
 		    char *err, size_t errlen);
+/* Send what is pending, then read the answer: 0 ok, 1 error, -1. */
+int		 ctl_client_answer(struct ctl_client *, ctl_body_fn *fn,
+		    void *arg, char *err, size_t errlen);
 /* What the answer's status line said, for fn: 0 ok, 1 error (-1 before
  * it was read). */
 int		 ctl_client_status(const struct ctl_client *);

@@ -883,6 +883,32 @@ direct_lan_start() {
 	srv_start srv
 }
 
+# relay_lan: the relayed topology.  The client LAN (lan_new), a namespace
+# "relay" (down0 198.51.100.1/24 on the LAN, up0 192.0.2.1/24, forwarding)
+# and the server's namespace "srv" (eth0 192.0.2.10/24, the LAN routed
+# through the relay).  relay_start then runs ISC dhcrelay there (option
+# 82 on, to 192.0.2.10); RELAY_PID is its pid.
+RELAY_PID=""
+relay_lan() {
+	lan_new
+	ns_add relay
+	ns_add srv
+	lan_attach relay down0 02:00:00:00:03:01
+	addr relay down0 198.51.100.1/24
+	veth relay up0 srv eth0
+	addr relay up0 192.0.2.1/24
+	addr srv eth0 192.0.2.10/24
+	route srv 198.51.100.0/24 via 192.0.2.1
+	nsx relay sysctl -qw net.ipv4.ip_forward=1
+}
+
+relay_start() {
+	bg_in relay "$T/relay.log" dhcrelay -d -4 -a -pf "$T/dhcrelay.pid" \
+	    -id down0 -iu up0 192.0.2.10
+	RELAY_PID=$BG_PID
+	wait_for 10 "udp_bound relay 67" || fail "dhcrelay did not bind port 67"
+}
+
 # lease_field ADDR FIELD
 lease_field() { lease_get "$1" | jq -r ".$2"; }
 

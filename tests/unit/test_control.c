@@ -1,7 +1,8 @@
 /*
- * Unit tests: common/util/control.c (socket server and client) and strbuf.
- * The server runs on its own libev loop in a second thread; the test
- * thread is the client.
+ * Unit tests: common/util/control.c (socket server and client) and strbuf,
+ * and dhcpfoctl's check of an export (ctl/ctl_export.c).  The server runs
+ * on its own libev loop in a second thread; the test thread is the
+ * client.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,10 +14,13 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "control.h"
+#include "dhcpfoctl.h"
+#include "lease_text.h"
 #include "strbuf.h"
 
 struct fixture {
@@ -26,6 +30,7 @@ struct fixture {
 	pthread_t	 thr;
 	char		 path[64];
 	int		 calls;
+	const char	*export;	/* the answer to "export" */
 };
 
 /* A command with a body: counts its lines ("stop" stops at the first). */
@@ -71,6 +76,10 @@ handler(void *arg, struct ctl_call *call, int argc, char **argv, bool json,
 		for (int i = 1; i < argc; i++)
 			sb_printf(out, " %s", argv[i]);
 		sb_puts(out, "\n");
+		return 0;
+	}
+	if (strcmp(argv[0], "export") == 0 && f->export != NULL) {
+		sb_puts(out, f->export);
 		return 0;
 	}
 	if (strcmp(argv[0], "big") == 0) {
@@ -238,6 +247,55 @@ hears_a_daemon_that_stopped_reading(void **state)
 	sb_free(&ans);
 }
 
+/* dhcpfoctl export against the answer in f->export; stdout dropped. */
+static int
+export_with(struct fixture *f, const char *answer, bool json)
+{
+	struct ctl_opts o = { f->path, 5, true };
+	char	*argv[] = { "export", "--format", json ? "json" : "csv" };
+	int	 saved, null, rc;
+
+	f->export = answer;
+	fflush(stdout);
+	saved = dup(1);
+	null = open("/dev/null", O_WRONLY);
+	dup2(null, 1);
+	rc = ctl_export(&o, 3, argv);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	close(null);
+	return rc;
+}
+
+static void
+export_must_arrive_whole(void **state)
+{
+	struct fixture *f = *state;
+	char	*argv[] = { "export", "--format", "xml" };
+
+	assert_int_equal(export_with(f, LEASE_CSV_HEADER "\n1,2\n3,4\n"
+	    "# end: 2 bindings\n", false), CTL_EXIT_OK);
+	assert_int_equal(export_with(f, LEASE_CSV_HEADER
+	    "\n# end: 0 bindings\n", false), CTL_EXIT_OK);
+	/* Cut: no end line, a line cut in two, a count that differs. */
+	assert_int_equal(export_with(f, LEASE_CSV_HEADER "\n1,2\n3,4\n", false),
+	    CTL_EXIT_ERROR);
+	assert_int_equal(export_with(f, "1,2\n# end: 1 bindings\n3,",
+	    false), CTL_EXIT_ERROR);
+	assert_int_equal(export_with(f, "1,2\n# end: 2 bindings\n", false),
+	    CTL_EXIT_ERROR);
+	assert_int_equal(export_with(f, "{\"leases\":[\n{}\n],\"count\":1,"
+	    "\"complete\":true}\n", true), CTL_EXIT_OK);
+	assert_int_equal(export_with(f, "{\"leases\":[\n{}\n", true),
+	    CTL_EXIT_ERROR);
+	assert_int_equal(ctl_export(&(struct ctl_opts){ f->path, 5, true }, 3,
+	    argv), CTL_EXIT_USAGE);
+	assert_int_equal(ctl_export(&(struct ctl_opts){
+	    "/tmp/dhcpfo-no-such.sock", 5, true }, 1, argv),
+	    CTL_EXIT_UNREACHABLE);
+}
+
 static void
 refuses_second_server_on_live_socket(void **state)
 {
@@ -293,6 +351,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(
 		    hears_a_daemon_that_stopped_reading, setup, teardown),
+		cmocka_unit_test_setup_teardown(export_must_arrive_whole,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    refuses_second_server_on_live_socket, setup, teardown),
 		cmocka_unit_test(unreachable_socket_is_reported),

@@ -282,6 +282,26 @@ field_readers(void **state)
 	assert_false(lease_text_u64("", 0, 32, &v));
 }
 
+static void
+end_line(void **state)
+{
+	unsigned long long n = 7;
+	char	 buf[64];
+
+	(void)state;
+	snprintf(buf, sizeof(buf), LEASE_CSV_END_FMT, 42ULL);
+	buf[strlen(buf) - 1] = '\0';
+	assert_true(lease_text_csv_end(buf, &n));
+	assert_true(n == 42);
+	assert_true(lease_text_csv_end("# end: 0 bindings", &n));
+	assert_true(n == 0);
+	assert_false(lease_text_csv_end("# end:  1 bindings", &n));
+	assert_false(lease_text_csv_end("# end: 1 bindings ", &n));
+	assert_false(lease_text_csv_end("# end: bindings", &n));
+	assert_false(lease_text_csv_end("# end: x bindings", &n));
+	assert_false(lease_text_csv_end("# end:", &n));
+}
+
 int
 main(void)
 {
@@ -293,6 +313,7 @@ main(void)
 		cmocka_unit_test(rejections),
 		cmocka_unit_test(json_object),
 		cmocka_unit_test(field_readers),
+		cmocka_unit_test(end_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

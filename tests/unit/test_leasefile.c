@@ -361,7 +361,7 @@ line_limits(void **state)
 	    ",,,,import,,\n");
 	free(text);
 	static const char nul[] = "192.0.2.1,1,02\0:00,,bound,1,2,1,,,,,,,\n"
-	    "192.0.2.2,1,02,,bound,1,2,1,,,,,,,\n";
+	    "192.0.2.2,1,02,,bound,1,2,1,,,,,,,\n# end: 2 bindings\n";
 
 	assert_string_equal(run(LF_CSV, nul, sizeof(nul) - 1),
 	    "1 error: NUL byte in line\n"
@@ -369,9 +369,41 @@ line_limits(void **state)
 	expect(LF_CSV, LEASE_CSV_HEADER "\n# c\n\n"
 	    "192.0.2.1,1,02:00:00:00:00:01,,bound,1,2,1,h,,,,primary,,\n"
 	    "192.0.2.1,1,02:00:00:00:00:01,,bound,1,2,1,h,,,,primary,,,\n"
-	    "# end: 1 bindings\n",
+	    "# end: 2 bindings\n",
 	    "4 192.0.2.1,1,02:00:00:00:00:01,,bound,1,2,1,h,,,,primary,,\n"
 	    "5 error: 16 fields, expected 15\n");
+}
+
+/* dhcpfo's CSV must end as an export ends, or nothing is read. */
+static void
+csv_export_end(void **state)
+{
+	static const char *const cut[] = {
+		"192.0.2.1,1,02,,bound,1,2,1,,,,,,,\n",
+		"192.0.2.1,1,02,,bound,1,2,1,,,,,,,\n# end: 2 bindings\n",
+		"# end: 0 bindings\n192.0.2.1,1,02,,bound,1,2,1,,,,,,,\n",
+		"192.0.2.1,1,02,,bound,1,2,1,,,,,,,\n# end: 1 bindings\n"
+		"192.0.2.2,1,02,,bound,1,2,1,,,,,,,\n# end: 2 bindings\n",
+		"192.0.2.1,1,02,,bound,1,2,1,,,,,,,\n# end: 1 binding\n",
+	};
+	char	 err[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cut) / sizeof(cut[0]); i++) {
+		FILE	*f = fmemopen((void *)cut[i], strlen(cut[i]), "r");
+
+		sb_reset(&got);
+		if (lf_read(LF_CSV, f, &sink, err, sizeof(err)) != -1)
+			fail_msg("read as whole: %s", cut[i]);
+		fclose(f);
+	}
+	/* Two exports one after the other; an empty one. */
+	expect(LF_CSV, LEASE_CSV_HEADER "\n192.0.2.1,1,02,,bound,1,2,1,,,,,,,\n"
+	    "# end: 1 bindings\n" LEASE_CSV_HEADER "\n# end: 0 bindings\n"
+	    LEASE_CSV_HEADER "\n192.0.2.2,1,02,,bound,1,2,1,,,,,,,\n"
+	    "# end: 1 bindings\n# a comment after\n",
+	    "2 192.0.2.1,1,02,,bound,1,2,1,,,,,,,\n"
+	    "7 192.0.2.2,1,02,,bound,1,2,1,,,,,,,\n");
 }
 
 /* The last-wins index, grown through many resizes. */
@@ -425,6 +457,7 @@ main(void)
 		cmocka_unit_test(kea_log_and_headers),
 		cmocka_unit_test(kea_errors),
 		cmocka_unit_test(line_limits),
+		cmocka_unit_test(csv_export_end),
 		cmocka_unit_test(last_index),
 	};
 
