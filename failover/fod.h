@@ -668,15 +668,14 @@ typedef void	 fod_ctl_visit(void *ctx, struct fod_peer *, struct fod_call *);
 int		 fod_ctl_call_all(struct fod *, enum fod_call_kind, bool json,
 		    const char *arg, fod_ctl_visit *visit, void *ctx,
 		    struct strbuf *out);
-/* fod_ctl_ops.c: lease, lease-del, export, backup */
+/* fod_ctl_ops.c: lease, lease-del, export */
 int		 fod_cmd_lease(struct fod *, int argc, char **argv, bool json,
 		    struct strbuf *out);
 int		 fod_cmd_lease_del(struct fod *, struct ctl_call *, int argc,
 		    char **argv, bool json, struct strbuf *out);
 int		 fod_cmd_export(struct fod *, struct ctl_call *, int argc,
 		    char **argv, bool json, struct strbuf *out);
-int		 fod_cmd_backup(struct fod *, struct ctl_call *, int argc,
-		    char **argv, bool json, struct strbuf *out);
+
 int		 fod_ctl_handler(void *arg, struct ctl_call *call, int argc,
 		    char **argv, bool json, struct strbuf *out);
 

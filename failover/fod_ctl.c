@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "backup_job.h"
 #include "fod.h"
 #include "fod_snmp.h"
 #include "version.h"
@@ -843,7 +844,8 @@ fod_ctl_handler(void *arg, struct ctl_call *call, int argc, char **argv,
 	if (strcmp(argv[0], "export") == 0)
 		return fod_cmd_export(fod, call, argc, argv, json, out);
 	if (strcmp(argv[0], "backup") == 0)
-		return fod_cmd_backup(fod, call, argc, argv, json, out);
+		return backup_job_command(fod->loop, fod->env, call, argc,
+		    argv, json, out);
 	if (strcmp(argv[0], "import") == 0)
 		return ctl_error(out, json, "import into the primary that "
 		    "owns the addresses: it replicates them here");

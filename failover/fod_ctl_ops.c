@@ -1,8 +1,7 @@
 /*
  * The failover's operator commands on bindings (docs/operations.md), on
  * the main thread: `lease` and `lease-del` ask each primary's thread
- * (fod_lease.c), `export` reads snapshots of every primary's store, and
- * `backup` copies the one environment all of them live in.
+ * (fod_lease.c), and `export` reads snapshots of every primary's store.
  *
  * The primary's views are read here only to copy their subnets: the main
  * thread is the one that replaces a view (a reload restarts the thread
@@ -12,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backup_job.h"
 #include "fod.h"
 #include "lease_export.h"
 #include "lease_find.h"
@@ -160,21 +158,5 @@ fod_cmd_export(struct fod *fod, struct ctl_call *call, int argc,
 	if (x == NULL)
 		return ctl_error(out, json, "export: %s", err);
 	ctl_call_stream(call, lease_export_fill, lease_export_free, x);
-	return CTL_TAKEN;
-}
-
-int
-fod_cmd_backup(struct fod *fod, struct ctl_call *call, int argc,
-    char **argv, bool json, struct strbuf *out)
-{
-	char	 err[512], who[64];
-
-	if (argc != 2)
-		return ctl_error(out, json, "usage: backup DIR");
-	ctl_call_who(call, who, sizeof(who));
-	if (backup_job_start(fod->loop, fod->env, call, argv[1], json, err,
-	    sizeof(err)) < 0)
-		return ctl_error(out, json, "backup: %s", err);
-	log_info("audit: backup to %s by %s", argv[1], who);
 	return CTL_TAKEN;
 }

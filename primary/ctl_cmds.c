@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backup_job.h"
 #include "server_int.h"
 #include "version.h"
 
@@ -721,7 +722,8 @@ srv_ctl_handler(void *arg, struct ctl_call *call, int argc, char **argv,
 	if (strcmp(argv[0], "import") == 0)
 		return srv_cmd_import(srv, call, argc, argv, json, out);
 	if (strcmp(argv[0], "backup") == 0)
-		return srv_cmd_backup(srv, call, argc, argv, json, out);
+		return backup_job_command(srv->loop, srv->env, call, argc,
+		    argv, json, out);
 	return ctl_error(out, json, "unknown command; the primary knows: "
 	    "status, history, leases [SUBNET], lease ADDRESS|HWADDR|CLIENT-ID, "
 	    "lease-del ADDRESS, export, import, backup DIR, reload");

@@ -4,16 +4,15 @@
  *	lease ADDRESS|HWADDR|CLIENT-ID	find bindings (lease_find.h)
  *	lease-del ADDRESS		free one: durable, replicated, logged
  *	export [--format csv|json]	every binding, streamed
- *	backup DIR			hot copy of the lease store
  *
- * (import is import.c's.)  All run on the loop thread, as every command.
+ * (import is import.c's, backup backup_job.c's.)  All run on the loop
+ * thread, as every command.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "backup_job.h"
 #include "lease_export.h"
 #include "lease_find.h"
 #include "server_int.h"
@@ -129,21 +128,5 @@ srv_cmd_export(struct server *srv, struct ctl_call *call, int argc,
 	if (x == NULL)
 		return ctl_error(out, json, "export: %s", err);
 	ctl_call_stream(call, lease_export_fill, lease_export_free, x);
-	return CTL_TAKEN;
-}
-
-int
-srv_cmd_backup(struct server *srv, struct ctl_call *call, int argc,
-    char **argv, bool json, struct strbuf *out)
-{
-	char	 err[512], who[64];
-
-	if (argc != 2)
-		return ctl_error(out, json, "usage: backup DIR");
-	ctl_call_who(call, who, sizeof(who));
-	if (backup_job_start(srv->loop, srv->env, call, argv[1], json, err,
-	    sizeof(err)) < 0)
-		return ctl_error(out, json, "backup: %s", err);
-	log_info("audit: backup to %s by %s", argv[1], who);
 	return CTL_TAKEN;
 }

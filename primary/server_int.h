@@ -134,14 +134,12 @@ int	srv_commit(struct server *);
 int	srv_reload(struct server *, struct strbuf *why);
 int64_t	srv_now(const struct server *);
 
-/* ctl_ops.c: lease, lease-del, export, backup */
+/* ctl_ops.c: lease, lease-del, export */
 int	srv_cmd_lease(struct server *, int argc, char **argv, bool json,
 	    struct strbuf *out);
 int	srv_cmd_lease_del(struct server *, struct ctl_call *, int argc,
 	    char **argv, bool json, struct strbuf *out);
 int	srv_cmd_export(struct server *, struct ctl_call *, int argc,
-	    char **argv, bool json, struct strbuf *out);
-int	srv_cmd_backup(struct server *, struct ctl_call *, int argc,
 	    char **argv, bool json, struct strbuf *out);
 /* import.c */
 int	srv_cmd_import(struct server *, struct ctl_call *, int argc,

@@ -14,18 +14,7 @@
 #include "lease_find.h"
 #include "lease_text.h"
 #include "log.h"
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "strbuf.h"
 
 /* "aa:bb:cc", "aa-bb-cc" or "aabbcc". */
 static bool
@@ -34,7 +23,7 @@ parse_hex(const char *t, struct lease_query *q)
 	size_t	 n = 0;
 
 	while (*t != '\0') {
-		int hi = hexval(t[0]), lo = hi < 0 ? -1 : hexval(t[1]);
+		int hi = hex_digit(t[0]), lo = hi < 0 ? -1 : hex_digit(t[1]);
 
 		if (lo < 0 || n == sizeof(q->id))
 			return false;

@@ -22,21 +22,10 @@
 #include <openssl/params.h>
 
 #include "fo_auth.h"
+#include "strbuf.h"
 
 /* Hex digits of the longest key, a CR LF, and one byte to see "longer". */
 #define KEYFILE_READ	(2 * FO_KEY_MAX + 3)
-
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 int
 fo_key_set(struct fo_key *key, const uint8_t *bytes, size_t len)
@@ -89,7 +78,7 @@ parse_key(const char *path, char *text, size_t n, struct fo_key *key,
 			n--;
 	}
 	for (i = 0; i < n; i++) {
-		if (hexval((unsigned char)text[i]) < 0) {
+		if (hex_digit((unsigned char)text[i]) < 0) {
 			snprintf(err, errlen, "%s: key file must hold only hex "
 			    "digits and an optional final newline (bad "
 			    "character at offset %zu)", path, i);
@@ -115,8 +104,8 @@ parse_key(const char *path, char *text, size_t n, struct fo_key *key,
 	}
 	memset(key, 0, sizeof(*key));
 	for (i = 0; i < n; i += 2) {
-		hi = hexval((unsigned char)text[i]);
-		lo = hexval((unsigned char)text[i + 1]);
+		hi = hex_digit((unsigned char)text[i]);
+		lo = hex_digit((unsigned char)text[i + 1]);
 		key->bytes[i / 2] = (uint8_t)(hi << 4 | lo);
 	}
 	key->len = n / 2;

@@ -161,3 +161,20 @@ backup_job_free(void *job)
 	else
 		j->call = NULL;		/* done_cb frees it */
 }
+
+int
+backup_job_command(struct ev_loop *loop, struct lease_env *env,
+    struct ctl_call *call, int argc, char **argv, bool json,
+    struct strbuf *out)
+{
+	char	 err[512], who[64];
+
+	if (argc != 2)
+		return ctl_error(out, json, "usage: backup DIR");
+	ctl_call_who(call, who, sizeof(who));
+	if (backup_job_start(loop, env, call, argv[1], json, err,
+	    sizeof(err)) < 0)
+		return ctl_error(out, json, "backup: %s", err);
+	log_info("audit: backup to %s by %s", argv[1], who);
+	return CTL_TAKEN;
+}

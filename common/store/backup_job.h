@@ -21,6 +21,10 @@ struct ev_loop;
 int	backup_job_start(struct ev_loop *loop, struct lease_env *env,
 	    struct ctl_call *call, const char *dir, bool json, char *err,
 	    size_t errlen);
+/* The whole `backup DIR` command: CTL_TAKEN, or -1 with the error. */
+int	backup_job_command(struct ev_loop *loop, struct lease_env *env,
+	    struct ctl_call *call, int argc, char **argv, bool json,
+	    struct strbuf *out);
 int	backup_job_fill(void *job, struct strbuf *out);
 void	backup_job_free(void *job);
 
