@@ -4,6 +4,14 @@
  * DB_TXN_SNAPSHOT and one cursor in it: the cursor sees the store as it
  * was when the transaction began.  That needs the database opened with
  * DB_MULTIVERSION by every handle that writes it (lease_db.c does).
+ *
+ * The handle is opened inside the snapshot transaction, for two reasons.
+ * Berkeley DB fixes a snapshot's moment at its first page read, not at
+ * txn_begin: opening reads the file's pages, so the moment is the open,
+ * as lease_snap.h promises (an export's snapshots are one moment), not
+ * the first lease_snap_next.  And an open outside it (DB_AUTO_COMMIT)
+ * takes read locks on the file's metadata page, which a batch that
+ * split pages holds write-locked until its commit: the reader waited.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -56,10 +64,10 @@ lease_snap_open(struct lease_env *env, const char *name, char *err,
 	s->dbenv = lease_env_bdb(env);
 	snprintf(file, sizeof(file), "%s%s", name, LEASE_DB_SUFFIX);
 	if ((ret = db_create(&s->db, s->dbenv, 0)) != 0 ||
-	    (ret = s->db->open(s->db, NULL, file, "leases", DB_BTREE,
-	    DB_THREAD | DB_MULTIVERSION | DB_AUTO_COMMIT, 0)) != 0 ||
 	    (ret = s->dbenv->txn_begin(s->dbenv, NULL, &s->txn,
 	    DB_TXN_SNAPSHOT)) != 0 ||
+	    (ret = s->db->open(s->db, s->txn, file, "leases", DB_BTREE,
+	    DB_THREAD | DB_MULTIVERSION, 0)) != 0 ||
 	    (ret = s->db->cursor(s->db, s->txn, &s->cur, 0)) != 0) {
 		snprintf(err, errlen, "%s: snapshot: %s", name,
 		    lease_db_strerror(ret));

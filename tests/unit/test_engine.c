@@ -847,6 +847,99 @@ relayed_destination_and_option82(void **state)
 	assert_int_equal(f->res->dest, ENGINE_DEST_RELAY);
 }
 
+/* A relayed DISCOVER/REQUEST in lan2 with option 82 for client id;
+ * returns the address bound. */
+static uint32_t
+relayed_dora(struct fixture *f, uint8_t id, const uint8_t *o82, size_t len)
+{
+	uint32_t	 a;
+
+	mkreq(f, DHCPDISCOVER, id);
+	relayed(f, LAN2_RELAY);
+	assert_true(dhcp_opt_set(f->req, DHO_RELAY_AGENT_INFO, o82, len));
+	run(f);
+	expect_reply(f, DHCPOFFER);
+	a = f->res->reply.yiaddr;
+	mkreq(f, DHCPREQUEST, id);
+	relayed(f, LAN2_RELAY);
+	assert_true(dhcp_opt_set(f->req, DHO_RELAY_AGENT_INFO, o82, len));
+	set_u32(f->req, DHO_SERVER_ID, SERVER);
+	set_u32(f->req, DHO_REQUESTED_ADDRESS, a);
+	run(f);
+	expect_reply(f, DHCPACK);
+	return a;
+}
+
+/* The bound record of a, as the engine hands it to the store (its
+ * changes) and as the pool keeps it: both must agree. */
+static const struct lease *
+bound_record(struct fixture *f, uint32_t a)
+{
+	const struct lease *l = NULL, *p;
+
+	for (size_t i = 0; i < f->res->nchanges; i++)
+		if (f->res->changes[i].addr == a)
+			l = &f->res->changes[i];
+	assert_non_null(l);
+	assert_int_equal(l->state, LEASE_BOUND);
+	assert_true(f->res->needs_commit);
+	p = pool_lease_at(pool_set_find(f->set, a), a);
+	assert_non_null(p);
+	assert_memory_equal(&p->relay, &l->relay, sizeof(l->relay));
+	assert_int_equal(p->granted_by, l->granted_by);
+	return l;
+}
+
+/*
+ * Option 82 is kept with the binding (giaddr, circuit-id, remote-id, the
+ * latter cut to LEASE_RELAY_ID_MAX), and the binding says which server
+ * granted it: the primary alone or with a failover, or the failover.
+ */
+static void
+binding_keeps_relay_and_origin(void **state)
+{
+	static const enum engine_role roles[] = { ENGINE_ALONE,
+	    ENGINE_PRIMARY, ENGINE_FAILOVER };
+	struct fixture	*f = *state;
+	uint8_t		 o82[2 + 8 + 2 + 40];
+	const struct lease *l;
+	uint32_t	 a;
+
+	o82[0] = 1;
+	o82[1] = 8;
+	memcpy(o82 + 2, "eth0/1/7", 8);
+	o82[10] = 2;
+	o82[11] = 40;
+	for (int i = 0; i < 40; i++)
+		o82[12 + i] = (uint8_t)(0x40 + i);
+	assert_true(40 > LEASE_RELAY_ID_MAX);
+
+	for (int k = 0; k < 3; k++) {
+		engine_set_role(&f->eng, roles[k], false);
+		a = relayed_dora(f, (uint8_t)(40 + k), o82, sizeof(o82));
+		assert_true(a >= IP(203, 0, 113, 10) &&
+		    a <= IP(203, 0, 113, 12));
+		l = bound_record(f, a);
+		assert_int_equal(l->relay.giaddr, LAN2_RELAY);
+		assert_int_equal(l->relay.circuit_len, 8);
+		assert_memory_equal(l->relay.circuit_id, "eth0/1/7", 8);
+		assert_int_equal(l->relay.remote_len, LEASE_RELAY_ID_MAX);
+		assert_memory_equal(l->relay.remote_id, o82 + 12,
+		    LEASE_RELAY_ID_MAX);
+		assert_int_equal(l->granted_by, roles[k] == ENGINE_FAILOVER ?
+		    LEASE_BY_FAILOVER : LEASE_BY_PRIMARY);
+	}
+
+	/* Not relayed: nothing of a relay. */
+	engine_set_role(&f->eng, ENGINE_ALONE, false);
+	a = dora(f, 50);
+	l = bound_record(f, a);
+	assert_int_equal(l->relay.giaddr, 0);
+	assert_int_equal(l->relay.circuit_len, 0);
+	assert_int_equal(l->relay.remote_len, 0);
+	assert_int_equal(l->granted_by, LEASE_BY_PRIMARY);
+}
+
 static void
 broadcast_flag_destination(void **state)
 {
@@ -1392,6 +1485,7 @@ main(void)
 		T(release_frees),
 		T(inform),
 		T(relayed_destination_and_option82),
+		T(binding_keeps_relay_and_origin),
 		T(broadcast_flag_destination),
 		T(client_id_echoed),
 		T(bootp_reservation),
