@@ -1,7 +1,7 @@
 /*
  * The failover's operator commands on bindings (docs/operations.md), on
  * the main thread: `lease` and `lease-del` ask each primary's thread
- * (fod_lease.c), and `export` reads snapshots of every primary's store.
+ * (fod_lease.c), and `export` reads a copy of every primary's store.
  *
  * The primary's views are read here only to copy their subnets: the main
  * thread is the one that replaces a view (a reload restarts the thread
@@ -150,8 +150,8 @@ fod_cmd_export(struct fod *fod, struct ctl_call *call, int argc,
 				nets[k].prefix = v->subnets[s].prefix;
 			}
 		}
-		x = lease_export_new(fod->env, srcs, fod->npeers, nets, nn,
-		    as_json, err, sizeof(err));
+		x = lease_export_new(fod->loop, fod->env, call, srcs,
+		    fod->npeers, nets, nn, as_json, err, sizeof(err));
 	}
 	free(srcs);
 	free(nets);

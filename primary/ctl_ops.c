@@ -122,8 +122,8 @@ srv_cmd_export(struct server *srv, struct ctl_call *call, int argc,
 		nets[i].network = sn->network;
 		nets[i].prefix = sn->prefix;
 	}
-	x = lease_export_new(srv->env, &src, 1, nets, n, as_json, err,
-	    sizeof(err));
+	x = lease_export_new(srv->loop, srv->env, call, &src, 1, nets, n,
+	    as_json, err, sizeof(err));
 	free(nets);
 	if (x == NULL)
 		return ctl_error(out, json, "export: %s", err);

@@ -8,6 +8,8 @@
  * lease_text.c defines.
  */
 #include <arpa/inet.h>
+#include <dirent.h>
+#include <ev.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +38,7 @@
 struct fixture {
 	char		 dir[64];
 	struct lease_env *env;
+	struct ev_loop	*loop;
 };
 
 static char	 errbuf[256];
@@ -57,6 +60,7 @@ setup(void **state)
 		fprintf(stderr, "%s\n", errbuf);
 		return -1;
 	}
+	fx->loop = ev_loop_new(EVFLAG_AUTO);
 	*state = fx;
 	return 0;
 }
@@ -67,9 +71,25 @@ teardown(void **state)
 	struct fixture *fx = *state;
 
 	lease_env_close(fx->env);
+	ev_loop_destroy(fx->loop);
 	tmpdir_remove(fx->dir);
 	free(fx);
 	return 0;
+}
+
+/* Export copies still in the store's directory. */
+static int
+copies_left(struct fixture *fx)
+{
+	struct dirent	*de;
+	DIR		*d = opendir(fx->dir);
+	int		 n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL)
+		n += strncmp(de->d_name, ".export-", 8) == 0;
+	closedir(d);
+	return n;
 }
 
 static struct lease_db *
@@ -150,6 +170,24 @@ count_lines(const char *s, size_t len)
 	for (size_t i = 0; i < len; i++)
 		n += s[i] == '\n';
 	return n;
+}
+
+/* An export whose copy is made: its moment is now. */
+static struct lease_export *
+start(struct fixture *fx, const struct lease_export_src *srcs, size_t n,
+    size_t nnets, bool json)
+{
+	struct lease_export *x;
+	int	 i;
+
+	x = lease_export_new(fx->loop, fx->env, NULL, srcs, n, nets, nnets,
+	    json, errbuf, sizeof(errbuf));
+	if (x == NULL)
+		fail_msg("lease_export_new: %s", errbuf);
+	for (i = 0; i < 2000 && !lease_export_ready(x); i++)
+		ev_run(fx->loop, EVRUN_ONCE);
+	assert_true(lease_export_ready(x));
+	return x;
 }
 
 /* The whole export, piece by piece as the control socket takes it;
@@ -277,10 +315,7 @@ csv_of_two_stores(void **state)
 	n2 = expect_store(want + n1, NET2, N2);
 	want[n1 + n2] = STRAY;
 
-	x = lease_export_new(fx->env, srcs, 3, nets, 2, false, errbuf,
-	    sizeof(errbuf));
-	if (x == NULL)
-		fail_msg("lease_export_new: %s", errbuf);
+	x = start(fx, srcs, 3, 2, false);
 	change_after_start(fx->env, p1, p2);
 	text = drain(x, &pieces);
 	lease_export_free(x);
@@ -320,9 +355,7 @@ json_export(void **state)
 	char		*text, *p;
 
 	fill_store(p1, NET1, 50);
-	x = lease_export_new(fx->env, &src, 1, nets, 2, true, errbuf,
-	    sizeof(errbuf));
-	assert_non_null(x);
+	x = start(fx, &src, 1, 2, true);
 	text = drain(x, &pieces);
 	lease_export_free(x);
 	assert_int_equal(pieces, 1);
@@ -350,9 +383,7 @@ empty_export(void **state)
 	struct lease_export *x;
 	struct strbuf	 sb;
 
-	x = lease_export_new(fx->env, &src, 1, nets, 0, false, errbuf,
-	    sizeof(errbuf));
-	assert_non_null(x);
+	x = start(fx, &src, 1, 0, false);
 	sb_init(&sb);
 	assert_int_equal(lease_export_fill(x, &sb), 0);
 	assert_string_equal(sb.buf, LEASE_CSV_HEADER "\n# end: 0 bindings\n");
@@ -362,7 +393,7 @@ empty_export(void **state)
 }
 
 /* The client went away after the first piece: freeing the rest (the
- * snapshots) is all there is to do. */
+ * copy and its readers) is all there is to do, and the copy is gone. */
 static void
 abandoned_export(void **state)
 {
@@ -373,17 +404,38 @@ abandoned_export(void **state)
 	struct strbuf	 sb;
 
 	fill_store(p1, NET1, N1);
-	x = lease_export_new(fx->env, &src, 1, nets, 2, false, errbuf,
-	    sizeof(errbuf));
-	assert_non_null(x);
+	x = start(fx, &src, 1, 2, false);
 	sb_init(&sb);
 	assert_int_equal(lease_export_fill(x, &sb), CTL_MORE);
 	sb_free(&sb);
 	lease_export_free(x);
 	lease_export_free(NULL);
-	/* The store is not held: a batch commits. */
+	/* The store is not held: a batch commits; no copy is left. */
 	put(p1, NET1 + 0xff00, true);
 	assert_int_equal(lease_db_commit(p1), 0);
+	lease_db_close(p1);
+	assert_int_equal(copies_left(fx), 0);
+}
+
+/* The client went away before the copy was made: it is removed when the
+ * copy thread reports. */
+static void
+abandoned_while_copying(void **state)
+{
+	static const struct lease_export_src src = { "p1", NULL };
+	struct fixture	*fx = *state;
+	struct lease_db	*p1 = db_open(fx->env, "p1");
+	struct lease_export *x;
+	int		 i;
+
+	fill_store(p1, NET1, 2000);
+	x = lease_export_new(fx->loop, fx->env, NULL, &src, 1, nets, 2,
+	    false, errbuf, sizeof(errbuf));
+	assert_non_null(x);
+	lease_export_free(x);			/* before ev_run: copying */
+	for (i = 0; i < 2000 && copies_left(fx) > 0; i++)
+		ev_run(fx->loop, EVRUN_ONCE);
+	assert_int_equal(copies_left(fx), 0);
 	lease_db_close(p1);
 }
 
@@ -451,6 +503,7 @@ main(void)
 		T(json_export),
 		T(empty_export),
 		T(abandoned_export),
+		T(abandoned_while_copying),
 		cmocka_unit_test(format_arguments),
 		cmocka_unit_test(json_checker),
 	};

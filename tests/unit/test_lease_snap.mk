@@ -1,1 +1,0 @@
-UNIT_OBJS_test_lease_snap = lease_snap lease_db lease log
