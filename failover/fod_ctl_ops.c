@@ -53,17 +53,8 @@ fod_cmd_lease(struct fod *fod, int argc, char **argv, bool json,
 	sb_init(&found);
 	rc = fod_ctl_call_all(fod, FOD_CALL_FIND, json, argv[1], find_visit,
 	    &x, out);
-	if (rc == 0 && x.n == 0)
-		rc = ctl_error(out, json, "no binding for %s", argv[1]);
-	if (rc == 0 && json) {
-		sb_puts(out, "{\"query\":");
-		sb_json_str(out, argv[1]);
-		sb_printf(out, ",\"count\":%zu,\"leases\":[", x.n);
-	}
 	if (rc == 0)
-		sb_append(out, found.buf, found.len);
-	if (rc == 0 && json)
-		sb_puts(out, "]}\n");
+		rc = lease_find_answer(out, argv[1], json, &found, x.n);
 	sb_free(&found);
 	return rc;
 }

@@ -25,6 +25,7 @@ srv_cmd_lease(struct server *srv, int argc, char **argv, bool json,
 	struct strbuf	 found;
 	size_t		 n;
 	char		 why[256];
+	int		 rc;
 
 	if (argc != 2)
 		return ctl_error(out, json, "usage: lease ADDRESS|HWADDR|"
@@ -34,20 +35,9 @@ srv_cmd_lease(struct server *srv, int argc, char **argv, bool json,
 	sb_init(&found);
 	n = lease_find_pools(srv->pools, &q, NULL, json, LEASE_FIND_MAX,
 	    &found);
-	if (n == 0) {
-		sb_free(&found);
-		return ctl_error(out, json, "no binding for %s", argv[1]);
-	}
-	if (json) {
-		sb_puts(out, "{\"query\":");
-		sb_json_str(out, argv[1]);
-		sb_printf(out, ",\"count\":%zu,\"leases\":[", n);
-	}
-	sb_append(out, found.buf, found.len);
-	if (json)
-		sb_puts(out, "]}\n");
+	rc = lease_find_answer(out, argv[1], json, &found, n);
 	sb_free(&found);
-	return 0;
+	return rc;
 }
 
 /*
