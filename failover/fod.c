@@ -352,7 +352,9 @@ enum rl_origin { RL_KEPT = 0, RL_NEW, RL_RESTARTED };
  * any is stopped, and a new thread is started before the tables that
  * route to it are installed.  Everything that can fail for a reason of
  * the file (a key, a new store) is done before anything changes, so a
- * refused reload changes nothing.  [server] changes need a restart.
+ * refused reload changes nothing.  [server] changes need a restart, but
+ * for LeaseLog and LeaseLogRate, which every primary's thread takes with
+ * its policy.
  */
 /* One reload in progress: the new file and what becomes of each primary. */
 struct reload {

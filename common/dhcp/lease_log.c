@@ -62,30 +62,20 @@ put_addr(struct line_out *o, const char *key, uint32_t a)
 		    (a >> 8) & 0xff, a & 0xff);
 }
 
-/* key=01:02:.. or key=-; at most LEASE_LOG_VALUE_MAX bytes. */
+/*
+ * key=VALUE, VALUE as `fmt` writes the first LEASE_LOG_VALUE_MAX bytes
+ * of v: log_hex (01:02:..) or log_quote ("..."); key=- without v.
+ */
 static void
-put_hex(struct line_out *o, const char *key, const uint8_t *v, size_t len)
-{
-	put(o, " %s=", key);
-	if (v == NULL || len == 0) {
-		put(o, "-");
-		return;
-	}
-	log_hex(v, len < LEASE_LOG_VALUE_MAX ? len : LEASE_LOG_VALUE_MAX,
-	    o->buf + o->len, o->cap - o->len);
-	o->len += strlen(o->buf + o->len);
-}
-
-/* key="..." (log_quote) or key=-; at most LEASE_LOG_VALUE_MAX bytes. */
-static void
-put_quoted(struct line_out *o, const char *key, const void *v, size_t len)
+put_value(struct line_out *o, const char *key, const void *v, size_t len,
+    void (*fmt)(const void *, size_t, char *, size_t))
 {
 	put(o, " %s=", key);
 	if (v == NULL) {
 		put(o, "-");
 		return;
 	}
-	log_quote(v, len < LEASE_LOG_VALUE_MAX ? len : LEASE_LOG_VALUE_MAX,
+	fmt(v, len < LEASE_LOG_VALUE_MAX ? len : LEASE_LOG_VALUE_MAX,
 	    o->buf + o->len, o->cap - o->len);
 	o->len += strlen(o->buf + o->len);
 }
@@ -99,10 +89,10 @@ put_client(struct line_out *o, const struct dhcp_msg *m,
 	size_t		 len = 0;
 
 	if (m != NULL && m->hlen > 0)
-		put_hex(o, "hwaddr", m->chaddr, m->hlen);
+		put_value(o, "hwaddr", m->chaddr, m->hlen, log_hex);
 	else
-		put_hex(o, "hwaddr", l != NULL ? l->chaddr : NULL,
-		    l != NULL ? l->hlen : 0);
+		put_value(o, "hwaddr", l != NULL && l->hlen > 0 ? l->chaddr :
+		    NULL, l != NULL ? l->hlen : 0, log_hex);
 	if (m != NULL)
 		v = dhcp_opt_get(m, DHO_CLIENT_ID, &len);
 	/* A record's identity is option 61 when its key says 'C'. */
@@ -111,13 +101,13 @@ put_client(struct line_out *o, const struct dhcp_msg *m,
 		v = l->key.bytes + 1;
 		len = l->key.len - 1u;
 	}
-	put_hex(o, "client-id", v, len);
+	put_value(o, "client-id", len > 0 ? v : NULL, len, log_hex);
 	v = m != NULL ? dhcp_opt_get(m, DHO_HOST_NAME, &len) : NULL;
 	if (v == NULL && l != NULL && l->hostname[0] != '\0') {
 		v = (const uint8_t *)l->hostname;
 		len = strnlen(l->hostname, sizeof(l->hostname));
 	}
-	put_quoted(o, "hostname", v, len);
+	put_value(o, "hostname", v, len, log_quote);
 }
 
 /* giaddr, and the relay agent's option 82 sub-options 1 and 2. */
@@ -131,9 +121,9 @@ put_relay(struct line_out *o, const struct dhcp_msg *m)
 	if (m != NULL)
 		v = dhcp_opt_get(m, DHO_RELAY_AGENT_INFO, &len);
 	s = v != NULL ? dhcp_subopt_get(v, len, 1, &slen) : NULL;
-	put_quoted(o, "circuit-id", s, slen);
+	put_value(o, "circuit-id", s, slen, log_quote);
 	s = v != NULL ? dhcp_subopt_get(v, len, 2, &slen) : NULL;
-	put_quoted(o, "remote-id", s, slen);
+	put_value(o, "remote-id", s, slen, log_quote);
 }
 
 size_t
@@ -164,7 +154,7 @@ lease_log_format(const struct lease_log_event *ev, const char *server,
 			put(&o, " lease=-");
 	}
 	if (ev->kind == LEASE_LOG_NAK)
-		put_quoted(&o, "reason", ev->reason, ev->reason_len);
+		put_value(&o, "reason", ev->reason, ev->reason_len, log_quote);
 	return o.len;
 }
 

@@ -149,8 +149,9 @@ log_quote(const void *data, size_t len, char *out, size_t outlen)
 }
 
 void
-log_hex(const uint8_t *data, size_t len, char *out, size_t outlen)
+log_hex(const void *data, size_t len, char *out, size_t outlen)
 {
+	const uint8_t *p = data;
 	size_t	 o = 0;
 
 	if (outlen == 0)
@@ -158,7 +159,7 @@ log_hex(const uint8_t *data, size_t len, char *out, size_t outlen)
 	out[0] = '\0';
 	for (size_t i = 0; i < len; i++) {
 		int n = snprintf(out + o, outlen - o, i ? ":%02x" : "%02x",
-		    data[i]);
+		    p[i]);
 		if (n < 0 || (size_t)n >= outlen - o) {
 			out[o] = '\0';
 			break;

@@ -33,7 +33,7 @@ void	log_sanitize(const void *data, size_t len, char *out, size_t outlen);
 void	log_quote(const void *data, size_t len, char *out, size_t outlen);
 
 /* "01:02:0a" from len bytes (as many as fit, whole bytes only). */
-void	log_hex(const uint8_t *data, size_t len, char *out, size_t outlen);
+void	log_hex(const void *data, size_t len, char *out, size_t outlen);
 
 /* "02:00:00:00:00:07" from a hardware address; out must hold 3*16 bytes. */
 void	log_hwaddr(const uint8_t *hw, size_t hlen, char *out, size_t outlen);

@@ -69,16 +69,7 @@ expect_ll() {
 
 # ---- the relayed LAN and the primary
 
-lan_new
-ns_add relay
-ns_add srv
-lan_attach relay down0 02:00:00:00:07:fe
-addr relay down0 198.51.100.1/24
-veth relay up0 srv eth0
-addr relay up0 192.0.2.1/24
-addr srv eth0 192.0.2.10/24
-route srv 198.51.100.0/24 via 192.0.2.1
-nsx relay sysctl -qw net.ipv4.ip_forward=1
+relay_lan 02:00:00:00:07:fe
 
 M1=02:00:00:00:07:01 M2=02:00:00:00:07:02 MD=02:00:00:00:07:03
 M3=02:00:00:00:07:04 RES=198.51.100.50
@@ -91,9 +82,7 @@ srv_check_config >"$T/config-check.log" 2>&1 || fail "config rejected by -t"
 srv_start srv
 LL_LOG=$SRV_LOG
 
-bg_in relay "$T/relay.log" dhcrelay -d -4 -a -pf "$T/dhcrelay.pid" \
-    -id down0 -iu up0 192.0.2.10
-wait_for 10 "udp_bound relay 67" || fail "dhcrelay did not bind port 67"
+relay_start 192.0.2.10
 
 # c2 starts from a lease of another network: it asks for it first.
 lan_attach c2 eth0 "$M2"
@@ -179,15 +168,8 @@ assert "LeaseLog = no: lease_log_lines stays $n0" \
 srv_stop
 
 # ---- the failover in takeover
-fo_net
-fo_write_configs
-p_start
-f_start
-fo_wait_state monitoring 10
-p_wait_serving 10
-kill -KILL "$P_PID"
-wait_for 5 "pid_gone $P_PID" || fail "primary survived SIGKILL"
-fo_wait_state takeover 5
+fo_up
+fo_kill_primary
 out=$(load_to "$FO_F_ADDR" -b "$FO_RELAY" -n 1 -o "$T/acks-f.txt" -t 10 -i 2) ||
     fail "a client of the failover: $out"
 read -r FA FM <"$T/acks-f.txt"

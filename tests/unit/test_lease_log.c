@@ -13,15 +13,18 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "engine.h"
+#include "engine_testutil.h"
 #include "lease_log.h"
 
-#define IP(a, b, c, d)	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
-			 (uint32_t)(c) << 8 | (uint32_t)(d))
 #define T0		((int64_t)1700000000)
 #define SERVER		IP(192, 0, 2, 10)
 #define RELAY		IP(203, 0, 113, 1)
 #define MAXLINES	16
+/* The fields of mkreq's client and relay, as a line shows them. */
+#define CLIENT	"hwaddr=02:00:00:00:00:01 client-id=01:02:00:00:00:00:01 "
+#define RELAYED	"giaddr=203.0.113.1 circuit-id=\"eth0/1\" " \
+		"remote-id=\"\\x00\\x11\" "
+#define WAN	"subnet=203.0.113.0/24 server=branch1"
 
 struct fixture {
 	struct config	 cfg;
@@ -54,21 +57,9 @@ setup(void **state)
 	struct cfg_subnet *sn;
 
 	assert_non_null(f);
-	f->cfg.server.server_addr = SERVER;
-	f->cfg.server.dhcp_port = 67;
-	f->cfg.server.max_pending_secs = 10;
-	f->cfg.server.max_unavailable_time = 3600;
-	f->cfg.server.authoritative = true;
+	et_server(&f->cfg.server, SERVER);
 	sn = &f->subnet;
-	snprintf(sn->name, sizeof(sn->name), "wan");
-	sn->network = IP(203, 0, 113, 0);
-	sn->prefix = 24;
-	sn->mask = 0xffffff00u;
-	sn->lease_time = 3600;
-	sn->min_lease_time = 60;
-	sn->max_lease_time = 86400;
-	sn->t1_ratio = 0.5;
-	sn->t2_ratio = 0.875;
+	et_subnet(sn, "wan", IP(203, 0, 113, 0), 24);
 	sn->ranges[0].lo = IP(203, 0, 113, 10);
 	sn->ranges[0].hi = IP(203, 0, 113, 19);
 	sn->nranges = 1;
@@ -107,25 +98,13 @@ mkreq(struct fixture *f, uint8_t type)
 	static const uint8_t cid[] = { 1, 2, 0, 0, 0, 0, 1 };
 	static const uint8_t o82[] = { 1, 6, 'e', 't', 'h', '0', '/', '1',
 	    2, 2, 0x00, 0x11 };
-	struct dhcp_msg	*m = f->req;
+	struct dhcp_msg	*m = et_request(f->req, &f->in, type, 1, 0x4200u, T0);
 
-	dhcp_msg_init(m);
-	m->op = BOOTREQUEST;
-	m->htype = 1;
-	m->hlen = 6;
 	m->hops = 1;
-	m->xid = 0x4242;
-	m->chaddr[0] = 0x02;
-	m->chaddr[5] = 0x01;
 	m->giaddr = RELAY;
-	m->has_cookie = true;
-	assert_true(dhcp_opt_set_u8(m, DHO_MESSAGE_TYPE, type));
 	assert_true(dhcp_opt_set(m, DHO_CLIENT_ID, cid, sizeof(cid)));
 	assert_true(dhcp_opt_set(m, DHO_RELAY_AGENT_INFO, o82, sizeof(o82)));
-	memset(&f->in, 0, sizeof(f->in));
-	f->in.msg = m;
 	f->in.link_addr = RELAY;
-	f->in.now = T0;
 	return m;
 }
 
@@ -153,6 +132,23 @@ bind_client(struct fixture *f)
 	assert_int_equal(f->res->reply.msg_type, DHCPACK);
 	assert_true(f->res->needs_commit);
 	return a;
+}
+
+/* The client gives address a back (DHCPRELEASE, DHCPDECLINE); the
+ * engine's result is logged at `now`. */
+static void
+give_back(struct fixture *f, uint8_t type, uint32_t a, double now)
+{
+	struct dhcp_msg	*m = mkreq(f, type);
+
+	assert_true(dhcp_opt_set_u32(m, DHO_SERVER_ID, SERVER));
+	if (type == DHCPRELEASE)
+		m->ciaddr = a;
+	else
+		assert_true(dhcp_opt_set_u32(m, DHO_REQUESTED_ADDRESS, a));
+	handle(f);
+	assert_int_equal(f->res->action, ENGINE_NONE);
+	lease_log_result(&f->ll, now, m, f->res);
 }
 
 /* What gcommit does with an ACK whose batch commits. */
@@ -191,10 +187,7 @@ grant_line(void **state)
 	ack_leaves(f, 1.0);
 	assert_int_equal(f->n, 1);
 	expect_line(f, 0, "lease grant addr=203.0.113.%u "
-	    "hwaddr=02:00:00:00:00:01 client-id=01:02:00:00:00:00:01 "
-	    "hostname=\"pc1\" giaddr=203.0.113.1 circuit-id=\"eth0/1\" "
-	    "remote-id=\"\\x00\\x11\" subnet=203.0.113.0/24 server=branch1 "
-	    "lease=3600", a & 0xff);
+	    CLIENT "hostname=\"pc1\" " RELAYED WAN " lease=3600", a & 0xff);
 	assert_int_equal(f->ll.stats.lines, 1);
 	assert_int_equal(f->ll.stats.suppressed, 0);
 }
@@ -221,17 +214,10 @@ renew_then_release(void **state)
 	assert_non_null(strstr(f->lines[1], " hostname=\"pc1\" "));
 	assert_non_null(strstr(f->lines[1], " lease=3600"));
 
-	m = mkreq(f, DHCPRELEASE);
-	m->ciaddr = a;
-	assert_true(dhcp_opt_set_u32(m, DHO_SERVER_ID, SERVER));
-	handle(f);
-	assert_int_equal(f->res->action, ENGINE_NONE);
-	lease_log_result(&f->ll, 3.0, m, f->res);
+	give_back(f, DHCPRELEASE, a, 3.0);
 	assert_int_equal(f->n, 3);
 	expect_line(f, 2, "lease release addr=203.0.113.%u "
-	    "hwaddr=02:00:00:00:00:01 client-id=01:02:00:00:00:00:01 "
-	    "hostname=\"pc1\" giaddr=203.0.113.1 circuit-id=\"eth0/1\" "
-	    "remote-id=\"\\x00\\x11\" subnet=203.0.113.0/24 server=branch1",
+	    CLIENT "hostname=\"pc1\" " RELAYED WAN,
 	    a & 0xff);
 
 	/* A client that moved away: the grant after the release is new. */
@@ -252,15 +238,9 @@ nak_line(void **state)
 	handle(f);
 	assert_int_equal(f->res->reply.msg_type, DHCPNAK);
 	lease_log_result(&f->ll, 1.0, m, f->res);
-	/* A NAK never goes through the batch. */
-	lease_log_ack(&f->ll, 1.0, m, f->res);
-	lease_log_batch_end(&f->ll, false);
 	assert_int_equal(f->n, 1);
 	expect_line(f, 0, "lease nak addr=192.0.2.99 "
-	    "hwaddr=02:00:00:00:00:01 client-id=01:02:00:00:00:00:01 "
-	    "hostname=- giaddr=203.0.113.1 circuit-id=\"eth0/1\" "
-	    "remote-id=\"\\x00\\x11\" subnet=203.0.113.0/24 server=branch1 "
-	    "reason=\"wrong network\"");
+	    CLIENT "hostname=- " RELAYED WAN " reason=\"wrong network\"");
 }
 
 static void
@@ -268,19 +248,11 @@ decline_line(void **state)
 {
 	struct fixture	*f = *state;
 	uint32_t	 a = bind_client(f);
-	struct dhcp_msg	*m;
 
-	m = mkreq(f, DHCPDECLINE);
-	assert_true(dhcp_opt_set_u32(m, DHO_SERVER_ID, SERVER));
-	assert_true(dhcp_opt_set_u32(m, DHO_REQUESTED_ADDRESS, a));
-	handle(f);
-	assert_int_equal(f->res->action, ENGINE_NONE);
-	lease_log_result(&f->ll, 1.0, m, f->res);
+	give_back(f, DHCPDECLINE, a, 1.0);
 	assert_int_equal(f->n, 1);
 	expect_line(f, 0, "lease decline addr=203.0.113.%u "
-	    "hwaddr=02:00:00:00:00:01 client-id=01:02:00:00:00:00:01 "
-	    "hostname=- giaddr=203.0.113.1 circuit-id=\"eth0/1\" "
-	    "remote-id=\"\\x00\\x11\" subnet=203.0.113.0/24 server=branch1",
+	    CLIENT "hostname=- " RELAYED WAN,
 	    a & 0xff);
 }
 
@@ -305,9 +277,8 @@ expire_line(void **state)
 	    f), 1);
 	assert_int_equal(f->n, 1);
 	expect_line(f, 0, "lease expire addr=203.0.113.%u "
-	    "hwaddr=02:00:00:00:00:01 client-id=01:02:00:00:00:00:01 "
-	    "hostname=\"pc1\" giaddr=- circuit-id=- remote-id=- "
-	    "subnet=203.0.113.0/24 server=branch1", a & 0xff);
+	    CLIENT "hostname=\"pc1\" giaddr=- circuit-id=- remote-id=- " WAN,
+	    a & 0xff);
 
 	bind_client(f);
 	pool_set_serving(p, false);
@@ -386,11 +357,15 @@ off_logs_nothing(void **state)
 	assert_int_equal(f->n, 1);
 }
 
-/* An expire event of the bound client at `now`. */
+/* n expire events at `now`, of a record the sweep changed. */
 static void
-expire_at(struct fixture *f, const struct lease *l, double now)
+expire_n(struct fixture *f, int n, double now)
 {
-	lease_log_expired(&f->ll, now, pool_set_get(f->set, 0), l);
+	static const struct lease l = { .addr = IP(203, 0, 113, 10),
+	    .state = LEASE_EXPIRED };
+
+	for (int i = 0; i < n; i++)
+		lease_log_expired(&f->ll, now, pool_set_get(f->set, 0), &l);
 }
 
 /*
@@ -402,23 +377,20 @@ static void
 rate_burst_refill_summary(void **state)
 {
 	struct fixture	*f = *state;
-	struct lease	 l = { .addr = IP(203, 0, 113, 10),
-	    .state = LEASE_EXPIRED };
 
 	lease_log_set(&f->ll, true, 3);
-	for (int i = 0; i < 5; i++)
-		expire_at(f, &l, 100.0);
+	expire_n(f, 5, 100.0);
 	assert_int_equal(f->n, 3);
 	assert_int_equal(f->ll.stats.lines, 3);
 	assert_int_equal(f->ll.stats.suppressed, 2);
 	lease_log_tick(&f->ll, 100.2);		/* 0.6 tokens: not yet */
 	assert_int_equal(f->n, 3);
 
-	expire_at(f, &l, 100.5);
+	expire_n(f, 1, 100.5);
 	assert_int_equal(f->n, 5);
 	assert_string_equal(f->lines[3], "lease log: 2 lines suppressed");
 	assert_non_null(strstr(f->lines[4], "lease expire addr=203.0.113.10"));
-	expire_at(f, &l, 100.5);		/* 0.5 left */
+	expire_n(f, 1, 100.5);		/* 0.5 left */
 	assert_int_equal(f->n, 5);
 	assert_int_equal(f->ll.stats.suppressed, 3);
 	lease_log_tick(&f->ll, 100.6);
@@ -429,12 +401,11 @@ rate_burst_refill_summary(void **state)
 	lease_log_tick(&f->ll, 102.0);		/* said once */
 	assert_int_equal(f->n, 6);
 	/* The bucket holds a second's worth, not more. */
-	for (int i = 0; i < 5; i++)
-		expire_at(f, &l, 200.0);
+	expire_n(f, 5, 200.0);
 	assert_int_equal(f->ll.stats.lines, 7);
 	assert_int_equal(f->ll.stats.suppressed, 5);
 	/* A clock that went back adds nothing. */
-	expire_at(f, &l, 150.0);
+	expire_n(f, 1, 150.0);
 	assert_int_equal(f->ll.stats.suppressed, 6);
 }
 
@@ -471,12 +442,9 @@ static void
 rate_zero_unlimited(void **state)
 {
 	struct fixture	*f = *state;
-	struct lease	 l = { .addr = IP(203, 0, 113, 10),
-	    .state = LEASE_EXPIRED };
 
 	lease_log_set(&f->ll, true, 0);
-	for (int i = 0; i < 5000; i++)
-		expire_at(f, &l, 1.0);
+	expire_n(f, 5000, 1.0);
 	assert_int_equal(f->ll.stats.lines, 5000);
 	assert_int_equal(f->ll.stats.suppressed, 0);
 }
