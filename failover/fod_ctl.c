@@ -130,10 +130,13 @@ peer_json_summary(struct fod_peer *p, const struct fod_snap *s, double now,
 	    s->heard.faulty ? "true" : "false",
 	    s->act.critical ? "true" : "false");
 	sb_printf(out, ",\"partner_down\":%s,\"partner_heard\":%.3f,"
-	    "\"approvals_granted\":%llu,\"approvals_refused\":%llu",
+	    "\"approvals_granted\":%llu,\"approvals_refused\":%llu,"
+	    "\"lease_log_lines\":%llu,\"lease_log_suppressed\":%llu",
 	    s->partner_down ? "true" : "false", s->partner_heard,
 	    (unsigned long long)s->approve.granted,
-	    (unsigned long long)s->approve.refused);
+	    (unsigned long long)s->approve.refused,
+	    (unsigned long long)s->lease_log.lines,
+	    (unsigned long long)s->lease_log.suppressed);
 	if (s->heard.have_clock)
 		sb_printf(out, ",\"clock_skew\":%.3f", s->heard.clock_skew);
 	else
@@ -408,12 +411,15 @@ peer_text_detail(struct fod_peer *p, const struct fod_snap *s,
 	/* A lost batch withholds its ACKs (fod_serve.c). */
 	sb_printf(out, "serving: %llu DHCP requests, %llu "
 	    "ACKs\nlease store: %llu commits, %llu commit "
-	    "failures, %llu ACKs withheld\n\n",
+	    "failures, %llu ACKs withheld\nlease log: %llu lines, %llu "
+	    "suppressed\n\n",
 	    (unsigned long long)s->serve.dhcp_rx,
 	    (unsigned long long)s->eng.tx[DHCPACK],
 	    (unsigned long long)s->commits,
 	    (unsigned long long)s->commit_failures,
-	    (unsigned long long)s->gc.withheld);
+	    (unsigned long long)s->gc.withheld,
+	    (unsigned long long)s->lease_log.lines,
+	    (unsigned long long)s->lease_log.suppressed);
 	sb_printf(out, "%-16s %-20s %-20s %-12s %7s %7s %7s "
 	    "%11s %s\n", "SUBNET", "NETWORK", "SERVED BY",
 	    "HAND-BACK", "TOTAL", "FREE", "BOUND", "SHARE FREE",
@@ -496,6 +502,7 @@ cmd_status(struct fod *fod, int argc, char **argv, bool json,
 	struct fod_snap_subnet *subs = NULL;
 	struct fod_peer *only = NULL;
 	struct strbuf	 cfgs;
+	struct lease_log_stats ll = { 0 };
 	size_t	 cap = 0;
 
 	if (argc > 1 && (only = peer_named(fod, argv[1])) == NULL)
@@ -527,6 +534,8 @@ cmd_status(struct fod *fod, int argc, char **argv, bool json,
 	sb_init(&cfgs);
 	for (size_t i = 0; i < fod->npeers; i++) {
 		fod_peer_snapshot(fod->peers[i], s, subs, cap);
+		ll.lines += s->lease_log.lines;
+		ll.suppressed += s->lease_log.suppressed;
 		if (json) {
 			if (i > 0)
 				sb_puts(out, ",");
@@ -538,9 +547,14 @@ cmd_status(struct fod *fod, int argc, char **argv, bool json,
 	}
 	if (json)
 		sb_puts(out, "]}\n");
-	else if (cfgs.len > 0) {
-		sb_puts(out, "\nPRIMARY      CONFIGURATION\n");
-		sb_append(out, cfgs.buf, cfgs.len);
+	else {
+		if (cfgs.len > 0) {
+			sb_puts(out, "\nPRIMARY      CONFIGURATION\n");
+			sb_append(out, cfgs.buf, cfgs.len);
+		}
+		sb_printf(out, "\nlease log: %llu lines, %llu suppressed\n",
+		    (unsigned long long)ll.lines,
+		    (unsigned long long)ll.suppressed);
 	}
 	sb_free(&cfgs);
 	free(subs);

@@ -67,6 +67,8 @@ collect_counters(struct server *srv, struct named_counter *c, size_t max)
 	PUT("ping_in_use", e->ping_conflicts);
 	PUT("ping_backlog", srv->pings.ctr.backlog);
 	PUT("ping_send_errors", ps.send_errors);
+	PUT("lease_log_lines", srv->llog.stats.lines);
+	PUT("lease_log_suppressed", srv->llog.stats.suppressed);
 	PUT("reloads", srv->ctr.reloads);
 	PUT("reload_failures", srv->ctr.reload_failures);
 #undef PUT

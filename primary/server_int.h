@@ -26,6 +26,7 @@
 #include "ifaddr.h"
 #include "lease_ckpt.h"
 #include "lease_db.h"
+#include "lease_log.h"
 #include "log.h"
 #include "netio.h"
 #include "park.h"
@@ -83,6 +84,7 @@ struct server {
 	bool		 commit_urgent;	/* a staged change gates a reply or
 					 * was asked for by the client */
 	struct gcommit	 gc;		/* ACKs until their batch commits */
+	struct lease_log llog;		/* one line per lease event */
 	struct dhcp_replyq outbox;
 	struct dhcp_reply_stats tx;	/* replies sent, send/encode errors */
 

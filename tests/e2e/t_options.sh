@@ -43,16 +43,7 @@ e2e_init
 [ "$E2E_SERVER" = dhcpfo ] || skip "dhcpfo-only configuration ([option:], [class:])"
 require_cmd dhcrelay dhclient dhcpcd busybox tcpdump tshark
 
-lan_new
-ns_add relay
-ns_add srv
-lan_attach relay down0 02:00:00:00:03:01
-addr relay down0 198.51.100.1/24
-veth relay up0 srv eth0
-addr relay up0 192.0.2.1/24
-addr srv eth0 192.0.2.10/24
-route srv 198.51.100.0/24 via 192.0.2.1
-nsx relay sysctl -qw net.ipv4.ip_forward=1
+relay_lan 02:00:00:00:03:01
 
 EXPECT_PREFIX=24; EXPECT_ROUTER=198.51.100.1
 EXPECT_DNS=198.51.100.1; EXPECT_DOMAIN=example.test
@@ -117,10 +108,7 @@ wait_for 10 "grep -q 'listening on' '$T/tcpdump.log'" ||
     fail "tcpdump did not start on the relay's up0"
 
 srv_start srv
-bg_in relay "$T/relay.log" dhcrelay -d -4 -a -pf "$T/dhcrelay.pid" \
-    -id down0 -iu up0 192.0.2.10
-RELAY_PID=$BG_PID
-wait_for 10 "udp_bound relay 67" || fail "dhcrelay did not bind port 67"
+relay_start 192.0.2.10
 ok "dhcrelay running; tcpdump capturing on its server side"
 
 # ---------------------------------------------------------------- clients

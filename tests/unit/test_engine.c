@@ -11,10 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "engine.h"
-
-#define IP(a, b, c, d)	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
-			 (uint32_t)(c) << 8 | (uint32_t)(d))
+#include "engine_testutil.h"
 #define T0		((int64_t)1700000000)
 #define SERVER		IP(192, 0, 2, 10)
 #define LAN1_IFACE	IP(198, 51, 100, 250)	/* our address on lan1 */
@@ -30,21 +27,6 @@ struct fixture {
 	struct engine_result *res;
 	struct engine_input in;
 };
-
-static void
-subnet_init(struct cfg_subnet *sn, const char *name, uint32_t net)
-{
-	memset(sn, 0, sizeof(*sn));
-	snprintf(sn->name, sizeof(sn->name), "%s", name);
-	sn->network = net;
-	sn->prefix = 24;
-	sn->mask = 0xffffff00u;
-	sn->lease_time = 3600;
-	sn->min_lease_time = 60;
-	sn->max_lease_time = 86400;
-	sn->t1_ratio = 0.5;
-	sn->t2_ratio = 0.875;
-}
 
 /*
  * lan1 198.51.100.0/24 (directly attached, we are .250 there): range
@@ -103,14 +85,10 @@ setup(void **state)
 	struct cfg_subnet *sn;
 
 	assert_non_null(f);
-	f->cfg.server.server_addr = SERVER;
-	f->cfg.server.dhcp_port = 67;
-	f->cfg.server.max_pending_secs = 10;
-	f->cfg.server.max_unavailable_time = 3600;
-	f->cfg.server.authoritative = true;
+	et_server(&f->cfg.server, SERVER);
 
 	sn = &f->subnets[0];
-	subnet_init(sn, "lan1", IP(198, 51, 100, 0));
+	et_subnet(sn, "lan1", IP(198, 51, 100, 0), 24);
 	sn->ranges[0].lo = IP(198, 51, 100, 100);
 	sn->ranges[0].hi = IP(198, 51, 100, 109);
 	sn->nranges = 1;
@@ -122,7 +100,7 @@ setup(void **state)
 	snprintf(sn->domain_name, sizeof(sn->domain_name), "example.test");
 
 	sn = &f->subnets[1];
-	subnet_init(sn, "lan2", IP(203, 0, 113, 0));
+	et_subnet(sn, "lan2", IP(203, 0, 113, 0), 24);
 	sn->ranges[0].lo = IP(203, 0, 113, 10);
 	sn->ranges[0].hi = IP(203, 0, 113, 12);
 	sn->nranges = 1;
@@ -176,23 +154,10 @@ teardown(void **state)
 static struct dhcp_msg *
 mkreq(struct fixture *f, uint8_t type, uint8_t id)
 {
-	struct dhcp_msg	*m = f->req;
+	struct dhcp_msg	*m = et_request(f->req, &f->in, type, id, 0x1000u, T0);
 
-	dhcp_msg_init(m);
-	m->op = BOOTREQUEST;
-	m->htype = 1;
-	m->hlen = 6;
-	m->xid = 0x1000u + id;
-	m->chaddr[0] = 0x02;
-	m->chaddr[5] = id;
-	m->has_cookie = true;
-	if (type != 0)
-		assert_true(dhcp_opt_set_u8(m, DHO_MESSAGE_TYPE, type));
-	memset(&f->in, 0, sizeof(f->in));
-	f->in.msg = m;
 	f->in.link_addr = LAN1_IFACE;
 	f->in.iface_server_addr = LAN1_IFACE;
-	f->in.now = T0;
 	return m;
 }
 
