@@ -116,6 +116,7 @@ fod_new(struct ev_loop *loop, struct fod_config *cfg, const char *cfgpath,
 	fod->fod_fd = -1;
 	fod->cfg = *cfg;
 	memset(cfg, 0, sizeof(*cfg));
+	log_set_facility(fod->cfg.server.log_facility);
 	/* What the primaries sent before: served even if none answers. */
 	fod_learn_attach(&fod->cfg);
 	snprintf(fod->cfgpath, sizeof(fod->cfgpath), "%s", cfgpath);
@@ -606,9 +607,13 @@ rl_adopt(struct reload *rl)
 	struct cfg_fo_primary *t = fod->cfg.primaries;
 	size_t		 tn = fod->cfg.nprimaries;
 
-	/* The lease log's switches are applied (rl_finish_tables). */
+	/* The lease log's switches are applied (rl_finish_tables), and
+	 * the syslog facility. */
 	fod->cfg.server.lease_log = n->server.lease_log;
 	fod->cfg.server.lease_log_rate = n->server.lease_log_rate;
+	memcpy(fod->cfg.server.log_facility, n->server.log_facility,
+	    sizeof(n->server.log_facility));
+	log_set_facility(fod->cfg.server.log_facility);
 	if (memcmp(&fod->cfg.server, &n->server, sizeof(n->server)) != 0 ||
 	    fod->cfg.failover_port != n->failover_port ||
 	    fod->cfg.max_primaries != n->max_primaries) {

@@ -333,6 +333,7 @@ server_new(struct ev_loop *loop, struct config *cfg, const char *cfgpath,
 	srv->loop = loop;
 	srv->cfg = *cfg;
 	memset(cfg, 0, sizeof(*cfg));
+	log_set_facility(srv->cfg.server.log_facility);
 	snprintf(srv->cfgpath, sizeof(srv->cfgpath), "%s", cfgpath);
 	srv->debug = debug;
 	srv->started = ev_now(loop);
@@ -541,6 +542,7 @@ srv_reload(struct server *srv, struct strbuf *why)
 		srv->ctr.reload_failures++;
 		return -1;
 	}
+	log_set_facility(srv->cfg.server.log_facility);
 	srv_cancel_parked(srv);
 	pool_set_free(srv->pools);
 	srv->pools = npools;

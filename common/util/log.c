@@ -14,14 +14,37 @@
 
 static bool	log_to_stderr = true;
 static bool	log_debug_on;
+static const char *log_ident = "dhcpfo";
 
 void
 log_init(const char *ident, bool foreground, bool debug)
 {
 	log_to_stderr = foreground;
 	log_debug_on = debug;
+	log_ident = ident;
 	if (!foreground)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void
+log_set_facility(const char *name)
+{
+	static const struct { const char *name; int fac; } facs[] = {
+		{ "daemon", LOG_DAEMON }, { "local0", LOG_LOCAL0 },
+		{ "local1", LOG_LOCAL1 }, { "local2", LOG_LOCAL2 },
+		{ "local3", LOG_LOCAL3 }, { "local4", LOG_LOCAL4 },
+		{ "local5", LOG_LOCAL5 }, { "local6", LOG_LOCAL6 },
+		{ "local7", LOG_LOCAL7 },
+	};
+
+	if (log_to_stderr)
+		return;
+	for (size_t i = 0; i < sizeof(facs) / sizeof(facs[0]); i++)
+		if (strcmp(name, facs[i].name) == 0) {
+			closelog();
+			openlog(log_ident, LOG_PID | LOG_NDELAY, facs[i].fac);
+			return;
+		}
 }
 
 void

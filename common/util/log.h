@@ -12,6 +12,9 @@
 
 void	log_init(const char *ident, bool foreground, bool debug);
 void	log_set_debug(bool debug);
+/* Syslog facility by its LogFacility name (daemon, local0..local7); at
+ * start and at every reload.  Nothing in the foreground. */
+void	log_set_facility(const char *name);
 void	log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
