@@ -72,13 +72,28 @@ addr_port(struct strbuf *out, uint32_t a, uint16_t port)
 	sb_printf(out, ":%u", port);
 }
 
+/* ,"rejected":{reason:count, ...}: the reasons that occurred. */
+static void
+rejected_json(const struct fod_snap *s, struct strbuf *out)
+{
+	bool	 first = true;
+
+	sb_puts(out, ",\"rejected\":{");
+	for (unsigned i = 1; i < FO_REJ_COUNT; i++) {
+		if (s->msg.rejects[i] == 0)
+			continue;
+		sb_printf(out, "%s\"%s\":%llu", first ? "" : ",",
+		    fo_reject_name(i), (unsigned long long)s->msg.rejects[i]);
+		first = false;
+	}
+	sb_puts(out, "}");
+}
+
 /* The fields every status shows of a primary (the object left open). */
 static void
 peer_json_summary(struct fod_peer *p, const struct fod_snap *s, double now,
     struct strbuf *out)
 {
-	bool	 first = true;
-
 	sb_puts(out, "{\"name\":");
 	sb_json_str(out, p->name);
 	sb_puts(out, ",\"address\":\"");
@@ -145,15 +160,7 @@ peer_json_summary(struct fod_peer *p, const struct fod_snap *s, double now,
 		sb_puts(out, ",\"stop_reason\":");
 		sb_json_str(out, s->act.stop_reason);
 	}
-	sb_puts(out, ",\"rejected\":{");
-	for (unsigned i = 1; i < FO_REJ_COUNT; i++) {
-		if (s->msg.rejects[i] == 0)
-			continue;
-		sb_printf(out, "%s\"%s\":%llu", first ? "" : ",",
-		    fo_reject_name(i), (unsigned long long)s->msg.rejects[i]);
-		first = false;
-	}
-	sb_puts(out, "}");
+	rejected_json(s, out);
 }
 
 /* The fields of `status PRIMARY` (up to the subnets' array, open). */
