@@ -51,11 +51,12 @@ UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 FUZZ_SRC    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
-# tests/tools/dbfault.c is a preloadable shared object (and an object
-# unit tests link), not a program.
-TOOL_SRC    := $(filter-out tests/tools/dbfault.c,$(sort $(wildcard tests/tools/*.c)))
+# tests/tools/dbfault.c (also an object unit tests link) and
+# tests/tools/clockshift.c are preloadable shared objects, not programs.
+TOOL_SO     := dbfault clockshift
+TOOL_SRC    := $(filter-out $(TOOL_SO:%=tests/tools/%.c),$(sort $(wildcard tests/tools/*.c)))
 TOOL_BIN    := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%) \
-               $(BUILD)/tools/dbfault.so
+               $(TOOL_SO:%=$(BUILD)/tools/%.so)
 
 LIB := $(BUILD)/libdhcpfo.a
 .SECONDEXPANSION:
@@ -131,6 +132,11 @@ $(BUILD)/tools/dbfault.so: tests/tools/dbfault.c tests/tools/dbfault.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(filter-out -fsanitize%,$(CFLAGS)) -fPIC -shared \
 	    -o $@ $< -ldl -lpthread
+
+$(BUILD)/tools/clockshift.so: tests/tools/clockshift.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(filter-out -fsanitize%,$(CFLAGS)) -fPIC -shared \
+	    -o $@ $< -ldl
 
 unit: $(UNIT_BIN)
 	@sh tests/run-unit.sh $(UNIT_BIN)

@@ -116,6 +116,7 @@ fod_new(struct ev_loop *loop, struct fod_config *cfg, const char *cfgpath,
 	fod->fod_fd = -1;
 	fod->cfg = *cfg;
 	memset(cfg, 0, sizeof(*cfg));
+	log_set_facility(fod->cfg.server.log_facility);
 	/* What the primaries sent before: served even if none answers. */
 	fod_learn_attach(&fod->cfg);
 	snprintf(fod->cfgpath, sizeof(fod->cfgpath), "%s", cfgpath);
@@ -311,16 +312,19 @@ start_peer(struct fod_peer *p, char *err, size_t errlen)
 /*
  * The running [server] values stay until a restart (they own the
  * sockets): a primary started by a reload gets them too, with its own
- * TakeoverPingCheck.
+ * TakeoverPingCheck and the new file's lease log switches, which a
+ * reload applies.
  */
 static void
 adopt_server(const struct fod *fod, struct cfg_fo_primary *n)
 {
-	bool	 ping = n->view.server.ping_before_assign;
+	struct cfg_server ns = n->view.server;
 
 	n->view.server = fod->cfg.server;
-	n->view.server.ping_before_assign = ping;
-	n->policy.takeover_ping_check = ping;
+	n->view.server.ping_before_assign = ns.ping_before_assign;
+	n->view.server.lease_log = ns.lease_log;
+	n->view.server.lease_log_rate = ns.lease_log_rate;
+	n->policy.takeover_ping_check = ns.ping_before_assign;
 }
 
 /* What a reload does to each running primary (fate) and where each
@@ -349,7 +353,9 @@ enum rl_origin { RL_KEPT = 0, RL_NEW, RL_RESTARTED };
  * any is stopped, and a new thread is started before the tables that
  * route to it are installed.  Everything that can fail for a reason of
  * the file (a key, a new store) is done before anything changes, so a
- * refused reload changes nothing.  [server] changes need a restart.
+ * refused reload changes nothing.  [server] changes need a restart, but
+ * for LeaseLog and LeaseLogRate, which every primary's thread takes with
+ * its policy.
  */
 /* One reload in progress: the new file and what becomes of each primary. */
 struct reload {
@@ -584,6 +590,8 @@ rl_finish_tables(struct reload *rl)
 			continue;
 		it->cmd = FQ_CMD_POLICY;
 		it->policy = rl->cfg.primaries[j].policy;
+		it->lease_log = rl->cfg.server.lease_log;
+		it->lease_log_rate = rl->cfg.server.lease_log_rate;
 		if (fq_push(&rl->np[j]->inq, it))
 			fq_wake(&rl->np[j]->inq);
 	}
@@ -599,6 +607,13 @@ rl_adopt(struct reload *rl)
 	struct cfg_fo_primary *t = fod->cfg.primaries;
 	size_t		 tn = fod->cfg.nprimaries;
 
+	/* The lease log's switches are applied (rl_finish_tables), and
+	 * the syslog facility. */
+	fod->cfg.server.lease_log = n->server.lease_log;
+	fod->cfg.server.lease_log_rate = n->server.lease_log_rate;
+	memcpy(fod->cfg.server.log_facility, n->server.log_facility,
+	    sizeof(n->server.log_facility));
+	log_set_facility(fod->cfg.server.log_facility);
 	if (memcmp(&fod->cfg.server, &n->server, sizeof(n->server)) != 0 ||
 	    fod->cfg.failover_port != n->failover_port ||
 	    fod->cfg.max_primaries != n->max_primaries) {

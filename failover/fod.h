@@ -42,6 +42,7 @@
 #include "ifaddr.h"
 #include "lease_ckpt.h"
 #include "lease_db.h"
+#include "lease_log.h"
 #include "log.h"
 #include "netio.h"
 #include "park.h"
@@ -124,6 +125,8 @@ struct fq_item {
 	bool		 critical;	/* FQ_NOTE: EXIT_CRITICAL */
 	struct fod_call	*call;		/* FQ_CMD_CALL */
 	struct cfg_fo_policy policy;	/* FQ_CMD_POLICY */
+	bool		 lease_log;	/* FQ_CMD_POLICY: [server] LeaseLog, */
+	unsigned	 lease_log_rate;	/* LeaseLogRate */
 	size_t		 len;
 	uint8_t		 buf[];
 };
@@ -376,6 +379,7 @@ struct fod_serve {
 	bool		 commit_paced;	/* rx waits for pace_w */
 	ev_periodic	 pace_w;
 	struct gcommit	 gc;		/* ACKs until their batch commits */
+	struct lease_log llog;		/* one line per lease event */
 	struct dhcp_replyq outbox;
 	struct dhcp_reply_stats rstats;
 	struct park_set	 pings;		/* DISCOVERs waiting on a ping */
@@ -466,6 +470,7 @@ struct fod_snap {
 	struct engine_counters eng;
 	struct dhcp_reply_stats replies;
 	struct gcommit_stats gc;
+	struct lease_log_stats lease_log;
 	struct park_counters pings;
 	/* Computed when published. */
 	double		 partner_heard;	/* the safe period's start, wall */
@@ -668,15 +673,14 @@ typedef void	 fod_ctl_visit(void *ctx, struct fod_peer *, struct fod_call *);
 int		 fod_ctl_call_all(struct fod *, enum fod_call_kind, bool json,
 		    const char *arg, fod_ctl_visit *visit, void *ctx,
 		    struct strbuf *out);
-/* fod_ctl_ops.c: lease, lease-del, export, backup */
+/* fod_ctl_ops.c: lease, lease-del, export */
 int		 fod_cmd_lease(struct fod *, int argc, char **argv, bool json,
 		    struct strbuf *out);
 int		 fod_cmd_lease_del(struct fod *, struct ctl_call *, int argc,
 		    char **argv, bool json, struct strbuf *out);
 int		 fod_cmd_export(struct fod *, struct ctl_call *, int argc,
 		    char **argv, bool json, struct strbuf *out);
-int		 fod_cmd_backup(struct fod *, struct ctl_call *, int argc,
-		    char **argv, bool json, struct strbuf *out);
+
 int		 fod_ctl_handler(void *arg, struct ctl_call *call, int argc,
 		    char **argv, bool json, struct strbuf *out);
 
@@ -807,6 +811,9 @@ void		 fod_serve_engine_init(struct fod_peer *);
 /* The policy (at start and after a reload): the commit grid, whether
  * the share's limits apply. */
 void		 fod_serve_set_policy(struct fod_peer *);
+/* [server] LeaseLog and LeaseLogRate (at start and after a reload). */
+void		 fod_serve_set_lease_log(struct fod_peer *, bool on,
+		    unsigned rate);
 /* Something staged gates an answer: commit before the loop sleeps. */
 void		 fod_commit_soon(struct fod_peer *);
 /* Send the replies that need no commit. */

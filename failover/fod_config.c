@@ -175,6 +175,9 @@ static const struct {
 	{ "PingAttempts", NULL, "echo requests sent per TakeoverPingCheck" },
 	{ "PingSendDelay", NULL, "milliseconds to wait for an echo reply "
 	  "(TakeoverPingCheck)" },
+	{ "LeaseLogRate", NULL, "most lease log lines a second for each "
+	  "primary served, in bursts of up to a second's worth; the others "
+	  "are counted; 0: no limit" },
 };
 
 static const struct cfg_spec server_extra_specs[] = {

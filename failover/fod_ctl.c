@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "backup_job.h"
 #include "fod.h"
 #include "fod_snmp.h"
 #include "version.h"
@@ -71,13 +72,28 @@ addr_port(struct strbuf *out, uint32_t a, uint16_t port)
 	sb_printf(out, ":%u", port);
 }
 
+/* ,"rejected":{reason:count, ...}: the reasons that occurred. */
+static void
+rejected_json(const struct fod_snap *s, struct strbuf *out)
+{
+	bool	 first = true;
+
+	sb_puts(out, ",\"rejected\":{");
+	for (unsigned i = 1; i < FO_REJ_COUNT; i++) {
+		if (s->msg.rejects[i] == 0)
+			continue;
+		sb_printf(out, "%s\"%s\":%llu", first ? "" : ",",
+		    fo_reject_name(i), (unsigned long long)s->msg.rejects[i]);
+		first = false;
+	}
+	sb_puts(out, "}");
+}
+
 /* The fields every status shows of a primary (the object left open). */
 static void
 peer_json_summary(struct fod_peer *p, const struct fod_snap *s, double now,
     struct strbuf *out)
 {
-	bool	 first = true;
-
 	sb_puts(out, "{\"name\":");
 	sb_json_str(out, p->name);
 	sb_puts(out, ",\"address\":\"");
@@ -129,10 +145,13 @@ peer_json_summary(struct fod_peer *p, const struct fod_snap *s, double now,
 	    s->heard.faulty ? "true" : "false",
 	    s->act.critical ? "true" : "false");
 	sb_printf(out, ",\"partner_down\":%s,\"partner_heard\":%.3f,"
-	    "\"approvals_granted\":%llu,\"approvals_refused\":%llu",
+	    "\"approvals_granted\":%llu,\"approvals_refused\":%llu,"
+	    "\"lease_log_lines\":%llu,\"lease_log_suppressed\":%llu",
 	    s->partner_down ? "true" : "false", s->partner_heard,
 	    (unsigned long long)s->approve.granted,
-	    (unsigned long long)s->approve.refused);
+	    (unsigned long long)s->approve.refused,
+	    (unsigned long long)s->lease_log.lines,
+	    (unsigned long long)s->lease_log.suppressed);
 	if (s->heard.have_clock)
 		sb_printf(out, ",\"clock_skew\":%.3f", s->heard.clock_skew);
 	else
@@ -141,15 +160,7 @@ peer_json_summary(struct fod_peer *p, const struct fod_snap *s, double now,
 		sb_puts(out, ",\"stop_reason\":");
 		sb_json_str(out, s->act.stop_reason);
 	}
-	sb_puts(out, ",\"rejected\":{");
-	for (unsigned i = 1; i < FO_REJ_COUNT; i++) {
-		if (s->msg.rejects[i] == 0)
-			continue;
-		sb_printf(out, "%s\"%s\":%llu", first ? "" : ",",
-		    fo_reject_name(i), (unsigned long long)s->msg.rejects[i]);
-		first = false;
-	}
-	sb_puts(out, "}");
+	rejected_json(s, out);
 }
 
 /* The fields of `status PRIMARY` (up to the subnets' array, open). */
@@ -407,12 +418,15 @@ peer_text_detail(struct fod_peer *p, const struct fod_snap *s,
 	/* A lost batch withholds its ACKs (fod_serve.c). */
 	sb_printf(out, "serving: %llu DHCP requests, %llu "
 	    "ACKs\nlease store: %llu commits, %llu commit "
-	    "failures, %llu ACKs withheld\n\n",
+	    "failures, %llu ACKs withheld\nlease log: %llu lines, %llu "
+	    "suppressed\n\n",
 	    (unsigned long long)s->serve.dhcp_rx,
 	    (unsigned long long)s->eng.tx[DHCPACK],
 	    (unsigned long long)s->commits,
 	    (unsigned long long)s->commit_failures,
-	    (unsigned long long)s->gc.withheld);
+	    (unsigned long long)s->gc.withheld,
+	    (unsigned long long)s->lease_log.lines,
+	    (unsigned long long)s->lease_log.suppressed);
 	sb_printf(out, "%-16s %-20s %-20s %-12s %7s %7s %7s "
 	    "%11s %s\n", "SUBNET", "NETWORK", "SERVED BY",
 	    "HAND-BACK", "TOTAL", "FREE", "BOUND", "SHARE FREE",
@@ -495,6 +509,7 @@ cmd_status(struct fod *fod, int argc, char **argv, bool json,
 	struct fod_snap_subnet *subs = NULL;
 	struct fod_peer *only = NULL;
 	struct strbuf	 cfgs;
+	struct lease_log_stats ll = { 0 };
 	size_t	 cap = 0;
 
 	if (argc > 1 && (only = peer_named(fod, argv[1])) == NULL)
@@ -526,6 +541,8 @@ cmd_status(struct fod *fod, int argc, char **argv, bool json,
 	sb_init(&cfgs);
 	for (size_t i = 0; i < fod->npeers; i++) {
 		fod_peer_snapshot(fod->peers[i], s, subs, cap);
+		ll.lines += s->lease_log.lines;
+		ll.suppressed += s->lease_log.suppressed;
 		if (json) {
 			if (i > 0)
 				sb_puts(out, ",");
@@ -537,9 +554,14 @@ cmd_status(struct fod *fod, int argc, char **argv, bool json,
 	}
 	if (json)
 		sb_puts(out, "]}\n");
-	else if (cfgs.len > 0) {
-		sb_puts(out, "\nPRIMARY      CONFIGURATION\n");
-		sb_append(out, cfgs.buf, cfgs.len);
+	else {
+		if (cfgs.len > 0) {
+			sb_puts(out, "\nPRIMARY      CONFIGURATION\n");
+			sb_append(out, cfgs.buf, cfgs.len);
+		}
+		sb_printf(out, "\nlease log: %llu lines, %llu suppressed\n",
+		    (unsigned long long)ll.lines,
+		    (unsigned long long)ll.suppressed);
 	}
 	sb_free(&cfgs);
 	free(subs);
@@ -843,7 +865,8 @@ fod_ctl_handler(void *arg, struct ctl_call *call, int argc, char **argv,
 	if (strcmp(argv[0], "export") == 0)
 		return fod_cmd_export(fod, call, argc, argv, json, out);
 	if (strcmp(argv[0], "backup") == 0)
-		return fod_cmd_backup(fod, call, argc, argv, json, out);
+		return backup_job_command(fod->loop, fod->env, call, argc,
+		    argv, json, out);
 	if (strcmp(argv[0], "import") == 0)
 		return ctl_error(out, json, "import into the primary that "
 		    "owns the addresses: it replicates them here");

@@ -1,8 +1,7 @@
 /*
  * The failover's operator commands on bindings (docs/operations.md), on
  * the main thread: `lease` and `lease-del` ask each primary's thread
- * (fod_lease.c), `export` reads snapshots of every primary's store, and
- * `backup` copies the one environment all of them live in.
+ * (fod_lease.c), and `export` reads a copy of every primary's store.
  *
  * The primary's views are read here only to copy their subnets: the main
  * thread is the one that replaces a view (a reload restarts the thread
@@ -12,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backup_job.h"
 #include "fod.h"
 #include "lease_export.h"
 #include "lease_find.h"
@@ -55,17 +53,8 @@ fod_cmd_lease(struct fod *fod, int argc, char **argv, bool json,
 	sb_init(&found);
 	rc = fod_ctl_call_all(fod, FOD_CALL_FIND, json, argv[1], find_visit,
 	    &x, out);
-	if (rc == 0 && x.n == 0)
-		rc = ctl_error(out, json, "no binding for %s", argv[1]);
-	if (rc == 0 && json) {
-		sb_puts(out, "{\"query\":");
-		sb_json_str(out, argv[1]);
-		sb_printf(out, ",\"count\":%zu,\"leases\":[", x.n);
-	}
 	if (rc == 0)
-		sb_append(out, found.buf, found.len);
-	if (rc == 0 && json)
-		sb_puts(out, "]}\n");
+		rc = lease_find_answer(out, argv[1], json, &found, x.n);
 	sb_free(&found);
 	return rc;
 }
@@ -152,29 +141,13 @@ fod_cmd_export(struct fod *fod, struct ctl_call *call, int argc,
 				nets[k].prefix = v->subnets[s].prefix;
 			}
 		}
-		x = lease_export_new(fod->env, srcs, fod->npeers, nets, nn,
-		    as_json, err, sizeof(err));
+		x = lease_export_new(fod->loop, fod->env, call, srcs,
+		    fod->npeers, nets, nn, as_json, err, sizeof(err));
 	}
 	free(srcs);
 	free(nets);
 	if (x == NULL)
 		return ctl_error(out, json, "export: %s", err);
 	ctl_call_stream(call, lease_export_fill, lease_export_free, x);
-	return CTL_TAKEN;
-}
-
-int
-fod_cmd_backup(struct fod *fod, struct ctl_call *call, int argc,
-    char **argv, bool json, struct strbuf *out)
-{
-	char	 err[512], who[64];
-
-	if (argc != 2)
-		return ctl_error(out, json, "usage: backup DIR");
-	ctl_call_who(call, who, sizeof(who));
-	if (backup_job_start(fod->loop, fod->env, call, argv[1], json, err,
-	    sizeof(err)) < 0)
-		return ctl_error(out, json, "backup: %s", err);
-	log_info("audit: backup to %s by %s", argv[1], who);
 	return CTL_TAKEN;
 }

@@ -56,6 +56,7 @@ handle_cmd(struct fod_peer *p, struct fq_item *it)
 		fod_act_set_policy(p);
 		fod_handback_set_policy(p);
 		fod_serve_set_policy(p);
+		fod_serve_set_lease_log(p, it->lease_log, it->lease_log_rate);
 		log_info("primary=%s: reload: PollDelay %g, PollRetryMax %u, "
 		    "WaitPollRplSecs %g (from the next timer on)", p->name,
 		    p->policy.poll_delay, p->policy.poll_retry_max,

@@ -93,12 +93,27 @@ static void	unpark(void *, const struct park_origin *,
 int
 fod_serve_init(struct fod_peer *p)
 {
-	gcommit_init(&p->serve.gc, p->db, release_acks, p);
+	char	 server[LEASE_LOG_SERVER_MAX];
+
+	/* Which server granted, as the lease log says it: this failover
+	 * standing in for that primary (docs/lease-log.md). */
+	snprintf(server, sizeof(server), "failover:%s/%s",
+	    p->view.server.name, p->name);
+	lease_log_init(&p->serve.llog, server, NULL, NULL);
+	fod_serve_set_lease_log(p, p->view.server.lease_log,
+	    p->view.server.lease_log_rate);
+	gcommit_init(&p->serve.gc, p->db, release_acks, p, &p->serve.llog);
 	park_init(&p->serve.pings, p->loop, FOD_MAX_PINGS, unpark, p);
 	if ((p->serve.msg = malloc(sizeof(*p->serve.msg))) == NULL ||
 	    (p->serve.res = malloc(sizeof(*p->serve.res))) == NULL)
 		return -1;
 	return 0;
+}
+
+void
+fod_serve_set_lease_log(struct fod_peer *p, bool on, unsigned rate)
+{
+	lease_log_set(&p->serve.llog, on, rate);
 }
 
 void
@@ -222,11 +237,21 @@ fod_serve_prepare(struct fod_peer *p)
 	fod_serve_flush(p);
 }
 
+/* Not written (see the top); said in the lease log where we serve. */
+static void
+expired_cb(struct pool *pl, const struct lease *l, void *arg)
+{
+	struct fod_peer *p = arg;
+
+	lease_log_expired(&p->serve.llog, ev_now(p->loop), pl, l);
+}
+
 void
 fod_serve_expire(struct fod_peer *p)
 {
 	pool_set_expire(p->pools, (int64_t)ev_now(p->loop),
-	    FOD_EXPIRE_PER_TICK, NULL, NULL);
+	    FOD_EXPIRE_PER_TICK, expired_cb, p);
+	lease_log_tick(&p->serve.llog, ev_now(p->loop));
 	/* Lazy changes (conflicts found by ping) reach the disk at least
 	 * once a tick. */
 	if (gcommit_pending(&p->serve.gc))
@@ -337,13 +362,15 @@ apply_result(struct fod_peer *p, const struct park_origin *from,
 	}
 	if (res->needs_commit)
 		p->serve.commit_urgent = true;
+	/* NAK, RELEASE, DECLINE; an ACK's line waits for its commit. */
+	lease_log_result(&p->serve.llog, ev_now(p->loop), m, res);
 	switch (res->action) {
 	case ENGINE_REPLY:
 		if (res->needs_commit && !staged)
 			gcommit_withhold(&p->serve.gc);
 		else if ((res->needs_commit ? gcommit_queue(&p->serve.gc,
 		    from->fd, from->ifindex, from->iface_addr, m, res,
-		    &p->serve.rstats, &why) :
+		    ev_now(p->loop), &p->serve.rstats, &why) :
 		    dhcp_reply_queue(&p->serve.outbox, from->fd, from->ifindex,
 		    from->iface_addr, m, res, &p->serve.rstats, &why)) < 0)
 			log_warn("primary=%s: cannot encode a reply: %s",
@@ -404,6 +431,7 @@ fod_serve_free(struct fod_peer *p)
 	if (p->loop != NULL)
 		ev_periodic_stop(p->loop, &p->serve.pace_w);
 	gcommit_free(&p->serve.gc);
+	lease_log_free(&p->serve.llog);
 	dhcp_replyq_free(&p->serve.outbox);
 	free(p->serve.msg);
 	free(p->serve.res);

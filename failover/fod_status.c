@@ -139,6 +139,7 @@ publish_copy(struct fod_peer *p, struct fod_snap *s,
 	s->eng = p->serve.eng.ctr;
 	s->replies = p->serve.rstats;
 	s->gc = p->serve.gc.stats;
+	s->lease_log = p->serve.llog.stats;
 	s->pings = p->serve.pings.ctr;
 	/* Computed. */
 	s->partner_heard = fod_partner_heard(p);

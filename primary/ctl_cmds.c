@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backup_job.h"
 #include "server_int.h"
 #include "version.h"
 
@@ -66,6 +67,8 @@ collect_counters(struct server *srv, struct named_counter *c, size_t max)
 	PUT("ping_in_use", e->ping_conflicts);
 	PUT("ping_backlog", srv->pings.ctr.backlog);
 	PUT("ping_send_errors", ps.send_errors);
+	PUT("lease_log_lines", srv->llog.stats.lines);
+	PUT("lease_log_suppressed", srv->llog.stats.suppressed);
 	PUT("reloads", srv->ctr.reloads);
 	PUT("reload_failures", srv->ctr.reload_failures);
 #undef PUT
@@ -721,7 +724,8 @@ srv_ctl_handler(void *arg, struct ctl_call *call, int argc, char **argv,
 	if (strcmp(argv[0], "import") == 0)
 		return srv_cmd_import(srv, call, argc, argv, json, out);
 	if (strcmp(argv[0], "backup") == 0)
-		return srv_cmd_backup(srv, call, argc, argv, json, out);
+		return backup_job_command(srv->loop, srv->env, call, argc,
+		    argv, json, out);
 	return ctl_error(out, json, "unknown command; the primary knows: "
 	    "status, history, leases [SUBNET], lease ADDRESS|HWADDR|CLIENT-ID, "
 	    "lease-del ADDRESS, export, import, backup DIR, reload");

@@ -4,16 +4,15 @@
  *	lease ADDRESS|HWADDR|CLIENT-ID	find bindings (lease_find.h)
  *	lease-del ADDRESS		free one: durable, replicated, logged
  *	export [--format csv|json]	every binding, streamed
- *	backup DIR			hot copy of the lease store
  *
- * (import is import.c's.)  All run on the loop thread, as every command.
+ * (import is import.c's, backup backup_job.c's.)  All run on the loop
+ * thread, as every command.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "backup_job.h"
 #include "lease_export.h"
 #include "lease_find.h"
 #include "server_int.h"
@@ -26,6 +25,7 @@ srv_cmd_lease(struct server *srv, int argc, char **argv, bool json,
 	struct strbuf	 found;
 	size_t		 n;
 	char		 why[256];
+	int		 rc;
 
 	if (argc != 2)
 		return ctl_error(out, json, "usage: lease ADDRESS|HWADDR|"
@@ -35,20 +35,9 @@ srv_cmd_lease(struct server *srv, int argc, char **argv, bool json,
 	sb_init(&found);
 	n = lease_find_pools(srv->pools, &q, NULL, json, LEASE_FIND_MAX,
 	    &found);
-	if (n == 0) {
-		sb_free(&found);
-		return ctl_error(out, json, "no binding for %s", argv[1]);
-	}
-	if (json) {
-		sb_puts(out, "{\"query\":");
-		sb_json_str(out, argv[1]);
-		sb_printf(out, ",\"count\":%zu,\"leases\":[", n);
-	}
-	sb_append(out, found.buf, found.len);
-	if (json)
-		sb_puts(out, "]}\n");
+	rc = lease_find_answer(out, argv[1], json, &found, n);
 	sb_free(&found);
-	return 0;
+	return rc;
 }
 
 /*
@@ -123,27 +112,11 @@ srv_cmd_export(struct server *srv, struct ctl_call *call, int argc,
 		nets[i].network = sn->network;
 		nets[i].prefix = sn->prefix;
 	}
-	x = lease_export_new(srv->env, &src, 1, nets, n, as_json, err,
-	    sizeof(err));
+	x = lease_export_new(srv->loop, srv->env, call, &src, 1, nets, n,
+	    as_json, err, sizeof(err));
 	free(nets);
 	if (x == NULL)
 		return ctl_error(out, json, "export: %s", err);
 	ctl_call_stream(call, lease_export_fill, lease_export_free, x);
-	return CTL_TAKEN;
-}
-
-int
-srv_cmd_backup(struct server *srv, struct ctl_call *call, int argc,
-    char **argv, bool json, struct strbuf *out)
-{
-	char	 err[512], who[64];
-
-	if (argc != 2)
-		return ctl_error(out, json, "usage: backup DIR");
-	ctl_call_who(call, who, sizeof(who));
-	if (backup_job_start(srv->loop, srv->env, call, argv[1], json, err,
-	    sizeof(err)) < 0)
-		return ctl_error(out, json, "backup: %s", err);
-	log_info("audit: backup to %s by %s", argv[1], who);
 	return CTL_TAKEN;
 }

@@ -92,7 +92,7 @@ queue_reply(struct server *srv, struct dhcp_sock *sock,
 
 	if (res->needs_commit)
 		rc = gcommit_queue(&srv->gc, sock->fd, pkt->ifindex,
-		    iface_addr, req, res, &srv->tx, &why);
+		    iface_addr, req, res, ev_now(srv->loop), &srv->tx, &why);
 	else
 		rc = dhcp_reply_queue(&srv->outbox, sock->fd, pkt->ifindex,
 		    iface_addr, req, res, &srv->tx, &why);
@@ -238,6 +238,8 @@ apply_result(struct server *srv, struct dhcp_sock *sock,
 		if (srv_stage(srv, &res->changes[i], res->needs_commit) != 0)
 			staged = false;
 	}
+	/* NAK, RELEASE, DECLINE; an ACK's line waits for its commit. */
+	lease_log_result(&srv->llog, ev_now(srv->loop), m, res);
 	switch (res->action) {
 	case ENGINE_REPLY:
 		if (res->needs_commit && !staged)

@@ -159,8 +159,8 @@ expired_cb(struct pool *p, const struct lease *l, void *arg)
 {
 	struct server *srv = arg;
 
-	(void)p;
 	srv->ctr.expired++;
+	lease_log_expired(&srv->llog, ev_now(srv->loop), p, l);
 	/* A failure spoils the batch; the tick's commit reports it. */
 	(void)srv_stage(srv, l, false);
 }
@@ -174,6 +174,7 @@ tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)revents;
 	pool_set_expire(srv->pools, srv_now(srv), SRV_EXPIRE_PER_TICK,
 	    expired_cb, srv);
+	lease_log_tick(&srv->llog, ev_now(srv->loop));
 	/* Stages the replication watermark when it moved. */
 	link_tick(srv);
 	/* Lazy changes (expiries, turned-down offers) reach the disk at
@@ -332,6 +333,7 @@ server_new(struct ev_loop *loop, struct config *cfg, const char *cfgpath,
 	srv->loop = loop;
 	srv->cfg = *cfg;
 	memset(cfg, 0, sizeof(*cfg));
+	log_set_facility(srv->cfg.server.log_facility);
 	snprintf(srv->cfgpath, sizeof(srv->cfgpath), "%s", cfgpath);
 	srv->debug = debug;
 	srv->started = ev_now(loop);
@@ -344,7 +346,10 @@ server_new(struct ev_loop *loop, struct config *cfg, const char *cfgpath,
 		*exit_code = EXIT_STORE;
 		goto fail;
 	}
-	gcommit_init(&srv->gc, srv->db, release_acks, srv);
+	lease_log_init(&srv->llog, srv->cfg.server.name, NULL, NULL);
+	lease_log_set(&srv->llog, srv->cfg.server.lease_log,
+	    srv->cfg.server.lease_log_rate);
+	gcommit_init(&srv->gc, srv->db, release_acks, srv, &srv->llog);
 	if ((*exit_code = build_pools(srv, &srv->cfg, &srv->pools, err,
 	    errlen)) != 0)
 		goto fail;
@@ -439,6 +444,7 @@ server_free(struct server *srv)
 	pool_set_free(srv->pools);
 	config_free(&srv->cfg);
 	gcommit_free(&srv->gc);
+	lease_log_free(&srv->llog);
 	dhcp_replyq_free(&srv->outbox);
 	free(srv->rxbuf);
 	free(srv->msg);
@@ -536,6 +542,7 @@ srv_reload(struct server *srv, struct strbuf *why)
 		srv->ctr.reload_failures++;
 		return -1;
 	}
+	log_set_facility(srv->cfg.server.log_facility);
 	srv_cancel_parked(srv);
 	pool_set_free(srv->pools);
 	srv->pools = npools;
@@ -545,6 +552,8 @@ srv_reload(struct server *srv, struct strbuf *why)
 		srv->eng.ctr = keep;
 	}
 	config_free(&old);
+	lease_log_set(&srv->llog, srv->cfg.server.lease_log,
+	    srv->cfg.server.lease_log_rate);
 	/* New pools serve by default: who serves what is the link's. */
 	link_reloaded(srv);
 	/* [snmp]: switches and thresholds at once, a new socket or a

@@ -26,6 +26,7 @@
 #include "ifaddr.h"
 #include "lease_ckpt.h"
 #include "lease_db.h"
+#include "lease_log.h"
 #include "log.h"
 #include "netio.h"
 #include "park.h"
@@ -83,6 +84,7 @@ struct server {
 	bool		 commit_urgent;	/* a staged change gates a reply or
 					 * was asked for by the client */
 	struct gcommit	 gc;		/* ACKs until their batch commits */
+	struct lease_log llog;		/* one line per lease event */
 	struct dhcp_replyq outbox;
 	struct dhcp_reply_stats tx;	/* replies sent, send/encode errors */
 
@@ -134,14 +136,12 @@ int	srv_commit(struct server *);
 int	srv_reload(struct server *, struct strbuf *why);
 int64_t	srv_now(const struct server *);
 
-/* ctl_ops.c: lease, lease-del, export, backup */
+/* ctl_ops.c: lease, lease-del, export */
 int	srv_cmd_lease(struct server *, int argc, char **argv, bool json,
 	    struct strbuf *out);
 int	srv_cmd_lease_del(struct server *, struct ctl_call *, int argc,
 	    char **argv, bool json, struct strbuf *out);
 int	srv_cmd_export(struct server *, struct ctl_call *, int argc,
-	    char **argv, bool json, struct strbuf *out);
-int	srv_cmd_backup(struct server *, struct ctl_call *, int argc,
 	    char **argv, bool json, struct strbuf *out);
 /* import.c */
 int	srv_cmd_import(struct server *, struct ctl_call *, int argc,

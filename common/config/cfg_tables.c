@@ -68,6 +68,14 @@ static const struct cfg_spec server_specs[] = {
 	{ .key = "LogFacility", .type = CFG_ENUM, .def = "daemon",
 	  .choices = log_facilities, CFG_FIELD(S, log_facility),
 	  .meaning = "syslog facility when not in the foreground" },
+	{ .key = "LeaseLog", .type = CFG_BOOL, .def = "true",
+	  CFG_FIELD(S, lease_log),
+	  .meaning = "log one line per lease event: grant, renew, release, "
+	  "decline, expire, nak (docs/lease-log.md); a reload applies it" },
+	{ .key = "LeaseLogRate", .type = CFG_UINT, .min = 0, .max = 1000000,
+	  .def = "1000", CFG_FIELD(S, lease_log_rate),
+	  .meaning = "most lease log lines a second, in bursts of up to a "
+	  "second's worth; the others are counted; 0: no limit" },
 };
 #undef S
 

@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include "cfg_int.h"
+#include "strbuf.h"
 
 /* One value being parsed: where it came from, for messages. */
 struct vctx {
@@ -673,17 +674,6 @@ parse_enum(const struct vctx *v, const char *s, void *dst)
 	return false;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)tolower((unsigned char)c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* "xx:xx:...": two hex digits per byte.  Returns the count, or -1. */
 static ssize_t
 hex_bytes(const char *s, uint8_t *out, size_t cap)
@@ -691,7 +681,7 @@ hex_bytes(const char *s, uint8_t *out, size_t cap)
 	size_t	 n = 0;
 
 	for (const char *p = s; ; p += 3) {
-		int hi = hexval(p[0]), lo = hi < 0 ? -1 : hexval(p[1]);
+		int hi = hex_digit(p[0]), lo = hi < 0 ? -1 : hex_digit(p[1]);
 		if (lo < 0 || n == cap)
 			return -1;
 		out[n++] = (uint8_t)(hi << 4 | lo);

@@ -197,6 +197,9 @@ struct cfg_server {
 	bool		authoritative;		/* Authoritative */
 	unsigned	commit_batch_max;	/* CommitBatchMax */
 	char		log_facility[16];	/* LogFacility */
+	bool		lease_log;		/* LeaseLog */
+	unsigned	lease_log_rate;		/* LeaseLogRate, lines/s; 0: no
+						 * limit */
 };
 
 /*

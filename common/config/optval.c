@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "optval.h"
+#include "strbuf.h"
 
 #define STRING_MAX	255	/* one option instance (RFC 2132 2) */
 #define LABEL_MAX	63	/* RFC 1035 2.3.4 */
@@ -186,17 +187,6 @@ emit_be(struct pctx *pc, uint32_t v, size_t size)
 		emit_u8(pc, (v >> (8 * (i - 1))) & 0xff);
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = ascii_lower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* --------------------------------------------------- scalars and items */
 
 static bool
@@ -230,7 +220,7 @@ num_text(struct span s, uint64_t *v)
 	if (i == s.n)
 		return false;
 	for (; i < s.n; i++) {
-		int	 d = hexval(s.p[i]);
+		int	 d = hex_digit(s.p[i]);
 
 		if (d < 0 || (unsigned)d >= base)
 			return false;
@@ -568,8 +558,8 @@ parse_hex(struct pctx *pc, struct span s)
 	if (i == s.n)
 		return fail(pc->err, s.p, s.n, "no hex digits");
 	for (;;) {
-		hi = hexval(s.p[i]);
-		lo = i + 1 < s.n ? hexval(s.p[i + 1]) : -1;
+		hi = hex_digit(s.p[i]);
+		lo = i + 1 < s.n ? hex_digit(s.p[i + 1]) : -1;
 		if (hi >= 0 && lo < 0 && (i + 1 == s.n ||
 		    s.p[i + 1] == ':' || is_space(s.p[i + 1])))
 			return fail(pc->err, s.p, s.n,

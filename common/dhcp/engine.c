@@ -654,6 +654,16 @@ own_host(const struct req *r, uint32_t addr)
 	return h;
 }
 
+/* The client holds a live binding at addr (a renewal, not a new one). */
+static bool
+holds_live(const struct req *r, uint32_t addr)
+{
+	const struct lease *l = pool_lease_at(r->p, addr);
+
+	return l != NULL && pool_lease_is_client(l, &r->c) &&
+	    l->state == LEASE_BOUND && l->ends > r->in->now;
+}
+
 /*
  * A primary's binding that needs the failover's word first: a share
  * address, unless it renews the client's live binding there.
@@ -661,13 +671,9 @@ own_host(const struct req *r, uint32_t addr)
 static bool
 needs_approval(const struct req *r, uint32_t addr)
 {
-	const struct lease *l;
-
 	if (r->e->role != ENGINE_PRIMARY || !pool_in_share(r->p, addr))
 		return false;
-	l = pool_lease_at(r->p, addr);
-	if (l != NULL && pool_lease_is_client(l, &r->c) &&
-	    l->state == LEASE_BOUND && l->ends > r->in->now)
+	if (holds_live(r, addr))
 		return false;
 	return !(r->in->approved_addr == addr && !r->in->approval_refused);
 }
@@ -721,6 +727,7 @@ ack_binding(struct req *r, uint32_t addr)
 	struct dhcp_msg	*rp;
 	struct lease	 l;
 	uint32_t	 lt = lease_secs(pool_subnet(r->p), r->m);
+	bool		 renewal;
 
 	if (needs_approval(r, addr)) {
 		if (r->in->approved_addr == addr && r->in->approval_refused)
@@ -729,9 +736,11 @@ ack_binding(struct req *r, uint32_t addr)
 			ask_approval(r, addr, lt);
 		return;
 	}
+	renewal = holds_live(r, addr);
 	if (!pool_took(r, pool_bind(r->p, &r->c, addr, r->in->now, lt, &l),
 	    refuse_nak))
 		return;
+	r->res->renewed = renewal;
 	add_change(r, &l);
 	r->res->needs_commit = true;
 	rp = reply_init(r, DHCPACK);
@@ -1109,6 +1118,7 @@ handle_bootp(struct req *r)
 	const struct cfg_subnet *sn;
 	struct dhcp_msg	*rp;
 	struct lease	 l;
+	bool		 renewal;
 
 	if (!served_link(r))
 		return;
@@ -1120,10 +1130,12 @@ handle_bootp(struct req *r)
 	}
 	/* BOOTP has no lease: keep the binding as long as we ever do. */
 	sn = pool_subnet(r->p);
+	renewal = holds_live(r, h->addr);
 	if (!pool_took(r, pool_bind(r->p, &r->c, h->addr, r->in->now,
 	    sn->max_lease_time != 0 ? sn->max_lease_time : sn->lease_time,
 	    &l), refuse_no_free))
 		return;
+	r->res->renewed = renewal;
 	add_change(r, &l);
 	r->res->needs_commit = true;
 	rp = reply_init(r, 0);
@@ -1151,6 +1163,7 @@ result_reset(struct engine_result *res)
 	res->ping_addr = 0;
 	res->ping_round = 0;
 	res->needs_commit = false;
+	res->renewed = false;
 	res->nchanges = 0;
 	res->pool = NULL;
 }

@@ -144,6 +144,10 @@ struct engine_result {
 	 * lazily.
 	 */
 	bool		 needs_commit;
+	/* A binding ACKed (DHCPACK, BOOTREPLY) that the client already
+	 * held, live, at that address: a renewal rather than a new grant
+	 * (the lease log tells them apart). */
+	bool		 renewed;
 	size_t		 nchanges;
 	struct lease	 changes[ENGINE_MAX_CHANGES];
 	struct pool	*pool;		/* subnet the request was served from */

@@ -6,9 +6,10 @@
 
 void
 gcommit_init(struct gcommit *gc, struct lease_db *db,
-    gcommit_release_cb *release, void *arg)
+    gcommit_release_cb *release, void *arg, struct lease_log *log)
 {
-	*gc = (struct gcommit){ .db = db, .release = release, .arg = arg };
+	*gc = (struct gcommit){ .db = db, .release = release, .arg = arg,
+	    .log = log };
 }
 
 void
@@ -20,11 +21,15 @@ gcommit_free(struct gcommit *gc)
 int
 gcommit_queue(struct gcommit *gc, int fd, unsigned int ifindex,
     uint32_t iface_addr, const struct dhcp_msg *req,
-    const struct engine_result *res, struct dhcp_reply_stats *st,
-    const char **why)
+    const struct engine_result *res, double now,
+    struct dhcp_reply_stats *st, const char **why)
 {
-	return dhcp_reply_queue(&gc->replies, fd, ifindex, iface_addr, req,
-	    res, st, why);
+	if (dhcp_reply_queue(&gc->replies, fd, ifindex, iface_addr, req,
+	    res, st, why) < 0)
+		return -1;
+	if (gc->log != NULL)
+		lease_log_ack(gc->log, now, req, res);
+	return 0;
 }
 
 void
@@ -71,6 +76,8 @@ gcommit_end(struct gcommit *gc)
 		gc->last_withheld = gc->withheld + gc->replies.n;
 		gc->withheld = 0;
 		gc->replies.n = 0;
+		if (gc->log != NULL)
+			lease_log_batch_end(gc->log, false);
 		return rc;
 	}
 	gc->withheld = 0;
@@ -78,5 +85,7 @@ gcommit_end(struct gcommit *gc)
 	if (gc->replies.n > 0)
 		gc->release(gc->arg, &gc->replies);
 	gc->replies.n = 0;
+	if (gc->log != NULL)
+		lease_log_batch_end(gc->log, true);
 	return 0;
 }

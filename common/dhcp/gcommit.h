@@ -22,6 +22,13 @@
  * refuses (EINVAL from lease_db_stage), which leaves the batch itself
  * unharmed.
  *
+ * The lease log's grant and renew lines (lease_log.h) follow the same
+ * rule, here: a line is formatted when its ACK is queued and written
+ * only when the ACK is released, forgotten when the ACK is dropped.
+ * Keeping them with the batch rather than re-reading the replies when
+ * they leave costs nothing to decode and keeps what only the decision
+ * knows (a renewal, the subnet, the relay's sub-options as received).
+ *
  * What else a daemon does around a commit (replication watermarks,
  * acknowledgements to the peer, its persistent values) stays in the
  * daemon, before and after gcommit_end(), which says 0 or the error.
@@ -41,6 +48,7 @@
 #include "dhcp_reply.h"
 #include "engine.h"
 #include "lease_db.h"
+#include "lease_log.h"
 
 /* Sends q (its entries are dropped afterwards either way). */
 typedef void	gcommit_release_cb(void *arg, struct dhcp_replyq *q);
@@ -56,24 +64,27 @@ struct gcommit {
 	struct dhcp_replyq replies;	/* waiting for the batch's commit */
 	gcommit_release_cb *release;
 	void		*arg;
+	struct lease_log *log;		/* the ACKs' lines, or NULL */
 	size_t		 withheld;	/* withheld in the open batch */
 	size_t		 last_withheld;	/* ... in the last lost one */
 	struct gcommit_stats stats;
 };
 
+/* log: where the lines of the ACKs released go, or NULL. */
 void	gcommit_init(struct gcommit *, struct lease_db *,
-	    gcommit_release_cb *release, void *arg);
+	    gcommit_release_cb *release, void *arg, struct lease_log *log);
 /* Drops whatever still waits (uncounted); the store is the caller's. */
 void	gcommit_free(struct gcommit *);
 
 /*
  * Queue the reply res->reply to a request whose leases were staged (as
- * dhcp_reply_queue; on -1 nothing is queued and *why says why).
+ * dhcp_reply_queue; on -1 nothing is queued and *why says why), at
+ * `now` (the loop's time, for the lease log's rate).
  */
 int	gcommit_queue(struct gcommit *, int fd, unsigned int ifindex,
 	    uint32_t iface_addr, const struct dhcp_msg *req,
-	    const struct engine_result *res, struct dhcp_reply_stats *st,
-	    const char **why);
+	    const struct engine_result *res, double now,
+	    struct dhcp_reply_stats *st, const char **why);
 /* A reply not queued because its lease could not be staged. */
 void	gcommit_withhold(struct gcommit *);
 

@@ -11,10 +11,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "hexdigit.h"
+#include "control.h"
 #include "lease_find.h"
 #include "lease_text.h"
 #include "log.h"
+#include "strbuf.h"
 
 /* "aa:bb:cc", "aa-bb-cc" or "aabbcc". */
 static bool
@@ -104,6 +105,23 @@ lease_find_pools(struct pool_set *set, const struct lease_query *q,
 		}
 	}
 	return found;
+}
+
+int
+lease_find_answer(struct strbuf *out, const char *query, bool json,
+    const struct strbuf *found, size_t n)
+{
+	if (n == 0)
+		return ctl_error(out, json, "no binding for %s", query);
+	if (json) {
+		sb_puts(out, "{\"query\":");
+		sb_json_str(out, query);
+		sb_printf(out, ",\"count\":%zu,\"leases\":[", n);
+	}
+	sb_append(out, found->buf, found->len);
+	if (json)
+		sb_puts(out, "]}\n");
+	return 0;
 }
 
 static void

@@ -44,6 +44,11 @@ bool	lease_query_match(const struct lease_query *q, const struct lease *l);
 size_t	lease_find_pools(struct pool_set *set, const struct lease_query *q,
 	    const char *primary, bool json, size_t room, struct strbuf *out);
 
+/* The answer to `lease QUERY`: the n bindings found (as appended by
+ * lease_find_pools), wrapped for JSON, or an error if none; 0 or -1. */
+int	lease_find_answer(struct strbuf *out, const char *query, bool json,
+	    const struct strbuf *found, size_t n);
+
 /* One binding for people: a few labelled lines. now: unix seconds. */
 void	lease_find_text(struct strbuf *out, const struct lease *l,
 	    uint32_t subnet, uint8_t prefix, const char *primary,

@@ -22,7 +22,7 @@
 #include <openssl/params.h>
 
 #include "fo_auth.h"
-#include "hexdigit.h"
+#include "strbuf.h"
 
 /* Hex digits of the longest key, a CR LF, and one byte to see "longer". */
 #define KEYFILE_READ	(2 * FO_KEY_MAX + 3)

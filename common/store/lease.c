@@ -32,7 +32,8 @@
  *
  * A lease with none of these (origin unknown, not relayed) is written as
  * version 1, so a record a build before version 2 could read stays
- * readable to it; both versions are read.
+ * readable to it; both versions are read, and a version 2 record with
+ * an empty block is refused (it has a version 1 form).
  *
  * The declared body length must match what arrived, so a torn (short) or
  * padded (long) record is rejected before any field is read.  The hostname
@@ -232,7 +233,9 @@ decode_relay(const uint8_t *b, size_t rest, struct lease *out)
 		return false;
 	r->remote_len = (uint8_t)n;
 	memcpy(r->remote_id, b + 7 + c, n);
-	return true;
+	/* An empty block is written as version 1: one form per lease. */
+	return r->giaddr != 0 || out->granted_by != LEASE_BY_UNKNOWN ||
+	    c != 0 || n != 0;
 }
 
 bool

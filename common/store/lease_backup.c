@@ -186,7 +186,10 @@ lease_env_backup(struct lease_env *env, const char *dir,
 	}
 	if (target_ok(dir, err, errlen) < 0)
 		return -1;
-	if ((ret = dbenv->backup(dbenv, dir, DB_CREATE)) != 0) {
+	/* A checkpoint first: the copy's recovery starts from it, and an
+	 * environment that never wrote a log record has one then. */
+	if ((ret = dbenv->txn_checkpoint(dbenv, 0, 0, DB_FORCE)) != 0 ||
+	    (ret = dbenv->backup(dbenv, dir, DB_CREATE)) != 0) {
 		snprintf(err, errlen, "%s: backup: %s", dir,
 		    db_strerror(ret));
 		return -1;

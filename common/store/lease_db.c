@@ -680,10 +680,8 @@ open_one(struct lease_db *db, DB_TXN *txn, DB **dbp, const char *sub,
 		return ret;
 	if (dbflags != 0 && (ret = (*dbp)->set_flags(*dbp, dbflags)) != 0)
 		return ret;
-	/* DB_MULTIVERSION: a snapshot (lease_snap.c) reads past a batch's
-	 * write locks instead of waiting for them. */
 	return (*dbp)->open(*dbp, txn, file, sub, DB_BTREE,
-	    DB_CREATE | DB_THREAD | DB_MULTIVERSION, FILE_MODE);
+	    DB_CREATE | DB_THREAD, FILE_MODE);
 }
 
 struct lease_db *

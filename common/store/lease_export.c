@@ -1,35 +1,67 @@
 /*
- * Export (lease_export.h).  Cost model: a piece is EXPORT_PIECE records,
- * about 150 bytes each in CSV, so the daemon holds ~600 KB of text at
- * most and spends ~1-2 ms per piece before its loop serves DHCP again;
- * the client's reading speed sets the pace.  The snapshots are opened
- * together at the start, so the export is one moment of every store.
+ * Export (lease_export.h).
+ *
+ * The moment: an export reads a private copy of the lease environment,
+ * made by the hot backup (backup_job.c, lease_backup.c) into a directory
+ * beside the store when the command arrives, and removed when the export
+ * ends.  The copy is recovered to the end of its log, so it is the
+ * stores as they were at one moment -- every batch committed by then,
+ * none after -- while the daemon goes on writing the real ones.  Reading
+ * the live store instead would mix batches from before and after the
+ * cursor; a Berkeley DB snapshot (multiversion pages) would avoid the
+ * copy but costs every commit, always, for the sake of a rare export,
+ * and its bookkeeping grows with the commits of a long-lived private
+ * environment.  The copy costs disk for one copy of the store, for as
+ * long as the export runs, and the time to copy it (a second or two per
+ * million leases) before the first line.
+ *
+ * Cost model of the streaming: a piece is EXPORT_PIECE records, about
+ * 150 bytes each in CSV, so the daemon holds ~600 KB of text at most and
+ * spends ~1-2 ms per piece before its loop serves DHCP again; the
+ * client's reading speed sets the pace.
  *
  * What is exported: every record that is a binding or was one (bound,
  * offered, released, expired, declined, conflict) and names its client
  * -- not free addresses or ones an operator freed (lease-del), which
  * hold nothing the configuration does not already say.
+ *
+ * A copy left by a daemon that died during an export is removed by the
+ * next export (the directory names the pid that made it).
  */
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "control.h"
+#include "backup_job.h"
 #include "lease_export.h"
-#include "lease_snap.h"
+#include "lease_scan.h"
 #include "lease_text.h"
 
 #define EXPORT_PIECE	4096
+#define EXPORT_PREFIX	".export-"
 
 struct export_src {
-	struct lease_snap *snap;	/* NULL: store not there yet */
+	struct lease_scan *scan;	/* NULL: no such store */
+	char		  store[LEASE_DB_NAME_MAX + 1];
 	char		  primary[LEASE_DB_NAME_MAX + 1];
 };
 
 struct lease_export {
+	struct ctl_call	*call;
 	bool		 json;
+	bool		 copied;	/* the copy thread reported */
+	bool		 abandoned;	/* the call ended before that */
+	bool		 opened;
 	bool		 started;
+	int		 copy_rc;
+	char		 copy_err[512];
+	char		 dir[PATH_MAX];	/* the private copy */
+	struct lease_env *copy;
 	size_t		 cur;		/* source being read */
 	struct export_src *srcs;
 	size_t		 nsrcs;
@@ -38,6 +70,65 @@ struct lease_export {
 	uint64_t	 count;
 };
 
+/* Remove a copy: its files are the store's own, all at the top. */
+static void
+remove_copy(const char *dir)
+{
+	struct dirent	*de;
+	char		 path[PATH_MAX];
+	DIR		*d;
+
+	if (dir[0] == '\0' || (d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		(void)unlink(path);
+	}
+	closedir(d);
+	(void)rmdir(dir);
+}
+
+/* Copies of dead daemons (".export-PID-XXXXXX", PID not running). */
+static void
+sweep_stale(const char *parent)
+{
+	struct dirent	*de;
+	char		 path[PATH_MAX];
+	DIR		*d;
+	long		 pid;
+
+	if ((d = opendir(parent)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, EXPORT_PREFIX,
+		    sizeof(EXPORT_PREFIX) - 1) != 0)
+			continue;
+		pid = strtol(de->d_name + sizeof(EXPORT_PREFIX) - 1, NULL, 10);
+		if (pid <= 0 || pid == (long)getpid() ||
+		    (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", parent, de->d_name);
+		remove_copy(path);
+	}
+	closedir(d);
+}
+
+static void
+export_release(struct lease_export *x)
+{
+	for (size_t i = 0; i < x->nsrcs; i++)
+		lease_scan_close(x->srcs[i].scan);
+	if (x->copy != NULL)
+		lease_env_close(x->copy);
+	remove_copy(x->dir);
+	free(x->srcs);
+	free(x->nets);
+	free(x);
+}
+
 void
 lease_export_free(void *job)
 {
@@ -45,49 +136,116 @@ lease_export_free(void *job)
 
 	if (x == NULL)
 		return;
-	for (size_t i = 0; i < x->nsrcs; i++)
-		lease_snap_close(x->srcs[i].snap);
-	free(x->srcs);
-	free(x->nets);
-	free(x);
+	if (!x->copied && x->dir[0] != '\0') {
+		x->abandoned = true;	/* copied() frees it */
+		x->call = NULL;
+		return;
+	}
+	export_release(x);
 }
 
-static int
-open_src(struct lease_env *env, const struct lease_export_src *src,
-    struct export_src *dst, char *err, size_t errlen)
+static void
+copied(void *arg, int rc, const struct lease_backup_result *res,
+    const char *err)
 {
-	snprintf(dst->primary, sizeof(dst->primary), "%s",
-	    src->primary != NULL ? src->primary : "");
-	if (!lease_db_exists(env, src->store))
-		return 0;
-	dst->snap = lease_snap_open(env, src->store, err, errlen);
-	return dst->snap != NULL ? 0 : -1;
+	struct lease_export *x = arg;
+
+	(void)res;
+	x->copied = true;
+	x->copy_rc = rc;
+	snprintf(x->copy_err, sizeof(x->copy_err), "%s", err);
+	if (x->abandoned)
+		export_release(x);
+	else if (x->call != NULL)
+		ctl_call_wake(x->call);
 }
 
-struct lease_export *
-lease_export_new(struct lease_env *env, const struct lease_export_src *srcs,
-    size_t nsrcs, const struct lease_export_net *nets, size_t nnets,
-    bool json, char *err, size_t errlen)
+static struct lease_export *
+export_alloc(const struct lease_export_src *srcs, size_t nsrcs,
+    const struct lease_export_net *nets, size_t nnets, bool json)
 {
 	struct lease_export *x;
 
 	if ((x = calloc(1, sizeof(*x))) == NULL ||
 	    (x->srcs = calloc(nsrcs + 1, sizeof(*x->srcs))) == NULL ||
 	    (x->nets = calloc(nnets + 1, sizeof(*x->nets))) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		lease_export_free(x);
+		if (x != NULL)
+			free(x->srcs);
+		free(x);
 		return NULL;
 	}
 	x->json = json;
 	x->nsrcs = nsrcs;
 	x->nnets = nnets;
-	memcpy(x->nets, nets, nnets * sizeof(*nets));
-	for (size_t i = 0; i < nsrcs; i++)
-		if (open_src(env, &srcs[i], &x->srcs[i], err, errlen) < 0) {
-			lease_export_free(x);
-			return NULL;
-		}
+	if (nnets > 0)
+		memcpy(x->nets, nets, nnets * sizeof(*nets));
+	for (size_t i = 0; i < nsrcs; i++) {
+		snprintf(x->srcs[i].store, sizeof(x->srcs[i].store), "%s",
+		    srcs[i].store);
+		snprintf(x->srcs[i].primary, sizeof(x->srcs[i].primary), "%s",
+		    srcs[i].primary != NULL ? srcs[i].primary : "");
+	}
 	return x;
+}
+
+struct lease_export *
+lease_export_new(struct ev_loop *loop, struct lease_env *env,
+    struct ctl_call *call, const struct lease_export_src *srcs,
+    size_t nsrcs, const struct lease_export_net *nets, size_t nnets,
+    bool json, char *err, size_t errlen)
+{
+	const char	*parent = lease_env_dir(env);
+	struct lease_export *x;
+
+	if ((x = export_alloc(srcs, nsrcs, nets, nnets, json)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	x->call = call;
+	sweep_stale(parent);
+	snprintf(x->dir, sizeof(x->dir), "%s/" EXPORT_PREFIX "%ld-XXXXXX",
+	    parent, (long)getpid());
+	if (mkdtemp(x->dir) == NULL) {
+		snprintf(err, errlen, "%s: %s", x->dir, strerror(errno));
+		x->dir[0] = '\0';
+		export_release(x);
+		return NULL;
+	}
+	if (backup_run_start(loop, env, x->dir, copied, x, err, errlen) < 0) {
+		export_release(x);
+		return NULL;
+	}
+	return x;
+}
+
+/* The copy is ready: open it and every source's store in it. */
+static int
+open_copy(struct lease_export *x, struct strbuf *out)
+{
+	char	 err[512];
+
+	x->opened = true;
+	if (x->copy_rc != 0) {
+		sb_printf(out, "export: copying the lease store: %s\n",
+		    x->copy_err);
+		return -1;
+	}
+	if ((x->copy = lease_env_open(x->dir, err, sizeof(err))) == NULL) {
+		sb_printf(out, "export: %s\n", err);
+		return -1;
+	}
+	for (size_t i = 0; i < x->nsrcs; i++) {
+		struct export_src *s = &x->srcs[i];
+
+		if (!lease_db_exists(x->copy, s->store))
+			continue;
+		if ((s->scan = lease_scan_open(x->copy, s->store, err,
+		    sizeof(err))) == NULL) {
+			sb_printf(out, "export: %s\n", err);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* The subnet of addr; exports run in address order, so mostly the last. */
@@ -140,6 +298,10 @@ lease_export_fill(void *job, struct strbuf *out)
 	struct lease	 l;
 	int		 n = 0, ret;
 
+	if (!x->copied)
+		return CTL_WAIT;
+	if (!x->opened && open_copy(x, out) < 0)
+		return -1;
 	if (!x->started) {
 		sb_puts(out, x->json ? "{\"leases\":[" : LEASE_CSV_HEADER "\n");
 		x->started = true;
@@ -147,8 +309,8 @@ lease_export_fill(void *job, struct strbuf *out)
 	while (x->cur < x->nsrcs && n < EXPORT_PIECE) {
 		struct export_src *s = &x->srcs[x->cur];
 
-		if (s->snap == NULL ||
-		    (ret = lease_snap_next(s->snap, &l)) == ENOENT) {
+		if (s->scan == NULL ||
+		    (ret = lease_scan_next(s->scan, &l)) == ENOENT) {
 			x->cur++;
 			continue;
 		}
@@ -168,6 +330,12 @@ lease_export_fill(void *job, struct strbuf *out)
 		return CTL_MORE;
 	put_end(x, out);
 	return 0;
+}
+
+bool
+lease_export_ready(const struct lease_export *x)
+{
+	return x->copied;
 }
 
 int

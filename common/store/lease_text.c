@@ -11,7 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "hexdigit.h"
 #include "lease_text.h"
 
 enum col {

@@ -14,14 +14,37 @@
 
 static bool	log_to_stderr = true;
 static bool	log_debug_on;
+static const char *log_ident = "dhcpfo";
 
 void
 log_init(const char *ident, bool foreground, bool debug)
 {
 	log_to_stderr = foreground;
 	log_debug_on = debug;
+	log_ident = ident;
 	if (!foreground)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void
+log_set_facility(const char *name)
+{
+	static const struct { const char *name; int fac; } facs[] = {
+		{ "daemon", LOG_DAEMON }, { "local0", LOG_LOCAL0 },
+		{ "local1", LOG_LOCAL1 }, { "local2", LOG_LOCAL2 },
+		{ "local3", LOG_LOCAL3 }, { "local4", LOG_LOCAL4 },
+		{ "local5", LOG_LOCAL5 }, { "local6", LOG_LOCAL6 },
+		{ "local7", LOG_LOCAL7 },
+	};
+
+	if (log_to_stderr)
+		return;
+	for (size_t i = 0; i < sizeof(facs) / sizeof(facs[0]); i++)
+		if (strcmp(name, facs[i].name) == 0) {
+			closelog();
+			openlog(log_ident, LOG_PID | LOG_NDELAY, facs[i].fac);
+			return;
+		}
 }
 
 void
@@ -98,16 +121,19 @@ fatal(int exit_code, const char *fmt, ...)
 	exit(exit_code);
 }
 
-void
-log_sanitize(const void *data, size_t len, char *out, size_t outlen)
+/*
+ * Printable ASCII as it is, anything else -- and the backslash that
+ * starts an escape, and `also` (-1: nothing more) -- as \xNN.  Returns
+ * the length written; out is always NUL-terminated.
+ */
+static size_t
+sanitize(const void *data, size_t len, char *out, size_t outlen, int also)
 {
 	const unsigned char *p = data;
 	size_t	 o = 0;
 
-	if (outlen == 0)
-		return;
 	for (size_t i = 0; i < len; i++) {
-		if (isprint(p[i]) && p[i] != '\\') {
+		if (isprint(p[i]) && p[i] != '\\' && p[i] != also) {
 			if (o + 1 >= outlen)
 				break;
 			out[o++] = (char)p[i];
@@ -119,25 +145,56 @@ log_sanitize(const void *data, size_t len, char *out, size_t outlen)
 		}
 	}
 	out[o] = '\0';
+	return o;
 }
 
 void
-log_hwaddr(const uint8_t *hw, size_t hlen, char *out, size_t outlen)
+log_sanitize(const void *data, size_t len, char *out, size_t outlen)
 {
+	if (outlen > 0)
+		(void)sanitize(data, len, out, outlen, -1);
+}
+
+void
+log_quote(const void *data, size_t len, char *out, size_t outlen)
+{
+	size_t	 n;
+
+	if (outlen < 3) {
+		if (outlen > 0)
+			out[0] = '\0';
+		return;
+	}
+	out[0] = '"';
+	n = sanitize(data, len, out + 1, outlen - 2, '"');
+	out[1 + n] = '"';
+	out[2 + n] = '\0';
+}
+
+void
+log_hex(const void *data, size_t len, char *out, size_t outlen)
+{
+	const uint8_t *p = data;
 	size_t	 o = 0;
 
 	if (outlen == 0)
 		return;
 	out[0] = '\0';
-	if (hlen > 16)
-		hlen = 16;
-	for (size_t i = 0; i < hlen; i++) {
+	for (size_t i = 0; i < len; i++) {
 		int n = snprintf(out + o, outlen - o, i ? ":%02x" : "%02x",
-		    hw[i]);
-		if (n < 0 || (size_t)n >= outlen - o)
+		    p[i]);
+		if (n < 0 || (size_t)n >= outlen - o) {
+			out[o] = '\0';
 			break;
+		}
 		o += (size_t)n;
 	}
+}
+
+void
+log_hwaddr(const uint8_t *hw, size_t hlen, char *out, size_t outlen)
+{
+	log_hex(hw, hlen > 16 ? 16 : hlen, out, outlen);
 }
 
 bool

@@ -12,6 +12,9 @@
 
 void	log_init(const char *ident, bool foreground, bool debug);
 void	log_set_debug(bool debug);
+/* Syslog facility by its LogFacility name (daemon, local0..local7); at
+ * start and at every reload.  Nothing in the foreground. */
+void	log_set_facility(const char *name);
 void	log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -24,6 +27,16 @@ void	fatal(int exit_code, const char *fmt, ...)
  * (other bytes become \xNN); out is always NUL-terminated.
  */
 void	log_sanitize(const void *data, size_t len, char *out, size_t outlen);
+
+/*
+ * As log_sanitize, between double quotes, a '"' inside written \x22 too:
+ * one unambiguous word however hostile the bytes (outlen >= 3; the
+ * closing quote is kept when the value is cut).
+ */
+void	log_quote(const void *data, size_t len, char *out, size_t outlen);
+
+/* "01:02:0a" from len bytes (as many as fit, whole bytes only). */
+void	log_hex(const void *data, size_t len, char *out, size_t outlen);
 
 /* "02:00:00:00:00:07" from a hardware address; out must hold 3*16 bytes. */
 void	log_hwaddr(const uint8_t *hw, size_t hlen, char *out, size_t outlen);

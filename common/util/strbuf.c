@@ -139,3 +139,15 @@ sb_hex(struct strbuf *sb, const uint8_t *data, size_t len)
 	for (size_t i = 0; i < len; i++)
 		sb_printf(sb, "%02x", data[i]);
 }
+
+int
+hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

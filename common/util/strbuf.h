@@ -32,5 +32,7 @@ void	sb_json_key(struct strbuf *, const char *key);
 void	sb_ipv4(struct strbuf *, uint32_t addr);
 /* Lower-case hex, no separators. */
 void	sb_hex(struct strbuf *, const uint8_t *data, size_t len);
+/* The value of the hex digit c (either case), or -1. */
+int	hex_digit(int c);
 
 #endif

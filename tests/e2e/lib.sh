@@ -871,6 +871,32 @@ direct_lan_server() {
 	    198.51.100.1 "${LEASE_TIME:-3600}"
 }
 
+# relay_lan MAC: namespaces sw (the LAN bridge), relay (its router: down0
+# 198.51.100.1/24 on the LAN with hardware address MAC, up0 192.0.2.1/24)
+# and srv (the server: eth0 192.0.2.10/24, the LAN routed through relay).
+relay_lan() {
+	lan_new
+	ns_add relay
+	ns_add srv
+	lan_attach relay down0 "$1"
+	addr relay down0 198.51.100.1/24
+	veth relay up0 srv eth0
+	addr relay up0 192.0.2.1/24
+	addr srv eth0 192.0.2.10/24
+	route srv 198.51.100.0/24 via 192.0.2.1
+	nsx relay sysctl -qw net.ipv4.ip_forward=1
+}
+
+# relay_start SERVER...: ISC dhcrelay in namespace relay, from down0 to
+# the SERVERs through up0, adding option 82 (-a: circuit-id "down0");
+# RELAY_PID.
+relay_start() {
+	bg_in relay "$T/relay.log" dhcrelay -d -4 -a -pf "$T/dhcrelay.pid" \
+	    -id down0 -iu up0 "$@"
+	RELAY_PID=$BG_PID
+	wait_for 10 "udp_bound relay 67" || fail "dhcrelay did not bind port 67"
+}
+
 direct_lan_start() {
 	srv_write_config
 	SRV_NS=srv
@@ -881,32 +907,6 @@ direct_lan_start() {
 		fail "config rejected by -t"
 	fi
 	srv_start srv
-}
-
-# relay_lan: the relayed topology.  The client LAN (lan_new), a namespace
-# "relay" (down0 198.51.100.1/24 on the LAN, up0 192.0.2.1/24, forwarding)
-# and the server's namespace "srv" (eth0 192.0.2.10/24, the LAN routed
-# through the relay).  relay_start then runs ISC dhcrelay there (option
-# 82 on, to 192.0.2.10); RELAY_PID is its pid.
-RELAY_PID=""
-relay_lan() {
-	lan_new
-	ns_add relay
-	ns_add srv
-	lan_attach relay down0 02:00:00:00:03:01
-	addr relay down0 198.51.100.1/24
-	veth relay up0 srv eth0
-	addr relay up0 192.0.2.1/24
-	addr srv eth0 192.0.2.10/24
-	route srv 198.51.100.0/24 via 192.0.2.1
-	nsx relay sysctl -qw net.ipv4.ip_forward=1
-}
-
-relay_start() {
-	bg_in relay "$T/relay.log" dhcrelay -d -4 -a -pf "$T/dhcrelay.pid" \
-	    -id down0 -iu up0 192.0.2.10
-	RELAY_PID=$BG_PID
-	wait_for 10 "udp_bound relay 67" || fail "dhcrelay did not bind port 67"
 }
 
 # lease_field ADDR FIELD

@@ -10,15 +10,8 @@ fo_require
 N=${HB_CLIENTS:-10000}
 LIMIT=${HB_LIMIT:-0.5}
 FO_SUBNETS=2
-fo_net
-fo_write_configs
-p_start
-f_start
-fo_wait_state monitoring 10
-p_wait_serving 10
-kill -KILL "$P_PID"
-wait_for 5 "pid_gone $P_PID" || fail "primary survived SIGKILL"
-fo_wait_state takeover 5
+fo_up
+fo_kill_primary
 half=$((N / 2))
 out=$(load -b "$FO_RELAY" -n "$half" -m 0x41 -r 8000 -w 1000 -o "$T/acks.txt" -t 60 -i 3) ||
     fail "clients of subnet load: $out"

@@ -9,12 +9,7 @@
 e2e_init
 fo_require
 FO_SUBNETS=2
-fo_net
-fo_write_configs
-p_start
-f_start
-fo_wait_state monitoring 10
-p_wait_serving 10
+fo_up
 out=$(load -b "$FO_RELAY" -n 200 -r 2000 -w 200 -o "$T/acks1.txt" -t 30 -i 2) ||
     fail "clients: $out"
 fo_wait_holds 10 "$T/acks1.txt"

@@ -152,10 +152,7 @@ bg_in relay "$T/tcpdump.log" tcpdump -i up0 -n -U --immediate-mode -Z root -w "$
 TCPDUMP_PID=$BG_PID
 wait_for 10 "grep -q 'listening on' '$T/tcpdump.log'" ||
     fail "tcpdump did not start on the relay's up0"
-bg_in relay "$T/relay.log" dhcrelay -d -4 -a -pf "$T/dhcrelay.pid" \
-    -id down0 -iu up0 "$FO_P_ADDR" "$FO_F_ADDR"
-RELAY_PID=$BG_PID
-wait_for 10 "udp_bound relay 67" || fail "dhcrelay did not bind port 67"
+relay_start "$FO_P_ADDR" "$FO_F_ADDR"
 ok "dhcrelay forwards to $FO_P_ADDR and $FO_F_ADDR; tcpdump on its up0"
 
 # ---------------------------------------------------------------- client

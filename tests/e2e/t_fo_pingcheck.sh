@@ -20,9 +20,7 @@ fo_write_configs
 p_start
 f_start
 fo_wait_state monitoring 10
-kill -KILL "$P_PID"
-wait_for 5 "pid_gone $P_PID" || fail "primary survived SIGKILL"
-fo_wait_state takeover 5
+fo_kill_primary
 out=$(load -b "$FO_RELAY" -n 5 -r 100 -w 5 -o "$T/acks.txt" -t 20 -i 3) ||
     fail "clients: $out"
 say "$out"

@@ -73,10 +73,7 @@ fo_wait_state monitoring 10
 p_wait_serving 10
 ok "start-up: failover monitoring, primary serving"
 
-bg_in relay "$T/relay.log" dhcrelay -d -4 -a -pf "$T/dhcrelay.pid" \
-    -id down0 -iu up0 "$FO_P_ADDR" "$FO_F_ADDR"
-RELAY_PID=$BG_PID
-wait_for 10 "udp_bound relay 67" || fail "dhcrelay did not bind port 67"
+relay_start "$FO_P_ADDR" "$FO_F_ADDR"
 ok "dhcrelay forwards to $FO_P_ADDR and $FO_F_ADDR (pid $RELAY_PID)"
 
 # ---------------------------------------------------------------- helpers

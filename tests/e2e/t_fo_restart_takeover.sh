@@ -6,18 +6,11 @@
 . "$TOP/tests/tools/fo_lib.sh"
 e2e_init
 fo_require
-fo_net
-fo_write_configs
-p_start
-f_start
-fo_wait_state monitoring 10
-p_wait_serving 10
+fo_up
 out=$(load -b "$FO_RELAY" -n 300 -r 3000 -w 300 -o "$T/acks1.txt" -t 30 -i 2) ||
     fail "clients: $out"
 fo_wait_holds 10 "$T/acks1.txt"
-kill -KILL "$P_PID"
-wait_for 5 "pid_gone $P_PID" || fail "primary survived SIGKILL"
-fo_wait_state takeover 5
+fo_kill_primary
 out=$(load -b "$FO_RELAY" -n 300 -m 0x20 -r 3000 -w 300 -o "$T/acks2.txt" -t 30 -i 2) ||
     fail "clients during takeover: $out"
 ok "300 new clients served by the failover"

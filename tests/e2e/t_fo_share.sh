@@ -62,9 +62,7 @@ wait_for 5 "[ \$(pctl status --json | jq -r '.subnets[0].free') -ge 5 ]" ||
     fail "the releases did not reach the primary"
 wait_for 5 "[ \$(bound_of $T/f/ctl.sock | wc -l) -eq 27 ]" ||
     fail "the failover did not hear of the releases"
-kill -KILL "$P_PID"
-wait_for 5 "pid_gone $P_PID" || fail "primary survived SIGKILL"
-fo_wait_state takeover 5
+fo_kill_primary
 d=$(fctl status branch1 --json)
 assert "safe period running" test "$(jq -r '.subnets[0].safe_period_running' <<<"$d")" = true
 assert "8 addresses of the share free ($(jq -r '.subnets[0].share_free' <<<"$d"))" \
@@ -103,9 +101,7 @@ assert "partner-down ended with the takeover" \
     test "$(fo_field partner_down)" = false
 sed -i 's/^FailoverShare = 25$/&\nOnShareExhausted = borrow/' "$T/failover.ini"
 out=$(fctl reload) || fail "reload: $out"
-kill -KILL "$P_PID"
-wait_for 5 "pid_gone $P_PID" || fail "primary survived SIGKILL"
-fo_wait_state takeover 5
+fo_kill_primary
 out=$(load -b "$FO_RELAY" -n 1 -m 0x14 -r 100 -w 1 -o "$T/borrow.txt" -t 20 -i 3) ||
     fail "a client with the share full: $out"
 a=$(cut -d' ' -f1 "$T/borrow.txt")

@@ -9,12 +9,7 @@ e2e_init
 fo_require
 # A long PollDelay: only Shutdown can explain a quick takeover.
 FO_POLL_DELAY=30
-fo_net
-fo_write_configs
-p_start
-f_start
-fo_wait_state monitoring 10
-p_wait_serving 10
+fo_up
 out=$(load -b "$FO_RELAY" -n 300 -r 3000 -w 300 -o "$T/acks1.txt" -t 30 -i 2) ||
     fail "clients: $out"
 fo_wait_holds 10 "$T/acks1.txt"

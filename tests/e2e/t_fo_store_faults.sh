@@ -59,9 +59,7 @@ out=$(load -b "$FO_RELAY" -n "$N" -r 2000 -w 200 -o "$T/acks-p.txt" -t 30 -i 2) 
     fail "clients of the primary: $out"
 say "$out"
 fo_wait_holds 10 "$T/acks-p.txt"
-kill -KILL "$P_PID"
-wait_for 5 "pid_gone $P_PID" || fail "primary survived SIGKILL"
-fo_wait_state takeover 5
+fo_kill_primary
 f0=$(fctr commit_failures)
 assert "no commit failure before the faults ($f0)" test "$f0" = 0
 

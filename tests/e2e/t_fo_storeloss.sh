@@ -7,20 +7,13 @@
 . "$TOP/tests/tools/fo_lib.sh"
 e2e_init
 fo_require
-fo_net
-fo_write_configs
-p_start
-f_start
-fo_wait_state monitoring 10
-p_wait_serving 10
+fo_up
 out=$(load -b "$FO_RELAY" -n 500 -r 3000 -w 300 -o "$T/acks1.txt" -t 30 -i 2) ||
     fail "clients: $out"
 fo_wait_holds 10 "$T/acks1.txt"
 old_id=$(fctl status branch1 --json | jq -r .primary_store_id)
 
-kill -KILL "$P_PID"
-wait_for 5 "pid_gone $P_PID" || fail "primary survived SIGKILL"
-fo_wait_state takeover 5
+fo_kill_primary
 out=$(load -b "$FO_RELAY" -n 100 -m 0x20 -r 3000 -w 100 -o "$T/acks2.txt" -t 30 -i 2) ||
     fail "clients during takeover: $out"
 rm -rf "$T/p/state"
@@ -42,9 +35,7 @@ out=$(load -b "$FO_RELAY" -e "$T/acks1.txt" -r 3000 -w 300 -o "$T/renew.txt" -t 
 ok "its old clients renew with it and keep their addresses"
 
 # The next hand-back is back to the failover's own grants only.
-kill -KILL "$P_PID"
-wait_for 5 "pid_gone $P_PID" || fail "primary survived SIGKILL"
-fo_wait_state takeover 5
+fo_kill_primary
 p_start
 fo_wait_state monitoring 15
 d=$(fctl status branch1 --json)

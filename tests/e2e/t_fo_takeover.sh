@@ -20,13 +20,7 @@
 . "$TOP/tests/tools/fo_lib.sh"
 e2e_init
 fo_require
-fo_net
-fo_write_configs
-
-p_start
-f_start
-fo_wait_state monitoring 10
-p_wait_serving 10
+fo_up
 ok "start-up: failover monitoring, primary serving"
 
 out=$(load -b "$FO_RELAY" -n 1000 -r 4000 -w 400 -o "$T/acks1.txt" -t 30 -i 2) ||
@@ -43,9 +37,7 @@ assert "the failover answered none of them (it sleeps)" \
 
 # ---- kill -9: takeover within the configured bound
 t_kill=$(now_s)
-kill -KILL "$P_PID"
-wait_for 5 "pid_gone $P_PID" || fail "primary survived SIGKILL"
-fo_wait_state takeover 5
+fo_kill_primary
 t_take=$(fo_field last_takeover_time)
 secs=$(echo "$t_take - $t_kill" | bc -l)
 bound=$(echo "$FO_POLL_DELAY + ($FO_POLL_RETRY + 1) * $FO_WAIT_RPL" | bc -l)

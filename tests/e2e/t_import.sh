@@ -21,13 +21,13 @@ require_cmd dhcrelay dhclient
 [ -x /usr/sbin/dhcpd ] || skip "isc-dhcp-server (dhcpd) not installed"
 [ -x /usr/sbin/kea-dhcp4 ] || skip "kea-dhcp4 not installed"
 
-relay_lan
+relay_lan 02:00:00:00:0a:f0
 for i in 1 2 3 4; do
 	lan_attach "c$i" eth0 "02:00:00:00:0a:0$i"
 	C_MAC[c$i]=02:00:00:00:0a:0$i
 done
 
-relay_start
+relay_start 192.0.2.10
 
 # dhcpfo: the dhcpd and Kea ranges both inside its own; longer leases,
 # so that bindings it renewed outlive the test.

@@ -43,7 +43,7 @@ e2e_init
 [ "$E2E_SERVER" = dhcpfo ] || skip "dhcpfo-only configuration ([option:], [class:])"
 require_cmd dhcrelay dhclient dhcpcd busybox tcpdump tshark
 
-relay_lan
+relay_lan 02:00:00:00:03:01
 
 EXPECT_PREFIX=24; EXPECT_ROUTER=198.51.100.1
 EXPECT_DNS=198.51.100.1; EXPECT_DOMAIN=example.test
@@ -108,7 +108,7 @@ wait_for 10 "grep -q 'listening on' '$T/tcpdump.log'" ||
     fail "tcpdump did not start on the relay's up0"
 
 srv_start srv
-relay_start
+relay_start 192.0.2.10
 ok "dhcrelay running; tcpdump capturing on its server side"
 
 # ---------------------------------------------------------------- clients

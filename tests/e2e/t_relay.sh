@@ -10,7 +10,7 @@
 e2e_init
 require_cmd dhcrelay dhclient dhcpcd busybox
 
-relay_lan
+relay_lan 02:00:00:00:03:01
 
 EXPECT_PREFIX=24; EXPECT_ROUTER=198.51.100.1
 EXPECT_DNS=198.51.100.1; EXPECT_DOMAIN=example.test
@@ -23,7 +23,7 @@ srv_check_config >"$T/config-check.log" 2>&1 || fail "config rejected by -t"
 ok "config passes -t (no Interfaces, ServerAddress only)"
 srv_start srv
 
-relay_start
+relay_start 192.0.2.10
 ok "dhcrelay running in the relay namespace (pid $RELAY_PID)"
 
 # All three on the LAN at once, each with its own address.

@@ -134,10 +134,7 @@ leases_in() { srv_leases | jq --arg s "$1" '[.leases[] | select(.subnet == $s)] 
 say "-- 1. relayed: a full, the third client served from b"
 write_config 1
 srv_start srv
-bg_in relay "$T/relay.log" dhcrelay -d -4 -a -pf "$T/dhcrelay.pid" \
-    -id down0 -iu up0 192.0.2.10
-RELAY_PID=$BG_PID
-wait_for 10 "udp_bound relay 67" || fail "dhcrelay did not bind port 67"
+relay_start 192.0.2.10
 ok "dhcrelay running in the relay namespace (pid $RELAY_PID)"
 
 fill_a_then_b c1 c2 c3 02:00:00:00:0b:0

@@ -152,9 +152,7 @@ assert "walk reaches the new subnet columns" \
     eval 'echo "$walk" | grep -q "^$ST.14.1 = Gauge32: 0"'
 
 # ---- 2. kill -9: not responding, takeover
-kill -KILL "$P_PID"
-wait_for 5 "pid_gone $P_PID" || fail "primary survived SIGKILL"
-fo_wait_state takeover 5
+fo_kill_primary
 assert "dhcpfoPrimaryNotResponding received" \
     wait_for 10 "traps_have 2"
 assert "dhcpfoTakeoverStarted received" wait_for 10 "traps_have 4"

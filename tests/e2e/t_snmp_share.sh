@@ -162,9 +162,7 @@ assert "the primary logged its share free again" \
 assert "one notification from the primary" test "$(ntraps p $SHARE branch1)" -eq 1
 
 # ---- 3. takeover: the safe period, the share used up
-kill -KILL "$P_PID"
-wait_for 5 "pid_gone $P_PID" || fail "primary survived SIGKILL"
-fo_wait_state takeover 5
+fo_kill_primary
 assert "dhcpfoSubnetSafePeriodRunning true(1) in the takeover" \
     wait_for 3 "[ \"\$(sget $F_PORT $ST.13.1)\" = 1 ]"
 assert "dhcpfoctl agrees" test "$(fsub safe_period_running)" = true

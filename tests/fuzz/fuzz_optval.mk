@@ -1,1 +1,1 @@
-FUZZ_OBJS_fuzz_optval = optval optdef
+FUZZ_OBJS_fuzz_optval = optval optdef strbuf

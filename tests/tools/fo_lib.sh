@@ -251,6 +251,24 @@ p_wait_serving() {
 	    fail "primary not serving within $1 s (state: $(p_fostate))"
 }
 
+# fo_up: the namespace, both files, both daemons; the failover
+# monitoring its primary, the primary serving.
+fo_up() {
+	fo_net
+	fo_write_configs
+	p_start
+	f_start
+	fo_wait_state monitoring 10
+	p_wait_serving 10
+}
+
+# fo_kill_primary: kill -9 of the primary; the failover takes over.
+fo_kill_primary() {
+	kill -KILL "$P_PID"
+	wait_for 5 "pid_gone $P_PID" || fail "primary survived SIGKILL"
+	fo_wait_state takeover 5
+}
+
 # now_s: wall clock with fractions (compared with the daemon's times).
 now_s() { date +%s.%N; }
 

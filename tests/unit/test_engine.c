@@ -11,10 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "engine.h"
-
-#define IP(a, b, c, d)	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
-			 (uint32_t)(c) << 8 | (uint32_t)(d))
+#include "engine_testutil.h"
 #define T0		((int64_t)1700000000)
 #define SERVER		IP(192, 0, 2, 10)
 #define LAN1_IFACE	IP(198, 51, 100, 250)	/* our address on lan1 */
@@ -30,21 +27,6 @@ struct fixture {
 	struct engine_result *res;
 	struct engine_input in;
 };
-
-static void
-subnet_init(struct cfg_subnet *sn, const char *name, uint32_t net)
-{
-	memset(sn, 0, sizeof(*sn));
-	snprintf(sn->name, sizeof(sn->name), "%s", name);
-	sn->network = net;
-	sn->prefix = 24;
-	sn->mask = 0xffffff00u;
-	sn->lease_time = 3600;
-	sn->min_lease_time = 60;
-	sn->max_lease_time = 86400;
-	sn->t1_ratio = 0.5;
-	sn->t2_ratio = 0.875;
-}
 
 /*
  * lan1 198.51.100.0/24 (directly attached, we are .250 there): range
@@ -103,14 +85,10 @@ setup(void **state)
 	struct cfg_subnet *sn;
 
 	assert_non_null(f);
-	f->cfg.server.server_addr = SERVER;
-	f->cfg.server.dhcp_port = 67;
-	f->cfg.server.max_pending_secs = 10;
-	f->cfg.server.max_unavailable_time = 3600;
-	f->cfg.server.authoritative = true;
+	et_server(&f->cfg.server, SERVER);
 
 	sn = &f->subnets[0];
-	subnet_init(sn, "lan1", IP(198, 51, 100, 0));
+	et_subnet(sn, "lan1", IP(198, 51, 100, 0), 24);
 	sn->ranges[0].lo = IP(198, 51, 100, 100);
 	sn->ranges[0].hi = IP(198, 51, 100, 109);
 	sn->nranges = 1;
@@ -122,7 +100,7 @@ setup(void **state)
 	snprintf(sn->domain_name, sizeof(sn->domain_name), "example.test");
 
 	sn = &f->subnets[1];
-	subnet_init(sn, "lan2", IP(203, 0, 113, 0));
+	et_subnet(sn, "lan2", IP(203, 0, 113, 0), 24);
 	sn->ranges[0].lo = IP(203, 0, 113, 10);
 	sn->ranges[0].hi = IP(203, 0, 113, 12);
 	sn->nranges = 1;
@@ -176,23 +154,10 @@ teardown(void **state)
 static struct dhcp_msg *
 mkreq(struct fixture *f, uint8_t type, uint8_t id)
 {
-	struct dhcp_msg	*m = f->req;
+	struct dhcp_msg	*m = et_request(f->req, &f->in, type, id, 0x1000u, T0);
 
-	dhcp_msg_init(m);
-	m->op = BOOTREQUEST;
-	m->htype = 1;
-	m->hlen = 6;
-	m->xid = 0x1000u + id;
-	m->chaddr[0] = 0x02;
-	m->chaddr[5] = id;
-	m->has_cookie = true;
-	if (type != 0)
-		assert_true(dhcp_opt_set_u8(m, DHO_MESSAGE_TYPE, type));
-	memset(&f->in, 0, sizeof(f->in));
-	f->in.msg = m;
 	f->in.link_addr = LAN1_IFACE;
 	f->in.iface_server_addr = LAN1_IFACE;
-	f->in.now = T0;
 	return m;
 }
 
@@ -847,6 +812,99 @@ relayed_destination_and_option82(void **state)
 	assert_int_equal(f->res->dest, ENGINE_DEST_RELAY);
 }
 
+/* A relayed DISCOVER/REQUEST in lan2 with option 82 for client id;
+ * returns the address bound. */
+static uint32_t
+relayed_dora(struct fixture *f, uint8_t id, const uint8_t *o82, size_t len)
+{
+	uint32_t	 a;
+
+	mkreq(f, DHCPDISCOVER, id);
+	relayed(f, LAN2_RELAY);
+	assert_true(dhcp_opt_set(f->req, DHO_RELAY_AGENT_INFO, o82, len));
+	run(f);
+	expect_reply(f, DHCPOFFER);
+	a = f->res->reply.yiaddr;
+	mkreq(f, DHCPREQUEST, id);
+	relayed(f, LAN2_RELAY);
+	assert_true(dhcp_opt_set(f->req, DHO_RELAY_AGENT_INFO, o82, len));
+	set_u32(f->req, DHO_SERVER_ID, SERVER);
+	set_u32(f->req, DHO_REQUESTED_ADDRESS, a);
+	run(f);
+	expect_reply(f, DHCPACK);
+	return a;
+}
+
+/* The bound record of a, as the engine hands it to the store (its
+ * changes) and as the pool keeps it: both must agree. */
+static const struct lease *
+bound_record(struct fixture *f, uint32_t a)
+{
+	const struct lease *l = NULL, *p;
+
+	for (size_t i = 0; i < f->res->nchanges; i++)
+		if (f->res->changes[i].addr == a)
+			l = &f->res->changes[i];
+	assert_non_null(l);
+	assert_int_equal(l->state, LEASE_BOUND);
+	assert_true(f->res->needs_commit);
+	p = pool_lease_at(pool_set_find(f->set, a), a);
+	assert_non_null(p);
+	assert_memory_equal(&p->relay, &l->relay, sizeof(l->relay));
+	assert_int_equal(p->granted_by, l->granted_by);
+	return l;
+}
+
+/*
+ * Option 82 is kept with the binding (giaddr, circuit-id, remote-id, the
+ * latter cut to LEASE_RELAY_ID_MAX), and the binding says which server
+ * granted it: the primary alone or with a failover, or the failover.
+ */
+static void
+binding_keeps_relay_and_origin(void **state)
+{
+	static const enum engine_role roles[] = { ENGINE_ALONE,
+	    ENGINE_PRIMARY, ENGINE_FAILOVER };
+	struct fixture	*f = *state;
+	uint8_t		 o82[2 + 8 + 2 + 40];
+	const struct lease *l;
+	uint32_t	 a;
+
+	o82[0] = 1;
+	o82[1] = 8;
+	memcpy(o82 + 2, "eth0/1/7", 8);
+	o82[10] = 2;
+	o82[11] = 40;
+	for (int i = 0; i < 40; i++)
+		o82[12 + i] = (uint8_t)(0x40 + i);
+	assert_true(40 > LEASE_RELAY_ID_MAX);
+
+	for (int k = 0; k < 3; k++) {
+		engine_set_role(&f->eng, roles[k], false);
+		a = relayed_dora(f, (uint8_t)(40 + k), o82, sizeof(o82));
+		assert_true(a >= IP(203, 0, 113, 10) &&
+		    a <= IP(203, 0, 113, 12));
+		l = bound_record(f, a);
+		assert_int_equal(l->relay.giaddr, LAN2_RELAY);
+		assert_int_equal(l->relay.circuit_len, 8);
+		assert_memory_equal(l->relay.circuit_id, "eth0/1/7", 8);
+		assert_int_equal(l->relay.remote_len, LEASE_RELAY_ID_MAX);
+		assert_memory_equal(l->relay.remote_id, o82 + 12,
+		    LEASE_RELAY_ID_MAX);
+		assert_int_equal(l->granted_by, roles[k] == ENGINE_FAILOVER ?
+		    LEASE_BY_FAILOVER : LEASE_BY_PRIMARY);
+	}
+
+	/* Not relayed: nothing of a relay. */
+	engine_set_role(&f->eng, ENGINE_ALONE, false);
+	a = dora(f, 50);
+	l = bound_record(f, a);
+	assert_int_equal(l->relay.giaddr, 0);
+	assert_int_equal(l->relay.circuit_len, 0);
+	assert_int_equal(l->relay.remote_len, 0);
+	assert_int_equal(l->granted_by, LEASE_BY_PRIMARY);
+}
+
 static void
 broadcast_flag_destination(void **state)
 {
@@ -1392,6 +1450,7 @@ main(void)
 		T(release_frees),
 		T(inform),
 		T(relayed_destination_and_option82),
+		T(binding_keeps_relay_and_origin),
 		T(broadcast_flag_destination),
 		T(client_id_echoed),
 		T(bootp_reservation),

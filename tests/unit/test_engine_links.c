@@ -20,10 +20,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "engine.h"
-
-#define IP(a, b, c, d)	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
-			 (uint32_t)(c) << 8 | (uint32_t)(d))
+#include "engine_testutil.h"
 #define SERVER		IP(192, 0, 2, 10)
 #define RELAY_A		IP(198, 51, 100, 1)
 #define RELAY_C		IP(203, 0, 113, 1)
@@ -45,20 +42,11 @@ static void
 subnet(struct cfg_subnet *sn, const char *name, uint32_t net, uint8_t prefix,
     uint32_t lo, uint32_t hi, const char *shared)
 {
-	memset(sn, 0, sizeof(*sn));
-	snprintf(sn->name, sizeof(sn->name), "%s", name);
+	et_subnet(sn, name, net, prefix);
 	snprintf(sn->shared_network, sizeof(sn->shared_network), "%s", shared);
-	sn->network = net;
-	sn->prefix = prefix;
-	sn->mask = 0xffffffffu << (32 - prefix);
 	sn->ranges[0].lo = lo;
 	sn->ranges[0].hi = hi;
 	sn->nranges = 1;
-	sn->lease_time = 3600;
-	sn->min_lease_time = 60;
-	sn->max_lease_time = 86400;
-	sn->t1_ratio = 0.5;
-	sn->t2_ratio = 0.875;
 }
 
 static int
@@ -69,11 +57,7 @@ setup(void **state)
 	struct cfg_class *c;
 
 	assert_non_null(f);
-	f->cfg.server.server_addr = SERVER;
-	f->cfg.server.dhcp_port = 67;
-	f->cfg.server.max_pending_secs = 10;
-	f->cfg.server.max_unavailable_time = 3600;
-	f->cfg.server.authoritative = true;
+	et_server(&f->cfg.server, SERVER);
 	subnet(&f->subnets[0], "a", IP(198, 51, 100, 0), 25,
 	    IP(198, 51, 100, 10), IP(198, 51, 100, 11), "v1");
 	subnet(&f->subnets[1], "b", IP(198, 51, 100, 128), 25,
@@ -125,23 +109,11 @@ teardown(void **state)
 static struct dhcp_msg *
 mkreq(struct fixture *f, uint8_t type, uint8_t id, uint32_t giaddr)
 {
-	struct dhcp_msg	*m = f->req;
+	struct dhcp_msg	*m = et_request(f->req, &f->in, type, id, 0x2000u, T0);
 
-	dhcp_msg_init(m);
-	m->op = BOOTREQUEST;
-	m->htype = 1;
-	m->hlen = 6;
-	m->xid = 0x2000u + id;
-	m->chaddr[0] = 0x02;
-	m->chaddr[5] = id;
-	m->has_cookie = true;
 	m->giaddr = giaddr;
 	m->hops = giaddr != 0;
-	assert_true(dhcp_opt_set_u8(m, DHO_MESSAGE_TYPE, type));
-	memset(&f->in, 0, sizeof(f->in));
-	f->in.msg = m;
 	f->in.link_addr = giaddr;
-	f->in.now = T0;
 	return m;
 }
 

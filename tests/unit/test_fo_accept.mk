@@ -1,1 +1,1 @@
-UNIT_OBJS_test_fo_accept = fo_accept fo_auth fo_codec
+UNIT_OBJS_test_fo_accept = fo_accept fo_auth fo_codec strbuf

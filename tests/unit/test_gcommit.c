@@ -9,7 +9,8 @@
  * later one, the commit itself -- loses the whole batch, drops its
  * replies (counted), counts a commit failure, and the next batch starts
  * clean and commits.  After a reopen the store holds exactly what was
- * committed.  The failover's takeover serving goes through the same code
+ * committed.  The lease log's grant lines follow the replies: written
+ * when they are released, never for a lost batch.  The failover's takeover serving goes through the same code
  * (failover/fod_serve.c fod_commit), so this covers both daemons.
  */
 #include <errno.h>
@@ -42,6 +43,9 @@ struct fixture {
 	struct dhcp_reply_stats st;
 	struct dhcp_msg	 req;
 	struct engine_result res;
+	struct lease_log llog;
+	size_t		 lines;		/* lease log lines written */
+	char		 last[LEASE_LOG_LINE_MAX];
 };
 
 static char	 errbuf[256];
@@ -56,6 +60,15 @@ release(void *arg, struct dhcp_replyq *q)
 }
 
 static void
+capture(void *arg, const char *line)
+{
+	struct fixture *fx = arg;
+
+	fx->lines++;
+	snprintf(fx->last, sizeof(fx->last), "%s", line);
+}
+
+static void
 open_store(struct fixture *fx)
 {
 	fx->env = lease_env_open(fx->dir, errbuf, sizeof(errbuf));
@@ -65,7 +78,7 @@ open_store(struct fixture *fx)
 	lease_env_set_min_free(fx->env, 0);
 	fx->db = lease_db_open(fx->env, "primary", errbuf, sizeof(errbuf));
 	assert_non_null(fx->db);
-	gcommit_init(&fx->gc, fx->db, release, fx);
+	gcommit_init(&fx->gc, fx->db, release, fx, &fx->llog);
 }
 
 static void
@@ -87,6 +100,8 @@ setup(void **state)
 		return -1;
 	if (!tmpdir_make(fx->dir, sizeof(fx->dir), "test_gcommit"))
 		return -1;
+	lease_log_init(&fx->llog, "branch1", capture, fx);
+	lease_log_set(&fx->llog, true, 0);
 	open_store(fx);
 	/* Counting from here: the store's own open commits once. */
 	dbfault_set(NULL);
@@ -121,6 +136,7 @@ teardown(void **state)
 	dbfault_set(NULL);
 	if (fx->db != NULL)
 		close_store(fx);
+	lease_log_free(&fx->llog);
 	tmpdir_remove(fx->dir);
 	free(fx);
 	return 0;
@@ -159,11 +175,13 @@ request(struct fixture *fx, uint32_t addr)
 	l.seq = lease_db_next_seq(fx->db);
 	fx->req.chaddr[5] = (uint8_t)addr;
 	fx->res.reply.yiaddr = addr;
+	fx->res.changes[0] = l;
+	fx->res.nchanges = 1;
 	if ((rc = lease_db_stage(fx->db, &l)) != 0)
 		gcommit_withhold(&fx->gc);
 	else
 		assert_int_equal(gcommit_queue(&fx->gc, -1, 0, 0, &fx->req,
-		    &fx->res, &fx->st, &why), 0);
+		    &fx->res, 0, &fx->st, &why), 0);
 	return rc;
 }
 
@@ -235,6 +253,9 @@ batch_commits_and_releases(void **state)
 	assert_int_equal(commits(fx), c0 + 1);
 	assert_int_equal(commit_failures(fx), 0);
 	assert_int_equal(fx->gc.stats.withheld, 0);
+	assert_int_equal(fx->lines, 3);
+	assert_non_null(strstr(fx->last, "lease grant addr=198.51.100.12 "));
+	assert_non_null(strstr(fx->last, " lease=3600"));
 	assert_store_holds(fx, want, 3);
 }
 
@@ -248,7 +269,7 @@ nothing_staged_no_commit(void **state)
 	struct dbfault_counts dc;
 
 	assert_int_equal(gcommit_queue(&fx->gc, -1, 0, 0, &fx->req,
-	    &fx->res, &fx->st, &why), 0);
+	    &fx->res, 0, &fx->st, &why), 0);
 	assert_int_equal(gcommit_end(&fx->gc), 0);
 	assert_int_equal(fx->released, 1);
 	assert_int_equal(commits(fx), c0);
@@ -350,6 +371,10 @@ commit_fails(void **state)
 	assert_int_equal(fx->gc.stats.withheld, 2);
 	assert_int_equal(commit_failures(fx), 1);
 	assert_false(gcommit_pending(&fx->gc));
+	/* No ACK left: no grant logged, nothing counted as suppressed. */
+	assert_int_equal(fx->lines, 0);
+	assert_int_equal(fx->llog.stats.lines, 0);
+	assert_int_equal(fx->llog.stats.suppressed, 0);
 
 	/* The second failure: one reply more dropped. */
 	assert_int_equal(request(fx, NET1 | 50), 0);
@@ -362,6 +387,8 @@ commit_fails(void **state)
 	assert_int_equal(request(fx, NET1 | 53), 0);
 	assert_int_equal(gcommit_end(&fx->gc), 0);
 	assert_int_equal(fx->released, 2);
+	assert_int_equal(fx->lines, 2);
+	assert_non_null(strstr(fx->last, "lease grant addr=198.51.100.53 "));
 	assert_int_equal(commit_failures(fx), 2);
 	dbfault_counts(&dc);
 	assert_int_equal(dc.commits, 3);
@@ -412,6 +439,9 @@ invalid_lease_leaves_batch_alone(void **state)
 	assert_false(gcommit_spoiled(&fx->gc));
 	assert_int_equal(gcommit_end(&fx->gc), 0);
 	assert_int_equal(fx->released, 1);
+	/* The withheld ACK is not logged; the one released is. */
+	assert_int_equal(fx->lines, 1);
+	assert_non_null(strstr(fx->last, "addr=198.51.100.70 "));
 	assert_int_equal(fx->gc.stats.withheld, 1);
 	assert_int_equal(commit_failures(fx), 0);
 	assert_store_holds(fx, want, 1);

@@ -40,6 +40,36 @@ hwaddr_formats(void **state)
 	assert_string_equal(out, "02:00");
 }
 
+/* One quoted word whatever the bytes; the closing quote survives a cut. */
+static void
+quote_escapes_and_closes(void **state)
+{
+	char	 out[32];
+	(void)state;
+	log_quote("a \"b\\\n", 6, out, sizeof(out));
+	assert_string_equal(out, "\"a \\x22b\\x5c\\x0a\"");
+	log_quote("abcdefghijklmnop", 16, out, 8);
+	assert_string_equal(out, "\"abcde\"");
+	log_quote("", 0, out, sizeof(out));
+	assert_string_equal(out, "\"\"");
+	log_quote("x", 1, out, 2);
+	assert_string_equal(out, "");
+}
+
+static void
+hex_formats_whole_bytes(void **state)
+{
+	const uint8_t b[3] = { 0x01, 0xab, 0x00 };
+	char	 out[16];
+	(void)state;
+	log_hex(b, 3, out, sizeof(out));
+	assert_string_equal(out, "01:ab:00");
+	log_hex(b, 3, out, 7);
+	assert_string_equal(out, "01:ab");
+	log_hex(b, 0, out, sizeof(out));
+	assert_string_equal(out, "");
+}
+
 static void
 ratelimit_counts_suppressed(void **state)
 {
@@ -61,6 +91,8 @@ main(void)
 		cmocka_unit_test(sanitize_escapes_unprintable),
 		cmocka_unit_test(sanitize_truncates_safely),
 		cmocka_unit_test(hwaddr_formats),
+		cmocka_unit_test(quote_escapes_and_closes),
+		cmocka_unit_test(hex_formats_whole_bytes),
 		cmocka_unit_test(ratelimit_counts_suppressed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,1 +1,1 @@
-UNIT_OBJS_test_optval = optval optdef
+UNIT_OBJS_test_optval = optval optdef strbuf

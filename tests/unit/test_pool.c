@@ -12,10 +12,8 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "engine_testutil.h"
 #include "pool.h"
-
-#define IP(a, b, c, d)	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
-			 (uint32_t)(c) << 8 | (uint32_t)(d))
 #define T0		((int64_t)1700000000)
 #define PENDING		10
 #define UNAVAIL		3600
@@ -61,22 +59,6 @@ client_cid(unsigned id, const char *cid)
 }
 
 static void
-subnet_init(struct cfg_subnet *sn, const char *name, uint32_t net,
-    uint8_t prefix)
-{
-	memset(sn, 0, sizeof(*sn));
-	snprintf(sn->name, sizeof(sn->name), "%s", name);
-	sn->network = net;
-	sn->prefix = prefix;
-	sn->mask = prefix == 0 ? 0 : 0xffffffffu << (32 - prefix);
-	sn->lease_time = 3600;
-	sn->min_lease_time = 60;
-	sn->max_lease_time = 86400;
-	sn->t1_ratio = 0.5;
-	sn->t2_ratio = 0.875;
-}
-
-static void
 add_range(struct cfg_subnet *sn, uint32_t lo, uint32_t hi)
 {
 	sn->ranges[sn->nranges].lo = lo;
@@ -102,11 +84,11 @@ setup(void **state)
 	f->cfg.server.max_unavailable_time = UNAVAIL;
 	f->cfg.server.authoritative = true;
 
-	subnet_init(&f->subnets[0], "lan1", IP(198, 51, 100, 0), 24);
+	et_subnet(&f->subnets[0], "lan1", IP(198, 51, 100, 0), 24);
 	add_range(&f->subnets[0], IP(198, 51, 100, 100), IP(198, 51, 100, 109));
 	f->subnets[0].excludes[f->subnets[0].nexcludes++] =
 	    IP(198, 51, 100, 104);
-	subnet_init(&f->subnets[1], "lan2", IP(203, 0, 113, 0), 24);
+	et_subnet(&f->subnets[1], "lan2", IP(203, 0, 113, 0), 24);
 	add_range(&f->subnets[1], IP(203, 0, 113, 10), IP(203, 0, 113, 12));
 
 	snprintf(f->hosts[0].name, sizeof(f->hosts[0].name), "printer");
@@ -715,7 +697,7 @@ big_subnet_timing(void **state)
 	cfg.server.max_pending_secs = PENDING;
 	cfg.server.max_unavailable_time = UNAVAIL;
 	/* RFC 2544 benchmarking block; nothing is ever sent to it. */
-	subnet_init(&sn, "big", IP(198, 18, 0, 0), 15);
+	et_subnet(&sn, "big", IP(198, 18, 0, 0), 15);
 	add_range(&sn, IP(198, 18, 1, 0), IP(198, 19, 0, 255));
 	cfg.subnets = &sn;
 	cfg.nsubnets = 1;
@@ -775,7 +757,7 @@ too_big_subnet_refused(void **state)
 
 	(void)state;
 	memset(&cfg, 0, sizeof(cfg));
-	subnet_init(&sn, "huge", IP(10, 0, 0, 0), 8);
+	et_subnet(&sn, "huge", IP(10, 0, 0, 0), 8);
 	add_range(&sn, IP(10, 0, 0, 1), IP(10, 255, 255, 254));
 	cfg.subnets = &sn;
 	cfg.nsubnets = 1;
@@ -793,7 +775,7 @@ overlapping_ranges_merged(void **state)
 
 	(void)state;
 	memset(&cfg, 0, sizeof(cfg));
-	subnet_init(&sn, "ov", IP(198, 51, 100, 0), 24);
+	et_subnet(&sn, "ov", IP(198, 51, 100, 0), 24);
 	add_range(&sn, IP(198, 51, 100, 20), IP(198, 51, 100, 29));
 	add_range(&sn, IP(198, 51, 100, 0), IP(198, 51, 100, 24));
 	add_range(&sn, IP(198, 51, 100, 250), IP(198, 51, 101, 9));
@@ -825,7 +807,7 @@ setup_share(void **state)
 	f->cfg.server.server_addr = IP(192, 0, 2, 10);
 	f->cfg.server.max_pending_secs = PENDING;
 	f->cfg.server.max_unavailable_time = UNAVAIL;
-	subnet_init(&f->subnets[0], "lan", IP(198, 51, 100, 0), 24);
+	et_subnet(&f->subnets[0], "lan", IP(198, 51, 100, 0), 24);
 	add_range(&f->subnets[0], IP(198, 51, 100, 100), IP(198, 51, 100, 199));
 	f->subnets[0].failover_share = 10;
 	snprintf(f->hosts[0].name, sizeof(f->hosts[0].name), "cam");
@@ -1087,7 +1069,7 @@ class_fixture(unsigned share, uint32_t c0lo, uint32_t c0hi)
 	f->cfg.server.server_addr = IP(192, 0, 2, 10);
 	f->cfg.server.max_pending_secs = PENDING;
 	f->cfg.server.max_unavailable_time = UNAVAIL;
-	subnet_init(&f->subnets[0], "lan", IP(198, 51, 100, 0), 24);
+	et_subnet(&f->subnets[0], "lan", IP(198, 51, 100, 0), 24);
 	add_range(&f->subnets[0], CLS(10), CLS(100));
 	f->subnets[0].failover_share = share;
 	f->cfg.subnets = f->subnets;
@@ -1470,10 +1452,10 @@ class_without_addresses_here(void **state)
 
 	(void)state;
 	assert_non_null(f);
-	subnet_init(&f->subnets[0], "a", IP(198, 51, 100, 0), 24);
+	et_subnet(&f->subnets[0], "a", IP(198, 51, 100, 0), 24);
 	add_range(&f->subnets[0], CLS(10), CLS(20));
 	f->subnets[0].excludes[f->subnets[0].nexcludes++] = CLS(15);
-	subnet_init(&f->subnets[1], "b", IP(203, 0, 113, 0), 24);
+	et_subnet(&f->subnets[1], "b", IP(203, 0, 113, 0), 24);
 	add_range(&f->subnets[1], IP(203, 0, 113, 10), IP(203, 0, 113, 20));
 	f->cfg.subnets = f->subnets;
 	f->cfg.nsubnets = 2;

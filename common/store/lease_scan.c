@@ -1,9 +1,7 @@
 /*
- * Snapshot reads of a lease store (lease_snap.h).  A handle of its own
- * on the store's "leases" database, a transaction begun with
- * DB_TXN_SNAPSHOT and one cursor in it: the cursor sees the store as it
- * was when the transaction began.  That needs the database opened with
- * DB_MULTIVERSION by every handle that writes it (lease_db.c does).
+ * Reading a store nobody writes (lease_scan.h): a handle of its own on
+ * the store's "leases" database and one cursor, outside any transaction
+ * (there is nothing to isolate it from).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,12 +10,11 @@
 
 #include "byteorder.h"
 #include "lease_db_int.h"
-#include "lease_snap.h"
+#include "lease_scan.h"
 
-struct lease_snap {
+struct lease_scan {
 	DB_ENV		*dbenv;
 	DB		*db;
-	DB_TXN		*txn;
 	DBC		*cur;
 	uint64_t	 corrupt;
 	uint8_t		 kbuf[4];
@@ -25,22 +22,20 @@ struct lease_snap {
 };
 
 static void
-snap_free(struct lease_snap *s)
+scan_free(struct lease_scan *s)
 {
 	if (s->cur != NULL)
 		s->cur->close(s->cur);
-	if (s->txn != NULL)
-		s->txn->commit(s->txn, DB_TXN_NOSYNC);	/* read only */
 	if (s->db != NULL)
 		s->db->close(s->db, DB_NOSYNC);
 	free(s);
 }
 
-struct lease_snap *
-lease_snap_open(struct lease_env *env, const char *name, char *err,
+struct lease_scan *
+lease_scan_open(struct lease_env *env, const char *name, char *err,
     size_t errlen)
 {
-	struct lease_snap *s;
+	struct lease_scan *s;
 	char	 file[LEASE_DB_NAME_MAX + sizeof(LEASE_DB_SUFFIX)];
 	int	 ret;
 
@@ -57,13 +52,11 @@ lease_snap_open(struct lease_env *env, const char *name, char *err,
 	snprintf(file, sizeof(file), "%s%s", name, LEASE_DB_SUFFIX);
 	if ((ret = db_create(&s->db, s->dbenv, 0)) != 0 ||
 	    (ret = s->db->open(s->db, NULL, file, "leases", DB_BTREE,
-	    DB_THREAD | DB_MULTIVERSION | DB_AUTO_COMMIT, 0)) != 0 ||
-	    (ret = s->dbenv->txn_begin(s->dbenv, NULL, &s->txn,
-	    DB_TXN_SNAPSHOT)) != 0 ||
-	    (ret = s->db->cursor(s->db, s->txn, &s->cur, 0)) != 0) {
-		snprintf(err, errlen, "%s: snapshot: %s", name,
+	    DB_RDONLY, 0)) != 0 ||
+	    (ret = s->db->cursor(s->db, NULL, &s->cur, 0)) != 0) {
+		snprintf(err, errlen, "%s: read: %s", name,
 		    lease_db_strerror(ret));
-		snap_free(s);
+		scan_free(s);
 		return NULL;
 	}
 	return s;
@@ -71,7 +64,7 @@ lease_snap_open(struct lease_env *env, const char *name, char *err,
 
 /* A record as the store keeps it; false (counted) if it is not sound. */
 static bool
-snap_decode(struct lease_snap *s, const DBT *key, const DBT *data,
+scan_decode(struct lease_scan *s, const DBT *key, const DBT *data,
     struct lease *out)
 {
 	if (key->size != 4 || !lease_decode(data->data, data->size, out) ||
@@ -83,7 +76,7 @@ snap_decode(struct lease_snap *s, const DBT *key, const DBT *data,
 }
 
 static void
-snap_dbts(struct lease_snap *s, DBT *key, DBT *data)
+scan_dbts(struct lease_scan *s, DBT *key, DBT *data)
 {
 	memset(key, 0, sizeof(*key));
 	memset(data, 0, sizeof(*data));
@@ -96,13 +89,13 @@ snap_dbts(struct lease_snap *s, DBT *key, DBT *data)
 }
 
 int
-lease_snap_next(struct lease_snap *s, struct lease *out)
+lease_scan_next(struct lease_scan *s, struct lease *out)
 {
 	DBT	 key, data;
 	int	 ret;
 
 	for (;;) {
-		snap_dbts(s, &key, &data);
+		scan_dbts(s, &key, &data);
 		ret = s->cur->get(s->cur, &key, &data, DB_NEXT);
 		if (ret == DB_BUFFER_SMALL)
 			return EBADMSG;		/* larger than any record */
@@ -110,39 +103,39 @@ lease_snap_next(struct lease_snap *s, struct lease *out)
 			return ENOENT;
 		if (ret != 0)
 			return ret;
-		if (snap_decode(s, &key, &data, out))
+		if (scan_decode(s, &key, &data, out))
 			return 0;
 	}
 }
 
 int
-lease_snap_get(struct lease_snap *s, uint32_t addr, struct lease *out)
+lease_scan_get(struct lease_scan *s, uint32_t addr, struct lease *out)
 {
 	DBT	 key, data;
 	int	 ret;
 
-	snap_dbts(s, &key, &data);
+	scan_dbts(s, &key, &data);
 	put_be32(s->kbuf, addr);
 	key.size = 4;
-	ret = s->db->get(s->db, s->txn, &key, &data, 0);
+	ret = s->db->get(s->db, NULL, &key, &data, 0);
 	if (ret == DB_NOTFOUND)
 		return ENOENT;
 	if (ret == DB_BUFFER_SMALL)
 		return EBADMSG;
 	if (ret != 0)
 		return ret;
-	return snap_decode(s, &key, &data, out) ? 0 : EBADMSG;
+	return scan_decode(s, &key, &data, out) ? 0 : EBADMSG;
 }
 
 uint64_t
-lease_snap_corrupt(const struct lease_snap *s)
+lease_scan_corrupt(const struct lease_scan *s)
 {
 	return s->corrupt;
 }
 
 void
-lease_snap_close(struct lease_snap *s)
+lease_scan_close(struct lease_scan *s)
 {
 	if (s != NULL)
-		snap_free(s);
+		scan_free(s);
 }
