@@ -34,6 +34,10 @@
 #include "lease_text.h"
 #include "leasefile.h"
 
+/* --json lists this many errors (a million bad rows would otherwise
+ * be held for one document); the count is always whole. */
+#define IMPORT_ERRORS_LISTED	1000
+
 struct imp {
 	const char	*path;
 	int		 fmt;		/* enum lf_format */
@@ -143,6 +147,8 @@ refused(struct imp *im, unsigned long line, const char *why)
 		    why);
 		return;
 	}
+	if (im->errors > IMPORT_ERRORS_LISTED)
+		return;
 	sb_printf(&im->errs, "%s{\"line\":%lu,\"reason\":",
 	    im->errs.len ? "," : "", line);
 	sb_json_str(&im->errs, why);
@@ -210,7 +216,8 @@ print_json(struct imp *im, struct strbuf *body)
 	    "\"skipped\":{\"not-active\":%lu},\"errors\":[", im->records,
 	    im->errors, im->not_active);
 	sb_append(&out, im->errs.buf != NULL ? im->errs.buf : "", im->errs.len);
-	sb_puts(&out, "]},\"daemon\":");
+	sb_printf(&out, "],\"errors_cut\":%s},\"daemon\":",
+	    im->errors > IMPORT_ERRORS_LISTED ? "true" : "false");
 	json_daemon(&out, body);
 	sb_puts(&out, "}\n");
 	fwrite(out.buf, 1, out.len, stdout);
