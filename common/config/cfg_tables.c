@@ -68,6 +68,11 @@ static const struct cfg_spec server_specs[] = {
 	{ .key = "LogFacility", .type = CFG_ENUM, .def = "daemon",
 	  .choices = log_facilities, CFG_FIELD(S, log_facility),
 	  .meaning = "syslog facility when not in the foreground" },
+	{ .key = "MetricsListen", .type = CFG_ADDR_PORT,
+	  CFG_FIELD(S, metrics_addr), CFG_COUNT(S, metrics_port),
+	  .meaning = "ADDRESS:PORT of the Prometheus endpoint GET /metrics "
+	  "(docs/metrics.md); empty: none.  No authentication: a loopback "
+	  "or management address" },
 };
 #undef S
 
