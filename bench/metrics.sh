@@ -24,6 +24,7 @@ N=${1:-30}
 NS=dfomet$$
 T=$(mktemp -d /tmp/dfo-bench-metrics.XXXXXX) || exit 2
 PIDS=()
+declare -A PID		# the daemons' pids by name
 msg() { printf '%s\n' "$*" >&2; }
 
 cleanup() {
@@ -97,7 +98,7 @@ primary_ini 0 127.0.0.20 50 200 >"$T/p0.ini"
 start() {
 	ip netns exec "$NS" "$2" -f -c "$3" >"$T/$1.log" 2>&1 &
 	PIDS+=("$!")
-	eval "PID_$1=$!"
+	PID[$1]=$!
 }
 for i in 1 2 3 4 5; do
 	nsx ip addr add "127.0.0.$i/8" dev lo 2>/dev/null
@@ -150,10 +151,10 @@ measure() {	# NAME ADDR PID
 	    "$(echo "($t2 - $t1 - ($t1 - $t0)) / $N / 10^6" | bc -l)"
 }
 msg "measuring: $N s idle, then $N scrapes at 1/s, per daemon"
-measure "failover (5 primaries, 50 subnets)" 127.0.0.10 "$PID_f" &
+measure "failover (5 primaries, 50 subnets)" 127.0.0.10 "${PID[f]}" &
 m1=$!
-measure "primary (50 subnets)" 127.0.0.20 "$PID_p0" &
+measure "primary (50 subnets)" 127.0.0.20 "${PID[p0]}" &
 m2=$!
-measure "primary (10 subnets, linked)" 127.0.0.1 "$PID_p1" &
+measure "primary (10 subnets, linked)" 127.0.0.1 "${PID[p1]}" &
 m3=$!
 wait "$m1" "$m2" "$m3"
