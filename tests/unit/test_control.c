@@ -10,20 +10,18 @@
 #include <cmocka.h>
 
 #include <ev.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "control.h"
+#include "loop_testutil.h"
 #include "strbuf.h"
 
 struct fixture {
-	struct ev_loop	*loop;
-	ev_async	 stop;
+	struct loop_thread lt;
 	struct ctl_server *srv;
-	pthread_t	 thr;
 	char		 path[64];
 	int		 calls;
 };
@@ -50,23 +48,6 @@ handler(void *arg, int argc, char **argv, bool json, struct strbuf *out)
 	return -1;
 }
 
-static void
-stop_cb(struct ev_loop *loop, ev_async *w, int revents)
-{
-	(void)w;
-	(void)revents;
-	ev_break(loop, EVBREAK_ALL);
-}
-
-static void *
-run_loop(void *arg)
-{
-	struct fixture *f = arg;
-
-	ev_run(f->loop, 0);
-	return NULL;
-}
-
 static int
 setup(void **state)
 {
@@ -75,15 +56,15 @@ setup(void **state)
 
 	snprintf(f->path, sizeof(f->path), "/tmp/dhcpfo-ctl-test.%d",
 	    (int)getpid());
-	f->loop = ev_loop_new(EVFLAG_AUTO);
-	ev_async_init(&f->stop, stop_cb);
-	ev_async_start(f->loop, &f->stop);
-	f->srv = ctl_open(f->loop, f->path, handler, f, err, sizeof(err));
+	if (loop_thread_init(&f->lt) < 0)
+		return -1;
+	f->srv = ctl_open(f->lt.loop, f->path, handler, f, err, sizeof(err));
 	if (f->srv == NULL) {
 		fprintf(stderr, "%s\n", err);
 		return -1;
 	}
-	pthread_create(&f->thr, NULL, run_loop, f);
+	if (loop_thread_start(&f->lt) < 0)
+		return -1;
 	*state = f;
 	return 0;
 }
@@ -93,10 +74,9 @@ teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	ev_async_send(f->loop, &f->stop);
-	pthread_join(f->thr, NULL);
+	loop_thread_stop(&f->lt);
 	ctl_close(f->srv);
-	ev_loop_destroy(f->loop);
+	loop_thread_free(&f->lt);
 	assert_int_not_equal(access(f->path, F_OK), 0);
 	free(f);
 	return 0;

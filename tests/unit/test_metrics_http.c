@@ -1,8 +1,9 @@
 /*
  * Unit tests: common/util/metrics_http.c -- libmicrohttpd inside a libev
  * loop.  The endpoint runs on its own loop in a second thread (as a
- * daemon's main loop would); the test thread is a plain HTTP/1.1 client
- * on a TCP socket to 127.0.0.1, on a port the kernel picks.
+ * daemon's main loop would, loop_testutil.h); the test thread is a plain
+ * HTTP/1.1 client on a TCP socket to 127.0.0.1, on a port the kernel
+ * picks.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,22 +17,20 @@
 
 #include <errno.h>
 #include <ev.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "loop_testutil.h"
 #include "metrics_http.h"
 #include "prom.h"
 
 #define LOOPBACK	0x7f000001u
 
 struct fixture {
-	struct ev_loop	*loop;
-	ev_async	 stop;
-	pthread_t	 thr;
+	struct loop_thread lt;
 	struct metrics_http *m;
 	uint16_t	 port;
 	atomic_int	 produced;
@@ -51,23 +50,6 @@ produce(void *arg, struct strbuf *out)
 	return 0;
 }
 
-static void
-stop_cb(struct ev_loop *loop, ev_async *w, int revents)
-{
-	(void)w;
-	(void)revents;
-	ev_break(loop, EVBREAK_ALL);
-}
-
-static void *
-run(void *arg)
-{
-	struct fixture *f = arg;
-
-	ev_run(f->loop, 0);
-	return NULL;
-}
-
 static int
 setup(void **state)
 {
@@ -75,17 +57,14 @@ setup(void **state)
 	char	 err[256];
 
 	assert_non_null(f);
-	f->loop = ev_loop_new(EVFLAG_AUTO);
-	assert_non_null(f->loop);
-	ev_async_init(&f->stop, stop_cb);
-	ev_async_start(f->loop, &f->stop);
-	f->m = metrics_http_start(f->loop, LOOPBACK, 0, produce, f, err,
+	assert_int_equal(loop_thread_init(&f->lt), 0);
+	f->m = metrics_http_start(f->lt.loop, LOOPBACK, 0, produce, f, err,
 	    sizeof(err));
 	if (f->m == NULL)
 		fail_msg("start: %s", err);
 	f->port = metrics_http_port(f->m);
 	assert_true(f->port > 0);
-	assert_int_equal(pthread_create(&f->thr, NULL, run, f), 0);
+	assert_int_equal(loop_thread_start(&f->lt), 0);
 	*state = f;
 	return 0;
 }
@@ -95,11 +74,9 @@ teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	ev_async_send(f->loop, &f->stop);
-	pthread_join(f->thr, NULL);
+	loop_thread_stop(&f->lt);
 	metrics_http_stop(f->m);
-	ev_async_stop(f->loop, &f->stop);
-	ev_loop_destroy(f->loop);
+	loop_thread_free(&f->lt);
 	free(f);
 	return 0;
 }
