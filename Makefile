@@ -23,8 +23,11 @@ PKGS     = libev
 # Headers by layer; a daemon's own headers are found beside its sources.
 COMMON_DIRS := common/util common/config common/store common/proto \
                common/net common/dhcp
+# libmicrohttpd serves MetricsListen (common/util/metrics_http.c).
+MHD_CFLAGS := $(shell pkg-config --cflags libmicrohttpd)
+MHD_LIBS   := $(shell pkg-config --libs libmicrohttpd)
 CPPFLAGS += -D_GNU_SOURCE $(COMMON_DIRS:%=-I%) -Isnmp \
-            -I/usr/include/iniparser
+            -I/usr/include/iniparser $(MHD_CFLAGS)
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wpointer-arith \
            -Wstrict-prototypes -Wmissing-prototypes -fno-strict-aliasing
@@ -37,7 +40,8 @@ ifeq ($(SAN),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 endif
-LDLIBS_COMMON = -ldb-5.3 -liniparser -lcrypto -lev -lpthread -lnetsnmpagent -lnetsnmp
+LDLIBS_COMMON = -ldb-5.3 -liniparser -lcrypto -lev -lpthread -lnetsnmpagent -lnetsnmp \
+                $(MHD_LIBS)
 
 COMMON_SRC  := $(sort $(wildcard $(COMMON_DIRS:%=%/*.c) snmp/*.c))
 COMMON_OBJ  := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)

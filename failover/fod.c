@@ -155,6 +155,10 @@ fod_new(struct ev_loop *loop, struct fod_config *cfg, const char *cfgpath,
 		*exit_code = EXIT_SYSTEM;
 		goto fail;
 	}
+	if (fod_metrics_start(fod, err, errlen) < 0) {
+		*exit_code = EXIT_SYSTEM;
+		goto fail;
+	}
 
 	start_watchers(fod);
 	*exit_code = 0;
@@ -215,6 +219,7 @@ fod_free(struct fod *fod)
 		daemon_signals_stop(fod->loop, &fod->sigs);
 	}
 	ctl_close(fod->ctl);
+	fod_metrics_stop(fod);
 	/* Threads first: they send on our sockets and use the env. */
 	for (size_t i = 0; i < fod->npeers; i++)
 		fod_peer_stop(fod->peers[i], NULL);

@@ -120,6 +120,7 @@ struct fq_item {
 	unsigned int	 ifindex;	/* FQ_DHCP */
 	uint32_t	 link_addr;	/* FQ_DHCP: giaddr or interface */
 	uint32_t	 iface_addr;	/* FQ_DHCP: our address on the link */
+	double		 rx_time;	/* FQ_DHCP: when it arrived (netio) */
 	uint64_t	 peer;		/* FQ_NOTE: which peer (its uid) */
 	int		 note;		/* FQ_NOTE: enum fod_notify or -1 */
 	bool		 critical;	/* FQ_NOTE: EXIT_CRITICAL */
@@ -478,6 +479,7 @@ struct fod_snap {
 	uint64_t	 sync_expected, sync_received;	/* 0: none running */
 	uint64_t	 bindings, local_bindings;
 	uint64_t	 commits, commit_failures;
+	struct prom_hist commit_secs;	/* lease_db_stats */
 	size_t		 nsubnets;	/* entries in the peer's pub.subnets */
 };
 
@@ -588,6 +590,7 @@ struct fod {
 	ev_io		 fod_w;
 	struct dhcp_socks socks;	/* fod_dispatch.c */
 	struct ctl_server *ctl;
+	struct fod_metrics *metrics;	/* MetricsListen (fod_metrics.c) */
 
 	ev_timer	 checkpoint_w;
 	struct daemon_signals sigs;
@@ -665,6 +668,11 @@ void		 fod_alert_update_failed(struct fod_peer *, int rc, size_t n);
  * ours_kept says which stays.  A few a minute. */
 void		 fod_alert_duplicate(struct fod_peer *, const struct lease *ours,
 		    const struct lease *theirs, bool ours_kept);
+
+/* fod_metrics.c: [server] MetricsListen (docs/metrics.md) */
+/* Listen, if it is set: 0, or -1 with err filled. */
+int		 fod_metrics_start(struct fod *, char *err, size_t errlen);
+void		 fod_metrics_stop(struct fod *);
 
 /* fod_ctl.c: control commands */
 /* A call (kind, arg) to every peer's thread in turn, each answer passed

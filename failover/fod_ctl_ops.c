@@ -42,14 +42,10 @@ fod_cmd_lease(struct fod *fod, int argc, char **argv, bool json,
 	struct lease_query q;
 	struct strbuf	 found;
 	struct find_ctx	 x = { json, 0, &found };
-	char		 why[256];
 	int		 rc;
 
-	if (argc != 2)
-		return ctl_error(out, json, "usage: lease ADDRESS|HWADDR|"
-		    "CLIENT-ID");
-	if (!lease_query_parse(argv[1], &q, why, sizeof(why)))
-		return ctl_error(out, json, "%s", why);
+	if (lease_query_args(argc, argv, json, out, &q) < 0)
+		return -1;
 	sb_init(&found);
 	rc = fod_ctl_call_all(fod, FOD_CALL_FIND, json, argv[1], find_visit,
 	    &x, out);

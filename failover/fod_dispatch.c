@@ -285,6 +285,7 @@ dhcp_rx_cb(struct ev_loop *loop, ev_io *w, int revents)
 			it->ifindex = pkt->ifindex;
 			it->link_addr = link;
 			it->iface_addr = ifa;
+			it->rx_time = pkt->rx_time;
 			memcpy(it->buf, pkt->buf, pkt->len);
 			p->dhcp_queued++;
 			if (!fq_push(&p->inq, it))

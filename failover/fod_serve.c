@@ -369,10 +369,11 @@ apply_result(struct fod_peer *p, const struct park_origin *from,
 		if (res->needs_commit && !staged)
 			gcommit_withhold(&p->serve.gc);
 		else if ((res->needs_commit ? gcommit_queue(&p->serve.gc,
-		    from->fd, from->ifindex, from->iface_addr, m, res,
-		    ev_now(p->loop), &p->serve.rstats, &why) :
+		    from->fd, from->ifindex, from->iface_addr, from->rx_time,
+		    m, res, ev_now(p->loop), &p->serve.rstats, &why) :
 		    dhcp_reply_queue(&p->serve.outbox, from->fd, from->ifindex,
-		    from->iface_addr, m, res, &p->serve.rstats, &why)) < 0)
+		    from->iface_addr, from->rx_time, m, res, &p->serve.rstats,
+		    &why)) < 0)
 			log_warn("primary=%s: cannot encode a reply: %s",
 			    p->name, why);
 		break;
@@ -401,6 +402,7 @@ fod_serve_packet(struct fod_peer *p, const struct fq_item *it)
 		.fd = p->fod->socks.v[it->sock].fd, .ifindex = it->ifindex,
 		.src_addr = it->src_addr, .src_port = it->src_port,
 		.link_addr = it->link_addr, .iface_addr = it->iface_addr,
+		.rx_time = it->rx_time,
 	};
 	struct engine_input in;
 	enum dhcp_err e;

@@ -113,7 +113,7 @@ provide_subnets(struct snmp_snap *s, const struct fod_snap *sn,
 		    SNMP_SERVED_PRIMARY;
 		x->total = st->total;
 		x->free = st->free;
-		x->in_use = st->offered + st->bound;
+		x->in_use = pool_stats_in_use(st);
 		x->declined = st->declined + st->conflict;
 		x->share_total = st->share_total;
 		x->share_free = st->share_free;

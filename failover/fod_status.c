@@ -148,6 +148,7 @@ publish_copy(struct fod_peer *p, struct fod_snap *s,
 	s->sync_received = p->sync.counting ? p->sync.nseen : 0;
 	s->commits = ds->commits;
 	s->commit_failures = ds->commit_failures;
+	s->commit_secs = ds->commit_secs;
 	s->nsubnets = p->view.nsubnets;
 }
 

@@ -24,14 +24,10 @@ srv_cmd_lease(struct server *srv, int argc, char **argv, bool json,
 	struct lease_query q;
 	struct strbuf	 found;
 	size_t		 n;
-	char		 why[256];
 	int		 rc;
 
-	if (argc != 2)
-		return ctl_error(out, json, "usage: lease ADDRESS|HWADDR|"
-		    "CLIENT-ID");
-	if (!lease_query_parse(argv[1], &q, why, sizeof(why)))
-		return ctl_error(out, json, "%s", why);
+	if (lease_query_args(argc, argv, json, out, &q) < 0)
+		return -1;
 	sb_init(&found);
 	n = lease_find_pools(srv->pools, &q, NULL, json, LEASE_FIND_MAX,
 	    &found);

@@ -92,10 +92,11 @@ queue_reply(struct server *srv, struct dhcp_sock *sock,
 
 	if (res->needs_commit)
 		rc = gcommit_queue(&srv->gc, sock->fd, pkt->ifindex,
-		    iface_addr, req, res, ev_now(srv->loop), &srv->tx, &why);
+		    iface_addr, pkt->rx_time, req, res, ev_now(srv->loop),
+		    &srv->tx, &why);
 	else
 		rc = dhcp_reply_queue(&srv->outbox, sock->fd, pkt->ifindex,
-		    iface_addr, req, res, &srv->tx, &why);
+		    iface_addr, pkt->rx_time, req, res, &srv->tx, &why);
 	if (rc < 0)
 		log_warn("cannot queue reply: %s", why);
 }
@@ -122,6 +123,7 @@ park_origin_of(struct dhcp_sock *sock, const struct netio_pkt *pkt,
 	o->src_port = pkt->src_port;
 	o->link_addr = link;
 	o->iface_addr = iface_addr;
+	o->rx_time = pkt->rx_time;
 }
 
 /* The engine decides again with the verdict in `in`. */
@@ -143,6 +145,7 @@ unpark(void *arg, const struct park_origin *from, struct engine_input *in)
 	meta.ifindex = from->ifindex;
 	meta.src_addr = from->src_addr;
 	meta.src_port = from->src_port;
+	meta.rx_time = from->rx_time;
 	in->now = srv_now(srv);
 	engine_handle(&srv->eng, in, srv->res);
 	apply_result(srv, from->sock, &meta, from->link_addr, from->iface_addr,

@@ -90,7 +90,7 @@ provide_subnets(const struct server *srv, struct snmp_snap *s)
 			    SNMP_SERVED_NOBODY : SNMP_SERVED_FAILOVER;
 		x->total = st.total;
 		x->free = st.free;
-		x->in_use = st.offered + st.bound;
+		x->in_use = pool_stats_in_use(&st);
 		x->declined = st.declined + st.conflict;
 		x->share_total = st.share_total;
 		x->share_free = st.share_free;

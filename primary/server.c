@@ -22,6 +22,7 @@
 #include "exitcodes.h"
 #include "server.h"
 #include "server_int.h"
+#include "pr_metrics.h"
 #include "pr_snmp.h"
 
 int64_t
@@ -376,6 +377,10 @@ server_new(struct ev_loop *loop, struct config *cfg, const char *cfgpath,
 		*exit_code = EXIT_SYSTEM;
 		goto fail;
 	}
+	if (pr_metrics_start(srv, err, errlen) < 0) {
+		*exit_code = EXIT_SYSTEM;
+		goto fail;
+	}
 
 	srv_park_init(srv);
 	start_watchers(srv);
@@ -424,6 +429,7 @@ server_free(struct server *srv)
 		daemon_signals_stop(srv->loop, &srv->sigs);
 	}
 	ctl_close(srv->ctl);
+	pr_metrics_stop(srv);
 	link_close(srv);
 	srv_cancel_parked(srv);
 	if (srv->ping != NULL)
@@ -481,6 +487,8 @@ keep_restart_only(const struct server *srv, struct config *ncfg,
 	KEEP(o, n, state_dir, "StateDir");
 	KEEP(o, n, control_socket, "ControlSocket");
 	KEEP(o, n, pid_file, "PidFile");
+	KEEP(o, n, metrics_addr, "MetricsListen");
+	KEEP(o, n, metrics_port, "MetricsListen");
 	KEEP(o, n, ping_before_assign, "PingBeforeAssign");
 	KEEP(of, nf, use_failover, "UseFailoverServer");
 	KEEP(of, nf, server, "FailoverServer");

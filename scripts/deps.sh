@@ -7,10 +7,10 @@
 set -u
 
 BUILD_PKGS="build-essential pkg-config libev-dev libdb5.3-dev libiniparser-dev
-libcmocka-dev libssl-dev libsnmp-dev"
+libcmocka-dev libssl-dev libsnmp-dev libmicrohttpd-dev"
 TEST_PKGS="iproute2 iputils-ping jq bc openssl nftables procps tcpdump isc-dhcp-client
-isc-dhcp-relay isc-dhcp-server udhcpc dhcpcd-base kea-dhcp4-server kea-admin snmpd snmp
-snmptrapd smitools tshark"
+isc-dhcp-relay isc-dhcp-server udhcpc dhcpcd-base kea-dhcp4-server kea-admin
+snmpd snmp snmptrapd smitools tshark prometheus curl"
 
 case "${1:-all}" in
 build)	want=$BUILD_PKGS ;;
@@ -51,7 +51,8 @@ retry apt-get update -qq || exit 1
 retry apt-get install -y -qq --no-install-recommends $missing >/dev/null ||
     exit 1
 # Packaged services must not run on their own: tests start their own.
-for s in kea-dhcp4-server isc-dhcp-relay isc-dhcp-server snmpd snmptrapd; do
+for s in kea-dhcp4-server isc-dhcp-relay isc-dhcp-server snmpd snmptrapd \
+    prometheus; do
 	if command -v service >/dev/null 2>&1; then
 		service "$s" stop >/dev/null 2>&1 || true
 	fi

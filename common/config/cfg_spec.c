@@ -53,6 +53,8 @@ spec_bad(const struct cfg_spec *sp)
 		return sp->size >= 6 ? NULL : "size";
 	case CFG_HEX:
 		return sp->size >= 1 && sp->min <= sp->size ? NULL : "size";
+	case CFG_ADDR_PORT:
+		return sp->size == sizeof(uint32_t) ? NULL : "size";
 	case CFG_NAME:
 	case CFG_DOMAIN:
 	case CFG_STRING:

@@ -76,6 +76,11 @@ static const struct cfg_spec server_specs[] = {
 	  .def = "1000", CFG_FIELD(S, lease_log_rate),
 	  .meaning = "most lease log lines a second, in bursts of up to a "
 	  "second's worth; the others are counted; 0: no limit" },
+	{ .key = "MetricsListen", .type = CFG_ADDR_PORT,
+	  CFG_FIELD(S, metrics_addr), CFG_COUNT(S, metrics_port),
+	  .meaning = "ADDRESS:PORT of the Prometheus endpoint GET /metrics "
+	  "(docs/metrics.md); empty: none.  No authentication: a loopback "
+	  "or management address" },
 };
 #undef S
 

@@ -2,7 +2,7 @@
  * One value of a configuration file, parsed as its spec's type says
  * (enum cfg_type in config.h): numbers with their range, seconds and
  * percentages, IPv4 addresses and lists of them, CIDR blocks, address
- * ranges, names, domain names, paths, interface lists, choices, hex
+ * ranges, an address and port to listen on, names, domain names, paths, interface lists, choices, hex
  * bytes.  A bad value is reported with what is allowed; a default that
  * fails its own spec is reported as a bug in the table.
  */
@@ -480,6 +480,48 @@ parse_cidr(const struct vctx *v, const char *s, void *dst, uint8_t *prefix)
 	return true;
 }
 
+/*
+ * ADDRESS:PORT to listen on; empty: none.  0.0.0.0 is every address of
+ * the host (allowed, not advised: docs/metrics.md); an address no socket
+ * can be bound to is refused here rather than at start.
+ */
+static bool
+parse_addr_port(const struct vctx *v, const char *s, void *dst,
+    uint16_t *port)
+{
+	const char *colon = strrchr(s, ':');
+	uint32_t a;
+	double	 p;
+
+	if (*s == '\0') {
+		memset(dst, 0, sizeof(uint32_t));
+		*port = 0;
+		return true;
+	}
+	if (colon == NULL || strlen(colon + 1) > 5 ||
+	    parse_decimal(colon + 1, false, &p) < 0) {
+		verr(v, "not ADDRESS:PORT (like 127.0.0.1:9647)");
+		return false;
+	}
+	if (!addr_parse(s, (size_t)(colon - s), &a)) {
+		verr(v, "not an IPv4 address before the port (like "
+		    "127.0.0.1:9647)");
+		return false;
+	}
+	if (a >= 0xe0000000u) {
+		verr(v, "cannot listen on a multicast, reserved or broadcast "
+		    "address");
+		return false;
+	}
+	if (p < 1 || p > 65535) {
+		verr(v, "port must be 1..65535");
+		return false;
+	}
+	memcpy(dst, &a, sizeof(a));
+	*port = (uint16_t)p;
+	return true;
+}
+
 static bool
 parse_ranges(const struct vctx *v, const char *s, void *dst, size_t *np)
 {
@@ -798,6 +840,8 @@ parse_value(const struct vctx *v, const char *s, void *base)
 		return parse_hex(v, s, dst, NULL);
 	case CFG_HEX:
 		return parse_hex(v, s, dst, n);
+	case CFG_ADDR_PORT:
+		return parse_addr_port(v, s, dst, n);
 	}
 	return false;
 }

@@ -200,6 +200,9 @@ struct cfg_server {
 	bool		lease_log;		/* LeaseLog */
 	unsigned	lease_log_rate;		/* LeaseLogRate, lines/s; 0: no
 						 * limit */
+	/* MetricsListen (docs/metrics.md); port 0: no metrics endpoint */
+	uint32_t	metrics_addr;
+	uint16_t	metrics_port;
 };
 
 /*
@@ -331,6 +334,9 @@ enum cfg_type {
 	CFG_MAC,	/* xx:xx:xx:xx:xx:xx -> uint8_t[6] */
 	CFG_HEX,	/* xx:xx:... min..max bytes -> uint8_t[], length
 			   (size_t) at off_n */
+	CFG_ADDR_PORT,	/* a.b.c.d:port, port 1..65535, to listen on ->
+			   uint32_t address at off, uint16_t port at off_n;
+			   empty: none (both 0) */
 };
 
 #define CFG_IFNAME_LEN	16	/* IFNAMSIZ */

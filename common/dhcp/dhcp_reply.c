@@ -26,7 +26,7 @@ push(struct dhcp_replyq *q)
 
 int
 dhcp_reply_queue(struct dhcp_replyq *q, int fd, unsigned int ifindex,
-    uint32_t iface_addr, const struct dhcp_msg *req,
+    uint32_t iface_addr, double rx_time, const struct dhcp_msg *req,
     const struct engine_result *res, struct dhcp_reply_stats *st,
     const char **why)
 {
@@ -59,13 +59,25 @@ dhcp_reply_queue(struct dhcp_replyq *q, int fd, unsigned int ifindex,
 		r->src_addr = iface_addr;
 	r->htype = req->htype;
 	r->hlen = req->hlen;
+	r->rx_time = rx_time;
 	memcpy(r->hw, req->chaddr, sizeof(r->hw));
 	return 0;
 }
 
+/* One reply left: counted, and its latency observed (now: the flush's
+ * netio_clock(), read once for the whole queue). */
+static void
+sent_one(const struct dhcp_reply *r, double now, struct dhcp_reply_stats *st)
+{
+	st->sent++;
+	if (r->rx_time > 0)
+		prom_hist_observe(&st->latency, now - r->rx_time);
+}
+
 static void
 send_one(struct dhcp_reply *r, struct netio_l2 *l2, uint16_t server_port,
-    struct dhcp_reply_stats *st, dhcp_reply_err_cb *err_cb, void *arg)
+    double now, struct dhcp_reply_stats *st, dhcp_reply_err_cb *err_cb,
+    void *arg)
 {
 	uint32_t dst = r->dst_addr;
 	int	 rc;
@@ -86,7 +98,7 @@ send_one(struct dhcp_reply *r, struct netio_l2 *l2, uint16_t server_port,
 	    r->dest == ENGINE_DEST_RELAY ? 0 : r->src_addr, r->buf, r->len);
 done:
 	if (rc == 0) {
-		st->sent++;
+		sent_one(r, now, st);
 		return;
 	}
 	st->send_errors++;
@@ -100,19 +112,23 @@ dhcp_reply_flush(struct dhcp_replyq *q, struct netio_l2 *l2,
     dhcp_reply_err_cb *err_cb, void *arg)
 {
 	struct netio_out out[NETIO_BATCH];
+	struct dhcp_reply *rv[NETIO_BATCH];
 	size_t	 i = 0;
+	double	 now = netio_clock();
 
 	while (i < q->n) {
 		int	 fd = q->v[i].fd, n = 0;
 
 		if (q->v[i].dest != ENGINE_DEST_RELAY) {
-			send_one(&q->v[i++], l2, server_port, st, err_cb, arg);
+			send_one(&q->v[i++], l2, server_port, now, st, err_cb,
+			    arg);
 			continue;
 		}
 		while (i < q->n && n < NETIO_BATCH &&
 		    q->v[i].dest == ENGINE_DEST_RELAY && q->v[i].fd == fd) {
 			struct dhcp_reply *r = &q->v[i++];
 
+			rv[n] = r;
 			out[n].dst_addr = r->dst_addr;
 			out[n].dst_port = r->dst_port;
 			out[n].ifindex = 0;
@@ -125,7 +141,7 @@ dhcp_reply_flush(struct dhcp_replyq *q, struct netio_l2 *l2,
 		netio_send_batch(fd, out, n);
 		for (int k = 0; k < n; k++) {
 			if (out[k].error == 0) {
-				st->sent++;
+				sent_one(rv[k], now, st);
 				continue;
 			}
 			st->send_errors++;

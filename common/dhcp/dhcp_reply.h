@@ -21,6 +21,7 @@
 #include "dhcp_codec.h"
 #include "engine.h"
 #include "netio.h"
+#include "prom.h"
 
 struct dhcp_reply {
 	int		 fd;		/* UDP socket to send through */
@@ -31,6 +32,8 @@ struct dhcp_reply {
 	uint32_t	 src_addr;	/* our address on that link, or 0 */
 	uint8_t		 hw[DHCP_CHADDR_LEN];
 	uint8_t		 htype, hlen;
+	double		 rx_time;	/* the request's (netio_pkt), 0:
+					 * unknown */
 	size_t		 len;
 	uint8_t		 buf[DHCP_PKT_MAX];
 };
@@ -44,6 +47,10 @@ struct dhcp_reply_stats {
 	uint64_t	 sent;
 	uint64_t	 send_errors;
 	uint64_t	 encode_errors;
+	/* From the request's arrival to its reply leaving, for each reply
+	 * sent: an ACK's includes the group commit it waited for, an
+	 * offer's a ping check (docs/metrics.md). */
+	struct prom_hist latency;
 };
 
 /* Told about each datagram the kernel refused (for a rate-limited log). */
@@ -52,12 +59,12 @@ typedef void	dhcp_reply_err_cb(void *arg, uint32_t dst, uint16_t port,
 
 /*
  * Encode res->reply (an ENGINE_REPLY result for request req, received on
- * fd, interface ifindex, our address iface_addr on it) and append it.
- * Returns 0, or -1 (out of memory or an encoding error, counted in st;
- * *why then names it) and queues nothing.
+ * fd, interface ifindex, our address iface_addr on it, at rx_time) and
+ * append it.  Returns 0, or -1 (out of memory or an encoding error,
+ * counted in st; *why then names it) and queues nothing.
  */
 int	dhcp_reply_queue(struct dhcp_replyq *q, int fd, unsigned int ifindex,
-	    uint32_t iface_addr, const struct dhcp_msg *req,
+	    uint32_t iface_addr, double rx_time, const struct dhcp_msg *req,
 	    const struct engine_result *res, struct dhcp_reply_stats *st,
 	    const char **why);
 

@@ -20,12 +20,12 @@ gcommit_free(struct gcommit *gc)
 
 int
 gcommit_queue(struct gcommit *gc, int fd, unsigned int ifindex,
-    uint32_t iface_addr, const struct dhcp_msg *req,
+    uint32_t iface_addr, double rx_time, const struct dhcp_msg *req,
     const struct engine_result *res, double now,
     struct dhcp_reply_stats *st, const char **why)
 {
-	if (dhcp_reply_queue(&gc->replies, fd, ifindex, iface_addr, req,
-	    res, st, why) < 0)
+	if (dhcp_reply_queue(&gc->replies, fd, ifindex, iface_addr, rx_time,
+	    req, res, st, why) < 0)
 		return -1;
 	if (gc->log != NULL)
 		lease_log_ack(gc->log, now, req, res);

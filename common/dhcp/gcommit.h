@@ -82,7 +82,7 @@ void	gcommit_free(struct gcommit *);
  * `now` (the loop's time, for the lease log's rate).
  */
 int	gcommit_queue(struct gcommit *, int fd, unsigned int ifindex,
-	    uint32_t iface_addr, const struct dhcp_msg *req,
+	    uint32_t iface_addr, double rx_time, const struct dhcp_msg *req,
 	    const struct engine_result *res, double now,
 	    struct dhcp_reply_stats *st, const char **why);
 /* A reply not queued because its lease could not be staged. */

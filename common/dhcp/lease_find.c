@@ -108,6 +108,20 @@ lease_find_pools(struct pool_set *set, const struct lease_query *q,
 }
 
 int
+lease_query_args(int argc, char **argv, bool json, struct strbuf *out,
+    struct lease_query *q)
+{
+	char	 why[256];
+
+	if (argc != 2)
+		return ctl_error(out, json, "usage: lease ADDRESS|HWADDR|"
+		    "CLIENT-ID");
+	if (!lease_query_parse(argv[1], q, why, sizeof(why)))
+		return ctl_error(out, json, "%s", why);
+	return 0;
+}
+
+int
 lease_find_answer(struct strbuf *out, const char *query, bool json,
     const struct strbuf *found, size_t n)
 {

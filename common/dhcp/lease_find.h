@@ -44,6 +44,11 @@ bool	lease_query_match(const struct lease_query *q, const struct lease *l);
 size_t	lease_find_pools(struct pool_set *set, const struct lease_query *q,
 	    const char *primary, bool json, size_t room, struct strbuf *out);
 
+/* The arguments of `lease QUERY` into q: 0, or -1 with the usage or the
+ * parse error written to out as the command's answer. */
+int	lease_query_args(int argc, char **argv, bool json, struct strbuf *out,
+	    struct lease_query *q);
+
 /* The answer to `lease QUERY`: the n bindings found (as appended by
  * lease_find_pools), wrapped for JSON, or an error if none; 0 or -1. */
 int	lease_find_answer(struct strbuf *out, const char *query, bool json,

@@ -37,6 +37,7 @@ struct park_origin {
 	uint16_t	 src_port;
 	uint32_t	 link_addr;	/* giaddr, or the interface's address */
 	uint32_t	 iface_addr;	/* our address on the link (or 0) */
+	double		 rx_time;	/* when it arrived (netio_pkt) */
 };
 
 /* The ping check to run (the daemon's configuration of the moment). */

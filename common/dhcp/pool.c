@@ -1935,6 +1935,12 @@ pool_stats(const struct pool *p, struct pool_stats *st)
 	*st = p->st;
 }
 
+uint32_t
+pool_stats_in_use(const struct pool_stats *st)
+{
+	return st->offered + st->bound;
+}
+
 const struct lease *
 pool_next_lease(const struct pool *p, size_t *cursor)
 {

@@ -354,6 +354,8 @@ size_t		 pool_expire(struct pool *, int64_t now, size_t max,
 		    pool_change_cb *cb, void *arg);
 
 void		 pool_stats(const struct pool *, struct pool_stats *);
+/* Addresses in use: offered or bound (utilisation, SNMP, metrics). */
+uint32_t	 pool_stats_in_use(const struct pool_stats *);
 
 /*
  * Iterate over every lease record of the subnet: start with *cursor = 0;

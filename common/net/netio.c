@@ -15,6 +15,7 @@
 #include <netpacket/packet.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "netio.h"
@@ -28,6 +29,16 @@ union pktinfo_ctl {
 	char		buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
 	struct cmsghdr	align;
 };
+
+/* What a datagram arrives with: IP_PKTINFO and its kernel timestamp. */
+union rx_ctl {
+	char		buf[CMSG_SPACE(sizeof(struct in_pktinfo)) +
+			    CMSG_SPACE(sizeof(struct timespec))];
+	struct cmsghdr	align;
+};
+
+/* A kernel timestamp older than this is a clock step, not a wait. */
+#define NETIO_RX_AGE_MAX	60.0
 
 static const char *
 ntoa(uint32_t addr, char *buf, size_t len)
@@ -104,6 +115,9 @@ netio_open_udp(uint32_t bind_addr, uint16_t port, const char *ifname,
 	step = "IP_PKTINFO";
 	if (setopt_int(fd, IPPROTO_IP, IP_PKTINFO, 1) == -1)
 		goto fail;
+	/* When each datagram arrived (rx_time): without it, the time it
+	 * was read, which leaves out its wait in the socket buffer. */
+	(void)setopt_int(fd, SOL_SOCKET, SO_TIMESTAMPNS, 1);
 	set_bufsize(fd, SO_RCVBUFFORCE, SO_RCVBUF, NETIO_SOCKBUF);
 	set_bufsize(fd, SO_SNDBUFFORCE, SO_SNDBUF, NETIO_SOCKBUF);
 	if (ifname != NULL) {
@@ -126,16 +140,63 @@ netio_open_udp(uint32_t bind_addr, uint16_t port, const char *ifname,
 	return -1;
 }
 
+double
+netio_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The clocks as the batch was read: the kernel stamps datagrams with
+ * the wall clock, rx_time is on netio_clock()'s. */
+struct rx_clocks {
+	double		 mono, wall;
+};
+
 static void
-pktinfo_parse(struct msghdr *mh, struct netio_pkt *p)
+rx_clocks_now(struct rx_clocks *c)
+{
+	struct timespec ts;
+
+	c->mono = netio_clock();
+	clock_gettime(CLOCK_REALTIME, &ts);
+	c->wall = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+rx_time_set(struct netio_pkt *p, const struct rx_clocks *clk,
+    const struct timespec *stamp)
+{
+	double	 age = 0;
+
+	if (stamp != NULL)
+		age = clk->wall - ((double)stamp->tv_sec +
+		    (double)stamp->tv_nsec / 1e9);
+	if (age < 0 || age > NETIO_RX_AGE_MAX)
+		age = 0;
+	p->rx_time = clk->mono - age;
+}
+
+static void
+ctl_parse(struct msghdr *mh, struct netio_pkt *p, const struct rx_clocks *clk)
 {
 	struct cmsghdr		*c;
 	struct in_pktinfo	 pi;
+	struct timespec		 ts;
+	bool			 stamped = false;
 
 	p->ifindex = 0;
 	p->dst_addr = 0;
 	p->local_addr = 0;
 	for (c = CMSG_FIRSTHDR(mh); c != NULL; c = CMSG_NXTHDR(mh, c)) {
+		if (c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SCM_TIMESTAMPNS &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(ts))) {
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+			stamped = true;
+		}
 		if (c->cmsg_level != IPPROTO_IP || c->cmsg_type != IP_PKTINFO ||
 		    c->cmsg_len < CMSG_LEN(sizeof(pi)))
 			continue;
@@ -144,6 +205,7 @@ pktinfo_parse(struct msghdr *mh, struct netio_pkt *p)
 		p->dst_addr = ntohl(pi.ipi_addr.s_addr);
 		p->local_addr = ntohl(pi.ipi_spec_dst.s_addr);
 	}
+	rx_time_set(p, clk, stamped ? &ts : NULL);
 }
 
 int
@@ -152,7 +214,8 @@ netio_recv_batch(int fd, struct netio_pkt *pkts, int max)
 	struct mmsghdr		 mm[NETIO_BATCH];
 	struct iovec		 iov[NETIO_BATCH];
 	struct sockaddr_in	 from[NETIO_BATCH];
-	union pktinfo_ctl	 ctl[NETIO_BATCH];
+	union rx_ctl		 ctl[NETIO_BATCH];
+	struct rx_clocks	 clk;
 	struct netio_pkt	*p;
 	int			 got = 0, chunk, n, i, intr = 0;
 
@@ -179,6 +242,7 @@ netio_recv_batch(int fd, struct netio_pkt *pkts, int max)
 				break;
 			return -1;
 		}
+		rx_clocks_now(&clk);
 		for (i = 0; i < n; i++) {
 			p = &pkts[got + i];
 			p->len = mm[i].msg_len;
@@ -193,7 +257,7 @@ netio_recv_batch(int fd, struct netio_pkt *pkts, int max)
 				p->src_addr = 0;
 				p->src_port = 0;
 			}
-			pktinfo_parse(&mm[i].msg_hdr, p);
+			ctl_parse(&mm[i].msg_hdr, p, &clk);
 		}
 		got += n;
 		if (n < chunk)		/* the queue is empty */

@@ -25,7 +25,7 @@
 
 /*
  * Opens a UDP socket bound to bind_addr:port (bind_addr 0 = INADDR_ANY),
- * with SO_REUSEADDR, SO_BROADCAST and IP_PKTINFO set, large buffers, and
+ * with SO_REUSEADDR, SO_BROADCAST, IP_PKTINFO and SO_TIMESTAMPNS set, large buffers, and
  * SO_BINDTODEVICE to ifname when it is not NULL.
  *
  * A socket bound to a unicast address (relayed traffic) and sockets bound
@@ -58,7 +58,16 @@ struct netio_pkt {
 	 * server identifier with ifaddr_source_for() instead.
 	 */
 	uint32_t	local_addr;
+	/*
+	 * When it arrived, on netio_clock(): the kernel's timestamp
+	 * (SO_TIMESTAMPNS), so its wait in the socket buffer counts in a
+	 * reply's latency; the time it was read when the kernel gave none.
+	 */
+	double		rx_time;
 };
+
+/* Monotonic seconds: the clock of rx_time and of reply latencies. */
+double	netio_clock(void);
 
 /*
  * Reads up to max datagrams (in system calls of NETIO_BATCH).  Returns how

@@ -979,6 +979,7 @@ lease_db_commit(struct lease_db *db)
 	db->stats.commits++;
 	db->stats.leases_written += n;
 	db->stats.last_commit_usec = dt;
+	prom_hist_observe(&db->stats.commit_secs, (double)dt / 1e6);
 	if (dt > db->stats.max_commit_usec)
 		db->stats.max_commit_usec = dt;
 	return 0;

@@ -37,6 +37,7 @@
 
 #include "dhcp_codec.h"
 #include "lease.h"
+#include "prom.h"
 
 struct lease_env;
 struct lease_db;
@@ -212,6 +213,7 @@ struct lease_db_stats {
 	uint64_t	corrupt_records;	/* records skipped by reads */
 	uint64_t	last_commit_usec;	/* how long the last one took */
 	uint64_t	max_commit_usec;
+	struct prom_hist commit_secs;		/* ... each, durable ones */
 	int		last_error;		/* 0 if none yet */
 	char		last_error_text[128];	/* what failed, and why */
 };

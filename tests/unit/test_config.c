@@ -203,6 +203,7 @@ minimal_sample_gets_defaults(void **state)
 	assert_true(cfg.server.authoritative);
 	assert_int_equal(cfg.server.commit_batch_max, 256);
 	assert_string_equal(cfg.server.log_facility, "daemon");
+	assert_int_equal(cfg.server.metrics_port, 0);	/* no endpoint */
 
 	assert_false(cfg.failover.use_failover);
 	assert_int_equal(cfg.failover.server, 0);
@@ -353,6 +354,44 @@ lookups(void **state)
 	config_free(&cfg);
 }
 
+/* MetricsListen: address and port; empty is none, like absent. */
+static void
+metrics_listen_values(void **state)
+{
+	struct config cfg;
+	(void)state;
+
+	load_ok("[server]\n"
+	    "MetricsListen = 127.0.0.2:9647\n"
+	    "Name = branch1\n"
+	    "ServerAddress = 192.0.2.10\n"
+	    "[subnet:lan1]\n"
+	    "Subnet = 198.51.100.0/24\n"
+	    "Range = 198.51.100.100-198.51.100.199\n", &cfg);
+	assert_int_equal(cfg.server.metrics_addr, A("127.0.0.2"));
+	assert_int_equal(cfg.server.metrics_port, 9647);
+	config_free(&cfg);
+	load_ok("[server]\n"
+	    "MetricsListen = 0.0.0.0:65535\n"
+	    "Name = branch1\n"
+	    "ServerAddress = 192.0.2.10\n"
+	    "[subnet:lan1]\n"
+	    "Subnet = 198.51.100.0/24\n"
+	    "Range = 198.51.100.100-198.51.100.199\n", &cfg);
+	assert_int_equal(cfg.server.metrics_addr, 0);
+	assert_int_equal(cfg.server.metrics_port, 65535);
+	config_free(&cfg);
+	load_ok("[server]\n"
+	    "MetricsListen =\n"
+	    "Name = branch1\n"
+	    "ServerAddress = 192.0.2.10\n"
+	    "[subnet:lan1]\n"
+	    "Subnet = 198.51.100.0/24\n"
+	    "Range = 198.51.100.100-198.51.100.199\n", &cfg);
+	assert_int_equal(cfg.server.metrics_port, 0);
+	config_free(&cfg);
+}
+
 /*
  * FailoverShare and SafePeriod: a subnet's own value, else [failover]'s,
  * and a SafePeriod given nowhere is the subnet's MaxLeaseTime.
@@ -473,6 +512,21 @@ static const struct bad_case bad_cases[] = {
 	  "4097: must be 1..4096", NULL },
 	{ "server", "LogFacility", "local8", "[server] LogFacility = local8: "
 	  "must be one of daemon, local0, local1", NULL },
+	{ "server", "MetricsListen", "127.0.0.1", "[server] MetricsListen = "
+	  "127.0.0.1: not ADDRESS:PORT (like 127.0.0.1:9647)", NULL },
+	{ "server", "MetricsListen", "127.0.0.1:0", "[server] MetricsListen "
+	  "= 127.0.0.1:0: port must be 1..65535", NULL },
+	{ "server", "MetricsListen", "127.0.0.1:65536", "port must be "
+	  "1..65535", NULL },
+	{ "server", "MetricsListen", "127.0.0.1:-1", "not ADDRESS:PORT",
+	  NULL },
+	{ "server", "MetricsListen", "localhost:9647", "[server] "
+	  "MetricsListen = localhost:9647: not an IPv4 address before the "
+	  "port", NULL },
+	{ "server", "MetricsListen", "192.0.2.300:9647", "not an IPv4 "
+	  "address before the port", NULL },
+	{ "server", "MetricsListen", "239.1.2.3:9647", "cannot listen on a "
+	  "multicast, reserved or broadcast address", NULL },
 
 	{ "failover", "FailoverShare", "51", "[failover] FailoverShare = 51: "
 	  "must be 0..50", NULL },
@@ -1219,6 +1273,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_teardown(ini_syntax_details, teardown),
 		cmocka_unit_test_teardown(lookups, teardown),
+		cmocka_unit_test_teardown(metrics_listen_values, teardown),
 		cmocka_unit_test_teardown(base_config_is_valid, teardown),
 		cmocka_unit_test_teardown(each_bad_value_has_its_message,
 		    teardown),

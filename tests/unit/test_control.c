@@ -32,13 +32,12 @@
 #include "control.h"
 #include "dhcpfoctl.h"
 #include "lease_text.h"
+#include "loop_testutil.h"
 #include "strbuf.h"
 
 struct fixture {
-	struct ev_loop	*loop;
-	ev_async	 stop;
+	struct loop_thread lt;
 	struct ctl_server *srv;
-	pthread_t	 thr;
 	char		 path[64];
 	int		 calls;
 	/* Jobs of streamed calls freed (on the loop thread). */
@@ -82,23 +81,6 @@ handler(void *arg, struct ctl_call *call, int argc, char **argv, bool json,
 	return -1;
 }
 
-static void
-stop_cb(struct ev_loop *loop, ev_async *w, int revents)
-{
-	(void)w;
-	(void)revents;
-	ev_break(loop, EVBREAK_ALL);
-}
-
-static void *
-run_loop(void *arg)
-{
-	struct fixture *f = arg;
-
-	ev_run(f->loop, 0);
-	return NULL;
-}
-
 static int
 setup(void **state)
 {
@@ -109,15 +91,15 @@ setup(void **state)
 	    (int)getpid());
 	pthread_mutex_init(&f->mu, NULL);
 	pthread_cond_init(&f->cv, NULL);
-	f->loop = ev_loop_new(EVFLAG_AUTO);
-	ev_async_init(&f->stop, stop_cb);
-	ev_async_start(f->loop, &f->stop);
-	f->srv = ctl_open(f->loop, f->path, handler, f, err, sizeof(err));
+	if (loop_thread_init(&f->lt) < 0)
+		return -1;
+	f->srv = ctl_open(f->lt.loop, f->path, handler, f, err, sizeof(err));
 	if (f->srv == NULL) {
 		fprintf(stderr, "%s\n", err);
 		return -1;
 	}
-	pthread_create(&f->thr, NULL, run_loop, f);
+	if (loop_thread_start(&f->lt) < 0)
+		return -1;
 	*state = f;
 	return 0;
 }
@@ -127,10 +109,9 @@ teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	ev_async_send(f->loop, &f->stop);
-	pthread_join(f->thr, NULL);
+	loop_thread_stop(&f->lt);
 	ctl_close(f->srv);
-	ev_loop_destroy(f->loop);
+	loop_thread_free(&f->lt);
 	assert_int_not_equal(access(f->path, F_OK), 0);
 	pthread_mutex_destroy(&f->mu);
 	pthread_cond_destroy(&f->cv);
@@ -256,7 +237,7 @@ job_free(void *arg)
 	struct job	*j = arg;
 	struct fixture	*f = j->f;
 
-	ev_timer_stop(f->loop, &j->timer);
+	ev_timer_stop(f->lt.loop, &j->timer);
 	free(j);
 	pthread_mutex_lock(&f->mu);
 	f->frees++;
@@ -346,7 +327,7 @@ job_fill(void *arg, struct strbuf *out)
 			sb_puts(out, "before\n");
 			ev_timer_init(&j->timer, wake_cb, WAIT_SECS, 0.);
 			j->timer.data = j;
-			ev_timer_start(j->f->loop, &j->timer);
+			ev_timer_start(j->f->lt.loop, &j->timer);
 			return CTL_WAIT;
 		}
 		if (!j->woken)

@@ -180,7 +180,7 @@ request(struct fixture *fx, uint32_t addr)
 	if ((rc = lease_db_stage(fx->db, &l)) != 0)
 		gcommit_withhold(&fx->gc);
 	else
-		assert_int_equal(gcommit_queue(&fx->gc, -1, 0, 0, &fx->req,
+		assert_int_equal(gcommit_queue(&fx->gc, -1, 0, 0, 0, &fx->req,
 		    &fx->res, 0, &fx->st, &why), 0);
 	return rc;
 }
@@ -268,7 +268,7 @@ nothing_staged_no_commit(void **state)
 	uint64_t c0 = commits(fx);
 	struct dbfault_counts dc;
 
-	assert_int_equal(gcommit_queue(&fx->gc, -1, 0, 0, &fx->req,
+	assert_int_equal(gcommit_queue(&fx->gc, -1, 0, 0, 0, &fx->req,
 	    &fx->res, 0, &fx->st, &why), 0);
 	assert_int_equal(gcommit_end(&fx->gc), 0);
 	assert_int_equal(fx->released, 1);

@@ -24,6 +24,7 @@
 
 #include "lease_backup.h"
 #include "lease_db.h"
+#include "store_testutil.h"
 #include "tmpdir_testutil.h"
 
 #define NET1	0x0a010000u	/* 10.1.0.0 */
@@ -71,42 +72,21 @@ teardown(void **state)
 	return 0;
 }
 
-static struct lease_db *
-db_open(struct lease_env *env, const char *name)
-{
-	struct lease_db *db = lease_db_open(env, name, errbuf, sizeof(errbuf));
-
-	if (db == NULL)
-		fail_msg("lease_db_open: %s", errbuf);
-	return db;
-}
-
 /* Lease i of a store: varied states, relay fields and origins, so the
  * comparison covers every part of a record. */
 static void
 mklease(struct lease *l, uint32_t net, unsigned i, int64_t gen)
 {
-	memset(l, 0, sizeof(*l));
-	l->addr = net + 1 + i;
+	store_lease(l, net + 1 + i, i);
 	l->state = (uint8_t)(i % 7 == 0 ? LEASE_EXPIRED : LEASE_BOUND);
-	l->htype = 1;
-	l->hlen = 6;
-	l->chaddr[0] = 0x02;
-	l->chaddr[4] = (uint8_t)(i >> 8);
-	l->chaddr[5] = (uint8_t)i;
-	l->key.len = 1 + 1 + 6;
-	l->key.bytes[0] = 'H';
-	l->key.bytes[1] = 1;
-	memcpy(l->key.bytes + 2, l->chaddr, 6);
-	l->starts = 1700000000 + i;
-	l->ends = l->starts + 3600;
-	l->cltt = l->starts + gen;
+	l->starts += i;
+	l->ends += i;
+	l->cltt += i + gen;
 	l->seq = i + 1;
 	l->granted_by = (uint8_t)(i % 2 ? LEASE_BY_PRIMARY : LEASE_BY_FAILOVER);
 	l->relay.giaddr = i % 3 ? net + 0xfe : 0;
 	l->relay.circuit_len = (uint8_t)snprintf((char *)l->relay.circuit_id,
 	    sizeof(l->relay.circuit_id), "port-%u", i % 48);
-	snprintf(l->hostname, sizeof(l->hostname), "host-%u", i);
 }
 
 static void
@@ -255,7 +235,7 @@ check_copy(struct fixture *fx, struct lease_db *orig[2],
 	assert_int_equal(lease_env_foreach_db(cenv, name_cb, list), 0);
 	assert_true(strcmp(list, "p1 p2 ") == 0 || strcmp(list, "p2 p1 ") == 0);
 	for (int k = 0; k < 2; k++) {
-		cdb = db_open(cenv, names[k]);
+		cdb = store_db_open(cenv, names[k]);
 		got = image_of(cdb);
 		assert_same_image(want[k], got);
 		lease_db_store_id(orig[k], id_orig);
@@ -284,8 +264,8 @@ copy_holds_committed_records(void **state)
 	pthread_t	 t;
 	bool		 finished;
 
-	db[0] = db_open(fx->env, "p1");
-	db[1] = db_open(fx->env, "p2");
+	db[0] = store_db_open(fx->env, "p1");
+	db[1] = store_db_open(fx->env, "p2");
 	fill_store(db[0], NET1, N1);
 	fill_store(db[1], NET2, N2);
 	want[0] = image_of(db[0]);
@@ -327,7 +307,7 @@ refuses_bad_targets(void **state)
 {
 	struct fixture	*fx = *state;
 	struct lease_backup_result res;
-	struct lease_db	*db = db_open(fx->env, "p1");
+	struct lease_db	*db = store_db_open(fx->env, "p1");
 	char		 path[160];
 	FILE		*f;
 

@@ -1,1 +1,1 @@
-UNIT_OBJS_test_lease_ckpt = lease lease_db lease_ckpt log
+UNIT_OBJS_test_lease_ckpt = lease lease_db lease_ckpt log prom strbuf

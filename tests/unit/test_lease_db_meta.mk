@@ -1,1 +1,1 @@
-UNIT_OBJS_test_lease_db_meta = lease lease_db log
+UNIT_OBJS_test_lease_db_meta = lease lease_db log prom strbuf

@@ -26,6 +26,7 @@
 #include "lease_db.h"
 #include "lease_export.h"
 #include "lease_text.h"
+#include "store_testutil.h"
 #include "tmpdir_testutil.h"
 
 #define NET1	0x0a010000u	/* 10.1.0.0/16 */
@@ -92,41 +93,18 @@ copies_left(struct fixture *fx)
 	return n;
 }
 
-static struct lease_db *
-db_open(struct lease_env *env, const char *name)
-{
-	struct lease_db *db = lease_db_open(env, name, errbuf, sizeof(errbuf));
-
-	if (db == NULL)
-		fail_msg("lease_db_open: %s", errbuf);
-	return db;
-}
-
 /* A record at addr: bound to a client, or free and never used. */
 static void
 mklease(struct lease *l, uint32_t addr, bool bound)
 {
-	memset(l, 0, sizeof(*l));
-	l->addr = addr;
-	l->state = LEASE_FREE;
-	if (!bound)
-		return;
-	l->state = LEASE_BOUND;
-	l->htype = 1;
-	l->hlen = 6;
-	l->chaddr[0] = 0x02;
-	l->chaddr[3] = (uint8_t)(addr >> 16);
-	l->chaddr[4] = (uint8_t)(addr >> 8);
-	l->chaddr[5] = (uint8_t)addr;
-	l->key.len = 1 + 1 + 6;
-	l->key.bytes[0] = 'H';
-	l->key.bytes[1] = 1;
-	memcpy(l->key.bytes + 2, l->chaddr, 6);
-	l->starts = 1700000000;
-	l->ends = l->starts + 3600;
-	l->cltt = l->starts;
+	store_lease(l, addr, addr & 0xffffff);
 	snprintf(l->hostname, sizeof(l->hostname), "h%u", addr & 0xffff);
 	l->granted_by = LEASE_BY_PRIMARY;
+	if (!bound) {
+		memset(l, 0, sizeof(*l));
+		l->addr = addr;
+		l->state = LEASE_FREE;
+	}
 }
 
 static void
@@ -285,7 +263,7 @@ change_after_start(struct lease_env *env, struct lease_db *p1,
 	assert_int_equal(lease_db_commit(p1), 0);
 	put(p2, NET2 + 0xc801, true);		/* 10.2.200.1 */
 	assert_int_equal(lease_db_commit(p2), 0);
-	p3 = db_open(env, "p3");		/* did not exist */
+	p3 = store_db_open(env, "p3");		/* did not exist */
 	put(p3, NET2 + 0xc802, true);
 	assert_int_equal(lease_db_commit(p3), 0);
 	lease_db_close(p3);
@@ -298,8 +276,8 @@ csv_of_two_stores(void **state)
 		{ "p1", "alpha" }, { "p2", "beta" }, { "p3", "gamma" },
 	};
 	struct fixture	*fx = *state;
-	struct lease_db	*p1 = db_open(fx->env, "p1"),
-			*p2 = db_open(fx->env, "p2");
+	struct lease_db	*p1 = store_db_open(fx->env, "p1"),
+			*p2 = store_db_open(fx->env, "p2");
 	struct lease_export *x;
 	uint32_t	*want = calloc(N1 + N2, sizeof(*want));
 	size_t		 n1, n2, i = 0;
@@ -348,7 +326,7 @@ json_export(void **state)
 {
 	static const struct lease_export_src src = { "p1", NULL };
 	struct fixture	*fx = *state;
-	struct lease_db	*p1 = db_open(fx->env, "p1");
+	struct lease_db	*p1 = store_db_open(fx->env, "p1");
 	struct lease_export *x;
 	unsigned	 pieces;
 	size_t		 n = 0;
@@ -399,7 +377,7 @@ abandoned_export(void **state)
 {
 	static const struct lease_export_src src = { "p1", NULL };
 	struct fixture	*fx = *state;
-	struct lease_db	*p1 = db_open(fx->env, "p1");
+	struct lease_db	*p1 = store_db_open(fx->env, "p1");
 	struct lease_export *x;
 	struct strbuf	 sb;
 
@@ -424,7 +402,7 @@ abandoned_while_copying(void **state)
 {
 	static const struct lease_export_src src = { "p1", NULL };
 	struct fixture	*fx = *state;
-	struct lease_db	*p1 = db_open(fx->env, "p1");
+	struct lease_db	*p1 = store_db_open(fx->env, "p1");
 	struct lease_export *x;
 	int		 i;
 

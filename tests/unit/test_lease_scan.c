@@ -17,6 +17,7 @@
 
 #include "lease_db.h"
 #include "lease_scan.h"
+#include "store_testutil.h"
 #include "tmpdir_testutil.h"
 
 #define NET1	0xc6336400u	/* 198.51.100.0 */
@@ -63,22 +64,8 @@ teardown(void **state)
 static void
 mklease(struct lease *l, uint32_t addr, unsigned client, int64_t gen)
 {
-	memset(l, 0, sizeof(*l));
-	l->addr = addr;
-	l->state = LEASE_BOUND;
-	l->htype = 1;
-	l->hlen = 6;
-	l->chaddr[0] = 0x02;
-	l->chaddr[4] = (uint8_t)(client >> 8);
-	l->chaddr[5] = (uint8_t)client;
-	l->key.len = 1 + 1 + 6;
-	l->key.bytes[0] = 'H';
-	l->key.bytes[1] = 1;
-	memcpy(l->key.bytes + 2, l->chaddr, 6);
-	l->starts = 1700000000;
-	l->ends = l->starts + 3600;
-	l->cltt = l->starts + gen;
-	snprintf(l->hostname, sizeof(l->hostname), "host-%u", client);
+	store_lease(l, addr, client);
+	l->cltt += gen;
 }
 
 /* n leases at NET1 + 1 + i, staged from the top down (the store, not the
