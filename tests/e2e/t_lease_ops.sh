@@ -8,7 +8,9 @@
 #      none);
 #   2. `lease-del` on the primary frees it durably and the failover's
 #      copy follows; the failover refuses it while the primary serves;
-#   3. `export` streams every binding (CSV and JSON) while serving;
+#   3. `export` streams every binding (CSV and JSON) while serving; an
+#      export imported back restores a freed binding, which reaches the
+#      failover (import is replicated);
 #   4. `backup` copies the store while serving; a second primary started
 #      on the copy exports exactly the same bindings;
 #   5. in takeover the failover's `lease-del` works and reaches the
@@ -78,6 +80,21 @@ fo_wait_holds 15 "$T/busy.txt"
 fctl export >"$T/f-export.csv" || fail "failover export"
 assert "the failover's export names the primary of each binding" \
     test "$(grep -v '^#\|^address,' "$T/f-export.csv" | cut -d, -f15 | sort -u)" = branch1
+
+# ---- import replicates: an address freed, then its row imported back
+read -r A3 HW3 < <(sort "$T/acks1.txt" | sed -n 3p)
+pctl export >"$T/again.csv" || fail "export"
+pctl lease-del "$A3" >/dev/null || fail "lease-del $A3"
+wait_for 10 "fails fctl lease '$A3'" || fail "the failover still holds $A3"
+j=$("$BUILD/dhcpfoctl" -s "$T/p/ctl.sock" import --format csv "$T/again.csv" --json) ||
+    fail "import of the export: $j"
+assert "the import took back exactly the freed binding" \
+    test "$(jq -r '.daemon | "\(.imported) \(.skipped.unchanged > 0)"' <<<"$j")" = "1 true"
+assert "the primary holds $A3 for $HW3 again, granted by import" \
+    test "$(pctl lease "$A3" --json | jq -r '.leases[0] | "\(.hwaddr) \(.granted_by)"')" = "$HW3 import"
+wait_for 10 "fctl lease '$A3' >/dev/null 2>&1" || fail "the import did not reach the failover"
+assert "the failover holds the imported binding (replicated)" \
+    test "$(fctl lease "$A3" --json | jq -r '.leases[0].hwaddr')" = "$HW3"
 
 # ---- 4. backup while serving, restored into a second instance
 pctl export | grep -v '^#' | sort >"$T/before-backup.csv"
