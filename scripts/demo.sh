@@ -153,6 +153,9 @@ printf 'control returned %.2f s after the restart\n' "$(echo "$(now) - $t0" | bc
 fctl history branch1 | tail -3
 pctl history | grep -- "->"
 
+say "one of the new clients, as an operator finds it (granted by the failover)"
+pctl lease "$(sort "$TMP/acks2" | head -n 1 | cut -d' ' -f2)"
+
 say "checks"
 "$B/dhcpfoctl" -s "$TMP/p.sock" leases --json | jq -r '.leases[] |
     select(.state=="bound") | "\(.address) \(.hwaddr)"' | sort -u >"$TMP/bound"
