@@ -237,7 +237,6 @@ flush_summary(struct lease_log *ll)
 static void
 write_line(struct lease_log *ll, const char *line)
 {
-	flush_summary(ll);
 	ll->emit(ll->emit_arg, line);
 	ll->stats.lines++;
 }
@@ -260,17 +259,20 @@ log_now(struct lease_log *ll, double now, const struct lease_log_event *ev)
 	write_line(ll, ll->line);
 }
 
+/*
+ * The summary of what was held back comes once a second at most, from
+ * the daemon's tick, whether or not the bucket has a token: a line per
+ * summary before every line let through would double the log under a
+ * sustained flood, which is when the limit matters.
+ */
 void
 lease_log_tick(struct lease_log *ll, double now)
 {
-	if (ll->held_back == 0)
+	if (ll->held_back == 0 ||
+	    (ll->summarised != 0 && now - ll->summarised < 1.0))
 		return;
-	if (ll->rate != 0) {
-		refill(ll, now);
-		if (ll->tokens < 1)
-			return;
-	}
 	flush_summary(ll);
+	ll->summarised = now;
 }
 
 /* ------------------------------------------------------- the events */

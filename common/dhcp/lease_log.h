@@ -106,8 +106,9 @@ struct lease_log {
 	unsigned	 rate;		/* LeaseLogRate; 0: no limit */
 	double		 tokens;	/* the bucket: at most `rate` */
 	double		 filled;	/* when it was last topped up */
-	uint64_t	 held_back;	/* suppressed since the last line
-					 * written: the summary's N */
+	uint64_t	 held_back;	/* suppressed since the last summary */
+	double		 summarised;	/* when the last summary was written
+					 * (0: never) */
 	char		 server[LEASE_LOG_SERVER_MAX];
 	lease_log_emit_cb *emit;
 	void		*emit_arg;
@@ -143,7 +144,8 @@ void	lease_log_batch_end(struct lease_log *, bool committed);
 /* The expiry sweep changed l in pool p. */
 void	lease_log_expired(struct lease_log *, double now, const struct pool *p,
 	    const struct lease *l);
-/* Once a tick: the summary of suppressed lines, once there is room. */
+/* Once a tick: the summary of the lines held back since the last one, at
+ * most once a second. */
 void	lease_log_tick(struct lease_log *, double now);
 
 #endif

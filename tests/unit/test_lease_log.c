@@ -369,9 +369,10 @@ expire_n(struct fixture *f, int n, double now)
 }
 
 /*
- * 3 lines a second: a burst of 3 passes, the rest are counted; half a
- * second later 1.5 tokens let one more through, after the summary; a
- * tick writes the summary once a token is there, without spending it.
+ * 3 lines a second: a burst of 3 passes, the rest are counted; the tick
+ * writes their summary, at most once a second and whether or not a token
+ * is there (it spends none); half a second later 1.5 tokens let one more
+ * line through.
  */
 static void
 rate_burst_refill_summary(void **state)
@@ -383,22 +384,22 @@ rate_burst_refill_summary(void **state)
 	assert_int_equal(f->n, 3);
 	assert_int_equal(f->ll.stats.lines, 3);
 	assert_int_equal(f->ll.stats.suppressed, 2);
-	lease_log_tick(&f->ll, 100.2);		/* 0.6 tokens: not yet */
-	assert_int_equal(f->n, 3);
+	lease_log_tick(&f->ll, 100.2);		/* no token needed */
+	assert_int_equal(f->n, 4);
+	assert_string_equal(f->lines[3], "lease log: 2 lines suppressed");
 
 	expire_n(f, 1, 100.5);
 	assert_int_equal(f->n, 5);
-	assert_string_equal(f->lines[3], "lease log: 2 lines suppressed");
 	assert_non_null(strstr(f->lines[4], "lease expire addr=203.0.113.10"));
 	expire_n(f, 1, 100.5);		/* 0.5 left */
 	assert_int_equal(f->n, 5);
 	assert_int_equal(f->ll.stats.suppressed, 3);
-	lease_log_tick(&f->ll, 100.6);
+	lease_log_tick(&f->ll, 100.6);		/* a summary 0.4 s ago */
 	assert_int_equal(f->n, 5);
-	lease_log_tick(&f->ll, 101.0);
+	lease_log_tick(&f->ll, 101.3);
 	assert_int_equal(f->n, 6);
 	assert_string_equal(f->lines[5], "lease log: 1 line suppressed");
-	lease_log_tick(&f->ll, 102.0);		/* said once */
+	lease_log_tick(&f->ll, 102.4);		/* said once */
 	assert_int_equal(f->n, 6);
 	/* The bucket holds a second's worth, not more. */
 	expire_n(f, 5, 200.0);
@@ -407,6 +408,25 @@ rate_burst_refill_summary(void **state)
 	/* A clock that went back adds nothing. */
 	expire_n(f, 1, 150.0);
 	assert_int_equal(f->ll.stats.suppressed, 6);
+}
+
+/* A flood: the summaries come once a second, not before every line let
+ * through, so the log holds the rate and about one line more a second. */
+static void
+flood_summaries_once_a_second(void **state)
+{
+	struct fixture	*f = *state;
+	double		 t;
+
+	lease_log_set(&f->ll, true, 100);
+	for (t = 10.0; t < 20.0; t += 0.001) {
+		expire_n(f, 1, t);
+		if ((int)(t * 1000) % 1000 == 0)
+			lease_log_tick(&f->ll, t);
+	}
+	assert_true(f->ll.stats.lines <= 100 * 11);
+	assert_true(f->ll.stats.suppressed >= 10000 - 100 * 11);
+	assert_true((uint64_t)f->n <= f->ll.stats.lines + 11);
 }
 
 /* ACK lines take their tokens when queued; a lost batch gives them
@@ -432,9 +452,11 @@ rate_and_batches(void **state)
 	assert_int_equal(f->ll.stats.lines, 2);
 	assert_int_equal(f->ll.stats.suppressed, 1);
 	ack_leaves(f, 10.5);
+	assert_int_equal(f->n, 3);
+	assert_non_null(strstr(f->lines[2], "lease grant "));
+	lease_log_tick(&f->ll, 10.6);
 	assert_int_equal(f->n, 4);
-	assert_string_equal(f->lines[2], "lease log: 1 line suppressed");
-	assert_non_null(strstr(f->lines[3], "lease grant "));
+	assert_string_equal(f->lines[3], "lease log: 1 line suppressed");
 }
 
 /* LeaseLogRate = 0: no limit. */
@@ -466,6 +488,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(off_logs_nothing, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(rate_burst_refill_summary,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(flood_summaries_once_a_second,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(rate_and_batches, setup,
 		    teardown),
