@@ -1,4 +1,4 @@
-# bench/lib.sh — helpers for bench/dora.sh, bench/snmp.sh and bench/safety.sh
+# bench/lib.sh — helpers for bench/dora.sh, bench/snmp.sh, bench/safety.sh and bench/ops.sh
 # (sourced, not run).
 #
 # Everything here runs inside one private network namespace (dfobench$$)
@@ -308,8 +308,11 @@ write_config() {
             LOG_FILE="$dir/kea.log"
         echo "$dir/kea-dhcp4.json" ;;
     dhcpfo)
-        local cb=""
+        local cb="" sl=${DHCPFO_SERVER_LINES:-}
         [[ -n $COMMIT_BATCH ]] && cb="CommitBatchMax    = $COMMIT_BATCH"
+        # extra [server] lines (bench/ops.sh: LeaseLog, LeaseLogRate,
+        # MetricsListen); empty for the others.  Newlines become sed's \n.
+        sl=${sl//$'\n'/\\n}
         mkdir -p "$dir/state"
         # [failover] lines: none for dora.sh (no peer), a failover for
         # bench/safety.sh (DHCPFO_FAILOVER_CONF)
@@ -318,7 +321,7 @@ write_config() {
             STATE_DIR="$dir/state" CONTROL_SOCKET="$dir/ctl.sock" \
             PID_FILE="$dir/primary.pid" COMMIT_BATCH_LINE="$cb" \
             SUBNET="$SUBNET" RANGE_START="$RANGE_START" RANGE_END="$RANGE_END" \
-            LEASE_TIME=$LEASE_TIME \
+            LEASE_TIME=$LEASE_TIME SERVER_LINES="$sl" \
             FAILOVER_LINES="${DHCPFO_FAILOVER_CONF:-UseFailoverServer = false}"
         # extra INI sections (bench/snmp.sh: [snmp]); empty for dora.sh
         [[ -n ${DHCPFO_EXTRA_CONF:-} ]] && printf '%s\n' "$DHCPFO_EXTRA_CONF" >>"$dir/primary.ini"
