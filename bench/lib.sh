@@ -308,10 +308,13 @@ write_config() {
             LOG_FILE="$dir/kea.log"
         echo "$dir/kea-dhcp4.json" ;;
     dhcpfo)
-        local cb="" sl=${DHCPFO_SERVER_LINES:-}
+        local cb="" sl=${DHCPFO_SERVER_LINES-LeaseLog = no}
         [[ -n $COMMIT_BATCH ]] && cb="CommitBatchMax    = $COMMIT_BATCH"
         # extra [server] lines (bench/ops.sh: LeaseLog, LeaseLogRate,
-        # MetricsListen); empty for the others.  Newlines become sed's \n.
+        # MetricsListen).  The others run without the lease log: Kea
+        # beside them logs at WARN, so neither logs a line per lease
+        # (bench/ops.sh measures what the log costs).  Newlines become
+        # sed's \n.
         sl=${sl//$'\n'/\\n}
         mkdir -p "$dir/state"
         # [failover] lines: none for dora.sh (no peer), a failover for
