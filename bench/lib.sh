@@ -477,6 +477,16 @@ parse_perfdhcp() {
 #   HOOK start DIR SECS  just before perfdhcp starts
 #   HOOK stop DIR        after perfdhcp ended, before the CPU readings
 #   HOOK res DIR         prints extra lines for DIR/res
+# load_step DIR: S_* P_* C_* X_* of a step (the X_* of the last one
+# cleared first: a hook's figures must not leak into the next step)
+load_step() {
+    local v
+    for v in $(compgen -v X_); do unset "$v"; done
+    load_res "$1"
+}
+# us_per_lease: the server's CPU per completed DORA of the loaded step
+us_per_lease() { fcalc "${P_ra_rcvd:-0} > 0 ? 1e6 * ($S_srv_user + $S_srv_sys) / $P_ra_rcvd : 0"; }
+
 step_hook() { [[ -z ${STEP_HOOK:-} ]] || "$STEP_HOOK" "$@"; }
 run_step() {
     local kind=$1 rate=$2 secs=$3 dir=$4 profile=${5:-}

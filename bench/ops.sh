@@ -369,12 +369,6 @@ ops_hook() {
 }
 STEP_HOOK=ops_hook
 
-# load_step DIR: S_* P_* C_* X_* of a step
-load_step() {
-    local v
-    for v in $(compgen -v X_); do unset "$v"; done
-    load_res "$1"
-}
 # other CPU on the machine during the step, % of one CPU: everything but
 # the server, perfdhcp and the scraper
 other_pct() {
@@ -382,7 +376,6 @@ other_pct() {
     o=$(fcalc "${S_other_cpu:-0} - ${X_scraper_cpu:-0}")
     fcalc "$o > 0 && ${S_wall:-0} > 0 ? 100 * $o / $S_wall : 0"
 }
-us_per_lease() { fcalc "${P_ra_rcvd:-0} > 0 ? 1e6 * ($S_srv_user + $S_srv_sys) / $P_ra_rcvd : 0"; }
 per_s() { fcalc "${S_secs:-0} > 0 ? ${1:-0} / $S_secs : 0"; }
 
 ops_step_line() {

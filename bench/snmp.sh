@@ -275,12 +275,6 @@ snmp_hook() {
 }
 STEP_HOOK=snmp_hook
 
-# load_step DIR: S_* P_* C_* X_* of a step
-load_step() {
-    local v
-    for v in $(compgen -v X_); do unset "$v"; done
-    load_res "$1"
-}
 # other CPU on the machine during the step, % of one CPU: everything but
 # the server, perfdhcp, snmpd and the poller
 other_pct() {
@@ -288,7 +282,6 @@ other_pct() {
     o=$(fcalc "${S_other_cpu:-0} - ${X_snmpd_cpu:-0} - ${X_poll_cpu_ms:-0} / 1000")
     fcalc "$o > 0 && ${S_wall:-0} > 0 ? 100 * $o / $S_wall : 0"
 }
-us_per_lease() { fcalc "${P_ra_rcvd:-0} > 0 ? 1e6 * ($S_srv_user + $S_srv_sys) / $P_ra_rcvd : 0"; }
 mode_letter() { case $1 in idle) echo A ;; poll) echo B ;; off) echo O ;; alt) echo AB ;; esac; }
 
 snmp_step_line() {

@@ -22,12 +22,7 @@
 . "$TOP/tests/tools/fo_lib.sh"
 e2e_init
 fo_require
-fo_net
-fo_write_configs
-p_start
-f_start
-fo_wait_state monitoring 10
-p_wait_serving 10
+fo_up
 
 out=$(load -b "$FO_RELAY" -n 300 -r 3000 -o "$T/acks1.txt" -t 30 -i 2) ||
     fail "clients: $out"
