@@ -18,15 +18,18 @@
 #include "control.h"
 #include "dhcpfoctl.h"
 #include "strbuf.h"
+#include "version.h"
 
 #define DEFAULT_PRIMARY_SOCK	"/run/dhcpfo/primary.sock"
 #define DEFAULT_FAILOVER_SOCK	"/run/dhcpfo/failover.sock"
 
+/* Asked for (-h, --help): on stdout, success; else stderr, a usage error. */
 static void
-usage(void)
+usage(bool asked)
 {
-	fprintf(stderr,
+	fprintf(asked ? stdout : stderr,
 	    "usage: dhcpfoctl [-s SOCKET] [-T SECS] COMMAND [ARGS] [--json]\n"
+	    "       dhcpfoctl -V|--version|-h|--help\n"
 	    "commands: status [PRIMARY], history [PRIMARY], leases [SUBNET],\n"
 	    "          lease ADDRESS|HWADDR|CLIENT-ID, lease-del ADDRESS,\n"
 	    "          export [--format csv|json], backup DIR, reload,\n"
@@ -39,7 +42,7 @@ usage(void)
 	    "-T: seconds to wait for the answer (default 10); for import and\n"
 	    "export, the longest silence (default %.0f)\n",
 	    DEFAULT_FAILOVER_SOCK, DEFAULT_PRIMARY_SOCK, CTL_LONG_TIMEOUT);
-	exit(CTL_EXIT_USAGE);
+	exit(asked ? CTL_EXIT_OK : CTL_EXIT_USAGE);
 }
 
 /* A command that is one line: send it, print the answer. */
@@ -81,10 +84,16 @@ one_line(const struct ctl_opts *o, int argc, char **argv)
 int
 main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
 	struct ctl_opts o = { getenv("DHCPFO_SOCKET"), 10.0, false };
 	int	 ch;
 
-	while ((ch = getopt(argc, argv, "+s:T:h")) != -1) {
+	while ((ch = getopt_long(argc, argv, "+s:T:hV", longopts, NULL)) !=
+	    -1) {
 		switch (ch) {
 		case 's':
 			o.sock = optarg;
@@ -93,16 +102,22 @@ main(int argc, char **argv)
 			o.timeout = strtod(optarg, NULL);
 			o.timeout_set = true;
 			if (o.timeout <= 0)
-				usage();
+				usage(false);
+			break;
+		case 'V':
+			printf("dhcpfoctl %s\n", DHCPFO_VERSION);
+			return CTL_EXIT_OK;
+		case 'h':
+			usage(true);
 			break;
 		default:
-			usage();
+			usage(false);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc < 1)
-		usage();
+		usage(false);
 	if (o.sock == NULL)
 		o.sock = access(DEFAULT_FAILOVER_SOCK, F_OK) == 0 ?
 		    DEFAULT_FAILOVER_SOCK : DEFAULT_PRIMARY_SOCK;

@@ -71,6 +71,19 @@ for c in etc/primary*.ini etc/failover*.ini; do
 	else "$prog" -t -c "$c"; bad "config $c"; fi
 done
 
+echo "== command lines"
+# --help on stdout with exit 0, --version as "PROG VERSION", and a bad
+# option a usage error (non-zero, usage on stderr), for every program.
+ver=$(sed -n 's/^#define DHCPFO_VERSION[^"]*"\(.*\)"/\1/p' common/util/version.h)
+for prog in dhcpfo-primary dhcpfo-failover dhcpfoctl; do
+	if build/$prog --help 2>/dev/null | grep -q "^usage: $prog" &&
+	    [ "$(build/$prog --version)" = "$prog $ver" ] &&
+	    ! build/$prog --no-such-option >/dev/null 2>&1 &&
+	    build/$prog --no-such-option 2>&1 >/dev/null | grep -q "^usage:"
+	then ok "$prog --help, --version, a bad option"
+	else bad "$prog --help, --version, a bad option"; fi
+done
+
 echo "== MIB"
 # tests/mibs holds minimal stand-ins for the IETF SMIv2 modules, which
 # Debian ships only in the non-free snmp-mibs-downloader.

@@ -10,26 +10,35 @@
 #include "exitcodes.h"
 #include "version.h"
 
+/* Asked for (--help, -h): on stdout, success; else stderr, EXIT_USAGE. */
 static void
-usage(const char *prog)
+usage(const char *prog, bool asked)
 {
-	fprintf(stderr, "usage: %s -c FILE [-f] [-t] [-d]\n"
-	    "  -c FILE  configuration file (INI)\n"
-	    "  -f       stay in the foreground, log to stderr\n"
-	    "  -t       check the configuration and exit\n"
-	    "  -d       debug logging\n"
-	    "  -V       print the version and exit\n", prog);
-	exit(EXIT_USAGE);
+	fprintf(asked ? stdout : stderr,
+	    "usage: %s -c FILE [-f] [-t] [-d]\n"
+	    "  -c FILE        configuration file (INI)\n"
+	    "  -f             stay in the foreground, log to stderr\n"
+	    "  -t             check the configuration and exit\n"
+	    "  -d             debug logging\n"
+	    "  -V, --version  print the version and exit\n"
+	    "  -h, --help     print this and exit\n", prog);
+	exit(asked ? EXIT_OK : EXIT_USAGE);
 }
 
 void
 daemon_opts_parse(const char *prog, int argc, char **argv,
     struct daemon_opts *o)
 {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
 	int	 ch;
 
 	*o = (struct daemon_opts){ 0 };
-	while ((ch = getopt(argc, argv, "c:ftdVh")) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:ftdVh", longopts, NULL)) !=
+	    -1) {
 		switch (ch) {
 		case 'c':
 			o->cfgpath = optarg;
@@ -46,12 +55,15 @@ daemon_opts_parse(const char *prog, int argc, char **argv,
 		case 'V':
 			printf("%s %s\n", prog, DHCPFO_VERSION);
 			exit(EXIT_OK);
+		case 'h':
+			usage(prog, true);
+			break;
 		default:
-			usage(prog);
+			usage(prog, false);
 		}
 	}
 	if (o->cfgpath == NULL || optind != argc)
-		usage(prog);
+		usage(prog, false);
 }
 
 void

@@ -1,7 +1,7 @@
 /*
  * What both daemons do the same way: the command line
  *
- *   PROG -c FILE [-f] [-t] [-d] [-V]
+ *   PROG -c FILE [-f] [-t] [-d]      PROG -V|--version|-h|--help
  *
  * and signals as loop events (docs/architecture.md, convention 10):
  * SIGTERM and SIGINT stop, SIGHUP reloads, SIGPIPE is ignored.
@@ -20,8 +20,9 @@ struct daemon_opts {
 };
 
 /*
- * Fills `o` from argv.  -V prints "PROG VERSION" and exits EXIT_OK; a bad
- * or missing option prints the usage and exits EXIT_USAGE.
+ * Fills `o` from argv.  -V/--version prints "PROG VERSION" and -h/--help
+ * the usage, on stdout, and exit EXIT_OK; a bad or missing option prints
+ * the usage on stderr and exits EXIT_USAGE.
  */
 void	daemon_opts_parse(const char *prog, int argc, char **argv,
 	    struct daemon_opts *o);
