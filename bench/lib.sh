@@ -477,6 +477,33 @@ parse_perfdhcp() {
 #   HOOK start DIR SECS  just before perfdhcp starts
 #   HOOK stop DIR        after perfdhcp ended, before the CPU readings
 #   HOOK res DIR         prints extra lines for DIR/res
+# ladder MODE BASE MAXDOWN TARGET...: fixed-rate steps in ascending order
+# through the calling script's one_step, stopping at the first step
+# without <1% drops or when perfdhcp could not send more (genlimit); if
+# even the lowest fails, go down 20% (up to MAXDOWN times).  LADDER_BEST:
+# the directory of the step with the highest achieved rate, "" if none.
+ladder() {
+    local m=$1 base=$2 maxdown=$3 best="" best_ach=0 i=0 down=0 t
+    shift 3
+    local list=("$@")
+    while ((i < ${#list[@]})); do
+        t=${list[i]}
+        one_step "$m" "$t" "$STEP_SECS" "$base/l$t" || break
+        if [[ $S_status == pass || $S_status == genlimit ]]; then
+            flt "$best_ach" "$S_achieved" && { best=$STEP_DIR; best_ach=$S_achieved; }
+            [[ $S_status == genlimit ]] && break
+            i=$((i + 1))
+        elif [[ -z $best && $down -lt $maxdown && $S_status != noreply ]]; then
+            down=$((down + 1))
+            list=("$(((t * 4 / 5 + 25) / 50 * 50))")
+            i=0
+        else
+            break
+        fi
+    done
+    LADDER_BEST=$best
+}
+
 # load_step DIR: S_* P_* C_* X_* of a step (the X_* of the last one
 # cleared first: a hook's figures must not leak into the next step)
 load_step() {

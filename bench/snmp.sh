@@ -412,31 +412,9 @@ if ((CENTER > 0)); then
         for m in "${order[@]}"; do
             base=$TMP/r$r/$m
             if [[ $m != off ]]; then
-                # ladder: ascending, stop at the first step without <1% drops
-                # or when perfdhcp could not send more (genlimit); if even
-                # the lowest fails, go down 20% twice.
-                best="" best_ach=0 i=0
-                list=("${TARGETS[@]}")
-                down=0
-                while ((i < ${#list[@]})); do
-                    t=${list[i]}
-                    one_step "$m" "$t" "$STEP_SECS" "$base/l$t" || break
-                    if [[ $S_status == pass || $S_status == genlimit ]]; then
-                        flt "$best_ach" "$S_achieved" && { best=$STEP_DIR; best_ach=$S_achieved; }
-                        [[ $S_status == genlimit ]] && break
-                        i=$((i + 1))
-                    else
-                        if [[ -z $best && $down -lt 2 && $S_status != noreply ]]; then
-                            down=$((down + 1))
-                            list=("$(( (t * 4 / 5 + 25) / 50 * 50 ))")
-                            i=0
-                            continue
-                        fi
-                        break
-                    fi
-                done
-                if [[ -n $best ]]; then
-                    MAXDIR[$m,$r]=$best
+                ladder "$m" "$base" 2 "${TARGETS[@]}"
+                if [[ -n $LADDER_BEST ]]; then
+                    MAXDIR[$m,$r]=$LADDER_BEST
                 else
                     problem "repeat $r, mode $m: no ladder step passed"
                 fi

@@ -56,10 +56,7 @@ fod_lease_del(struct fod_peer *p, struct fod_call *c)
 		    "change here)", c->arg, p->name);
 		return;
 	}
-	memset(&l, 0, sizeof(l));
-	l.addr = cur->addr;
-	l.state = LEASE_RELEASED;
-	l.starts = l.ends = l.cltt = (int64_t)ev_now(p->loop);
+	lease_make_freed(&l, cur->addr, (int64_t)ev_now(p->loop));
 	l.seq = fod_store_local_seq(p);
 	fod_handback_note_local(p, pool_index(pl), l.addr);
 	if (lease_db_stage(p->db, &l) != 0 || fod_commit(p) != 0) {

@@ -37,9 +37,7 @@ srv_cmd_lease(struct server *srv, int argc, char **argv, bool json,
 }
 
 /*
- * The binding becomes a released address without a client, times now
- * (released, not free: a record in that state reaches the failover in a
- * hand-back as well as in replication, docs/operations.md).  Staged
+ * The binding becomes the record lease_make_freed() describes.  Staged
  * like any change of ours, so it is committed before the answer and
  * replicated to the failover, which frees its copy too.  The client, if
  * it still runs, is NAKed or given an address anew at its next request.
@@ -63,10 +61,7 @@ srv_cmd_lease_del(struct server *srv, struct ctl_call *call, int argc,
 		return ctl_error(out, json, "no binding at %s", argv[1]);
 	was = *cur;
 	log_hwaddr(was.chaddr, was.hlen, hw, sizeof(hw));
-	memset(&l, 0, sizeof(l));
-	l.addr = cur->addr;
-	l.state = LEASE_RELEASED;
-	l.starts = l.ends = l.cltt = srv_now(srv);
+	lease_make_freed(&l, cur->addr, srv_now(srv));
 	l.seq = pool_set_next_seq(srv->pools);
 	ctl_call_who(call, who, sizeof(who));
 	if (pool_load_lease(srv->pools, &l) != POOL_LOAD_OK ||

@@ -110,6 +110,15 @@ lease_state_from_name(const char *name)
 	return -1;
 }
 
+void
+lease_make_freed(struct lease *l, uint32_t addr, int64_t now)
+{
+	memset(l, 0, sizeof(*l));
+	l->addr = addr;
+	l->state = LEASE_RELEASED;
+	l->starts = l->ends = l->cltt = now;
+}
+
 bool
 lease_has_client(const struct lease *l)
 {

@@ -74,6 +74,14 @@ struct lease {
 	struct lease_relay relay;
 };
 
+/*
+ * What `lease-del` leaves at addr: released, naming no client, its times
+ * now.  Released rather than free because a hand-back leaves free records
+ * out, and the failover's lease-del must reach the primary; both daemons
+ * write this record (seq is the caller's).
+ */
+void	lease_make_freed(struct lease *l, uint32_t addr, int64_t now);
+
 /* The record names a client (an identity or a hardware address): a
  * binding, or one that was; else an address nobody holds. */
 bool	lease_has_client(const struct lease *l);
