@@ -4,7 +4,9 @@
 #   make test         unit tests, then the end-to-end suite (needs root)
 #   make unit         unit tests only
 #   make sanitize     rebuild everything under ASan+UBSan into build-san/
-#   make install      PREFIX=/usr/local DESTDIR=
+#   make install      PREFIX=/usr/local DESTDIR= (and the *DIR variables
+#                     below); make uninstall removes what it installed
+#   make deb          Debian packages into build/deb/ (debian/)
 #
 # Layout (docs/architecture.md): common/ holds what both daemons use, by
 # layer (util, config, store, proto, net, dhcp); primary/ and failover/
@@ -15,6 +17,17 @@
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
+# Where `make install` puts things.  The configuration goes to /etc for
+# PREFIX=/usr, else under PREFIX; the units and the sysusers file where
+# systemd looks for PREFIX's (/usr/local/lib/systemd/system ...).
+BINDIR        ?= $(PREFIX)/bin
+SBINDIR       ?= $(PREFIX)/sbin
+SYSCONFDIR    ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+MANDIR        ?= $(PREFIX)/share/man
+DOCDIR        ?= $(PREFIX)/share/doc/dhcpfo
+MIBDIR        ?= $(PREFIX)/share/snmp/mibs
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR   ?= $(PREFIX)/lib/sysusers.d
 BUILD   ?= build
 SAN     ?=
 
@@ -40,7 +53,7 @@ ifeq ($(SAN),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 endif
-LDLIBS_COMMON = -ldb-5.3 -liniparser -lcrypto -lev -lpthread -lnetsnmpagent -lnetsnmp \
+LDLIBS_COMMON = -ldb-5.3 -liniparser -lcrypto -lcap -lev -lpthread -lnetsnmpagent -lnetsnmp \
                 $(MHD_LIBS)
 
 COMMON_SRC  := $(sort $(wildcard $(COMMON_DIRS:%=%/*.c) snmp/*.c))
@@ -76,8 +89,11 @@ ifneq ($(wildcard failover/main.c),)
 BINS += $(BUILD)/dhcpfo-failover
 endif
 
-.PHONY: all unit test e2e sanitize install clean fuzz check-config
+.PHONY: all progs unit test e2e sanitize install uninstall deb clean fuzz \
+        check-config
 all: $(BINS) $(UNIT_BIN) $(FUZZ_BIN) $(TOOL_BIN)
+# What is installed: the daemons and dhcpfoctl (no tests, no cmocka).
+progs: $(BINS)
 
 # Test tools link the whole library, and leasedump the primary.ini loader
 # (primary/pr_config.c), which only the primary has.
@@ -160,14 +176,61 @@ check-config: $(BINS)
 	@for f in etc/primary*.ini; do $(BUILD)/dhcpfo-primary -t -c $$f || exit 1; done
 	@for f in etc/failover*.ini; do $(BUILD)/dhcpfo-failover -t -c $$f || exit 1; done
 
-install: $(BINS)
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/dhcpfo
-	install -m 0755 $(filter %/dhcpfo-primary %/dhcpfo-failover,$(BINS)) $(DESTDIR)$(PREFIX)/sbin/
-	install -m 0755 $(BUILD)/dhcpfoctl $(DESTDIR)$(PREFIX)/bin/
-	install -m 0644 etc/*.ini $(DESTDIR)$(PREFIX)/share/dhcpfo/
-	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
-	install -m 0644 etc/dhcpfo-primary.service etc/dhcpfo-failover.service \
-	    $(DESTDIR)$(PREFIX)/lib/systemd/system/
+# Installed files, relative to DESTDIR.  The configuration is installed
+# only where none exists (never over an operator's file) and never
+# uninstalled; it is etc/*.ini with the control socket given to the group
+# dhcpfo, which the sysusers file creates.
+UNITS     := dhcpfo-primary.service dhcpfo-failover.service
+DOCS      := README.md LICENSE $(wildcard docs/*.md)
+EXAMPLES  := $(wildcard etc/*.ini) etc/snmpd.conf etc/grafana-dhcpfo-failover.json
+INSTALLED := $(SBINDIR)/dhcpfo-primary $(SBINDIR)/dhcpfo-failover \
+             $(BINDIR)/dhcpfoctl $(MIBDIR)/DHCPFO-MIB.txt \
+             $(UNITS:%=$(SYSTEMDUNITDIR)/%) $(SYSUSERSDIR)/dhcpfo.conf \
+             $(foreach p,$(MAN_PAGES),$(MANDIR)/man$(subst .,,$(suffix $p))/$(notdir $p)) \
+             $(DOCS:%=$(DOCDIR)/%) $(EXAMPLES:etc/%=$(DOCDIR)/examples/%)
+
+$(BUILD)/%.service: etc/%.service.in
+	@mkdir -p $(dir $@)
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	    $< >$@
+
+install: $(BINS) $(MAN_PAGES) $(UNITS:%=$(BUILD)/%)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
+	    $(DESTDIR)$(MIBDIR) $(DESTDIR)$(SYSTEMDUNITDIR) \
+	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DOCDIR)/docs \
+	    $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(SYSCONFDIR)/dhcpfo \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(BUILD)/dhcpfo-primary $(BUILD)/dhcpfo-failover \
+	    $(DESTDIR)$(SBINDIR)/
+	install -m 0755 $(BUILD)/dhcpfoctl $(DESTDIR)$(BINDIR)/
+	install -m 0644 snmp/DHCPFO-MIB.txt $(DESTDIR)$(MIBDIR)/
+	install -m 0644 $(UNITS:%=$(BUILD)/%) $(DESTDIR)$(SYSTEMDUNITDIR)/
+	install -m 0644 etc/dhcpfo.sysusers $(DESTDIR)$(SYSUSERSDIR)/dhcpfo.conf
+	for p in $(MAN_PAGES); do s=$${p##*.}; \
+	    install -m 0644 $$p $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; done
+	install -m 0644 README.md LICENSE $(DESTDIR)$(DOCDIR)/
+	install -m 0644 $(wildcard docs/*.md) $(DESTDIR)$(DOCDIR)/docs/
+	install -m 0644 $(EXAMPLES) $(DESTDIR)$(DOCDIR)/examples/
+	for d in primary failover; do \
+	    f=$(DESTDIR)$(SYSCONFDIR)/dhcpfo/$$d.ini; [ -e $$f ] && continue; \
+	    sed 's/^ControlSocketGroup *=.*/ControlSocketGroup = dhcpfo/' \
+	        etc/$$d.ini >$$f && chmod 0644 $$f || exit 1; done
+
+uninstall:
+	rm -f $(INSTALLED:%=$(DESTDIR)%)
+	-rmdir $(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(DOCDIR)/examples \
+	    $(DESTDIR)$(DOCDIR) $(DESTDIR)$(MIBDIR) 2>/dev/null
+	@echo "kept: $(DESTDIR)$(SYSCONFDIR)/dhcpfo (configuration and keys)," \
+	    "/var/lib/dhcpfo (leases), the user _dhcpfo"
+
+# dpkg-buildpackage in a copy of the tree (never in it: it cleans), so the
+# packages land in $(BUILD)/deb/.  lintian runs on them in tests/run-all.sh.
+deb:
+	rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/src
+	tar -cf - --exclude=./.git --exclude='./build*' --exclude=./$(BUILD) . | \
+	    tar -C $(BUILD)/deb/src -xf -
+	cd $(BUILD)/deb/src && dpkg-buildpackage -us -uc -b
+	@ls $(BUILD)/deb/*.deb
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -150,7 +150,8 @@ fod_new(struct ev_loop *loop, struct fod_config *cfg, const char *cfgpath,
 	}
 	fod->ctl = ctl_open(loop, fod->cfg.server.control_socket,
 	    fod_ctl_handler, fod, e2, sizeof(e2));
-	if (fod->ctl == NULL) {
+	if (fod->ctl == NULL || daemon_ctl_group(fod->ctl,
+	    fod->cfg.server.control_group, e2, sizeof(e2)) < 0) {
 		snprintf(err, errlen, "%s", e2);
 		*exit_code = EXIT_SYSTEM;
 		goto fail;

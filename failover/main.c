@@ -56,6 +56,9 @@ main(int argc, char **argv)
 	log_init("dhcpfo-failover", o.foreground, o.debug);
 	for (size_t i = 0; i < cfg.nwarnings; i++)
 		log_warn("%s", cfg.warnings[i]);
+	daemon_privileges(cfg.server.user, cfg.server.group,
+	    cfg.server.control_group, cfg.server.pid_file,
+	    cfg.server.control_socket, cfg.server.state_dir);
 	snprintf(pidpath, sizeof(pidpath), "%s", cfg.server.pid_file);
 	if ((pidfd = pidfile_lock(pidpath, err, sizeof(err))) < 0)
 		fatal(EXIT_SYSTEM, "%s", err);

@@ -44,6 +44,9 @@ main(int argc, char **argv)
 	}
 
 	log_init("dhcpfo-primary", o.foreground, o.debug);
+	daemon_privileges(cfg.server.user, cfg.server.group,
+	    cfg.server.control_group, cfg.server.pid_file,
+	    cfg.server.control_socket, cfg.server.state_dir);
 	if ((pidfd = pidfile_lock(cfg.server.pid_file, err, sizeof(err))) < 0)
 		fatal(EXIT_SYSTEM, "%s", err);
 

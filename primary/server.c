@@ -372,7 +372,8 @@ server_new(struct ev_loop *loop, struct config *cfg, const char *cfgpath,
 		goto fail;
 	srv->ctl = ctl_open(loop, srv->cfg.server.control_socket,
 	    srv_ctl_handler, srv, e2, sizeof(e2));
-	if (srv->ctl == NULL) {
+	if (srv->ctl == NULL || daemon_ctl_group(srv->ctl,
+	    srv->cfg.server.control_group, e2, sizeof(e2)) < 0) {
 		snprintf(err, errlen, "%s", e2);
 		*exit_code = EXIT_SYSTEM;
 		goto fail;
@@ -487,6 +488,9 @@ keep_restart_only(const struct server *srv, struct config *ncfg,
 	KEEP(o, n, state_dir, "StateDir");
 	KEEP(o, n, control_socket, "ControlSocket");
 	KEEP(o, n, pid_file, "PidFile");
+	KEEP(o, n, user, "User");
+	KEEP(o, n, group, "Group");
+	KEEP(o, n, control_group, "ControlSocketGroup");
 	KEEP(o, n, metrics_addr, "MetricsListen");
 	KEEP(o, n, metrics_port, "MetricsListen");
 	KEEP(o, n, ping_before_assign, "PingBeforeAssign");

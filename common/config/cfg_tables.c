@@ -81,6 +81,20 @@ static const struct cfg_spec server_specs[] = {
 	  .meaning = "ADDRESS:PORT of the Prometheus endpoint GET /metrics "
 	  "(docs/metrics.md); empty: none.  No authentication: a loopback "
 	  "or management address" },
+	{ .key = "User", .type = CFG_STRING, .max = 32,
+	  CFG_FIELD(S, user),
+	  .meaning = "started as root, run as this user after reading the "
+	  "configuration, keeping only CAP_NET_BIND_SERVICE and CAP_NET_RAW "
+	  "(empty: stay as started; the packaged units start the daemon as "
+	  "_dhcpfo themselves)" },
+	{ .key = "Group", .type = CFG_STRING, .max = 32,
+	  CFG_FIELD(S, group),
+	  .meaning = "group to run as with User (default: User's primary "
+	  "group; User's other groups are kept)" },
+	{ .key = "ControlSocketGroup", .type = CFG_STRING, .max = 32,
+	  CFG_FIELD(S, control_group),
+	  .meaning = "group of the control socket (mode 0660): its members "
+	  "may use dhcpfoctl (default: the daemon's group)" },
 };
 #undef S
 

@@ -203,6 +203,10 @@ struct cfg_server {
 	/* MetricsListen (docs/metrics.md); port 0: no metrics endpoint */
 	uint32_t	metrics_addr;
 	uint16_t	metrics_port;
+	/* Least privilege (common/util/priv.h); "": not given */
+	char		user[33];		/* User */
+	char		group[33];		/* Group */
+	char		control_group[33];	/* ControlSocketGroup */
 };
 
 /*

@@ -431,6 +431,20 @@ ctl_open(struct ev_loop *loop, const char *path, ctl_handler *handler,
 	return srv;
 }
 
+int
+ctl_set_group(struct ctl_server *srv, gid_t gid, const char *group,
+    char *err, size_t errlen)
+{
+	if (chown(srv->path, (uid_t)-1, gid) < 0) {
+		snprintf(err, errlen, "control socket %s: cannot give it to "
+		    "group %s: %s%s", srv->path, group, strerror(errno),
+		    errno == EPERM ? " (the daemon's user must be a member)" :
+		    "");
+		return -1;
+	}
+	return 0;
+}
+
 void
 ctl_close(struct ctl_server *srv)
 {

@@ -68,6 +68,10 @@ void		 ctl_call_who(const struct ctl_call *, char *buf, size_t len);
 
 struct ctl_server *ctl_open(struct ev_loop *, const char *path,
 		    ctl_handler *, void *arg, char *err, size_t errlen);
+/* [server] ControlSocketGroup: the socket (mode 0660) goes to gid (named
+ * `group` in messages), so its members may use dhcpfoctl. */
+int		 ctl_set_group(struct ctl_server *, gid_t gid,
+		    const char *group, char *err, size_t errlen);
 void		 ctl_close(struct ctl_server *);
 
 /*

@@ -6,8 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "control.h"
 #include "daemon.h"
 #include "exitcodes.h"
+#include "log.h"
+#include "priv.h"
 #include "version.h"
 
 /* Asked for (--help, -h): on stdout, success; else stderr, EXIT_USAGE. */
@@ -87,4 +90,41 @@ daemon_signals_stop(struct ev_loop *loop, struct daemon_signals *s)
 	ev_signal_stop(loop, &s->term);
 	ev_signal_stop(loop, &s->intr);
 	ev_signal_stop(loop, &s->hup);
+}
+
+void
+daemon_privileges(const char *user, const char *group, const char *ctl_group,
+    const char *pid_file, const char *ctl_socket, const char *state_dir)
+{
+	struct priv_ids ids_s, *ids = &ids_s;
+	char	 err[512], warn[256], store[4096 + 2];
+	const char *paths[] = { pid_file, ctl_socket, store, NULL };
+
+	/* A name inside StateDir, so StateDir itself is prepared. */
+	snprintf(store, sizeof(store), "%s/.", state_dir);
+
+	if (priv_resolve(user, group, ctl_group, ids, err, sizeof(err)) < 0)
+		fatal(EXIT_CONFIG, "%s", err);
+	if (priv_prepare_dirs(ids, paths, err, sizeof(err)) < 0 ||
+	    priv_drop(ids, warn, sizeof(warn), err, sizeof(err)) < 0)
+		fatal(EXIT_SYSTEM, "%s", err);
+	if (warn[0] != '\0')
+		log_warn("%s", warn);
+	if (ids->switch_user)
+		log_info("running as %s (uid %u, gid %u) with "
+		    "CAP_NET_BIND_SERVICE and CAP_NET_RAW only", ids->user,
+		    (unsigned)ids->uid, (unsigned)ids->gid);
+}
+
+int
+daemon_ctl_group(struct ctl_server *ctl, const char *group, char *err,
+    size_t errlen)
+{
+	gid_t	 gid;
+
+	if (group[0] == '\0')
+		return 0;
+	if (priv_group_id("ControlSocketGroup", group, &gid, err, errlen) < 0)
+		return -1;
+	return ctl_set_group(ctl, gid, group, err, errlen);
 }

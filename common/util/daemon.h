@@ -37,4 +37,21 @@ void	daemon_signals_start(struct ev_loop *, struct daemon_signals *,
 	    void (*reload)(struct ev_loop *, ev_signal *, int), void *data);
 void	daemon_signals_stop(struct ev_loop *, struct daemon_signals *);
 
+struct ctl_server;
+
+/*
+ * Least privilege at start (priv.h), after the configuration is read and
+ * before anything is opened or a second thread runs: looks up [server]
+ * User, Group and ControlSocketGroup (a missing one exits EXIT_CONFIG),
+ * creates the missing directories of the pid file and control socket
+ * and StateDir for User, and drops (a failure exits EXIT_SYSTEM).
+ */
+void	daemon_privileges(const char *user, const char *group,
+	    const char *ctl_group, const char *pid_file,
+	    const char *ctl_socket, const char *state_dir);
+
+/* Gives the control socket to [server] ControlSocketGroup ("" = none). */
+int	daemon_ctl_group(struct ctl_server *, const char *group, char *err,
+	    size_t errlen);
+
 #endif
