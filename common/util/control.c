@@ -483,8 +483,10 @@ ctl_connect(const char *path, char *err, size_t errlen)
 	memcpy(sun.sun_path, path, strlen(path));
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
 	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-		snprintf(err, errlen, "cannot connect to %s: %s (is the "
-		    "daemon running?)", path, strerror(errno));
+		snprintf(err, errlen, "cannot connect to %s: %s (%s)", path,
+		    strerror(errno), errno == EACCES ? "only the socket's "
+		    "group may connect: [server] ControlSocketGroup, "
+		    "dhcpfo where installed" : "is the daemon running?");
 		if (fd >= 0)
 			close(fd);
 		return -1;

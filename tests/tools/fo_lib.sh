@@ -43,6 +43,9 @@ LOAD=""
 # FO_PRIMARY_BUILD: take dhcpfo-primary from another build directory
 # (e.g. a sanitizer build of the failover against a plain primary).
 P_BIN=${FO_PRIMARY_BUILD:-$BUILD}/dhcpfo-primary
+# The failover's program (t_installed.sh runs the installed one).
+F_BIN=$BUILD/dhcpfo-failover
+FO_P_EXTRA_SERVER=""	# more [server] lines for the primary
 
 fo_require() {
 	[ -x "$BUILD/dhcpfo-failover" ] ||
@@ -119,6 +122,7 @@ StateDir = $T/p/state
 ControlSocket = $T/p/ctl.sock
 PidFile = $T/p/pid
 PingBeforeAssign = false
+$FO_P_EXTRA_SERVER
 [failover]
 UseFailoverServer = true
 FailoverServer = $FO_F_ADDR
@@ -161,7 +165,7 @@ $FO_EXTRA_PRIMARIES
 EOF
 	nsx "$FO_NS_P" "$P_BIN" -t -c "$T/primary.ini" \
 	    >"$T/check-p.log" 2>&1 || { cat "$T/check-p.log"; fail "primary.ini rejected by -t"; }
-	nsx "$FO_NS_F" "$BUILD/dhcpfo-failover" -t -c "$T/failover.ini" \
+	nsx "$FO_NS_F" "$F_BIN" -t -c "$T/failover.ini" \
 	    >"$T/check-f.log" 2>&1 || { cat "$T/check-f.log"; fail "failover.ini rejected by -t"; }
 }
 
@@ -191,7 +195,7 @@ f_start() {
 	F_STARTS=$((F_STARTS + 1))
 	bg_in "$FO_NS_F" "$T/failover-$F_STARTS.log" \
 	    env "${F_ENV[@]+"${F_ENV[@]}"}" \
-	    "$BUILD/dhcpfo-failover" -f -c "$T/failover.ini" "${dbg[@]+"${dbg[@]}"}"
+	    "$F_BIN" -f -c "$T/failover.ini" "${dbg[@]+"${dbg[@]}"}"
 	F_PID=$BG_PID
 	wait_for 10 "fctl status --json | jq -e .primaries" ||
 	    fail "failover not answering its control socket"
