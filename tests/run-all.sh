@@ -4,8 +4,11 @@
 #   2. the same under AddressSanitizer + UBSan
 #   3. fuzz corpora replayed under the sanitizers
 #   4. the sample configs in etc/ pass `-t`
-#   5. end-to-end tests in network namespaces (root only)
-# Set DHCPFO_SKIP_E2E=1 to leave out 5 (it is reported as skipped).
+#   5. Debian packages (root only): built, checked by lintian, installed;
+#      the installed units checked by systemd-analyze
+#   6. end-to-end tests in network namespaces (root only), among them
+#      t_installed, which runs the installed packages as their units do
+# Set DHCPFO_SKIP_E2E=1 to leave out 6 (it is reported as skipped).
 set -u
 cd "$(dirname "$0")/.." || exit 2
 MAKE=${MAKE:-make}
@@ -96,6 +99,38 @@ if command -v smilint >/dev/null 2>&1; then
 	fi
 else
 	bad "smilint missing (scripts/deps.sh installs smitools)"
+fi
+
+echo "== packages"
+# The highest exposure systemd-analyze may rate an installed unit.
+MAX_EXPOSURE=2.5
+if [ "$(id -u)" -ne 0 ]; then
+	skip=$((skip + 1)); echo "SKIP: packages (needs root to install them)"
+elif ! $MAKE deb >deb.log 2>&1; then
+	tail -30 deb.log; bad "make deb"
+else
+	ok "make deb ($(ls build/deb/*.deb | grep -vc dbgsym) packages)"
+	lint=$(lintian build/deb/*.changes 2>&1 | grep -v "running with root")
+	[ -n "$lint" ] && echo "$lint"
+	if echo "$lint" | grep -q "^E:"; then bad "lintian: errors"
+	else ok "lintian: no errors ($(echo "$lint" | grep -c "^W:") warnings)"; fi
+	debs=$(ls build/deb/*.deb | grep -v dbgsym | sed 's|^|./|')
+	# shellcheck disable=SC2086
+	if DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends --reinstall $debs >deb-install.log 2>&1
+	then ok "packages installed"
+	else tail -20 deb-install.log; bad "packages installed"; fi
+	for u in dhcpfo-primary dhcpfo-failover; do
+		f=/lib/systemd/system/$u.service
+		if out=$(systemd-analyze verify "$f" 2>&1) && [ -z "$out" ]
+		then ok "systemd-analyze verify $u.service"
+		else echo "$out"; bad "systemd-analyze verify $u.service"; fi
+		e=$(systemd-analyze security --offline=true "$f" 2>/dev/null |
+		    sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+		if [ -n "$e" ] && [ "$(echo "$e <= $MAX_EXPOSURE" | bc)" = 1 ]
+		then ok "$u.service exposure $e (at most $MAX_EXPOSURE)"
+		else bad "$u.service exposure ${e:-?} (at most $MAX_EXPOSURE)"; fi
+	done
 fi
 
 echo "== end-to-end tests"
