@@ -189,12 +189,7 @@ INSTALLED := $(SBINDIR)/dhcpfo-primary $(SBINDIR)/dhcpfo-failover \
              $(foreach p,$(MAN_PAGES),$(MANDIR)/man$(subst .,,$(suffix $p))/$(notdir $p)) \
              $(DOCS:%=$(DOCDIR)/%) $(EXAMPLES:etc/%=$(DOCDIR)/examples/%)
 
-$(BUILD)/%.service: etc/%.service.in
-	@mkdir -p $(dir $@)
-	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
-	    $< >$@
-
-install: $(BINS) $(MAN_PAGES) $(UNITS:%=$(BUILD)/%)
+install: $(BINS) $(MAN_PAGES)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
 	    $(DESTDIR)$(MIBDIR) $(DESTDIR)$(SYSTEMDUNITDIR) \
 	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(DOCDIR)/docs \
@@ -204,7 +199,10 @@ install: $(BINS) $(MAN_PAGES) $(UNITS:%=$(BUILD)/%)
 	    $(DESTDIR)$(SBINDIR)/
 	install -m 0755 $(BUILD)/dhcpfoctl $(DESTDIR)$(BINDIR)/
 	install -m 0644 snmp/DHCPFO-MIB.txt $(DESTDIR)$(MIBDIR)/
-	install -m 0644 $(UNITS:%=$(BUILD)/%) $(DESTDIR)$(SYSTEMDUNITDIR)/
+	for u in $(UNITS); do \
+	    sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	        etc/$$u.in >$(DESTDIR)$(SYSTEMDUNITDIR)/$$u && \
+	    chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$u || exit 1; done
 	install -m 0644 etc/dhcpfo.sysusers $(DESTDIR)$(SYSUSERSDIR)/dhcpfo.conf
 	for p in $(MAN_PAGES); do s=$${p##*.}; \
 	    install -m 0644 $$p $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; done

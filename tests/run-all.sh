@@ -101,6 +101,28 @@ else
 	bad "smilint missing (scripts/deps.sh installs smitools)"
 fi
 
+echo "== make install, make uninstall"
+# PREFIX and DESTDIR everywhere: the units name PREFIX's programs and
+# configuration; uninstall leaves only the configuration.
+d=$(mktemp -d /tmp/dhcpfo-install.XXXXXX)
+if $MAKE -s install PREFIX=/opt/dfo DESTDIR="$d" >"$d.log" 2>&1 &&
+    grep -q "^ExecStart=/opt/dfo/sbin/dhcpfo-primary -f -c /opt/dfo/etc/dhcpfo/primary.ini$" \
+	"$d/opt/dfo/lib/systemd/system/dhcpfo-primary.service" &&
+    grep -q "^ExecStart=/opt/dfo/sbin/dhcpfo-failover -f -c /opt/dfo/etc/dhcpfo/failover.ini$" \
+	"$d/opt/dfo/lib/systemd/system/dhcpfo-failover.service" &&
+    [ -x "$d/opt/dfo/sbin/dhcpfo-primary" ] && [ -x "$d/opt/dfo/bin/dhcpfoctl" ] &&
+    [ -f "$d/opt/dfo/share/snmp/mibs/DHCPFO-MIB.txt" ] &&
+    grep -q "^ControlSocketGroup = dhcpfo" "$d/opt/dfo/etc/dhcpfo/primary.ini" &&
+    [ -z "$(find "$d" -path "$d/opt/dfo" -prune -o -type f -print)" ]
+then ok "make install PREFIX=/opt/dfo DESTDIR=... ($(find "$d" -type f | wc -l) files)"
+else cat "$d.log"; bad "make install PREFIX=/opt/dfo DESTDIR=..."; fi
+if $MAKE -s uninstall PREFIX=/opt/dfo DESTDIR="$d" >"$d.log" 2>&1 &&
+    [ "$(cd "$d" && find . -type f | sort | tr '\n' ' ')" = \
+    "./opt/dfo/etc/dhcpfo/failover.ini ./opt/dfo/etc/dhcpfo/primary.ini " ]
+then ok "make uninstall leaves only the configuration"
+else cat "$d.log"; (cd "$d" && find . -type f); bad "make uninstall"; fi
+rm -rf "$d" "$d.log"
+
 echo "== packages"
 # The highest exposure systemd-analyze may rate an installed unit.
 MAX_EXPOSURE=2.5
