@@ -8,7 +8,8 @@
  * in primary/pr_config.c, the failover's [failover] and [primary:NAME] in
  * failover/fod_config.c.  [class:NAME]'s table and [option:NAME]'s are
  * beside their parsers (cfg_class.c, cfg_opts.c); cfg_specs() hands out
- * all of them.  docs/config-primary.md lists every key.
+ * all of them.  docs/config-primary.md lists every key, and the manual
+ * pages are generated from the tables (docs/man/README).
  */
 #include <string.h>
 
