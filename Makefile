@@ -4,6 +4,7 @@
 #   make test         unit tests, then the end-to-end suite (needs root)
 #   make unit         unit tests only
 #   make sanitize     rebuild everything under ASan+UBSan into build-san/
+#   make man          the manual pages into build/man/ (docs/man/README)
 #   make install      PREFIX=/usr/local DESTDIR= (and the *DIR variables
 #                     below); make uninstall removes what it installed
 #   make deb          Debian packages into build/deb/ (debian/)
@@ -74,6 +75,10 @@ TOOL_SO     := dbfault clockshift
 TOOL_SRC    := $(filter-out $(TOOL_SO:%=tests/tools/%.c),$(sort $(wildcard tests/tools/*.c)))
 TOOL_BIN    := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%) \
                $(TOOL_SO:%=$(BUILD)/tools/%.so)
+# Manual pages: docs/man/PAGE.in -> $(BUILD)/man/PAGE (dhcpfo-primary.8,
+# dhcpfo-primary.ini.5, ...); `install` puts each into its section.
+MAN_SRC     := $(sort $(wildcard docs/man/*.in))
+MAN_PAGES   := $(MAN_SRC:docs/man/%.in=$(BUILD)/man/%)
 
 LIB := $(BUILD)/libdhcpfo.a
 .SECONDEXPANSION:
@@ -90,8 +95,8 @@ BINS += $(BUILD)/dhcpfo-failover
 endif
 
 .PHONY: all progs unit test e2e sanitize install uninstall deb clean fuzz \
-        check-config
-all: $(BINS) $(UNIT_BIN) $(FUZZ_BIN) $(TOOL_BIN)
+        check-config man
+all: $(BINS) $(UNIT_BIN) $(FUZZ_BIN) $(TOOL_BIN) man
 # What is installed: the daemons and dhcpfoctl (no tests, no cmocka).
 progs: $(BINS)
 
@@ -157,6 +162,23 @@ $(BUILD)/tools/clockshift.so: tests/tools/clockshift.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(filter-out -fsanitize%,$(CFLAGS)) -fPIC -shared \
 	    -o $@ $< -ldl
+
+# The pages: mkman fills each source's key lists from the tables the
+# daemons load their files with, and its version from version.h.
+man: $(MAN_PAGES)
+
+$(BUILD)/obj/docs/%.o: CPPFLAGS += -Ifailover
+$(BUILD)/mkman: $(BUILD)/obj/docs/man/mkman.o $(call obj_named,pr_config) \
+    $(call obj_named,fod_config) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS_COMMON)
+
+$(BUILD)/man/%: docs/man/%.in $(BUILD)/mkman
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo "  MKMAN   $<")
+	$(Q)$(BUILD)/mkman $< >$@.tmp && mv $@.tmp $@
+
+# tests/unit/test_manpages.c reads the pages of its own build.
+$(BUILD)/unit/test_manpages: | $(MAN_PAGES)
 
 unit: $(UNIT_BIN)
 	@sh tests/run-unit.sh $(UNIT_BIN)

@@ -146,9 +146,10 @@ double	fod_policy_detect_secs(const struct cfg_fo_policy *p);
 /*
  * The spec tables by section kind: "server", "failover" (the policy
  * keys, also accepted in [primary:NAME]), "primary" (Address, Port,
- * SharedKeyFile), "subnet" and "host" (only the key failover.ini adds,
- * Primary; the rest is cfg_specs()), "snmp".  NULL for an
- * unknown kind.  Used by the tests to check every key is documented.
+ * SharedKeyFile), "subnet", "host" and "class" (only the key
+ * failover.ini adds, Primary; the rest is cfg_specs()), "snmp".  NULL
+ * for an unknown kind.  Used by the tests to check every key is
+ * documented, and by docs/man/mkman.c to list them.
  */
 const struct cfg_spec *fod_config_specs(const char *kind, size_t *n);
 

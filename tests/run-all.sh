@@ -3,7 +3,8 @@
 #   1. unit tests (cmocka), normal build
 #   2. the same under AddressSanitizer + UBSan
 #   3. fuzz corpora replayed under the sanitizers
-#   4. the sample configs in etc/ pass `-t`
+#   4. the sample configs in etc/ pass `-t`, the command lines, the MIB
+#      and the manual pages; make install and uninstall
 #   5. Debian packages (root only): built, checked by lintian, installed;
 #      the installed units checked by systemd-analyze
 #   6. end-to-end tests in network namespaces (root only), among them
@@ -99,6 +100,27 @@ if command -v smilint >/dev/null 2>&1; then
 	fi
 else
 	bad "smilint missing (scripts/deps.sh installs smitools)"
+fi
+
+echo "== man pages"
+# Each page alone, from build/man/: mandoc finds the pages a SEE ALSO
+# names in the working directory, and warns about any it cannot find.
+if command -v mandoc >/dev/null 2>&1; then
+	npages=0
+	for p in build/man/*.[1-9]; do
+		[ -f "$p" ] || continue
+		npages=$((npages + 1))
+		page=$(basename "$p")
+		if out=$(cd build/man && mandoc -T lint "$page" 2>&1) &&
+		    [ -z "$out" ]; then
+			ok "mandoc -T lint $page"
+		else
+			echo "$out"; bad "mandoc -T lint $page"
+		fi
+	done
+	[ "$npages" -gt 0 ] || bad "no manual pages in build/man"
+else
+	bad "mandoc missing (scripts/deps.sh installs mandoc)"
 fi
 
 echo "== make install, make uninstall"

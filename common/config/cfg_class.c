@@ -57,6 +57,13 @@ enum { CL_VENDOR, CL_USER, CL_CIRCUIT, CL_REMOTE, CL_ARCH, CL_HW, CL_RANGE,
 	CL_N };
 _Static_assert(NELEM(class_specs) == CL_N, "class_specs and its enum");
 
+const struct cfg_spec *
+cfg_class_specs(size_t *n)
+{
+	*n = NELEM(class_specs);
+	return class_specs;
+}
+
 /* A match key's text: 0x... is exact bytes, anything else a glob. */
 static void
 match_set(struct cfg_file *f, const char *section, const char *key,

@@ -141,6 +141,10 @@ void	cfg_section_parse_extra(struct cfg_file *f, const char *section,
 /* cfg_opts.c */
 /* Is key (lower case) one cfg_optset_parse() reads? */
 bool	cfg_optkey_is(const char *key);
+/* The tables of [option:NAME] and of the keys a section takes beside
+ * Option.NAME: cfg_specs() "option" and "optset". */
+const struct cfg_spec *cfg_optdef_specs(size_t *n);
+const struct cfg_spec *cfg_optkey_specs(size_t *n);
 /* Longest AlwaysSend value, in characters. */
 #define CFG_ALWAYS_MAX	255
 
@@ -158,5 +162,8 @@ enum { SNMP_SOCKET, SNMP_TRAPS, SNMP_UTIL_HIGH = SNMP_TRAPS + 18,
 extern const struct cfg_spec cfg_subnet_specs[];
 extern const struct cfg_spec cfg_host_specs[];
 extern const struct cfg_spec cfg_snmp_specs[];
+
+/* cfg_class.c: [class:NAME]'s table, cfg_specs() "class". */
+const struct cfg_spec *cfg_class_specs(size_t *n);
 
 #endif

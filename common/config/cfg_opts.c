@@ -56,6 +56,13 @@ cfg_optkey_is(const char *key)
 	return false;
 }
 
+const struct cfg_spec *
+cfg_optkey_specs(size_t *n)
+{
+	*n = NELEM(optkey_specs);
+	return optkey_specs;
+}
+
 /* ------------------------------------------------------------------ */
 /* [option:NAME]                                                       */
 
@@ -85,6 +92,13 @@ static const struct cfg_spec optdef_specs[] = {
 	  .meaning = "dhcp4, or vendor: a sub-option of option 43" },
 };
 #undef D
+
+const struct cfg_spec *
+cfg_optdef_specs(size_t *n)
+{
+	*n = NELEM(optdef_specs);
+	return optdef_specs;
+}
 
 static bool
 all_digits(const char *s)

@@ -6,7 +6,10 @@
  * [subnet:NAME] and [host:NAME] are the same in both files (failover.ini
  * adds Primary), and so is [snmp].  The primary's own [failover] table is
  * in primary/pr_config.c, the failover's [failover] and [primary:NAME] in
- * failover/fod_config.c.  docs/config-primary.md lists every key.
+ * failover/fod_config.c.  [class:NAME]'s table and [option:NAME]'s are
+ * beside their parsers (cfg_class.c, cfg_opts.c); cfg_specs() hands out
+ * all of them.  docs/config-primary.md lists every key, and the manual
+ * pages are generated from the tables (docs/man/README).
  */
 #include <string.h>
 
@@ -253,6 +256,13 @@ cfg_specs(const char *kind, size_t *n)
 			*n = kinds[i].n;
 			return kinds[i].specs;
 		}
+	/* Tables kept beside the code that parses their sections. */
+	if (strcmp(kind, "class") == 0)
+		return cfg_class_specs(n);
+	if (strcmp(kind, "option") == 0)
+		return cfg_optdef_specs(n);
+	if (strcmp(kind, "optset") == 0)
+		return cfg_optkey_specs(n);
 	*n = 0;
 	return NULL;
 }

@@ -442,7 +442,10 @@ const char *cfg_suggest(const char *word, const char *const *cands,
 /*
  * The spec tables of the sections both files share, by section kind:
  * "server" (primary.ini's; failover.ini derives its own from it),
- * "subnet", "host", "snmp".  NULL for any other kind.
+ * "subnet", "host", "class", "option" ([option:NAME]), "optset" (the
+ * keys a section that hands out options takes beside Option.NAME:
+ * NextServer, BootFile, ServerName, AlwaysSend), "snmp".  NULL for any
+ * other kind.
  */
 const struct cfg_spec *cfg_specs(const char *kind, size_t *n);
 /*

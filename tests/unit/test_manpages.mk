@@ -1,0 +1,3 @@
+UNIT_OBJS_test_manpages = pr_config fod_config cfg_scope ini_scan cfg_file \
+    cfg_msg strbuf cfg_value cfg_spec cfg_tables cfg_check cfg_opts \
+    cfg_class cfg_optset config optdef optval fo_codec log
