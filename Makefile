@@ -194,9 +194,11 @@ fuzz:
 	$(MAKE) BUILD=build-fuzz CC=clang SAN=1 FUZZ=1 \
 	    $(FUZZ_BIN:$(BUILD)/%=build-fuzz/%)
 
+# -t on the samples as this host would run them: its address, interface,
+# a key and temporary directories in place of the site's.
 check-config: $(BINS)
-	@for f in etc/primary*.ini; do $(BUILD)/dhcpfo-primary -t -c $$f || exit 1; done
-	@for f in etc/failover*.ini; do $(BUILD)/dhcpfo-failover -t -c $$f || exit 1; done
+	@for f in etc/primary*.ini etc/failover*.ini; do \
+	    sh tests/tools/sample_check.sh $(BUILD) $$f || exit 1; done
 
 # Installed files, relative to DESTDIR.  The configuration is installed
 # only where none exists (never over an operator's file) and never

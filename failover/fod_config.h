@@ -112,6 +112,13 @@ struct fod_config {
 int	config_load_failover(const char *path, struct fod_config *cfg,
 	    struct config_errors *errs);
 void	fod_config_free(struct fod_config *cfg);
+/*
+ * What the loaded file asks of this host (common/dhcp/hostcheck.h):
+ * [server], each [primary:NAME] SharedKeyFile, every subnet.  Checked
+ * by -t and before start-up opens anything (failover/fod_hostcheck.c).
+ * Returns 0, or -1 with every problem in errs (initialised by the call).
+ */
+int	fod_hostcheck(const struct fod_config *cfg, struct config_errors *errs);
 /* The primary named (case-insensitive), or NULL. */
 const struct cfg_fo_primary *fod_config_primary(const struct fod_config *cfg,
 	    const char *name);

@@ -39,6 +39,13 @@ main(int argc, char **argv)
 		return EXIT_CONFIG;
 	for (size_t i = 0; i < cfg.nwarnings; i++)
 		fprintf(stderr, "warning: %s\n", cfg.warnings[i]);
+	/* At start as with -t, before anything is opened: see
+	 * primary/main.c. */
+	if (config_errors_report(o.cfgpath, fod_hostcheck(&cfg, &errs),
+	    &errs) != 0) {
+		fod_config_free(&cfg);
+		return EXIT_CONFIG;
+	}
 	if (o.test_only) {
 		for (size_t i = 0; i < cfg.nprimaries; i++) {
 			nsub += cfg.primaries[i].view.nsubnets;

@@ -16,6 +16,7 @@
 #include "exitcodes.h"
 #include "log.h"
 #include "pidfile.h"
+#include "pr_hostcheck.h"
 #include "server.h"
 
 int
@@ -35,6 +36,20 @@ main(int argc, char **argv)
 	if (config_errors_report(o.cfgpath, config_load_primary(o.cfgpath, &cfg, &errs),
 	    &errs) != 0)
 		return EXIT_CONFIG;
+	/*
+	 * What the file asks of this host, at start as with -t and before
+	 * the pid file, the lease store or a socket is opened: every
+	 * problem at once, in the same words, exit 78.  Found by start-up
+	 * itself they came one at a time, a missing interface only after
+	 * the store was recovered (and with exit 71).  A host not ready
+	 * yet (an address added late at boot) is refused the same way;
+	 * the units start after network-online.target and run -t first.
+	 */
+	if (config_errors_report(o.cfgpath, pr_hostcheck(&cfg, &errs),
+	    &errs) != 0) {
+		config_free(&cfg);
+		return EXIT_CONFIG;
+	}
 	if (o.test_only) {
 		printf("%s: configuration OK (%zu subnet%s, %zu host%s)\n",
 		    o.cfgpath, cfg.nsubnets, cfg.nsubnets == 1 ? "" : "s",

@@ -3,7 +3,8 @@
 #   1. unit tests (cmocka), normal build
 #   2. the same under AddressSanitizer + UBSan
 #   3. fuzz corpora replayed under the sanitizers
-#   4. the sample configs in etc/ pass `-t`, the command lines, the MIB
+#   4. the sample configs in etc/ pass `-t`; `-t` refuses what a host
+#      lacks; the command lines, the MIB
 #      and the manual pages; make install and uninstall
 #   5. Debian packages (root only): built, checked by lintian, installed;
 #      the installed units checked by systemd-analyze
@@ -65,15 +66,104 @@ else
 fi
 
 echo "== sample configuration files"
+# As this host would run them: its addresses, interfaces, a key and
+# temporary directories in place of the site's (tests/tools/sample_check.sh).
 for c in etc/primary*.ini etc/failover*.ini; do
 	[ -f "$c" ] || continue
-	case "$c" in
-	etc/primary*) prog=build/dhcpfo-primary ;;
-	*) prog=build/dhcpfo-failover ;;
-	esac
-	if "$prog" -t -c "$c" >/dev/null 2>&1; then ok "config $c"
-	else "$prog" -t -c "$c"; bad "config $c"; fi
+	if sh tests/tools/sample_check.sh build "$c" >/dev/null 2>&1
+	then ok "config $c"
+	else sh tests/tools/sample_check.sh build "$c"; bad "config $c"; fi
 done
+
+echo "== -t checks"
+# What a configuration asks of the host (common/dhcp/hostcheck.h): good
+# files pass; each bad one lacks one thing on this host, and -t must exit
+# 78 and say which.  Loopback and TEST-NET addresses only; -t sends
+# nothing, binds nothing and creates nothing.
+tc=$(mktemp -d "${TMPDIR:-/tmp}/tcheck.XXXXXX")
+tkey=00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff
+(umask 077 && echo "$tkey" >"$tc/good.key")
+echo "$tkey" >"$tc/open.key" && chmod 644 "$tc/open.key"
+primary_ini() {
+	cat <<EOF
+[server]
+Name = branch1
+ServerAddress = 127.0.0.1
+Interfaces = lo
+StateDir = $tc/state
+ControlSocket = $tc/primary.sock
+PidFile = $tc/primary.pid
+[failover]
+UseFailoverServer = true
+FailoverServer = 127.0.0.2
+SharedKeyFile = $tc/good.key
+[subnet:big]
+Subnet = 127.0.0.0/8
+Range = 127.1.0.0-127.1.0.255
+EOF
+}
+failover_ini() {
+	cat <<EOF
+[server]
+Name = hub1
+ServerAddress = 127.0.0.1
+Interfaces = lo
+StateDir = $tc/state
+ControlSocket = $tc/failover.sock
+PidFile = $tc/failover.pid
+[primary:b1]
+Address = 127.0.0.2
+SharedKeyFile = $tc/good.key
+[subnet:big]
+Primary = b1
+Subnet = 127.0.0.0/8
+Range = 127.1.0.0-127.1.0.255
+EOF
+}
+# tcheck PROG SED WANT: -t on PROG's good file edited by SED must exit 78
+# printing WANT; WANT "OK" means exit 0.
+tcheck() {
+	tf=$tc/$1.ini
+	"${1#dhcpfo-}_ini" | sed -e "$2" >"$tf"
+	out=$(build/$1 -t -c "$tf" 2>&1); rc=$?
+	what=$(printf '%s' "$3" | sed "s|$tc|TMP|g")
+	if [ "$3" = OK ] && [ "$rc" -eq 0 ]; then ok "$1 -t: a good file"
+	elif [ "$3" != OK ] && [ "$rc" -eq 78 ] &&
+	    printf '%s\n' "$out" | grep -qF -- "$3"; then ok "$1 -t: $what"
+	else printf '%s\nexit %s\n' "$out" "$rc"; bad "$1 -t: $what"; fi
+}
+nonlocal=$(cat /proc/sys/net/ipv4/ip_nonlocal_bind 2>/dev/null)
+for p in dhcpfo-primary dhcpfo-failover; do
+	case $p in
+	*primary) sec="[failover]" ;;
+	*) sec="[primary:b1]" ;;
+	esac
+	tcheck $p '' OK
+	tcheck $p "s|good.key|none.key|" "$sec SharedKeyFile: $tc/none.key: cannot open key file: No such file or directory"
+	tcheck $p "s|good.key|open.key|" "$sec SharedKeyFile: $tc/open.key: key file is accessible by group or others (mode 0644)"
+	tcheck $p "s|^Interfaces = lo|&, nosuch0|" "[server] Interfaces: no interface 'nosuch0' on this host"
+	if [ "$nonlocal" = 1 ]; then
+		skip=$((skip + 1)); echo "SKIP: $p -t: address (ip_nonlocal_bind)"
+	else
+		tcheck $p "s|^ServerAddress = .*|ServerAddress = 192.0.2.77|" "[server] ServerAddress: 192.0.2.77 is not an address of this host"
+	fi
+	tcheck $p "s|^Range = .*|Range = 127.1.0.0-127.17.0.0|" "[subnet:big] Range: 1048577 addresses, more than the limit of 1048576"
+	tcheck $p "s|^StateDir = .*|StateDir = $tc/good.key|" "[server] StateDir: $tc/good.key: not a directory"
+	tcheck $p "s|^ControlSocket = $tc|&/nodir|" "[server] ControlSocket: $tc/nodir/${p#dhcpfo-}.sock: directory $tc/nodir: does not exist"
+done
+# A start runs the same checks before it opens anything (primary/main.c).
+for p in dhcpfo-primary dhcpfo-failover; do
+	"${p#dhcpfo-}_ini" | sed -e "s|^Interfaces = lo|&, nosuch0|" \
+	    >"$tc/$p.ini"
+	out=$(timeout 20 build/$p -f -c "$tc/$p.ini" 2>&1); rc=$?
+	if [ "$rc" -eq 78 ] && printf '%s\n' "$out" |
+	    grep -qF "[server] Interfaces: no interface 'nosuch0' on this host"
+	then ok "$p start: the same message, exit 78"
+	else printf '%s\nexit %s\n' "$out" "$rc"; bad "$p start: exit 78"; fi
+done
+if [ -e "$tc/state" ]; then bad "-t or a refused start created StateDir"
+else ok "-t and a refused start created nothing"; fi
+rm -rf "$tc"
 
 echo "== command lines"
 # --help on stdout with exit 0, --version as "PROG VERSION", and a bad

@@ -163,18 +163,19 @@ cfg_errs_sort(const struct cfg_file *f)
 /* Formatting                                                          */
 
 /*
- * "FILE:LINE: [section] Key = value: message".  The key is shown as the
- * caller spells it: the spec's canonical name, or as written when the
- * caller passes the line's key_orig (cfg_error_at()).
+ * "FILE:LINE: [section] Key = value: message", without " = value" when
+ * show_value is false.  The key is shown as the caller spells it: the
+ * spec's canonical name, or as written when the caller passes the
+ * line's key_orig (cfg_error_at()).
  * Returns the message (malloc'd), or NULL when out of memory.
  */
 static char *vformat(struct cfg_file *, const char *, const char *,
-    const struct scan_ent *, const char *, va_list)
-    __attribute__((format(printf, 5, 0)));
+    const struct scan_ent *, bool, const char *, va_list)
+    __attribute__((format(printf, 6, 0)));
 
 static char *
 vformat(struct cfg_file *f, const char *section, const char *key,
-    const struct scan_ent *e, const char *fmt, va_list ap)
+    const struct scan_ent *e, bool show_value, const char *fmt, va_list ap)
 {
 	const struct scan_sec *s = cfg_sec_find(f, section);
 	char	 where[16], sec[SAN_LEN + 4], val[SHOW_LEN + 4];
@@ -196,7 +197,7 @@ vformat(struct cfg_file *f, const char *section, const char *key,
 	if (section != NULL)
 		snprintf(sec, sizeof(sec), " [%s]", cfg_san(section, sbuf));
 	val[0] = '\0';
-	if (key != NULL && e != NULL && e->value != NULL) {
+	if (show_value && key != NULL && e != NULL && e->value != NULL) {
 		char	 tmp[SHOW_LEN];
 		cfg_show_value(e->value, tmp);
 		snprintf(val, sizeof(val), " = %s", tmp);
@@ -220,7 +221,7 @@ cfg_verror(struct cfg_file *f, const char *section, const char *key,
     const struct scan_ent *e, const char *fmt, va_list ap)
 {
 	/* NULL (out of memory) still counts as an error. */
-	cfg_errs_push(f, vformat(f, section, key, e, fmt, ap));
+	cfg_errs_push(f, vformat(f, section, key, e, true, fmt, ap));
 }
 
 void
@@ -234,6 +235,17 @@ cfg_error(struct cfg_file *f, const char *section, const char *key,
 	va_end(ap);
 }
 
+void
+cfg_error_novalue(struct cfg_file *f, const char *section, const char *key,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	cfg_errs_push(f, vformat(f, section, key, NULL, false, fmt, ap));
+	va_end(ap);
+}
+
 char *
 cfg_format(struct cfg_file *f, const char *section, const char *key,
     const char *fmt, ...)
@@ -242,7 +254,7 @@ cfg_format(struct cfg_file *f, const char *section, const char *key,
 	char	*msg;
 
 	va_start(ap, fmt);
-	msg = vformat(f, section, key, NULL, fmt, ap);
+	msg = vformat(f, section, key, NULL, true, fmt, ap);
 	va_end(ap);
 	return msg;
 }

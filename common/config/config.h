@@ -424,6 +424,15 @@ int	cfg_section_parse(struct cfg_file *f, const char *section,
 void	cfg_error(struct cfg_file *f, const char *section, const char *key,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /*
+ * The same without " = value", for a message that names the value
+ * itself or tells more than the value would (the host checks,
+ * common/dhcp/hostcheck.h):
+ *   FILE:LINE: [section] Key: message
+ */
+void	cfg_error_novalue(struct cfg_file *f, const char *section,
+	    const char *key, const char *fmt, ...)
+	    __attribute__((format(printf, 4, 5)));
+/*
  * The same message, returned (malloc'd; NULL when out of memory) instead
  * of recorded as an error: for warnings, which do not fail a load.
  */

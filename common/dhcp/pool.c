@@ -709,17 +709,40 @@ mark_share(struct pool *p)
 	}
 }
 
-/* Ranges clipped to the subnet, sorted, overlaps merged; slot bases. */
-static enum pool_err
-build_ranges(struct pool *p, uint32_t first, uint32_t last)
+/* sn's ranges as its pool holds them: clipped to the subnet, sorted,
+ * overlaps merged (ranges.h).  Returns how many. */
+static size_t
+subnet_ranges(const struct cfg_subnet *sn,
+    struct cfg_range merged[CFG_MAX_RANGES])
 {
-	const struct cfg_subnet *sn = p->sn;
+	uint32_t	 net = sn->network & sn->mask;
+
+	return ranges_normalise(sn->ranges, sn->nranges < CFG_MAX_RANGES ?
+	    sn->nranges : CFG_MAX_RANGES, net, net | ~sn->mask, merged);
+}
+
+bool
+pool_subnet_fits(const struct cfg_subnet *sn, uint64_t *naddrs)
+{
+	struct cfg_range merged[CFG_MAX_RANGES];
+	size_t		 n = subnet_ranges(sn, merged);
+
+	*naddrs = 0;
+	for (size_t i = 0; i < n; i++)
+		*naddrs += (uint64_t)(merged[i].hi - merged[i].lo) + 1;
+	return *naddrs <= POOL_MAX_ADDRS;
+}
+
+/* The merged ranges and their slot bases (pool_subnet_fits() said they
+ * fit, so every base fits 32 bits). */
+static enum pool_err
+build_ranges(struct pool *p)
+{
 	struct cfg_range merged[CFG_MAX_RANGES];
 	uint64_t	 total = 0;
 	size_t		 i, n;
 
-	n = ranges_normalise(sn->ranges, sn->nranges < CFG_MAX_RANGES ?
-	    sn->nranges : CFG_MAX_RANGES, first, last, merged);
+	n = subnet_ranges(p->sn, merged);
 	if (n > 0 && (p->ranges = calloc(n, sizeof(*p->ranges))) == NULL)
 		return POOL_ERR_NOMEM;
 	for (i = 0; i < n; i++) {
@@ -727,10 +750,8 @@ build_ranges(struct pool *p, uint32_t first, uint32_t last)
 		p->ranges[i].hi = merged[i].hi;
 		p->ranges[i].base = (uint32_t)total;
 		total += (uint64_t)(merged[i].hi - merged[i].lo) + 1;
-		if (total > POOL_MAX_ADDRS)
-			return POOL_ERR_TOO_BIG;
-		p->nranges = i + 1;
 	}
+	p->nranges = n;
 	p->nrange_slots = (uint32_t)total;
 	return POOL_OK;
 }
@@ -1008,6 +1029,7 @@ pool_build(struct pool *p, struct pool_set *set, size_t idx)
 	const struct config *cfg = set->cfg;
 	const struct cfg_subnet *sn = &cfg->subnets[idx];
 	uint32_t	 first, last;
+	uint64_t	 naddrs;
 	size_t		 nhosts;
 	enum pool_err	 pe;
 
@@ -1020,7 +1042,9 @@ pool_build(struct pool *p, struct pool_set *set, size_t idx)
 	first = p->network;
 	last = p->network | ~p->mask;
 
-	if ((pe = build_ranges(p, first, last)) != POOL_OK ||
+	if (!pool_subnet_fits(sn, &naddrs))
+		return POOL_ERR_TOO_BIG;
+	if ((pe = build_ranges(p)) != POOL_OK ||
 	    (pe = build_extra(p, cfg, &nhosts)) != POOL_OK ||
 	    (pe = build_slots(p)) != POOL_OK)
 		return pe;

@@ -80,6 +80,15 @@ struct pool_set;
 /* Largest number of addresses (range slots) one subnet may hold. */
 #define POOL_MAX_ADDRS		(1u << 20)
 
+/*
+ * The rule pool_set_new() builds by, for the start-up checks
+ * (hostcheck.h) to tell beforehand: the addresses of sn's ranges (clipped
+ * to the subnet, overlaps counted once) into *naddrs, and whether they
+ * fit one pool (at most POOL_MAX_ADDRS; else POOL_ERR_TOO_BIG).
+ */
+bool		 pool_subnet_fits(const struct cfg_subnet *sn,
+		    uint64_t *naddrs);
+
 enum pool_err {
 	POOL_OK = 0,
 	POOL_ERR_NOADDR,	/* address is not in this pool */

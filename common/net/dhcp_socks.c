@@ -35,7 +35,7 @@ dhcp_socks_open(struct dhcp_socks *s, struct ev_loop *loop, uint32_t addr,
     void (*cb)(struct ev_loop *, ev_io *, int), void *owner, char *err,
     size_t errlen)
 {
-	char	 e2[256];
+	char	 e2[256], why[128];
 
 	s->n = 0;
 	if (nif > DHCP_SOCKS_IFACES) {
@@ -50,10 +50,8 @@ dhcp_socks_open(struct dhcp_socks *s, struct ev_loop *loop, uint32_t addr,
 	if (add_sock(s, loop, addr, port, NULL, cb, owner, err, errlen) < 0)
 		return -1;
 	for (size_t i = 0; i < nif; i++) {
-		if (ifaddr_by_name(&s->ifs, ifnames[i]) == NULL) {
-			snprintf(err, errlen, "interface %s (Interfaces in "
-			    "[server]) does not exist or has no IPv4 address",
-			    ifnames[i]);
+		if (!ifaddr_servable(&s->ifs, ifnames[i], why, sizeof(why))) {
+			snprintf(err, errlen, "[server] Interfaces: %s", why);
 			return -1;
 		}
 		if (add_sock(s, loop, INADDR_ANY, port, ifnames[i], cb, owner,

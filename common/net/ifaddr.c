@@ -168,6 +168,41 @@ ifaddr_source_for(const struct ifaddr_table *t, unsigned int ifindex,
 }
 
 bool
+ifaddr_servable(const struct ifaddr_table *t, const char *name, char *why,
+    size_t whylen)
+{
+	if (ifaddr_by_name(t, name) != NULL)
+		return true;
+	if (if_nametoindex(name) == 0)
+		snprintf(why, whylen, "no interface '%s' on this host", name);
+	else
+		snprintf(why, whylen, "interface '%s' has no IPv4 address",
+		    name);
+	return false;
+}
+
+bool
+ifaddr_is_local(const struct ifaddr_table *t, uint32_t addr)
+{
+	const struct ifaddr_entry *e;
+
+	if (ifaddr_by_addr(t, addr) != NULL)
+		return true;
+	/*
+	 * Linux routes the whole prefix of a loopback address to the host
+	 * ("local" route), so any of 127.0.0.0/8 can be bound, not only
+	 * 127.0.0.1.
+	 */
+	for (size_t i = 0; i < t->n; i++) {
+		e = &t->v[i];
+		if ((e->flags & IFF_LOOPBACK) &&
+		    (e->addr & e->netmask) == (addr & e->netmask))
+			return true;
+	}
+	return false;
+}
+
+bool
 ifaddr_is_broadcast_capable(const struct ifaddr_entry *e)
 {
 	return (e->flags & (IFF_UP | IFF_BROADCAST)) == (IFF_UP | IFF_BROADCAST);

@@ -68,6 +68,21 @@ const struct ifaddr_entry *ifaddr_on_subnet(const struct ifaddr_table *t,
 uint32_t ifaddr_source_for(const struct ifaddr_table *t, unsigned int ifindex,
 	    uint32_t peer);
 
+/*
+ * Can the interface called name be served directly?  It must exist and
+ * hold an IPv4 address: replies on it come from that address
+ * (ifaddr_source_for()).  If not, false with the reason, naming the
+ * interface, in why ("no interface 'eth9' on this host").
+ */
+bool	ifaddr_servable(const struct ifaddr_table *t, const char *name,
+	    char *why, size_t whylen);
+
+/*
+ * Is addr an address of this host, one a socket can bind to: one of
+ * the table's, or inside a loopback interface's prefix?
+ */
+bool	ifaddr_is_local(const struct ifaddr_table *t, uint32_t addr);
+
 /* True if the interface is up and can carry broadcasts. */
 bool	ifaddr_is_broadcast_capable(const struct ifaddr_entry *e);
 

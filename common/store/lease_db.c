@@ -294,6 +294,64 @@ free_bytes(const char *dir)
 	    sv.f_frsize;
 }
 
+/*
+ * Refuse to start recovery in dir below the reserve; at is a directory
+ * on the same file system (dir itself, or where it will be created).
+ */
+static int
+reserve_check(const char *dir, const char *at, char *err, size_t errlen)
+{
+	uint64_t	 avail;
+
+	if ((avail = free_bytes(at)) >= LEASE_DB_MIN_FREE_DEFAULT)
+		return 0;
+	snprintf(err, errlen, "%s: only %llu KB free there, need %llu KB to "
+	    "open and recover the lease store safely", dir,
+	    (unsigned long long)(avail / 1024),
+	    LEASE_DB_MIN_FREE_DEFAULT / 1024);
+	return -1;
+}
+
+int
+lease_env_check(const char *dir, char *err, size_t errlen)
+{
+	char		 at[PATH_MAX], *slash;
+	struct stat	 st;
+	bool		 exists = true;
+
+	if (strlen(dir) + 1 + sizeof(LOCK_FILE) > PATH_MAX) {
+		snprintf(err, errlen, "%s: path too long", dir);
+		return -1;
+	}
+	snprintf(at, sizeof(at), "%s", dir);
+	/* The nearest existing directory: dir, or where mkdirs() starts. */
+	while (stat(at, &st) == -1) {
+		if (errno != ENOENT || (slash = strrchr(at, '/')) == NULL) {
+			snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+			return -1;
+		}
+		/* "/a/b" becomes "/a", "/a" becomes "/". */
+		slash[slash == at ? 1 : 0] = '\0';
+		exists = false;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, exists ? "%s: not a directory" :
+		    "%s: cannot create: %s is not a directory", dir, at);
+		return -1;
+	}
+	/* The lock file and Berkeley DB's files are created in it. */
+	if (faccessat(AT_FDCWD, at, W_OK | X_OK, AT_EACCESS) == -1) {
+		if (exists)
+			snprintf(err, errlen, "%s: cannot write there: %s",
+			    dir, strerror(errno));
+		else
+			snprintf(err, errlen, "%s: cannot create: %s: %s",
+			    dir, at, strerror(errno));
+		return -1;
+	}
+	return reserve_check(dir, at, err, errlen);
+}
+
 /* ENOSPC if StateDir's file system is below the reserve. */
 static int
 check_free(struct lease_env *env, char *why, size_t whylen)
@@ -383,7 +441,6 @@ struct lease_env *
 lease_env_open(const char *dir, char *err, size_t errlen)
 {
 	struct lease_env *env;
-	uint64_t	 avail;
 	int		 ret;
 
 	if (strlen(dir) + 1 + sizeof(LOCK_FILE) > PATH_MAX) {
@@ -411,13 +468,8 @@ lease_env_open(const char *dir, char *err, size_t errlen)
 	 * a full disk Berkeley DB can get that wrong (see lease_db_commit),
 	 * so do not start it without the reserve.
 	 */
-	if ((avail = free_bytes(dir)) < LEASE_DB_MIN_FREE_DEFAULT) {
-		snprintf(err, errlen, "%s: only %llu KB free there, need %llu "
-		    "KB to open and recover the lease store safely", dir,
-		    (unsigned long long)(avail / 1024),
-		    LEASE_DB_MIN_FREE_DEFAULT / 1024);
+	if (reserve_check(dir, dir, err, errlen) < 0)
 		goto fail;
-	}
 	if (env_open_bdb(env, err, errlen) < 0)
 		goto fail;
 	return env;

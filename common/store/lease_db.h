@@ -69,6 +69,15 @@ struct lease_db;
  */
 struct lease_env	*lease_env_open(const char *dir, char *err,
 			    size_t errlen);
+/*
+ * What lease_env_open() would refuse before it opens anything, found
+ * without creating or locking anything (the daemon may be running on
+ * dir): a path that is not a directory or cannot be created, a
+ * directory we may not write in, a file system below the reserve.
+ * Returns 0, or -1 with the reason in err.
+ */
+int			 lease_env_check(const char *dir, char *err,
+			    size_t errlen);
 /* Closes any store still open in it (aborting open batches), then env. */
 void			 lease_env_close(struct lease_env *env);
 /* Free-space reserve in bytes (0: none); LEASE_DB_MIN_FREE_DEFAULT. */

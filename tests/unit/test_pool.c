@@ -754,6 +754,7 @@ too_big_subnet_refused(void **state)
 	struct config	 cfg;
 	struct cfg_subnet sn;
 	struct pool_set	*set = NULL;
+	uint64_t	 n;
 
 	(void)state;
 	memset(&cfg, 0, sizeof(cfg));
@@ -761,6 +762,9 @@ too_big_subnet_refused(void **state)
 	add_range(&sn, IP(10, 0, 0, 1), IP(10, 255, 255, 254));
 	cfg.subnets = &sn;
 	cfg.nsubnets = 1;
+	/* The rule -t checks by (hostcheck.c), and the build refuses by. */
+	assert_false(pool_subnet_fits(&sn, &n));
+	assert_int_equal(n, (1u << 24) - 2);
 	assert_int_equal(pool_set_new(&cfg, 1, &set), POOL_ERR_TOO_BIG);
 	assert_null(set);
 }
@@ -772,6 +776,7 @@ overlapping_ranges_merged(void **state)
 	struct cfg_subnet sn;
 	struct pool_set	*set;
 	struct pool_stats st;
+	uint64_t	 n;
 
 	(void)state;
 	memset(&cfg, 0, sizeof(cfg));
@@ -781,6 +786,9 @@ overlapping_ranges_merged(void **state)
 	add_range(&sn, IP(198, 51, 100, 250), IP(198, 51, 101, 9));
 	cfg.subnets = &sn;
 	cfg.nsubnets = 1;
+	/* Counted as the pool holds them: overlaps once, clipped. */
+	assert_true(pool_subnet_fits(&sn, &n));
+	assert_int_equal(n, 30 + 6);
 	assert_int_equal(pool_set_new(&cfg, 1, &set), POOL_OK);
 	pool_stats(pool_set_get(set, 0), &st);
 	/* .0-.29 and .250-.255 (clipped), minus network and broadcast. */

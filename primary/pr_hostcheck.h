@@ -1,0 +1,17 @@
+/*
+ * What primary.ini asks of this host (common/dhcp/hostcheck.h): checked
+ * by -t and before start-up opens anything.
+ */
+#ifndef DHCPFO_PR_HOSTCHECK_H
+#define DHCPFO_PR_HOSTCHECK_H
+
+#include "config.h"
+
+/*
+ * [server], the [failover] SharedKeyFile when UseFailoverServer is set,
+ * and every subnet, of cfg as config_load_primary() filled it.
+ * Returns 0, or -1 with every problem in errs (initialised by the call).
+ */
+int	pr_hostcheck(const struct config *cfg, struct config_errors *errs);
+
+#endif
