@@ -39,8 +39,14 @@ main(int argc, char **argv)
 		return EXIT_CONFIG;
 	for (size_t i = 0; i < cfg.nwarnings; i++)
 		fprintf(stderr, "warning: %s\n", cfg.warnings[i]);
-	/* At start as with -t, before anything is opened: see
-	 * primary/main.c. */
+	/* At start as with -t, before anything is opened, as the user
+	 * the daemon runs as: see primary/main.c. */
+	if (!o.test_only) {
+		log_init("dhcpfo-failover", o.foreground, o.debug);
+		daemon_privileges(cfg.server.user, cfg.server.group,
+		    cfg.server.control_group, cfg.server.pid_file,
+		    cfg.server.control_socket, cfg.server.state_dir);
+	}
 	if (config_errors_report(o.cfgpath, fod_hostcheck(&cfg, &errs),
 	    &errs) != 0) {
 		fod_config_free(&cfg);
@@ -60,12 +66,8 @@ main(int argc, char **argv)
 		return EXIT_OK;
 	}
 
-	log_init("dhcpfo-failover", o.foreground, o.debug);
 	for (size_t i = 0; i < cfg.nwarnings; i++)
 		log_warn("%s", cfg.warnings[i]);
-	daemon_privileges(cfg.server.user, cfg.server.group,
-	    cfg.server.control_group, cfg.server.pid_file,
-	    cfg.server.control_socket, cfg.server.state_dir);
 	snprintf(pidpath, sizeof(pidpath), "%s", cfg.server.pid_file);
 	if ((pidfd = pidfile_lock(pidpath, err, sizeof(err))) < 0)
 		fatal(EXIT_SYSTEM, "%s", err);

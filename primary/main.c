@@ -44,7 +44,15 @@ main(int argc, char **argv)
 	 * the store was recovered (and with exit 71).  A host not ready
 	 * yet (an address added late at boot) is refused the same way;
 	 * the units start after network-online.target and run -t first.
+	 * At start the checks come after the switch to [server] User, so
+	 * they ask what that user may do (-t asks for whoever runs it).
 	 */
+	if (!o.test_only) {
+		log_init("dhcpfo-primary", o.foreground, o.debug);
+		daemon_privileges(cfg.server.user, cfg.server.group,
+		    cfg.server.control_group, cfg.server.pid_file,
+		    cfg.server.control_socket, cfg.server.state_dir);
+	}
 	if (config_errors_report(o.cfgpath, pr_hostcheck(&cfg, &errs),
 	    &errs) != 0) {
 		config_free(&cfg);
@@ -58,10 +66,6 @@ main(int argc, char **argv)
 		return EXIT_OK;
 	}
 
-	log_init("dhcpfo-primary", o.foreground, o.debug);
-	daemon_privileges(cfg.server.user, cfg.server.group,
-	    cfg.server.control_group, cfg.server.pid_file,
-	    cfg.server.control_socket, cfg.server.state_dir);
 	if ((pidfd = pidfile_lock(cfg.server.pid_file, err, sizeof(err))) < 0)
 		fatal(EXIT_SYSTEM, "%s", err);
 

@@ -150,6 +150,8 @@ for p in dhcpfo-primary dhcpfo-failover; do
 	tcheck $p "s|^Range = .*|Range = 127.1.0.0-127.17.0.0|" "[subnet:big] Range: 1048577 addresses, more than the limit of 1048576"
 	tcheck $p "s|^StateDir = .*|StateDir = $tc/good.key|" "[server] StateDir: $tc/good.key: not a directory"
 	tcheck $p "s|^ControlSocket = $tc|&/nodir|" "[server] ControlSocket: $tc/nodir/${p#dhcpfo-}.sock: directory $tc/nodir: does not exist"
+	tcheck $p "s|^Name = .*|&\nUser = no-such-user-x|" "[server] User: no user 'no-such-user-x' on this host"
+	tcheck $p "s|^Name = .*|&\nControlSocketGroup = no-such-group-x|" "[server] ControlSocketGroup: no group 'no-such-group-x' on this host"
 done
 # A start runs the same checks before it opens anything (primary/main.c).
 for p in dhcpfo-primary dhcpfo-failover; do

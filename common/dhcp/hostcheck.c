@@ -17,6 +17,7 @@
 
 #include "fo_auth.h"
 #include "hostcheck.h"
+#include "priv.h"
 #include "ifaddr.h"
 #include "lease_db.h"
 #include "pool.h"
@@ -29,6 +30,8 @@ struct hostcheck {
 	bool		 have_ifs;	/* ifs was read */
 	struct ifaddr_table ifs;
 	bool		 nonlocal;	/* any address can be bound */
+	bool		 creates_dirs;	/* root with User: the start makes
+					   missing directories */
 };
 
 static bool
@@ -143,6 +146,8 @@ check_dir_of(struct hostcheck *h, const char *key, const char *path,
 		return;		/* the loader wants an absolute path */
 	/* "/a/b" is in "/a", "/a" in "/". */
 	slash[slash == dir ? 1 : 0] = '\0';
+	if (stat(dir, &st) == -1 && errno == ENOENT && h->creates_dirs)
+		return;
 	if (stat(dir, &st) == -1)
 		cfg_error_novalue(h->f, "server", key, "%s: directory %s: %s",
 		    path, dir, errno == ENOENT ? "does not exist" :
@@ -155,9 +160,26 @@ check_dir_of(struct hostcheck *h, const char *key, const char *path,
 		    "files in %s: %s", path, dir, strerror(errno));
 }
 
+/* User, Group, ControlSocketGroup name what this host has (priv.h). */
+static void
+check_identity(struct hostcheck *h, const struct cfg_server *s)
+{
+	struct priv_ids	 ids;
+	const char	*key;
+	char		 why[256];
+
+	if (priv_resolve(s->user, s->group, s->control_group, &ids, &key, why,
+	    sizeof(why)) < 0)
+		cfg_error_novalue(h->f, "server", key, "%s", why);
+}
+
 void
 hostcheck_server(struct hostcheck *h, const struct cfg_server *s)
 {
+	/* Root with User: the start creates the missing directories for
+	 * User (priv_prepare_dirs), then checks again as User. */
+	h->creates_dirs = geteuid() == 0 && s->user[0] != '\0';
+	check_identity(h, s);
 	check_local(h, "ServerAddress", s->server_addr);
 	check_interfaces(h, s);
 	if (s->metrics_port != 0)

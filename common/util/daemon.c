@@ -99,12 +99,13 @@ daemon_privileges(const char *user, const char *group, const char *ctl_group,
 	struct priv_ids ids_s, *ids = &ids_s;
 	char	 err[512], warn[256], store[4096 + 2];
 	const char *paths[] = { pid_file, ctl_socket, store, NULL };
+	const char *key;
 
 	/* A name inside StateDir, so StateDir itself is prepared. */
 	snprintf(store, sizeof(store), "%s/.", state_dir);
-
-	if (priv_resolve(user, group, ctl_group, ids, err, sizeof(err)) < 0)
-		fatal(EXIT_CONFIG, "%s", err);
+	if (priv_resolve(user, group, ctl_group, ids, &key, err,
+	    sizeof(err)) < 0)
+		fatal(EXIT_CONFIG, "[server] %s: %s", key, err);
 	if (priv_prepare_dirs(ids, paths, err, sizeof(err)) < 0 ||
 	    priv_drop(ids, warn, sizeof(warn), err, sizeof(err)) < 0)
 		fatal(EXIT_SYSTEM, "%s", err);
@@ -124,7 +125,7 @@ daemon_ctl_group(struct ctl_server *ctl, const char *group, char *err,
 
 	if (group[0] == '\0')
 		return 0;
-	if (priv_group_id("ControlSocketGroup", group, &gid, err, errlen) < 0)
+	if (priv_group_id(group, &gid, err, errlen) < 0)
 		return -1;
 	return ctl_set_group(ctl, gid, group, err, errlen);
 }

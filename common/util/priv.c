@@ -25,8 +25,7 @@ is_kept(cap_value_t c)
 }
 
 int
-priv_group_id(const char *key, const char *name, gid_t *gid, char *err,
-    size_t errlen)
+priv_group_id(const char *name, gid_t *gid, char *err, size_t errlen)
 {
 	struct group	 gr, *res = NULL;
 	char		 buf[4096];
@@ -34,9 +33,8 @@ priv_group_id(const char *key, const char *name, gid_t *gid, char *err,
 
 	rc = getgrnam_r(name, &gr, buf, sizeof(buf), &res);
 	if (res == NULL) {
-		snprintf(err, errlen, "[server] %s: no group '%s' on this "
-		    "host%s%s", key, name, rc != 0 ? ": " : "",
-		    rc != 0 ? strerror(rc) : "");
+		snprintf(err, errlen, "no group '%s' on this host%s%s", name,
+		    rc != 0 ? ": " : "", rc != 0 ? strerror(rc) : "");
 		return -1;
 	}
 	*gid = gr.gr_gid;
@@ -45,44 +43,47 @@ priv_group_id(const char *key, const char *name, gid_t *gid, char *err,
 
 int
 priv_resolve(const char *user, const char *group, const char *ctl_group,
-    struct priv_ids *ids, char *err, size_t errlen)
+    struct priv_ids *ids, const char **key, char *err, size_t errlen)
 {
 	struct passwd	 pw, *res = NULL;
 	char		 buf[4096];
 	int		 rc;
 
 	memset(ids, 0, sizeof(*ids));
+	*key = "User";
 	if (user[0] != '\0') {
 		rc = getpwnam_r(user, &pw, buf, sizeof(buf), &res);
 		if (res == NULL) {
-			snprintf(err, errlen, "[server] User: no user '%s' on "
-			    "this host%s%s", user, rc != 0 ? ": " : "",
+			snprintf(err, errlen, "no user '%s' on this host%s%s",
+			    user, rc != 0 ? ": " : "",
 			    rc != 0 ? strerror(rc) : "");
+			return -1;
+		}
+		if (pw.pw_uid == 0) {
+			snprintf(err, errlen, "'%s' is root; name an "
+			    "unprivileged user or leave User empty", user);
 			return -1;
 		}
 		ids->switch_user = true;
 		ids->uid = pw.pw_uid;
 		ids->gid = pw.pw_gid;
 		snprintf(ids->user, sizeof(ids->user), "%s", user);
-		if (ids->uid == 0) {
-			snprintf(err, errlen, "[server] User: '%s' is root; "
-			    "name an unprivileged user or leave User empty",
-			    user);
-			return -1;
-		}
-	} else if (group[0] != '\0') {
-		snprintf(err, errlen, "[server] Group needs User");
+	}
+	*key = "Group";
+	if (group[0] != '\0' && !ids->switch_user) {
+		snprintf(err, errlen, "needs User");
 		return -1;
 	}
 	if (group[0] != '\0' &&
-	    priv_group_id("Group", group, &ids->gid, err, errlen) < 0)
+	    priv_group_id(group, &ids->gid, err, errlen) < 0)
 		return -1;
+	*key = "ControlSocketGroup";
 	if (ctl_group[0] != '\0') {
-		if (priv_group_id("ControlSocketGroup", ctl_group,
-		    &ids->ctl_gid, err, errlen) < 0)
+		if (priv_group_id(ctl_group, &ids->ctl_gid, err, errlen) < 0)
 			return -1;
 		ids->has_ctl_gid = true;
 	}
+	*key = NULL;
 	return 0;
 }
 

@@ -40,17 +40,18 @@ struct priv_ids {
 };
 
 /*
- * Looks up User, Group and ControlSocketGroup ("" = not given).  -1 and a
- * message naming the key when one does not exist.  Also what -t checks.
+ * Looks up User, Group and ControlSocketGroup ("" = not given).  -1 when
+ * one does not exist (or User is root, or Group comes without User),
+ * with the [server] key in *key and the reason in err.  Also what -t
+ * checks (common/dhcp/hostcheck.c).
  */
 int	priv_resolve(const char *user, const char *group,
-	    const char *ctl_group, struct priv_ids *ids, char *err,
-	    size_t errlen);
-
-/* The id of group `name`; -1 and a message naming [server] `key` when
- * there is no such group. */
-int	priv_group_id(const char *key, const char *name, gid_t *gid,
+	    const char *ctl_group, struct priv_ids *ids, const char **key,
 	    char *err, size_t errlen);
+
+/* The id of group `name`; -1 and the reason when there is none. */
+int	priv_group_id(const char *name, gid_t *gid, char *err,
+	    size_t errlen);
 
 /*
  * Creates the directories of each path in `paths` (NULL-terminated) that
