@@ -14,7 +14,7 @@
 #   5. checks: no address bound to two clients, every ACKed lease is on
 #      the primary.
 #
-# Usage: sudo scripts/demo.sh      (installs what it needs first)
+# Usage: scripts/demo.sh, as root (installs what it needs first)
 set -u
 cd "$(dirname "$0")/.." || exit 2
 ROOT=$PWD
