@@ -203,8 +203,12 @@ if command -v mandoc >/dev/null 2>&1; then
 		[ -f "$p" ] || continue
 		npages=$((npages + 1))
 		page=$(basename "$p")
-		if out=$(cd build/man && mandoc -T lint "$page" 2>&1) &&
-		    [ -z "$out" ]; then
+		# "outdated mandoc.db" is about this host's page index (our
+		# pages installed since it was built), not about the page.
+		out=$(cd build/man && mandoc -T lint "$page" 2>&1); rc=$?
+		out=$(printf '%s\n' "$out" | grep -v "outdated mandoc.db" |
+		    sed '/^$/d')
+		if [ "$rc" -eq 0 ] && [ -z "$out" ]; then
 			ok "mandoc -T lint $page"
 		else
 			echo "$out"; bad "mandoc -T lint $page"
