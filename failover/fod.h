@@ -867,8 +867,9 @@ void		 fod_fetch_on_rpl(struct fod_peer *, const struct fo_msg *);
 void		 fod_fetch_tick(struct fod_peer *);
 /* FQ_CMD_REFETCH: what was handed over was not kept. */
 void		 fod_fetch_forget(struct fod_peer *);
-/* A primary that learns its configuration offers one this thread does
- * not serve yet (being fetched, handed over, or refused). */
+/* A primary that learns its configuration has none learnt yet, or
+ * offers one this thread does not serve yet (being fetched, handed
+ * over, or refused): its subnet digests cannot be compared. */
 bool		 fod_fetch_pending(const struct fod_peer *);
 
 /* fod_learn.c (main thread): what the failover learnt of each primary */

@@ -239,10 +239,13 @@ fod_fetch_pending(const struct fod_peer *p)
 
 	if (!f->learns)
 		return false;
-	if (f->st.fetching || f->item != NULL)
+	/* Nothing learnt yet: there is nothing of ours to compare, also
+	 * before the first message that announces a configuration (a
+	 * CtlReq of a primary that starts after us carries none). */
+	if (!f->serving || f->st.fetching || f->item != NULL)
 		return true;
-	return f->st.heard && (!f->serving ||
-	    memcmp(f->st.heard_sha, f->serving_sha, FO_SHA256_LEN) != 0);
+	return f->st.heard &&
+	    memcmp(f->st.heard_sha, f->serving_sha, FO_SHA256_LEN) != 0;
 }
 
 void

@@ -82,6 +82,7 @@ big_hosts() {
 }
 fo_many_ns() { echo "$FO_NS"; }
 
+not_in_log() { ! grep -Eq "$1" "$2"; }
 f_run() {
 	F_STARTS=$((F_STARTS + 1))
 	bg_in "$FO_NS" "$T/failover-$F_STARTS.log" "$BUILD/dhcpfo-failover" -f \
@@ -127,14 +128,19 @@ out=$(nsx "$FO_NS" "$BUILD/dhcpfo-failover" -t -c "$T/failover.ini") ||
     fail "failover.ini with [primary:] sections only: $out"
 ok "a failover.ini of [primary:NAME] sections only loads ($out)"
 
-for i in $(seq 1 $N); do pi_start "$i"; done
+# The failover first, as docs/deploy.md starts a pair: it has nothing
+# learnt when the primaries' first messages come.
 f_run
+for i in $(seq 1 $N); do pi_start "$i"; done
 for i in $(seq 1 $N); do
 	handed_back "$i" 15 || fail "branch$i not monitoring/serving"
 	wait_for 10 "learnt $i 1" ||
 	    fail "branch$i: generation $(b "$i" config.generation), $(b "$i" config.state)"
 done
 ok "both configurations learnt: generation 1, current"
+assert "no subnet mismatch reported before anything was learnt" \
+    not_in_log "not configured here|not configured on|defined differently" \
+    "$T/failover-1.log"
 parts=$(sed -n 's/.*primary=branch2: configuration received ([0-9]* bytes in \([0-9]*\) parts.*/\1/p' \
     "$T/failover-1.log" | head -n 1)
 assert "branch2's $NBIG reservations came in ${parts:-no} parts of 1 KB, $(b 2 config.size) bytes" \
