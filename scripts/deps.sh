@@ -7,11 +7,11 @@
 set -u
 
 BUILD_PKGS="build-essential pkg-config libev-dev libdb5.3-dev libiniparser-dev
-libcmocka-dev libssl-dev libsnmp-dev libmicrohttpd-dev libcap-dev"
+libcmocka-dev libssl-dev libsnmp-dev libmicrohttpd-dev libcap-dev debhelper"
 TEST_PKGS="iproute2 iputils-ping jq bc openssl nftables procps tcpdump isc-dhcp-client
 isc-dhcp-relay isc-dhcp-server udhcpc dhcpcd-base kea-dhcp4-server kea-admin
-snmpd snmp snmptrapd smitools tshark prometheus curl mandoc debhelper
-lintian man-db systemd util-linux"
+snmpd snmp snmptrapd smitools tshark prometheus curl mandoc lintian
+man-db systemd util-linux"
 
 case "${1:-all}" in
 build)	want=$BUILD_PKGS ;;
