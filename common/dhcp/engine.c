@@ -69,7 +69,8 @@
  *   possibly from another link, and only ciaddr gets to it; else the
  *   broadcast bit, a NAK, or no usable chaddr -> 255.255.255.255; else
  *   unicast to yiaddr at chaddr.  INFORM is answered at ciaddr even when
- *   relayed (4.3.5).
+ *   relayed (4.3.5), and so, when relayed, only for a ciaddr on the
+ *   relay's link (else "wrong-subnet": no reflection to any address).
  *
  * DECLINE must carry our 54 and option 50 (table 5 MUSTs) and name the
  *   client's binding.  RELEASE needs ciaddr bound to the client; its 54
@@ -1079,15 +1080,34 @@ handle_release(struct req *r)
 		    &out);
 }
 
-/* RFC 2131 4.3.5: configuration only; no lease, no yiaddr. */
+/*
+ * RFC 2131 4.3.5: configuration only; no lease, no yiaddr.  The ACK goes
+ * to ciaddr, also when relayed; so a relayed INFORM is answered only
+ * when ciaddr is on the relay's link.  Otherwise anyone could have us
+ * send ACKs to any address by naming it in ciaddr behind a made-up
+ * giaddr (reflection): "wrong-subnet".
+ */
 static void
 handle_inform(struct req *r)
 {
 	struct dhcp_msg	*rp;
 	const struct cfg_host *h = NULL;
+	struct pool	*lp;
 
 	if (r->m->ciaddr != 0)
 		r->p = pool_set_find(r->e->pools, r->m->ciaddr);
+	if (r->m->giaddr != 0 && r->m->ciaddr != 0) {
+		lp = link_pool(r);
+		r->res->pool = lp;
+		if (lp == NULL) {
+			drop(r, ENGINE_DROP_NO_SUBNET);
+			return;
+		}
+		if (r->p == NULL || !same_link(lp, r->p)) {
+			drop(r, ENGINE_DROP_WRONG_SUBNET);
+			return;
+		}
+	}
 	if (r->p == NULL)
 		r->p = link_pool(r);
 	r->res->pool = r->p;

@@ -60,9 +60,11 @@ enum engine_drop {
 					 * our subnets but outside its
 					 * ranges and reservations */
 	ENGINE_DROP_WRONG_SUBNET,	/* "wrong-subnet": RENEW/REBIND for
-					 * an address not on that link, or
+					 * an address not on that link,
 					 * INIT-REBOOT off-subnet when not
-					 * authoritative */
+					 * authoritative, or a relayed
+					 * INFORM whose ciaddr is not on
+					 * the relay's link */
 	ENGINE_DROP_UNKNOWN_LEASE,	/* "unknown-lease": DECLINE/RELEASE
 					 * for an address not bound to the
 					 * client */

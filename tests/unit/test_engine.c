@@ -760,6 +760,24 @@ inform(void **state)
 	expect_reply(f, DHCPACK);
 	assert_int_equal(f->res->dest, ENGINE_DEST_CIADDR);
 
+	/* ... but only at a ciaddr on the relay's link: another of our
+	 * subnets, or an address of none, would be a reflection. */
+	mkreq(f, DHCPINFORM, 9);
+	f->req->ciaddr = IP(198, 51, 100, 150);
+	relayed(f, LAN2_RELAY);
+	run(f);
+	expect_drop(f, ENGINE_DROP_WRONG_SUBNET);
+	mkreq(f, DHCPINFORM, 9);
+	f->req->ciaddr = IP(203, 0, 113, 77);
+	relayed(f, IP(198, 51, 100, 1));
+	run(f);
+	expect_drop(f, ENGINE_DROP_WRONG_SUBNET);
+	mkreq(f, DHCPINFORM, 9);
+	f->req->ciaddr = IP(198, 51, 100, 150);
+	relayed(f, IP(192, 0, 2, 77));	/* a relay of no subnet of ours */
+	run(f);
+	expect_drop(f, ENGINE_DROP_NO_SUBNET);
+
 	/* A subnet handed off still answers INFORM: it grants nothing. */
 	pool_set_serving(pool_set_get(f->set, 0), false);
 	mkreq(f, DHCPINFORM, 9);
