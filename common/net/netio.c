@@ -104,8 +104,16 @@ netio_open_udp(uint32_t bind_addr, uint16_t port, const char *ifname,
 		errno = saved;
 		return -1;
 	}
-	step = "SO_REUSEADDR";
-	if (setopt_int(fd, SOL_SOCKET, SO_REUSEADDR, 1) == -1)
+	/*
+	 * Several of our sockets share an address and port: the failover's
+	 * per-primary sockets beside its main one (connected, so each gets
+	 * its primary's datagrams), the DHCP sockets of each interface.
+	 * SO_REUSEPORT, not SO_REUSEADDR: the kernel lets only sockets of
+	 * the same user join, while with SO_REUSEADDR any local user could
+	 * bind ours and read or answer our clients' packets.
+	 */
+	step = "SO_REUSEPORT";
+	if (setopt_int(fd, SOL_SOCKET, SO_REUSEPORT, 1) == -1)
 		goto fail;
 	/* Replies to clients without an address go to 255.255.255.255. */
 	step = "SO_BROADCAST";

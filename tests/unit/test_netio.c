@@ -11,6 +11,7 @@
  */
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -357,6 +358,56 @@ send_with_source(void **state)
 	close(b);
 }
 
+/* Binds 127.0.0.2:PORT (UDP) with option opt set; 0 or errno. */
+static int
+bind_with(int opt)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int	 fd = socket(AF_INET, SOCK_DGRAM, 0), one = 1, rc = 0;
+
+	sin.sin_port = htons(PORT);
+	sin.sin_addr.s_addr = htonl(LO2);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, opt, &one, sizeof(one)) < 0 ||
+	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
+		rc = errno;
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/*
+ * Our sockets share an address and port with each other (the failover's
+ * per-primary sockets), not with another user: with SO_REUSEADDR on UDP
+ * any local user could bind ours too and read our clients' datagrams.
+ */
+static void
+only_our_user_shares_a_port(void **state)
+{
+	char	 err[256];
+	int	 a, b, st;
+	pid_t	 pid;
+	(void)state;
+	NEED_NETNS();
+	a = netio_open_udp(LO2, PORT, NULL, err, sizeof(err));
+	b = netio_open_udp(LO2, PORT, NULL, err, sizeof(err));
+	assert_true(a >= 0);
+	assert_true(b >= 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* nobody: neither option lets it in. */
+		if (setgid(65534) < 0 || setuid(65534) < 0)
+			_exit(1);
+		_exit(bind_with(SO_REUSEADDR) == EADDRINUSE &&
+		    bind_with(SO_REUSEPORT) == EADDRINUSE ? 0 : 2);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	close(a);
+	close(b);
+}
+
 /*
  * The server's socket layout: a unicast address for relayed traffic and
  * INADDR_ANY bound to an interface for local broadcasts, on one port.
@@ -552,6 +603,7 @@ main(void)
 		cmocka_unit_test(batch_partial_errors),
 		cmocka_unit_test(recv_truncated),
 		cmocka_unit_test(send_with_source),
+		cmocka_unit_test(only_our_user_shares_a_port),
 		cmocka_unit_test(unicast_and_device_sockets_coexist),
 		cmocka_unit_test(unicast_prefers_address_socket),
 		cmocka_unit_test(l2_send_reaches_udp),
