@@ -38,6 +38,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fo_proto.h"
 #include "fod_config.h"
 #include "fo_codec.h"
 
@@ -46,7 +47,6 @@
 /* One failover to five primaries at most is advised (docs/design.md §1). */
 #define MAX_PRIMARIES_ADVISED	CFG_FO_MAX_PRIMARIES_DEFAULT
 /* docs/failover-protocol.md 9.4: the largest lease record is 384 bytes. */
-#define BUF_SIZE_ADVISED	512
 
 /* ------------------------------------------------------------------ */
 /* Spec tables                                                         */
@@ -86,7 +86,8 @@ static const struct cfg_spec policy_specs[] = {
 	{ .key = "SyncBindRetryMax", .type = CFG_UINT, .min = 0, .max = 10,
 	  .def = "3", CFG_FIELD(P, sync_bind_retry_max),
 	  .meaning = "binding update resends without an ack" },
-	{ .key = "SyncBindingBufSize", .type = CFG_UINT, .min = 64,
+	{ .key = "SyncBindingBufSize", .type = CFG_UINT,
+	  .min = FO_BUF_SIZE_CFG_MIN,
 	  .max = 4096, .def = "1024", CFG_FIELD(P, sync_binding_buf_size),
 	  .meaning = "size of a binding update's options area; must equal "
 	  "the primary's" },
@@ -898,14 +899,6 @@ check_hosts_build_views(struct load *ld)
  * primary concerned takes the key from there.
  */
 static bool
-buf_small(const struct cfg_fo_policy *p)
-{
-	/* docs/failover-protocol.md 9.4: a lease record can take 384
-	 * bytes plus the headers.  VitalQIP allows 64; small records fit. */
-	return p->sync_binding_buf_size < BUF_SIZE_ADVISED;
-}
-
-static bool
 sync_fatal(const struct cfg_fo_policy *p)
 {
 	/* docs/design.md §4: the failover server exits -- here the whole
@@ -920,10 +913,6 @@ static const struct {
 	bool		 many;		/* only with two or more primaries */
 	const char	*why;
 } policy_warnings[] = {
-	{ "SyncBindingBufSize", buf_small, false, "below 512: a lease record "
-	  "can take up to 384 bytes plus headers, and a binding update that "
-	  "does not fit cannot be sent (the primary's SyncBindingBufSize "
-	  "must be the same)" },
 	{ "SyncFailCritical", sync_fatal, true, "a failed start-up sync "
 	  "stops the whole failover server, so every other primary loses its "
 	  "backup too" },

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "fo_proto.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -44,7 +45,8 @@ static const struct cfg_spec failover_specs[] = {
 	{ .key = "SyncBindRetryMax", .type = CFG_UINT, .min = 0, .max = 10,
 	  .def = "3", CFG_FIELD(F, sync_bind_retry_max),
 	  .meaning = "binding update resends without an ack" },
-	{ .key = "SyncBindingBufSize", .type = CFG_UINT, .min = 64,
+	{ .key = "SyncBindingBufSize", .type = CFG_UINT,
+	  .min = FO_BUF_SIZE_CFG_MIN,
 	  .max = 4096, .def = "1024", CFG_FIELD(F, sync_binding_buf_size),
 	  .meaning = "size of a binding update's options area; must equal "
 	  "the failover's" },

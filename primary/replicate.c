@@ -184,6 +184,9 @@ store_walk(struct server *srv, uint64_t above, uint64_t upto,
 
 /* ---- shared sending ---- */
 
+_Static_assert(LEASE_RECORD_MAX <= FO_BUF_SIZE_CFG_MIN,
+    "the least SyncBindingBufSize must hold every lease record");
+
 /* The LEASE size both sides accept: the smaller buffer
  * (docs/failover-design.md "Safety"). */
 static size_t

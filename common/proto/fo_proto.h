@@ -121,9 +121,17 @@ enum fo_tlv {
 #define FO_CFG_CHUNK_MAX	8192
 #define FO_CFG_MAX		(8u * 1024 * 1024)
 
-/* SyncBindingBufSize range (VitalQIP: "minimum 64, maximum 4096"). */
+/* SyncBindingBufSize range on the wire (VitalQIP: "minimum 64, maximum
+ * 4096"): what a peer may announce. */
 #define FO_BUF_SIZE_MIN		64
 #define FO_BUF_SIZE_MAX		4096
+/* The least a configuration may set: every lease record fits
+ * (LEASE_RECORD_MAX; asserted in primary/replicate.c).  With less, a
+ * large record (a long client id and host name, relay ids) could not be
+ * replicated at all.  A peer of an older release may still announce
+ * less; the pair then works with the smaller size, and a record that
+ * does not fit is logged. */
+#define FO_BUF_SIZE_CFG_MIN	512
 
 /* Caps on repeated TLVs in one message. */
 #define FO_MAX_DIGESTS		256

@@ -555,9 +555,9 @@ static const struct bad_case bad_cases[] = {
 	{ "failover", "SyncBindRetryMax", "11", "[failover] SyncBindRetryMax "
 	  "= 11: must be 0..10", NULL },
 	{ "failover", "SyncBindingBufSize", "10", "[failover] "
-	  "SyncBindingBufSize = 10: must be 64..4096", NULL },
+	  "SyncBindingBufSize = 10: must be 512..4096", NULL },
 	{ "failover", "SyncBindingBufSize", "4097", "[failover] "
-	  "SyncBindingBufSize = 4097: must be 64..4096", NULL },
+	  "SyncBindingBufSize = 4097: must be 512..4096", NULL },
 	{ "failover", "WaitSyncBindAckSecs", "0", "[failover] "
 	  "WaitSyncBindAckSecs = 0: must be 0.01..3600 seconds", NULL },
 	{ "failover", "WaitSyncBindAckSecs", "0.001", "WaitSyncBindAckSecs = "
@@ -789,7 +789,7 @@ all_errors_reported_at_once(void **state)
 	/* In file order, each with its line. */
 	assert_non_null(strstr(e.msgs[0], ":4: [server] DhcpPort = 0"));
 	assert_non_null(strstr(e.msgs[1], ":6: [failover] SyncBindingBufSize "
-	    "= 10: must be 64..4096"));
+	    "= 10: must be 512..4096"));
 	assert_non_null(strstr(e.msgs[2], ":7: [failover] WaitSyncBindAckSecs"));
 	assert_non_null(strstr(e.msgs[3], ":10: [subnet:lan1] Range"));
 	assert_non_null(strstr(e.msgs[4], ":11: [subnet:lan1] LeaseTime = 1"));
