@@ -126,7 +126,7 @@ fod_new(struct ev_loop *loop, struct fod_config *cfg, const char *cfgpath,
 	ev_async_init(&fod->note_w, fod_note_cb);
 	fod->note_w.data = fod;
 	ev_async_start(loop, &fod->note_w);
-	if (fq_init(&fod->noteq, 4096, loop, &fod->note_w) < 0) {
+	if (fq_init(&fod->noteq, 4096, FOD_QUEUE_BYTES, loop, &fod->note_w) < 0) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}

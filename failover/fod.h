@@ -63,6 +63,13 @@
 
 #define FOD_READ_BUDGET		1024	/* datagrams per socket wake-up */
 #define FOD_QUEUE_CAP		16384	/* items waiting for one thread */
+/*
+ * ... and their bytes.  The count alone let a thread's queue hold 16384
+ * failover datagrams of up to 64 KB, about 1 GiB, while its socket was
+ * being reopened.  16 MiB holds the whole count of DHCP packets (about
+ * 600 bytes each) and 256 of the largest datagrams.
+ */
+#define FOD_QUEUE_BYTES		(16u << 20)
 #define FOD_CHECKPOINT_SECS	30.0
 #define FOD_CALL_TIMEOUT	5.0	/* control call into a thread */
 #define FOD_TICK_SECS		1.0	/* expiry sweep, lazy commits */
@@ -136,14 +143,16 @@ struct fq {
 	pthread_mutex_t	 mtx;
 	struct fq_item	**ring;
 	size_t		 cap, head, n;
+	size_t		 bytes, max_bytes; /* payload queued, its bound */
 	uint64_t	 dropped;	/* full: item refused (under mtx) */
 	struct ev_loop	*loop;		/* consumer's loop */
 	ev_async	*wake;		/* consumer's watcher */
 };
 
 /* fod_queue.c */
-int		 fq_init(struct fq *, size_t cap, struct ev_loop *,
-		    ev_async *);
+/* cap items and max_bytes of their payloads, whichever comes first. */
+int		 fq_init(struct fq *, size_t cap, size_t max_bytes,
+		    struct ev_loop *, ev_async *);
 void		 fq_destroy(struct fq *);
 struct fq_item	*fq_item_new(enum fq_kind, size_t len);
 /* Appends it (the queue owns it) or frees it and returns false (full).

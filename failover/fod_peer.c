@@ -258,7 +258,8 @@ open_loop(struct fod_peer *p, const struct cfg_fo_primary *pc, char *err,
 	ev_async_init(&p->wake_w, wake_cb);
 	p->wake_w.data = p;
 	ev_async_start(p->loop, &p->wake_w);
-	if (fq_init(&p->inq, FOD_QUEUE_CAP, p->loop, &p->wake_w) < 0) {
+	if (fq_init(&p->inq, FOD_QUEUE_CAP, FOD_QUEUE_BYTES, p->loop,
+	    &p->wake_w) < 0) {
 		snprintf(err, errlen, "primary=%s: out of memory", p->name);
 		return -1;
 	}

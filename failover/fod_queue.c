@@ -5,7 +5,8 @@
  * is queued, never just one item.  A full ring refuses new items (they
  * are counted): the protocol retries failover datagrams and DHCP
  * clients retransmit, whereas an unbounded queue could eat the memory of
- * a failover that is flooded while one of its threads is slow.
+ * a failover that is flooded while one of its threads is slow.  Bounded
+ * in items and in bytes: datagrams range from 300 bytes to 64 KB.
  *
  * Also the control calls: a command the main thread runs on a peer's
  * thread and waits for, with a time limit.
@@ -18,7 +19,8 @@
 #include "fod.h"
 
 int
-fq_init(struct fq *q, size_t cap, struct ev_loop *loop, ev_async *wake)
+fq_init(struct fq *q, size_t cap, size_t max_bytes, struct ev_loop *loop,
+    ev_async *wake)
 {
 	memset(q, 0, sizeof(*q));
 	if ((q->ring = calloc(cap, sizeof(*q->ring))) == NULL)
@@ -29,6 +31,7 @@ fq_init(struct fq *q, size_t cap, struct ev_loop *loop, ev_async *wake)
 		return -1;
 	}
 	q->cap = cap;
+	q->max_bytes = max_bytes;
 	q->loop = loop;
 	q->wake = wake;
 	return 0;
@@ -75,10 +78,11 @@ fq_push(struct fq *q, struct fq_item *it)
 	bool	 ok;
 
 	pthread_mutex_lock(&q->mtx);
-	ok = q->n < q->cap;
+	ok = q->n < q->cap && it->len <= q->max_bytes - q->bytes;
 	if (ok) {
 		q->ring[(q->head + q->n) % q->cap] = it;
 		q->n++;
+		q->bytes += it->len;
 	} else
 		q->dropped++;
 	pthread_mutex_unlock(&q->mtx);
@@ -100,7 +104,8 @@ fq_take(struct fq *q, struct fq_item **out, size_t max)
 
 	pthread_mutex_lock(&q->mtx);
 	while (k < max && q->n > 0) {
-		out[k++] = q->ring[q->head];
+		out[k] = q->ring[q->head];
+		q->bytes -= out[k++]->len;
 		q->head = (q->head + 1) % q->cap;
 		q->n--;
 	}
