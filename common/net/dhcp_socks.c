@@ -38,6 +38,9 @@ dhcp_socks_open(struct dhcp_socks *s, struct ev_loop *loop, uint32_t addr,
 	char	 e2[256], why[128];
 
 	s->n = 0;
+	s->loop = loop;
+	s->loaded_at = ev_now(loop);
+	s->reloads = 0;
 	if (nif > DHCP_SOCKS_IFACES) {
 		snprintf(err, errlen, "more than %d interfaces",
 		    DHCP_SOCKS_IFACES);
@@ -84,7 +87,10 @@ dhcp_socks_iface_addr(struct dhcp_socks *s, unsigned int ifindex)
 	const struct ifaddr_entry *ife = ifaddr_by_index(&s->ifs, ifindex);
 	char	 err[256];
 
-	if (ife == NULL && ifindex != 0) {
+	if (ife == NULL && ifindex != 0 &&
+	    ev_now(s->loop) - s->loaded_at >= DHCP_SOCKS_RELOAD_SECS) {
+		s->loaded_at = ev_now(s->loop);
+		s->reloads++;
 		ifaddr_free(&s->ifs);
 		if (ifaddr_load(&s->ifs, err, sizeof(err)) < 0)
 			log_warn("interface list: %s", err);

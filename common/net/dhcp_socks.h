@@ -28,10 +28,16 @@ struct dhcp_sock {
 	char		 ifname[16];	/* device-bound socket, else "" */
 };
 
+/* The interface table is read again at most this often (seconds). */
+#define DHCP_SOCKS_RELOAD_SECS	1.0
+
 struct dhcp_socks {
 	struct dhcp_sock v[DHCP_SOCKS_MAX];
 	size_t		 n;
 	struct ifaddr_table ifs;
+	struct ev_loop	*loop;
+	ev_tstamp	 loaded_at;	/* when ifs was read */
+	uint64_t	 reloads;	/* ifs read again since the open */
 };
 
 /*
@@ -48,8 +54,11 @@ void		 dhcp_socks_close(struct dhcp_socks *, struct ev_loop *);
 size_t		 dhcp_socks_index(const struct dhcp_socks *,
 		    const struct dhcp_sock *s);
 /*
- * Our address on interface ifindex, or 0.  The table is read again once
- * when ifindex is unknown: interfaces may have been configured since.
+ * Our address on interface ifindex, or 0.  The table is read again when
+ * ifindex is unknown (interfaces may have been configured since), at
+ * most every DHCP_SOCKS_RELOAD_SECS: reading it is a netlink dump of
+ * every address, and a stream of packets from an interface we do not
+ * know must not cost one each.
  */
 uint32_t	 dhcp_socks_iface_addr(struct dhcp_socks *,
 		    unsigned int ifindex);
