@@ -262,7 +262,7 @@ struct config_errors {
  * Section names (and so subnet and host names) are lower case, as the INI
  * parser folds them.  Messages name the file and, where known, the line:
  *   primary.ini:12: [subnet:lan1] LeaseTime = abc: not a number, must be 60..31536000
- *   primary.ini:31: [failover] SyncBindingBufSize = 10: must be 64..4096
+ *   primary.ini:31: [failover] SyncBindingBufSize = 10: must be 512..4096
  *   primary.ini: no [subnet:NAME] section: at least one is required
  */
 int	config_load_primary(const char *path, struct config *cfg,
