@@ -364,6 +364,16 @@ conn_deadline_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	conn_free(c);
 }
 
+/* " (and N more)" for a rate-limited line, or "" if none were held. */
+static const char *
+more_text(uint64_t more, char *buf, size_t len)
+{
+	if (more == 0)
+		return "";
+	snprintf(buf, len, " (and %llu more)", (unsigned long long)more);
+	return buf;
+}
+
 /* A connection turned away: one error line (if it fits) and close. */
 static void
 conn_refuse(int fd, const char *why)
@@ -393,8 +403,8 @@ accept_peer(struct ctl_server *srv, int fd)
 	if (log_ratelimit_ok(&srv->refused_rl, ev_now(srv->loop),
 	    CTL_LOG_EVERY, &more))
 		log_warn("control: %s: refused uid %d pid %d: not root, the "
-		    "daemon's user or in the socket's group (and %llu more)",
-		    srv->path, (int)uid, (int)pid, (unsigned long long)more);
+		    "daemon's user or in the socket's group%s", srv->path,
+		    (int)uid, (int)pid, more_text(more, why, sizeof(why)));
 	return false;
 }
 
@@ -448,6 +458,7 @@ static void
 accept_shed(struct ctl_server *srv, int err)
 {
 	uint64_t more;
+	char	 buf[64];
 	int	 fd;
 
 	if (srv->reserve >= 0) {
@@ -461,8 +472,8 @@ accept_shed(struct ctl_server *srv, int err)
 	if (log_ratelimit_ok(&srv->fd_rl, ev_now(srv->loop), CTL_LOG_EVERY,
 	    &more))
 		log_warn("control: %s: accept: %s; connections are dropped "
-		    "until descriptors free up (and %llu more)", srv->path,
-		    strerror(err), (unsigned long long)more);
+		    "until descriptors free up%s", srv->path, strerror(err),
+		    more_text(more, buf, sizeof(buf)));
 	ev_io_stop(srv->loop, &srv->accept_w);
 	ev_timer_set(&srv->pause_w, CTL_FD_PAUSE, 0.);
 	ev_timer_start(srv->loop, &srv->pause_w);
