@@ -35,6 +35,7 @@
 #define CTL_IDLE_SECS	10.0
 #define CTL_IN_BUF	65536	/* a body arrives in reads this large */
 #define CTL_FD_PAUSE	0.1	/* accepting rests this long at EMFILE */
+#define CTL_SHED_BATCH	64	/* pending connections closed per pause */
 #define CTL_LOG_EVERY	60.0	/* seconds between two lines of a kind */
 
 struct ctl_server {
@@ -449,9 +450,9 @@ accept_resume_cb(struct ev_loop *loop, ev_timer *w, int revents)
 }
 
 /*
- * Out of descriptors: the pending connection would make the listening
+ * Out of descriptors: the pending connections would make the listening
  * socket readable forever.  The reserve descriptor makes room to take
- * it and close it; then accepting rests a moment, so the loop serves
+ * them and close them; then accepting rests a moment, so the loop serves
  * DHCP instead of spinning, and one line says so now and then.
  */
 static void
@@ -465,7 +466,10 @@ accept_shed(struct ctl_server *srv, int err)
 		close(srv->reserve);
 		srv->reserve = -1;
 	}
-	if ((fd = accept4(srv->fd, NULL, NULL, SOCK_CLOEXEC)) >= 0)
+	/* The backlog too, a bounded batch: its clients would otherwise
+	 * wait a pause each. */
+	for (int n = 0; n < CTL_SHED_BATCH &&
+	    (fd = accept4(srv->fd, NULL, NULL, SOCK_CLOEXEC)) >= 0; n++)
 		close(fd);
 	srv->reserve = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	srv->stats.fd_pauses++;
