@@ -455,6 +455,8 @@ peer_text_detail(struct fod_peer *p, const struct fod_snap *s,
 	}
 }
 
+#define U(x)	((unsigned long long)(x))
+
 /* The daemon's part of `status`, before the primaries. */
 static void
 status_header(struct fod *fod, bool json, struct strbuf *out)
@@ -494,15 +496,15 @@ status_header(struct fod *fod, bool json, struct strbuf *out)
 		    (unsigned long long)fod->ctr.reloads,
 		    (unsigned long long)fod->ctr.reload_failures,
 		    (unsigned long long)fod->ctr.learn_store_failures,
-		    (unsigned long long)cs.refused_peers, (unsigned long long)cs.busy, (unsigned long long)cs.deadline,
-		    (unsigned long long)cs.fd_pauses);
+		    U(cs.refused_peers), U(cs.busy), U(cs.deadline),
+		    U(cs.fd_pauses));
 	} else {
 		sb_printf(out, "role:     failover\nname:     %s\nversion:  %s\n"
 		    "pid:      %ld\nuptime:   %.0f s\ncontrol:  %llu peers "
 		    "refused, %llu busy, %llu at deadline, %llu descriptor "
 		    "pauses\n\n", fod->cfg.server.name, DHCPFO_VERSION,
-		    (long)getpid(), up, (unsigned long long)cs.refused_peers, (unsigned long long)cs.busy,
-		    (unsigned long long)cs.deadline, (unsigned long long)cs.fd_pauses);
+		    (long)getpid(), up, U(cs.refused_peers), U(cs.busy),
+		    U(cs.deadline), U(cs.fd_pauses));
 		sb_printf(out, "%-12s %-21s %-10s %9s %-11s %-11s %-13s %5s "
 		    "%4s %4s %8s %-17s %5s\n", "PRIMARY", "ADDRESS", "STATE",
 		    "IN STATE", "LAST POLL", "LAST REPLY", "POLLS SENT/OK",
@@ -510,6 +512,7 @@ status_header(struct fod *fod, bool json, struct strbuf *out)
 		    "REJ");
 	}
 }
+#undef U
 
 static int
 cmd_status(struct fod *fod, int argc, char **argv, bool json,
