@@ -121,7 +121,7 @@ $(BUILD)/dhcpfo-primary: $(PRIMARY_OBJ) $(LIB)
 $(BUILD)/dhcpfo-failover: $(FAILOVER_OBJ) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(FAILOVER_OBJ) $(LIB) $(LDLIBS_COMMON)
 
-CTL_LIBOBJ := $(foreach n,control strbuf log lease_text lease dhcp_codec,$(call obj_named,$n))
+CTL_LIBOBJ := $(foreach n,control ctl_cmdline ctl_peer strbuf log lease_text lease dhcp_codec,$(call obj_named,$n))
 $(BUILD)/dhcpfoctl: $(CTL_OBJ) $(CTL_LIBOBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ -lev
 

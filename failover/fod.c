@@ -148,10 +148,8 @@ fod_new(struct ev_loop *loop, struct fod_config *cfg, const char *cfgpath,
 		*exit_code = EXIT_SYSTEM;
 		goto fail;
 	}
-	fod->ctl = ctl_open(loop, fod->cfg.server.control_socket,
-	    fod_ctl_handler, fod, e2, sizeof(e2));
-	if (fod->ctl == NULL || daemon_ctl_group(fod->ctl,
-	    fod->cfg.server.control_group, e2, sizeof(e2)) < 0) {
+	if (daemon_ctl_open(loop, &fod->cfg.server, fod_ctl_handler, fod,
+	    &fod->ctl, &fod->ctl_ro, e2, sizeof(e2)) < 0) {
 		snprintf(err, errlen, "%s", e2);
 		*exit_code = EXIT_SYSTEM;
 		goto fail;
@@ -220,6 +218,7 @@ fod_free(struct fod *fod)
 		daemon_signals_stop(fod->loop, &fod->sigs);
 	}
 	ctl_close(fod->ctl);
+	ctl_close(fod->ctl_ro);
 	fod_metrics_stop(fod);
 	/* Threads first: they send on our sockets and use the env. */
 	for (size_t i = 0; i < fod->npeers; i++)

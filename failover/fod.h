@@ -599,6 +599,7 @@ struct fod {
 	ev_io		 fod_w;
 	struct dhcp_socks socks;	/* fod_dispatch.c */
 	struct ctl_server *ctl;
+	struct ctl_server *ctl_ro;	/* ControlSocketReadOnly, or NULL */
 	struct fod_metrics *metrics;	/* MetricsListen (fod_metrics.c) */
 
 	ev_timer	 checkpoint_w;

@@ -455,14 +455,19 @@ peer_text_detail(struct fod_peer *p, const struct fod_snap *s,
 	}
 }
 
+#define U(x)	((unsigned long long)(x))
+
 /* The daemon's part of `status`, before the primaries. */
 static void
 status_header(struct fod *fod, bool json, struct strbuf *out)
 {
 	double	 up = ev_now(fod->loop) - fod->started;
 	uint64_t drx, dbad;
+	struct ctl_stats cs = { 0 };
 
 	fod_direct_counts(fod, &drx, &dbad);
+	ctl_stats_add(fod->ctl, &cs);
+	ctl_stats_add(fod->ctl_ro, &cs);
 	if (json) {
 		sb_puts(out, "{\"role\":\"failover\",\"name\":");
 		sb_json_str(out, fod->cfg.server.name);
@@ -473,7 +478,9 @@ status_header(struct fod *fod, bool json, struct strbuf *out)
 		    "\"dhcp_not_request\":%llu,\"dhcp_truncated\":%llu,"
 		    "\"dhcp_no_subnet\":%llu,\"dhcp_queue_full\":%llu,"
 		    "\"notifications\":%llu,\"reloads\":%llu,"
-		    "\"reload_failures\":%llu,\"config_store_failures\":%llu},"
+		    "\"reload_failures\":%llu,\"config_store_failures\":%llu,"
+		    "\"ctl_refused_peers\":%llu,\"ctl_busy\":%llu,"
+		    "\"ctl_deadline\":%llu,\"ctl_fd_pauses\":%llu},"
 		    "\"primaries\":[",
 		    DHCPFO_VERSION, (long)getpid(), up,
 		    (unsigned long long)(fod->ctr.fo_rx + drx),
@@ -488,11 +495,16 @@ status_header(struct fod *fod, bool json, struct strbuf *out)
 		    (unsigned long long)fod->ctr.notes,
 		    (unsigned long long)fod->ctr.reloads,
 		    (unsigned long long)fod->ctr.reload_failures,
-		    (unsigned long long)fod->ctr.learn_store_failures);
+		    (unsigned long long)fod->ctr.learn_store_failures,
+		    U(cs.refused_peers), U(cs.busy), U(cs.deadline),
+		    U(cs.fd_pauses));
 	} else {
 		sb_printf(out, "role:     failover\nname:     %s\nversion:  %s\n"
-		    "pid:      %ld\nuptime:   %.0f s\n\n", fod->cfg.server.name,
-		    DHCPFO_VERSION, (long)getpid(), up);
+		    "pid:      %ld\nuptime:   %.0f s\ncontrol:  %llu peers "
+		    "refused, %llu busy, %llu at deadline, %llu descriptor "
+		    "pauses\n\n", fod->cfg.server.name, DHCPFO_VERSION,
+		    (long)getpid(), up, U(cs.refused_peers), U(cs.busy),
+		    U(cs.deadline), U(cs.fd_pauses));
 		sb_printf(out, "%-12s %-21s %-10s %9s %-11s %-11s %-13s %5s "
 		    "%4s %4s %8s %-17s %5s\n", "PRIMARY", "ADDRESS", "STATE",
 		    "IN STATE", "LAST POLL", "LAST REPLY", "POLLS SENT/OK",
@@ -500,6 +512,7 @@ status_header(struct fod *fod, bool json, struct strbuf *out)
 		    "REJ");
 	}
 }
+#undef U
 
 static int
 cmd_status(struct fod *fod, int argc, char **argv, bool json,

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctl_prom.h"
 #include "dhcp_prom.h"
 #include "fod.h"
 #include "metrics_http.h"
@@ -266,6 +267,7 @@ produce(void *arg, struct strbuf *out)
 	struct fod *fod = arg;
 	struct fod_metrics *m = fod->metrics;
 	double	 now = fod_wallclock();
+	struct ctl_stats cs = { 0 };
 
 	metrics_http_write_own(m->http, out, "failover", fod->cfg.server.name,
 	    fod->started);
@@ -276,6 +278,9 @@ produce(void *arg, struct strbuf *out)
 	dhcp_prom_subnets(out, m->subs, m->nsubs);
 	state_families(fod, m, now, out);
 	peer_families_write(fod, m, now, out);
+	ctl_stats_add(fod->ctl, &cs);
+	ctl_stats_add(fod->ctl_ro, &cs);
+	ctl_prom_write(out, &cs);
 	return 0;
 }
 

@@ -43,9 +43,7 @@ main(int argc, char **argv)
 	 * the daemon runs as: see primary/main.c. */
 	if (!o.test_only) {
 		log_init("dhcpfo-failover", o.foreground, o.debug);
-		daemon_privileges(cfg.server.user, cfg.server.group,
-		    cfg.server.control_group, cfg.server.pid_file,
-		    cfg.server.control_socket, cfg.server.state_dir);
+		daemon_privileges(&cfg.server);
 	}
 	if (config_errors_report(o.cfgpath, fod_hostcheck(&cfg, &errs),
 	    &errs) != 0) {

@@ -23,6 +23,7 @@ collect_counters(struct server *srv, struct named_counter *c, size_t max)
 	const struct engine_counters *e = &srv->eng.ctr;
 	struct lease_db_stats ds;
 	struct ping_stats ps;
+	struct ctl_stats cs = { 0 };
 	size_t	 n = 0;
 
 #define PUT(nm, v) do { if (n < max) { c[n].name = (nm); c[n].value = (v); n++; } } while (0)
@@ -71,6 +72,12 @@ collect_counters(struct server *srv, struct named_counter *c, size_t max)
 	PUT("lease_log_suppressed", srv->llog.stats.suppressed);
 	PUT("reloads", srv->ctr.reloads);
 	PUT("reload_failures", srv->ctr.reload_failures);
+	ctl_stats_add(srv->ctl, &cs);
+	ctl_stats_add(srv->ctl_ro, &cs);
+	PUT("ctl_refused_peers", cs.refused_peers);
+	PUT("ctl_busy", cs.busy);
+	PUT("ctl_deadline", cs.deadline);
+	PUT("ctl_fd_pauses", cs.fd_pauses);
 #undef PUT
 	return n;
 }

@@ -268,7 +268,6 @@ srv_cmd_import(struct server *srv, struct ctl_call *call, int argc,
     char **argv, bool json, struct strbuf *out)
 {
 	struct import_job *j;
-	char	 who[64];
 
 	if (argc > 2 || (argc == 2 && strcmp(argv[1], "--dry-run") != 0))
 		return ctl_error(out, json, "usage: import [--dry-run] "
@@ -280,9 +279,6 @@ srv_cmd_import(struct server *srv, struct ctl_call *call, int argc,
 	j->dry_run = argc == 2;
 	j->json = json;
 	sb_init(&j->report);
-	ctl_call_who(call, who, sizeof(who));
-	log_info("audit: import%s by %s", j->dry_run ? " (dry run)" : "",
-	    who);
 	ctl_call_body(call, import_line, import_end, import_free, j);
 	return CTL_TAKEN;
 }

@@ -49,9 +49,7 @@ main(int argc, char **argv)
 	 */
 	if (!o.test_only) {
 		log_init("dhcpfo-primary", o.foreground, o.debug);
-		daemon_privileges(cfg.server.user, cfg.server.group,
-		    cfg.server.control_group, cfg.server.pid_file,
-		    cfg.server.control_socket, cfg.server.state_dir);
+		daemon_privileges(&cfg.server);
 	}
 	if (config_errors_report(o.cfgpath, pr_hostcheck(&cfg, &errs),
 	    &errs) != 0) {

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctl_prom.h"
 #include "dhcp_prom.h"
 #include "metrics_http.h"
 #include "pr_metrics.h"
@@ -159,6 +160,7 @@ static int
 produce(void *arg, struct strbuf *out)
 {
 	struct server *srv = arg;
+	struct ctl_stats cs = { 0 };
 
 	metrics_http_write_own(srv->metrics->http, out, "primary",
 	    srv->cfg.server.name, srv->started);
@@ -168,6 +170,9 @@ produce(void *arg, struct strbuf *out)
 		return -1;
 	link_state_families(srv, out);
 	replication(srv, out);
+	ctl_stats_add(srv->ctl, &cs);
+	ctl_stats_add(srv->ctl_ro, &cs);
+	ctl_prom_write(out, &cs);
 	return 0;
 }
 

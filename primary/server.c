@@ -370,10 +370,8 @@ server_new(struct ev_loop *loop, struct config *cfg, const char *cfgpath,
 	}
 	if ((*exit_code = link_open(srv, err, errlen)) != 0)
 		goto fail;
-	srv->ctl = ctl_open(loop, srv->cfg.server.control_socket,
-	    srv_ctl_handler, srv, e2, sizeof(e2));
-	if (srv->ctl == NULL || daemon_ctl_group(srv->ctl,
-	    srv->cfg.server.control_group, e2, sizeof(e2)) < 0) {
+	if (daemon_ctl_open(loop, &srv->cfg.server, srv_ctl_handler, srv,
+	    &srv->ctl, &srv->ctl_ro, e2, sizeof(e2)) < 0) {
 		snprintf(err, errlen, "%s", e2);
 		*exit_code = EXIT_SYSTEM;
 		goto fail;
@@ -430,6 +428,7 @@ server_free(struct server *srv)
 		daemon_signals_stop(srv->loop, &srv->sigs);
 	}
 	ctl_close(srv->ctl);
+	ctl_close(srv->ctl_ro);
 	pr_metrics_stop(srv);
 	link_close(srv);
 	srv_cancel_parked(srv);
@@ -491,6 +490,8 @@ keep_restart_only(const struct server *srv, struct config *ncfg,
 	KEEP(o, n, user, "User");
 	KEEP(o, n, group, "Group");
 	KEEP(o, n, control_group, "ControlSocketGroup");
+	KEEP(o, n, control_socket_ro, "ControlSocketReadOnly");
+	KEEP(o, n, ro_group, "ReadOnlyGroup");
 	KEEP(o, n, metrics_addr, "MetricsListen");
 	KEEP(o, n, metrics_port, "MetricsListen");
 	KEEP(o, n, ping_before_assign, "PingBeforeAssign");

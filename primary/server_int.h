@@ -78,6 +78,7 @@ struct server {
 	struct park_set	 pings;		/* DISCOVERs waiting on a ping */
 	struct park_set	 approvals;	/* REQUESTs waiting for the failover */
 	struct ctl_server *ctl;
+	struct ctl_server *ctl_ro;	/* ControlSocketReadOnly, or NULL */
 	struct pr_metrics *metrics;	/* MetricsListen (pr_metrics.c) */
 	struct link	*link;		/* failover link (link.h) */
 

@@ -98,6 +98,15 @@ static const struct cfg_spec server_specs[] = {
 	  CFG_FIELD(S, control_group),
 	  .meaning = "group of the control socket (mode 0660): its members "
 	  "may use dhcpfoctl (default: the daemon's group)" },
+	{ .key = "ControlSocketReadOnly", .type = CFG_STRING, .max = 107,
+	  CFG_FIELD(S, control_socket_ro),
+	  .meaning = "path of a second control socket that runs only the "
+	  "commands that change nothing (empty: none)" },
+	{ .key = "ReadOnlyGroup", .type = CFG_STRING, .max = 32,
+	  CFG_FIELD(S, ro_group),
+	  .meaning = "group of ControlSocketReadOnly (mode 0660): its "
+	  "members may read status and leases (default: the daemon's "
+	  "group)" },
 };
 #undef S
 

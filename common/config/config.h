@@ -207,6 +207,8 @@ struct cfg_server {
 	char		user[33];		/* User */
 	char		group[33];		/* Group */
 	char		control_group[33];	/* ControlSocketGroup */
+	char		control_socket_ro[108];	/* ControlSocketReadOnly */
+	char		ro_group[33];		/* ReadOnlyGroup */
 };
 
 /*

@@ -160,7 +160,8 @@ check_dir_of(struct hostcheck *h, const char *key, const char *path,
 		    "files in %s: %s", path, dir, strerror(errno));
 }
 
-/* User, Group, ControlSocketGroup name what this host has (priv.h). */
+/* User, Group, ControlSocketGroup, ReadOnlyGroup name what this host
+ * has (priv.h). */
 static void
 check_identity(struct hostcheck *h, const struct cfg_server *s)
 {
@@ -168,9 +169,14 @@ check_identity(struct hostcheck *h, const struct cfg_server *s)
 	const char	*key;
 	char		 why[256];
 
+	gid_t		 gid;
+
 	if (priv_resolve(s->user, s->group, s->control_group, &ids, &key, why,
 	    sizeof(why)) < 0)
 		cfg_error_novalue(h->f, "server", key, "%s", why);
+	if (s->ro_group[0] != '\0' &&
+	    priv_group_id(s->ro_group, &gid, why, sizeof(why)) < 0)
+		cfg_error_novalue(h->f, "server", "ReadOnlyGroup", "%s", why);
 }
 
 void
@@ -186,6 +192,9 @@ hostcheck_server(struct hostcheck *h, const struct cfg_server *s)
 		check_local(h, "MetricsListen", s->metrics_addr);
 	check_state_dir(h, s->state_dir);
 	check_dir_of(h, "ControlSocket", s->control_socket, false);
+	if (s->control_socket_ro[0] != '\0')
+		check_dir_of(h, "ControlSocketReadOnly", s->control_socket_ro,
+		    false);
 	check_dir_of(h, "PidFile", s->pid_file, true);
 }
 

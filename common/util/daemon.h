@@ -12,6 +12,8 @@
 #include <ev.h>
 #include <stdbool.h>
 
+#include "control.h"
+
 struct daemon_opts {
 	const char	*cfgpath;	/* -c FILE */
 	bool		 foreground;	/* -f: no detach, log to stderr */
@@ -37,7 +39,7 @@ void	daemon_signals_start(struct ev_loop *, struct daemon_signals *,
 	    void (*reload)(struct ev_loop *, ev_signal *, int), void *data);
 void	daemon_signals_stop(struct ev_loop *, struct daemon_signals *);
 
-struct ctl_server;
+struct cfg_server;
 
 /*
  * Least privilege at start (priv.h), after the configuration is read and
@@ -46,12 +48,16 @@ struct ctl_server;
  * creates the missing directories of the pid file and control socket
  * and StateDir for User, and drops (a failure exits EXIT_SYSTEM).
  */
-void	daemon_privileges(const char *user, const char *group,
-	    const char *ctl_group, const char *pid_file,
-	    const char *ctl_socket, const char *state_dir);
+void	daemon_privileges(const struct cfg_server *);
 
-/* Gives the control socket to [server] ControlSocketGroup ("" = none). */
-int	daemon_ctl_group(struct ctl_server *, const char *group, char *err,
-	    size_t errlen);
+/*
+ * The control sockets of [server]: ControlSocket, given to
+ * ControlSocketGroup, and if set ControlSocketReadOnly, given to
+ * ReadOnlyGroup, both served by handler.  0, or -1 with err filled and
+ * nothing left open.
+ */
+int	daemon_ctl_open(struct ev_loop *, const struct cfg_server *,
+	    ctl_handler *handler, void *arg, struct ctl_server **admin,
+	    struct ctl_server **ro, char *err, size_t errlen);
 
 #endif

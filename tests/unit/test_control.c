@@ -14,12 +14,16 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <ev.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -45,7 +49,17 @@ struct fixture {
 	pthread_cond_t	 cv;
 	int		 frees;
 	const char	*export;	/* the answer to "export" */
+	struct ctl_server *ro;		/* read-only socket (setup_guard) */
+	char		 ro_path[64];
 };
+
+/* What setup_guard gives the server: shorter limits, a read-only twin. */
+static struct {
+	unsigned	 max_conns;
+	double		 deadline;
+} guard = { CTL_MAX_CONNS, CTL_DEADLINE };
+
+static int	 raw_connect(const char *);
 
 #define NOT_MINE	(-2)
 static int	 stream_handler(struct fixture *, struct ctl_call *, int,
@@ -70,6 +84,10 @@ handler(void *arg, struct ctl_call *call, int argc, char **argv, bool json,
 	}
 	if (strcmp(argv[0], "export") == 0 && f->export != NULL) {
 		sb_puts(out, f->export);
+		return 0;
+	}
+	if (strcmp(argv[0], "status") == 0) {
+		sb_puts(out, "all well\n");
 		return 0;
 	}
 	if (strcmp(argv[0], "big") == 0) {
@@ -104,12 +122,44 @@ setup(void **state)
 	return 0;
 }
 
+/* setup, plus a read-only socket beside it and the limits in guard. */
+static int
+setup_guard(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char	 err[256];
+
+	snprintf(f->path, sizeof(f->path), "/tmp/dhcpfo-ctl-test.%d",
+	    (int)getpid());
+	snprintf(f->ro_path, sizeof(f->ro_path), "/tmp/dhcpfo-ctl-ro.%d",
+	    (int)getpid());
+	pthread_mutex_init(&f->mu, NULL);
+	pthread_cond_init(&f->cv, NULL);
+	if (loop_thread_init(&f->lt) < 0)
+		return -1;
+	f->srv = ctl_open(f->lt.loop, f->path, handler, f, err, sizeof(err));
+	f->ro = ctl_open(f->lt.loop, f->ro_path, handler, f, err,
+	    sizeof(err));
+	if (f->srv == NULL || f->ro == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	ctl_set_read_only(f->ro, f->path);
+	ctl_set_limits(f->srv, guard.max_conns, guard.deadline,
+	    guard.deadline);
+	if (loop_thread_start(&f->lt) < 0)
+		return -1;
+	*state = f;
+	return 0;
+}
+
 static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
 
 	loop_thread_stop(&f->lt);
+	ctl_close(f->ro);
 	ctl_close(f->srv);
 	loop_thread_free(&f->lt);
 	assert_int_not_equal(access(f->path, F_OK), 0);
@@ -191,6 +241,215 @@ unreachable_socket_is_reported(void **state)
 	    &ans, 1, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "cannot connect"));
 	sb_free(&ans);
+}
+
+/* The server's counters, read once the loop has had time to count. */
+static struct ctl_stats
+stats_of(struct fixture *f)
+{
+	struct ctl_stats st = { 0 };
+
+	ctl_stats_add(f->srv, &st);
+	return st;
+}
+
+/*
+ * In a child that became `nobody` (with gid 65534, and `groups` as its
+ * only supplementary group when given): the exit code says what
+ * ctl_request answered: 0 ok, 1 error naming the uid, 2 anything else.
+ */
+static int
+request_as_nobody(const char *path, const gid_t *groups)
+{
+	struct strbuf ans;
+	char	 err[256];
+	pid_t	 pid;
+	int	 rc, st;
+
+	if ((pid = fork()) == 0) {
+		if (setgroups(groups ? 1 : 0, groups) < 0 ||
+		    setgid(65534) < 0 || setuid(65534) < 0)
+			_exit(3);
+		sb_init(&ans);
+		rc = ctl_request(path, "echo hi", &ans, 5, err, sizeof(err));
+		if (rc == 1 && strstr(ans.buf, "uid 65534 may not") != NULL)
+			_exit(1);
+		_exit(rc == 0 ? 0 : 2);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+static void
+refuses_peer_outside_the_group(void **state)
+{
+	struct fixture *f = *state;
+	gid_t	 ours = getegid();
+
+	if (geteuid() != 0)
+		skip();
+	/* The file mode would stop nobody first: open it, so the daemon's
+	 * own check is what is tested. */
+	assert_int_equal(chmod(f->path, 0666), 0);
+	f->calls = 0;
+	assert_int_equal(request_as_nobody(f->path, NULL), 1);
+	assert_int_equal(stats_of(f).refused_peers, 1);
+	/* A member of the socket's group (supplementary) is served. */
+	assert_int_equal(request_as_nobody(f->path, &ours), 0);
+	assert_int_equal(stats_of(f).refused_peers, 1);
+}
+
+static void
+read_only_socket_runs_only_reads(void **state)
+{
+	struct fixture *f = *state;
+	struct strbuf ans;
+	char	 err[256];
+	int	 calls;
+
+	sb_init(&ans);
+	assert_int_equal(ctl_request(f->ro_path, "status", &ans, 5, err,
+	    sizeof(err)), 0);
+	assert_string_equal(ans.buf, "all well\n");
+	calls = f->calls;
+	assert_int_equal(ctl_request(f->ro_path, "takeover branch1", &ans, 5,
+	    err, sizeof(err)), 1);
+	assert_non_null(strstr(ans.buf, "read-only"));
+	assert_non_null(strstr(ans.buf, f->path));
+	/* Not classified: kept off the read-only socket too. */
+	assert_int_equal(ctl_request(f->ro_path, "echo x --json", &ans, 5,
+	    err, sizeof(err)), 1);
+	assert_non_null(strstr(ans.buf, "{\"error\":"));
+	assert_int_equal(f->calls, calls);
+	/* The admin socket runs both. */
+	assert_int_equal(ctl_request(f->path, "echo x", &ans, 5, err,
+	    sizeof(err)), 0);
+	sb_free(&ans);
+}
+
+/* ctl_request until it answers ok, for up to 2 s: 0, or -1. */
+static int
+request_soon(const char *path, const char *line)
+{
+	struct strbuf ans;
+	char	 err[256];
+	int	 rc = -1;
+
+	sb_init(&ans);
+	for (int i = 0; i < 200 && rc != 0; i++) {
+		if ((rc = ctl_request(path, line, &ans, 2, err,
+		    sizeof(err))) != 0)
+			usleep(10000);
+	}
+	sb_free(&ans);
+	return rc == 0 ? 0 : -1;
+}
+
+static void
+caps_connections(void **state)
+{
+	struct fixture *f = *state;
+	struct strbuf ans;
+	char	 err[256];
+	int	 a, b;
+
+	sb_init(&ans);
+	a = raw_connect(f->path);
+	b = raw_connect(f->path);
+	/* Accepted in order: the third finds two open already. */
+	assert_int_equal(ctl_request(f->path, "echo x", &ans, 5, err,
+	    sizeof(err)), 1);
+	assert_non_null(strstr(ans.buf, "too many"));
+	assert_int_equal(stats_of(f).busy, 1);
+	close(a);
+	assert_int_equal(request_soon(f->path, "echo x"), 0);
+	close(b);
+	sb_free(&ans);
+}
+
+static double
+clock_secs(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+trickling_client_meets_its_deadline(void **state)
+{
+	struct fixture *f = *state;
+	double	 t0 = clock_secs(CLOCK_MONOTONIC), t;
+	char	 c;
+	int	 fd = raw_connect(f->path);
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	/* A byte each 50 ms keeps the 10 s idle timeout away for ever. */
+	for (;;) {
+		assert_true(send(fd, "e", 1, MSG_NOSIGNAL) == 1 ||
+		    errno == EPIPE || errno == ECONNRESET);
+		if (poll(&pfd, 1, 50) > 0 && read(fd, &c, 1) <= 0)
+			break;
+		t = clock_secs(CLOCK_MONOTONIC) - t0;
+		assert_true(t < 2.0);
+	}
+	t = clock_secs(CLOCK_MONOTONIC) - t0;
+	assert_true(t >= 0.25);
+	assert_int_equal(stats_of(f).deadline, 1);
+	close(fd);
+}
+
+static void
+out_of_descriptors_does_not_spin(void **state)
+{
+	struct fixture *f = *state;
+	struct rlimit old, low;
+	int	 fds[128], n = 0, cl;
+	double	 cpu;
+	char	 c;
+
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+	low = old;
+	low.rlim_cur = 64;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	while (n < 128 && (fds[n] = open("/dev/null", O_RDONLY)) >= 0)
+		n++;
+	assert_true(n > 0 && n < 128 && errno == EMFILE);
+	/* Room for the client only: the server's accept finds none. */
+	close(fds[--n]);
+	cl = raw_connect(f->path);
+	cpu = clock_secs(CLOCK_PROCESS_CPUTIME_ID);
+	usleep(200000);
+	cpu = clock_secs(CLOCK_PROCESS_CPUTIME_ID) - cpu;
+	/* The pending connection was shed, not left to wake the loop. */
+	assert_int_equal(recv(cl, &c, 1, MSG_DONTWAIT), 0);
+	assert_true(stats_of(f).fd_pauses >= 1);
+	assert_true(stats_of(f).fd_pauses <= 3);
+	assert_true(cpu < 0.05);
+	close(cl);
+	while (n > 0)
+		close(fds[--n]);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+	assert_int_equal(request_soon(f->path, "echo again"), 0);
+}
+
+static int
+setup_capped(void **state)
+{
+	guard.max_conns = 2;
+	guard.deadline = CTL_DEADLINE;
+	return setup_guard(state);
+}
+
+static int
+setup_short_deadline(void **state)
+{
+	guard.max_conns = CTL_MAX_CONNS;
+	guard.deadline = 0.3;
+	return setup_guard(state);
 }
 
 static void
@@ -776,6 +1035,17 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(export_must_arrive_whole,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(refuses_peer_outside_the_group,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    read_only_socket_runs_only_reads, setup_guard, teardown),
+		cmocka_unit_test_setup_teardown(caps_connections,
+		    setup_capped, teardown),
+		cmocka_unit_test_setup_teardown(
+		    trickling_client_meets_its_deadline, setup_short_deadline,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    out_of_descriptors_does_not_spin, setup, teardown),
 	};
 
 	/* As the daemons do (daemon.c): a client that hung up is seen as

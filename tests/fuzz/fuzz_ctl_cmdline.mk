@@ -1,0 +1,1 @@
+FUZZ_OBJS_fuzz_ctl_cmdline = ctl_cmdline
