@@ -1122,9 +1122,9 @@ every_key_documented(void **state)
 			total++;
 		}
 	}
-	/* 22 [server], 15 [failover], 3 [primary:NAME], 2 Primary, and
+	/* 31 [server], 15 [failover], 3 [primary:NAME], 2 Primary, and
 	 * [snmp]: AgentXSocket, Traps, 17 switches, 2 thresholds. */
-	assert_int_equal(total, 63);
+	assert_int_equal(total, 72);
 	assert_null(fod_config_specs("nosuch", &(size_t){ 0 }));
 	free(ini);
 	free(doc);
