@@ -30,8 +30,6 @@ addr flood eth0 198.51.100.2/32
 route flood 192.0.2.10/32 dev eth0
 route srv 198.51.100.2/32 dev eth1
 
-EXPECT_PREFIX=24; EXPECT_ROUTER=198.51.100.1
-EXPECT_DNS=198.51.100.1; EXPECT_DOMAIN=example.test
 E2E_SERVER_LINES="NewClientRatePerRelay = 5
 NewClientBurstPerRelay = 10
 UnofferedLeaseTime = 120"
@@ -44,9 +42,6 @@ srv_start srv
 relay_start 192.0.2.10
 
 drops() { srv_status | jq -r ".drops[\"$1\"]"; }
-offered() {
-	srv_leases | jq '[.leases[] | select(.state == "offered")] | length'
-}
 
 # ---- 1. DISCOVER flood from one relay, a real client behind the other
 say "-- flood: 2000 random clients' DISCOVERs at 400/s via 198.51.100.2"
@@ -89,7 +84,7 @@ before=$(srv_leases | jq '[.leases[] | select(.state == "bound")] | length')
 nsx flood "$LOAD" -s 192.0.2.10 -b 198.51.100.2 -I 198.51.100.100 \
     -n 100 -r 1000 -R 0 -T 500 -i 2 -t 10 -m 0x22 -o "$T/sweep.acks" \
     >"$T/sweep.log" 2>&1
-cat "$T/sweep.log" | sed 's/^/  | /'
+sed 's/^/  | /' "$T/sweep.log"
 acks=$(wc -l <"$T/sweep.acks" 2>/dev/null || echo 0)
 bound=$(srv_leases | jq '[.leases[] | select(.state == "bound")] | length')
 say "sweep: $acks ACKs; bound leases $before -> $bound"
