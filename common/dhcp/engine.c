@@ -737,8 +737,12 @@ over_limit(struct req *r)
 	size_t		 len = 0, n;
 	enum engine_drop why = ENGINE_DROP_NONE;
 
-	if (r->e->rl == NULL || r->in->pinged_addr != 0 ||
-	    r->in->approved_addr != 0 || holds_any(r))
+	if (r->e->rl == NULL || (s->new_rate_client == 0 &&
+	    s->new_rate_remote_id == 0 && s->new_rate_circuit == 0 &&
+	    s->new_rate_relay == 0))
+		return false;
+	if (r->in->pinged_addr != 0 || r->in->approved_addr != 0 ||
+	    holds_any(r))
 		return false;
 	if (r->m->giaddr != 0)
 		v = dhcp_opt_get(r->m, DHO_RELAY_AGENT_INFO, &len);
