@@ -78,6 +78,11 @@ FailoverPort = 647
 StateDir = $1/fstate
 ControlSocket = $1/fctl.sock
 PidFile = $1/failover.pid
+; new-client limits off (bench/dhcpfo-primary.ini.in)
+NewClientRatePerRelay = 0
+NewClientRatePerCircuit = 0
+NewClientRatePerRemoteId = 0
+NewClientRatePerClient = 0
 [failover]
 PollDelay = 1
 SyncBindings = true

@@ -390,6 +390,7 @@ struct fod_serve {
 	ev_periodic	 pace_w;
 	struct gcommit	 gc;		/* ACKs until their batch commits */
 	struct lease_log llog;		/* one line per lease event */
+	struct ratelimit rlim;		/* new-client buckets (the engine's) */
 	struct dhcp_replyq outbox;
 	struct dhcp_reply_stats rstats;
 	struct park_set	 pings;		/* DISCOVERs waiting on a ping */

@@ -104,6 +104,8 @@ fod_serve_init(struct fod_peer *p)
 	    p->view.server.lease_log_rate);
 	gcommit_init(&p->serve.gc, p->db, release_acks, p, &p->serve.llog);
 	park_init(&p->serve.pings, p->loop, FOD_MAX_PINGS, unpark, p);
+	/* Tables taken at the first new client in takeover, not before. */
+	ratelimit_init(&p->serve.rlim);
 	if ((p->serve.msg = malloc(sizeof(*p->serve.msg))) == NULL ||
 	    (p->serve.res = malloc(sizeof(*p->serve.res))) == NULL)
 		return -1;
@@ -120,6 +122,7 @@ void
 fod_serve_engine_init(struct fod_peer *p)
 {
 	engine_init(&p->serve.eng, &p->view, p->pools);
+	engine_set_ratelimit(&p->serve.eng, &p->serve.rlim);
 	fod_serve_set_policy(p);
 }
 
@@ -308,6 +311,7 @@ unpark(void *arg, const struct park_origin *from, struct engine_input *in)
 	/* The subnet may have been handed back meanwhile: the engine
 	 * then drops the request (not-serving). */
 	in->now = (int64_t)ev_now(p->loop);
+	in->now_ms = (int64_t)(ev_now(p->loop) * 1000);
 	partner_input(p, in);
 	engine_handle(&p->serve.eng, in, p->serve.res);
 	apply_result(p, from, in->msg, p->serve.res);
@@ -382,6 +386,13 @@ apply_result(struct fod_peer *p, const struct park_origin *from,
 		break;
 	case ENGINE_APPROVE_FIRST:	/* a primary's rule, never ours */
 	case ENGINE_DROP:
+		if (engine_drop_is_rate_limit(res->drop)) {
+			char	 who[CFG_NAME_MAX + 16];
+
+			snprintf(who, sizeof(who), "primary=%s: ", p->name);
+			ratelimit_log_drop(&p->serve.rlim, ev_now(p->loop),
+			    who, res->drop_name, m->giaddr);
+		}
 		if (p->fod->debug) {
 			char	 hw[48];
 
@@ -421,6 +432,7 @@ fod_serve_packet(struct fod_peer *p, const struct fq_item *it)
 	in.link_addr = it->link_addr;
 	in.iface_server_addr = it->iface_addr;
 	in.now = (int64_t)ev_now(p->loop);
+	in.now_ms = (int64_t)(ev_now(p->loop) * 1000);
 	partner_input(p, &in);
 	engine_handle(&p->serve.eng, &in, p->serve.res);
 	apply_result(p, &from, p->serve.msg, p->serve.res);
@@ -434,6 +446,7 @@ fod_serve_free(struct fod_peer *p)
 		ev_periodic_stop(p->loop, &p->serve.pace_w);
 	gcommit_free(&p->serve.gc);
 	lease_log_free(&p->serve.llog);
+	ratelimit_free(&p->serve.rlim);
 	dhcp_replyq_free(&p->serve.outbox);
 	free(p->serve.msg);
 	free(p->serve.res);

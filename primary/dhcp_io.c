@@ -147,6 +147,7 @@ unpark(void *arg, const struct park_origin *from, struct engine_input *in)
 	meta.src_port = from->src_port;
 	meta.rx_time = from->rx_time;
 	in->now = srv_now(srv);
+	in->now_ms = (int64_t)(ev_now(srv->loop) * 1000);
 	engine_handle(&srv->eng, in, srv->res);
 	apply_result(srv, from->sock, &meta, from->link_addr, from->iface_addr,
 	    in->msg, srv->res);
@@ -257,6 +258,9 @@ apply_result(struct server *srv, struct dhcp_sock *sock,
 		start_approval(srv, sock, pkt, link, iface_addr, m, res);
 		break;
 	case ENGINE_DROP:
+		if (engine_drop_is_rate_limit(res->drop))
+			ratelimit_log_drop(&srv->rlim, ev_now(srv->loop), "",
+			    res->drop_name, m->giaddr);
 		if (srv->debug) {
 			char a[INET_ADDRSTRLEN], hw[48];
 			fmt_addr(pkt->src_addr, a, sizeof(a));
@@ -310,6 +314,7 @@ handle_packet(struct server *srv, struct dhcp_sock *sock,
 	in.link_addr = link;
 	in.iface_server_addr = iface_addr;
 	in.now = srv_now(srv);
+	in.now_ms = (int64_t)(ev_now(srv->loop) * 1000);
 	engine_handle(&srv->eng, &in, srv->res);
 	apply_result(srv, sock, pkt, link, iface_addr, m, srv->res);
 }

@@ -355,6 +355,8 @@ server_new(struct ev_loop *loop, struct config *cfg, const char *cfgpath,
 	    errlen)) != 0)
 		goto fail;
 	engine_init(&srv->eng, &srv->cfg, srv->pools);
+	ratelimit_init(&srv->rlim);
+	engine_set_ratelimit(&srv->eng, &srv->rlim);
 
 	if (srv_open_sockets(srv, err, errlen) < 0) {
 		*exit_code = EXIT_SYSTEM;
@@ -451,6 +453,7 @@ server_free(struct server *srv)
 	config_free(&srv->cfg);
 	gcommit_free(&srv->gc);
 	lease_log_free(&srv->llog);
+	ratelimit_free(&srv->rlim);
 	dhcp_replyq_free(&srv->outbox);
 	free(srv->rxbuf);
 	free(srv->msg);
@@ -563,6 +566,8 @@ srv_reload(struct server *srv, struct strbuf *why)
 		struct engine_counters keep = srv->eng.ctr;
 		engine_init(&srv->eng, &srv->cfg, srv->pools);
 		srv->eng.ctr = keep;
+		/* The buckets stay: a reload is no reprieve. */
+		engine_set_ratelimit(&srv->eng, &srv->rlim);
 	}
 	config_free(&old);
 	lease_log_set(&srv->llog, srv->cfg.server.lease_log,

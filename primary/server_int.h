@@ -87,6 +87,7 @@ struct server {
 					 * was asked for by the client */
 	struct gcommit	 gc;		/* ACKs until their batch commits */
 	struct lease_log llog;		/* one line per lease event */
+	struct ratelimit rlim;		/* new-client buckets (the engine's) */
 	struct dhcp_replyq outbox;
 	struct dhcp_reply_stats tx;	/* replies sent, send/encode errors */
 

@@ -79,6 +79,45 @@ static const struct cfg_spec server_specs[] = {
 	  .def = "1000", CFG_FIELD(S, lease_log_rate),
 	  .meaning = "most lease log lines a second, in bursts of up to a "
 	  "second's worth; the others are counted; 0: no limit" },
+	/* New-client rate limits and the unoffered lease: docs/security.md
+	 * gives the reasoning behind each default. */
+	{ .key = "NewClientRatePerRelay", .type = CFG_UINT, .min = 0,
+	  .max = 1000000, .def = "100", CFG_FIELD(S, new_rate_relay),
+	  .meaning = "new clients a second per relay (giaddr; directly "
+	  "attached clients: the receiving interface): offers and bindings "
+	  "for clients holding no address; requests over it are dropped; "
+	  "0: no limit" },
+	{ .key = "NewClientBurstPerRelay", .type = CFG_UINT, .min = 1,
+	  .max = 1000000, .def = "200", CFG_FIELD(S, new_burst_relay),
+	  .meaning = "new clients at once per relay (the bucket of "
+	  "NewClientRatePerRelay)" },
+	{ .key = "NewClientRatePerCircuit", .type = CFG_UINT, .min = 0,
+	  .max = 1000000, .def = "20", CFG_FIELD(S, new_rate_circuit),
+	  .meaning = "new clients a second per option 82 circuit-id of a "
+	  "relay; 0: no limit" },
+	{ .key = "NewClientBurstPerCircuit", .type = CFG_UINT, .min = 1,
+	  .max = 1000000, .def = "40", CFG_FIELD(S, new_burst_circuit),
+	  .meaning = "new clients at once per circuit-id" },
+	{ .key = "NewClientRatePerRemoteId", .type = CFG_UINT, .min = 0,
+	  .max = 1000000, .def = "20", CFG_FIELD(S, new_rate_remote_id),
+	  .meaning = "new clients a second per option 82 remote-id; 0: no "
+	  "limit" },
+	{ .key = "NewClientBurstPerRemoteId", .type = CFG_UINT, .min = 1,
+	  .max = 1000000, .def = "40", CFG_FIELD(S, new_burst_remote_id),
+	  .meaning = "new clients at once per remote-id" },
+	{ .key = "NewClientRatePerClient", .type = CFG_UINT, .min = 0,
+	  .max = 1000000, .def = "1", CFG_FIELD(S, new_rate_client),
+	  .meaning = "new bindings and offers a second per client (option "
+	  "61, else hardware address) holding no address; 0: no limit" },
+	{ .key = "NewClientBurstPerClient", .type = CFG_UINT, .min = 1,
+	  .max = 1000000, .def = "3", CFG_FIELD(S, new_burst_client),
+	  .meaning = "new bindings and offers at once per client" },
+	{ .key = "UnofferedLeaseTime", .type = CFG_UINT, .min = 0,
+	  .max = 31536000, .def = "300", CFG_FIELD(S, unoffered_lease_time),
+	  .meaning = "seconds granted to a binding made without our offer "
+	  "(a REQUEST in INIT-REBOOT, RENEWING or REBINDING for an address "
+	  "the client did not hold); its next renewal gets the normal lease "
+	  "time; 0: the normal lease time" },
 	{ .key = "MetricsListen", .type = CFG_ADDR_PORT,
 	  CFG_FIELD(S, metrics_addr), CFG_COUNT(S, metrics_port),
 	  .meaning = "ADDRESS:PORT of the Prometheus endpoint GET /metrics "

@@ -200,6 +200,19 @@ struct cfg_server {
 	bool		lease_log;		/* LeaseLog */
 	unsigned	lease_log_rate;		/* LeaseLogRate, lines/s; 0: no
 						 * limit */
+	/* New-client rate limits (docs/security.md): tokens a second and
+	 * bucket size per relay, circuit-id, remote-id and client; rate 0:
+	 * no limit. */
+	uint32_t	new_rate_relay;		/* NewClientRatePerRelay */
+	uint32_t	new_burst_relay;	/* NewClientBurstPerRelay */
+	uint32_t	new_rate_circuit;	/* NewClientRatePerCircuit */
+	uint32_t	new_burst_circuit;	/* NewClientBurstPerCircuit */
+	uint32_t	new_rate_remote_id;	/* NewClientRatePerRemoteId */
+	uint32_t	new_burst_remote_id;	/* NewClientBurstPerRemoteId */
+	uint32_t	new_rate_client;	/* NewClientRatePerClient */
+	uint32_t	new_burst_client;	/* NewClientBurstPerClient */
+	uint32_t	unoffered_lease_time;	/* UnofferedLeaseTime; 0: the
+						 * normal lease time */
 	/* MetricsListen (docs/metrics.md); port 0: no metrics endpoint */
 	uint32_t	metrics_addr;
 	uint16_t	metrics_port;

@@ -102,6 +102,23 @@
  *   binding the primary made and never replicated, and the failover
  *   records it as its own grant, which the hand-back returns.
  *
+ * New clients (docs/security.md).  An offer or a binding for a client
+ *   that holds no unexpired offer or binding in the subnet takes a token
+ *   from the buckets of its client key, option 82 remote-id and
+ *   circuit-id (from a relay only: a client's own 82 names nothing),
+ *   and relay (giaddr, else the receiving interface), in that order, so
+ *   a client over its own limit spends nothing of its relay's; one
+ *   bucket empty and the request is dropped silently ("rate-client",
+ *   ...).  Renewals, a REQUEST for our offer and a DISCOVER repeated
+ *   while our offer stands cost nothing; a request re-submitted after a
+ *   ping or an approval paid on its first pass.  A binding made without
+ *   our offer (INIT-REBOOT, or RENEWING/REBINDING for an address the
+ *   client does not hold) gets UnofferedLeaseTime when that is shorter:
+ *   a sweep of requests for free addresses holds them minutes, not a
+ *   day, and a real client renews at T1 and then gets the normal time,
+ *   since a renewal of a live binding is no longer unoffered.  Nothing
+ *   marks such a binding: the rule needs no field on disk.
+ *
  * Changes.  Every lease change is returned to be persisted; needs_commit
  *   is set when a reply waits on it (ACK, BOOTP) or there is no reply to
  *   wait (DECLINE, RELEASE).  Offers, conflicts and turned-down offers
@@ -146,11 +163,22 @@ engine_drop_name(enum engine_drop d)
 		[ENGINE_DROP_UNKNOWN_LEASE] = "unknown-lease",
 		[ENGINE_DROP_NO_MEMORY] = "no-memory",
 		[ENGINE_DROP_SHARE_EXHAUSTED] = "share-exhausted",
+		[ENGINE_DROP_RATE_RELAY] = "rate-relay",
+		[ENGINE_DROP_RATE_CIRCUIT] = "rate-circuit",
+		[ENGINE_DROP_RATE_REMOTE_ID] = "rate-remote-id",
+		[ENGINE_DROP_RATE_CLIENT] = "rate-client",
 	};
 
 	if ((unsigned)d >= ENGINE_DROP_COUNT)
 		return "unknown";
 	return names[d];
+}
+
+bool
+engine_drop_is_rate_limit(enum engine_drop d)
+{
+	return d == ENGINE_DROP_RATE_RELAY || d == ENGINE_DROP_RATE_CIRCUIT ||
+	    d == ENGINE_DROP_RATE_REMOTE_ID || d == ENGINE_DROP_RATE_CLIENT;
 }
 
 const char *
@@ -188,6 +216,12 @@ engine_set_role(struct engine *e, enum engine_role role, bool borrow)
 {
 	e->role = role;
 	e->borrow = borrow;
+}
+
+void
+engine_set_ratelimit(struct engine *e, struct ratelimit *rl)
+{
+	e->rl = rl;
 }
 
 enum pool_scope
@@ -665,6 +699,92 @@ holds_live(const struct req *r, uint32_t addr)
 	    l->state == LEASE_BOUND && l->ends > r->in->now;
 }
 
+/* The client holds an unexpired offer or binding in r->p. */
+static bool
+holds_any(const struct req *r)
+{
+	const struct lease *l = pool_find_for_client(r->p, &r->c, r->in->now);
+
+	return l != NULL && l->ends > r->in->now &&
+	    (l->state == LEASE_BOUND || l->state == LEASE_OFFERED);
+}
+
+/* One token from the bucket of `kind` for the key of a and b. */
+static bool
+take(struct req *r, enum rl_kind kind, const void *a, size_t alen,
+    const void *b, size_t blen, uint32_t rate, uint32_t burst)
+{
+	int64_t		 ms = r->in->now_ms != 0 ? r->in->now_ms :
+			    r->in->now * 1000;
+
+	if (rate == 0)
+		return true;
+	return rl_take(&r->e->rl->t[kind], rl_key(a, alen, b, blen), rate,
+	    burst, ms);
+}
+
+/*
+ * The new-client limits, as explained at the top: true (and the request
+ * dropped with the reason) when a bucket is empty.  Free for a client
+ * holding something, and for the second pass of a parked request.
+ */
+static bool
+over_limit(struct req *r)
+{
+	const struct cfg_server *s = &r->e->cfg->server;
+	const uint8_t	*v = NULL, *sv;
+	uint32_t	 relay = r->in->link_addr != 0 ? r->in->link_addr :
+			    r->m->giaddr;
+	size_t		 len = 0, n;
+	enum engine_drop why = ENGINE_DROP_NONE;
+
+	if (r->e->rl == NULL || (s->new_rate_client == 0 &&
+	    s->new_rate_remote_id == 0 && s->new_rate_circuit == 0 &&
+	    s->new_rate_relay == 0))
+		return false;
+	if (r->in->pinged_addr != 0 || r->in->approved_addr != 0 ||
+	    holds_any(r))
+		return false;
+	if (r->m->giaddr != 0)
+		v = dhcp_opt_get(r->m, DHO_RELAY_AGENT_INFO, &len);
+	if (!take(r, RL_CLIENT, r->c.key.bytes, r->c.key.len, NULL, 0,
+	    s->new_rate_client, s->new_burst_client))
+		why = ENGINE_DROP_RATE_CLIENT;
+	else if (v != NULL &&
+	    (sv = dhcp_subopt_get(v, len, RAI_REMOTE_ID, &n)) != NULL &&
+	    !take(r, RL_REMOTE_ID, sv, n, NULL, 0, s->new_rate_remote_id,
+	    s->new_burst_remote_id))
+		why = ENGINE_DROP_RATE_REMOTE_ID;
+	else if (v != NULL &&
+	    (sv = dhcp_subopt_get(v, len, RAI_CIRCUIT_ID, &n)) != NULL &&
+	    !take(r, RL_CIRCUIT, &r->m->giaddr, sizeof(r->m->giaddr), sv, n,
+	    s->new_rate_circuit, s->new_burst_circuit))
+		why = ENGINE_DROP_RATE_CIRCUIT;
+	else if (relay != 0 && !take(r, RL_RELAY, &relay, sizeof(relay),
+	    NULL, 0, s->new_rate_relay, s->new_burst_relay))
+		why = ENGINE_DROP_RATE_RELAY;
+	if (why == ENGINE_DROP_NONE)
+		return false;
+	drop(r, why);
+	return true;
+}
+
+/*
+ * Seconds for a binding of addr: the normal time (lease_secs), or
+ * UnofferedLeaseTime when shorter for a binding made without our offer
+ * that the client does not already hold.
+ */
+static uint32_t
+bind_secs(const struct req *r, uint32_t addr, bool unoffered)
+{
+	uint32_t	 lt = lease_secs(pool_subnet(r->p), r->m);
+	uint32_t	 u = r->e->cfg->server.unoffered_lease_time;
+
+	if (unoffered && u != 0 && u < lt && !holds_live(r, addr))
+		return u;
+	return lt;
+}
+
 /*
  * A primary's binding that needs the failover's word first: a share
  * address, unless it renews the client's live binding there.
@@ -721,15 +841,21 @@ approval_refused(struct req *r, uint32_t addr)
 	send_nak(r, "address held by the failover");
 }
 
-/* Bind addr and answer DHCPACK (REQUEST in any state). */
+/*
+ * Bind addr and answer DHCPACK (REQUEST in any state); unoffered: not
+ * the REQUEST for our offer (SELECTING) but a client asking for an
+ * address itself.
+ */
 static void
-ack_binding(struct req *r, uint32_t addr)
+ack_binding(struct req *r, uint32_t addr, bool unoffered)
 {
 	struct dhcp_msg	*rp;
 	struct lease	 l;
-	uint32_t	 lt = lease_secs(pool_subnet(r->p), r->m);
-	bool		 renewal;
+	uint32_t	 lt = bind_secs(r, addr, unoffered);
+	bool		 renewal = holds_live(r, addr);
 
+	if (!renewal && over_limit(r))
+		return;
 	if (needs_approval(r, addr)) {
 		if (r->in->approved_addr == addr && r->in->approval_refused)
 			approval_refused(r, addr);
@@ -737,7 +863,6 @@ ack_binding(struct req *r, uint32_t addr)
 			ask_approval(r, addr, lt);
 		return;
 	}
-	renewal = holds_live(r, addr);
 	if (!pool_took(r, pool_bind(r->p, &r->c, addr, r->in->now, lt, &l),
 	    refuse_nak))
 		return;
@@ -863,6 +988,8 @@ handle_discover(struct req *r)
 		    ENGINE_DROP_SHARE_EXHAUSTED : ENGINE_DROP_NO_FREE_ADDRESS);
 		return;
 	}
+	if (over_limit(r))
+		return;
 	if (need_ping(r, addr, src) &&
 	    (in->pinged_addr != addr || in->ping_in_use)) {
 		if (round >= ENGINE_PING_ROUNDS) {
@@ -922,7 +1049,7 @@ verify_address(struct req *r, uint32_t addr, bool init_reboot)
 	}
 	l = pool_lease_at(r->p, addr);
 	if (l != NULL && pool_lease_is_client(l, &r->c)) {
-		ack_binding(r, addr);
+		ack_binding(r, addr, true);
 		return;
 	}
 	if (!pool_addr_available(r->p, addr, &r->c, now)) {
@@ -940,7 +1067,7 @@ verify_address(struct req *r, uint32_t addr, bool init_reboot)
 		send_nak(r, "client is bound to another address");
 		return;
 	}
-	ack_binding(r, addr);
+	ack_binding(r, addr, true);
 }
 
 /* RFC 2131 4.3.2 */
@@ -980,7 +1107,7 @@ handle_request(struct req *r)
 		if (((l != NULL && pool_lease_is_client(l, &r->c)) ||
 		    own_host(r, want) != NULL) &&
 		    pool_addr_available(r->p, want, &r->c, r->in->now))
-			ack_binding(r, want);
+			ack_binding(r, want, false);
 		else
 			send_nak(r, "address not offered");
 		return;

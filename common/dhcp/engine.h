@@ -21,6 +21,7 @@
 #include "dhcp_codec.h"
 #include "lease.h"
 #include "pool.h"
+#include "ratelimit.h"
 
 /* Addresses found in use by ping before the engine gives up on a DISCOVER. */
 #define ENGINE_PING_ROUNDS	8
@@ -72,10 +73,19 @@ enum engine_drop {
 	ENGINE_DROP_SHARE_EXHAUSTED,	/* "share-exhausted": the failover
 					 * in its safe period has no free
 					 * address left in its share */
+	/* New-client rate limits (ratelimit.h, docs/security.md): an
+	 * offer or binding for a client holding none, over the limit of
+	 * its relay, circuit-id, remote-id or its own. */
+	ENGINE_DROP_RATE_RELAY,		/* "rate-relay" */
+	ENGINE_DROP_RATE_CIRCUIT,	/* "rate-circuit" */
+	ENGINE_DROP_RATE_REMOTE_ID,	/* "rate-remote-id" */
+	ENGINE_DROP_RATE_CLIENT,	/* "rate-client" */
 	ENGINE_DROP_COUNT
 };
 
 const char	*engine_drop_name(enum engine_drop);
+/* d is one of the new-client rate limits (the daemons log those). */
+bool		 engine_drop_is_rate_limit(enum engine_drop d);
 const char	*engine_action_name(enum engine_action);
 
 /* RFC 2131 4.1 destination of a reply. */
@@ -94,6 +104,8 @@ struct engine_input {
 	uint32_t	 iface_server_addr; /* our address on the receiving
 					 * interface; 0 if relayed/unknown */
 	int64_t		 now;		/* unix seconds */
+	int64_t		 now_ms;	/* the same in milliseconds, for the
+					 * rate limits; 0: now * 1000 */
 	/* Ping verdict when re-submitting after ENGINE_PING_FIRST. */
 	uint32_t	 pinged_addr;	/* 0: no ping was done */
 	bool		 ping_in_use;	/* it answered */
@@ -187,12 +199,17 @@ struct engine {
 	enum engine_role role;
 	bool		 borrow;	/* ENGINE_FAILOVER: OnShareExhausted =
 					 * borrow */
+	struct ratelimit *rl;		/* new-client buckets; NULL: no
+					 * limits */
 };
 
 /* cfg and pools must outlive the engine.  Returns 0, or -1 on NULL.
  * The role starts as ENGINE_ALONE. */
 int	engine_init(struct engine *, const struct config *, struct pool_set *);
 void	engine_set_role(struct engine *, enum engine_role, bool borrow);
+/* The daemon's buckets (it owns and frees them; they outlive a reload's
+ * engine_init, which forgets them: attach again).  NULL: no limits. */
+void	engine_set_ratelimit(struct engine *, struct ratelimit *);
 /* The scope of a new binding in pool p for a request at `in`. */
 enum pool_scope engine_scope(const struct engine *, const struct pool *p,
 	    const struct engine_input *in);

@@ -33,6 +33,12 @@ E2E_SERVER=${E2E_SERVER:-dhcpfo}
 E2E_PFX="dfo$$-"
 E2E_SHELL=$BASHPID		# the test's shell: parent of all we start
 E2E_NAME=$(basename "$0" .sh)
+# [server] lines of every configuration the harness writes.  The tests
+# stand for thousands of clients behind one relay (tests/tools/dhcpload,
+# 1000 new clients a second and more), far above the per-relay
+# new-client limit that protects a real network (docs/security.md): it
+# is off here.  t_starvation.sh writes its own limits.
+E2E_SERVER_LINES=${E2E_SERVER_LINES-"NewClientRatePerRelay = 0"}
 T=""				# the run's temp dir
 E2E_NS=()			# namespaces we created (full names)
 E2E_PIDS=()			# processes we started
@@ -357,6 +363,7 @@ srv_write_config() {
 		echo "PingBeforeAssign = false"
 		echo "MaxPendingSeconds = 10"
 		echo "MaxUnavailableTime = 86400"
+		echo "$E2E_SERVER_LINES"
 		for s in "${SRV_SUBNETS[@]}"; do
 			IFS='|' read -r name cidr ranges routers dns domain lease maxl excl <<<"$s"
 			echo

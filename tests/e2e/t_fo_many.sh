@@ -29,6 +29,7 @@ ServerAddress = 127.0.0.3
 StateDir = $T/p2/state
 ControlSocket = $T/p2/ctl.sock
 PidFile = $T/p2/pid
+$E2E_SERVER_LINES
 [failover]
 UseFailoverServer = true
 FailoverServer = $FO_F_ADDR

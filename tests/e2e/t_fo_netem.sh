@@ -102,6 +102,7 @@ mkdir -p "$T/f"
 	echo "StateDir = $T/f/state"
 	echo "ControlSocket = $T/f/ctl.sock"
 	echo "PidFile = $T/f/pid"
+	echo "$E2E_SERVER_LINES"
 	echo "[failover]"
 	echo "PollDelay = $POLL_DELAY"
 	echo "PollRetryMax = 2"
@@ -141,6 +142,7 @@ StateDir = $T/p$i/state
 ControlSocket = $T/p$i/ctl.sock
 PidFile = $T/p$i/pid
 PingBeforeAssign = false
+$E2E_SERVER_LINES
 [failover]
 UseFailoverServer = true
 FailoverServer = $F_ADDR

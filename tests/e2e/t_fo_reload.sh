@@ -35,6 +35,7 @@ StateDir = $T/p2/state
 ControlSocket = $T/p2/ctl.sock
 PidFile = $T/p2/pid
 PingBeforeAssign = false
+$E2E_SERVER_LINES
 [failover]
 UseFailoverServer = true
 FailoverServer = $FO_F_ADDR

@@ -108,6 +108,7 @@ DhcpPort = 6767
 StateDir = $T/r/state
 ControlSocket = $T/r/ctl.sock
 PidFile = $T/r/pid
+$E2E_SERVER_LINES
 $(fo_subnet_sections)
 EOF
 bg_in "$FO_NS" "$T/restored.log" "$P_BIN" -f -c "$T/restored.ini"

@@ -31,6 +31,16 @@
  * DHCPRELEASE (ciaddr, option 54 = the -s server; RFC 2131 4.4.6), and
  * dhcpload exits at once: a release is never answered.
  *
+ * Discover-only mode (-D): each client sends DHCPDISCOVERs and stops at
+ * its OFFER, without a REQUEST: a flood of clients that take offers and
+ * never bind (tests/e2e/t_starvation.sh).  It counts as done at its
+ * OFFER.
+ *
+ * INIT-REBOOT mode (-I ADDRESS): client i sends a DHCPREQUEST with
+ * option 50 = ADDRESS + i, no option 54 and no ciaddr (RFC 2131 4.3.2
+ * INIT-REBOOT): a sweep asking for a range of addresses it was never
+ * given.  ACKs are recorded as usual; a NAK ends the client.
+ *
  * Only the DHCP codec (common/dhcp/dhcp_codec.c) is used from the project.
  * Exit: 0 every client acknowledged (renew mode: with its own address),
  * 1 not all, 2 usage or system error.
@@ -69,6 +79,9 @@ struct opts {
 	bool		have_server2;
 	const char	*renew_file;	/* -e: renew these clients */
 	bool		 release;	/* -x: release them instead */
+	bool		 discover_only;	/* -D: stop at the OFFER */
+	uint32_t	 reboot_first;	/* -I: INIT-REBOOT for this + i (host
+					 * order); 0: none */
 	uint8_t		(*macs)[6];	/* renew mode: per client */
 	uint32_t	*addrs;		/* renew mode: per client */
 	uint16_t	port;
@@ -115,7 +128,7 @@ usage(void)
 	    "(-n N | -e FILE | -x FILE)\n"
 	    "                [-p PORT] [-g GIADDR] [-r RATE] [-w WINDOW]\n"
 	    "                [-o ACKFILE] [-t SECS] [-i SECS] [-R RETRIES]\n"
-	    "                [-T MS] [-m BYTE] [-q]\n"
+	    "                [-T MS] [-m BYTE] [-D | -I ADDRESS] [-q]\n"
 	    "  -s SERVER  server address to send to\n"
 	    "  -S SERVER2 also send every message to this server\n"
 	    "  -e FILE    renew the clients of an ACK file instead of -n\n"
@@ -132,6 +145,8 @@ usage(void)
 	    "  -R N       retransmissions per message (3)\n"
 	    "  -T MS      retransmission timeout (1000)\n"
 	    "  -m BYTE    second octet of every chaddr (0x10), to tell runs apart\n"
+	    "  -D         DISCOVER only: a client is done at its OFFER\n"
+	    "  -I ADDRESS INIT-REBOOT: client i requests ADDRESS + i (no 54)\n"
 	    "  -q         only the summary\n");
 	exit(2);
 }
@@ -224,6 +239,11 @@ send_msg(int fd, const struct opts *o, uint32_t xid_base, uint32_t i,
 			return -1;
 	} else if (type == DHCPREQUEST && o->addrs != NULL)
 		msg.ciaddr = c->offered;	/* RENEWING/REBINDING */
+	else if (type == DHCPREQUEST && o->reboot_first != 0) {
+		/* INIT-REBOOT */
+		if (!dhcp_opt_set_u32(&msg, DHO_REQUESTED_ADDRESS, c->offered))
+			return -1;
+	}
 	else if (type == DHCPREQUEST &&
 	    (!dhcp_opt_set_u32(&msg, DHO_REQUESTED_ADDRESS, c->offered) ||
 	    !dhcp_opt_set_u32(&msg, DHO_SERVER_ID, c->server_id)))
@@ -304,6 +324,11 @@ handle_reply(int fd, int ackfd, const struct opts *o, uint32_t xid_base,
 		st->offer++;
 		if (c->state != C_DISCOVER)
 			return;		/* late or duplicate offer */
+		if (o->discover_only) {
+			c->state = C_ACKED;
+			(*finished)++;
+			return;
+		}
 		c->offered = msg.yiaddr;
 		if (!dhcp_opt_get_u32(&msg, DHO_SERVER_ID, &sid))
 			sid = ntohl(o->server.s_addr);
@@ -419,7 +444,7 @@ main(int argc, char **argv)
 	int64_t t0, now, last_rx, deadline;
 	const char *why = "all clients done";
 
-	while ((ch = getopt(argc, argv, "s:S:e:x:p:b:g:n:r:w:o:t:i:R:T:m:q")) != -1) {
+	while ((ch = getopt(argc, argv, "s:S:e:x:p:b:g:n:r:w:o:t:i:R:T:m:DI:q")) != -1) {
 		switch (ch) {
 		case 's': addr_arg(optarg, &o.server, "server"); have_server = true; break;
 		case 'S': addr_arg(optarg, &o.server2, "second server"); o.have_server2 = true; break;
@@ -437,6 +462,14 @@ main(int argc, char **argv)
 		case 'R': o.retries = (uint32_t)num_arg(optarg, 100, "retries"); break;
 		case 'T': o.rto_ms = (uint32_t)num_arg(optarg, 60000, "timeout"); break;
 		case 'm': o.macbyte = (uint8_t)num_arg(optarg, 255, "mac byte"); break;
+		case 'D': o.discover_only = true; break;
+		case 'I': {
+			struct in_addr a;
+
+			addr_arg(optarg, &a, "INIT-REBOOT");
+			o.reboot_first = ntohl(a.s_addr);
+			break;
+		}
 		case 'q': o.quiet = true; break;
 		default: usage();
 		}
@@ -448,6 +481,9 @@ main(int argc, char **argv)
 		usage();
 	if (!have_gi)
 		o.giaddr = o.bind;
+	if ((o.discover_only || o.reboot_first != 0) &&
+	    (o.renew_file != NULL || (o.discover_only && o.reboot_first)))
+		usage();
 
 	cl = calloc(o.nclients, sizeof(*cl));
 	if (cl == NULL) {
@@ -566,14 +602,17 @@ main(int argc, char **argv)
 		    inflight < o.window) {
 			struct client *c = &cl[started];
 
-			c->state = o.addrs != NULL ? C_REQUEST : C_DISCOVER;
+			bool	 req = o.addrs != NULL || o.reboot_first != 0;
+
+			c->state = req ? C_REQUEST : C_DISCOVER;
 			c->tries = 1;
 			c->sent_ms = now;
 			if (o.addrs != NULL)
 				c->offered = o.addrs[started];
+			else if (o.reboot_first != 0)
+				c->offered = o.reboot_first + started;
 			if (send_msg(fd, &o, xid_base, started, c,
-			    o.addrs != NULL ? DHCPREQUEST : DHCPDISCOVER,
-			    &st) < 0)
+			    req ? DHCPREQUEST : DHCPDISCOVER, &st) < 0)
 				return 2;
 			started++;
 			inflight++;

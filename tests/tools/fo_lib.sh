@@ -122,6 +122,7 @@ StateDir = $T/p/state
 ControlSocket = $T/p/ctl.sock
 PidFile = $T/p/pid
 PingBeforeAssign = false
+$E2E_SERVER_LINES
 $FO_P_EXTRA_SERVER
 [failover]
 UseFailoverServer = true
@@ -145,6 +146,7 @@ FailoverPort = 647
 StateDir = $T/f/state
 ControlSocket = $T/f/ctl.sock
 PidFile = $T/f/pid
+$E2E_SERVER_LINES
 ${FO_EXTRA_SERVER:-}
 [failover]
 PollDelay = $FO_POLL_DELAY
@@ -357,6 +359,7 @@ fo_many_write_configs() {
 		echo "StateDir = $T/f/state"
 		echo "ControlSocket = $T/f/ctl.sock"
 		echo "PidFile = $T/f/pid"
+		echo "$E2E_SERVER_LINES"
 		echo "[failover]"
 		echo "PollDelay = 0.3"
 		echo "PollRetryMax = 1"
@@ -388,6 +391,7 @@ fo_many_write_configs() {
 			echo "ControlSocket = $T/p$i/ctl.sock"
 			echo "PidFile = $T/p$i/pid"
 			echo "PingBeforeAssign = false"
+			echo "$E2E_SERVER_LINES"
 			echo "[failover]"
 			echo "UseFailoverServer = true"
 			echo "FailoverServer = $F_ADDR"

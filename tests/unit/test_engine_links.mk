@@ -1,1 +1,1 @@
-UNIT_OBJS_test_engine_links = engine pool share ranges dhcp_codec classify reply_opts config cfg_optset lease
+UNIT_OBJS_test_engine_links = engine ratelimit log pool share ranges dhcp_codec classify reply_opts config cfg_optset lease

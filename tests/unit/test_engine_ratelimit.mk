@@ -1,0 +1,1 @@
+UNIT_OBJS_test_engine_ratelimit = engine ratelimit log pool share ranges dhcp_codec classify reply_opts config cfg_optset lease
