@@ -82,13 +82,13 @@ static const struct cfg_spec server_specs[] = {
 	/* New-client rate limits and the unoffered lease: docs/security.md
 	 * gives the reasoning behind each default. */
 	{ .key = "NewClientRatePerRelay", .type = CFG_UINT, .min = 0,
-	  .max = 1000000, .def = "100", CFG_FIELD(S, new_rate_relay),
+	  .max = 1000000, .def = "500", CFG_FIELD(S, new_rate_relay),
 	  .meaning = "new clients a second per relay (giaddr; directly "
 	  "attached clients: the receiving interface): offers and bindings "
 	  "for clients holding no address; requests over it are dropped; "
 	  "0: no limit" },
 	{ .key = "NewClientBurstPerRelay", .type = CFG_UINT, .min = 1,
-	  .max = 1000000, .def = "200", CFG_FIELD(S, new_burst_relay),
+	  .max = 1000000, .def = "1000", CFG_FIELD(S, new_burst_relay),
 	  .meaning = "new clients at once per relay (the bucket of "
 	  "NewClientRatePerRelay)" },
 	{ .key = "NewClientRatePerCircuit", .type = CFG_UINT, .min = 0,
