@@ -10,37 +10,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cfg_render.h"
 #include "config.h"
 #include "fo_digest.h"
+#include "cfg_fuzz.h"
 #include "strbuf.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char	 path[64], scope_path[64];
-
-static void
-cleanup(void)
-{
-	if (path[0] != '\0')
-		unlink(path);
-	if (scope_path[0] != '\0')
-		unlink(scope_path);
-}
-
-static void
-write_file(const char *p, const void *data, size_t size)
-{
-	FILE	*fp;
-
-	if ((fp = fopen(p, "wb")) == NULL)
-		abort();
-	if (size > 0 && fwrite(data, 1, size, fp) != size)
-		abort();
-	fclose(fp);
-}
+static const char *path, *scope_path;
 
 /* The scope's round trip: cfg rendered, loaded back, rendered again. */
 static void
@@ -54,7 +33,7 @@ scope_round_trip(const struct config *cfg)
 	sb_init(&b);
 	if (cfg_render_scope(cfg, NULL, NULL, &a) != 0 || a.buf == NULL)
 		abort();
-	write_file(scope_path, a.buf, a.len);
+	fuzz_file_write(scope_path, a.buf, a.len);
 	if (config_load_scope(scope_path, &back, NULL) != 0 ||
 	    back.nsubnets != cfg->nsubnets || back.nhosts != cfg->nhosts ||
 	    back.nclasses != cfg->nclasses)
@@ -72,17 +51,6 @@ scope_round_trip(const struct config *cfg)
 	sb_free(&b);
 }
 
-static void
-temp_name(char *p, size_t size)
-{
-	int	 fd;
-
-	snprintf(p, size, "/tmp/fuzz_config.XXXXXX");
-	if ((fd = mkstemp(p)) < 0)
-		abort();
-	close(fd);
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -90,20 +58,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct config_errors errs;
 	int	 rc;
 
-	if (path[0] == '\0') {
-		temp_name(path, sizeof(path));
-		temp_name(scope_path, sizeof(scope_path));
-		atexit(cleanup);
+	if (path == NULL) {
+		path = fuzz_file_new();
+		scope_path = fuzz_file_new();
 	}
-	write_file(path, data, size);
+	fuzz_file_write(path, data, size);
 
 	rc = config_load_primary(path, &cfg, &errs);
-	/* The contract: success and no messages, or failure and some. */
-	if ((rc == 0) != (errs.count == 0))
-		abort();
-	for (size_t i = 0; i < errs.count; i++)
-		if (errs.msgs[i] == NULL || strchr(errs.msgs[i], '\n') != NULL)
-			abort();
+	fuzz_check_load(rc, &errs);
 	if (rc == 0) {
 		/* Exercise the lookups on whatever loaded. */
 		for (size_t i = 0; i < cfg.nsubnets; i++) {

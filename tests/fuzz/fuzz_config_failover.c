@@ -9,20 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "fod_config.h"
+#include "cfg_fuzz.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char	 path[64];
-
-static void
-cleanup(void)
-{
-	if (path[0] != '\0')
-		unlink(path);
-}
+static const char *path;
 
 static void
 check_loaded(const struct fod_config *cfg)
@@ -69,31 +62,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fod_config cfg;
 	struct config_errors errs;
-	FILE	*fp;
 	int	 rc;
 
-	if (path[0] == '\0') {
-		int fd;
-
-		snprintf(path, sizeof(path), "/tmp/fuzz_config_failover.XXXXXX");
-		if ((fd = mkstemp(path)) < 0)
-			abort();
-		close(fd);
-		atexit(cleanup);
-	}
-	if ((fp = fopen(path, "wb")) == NULL)
-		abort();
-	if (size > 0 && fwrite(data, 1, size, fp) != size)
-		abort();
-	fclose(fp);
+	if (path == NULL)
+		path = fuzz_file_new();
+	fuzz_file_write(path, data, size);
 
 	rc = config_load_failover(path, &cfg, &errs);
-	/* The contract: success and no messages, or failure and some. */
-	if ((rc == 0) != (errs.count == 0))
-		abort();
-	for (size_t i = 0; i < errs.count; i++)
-		if (errs.msgs[i] == NULL || strchr(errs.msgs[i], '\n') != NULL)
-			abort();
+	fuzz_check_load(rc, &errs);
 	if (rc == 0)
 		check_loaded(&cfg);
 	else if (cfg.primaries != NULL || cfg.warnings != NULL)

@@ -13,47 +13,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cfg_render.h"
 #include "config.h"
+#include "cfg_fuzz.h"
 #include "strbuf.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char	 path[64];
-
-static void
-cleanup(void)
-{
-	if (path[0] != '\0')
-		unlink(path);
-}
-
-static void
-write_file(const void *data, size_t size)
-{
-	FILE	*fp;
-
-	if ((fp = fopen(path, "wb")) == NULL)
-		abort();
-	if (size > 0 && fwrite(data, 1, size, fp) != size)
-		abort();
-	fclose(fp);
-}
-
-static void
-check_contract(int rc, const struct config *cfg,
-    const struct config_errors *errs)
-{
-	if ((rc == 0) != (errs->count == 0))
-		abort();
-	for (size_t i = 0; i < errs->count; i++)
-		if (errs->msgs[i] == NULL || strchr(errs->msgs[i], '\n') != NULL)
-			abort();
-	if (rc != 0 && (cfg->subnets != NULL || cfg->hosts != NULL))
-		abort();
-}
+static const char *path;
 
 /* Rendered, loaded again, rendered again: the same bytes. */
 static void
@@ -70,9 +38,9 @@ round_trip(const struct config *cfg)
 		sb_free(&one);	/* a value that cannot be rendered: refused */
 		return;
 	}
-	write_file(one.buf, one.len);
+	fuzz_file_write(path, one.buf, one.len);
 	rc = config_load_scope(path, &again, &errs);
-	check_contract(rc, &again, &errs);
+	fuzz_check_load(rc, &errs);
 	if (rc != 0)
 		abort();	/* what we render, we must read */
 	if (cfg_render_scope(&again, NULL, NULL, &two) < 0 || two.failed ||
@@ -92,20 +60,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct config_errors errs;
 	int		 rc;
 
-	if (path[0] == '\0') {
-		int fd;
-
-		/* tmpfs when there is one: a file per input. */
-		snprintf(path, sizeof(path), "%s/fuzz_config_scope.XXXXXX",
-		    access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
-		if ((fd = mkstemp(path)) < 0)
-			abort();
-		close(fd);
-		atexit(cleanup);
-	}
-	write_file(data, size);
+	if (path == NULL)
+		path = fuzz_file_new();
+	fuzz_file_write(path, data, size);
 	rc = config_load_scope(path, &cfg, &errs);
-	check_contract(rc, &cfg, &errs);
+	fuzz_check_load(rc, &errs);
+	if (rc != 0 && (cfg.subnets != NULL || cfg.hosts != NULL))
+		abort();
 	config_errors_free(&errs);
 	if (rc == 0) {
 		round_trip(&cfg);
