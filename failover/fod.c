@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "daemon_start.h"
 #include "exitcodes.h"
 #include "fo_digest.h"
 #include "fod_snmp.h"

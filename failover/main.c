@@ -13,6 +13,7 @@
 
 #include "fod_config.h"
 #include "daemon.h"
+#include "daemon_start.h"
 #include "exitcodes.h"
 #include "fod.h"
 #include "fod_snmp.h"

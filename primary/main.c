@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "daemon.h"
+#include "daemon_start.h"
 #include "exitcodes.h"
 #include "log.h"
 #include "pidfile.h"

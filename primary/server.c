@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "daemon_start.h"
 #include "exitcodes.h"
 #include "server.h"
 #include "server_int.h"
