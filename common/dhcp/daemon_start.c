@@ -20,8 +20,7 @@ daemon_privileges(const struct cfg_server *s)
 
 	/* A name inside StateDir, so StateDir itself is prepared. */
 	snprintf(store, sizeof(store), "%s/.", s->state_dir);
-	if (priv_resolve(s->user, s->group, s->control_group, ids, &key, err,
-	    sizeof(err)) < 0)
+	if (priv_resolve(s->user, s->group, ids, &key, err, sizeof(err)) < 0)
 		fatal(EXIT_CONFIG, "[server] %s: %s", key, err);
 	if (priv_prepare_dirs(ids, paths, err, sizeof(err)) < 0 ||
 	    priv_drop(ids, warn, sizeof(warn), err, sizeof(err)) < 0)

@@ -15,7 +15,8 @@
 /*
  * Least privilege at start (priv.h), after the configuration is read and
  * before anything is opened or a second thread runs: looks up [server]
- * User, Group and ControlSocketGroup (a missing one exits EXIT_CONFIG),
+ * User and Group (a missing one exits EXIT_CONFIG; the socket groups are
+ * hostcheck's),
  * creates the missing directories of the pid file and control socket
  * and StateDir for User, and drops (a failure exits EXIT_SYSTEM).
  */

@@ -160,6 +160,18 @@ check_dir_of(struct hostcheck *h, const char *key, const char *path,
 		    "files in %s: %s", path, dir, strerror(errno));
 }
 
+/* A group a control socket is given to exists. */
+static void
+check_group(struct hostcheck *h, const char *key, const char *group)
+{
+	char	 why[256];
+	gid_t	 gid;
+
+	if (group[0] != '\0' && priv_group_id(group, &gid, why,
+	    sizeof(why)) < 0)
+		cfg_error_novalue(h->f, "server", key, "%s", why);
+}
+
 /* User, Group, ControlSocketGroup, ReadOnlyGroup name what this host
  * has (priv.h). */
 static void
@@ -169,14 +181,10 @@ check_identity(struct hostcheck *h, const struct cfg_server *s)
 	const char	*key;
 	char		 why[256];
 
-	gid_t		 gid;
-
-	if (priv_resolve(s->user, s->group, s->control_group, &ids, &key, why,
-	    sizeof(why)) < 0)
+	if (priv_resolve(s->user, s->group, &ids, &key, why, sizeof(why)) < 0)
 		cfg_error_novalue(h->f, "server", key, "%s", why);
-	if (s->ro_group[0] != '\0' &&
-	    priv_group_id(s->ro_group, &gid, why, sizeof(why)) < 0)
-		cfg_error_novalue(h->f, "server", "ReadOnlyGroup", "%s", why);
+	check_group(h, "ControlSocketGroup", s->control_group);
+	check_group(h, "ReadOnlyGroup", s->ro_group);
 }
 
 void

@@ -42,8 +42,8 @@ priv_group_id(const char *name, gid_t *gid, char *err, size_t errlen)
 }
 
 int
-priv_resolve(const char *user, const char *group, const char *ctl_group,
-    struct priv_ids *ids, const char **key, char *err, size_t errlen)
+priv_resolve(const char *user, const char *group, struct priv_ids *ids,
+    const char **key, char *err, size_t errlen)
 {
 	struct passwd	 pw, *res = NULL;
 	char		 buf[4096];
@@ -77,12 +77,6 @@ priv_resolve(const char *user, const char *group, const char *ctl_group,
 	if (group[0] != '\0' &&
 	    priv_group_id(group, &ids->gid, err, errlen) < 0)
 		return -1;
-	*key = "ControlSocketGroup";
-	if (ctl_group[0] != '\0') {
-		if (priv_group_id(ctl_group, &ids->ctl_gid, err, errlen) < 0)
-			return -1;
-		ids->has_ctl_gid = true;
-	}
 	*key = NULL;
 	return 0;
 }

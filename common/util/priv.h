@@ -35,19 +35,16 @@ struct priv_ids {
 	uid_t	 uid;
 	gid_t	 gid;		/* Group, else User's primary group */
 	char	 user[33];
-	bool	 has_ctl_gid;	/* [server] ControlSocketGroup given */
-	gid_t	 ctl_gid;
 };
 
 /*
- * Looks up User, Group and ControlSocketGroup ("" = not given).  -1 when
- * one does not exist (or User is root, or Group comes without User),
- * with the [server] key in *key and the reason in err.  Also what -t
- * checks (common/dhcp/hostcheck.c).
+ * Looks up User and Group ("" = not given).  -1 when one does not exist
+ * (or User is root, or Group comes without User), with the [server] key
+ * in *key and the reason in err.  Also what -t checks
+ * (common/dhcp/hostcheck.c).
  */
 int	priv_resolve(const char *user, const char *group,
-	    const char *ctl_group, struct priv_ids *ids, const char **key,
-	    char *err, size_t errlen);
+	    struct priv_ids *ids, const char **key, char *err, size_t errlen);
 
 /* The id of group `name`; -1 and the reason when there is none. */
 int	priv_group_id(const char *name, gid_t *gid, char *err,

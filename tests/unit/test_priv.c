@@ -35,10 +35,10 @@
 static const char *bad_key;	/* the key resolve() last refused */
 
 static int
-resolve(const char *user, const char *group, const char *ctl,
-    struct priv_ids *ids, char *err, size_t errlen)
+resolve(const char *user, const char *group, struct priv_ids *ids,
+    char *err, size_t errlen)
 {
-	return priv_resolve(user, group, ctl, ids, &bad_key, err, errlen);
+	return priv_resolve(user, group, ids, &bad_key, err, errlen);
 }
 
 static void
@@ -46,29 +46,29 @@ resolve_refusals(void **state)
 {
 	struct priv_ids ids;
 	char	 err[256];
+	gid_t	 gid;
 	(void)state;
 
-	assert_int_equal(resolve("", "", "", &ids, err, sizeof(err)), 0);
+	assert_int_equal(resolve("", "", &ids, err, sizeof(err)), 0);
 	assert_false(ids.switch_user);
-	assert_false(ids.has_ctl_gid);
 
-	assert_int_equal(resolve("no-such-user-x", "", "", &ids, err,
+	assert_int_equal(resolve("no-such-user-x", "", &ids, err,
 	    sizeof(err)), -1);
 	assert_string_equal(bad_key, "User");
 	assert_string_equal(err, "no user 'no-such-user-x' on this host");
-	assert_int_equal(resolve(USER, "no-such-group-x", "", &ids, err,
+	assert_int_equal(resolve(USER, "no-such-group-x", &ids, err,
 	    sizeof(err)), -1);
 	assert_string_equal(bad_key, "Group");
 	assert_string_equal(err, "no group 'no-such-group-x' on this host");
-	assert_int_equal(resolve("", "", "no-such-group-x", &ids, err,
+	/* ControlSocketGroup and ReadOnlyGroup (hostcheck.c). */
+	assert_int_equal(priv_group_id("no-such-group-x", &gid, err,
 	    sizeof(err)), -1);
-	assert_string_equal(bad_key, "ControlSocketGroup");
 	assert_string_equal(err, "no group 'no-such-group-x' on this host");
-	assert_int_equal(resolve("", "nogroup", "", &ids, err,
+	assert_int_equal(resolve("", "nogroup", &ids, err,
 	    sizeof(err)), -1);
 	assert_string_equal(bad_key, "Group");
 	assert_string_equal(err, "needs User");
-	assert_int_equal(resolve("root", "", "", &ids, err, sizeof(err)),
+	assert_int_equal(resolve("root", "", &ids, err, sizeof(err)),
 	    -1);
 	assert_string_equal(bad_key, "User");
 	assert_non_null(strstr(err, "is root"));
@@ -80,18 +80,18 @@ resolve_ids(void **state)
 	struct priv_ids ids;
 	struct passwd	*pw = getpwnam(USER);
 	char	 err[256];
+	gid_t	 gid = 1;
 	(void)state;
 
 	assert_non_null(pw);
-	assert_int_equal(resolve(USER, "", "root", &ids, err,
-	    sizeof(err)), 0);
+	assert_int_equal(resolve(USER, "", &ids, err, sizeof(err)), 0);
 	assert_true(ids.switch_user);
 	assert_int_equal(ids.uid, pw->pw_uid);
 	assert_int_equal(ids.gid, pw->pw_gid);	/* the primary group */
 	assert_string_equal(ids.user, USER);
-	assert_true(ids.has_ctl_gid);
-	assert_int_equal(ids.ctl_gid, 0);
-	assert_int_equal(resolve(USER, "root", "", &ids, err,
+	assert_int_equal(priv_group_id("root", &gid, err, sizeof(err)), 0);
+	assert_int_equal(gid, 0);
+	assert_int_equal(resolve(USER, "root", &ids, err,
 	    sizeof(err)), 0);
 	assert_int_equal(ids.gid, 0);
 }
@@ -139,7 +139,7 @@ child_drops(const char *secret)
 	const unsigned long long two = 1ull << 10 | 1ull << 13;
 	int	 fd;
 
-	if (resolve(USER, "", "", &ids, err, sizeof(err)) < 0)
+	if (resolve(USER, "", &ids, err, sizeof(err)) < 0)
 		return 10;
 	if (priv_drop(&ids, warn, sizeof(warn), err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
@@ -210,7 +210,7 @@ root_without_user_warns(void **state)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		if (resolve("", "", "", &ids, err, sizeof(err)) < 0 ||
+		if (resolve("", "", &ids, err, sizeof(err)) < 0 ||
 		    priv_drop(&ids, warn, sizeof(warn), err, sizeof(err)) < 0)
 			_exit(1);
 		_exit(getuid() == 0 && strstr(warn, "running as root") != NULL ?
