@@ -1,8 +1,9 @@
 /*
  * What the tests of the pools and of the engine over hand-built
  * configurations share (test_pool.c, test_engine.c, test_engine_links.c,
- * test_lease_log.c): the [server] values they run with, a subnet with
- * the usual lease times, and a request of a client 02:00:00:00:00:ID.
+ * test_lease_log.c, test_engine_ratelimit.c): the [server] values they
+ * run with, a subnet with the usual lease times, a request of a client
+ * 02:00:00:00:00:ID, and a reply's 32-bit option.
  * Include after cmocka.h.
  */
 #ifndef DHCPFO_ENGINE_TESTUTIL_H
@@ -67,6 +68,16 @@ et_request(struct dhcp_msg *m, struct engine_input *in, uint8_t type,
 	in->msg = m;
 	in->now = now;
 	return m;
+}
+
+/* Option `code` of m as a u32; it must be there. */
+static inline uint32_t
+et_opt_u32(const struct dhcp_msg *m, uint8_t code)
+{
+	uint32_t	 v = 0;
+
+	assert_true(dhcp_opt_get_u32(m, code, &v));
+	return v;
 }
 
 #endif

@@ -182,15 +182,6 @@ run(struct fixture *f)
 	engine_handle(&f->eng, &f->in, f->res);
 }
 
-static uint32_t
-opt_u32(const struct dhcp_msg *m, uint8_t code)
-{
-	uint32_t	 v = 0;
-
-	assert_true(dhcp_opt_get_u32(m, code, &v));
-	return v;
-}
-
 static void
 expect_reply(struct fixture *f, uint8_t type)
 {
@@ -285,12 +276,12 @@ full_dora(void **state)
 	assert_int_equal(rp->ciaddr, 0);
 	assert_int_equal(rp->giaddr, 0);
 	/* ServerAddress is off this link: our lan1 address identifies us. */
-	assert_int_equal(opt_u32(rp, DHO_SERVER_ID), LAN1_IFACE);
-	assert_int_equal(opt_u32(rp, DHO_LEASE_TIME), 3600);
-	assert_int_equal(opt_u32(rp, DHO_RENEWAL_TIME), 1800);
-	assert_int_equal(opt_u32(rp, DHO_REBINDING_TIME), 3150);
-	assert_int_equal(opt_u32(rp, DHO_SUBNET_MASK), 0xffffff00u);
-	assert_int_equal(opt_u32(rp, DHO_ROUTERS), IP(198, 51, 100, 1));
+	assert_int_equal(et_opt_u32(rp, DHO_SERVER_ID), LAN1_IFACE);
+	assert_int_equal(et_opt_u32(rp, DHO_LEASE_TIME), 3600);
+	assert_int_equal(et_opt_u32(rp, DHO_RENEWAL_TIME), 1800);
+	assert_int_equal(et_opt_u32(rp, DHO_REBINDING_TIME), 3150);
+	assert_int_equal(et_opt_u32(rp, DHO_SUBNET_MASK), 0xffffff00u);
+	assert_int_equal(et_opt_u32(rp, DHO_ROUTERS), IP(198, 51, 100, 1));
 	v = dhcp_opt_get(rp, DHO_DNS_SERVERS, &len);
 	assert_non_null(v);
 	assert_int_equal(len, 8);
@@ -299,7 +290,7 @@ full_dora(void **state)
 	assert_non_null(v);
 	assert_int_equal(len, 12);
 	assert_memory_equal(v, "example.test", 12);
-	assert_int_equal(opt_u32(rp, DHO_BROADCAST_ADDRESS),
+	assert_int_equal(et_opt_u32(rp, DHO_BROADCAST_ADDRESS),
 	    IP(198, 51, 100, 255));
 	assert_false(dhcp_opt_has(rp, DHO_NTP_SERVERS));	/* not asked */
 	assert_false(dhcp_opt_has(rp, DHO_HOST_NAME));
@@ -333,8 +324,8 @@ full_dora(void **state)
 	run(f);
 	expect_reply(f, DHCPACK);
 	assert_int_equal(rp->yiaddr, IP(198, 51, 100, 100));
-	assert_int_equal(opt_u32(rp, DHO_LEASE_TIME), 3600);
-	assert_int_equal(opt_u32(rp, DHO_SERVER_ID), LAN1_IFACE);
+	assert_int_equal(et_opt_u32(rp, DHO_LEASE_TIME), 3600);
+	assert_int_equal(et_opt_u32(rp, DHO_SERVER_ID), LAN1_IFACE);
 	assert_true(f->res->needs_commit);
 	assert_int_equal(f->res->nchanges, 1);
 	assert_int_equal(f->res->changes[0].state, LEASE_BOUND);
@@ -417,7 +408,7 @@ init_reboot_wrong_subnet_nak(void **state)
 	expect_reply(f, DHCPNAK);
 	assert_int_equal(rp->yiaddr, 0);
 	assert_int_equal(rp->ciaddr, 0);
-	assert_int_equal(opt_u32(rp, DHO_SERVER_ID), LAN1_IFACE);
+	assert_int_equal(et_opt_u32(rp, DHO_SERVER_ID), LAN1_IFACE);
 	v = dhcp_opt_get(rp, DHO_MESSAGE, &len);
 	assert_non_null(v);
 	assert_true(len > 0);
@@ -591,14 +582,14 @@ routed_renewal_names_server_address(void **state)
 	run(f);
 	expect_reply(f, DHCPACK);
 	assert_int_equal(rp->yiaddr, a);
-	assert_int_equal(opt_u32(rp, DHO_SERVER_ID), SERVER);
+	assert_int_equal(et_opt_u32(rp, DHO_SERVER_ID), SERVER);
 	/* Directly attached, the interface's address still names us. */
 	mkreq(f, DHCPREQUEST, 1);
 	f->req->ciaddr = a;
 	f->in.now = T0 + 1900;
 	run(f);
 	expect_reply(f, DHCPACK);
-	assert_int_equal(opt_u32(rp, DHO_SERVER_ID), LAN1_IFACE);
+	assert_int_equal(et_opt_u32(rp, DHO_SERVER_ID), LAN1_IFACE);
 }
 
 static void
@@ -804,8 +795,8 @@ relayed_destination_and_option82(void **state)
 	expect_reply(f, DHCPOFFER);
 	assert_int_equal(rp->yiaddr, IP(203, 0, 113, 10));
 	assert_int_equal(rp->giaddr, LAN2_RELAY);
-	assert_int_equal(opt_u32(rp, DHO_SERVER_ID), SERVER);
-	assert_int_equal(opt_u32(rp, DHO_ROUTERS), LAN2_RELAY);
+	assert_int_equal(et_opt_u32(rp, DHO_SERVER_ID), SERVER);
+	assert_int_equal(et_opt_u32(rp, DHO_ROUTERS), LAN2_RELAY);
 	v = dhcp_opt_get(rp, DHO_RELAY_AGENT_INFO, &len);
 	assert_non_null(v);
 	assert_int_equal(len, sizeof(o82));
@@ -974,8 +965,8 @@ bootp_reservation(void **state)
 	assert_false(dhcp_opt_has(rp, DHO_SERVER_ID));
 	assert_false(dhcp_opt_has(rp, DHO_LEASE_TIME));
 	assert_int_equal(rp->yiaddr, IP(198, 51, 100, 7));
-	assert_int_equal(opt_u32(rp, DHO_SUBNET_MASK), 0xffffff00u);
-	assert_int_equal(opt_u32(rp, DHO_ROUTERS), IP(198, 51, 100, 1));
+	assert_int_equal(et_opt_u32(rp, DHO_SUBNET_MASK), 0xffffff00u);
+	assert_int_equal(et_opt_u32(rp, DHO_ROUTERS), IP(198, 51, 100, 1));
 	v = dhcp_opt_get(rp, DHO_HOST_NAME, &len);
 	assert_non_null(v);
 	assert_int_equal(len, 8);
@@ -1092,9 +1083,9 @@ lease_time_clamping_and_t1t2(void **state)
 			    (uint32_t)cases[i].req);
 		run(f);
 		expect_reply(f, DHCPOFFER);
-		assert_int_equal(opt_u32(rp, DHO_LEASE_TIME), cases[i].lt);
-		assert_int_equal(opt_u32(rp, DHO_RENEWAL_TIME), cases[i].t1);
-		assert_int_equal(opt_u32(rp, DHO_REBINDING_TIME), cases[i].t2);
+		assert_int_equal(et_opt_u32(rp, DHO_LEASE_TIME), cases[i].lt);
+		assert_int_equal(et_opt_u32(rp, DHO_RENEWAL_TIME), cases[i].t1);
+		assert_int_equal(et_opt_u32(rp, DHO_REBINDING_TIME), cases[i].t2);
 	}
 	/* The ACK binds for the clamped time. */
 	f->subnets[0].t1_ratio = 0.5;

@@ -133,15 +133,6 @@ run(struct fixture *f)
 	engine_handle(&f->eng, &f->in, f->res);
 }
 
-static uint32_t
-opt_u32(const struct dhcp_msg *m, uint8_t code)
-{
-	uint32_t	 v = 0;
-
-	assert_true(dhcp_opt_get_u32(m, code, &v));
-	return v;
-}
-
 static void
 expect(struct fixture *f, uint8_t type)
 {
@@ -171,7 +162,7 @@ dora(struct fixture *f, uint32_t n, uint32_t relay, int64_t now_ms)
 	assert_true(dhcp_opt_set_u32(f->req, DHO_REQUESTED_ADDRESS, a));
 	run(f);
 	expect(f, DHCPACK);
-	assert_int_equal(opt_u32(&f->res->reply, DHO_LEASE_TIME), 3600);
+	assert_int_equal(et_opt_u32(&f->res->reply, DHO_LEASE_TIME), 3600);
 	return a;
 }
 
@@ -317,8 +308,8 @@ init_reboot_short_then_full(void **state)
 	init_reboot(f, 1, a, ms);
 	expect(f, DHCPACK);
 	assert_int_equal(f->res->reply.yiaddr, a);
-	assert_int_equal(opt_u32(&f->res->reply, DHO_LEASE_TIME), 300);
-	assert_int_equal(opt_u32(&f->res->reply, DHO_RENEWAL_TIME), 150);
+	assert_int_equal(et_opt_u32(&f->res->reply, DHO_LEASE_TIME), 300);
+	assert_int_equal(et_opt_u32(&f->res->reply, DHO_RENEWAL_TIME), 150);
 	assert_false(f->res->renewed);
 	assert_int_equal(f->res->changes[0].ends, T0 + 300);
 	/* RENEWING at T1: the normal lease. */
@@ -326,12 +317,12 @@ init_reboot_short_then_full(void **state)
 	f->req->ciaddr = a;
 	run(f);
 	expect(f, DHCPACK);
-	assert_int_equal(opt_u32(&f->res->reply, DHO_LEASE_TIME), 3600);
+	assert_int_equal(et_opt_u32(&f->res->reply, DHO_LEASE_TIME), 3600);
 	assert_true(f->res->renewed);
 	/* A reboot with the binding held: the normal lease too. */
 	init_reboot(f, 1, a, ms + 200000);
 	expect(f, DHCPACK);
-	assert_int_equal(opt_u32(&f->res->reply, DHO_LEASE_TIME), 3600);
+	assert_int_equal(et_opt_u32(&f->res->reply, DHO_LEASE_TIME), 3600);
 	/* The SELECTING REQUEST for our offer is not unoffered. */
 	(void)dora(f, 2, RELAY_A, ms + 200000);
 	/* A sweep of 150 free addresses by as many clients in a second. */
@@ -339,7 +330,7 @@ init_reboot_short_then_full(void **state)
 		init_reboot(f, 1000 + n, IP(198, 51, 100, 60 + n),
 		    ms + 400000 + n);
 		if (f->res->action == ENGINE_REPLY) {
-			assert_int_equal(opt_u32(&f->res->reply,
+			assert_int_equal(et_opt_u32(&f->res->reply,
 			    DHO_LEASE_TIME), 300);
 			acks++;
 		} else
@@ -358,11 +349,11 @@ unoffered_off(void **state)
 	f->cfg.server.unoffered_lease_time = 0;
 	init_reboot(f, 1, IP(198, 51, 100, 50), T0 * 1000);
 	expect(f, DHCPACK);
-	assert_int_equal(opt_u32(&f->res->reply, DHO_LEASE_TIME), 3600);
+	assert_int_equal(et_opt_u32(&f->res->reply, DHO_LEASE_TIME), 3600);
 	f->cfg.server.unoffered_lease_time = 7200;
 	init_reboot(f, 2, IP(198, 51, 100, 51), T0 * 1000);
 	expect(f, DHCPACK);
-	assert_int_equal(opt_u32(&f->res->reply, DHO_LEASE_TIME), 3600);
+	assert_int_equal(et_opt_u32(&f->res->reply, DHO_LEASE_TIME), 3600);
 }
 
 /* Without buckets (rate 0 everywhere) nothing is limited. */
