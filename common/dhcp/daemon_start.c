@@ -12,25 +12,25 @@
 void
 daemon_privileges(const struct cfg_server *s)
 {
-	struct priv_ids ids_s, *ids = &ids_s;
-	char	 err[512], warn[256], store[4096 + 2];
+	struct priv_ids ids;
+	char	 err[512], warn[256], store[CFG_PATH_MAX + 2];
 	const char *paths[] = { s->pid_file, s->control_socket,
 	    s->control_socket_ro, store, NULL };
 	const char *key;
 
 	/* A name inside StateDir, so StateDir itself is prepared. */
 	snprintf(store, sizeof(store), "%s/.", s->state_dir);
-	if (priv_resolve(s->user, s->group, ids, &key, err, sizeof(err)) < 0)
+	if (priv_resolve(s->user, s->group, &ids, &key, err, sizeof(err)) < 0)
 		fatal(EXIT_CONFIG, "[server] %s: %s", key, err);
-	if (priv_prepare_dirs(ids, paths, err, sizeof(err)) < 0 ||
-	    priv_drop(ids, warn, sizeof(warn), err, sizeof(err)) < 0)
+	if (priv_prepare_dirs(&ids, paths, err, sizeof(err)) < 0 ||
+	    priv_drop(&ids, warn, sizeof(warn), err, sizeof(err)) < 0)
 		fatal(EXIT_SYSTEM, "%s", err);
 	if (warn[0] != '\0')
 		log_warn("%s", warn);
-	if (ids->switch_user)
+	if (ids.switch_user)
 		log_info("running as %s (uid %u, gid %u) with "
-		    "CAP_NET_BIND_SERVICE and CAP_NET_RAW only", ids->user,
-		    (unsigned)ids->uid, (unsigned)ids->gid);
+		    "CAP_NET_BIND_SERVICE and CAP_NET_RAW only", ids.user,
+		    (unsigned)ids.uid, (unsigned)ids.gid);
 }
 
 /* Gives the control socket to group ("" = none: the daemon's group). */
