@@ -274,7 +274,8 @@ check_clock(struct fod_peer *p, const struct fo_msg *m)
 	if (a > FOD_SKEW_FAULTY) {
 		if (!p->proto.heard.faulty)
 			log_err("primary=%s: clock differs from ours by %.1f s "
-			    "(over %.0f s): pair reported faulty; bindings "
+			    "(over %.0f s): pair reported faulty, and its poll "
+			    "replies no longer count as answers; bindings "
 			    "carry absolute times, fix the clocks", p->name,
 			    skew, FOD_SKEW_FAULTY);
 		p->proto.heard.faulty = p->proto.skew_warned = true;

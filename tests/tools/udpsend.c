@@ -2,11 +2,12 @@
  * udpsend: send recorded datagrams again, as if from their sender, for
  * tests that replay captured failover traffic.
  *
- *	udpsend -s ADDR:PORT -d ADDR:PORT [-n ROUNDS] [-i MS] FILE
+ *	udpsend -s ADDR:PORT -d ADDR:PORT [-n ROUNDS] [-i MS] [-o] FILE
  *
  * FILE holds one datagram per line as hex (tshark's udp.payload field).
  * Each round sends every datagram of FILE once, in order; rounds are -i
- * milliseconds apart (default 100).  The socket is bound to -s with
+ * milliseconds apart (default 100).  With -o the datagrams themselves
+ * are -i apart, one at a time, as their sender spaced them.  The socket is bound to -s with
  * SO_REUSEPORT, so it can share the address and port of the daemon it
  * stands in for (same user).  Prints how many datagrams it sent.
  */
@@ -28,7 +29,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: udpsend -s ADDR:PORT -d ADDR:PORT "
-	    "[-n ROUNDS] [-i MS] FILE\n");
+	    "[-n ROUNDS] [-i MS] [-o] FILE\n");
 	exit(2);
 }
 
@@ -89,13 +90,13 @@ main(int argc, char **argv)
 	static char line[2 * MAX_LEN + 64];
 	size_t	 n = 0, sent = 0;
 	long	 rounds = 1, ms = 100;
-	int	 ch, fd, one = 1;
+	int	 ch, fd, one = 1, spaced = 0;
 	FILE	*fp;
 	struct timespec ts;
 
 	memset(&src, 0, sizeof(src));
 	memset(&dst, 0, sizeof(dst));
-	while ((ch = getopt(argc, argv, "s:d:n:i:")) != -1) {
+	while ((ch = getopt(argc, argv, "s:d:n:i:o")) != -1) {
 		switch (ch) {
 		case 's':
 			if (parse_ap(optarg, &src) < 0)
@@ -110,6 +111,9 @@ main(int argc, char **argv)
 			break;
 		case 'i':
 			ms = strtol(optarg, NULL, 10);
+			break;
+		case 'o':
+			spaced = 1;
 			break;
 		default:
 			usage();
@@ -141,12 +145,15 @@ main(int argc, char **argv)
 	ts.tv_sec = ms / 1000;
 	ts.tv_nsec = (ms % 1000) * 1000000L;
 	for (long r = 0; r < rounds; r++) {
-		if (r > 0)
+		if (r > 0 && !spaced)
 			nanosleep(&ts, NULL);
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
+			if (spaced && (r > 0 || i > 0))
+				nanosleep(&ts, NULL);
 			if (sendto(fd, dg[i], len[i], 0,
 			    (struct sockaddr *)&dst, sizeof(dst)) > 0)
 				sent++;
+		}
 	}
 	close(fd);
 	printf("udpsend: %zu datagrams, %zu sent\n", n, sent);
