@@ -110,9 +110,10 @@ wait_for 5 "pid_gone $F_PID" || fail "failover survived SIGKILL"
 t0=$(now_s)
 f_start
 n=$(wc -l <"$T/pollrpl.hex")
-# One every 0.3 s: spread like answers, for longer than the takeover takes.
+# One every 0.5 s: spread like answers (PollDelay), for longer than the
+# takeover takes.
 bg_in "$FO_NS" "$T/send.log" "$SEND" -s "$FO_P_ADDR:647" -d "$FO_F_ADDR:647" \
-    -n 2 -i 300 -o "$T/pollrpl.hex"
+    -n 2 -i 500 -o "$T/pollrpl.hex"
 SEND_PID=$BG_PID
 fo_wait_state takeover 15
 secs=$(echo "$(now_s) - $t0" | bc -l)
@@ -125,7 +126,8 @@ assert "the recordings were still being played" kill -0 "$SEND_PID"
 wait_for 5 "[ \$(f_rej) -ge 1 ]" || fail "no recorded PollRpl refused"
 ok "recorded PollRpls refused: $(fctl status --json | jq -c .primaries[0].rejected)"
 assert "none counted as an answer" test "$(fo_field polls_answered)" = 0
-wait_for 30 "pid_gone $SEND_PID" || fail "udpsend did not end"
+kill "$SEND_PID"
+wait_for 5 "pid_gone $SEND_PID" || fail "udpsend did not stop"
 kill -CONT "$P_PID"
 fo_wait_state monitoring 20
 p_wait_serving 20
