@@ -44,6 +44,24 @@ fo_reject_is_codec(enum fo_reject r)
 	return r != FO_REJ_NONE && (unsigned)r < FO_ERR_COUNT;
 }
 
+bool
+fo_reject_is_auth(enum fo_reject r)
+{
+	return r == FO_REJ_BAD_HMAC || r == FO_REJ_REPLAYED ||
+	    r == FO_REJ_STALE_ANSWER;
+}
+
+uint64_t
+fo_reject_auth_total(const uint64_t counts[FO_REJ_COUNT])
+{
+	uint64_t n = 0;
+
+	for (unsigned r = 0; r < FO_REJ_COUNT; r++)
+		if (fo_reject_is_auth((enum fo_reject)r))
+			n += counts[r];
+	return n;
+}
+
 enum fo_reject
 fo_accept_header(const uint8_t *buf, size_t len, struct fo_hdr *h)
 {

@@ -71,6 +71,16 @@ const char	*fo_reject_name(enum fo_reject);
 enum fo_reject	 fo_reject_of(enum fo_err);
 /* One of the codec's errors (the datagram is malformed). */
 bool		 fo_reject_is_codec(enum fo_reject);
+/*
+ * A refusal that says someone is at work without the key or with
+ * recordings (bad-hmac, replayed, stale-answer): the authentication
+ * failure of the MIB and its trap, in both daemons.  too-old and
+ * old-epoch are not: a reordered or leftover datagram of the peer's
+ * own makes them too.
+ */
+bool		 fo_reject_is_auth(enum fo_reject);
+/* The sum of those in a table of counts by reason. */
+uint64_t	 fo_reject_auth_total(const uint64_t counts[FO_REJ_COUNT]);
 
 /* Who a datagram must come from (step 2). */
 struct fo_accept_id {

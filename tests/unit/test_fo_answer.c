@@ -149,6 +149,28 @@ restored_window_refuses_what_was_accepted(void **state)
 	    FO_REPLAY_OLD_EPOCH);
 }
 
+static void
+authentication_failures(void **state)
+{
+	uint64_t counts[FO_REJ_COUNT] = { 0 };
+	unsigned n = 0;
+
+	(void)state;
+	for (unsigned r = 0; r < FO_REJ_COUNT; r++) {
+		counts[r] = 1000 + r;
+		n += fo_reject_is_auth((enum fo_reject)r);
+	}
+	assert_int_equal(n, 3);
+	assert_true(fo_reject_is_auth(FO_REJ_BAD_HMAC));
+	assert_true(fo_reject_is_auth(FO_REJ_REPLAYED));
+	assert_true(fo_reject_is_auth(FO_REJ_STALE_ANSWER));
+	assert_false(fo_reject_is_auth(FO_REJ_OLD_EPOCH));
+	assert_false(fo_reject_is_auth(FO_REJ_TOO_OLD));
+	assert_int_equal(fo_reject_auth_total(counts),
+	    counts[FO_REJ_BAD_HMAC] + counts[FO_REJ_REPLAYED] +
+	    counts[FO_REJ_STALE_ANSWER]);
+}
+
 int
 main(void)
 {
@@ -156,6 +178,7 @@ main(void)
 		cmocka_unit_test(echo_only_for_a_requester_that_asks),
 		cmocka_unit_test(answer_rules),
 		cmocka_unit_test(restored_window_refuses_what_was_accepted),
+		cmocka_unit_test(authentication_failures),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
