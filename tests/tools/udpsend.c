@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "strbuf.h"
+
 #define MAX_DGRAMS	256
 #define MAX_LEN		65507
 
@@ -49,18 +51,6 @@ parse_ap(const char *s, struct sockaddr_in *sin)
 	return inet_pton(AF_INET, a, &sin->sin_addr) == 1 ? 0 : -1;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* One line of hex (":" and blanks ignored) into buf; its length. */
 static size_t
 unhex(const char *line, unsigned char *buf)
@@ -69,7 +59,7 @@ unhex(const char *line, unsigned char *buf)
 	int	 hi = -1, v;
 
 	for (; *line != '\0' && n < MAX_LEN; line++) {
-		if ((v = hexval((unsigned char)*line)) < 0)
+		if ((v = hex_digit((unsigned char)*line)) < 0)
 			continue;
 		if (hi < 0)
 			hi = v;
