@@ -88,6 +88,9 @@ struct lease_env {
 	struct lease_db	*dbs;		/* open stores */
 	atomic_bool	 failed;	/* panic, or a commit not on disk */
 	_Atomic uint64_t min_free;	/* bytes; see lease_env_set_min_free */
+	/* The last statvfs: free bytes, and when (now_usec; 0: never). */
+	_Atomic uint64_t free_avail;
+	_Atomic uint64_t free_at;
 };
 
 struct lease_db {
@@ -352,13 +355,49 @@ lease_env_check(const char *dir, char *err, size_t errlen)
 	return reserve_check(dir, at, err, errlen);
 }
 
-/* ENOSPC if StateDir's file system is below the reserve. */
+/*
+ * ENOSPC if StateDir's file system is below the reserve, before a batch
+ * of `changes` is committed at log position `at` (NULL: ask now).
+ *
+ * statvfs(2) (and the geteuid(2) of free_bytes) cost a system call pair
+ * each, and a commit at a low rate is one log write and one fdatasync:
+ * asking every time was a tenth of the system calls of a DHCP exchange.
+ * So the file system is asked only when its answer could change the
+ * outcome:
+ *   - once a second, whatever happens (others write to that disk too);
+ *   - at every commit once the last answer was within twice the reserve,
+ *     so near the edge the check is exact, as before;
+ *   - before a batch that may reach the end of the current log file:
+ *     Berkeley DB creates the next file inside that commit, and a full
+ *     disk there must be refused here, not met there.
+ * Between those, a batch adds to the log at most what LOG_CHANGE_MAX
+ * bounds per change, far below the reserve.  Threads share the env:
+ * the cached answer is atomic, and two threads asking at once is only
+ * one statvfs too many.
+ */
+#define FREE_CHECK_USEC		1000000u
+#define LOG_CHANGE_MAX		8192u	/* log bytes per staged change, at
+					 * most: a record, its key, a page
+					 * split */
 static int
-check_free(struct lease_env *env, char *why, size_t whylen)
+check_free(struct lease_env *env, const DB_LSN *at, size_t changes,
+    char *why, size_t whylen)
 {
-	uint64_t	 avail, min = atomic_load(&env->min_free);
+	uint64_t	 avail, now, min = atomic_load(&env->min_free);
 
-	if (min == 0 || (avail = free_bytes(env->dir)) >= min)
+	if (min == 0)
+		return 0;
+	now = now_usec();
+	avail = atomic_load(&env->free_avail);
+	if (at != NULL && atomic_load(&env->free_at) != 0 &&
+	    now - atomic_load(&env->free_at) < FREE_CHECK_USEC &&
+	    avail >= 2 * min && (uint64_t)at->offset +
+	    (uint64_t)changes * LOG_CHANGE_MAX < LEASE_DB_LOG_FILE_BYTES)
+		return 0;
+	avail = free_bytes(env->dir);
+	atomic_store(&env->free_avail, avail);
+	atomic_store(&env->free_at, now);
+	if (avail >= min)
 		return 0;
 	snprintf(why, whylen, "free space %llu KB below the %llu KB reserve",
 	    (unsigned long long)(avail / 1024),
@@ -503,7 +542,7 @@ lease_db_checkpoint(struct lease_env *env)
 	 * that is where Berkeley DB's error handling is weakest (see
 	 * lease_db_commit), so wait for space instead.
 	 */
-	if ((ret = check_free(env, why, sizeof(why))) != 0)
+	if ((ret = check_free(env, NULL, 0, why, sizeof(why))) != 0)
 		return ret;
 	/* No-op when nothing was logged since the last one. */
 	if ((ret = env->dbenv->txn_checkpoint(env->dbenv, 0, 0, 0)) != 0)
@@ -993,7 +1032,11 @@ lease_db_commit(struct lease_db *db)
 	if (atomic_load(&env->failed))
 		batch_spoil(db, DB_RUNRECOVERY, "commit");
 	if (db->batch_err == 0 && logged &&
-	    (ret = check_free(env, why, sizeof(why))) != 0)
+	    (ret = log_lsns(env, &pre, &disk)) != 0)
+		batch_spoil(db, ret, "log position");
+	if (db->batch_err == 0 && logged &&
+	    (ret = check_free(env, &pre, db->staged + 1, why,
+	    sizeof(why))) != 0)
 		batch_spoil(db, ret, why);
 	if (db->batch_err == 0 && db->batch_seq > db->last_seq) {
 		put_be64(seq, db->batch_seq);
@@ -1001,9 +1044,6 @@ lease_db_commit(struct lease_db *db)
 		    sizeof(seq))) != 0)
 			batch_spoil(db, ret, "stage sequence");
 	}
-	if (db->batch_err == 0 && logged &&
-	    (ret = log_lsns(env, &pre, &disk)) != 0)
-		batch_spoil(db, ret, "log position");
 	if (db->batch_err != 0) {
 		ret = db->batch_err;
 		lease_db_abort(db);
