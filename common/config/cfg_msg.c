@@ -235,6 +235,19 @@ cfg_error(struct cfg_file *f, const char *section, const char *key,
 	va_end(ap);
 }
 
+char *
+cfg_format_novalue(struct cfg_file *f, const char *section, const char *key,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	va_start(ap, fmt);
+	msg = vformat(f, section, key, NULL, false, fmt, ap);
+	va_end(ap);
+	return msg;
+}
+
 void
 cfg_error_novalue(struct cfg_file *f, const char *section, const char *key,
     const char *fmt, ...)
@@ -281,6 +294,14 @@ config_errors_report(const char *path, int rc, struct config_errors *errs)
 	}
 	config_errors_free(errs);
 	return rc;
+}
+
+void
+config_warnings_report(struct config_errors *warns)
+{
+	for (size_t i = 0; i < warns->count; i++)
+		fprintf(stderr, "warning: %s\n", warns->msgs[i]);
+	config_errors_free(warns);
 }
 
 void
