@@ -22,10 +22,25 @@
 /* Error list                                                          */
 
 void
+config_errors_push(struct config_errors *errs, char *msg)
+{
+	char	**n;
+
+	if (msg == NULL)
+		return;
+	if ((n = realloc(errs->msgs, (errs->count + 1) * sizeof(*n))) ==
+	    NULL) {
+		free(msg);
+		return;
+	}
+	errs->msgs = n;
+	errs->msgs[errs->count++] = msg;
+}
+
+void
 cfg_errs_push(struct cfg_file *f, char *msg)
 {
 	struct config_errors *e = f->errs;
-	char	**n;
 
 	f->nerrors++;
 	if (e == NULL || msg == NULL || e->count > CFG_MAX_ERRORS) {
@@ -39,12 +54,7 @@ cfg_errs_push(struct cfg_file *f, char *msg)
 		    "shown", f->path) < 0)
 			return;
 	}
-	if ((n = realloc(e->msgs, (e->count + 1) * sizeof(*n))) == NULL) {
-		free(msg);
-		return;
-	}
-	e->msgs = n;
-	e->msgs[e->count++] = msg;
+	config_errors_push(e, msg);
 }
 
 void

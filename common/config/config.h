@@ -312,6 +312,8 @@ int	config_errors_report(const char *path, int rc,
  * How both daemons refuse a reload: every error logged and added to the
  * control command's answer `why`, then the count.  Frees errs.
  */
+/* Append msg (taken; NULL: out of memory, nothing added) to errs. */
+void	config_errors_push(struct config_errors *errs, char *msg);
 /* Print each of warns as "warning: MESSAGE" on stderr, and free them. */
 void	config_warnings_report(struct config_errors *warns);
 void	config_errors_refuse_reload(struct config_errors *errs,

@@ -214,25 +214,16 @@ void
 hostcheck_key_file(struct hostcheck *h, const char *section,
     const char *key, const char *path, const char *consequence)
 {
-	struct config_errors *w = h->warns;
 	struct fo_key	 k;
 	char		 why[CFG_PATH_MAX * 2 + 128];
-	char		*msg, **n;
 
 	if (fo_key_load(path, &k, why, sizeof(why)) == 0) {
 		fo_key_clear(&k);
 		return;
 	}
 	/* The loader's message names the path and, for the mode, the fix. */
-	if ((msg = cfg_format_novalue(h->f, section, key, "%s: %s", why,
-	    consequence)) == NULL)
-		return;
-	if ((n = realloc(w->msgs, (w->count + 1) * sizeof(*n))) == NULL) {
-		free(msg);
-		return;
-	}
-	w->msgs = n;
-	w->msgs[w->count++] = msg;
+	config_errors_push(h->warns, cfg_format_novalue(h->f, section, key,
+	    "%s: %s", why, consequence));
 }
 
 void

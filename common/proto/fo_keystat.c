@@ -23,7 +23,11 @@ fo_keystat_heard(struct fo_keystat *st, const struct fo_hdr *h,
 		st->second_key++;
 }
 
-/* "1a2b", or "" for no key (0 is never an id: fo_key_id). */
+/* The three ids as text: "1a2b", or "" for none (0 is never an id). */
+struct ids {
+	char	 s[5], a[5], p[5];
+};
+
 static void
 fmt_id(uint16_t id, char buf[5])
 {
@@ -33,17 +37,25 @@ fmt_id(uint16_t id, char buf[5])
 		snprintf(buf, 5, "%04x", id);
 }
 
+static struct ids
+ids_of(const struct fo_keystat *st)
+{
+	struct ids i;
+
+	fmt_id(st->sign_id, i.s);
+	fmt_id(st->accept_id, i.a);
+	fmt_id(st->peer_key_id, i.p);
+	return i;
+}
+
 void
 fo_keystat_json(struct strbuf *out, const struct fo_keystat *st)
 {
-	char	 s[5], a[5], p[5];
+	struct ids i = ids_of(st);
 
-	fmt_id(st->sign_id, s);
-	fmt_id(st->accept_id, a);
-	fmt_id(st->peer_key_id, p);
 	sb_printf(out, ",\"keys\":{\"signing_id\":\"%s\",\"accept_id\":\"%s\","
-	    "\"peer_id\":\"%s\",\"accepted_second_key\":%llu,\"error\":", s, a,
-	    p, (unsigned long long)st->second_key);
+	    "\"peer_id\":\"%s\",\"accepted_second_key\":%llu,\"error\":", i.s,
+	    i.a, i.p, (unsigned long long)st->second_key);
 	sb_json_str(out, st->error);
 	sb_puts(out, "}");
 }
@@ -51,15 +63,13 @@ fo_keystat_json(struct strbuf *out, const struct fo_keystat *st)
 void
 fo_keystat_text(struct strbuf *out, const struct fo_keystat *st)
 {
-	char	 s[5], a[5], p[5];
+	struct ids i = ids_of(st);
 
-	fmt_id(st->sign_id, s);
-	fmt_id(st->accept_id, a);
-	fmt_id(st->peer_key_id, p);
 	if (st->error[0] != '\0')
 		sb_printf(out, "  KEY ERROR:         %s\n", st->error);
 	sb_printf(out, "  keys:              signing %s, also accepting %s, "
 	    "peer signs with %s, %llu accepted with the second key\n",
-	    s[0] ? s : "none", a[0] ? a : "none", p[0] ? p : "(not heard)",
+	    i.s[0] ? i.s : "none", i.a[0] ? i.a : "none",
+	    i.p[0] ? i.p : "(not heard)",
 	    (unsigned long long)st->second_key);
 }

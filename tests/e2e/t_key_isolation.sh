@@ -17,20 +17,9 @@ fo_require
 FO_WAIT_CTL=1
 FO_CTL_RETRY=1
 fo_net
-mkdir -p "$T/p2"
 (umask 077; openssl rand -hex 32 >"$T/branch2.key")
 F_KEY2=$T/f-branch2.key		# the failover's copy: missing at first
-FO_EXTRA_PRIMARIES="
-[primary:branch2]
-Address = 127.0.0.3
-Port = 647
-SharedKeyFile = $F_KEY2
-[subnet:b2]
-Primary = branch2
-Subnet = 127.18.0.0/16
-Range = 127.18.0.10-127.18.255.250
-Routers = 127.18.0.1
-LeaseTime = 3600"
+FO_EXTRA_PRIMARIES=$(fo_b2_sections "$F_KEY2")
 # fo_write_configs checks both files with -t: key problems must pass.
 fo_write_configs
 grep -q "warning: .*\[primary:branch2\] SharedKeyFile: $F_KEY2: cannot open key file.*primary=branch2 will not be protected" \
@@ -48,27 +37,7 @@ grep -q "warning: .*\[failover\] SharedKeyFile: $P_KEY: key file is accessible b
     "$T/t.log" || { cat "$T/t.log"; fail "primary -t: no warning"; }
 ok "primary -t: exit 0, with a warning naming the key, the path and the fix"
 
-cat >"$T/primary2.ini" <<EOT
-[server]
-Name = branch2
-ServerAddress = 127.0.0.3
-StateDir = $T/p2/state
-ControlSocket = $T/p2/ctl.sock
-PidFile = $T/p2/pid
-PingBeforeAssign = false
-$E2E_SERVER_LINES
-[failover]
-UseFailoverServer = true
-FailoverServer = $FO_F_ADDR
-SharedKeyFile = $T/branch2.key
-WaitCtlRetSecs = 1
-CtlReqRetryMax = 1
-[subnet:b2]
-Subnet = 127.18.0.0/16
-Range = 127.18.0.10-127.18.255.250
-Routers = 127.18.0.1
-LeaseTime = 3600
-EOT
+fo_write_primary2 "CtlReqRetryMax = 1"
 p2ctl() { "$BUILD/dhcpfoctl" -s "$T/p2/ctl.sock" "$@"; }
 b2() { fctl status --json | jq -r ".primaries[] | select(.name == \"branch2\") | .$1"; }
 
