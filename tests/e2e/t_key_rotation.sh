@@ -83,6 +83,25 @@ step_load() {
 assert "both sign with the old key" test "$(pk signing_id)/$(fk signing_id)" = "$ID_OLD/$ID_OLD"
 wait_for 5 "[ \"\$(pk peer_id)/\$(fk peer_id)\" = $ID_OLD/$ID_OLD ]" ||
     fail "peer ids $(pk peer_id)/$(fk peer_id), want $ID_OLD"
+
+# ---- a key that does not load at a reload: reported, the running set stays
+BAD=$T/bad.key
+cp "$NEW" "$BAD" && chmod 0644 "$BAD"
+for side in p f; do
+	if [ $side = p ]; then ini=$T/primary.ini ctl=pctl who=pk
+	else ini=$T/failover.ini ctl=fctl who=fk; fi
+	set_keys "$ini" "$OLD" "$BAD"
+	$ctl reload >"$T/reload.txt" 2>&1 || { cat "$T/reload.txt"; fail "$ctl reload"; }
+	grep -q "AcceptSharedKeyFile: $BAD: key file is accessible by group or others (mode 0644).*running keys" \
+	    "$T/reload.txt" || { cat "$T/reload.txt"; fail "$ctl reload: the key error is not in the answer"; }
+	wait_keys $who "$ID_OLD" ""
+	set_keys "$ini" "$OLD"
+done
+grep -q "error: reload: \[failover\] AcceptSharedKeyFile: $BAD: .*; keeping the running keys" \
+    "$T/primary-$P_STARTS.log" || fail "primary did not log the key error"
+grep -q "error: reload: \[primary:branch1\] AcceptSharedKeyFile: $BAD: .*; primary=branch1 keeps its running keys" \
+    "$T/failover-$F_STARTS.log" || fail "failover did not log the key error"
+ok "a key that does not load at a reload: in the answer and the log, the running keys stay"
 H_F=$(f_hist); H_P=$(p_hist)
 
 # ---- the load: new clients all through the rotation (about 25 s)
