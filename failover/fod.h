@@ -273,6 +273,8 @@ struct fod_meta {
 	bool		 takeover;	/* we stand in for the primary */
 	bool		 partner_down;	/* as loaded; then the machine's */
 	uint64_t	 p_epoch;	/* the primary's boot epoch last seen */
+	uint64_t	 p_seq;		/* ... the highest seq accepted in it,
+					 * as loaded (protocol 7.3) */
 	uint64_t	 saved[16];	/* as last staged */
 };
 
@@ -288,6 +290,10 @@ struct fod_msg_counters {
 	double		 last_rx;	/* wall clock of the last accepted, 0 */
 	double		 last_poll_sent, last_reply;	/* wall clock, 0 */
 	uint64_t	 rejects[FO_REJ_COUNT];
+	uint64_t	 late_answers;	/* PollRpl to an answered Poll */
+	uint64_t	 skewed_answers;	/* PollRpl whose CLOCK is off by
+					 * more than FOD_SKEW_FAULTY: no
+					 * answer */
 };
 
 struct fod_heard {
@@ -305,6 +311,12 @@ struct fod_proto {
 	struct fo_replay replay;
 	size_t		 lease_max;	/* LEASE cap: min of buffer sizes */
 	uint64_t	 tx_seq;	/* header seq of our last datagram */
+	/* A PollRpl must echo one of our Polls in [poll_floor, poll_seq]
+	 * (fo_accept_answer). */
+	uint64_t	 poll_seq, poll_floor;
+	struct fo_hdr	 ctl_req_hdr;	/* the last CtlReq, or PollRpl saying
+					 * the primary waits for control:
+					 * CtlRet echoes it */
 	struct fo_msg	*mt;		/* encode scratch (senders) */
 	uint8_t		*txbuf;		/* FO_DGRAM_MAX */
 	uint8_t		 ctl_store_id[FO_STORE_ID_LEN];	/* CTL_REQ's */
@@ -796,6 +808,8 @@ int		 fod_store_set_takeover(struct fod_peer *, bool);
 void		 fod_store_set_sync_ok(struct fod_peer *, bool);
 /* A new boot epoch of the primary: kept and saved at once. */
 void		 fod_store_note_p_epoch(struct fod_peer *, uint64_t epoch);
+/* A persistent value moved since it was last staged (the tick commits). */
+bool		 fod_store_unsaved(const struct fod_peer *);
 /* We hold the primary's updates through seq (it never goes back). */
 void		 fod_store_advance(struct fod_peer *, uint64_t seq);
 /* Every local sequence handed out so far was handed back. */

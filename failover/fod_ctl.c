@@ -193,6 +193,9 @@ peer_json_summary(struct fod_peer *p, const struct fod_snap *s, double now,
 	    (unsigned long long)s->approve.refused,
 	    (unsigned long long)s->lease_log.lines,
 	    (unsigned long long)s->lease_log.suppressed);
+	sb_printf(out, ",\"late_answers\":%llu,\"skewed_answers\":%llu",
+	    (unsigned long long)s->msg.late_answers,
+	    (unsigned long long)s->msg.skewed_answers);
 	if (s->heard.have_clock)
 		sb_printf(out, ",\"clock_skew\":%.3f", s->heard.clock_skew);
 	else

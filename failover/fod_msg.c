@@ -71,9 +71,9 @@ fod_msg_init(struct fod_peer *p)
 	    (p->proto.digest_seen = calloc(n, sizeof(bool))) == NULL ||
 	    (p->proto.digest_match = calloc(n, sizeof(bool))) == NULL)
 		return -1;
-	/* Messages from an older life of the primary stay refused after
-	 * our own restart. */
-	p->proto.replay.epoch = p->meta.p_epoch;
+	/* Messages from an older life of the primary, or accepted before
+	 * our own restart, stay refused (protocol 7.3). */
+	fo_replay_restore(&p->proto.replay, p->meta.p_epoch, p->meta.p_seq);
 	p->proto.lease_max = p->policy.sync_binding_buf_size;
 	return 0;
 }
@@ -205,7 +205,10 @@ fod_send_poll(struct fod_peer *p)
 	m->present |= FO_BIT(FO_TLV_LAST_SEQ);
 	m->last_seq = p->meta.p_last_seq;
 	p->proto.ctr.last_poll_sent = fod_wallclock();
-	return fod_msg_send(p, m);
+	if (fod_msg_send(p, m) < 0)
+		return -1;
+	p->proto.poll_seq = m->hdr.seq;
+	return 0;
 }
 
 int
@@ -248,6 +251,7 @@ fod_send_ctl_ret(struct fod_peer *p, uint8_t result, const char *reason)
 	/* Bindings of the hand-back this CtlRet ends (0: none, e.g. a
 	 * CtlReq during our start-up sync). */
 	m->count = (uint32_t)fod_handback_take_ctl_count(p);
+	fo_msg_echo(m, &p->proto.ctl_req_hdr);
 	if (reason != NULL && reason[0] != '\0') {
 		m->present |= FO_BIT(FO_TLV_REASON);
 		snprintf(m->reason, sizeof(m->reason), "%s", reason);
@@ -271,7 +275,8 @@ check_clock(struct fod_peer *p, const struct fo_msg *m)
 	if (a > FOD_SKEW_FAULTY) {
 		if (!p->proto.heard.faulty)
 			log_err("primary=%s: clock differs from ours by %.1f s "
-			    "(over %.0f s): pair reported faulty; bindings "
+			    "(over %.0f s): pair reported faulty, and its poll "
+			    "replies no longer count as answers; bindings "
 			    "carry absolute times, fix the clocks", p->name,
 			    skew, FOD_SKEW_FAULTY);
 		p->proto.heard.faulty = p->proto.skew_warned = true;
@@ -383,10 +388,26 @@ on_poll_rpl(struct fod_peer *p, const struct fo_msg *m, bool restarted)
 {
 	struct fod_event ev = { .type = FOD_EV_POLL_RPL };
 
+	if (FO_HAS(m, FO_TLV_ECHO))
+		p->proto.poll_floor = m->echo_seq + 1;
+	/* Waiting for control says what a CtlReq says (fod_fsm.c); our
+	 * CtlRet may answer this one. */
+	if (FO_HAS(m, FO_TLV_STATE) && (m->state == FO_STATE_WAIT_CONTROL ||
+	    m->state == FO_STATE_RETURNING))
+		p->proto.ctl_req_hdr = m->hdr;
 	check_clock(p, m);
 	fod_store_check_primary(p, m->store_id);
 	check_digests(p, m);
 	p->proto.heard.p_acked_seq = m->last_seq;
+	/*
+	 * A clock this far off is no proof of life: a PollRpl recorded
+	 * long ago says the same.  The pair is faulty anyway (check_clock
+	 * said so); the polls go unanswered and the takeover follows.
+	 */
+	if (p->proto.heard.faulty) {
+		p->proto.ctr.skewed_answers++;
+		return;
+	}
 	p->proto.ctr.last_reply = fod_wallclock();
 	/* docs/failover-states.md "What the loops must do". */
 	ev.primary_state = FO_HAS(m, FO_TLV_STATE) ? m->state :
@@ -403,6 +424,7 @@ on_ctl_req(struct fod_peer *p, const struct fo_msg *m, bool restarted)
 
 	memcpy(p->proto.ctl_store_id, m->store_id, FO_STORE_ID_LEN);
 	p->proto.ctl_store_known = true;
+	p->proto.ctl_req_hdr = m->hdr;
 	p->proto.heard.p_acked_seq = m->last_seq;
 	check_clock(p, m);
 	fod_check_buf_size(p, m);
@@ -534,8 +556,22 @@ fod_msg_rx(struct fod_peer *p, const struct fq_item *it)
 		refused(p, r, NULL, m);
 		return;
 	}
-	if ((r = fo_accept_message(&ctx, it->buf, it->len, &h, m)) !=
-	    FO_REJ_NONE) {
+	if ((r = fo_accept_message(&ctx, it->buf, it->len, &h, m)) ==
+	    FO_REJ_NONE && h.type == FO_POLL_RPL)
+		switch (fo_accept_answer(m, p->meta.epoch,
+		    p->proto.poll_floor, p->proto.poll_seq)) {
+		case FO_ANSWER_OK:
+			break;
+		case FO_ANSWER_LATE:
+			/* Sound, but its Poll was answered already. */
+			p->proto.ctr.late_answers++;
+			fo_replay_commit(&p->proto.replay, h.epoch, h.seq);
+			return;
+		case FO_ANSWER_STALE:
+			r = FO_REJ_STALE_ANSWER;
+			break;
+		}
+	if (r != FO_REJ_NONE) {
 		refused(p, r, &h, m);
 		return;
 	}

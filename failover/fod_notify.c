@@ -144,7 +144,7 @@ fod_alert_rejected(struct fod_peer *p, enum fo_reject rej)
 	char	 text[256];
 	uint64_t held;
 
-	if (rej != FO_REJ_BAD_HMAC && rej != FO_REJ_REPLAYED)
+	if (!fo_reject_is_auth(rej))
 		return;
 	if (!trap_limit_ok(&p->notify.tl_auth, ev_now(p->loop), ALERT_WINDOW, 1,
 	    &held))

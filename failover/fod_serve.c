@@ -255,9 +255,9 @@ fod_serve_expire(struct fod_peer *p)
 	pool_set_expire(p->pools, (int64_t)ev_now(p->loop),
 	    FOD_EXPIRE_PER_TICK, expired_cb, p);
 	lease_log_tick(&p->serve.llog, ev_now(p->loop));
-	/* Lazy changes (conflicts found by ping) reach the disk at least
-	 * once a tick. */
-	if (gcommit_pending(&p->serve.gc))
+	/* Lazy changes (conflicts found by ping, the replay position)
+	 * reach the disk at least once a tick. */
+	if (gcommit_pending(&p->serve.gc) || fod_store_unsaved(p))
 		(void)fod_commit(p);
 }
 

@@ -69,8 +69,7 @@ provide_primary(struct snmp_primary_row *r, const struct fod_peer *p,
 	    sn->act.stop_reason);
 	r->sync_in_progress = sn->state == FOD_SYNCING ||
 	    sn->handback.cur != SIZE_MAX;
-	r->auth_failures = sn->msg.rejects[FO_REJ_BAD_HMAC] +
-	    sn->msg.rejects[FO_REJ_REPLAYED];
+	r->auth_failures = fo_reject_auth_total(sn->msg.rejects);
 }
 
 /* The daemon's DHCP counters add up the primaries' engines. */

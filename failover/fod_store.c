@@ -12,6 +12,10 @@
  *			hand-back updates (FOD_LOCAL_SEQ_BIT is added)
  *	fo_hb_through	our sequences up to this were handed back
  *	fo_p_epoch	the primary's boot epoch last seen
+ *	fo_p_seq	the highest header seq accepted in it: with the
+ *			epoch, the replay window after a restart (protocol
+ *			7.3); it rides along with every commit, and the
+ *			tick commits it when nothing else does
  *	fo_takeover	1 while we stand in for the primary (a failover
  *			restart loses nothing: docs/design.md §3)
  *	fo_partner_down	1 while an operator's partner-down holds (the
@@ -29,7 +33,7 @@
 enum {
 	M_EPOCH, M_STORE_HI, M_STORE_LO, M_STORE_KNOWN, M_LAST_SEQ,
 	M_SYNC_OK, M_LOCAL_SEQ, M_HANDBACK_THROUGH, M_P_EPOCH, M_TAKEOVER,
-	M_PARTNER_DOWN, M_COUNT
+	M_PARTNER_DOWN, M_P_SEQ, M_COUNT
 };
 
 static const char *const meta_names[M_COUNT] = {
@@ -44,6 +48,7 @@ static const char *const meta_names[M_COUNT] = {
 	[M_P_EPOCH] = "fo_p_epoch",
 	[M_TAKEOVER] = "fo_takeover",
 	[M_PARTNER_DOWN] = "fo_partner_down",
+	[M_P_SEQ] = "fo_p_seq",
 };
 
 /* The current value of each persistent field. */
@@ -59,6 +64,10 @@ current(const struct fod_peer *p, uint64_t v[M_COUNT])
 	v[M_LOCAL_SEQ] = p->meta.local_seq;
 	v[M_HANDBACK_THROUGH] = p->meta.handback_through;
 	v[M_P_EPOCH] = p->meta.p_epoch;
+	/* The window's top once it holds that epoch; before (our start,
+	 * or a new epoch noted but not yet accepted) what we know. */
+	v[M_P_SEQ] = p->proto.replay.epoch == p->meta.p_epoch ?
+	    p->proto.replay.top : p->meta.p_seq;
 	v[M_TAKEOVER] = p->meta.takeover;
 	/* Before the machine starts, what was loaded. */
 	v[M_PARTNER_DOWN] = p->act.fsm.state == FOD_STARTUP ?
@@ -92,6 +101,7 @@ fod_store_load(struct fod_peer *p, char *err, size_t errlen)
 	p->meta.local_seq_saved = v[M_LOCAL_SEQ];
 	p->meta.handback_through = v[M_HANDBACK_THROUGH];
 	p->meta.p_epoch = v[M_P_EPOCH];
+	p->meta.p_seq = v[M_P_SEQ];
 	p->meta.takeover = v[M_TAKEOVER] != 0;
 	p->meta.partner_down = v[M_PARTNER_DOWN] != 0;
 
@@ -228,5 +238,18 @@ void
 fod_store_note_p_epoch(struct fod_peer *p, uint64_t epoch)
 {
 	p->meta.p_epoch = epoch;
+	p->meta.p_seq = 0;
 	(void)fod_store_save(p);
+}
+
+bool
+fod_store_unsaved(const struct fod_peer *p)
+{
+	uint64_t v[M_COUNT];
+
+	current(p, v);
+	for (int i = 0; i < M_COUNT; i++)
+		if (v[i] != p->meta.saved[i])
+			return true;
+	return false;
 }

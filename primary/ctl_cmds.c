@@ -197,6 +197,9 @@ link_json(struct server *srv, struct strbuf *out)
 	    U(m->ctr.ctl_req_sent), m->ctr.ctl_req_retries,
 	    U(m->ctr.ctl_ret_received), U(fo->ctl_ret_refused),
 	    U(m->ctr.failover_inoperable), m->ctr.last_ctl_ret_time);
+	sb_printf(out, ",\"replay_position\":{\"epoch\":%llu,\"seq\":%llu,"
+	    "\"saved_epoch\":%llu,\"saved_seq\":%llu}", U(fo->replay.epoch),
+	    U(fo->replay.top), U(fo->saved_epoch), U(fo->saved_top));
 }
 
 /* Replication and the start-up sync it answers (replicate.c). */

@@ -482,9 +482,10 @@ send_ctl_req(struct server *srv)
 	link_send(srv, m);
 }
 
-/* PollRpl, in `version` (the highest both speak). */
+/* PollRpl to the Poll whose header is req, in `version` (the highest
+ * both speak). */
 static void
-answer_poll(struct server *srv, uint8_t version)
+answer_poll(struct server *srv, const struct fo_hdr *req, uint8_t version)
 {
 	struct link	*fo = srv->link;
 	struct fo_msg	*m = link_msg(srv, FO_POLL_RPL);
@@ -501,6 +502,7 @@ answer_poll(struct server *srv, uint8_t version)
 	    FO_BIT(FO_TLV_LAST_SEQ);
 	add_digests(srv, m);
 	offer_announce(srv, m);
+	fo_msg_echo(m, req);
 	fo->version = version;
 	if (link_send(srv, m) == 0)
 		fo->polls_answered++;
@@ -612,7 +614,7 @@ other_version(struct server *srv, const struct fo_hdr *h,
 		fo->peer_ver_max = m->ver_max;
 		repl_heard(srv, accept_hdr(srv, h));
 		fo->version_answered++;
-		answer_poll(srv, (uint8_t)v);
+		answer_poll(srv, h, (uint8_t)v);
 		return;
 	}
 	fo->rej[FO_REJ_VERSION]++;
@@ -644,7 +646,7 @@ on_poll(struct server *srv, const struct fo_msg *m)
 		fo->peer_last_seq = m->last_seq;
 	if (FO_HAS(m, FO_TLV_NAME))
 		snprintf(fo->peer_name, sizeof(fo->peer_name), "%s", m->name);
-	answer_poll(srv, fo->version);
+	answer_poll(srv, &m->hdr, fo->version);
 	link_event(srv, PR_EV_POLL, -1);
 }
 
@@ -751,6 +753,15 @@ handle_dgram(struct server *srv, size_t len, uint32_t src, uint16_t sport)
 
 	fo->rx++;
 	r = fo_accept(&id, &ctx, fo->rxbuf, len, src, sport, &h, fo->in);
+	/*
+	 * A CtlRet answers a CtlReq of ours, or a PollRpl saying we wait
+	 * for control (the failover takes it for one): any message of this
+	 * boot.  One recorded before our restart names another boot.
+	 */
+	if (r == FO_REJ_NONE && h.type == FO_CTL_RET &&
+	    fo_accept_answer(fo->in, fo->epoch, 0, fo->tx_seq) !=
+	    FO_ANSWER_OK)
+		r = FO_REJ_STALE_ANSWER;
 	if (r == FO_REJ_NONE) {
 		fo_keystat_heard(&fo->keystat, &h, used);
 		repl_heard(srv, accept_hdr(srv, &h));
@@ -809,6 +820,71 @@ link_tick(struct server *srv)
 		return;
 	repl_tick(srv);
 	repl_pump(srv);
+	/* The server's tick commits it if nothing else does. */
+	link_stage_replay(srv);
+}
+
+/*
+ * Protocol 7.3.  A message accepted since the last commit could still be
+ * replayed after a crash; that is at most a tick's worth of Polls and
+ * acks (each answer echoes a request of this boot, so none of those
+ * counts again), and nothing whose effect a batch made durable: the
+ * position rides along with that very batch.
+ */
+void
+link_stage_replay(struct server *srv)
+{
+	struct link *fo = srv->link;
+
+	if (fo == NULL || !fo->configured || fo->replay.epoch == 0 ||
+	    (fo->replay.epoch == fo->saved_epoch &&
+	    fo->replay.top == fo->saved_top))
+		return;
+	if (fo->replay_staged && fo->staged_epoch == fo->replay.epoch &&
+	    fo->staged_top == fo->replay.top)
+		return;
+	if (lease_db_meta_set_u64(srv->db, LINK_META_PEER_EPOCH,
+	    fo->replay.epoch) != 0 || lease_db_meta_set_u64(srv->db,
+	    LINK_META_PEER_SEQ, fo->replay.top) != 0)
+		return;		/* the batch is spoiled; its commit says so */
+	fo->staged_epoch = fo->replay.epoch;
+	fo->staged_top = fo->replay.top;
+	fo->replay_staged = true;
+}
+
+void
+link_replay_committed(struct server *srv, bool ok)
+{
+	struct link *fo = srv->link;
+
+	if (fo == NULL || !fo->replay_staged)
+		return;
+	if (ok) {
+		fo->saved_epoch = fo->staged_epoch;
+		fo->saved_top = fo->staged_top;
+	}
+	fo->replay_staged = false;
+}
+
+/* The failover's position as the last run left it. */
+static int
+restore_replay(struct server *srv, char *err, size_t errlen)
+{
+	struct link *fo = srv->link;
+	uint64_t epoch = 0, top = 0;
+	int	 rc;
+
+	if (((rc = lease_db_meta_get_u64(srv->db, LINK_META_PEER_EPOCH,
+	    &epoch)) != 0 && rc != ENOENT) || ((rc = lease_db_meta_get_u64(
+	    srv->db, LINK_META_PEER_SEQ, &top)) != 0 && rc != ENOENT)) {
+		snprintf(err, errlen, "lease store: the failover's replay "
+		    "position: %s", lease_db_strerror(rc));
+		return EXIT_STORE;
+	}
+	fo_replay_restore(&fo->replay, epoch, top);
+	fo->saved_epoch = epoch;
+	fo->saved_top = top;
+	return 0;
 }
 
 /* ---- life cycle ---- */
@@ -904,7 +980,8 @@ link_connect(struct server *srv, char *err, size_t errlen)
 	 * (protocol 9.2). */
 	fo->dgram_max = (fc->server >> 24) == 127 ? FO_DGRAM_LOOPBACK :
 	    FO_DGRAM_DEFAULT;
-	if ((rc = boot_epoch(srv, err, errlen)) != 0)
+	if ((rc = boot_epoch(srv, err, errlen)) != 0 ||
+	    (rc = restore_replay(srv, err, errlen)) != 0)
 		return rc;
 	fo->fd = netio_open_udp(srv->cfg.server.server_addr, fc->port, NULL,
 	    e2, sizeof(e2));

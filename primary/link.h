@@ -50,6 +50,10 @@ struct offer;
 
 /* Meta entry of the lease store (lease_db_meta_*_u64). */
 #define LINK_META_EPOCH		"fo_epoch"	/* last boot epoch, us */
+/* The failover's replay position (protocol 7.3), kept across our
+ * restarts: its boot epoch and the highest seq accepted in it. */
+#define LINK_META_PEER_EPOCH	"fo_peer_epoch"
+#define LINK_META_PEER_SEQ	"fo_peer_seq"
 
 /* Who grants leases from a subnet now (dhcpfoctl status). */
 enum served_by {
@@ -94,6 +98,11 @@ struct link {
 	uint8_t		 version;	/* we send in this one */
 	size_t		 dgram_max;	/* BIND_UPD packing size */
 	struct fo_replay replay;	/* the failover's (epoch, seq) */
+	/* The window's (epoch, top) on disk, and as staged in the open
+	 * batch (link_stage_replay). */
+	uint64_t	 saved_epoch, saved_top;
+	uint64_t	 staged_epoch, staged_top;
+	bool		 replay_staged;
 
 	size_t		 nsubnets;
 	struct link_subnet *subnets;	/* cfg.subnets order */
@@ -174,6 +183,14 @@ void	link_shutdown(struct server *);
 void	link_reloaded(struct server *);
 /* Once a second from the server's tick. */
 void	link_tick(struct server *);
+/*
+ * The failover's replay position rides along with each batch (srv_commit
+ * calls these around gcommit_end), and the tick commits it on its own
+ * when no batch does: so after a restart a message accepted before the
+ * last commit is refused as a replay.
+ */
+void	link_stage_replay(struct server *);
+void	link_replay_committed(struct server *, bool ok);
 
 /* Machine state for status and PollRpl. */
 enum pr_state	 link_state(const struct server *);

@@ -130,7 +130,7 @@ provide_link(const struct server *srv, double now,
 	r->upd_acked = rs->tx.acked;
 	r->upd_failed = rs->tx.failures;
 	r->sync_in_progress = fo->fsm.state == PR_RECEIVING;
-	r->auth_failures = fo->rej[FO_REJ_BAD_HMAC] + fo->rej[FO_REJ_REPLAYED];
+	r->auth_failures = fo_reject_auth_total(fo->rej);
 	if (fo->fsm.gave_up)
 		snprintf(r->last_failure, sizeof(r->last_failure),
 		    "failover inoperable (no CtlRet)");
@@ -242,7 +242,7 @@ pr_snmp_rejected(struct server *srv, enum fo_reject rej, uint32_t src,
 	char	 reason[512], a[16];
 	uint64_t held;
 
-	if (rej != FO_REJ_BAD_HMAC && rej != FO_REJ_REPLAYED)
+	if (!fo_reject_is_auth(rej))
 		return;
 	if (!snmp_agent_wants(SNMP_TRAP_AUTH_FAILURE) ||
 	    !trap_limit_ok(&pt.auth, ev_now(srv->loop), PR_TRAP_WINDOW, 1,

@@ -121,11 +121,15 @@ srv_commit(struct server *srv)
 {
 	int	 rc;
 
-	/* The replication watermark rides along (replicate.h). */
+	/* The replication watermark and the failover's replay position
+	 * ride along (replicate.h, link.h). */
 	if (lease_db_staged(srv->db) > 0)
 		repl_before_commit(srv);
+	link_stage_replay(srv);
 	srv->commit_urgent = false;
-	if ((rc = gcommit_end(&srv->gc)) != 0) {
+	rc = gcommit_end(&srv->gc);
+	link_replay_committed(srv, rc == 0);
+	if (rc != 0) {
 		batch_failed(srv, rc);
 		repl_commit_failed(srv);
 		handback_commit_failed(srv);
@@ -433,6 +437,8 @@ server_free(struct server *srv)
 	ctl_close(srv->ctl);
 	ctl_close(srv->ctl_ro);
 	pr_metrics_stop(srv);
+	/* Committed with what else is staged, below. */
+	link_stage_replay(srv);
 	link_close(srv);
 	srv_cancel_parked(srv);
 	if (srv->ping != NULL)

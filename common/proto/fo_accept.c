@@ -18,6 +18,7 @@ static const char *const reject_names[FO_REJ_COUNT - FO_ERR_COUNT] = {
 	[FO_REJ_UNEXPECTED - FO_ERR_COUNT] = "unexpected",
 	[FO_REJ_BAD_LEASE - FO_ERR_COUNT] = "bad-lease",
 	[FO_REJ_SOCKET - FO_ERR_COUNT] = "socket-error",
+	[FO_REJ_STALE_ANSWER - FO_ERR_COUNT] = "stale-answer",
 };
 
 const char *
@@ -41,6 +42,24 @@ bool
 fo_reject_is_codec(enum fo_reject r)
 {
 	return r != FO_REJ_NONE && (unsigned)r < FO_ERR_COUNT;
+}
+
+bool
+fo_reject_is_auth(enum fo_reject r)
+{
+	return r == FO_REJ_BAD_HMAC || r == FO_REJ_REPLAYED ||
+	    r == FO_REJ_STALE_ANSWER;
+}
+
+uint64_t
+fo_reject_auth_total(const uint64_t counts[FO_REJ_COUNT])
+{
+	uint64_t n = 0;
+
+	for (unsigned r = 0; r < FO_REJ_COUNT; r++)
+		if (fo_reject_is_auth((enum fo_reject)r))
+			n += counts[r];
+	return n;
 }
 
 enum fo_reject
@@ -123,4 +142,17 @@ fo_accept(const struct fo_accept_id *id, const struct fo_accept_ctx *ctx,
 	    (r = fo_accept_peer(h, src, sport, id)) != FO_REJ_NONE)
 		return r;
 	return fo_accept_message(ctx, buf, len, h, m);
+}
+
+enum fo_answer
+fo_accept_answer(const struct fo_msg *m, uint64_t our_epoch, uint64_t floor,
+    uint64_t last_req)
+{
+	if ((m->hdr.flags & FO_FLAG_ECHO) == 0)
+		return FO_ANSWER_OK;
+	/* A peer that echoes must echo here: every request of ours asks. */
+	if (!FO_HAS(m, FO_TLV_ECHO) || m->echo_epoch != our_epoch ||
+	    m->echo_seq == 0 || m->echo_seq > last_req)
+		return FO_ANSWER_STALE;
+	return m->echo_seq < floor ? FO_ANSWER_LATE : FO_ANSWER_OK;
 }

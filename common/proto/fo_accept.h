@@ -60,6 +60,9 @@ enum fo_reject {
 	FO_REJ_UNEXPECTED,	/* "unexpected": a type we never receive */
 	FO_REJ_BAD_LEASE,	/* "bad-lease": a LEASE that does not decode */
 	FO_REJ_SOCKET,		/* "socket-error": receive error */
+	FO_REJ_STALE_ANSWER,	/* "stale-answer": a PollRpl or CtlRet
+				 * that answers no request of this boot
+				 * of ours (fo_accept_answer) */
 	FO_REJ_COUNT
 };
 
@@ -69,6 +72,16 @@ const char	*fo_reject_name(enum fo_reject);
 enum fo_reject	 fo_reject_of(enum fo_err);
 /* One of the codec's errors (the datagram is malformed). */
 bool		 fo_reject_is_codec(enum fo_reject);
+/*
+ * A refusal that says someone is at work without the key or with
+ * recordings (bad-hmac, replayed, stale-answer): the authentication
+ * failure of the MIB and its trap, in both daemons.  too-old and
+ * old-epoch are not: a reordered or leftover datagram of the peer's
+ * own makes them too.
+ */
+bool		 fo_reject_is_auth(enum fo_reject);
+/* The sum of those in a table of counts by reason. */
+uint64_t	 fo_reject_auth_total(const uint64_t counts[FO_REJ_COUNT]);
 
 /* Who a datagram must come from (step 2). */
 struct fo_accept_id {
@@ -117,5 +130,29 @@ enum fo_reject	fo_accept(const struct fo_accept_id *id,
 		    const struct fo_accept_ctx *ctx, const uint8_t *buf,
 		    size_t len, uint32_t src, uint16_t sport, struct fo_hdr *h,
 		    struct fo_msg *m);
+
+/*
+ * Step 7 for an answer (PollRpl to our Poll, CtlRet to our CtlReq;
+ * protocol 7.2): does it answer a request we sent in this boot, and one
+ * recent enough to count?
+ *
+ *	our_epoch	our boot epoch
+ *	floor		the lowest seq of ours an answer may still echo:
+ *			requests below it were answered already
+ *	last_req	the seq of the last such request we sent
+ *
+ * A peer that does not set FO_FLAG_ECHO (an older release) echoes
+ * nothing and its answers count as before; the replay window alone
+ * guards them.
+ */
+enum fo_answer {
+	FO_ANSWER_OK,		/* it answers a request in [floor, last_req] */
+	FO_ANSWER_LATE,		/* a request below floor: a late duplicate,
+				 * dropped without counting as a refusal */
+	FO_ANSWER_STALE,	/* another boot of ours, a request we never
+				 * sent, or no ECHO: FO_REJ_STALE_ANSWER */
+};
+enum fo_answer	fo_accept_answer(const struct fo_msg *m, uint64_t our_epoch,
+		    uint64_t floor, uint64_t last_req);
 
 #endif

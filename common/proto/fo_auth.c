@@ -394,3 +394,11 @@ fo_replay_commit(struct fo_replay *r, uint64_t epoch, uint64_t seq)
 	if (diff < WINDOW)
 		r->bitmap |= (uint64_t)1 << diff;
 }
+
+void
+fo_replay_restore(struct fo_replay *r, uint64_t epoch, uint64_t top)
+{
+	r->epoch = epoch;
+	r->top = top;
+	r->bitmap = top > 0 ? ~(uint64_t)0 : 0;
+}

@@ -131,5 +131,13 @@ enum fo_replay_res fo_replay_check(const struct fo_replay *r,
  */
 void		fo_replay_commit(struct fo_replay *r, uint64_t epoch,
 		    uint64_t seq);
+/*
+ * After our own restart: the window as saved, (epoch, top) of the last
+ * accepted message (protocol 7.3).  Every seq up to top counts as
+ * accepted, since which of the 64 below it were is not kept: the peer
+ * never resends a seq, so nothing it sends now is refused by this.
+ */
+void		fo_replay_restore(struct fo_replay *r, uint64_t epoch,
+		    uint64_t top);
 
 #endif

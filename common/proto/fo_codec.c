@@ -93,6 +93,7 @@ static const struct tlv_spec {
 	[FO_TLV_CFG_ID] = { "cfg-id", FO_CFG_ID_LEN, FO_CFG_ID_LEN, 1 },
 	[FO_TLV_OFFSET] = { "offset", 4, 4, 1 },
 	[FO_TLV_CFG_DATA] = { "cfg-data", 1, FO_CFG_CHUNK_MAX, 1 },
+	[FO_TLV_ECHO] = { "echo", FO_ECHO_LEN, FO_ECHO_LEN, 1 },
 };
 
 /*
@@ -111,14 +112,14 @@ static const struct msg_spec {
 	    B(NAME) | B(STATE) | B(LAST_SEQ), 0 },
 	[FO_POLL_RPL] = { FO_DIR_P2F,
 	    B(VERSIONS) | B(STATE) | B(CLOCK) | B(STORE_ID) | B(LAST_SEQ),
-	    B(NAME) | B(DIGEST) | B(CFG_ID), B(DIGEST) },
+	    B(NAME) | B(DIGEST) | B(CFG_ID) | B(ECHO), B(DIGEST) },
 	[FO_CTL_REQ] = { FO_DIR_P2F,
 	    B(VERSIONS) | B(NAME) | B(STORE_ID) | B(LAST_SEQ) | B(BUF_SIZE),
 	    B(STATE) | B(CLOCK) | B(DIGEST) | B(CFG_ID), B(DIGEST) },
 	[FO_CTL_RET] = { FO_DIR_F2P,
 	    B(RESULT),
 	    B(VERSIONS) | B(STATE) | B(CLOCK) | B(LAST_SEQ) | B(BUF_SIZE) |
-	    B(COUNT) | B(REASON), 0 },
+	    B(COUNT) | B(REASON) | B(ECHO), 0 },
 	[FO_SYNC_REQ] = { FO_DIR_F2P,
 	    B(VERSIONS) | B(NAME) | B(STORE_ID) | B(LAST_SEQ) | B(BUF_SIZE),
 	    B(STATE) | B(CLOCK) | B(DIGEST), B(DIGEST) },
@@ -494,6 +495,10 @@ store_tlv(struct fo_msg *m, unsigned t, const uint8_t *v, uint16_t l)
 	case FO_TLV_OFFSET:
 		m->offset = get_be32(v);
 		break;
+	case FO_TLV_ECHO:
+		m->echo_epoch = get_be64(v);
+		m->echo_seq = get_be64(v + 8);
+		break;
 	case FO_TLV_CFG_DATA:
 		m->data = v;
 		m->data_len = l;
@@ -692,6 +697,10 @@ single_value(const struct fo_msg *m, unsigned t, uint8_t *v)
 	case FO_TLV_OFFSET:
 		put_be32(v, m->offset);
 		return 4;
+	case FO_TLV_ECHO:
+		put_be64(v, m->echo_epoch);
+		put_be64(v + 8, m->echo_seq);
+		return FO_ECHO_LEN;
 	default:
 		return 0;
 	}
@@ -878,7 +887,18 @@ fo_msg_init(struct fo_msg *m, uint8_t type, bool from_primary)
 	m->hdr.magic = FO_MAGIC;
 	m->hdr.version = FO_VERSION_MAX;
 	m->hdr.type = type;
-	m->hdr.flags = from_primary ? FO_FLAG_FROM_PRIMARY : 0;
+	m->hdr.flags = (from_primary ? FO_FLAG_FROM_PRIMARY : 0) |
+	    FO_FLAG_ECHO;
+}
+
+void
+fo_msg_echo(struct fo_msg *m, const struct fo_hdr *req)
+{
+	if ((req->flags & FO_FLAG_ECHO) == 0)
+		return;
+	m->echo_epoch = req->epoch;
+	m->echo_seq = req->seq;
+	m->present |= FO_BIT(FO_TLV_ECHO);
 }
 
 bool

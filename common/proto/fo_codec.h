@@ -147,6 +147,7 @@ struct fo_msg {
 	uint32_t	cfg_size;			/* CFG_ID: text size */
 	uint8_t		cfg_sha[FO_SHA256_LEN];		/* CFG_ID: its SHA-256 */
 	uint32_t	offset;				/* OFFSET */
+	uint64_t	echo_epoch, echo_seq;		/* ECHO */
 	/* CFG_DATA: after fo_decode it points into the decoded buffer (like
 	 * a LEASE); for fo_encode at the caller's bytes. */
 	const uint8_t	*data;
@@ -186,11 +187,16 @@ enum fo_err	fo_decode(const uint8_t *buf, size_t len, size_t lease_max,
 
 /*
  * Zero *m and set up its header: version FO_VERSION_MAX (set
- * m->hdr.version to the negotiated one), type, and the FROM_PRIMARY flag
- * when from_primary.  The caller fills hdr.seq, hdr.epoch,
- * hdr.primary_id and the TLVs.
+ * m->hdr.version to the negotiated one), type, FO_FLAG_ECHO, and the
+ * FROM_PRIMARY flag when from_primary.  The caller fills hdr.seq,
+ * hdr.epoch, hdr.primary_id and the TLVs.
  */
 void		fo_msg_init(struct fo_msg *m, uint8_t type, bool from_primary);
+/*
+ * An answer (PollRpl, CtlRet) to the request whose header is req: ECHO
+ * its (epoch, seq), if the requester set FO_FLAG_ECHO (protocol 7.2).
+ */
+void		fo_msg_echo(struct fo_msg *m, const struct fo_hdr *req);
 
 /*
  * Encode m into out[0..cap).  The encoder checks m against the same

@@ -58,6 +58,13 @@
  * does not know, never sees one.
  */
 #define FO_FLAG_LEARNS		0x0002
+/*
+ * Set on everything a sender sends that knows ECHO (protocol 7.2): its
+ * requests want the answer to carry ECHO, and it echoes the requests of
+ * a peer that set it.  A peer of an older release neither sets it nor
+ * gets ECHO, which it would refuse as an unknown TLV.
+ */
+#define FO_FLAG_ECHO		0x0004
 
 /* Message types (header byte 5). */
 enum fo_type {
@@ -102,8 +109,10 @@ enum fo_tlv {
 	FO_TLV_CFG_ID = 16,	/* 36: size u32, SHA-256 of the text */
 	FO_TLV_OFFSET = 17,	/* 4: byte offset into that text */
 	FO_TLV_CFG_DATA = 18,	/* 1..FO_CFG_CHUNK_MAX: bytes of it */
+	FO_TLV_ECHO = 19,	/* 16: epoch u64, seq u64 of the request
+				 * a PollRpl or CtlRet answers */
 };
-#define FO_TLV_MAX		18
+#define FO_TLV_MAX		19
 #define FO_TLV_EXT		0x8000
 
 /* TLV value sizes. */
@@ -114,6 +123,7 @@ enum fo_tlv {
 #define FO_DIGEST_TLV_LEN	(5 + FO_SHA256_LEN)
 #define FO_LEASE_MAX		4096	/* absolute cap of a LEASE value */
 #define FO_CFG_ID_LEN		(4 + FO_SHA256_LEN)
+#define FO_ECHO_LEN		16
 /*
  * A primary's configuration text travels in parts of at most
  * FO_CFG_CHUNK_MAX bytes (one per CFG_RPL) and is at most FO_CFG_MAX

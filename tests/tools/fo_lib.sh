@@ -39,6 +39,7 @@ FO_P_EXTRA_FAILOVER=""	# more [failover] lines for the primary
 FO_EXTRA_PRIMARIES=""	# more [primary:X]/[subnet:X] sections (failover)
 P_PID=""; F_PID=""; P_STARTS=0; F_STARTS=0
 F_ENV=()		# VAR=VALUE words added to the failover's environment
+P_ENV=()		# ... and to the primary's
 LOAD=""
 # FO_PRIMARY_BUILD: take dhcpfo-primary from another build directory
 # (e.g. a sanitizer build of the failover against a plain primary).
@@ -220,6 +221,7 @@ p_start() {
 	[ "${E2E_DEBUG:-0}" = 1 ] && dbg=(-d)
 	P_STARTS=$((P_STARTS + 1))
 	bg_in "$FO_NS_P" "$T/primary-$P_STARTS.log" \
+	    env "${P_ENV[@]+"${P_ENV[@]}"}" \
 	    "$P_BIN" -f -c "$T/primary.ini" "${dbg[@]+"${dbg[@]}"}"
 	P_PID=$BG_PID
 	wait_for 10 "pctl status --json | jq -e .state" ||

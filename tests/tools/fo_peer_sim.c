@@ -109,6 +109,8 @@ poll_rpl(const struct fo_key *key)
 	out.state = state;
 	out.clock_ms = (uint64_t)((now() + skew) * 1000.0);
 	memcpy(out.store_id, store_id, sizeof(store_id));
+	/* The Poll being answered (protocol 7.2). */
+	fo_msg_echo(&out, &in.hdr);
 	return build(&out, key);
 }
 

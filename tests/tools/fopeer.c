@@ -89,6 +89,7 @@ struct peer {
 	bool		 quiet, autoack;
 	FILE		*out;
 	struct fo_msg	 in, m;
+	struct fo_hdr	 ctl_req;	/* the last CtlReq: ctlret echoes it */
 	uint8_t		 rx[FO_DGRAM_MAX + 1], tx[FO_DGRAM_MAX];
 	uint8_t		 last[FO_DGRAM_MAX];	/* last datagram sent */
 	size_t		 lastlen;
@@ -362,6 +363,9 @@ on_msg(struct peer *p, const struct fo_msg *m)
 			    (unsigned long long)m->acks[i].last);
 		fprintf(p->out, "]}\n");
 		return;
+	case FO_CTL_REQ:
+		p->ctl_req = m->hdr;
+		break;
 	case FO_SYNC_START:
 		p->syncing = true;
 		p->sync_t0 = now_f();
@@ -534,6 +538,7 @@ cmd_poll_variant(struct peer *p, const char *what, const char *type)
 		init_msg(p, FO_CTL_RET);
 		p->m.result = FO_RESULT_OK;
 		p->m.present |= FO_BIT(FO_TLV_RESULT);
+		fo_msg_echo(&p->m, &p->ctl_req);
 	}
 	if (strcmp(what, "forge") == 0) {
 		memset(kb, 0x5a, sizeof(kb));
@@ -604,6 +609,7 @@ command(struct peer *p, char *line, bool *quit)
 		init_msg(p, FO_CTL_RET);
 		p->m.result = ac > 1 ? (uint8_t)atoi(av[1]) : 0;
 		p->m.present |= FO_BIT(FO_TLV_RESULT);
+		fo_msg_echo(&p->m, &p->ctl_req);
 		if (ac > 2) {
 			snprintf(p->m.reason, sizeof(p->m.reason), "%s", av[2]);
 			p->m.present |= FO_BIT(FO_TLV_REASON);

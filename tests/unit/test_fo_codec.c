@@ -192,13 +192,13 @@ static const struct {
 	    B(NAME) | B(STATE) | B(LAST_SEQ) },
 	{ FO_POLL_RPL, true,
 	    B(VERSIONS) | B(STATE) | B(CLOCK) | B(STORE_ID) | B(LAST_SEQ),
-	    B(NAME) | B(DIGEST) | B(CFG_ID) },
+	    B(NAME) | B(DIGEST) | B(CFG_ID) | B(ECHO) },
 	{ FO_CTL_REQ, true,
 	    B(VERSIONS) | B(NAME) | B(STORE_ID) | B(LAST_SEQ) | B(BUF_SIZE),
 	    B(STATE) | B(CLOCK) | B(DIGEST) | B(CFG_ID) },
 	{ FO_CTL_RET, false, B(RESULT),
 	    B(VERSIONS) | B(STATE) | B(CLOCK) | B(LAST_SEQ) | B(BUF_SIZE) |
-	    B(COUNT) | B(REASON) },
+	    B(COUNT) | B(REASON) | B(ECHO) },
 	{ FO_SYNC_REQ, false,
 	    B(VERSIONS) | B(NAME) | B(STORE_ID) | B(LAST_SEQ) | B(BUF_SIZE),
 	    B(STATE) | B(CLOCK) | B(DIGEST) },
@@ -396,6 +396,7 @@ static const char *const sample[FO_TLV_MAX + 1] = {
 	[FO_TLV_CFG_ID] = "00000100" SHA_A5,
 	[FO_TLV_OFFSET] = "00000000",
 	[FO_TLV_CFG_DATA] = "aabbcc",
+	[FO_TLV_ECHO] = "0000000000000003 0000000000000004",
 };
 
 /* Sample TLVs for every bit of mask, in type order (pairs line up). */
@@ -538,6 +539,10 @@ fill_msg(struct fo_msg *m, size_t i, uint32_t mask)
 			m->data = lease_b;
 			m->data_len = 3;
 			break;
+		case FO_TLV_ECHO:
+			m->echo_epoch = 3;
+			m->echo_seq = 4;
+			break;
 		}
 		m->present |= FO_BIT(t);
 		/* A CFG_REQ asks for at most one part. */
@@ -573,6 +578,8 @@ assert_msg_equal(const struct fo_msg *a, const struct fo_msg *b)
 	SAME(CFG_ID, a->cfg_size == b->cfg_size &&
 	    memcmp(a->cfg_sha, b->cfg_sha, FO_SHA256_LEN) == 0);
 	SAME(OFFSET, a->offset == b->offset);
+	SAME(ECHO, a->echo_epoch == b->echo_epoch &&
+	    a->echo_seq == b->echo_seq);
 	SAME(CFG_DATA, a->data_len == b->data_len &&
 	    memcmp(a->data, b->data, a->data_len) == 0);
 	if (!paired(a->hdr.type))
@@ -2091,7 +2098,8 @@ names_are_stable(void **state)
 	assert_string_equal(fo_tlv_name(0x8000), "extension");
 	assert_string_equal(fo_tlv_name(0), "unknown");
 	assert_string_equal(fo_tlv_name(FO_TLV_CFG_DATA), "cfg-data");
-	assert_string_equal(fo_tlv_name(19), "unknown");
+	assert_string_equal(fo_tlv_name(FO_TLV_ECHO), "echo");
+	assert_string_equal(fo_tlv_name(20), "unknown");
 	for (unsigned t = 1; t <= FO_TLV_MAX; t++)
 		assert_string_not_equal(fo_tlv_name(t), "unknown");
 }

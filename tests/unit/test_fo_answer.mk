@@ -1,0 +1,1 @@
+UNIT_OBJS_test_fo_answer = fo_accept fo_auth fo_codec strbuf
