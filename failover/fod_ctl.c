@@ -460,7 +460,7 @@ peer_text_detail(struct fod_peer *p, const struct fod_snap *s,
 	    s->heard.clock_skew, !s->meta.p_store_known ?
 	    "unknown" : s->meta.p_store_changed ? "replaced "
 	    "(full hand-back pending)" : "known");
-	fo_keystat_text(out, &s->keys);
+	fo_keystat_text(out, "keys: ", &s->keys);
 	/* A lost batch withholds its ACKs (fod_serve.c). */
 	sb_printf(out, "serving: %llu DHCP requests, %llu "
 	    "ACKs\nlease store: %llu commits, %llu commit "
@@ -621,8 +621,8 @@ cmd_status(struct fod *fod, int argc, char **argv, bool json,
 		} else {
 			peer_text_row(fod->peers[i], s, out);
 			config_text(fod, fod->peers[i], s, &cfgs);
-			sb_printf(&keys, "%s\n", fod->peers[i]->name);
-			fo_keystat_text(&keys, &s->keys);
+			sb_printf(&keys, "%-12s ", fod->peers[i]->name);
+			fo_keystat_text(&keys, "", &s->keys);
 		}
 	}
 	for (size_t i = 0; i < fod->nkeyerrs; i++) {
@@ -641,7 +641,7 @@ cmd_status(struct fod *fod, int argc, char **argv, bool json,
 			sb_append(out, cfgs.buf, cfgs.len);
 		}
 		if (keys.len > 0) {
-			sb_puts(out, "\nPRIMARY KEYS\n");
+			sb_puts(out, "\nPRIMARY      KEYS\n");
 			sb_append(out, keys.buf, keys.len);
 		}
 		sb_printf(out, "\nlease log: %llu lines, %llu suppressed\n",

@@ -61,14 +61,17 @@ fo_keystat_json(struct strbuf *out, const struct fo_keystat *st)
 }
 
 void
-fo_keystat_text(struct strbuf *out, const struct fo_keystat *st)
+fo_keystat_text(struct strbuf *out, const char *lead,
+    const struct fo_keystat *st)
 {
 	struct ids i = ids_of(st);
 
-	if (st->error[0] != '\0')
-		sb_printf(out, "  KEY ERROR:         %s\n", st->error);
-	sb_printf(out, "  keys:              signing %s, also accepting %s, "
-	    "peer signs with %s, %llu accepted with the second key\n",
+	if (st->error[0] != '\0') {
+		sb_printf(out, "%sKEY ERROR: %s\n", lead, st->error);
+		return;
+	}
+	sb_printf(out, "%ssigning %s, also accepting %s, peer signs with %s, "
+	    "%llu accepted with the second key\n", lead,
 	    i.s[0] ? i.s : "none", i.a[0] ? i.a : "none",
 	    i.p[0] ? i.p : "(not heard)",
 	    (unsigned long long)st->second_key);

@@ -38,7 +38,10 @@ void	fo_keystat_heard(struct fo_keystat *, const struct fo_hdr *,
 /* ,"keys":{"signing_id":"1a2b","accept_id":"","peer_id":"1a2b",
  * "accepted_second_key":0,"error":""} */
 void	fo_keystat_json(struct strbuf *, const struct fo_keystat *);
-/* One "  keys:" line (two with an error), in status's text layout. */
-void	fo_keystat_text(struct strbuf *, const struct fo_keystat *);
+/* One line of status text after lead: "signing 1a2b, also accepting
+ * none, peer signs with 1a2b, 0 accepted with the second key", or
+ * "KEY ERROR: ..." while the keys did not load. */
+void	fo_keystat_text(struct strbuf *, const char *lead,
+	    const struct fo_keystat *);
 
 #endif
