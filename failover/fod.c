@@ -63,22 +63,72 @@ hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	sb_free(&why);
 }
 
-/* A peer per [primary:NAME], each with its store open (not started). */
+/* ------------------------------------------------------------ keys */
+
+/* A primary's key set from its section; -1 with err naming the section. */
+static int
+peer_keys(const struct cfg_fo_primary *pc, struct fo_keyset *ks, char *err,
+    size_t errlen)
+{
+	char	 e2[FO_KEY_ERR_MAX - CFG_NAME_MAX - 16];
+
+	if (fo_keyset_load(pc->key_file, pc->accept_key_file, ks, e2,
+	    sizeof(e2)) == 0)
+		return 0;
+	snprintf(err, errlen, "[primary:%s] %s", pc->name, e2);
+	return -1;
+}
+
+/*
+ * A primary whose keys do not load gets no thread: an alarm for it alone
+ * (docs/security.md "Key problems"), the others are protected as ever.
+ * list has room for every primary of the file.
+ */
+static void
+keyerr_add(struct fod_keyerr *list, size_t *n,
+    const struct cfg_fo_primary *pc, const char *err, const char *when)
+{
+	struct fod_keyerr *k = &list[(*n)++];
+
+	snprintf(k->name, sizeof(k->name), "%s", pc->name);
+	k->addr = pc->addr;
+	k->port = pc->port;
+	snprintf(k->error, sizeof(k->error), "%s", err);
+	log_err("%skey error: %s: primary=%s will not be protected until "
+	    "this is fixed and the configuration reloaded", when, err,
+	    pc->name);
+}
+
+/* A peer per [primary:NAME] whose keys load, each with its store open
+ * (not started). */
 static int
 open_peers(struct fod *fod, char *err, size_t errlen, int *exit_code)
 {
-	if ((fod->peers = calloc(fod->cfg.nprimaries,
-	    sizeof(*fod->peers))) == NULL) {
+	size_t	 n = fod->cfg.nprimaries ? fod->cfg.nprimaries : 1;
+
+	if ((fod->peers = calloc(n, sizeof(*fod->peers))) == NULL ||
+	    (fod->keyerrs = calloc(n, sizeof(*fod->keyerrs))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	for (size_t i = 0; i < fod->cfg.nprimaries; i++) {
-		fod->peers[i] = fod_peer_new(fod, &fod->cfg.primaries[i], err,
-		    errlen, exit_code);
-		if (fod->peers[i] == NULL)
+		const struct cfg_fo_primary *pc = &fod->cfg.primaries[i];
+		struct fo_keyset ks;
+		struct fod_peer *p;
+
+		if (peer_keys(pc, &ks, err, errlen) < 0) {
+			keyerr_add(fod->keyerrs, &fod->nkeyerrs, pc, err, "");
+			err[0] = '\0';
+			continue;
+		}
+		p = fod_peer_new(fod, pc, &ks, err, errlen, exit_code);
+		if (p != NULL)
+			p->main_keys = ks;
+		fo_keyset_clear(&ks);
+		if (p == NULL)
 			return -1;
-		fod->peers[i]->idx = i;
-		fod->npeers++;
+		p->idx = fod->npeers;
+		fod->peers[fod->npeers++] = p;
 	}
 	return 0;
 }
@@ -227,6 +277,7 @@ fod_free(struct fod *fod)
 	for (size_t i = 0; i < fod->npeers; i++)
 		fod_peer_free(fod->peers[i]);
 	free(fod->peers);
+	free(fod->keyerrs);
 	fod_close_sockets(fod);
 	lease_ckpt_stop(fod->ckpt);
 	fod->ckpt = NULL;
@@ -267,15 +318,11 @@ same_subnets(const struct config *a, const struct config *b)
 }
 
 /* Why a running primary must be restarted to take its new section, or
- * NULL if policy changes are all (they need no restart). */
+ * NULL if policy changes are all (they need no restart; nor do its keys,
+ * which its thread takes in place). */
 static const char *
-restart_reason(const struct fod_peer *p, const struct cfg_fo_primary *o,
-    const struct cfg_fo_primary *n, char *err, size_t errlen)
+restart_reason(const struct cfg_fo_primary *o, const struct cfg_fo_primary *n)
 {
-	struct fo_key k;
-	const char *r = NULL;
-	char	 e2[256];
-
 	if (strcmp(o->name, n->name) != 0 || o->id != n->id)
 		return "renamed";
 	if (o->addr != n->addr || o->port != n->port)
@@ -285,19 +332,7 @@ restart_reason(const struct fod_peer *p, const struct cfg_fo_primary *o,
 	if (n->view.server.ping_before_assign !=
 	    o->view.server.ping_before_assign)
 		return "TakeoverPingCheck changed";
-	if (strcmp(o->key_file, n->key_file) != 0)
-		return "SharedKeyFile changed";
-	/* The same file with a new key in it (p->key: never changed after
-	 * the thread started). */
-	if (fo_key_load(n->key_file, &k, e2, sizeof(e2)) < 0) {
-		snprintf(err, errlen, "[primary:%s] SharedKeyFile: %s",
-		    n->name, e2);
-		return "";
-	}
-	if (k.len != p->key.len || memcmp(k.bytes, p->key.bytes, k.len) != 0)
-		r = "shared key changed";
-	fo_key_clear(&k);
-	return r;
+	return NULL;
 }
 
 /* Threads start with every signal blocked, as at start-up (convention 10
@@ -336,7 +371,7 @@ adopt_server(const struct fod *fod, struct cfg_fo_primary *n)
 /* What a reload does to each running primary (fate) and where each
  * primary of the new file comes from (origin). */
 enum rl_fate { RL_KEEP = 0, RL_REMOVE, RL_RESTART };
-enum rl_origin { RL_KEPT = 0, RL_NEW, RL_RESTARTED };
+enum rl_origin { RL_KEPT = 0, RL_NEW, RL_RESTARTED, RL_KEYERR };
 
 /*
  * Reload (SIGHUP, `dhcpfoctl reload`; docs/design.md §4: new poll
@@ -350,9 +385,14 @@ enum rl_origin { RL_KEPT = 0, RL_NEW, RL_RESTARTED };
  *    stays on disk);
  *  - a new [primary:NAME] gets a thread exactly as at start-up (its
  *    store opened or created, the start-up sync per its policy);
- *  - a primary whose name case, Address, Port, shared key (file or
- *    contents), subnets, hosts or TakeoverPingCheck changed is
- *    restarted: stopped as if removed, then started as if new.
+ *  - a primary whose name case, Address, Port, subnets, hosts or
+ *    TakeoverPingCheck changed is restarted: stopped as if removed, then
+ *    started as if new;
+ *  - keys (SharedKeyFile, AcceptSharedKeyFile, or the files' contents)
+ *    change in place: a running primary's thread gets its new set with
+ *    the policy; a set that does not load is reported and the running
+ *    one kept; a primary without a thread for want of keys (fod_keyerr)
+ *    is started once they load, as if new.
  *
  * Only the main thread routes, and a reload runs on it: the routing
  * tables are swapped to leave out every primary about to stop before
@@ -378,6 +418,11 @@ struct reload {
 	bool		 learnt;	/* a learnt configuration, not the
 					 * file (fod_reload_learnt) ... */
 	const char	*learnt_name;	/* ... of this primary */
+	struct fo_keyset *keys;		/* per new primary: its key set */
+	uint8_t		*newkeys;	/* per new primary: keys changed in
+					 * place */
+	struct fod_keyerr *keyerrs;	/* becomes fod->keyerrs */
+	size_t		 nkeyerrs;
 	size_t		 added, removed, restarted, kept;
 	char		 err[512];
 	int		 rc;
@@ -414,6 +459,38 @@ rl_load(struct reload *rl)
 	return 0;
 }
 
+/*
+ * The key set of new primary j into rl->keys[j]; p is its running peer,
+ * or NULL.  Returns false for a primary that gets no thread: its keys do
+ * not load and it has none running.  A running one whose new keys do not
+ * load keeps its set.
+ */
+static bool
+rl_keys(struct reload *rl, size_t j, struct fod_peer *p)
+{
+	const struct cfg_fo_primary *n = &rl->cfg.primaries[j];
+	char	 err[FO_KEY_ERR_MAX];
+
+	if (peer_keys(n, &rl->keys[j], err, sizeof(err)) == 0) {
+		rl->newkeys[j] = p != NULL &&
+		    !fo_keyset_equal(&rl->keys[j], &p->main_keys);
+		return true;
+	}
+	if (p == NULL) {
+		rl->origin[j] = RL_KEYERR;
+		keyerr_add(rl->keyerrs, &rl->nkeyerrs, n, err, "reload: ");
+		sb_printf(rl->why, "%s; primary %s is not protected\n", err,
+		    n->name);
+		return false;
+	}
+	rl->keys[j] = p->main_keys;
+	log_err("reload: %s; primary=%s keeps its running keys", err,
+	    n->name);
+	sb_printf(rl->why, "%s; primary %s keeps its running keys\n", err,
+	    n->name);
+	return true;
+}
+
 /* Kept, restarted or new: each primary of the new file; 0 or -1 (err). */
 static int
 rl_plan(struct reload *rl)
@@ -424,6 +501,9 @@ rl_plan(struct reload *rl)
 	if ((rl->np = calloc(nn ? nn : 1, sizeof(*rl->np))) == NULL ||
 	    (rl->arr = calloc(nn ? nn : 1, sizeof(*rl->arr))) == NULL ||
 	    (rl->origin = calloc(nn ? nn : 1, 1)) == NULL ||
+	    (rl->keys = calloc(nn ? nn : 1, sizeof(*rl->keys))) == NULL ||
+	    (rl->newkeys = calloc(nn ? nn : 1, 1)) == NULL ||
+	    (rl->keyerrs = calloc(nn ? nn : 1, sizeof(*rl->keyerrs))) == NULL ||
 	    (rl->fate = calloc(no ? no : 1, 1)) == NULL) {
 		snprintf(rl->err, sizeof(rl->err), "out of memory");
 		return -1;
@@ -441,16 +521,14 @@ rl_plan(struct reload *rl)
 		for (i = 0; i < no; i++)
 			if (strcasecmp(fod->peers[i]->name, n->name) == 0)
 				break;
+		if (!rl_keys(rl, j, i < no ? fod->peers[i] : NULL))
+			continue;
 		if (i == no) {
 			rl->origin[j] = RL_NEW;	/* made by rl_prepare */
 			continue;
 		}
 		o = fod_config_primary(&fod->cfg, fod->peers[i]->name);
-		rl->err[0] = '\0';
-		r = o == NULL ? "not found" : restart_reason(fod->peers[i], o,
-		    n, rl->err, sizeof(rl->err));
-		if (rl->err[0] != '\0')
-			return -1;
+		r = o == NULL ? "not found" : restart_reason(o, n);
 		/* Its thread must serve (and know it serves) the new text. */
 		if (r == NULL && rl->learnt &&
 		    strcasecmp(n->name, rl->learnt_name) == 0)
@@ -486,7 +564,7 @@ rl_prepare(struct reload *rl)
 		if (rl->origin[j] != RL_NEW)
 			continue;
 		rl->np[j] = fod_peer_new(rl->fod, &rl->cfg.primaries[j],
-		    rl->err, sizeof(rl->err), &exit_code);
+		    &rl->keys[j], rl->err, sizeof(rl->err), &exit_code);
 		if (rl->np[j] == NULL)
 			return -1;
 	}
@@ -549,11 +627,12 @@ rl_start_arriving(struct reload *rl)
 	for (size_t j = 0; j < rl->nn; j++) {
 		struct fod_peer **pp = &rl->np[j];
 
-		if (rl->origin[j] == RL_KEPT)
+		if (rl->origin[j] == RL_KEPT || rl->origin[j] == RL_KEYERR)
 			continue;
 		if (rl->origin[j] == RL_RESTARTED)	/* its store was closed */
 			*pp = fod_peer_new(rl->fod, &rl->cfg.primaries[j],
-			    rl->err, sizeof(rl->err), &exit_code);
+			    &rl->keys[j], rl->err, sizeof(rl->err),
+			    &exit_code);
 		if (*pp != NULL && start_peer(*pp, rl->err,
 		    sizeof(rl->err)) < 0) {
 			fod_peer_free(*pp);
@@ -567,6 +646,7 @@ rl_start_arriving(struct reload *rl)
 			rl->rc = -1;
 			continue;
 		}
+		(*pp)->main_keys = rl->keys[j];
 		if (rl->origin[j] == RL_NEW)
 			rl->added++;
 		else
@@ -587,19 +667,40 @@ rl_finish_tables(struct reload *rl)
 			rl->arr[k++] = rl->np[j];
 	rl_install(rl->fod, rl->arr, k, &rl->rb);
 	for (j = 0; j < rl->nn; j++) {
+		struct fod_peer *p = rl->np[j];
 		struct fq_item *it;
 
 		if (rl->origin[j] != RL_KEPT)
 			continue;
 		rl->kept++;
-		if ((it = fq_item_new(FQ_CMD, 0)) == NULL)
-			continue;
+		it = fq_item_new(FQ_CMD, rl->newkeys[j] ? sizeof(rl->keys[j]) :
+		    0);
+		if (it == NULL)
+			goto lost;
 		it->cmd = FQ_CMD_POLICY;
 		it->policy = rl->cfg.primaries[j].policy;
 		it->lease_log = rl->cfg.server.lease_log;
 		it->lease_log_rate = rl->cfg.server.lease_log_rate;
-		if (fq_push(&rl->np[j]->inq, it))
-			fq_wake(&rl->np[j]->inq);
+		/* The key set goes to the thread that uses it, in the item:
+		 * nothing of it is shared between threads. */
+		if (rl->newkeys[j])
+			memcpy(it->buf, &rl->keys[j], sizeof(rl->keys[j]));
+		if (!fq_push(&p->inq, it))
+			goto lost;
+		fq_wake(&p->inq);
+		if (rl->newkeys[j]) {
+			p->main_keys = rl->keys[j];
+			sb_printf(rl->why, "primary %s: keys changed in place\n",
+			    p->name);
+		}
+		continue;
+lost:
+		if (rl->newkeys[j]) {
+			log_err("reload: primary=%s: its queue is full: the new "
+			    "keys were not handed over; reload again", p->name);
+			sb_printf(rl->why, "primary %s: queue full, keys not "
+			    "changed; reload again\n", p->name);
+		}
 	}
 }
 
@@ -626,6 +727,10 @@ rl_adopt(struct reload *rl)
 		log_warn("reload: [server] changed; restart to apply it");
 		sb_puts(rl->why, "[server] changed; restart to apply it\n");
 	}
+	free(fod->keyerrs);
+	fod->keyerrs = rl->keyerrs;
+	fod->nkeyerrs = rl->nkeyerrs;
+	rl->keyerrs = NULL;
 	fod_learn_carry(&fod->cfg, n);
 	fod->cfg.primaries = n->primaries;
 	fod->cfg.nprimaries = n->nprimaries;
@@ -642,6 +747,11 @@ rl_free(struct reload *rl)
 	free(rl->fate);
 	free(rl->ra);
 	free(rl->rb);
+	for (size_t j = 0; rl->keys != NULL && j < rl->nn; j++)
+		fo_keyset_clear(&rl->keys[j]);
+	free(rl->keys);
+	free(rl->newkeys);
+	free(rl->keyerrs);
 	fod_config_free(&rl->cfg);
 }
 
@@ -667,6 +777,7 @@ static int
 rl_run(struct reload *rl)
 {
 	struct fod	*fod = rl->fod;
+	size_t		 nkeyerrs;
 
 	if (rl_plan(rl) < 0 || rl_prepare(rl) < 0)
 		return rl_refuse(rl);
@@ -674,6 +785,7 @@ rl_run(struct reload *rl)
 	rl_stop_leaving(rl);
 	rl_start_arriving(rl);
 	rl_finish_tables(rl);
+	nkeyerrs = rl->nkeyerrs;
 	rl_adopt(rl);
 	rl_free(rl);
 	if (rl->learnt)
@@ -683,8 +795,9 @@ rl_run(struct reload *rl)
 	else
 		fod->ctr.reload_failures++;
 	log_info("reload: %zu primar%s kept (policy applied), %zu added, "
-	    "%zu removed, %zu restarted", rl->kept, rl->kept == 1 ? "y" :
-	    "ies", rl->added, rl->removed, rl->restarted);
+	    "%zu removed, %zu restarted, %zu without keys", rl->kept,
+	    rl->kept == 1 ? "y" : "ies", rl->added, rl->removed,
+	    rl->restarted, nkeyerrs);
 	return rl->rc;
 }
 

@@ -36,6 +36,7 @@
 #include "fo_accept.h"
 #include "fo_auth.h"
 #include "fo_codec.h"
+#include "fo_keystat.h"
 #include "fod_fsm.h"
 #include "fo_stream.h"
 #include "gcommit.h"
@@ -103,7 +104,8 @@ enum fq_cmd {
 	FQ_CMD_TAKEOVER = 1,	/* FOD_EV_FORCE_TAKEOVER */
 	FQ_CMD_RELEASE,		/* FOD_EV_FORCE_RELEASE */
 	FQ_CMD_START,		/* FOD_EV_START (after a stop) */
-	FQ_CMD_POLICY,		/* reload: new poll/sync policy */
+	FQ_CMD_POLICY,		/* reload: new poll/sync policy; buf: a
+				 * struct fo_keyset when the keys changed */
 	FQ_CMD_CALL,		/* run a control call (struct fod_call) */
 	FQ_CMD_STOP,		/* shutdown or reload: stop the loop (buf:
 				 * the reason) */
@@ -487,6 +489,7 @@ struct fod_snap {
 	struct fod_meta	 meta;
 	struct fod_sync_counters sync;
 	struct fod_handback_status handback;
+	struct fo_keystat keys;
 	struct fod_approve_counters approve;
 	struct fod_fetch_status fetch;
 	struct fod_serve_counters serve;
@@ -537,9 +540,10 @@ struct fod_peer {
 	char		 stop_why[64];	/* FQ_CMD_STOP's reason */
 	struct config	 view;		/* own deep copy */
 	struct cfg_fo_policy policy;
-	struct fo_key	 key;		/* loaded before the thread starts,
-					 * never changed: main compares it
-					 * on reload */
+	/* Set before the thread starts (fod_peer_new's keys), then the
+	 * thread's own: a reload's FQ_CMD_POLICY may bring a new set. */
+	struct fo_keyset keys;
+	struct fo_keystat keystat;	/* the thread's: fo_keystat_* */
 	struct lease_db	*db;
 	struct pool_set	*pools;
 	struct ping_ctx	*ping;
@@ -550,6 +554,9 @@ struct fod_peer {
 
 	/* ---- fod.c (main thread): index in fod->peers, a reload moves it */
 	size_t		 idx;
+	/* The set the thread was last given: a reload compares the
+	 * files' keys with it (the thread's own is not main's to read). */
+	struct fo_keyset main_keys;
 	/* ---- fod_dispatch.c (main thread) */
 	uint64_t	 dhcp_ignored;	/* dropped by main: not serving */
 	uint64_t	 dhcp_queued;
@@ -584,6 +591,15 @@ struct fod_peer {
 struct fod_route {
 	uint32_t	 network, mask;
 	size_t		 peer;
+};
+
+/* A [primary:NAME] whose keys do not load: it has no thread and is not
+ * protected until a reload loads them (docs/security.md). */
+struct fod_keyerr {
+	char		 name[CFG_NAME_MAX];
+	uint32_t	 addr;
+	uint16_t	 port;
+	char		 error[FO_KEY_ERR_MAX];
 };
 
 struct fod_counters {
@@ -623,6 +639,8 @@ struct fod {
 	size_t		 npeers;
 	struct fod_peer	**peers;	/* in the order of cfg.primaries */
 	uint64_t	 next_uid;
+	struct fod_keyerr *keyerrs;	/* fod.c; status lists them */
+	size_t		 nkeyerrs;
 	struct fod_route *routes;	/* sorted by network */
 	size_t		 nroutes;
 
@@ -717,8 +735,10 @@ int		 fod_ctl_handler(void *arg, struct ctl_call *call, int argc,
 
 /* fod_peer.c: the per-primary thread */
 /* Its index in fod->peers is the caller's to set (fod.c). */
+/* keys: the primary's key set, loaded by the caller (fod.c). */
 struct fod_peer	*fod_peer_new(struct fod *, const struct cfg_fo_primary *,
-		    char *err, size_t errlen, int *exit_code);
+		    const struct fo_keyset *keys, char *err, size_t errlen,
+		    int *exit_code);
 int		 fod_peer_start(struct fod_peer *, char *err, size_t errlen);
 /* The thread's first steps (the machine's START), before its loop runs;
  * for tests that run the loop themselves instead of fod_peer_start. */

@@ -133,7 +133,14 @@ static const struct cfg_spec primary_specs[] = {
 	  .meaning = "the primary's FailoverPort" },
 	{ .key = "SharedKeyFile", .type = CFG_PATH, .flags = CFG_F_REQUIRED,
 	  CFG_FIELD(R, key_file),
-	  .meaning = "file holding the HMAC key shared with this primary" },
+	  .meaning = "file holding the HMAC key shared with this primary; "
+	  "it signs every message sent and is changed by a reload (key "
+	  "rotation: docs/security.md)" },
+	{ .key = "AcceptSharedKeyFile", .type = CFG_PATH,
+	  .flags = CFG_F_EMPTY_NONE, CFG_FIELD(R, accept_key_file),
+	  .meaning = "a second HMAC key file whose messages from this primary "
+	  "are accepted too (never used to sign), for key rotation: "
+	  "docs/security.md" },
 };
 #undef R
 

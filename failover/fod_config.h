@@ -69,6 +69,8 @@ struct cfg_fo_primary {
 	uint32_t	addr;			/* Address */
 	uint16_t	port;			/* Port (647) */
 	char		key_file[CFG_PATH_MAX];	/* SharedKeyFile */
+	char		accept_key_file[CFG_PATH_MAX];	/* AcceptSharedKeyFile,
+							 * "" if none */
 	struct cfg_fo_policy policy;		/* [failover] + overrides */
 	/*
 	 * No [subnet:NAME] names it: its subnets, ranges, options, classes
@@ -114,11 +116,13 @@ int	config_load_failover(const char *path, struct fod_config *cfg,
 void	fod_config_free(struct fod_config *cfg);
 /*
  * What the loaded file asks of this host (common/dhcp/hostcheck.h):
- * [server], each [primary:NAME] SharedKeyFile, every subnet.  Checked
- * by -t and before start-up opens anything (failover/fod_hostcheck.c).
- * Returns 0, or -1 with every problem in errs (initialised by the call).
+ * [server], each [primary:NAME]'s key files, every subnet.  Checked by
+ * -t and before start-up opens anything (failover/fod_hostcheck.c).
+ * Returns 0, or -1 with every problem in errs; a key file that does not
+ * load is a warning in warns (both initialised by the call).
  */
-int	fod_hostcheck(const struct fod_config *cfg, struct config_errors *errs);
+int	fod_hostcheck(const struct fod_config *cfg, struct config_errors *errs,
+	    struct config_errors *warns);
 /* The primary named (case-insensitive), or NULL. */
 const struct cfg_fo_primary *fod_config_primary(const struct fod_config *cfg,
 	    const char *name);

@@ -27,6 +27,47 @@ peer_named(struct fod *fod, const char *name)
 	return NULL;
 }
 
+/* A [primary:NAME] left without a thread by its keys, or NULL. */
+static const struct fod_keyerr *
+keyerr_named(struct fod *fod, const char *name)
+{
+	for (size_t i = 0; i < fod->nkeyerrs; i++)
+		if (strcasecmp(fod->keyerrs[i].name, name) == 0)
+			return &fod->keyerrs[i];
+	return NULL;
+}
+
+/* Such a primary in status: state "key-error", its keys' error. */
+static void
+keyerr_json(const struct fod_keyerr *k, struct strbuf *out)
+{
+	struct fo_keystat st;
+
+	memset(&st, 0, sizeof(st));
+	snprintf(st.error, sizeof(st.error), "%s", k->error);
+	sb_puts(out, "{\"name\":");
+	sb_json_str(out, k->name);
+	sb_puts(out, ",\"address\":\"");
+	sb_ipv4(out, k->addr);
+	sb_printf(out, "\",\"port\":%u,\"state\":\"key-error\","
+	    "\"serving\":false,\"takeovers\":0", k->port);
+	fo_keystat_json(out, &st);
+	sb_puts(out, "}");
+}
+
+static void
+keyerr_text(const struct fod_keyerr *k, struct strbuf *out)
+{
+	struct strbuf a;
+
+	sb_init(&a);
+	sb_ipv4(&a, k->addr);
+	sb_printf(&a, ":%u", k->port);
+	sb_printf(out, "%-12s %-21s %-10s  KEY ERROR: %s\n", k->name,
+	    a.buf ? a.buf : "", "key-error", k->error);
+	sb_free(&a);
+}
+
 static double
 ago(double now, double t)
 {
@@ -164,6 +205,7 @@ peer_json_summary(struct fod_peer *p, const struct fod_snap *s, double now,
 		sb_json_str(out, s->act.stop_reason);
 	}
 	rejected_json(s, out);
+	fo_keystat_json(out, &s->keys);
 }
 
 /* The fields of `status PRIMARY` (up to the subnets' array, open). */
@@ -418,6 +460,7 @@ peer_text_detail(struct fod_peer *p, const struct fod_snap *s,
 	    s->heard.clock_skew, !s->meta.p_store_known ?
 	    "unknown" : s->meta.p_store_changed ? "replaced "
 	    "(full hand-back pending)" : "known");
+	fo_keystat_text(out, "keys: ", &s->keys);
 	/* A lost batch withholds its ACKs (fod_serve.c). */
 	sb_printf(out, "serving: %llu DHCP requests, %llu "
 	    "ACKs\nlease store: %llu commits, %llu commit "
@@ -524,12 +567,23 @@ cmd_status(struct fod *fod, int argc, char **argv, bool json,
 	struct fod_snap *s;
 	struct fod_snap_subnet *subs = NULL;
 	struct fod_peer *only = NULL;
-	struct strbuf	 cfgs;
+	struct strbuf	 cfgs, keys;
 	struct lease_log_stats ll = { 0 };
 	size_t	 cap = 0;
 
-	if (argc > 1 && (only = peer_named(fod, argv[1])) == NULL)
-		return ctl_error(out, json, "no primary named %s", argv[1]);
+	if (argc > 1 && (only = peer_named(fod, argv[1])) == NULL) {
+		const struct fod_keyerr *k = keyerr_named(fod, argv[1]);
+
+		if (k == NULL)
+			return ctl_error(out, json, "no primary named %s",
+			    argv[1]);
+		if (json)
+			keyerr_json(k, out);
+		else
+			keyerr_text(k, out);
+		sb_puts(out, "\n");
+		return 0;
+	}
 	if ((s = malloc(sizeof(*s))) == NULL)
 		return ctl_error(out, json, "out of memory");
 	for (size_t i = 0; i < fod->npeers; i++)
@@ -555,6 +609,7 @@ cmd_status(struct fod *fod, int argc, char **argv, bool json,
 	}
 	status_header(fod, json, out);
 	sb_init(&cfgs);
+	sb_init(&keys);
 	for (size_t i = 0; i < fod->npeers; i++) {
 		fod_peer_snapshot(fod->peers[i], s, subs, cap);
 		ll.lines += s->lease_log.lines;
@@ -566,7 +621,17 @@ cmd_status(struct fod *fod, int argc, char **argv, bool json,
 		} else {
 			peer_text_row(fod->peers[i], s, out);
 			config_text(fod, fod->peers[i], s, &cfgs);
+			sb_printf(&keys, "%-12s ", fod->peers[i]->name);
+			fo_keystat_text(&keys, "", &s->keys);
 		}
+	}
+	for (size_t i = 0; i < fod->nkeyerrs; i++) {
+		if (json) {
+			if (i > 0 || fod->npeers > 0)
+				sb_puts(out, ",");
+			keyerr_json(&fod->keyerrs[i], out);
+		} else
+			keyerr_text(&fod->keyerrs[i], out);
 	}
 	if (json)
 		sb_puts(out, "]}\n");
@@ -575,11 +640,16 @@ cmd_status(struct fod *fod, int argc, char **argv, bool json,
 			sb_puts(out, "\nPRIMARY      CONFIGURATION\n");
 			sb_append(out, cfgs.buf, cfgs.len);
 		}
+		if (keys.len > 0) {
+			sb_puts(out, "\nPRIMARY      KEYS\n");
+			sb_append(out, keys.buf, keys.len);
+		}
 		sb_printf(out, "\nlease log: %llu lines, %llu suppressed\n",
 		    (unsigned long long)ll.lines,
 		    (unsigned long long)ll.suppressed);
 	}
 	sb_free(&cfgs);
+	sb_free(&keys);
 	free(subs);
 	free(s);
 	return 0;

@@ -577,6 +577,9 @@ primary_keys(const struct cfg_fo_primary *pc, struct strbuf *out)
 	fod_fmt_addr(pc->addr, a, sizeof(a));
 	sb_printf(out, "Address = %s\nPort = %u\nSharedKeyFile = %s\n", a,
 	    pc->port, pc->key_file);
+	if (pc->accept_key_file[0] != '\0')
+		sb_printf(out, "AcceptSharedKeyFile = %s\n",
+		    pc->accept_key_file);
 }
 
 /* The stored text of pc in failover.ini form, into ini; l its header. */

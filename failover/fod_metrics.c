@@ -176,7 +176,7 @@ state_families(struct fod *fod, struct fod_metrics *m, double now,
 enum peer_value {
 	PV_TAKEOVERS, PV_HANDBACKS, PV_HANDBACK_FAILURES, PV_POLLS_SENT,
 	PV_POLLS_ANSWERED, PV_POLLS_TIMED_OUT, PV_UPD_RECEIVED, PV_UPD_ACKED,
-	PV_UPD_CONFLICTS, PV_REJECTED, PV_BINDINGS, PV_HANDBACK_SECS,
+	PV_UPD_CONFLICTS, PV_REJECTED, PV_SECOND_KEY, PV_BINDINGS, PV_HANDBACK_SECS,
 	PV_COUNT
 };
 
@@ -207,6 +207,9 @@ static const struct {
 	[PV_REJECTED] = { "dhcpfo_failover_rejected_total", PROM_COUNTER,
 	    "failover datagrams from the primary rejected (bad HMAC, replay, "
 	    "malformed, ...)" },
+	[PV_SECOND_KEY] = { "dhcpfo_failover_second_key_total", PROM_COUNTER,
+	    "messages from the primary accepted with AcceptSharedKeyFile's key "
+	    "(stops rising once the primary signs with SharedKeyFile's)" },
 	[PV_BINDINGS] = { "dhcpfo_failover_bindings", PROM_GAUGE,
 	    "bindings held for the primary" },
 	[PV_HANDBACK_SECS] = { "dhcpfo_failover_last_handback_duration_seconds",
@@ -233,6 +236,7 @@ peer_value(const struct fod_snap *s, enum peer_value v)
 		for (unsigned k = 1; k < FO_REJ_COUNT; k++)
 			rej += s->msg.rejects[k];
 		return (double)rej;
+	case PV_SECOND_KEY:	return (double)s->keys.second_key;
 	case PV_BINDINGS:	return (double)s->bindings;
 	case PV_HANDBACK_SECS:	return s->handback.last_secs;
 	case PV_COUNT:		break;

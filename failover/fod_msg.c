@@ -139,6 +139,7 @@ fod_msg_send(struct fod_peer *p, struct fo_msg *m)
 	m->hdr.seq = ++p->proto.tx_seq;
 	m->hdr.epoch = p->meta.epoch;
 	m->hdr.primary_id = p->id;
+	m->hdr.key_id = p->keys.sign.id;
 	if ((e = fo_encode(m, p->proto.txbuf, FO_DGRAM_MAX, &len)) !=
 	    FO_OK) {
 		/* We built something our own decoder would refuse: a bug. */
@@ -146,7 +147,7 @@ fod_msg_send(struct fod_peer *p, struct fo_msg *m)
 		    fo_type_name(m->hdr.type), fo_err_name(e));
 		return -1;
 	}
-	if (!fo_auth_sign(&p->key, p->proto.txbuf, len)) {
+	if (!fo_auth_sign(&p->keys.sign, p->proto.txbuf, len)) {
 		log_err("primary=%s: cannot sign %s", p->name,
 		    fo_type_name(m->hdr.type));
 		return -1;
@@ -542,7 +543,8 @@ handle(struct fod_peer *p, const struct fo_msg *m, bool restarted)
 void
 fod_msg_rx(struct fod_peer *p, const struct fq_item *it)
 {
-	const struct fo_accept_ctx ctx = { .key = &p->key,
+	enum fo_key_used used;
+	const struct fo_accept_ctx ctx = { .keys = &p->keys, .used = &used,
 	    .replay = &p->proto.replay, .lease_max = p->proto.lease_max,
 	    .primary = false };
 	struct fo_msg *m = p->proto.m;
@@ -573,6 +575,7 @@ fod_msg_rx(struct fod_peer *p, const struct fq_item *it)
 		refused(p, r, &h, m);
 		return;
 	}
+	fo_keystat_heard(&p->keystat, &h, used);
 	p->proto.ctr.msgs_rx++;
 	p->proto.ctr.last_rx = fod_wallclock();
 	fod_peer_changed(p);

@@ -14,6 +14,8 @@
 #include <sys/time.h>
 #include <time.h>
 
+#include <openssl/crypto.h>
+
 #include "exitcodes.h"
 #include "fo_digest.h"
 #include "fod.h"
@@ -28,6 +30,23 @@ fod_wallclock(void)
 }
 
 /* ------------------------------------------------------------ loop */
+
+/* A reload's new key set (fod.c): from the next message on. */
+static void
+take_keys(struct fod_peer *p, struct fq_item *it)
+{
+	fo_keyset_clear(&p->keys);
+	memcpy(&p->keys, it->buf, sizeof(p->keys));
+	OPENSSL_cleanse(it->buf, it->len);
+	fo_keystat_keys(&p->keystat, &p->keys);
+	if (p->keys.accept.len > 0)
+		log_info("primary=%s: reload: signing with key %04x, also "
+		    "accepting key %04x", p->name, p->keys.sign.id,
+		    p->keys.accept.id);
+	else
+		log_info("primary=%s: reload: signing with key %04x", p->name,
+		    p->keys.sign.id);
+}
 
 static void
 handle_cmd(struct fod_peer *p, struct fq_item *it)
@@ -52,6 +71,8 @@ handle_cmd(struct fod_peer *p, struct fq_item *it)
 		fod_fetch_forget(p);
 		break;
 	case FQ_CMD_POLICY:
+		if (it->len == sizeof(p->keys))
+			take_keys(p, it);
 		p->policy = it->policy;
 		fod_act_set_policy(p);
 		fod_handback_set_policy(p);
@@ -237,19 +258,10 @@ peer_alloc(struct fod *fod, const struct cfg_fo_primary *pc)
 	return p;
 }
 
-/* The key, the thread's loop and queue, the primary's own socket. */
+/* The thread's loop and queue, the primary's own socket. */
 static int
-open_loop(struct fod_peer *p, const struct cfg_fo_primary *pc, char *err,
-    size_t errlen, int *exit_code)
+open_loop(struct fod_peer *p, char *err, size_t errlen)
 {
-	char	 e2[512];
-
-	if (fo_key_load(pc->key_file, &p->key, e2, sizeof(e2)) < 0) {
-		snprintf(err, errlen, "primary=%s: SharedKeyFile: %s", p->name,
-		    e2);
-		*exit_code = EXIT_CONFIG;
-		return -1;
-	}
 	if ((p->loop = ev_loop_new(EVFLAG_AUTO)) == NULL) {
 		snprintf(err, errlen, "primary=%s: cannot create an event "
 		    "loop", p->name);
@@ -362,8 +374,8 @@ open_rest(struct fod_peer *p, char *err, size_t errlen, int *exit_code)
 }
 
 struct fod_peer *
-fod_peer_new(struct fod *fod, const struct cfg_fo_primary *pc, char *err,
-    size_t errlen, int *exit_code)
+fod_peer_new(struct fod *fod, const struct cfg_fo_primary *pc,
+    const struct fo_keyset *keys, char *err, size_t errlen, int *exit_code)
 {
 	struct fod_peer *p;
 
@@ -372,7 +384,9 @@ fod_peer_new(struct fod *fod, const struct cfg_fo_primary *pc, char *err,
 		snprintf(err, errlen, "primary=%s: out of memory", pc->name);
 		return NULL;
 	}
-	if (open_loop(p, pc, err, errlen, exit_code) < 0 ||
+	p->keys = *keys;
+	fo_keystat_keys(&p->keystat, &p->keys);
+	if (open_loop(p, err, errlen) < 0 ||
 	    open_store(p, err, errlen, exit_code) < 0 ||
 	    open_rest(p, err, errlen, exit_code) < 0) {
 		fod_peer_free(p);
@@ -453,7 +467,8 @@ fod_peer_free(struct fod_peer *p)
 	fq_destroy(&p->inq);
 	if (p->loop != NULL)
 		ev_loop_destroy(p->loop);
-	fo_key_clear(&p->key);
+	fo_keyset_clear(&p->keys);
+	fo_keyset_clear(&p->main_keys);
 	free(p->digests);
 	free(p);
 }

@@ -133,6 +133,7 @@ publish_copy(struct fod_peer *p, struct fod_snap *s,
 	s->meta = p->meta;
 	s->sync = p->sync.ctr;
 	s->handback = p->handback.st;
+	s->keys = p->keystat;
 	s->approve = p->approve.ctr;
 	s->fetch = p->fetch.st;
 	s->serve = p->serve.ctr;

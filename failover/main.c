@@ -24,7 +24,7 @@ int
 main(int argc, char **argv)
 {
 	struct daemon_opts o;
-	struct config_errors errs = { 0 };
+	struct config_errors errs = { 0 }, warns;
 	struct fod_config cfg;
 	struct fod *fod;
 	struct ev_loop *loop;
@@ -46,8 +46,10 @@ main(int argc, char **argv)
 		log_init("dhcpfo-failover", o.foreground, o.debug);
 		daemon_privileges(&cfg.server);
 	}
-	if (config_errors_report(o.cfgpath, fod_hostcheck(&cfg, &errs),
-	    &errs) != 0) {
+	/* Key problems are warnings: the daemon starts (docs/security.md). */
+	code = fod_hostcheck(&cfg, &errs, &warns);
+	config_warnings_report(&warns);
+	if (config_errors_report(o.cfgpath, code, &errs) != 0) {
 		fod_config_free(&cfg);
 		return EXIT_CONFIG;
 	}

@@ -293,6 +293,7 @@ failover_json(struct server *srv, struct strbuf *out)
 		return;
 	}
 	link_json(srv, out);
+	fo_keystat_json(out, &fo->keystat);
 	repl_json(srv, out);
 	handback_json(srv, out);
 	offer_json(srv, out);
@@ -357,6 +358,7 @@ failover_text(struct server *srv, struct strbuf *out)
 	sb_puts(out, "\n  last poll:         ");
 	sb_time(out, fo->last_poll);
 	sb_printf(out, " (%llu received)\n", U(m->ctr.polls_received));
+	fo_keystat_text(out, "  keys:              ", &fo->keystat);
 	sb_printf(out, "  CtlReq:            %llu sent, %u retries in this "
 	    "wait, %llu CtlRet, %llu refused\n", U(m->ctr.ctl_req_sent),
 	    m->ctr.ctl_req_retries, U(m->ctr.ctl_ret_received),

@@ -389,9 +389,10 @@ link_send(struct server *srv, struct fo_msg *m)
 	uint64_t	 n;
 	char		 a[16];
 
-	if (fo->fd < 0)
+	if (fo->fd < 0 || !link_keys_ok(fo))
 		return -1;
 	m->hdr.version = fo->version;
+	m->hdr.key_id = fo->keys.sign.id;
 	m->hdr.seq = ++fo->tx_seq;
 	m->hdr.epoch = fo->epoch;
 	m->hdr.primary_id = fo->primary_id;
@@ -402,7 +403,7 @@ link_send(struct server *srv, struct fo_msg *m)
 		fo->send_errors++;
 		return -1;
 	}
-	if (!fo_auth_sign(&fo->key, fo->txbuf, len)) {
+	if (!fo_auth_sign(&fo->keys.sign, fo->txbuf, len)) {
 		log_err("failover: cannot sign %s", fo_type_name(m->hdr.type));
 		fo->send_errors++;
 		return -1;
@@ -742,7 +743,8 @@ handle_dgram(struct server *srv, size_t len, uint32_t src, uint16_t sport)
 	struct link	*fo = srv->link;
 	const struct fo_accept_id id = { .primary_id = fo->primary_id,
 	    .addr = fo->peer_addr, .port = fo->peer_port };
-	const struct fo_accept_ctx ctx = { .key = &fo->key,
+	enum fo_key_used used;
+	const struct fo_accept_ctx ctx = { .keys = &fo->keys, .used = &used,
 	    .replay = &fo->replay, .lease_max = lease_max_rx(srv),
 	    .primary = true };
 	struct fo_hdr	 h;
@@ -761,6 +763,7 @@ handle_dgram(struct server *srv, size_t len, uint32_t src, uint16_t sport)
 	    FO_ANSWER_OK)
 		r = FO_REJ_STALE_ANSWER;
 	if (r == FO_REJ_NONE) {
+		fo_keystat_heard(&fo->keystat, &h, used);
 		repl_heard(srv, accept_hdr(srv, &h));
 		dispatch(srv, fo->in);
 		return;
@@ -962,10 +965,7 @@ link_connect(struct server *srv, char *err, size_t errlen)
 	char		 e2[512];
 	int		 rc;
 
-	if (fo_key_load(fc->key_file, &fo->key, e2, sizeof(e2)) < 0) {
-		snprintf(err, errlen, "[failover] SharedKeyFile: %s", e2);
-		return EXIT_CONFIG;
-	}
+	link_keys_open(srv);
 	if ((fo->in = malloc(sizeof(*fo->in))) == NULL ||
 	    (fo->out = malloc(sizeof(*fo->out))) == NULL ||
 	    (fo->rxbuf = malloc(FO_DGRAM_MAX + 1)) == NULL ||
@@ -1052,7 +1052,7 @@ link_close(struct server *srv)
 	offer_free(srv);
 	if (fo->fd >= 0)
 		close(fo->fd);
-	fo_key_clear(&fo->key);
+	fo_keyset_clear(&fo->keys);
 	free(fo->subnets);
 	free(fo->in);
 	free(fo->out);

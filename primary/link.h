@@ -30,11 +30,14 @@
 #include "fo_accept.h"
 #include "fo_auth.h"
 #include "fo_codec.h"
+#include "fo_keystat.h"
 #include "fo_proto.h"
 #include "log.h"
 #include "pr_fsm.h"
 
 struct server;
+struct strbuf;
+struct cfg_primary_failover;
 struct repl;
 struct handback;
 struct approve;
@@ -82,7 +85,11 @@ struct link {
 	ev_io		 rx_w;
 	int		 fd;
 
-	struct fo_key	 key;
+	/* Written by link_keys.c only.  keys.sign.len == 0: a key
+	 * problem (keystat.error); the link then sends and accepts
+	 * nothing, as if the failover were unreachable. */
+	struct fo_keyset keys;
+	struct fo_keystat keystat;
 	uint32_t	 peer_addr;	/* FailoverServer */
 	uint16_t	 peer_port;	/* FailoverPort */
 	uint32_t	 primary_id;	/* fo_primary_id(our Name) */
@@ -140,14 +147,33 @@ struct link {
 	uint8_t		*rxbuf, *txbuf;
 };
 
+/* ---- link_keys.c ---- */
+
+/*
+ * Load [failover] SharedKeyFile and AcceptSharedKeyFile at start.  A key
+ * that cannot be used is an alarm, not an exit: logged with the fix, shown
+ * in status, and the primary serves DHCP without its failover until a
+ * reload loads good keys (docs/security.md).
+ */
+void	link_keys_open(struct server *);
+/*
+ * Reload: take the key set of nf (the new [failover]) if it differs from
+ * the running one, without touching the link.  A set that does not load
+ * is reported (log, why) and the running one kept; returns -1 then.
+ */
+int	link_keys_reload(struct server *,
+	    const struct cfg_primary_failover *nf, struct strbuf *why);
+/* The keys can sign and verify. */
+bool	link_keys_ok(const struct link *);
+
 /* ---- link.c ---- */
 
 /*
  * Set up the link for srv (its config, store and pools must be ready):
  * key, boot epoch, socket; then the machine is started, which with a
  * failover stops every pool serving and sends the first CtlReq.  Returns
- * 0, or an exit code (exitcodes.h) with err filled: EXIT_CONFIG for a
- * key file that cannot be used.
+ * 0, or an exit code (exitcodes.h) with err filled.  A key file that
+ * cannot be used is not one: link_keys_open.
  */
 int	link_open(struct server *, char *err, size_t errlen);
 void	link_close(struct server *);

@@ -33,7 +33,12 @@ static const struct cfg_spec failover_specs[] = {
 	{ .key = "SharedKeyFile", .type = CFG_PATH,
 	  CFG_FIELD(F, key_file),
 	  .meaning = "file holding the pair's HMAC key (required with "
-	  "UseFailoverServer)" },
+	  "UseFailoverServer); it signs every message sent and is changed "
+	  "by a reload (key rotation: docs/security.md)" },
+	{ .key = "AcceptSharedKeyFile", .type = CFG_PATH,
+	  .flags = CFG_F_EMPTY_NONE, CFG_FIELD(F, accept_key_file),
+	  .meaning = "a second HMAC key file whose messages are accepted too "
+	  "(never used to sign), for key rotation: docs/security.md" },
 	{ .key = "CtlReqRetryMax", .type = CFG_UINT, .min = 0, .max = 10,
 	  .def = "3", CFG_FIELD(F, ctl_req_retry_max),
 	  .meaning = "CtlReq resends before the failover is taken as "

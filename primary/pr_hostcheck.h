@@ -8,10 +8,12 @@
 #include "config.h"
 
 /*
- * [server], the [failover] SharedKeyFile when UseFailoverServer is set,
- * and every subnet, of cfg as config_load_primary() filled it.
- * Returns 0, or -1 with every problem in errs (initialised by the call).
+ * [server], the [failover] key files when UseFailoverServer is set, and
+ * every subnet, of cfg as config_load_primary() filled it.  Returns 0,
+ * or -1 with every problem in errs; a key file that does not load is a
+ * warning in warns (both initialised by the call).
  */
-int	pr_hostcheck(const struct config *cfg, struct config_errors *errs);
+int	pr_hostcheck(const struct config *cfg, struct config_errors *errs,
+	    struct config_errors *warns);
 
 #endif

@@ -121,6 +121,15 @@ link_state_families(struct server *srv, struct strbuf *out)
 	if (fo->configured && fo->last_heard > 0)
 		prom_sample(out, "dhcpfo_link_last_heard_age_seconds", NULL,
 		    ev_now(srv->loop) - fo->last_heard);
+	prom_family(out, "dhcpfo_link_key_error", PROM_GAUGE, "1: the "
+	    "failover keys did not load; serving without failover");
+	prom_sample(out, "dhcpfo_link_key_error", NULL,
+	    fo->configured && fo->keystat.error[0] != '\0');
+	prom_family(out, "dhcpfo_link_second_key_total", PROM_COUNTER,
+	    "messages accepted with AcceptSharedKeyFile's key (stops rising "
+	    "once the failover signs with SharedKeyFile's)");
+	prom_sample_u(out, "dhcpfo_link_second_key_total", NULL,
+	    fo->keystat.second_key);
 }
 
 /* Binding updates to the failover (replicate.c), as status shows them. */

@@ -508,7 +508,6 @@ keep_restart_only(const struct server *srv, struct config *ncfg,
 	KEEP(of, nf, use_failover, "UseFailoverServer");
 	KEEP(of, nf, server, "FailoverServer");
 	KEEP(of, nf, port, "FailoverPort");
-	KEEP(of, nf, key_file, "SharedKeyFile");
 	KEEP(of, nf, sync_binding_buf_size, "SyncBindingBufSize");
 #undef KEEP
 }
@@ -518,7 +517,9 @@ keep_restart_only(const struct server *srv, struct config *ncfg,
  * changes nothing.  Subnets, ranges, hosts and options take effect at
  * once; pools are rebuilt from the lease store, so only offers in flight
  * are forgotten.  Keys that name sockets or files need a restart; their
- * new values are reported and ignored.
+ * new values are reported and ignored.  The failover keys are the
+ * exception: SharedKeyFile and AcceptSharedKeyFile (and the files'
+ * contents) change in place, for key rotation.
  */
 int
 srv_reload(struct server *srv, struct strbuf *why)
@@ -581,6 +582,9 @@ srv_reload(struct server *srv, struct strbuf *why)
 	    srv->cfg.server.lease_log_rate);
 	/* New pools serve by default: who serves what is the link's. */
 	link_reloaded(srv);
+	/* Keys change in place (key rotation); one that does not load is
+	 * reported in why and the running ones stay. */
+	(void)link_keys_reload(srv, &srv->cfg.failover, why);
 	/* [snmp]: switches and thresholds at once, a new socket or a
 	 * section added or removed (re)starts or stops the sub-agent. */
 	(void)pr_snmp_apply(srv);

@@ -22,10 +22,25 @@
 /* Error list                                                          */
 
 void
+config_errors_push(struct config_errors *errs, char *msg)
+{
+	char	**n;
+
+	if (msg == NULL)
+		return;
+	if ((n = realloc(errs->msgs, (errs->count + 1) * sizeof(*n))) ==
+	    NULL) {
+		free(msg);
+		return;
+	}
+	errs->msgs = n;
+	errs->msgs[errs->count++] = msg;
+}
+
+void
 cfg_errs_push(struct cfg_file *f, char *msg)
 {
 	struct config_errors *e = f->errs;
-	char	**n;
 
 	f->nerrors++;
 	if (e == NULL || msg == NULL || e->count > CFG_MAX_ERRORS) {
@@ -39,12 +54,7 @@ cfg_errs_push(struct cfg_file *f, char *msg)
 		    "shown", f->path) < 0)
 			return;
 	}
-	if ((n = realloc(e->msgs, (e->count + 1) * sizeof(*n))) == NULL) {
-		free(msg);
-		return;
-	}
-	e->msgs = n;
-	e->msgs[e->count++] = msg;
+	config_errors_push(e, msg);
 }
 
 void
@@ -235,6 +245,19 @@ cfg_error(struct cfg_file *f, const char *section, const char *key,
 	va_end(ap);
 }
 
+char *
+cfg_format_novalue(struct cfg_file *f, const char *section, const char *key,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	va_start(ap, fmt);
+	msg = vformat(f, section, key, NULL, false, fmt, ap);
+	va_end(ap);
+	return msg;
+}
+
 void
 cfg_error_novalue(struct cfg_file *f, const char *section, const char *key,
     const char *fmt, ...)
@@ -281,6 +304,14 @@ config_errors_report(const char *path, int rc, struct config_errors *errs)
 	}
 	config_errors_free(errs);
 	return rc;
+}
+
+void
+config_warnings_report(struct config_errors *warns)
+{
+	for (size_t i = 0; i < warns->count; i++)
+		fprintf(stderr, "warning: %s\n", warns->msgs[i]);
+	config_errors_free(warns);
 }
 
 void

@@ -638,7 +638,8 @@ parse_text(const struct vctx *v, const char *s, void *dst)
 	if ((sp->flags & CFG_F_REQUIRED) && minlen == 0)
 		minlen = 1;
 	/* An empty value means "none", except for a path. */
-	if (len == 0 && minlen == 0 && sp->type != CFG_PATH) {
+	if (len == 0 && minlen == 0 && (sp->type != CFG_PATH ||
+	    (sp->flags & CFG_F_EMPTY_NONE))) {
 		memset(dst, 0, sp->size);
 		return true;
 	}

@@ -167,6 +167,8 @@ struct cfg_primary_failover {
 	uint32_t	server;			/* FailoverServer */
 	uint16_t	port;			/* FailoverPort */
 	char		key_file[CFG_PATH_MAX];	/* SharedKeyFile */
+	char		accept_key_file[CFG_PATH_MAX];	/* AcceptSharedKeyFile,
+							 * "" if none */
 	unsigned	ctl_req_retry_max;	/* CtlReqRetryMax 0..10 */
 	double		wait_ctl_ret_secs;	/* WaitCtlRetSecs 0..3600 */
 	unsigned	sync_bind_retry_max;	/* SyncBindRetryMax 0..10 */
@@ -310,6 +312,10 @@ int	config_errors_report(const char *path, int rc,
  * How both daemons refuse a reload: every error logged and added to the
  * control command's answer `why`, then the count.  Frees errs.
  */
+/* Append msg (taken; NULL: out of memory, nothing added) to errs. */
+void	config_errors_push(struct config_errors *errs, char *msg);
+/* Print each of warns as "warning: MESSAGE" on stderr, and free them. */
+void	config_warnings_report(struct config_errors *warns);
 void	config_errors_refuse_reload(struct config_errors *errs,
 	    struct strbuf *why);
 
@@ -367,6 +373,8 @@ enum cfg_type {
 #define CFG_F_ZERO_DEF	0x04	/* a value of 0 means "use the default" */
 #define CFG_F_OPEN_MIN	0x08	/* numbers: value must be > min */
 #define CFG_F_OPEN_MAX	0x10	/* numbers: value must be < max */
+#define CFG_F_EMPTY_NONE 0x20	/* PATH: empty means none, like absent
+				   (an optional file a reload may drop) */
 
 struct cfg_spec {
 	const char	*key;		/* canonical spelling, for messages */
@@ -453,6 +461,10 @@ void	cfg_error_novalue(struct cfg_file *f, const char *section,
  */
 char	*cfg_format(struct cfg_file *f, const char *section, const char *key,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The same without " = value" (cfg_error_novalue's form). */
+char	*cfg_format_novalue(struct cfg_file *f, const char *section,
+	    const char *key, const char *fmt, ...)
+	    __attribute__((format(printf, 4, 5)));
 /*
  * Check the NAME of a [KIND:NAME] section (1..CFG_NAME_MAX-1 characters
  * of a-z 0-9 _ . -), reporting an error about section if it is not.

@@ -27,6 +27,7 @@
 
 struct hostcheck {
 	struct cfg_file	*f;		/* the file: lines, the error list */
+	struct config_errors *warns;
 	bool		 have_ifs;	/* ifs was read */
 	struct ifaddr_table ifs;
 	bool		 nonlocal;	/* any address can be bound */
@@ -48,12 +49,14 @@ nonlocal_bind(void)
 }
 
 struct hostcheck *
-hostcheck_begin(const char *path, struct config_errors *errs)
+hostcheck_begin(const char *path, struct config_errors *errs,
+    struct config_errors *warns)
 {
 	struct hostcheck *h;
 	struct cfg_file	*f;
 	char	 e2[256];
 
+	memset(warns, 0, sizeof(*warns));
 	if ((f = cfg_file_load(path, errs)) == NULL)
 		return NULL;
 	if ((h = calloc(1, sizeof(*h))) == NULL) {
@@ -62,6 +65,7 @@ hostcheck_begin(const char *path, struct config_errors *errs)
 		return NULL;
 	}
 	h->f = f;
+	h->warns = warns;
 	if (ifaddr_load(&h->ifs, e2, sizeof(e2)) < 0)
 		cfg_error(h->f, NULL, NULL, "cannot read this host's "
 		    "addresses: %s", e2);
@@ -208,16 +212,18 @@ hostcheck_server(struct hostcheck *h, const struct cfg_server *s)
 
 void
 hostcheck_key_file(struct hostcheck *h, const char *section,
-    const char *key, const char *path)
+    const char *key, const char *path, const char *consequence)
 {
 	struct fo_key	 k;
 	char		 why[CFG_PATH_MAX * 2 + 128];
 
-	/* The loader's message names the path and, for the mode, the fix. */
-	if (fo_key_load(path, &k, why, sizeof(why)) < 0)
-		cfg_error_novalue(h->f, section, key, "%s", why);
-	else
+	if (fo_key_load(path, &k, why, sizeof(why)) == 0) {
 		fo_key_clear(&k);
+		return;
+	}
+	/* The loader's message names the path and, for the mode, the fix. */
+	config_errors_push(h->warns, cfg_format_novalue(h->f, section, key,
+	    "%s: %s", why, consequence));
 }
 
 void

@@ -13,7 +13,10 @@
  *   - the directories of ControlSocket and PidFile exist and can be
  *     written in;
  *   - a key file loads as at start (fo_key_load(): existence, type,
- *     mode, contents);
+ *     mode, contents) -- a warning, not an error: a key problem does
+ *     not stop a start (the primary serves without its failover, the
+ *     failover protects the other primaries; docs/security.md), so -t,
+ *     which says whether the daemon would start, passes with it;
  *   - each subnet fits one pool (pool_subnet_fits()).
  *
  * Each check uses the rule start-up itself applies, so the two cannot
@@ -26,10 +29,10 @@
  *
  * A daemon lists what its file asks for:
  *
- *	if ((h = hostcheck_begin(cfg->path, errs)) == NULL)
+ *	if ((h = hostcheck_begin(cfg->path, errs, warns)) == NULL)
  *		return -1;
  *	hostcheck_server(h, &cfg->server);
- *	hostcheck_key_file(h, "failover", "SharedKeyFile", path);
+ *	hostcheck_key_file(h, "failover", "SharedKeyFile", path, what);
  *	hostcheck_subnets(h, cfg);
  *	return hostcheck_end(h);
  */
@@ -42,17 +45,19 @@ struct hostcheck;
 
 /*
  * Start checking the configuration loaded from path (read again for
- * the lines of its keys); errs is initialised.  NULL when even that
- * fails, with the reason in errs.
+ * the lines of its keys); errs and warns are initialised.  NULL when
+ * even that fails, with the reason in errs.
  */
 struct hostcheck *hostcheck_begin(const char *path,
-		    struct config_errors *errs);
+		    struct config_errors *errs, struct config_errors *warns);
 /* [server]: every key of it that names something of the host. */
 void		 hostcheck_server(struct hostcheck *,
 		    const struct cfg_server *s);
-/* A shared key file, given as key of section ("primary:NAME"). */
+/* A shared key file, given as key of section ("primary:NAME"): one that
+ * does not load is a warning ending with what follows (consequence). */
 void		 hostcheck_key_file(struct hostcheck *, const char *section,
-		    const char *key, const char *path);
+		    const char *key, const char *path,
+		    const char *consequence);
 /* Each [subnet:NAME] of cfg fits one pool. */
 void		 hostcheck_subnets(struct hostcheck *,
 		    const struct config *cfg);

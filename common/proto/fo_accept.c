@@ -106,9 +106,13 @@ enum fo_reject
 fo_accept_message(const struct fo_accept_ctx *ctx, const uint8_t *buf,
     size_t len, const struct fo_hdr *h, struct fo_msg *m)
 {
-	enum fo_reject r;
+	enum fo_reject	 r;
+	enum fo_key_used used;
 
-	if (!fo_auth_verify(ctx->key, buf, len))
+	used = fo_keyset_verify(ctx->keys, h->key_id, buf, len);
+	if (ctx->used != NULL)
+		*ctx->used = used;
+	if (used == FO_KEY_NONE)
 		return FO_REJ_BAD_HMAC;
 	/* Before the decode: a replay costs no more than its HMAC. */
 	r = replay_reject(fo_replay_check(ctx->replay, h->epoch, h->seq));
@@ -132,6 +136,8 @@ fo_accept(const struct fo_accept_id *id, const struct fo_accept_ctx *ctx,
 	enum fo_reject r;
 
 	memset(h, 0, sizeof(*h));
+	if (ctx->used != NULL)
+		*ctx->used = FO_KEY_NONE;
 	if ((r = fo_accept_header(buf, len, h)) != FO_REJ_NONE ||
 	    (r = fo_accept_peer(h, src, sport, id)) != FO_REJ_NONE)
 		return r;

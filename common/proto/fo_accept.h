@@ -6,7 +6,8 @@
  *	1. sanity	fo_accept_header: at most FO_DGRAM_MAX, then
  *			size, magic, length == size (the header only)
  *	2. peer		fo_accept_peer: what the caller knows of it
- *	3. HMAC		over the datagram: nothing below is trusted
+ *	3. HMAC		over the datagram with the key set
+ *			(fo_keyset_verify): nothing below is trusted
  *			before it
  *	4. replay	the window is checked, never moved here
  *	5. decode	against the message table
@@ -98,7 +99,11 @@ struct fo_accept_id {
 
 /* What the receiver holds for that peer (steps 3 to 6). */
 struct fo_accept_ctx {
-	const struct fo_key	*key;
+	const struct fo_keyset	*keys;		/* fo_keyset_verify picks */
+	/* Out, if not NULL: which key verified (FO_KEY_NONE on a bad
+	 * HMAC or a datagram step 1 refused), for the caller's count of
+	 * messages taken with the second key. */
+	enum fo_key_used	*used;
 	const struct fo_replay	*replay;	/* checked, not moved */
 	size_t			 lease_max;	/* fo_decode's */
 	bool			 primary;	/* we are the primary */

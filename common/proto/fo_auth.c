@@ -27,6 +27,24 @@
 /* Hex digits of the longest key, a CR LF, and one byte to see "longer". */
 #define KEYFILE_READ	(2 * FO_KEY_MAX + 3)
 
+static bool	hmac_sha256(const struct fo_key *, const uint8_t *, size_t,
+		    uint8_t out[FO_HMAC_LEN]);
+
+uint16_t
+fo_key_id(const struct fo_key *key)
+{
+	static const char label[] = "dhcpfo key id";
+	uint8_t		 md[FO_HMAC_LEN];
+	uint16_t	 id;
+
+	if (key->len == 0 || !hmac_sha256(key, (const uint8_t *)label,
+	    sizeof(label) - 1, md))
+		return 0;
+	id = (uint16_t)(md[0] << 8 | md[1]);
+	OPENSSL_cleanse(md, sizeof(md));
+	return id == 0 ? 1 : id;
+}
+
 int
 fo_key_set(struct fo_key *key, const uint8_t *bytes, size_t len)
 {
@@ -35,6 +53,7 @@ fo_key_set(struct fo_key *key, const uint8_t *bytes, size_t len)
 	memset(key, 0, sizeof(*key));
 	memcpy(key->bytes, bytes, len);
 	key->len = len;
+	key->id = fo_key_id(key);
 	return 0;
 }
 
@@ -109,6 +128,7 @@ parse_key(const char *path, char *text, size_t n, struct fo_key *key,
 		key->bytes[i / 2] = (uint8_t)(hi << 4 | lo);
 	}
 	key->len = n / 2;
+	key->id = fo_key_id(key);
 	return 0;
 }
 
@@ -184,8 +204,9 @@ hmac_fetch(void)
 	hmac_impl = EVP_MAC_fetch(NULL, OSSL_MAC_NAME_HMAC, NULL);
 }
 
+/* HMAC-SHA256 of buf[0..len) under key. */
 static bool
-mac(const struct fo_key *key, const uint8_t *buf, size_t len,
+hmac_sha256(const struct fo_key *key, const uint8_t *buf, size_t len,
     uint8_t out[FO_HMAC_LEN])
 {
 	char		 digest[] = "SHA256";
@@ -195,7 +216,7 @@ mac(const struct fo_key *key, const uint8_t *buf, size_t len,
 	bool		 ok;
 
 	/* An unloaded (all-zero) key must never produce a valid MAC. */
-	if (key->len < FO_KEY_MIN || key->len > FO_KEY_MAX || len < FO_MIN_LEN)
+	if (key->len < FO_KEY_MIN || key->len > FO_KEY_MAX)
 		return false;
 	pthread_once(&hmac_once, hmac_fetch);
 	if (hmac_impl == NULL || (ctx = EVP_MAC_CTX_new(hmac_impl)) == NULL)
@@ -204,11 +225,21 @@ mac(const struct fo_key *key, const uint8_t *buf, size_t len,
 	    digest, 0);
 	params[1] = OSSL_PARAM_construct_end();
 	ok = EVP_MAC_init(ctx, key->bytes, key->len, params) == 1 &&
-	    EVP_MAC_update(ctx, buf, len - FO_HMAC_LEN) == 1 &&
+	    EVP_MAC_update(ctx, buf, len) == 1 &&
 	    EVP_MAC_final(ctx, out, &mdlen, FO_HMAC_LEN) == 1 &&
 	    mdlen == FO_HMAC_LEN;
 	EVP_MAC_CTX_free(ctx);
 	return ok;
+}
+
+/* A datagram's MAC: over all of it but the MAC's own place. */
+static bool
+mac(const struct fo_key *key, const uint8_t *buf, size_t len,
+    uint8_t out[FO_HMAC_LEN])
+{
+	if (len < FO_MIN_LEN)
+		return false;
+	return hmac_sha256(key, buf, len - FO_HMAC_LEN, out);
 }
 
 bool
@@ -230,6 +261,76 @@ fo_auth_verify(const struct fo_key *key, const uint8_t *buf, size_t len)
 	if (!mac(key, buf, len, md))
 		return false;
 	return CRYPTO_memcmp(md, buf + len - FO_HMAC_LEN, FO_HMAC_LEN) == 0;
+}
+
+enum fo_key_used
+fo_keyset_verify(const struct fo_keyset *ks, uint16_t key_id,
+    const uint8_t *buf, size_t len)
+{
+	bool	 has = ks->accept.len > 0;
+
+	/*
+	 * The header's id picks the key when it names exactly one.  An id
+	 * of 0 (an older peer), one neither key has (a key we do not hold:
+	 * the HMAC fails either way, but costs no more than two), or one
+	 * both have (a 1 in 65536 clash between two keys) tries both.
+	 */
+	if (key_id != 0 && has && ks->sign.id != ks->accept.id) {
+		if (key_id == ks->accept.id)
+			return fo_auth_verify(&ks->accept, buf, len) ?
+			    FO_KEY_ACCEPT : FO_KEY_NONE;
+		if (key_id == ks->sign.id)
+			return fo_auth_verify(&ks->sign, buf, len) ?
+			    FO_KEY_SIGN : FO_KEY_NONE;
+	}
+	if (fo_auth_verify(&ks->sign, buf, len))
+		return FO_KEY_SIGN;
+	if (has && fo_auth_verify(&ks->accept, buf, len))
+		return FO_KEY_ACCEPT;
+	return FO_KEY_NONE;
+}
+
+int
+fo_keyset_load(const char *sign_path, const char *accept_path,
+    struct fo_keyset *ks, char *err, size_t errlen)
+{
+	struct fo_keyset tmp;
+	char		 e2[512];
+	int		 rc = -1;
+
+	memset(&tmp, 0, sizeof(tmp));
+	if (fo_key_load(sign_path, &tmp.sign, e2, sizeof(e2)) < 0)
+		snprintf(err, errlen, "SharedKeyFile: %s", e2);
+	else if (accept_path != NULL && accept_path[0] != '\0' &&
+	    fo_key_load(accept_path, &tmp.accept, e2, sizeof(e2)) < 0)
+		snprintf(err, errlen, "AcceptSharedKeyFile: %s", e2);
+	else {
+		*ks = tmp;
+		rc = 0;
+	}
+	fo_keyset_clear(&tmp);
+	return rc;
+}
+
+void
+fo_keyset_clear(struct fo_keyset *ks)
+{
+	fo_key_clear(&ks->sign);
+	fo_key_clear(&ks->accept);
+}
+
+static bool
+key_equal(const struct fo_key *a, const struct fo_key *b)
+{
+	return a->len == b->len &&
+	    CRYPTO_memcmp(a->bytes, b->bytes, a->len) == 0;
+}
+
+bool
+fo_keyset_equal(const struct fo_keyset *a, const struct fo_keyset *b)
+{
+	return key_equal(&a->sign, &b->sign) &&
+	    key_equal(&a->accept, &b->accept);
 }
 
 /* ---- replay window ---- */

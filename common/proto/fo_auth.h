@@ -18,7 +18,26 @@
 
 struct fo_key {
 	size_t		len;		/* 0: no key loaded */
+	uint16_t	id;		/* fo_key_id of bytes, 0 if none */
 	uint8_t		bytes[FO_KEY_MAX];
+};
+
+/*
+ * The keys one peer's messages may carry (docs/failover-protocol.md
+ * section 6): sign is SharedKeyFile's, which signs everything we send;
+ * accept is AcceptSharedKeyFile's (len 0 if none), taken as well so that
+ * the two sides may switch keys one after the other.
+ */
+struct fo_keyset {
+	struct fo_key	sign;
+	struct fo_key	accept;
+};
+
+/* Which key of a set verified a message. */
+enum fo_key_used {
+	FO_KEY_NONE = 0,	/* neither: bad HMAC */
+	FO_KEY_SIGN,
+	FO_KEY_ACCEPT,
 };
 
 /*
@@ -31,6 +50,15 @@ struct fo_key {
  */
 int	fo_key_load(const char *path, struct fo_key *key, char *err,
 	    size_t errlen);
+/*
+ * A key's id, sent in every header it signs (FO_OFF_KEY_ID) so that the
+ * receiver tries the right key first: the first two bytes, big-endian,
+ * of HMAC-SHA256(key, "dhcpfo key id"), with 0 taken as 1 -- 0 on the
+ * wire means a peer too old to send one.  Public: it names a key in
+ * status and logs without saying anything about its bytes.
+ * fo_key_load and fo_key_set fill key->id with it.
+ */
+uint16_t fo_key_id(const struct fo_key *key);
 /* Set a key from raw bytes (tests, tools).  -1 if len is out of range. */
 int	fo_key_set(struct fo_key *key, const uint8_t *bytes, size_t len);
 /* Wipe a key (the compiler may not elide it). */
@@ -46,6 +74,25 @@ void	fo_key_clear(struct fo_key *key);
 bool	fo_auth_sign(const struct fo_key *key, uint8_t *buf, size_t len);
 bool	fo_auth_verify(const struct fo_key *key, const uint8_t *buf,
 	    size_t len);
+/*
+ * Verify with a key set: the key whose id is key_id (the header's) if
+ * exactly one has it, else the signing key and then the accepted one --
+ * at most two HMACs either way.  Returns which verified, or FO_KEY_NONE.
+ */
+enum fo_key_used fo_keyset_verify(const struct fo_keyset *ks,
+		    uint16_t key_id, const uint8_t *buf, size_t len);
+/*
+ * Load a peer's key set: SharedKeyFile's path and AcceptSharedKeyFile's
+ * ("" for none), each by fo_key_load's rules.  -1 with err starting with
+ * the config key that failed ("SharedKeyFile: PATH: ..."); *ks is
+ * untouched on failure, so a reload that fails keeps the running set.
+ */
+int	fo_keyset_load(const char *sign_path, const char *accept_path,
+	    struct fo_keyset *ks, char *err, size_t errlen);
+/* Wipe both keys. */
+void	fo_keyset_clear(struct fo_keyset *ks);
+/* The two sets hold the same keys in the same roles. */
+bool	fo_keyset_equal(const struct fo_keyset *a, const struct fo_keyset *b);
 
 /*
  * Replay window over one peer's header (epoch, seq), after IPsec's

@@ -372,7 +372,7 @@ read_header(const uint8_t *buf, struct fo_hdr *h)
 	h->epoch = get_be64(buf + FO_OFF_EPOCH);
 	h->primary_id = get_be32(buf + FO_OFF_PRIMARY_ID);
 	h->length = get_be16(buf + FO_OFF_LENGTH);
-	/* reserved: ignored on receive so a later version may use it */
+	h->key_id = get_be16(buf + FO_OFF_KEY_ID);
 }
 
 enum fo_err
@@ -768,7 +768,7 @@ encode_hdr(const struct fo_msg *m, struct wr *w)
 	put_be64(hdr + FO_OFF_EPOCH, m->hdr.epoch);
 	put_be32(hdr + FO_OFF_PRIMARY_ID, m->hdr.primary_id);
 	put_be16(hdr + FO_OFF_LENGTH, 0);	/* patched at the end */
-	put_be16(hdr + FO_OFF_RESERVED, 0);
+	put_be16(hdr + FO_OFF_KEY_ID, m->hdr.key_id);
 	wr_bytes(w, hdr, sizeof(hdr));
 }
 

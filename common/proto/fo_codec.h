@@ -83,6 +83,7 @@ struct fo_hdr {
 	uint64_t	epoch;		/* sender boot epoch, microseconds */
 	uint32_t	primary_id;	/* fo_primary_id(primary's Name) */
 	uint16_t	length;		/* whole datagram, HMAC included */
+	uint16_t	key_id;		/* fo_key_id of the signing key */
 };
 
 static inline bool

@@ -24,7 +24,9 @@
 #define FO_OFF_EPOCH		16	/* u64 sender boot epoch, us */
 #define FO_OFF_PRIMARY_ID	24	/* u32 FNV-1a of the primary's Name */
 #define FO_OFF_LENGTH		28	/* u16 whole datagram, HMAC included */
-#define FO_OFF_RESERVED		30	/* u16 0 on send, ignored on receive */
+/* u16 fo_key_id of the key that signed the datagram; 0 from a peer
+ * older than key ids (it ignored these two bytes, which it sent as 0) */
+#define FO_OFF_KEY_ID		30
 
 #define FO_HMAC_LEN		32	/* HMAC-SHA256, ends a datagram */
 #define FO_MIN_LEN		(FO_HDR_LEN + FO_HMAC_LEN)

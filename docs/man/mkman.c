@@ -256,7 +256,8 @@ type_words(const struct cfg_spec *sp, char *buf, size_t len)
 		snprintf(buf, len, "printable text, %s characters", r);
 		break;
 	case CFG_PATH:
-		snprintf(buf, len, "an absolute path, %s characters", r);
+		snprintf(buf, len, "an absolute path, %s characters%s", r,
+		    (sp->flags & CFG_F_EMPTY_NONE) ? "; empty: none" : "");
 		break;
 	case CFG_IFLIST:
 		snprintf(buf, len, "a comma-separated list of at most %zu "

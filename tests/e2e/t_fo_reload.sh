@@ -11,42 +11,11 @@
 e2e_init
 fo_require
 fo_net
-mkdir -p "$T/p2"
 (umask 077; openssl rand -hex 32 >"$T/branch2.key")
 fo_write_configs
 cp "$T/failover.ini" "$T/failover-1.ini"
-B2_SECTIONS="
-[primary:branch2]
-Address = 127.0.0.3
-Port = 647
-SharedKeyFile = $T/branch2.key
-PollDelay = 0.3
-[subnet:b2]
-Primary = branch2
-Subnet = 127.18.0.0/16
-Range = 127.18.0.10-127.18.255.250
-Routers = 127.18.0.1
-LeaseTime = 3600"
-cat >"$T/primary2.ini" <<EOT
-[server]
-Name = branch2
-ServerAddress = 127.0.0.3
-StateDir = $T/p2/state
-ControlSocket = $T/p2/ctl.sock
-PidFile = $T/p2/pid
-PingBeforeAssign = false
-$E2E_SERVER_LINES
-[failover]
-UseFailoverServer = true
-FailoverServer = $FO_F_ADDR
-SharedKeyFile = $T/branch2.key
-WaitCtlRetSecs = 1
-[subnet:b2]
-Subnet = 127.18.0.0/16
-Range = 127.18.0.10-127.18.255.250
-Routers = 127.18.0.1
-LeaseTime = 3600
-EOT
+B2_SECTIONS=$(printf '\n'; fo_b2_sections "$T/branch2.key" "PollDelay = 0.3")
+fo_write_primary2
 
 # without SECTIONS-REGEX: failover.ini without those sections.
 without() { awk -v drop="$1" '/^\[/ { skip = ($0 ~ drop) } !skip' "$T/failover.ini"; }

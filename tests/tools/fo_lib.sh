@@ -172,6 +172,42 @@ EOF
 	    >"$T/check-f.log" 2>&1 || { cat "$T/check-f.log"; fail "failover.ini rejected by -t"; }
 }
 
+# A second primary, branch2 (127.0.0.3, subnet b2 127.18.0.0/16), for the
+# tests that give the failover two: fo_b2_sections KEYFILE [LINE] prints
+# its failover.ini sections (LINE: one more [primary:branch2] key);
+# fo_write_primary2 [LINE] writes $T/primary2.ini (key $T/branch2.key,
+# state under $T/p2; LINE: one more [failover] key).
+fo_b2_subnet() {
+	printf '%s\n' "[subnet:b2]" ${1:+"$1"} "Subnet = 127.18.0.0/16" \
+	    "Range = 127.18.0.10-127.18.255.250" "Routers = 127.18.0.1" \
+	    "LeaseTime = 3600"
+}
+fo_b2_sections() {
+	printf '%s\n' "[primary:branch2]" "Address = 127.0.0.3" "Port = 647" \
+	    "SharedKeyFile = $1" ${2:+"$2"}
+	fo_b2_subnet "Primary = branch2"
+}
+fo_write_primary2() {
+	mkdir -p "$T/p2"
+	cat >"$T/primary2.ini" <<EOF
+[server]
+Name = branch2
+ServerAddress = 127.0.0.3
+StateDir = $T/p2/state
+ControlSocket = $T/p2/ctl.sock
+PidFile = $T/p2/pid
+PingBeforeAssign = false
+$E2E_SERVER_LINES
+[failover]
+UseFailoverServer = true
+FailoverServer = $FO_F_ADDR
+SharedKeyFile = $T/branch2.key
+WaitCtlRetSecs = 1
+${1:-}
+$(fo_b2_subnet)
+EOF
+}
+
 pctl() { "$BUILD/dhcpfoctl" -s "$T/p/ctl.sock" "$@"; }
 fctl() { "$BUILD/dhcpfoctl" -s "$T/f/ctl.sock" "$@"; }
 

@@ -1105,9 +1105,9 @@ every_key_documented(void **state)
 			total++;
 		}
 	}
-	/* 33 [server], 15 [failover], 3 [primary:NAME], 2 Primary, and
+	/* 33 [server], 15 [failover], 4 [primary:NAME], 2 Primary, and
 	 * [snmp]: AgentXSocket, Traps, 17 switches, 2 thresholds. */
-	assert_int_equal(total, 74);
+	assert_int_equal(total, 75);
 	assert_null(fod_config_specs("nosuch", &(size_t){ 0 }));
 	free(ini);
 	free(doc);

@@ -25,6 +25,7 @@
 
 struct fx {
 	struct fo_key	 key, other;
+	struct fo_keyset ks, other_ks;	/* {key}, {other} */
 	struct fo_replay win;
 	struct fo_accept_id id;
 	struct fo_accept_ctx ctx;	/* receiving as the primary */
@@ -56,9 +57,11 @@ setup(void **state)
 	assert_non_null(f->out);
 	set_key(&f->key, 0);
 	set_key(&f->other, 100);
+	f->ks.sign = f->key;
+	f->other_ks.sign = f->other;
 	f->id = (struct fo_accept_id){ .primary_id = fo_primary_id(PEER_NAME),
 	    .addr = PEER_ADDR, .port = PEER_PORT };
-	f->ctx = (struct fo_accept_ctx){ .key = &f->key, .replay = &f->win,
+	f->ctx = (struct fo_accept_ctx){ .keys = &f->ks, .replay = &f->win,
 	    .lease_max = 1024, .primary = true };
 	*state = f;
 	return 0;
@@ -88,6 +91,7 @@ build_poll(struct fx *f, uint64_t epoch, uint64_t seq,
 	f->m->ver_min = 1;
 	f->m->ver_max = 2;
 	f->m->clock_ms = 1700000000123ULL;
+	f->m->hdr.key_id = k->id;	/* as the daemons send it */
 	assert_int_equal(fo_encode(f->m, f->buf, sizeof(f->buf), &f->len),
 	    FO_OK);
 	assert_true(fo_auth_sign(k, f->buf, f->len));
@@ -431,9 +435,77 @@ message_steps_alone(void **state)
 	commit(f, h.epoch, h.seq);
 	assert_int_equal(fo_accept_message(&f->ctx, f->buf, f->len, &h,
 	    f->out), FO_REJ_REPLAYED);
-	f->ctx.key = &f->other;
+	f->ctx.keys = &f->other_ks;
 	assert_int_equal(fo_accept_message(&f->ctx, f->buf, f->len, &h,
 	    f->out), FO_REJ_BAD_HMAC);
+}
+
+/*
+ * Key rotation (protocol §6): a key set of {signing, accepted}.  The
+ * header's key id picks the key; 0 (an older peer) or an id neither has
+ * tries both; what verified is reported for the second-key count.
+ */
+static void
+second_key(void **state)
+{
+	struct fx *f = *state;
+	struct fo_keyset ks = { .sign = f->other, .accept = f->key };
+	enum fo_key_used used = FO_KEY_SIGN;
+	struct fo_key	 stranger;
+	struct fo_hdr	 h;
+
+	f->ctx.keys = &ks;
+	f->ctx.used = &used;
+	/* Signed with the accepted key, named by its id. */
+	build_poll(f, EPOCH, 1, &f->key);
+	assert_int_equal(accept_from(f, PEER_ADDR, PEER_PORT, &h),
+	    FO_REJ_NONE);
+	assert_int_equal(h.key_id, f->key.id);
+	assert_int_equal(used, FO_KEY_ACCEPT);
+	commit(f, EPOCH, 1);
+	/* With the signing key. */
+	build_poll(f, EPOCH, 2, &f->other);
+	assert_int_equal(accept_it(f), FO_REJ_NONE);
+	assert_int_equal(used, FO_KEY_SIGN);
+	commit(f, EPOCH, 2);
+	/* An older peer sends id 0: both keys are tried. */
+	fo_msg_init(f->m, FO_POLL, false);
+	build_poll(f, EPOCH, 3, &f->key);
+	f->buf[FO_OFF_KEY_ID] = f->buf[FO_OFF_KEY_ID + 1] = 0;
+	assert_true(fo_auth_sign(&f->key, f->buf, f->len));
+	assert_int_equal(accept_from(f, PEER_ADDR, PEER_PORT, &h),
+	    FO_REJ_NONE);
+	assert_int_equal(h.key_id, 0);
+	assert_int_equal(used, FO_KEY_ACCEPT);
+	commit(f, EPOCH, 3);
+	/* An id neither key has: both are tried too. */
+	build_poll(f, EPOCH, 4, &f->key);
+	f->buf[FO_OFF_KEY_ID] ^= 0xff;
+	if (f->buf[FO_OFF_KEY_ID] == 0 && f->buf[FO_OFF_KEY_ID + 1] == 0)
+		f->buf[FO_OFF_KEY_ID + 1] = 1;
+	assert_true(fo_auth_sign(&f->key, f->buf, f->len));
+	assert_int_equal(accept_it(f), FO_REJ_NONE);
+	assert_int_equal(used, FO_KEY_ACCEPT);
+	commit(f, EPOCH, 4);
+	/* The id is under the HMAC: changed after signing, it fails. */
+	build_poll(f, EPOCH, 5, &f->key);
+	f->buf[FO_OFF_KEY_ID] = f->buf[FO_OFF_KEY_ID + 1] = 0;
+	assert_int_equal(accept_it(f), FO_REJ_BAD_HMAC);
+	assert_int_equal(used, FO_KEY_NONE);
+	/* A forger's key, whatever id it names. */
+	set_key(&stranger, 200);
+	build_poll(f, EPOCH, 5, &stranger);
+	assert_int_equal(accept_it(f), FO_REJ_BAD_HMAC);
+	f->buf[FO_OFF_KEY_ID] = (uint8_t)(f->key.id >> 8);
+	f->buf[FO_OFF_KEY_ID + 1] = (uint8_t)f->key.id;
+	assert_true(fo_auth_sign(&stranger, f->buf, f->len));
+	assert_int_equal(accept_it(f), FO_REJ_BAD_HMAC);
+	/* The accepted key gone (step 3 of the rotation): refused. */
+	ks.accept.len = 0;
+	ks.accept.id = 0;
+	build_poll(f, EPOCH, 6, &f->key);
+	assert_int_equal(accept_it(f), FO_REJ_BAD_HMAC);
+	expect_window(f, EPOCH, 4);
 }
 
 int
@@ -460,6 +532,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(message_steps_alone, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(second_key, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

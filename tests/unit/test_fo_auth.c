@@ -447,6 +447,194 @@ key_load_rejects_missing_and_non_files(void **state)
  * check, decode, commit.  The same datagram again is a replay; a
  * tampered one fails before its fields are decoded.
  */
+/* ---- key ids and key sets ---- */
+
+/* Two keys with the same id: a 16-bit id clashes once in 65536 pairs,
+ * so a few hundred keys give one (birthday bound); bounded search. */
+static void
+clashing_keys(struct fo_key *a, struct fo_key *b)
+{
+	static uint32_t	 seen[65536];	/* id -> seed + 1 */
+	uint8_t		 bytes[32];
+
+	memset(seen, 0, sizeof(seen));
+	for (uint32_t s = 0; s < 70000; s++) {
+		memset(bytes, 0, sizeof(bytes));
+		memcpy(bytes, &s, sizeof(s));
+		assert_int_equal(fo_key_set(b, bytes, sizeof(bytes)), 0);
+		if (seen[b->id] != 0) {
+			uint32_t o = seen[b->id] - 1;
+
+			memset(bytes, 0, sizeof(bytes));
+			memcpy(bytes, &o, sizeof(o));
+			assert_int_equal(fo_key_set(a, bytes, sizeof(bytes)),
+			    0);
+			assert_int_equal(a->id, b->id);
+			return;
+		}
+		seen[b->id] = s + 1;
+	}
+	fail_msg("no two keys with the same id in 70000");
+}
+
+/* The id is HMAC-SHA256(key, "dhcpfo key id")[0..2), big-endian (the
+ * known answers computed with Python's hmac module), the same however
+ * the key arrived, never 0. */
+static void
+key_id_derivation(void **state)
+{
+	struct fo_key	 k, k2;
+	uint8_t		 b[32] = { 0 };
+	const char	*path;
+	char		 err[256];
+
+	(void)state;
+	seq_key(&k, 32);
+	assert_int_equal(k.id, 0x3d90);
+	assert_int_equal(fo_key_id(&k), 0x3d90);
+	seq_key(&k2, 64);
+	assert_int_equal(k2.id, 0xd292);
+	path = keyfile("id.key", HEX64 "\n", sizeof(HEX64), 0600);
+	assert_int_equal(fo_key_load(path, &k2, err, sizeof(err)), 0);
+	assert_int_equal(k2.id, 0x3d90);
+	/* No key: no id. */
+	memset(&k2, 0, sizeof(k2));
+	assert_int_equal(fo_key_id(&k2), 0);
+	/* Never 0, over many keys. */
+	for (uint32_t s = 0; s < 5000; s++) {
+		memcpy(b, &s, sizeof(s));
+		assert_int_equal(fo_key_set(&k2, b, sizeof(b)), 0);
+		assert_int_not_equal(k2.id, 0);
+	}
+}
+
+/* A datagram-shaped buffer (fo_encode's layout) signed with k, whose
+ * header names key id `id`. */
+static void
+signed_buf(uint8_t buf[96], const struct fo_key *k, uint16_t id)
+{
+	kat_data(buf);
+	buf[FO_OFF_KEY_ID] = (uint8_t)(id >> 8);
+	buf[FO_OFF_KEY_ID + 1] = (uint8_t)id;
+	assert_true(fo_auth_sign(k, buf, 96));
+}
+
+static void
+keyset_verify(void **state)
+{
+	struct fo_keyset ks = { 0 };
+	struct fo_key	 old, new, stranger;
+	uint8_t		 buf[96], b[32];
+	uint16_t	 wrong;
+
+	(void)state;
+	seq_key(&old, 32);
+	seq_key(&new, 64);
+	memset(b, 0xa5, sizeof(b));
+	assert_int_equal(fo_key_set(&stranger, b, sizeof(b)), 0);
+	/* One key: the signing one, whatever the id says. */
+	ks.sign = old;
+	signed_buf(buf, &old, old.id);
+	assert_int_equal(fo_keyset_verify(&ks, old.id, buf, 96), FO_KEY_SIGN);
+	signed_buf(buf, &old, 0);
+	assert_int_equal(fo_keyset_verify(&ks, 0, buf, 96), FO_KEY_SIGN);
+	signed_buf(buf, &new, new.id);
+	assert_int_equal(fo_keyset_verify(&ks, new.id, buf, 96), FO_KEY_NONE);
+	/* Two keys: each by its id. */
+	ks.accept = new;
+	assert_int_equal(fo_keyset_verify(&ks, new.id, buf, 96),
+	    FO_KEY_ACCEPT);
+	signed_buf(buf, &old, old.id);
+	assert_int_equal(fo_keyset_verify(&ks, old.id, buf, 96), FO_KEY_SIGN);
+	/* An older peer (id 0): both are tried. */
+	signed_buf(buf, &new, 0);
+	assert_int_equal(fo_keyset_verify(&ks, 0, buf, 96), FO_KEY_ACCEPT);
+	signed_buf(buf, &old, 0);
+	assert_int_equal(fo_keyset_verify(&ks, 0, buf, 96), FO_KEY_SIGN);
+	/* An id neither key has: both are tried. */
+	wrong = (uint16_t)(old.id ^ new.id ^ 0x5a5a);
+	if (wrong == 0 || wrong == old.id || wrong == new.id)
+		wrong = 0x0101;
+	signed_buf(buf, &new, wrong);
+	assert_int_equal(fo_keyset_verify(&ks, wrong, buf, 96),
+	    FO_KEY_ACCEPT);
+	/* An id naming the other key: only that key, which fails. */
+	signed_buf(buf, &new, old.id);
+	assert_int_equal(fo_keyset_verify(&ks, old.id, buf, 96), FO_KEY_NONE);
+	/* A forger's key under either id, or none. */
+	signed_buf(buf, &stranger, new.id);
+	assert_int_equal(fo_keyset_verify(&ks, new.id, buf, 96), FO_KEY_NONE);
+	signed_buf(buf, &stranger, 0);
+	assert_int_equal(fo_keyset_verify(&ks, 0, buf, 96), FO_KEY_NONE);
+	/* A flipped bit in an accepted-key message. */
+	signed_buf(buf, &new, new.id);
+	buf[40] ^= 1;
+	assert_int_equal(fo_keyset_verify(&ks, new.id, buf, 96), FO_KEY_NONE);
+	/* No keys at all (a key problem): nothing passes. */
+	memset(&ks, 0, sizeof(ks));
+	signed_buf(buf, &old, old.id);
+	assert_int_equal(fo_keyset_verify(&ks, old.id, buf, 96), FO_KEY_NONE);
+}
+
+/* Two keys with one id: both are tried, in order. */
+static void
+keyset_verify_same_id(void **state)
+{
+	struct fo_keyset ks = { 0 };
+	uint8_t		 buf[96];
+
+	(void)state;
+	clashing_keys(&ks.sign, &ks.accept);
+	assert_int_not_equal(memcmp(ks.sign.bytes, ks.accept.bytes, 32), 0);
+	signed_buf(buf, &ks.accept, ks.accept.id);
+	assert_int_equal(fo_keyset_verify(&ks, ks.accept.id, buf, 96),
+	    FO_KEY_ACCEPT);
+	signed_buf(buf, &ks.sign, ks.sign.id);
+	assert_int_equal(fo_keyset_verify(&ks, ks.sign.id, buf, 96),
+	    FO_KEY_SIGN);
+}
+
+static void
+keyset_load(void **state)
+{
+	struct fo_keyset ks, before;
+	struct fo_key	 k32, k64;
+	char		 sign[128], err[512];
+	const char	*path;
+
+	(void)state;
+	seq_key(&k32, 32);
+	seq_key(&k64, 64);
+	path = keyfile("sign.key", HEX64 "\n", sizeof(HEX64), 0600);
+	snprintf(sign, sizeof(sign), "%s", path);
+	assert_int_equal(fo_keyset_load(sign, "", &ks, err, sizeof(err)), 0);
+	assert_int_equal(ks.sign.id, k32.id);
+	assert_int_equal(ks.accept.len, 0);
+	assert_int_equal(ks.accept.id, 0);
+	path = keyfile("accept.key", HEX64 HEX64 "\n", 2 * sizeof(HEX64) - 1,
+	    0600);
+	assert_int_equal(fo_keyset_load(sign, path, &ks, err, sizeof(err)),
+	    0);
+	assert_int_equal(ks.accept.len, 64);
+	assert_int_equal(ks.accept.id, fo_key_id(&ks.accept));
+	assert_int_not_equal(ks.accept.id, k64.id);	/* 00..1f twice */
+	/* Failures name the key and leave the set alone. */
+	before = ks;
+	path = keyfile("open.key", HEX64 "\n", sizeof(HEX64), 0644);
+	assert_int_equal(fo_keyset_load(sign, path, &ks, err, sizeof(err)),
+	    -1);
+	assert_non_null(strstr(err, "AcceptSharedKeyFile: "));
+	assert_non_null(strstr(err, "chmod 600"));
+	assert_true(fo_keyset_equal(&ks, &before));
+	assert_int_equal(fo_keyset_load(path, "", &ks, err, sizeof(err)), -1);
+	assert_int_equal(strncmp(err, "SharedKeyFile: ", 15), 0);
+	assert_true(fo_keyset_equal(&ks, &before));
+	/* Equality is by bytes and role. */
+	ks.accept = before.sign;
+	ks.sign = before.accept;
+	assert_false(fo_keyset_equal(&ks, &before));
+}
+
 static void
 receive_path_order(void **state)
 {
@@ -516,6 +704,10 @@ main(void)
 		cmocka_unit_test(key_load_rejects_readable_by_others),
 		cmocka_unit_test(key_load_rejects_missing_and_non_files),
 		cmocka_unit_test(receive_path_order),
+		cmocka_unit_test(keyset_verify),
+		cmocka_unit_test(keyset_verify_same_id),
+		cmocka_unit_test(key_id_derivation),
+		cmocka_unit_test(keyset_load),
 	};
 
 	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);

@@ -1213,7 +1213,7 @@ rejects_unknown_type(void **state)
 }
 
 static void
-ignores_reserved_and_unknown_flag_bits(void **state)
+key_id_and_unknown_flag_bits(void **state)
 {
 	struct fo_msg	*m = new_msg();
 	uint8_t		 out[256];
@@ -1223,16 +1223,23 @@ ignores_reserved_and_unknown_flag_bits(void **state)
 	wb_start(1, FO_POLL, 0xfffe);
 	wb_tlvs(B(VERSIONS) | B(CLOCK));
 	wb_finish();
-	wb.b[FO_OFF_RESERVED] = 0xde;
-	wb.b[FO_OFF_RESERVED + 1] = 0xad;
+	wb.b[FO_OFF_KEY_ID] = 0xde;
+	wb.b[FO_OFF_KEY_ID + 1] = 0xad;
 	assert_int_equal(wb_decode(4096, m), FO_OK);
 	assert_int_equal(m->hdr.flags, 0xfffe);
-	/* Flags are kept on re-encoding; reserved goes out as zero. */
+	/* The key id is read big-endian at offset 30 ... */
+	assert_int_equal(m->hdr.key_id, 0xdead);
+	/* ... and written back from the header, as are the flags. */
+	m->hdr.key_id = 0x1a2b;
 	assert_int_equal(fo_encode(m, out, sizeof(out), &len), FO_OK);
 	assert_int_equal(out[FO_OFF_FLAGS], 0xff);
 	assert_int_equal(out[FO_OFF_FLAGS + 1], 0xfe);
-	assert_int_equal(out[FO_OFF_RESERVED], 0);
-	assert_int_equal(out[FO_OFF_RESERVED + 1], 0);
+	assert_int_equal(out[30], 0x1a);
+	assert_int_equal(out[31], 0x2b);
+	/* An older peer's 0 reads as 0: no id. */
+	m->hdr.key_id = 0;
+	assert_int_equal(fo_encode(m, out, sizeof(out), &len), FO_OK);
+	assert_int_equal(out[30] | out[31], 0);
 	free(m);
 }
 
@@ -2245,7 +2252,7 @@ main(void)
 		cmocka_unit_test(rejects_bad_magic),
 		cmocka_unit_test(rejects_length_mismatch),
 		cmocka_unit_test(rejects_unknown_type),
-		cmocka_unit_test(ignores_reserved_and_unknown_flag_bits),
+		cmocka_unit_test(key_id_and_unknown_flag_bits),
 		cmocka_unit_test(peek_header_reads_any_version_and_type),
 		cmocka_unit_test(rejects_unknown_tlv_types),
 		cmocka_unit_test(skips_extension_tlvs),

@@ -92,7 +92,7 @@ nonlocal_bind(void)
  */
 struct pini {
 	const char	*addr, *ifaces, *state, *ctl, *pid, *metrics;
-	const char	*key, *range;
+	const char	*key, *accept, *range;
 };
 
 static struct pini
@@ -131,6 +131,7 @@ primary_ini(const struct pini *p)
 		strcat(text, "[failover]\nUseFailoverServer = true\n"
 		    "FailoverServer = 127.0.0.2\n");
 		add("SharedKeyFile", p->key);
+		add("AcceptSharedKeyFile", p->accept);
 	}
 	strcat(text, "[subnet:lan1]\nSubnet = 198.51.100.0/24\n");
 	add("Range", "198.51.100.10-198.51.100.19");
@@ -138,6 +139,9 @@ primary_ini(const struct pini *p)
 	add("Range", p->range);
 	return write_ini(text);
 }
+
+/* The warnings of the last check (key files). */
+static struct config_errors warns;
 
 static void
 dump(const struct config_errors *e)
@@ -158,7 +162,8 @@ check_primary(const struct pini *p, struct config_errors *e)
 		fail_msg("the configuration did not load");
 	}
 	config_errors_free(e);
-	rc = pr_hostcheck(&cfg, e);
+	config_errors_free(&warns);
+	rc = pr_hostcheck(&cfg, e, &warns);
 	config_free(&cfg);
 	return rc;
 }
@@ -177,6 +182,23 @@ primary_refused(const struct pini *p, const char *needle)
 	config_errors_free(&e);
 }
 
+/* Passes (the daemon would start), with one warning containing needle. */
+static void
+primary_warned(const struct pini *p, const char *needle)
+{
+	struct config_errors e;
+
+	if (check_primary(p, &e) != 0) {
+		dump(&e);
+		fail_msg("refused");
+	}
+	config_errors_free(&e);
+	if (warns.count != 1 || strstr(warns.msgs[0], needle) == NULL) {
+		dump(&warns);
+		fail_msg("expected one warning containing: %s", needle);
+	}
+}
+
 static void
 primary_passes(const struct pini *p)
 {
@@ -188,6 +210,7 @@ primary_passes(const struct pini *p)
 	}
 	assert_int_equal(e.count, 0);
 	config_errors_free(&e);
+	assert_int_equal(warns.count, 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -224,23 +247,33 @@ missing_key_file(void **state)
 	(void)state;
 	snprintf(key, sizeof(key), "%s/none.key", dir);
 	p.key = key;
-	snprintf(want, sizeof(want), "[failover] SharedKeyFile: %s: cannot "
-	    "open key file: No such file or directory", key);
-	primary_refused(&p, want);
+	snprintf(want, sizeof(want), "[failover] SharedKeyFile: %s: "
+	    "cannot open key file: No such file or directory: the primary "
+	    "will serve DHCP without failover until this is fixed", key);
+	primary_warned(&p, want);
 }
 
 static void
 key_file_mode_0644(void **state)
 {
 	struct pini	 p = good();
-	char		 want[512];
+	char		 want[1024];
 
 	(void)state;
 	p.key = open_key;
-	snprintf(want, sizeof(want), "[failover] SharedKeyFile: %s: key file "
-	    "is accessible by group or others (mode 0644); run `chmod 600 %s`",
-	    open_key, open_key);
-	primary_refused(&p, want);
+	snprintf(want, sizeof(want), "[failover] SharedKeyFile: %s: key "
+	    "file is accessible by group or others (mode 0644); run `chmod 600 "
+	    "%s`: the primary will serve DHCP without failover", open_key,
+	    open_key);
+	primary_warned(&p, want);
+	/* The accepted key of a rotation, the same way. */
+	p.key = good_key;
+	p.accept = open_key;
+	snprintf(want, sizeof(want), "[failover] AcceptSharedKeyFile: %s: "
+	    "key file is accessible", open_key);
+	primary_warned(&p, want);
+	p.accept = good_key;
+	primary_passes(&p);
 }
 
 static void
@@ -347,15 +380,16 @@ every_error_at_once(void **state)
 	p.key = key;
 	p.range = "127.1.0.0-127.17.0.0";
 	assert_int_equal(check_primary(&p, &e), -1);
-	if (e.count != 3) {
+	if (e.count != 2) {
 		dump(&e);
-		fail_msg("expected 3 errors");
+		fail_msg("expected 2 errors");
 	}
-	/* In file order, as the loader's. */
+	/* In file order, as the loader's; the key is a warning. */
 	assert_non_null(strstr(e.msgs[0], "[server] Interfaces:"));
-	assert_non_null(strstr(e.msgs[1], "[failover] SharedKeyFile:"));
-	assert_non_null(strstr(e.msgs[2], "[subnet:big] Range:"));
+	assert_non_null(strstr(e.msgs[1], "[subnet:big] Range:"));
 	config_errors_free(&e);
+	assert_int_equal(warns.count, 1);
+	assert_non_null(strstr(warns.msgs[0], "[failover] SharedKeyFile"));
 }
 
 /* ---- the failover's list ------------------------------------------ */
@@ -383,7 +417,8 @@ check_failover(const char *key, const char *ifaces, struct config_errors *e)
 		fail_msg("the configuration did not load");
 	}
 	config_errors_free(e);
-	rc = fod_hostcheck(&cfg, e);
+	config_errors_free(&warns);
+	rc = fod_hostcheck(&cfg, e, &warns);
 	fod_config_free(&cfg);
 	return rc;
 }
@@ -395,17 +430,25 @@ failover_list(void **state)
 
 	(void)state;
 	assert_int_equal(check_failover(open_key, "lo, nosuch0", &e), -1);
-	if (e.count != 3) {
+	if (e.count != 2) {
 		dump(&e);
-		fail_msg("expected 3 errors");
+		fail_msg("expected 2 errors");
 	}
 	assert_non_null(strstr(e.msgs[0], "[server] Interfaces: no "
 	    "interface 'nosuch0' on this host"));
-	assert_non_null(strstr(e.msgs[1], "[primary:b1] SharedKeyFile: "));
-	assert_non_null(strstr(e.msgs[1], "(mode 0644)"));
-	assert_non_null(strstr(e.msgs[2], "[subnet:lan1] Range: 1048577 "
+	assert_non_null(strstr(e.msgs[1], "[subnet:lan1] Range: 1048577 "
 	    "addresses"));
 	config_errors_free(&e);
+	/* A key problem stops one primary only: a warning naming it. */
+	if (warns.count != 1) {
+		dump(&warns);
+		fail_msg("expected 1 warning");
+	}
+	assert_non_null(strstr(warns.msgs[0], "[primary:b1] SharedKeyFile"));
+	assert_non_null(strstr(warns.msgs[0], "(mode 0644)"));
+	assert_non_null(strstr(warns.msgs[0], "primary=b1 will not be "
+	    "protected"));
+	config_errors_free(&warns);
 }
 
 int
