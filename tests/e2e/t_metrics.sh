@@ -88,8 +88,12 @@ sent=$(sample "$T/p.prom" dhcpfo_dhcp_request_duration_seconds_count)
 commits=$(sample "$T/p.prom" dhcpfo_lease_commit_duration_seconds_count)
 assert "request histogram counts every reply sent ($sent)" \
     test "$sent" = "$(jq -r .counters.sent "$T/p-status.json")"
-assert "commit histogram counts every commit ($commits)" \
-    test "$commits" = "$(jq -r .counters.commits "$T/p-status.json")"
+# Commits go on while nothing else happens (the failover's replay
+# position is written once a second): the status, read just after the
+# scrape, may have a few more.
+st_commits=$(jq -r .counters.commits "$T/p-status.json")
+assert "commit histogram counts every commit ($commits, status $st_commits)" \
+    test "$commits" -le "$st_commits" -a "$((st_commits - commits))" -le 5
 assert "400 replies (offers and ACKs) in the histogram" test "$sent" -ge 400
 assert "ACKs by type: 200" \
     test "$(sample "$T/p.prom" 'dhcpfo_dhcp_sent_total{type="ack"}')" = 200
