@@ -158,11 +158,8 @@ cfg_file_free(struct cfg_file *f)
 	if (f == NULL)
 		return;
 	cfg_errs_sort(f);
-	for (size_t i = 0; i < f->nents; i++) {
-		free(f->ents[i].section);
-		free(f->ents[i].key);
-		free(f->ents[i].key_orig);
-	}
+	for (size_t i = 0; i < f->nents; i++)
+		free(f->ents[i].section);	/* and its key, key_orig */
 	free(f->ents);
 	free(f->secs);
 	free(f->secs_sorted);

@@ -39,7 +39,8 @@
 #define SHOW_LEN	(VALUE_SHOW_MAX * 4 + 8)	/* cfg_show_value() */
 #define SAN_LEN		(VALUE_SHOW_MAX * 4 + 4)	/* cfg_san() */
 
-/* One section header or key line as the scan found it. */
+/* One section header or key line as the scan found it.  section, key
+ * and key_orig are one allocation, freed through section. */
 struct scan_ent {
 	char		*section;	/* lower case, as iniparser keys it */
 	char		*key;		/* lower case; NULL for a header */

@@ -55,11 +55,15 @@ lower(char *s)
 }
 
 /* Record a header (key NULL) or a key, as written; keys fold as in
- * iniparser. */
+ * iniparser.  The entry's strings share one allocation (struct scan_ent):
+ * there is an entry per line, on every load. */
 static int
 ent_add(struct cfg_file *f, const char *section, const char *key, int line)
 {
 	struct scan_ent *e;
+	size_t	 slen = strlen(section) + 1;	/* with the NULs */
+	size_t	 klen = key != NULL ? strlen(key) + 1 : 0;
+	char	*p;
 
 	if (f->nents == f->ents_cap) {
 		size_t ncap = f->ents_cap ? f->ents_cap * 2 : 64;
@@ -71,14 +75,15 @@ ent_add(struct cfg_file *f, const char *section, const char *key, int line)
 	e = &f->ents[f->nents];
 	memset(e, 0, sizeof(*e));
 	e->line = line;
-	if ((e->section = strdup(section)) == NULL)
+	if ((p = malloc(slen + 2 * klen)) == NULL)
 		return -1;
 	f->nents++;
-	if (key != NULL && ((e->key = strdup(key)) == NULL ||
-	    (e->key_orig = strdup(key)) == NULL))
-		return -1;
-	if (e->key != NULL)
+	e->section = memcpy(p, section, slen);
+	if (key != NULL) {
+		e->key = memcpy(p + slen, key, klen);
+		e->key_orig = memcpy(p + slen + klen, key, klen);
 		lower(e->key);
+	}
 	return 0;
 }
 
@@ -140,7 +145,7 @@ int
 cfg_scan_file(struct cfg_file *f, FILE *fp)
 {
 	char	*buf = NULL, *acc = NULL, *cursec;
-	size_t	 cap = 0, acclen = 0;
+	size_t	 cap = 0, acclen = 0, acccap = 0;
 	int	 lineno = 0, first = 0, rc = 0;
 	bool	 cont = false;
 
@@ -157,11 +162,16 @@ cfg_scan_file(struct cfg_file *f, FILE *fp)
 			acclen = 0;
 			first = lineno;
 		}
-		if ((n = realloc(acc, acclen + len + 1)) == NULL) {
-			rc = -1;
-			break;
+		/* acc only grows: a realloc per line is an allocation per
+		 * line, on every load. */
+		if (acclen + len + 1 > acccap) {
+			if ((n = realloc(acc, acclen + len + 1)) == NULL) {
+				rc = -1;
+				break;
+			}
+			acc = n;
+			acccap = acclen + len + 1;
 		}
-		acc = n;
 		memcpy(acc + acclen, buf, len + 1);
 		acclen += len;
 		if (acclen > 0 && acc[acclen - 1] == '\\') {
@@ -259,34 +269,38 @@ scan_repeats(struct cfg_file *f, const size_t *idx)
 		struct scan_ent *p = i > 0 ? &f->ents[idx[i - 1]] : NULL;
 		bool	 same = p != NULL && strcmp(p->section, e->section) == 0;
 
+		/* Names are sanitised for a message only: most lines
+		 * have none, on every load. */
 		char	 sec[SAN_LEN], key[SAN_LEN];
 
-		cfg_san(e->section, sec);
 		if (e->key == NULL) {
 			if (same && p->key == NULL) {
 				e->dup = true;
 				cfg_errs_add(f, "%s:%d: [%s]: section appears "
 				    "twice (first at line %d); merge them",
-				    f->path, e->line, sec, p->line);
+				    f->path, e->line, cfg_san(e->section, sec),
+				    p->line);
 			} else
 				nuniq++;
 			continue;
 		}
-		cfg_san(e->key_orig, key);
 		if (same && p->key != NULL && strcmp(p->key, e->key) == 0) {
 			e->dup = true;
 			cfg_errs_add(f, "%s:%d: [%s] %s: key appears twice in "
 			    "the section (also at line %d)", f->path, e->line,
-			    sec, key, p->line);
+			    cfg_san(e->section, sec), cfg_san(e->key_orig, key),
+			    p->line);
 			continue;
 		}
 		nuniq++;
 		if (e->section[0] == '\0')
 			cfg_errs_add(f, "%s:%d: %s: key outside any [section]",
-			    f->path, e->line, key);
+			    f->path, e->line, cfg_san(e->key_orig, key));
 		else if (strchr(e->key, ':') != NULL)
 			cfg_errs_add(f, "%s:%d: [%s] %s: ':' is not allowed "
-			    "in a key name", f->path, e->line, sec, key);
+			    "in a key name", f->path, e->line,
+			    cfg_san(e->section, sec),
+			    cfg_san(e->key_orig, key));
 	}
 	return nuniq;
 }
@@ -297,13 +311,43 @@ cmp_str_q(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/*
+ * strcmp(3) of the dictionary key "section:key" (or "section" when key is
+ * NULL) against s, without building it: an allocation per key, on every
+ * load, saved.
+ */
+static int
+cmp_dict_key(const char *section, const char *key, const char *s)
+{
+	size_t	 n = strlen(section);
+	int	 c;
+
+	if ((c = strncmp(section, s, n)) != 0)
+		return c;
+	if (key == NULL)
+		return s[n] == '\0' ? 0 : -1;
+	if (s[n] != ':')
+		return ':' - (unsigned char)s[n];
+	return strcmp(key, s + n + 1);
+}
+
 /* iniparser's dictionary_get() is a linear scan; look up in sorted keys. */
 static ssize_t
-dict_find(char **keys, size_t n, const char *k)
+dict_find(char **keys, size_t n, const char *section, const char *key)
 {
-	char	**hit = bsearch(&k, keys, n, sizeof(*keys), cmp_str_q);
+	size_t	 lo = 0, hi = n;
 
-	return hit == NULL ? -1 : hit - keys;
+	while (lo < hi) {
+		size_t	 mid = (lo + hi) / 2;
+		int	 c = cmp_dict_key(section, key, keys[mid]);
+		if (c == 0)
+			return (ssize_t)mid;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
 }
 
 /*
@@ -318,7 +362,6 @@ scan_agree(struct cfg_file *f, size_t nuniq)
 	const dictionary *d = f->dict;
 	char	**keys, **vals;
 	size_t	 ndict = 0;
-	int	 rc = 0;
 
 	/* Keys sorted; vals[j] is the value of keys[j]. */
 	if ((keys = calloc((size_t)d->size + 1, sizeof(*keys))) == NULL ||
@@ -334,40 +377,29 @@ scan_agree(struct cfg_file *f, size_t nuniq)
 		ssize_t j;
 		if (d->key[i] == NULL)
 			continue;
-		j = dict_find(keys, ndict, d->key[i]);
+		j = dict_find(keys, ndict, d->key[i], NULL);
 		if (j >= 0)
 			vals[j] = d->val[i];
 	}
 
 	for (size_t i = 0; i < f->nents; i++) {
 		struct scan_ent *e = &f->ents[i];
-		ssize_t	 j;
-		char	*k;
+		ssize_t	 j = dict_find(keys, ndict, e->section, e->key);
 
-		if (e->key == NULL) {
-			j = dict_find(keys, ndict, e->section);
-			if (j >= 0 && vals[j] == NULL)
-				continue;
-		} else {
-			if (asprintf(&k, "%s:%s", e->section, e->key) < 0) {
-				rc = -1;
-				break;
-			}
-			j = dict_find(keys, ndict, k);
-			free(k);
-			if (j >= 0 && (e->value = vals[j]) != NULL)
-				continue;
-		}
+		if (e->key == NULL && j >= 0 && vals[j] == NULL)
+			continue;
+		if (e->key != NULL && j >= 0 && (e->value = vals[j]) != NULL)
+			continue;
 		cfg_errs_add(f, "%s:%d: the INI parser read this line "
 		    "differently (is a section named like a key?)", f->path,
 		    e->line);
 	}
-	if (rc == 0 && f->nerrors == 0 && ndict != nuniq)
+	if (f->nerrors == 0 && ndict != nuniq)
 		cfg_errs_add(f, "%s: the INI parser read %zu entries where %zu "
 		    "were expected", f->path, ndict, nuniq);
 	free(keys);
 	free(vals);
-	return rc;
+	return 0;
 }
 
 /* Build the section list (file order) and each section's key list. */

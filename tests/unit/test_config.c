@@ -1050,6 +1050,13 @@ structural_errors_reported(void **state)
 	    "key name");
 	config_errors_free(&e);
 
+	/* iniparser keys both "subnet:lan1:range": the header takes the
+	 * key's value away. */
+	load_bad(MINIMAL "[subnet:lan1:range]\n", &e);
+	expect_error(&e, ":6: the INI parser read this line differently (is "
+	    "a section named like a key?)");
+	config_errors_free(&e);
+
 	/* iniparser would silently drop this last line. */
 	load_bad(MINIMAL "Exclude = 198.51.100.120 \\", &e);
 	expect_error(&e, ":7: the last line ends with '\\' (continued) but "
