@@ -19,7 +19,9 @@
 #   4. a reload that opens a socket (a second primary: its thread binds
 #      port 647) works without root;
 #   5. the primary returns: hand-back, every binding held, none twice;
-#   6. a root-only key file is unreadable to the daemon (-t says so).
+#   6. a root-only key file is unreadable to the daemon: -t warns that
+#      the primary would serve without failover (a key problem is an
+#      alarm, not a refused start: docs/security.md "Key problems").
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/tools/fo_lib.sh"
 e2e_init
@@ -188,7 +190,8 @@ sed "s|^SharedKeyFile = .*|SharedKeyFile = $T/root-only.key|" \
     "$T/primary.ini" >"$T/root-key.ini"
 out=$(nsx "$FO_NS_P" "$P_BIN" -t -c "$T/root-key.ini" 2>&1); rc=$?
 say "$out"
-assert "-t as _dhcpfo refuses the root-only key file (exit $rc)" \
-    test "$rc" = 78
-assert "... because it cannot read it" grep -q "Permission denied" <<<"$out"
+assert "-t as _dhcpfo warns of the root-only key file, and would start (exit $rc)" \
+    test "$rc" = 0
+assert "... because it cannot read it" \
+    grep -q "warning: .*SharedKeyFile: .*Permission denied.*without failover" <<<"$out"
 pass
