@@ -64,9 +64,9 @@ WARM=${BENCH_WARM_SECS:-2}
 PROBE_RATE=${BENCH_PROBE_RATE:-50}
 PROBE_BIN=${BENCH_DHCPLOAD:-$REPO/build/tools/dhcpload}
 PROBE_MAC=0x5a          # dhcpload chaddr 02:5a:..: apart from perfdhcp's 00:0c/00:0d
-# A pool of 2^20 addresses (a /12), and perfdhcp drawing its clients at
-# random among 2^24 MACs: a step of 16,000/s x 20 s draws 320,000 clients,
-# fewer than 1% of them twice, all of them new to the server.
+# A pool of 2^20 addresses (a /12); perfdhcp takes its -R clients in
+# order, so with -R 2^24 every DORA of a step (320,000 at 16,000/s x 20 s)
+# is a new client, and the warm-up's (MACs 00:0d:..) are others again.
 RANGE=${BENCH_RANGE:-127.16.0.0-127.31.255.255}
 RANGE_START=${RANGE%-*} RANGE_END=${RANGE#*-}
 CLIENTS=${BENCH_CLIENTS:-16777216}
