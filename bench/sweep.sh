@@ -145,7 +145,8 @@ sweep_hook() {
         done ;;
     start)
         # clients for SECS-2 s, so that all are done before perfdhcp stops
-        nsx "${PROBE_RUN[@]}" /usr/bin/time -o "$dir/probe.time" -f '%U %S' \
+        # started directly (not through nsx) so that $! is the probe's pid
+        ip netns exec "$NS" "${PROBE_RUN[@]}" /usr/bin/time -o "$dir/probe.time" -f '%U %S' \
             "$PROBE_BIN" -s "$SERVER_ADDR" -b "$PROBE_ADDR" -n $((PROBE_RATE * (SECS - 2))) \
             -r "$PROBE_RATE" -w 500 -m "$PROBE_MAC" -t "$((SECS - 1))" -i 0 -L -q \
             >"$dir/probe.out" 2>&1 &
