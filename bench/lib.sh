@@ -1,4 +1,5 @@
-# bench/lib.sh — helpers for bench/dora.sh, bench/snmp.sh, bench/safety.sh and bench/ops.sh
+# bench/lib.sh — helpers for bench/dora.sh, bench/snmp.sh, bench/safety.sh, bench/ops.sh
+# and bench/sweep.sh
 # (sourced, not run).
 #
 # Everything here runs inside one private network namespace (dfobench$$)
@@ -879,4 +880,100 @@ search() {
     printf -v "SEARCH_SECS_$kind" '%s' "$(($(date +%s) - t_start))"
     [[ -n $note ]] && note "$note"
     [[ -n $best_dir ]]
+}
+
+# ---- a failover beside the primary (run_step hook) ------------------------
+# bench/safety.sh and bench/sweep.sh: STEP_HOOK=fo_hook and
+# DHCPFO_FAILOVER_CONF=$(fo_primary_conf) run dhcpfo-primary with a
+# dhcpfo-failover (BUILD_DIR/dhcpfo-failover, default build/) on F_ADDR
+# replicating every binding.  fo_key first (the shared key in TMP).
+F_ADDR=127.0.0.20
+BUILD_DIR=""		# which build the step runs ("": build/)
+F_PID=0
+F_C0="0 0" F_C1="0 0" F_U0=0 F_U1=0
+fo_key() { openssl rand -hex 32 >"$TMP/key" && chmod 600 "$TMP/key"; }
+# fo_primary_conf -> the primary's [failover] lines (sed's \n between them)
+fo_primary_conf() {
+    echo "UseFailoverServer = true\\nFailoverServer = $F_ADDR\\nSharedKeyFile = $TMP/key\\nWaitCtlRetSecs = 0.2\\nCtlReqRetryMax = 10"
+}
+failover_ini() {	# DIR -> the failover's config
+    cat >"$1/failover.ini" <<EOT
+[server]
+Name = benchfo
+ServerAddress = $F_ADDR
+DhcpPort = $DHCP_PORT
+FailoverPort = 647
+StateDir = $1/fstate
+ControlSocket = $1/fctl.sock
+PidFile = $1/failover.pid
+; new-client limits off (bench/dhcpfo-primary.ini.in)
+NewClientRatePerRelay = 0
+NewClientRatePerCircuit = 0
+NewClientRatePerRemoteId = 0
+NewClientRatePerClient = 0
+[failover]
+PollDelay = 1
+SyncBindings = true
+TakeoverPingCheck = false
+[primary:bench]
+Address = $SERVER_ADDR
+SharedKeyFile = $TMP/key
+[subnet:bench]
+Primary = bench
+Subnet = $SUBNET
+Range = $RANGE_START-$RANGE_END
+LeaseTime = $LEASE_TIME
+EOT
+}
+# fo_applied DIR -> the updates the failover of DIR has applied
+fo_applied() {
+    local n
+    n=$(nsx "$DHCPFOCTL" -s "$1/fctl.sock" status --json 2>/dev/null |
+        jq -r '.primaries[0].updates_applied // 0' 2>/dev/null)
+    echo "${n:-0}"
+}
+# X_f_user, X_f_sys: the failover's CPU over the step (s); X_f_upd: the
+# updates it applied meanwhile
+fo_hook() {
+    local what=$1 dir=$2 i
+    case $what in
+    ready)
+        mkdir -p "$dir/fstate"
+        failover_ini "$dir"
+        ip netns exec "$NS" "${PIN_SRV[@]}" "${BUILD_DIR:-$REPO/build}/dhcpfo-failover" \
+            -f -c "$dir/failover.ini" >"$dir/failover.log" 2>&1 &
+        F_PID=$!
+        track "$F_PID"
+        # Control returned and the failover monitoring: replication runs.
+        for ((i = 0; i < 200; i++)); do
+            [[ $(nsx "$DHCPFOCTL" -s "$dir/ctl.sock" status --json 2>/dev/null |
+                jq -r .state) == serving ]] &&
+                [[ $(nsx "$DHCPFOCTL" -s "$dir/fctl.sock" status --json 2>/dev/null |
+                jq -r '.primaries[0].state') == monitoring ]] && return 0
+            kill -0 "$F_PID" 2>/dev/null || break
+            sleep 0.05
+        done
+        msg "bench: the pair did not reach serving/monitoring; $dir/failover.log:"
+        tail -5 "$dir/failover.log" | sed 's/^/    /' >&2
+        return 1 ;;
+    start) F_C0=$(proc_cpu "$F_PID") F_U0=$(fo_applied "$dir") ;;
+    stop)
+        # The updates of the step reach the failover before its CPU is
+        # read (BindUpdDelay, the commit grid).
+        for ((i = 0; i < 100; i++)); do
+            [[ $(nsx "$DHCPFOCTL" -s "$dir/ctl.sock" status --json 2>/dev/null |
+                jq -r '.failover.replication | .waiting + .in_flight') == 0 ]] && break
+            sleep 0.05
+        done
+        F_C1=$(proc_cpu "$F_PID") F_U1=$(fo_applied "$dir")
+        stop_pid "$F_PID"
+        F_PID=0 ;;
+    res)
+        local u0 s0 u1 s1
+        read -r u0 s0 <<<"$F_C0"; read -r u1 s1 <<<"$F_C1"
+        echo "X_f_user=$(fcalc "($u1 - $u0) / $CLK_TCK")"
+        echo "X_f_sys=$(fcalc "($s1 - $s0) / $CLK_TCK")"
+        echo "X_f_upd=$((F_U1 - F_U0))" ;;
+    esac
+    return 0
 }

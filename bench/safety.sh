@@ -37,7 +37,6 @@ else
     STEP_SECS=${BENCH_STEP_SECS:-10} ROUNDS=${BENCH_ROUNDS:-3}
 fi
 RATES=(${BENCH_RATES:-1000 4000 10000 25000})
-F_ADDR=127.0.0.20
 # Distinct clients: fewer than the primary's own part (90 % of the
 # 65,536-address range), so no step runs into the share's slow path.
 CLIENTS=${BENCH_CLIENTS:-50000}
@@ -62,83 +61,7 @@ if ! git -C "$REPO" worktree add -q --detach "$WT" "$BASE_REV" >"$TMP/wt.log" 2>
     exit 1
 fi
 BEFORE=$WT/build
-openssl rand -hex 32 >"$TMP/key" && chmod 600 "$TMP/key"
-
-# ---- the failover beside the primary (lib.sh run_step hook) ---------------
-BUILD_DIR=""		# which build the step runs
-F_PID=0
-F_C0="0 0" F_C1="0 0"
-failover_ini() {	# DIR -> the failover's config
-    cat >"$1/failover.ini" <<EOF
-[server]
-Name = benchfo
-ServerAddress = $F_ADDR
-DhcpPort = $DHCP_PORT
-FailoverPort = 647
-StateDir = $1/fstate
-ControlSocket = $1/fctl.sock
-PidFile = $1/failover.pid
-; new-client limits off (bench/dhcpfo-primary.ini.in)
-NewClientRatePerRelay = 0
-NewClientRatePerCircuit = 0
-NewClientRatePerRemoteId = 0
-NewClientRatePerClient = 0
-[failover]
-PollDelay = 1
-SyncBindings = true
-TakeoverPingCheck = false
-[primary:bench]
-Address = $SERVER_ADDR
-SharedKeyFile = $TMP/key
-[subnet:bench]
-Primary = bench
-Subnet = $SUBNET
-Range = $RANGE_START-$RANGE_END
-LeaseTime = $LEASE_TIME
-EOF
-}
-fo_hook() {
-    local what=$1 dir=$2 i
-    case $what in
-    ready)
-        mkdir -p "$dir/fstate"
-        failover_ini "$dir"
-        ip netns exec "$NS" "${PIN_SRV[@]}" "$BUILD_DIR/dhcpfo-failover" \
-            -f -c "$dir/failover.ini" >"$dir/failover.log" 2>&1 &
-        F_PID=$!
-        track "$F_PID"
-        # Control returned and the failover monitoring: replication runs.
-        for ((i = 0; i < 200; i++)); do
-            [[ $(nsx "$DHCPFOCTL" -s "$dir/ctl.sock" status --json 2>/dev/null |
-                jq -r .state) == serving ]] &&
-                [[ $(nsx "$DHCPFOCTL" -s "$dir/fctl.sock" status --json 2>/dev/null |
-                jq -r '.primaries[0].state') == monitoring ]] && return 0
-            kill -0 "$F_PID" 2>/dev/null || break
-            sleep 0.05
-        done
-        msg "bench: the pair did not reach serving/monitoring; $dir/failover.log:"
-        tail -5 "$dir/failover.log" | sed 's/^/    /' >&2
-        return 1 ;;
-    start) F_C0=$(proc_cpu "$F_PID") ;;
-    stop)
-        # The updates of the step reach the failover before its CPU is
-        # read (BindUpdDelay, the commit grid).
-        for ((i = 0; i < 100; i++)); do
-            [[ $(nsx "$DHCPFOCTL" -s "$dir/ctl.sock" status --json 2>/dev/null |
-                jq -r '.failover.replication | .waiting + .in_flight') == 0 ]] && break
-            sleep 0.05
-        done
-        F_C1=$(proc_cpu "$F_PID")
-        stop_pid "$F_PID"
-        F_PID=0 ;;
-    res)
-        local u0 s0 u1 s1
-        read -r u0 s0 <<<"$F_C0"; read -r u1 s1 <<<"$F_C1"
-        echo "X_f_user=$(fcalc "($u1 - $u0) / $CLK_TCK")"
-        echo "X_f_sys=$(fcalc "($s1 - $s0) / $CLK_TCK")" ;;
-    esac
-    return 0
-}
+fo_key
 
 # one_step MODE RATE DIR: MODE kea, before or after
 one_step() {
@@ -152,7 +75,7 @@ one_step() {
         [[ $mode == before ]] && BUILD_DIR=$BEFORE || BUILD_DIR=$AFTER
         DHCPFO_BIN=$BUILD_DIR/dhcpfo-primary
         STEP_HOOK=fo_hook
-        DHCPFO_FAILOVER_CONF="UseFailoverServer = true\\nFailoverServer = $F_ADDR\\nSharedKeyFile = $TMP/key\\nWaitCtlRetSecs = 0.2\\nCtlReqRetryMax = 10"
+        DHCPFO_FAILOVER_CONF=$(fo_primary_conf)
         run_step dhcpfo "$rate" "$STEP_SECS" "$dir" ;;
     esac
     load_res "$dir"

@@ -41,6 +41,16 @@
  * INIT-REBOOT): a sweep asking for a range of addresses it was never
  * given.  ACKs are recorded as usual; a NAK ends the client.
  *
+ * Latency (-L): the summary gains a line with the p50, p99 and maximum,
+ * in microseconds, of DISCOVER->OFFER and REQUEST->ACK, each measured from
+ * the first transmission of the message to the arrival of its answer.  An
+ * exchange whose message had been retransmitted before the answer came
+ * is not measured (which of the copies was answered is unknown): it is
+ * counted as "retrans" in that line instead.  The values go into a fixed
+ * log-linear histogram (exact below 128 us, then 64 buckets per power of
+ * two, i.e. within 1.6 %); a percentile is the upper bound of its bucket.
+ * Used as a low-rate probe beside a load generator (bench/sweep.sh).
+ *
  * Only the DHCP codec (common/dhcp/dhcp_codec.c) is used from the project.
  * Exit: 0 every client acknowledged (renew mode: with its own address),
  * 1 not all, 2 usage or system error.
@@ -72,6 +82,7 @@ struct client {
 	uint32_t	offered;	/* yiaddr of the OFFER (host order) */
 	uint32_t	server_id;	/* option 54 of the OFFER */
 	int64_t		sent_ms;	/* last send */
+	int64_t		first_us;	/* -L: first send of the current message */
 };
 
 struct opts {
@@ -95,6 +106,7 @@ struct opts {
 	uint8_t		macbyte;
 	const char	*ackfile;
 	bool		quiet;
+	bool		latency;	/* -L */
 };
 
 struct stats {
@@ -102,6 +114,113 @@ struct stats {
 	uint64_t	moved;		/* renew: ACK for another address */
 	uint64_t	rx, rx_bad, rx_foreign, dup_ack, send_err;
 };
+
+/*
+ * -L: latency histogram in microseconds.  Values below LAT_EXACT have a
+ * bucket each; above, a power of two [2^e, 2^(e+1)) is split into
+ * LAT_SUB buckets.  Fixed size: nothing is allocated per packet.
+ */
+#define LAT_EXACT	128			/* 2^LAT_EXACT_BITS */
+#define LAT_EXACT_BITS	7
+#define LAT_SUB_BITS	6
+#define LAT_SUB		(1 << LAT_SUB_BITS)
+#define LAT_MAX_BITS	40			/* ~12 days: never reached */
+#define LAT_BUCKETS	(LAT_EXACT + (LAT_MAX_BITS - LAT_EXACT_BITS) * LAT_SUB)
+
+struct lat_hist {
+	uint64_t	n, retrans, max;
+	uint32_t	b[LAT_BUCKETS];
+};
+
+static struct lat_hist lat_do, lat_ra;
+static int64_t mono_us(void);
+
+static int
+lat_bits(uint64_t v)
+{
+	int e = 0;
+
+	while (v >>= 1)
+		e++;
+	return e;
+}
+
+static size_t
+lat_bucket(uint64_t v)
+{
+	int e;
+
+	if (v < LAT_EXACT)
+		return (size_t)v;
+	e = lat_bits(v);
+	if (e >= LAT_MAX_BITS)
+		return LAT_BUCKETS - 1;
+	return LAT_EXACT + (size_t)(e - LAT_EXACT_BITS) * LAT_SUB +
+	    (size_t)((v >> (e - LAT_SUB_BITS)) & (LAT_SUB - 1));
+}
+
+/* The largest value that falls into bucket k. */
+static uint64_t
+lat_bucket_top(size_t k)
+{
+	size_t e, sub;
+
+	if (k < LAT_EXACT)
+		return k;
+	e = (k - LAT_EXACT) / LAT_SUB + LAT_EXACT_BITS;
+	sub = (k - LAT_EXACT) % LAT_SUB;
+	return (((uint64_t)(LAT_SUB + sub + 1)) << (e - LAT_SUB_BITS)) - 1;
+}
+
+static void
+lat_add(struct lat_hist *h, uint64_t us)
+{
+	h->n++;
+	h->b[lat_bucket(us)]++;
+	if (us > h->max)
+		h->max = us;
+}
+
+/* The PCT percentile (0 < PCT <= 100): the top of the bucket holding the
+ * ceil(n * PCT / 100)-th smallest value, the maximum if that is lower. */
+static uint64_t
+lat_pct(const struct lat_hist *h, unsigned pct)
+{
+	uint64_t rank, seen = 0;
+
+	if (h->n == 0)
+		return 0;
+	rank = (h->n * pct + 99) / 100;
+	for (size_t k = 0; k < LAT_BUCKETS; k++) {
+		seen += h->b[k];
+		if (seen >= rank)
+			return lat_bucket_top(k) < h->max ?
+			    lat_bucket_top(k) : h->max;
+	}
+	return h->max;
+}
+
+static void
+lat_print(const char *name, const struct lat_hist *h)
+{
+	fprintf(stderr, " %s n %" PRIu64 " p50 %" PRIu64 " p99 %" PRIu64
+	    " max %" PRIu64 " retrans %" PRIu64, name, h->n, lat_pct(h, 50),
+	    lat_pct(h, 99), h->max, h->retrans);
+}
+
+/* An answer to the message of C: measured if it was sent once. */
+static void
+lat_answer(struct lat_hist *h, const struct client *c)
+{
+	int64_t d;
+
+	if (c->tries > 1) {
+		h->retrans++;
+		return;
+	}
+	d = mono_us() - c->first_us;
+	lat_add(h, d > 0 ? (uint64_t)d : 0);
+}
 
 static volatile sig_atomic_t stop_signal;
 
@@ -120,6 +239,15 @@ mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static int64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 static void
 usage(void)
 {
@@ -128,7 +256,7 @@ usage(void)
 	    "(-n N | -e FILE | -x FILE)\n"
 	    "                [-p PORT] [-g GIADDR] [-r RATE] [-w WINDOW]\n"
 	    "                [-o ACKFILE] [-t SECS] [-i SECS] [-R RETRIES]\n"
-	    "                [-T MS] [-m BYTE] [-D | -I ADDRESS] [-q]\n"
+	    "                [-T MS] [-m BYTE] [-D | -I ADDRESS] [-L] [-q]\n"
 	    "  -s SERVER  server address to send to\n"
 	    "  -S SERVER2 also send every message to this server\n"
 	    "  -e FILE    renew the clients of an ACK file instead of -n\n"
@@ -147,6 +275,8 @@ usage(void)
 	    "  -m BYTE    second octet of every chaddr (0x10), to tell runs apart\n"
 	    "  -D         DISCOVER only: a client is done at its OFFER\n"
 	    "  -I ADDRESS INIT-REBOOT: client i requests ADDRESS + i (no 54)\n"
+	    "  -L         latency: p50/p99/max of DISCOVER->OFFER and\n"
+	    "             REQUEST->ACK (us, first transmissions) in the summary\n"
 	    "  -q         only the summary\n");
 	exit(2);
 }
@@ -324,6 +454,8 @@ handle_reply(int fd, int ackfd, const struct opts *o, uint32_t xid_base,
 		st->offer++;
 		if (c->state != C_DISCOVER)
 			return;		/* late or duplicate offer */
+		if (o->latency)
+			lat_answer(&lat_do, c);
 		if (o->discover_only) {
 			c->state = C_ACKED;
 			(*finished)++;
@@ -336,6 +468,8 @@ handle_reply(int fd, int ackfd, const struct opts *o, uint32_t xid_base,
 		c->state = C_REQUEST;
 		c->tries = 1;
 		c->sent_ms = mono_ms();
+		if (o->latency)
+			c->first_us = mono_us();
 		send_msg(fd, o, xid_base, i, c, DHCPREQUEST, st);
 		break;
 	case DHCPACK:
@@ -344,6 +478,8 @@ handle_reply(int fd, int ackfd, const struct opts *o, uint32_t xid_base,
 			return;
 		}
 		st->ack++;
+		if (o->latency && c->state == C_REQUEST)
+			lat_answer(&lat_ra, c);
 		if (o->addrs != NULL && msg.yiaddr != o->addrs[i]) {
 			/* Renew mode: the client lost its address. */
 			st->moved++;
@@ -444,7 +580,7 @@ main(int argc, char **argv)
 	int64_t t0, now, last_rx, deadline;
 	const char *why = "all clients done";
 
-	while ((ch = getopt(argc, argv, "s:S:e:x:p:b:g:n:r:w:o:t:i:R:T:m:DI:q")) != -1) {
+	while ((ch = getopt(argc, argv, "s:S:e:x:p:b:g:n:r:w:o:t:i:R:T:m:DI:Lq")) != -1) {
 		switch (ch) {
 		case 's': addr_arg(optarg, &o.server, "server"); have_server = true; break;
 		case 'S': addr_arg(optarg, &o.server2, "second server"); o.have_server2 = true; break;
@@ -470,6 +606,7 @@ main(int argc, char **argv)
 			o.reboot_first = ntohl(a.s_addr);
 			break;
 		}
+		case 'L': o.latency = true; break;
 		case 'q': o.quiet = true; break;
 		default: usage();
 		}
@@ -607,6 +744,8 @@ main(int argc, char **argv)
 			c->state = req ? C_REQUEST : C_DISCOVER;
 			c->tries = 1;
 			c->sent_ms = now;
+			if (o.latency)
+				c->first_us = mono_us();
 			if (o.addrs != NULL)
 				c->offered = o.addrs[started];
 			else if (o.reboot_first != 0)
@@ -655,6 +794,12 @@ main(int argc, char **argv)
 		    st.request, st.ack, st.nak, st.retrans, st.timeout,
 		    st.dup_ack, st.rx_bad, st.rx_foreign, st.send_err,
 		    st.moved);
+		if (o.latency) {
+			fprintf(stderr, "dhcpload: latency-us");
+			lat_print("discover-offer", &lat_do);
+			lat_print("request-ack", &lat_ra);
+			fputc('\n', stderr);
+		}
 		if (!o.quiet && acked < o.nclients)
 			fprintf(stderr, "dhcpload: %" PRIu64 " of %" PRIu32
 			    " clients not acknowledged\n",
