@@ -329,9 +329,23 @@ write_config() {
             FAILOVER_LINES="${DHCPFO_FAILOVER_CONF:-UseFailoverServer = false}"
         # extra INI sections (bench/snmp.sh: [snmp]); empty for dora.sh
         [[ -n ${DHCPFO_EXTRA_CONF:-} ]] && printf '%s\n' "$DHCPFO_EXTRA_CONF" >>"$dir/primary.ini"
+        [[ ${DHCPFO_DROP_UNKNOWN:-0} == 1 ]] &&
+            drop_unknown_keys "$DHCPFO_BIN" "$dir/primary.ini"
         echo "$dir/primary.ini" ;;
     null) echo "" ;;
     esac
+}
+
+# drop_unknown_keys BIN CONF: an older build (bench/safety.sh's baseline)
+# refuses the [server] keys it predates (the new-client limits, LeaseLog):
+# drop those lines.  Each sets what that build does without it (off), so
+# both builds still run the same service.
+drop_unknown_keys() {
+    local bin=$1 conf=$2 k
+    for k in $("$bin" -t -c "$conf" 2>&1 |
+        sed -n 's/.*\[server\] \([A-Za-z]*\) = .*: unknown key in \[server\]$/\1/p'); do
+        sed -i "/^$k[[:space:]]*=/d" "$conf"
+    done
 }
 
 # check_config KIND CONF -> 0 if the server accepts it (prints errors)
@@ -940,6 +954,9 @@ fo_hook() {
     ready)
         mkdir -p "$dir/fstate"
         failover_ini "$dir"
+        [[ ${DHCPFO_DROP_UNKNOWN:-0} == 1 ]] &&
+            drop_unknown_keys "${BUILD_DIR:-$REPO/build}/dhcpfo-failover" \
+                "$dir/failover.ini"
         ip netns exec "$NS" "${PIN_SRV[@]}" "${BUILD_DIR:-$REPO/build}/dhcpfo-failover" \
             -f -c "$dir/failover.ini" >"$dir/failover.log" 2>&1 &
         F_PID=$!

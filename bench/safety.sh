@@ -73,6 +73,7 @@ one_step() {
         run_step kea "$rate" "$STEP_SECS" "$dir" ;;
     before | after)
         [[ $mode == before ]] && BUILD_DIR=$BEFORE || BUILD_DIR=$AFTER
+        [[ $mode == before ]] && DHCPFO_DROP_UNKNOWN=1 || DHCPFO_DROP_UNKNOWN=0
         DHCPFO_BIN=$BUILD_DIR/dhcpfo-primary
         STEP_HOOK=fo_hook
         DHCPFO_FAILOVER_CONF=$(fo_primary_conf)
