@@ -144,17 +144,35 @@ cfg_class_parse(struct cfg_file *f, const char *section, const char *name,
 	return f->nerrors > before ? -1 : 0;
 }
 
-/* Is all of r inside one subnet's Range entries (Exclude may cut it)? */
+/* The Range entry of sn that holds a, or NULL. */
+static const struct cfg_range *
+range_holding(const struct cfg_subnet *sn, uint32_t a)
+{
+	for (size_t k = 0; k < sn->nranges; k++)
+		if (sn->ranges[k].lo <= a && a <= sn->ranges[k].hi)
+			return &sn->ranges[k];
+	return NULL;
+}
+
+/*
+ * Is all of r inside one subnet's Range entries (Exclude may cut it)?
+ * It steps from entry to entry, not from address to address: a class
+ * Range may span most of 2^32 addresses, and walking them took a minute
+ * to load such a file.  Each step passes the end of the entry that holds
+ * the next address, so there are at most nranges steps.
+ */
 static bool
 range_placed(const struct cfg_subnet *sn, size_t nsn, const struct cfg_range *r)
 {
+	const struct cfg_range *in;
+
 	for (size_t i = 0; i < nsn; i++) {
 		if ((r->lo & sn[i].mask) != sn[i].network)
 			continue;
-		for (uint32_t a = r->lo;; a++) {
-			if (!config_in_ranges(sn[i].ranges, sn[i].nranges, a))
+		for (uint32_t a = r->lo;; a = in->hi + 1) {
+			if ((in = range_holding(&sn[i], a)) == NULL)
 				return false;
-			if (a == r->hi)
+			if (in->hi >= r->hi)
 				return true;
 		}
 	}

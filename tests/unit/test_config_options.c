@@ -247,6 +247,37 @@ class_errors(void **state)
 }
 
 /*
+ * A class Range may run across adjacent Range entries of its subnet, but
+ * not across a gap between them (checked entry by entry: a class Range
+ * can span most of the address space).
+ */
+static void
+class_range_across_entries(void **state)
+{
+	struct config cfg;
+
+	(void)state;
+	load_ok(SERVER "[subnet:lan1]\nSubnet = 198.51.100.0/24\n"
+	    "Range = 198.51.100.100-198.51.100.149, 198.51.100.150-198.51.100.199\n"
+	    "[class:a]\nVendorClass = a*\nRange = 198.51.100.140-198.51.100.160\n",
+	    &cfg);
+	assert_int_equal(cfg.nclasses, 1);
+	config_free(&cfg);
+	load_bad(SERVER "[subnet:lan1]\nSubnet = 198.51.100.0/24\n"
+	    "Range = 198.51.100.100-198.51.100.149, 198.51.100.151-198.51.100.199\n"
+	    "[class:a]\nVendorClass = a*\nRange = 198.51.100.140-198.51.100.160\n",
+	    (const char *const[]){ "[class:a] Range = 198.51.100.140-"
+	    "198.51.100.160: 198.51.100.140-198.51.100.160 is not inside the "
+	    "Range of one subnet" }, 1);
+	/* The whole of a /1: one step, not 2^31. */
+	load_bad(SERVER "[subnet:big]\nSubnet = 0.0.0.0/1\n"
+	    "Range = 0.0.0.1-127.255.255.254\n"
+	    "[class:a]\nVendorClass = a*\nRange = 0.0.0.1-128.0.0.1\n",
+	    (const char *const[]){ "0.0.0.1-128.0.0.1 is not inside the Range "
+	    "of one subnet" }, 1);
+}
+
+/*
  * The digest: the same options in another order agree; a change at any
  * level (global, subnet, class, host, definitions) is a difference.
  */
@@ -379,6 +410,7 @@ main(void)
 		cmocka_unit_test_teardown(levels_encoded, teardown),
 		cmocka_unit_test_teardown(errors_located, teardown),
 		cmocka_unit_test_teardown(class_errors, teardown),
+		cmocka_unit_test_teardown(class_range_across_entries, teardown),
 		cmocka_unit_test_teardown(digest_covers_options, teardown),
 		cmocka_unit_test_teardown(failover_views, teardown),
 	};
