@@ -31,9 +31,12 @@ check_loaded(const struct fod_config *cfg)
 		const struct config *v = &p->view;
 		struct config dup;
 
+		/* A primary with no subnet here learns its configuration
+		 * from itself (docs/learn.md): its view starts empty. */
 		if (fod_config_primary(cfg, p->name) != p ||
 		    fod_config_primary_by_id(cfg, p->id) != p ||
-		    v->nsubnets == 0 || p->addr == 0 || p->port == 0)
+		    (v->nsubnets == 0) != p->learns || p->addr == 0 ||
+		    p->port == 0)
 			abort();
 		/* A view holds its own primary's subnets and hosts only. */
 		for (size_t j = 0; j < v->nsubnets; j++) {
