@@ -59,7 +59,7 @@ if [[ ! $SECS =~ ^[0-9]+$ ]] || ((SECS < 4)); then msg "sweep: --secs must be an
 for r in "${RATES[@]}"; do
     if [[ ! $r =~ ^[0-9]+$ ]] || ((r < 10)); then msg "sweep: bad rate '$r'"; exit 2; fi
 done
-read -r -a SERVERS <<<"${BENCH_SERVERS:-kea-st kea-mt dhcpfo dhcpfo+fo}"
+read -r -a SERVERS <<<"${BENCH_SERVERS:-kea-st kea-mt dhcpfo dhcpfo-bi0 dhcpfo+fo}"
 WARM=${BENCH_WARM_SECS:-2}
 PROBE_RATE=${BENCH_PROBE_RATE:-50}
 PROBE_BIN=${BENCH_DHCPLOAD:-$REPO/build/tools/dhcpload}
@@ -182,13 +182,15 @@ STEP_HOOK=sweep_hook
 one_step() {
     local s=$1 rate=$2 dir=$3
     FO=0 KEA_THREADS=0 DHCPFO_FAILOVER_CONF="" STEP_RATE=$rate
-    local kind=dhcpfo
+    local kind=dhcpfo lines=${DHCPFO_SERVER_LINES-LeaseLog = no}
     case $s in
     kea-st) kind=kea ;;
     kea-mt) kind=kea KEA_THREADS=$KEA_MT_THREADS ;;
+    # the loop as it was before BatchInterval: a turn per wake-up
+    dhcpfo-bi0) lines+=$'\nBatchInterval = 0' ;;
     dhcpfo+fo) FO=1 DHCPFO_FAILOVER_CONF=$(fo_primary_conf) ;;
     esac
-    run_step "$kind" "$rate" "$SECS" "$dir"
+    DHCPFO_SERVER_LINES=$lines run_step "$kind" "$rate" "$SECS" "$dir"
     local rc=$?
     load_step "$dir"
     [[ $rc == 0 && -n ${S_status:-} ]] || { msg "  $s at $rate/s: no measurement (${S_status:-error})"; return 1; }
@@ -236,7 +238,8 @@ label() {
     case $1 in
     kea-st) echo "Kea $("$KEA_BIN" -v 2>/dev/null) memfile, single-threaded" ;;
     kea-mt) echo "Kea $("$KEA_BIN" -v 2>/dev/null) memfile, multi-threaded ($KEA_MT_THREADS thread(s), queue 64)" ;;
-    dhcpfo) echo "dhcpfo-primary alone (fsync per group commit)" ;;
+    dhcpfo) echo "dhcpfo-primary alone (fsync per group commit; BatchInterval default, 4 ms)" ;;
+    dhcpfo-bi0) echo "dhcpfo-primary alone with BatchInterval = 0 (a loop turn per wake-up)" ;;
     dhcpfo+fo) echo "dhcpfo-primary + dhcpfo-failover on this machine, every binding replicated" ;;
     esac
 }
@@ -283,10 +286,11 @@ for rate in "${RATES[@]}"; do
     fi
     fo_upd=0
     [[ -n ${DIRS[dhcpfo+fo/$rate]:-} ]] && { load_step "${DIRS[dhcpfo+fo/$rate]}"; fo_upd=$S_f_us; }
-    RES+=("$(printf 'RESULT sweep rate=%s kea_st_us=%s kea_mt_us=%s dhcpfo_us=%s dhcpfo_fo_us=%s fo_us_per_upd=%s ratio=%s p99_us=%s kea_st_p99_us=%s kea_mt_p99_us=%s dhcpfo_fo_p99_us=%s' \
+    RES+=("$(printf 'RESULT sweep rate=%s kea_st_us=%s kea_mt_us=%s dhcpfo_us=%s dhcpfo_fo_us=%s fo_us_per_upd=%s ratio=%s p99_us=%s kea_st_p99_us=%s kea_mt_p99_us=%s dhcpfo_fo_p99_us=%s dhcpfo_bi0_us=%s dhcpfo_bi0_p99_us=%s' \
         "$rate" "$(fmt1 "${US[kea-st]:-0}")" "$(fmt1 "${US[kea-mt]:-0}")" "$(fmt1 "${US[dhcpfo]:-0}")" \
         "$(fmt1 "${US[dhcpfo+fo]:-0}")" "$(fmt1 "$fo_upd")" "$(fmt2 "$r")" "${P99[dhcpfo]:-0}" \
-        "${P99[kea-st]:-0}" "${P99[kea-mt]:-0}" "${P99[dhcpfo+fo]:-0}")")
+        "${P99[kea-st]:-0}" "${P99[kea-mt]:-0}" "${P99[dhcpfo+fo]:-0}" \
+        "$(fmt1 "${US[dhcpfo-bi0]:-0}")" "${P99[dhcpfo-bi0]:-0}")")
     unset US P99
 done
 echo

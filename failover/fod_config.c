@@ -213,7 +213,8 @@ server_specs_build(void)
 	for (size_t i = 0; ps != NULL && i < n; i++) {
 		struct cfg_spec sp = ps[i];
 
-		if (strcasecmp(sp.key, "PingBeforeAssign") == 0)
+		if (strcasecmp(sp.key, "PingBeforeAssign") == 0 ||
+		    strcasecmp(sp.key, "BatchInterval") == 0)
 			continue;
 		sp.off += shift;
 		sp.off_n += shift;

@@ -58,6 +58,7 @@ collect_counters(struct server *srv, struct named_counter *c, size_t max)
 	PUT("last_commit_usec", ds.last_commit_usec);
 	PUT("max_commit_usec", ds.max_commit_usec);
 	PUT("acks_withheld", srv->gc.stats.withheld);
+	PUT("paced_turns", srv->pace.paced);
 	/* Bindings in the failover's share (docs/safety.md). */
 	PUT("approvals_waiting", park_count(&srv->approvals));
 	PUT("approvals_timed_out", srv->approvals.ctr.expired);

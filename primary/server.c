@@ -150,7 +150,6 @@ prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 {
 	struct server *srv = w->data;
 
-	(void)loop;
 	(void)revents;
 	/* A spoiled batch ends now, so the requests read next are staged
 	 * into a clean one. */
@@ -158,6 +157,16 @@ prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 	    gcommit_spoiled(&srv->gc))
 		(void)srv_commit(srv);
 	srv_flush_outbox(srv);
+	/*
+	 * BatchInterval (common/util/pace.h): a loop that turns for every
+	 * datagram under load waits out the rest of the interval before
+	 * it polls again, so the next turn and its one commit carry all
+	 * that arrived meanwhile.  libev sleeps io_collect_interval less
+	 * the time since the last poll returned; timers still run on time.
+	 */
+	ev_set_io_collect_interval(loop, pace_turn(&srv->pace, ev_now(loop),
+	    srv->ctr.received != srv->pace_rx));
+	srv->pace_rx = srv->ctr.received;
 }
 
 static void
@@ -307,6 +316,8 @@ start_watchers(struct server *srv)
 {
 	struct ev_loop *loop = srv->loop;
 
+	pace_init(&srv->pace, srv->cfg.server.batch_interval_ms / 1000.0,
+	    ev_now(loop));
 	ev_prepare_init(&srv->prepare_w, prepare_cb);
 	srv->prepare_w.data = srv;
 	ev_prepare_start(loop, &srv->prepare_w);
@@ -580,6 +591,8 @@ srv_reload(struct server *srv, struct strbuf *why)
 	config_free(&old);
 	lease_log_set(&srv->llog, srv->cfg.server.lease_log,
 	    srv->cfg.server.lease_log_rate);
+	pace_set_interval(&srv->pace,
+	    srv->cfg.server.batch_interval_ms / 1000.0);
 	/* New pools serve by default: who serves what is the link's. */
 	link_reloaded(srv);
 	/* Keys change in place (key rotation); one that does not load is

@@ -29,6 +29,7 @@
 #include "lease_log.h"
 #include "log.h"
 #include "netio.h"
+#include "pace.h"
 #include "park.h"
 #include "ping.h"
 #include "pool.h"
@@ -90,6 +91,9 @@ struct server {
 	struct ratelimit rlim;		/* new-client buckets (the engine's) */
 	struct dhcp_replyq outbox;
 	struct dhcp_reply_stats tx;	/* replies sent, send/encode errors */
+	/* BatchInterval: turns spaced under load (server.c). */
+	struct pace	 pace;
+	uint64_t	 pace_rx;	/* ctr.received at the last turn's end */
 
 	ev_prepare	 prepare_w;
 	ev_timer	 tick_w;

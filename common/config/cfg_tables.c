@@ -68,6 +68,11 @@ static const struct cfg_spec server_specs[] = {
 	{ .key = "CommitBatchMax", .type = CFG_UINT, .min = 1, .max = 4096,
 	  .def = "256", CFG_FIELD(S, commit_batch_max),
 	  .meaning = "most leases made durable by one group commit" },
+	{ .key = "BatchInterval", .type = CFG_UINT, .min = 0, .max = 50,
+	  .def = "4", CFG_FIELD(S, batch_interval_ms),
+	  .meaning = "under load, milliseconds between turns of the event "
+	  "loop, so one turn and one group commit carry what arrived "
+	  "meanwhile (0: a turn per wake-up)" },
 	{ .key = "LogFacility", .type = CFG_ENUM, .def = "daemon",
 	  .choices = log_facilities, CFG_FIELD(S, log_facility),
 	  .meaning = "syslog facility when not in the foreground" },

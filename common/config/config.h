@@ -198,6 +198,7 @@ struct cfg_server {
 	uint32_t	max_unavailable_time;	/* MaxUnavailableTime */
 	bool		authoritative;		/* Authoritative */
 	unsigned	commit_batch_max;	/* CommitBatchMax */
+	unsigned	batch_interval_ms;	/* BatchInterval, 0..50 */
 	char		log_facility[16];	/* LogFacility */
 	bool		lease_log;		/* LeaseLog */
 	unsigned	lease_log_rate;		/* LeaseLogRate, lines/s; 0: no

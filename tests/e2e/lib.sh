@@ -862,6 +862,21 @@ mac_of() { nsx "$1" cat "/sys/class/net/$2/address"; }
 
 # ------------------------------------------------------------ scenarios
 
+# loopback_load_conf: namespace srv with the server on 127.0.0.10 (lo;
+# 127/8 is private to the namespace) and subnet load 127.16.0.0/16 for
+# tests/tools/dhcpload relaying as 127.16.0.1; writes the configuration
+# (E2E_SERVER_LINES adds [server] lines) and checks it with -t.  The
+# caller starts the server (srv_start srv).
+loopback_load_conf() {
+	ns_add srv
+	nsx srv ip addr add 127.0.0.10/8 dev lo
+	srv_conf branch1 127.0.0.10 ""
+	srv_subnet load 127.16.0.0/16 127.16.0.10-127.16.255.250 127.16.0.1 3600
+	srv_write_config
+	SRV_NS=srv
+	srv_check_config >"$T/config-check.log" 2>&1 || fail "config rejected by -t"
+}
+
 # direct_lan_server: namespaces sw (LAN bridge) and srv (server on
 # 198.51.100.1/24, interface srv0 on the LAN); subnet lan1 with range
 # .100-.199.  Extra srv_subnet/srv_host calls may follow before

@@ -31,13 +31,7 @@ if [ ! -x "$LOAD" ]; then
 	say "built dhcpload from source (no $BUILD/tools/dhcpload)"
 fi
 
-ns_add srv
-nsx srv ip addr add 127.0.0.10/8 dev lo
-srv_conf branch1 127.0.0.10 ""
-srv_subnet load 127.16.0.0/16 127.16.0.10-127.16.255.250 127.16.0.1 3600
-srv_write_config
-SRV_NS=srv
-srv_check_config >"$T/config-check.log" 2>&1 || fail "config rejected by -t"
+loopback_load_conf
 srv_start srv
 
 ACKS=$T/acks.txt

@@ -1,0 +1,43 @@
+/*
+ * Loop pacing: a token bucket of loop turns (see pace.h).
+ */
+#include "pace.h"
+
+void
+pace_init(struct pace *p, double interval, double now)
+{
+	*p = (struct pace){ .interval = interval > 0 ? interval : 0,
+	    .tokens = PACE_BURST, .last = now };
+}
+
+void
+pace_set_interval(struct pace *p, double interval)
+{
+	p->interval = interval > 0 ? interval : 0;
+}
+
+double
+pace_turn(struct pace *p, double now, bool worked)
+{
+	if (p->interval <= 0)
+		return 0;
+	if (now > p->last) {	/* a clock stepped back adds nothing */
+		p->tokens += (now - p->last) / p->interval;
+		if (p->tokens > PACE_BURST)
+			p->tokens = PACE_BURST;
+		p->last = now;
+	}
+	if (!worked)
+		return 0;
+	if (p->tokens >= 1) {
+		p->tokens -= 1;
+		return 0;
+	}
+	/* The wait itself brings the token this turn lacked; the floor
+	 * keeps a clock that stood still from banking debt. */
+	p->tokens -= 1;
+	if (p->tokens < -1)
+		p->tokens = -1;
+	p->paced++;
+	return p->interval;
+}
