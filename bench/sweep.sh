@@ -238,7 +238,7 @@ label() {
     case $1 in
     kea-st) echo "Kea $("$KEA_BIN" -v 2>/dev/null) memfile, single-threaded" ;;
     kea-mt) echo "Kea $("$KEA_BIN" -v 2>/dev/null) memfile, multi-threaded ($KEA_MT_THREADS thread(s), queue 64)" ;;
-    dhcpfo) echo "dhcpfo-primary alone (fsync per group commit; BatchInterval default, 4 ms)" ;;
+    dhcpfo) echo "dhcpfo-primary alone (fsync per group commit; BatchInterval default, 8 ms)" ;;
     dhcpfo-bi0) echo "dhcpfo-primary alone with BatchInterval = 0 (a loop turn per wake-up)" ;;
     dhcpfo+fo) echo "dhcpfo-primary + dhcpfo-failover on this machine, every binding replicated" ;;
     esac

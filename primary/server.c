@@ -162,10 +162,11 @@ prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 	 * datagram under load waits out the rest of the interval before
 	 * it polls again, so the next turn and its one commit carry all
 	 * that arrived meanwhile.  libev sleeps io_collect_interval less
-	 * the time since the last poll returned; timers still run on time.
+	 * the time since the last poll returned (ev_now); timers still run
+	 * on time.
 	 */
 	ev_set_io_collect_interval(loop, pace_turn(&srv->pace, ev_now(loop),
-	    srv->ctr.received != srv->pace_rx));
+	    ev_time(), srv->ctr.received != srv->pace_rx));
 	srv->pace_rx = srv->ctr.received;
 }
 

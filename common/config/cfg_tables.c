@@ -69,7 +69,7 @@ static const struct cfg_spec server_specs[] = {
 	  .def = "256", CFG_FIELD(S, commit_batch_max),
 	  .meaning = "most leases made durable by one group commit" },
 	{ .key = "BatchInterval", .type = CFG_UINT, .min = 0, .max = 50,
-	  .def = "4", CFG_FIELD(S, batch_interval_ms),
+	  .def = "8", CFG_FIELD(S, batch_interval_ms),
 	  .meaning = "under load, milliseconds between turns of the event "
 	  "loop, so one turn and one group commit carry what arrived "
 	  "meanwhile (0: a turn per wake-up)" },

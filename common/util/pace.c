@@ -17,16 +17,19 @@ pace_set_interval(struct pace *p, double interval)
 }
 
 double
-pace_turn(struct pace *p, double now, bool worked)
+pace_turn(struct pace *p, double polled, double now, bool worked)
 {
 	if (p->interval <= 0)
 		return 0;
-	if (now > p->last) {	/* a clock stepped back adds nothing */
-		p->tokens += (now - p->last) / p->interval;
+	/* Waiting time since the last turn ended earns tokens; a clock
+	 * that stepped back earns nothing. */
+	if (polled > p->last) {
+		p->tokens += (polled - p->last) / p->interval;
 		if (p->tokens > PACE_BURST)
 			p->tokens = PACE_BURST;
-		p->last = now;
 	}
+	if (now > p->last)
+		p->last = now;
 	if (!worked)
 		return 0;
 	if (p->tokens >= 1) {

@@ -13,12 +13,16 @@
  * exchanges.  The price is latency, and only under load: up to one
  * interval before a datagram is read.
  *
- * When is it load?  A token bucket of turns: one token per interval
- * comes in, up to PACE_BURST; a turn that handled work takes one.  While
- * tokens are left the loop polls at once, so a client of a quiet server
- * (a few exchanges a second, or a short burst) is answered without
- * waiting.  Only a loop that would turn faster than once per interval
- * for longer than the burst waits out the rest of the interval.
+ * When is it load?  A token bucket of turns: tokens come in with the
+ * time the loop spent waiting for work (in the poll, or in the wait
+ * asked for here), one per interval of it, up to PACE_BURST; a turn that
+ * handled work takes one.  While tokens are left the loop polls at
+ * once, so a client of a quiet server (a few exchanges a second, or a
+ * short burst) is answered without waiting.  Only a loop that would turn
+ * faster than once per interval for longer than the burst waits out the
+ * rest of the interval.  Time spent inside turns earns nothing: a turn
+ * slowed by a slow disk flush is no quiet spell, and must not buy the
+ * next turns a commit each.
  *
  * Pure: the caller passes the time and applies the answer (the primary
  * with ev_set_io_collect_interval).  A zeroed struct never paces.
@@ -34,7 +38,7 @@
 struct pace {
 	double		 interval;	/* seconds; 0: never pace */
 	double		 tokens;
-	double		 last;		/* when tokens were last added */
+	double		 last;		/* when the last turn ended */
 	uint64_t	 paced;		/* turns that waited */
 };
 
@@ -44,11 +48,11 @@ void	pace_init(struct pace *, double interval, double now);
 void	pace_set_interval(struct pace *, double interval);
 
 /*
- * At the end of a loop turn (before the loop blocks), at now; worked:
- * the turn handled a datagram.  Returns how long the next poll must come
- * after the last one returned: the interval while the bucket is empty,
- * else 0 (poll at once).
+ * At the end of a loop turn (before the loop blocks): polled, when this
+ * turn's poll returned; now, the time now; worked: the turn handled a
+ * datagram.  Returns how long after the poll returned the next poll may
+ * come: the interval while the bucket is empty, else 0 (poll at once).
  */
-double	pace_turn(struct pace *, double now, bool worked);
+double	pace_turn(struct pace *, double polled, double now, bool worked);
 
 #endif

@@ -5,7 +5,7 @@
 #
 # The server runs in a namespace of its own on loopback addresses
 # (127.16.0.0/16); tests/tools/dhcpload relays new clients to it
-# (giaddr 127.16.0.1).  BatchInterval = 4 (the default, written out).
+# (giaddr 127.16.0.1).  BatchInterval = 8 (the default, written out).
 #   1. quiet: 40 clients at 20/s.  No turn waited (paced_turns stays 0),
 #      every client was acknowledged.
 #   2. load: 3000 clients at 1000/s.  Turns waited (paced_turns rose) and
@@ -25,7 +25,7 @@ e2e_init
 LOAD=$BUILD/tools/dhcpload
 [ -x "$LOAD" ] || skip "no $LOAD (make all)"
 
-E2E_SERVER_LINES="BatchInterval = 4
+E2E_SERVER_LINES="BatchInterval = 8
 NewClientRatePerRelay = 0
 NewClientRatePerCircuit = 0
 NewClientRatePerRemoteId = 0
@@ -78,12 +78,12 @@ assert "every ACK ($(wc -l <"$T/acked.txt")) is a bound lease of its client (mis
     test "$missing" = 0
 
 # ---- 3. BatchInterval = 0
-sed -i 's/^BatchInterval = 4$/BatchInterval = 0/' "$T/primary.ini"
+sed -i 's/^BatchInterval = 8$/BatchInterval = 0/' "$T/primary.ini"
 srv_ctl reload >"$T/reload.out" 2>&1 || fail "reload: $(cat "$T/reload.out")"
 acked=$(load off 3000 1000 0x33)
 say "BatchInterval 0: $(cat "$T/dhcpload-off.log")"
 assert "BatchInterval 0: all 3000 clients acknowledged ($acked)" test "$acked" = 3000
 snap 3
-say "BatchInterval 0: ACKs $((a3 - a2)), commits $((c3 - c2)) (with 4 ms: $((c2 - c1)))"
+say "BatchInterval 0: ACKs $((a3 - a2)), commits $((c3 - c2)) (with 8 ms: $((c2 - c1)))"
 assert "BatchInterval 0: no turn waited (paced_turns $p2 -> $p3)" test "$p3" = "$p2"
 pass
