@@ -25,12 +25,22 @@
  *   forever: same thread, so the deadlock detector sees no cycle.
  *   Read-committed releases page locks as the cursor moves, so a walk
  *   over every lease does not exhaust the lock table.
- * - A full disk: Berkeley DB 5.3 reports ENOSPC correctly for most log
- *   writes but not all (lease_db_commit), so a free-space reserve keeps
- *   it away from ENOSPC, every commit is checked against the log's own
- *   on-disk position, and an environment caught lying is panicked before
- *   it can write a page (env_fail).  tests/unit/test_lease_db.c
- *   full_disk covers the three cases.
+ * - Log files written with zeros when they are made (DB_LOG_ZERO), so a
+ *   commit overwrites blocks the file already has: its fdatasync writes
+ *   the log's data and flushes, and never the inode, whose size no
+ *   longer changes.  On ext4 that inode write was a synchronous device
+ *   write of its own in every commit, a quarter of fdatasync's CPU
+ *   (docs/performance.md).  The zeros cost one 4 MB write per log file.
+ * - A full disk: with the log files preallocated, the only commit that
+ *   needs new blocks is the one that starts the next log file, and
+ *   Berkeley DB 5.3 fails that one by stopping the environment
+ *   (DB_RUNRECOVERY), not with ENOSPC.  So a free-space reserve (three
+ *   log files) keeps it away from a full disk: a batch that may reach
+ *   the end of the current file is checked first (check_free) and
+ *   refused with ENOSPC below the reserve.  Every commit is also checked
+ *   against the log's own on-disk position, and an environment caught
+ *   lying is panicked before it can write a page (env_fail).
+ *   tests/unit/test_lease_db.c full_disk covers the three cases.
  */
 #include <sys/types.h>
 #include <sys/file.h>
@@ -63,9 +73,6 @@
  * sync batch in many pieces.  Log files are 4 MB rather than the default
  * 10 MB because recovery at open fills the tail of the last one with
  * zeros: a smaller file lets a daemon restart on a nearly full disk.
- * Not DB_LOG_ZERO (preallocated log files): tried; on a full disk the
- * zero-filling of the next log file failed inside a commit and panicked
- * the environment.
  */
 #define LOG_BUF_BYTES	(1u * 1024 * 1024)
 /* Page locks: a batch holds its write locks until it commits. */
@@ -452,7 +459,8 @@ env_open_bdb(struct lease_env *env, char *err, size_t errlen)
 	    (ret = dbenv->set_lk_detect(dbenv, DB_LOCK_DEFAULT)) != 0 ||
 	    (ret = dbenv->set_lk_max_locks(dbenv, MAX_LOCKS)) != 0 ||
 	    (ret = dbenv->set_lk_max_objects(dbenv, MAX_LOCKS)) != 0 ||
-	    (ret = dbenv->log_set_config(dbenv, DB_LOG_AUTO_REMOVE, 1)) != 0) {
+	    (ret = dbenv->log_set_config(dbenv, DB_LOG_AUTO_REMOVE, 1)) != 0 ||
+	    (ret = dbenv->log_set_config(dbenv, DB_LOG_ZERO, 1)) != 0) {
 		snprintf(err, errlen, "%s: configure: %s", dir,
 		    lease_db_strerror(ret));
 		return -1;
