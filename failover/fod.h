@@ -401,6 +401,10 @@ struct fod_serve {
 	struct engine	 eng;
 	bool		 commit_urgent;
 	bool		 commit_paced;	/* rx waits for pace_w */
+	bool		 streaming;	/* the socket stays paused from tick
+					 * to tick (fod_serve.c) */
+	bool		 stream_break;	/* ... until the next tick only */
+	bool		 in_tick;	/* pace_cb is committing */
 	ev_periodic	 pace_w;
 	struct gcommit	 gc;		/* ACKs until their batch commits */
 	struct lease_log llog;		/* one line per lease event */
@@ -881,6 +885,9 @@ void		 fod_serve_packet(struct fod_peer *, const struct fq_item *);
 int		 fod_commit(struct fod_peer *);
 /* Commit what is staged at the next tick of the commit grid. */
 void		 fod_commit_paced(struct fod_peer *);
+/* A message that may want a prompt answer came (not a binding update
+ * or a poll answer): the socket is watched again from the next tick. */
+void		 fod_serve_watch(struct fod_peer *);
 void		 fod_serve_prepare(struct fod_peer *);
 void		 fod_serve_cancel_pings(struct fod_peer *);
 void		 fod_serve_expire(struct fod_peer *);

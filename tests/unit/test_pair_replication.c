@@ -100,6 +100,59 @@ bindings_reach_the_failover(void **state)
 	assert_true(pair_until(pr, persisted_through, &last, 2));
 }
 
+/*
+ * A steady stream (failover/fod_serve.c): while the updates keep coming
+ * the failover's thread reads its socket at the commit grid's ticks
+ * only -- between them it is not watched, so a datagram wakes nobody --
+ * and every update is still acknowledged.  A tick that finds no update
+ * ends the stream and the socket is watched again; so does a message
+ * that may want a prompt answer.
+ */
+static void
+steady_stream_read_at_ticks(void **state)
+{
+	struct pair *pr = *state;
+	struct pair_client c[20];
+	struct fod_peer *fp;
+	uint64_t last = 0;
+	unsigned streaming = 0, watched = 0;
+
+	pair_up(pr);
+	fp = pair_fpeer(pr);
+	for (unsigned i = 0; i < 20; i++) {
+		pair_client_init(&c[i], 300 + i, 0);
+		last = pair_bind_at_primary(pr, &c[i], 1);
+		pair_step(pr, 0.03);
+		if (fp->serve.streaming) {
+			streaming++;
+			if (ev_is_active(&fp->sock_w))
+				watched++;
+		}
+	}
+	assert_true(streaming >= 10);
+	assert_int_equal(watched, 0);
+	assert_true(pair_until_acked(pr, last, 1));
+	for (unsigned i = 0; i < 20; i++)
+		assert_true(pair_stored(pair_fstore(pr), c[i].addr, c[i].id,
+		    NULL));
+
+	/* Quiet for a few ticks: back to watching the socket. */
+	pair_step(pr, 3 * FOD_PACE_SECS);
+	assert_false(fp->serve.streaming);
+	assert_true(ev_is_active(&fp->sock_w));
+
+	/* Streaming again; a message other than an update or a poll
+	 * answer ends it at the next tick. */
+	for (unsigned i = 0; i < 6; i++) {
+		(void)pair_bind_at_primary(pr, &c[i], 1);
+		pair_step(pr, 0.03);
+	}
+	assert_true(fp->serve.streaming);
+	fod_serve_watch(fp);
+	pair_step(pr, FOD_PACE_SECS);
+	assert_true(ev_is_active(&fp->sock_w));
+}
+
 /* While the failover runs, every commit of its store fails. */
 static void
 failover_commits_fail(bool before)
@@ -173,6 +226,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(bindings_reach_the_failover,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(ack_only_after_commit,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(steady_stream_read_at_ticks,
 		    setup, teardown),
 	};
 
