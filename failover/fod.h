@@ -43,6 +43,7 @@
 #include "ifaddr.h"
 #include "lease_ckpt.h"
 #include "lease_db.h"
+#include "lease_defer.h"
 #include "lease_log.h"
 #include "log.h"
 #include "netio.h"
@@ -339,6 +340,9 @@ struct fod_sync_counters {
 
 struct fod_sync {
 	struct fo_rx	 rx;		/* update sequences to acknowledge */
+	struct fo_rx	 held;		/* ... committed, not yet on disk */
+	struct lease_lsn held_at;	/* where the log must be on disk for
+					 * them (lease_defer.h) */
 	uint64_t	 rx_max_seq;	/* highest primary seq staged */
 	bool		 counting;	/* a start-up sync is running */
 	uint64_t	 expected;	/* SyncStart COUNT */
@@ -405,6 +409,7 @@ struct fod_serve {
 					 * to tick (fod_serve.c) */
 	bool		 stream_break;	/* ... until the next tick only */
 	bool		 in_tick;	/* pace_cb is committing */
+	bool		 defer;		/* ... and may defer the flush */
 	ev_periodic	 pace_w;
 	struct gcommit	 gc;		/* ACKs until their batch commits */
 	struct lease_log llog;		/* one line per lease event */
@@ -845,11 +850,16 @@ void		 fod_sync_begin(struct fod_peer *);
 void		 fod_sync_failed(struct fod_peer *);
 /* Before a commit: what it makes durable moves the watermark. */
 void		 fod_sync_before_commit(struct fod_peer *);
-/* After it (rc 0) the updates are acknowledged; a failure (rc) lost
- * them: none is, the primary resends. */
-void		 fod_sync_committed(struct fod_peer *, int rc);
-/* BIND_ACK for everything staged and committed since the last ones. */
-int		 fod_sync_send_acks(struct fod_peer *);
+/*
+ * After it (rc 0) the updates are acknowledged once durable: at once
+ * after a synchronous commit (at NULL), else (a deferred one, at: where
+ * the log must be on disk) when a flush covered at, which may be this
+ * call's, another thread's, or the next tick's.  A failure (rc) lost
+ * them: none is, the primary resends.  Returns 0, or the error of a log
+ * flush that failed (the store is then stopped).
+ */
+int		 fod_sync_committed(struct fod_peer *, int rc,
+		    const struct lease_lsn *at);
 void		 fod_sync_on_start(struct fod_peer *, const struct fo_msg *,
 		    bool restarted);
 void		 fod_sync_on_done(struct fod_peer *, const struct fo_msg *,

@@ -133,16 +133,37 @@ fod_commit_soon(struct fod_peer *p)
 	p->serve.commit_urgent = true;
 }
 
+/*
+ * The commit of a grid tick that another tick follows (pace_cb): into
+ * the log buffer only, its flush left to the first thread that needs
+ * one (common/store/lease_defer.h); fod_sync_committed acks what is on
+ * disk.  Only where nothing but replication acks waits for it -- no
+ * DHCP reply, no approval -- and only in MONITORING, where this thread
+ * serves no DHCP (gcommit_end would have nothing to release).
+ */
+static int
+commit_deferred(struct fod_peer *p, struct lease_lsn *at)
+{
+	at->file = at->offset = 0;
+	if (lease_db_staged(p->db) == 0 && lease_db_spoiled(p->db) == 0)
+		return 0;
+	return lease_db_commit_deferred(p->db, at);
+}
+
 int
 fod_commit(struct fod_peer *p)
 {
-	int	 rc;
+	struct lease_lsn at;
+	bool	 defer = p->serve.defer && p->act.fsm.state ==
+	    FOD_MONITORING && gcommit_waiting(&p->serve.gc) == 0 &&
+	    p->approve.nverdicts == 0;
+	int	 rc, frc;
 
 	fod_sync_before_commit(p);
 	/* The persistent values ride along; a failure to stage them
 	 * spoils the batch, which gcommit_end then ends and reports. */
 	(void)fod_store_stage(p);
-	rc = gcommit_end(&p->serve.gc);
+	rc = defer ? commit_deferred(p, &at) : gcommit_end(&p->serve.gc);
 	p->serve.commit_urgent = false;
 	p->serve.commit_paced = false;
 	/* A commit off the grid ends the stream (pace_cb decides on its
@@ -156,7 +177,12 @@ fod_commit(struct fod_peer *p)
 		batch_failed(p, rc);
 	}
 	/* Acks for what is durable now; none if nothing is. */
-	fod_sync_committed(p, rc);
+	frc = fod_sync_committed(p, rc, defer ? &at : NULL);
+	if (rc == 0 && frc != 0) {
+		/* The log flush failed: the store is stopped. */
+		batch_failed(p, frc);
+		rc = frc;
+	}
 	if (rc != 0)
 		return rc;
 	fod_peer_changed(p);
@@ -215,8 +241,11 @@ pace_cb(struct ev_loop *loop, ev_periodic *w, int revents)
 	more = p->serve.commit_paced && !p->serve.stream_break &&
 	    p->act.fsm.state == FOD_MONITORING &&
 	    fo_rx_pending(&p->sync.rx) < FOD_PACE_BUSY && !p->stopping;
+	/* A next tick will come: it flushes what this one defers. */
+	p->serve.defer = more;
 	if (fod_commit(p) != 0)
 		more = false;
+	p->serve.defer = false;
 	p->serve.in_tick = false;
 	if (more) {
 		/* pace_w stays, the socket stays paused. */
