@@ -76,9 +76,11 @@
 #define FOD_CALL_TIMEOUT	5.0	/* control call into a thread */
 #define FOD_TICK_SECS		1.0	/* expiry sweep, lazy commits */
 #define FOD_SNAP_INTERVAL	0.02	/* status snapshots at most this often */
-#define FOD_PACE_SECS		0.1	/* steady replication commits, at most
+#define FOD_PACE_SECS		0.2	/* steady replication commits, at most
 					 * (fod_serve.c) */
-#define FOD_PACE_BUSY		(FO_RX_MAX / 4)	/* ... read at once above */
+#define FOD_PACE_BUSY		(FO_RX_MAX / 2)	/* ... read at once above */
+#define FOD_DEFER_MAX		(FO_RX_MAX / 4)	/* ... a flush deferred for
+					 * at most this many updates */
 #define FOD_EXPIRE_PER_TICK	4096
 #define FOD_MAX_PINGS		1024	/* DISCOVERs waiting on a ping
 					 * (common/dhcp/park.c) */

@@ -112,15 +112,17 @@ bindings_reach_the_failover(void **state)
 static void
 steady_stream_read_at_ticks(void **state)
 {
+	/* One client every 30 ms, for six ticks of the grid. */
+	enum { N = (int)(6 * FOD_PACE_SECS / 0.03) + 1 };
 	struct pair *pr = *state;
-	struct pair_client c[20];
+	struct pair_client c[N];
 	struct fod_peer *fp;
 	uint64_t last = 0;
 	unsigned streaming = 0, watched = 0, held = 0;
 
 	pair_up(pr);
 	fp = pair_fpeer(pr);
-	for (unsigned i = 0; i < 20; i++) {
+	for (unsigned i = 0; i < N; i++) {
 		pair_client_init(&c[i], 300 + i, 0);
 		last = pair_bind_at_primary(pr, &c[i], 1);
 		pair_step(pr, 0.03);
@@ -133,11 +135,11 @@ steady_stream_read_at_ticks(void **state)
 		if (fo_rx_pending(&fp->sync.held) > 0)
 			held++;
 	}
-	assert_true(streaming >= 10);
+	assert_true(streaming >= N / 2);
 	assert_int_equal(watched, 0);
 	assert_true(held > 0);
 	assert_true(pair_until_acked(pr, last, 1));
-	for (unsigned i = 0; i < 20; i++)
+	for (unsigned i = 0; i < N; i++)
 		assert_true(pair_stored(pair_fstore(pr), c[i].addr, c[i].id,
 		    NULL));
 
@@ -148,7 +150,7 @@ steady_stream_read_at_ticks(void **state)
 
 	/* Streaming again; a message other than an update or a poll
 	 * answer ends it at the next tick. */
-	for (unsigned i = 0; i < 6; i++) {
+	for (unsigned i = 0; i < N / 2; i++) {
 		(void)pair_bind_at_primary(pr, &c[i], 1);
 		pair_step(pr, 0.03);
 	}
