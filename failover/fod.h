@@ -81,6 +81,7 @@
 #define FOD_PACE_BUSY		(FO_RX_MAX / 2)	/* ... read at once above */
 #define FOD_DEFER_MAX		(FO_RX_MAX / 4)	/* ... a flush deferred for
 					 * at most this many updates */
+#define FOD_PACE_PHASES		8	/* ... the threads' ticks spread */
 #define FOD_EXPIRE_PER_TICK	4096
 #define FOD_MAX_PINGS		1024	/* DISCOVERs waiting on a ping
 					 * (common/dhcp/park.c) */

@@ -196,10 +196,13 @@ fod_commit(struct fod_peer *p)
  * does.  So those commits wait for the next tick of a wall-clock grid:
  * FOD_PACE_SECS, or a quarter of WaitSyncBindAckSecs if that is shorter,
  * so that an ack never comes late enough to make the primary resend (at
- * most two ticks after its update, with the flush deferred).  Every
- * primary's thread with the same period uses the same grid, so their
- * commits meet in the shared environment's log, and one flush makes
- * them durable (fod_sync.c).  An ack still means durable.  DHCP replies,
+ * most two ticks after its update, with the flush deferred).  The
+ * threads' ticks are spread over the period (pace_init): the first that
+ * needs a flush makes one for all (fod_sync.c), and no two threads
+ * write the shared environment at the same time -- at one instant, five
+ * threads on two CPUs met at Berkeley DB's environment-wide mutexes (the
+ * log, the cursor list every overwrite walks), and each meeting is a
+ * futex sleep and wake-up.  An ack still means durable.  DHCP replies,
  * syncs and hand-backs never wait for the grid.
  *
  * The period is what the steady state costs: per tick and thread a
@@ -278,7 +281,11 @@ pace_init(struct fod_peer *p)
 		secs = FOD_PACE_SECS;
 	if (was)
 		ev_periodic_stop(p->loop, &p->serve.pace_w);
-	ev_periodic_init(&p->serve.pace_w, pace_cb, 0., secs, NULL);
+	/* Eight phases a sixteenth of the period apart (12.5 ms at 0.2 s),
+	 * far more than a thread's tick takes (1-2 ms of CPU). */
+	ev_periodic_init(&p->serve.pace_w, pace_cb,
+	    (double)(p->uid % FOD_PACE_PHASES) * secs / (2 * FOD_PACE_PHASES),
+	    secs, NULL);
 	p->serve.pace_w.data = p;
 	if (was)
 		ev_periodic_start(p->loop, &p->serve.pace_w);

@@ -85,7 +85,7 @@ send_acks_of(struct fod_peer *p, struct fo_rx *rx)
  * `held` until the log is on disk through held_at.  The first thread
  * that finds some of its own still waiting at a tick flushes the log,
  * for every thread's batches at once; the others then find theirs on
- * disk and send their acks without I/O.  With five primaries on one
+ * disk and send their acks without I/O.  With five primaries on the
  * grid that is one fdatasync a tick instead of about four, and none of
  * the waits for another thread's flush.  An ack comes at most one tick
  * later than a commit of its own would have sent it.

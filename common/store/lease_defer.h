@@ -3,7 +3,7 @@
  * flush of the environment's log, which may be another thread's.
  *
  * What it is for: threads sharing one environment (the failover's, one
- * per primary) that commit on the same grid.  Each commit with
+ * per primary) that commit on a common grid.  Each commit with
  * lease_db_commit writes the log and flushes it (fdatasync); Berkeley
  * DB's group commit lets a thread that arrives while another flushes
  * wait for it and ride along, but every waiter costs a futex sleep and
