@@ -64,6 +64,7 @@
 #endif
 
 #define FOD_READ_BUDGET		1024	/* datagrams per socket wake-up */
+#define FOD_RX_BATCH		8	/* ... per recvmmsg (fod_peer_sock.c) */
 #define FOD_QUEUE_CAP		16384	/* items waiting for one thread */
 /*
  * ... and their bytes.  The count alone let a thread's queue hold 16384
@@ -581,7 +582,7 @@ struct fod_peer {
 	/* ---- fod_peer_sock.c: the primary's own connected socket */
 	int		 fd;		/* -1: not open */
 	ev_io		 sock_w;
-	struct fq_item	*rxit;		/* receive buffer for fd */
+	struct fq_item	*rxit[FOD_RX_BATCH];	/* receive buffers for fd */
 	struct fod_sock_counters sock_ctr;
 
 	/* ---- the parts */
