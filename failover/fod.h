@@ -902,6 +902,8 @@ void		 fod_commit_paced(struct fod_peer *);
 /* A message that may want a prompt answer came (not a binding update
  * or a poll answer): the socket is watched again from the next tick. */
 void		 fod_serve_watch(struct fod_peer *);
+/* A poll is out: read its answer as it comes. */
+void		 fod_serve_listen(struct fod_peer *);
 void		 fod_serve_prepare(struct fod_peer *);
 void		 fod_serve_cancel_pings(struct fod_peer *);
 void		 fod_serve_expire(struct fod_peer *);

@@ -312,6 +312,22 @@ fod_serve_watch(struct fod_peer *p)
 	p->serve.stream_break = true;
 }
 
+/*
+ * A poll is out: its answer -- or an update, which counts as one -- is
+ * read as it comes, not at the next tick, so that the poll cycle, and
+ * with it the takeover's bound (PollDelay + (PollRetryMax + 1) x
+ * WaitPollRplSecs), does not slip by up to a grid period at every poll
+ * (bench/many.sh saw takeovers declared 0.15 s past the bound).  The
+ * first update read pauses the socket again (fod_commit_paced) and the
+ * stream goes on at the next tick: a wake-up or two per poll.
+ */
+void
+fod_serve_listen(struct fod_peer *p)
+{
+	p->serve.streaming = false;
+	fod_peer_sock_resume(p);
+}
+
 void
 fod_serve_set_policy(struct fod_peer *p)
 {
