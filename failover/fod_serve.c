@@ -208,13 +208,13 @@ fod_commit(struct fod_peer *p)
  * The period is what the steady state costs: per tick and thread a
  * wake-up, a commit, an ack, a share of the flush, whatever the updates.
  * With five primaries at 1,000 renewals a second (bench/many.sh), 0.1 s
- * to 0.2 s took the failover from about 2.5% to 2% of one core.  The
- * price is in the acks alone: they come 0.2-0.4 s after the update
- * instead of 0.1-0.2 s, so a primary at 1,000 updates a second has
- * about 450 of its window (REPL_WINDOW, 1,024) in flight.  To keep it
- * well inside, a tick defers its flush for at most FOD_DEFER_MAX
- * updates, and past FOD_PACE_BUSY updates waiting for one tick the
- * socket is read as things arrive (below).
+ * to 0.2 s took the failover from 2.8-2.9% to about 2.3% of one core
+ * (bench/README.md has the runs).  The price is in the acks alone: they
+ * come 0.2-0.4 s after the update instead of 0.1-0.2 s, so a primary at
+ * 1,000 updates a second has about 450 of its window (REPL_WINDOW,
+ * 1,024) in flight.  To keep it well inside, a tick defers its flush
+ * for at most FOD_DEFER_MAX updates, and past FOD_PACE_BUSY updates
+ * waiting for one tick the socket is read as things arrive (below).
  *
  * While a paced commit is pending the thread also stops watching its
  * socket: what the primary sends meanwhile is read at the tick.  And
