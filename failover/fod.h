@@ -43,6 +43,7 @@
 #include "ifaddr.h"
 #include "lease_ckpt.h"
 #include "lease_db.h"
+#include "lease_defer.h"
 #include "lease_log.h"
 #include "log.h"
 #include "netio.h"
@@ -63,6 +64,7 @@
 #endif
 
 #define FOD_READ_BUDGET		1024	/* datagrams per socket wake-up */
+#define FOD_RX_BATCH		8	/* ... per recvmmsg (fod_peer_sock.c) */
 #define FOD_QUEUE_CAP		16384	/* items waiting for one thread */
 /*
  * ... and their bytes.  The count alone let a thread's queue hold 16384
@@ -75,9 +77,12 @@
 #define FOD_CALL_TIMEOUT	5.0	/* control call into a thread */
 #define FOD_TICK_SECS		1.0	/* expiry sweep, lazy commits */
 #define FOD_SNAP_INTERVAL	0.02	/* status snapshots at most this often */
-#define FOD_PACE_SECS		0.1	/* steady replication commits, at most
+#define FOD_PACE_SECS		0.2	/* steady replication commits, at most
 					 * (fod_serve.c) */
-#define FOD_PACE_BUSY		(FO_RX_MAX / 4)	/* ... read at once above */
+#define FOD_PACE_BUSY		(FO_RX_MAX / 2)	/* ... read at once above */
+#define FOD_DEFER_MAX		(FO_RX_MAX / 4)	/* ... a flush deferred for
+					 * at most this many updates */
+#define FOD_PACE_PHASES		8	/* ... the threads' ticks spread */
 #define FOD_EXPIRE_PER_TICK	4096
 #define FOD_MAX_PINGS		1024	/* DISCOVERs waiting on a ping
 					 * (common/dhcp/park.c) */
@@ -339,6 +344,9 @@ struct fod_sync_counters {
 
 struct fod_sync {
 	struct fo_rx	 rx;		/* update sequences to acknowledge */
+	struct fo_rx	 held;		/* ... committed, not yet on disk */
+	struct lease_lsn held_at;	/* where the log must be on disk for
+					 * them (lease_defer.h) */
 	uint64_t	 rx_max_seq;	/* highest primary seq staged */
 	bool		 counting;	/* a start-up sync is running */
 	uint64_t	 expected;	/* SyncStart COUNT */
@@ -401,6 +409,11 @@ struct fod_serve {
 	struct engine	 eng;
 	bool		 commit_urgent;
 	bool		 commit_paced;	/* rx waits for pace_w */
+	bool		 streaming;	/* the socket stays paused from tick
+					 * to tick (fod_serve.c) */
+	bool		 stream_break;	/* ... until the next tick only */
+	bool		 in_tick;	/* pace_cb is committing */
+	bool		 defer;		/* ... and may defer the flush */
 	ev_periodic	 pace_w;
 	struct gcommit	 gc;		/* ACKs until their batch commits */
 	struct lease_log llog;		/* one line per lease event */
@@ -569,7 +582,7 @@ struct fod_peer {
 	/* ---- fod_peer_sock.c: the primary's own connected socket */
 	int		 fd;		/* -1: not open */
 	ev_io		 sock_w;
-	struct fq_item	*rxit;		/* receive buffer for fd */
+	struct fq_item	*rxit[FOD_RX_BATCH];	/* receive buffers for fd */
 	struct fod_sock_counters sock_ctr;
 
 	/* ---- the parts */
@@ -841,11 +854,16 @@ void		 fod_sync_begin(struct fod_peer *);
 void		 fod_sync_failed(struct fod_peer *);
 /* Before a commit: what it makes durable moves the watermark. */
 void		 fod_sync_before_commit(struct fod_peer *);
-/* After it (rc 0) the updates are acknowledged; a failure (rc) lost
- * them: none is, the primary resends. */
-void		 fod_sync_committed(struct fod_peer *, int rc);
-/* BIND_ACK for everything staged and committed since the last ones. */
-int		 fod_sync_send_acks(struct fod_peer *);
+/*
+ * After it (rc 0) the updates are acknowledged once durable: at once
+ * after a synchronous commit (at NULL), else (a deferred one, at: where
+ * the log must be on disk) when a flush covered at, which may be this
+ * call's, another thread's, or the next tick's.  A failure (rc) lost
+ * them: none is, the primary resends.  Returns 0, or the error of a log
+ * flush that failed (the store is then stopped).
+ */
+int		 fod_sync_committed(struct fod_peer *, int rc,
+		    const struct lease_lsn *at);
 void		 fod_sync_on_start(struct fod_peer *, const struct fo_msg *,
 		    bool restarted);
 void		 fod_sync_on_done(struct fod_peer *, const struct fo_msg *,
@@ -881,6 +899,11 @@ void		 fod_serve_packet(struct fod_peer *, const struct fq_item *);
 int		 fod_commit(struct fod_peer *);
 /* Commit what is staged at the next tick of the commit grid. */
 void		 fod_commit_paced(struct fod_peer *);
+/* A message that may want a prompt answer came (not a binding update
+ * or a poll answer): the socket is watched again from the next tick. */
+void		 fod_serve_watch(struct fod_peer *);
+/* A poll is out: read its answer as it comes. */
+void		 fod_serve_listen(struct fod_peer *);
 void		 fod_serve_prepare(struct fod_peer *);
 void		 fod_serve_cancel_pings(struct fod_peer *);
 void		 fod_serve_expire(struct fod_peer *);

@@ -169,6 +169,7 @@ perform(struct fod_peer *p, const struct fod_output *out,
 	switch (a->type) {
 	case FOD_ACT_SEND_POLL:
 		(void)fod_send_poll(p);
+		fod_serve_listen(p);
 		break;
 	case FOD_ACT_SEND_SYNC_REQ:
 		fod_sync_begin(p);

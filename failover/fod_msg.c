@@ -581,4 +581,9 @@ fod_msg_rx(struct fod_peer *p, const struct fq_item *it)
 	fod_peer_changed(p);
 	if (handle(p, m, note_epoch(p, h.epoch)))
 		fo_replay_commit(&p->proto.replay, h.epoch, h.seq);
+	/* The steady stream and the polls' answers may wait for the
+	 * commit grid's tick; anything else is read as it comes
+	 * (fod_serve.c). */
+	if (h.type != FO_BIND_UPD && h.type != FO_POLL_RPL)
+		fod_serve_watch(p);
 }

@@ -23,6 +23,7 @@
 
 static void	apply_result(struct fod_peer *, const struct park_origin *,
 		    const struct dhcp_msg *, struct engine_result *);
+static void	pace_stop(struct fod_peer *);
 
 void
 fod_fmt_addr(uint32_t a, char *buf, size_t len)
@@ -132,20 +133,43 @@ fod_commit_soon(struct fod_peer *p)
 	p->serve.commit_urgent = true;
 }
 
+/*
+ * The commit of a grid tick that another tick follows (pace_cb): into
+ * the log buffer only, its flush left to the first thread that needs
+ * one (common/store/lease_defer.h); fod_sync_committed acks what is on
+ * disk.  Only where nothing but replication acks waits for it -- no
+ * DHCP reply, no approval -- and only in MONITORING, where this thread
+ * serves no DHCP (gcommit_end would have nothing to release).
+ */
+static int
+commit_deferred(struct fod_peer *p, struct lease_lsn *at)
+{
+	at->file = at->offset = 0;
+	if (lease_db_staged(p->db) == 0 && lease_db_spoiled(p->db) == 0)
+		return 0;
+	return lease_db_commit_deferred(p->db, at);
+}
+
 int
 fod_commit(struct fod_peer *p)
 {
-	int	 rc;
+	struct lease_lsn at;
+	bool	 defer = p->serve.defer && p->act.fsm.state ==
+	    FOD_MONITORING && gcommit_waiting(&p->serve.gc) == 0 &&
+	    p->approve.nverdicts == 0;
+	int	 rc, frc;
 
 	fod_sync_before_commit(p);
 	/* The persistent values ride along; a failure to stage them
 	 * spoils the batch, which gcommit_end then ends and reports. */
 	(void)fod_store_stage(p);
-	rc = gcommit_end(&p->serve.gc);
+	rc = defer ? commit_deferred(p, &at) : gcommit_end(&p->serve.gc);
 	p->serve.commit_urgent = false;
 	p->serve.commit_paced = false;
-	ev_periodic_stop(p->loop, &p->serve.pace_w);
-	fod_peer_sock_resume(p);
+	/* A commit off the grid ends the stream (pace_cb decides on its
+	 * own ticks). */
+	if (!p->serve.in_tick)
+		pace_stop(p);
 	/* Approvals of the primary's bindings are true only now. */
 	fod_approve_committed(p, rc);
 	if (rc != 0) {
@@ -153,7 +177,12 @@ fod_commit(struct fod_peer *p)
 		batch_failed(p, rc);
 	}
 	/* Acks for what is durable now; none if nothing is. */
-	fod_sync_committed(p, rc);
+	frc = fod_sync_committed(p, rc, defer ? &at : NULL);
+	if (rc == 0 && frc != 0) {
+		/* The log flush failed: the store is stopped. */
+		batch_failed(p, frc);
+		rc = frc;
+	}
 	if (rc != 0)
 		return rc;
 	fod_peer_changed(p);
@@ -166,30 +195,80 @@ fod_commit(struct fod_peer *p)
  * write and an fdatasync -- for each would be most of what the failover
  * does.  So those commits wait for the next tick of a wall-clock grid:
  * FOD_PACE_SECS, or a quarter of WaitSyncBindAckSecs if that is shorter,
- * so that an ack never comes late enough to make the primary resend.
- * Every primary's thread with the same period uses the same grid, so
- * their commits meet in the shared environment's log, whose group
- * commit makes one flush of them.  An ack still means durable.  DHCP
- * replies, syncs and hand-backs never wait for the grid.
+ * so that an ack never comes late enough to make the primary resend (at
+ * most two ticks after its update, with the flush deferred).  The
+ * threads' ticks are spread over the period (pace_init): the first that
+ * needs a flush makes one for all (fod_sync.c), and no two threads
+ * write the shared environment at the same time -- at one instant, five
+ * threads on two CPUs met at Berkeley DB's environment-wide mutexes (the
+ * log, the cursor list every overwrite walks), and each meeting is a
+ * futex sleep and wake-up.  An ack still means durable.  DHCP replies,
+ * syncs and hand-backs never wait for the grid.
+ *
+ * The period is what the steady state costs: per tick and thread a
+ * wake-up, a commit, an ack, a share of the flush, whatever the updates.
+ * With five primaries at 1,000 renewals a second (bench/many.sh), 0.1 s
+ * to 0.2 s took the failover from 2.8-2.9% to about 2.3% of one core
+ * (bench/README.md has the runs).  The price is in the acks alone: they
+ * come 0.2-0.4 s after the update instead of 0.1-0.2 s, so a primary at
+ * 1,000 updates a second has about 450 of its window (REPL_WINDOW,
+ * 1,024) in flight.  To keep it well inside, a tick defers its flush
+ * for at most FOD_DEFER_MAX updates, and past FOD_PACE_BUSY updates
+ * waiting for one tick the socket is read as things arrive (below).
  *
  * While a paced commit is pending the thread also stops watching its
- * socket: what the primary sends meanwhile is read at the tick, so a
- * busy primary wakes the thread twice per tick instead of once per
- * datagram.  A poll answer read late is still an answer: a timeout
- * reads the socket before it counts (fod_act.c).  Past FOD_PACE_BUSY
- * updates waiting for one tick the socket is read as things arrive, and
- * a full receive window (FO_RX_MAX) commits at once, so a burst is not
- * held to one window per tick.
+ * socket: what the primary sends meanwhile is read at the tick.  And
+ * while the updates keep coming it goes on that way from tick to tick
+ * ("streaming"): the socket is read at the ticks only, so a busy primary
+ * costs its thread one wake-up per tick, not one per datagram, nor the
+ * two per tick (the tick, then the first datagram after it) of a socket
+ * watched again after every commit; on the development VM a wake-up
+ * costs about 15-30 us of CPU.  A poll answer read late is still an
+ * answer: a timeout reads the socket before it counts (fod_act.c).  The
+ * stream ends, and the socket is watched again, at a tick that finds no
+ * update, outside MONITORING, after a commit off the grid (an approval,
+ * a sync, DHCP served) and after any message but a binding update or a
+ * poll answer (fod_serve_watch: a CtlReq, a configuration part, a
+ * Shutdown may want an answer sooner than the next tick).  Past
+ * FOD_PACE_BUSY updates waiting for one tick the socket is read as
+ * things arrive, and a full receive window (FO_RX_MAX) commits at once,
+ * so a burst is not held to one window per tick.
  */
+static void
+pace_stop(struct fod_peer *p)
+{
+	ev_periodic_stop(p->loop, &p->serve.pace_w);
+	p->serve.streaming = false;
+	p->serve.stream_break = false;
+	fod_peer_sock_resume(p);
+}
+
 static void
 pace_cb(struct ev_loop *loop, ev_periodic *w, int revents)
 {
 	struct fod_peer *p = w->data;
+	bool	 more;
 
 	(void)loop;
 	(void)revents;
+	p->serve.in_tick = true;
 	fod_peer_sock_drain(p);
-	(void)fod_commit(p);
+	more = p->serve.commit_paced && !p->serve.stream_break &&
+	    p->act.fsm.state == FOD_MONITORING &&
+	    fo_rx_pending(&p->sync.rx) < FOD_PACE_BUSY && !p->stopping;
+	/* A next tick will come: it flushes what this one defers. */
+	p->serve.defer = more &&
+	    fo_rx_pending(&p->sync.rx) <= FOD_DEFER_MAX;
+	if (fod_commit(p) != 0)
+		more = false;
+	p->serve.defer = false;
+	p->serve.in_tick = false;
+	if (more) {
+		/* pace_w stays, the socket stays paused. */
+		p->serve.streaming = true;
+		p->serve.stream_break = false;
+	} else
+		pace_stop(p);
 }
 
 static void
@@ -202,7 +281,11 @@ pace_init(struct fod_peer *p)
 		secs = FOD_PACE_SECS;
 	if (was)
 		ev_periodic_stop(p->loop, &p->serve.pace_w);
-	ev_periodic_init(&p->serve.pace_w, pace_cb, 0., secs, NULL);
+	/* Eight phases a sixteenth of the period apart (12.5 ms at 0.2 s),
+	 * far more than a thread's tick takes (1-2 ms of CPU). */
+	ev_periodic_init(&p->serve.pace_w, pace_cb,
+	    (double)(p->uid % FOD_PACE_PHASES) * secs / (2 * FOD_PACE_PHASES),
+	    secs, NULL);
 	p->serve.pace_w.data = p;
 	if (was)
 		ev_periodic_start(p->loop, &p->serve.pace_w);
@@ -216,6 +299,33 @@ fod_commit_paced(struct fod_peer *p)
 		ev_periodic_start(p->loop, &p->serve.pace_w);
 	if (fo_rx_pending(&p->sync.rx) < FOD_PACE_BUSY)
 		fod_peer_sock_pause(p);
+	else {
+		/* A burst: read as things arrive. */
+		p->serve.streaming = false;
+		fod_peer_sock_resume(p);
+	}
+}
+
+void
+fod_serve_watch(struct fod_peer *p)
+{
+	p->serve.stream_break = true;
+}
+
+/*
+ * A poll is out: its answer -- or an update, which counts as one -- is
+ * read as it comes, not at the next tick, so that the poll cycle, and
+ * with it the takeover's bound (PollDelay + (PollRetryMax + 1) x
+ * WaitPollRplSecs), does not slip by up to a grid period at every poll
+ * (bench/many.sh saw takeovers declared 0.15 s past the bound).  The
+ * first update read pauses the socket again (fod_commit_paced) and the
+ * stream goes on at the next tick: a wake-up or two per poll.
+ */
+void
+fod_serve_listen(struct fod_peer *p)
+{
+	p->serve.streaming = false;
+	fod_peer_sock_resume(p);
 }
 
 void
@@ -256,7 +366,11 @@ fod_serve_expire(struct fod_peer *p)
 	    FOD_EXPIRE_PER_TICK, expired_cb, p);
 	lease_log_tick(&p->serve.llog, ev_now(p->loop));
 	/* Lazy changes (conflicts found by ping, the replay position)
-	 * reach the disk at least once a tick. */
+	 * reach the disk at least once a tick: with the commit grid's
+	 * next tick when that runs (no commit, fdatasync and end of the
+	 * stream of its own), else now. */
+	if (ev_is_active(&p->serve.pace_w))
+		return;
 	if (gcommit_pending(&p->serve.gc) || fod_store_unsaved(p))
 		(void)fod_commit(p);
 }

@@ -112,8 +112,22 @@ struct pool_hostkey {
 	uint32_t	 next;		/* index in hkeys, or NO_INDEX */
 };
 
+/*
+ * A heap's node carries its entry's key: a sift compares the keys of the
+ * two children side by side in the array instead of reading two entries
+ * (a cache miss each, an entry being a whole lease).  A failover that
+ * takes in a busy primary's renewals sifts every renewed lease from near
+ * the top to near the bottom; with the entries' keys that was a tenth of
+ * its CPU.  The key is the entry's l.ends as it was placed: every change
+ * of l.ends is followed by ent_place.
+ */
+struct pool_hnode {
+	int64_t		 ends;
+	struct pool_ent	*e;
+};
+
 struct pool_heap {
-	struct pool_ent	**v;
+	struct pool_hnode *v;
 	uint32_t	 n;
 };
 
@@ -150,7 +164,7 @@ struct pool {
 	uint64_t	 class_mask;
 	uint8_t		 class_grp[CFG_MAX_CLASSES];	/* class -> group */
 	uint8_t		 grp_class[POOL_MAX_GROUPS];	/* group -> class */
-	struct pool_ent	**heapmem;	/* every heap's array */
+	struct pool_hnode *heapmem;	/* every heap's array */
 
 	struct pool_ent	**buckets;
 	uint32_t	 hmask;
@@ -295,21 +309,31 @@ timed_state(uint8_t state)
 static void
 heap_set(struct pool_heap *h, uint32_t i, struct pool_ent *e)
 {
-	h->v[i] = e;
+	h->v[i].ends = e->l.ends;
+	h->v[i].e = e;
 	e->hpos = i;
+}
+
+/* Node j moves to i. */
+static void
+heap_move(struct pool_heap *h, uint32_t i, uint32_t j)
+{
+	h->v[i] = h->v[j];
+	h->v[i].e->hpos = i;
 }
 
 static void
 heap_up(struct pool_heap *h, uint32_t i)
 {
-	struct pool_ent	*e = h->v[i];
+	struct pool_ent	*e = h->v[i].e;
+	int64_t		 k = e->l.ends;
 
 	while (i > 0) {
 		uint32_t	 parent = (i - 1) / 2;
 
-		if (h->v[parent]->l.ends <= e->l.ends)
+		if (h->v[parent].ends <= k)
 			break;
-		heap_set(h, i, h->v[parent]);
+		heap_move(h, i, parent);
 		i = parent;
 	}
 	heap_set(h, i, e);
@@ -318,18 +342,19 @@ heap_up(struct pool_heap *h, uint32_t i)
 static void
 heap_down(struct pool_heap *h, uint32_t i)
 {
-	struct pool_ent	*e = h->v[i];
+	struct pool_ent	*e = h->v[i].e;
+	int64_t		 k = e->l.ends;
 
 	for (;;) {
 		uint32_t	 c = 2 * i + 1;
 
 		if (c >= h->n)
 			break;
-		if (c + 1 < h->n && h->v[c + 1]->l.ends < h->v[c]->l.ends)
+		if (c + 1 < h->n && h->v[c + 1].ends < h->v[c].ends)
 			c++;
-		if (e->l.ends <= h->v[c]->l.ends)
+		if (k <= h->v[c].ends)
 			break;
-		heap_set(h, i, h->v[c]);
+		heap_move(h, i, c);
 		i = c;
 	}
 	heap_set(h, i, e);
@@ -346,7 +371,7 @@ static void
 heap_remove(struct pool_heap *h, struct pool_ent *e)
 {
 	uint32_t	 i = e->hpos;
-	struct pool_ent	*last = h->v[--h->n];
+	struct pool_ent	*last = h->v[--h->n].e;
 
 	if (i < h->n) {
 		heap_set(h, i, last);
@@ -962,7 +987,7 @@ mark_groups(struct pool *p, const struct config *cfg)
 static enum pool_err
 build_groups(struct pool *p)
 {
-	struct pool_ent	**v;
+	struct pool_hnode *v;
 	uint32_t	 slot, g, part;
 
 	p->grp = calloc(p->ngroups, sizeof(*p->grp));
@@ -1426,9 +1451,10 @@ reusable_oldest(const struct pool *p, uint8_t g, enum part part,
 	const struct pool_heap *act = &p->grp[g].active[part];
 	const struct pool_ent *a, *b;
 
-	a = idle->n > 0 && idle->v[0]->l.ends <= now ? idle->v[0] : NULL;
-	b = act->n > 0 && act->v[0]->l.ends <= now &&
-	    p->slots[act->v[0]->slot].kind == SLOT_DYNAMIC ? act->v[0] : NULL;
+	a = idle->n > 0 && idle->v[0].ends <= now ? idle->v[0].e : NULL;
+	b = act->n > 0 && act->v[0].ends <= now &&
+	    p->slots[act->v[0].e->slot].kind == SLOT_DYNAMIC ? act->v[0].e :
+	    NULL;
 	if (a == NULL || (b != NULL && b->l.ends < a->l.ends))
 		a = b;
 	return a;
@@ -1447,7 +1473,7 @@ reusable_newest(const struct pool *p, uint8_t g, int64_t now)
 	const struct pool_ent *best = NULL;
 
 	for (uint32_t i = 0; i < idle->n; i++) {
-		const struct pool_ent *e = idle->v[i];
+		const struct pool_ent *e = idle->v[i].e;
 
 		if (e->l.ends <= now && (best == NULL || e->l.ends > best->l.ends ||
 		    (e->l.ends == best->l.ends && e->l.addr > best->l.addr)))
@@ -1847,7 +1873,7 @@ active_first(const struct pool *p)
 			const struct pool_heap *h = &p->grp[g].active[part];
 
 			if (h->n > 0 && (best == NULL ||
-			    h->v[0]->l.ends < best->v[0]->l.ends))
+			    h->v[0].ends < best->v[0].ends))
 				best = h;
 		}
 	}
@@ -1863,9 +1889,9 @@ pool_expire(struct pool *p, int64_t now, size_t max, pool_change_cb *cb,
 	size_t		 n = 0;
 
 	while (n < max) {
-		if ((a = active_first(p)) == NULL || a->v[0]->l.ends > now)
+		if ((a = active_first(p)) == NULL || a->v[0].ends > now)
 			break;
-		e = a->v[0];
+		e = a->v[0].e;
 		stat_adj(p, e->slot, -1);
 		/*
 		 * RFC 2131 4.3.1 asks servers to keep an expired client's
@@ -1989,13 +2015,14 @@ heap_check(const struct pool *p, const struct pool_heap *h, uint8_t id,
 	uint32_t	 i;
 
 	for (i = 0; i < h->n; i++) {
-		const struct pool_ent *e = h->v[i];
+		const struct pool_ent *e = h->v[i].e;
 		const struct pool_slot *s = &p->slots[e->slot];
 
 		if (e->heap != id || e->hpos != i || s->ent != e ||
 		    s->group != g || s->part != part)
 			return -1;
-		if (i > 0 && h->v[(i - 1) / 2]->l.ends > e->l.ends)
+		if (h->v[i].ends != e->l.ends ||
+		    (i > 0 && h->v[(i - 1) / 2].ends > e->l.ends))
 			return -2;
 	}
 	return 0;

@@ -192,16 +192,115 @@ out:
  * OpenSSL 3's one-shot HMAC() looks the algorithm up by name at every
  * call (a shared lock all the failover's threads meet at).  The HMAC
  * implementation is fetched once per process instead -- fetched objects
- * may be shared by threads -- and each call makes its own context, so a
- * key needs no state beyond its bytes.
+ * may be shared by threads.
+ *
+ * Setting up a context still cost as much again as hashing a full
+ * datagram: a context allocated and freed, the digest fetched by name
+ * (a lookup under OpenSSL's method-store lock) and both pads of the key
+ * hashed, per message.  So each thread keeps a context per key it used
+ * last (a thread signs with one key and verifies with one or two): for
+ * the same key again the context is only reset to the key's hashed
+ * pads.  A key that matches neither takes the older place.  The
+ * contexts and the copies of the key bytes they were made from are
+ * freed and cleansed when the thread ends.
  */
 static EVP_MAC		*hmac_impl;
 static pthread_once_t	 hmac_once = PTHREAD_ONCE_INIT;
+static pthread_key_t	 hmac_tls;
+static bool		 hmac_tls_ok;
+
+#define HMAC_CACHED	2	/* a key set's two keys */
+
+struct hmac_slot {
+	EVP_MAC_CTX	*ctx;		/* keyed with bytes[0..len) */
+	size_t		 len;
+	uint8_t		 bytes[FO_KEY_MAX];
+	uint64_t	 used;		/* for "the older place" */
+};
+
+struct hmac_cache {
+	struct hmac_slot slot[HMAC_CACHED];
+	uint64_t	 clock;
+};
+
+static void
+hmac_cache_free(void *arg)
+{
+	struct hmac_cache *c = arg;
+
+	for (size_t i = 0; i < HMAC_CACHED; i++)
+		EVP_MAC_CTX_free(c->slot[i].ctx);
+	OPENSSL_clear_free(c, sizeof(*c));
+}
 
 static void
 hmac_fetch(void)
 {
 	hmac_impl = EVP_MAC_fetch(NULL, OSSL_MAC_NAME_HMAC, NULL);
+	hmac_tls_ok = pthread_key_create(&hmac_tls, hmac_cache_free) == 0;
+}
+
+/* A new context keyed with key (NULL: out of memory). */
+static EVP_MAC_CTX *
+hmac_ctx_new(const struct fo_key *key)
+{
+	char		 digest[] = "SHA256";
+	OSSL_PARAM	 params[2];
+	EVP_MAC_CTX	*ctx;
+
+	if ((ctx = EVP_MAC_CTX_new(hmac_impl)) == NULL)
+		return NULL;
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+	    digest, 0);
+	params[1] = OSSL_PARAM_construct_end();
+	if (EVP_MAC_init(ctx, key->bytes, key->len, params) != 1) {
+		EVP_MAC_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+/*
+ * This thread's context for key, ready for EVP_MAC_update; *own: the
+ * caller frees it (no cache: the thread-local key could not be made).
+ */
+static EVP_MAC_CTX *
+hmac_ctx_get(const struct fo_key *key, bool *own)
+{
+	struct hmac_cache *c = NULL;
+	struct hmac_slot *s;
+
+	*own = false;
+	if (hmac_tls_ok && (c = pthread_getspecific(hmac_tls)) == NULL &&
+	    (c = OPENSSL_zalloc(sizeof(*c))) != NULL &&
+	    pthread_setspecific(hmac_tls, c) != 0) {
+		OPENSSL_free(c);
+		c = NULL;
+	}
+	if (c == NULL) {
+		*own = true;
+		return hmac_ctx_new(key);
+	}
+	c->clock++;
+	for (size_t i = 0; i < HMAC_CACHED; i++) {
+		s = &c->slot[i];
+		if (s->ctx != NULL && s->len == key->len &&
+		    memcmp(s->bytes, key->bytes, key->len) == 0) {
+			s->used = c->clock;
+			/* No key: back to the pads hashed at the start. */
+			return EVP_MAC_init(s->ctx, NULL, 0, NULL) == 1 ?
+			    s->ctx : NULL;
+		}
+	}
+	s = &c->slot[c->slot[0].used <= c->slot[1].used ? 0 : 1];
+	EVP_MAC_CTX_free(s->ctx);
+	OPENSSL_cleanse(s, sizeof(*s));
+	if ((s->ctx = hmac_ctx_new(key)) == NULL)
+		return NULL;
+	s->len = key->len;
+	memcpy(s->bytes, key->bytes, key->len);
+	s->used = c->clock;
+	return s->ctx;
 }
 
 /* HMAC-SHA256 of buf[0..len) under key. */
@@ -209,26 +308,21 @@ static bool
 hmac_sha256(const struct fo_key *key, const uint8_t *buf, size_t len,
     uint8_t out[FO_HMAC_LEN])
 {
-	char		 digest[] = "SHA256";
-	OSSL_PARAM	 params[2];
 	EVP_MAC_CTX	*ctx;
 	size_t		 mdlen = 0;
-	bool		 ok;
+	bool		 ok, own;
 
 	/* An unloaded (all-zero) key must never produce a valid MAC. */
 	if (key->len < FO_KEY_MIN || key->len > FO_KEY_MAX)
 		return false;
 	pthread_once(&hmac_once, hmac_fetch);
-	if (hmac_impl == NULL || (ctx = EVP_MAC_CTX_new(hmac_impl)) == NULL)
+	if (hmac_impl == NULL || (ctx = hmac_ctx_get(key, &own)) == NULL)
 		return false;
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-	    digest, 0);
-	params[1] = OSSL_PARAM_construct_end();
-	ok = EVP_MAC_init(ctx, key->bytes, key->len, params) == 1 &&
-	    EVP_MAC_update(ctx, buf, len) == 1 &&
+	ok = EVP_MAC_update(ctx, buf, len) == 1 &&
 	    EVP_MAC_final(ctx, out, &mdlen, FO_HMAC_LEN) == 1 &&
 	    mdlen == FO_HMAC_LEN;
-	EVP_MAC_CTX_free(ctx);
+	if (own)
+		EVP_MAC_CTX_free(ctx);
 	return ok;
 }
 

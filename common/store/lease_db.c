@@ -1026,6 +1026,18 @@ lsn_cmp(const DB_LSN *a, const DB_LSN *b)
 int
 lease_db_commit(struct lease_db *db)
 {
+	return lease_db_commit_as(db, false, NULL);
+}
+
+/*
+ * lease_db_commit, or with defer its first half (lease_defer.h): the
+ * commit record goes into the log buffer only (DB_TXN_NOSYNC) and *end
+ * says where the log ends after it; the on-disk check is then
+ * lease_env_flush's.  Everything before the commit is the same.
+ */
+int
+lease_db_commit_as(struct lease_db *db, bool defer, DB_LSN *end)
+{
 	struct lease_env *env = db->env;
 	DB_LSN	 pre, cur, disk;
 	uint8_t	 seq[8];
@@ -1035,6 +1047,8 @@ lease_db_commit(struct lease_db *db)
 	char	 why[96];
 	int	 ret;
 
+	if (end != NULL)
+		end->file = end->offset = 0;
 	if (db->txn == NULL && db->batch_err == 0)
 		return 0;
 	if (atomic_load(&env->failed))
@@ -1061,10 +1075,14 @@ lease_db_commit(struct lease_db *db)
 	bseq = db->batch_seq;
 	t0 = now_usec();
 	/* Even on failure the handle is gone: Berkeley DB aborted it. */
-	ret = db->txn->commit(db->txn, DB_TXN_SYNC);
+	ret = db->txn->commit(db->txn, defer ? DB_TXN_NOSYNC : DB_TXN_SYNC);
 	dt = now_usec() - t0;
 	batch_end(db);
-	if (ret == 0 && logged && (ret = log_lsns(env, &cur, &disk)) == 0 &&
+	if (ret == 0 && defer && end != NULL &&
+	    (ret = log_lsns(env, &cur, &disk)) == 0)
+		*end = cur;
+	if (ret == 0 && !defer && logged &&
+	    (ret = log_lsns(env, &cur, &disk)) == 0 &&
 	    lsn_cmp(&disk, &pre) <= 0) {
 		env_fail(env, "a commit reported durable is not on disk "
 		    "(log write failed; disk full?)", true);
@@ -1083,6 +1101,31 @@ lease_db_commit(struct lease_db *db)
 	if (dt > db->stats.max_commit_usec)
 		db->stats.max_commit_usec = dt;
 	return 0;
+}
+
+/* For lease_defer.c: the log's two ends, the environment's failure. */
+int
+lease_env_log_lsns(struct lease_env *env, DB_LSN *cur, DB_LSN *disk)
+{
+	return log_lsns(env, cur, disk);
+}
+
+int
+lease_env_lsn_cmp(const DB_LSN *a, const DB_LSN *b)
+{
+	return lsn_cmp(a, b);
+}
+
+bool
+lease_env_failed(struct lease_env *env)
+{
+	return atomic_load(&env->failed);
+}
+
+void
+lease_env_fail(struct lease_env *env, const char *why)
+{
+	env_fail(env, why, true);
 }
 
 size_t

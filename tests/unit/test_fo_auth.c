@@ -16,6 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <pthread.h>
+
+#include <openssl/evp.h>
 
 #include "fo_auth.h"
 #include "fo_codec.h"
@@ -81,6 +84,80 @@ sign_matches_known_answers(void **state)
 	assert_true(fo_auth_verify(&k, buf, sizeof(buf)));
 	fo_key_clear(&k);
 	assert_int_equal(k.len, 0);
+}
+
+/*
+ * Each thread keeps keyed contexts for the keys it used last (fo_auth.c):
+ * more keys than it keeps, a key changed in place, the same bytes in
+ * another struct and another thread all give what a fresh HMAC gives.
+ */
+static void
+one_shot(const struct fo_key *k, const uint8_t *buf, size_t len,
+    uint8_t out[32])
+{
+	size_t	 n = 0;
+
+	assert_non_null(EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL,
+	    k->bytes, k->len, buf, len - 32, out, 32, &n));
+	assert_int_equal(n, 32);
+}
+
+static void
+cycle_keys(void)
+{
+	struct fo_key	 k[3], same;
+	uint8_t		 buf[96], want[32];
+
+	for (int i = 0; i < 3; i++) {
+		uint8_t b[FO_KEY_MAX];
+
+		for (size_t j = 0; j < sizeof(b); j++)
+			b[j] = (uint8_t)(j * (i + 3));
+		assert_int_equal(fo_key_set(&k[i], b, 32 + 16 * (size_t)i),
+		    0);
+	}
+	for (int round = 0; round < 4; round++)
+		for (int i = 0; i < 3; i++) {
+			kat_data(buf);
+			buf[0] = (uint8_t)round;
+			assert_true(fo_auth_sign(&k[i], buf, sizeof(buf)));
+			one_shot(&k[i], buf, sizeof(buf), want);
+			assert_memory_equal(buf + 64, want, 32);
+			assert_true(fo_auth_verify(&k[i], buf, sizeof(buf)));
+			assert_false(fo_auth_verify(&k[(i + 1) % 3], buf,
+			    sizeof(buf)));
+		}
+	/* Changed in place: the new bytes count, not the place. */
+	k[0].bytes[5] ^= 0x40;
+	kat_data(buf);
+	assert_true(fo_auth_sign(&k[0], buf, sizeof(buf)));
+	one_shot(&k[0], buf, sizeof(buf), want);
+	assert_memory_equal(buf + 64, want, 32);
+	same = k[0];
+	assert_true(fo_auth_verify(&same, buf, sizeof(buf)));
+	for (int i = 0; i < 3; i++)
+		fo_key_clear(&k[i]);
+	fo_key_clear(&same);
+}
+
+static void *
+cycle_thread(void *arg)
+{
+	(void)arg;
+	cycle_keys();
+	return NULL;
+}
+
+static void
+cached_contexts_give_fresh_macs(void **state)
+{
+	pthread_t t;
+
+	(void)state;
+	cycle_keys();
+	assert_int_equal(pthread_create(&t, NULL, cycle_thread, NULL), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	cycle_keys();
 }
 
 /* One flipped bit anywhere, data or MAC, fails verification. */
@@ -691,6 +768,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sign_matches_known_answers),
+		cmocka_unit_test(cached_contexts_give_fresh_macs),
 		cmocka_unit_test(any_flipped_bit_fails),
 		cmocka_unit_test(wrong_key_fails),
 		cmocka_unit_test(length_is_part_of_the_check),

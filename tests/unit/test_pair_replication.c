@@ -100,6 +100,80 @@ bindings_reach_the_failover(void **state)
 	assert_true(pair_until(pr, persisted_through, &last, 2));
 }
 
+/*
+ * A steady stream (failover/fod_serve.c): while the updates keep coming
+ * the failover's thread reads its socket at the commit grid's ticks
+ * only -- between them it is not watched, so a datagram wakes nobody --
+ * and every update is still acknowledged, once the log is on disk (the
+ * ticks' commits are deferred, lease_defer.h).  A tick that finds no
+ * update ends the stream and the socket is watched again; so does a
+ * message that may want a prompt answer; a poll out has its answer read
+ * as it comes.
+ */
+static void
+steady_stream_read_at_ticks(void **state)
+{
+	/* One client every 30 ms, for six ticks of the grid. */
+	enum { N = (int)(6 * FOD_PACE_SECS / 0.03) + 1 };
+	struct pair *pr = *state;
+	struct pair_client c[N];
+	struct fod_peer *fp;
+	uint64_t last = 0;
+	unsigned streaming = 0, watched = 0, held = 0;
+
+	pair_up(pr);
+	fp = pair_fpeer(pr);
+	for (unsigned i = 0; i < N; i++) {
+		pair_client_init(&c[i], 300 + i, 0);
+		last = pair_bind_at_primary(pr, &c[i], 1);
+		pair_step(pr, 0.03);
+		/* (A poll out is answered as it comes: fod_serve_listen.) */
+		if (fp->serve.streaming && !fp->act.fsm.awaiting_reply) {
+			streaming++;
+			if (ev_is_active(&fp->sock_w))
+				watched++;
+		}
+		/* Acks of a deferred commit wait for the log on disk. */
+		if (fo_rx_pending(&fp->sync.held) > 0)
+			held++;
+	}
+	assert_true(streaming >= N / 2);
+	assert_int_equal(watched, 0);
+	assert_true(held > 0);
+	assert_true(pair_until_acked(pr, last, 1));
+	for (unsigned i = 0; i < N; i++)
+		assert_true(pair_stored(pair_fstore(pr), c[i].addr, c[i].id,
+		    NULL));
+
+	/* Quiet for a few ticks: back to watching the socket. */
+	pair_step(pr, 3 * FOD_PACE_SECS);
+	assert_false(fp->serve.streaming);
+	assert_true(ev_is_active(&fp->sock_w));
+
+	/* Streaming again; a message other than an update or a poll
+	 * answer ends it at the next tick. */
+	for (unsigned i = 0; i < N / 2; i++) {
+		(void)pair_bind_at_primary(pr, &c[i], 1);
+		pair_step(pr, 0.03);
+	}
+	assert_true(fp->serve.streaming);
+	/* A poll out: the socket is watched at once, the next update
+	 * pauses it again and the stream goes on. */
+	fod_serve_listen(fp);
+	assert_true(ev_is_active(&fp->sock_w));
+	(void)pair_bind_at_primary(pr, &c[0], 1);
+	pair_step(pr, 0.03);
+	assert_false(ev_is_active(&fp->sock_w) && fp->serve.commit_paced);
+	for (unsigned i = 1; i < N / 2; i++) {
+		(void)pair_bind_at_primary(pr, &c[i], 1);
+		pair_step(pr, 0.03);
+	}
+	assert_true(fp->serve.streaming);
+	fod_serve_watch(fp);
+	pair_step(pr, FOD_PACE_SECS);
+	assert_true(ev_is_active(&fp->sock_w));
+}
+
 /* While the failover runs, every commit of its store fails. */
 static void
 failover_commits_fail(bool before)
@@ -173,6 +247,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(bindings_reach_the_failover,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(ack_only_after_commit,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(steady_stream_read_at_ticks,
 		    setup, teardown),
 	};
 
