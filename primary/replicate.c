@@ -42,6 +42,18 @@
  * (protocol 5.4 allows it).  Both streams use UPD_SEQ = lease.seq, which
  * names one record version exactly, so an ack applies to whichever
  * stream carried that sequence.
+ *
+ * While a sync runs, replication sends nothing new (retransmissions of
+ * what it has in flight go on): what it holds queued is either a lease
+ * the sync sends too, or a change committed after SyncReq, which follows
+ * once the sync is over.  A failover that starts while we hold many
+ * changes for it -- every one since it went away -- would otherwise get
+ * them all twice, once per stream, racing in two windows over the same
+ * sequences: twice the decoding, staging and pool loading on its side,
+ * and a sync rate that swung from 28,000 to 112,000 bindings/s with the
+ * phase of the two streams (bench/README.md).  A sync that completes
+ * moves the stream past what it delivered (stream_skip_synced); one that
+ * fails leaves the stream where it was, to send everything it holds.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -283,9 +295,9 @@ streams_init(struct repl *rp, const struct cfg_primary_failover *fc)
 	    fo_tx_init(&rp->stream.tx, REPL_WINDOW,
 	    fc->wait_sync_bind_ack_secs, fc->sync_bind_retry_max) < 0 ||
 	    repl_recs_init(&rp->stream.recs, REPL_WINDOW) < 0 ||
-	    fo_tx_init(&rp->sync.tx, REPL_WINDOW,
+	    fo_tx_init(&rp->sync.tx, REPL_SYNC_WINDOW,
 	    fc->wait_sync_bind_ack_secs, fc->sync_bind_retry_max) < 0 ||
-	    repl_recs_init(&rp->sync.recs, REPL_WINDOW) < 0)
+	    repl_recs_init(&rp->sync.recs, REPL_SYNC_WINDOW) < 0)
 		return -1;
 	return 0;
 }
@@ -586,7 +598,8 @@ repl_send(struct server *srv)
 
 			if (e->seq <= r->last_sent) {
 				/* Already sent (a walk overlapping the
-				 * queue): nothing new. */
+				 * queue) or delivered by a sync: nothing
+				 * new. */
 				q_pop(&r->q);
 				continue;
 			}
@@ -642,7 +655,8 @@ repl_pump(struct server *srv)
 	    (rp->sync.active && rp->sync.done_seq == 0 &&
 	    !rp->sync.marking)) && !store_quiet(srv))
 		return;
-	if (!r->paused && !repl_hold(srv)) {
+	/* A running sync sends what the stream holds (see the top). */
+	if (!r->paused && !rp->sync.active && !repl_hold(srv)) {
 		if (r->rewalk)
 			rewalk(srv);
 		repl_send(srv);
@@ -937,6 +951,7 @@ repl_sync_request(struct server *srv, const struct fo_msg *m)
 	s->list = w.v;
 	s->nlist = w.n;
 	s->next = 0;
+	s->above = above;
 	s->announced = w.n > UINT32_MAX ? UINT32_MAX : (uint32_t)w.n;
 	s->sent = 0;
 	s->done_seq = 0;
@@ -1049,6 +1064,31 @@ sync_pump(struct server *srv)
 	send_sync_done(srv);
 }
 
+/*
+ * A complete sync delivered every lease with above < seq <= covered, each
+ * acknowledged as durable.  When the stream holds nothing unconfirmed at
+ * or below above (it sent and the failover confirmed, or will, all of
+ * it), everything up to covered is the failover's: the stream goes on
+ * from there, and what it queued up to covered is skipped (repl_send) --
+ * a lease changed since is queued again under its newer sequence.  The
+ * watermark then passes covered once what is in flight is acknowledged.
+ * Otherwise (a SyncReq that named updates we never sent: our store was
+ * restored, say) the stream sends everything it holds, as before.
+ */
+static void
+stream_skip_synced(struct server *srv)
+{
+	struct repl	*rp = repl_of(srv);
+	struct repl_stream *r = &rp->stream;
+	const struct repl_sync *s = &rp->sync;
+
+	if (r->paused || s->above > r->last_sent || s->covered <= r->last_sent)
+		return;
+	r->last_sent = s->covered;
+	if (r->tx.highest_sent < s->covered)
+		r->tx.highest_sent = s->covered;
+}
+
 static void
 sync_stop(struct server *srv, bool ok, const char *why)
 {
@@ -1060,6 +1100,7 @@ sync_stop(struct server *srv, bool ok, const char *why)
 	if (ok) {
 		s->completed++;
 		s->last_rate = secs > 0 ? s->sent / secs : 0;
+		stream_skip_synced(srv);
 		log_info("failover: start-up sync complete: %u binding%s in "
 		    "%.3f s (%.0f/s)", s->sent, s->sent == 1 ? "" : "s", secs,
 		    s->last_rate);

@@ -26,6 +26,23 @@ struct server;
 
 /* Updates in flight per stream (fo_stream.h). */
 #define REPL_WINDOW		1024
+/*
+ * The start-up sync's window: two of the failover's commit batches
+ * (FO_RX_MAX).  The failover commits and acknowledges every FO_RX_MAX
+ * updates; with only one batch in flight the sync stops and waits at
+ * each of them -- the failover idle while the ack travels and we read,
+ * encode and send the next batch, and we idle during its commit.  With
+ * two, the next batch is already in its socket when a commit ends.  Not
+ * more: the window must fit the failover's socket buffer even where it
+ * could not be raised to NETIO_SOCKBUF (a primary restarted by a reload
+ * after the failover dropped its privileges gets the kernel's default,
+ * 416 KB with rmem_max 208 KB): 2,048 updates of the usual 85 bytes
+ * are 64 datagrams of 3 KB on loopback (about 280 KB in the socket) or
+ * about 150 of 1,400 bytes (about 340 KB).  A datagram dropped there
+ * stalls the sync for WaitSyncBindAckSecs.  Cost: one record buffer per
+ * update (repl_recs).
+ */
+#define REPL_SYNC_WINDOW	(2 * FO_RX_MAX)
 /* Committed changes held in memory for replication; beyond this the
  * queue is dropped and rebuilt from the store (the store is the queue). */
 #define REPL_QUEUE_MAX		(1u << 20)
@@ -89,6 +106,7 @@ struct repl_sync {
 	struct repl_recs	 recs;
 	struct repl_ent	*list;		/* the store at SyncReq, seq order */
 	size_t		 nlist, next;
+	uint64_t	 above;		/* sent: above < seq <= covered */
 	uint64_t	 covered;	/* LAST_SEQ of SyncStart */
 	uint64_t	 done_seq;	/* SyncDone's UPD_SEQ, 0 = not sent */
 	bool		 marking;	/* taking SyncDone's number */

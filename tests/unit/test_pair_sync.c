@@ -106,6 +106,60 @@ sync_fills_an_empty_failover(void **state)
 }
 
 /*
+ * The failover is away while the primary binds NCLIENTS clients: the
+ * replication stream gives up on it and holds every one of them.  A
+ * failover starting on an empty store gets them once, by the sync: the
+ * stream sends none of what the sync delivered, stands past it
+ * afterwards, and goes on with what changes next.
+ */
+static void
+sync_leaves_the_stream_nothing_to_resend(void **state)
+{
+	struct pair *pr = *state;
+	const struct pair_opts *o = &pr->o;
+	struct pair_client c[NCLIENTS], extra;
+	const struct repl *rp;
+	struct fod_peer *fp;
+	uint64_t last, sent, syncs;
+
+	pair_up(pr);
+	pair_stop_failover(pr);
+	for (unsigned i = 0; i < NCLIENTS; i++)
+		pair_client_init(&c[i], 400 + i, 0);
+	last = pair_bind_at_primary(pr, c, NCLIENTS);
+	/* Every try of what is in flight runs out: the stream stops. */
+	pair_step(pr, (o->sync_bind_retry_max + 1) * o->wait_sync_bind_ack +
+	    1);
+	rp = repl_get(pr->srv);
+	assert_true(rp->stream.paused);
+	sent = rp->stream.sent;
+	syncs = rp->sync.completed;
+
+	pair_start_failover(pr, true);
+	assert_true(pair_until_fstate(pr, FOD_MONITORING, 10));
+	assert_true(pair_until_acked(pr, last, 5));
+	fp = pair_fpeer(pr);
+	assert_true(fp->meta.sync_ok);
+	for (unsigned i = 0; i < NCLIENTS; i++)
+		assert_true(pair_stored(pair_fstore(pr), c[i].addr, c[i].id,
+		    NULL));
+	assert_int_equal(rp->sync.completed, syncs + 1);
+	assert_int_equal(rp->sync.sent, NCLIENTS);
+	/* Nothing the sync delivered went again by replication. */
+	assert_int_equal(rp->stream.sent, sent);
+	assert_int_equal(fp->sync.ctr.upd_received, NCLIENTS);
+	assert_false(rp->stream.paused);
+	assert_int_equal(rp->stream.q.n, 0);
+
+	/* A change after the sync is replicated as usual. */
+	pair_client_init(&extra, 400 + NCLIENTS, 0);
+	last = pair_bind_at_primary(pr, &extra, 1);
+	assert_true(pair_until_acked(pr, last, 5));
+	assert_int_equal(rp->stream.sent, sent + 1);
+	assert_true(pair_stored(pair_fstore(pr), extra.addr, extra.id, NULL));
+}
+
+/*
  * The primary hangs before the failover starts: SyncReq goes
  * unanswered.  After SyncReqRetryMax retries, each waiting
  * WaitSyncStartSecs, the sync has failed; the failover monitors what
@@ -175,6 +229,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(sync_fills_an_empty_failover,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    sync_leaves_the_stream_nothing_to_resend, setup, teardown),
 		cmocka_unit_test_setup_teardown(unanswered_sync_goes_on,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(unanswered_sync_critical_stops,
