@@ -1,6 +1,7 @@
 /*
  * For the unit tests of the lease store's readers and copies
- * (test_lease_scan.c, test_lease_backup.c, test_lease_export.c): a store
+ * (test_lease_scan.c, test_lease_backup.c, test_lease_export.c,
+ * test_lease_defer.c): an environment and a store
  * opened or the test fails, and a bound lease of a numbered client.
  * Include after cmocka.h.
  */
@@ -12,6 +13,17 @@
 
 #include "lease.h"
 #include "lease_db.h"
+
+static inline struct lease_env *
+store_env_open(const char *dir)
+{
+	char	 err[256];
+	struct lease_env *env = lease_env_open(dir, err, sizeof(err));
+
+	if (env == NULL)
+		fail_msg("lease_env_open: %s", err);
+	return env;
+}
 
 static inline struct lease_db *
 store_db_open(struct lease_env *env, const char *name)

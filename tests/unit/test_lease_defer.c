@@ -51,17 +51,6 @@ teardown(void **state)
 	return 0;
 }
 
-static struct lease_env *
-env_open(const char *dir)
-{
-	char	 err[256];
-	struct lease_env *env = lease_env_open(dir, err, sizeof(err));
-
-	if (env == NULL)
-		fail_msg("lease_env_open: %s", err);
-	return env;
-}
-
 static void
 stage(struct lease_db *db, uint32_t addr, unsigned client)
 {
@@ -75,7 +64,7 @@ static void
 flushed_by_anyone(void **state)
 {
 	struct fixture *fx = *state;
-	struct lease_env *env = env_open(fx->dir);
+	struct lease_env *env = store_env_open(fx->dir);
 	struct lease_db *a = store_db_open(env, "a"), *b = store_db_open(env,
 	    "b");
 	struct lease_lsn at, none;
@@ -160,7 +149,7 @@ lost_unless_flushed(void **state)
 	struct lease l;
 
 	run_child(fx->dir, false);
-	env = env_open(fx->dir);
+	env = store_env_open(fx->dir);
 	db = store_db_open(env, "a");
 	assert_int_equal(lease_db_get(db, NET1 + 10, &l), 0);
 	assert_int_equal(lease_db_get(db, NET1 + 11, &l), ENOENT);
@@ -168,7 +157,7 @@ lost_unless_flushed(void **state)
 	lease_env_close(env);
 
 	run_child(fx->dir, true);
-	env = env_open(fx->dir);
+	env = store_env_open(fx->dir);
 	db = store_db_open(env, "a");
 	assert_int_equal(lease_db_get(db, NET1 + 10, &l), 0);
 	assert_int_equal(lease_db_get(db, NET1 + 11, &l), 0);
