@@ -246,8 +246,9 @@ proc_threads() {
 }
 # proc_io PID -> "wchar syscw write_bytes"
 proc_io() {
+    # %.0f: mawk prints a number above 2^31 as 2.6e+09 otherwise
     awk '/^wchar:/ {w=$2} /^syscw:/ {c=$2} /^write_bytes:/ {b=$2}
-         END { print w+0, c+0, b+0 }' "/proc/$1/io" 2>/dev/null || echo "0 0 0"
+         END { printf "%.0f %.0f %.0f\n", w, c, b }' "/proc/$1/io" 2>/dev/null || echo "0 0 0"
 }
 
 # sys_busy -> busy ticks of all CPUs (user+nice+system+irq+softirq+steal)
