@@ -299,11 +299,8 @@ fod_commit_paced(struct fod_peer *p)
 		ev_periodic_start(p->loop, &p->serve.pace_w);
 	if (fo_rx_pending(&p->sync.rx) < FOD_PACE_BUSY)
 		fod_peer_sock_pause(p);
-	else {
-		/* A burst: read as things arrive. */
-		p->serve.streaming = false;
-		fod_peer_sock_resume(p);
-	}
+	else	/* a burst: read as things arrive */
+		fod_serve_listen(p);
 }
 
 void

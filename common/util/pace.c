@@ -6,8 +6,8 @@
 void
 pace_init(struct pace *p, double interval, double now)
 {
-	*p = (struct pace){ .interval = interval > 0 ? interval : 0,
-	    .tokens = PACE_BURST, .last = now };
+	*p = (struct pace){ .tokens = PACE_BURST, .last = now };
+	pace_set_interval(p, interval);
 }
 
 void
